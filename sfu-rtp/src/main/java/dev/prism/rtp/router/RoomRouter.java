@@ -1,0 +1,88 @@
+package dev.prism.rtp.router;
+
+import dev.prism.core.rtp.HeaderExtension;
+import dev.prism.core.rtp.MediaDescription;
+import dev.prism.rtp.transport.MediaEngine;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The media side of one room: its producers (one per published track) and the consumers hanging off them.
+ * Signaling decides who publishes and who subscribes; the router only wires the packet flow.
+ *
+ * <p>Threading: the media event loop only (the room's executor).
+ */
+public final class RoomRouter {
+    /** At most one PLI per publisher stream in this interval, however many subscribers ask. */
+    public static final long KEYFRAME_REQUEST_INTERVAL_MILLIS = 500;
+
+    private final String roomId;
+    private final MediaEngine engine;
+    private final RtcpSender rtcp;
+    private final Map<String, Producer> producers = new LinkedHashMap<>();
+
+    public RoomRouter(String roomId, MediaEngine engine) {
+        this.roomId = roomId;
+        this.engine = engine;
+        this.rtcp = new RtcpSender(engine.allocator());
+    }
+
+    public String roomId() {
+        return roomId;
+    }
+
+    public RtcpSender rtcp() {
+        return rtcp;
+    }
+
+    /** Starts receiving a published track on {@code publisher}'s transport. */
+    public Producer addProducer(String trackId, String participantId, MediaDescription description, long ssrc,
+                                long rtxSsrc, PublisherEndpoint publisher) {
+        removeProducer(trackId);
+        Producer p = new Producer(trackId, participantId, description, ssrc, publisher.transport(), rtcp,
+                new KeyframeRequestThrottle(engine.clock(), KEYFRAME_REQUEST_INTERVAL_MILLIS), engine.counters());
+        producers.put(trackId, p);
+        publisher.addProducer(p, rtxSsrc);
+        return p;
+    }
+
+    /** Stops a track: its consumers stop forwarding. */
+    public void removeProducer(String trackId) {
+        Producer p = producers.remove(trackId);
+        if (p != null) {
+            p.closeAll();
+        }
+    }
+
+    public Producer producer(String trackId) {
+        return producers.get(trackId);
+    }
+
+    public Collection<Producer> producers() {
+        return Collections.unmodifiableCollection(producers.values());
+    }
+
+    /**
+     * Starts forwarding a track to a subscriber.
+     *
+     * @return the consumer, or null when the track is not (or no longer) produced
+     */
+    public Consumer subscribe(String trackId, SubscriberEndpoint subscriber, long ssrc, int payloadType,
+                              List<HeaderExtension> extensions) {
+        Producer p = producers.get(trackId);
+        if (p == null) {
+            return null;
+        }
+        Consumer c = new Consumer(p, subscriber.transport(), ssrc, payloadType, extensions, engine.allocator(),
+                engine.counters());
+        p.addConsumer(c);
+        subscriber.addConsumer(c);
+        if (subscriber.transport().isConnected()) {
+            c.requestKeyframe();
+        }
+        return c;
+    }
+}

@@ -1,0 +1,28 @@
+package dev.prism.rtp.transport;
+
+/** Why the media plane dropped an incoming datagram or an outgoing packet. Each one is counted, never logged per packet. */
+public enum DropReason {
+    UNKNOWN_PROTOCOL,
+    STUN_MALFORMED,
+    STUN_UNKNOWN_USERNAME,
+    STUN_BAD_INTEGRITY,
+    STUN_BAD_FINGERPRINT,
+    STUN_OTHER,
+    DTLS_UNKNOWN_ADDRESS,
+    SRTP_UNKNOWN_ADDRESS,
+    SRTP_NOT_READY,
+    SRTP_AUTH_FAIL,
+    SRTP_REPLAY,
+    SRTP_OTHER,
+    RTP_MALFORMED,
+    RTP_UNKNOWN_SSRC,
+    RTP_RTX_UNUSED,
+    RTCP_MALFORMED,
+    SEND_NOT_CONNECTED,
+    SEND_NO_ROOM,
+    VIDEO_WAITING_FOR_KEYFRAME;
+
+    public String metricName() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,293 @@
+package dev.prism.rtp.transport;
+
+import dev.prism.core.clock.MonoClock;
+import dev.prism.core.rtp.IceCandidate;
+import dev.prism.core.rtp.IceParameters;
+import dev.prism.rtp.dtls.DtlsCertificate;
+import dev.prism.rtp.packet.PacketClassifier;
+import dev.prism.rtp.stun.StunMessage;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The media plane of one node: one UDP socket for every participant, demultiplexed by first byte (RFC 7983) into
+ * STUN (routed by ICE username), DTLS and SRTP/SRTCP (routed by the remote address that passed an ICE check).
+ *
+ * <p>Threading: all media state (transports, routers, rooms) lives on one event loop, {@link #eventLoop()}; the
+ * forwarding path needs no locks. Spreading rooms over several loops with SO_REUSEPORT sockets is the next step and
+ * does not change this contract: a room and its transports stay on one loop.
+ *
+ * <p>Buffers: the socket handler owns each received datagram and releases it after dispatch; everything it calls
+ * borrows it.
+ */
+public final class MediaEngine implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MediaEngine.class);
+    private static final long HOST_PRIORITY = 2130706431L;
+
+    private final MediaEngineConfig config;
+    private final EventLoopGroup group;
+    private final EventLoop loop;
+    private final Channel channel;
+    private final DtlsCertificate certificate;
+    private final ExecutorService handshakeExecutor;
+    private final MediaCounters counters = new MediaCounters();
+    private final ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
+    private final SecureRandom random = new SecureRandom();
+    private final List<IceCandidate> candidates;
+    // Event-loop-only maps.
+    private final Map<String, WebRtcTransport> byUfrag = new HashMap<>();
+    private final Map<InetSocketAddress, WebRtcTransport> byAddress = new HashMap<>();
+    private final List<WebRtcTransport> transports = new ArrayList<>();
+    private boolean flushPending;
+
+    private MediaEngine(MediaEngineConfig config) throws InterruptedException {
+        this.config = config;
+        this.certificate = DtlsCertificate.generate();
+        boolean epoll = Epoll.isAvailable();
+        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("prism-media"),
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        this.handshakeExecutor = new ThreadPoolExecutor(2, 16, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                new DefaultThreadFactory("prism-dtls", true));
+        Bootstrap b = new Bootstrap()
+                .group(group)
+                .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
+                .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
+                .option(ChannelOption.ALLOCATOR, allocator)
+                .handler(new DatagramHandler());
+        this.channel = b.bind(config.bindAddress(), config.port()).sync().channel();
+        this.loop = channel.eventLoop();
+        int port = ((InetSocketAddress) channel.localAddress()).getPort();
+        this.candidates = List.of(new IceCandidate("1", 1, "udp", HOST_PRIORITY, config.advertiseAddress(), port,
+                "host"));
+        loop.scheduleAtFixedRate(this::checkConsent, 1, 1, TimeUnit.SECONDS);
+        log.info("media: UDP {}:{} ({}), advertising {}:{}, DTLS fingerprint {}", config.bindAddress(), port,
+                epoll ? "epoll" : "nio", config.advertiseAddress(), port, certificate.fingerprint().value());
+    }
+
+    /** Binds the socket and starts the loop. */
+    public static MediaEngine start(MediaEngineConfig config) {
+        try {
+            return new MediaEngine(config);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while binding the media socket", e);
+        }
+    }
+
+    /** The loop that owns all media state; rooms run their control logic here too. */
+    public EventLoop eventLoop() {
+        return loop;
+    }
+
+    public int localPort() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    public List<IceCandidate> localCandidates() {
+        return candidates;
+    }
+
+    public DtlsCertificate certificate() {
+        return certificate;
+    }
+
+    public MediaCounters counters() {
+        return counters;
+    }
+
+    public MonoClock clock() {
+        return config.clock();
+    }
+
+    public ByteBufAllocator allocator() {
+        return allocator;
+    }
+
+    ExecutorService handshakeExecutor() {
+        return handshakeExecutor;
+    }
+
+    /** Number of live transports; event loop only. */
+    public int transportCount() {
+        return transports.size();
+    }
+
+    /**
+     * Creates a transport with fresh ICE credentials. Event loop only.
+     *
+     * @param id a label for logs
+     */
+    public WebRtcTransport createTransport(String id, TransportListener listener) {
+        assert loop.inEventLoop();
+        String ufrag;
+        do {
+            ufrag = randomToken(8);
+        } while (byUfrag.containsKey(ufrag));
+        WebRtcTransport t = new WebRtcTransport(this, id, new IceParameters(ufrag, randomToken(24)), listener);
+        byUfrag.put(ufrag, t);
+        transports.add(t);
+        return t;
+    }
+
+    void bindAddress(InetSocketAddress address, WebRtcTransport transport) {
+        WebRtcTransport previous = byAddress.put(address, transport);
+        if (previous != null && previous != transport) {
+            log.info("media: address {} moved from transport={} to transport={}", address, previous.id(),
+                    transport.id());
+        }
+    }
+
+    void unregister(WebRtcTransport t) {
+        byUfrag.remove(t.localIceParameters().ufrag(), t);
+        byAddress.values().removeIf(v -> v == t);
+        transports.remove(t);
+    }
+
+    /** Queues a datagram; flushed when the current read batch completes. Takes ownership. Event loop only. */
+    void write(ByteBuf data, InetSocketAddress to) {
+        counters.sent(data.readableBytes());
+        channel.write(new DatagramPacket(data, to), channel.voidPromise());
+        flushPending = true;
+    }
+
+    /** Sends a datagram now. Takes ownership. Event loop only. */
+    void writeAndFlush(ByteBuf data, InetSocketAddress to) {
+        counters.sent(data.readableBytes());
+        channel.writeAndFlush(new DatagramPacket(data, to), channel.voidPromise());
+        flushPending = false;
+    }
+
+    /** Sends a copy of {@code data}; any thread (DTLS handshake threads). */
+    void writeAndFlushFromAnyThread(byte[] data, int offset, int length, InetSocketAddress to) {
+        ByteBuf copy = Unpooled.copiedBuffer(data, offset, length);
+        counters.sent(length);
+        channel.writeAndFlush(new DatagramPacket(copy, to), channel.voidPromise());
+    }
+
+    private void onDatagram(ByteBuf buf, InetSocketAddress from) {
+        counters.received(buf.readableBytes());
+        switch (PacketClassifier.classify(buf)) {
+            case PacketClassifier.STUN -> {
+                String ufrag = StunMessage.localUfragOf(buf);
+                WebRtcTransport t = ufrag == null ? null : byUfrag.get(ufrag);
+                if (t == null) {
+                    counters.drop(ufrag == null ? DropReason.STUN_MALFORMED : DropReason.STUN_UNKNOWN_USERNAME);
+                } else {
+                    t.onStun(buf, from);
+                }
+            }
+            case PacketClassifier.DTLS -> {
+                WebRtcTransport t = byAddress.get(from);
+                if (t == null) {
+                    counters.drop(DropReason.DTLS_UNKNOWN_ADDRESS);
+                } else {
+                    t.onDtls(buf, from);
+                }
+            }
+            case PacketClassifier.RTP, PacketClassifier.RTCP -> {
+                WebRtcTransport t = byAddress.get(from);
+                if (t == null) {
+                    counters.drop(DropReason.SRTP_UNKNOWN_ADDRESS);
+                } else {
+                    t.onSrtp(buf, PacketClassifier.classify(buf) == PacketClassifier.RTCP);
+                }
+            }
+            default -> counters.drop(DropReason.UNKNOWN_PROTOCOL);
+        }
+    }
+
+    private void checkConsent() {
+        long now = config.clock().nanos();
+        long limit = config.consentTimeout().toNanos();
+        for (WebRtcTransport t : new ArrayList<>(transports)) {
+            if (now - t.ice().lastValidRequestNanos() > limit) {
+                t.close("ice consent expired");
+            }
+        }
+    }
+
+    private String randomToken(int length) {
+        final String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        StringBuilder sb = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public void close() {
+        try {
+            loop.submit(() -> {
+                for (WebRtcTransport t : new ArrayList<>(transports)) {
+                    t.close("server shutting down");
+                }
+            }).await(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        handshakeExecutor.shutdownNow();
+    }
+
+    private final class DatagramHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+        DatagramHandler() {
+            super(true); // releases each datagram after channelRead0: the handler owns it, the rest borrow it.
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            try {
+                onDatagram(packet.content(), packet.sender());
+            } catch (RuntimeException e) {
+                // A bug must cost one packet, not the socket.
+                counters.drop(DropReason.UNKNOWN_PROTOCOL);
+                log.warn("media: failed to handle a datagram from {}", packet.sender(), e);
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            if (flushPending) {
+                flushPending = false;
+                ctx.flush();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.warn("media: socket error", cause);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package dev.prism.rtp.transport;
+
+import dev.prism.rtp.packet.RtpPacket;
+import io.netty.buffer.ByteBuf;
+
+/**
+ * What a {@link WebRtcTransport} tells its owner. Every method is called on the media event loop.
+ *
+ * <p>Buffer contract: {@code onRtp} and {@code onRtcp} lend the decrypted packet for the duration of the call only;
+ * the transport releases it afterwards. Keep a reference only by {@code retain()}ing it (and releasing it later).
+ */
+public interface TransportListener {
+    /** ICE, DTLS and SRTP are ready: media can flow both ways. */
+    default void onConnected(WebRtcTransport transport) {
+    }
+
+    /** One decrypted, validated RTP packet. */
+    default void onRtp(WebRtcTransport transport, RtpPacket packet) {
+    }
+
+    /** One decrypted compound RTCP packet, {@code [readerIndex, writerIndex)}. */
+    default void onRtcp(WebRtcTransport transport, ByteBuf compound) {
+    }
+
+    /** The transport closed (consent expired, DTLS failure or close_notify, or {@link WebRtcTransport#close}). */
+    default void onClosed(WebRtcTransport transport, String reason) {
+    }
+}

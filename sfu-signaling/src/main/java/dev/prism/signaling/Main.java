@@ -1,0 +1,43 @@
+package dev.prism.signaling;
+
+import dev.prism.core.config.PrismConfig;
+import dev.prism.signaling.config.CommandLine;
+import dev.prism.signaling.config.UsageException;
+
+/** {@code ./prism [options]}: runs one node until interrupted. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        PrismConfig config;
+        try {
+            if (CommandLine.wantsHelp(args)) {
+                System.out.println(CommandLine.help());
+                return;
+            }
+            config = CommandLine.parse(args, System.getenv());
+        } catch (UsageException e) {
+            System.err.println("prism: " + e.getMessage());
+            System.err.println("Run ./prism --help for the options.");
+            System.exit(2);
+            return;
+        }
+        PrismServer server = PrismServer.start(config);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "prism-shutdown"));
+        String base = "http://127.0.0.1:" + server.httpPort();
+        StringBuilder banner = new StringBuilder();
+        banner.append("\n  Prism is running.\n")
+                .append("  Demo:        ").append(base).append("/?room=demo&name=alice\n")
+                .append("  Signaling:   ws://<host>:").append(server.httpPort()).append("/ws?token=...\n")
+                .append("  Media:       UDP ").append(config.bindAddress()).append(':').append(server.mediaPort())
+                .append(" (advertised as ").append(server.advertiseAddress()).append(")\n");
+        if (server.developmentMode()) {
+            banner.append("\n  !!! DEVELOPMENT MODE: no API secret is configured. Anyone can get a token from\n")
+                    .append("  !!! /api/dev-token and join any room. Set --api-secret (or PRISM_API_SECRET)\n")
+                    .append("  !!! for production. Admin secret for this run: ").append(server.adminSecret())
+                    .append('\n');
+        }
+        System.out.println(banner);
+    }
+}

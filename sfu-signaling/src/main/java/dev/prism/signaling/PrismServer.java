@@ -1,0 +1,120 @@
+package dev.prism.signaling;
+
+import dev.prism.core.clock.MonoClock;
+import dev.prism.core.config.AdvertiseAddress;
+import dev.prism.core.config.PrismConfig;
+import dev.prism.core.room.InMemoryRoomRegistry;
+import dev.prism.rtp.transport.MediaEngine;
+import dev.prism.rtp.transport.MediaEngineConfig;
+import dev.prism.signaling.auth.DevSecrets;
+import dev.prism.signaling.auth.TokenService;
+import dev.prism.signaling.session.SfuContext;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Prism node, wired: media engine, room registry, signaling verticle and demo page. {@link #start} blocks until
+ * both the HTTP server and the UDP media socket are listening; {@link #close} stops everything.
+ */
+public final class PrismServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PrismServer.class);
+
+    private final PrismConfig config;
+    private final MediaEngine media;
+    private final SfuContext sfu;
+    private final Vertx vertx;
+    private final SignalingVerticle signaling;
+    private final TokenService tokens;
+    private final String apiSecret;
+    private final String adminSecret;
+    private final String advertiseAddress;
+
+    private PrismServer(PrismConfig config) throws Exception {
+        this.config = config;
+        DevSecrets dev = DevSecrets.generate();
+        this.apiSecret = dev.apiSecretFor(config);
+        this.adminSecret = dev.adminSecretFor(config);
+        this.advertiseAddress = config.advertiseAddress() != null ? config.advertiseAddress()
+                : AdvertiseAddress.detect().getHostAddress();
+        this.media = MediaEngine.start(new MediaEngineConfig(config.bindAddress(), config.udpPort(), advertiseAddress,
+                Duration.ofSeconds(config.consentTimeoutSeconds()), MonoClock.SYSTEM));
+        this.sfu = new SfuContext(media, new InMemoryRoomRegistry(roomId -> media.eventLoop(), List.of()));
+        this.tokens = new TokenService(apiSecret, TokenService.SYSTEM_EPOCH_SECONDS);
+        this.vertx = Vertx.vertx();
+        this.signaling = new SignalingVerticle(sfu, tokens, config.developmentMode(), config.tokenTtlSeconds(),
+                config.httpHost(), config.httpPort(), router -> { });
+        try {
+            vertx.deployVerticle(signaling).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            closeQuietly();
+            throw e;
+        }
+    }
+
+    /** Starts a node; blocks until it listens. */
+    public static PrismServer start(PrismConfig config) {
+        try {
+            return new PrismServer(config);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("Prism failed to start: " + e.getMessage(), e);
+        }
+    }
+
+    public int httpPort() {
+        return signaling.actualPort();
+    }
+
+    public int mediaPort() {
+        return media.localPort();
+    }
+
+    public String advertiseAddress() {
+        return advertiseAddress;
+    }
+
+    public boolean developmentMode() {
+        return config.developmentMode();
+    }
+
+    public PrismConfig config() {
+        return config;
+    }
+
+    public MediaEngine media() {
+        return media;
+    }
+
+    public SfuContext sfu() {
+        return sfu;
+    }
+
+    public TokenService tokens() {
+        return tokens;
+    }
+
+    /** The admin credential in force (configured, or generated for this run in development mode). */
+    public String adminSecret() {
+        return adminSecret;
+    }
+
+    @Override
+    public void close() {
+        closeQuietly();
+        log.info("prism: stopped");
+    }
+
+    private void closeQuietly() {
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("prism: vert.x did not stop cleanly: {}", e.toString());
+        }
+        media.close();
+    }
+}

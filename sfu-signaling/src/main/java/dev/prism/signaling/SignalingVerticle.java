@@ -1,0 +1,121 @@
+package dev.prism.signaling;
+
+import dev.prism.signaling.auth.AccessToken;
+import dev.prism.signaling.auth.TokenException;
+import dev.prism.signaling.auth.TokenService;
+import dev.prism.signaling.session.ParticipantSession;
+import dev.prism.signaling.session.SfuContext;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP face of a node: the signaling WebSocket ({@code /ws}, token checked during the handshake), the development
+ * token endpoint, health, and the demo page with the JS SDK. Sessions hop to their room's executor at once, so this
+ * verticle's event loop only parses and routes.
+ */
+public final class SignalingVerticle extends VerticleBase {
+    private static final Logger log = LoggerFactory.getLogger(SignalingVerticle.class);
+    private static final Pattern ROOM_NAME = Pattern.compile("[A-Za-z0-9_.\\-]{1,64}");
+    private static final int MAX_DISPLAY_NAME = 64;
+
+    private final SfuContext sfu;
+    private final TokenService tokens;
+    private final boolean devMode;
+    private final long devTokenTtlSeconds;
+    private final String host;
+    private final int port;
+    private final Consumer<Router> extraRoutes;
+    private final SecureRandom random = new SecureRandom();
+    private HttpServer server;
+
+    /**
+     * @param devMode     when true, {@code /api/dev-token} hands out tokens to anyone (no API secret configured)
+     * @param extraRoutes mounts more routes (admin UI) on the same router
+     */
+    public SignalingVerticle(SfuContext sfu, TokenService tokens, boolean devMode, long devTokenTtlSeconds,
+                             String host, int port, Consumer<Router> extraRoutes) {
+        this.sfu = sfu;
+        this.tokens = tokens;
+        this.devMode = devMode;
+        this.devTokenTtlSeconds = devTokenTtlSeconds;
+        this.host = host;
+        this.port = port;
+        this.extraRoutes = extraRoutes;
+    }
+
+    @Override
+    public Future<?> start() {
+        Router router = Router.router(vertx);
+        router.get("/ws").handler(this::upgrade);
+        router.get("/api/dev-token").handler(this::devToken);
+        router.get("/healthz").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")));
+        extraRoutes.accept(router);
+        router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+        HttpServerOptions options = new HttpServerOptions()
+                .setMaxWebSocketMessageSize(256 * 1024)
+                .setMaxWebSocketFrameSize(256 * 1024);
+        return vertx.createHttpServer(options).requestHandler(router).listen(port, host)
+                .onSuccess(s -> server = s);
+    }
+
+    /** The port actually bound (differs from the configured one when that was 0). */
+    public int actualPort() {
+        return server.actualPort();
+    }
+
+    private void upgrade(RoutingContext ctx) {
+        AccessToken token;
+        try {
+            token = tokens.verify(ctx.request().getParam("token"));
+        } catch (TokenException e) {
+            sfu.counters().handshakeRefused(e.reason());
+            log.info("signaling: refused a WebSocket from {}: {}", ctx.request().remoteAddress(), e.reason());
+            ctx.response().setStatusCode(401).putHeader("content-type", "text/plain; charset=utf-8").end(e.reason());
+            return;
+        }
+        ctx.request().toWebSocket().onSuccess(ws -> new ParticipantSession(sfu, ws, token).start())
+                .onFailure(e -> log.info("signaling: WebSocket upgrade failed: {}", e.toString()));
+    }
+
+    private void devToken(RoutingContext ctx) {
+        if (!devMode) {
+            ctx.response().setStatusCode(403).putHeader("content-type", "application/json")
+                    .end(new JsonObject().put("error", "development tokens are disabled: an API secret is configured")
+                            .encode());
+            return;
+        }
+        String room = ctx.request().getParam("room");
+        String name = ctx.request().getParam("name");
+        if (room == null || !ROOM_NAME.matcher(room).matches()) {
+            badRequest(ctx, "room must be 1-64 characters of letters, digits, '_', '-', '.'");
+            return;
+        }
+        if (name == null || name.isBlank() || name.length() > MAX_DISPLAY_NAME) {
+            badRequest(ctx, "name must be 1-" + MAX_DISPLAY_NAME + " characters");
+            return;
+        }
+        String slug = name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+        byte[] suffix = new byte[3];
+        random.nextBytes(suffix);
+        String identity = (slug.isEmpty() ? "user" : slug) + "-" + HexFormat.of().formatHex(suffix);
+        AccessToken t = AccessToken.grant(room, identity, name.strip(), tokens.nowEpochSeconds(), devTokenTtlSeconds);
+        ctx.json(new JsonObject().put("token", tokens.issue(t)).put("identity", identity).put("room", room));
+    }
+
+    private static void badRequest(RoutingContext ctx, String message) {
+        ctx.response().setStatusCode(400).putHeader("content-type", "application/json")
+                .end(new JsonObject().put("error", message).encode());
+    }
+}

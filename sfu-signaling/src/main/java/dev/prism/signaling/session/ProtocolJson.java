@@ -1,0 +1,54 @@
+package dev.prism.signaling.session;
+
+import dev.prism.core.room.Participant;
+import dev.prism.core.room.Room;
+import dev.prism.core.room.Track;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/** Renders the room model as the protocol's JSON (docs/PROTOCOL.md). Call on the room's executor. */
+final class ProtocolJson {
+    private ProtocolJson() {
+    }
+
+    static JsonObject track(Track t) {
+        return new JsonObject()
+                .put("id", t.id())
+                .put("participantId", t.participantId())
+                .put("kind", t.kind().sdpName())
+                .put("source", t.source().wireName())
+                .put("muted", t.muted());
+    }
+
+    static JsonObject participant(Participant p) {
+        JsonArray tracks = new JsonArray();
+        for (Track t : p.tracks()) {
+            tracks.add(track(t));
+        }
+        return new JsonObject()
+                .put("id", p.id())
+                .put("name", p.name())
+                .put("canPublish", p.canPublish())
+                .put("canSubscribe", p.canSubscribe())
+                .put("tracks", tracks);
+    }
+
+    static JsonObject room(Room room) {
+        JsonArray ps = new JsonArray();
+        for (Participant p : room.participants()) {
+            ps.add(participant(p));
+        }
+        return new JsonObject().put("id", room.id()).put("participants", ps);
+    }
+
+    static JsonObject error(String code, String message, String requestType, String requestId) {
+        JsonObject o = new JsonObject().put("type", "error").put("code", code).put("message", message);
+        if (requestType != null) {
+            o.put("requestType", requestType);
+        }
+        if (requestId != null) {
+            o.put("requestId", requestId);
+        }
+        return o;
+    }
+}

@@ -1,0 +1,50 @@
+package dev.prism.signaling.session;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Counts signaling messages and errors by type/code, for metrics and the admin view. Thread-safe. */
+public final class SignalingCounters {
+    private final ConcurrentHashMap<String, AtomicLong> messages = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicLong> errors = new ConcurrentHashMap<>();
+
+    private final ConcurrentHashMap<String, AtomicLong> refusals = new ConcurrentHashMap<>();
+
+    /** A WebSocket handshake refused for {@code reason} (bad or missing token). */
+    public void handshakeRefused(String reason) {
+        refusals.computeIfAbsent(reason, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    public Map<String, Long> handshakeRefusals() {
+        return snapshot(refusals);
+    }
+
+    void message(String type) {
+        messages.computeIfAbsent(type, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    void error(String code) {
+        errors.computeIfAbsent(code, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    public Map<String, Long> messages() {
+        return snapshot(messages);
+    }
+
+    public Map<String, Long> errors() {
+        return snapshot(errors);
+    }
+
+    public long errors(String code) {
+        AtomicLong a = errors.get(code);
+        return a == null ? 0 : a.get();
+    }
+
+    private static Map<String, Long> snapshot(Map<String, AtomicLong> m) {
+        Map<String, Long> out = new TreeMap<>();
+        m.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+}

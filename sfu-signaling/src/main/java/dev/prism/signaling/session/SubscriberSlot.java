@@ -1,0 +1,33 @@
+package dev.prism.signaling.session;
+
+import dev.prism.core.rtp.MediaKind;
+import dev.prism.rtp.router.Consumer;
+
+/**
+ * One m-line of a participant's subscriber connection. A slot whose track went away stays as an inactive line and is
+ * reused by the next track of the same kind, so the SDP never grows without bound.
+ */
+final class SubscriberSlot {
+    final String mid;
+    final MediaKind kind;
+    String trackId;
+    String publisherId;
+    long ssrc;
+    Consumer consumer;
+
+    SubscriberSlot(String mid, MediaKind kind) {
+        this.mid = mid;
+        this.kind = kind;
+    }
+
+    boolean active() {
+        return trackId != null;
+    }
+
+    void clear() {
+        trackId = null;
+        publisherId = null;
+        ssrc = 0;
+        consumer = null;
+    }
+}
