@@ -1,0 +1,298 @@
+package dev.prism.core.config;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The settings of one Prism node. Immutable and validated on construction: an instance that exists is usable.
+ * Start from {@link #defaults()} and override with {@link #toBuilder()}; the command line, a JSON file and
+ * environment variables are layered onto it by {@code dev.prism.signaling.config.CommandLine}.
+ *
+ * <p>Addresses are checked without DNS lookups: {@code httpHost} and {@code bindAddress} are sockets Prism binds, so they
+ * must be IP literals (the wildcard {@code 0.0.0.0} / {@code ::} or a local interface address). {@code advertiseAddress}
+ * may also be a host name; it is resolved once at start-up by {@link AdvertiseAddress#resolve(String)}.
+ *
+ * <p>{@link #toString()} never prints the secrets.
+ *
+ * @param httpPort               HTTP and WebSocket port; default {@value #DEFAULT_HTTP_PORT}; 0 = ephemeral (tests)
+ * @param httpHost               HTTP listen address, an IP literal; default {@value #DEFAULT_HTTP_HOST}
+ * @param udpPort                the single media UDP port (ICE, DTLS, SRTP all share it); default
+ *                               {@value #DEFAULT_UDP_PORT}; 0 = ephemeral (tests)
+ * @param bindAddress            media UDP listen address, an IP literal; default {@value #DEFAULT_BIND_ADDRESS}
+ * @param advertiseAddress       address written into ICE candidates (IP literal or host name); {@code null} (default) =
+ *                               auto-detect with {@link AdvertiseAddress#detect()}
+ * @param apiSecret              HS256 key for access tokens, at least {@value #MIN_SECRET_LENGTH} characters;
+ *                               {@code null} (default) = development mode: a random key for this run and the
+ *                               {@code /api/dev-token} endpoint is open
+ * @param adminSecret            bearer secret for the admin API, at least {@value #MIN_SECRET_LENGTH} characters;
+ *                               {@code null} (default) = generated for this run in development mode, admin API
+ *                               disabled when an API secret is configured
+ * @param tokenTtlSeconds        lifetime of tokens Prism issues itself (dev tokens); default
+ *                               {@value #DEFAULT_TOKEN_TTL_SECONDS}
+ * @param consentTimeoutSeconds  ICE consent: a transport with no valid check for this long is closed; default
+ *                               {@value #DEFAULT_CONSENT_TIMEOUT_SECONDS}
+ * @param resumeWindowSeconds    how long a participant whose WebSocket dropped is kept for a reconnect; default
+ *                               {@value #DEFAULT_RESUME_WINDOW_SECONDS}; 0 = leave at once
+ * @param mediaThreads           media event loops; 0 (default) = one per available core
+ *                               (see {@link #effectiveMediaThreads()})
+ * @param maxParticipantsPerRoom join is refused beyond this; default {@value #DEFAULT_MAX_PARTICIPANTS_PER_ROOM}
+ */
+public record PrismConfig(
+        int httpPort,
+        String httpHost,
+        int udpPort,
+        String bindAddress,
+        String advertiseAddress,
+        String apiSecret,
+        String adminSecret,
+        long tokenTtlSeconds,
+        int consentTimeoutSeconds,
+        int resumeWindowSeconds,
+        int mediaThreads,
+        int maxParticipantsPerRoom) {
+
+    public static final int DEFAULT_HTTP_PORT = 8080;
+    public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
+    public static final int DEFAULT_UDP_PORT = 40000;
+    public static final String DEFAULT_BIND_ADDRESS = "0.0.0.0";
+    public static final long DEFAULT_TOKEN_TTL_SECONDS = 3600;
+    public static final int DEFAULT_CONSENT_TIMEOUT_SECONDS = 30;
+    public static final int DEFAULT_RESUME_WINDOW_SECONDS = 20;
+    public static final int DEFAULT_MEDIA_THREADS = 0;
+    public static final int DEFAULT_MAX_PARTICIPANTS_PER_ROOM = 100;
+    /** Minimum secret length, counted in UTF-8 bytes (the HMAC key is the secret's UTF-8 encoding). */
+    public static final int MIN_SECRET_LENGTH = 32;
+
+    private static final int MAX_TIMEOUT_SECONDS = 3600;
+    private static final int MAX_MEDIA_THREADS = 1024;
+    private static final int MAX_PARTICIPANTS = 100_000;
+
+    private static final PrismConfig DEFAULTS = new PrismConfig(DEFAULT_HTTP_PORT, DEFAULT_HTTP_HOST, DEFAULT_UDP_PORT,
+            DEFAULT_BIND_ADDRESS, null, null, null, DEFAULT_TOKEN_TTL_SECONDS, DEFAULT_CONSENT_TIMEOUT_SECONDS,
+            DEFAULT_RESUME_WINDOW_SECONDS, DEFAULT_MEDIA_THREADS, DEFAULT_MAX_PARTICIPANTS_PER_ROOM);
+
+    /** @throws IllegalArgumentException naming the first invalid setting */
+    public PrismConfig {
+        checkPort("httpPort", httpPort);
+        checkLiteral("httpHost", httpHost);
+        checkPort("udpPort", udpPort);
+        checkLiteral("bindAddress", bindAddress);
+        checkAdvertiseAddress(advertiseAddress);
+        checkSecret("API secret", apiSecret);
+        checkSecret("admin secret", adminSecret);
+        checkTokenTtl(tokenTtlSeconds);
+        checkConsentTimeout(consentTimeoutSeconds);
+        checkResumeWindow(resumeWindowSeconds);
+        checkMediaThreads(mediaThreads);
+        checkMaxParticipants(maxParticipantsPerRoom);
+    }
+
+    /** All documented defaults: development mode, auto-detected advertise address. */
+    public static PrismConfig defaults() {
+        return DEFAULTS;
+    }
+
+    /** A builder starting from {@link #defaults()}. */
+    public static Builder builder() {
+        return DEFAULTS.toBuilder();
+    }
+
+    /** A builder starting from this configuration. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** True when no API secret is configured: tokens are signed with a per-run random key and dev tokens are served. */
+    public boolean developmentMode() {
+        return apiSecret == null;
+    }
+
+    /** {@link #mediaThreads()}, with 0 replaced by the number of available processors. */
+    public int effectiveMediaThreads() {
+        return mediaThreads > 0 ? mediaThreads : Runtime.getRuntime().availableProcessors();
+    }
+
+    @Override
+    public String toString() {
+        return "PrismConfig[httpPort=" + httpPort + ", httpHost=" + httpHost + ", udpPort=" + udpPort
+                + ", bindAddress=" + bindAddress + ", advertiseAddress=" + (advertiseAddress == null ? "auto" : advertiseAddress)
+                + ", apiSecret=" + (apiSecret == null ? "none (development mode)" : "***")
+                + ", adminSecret=" + (adminSecret == null ? "none" : "***")
+                + ", tokenTtlSeconds=" + tokenTtlSeconds + ", consentTimeoutSeconds=" + consentTimeoutSeconds
+                + ", resumeWindowSeconds=" + resumeWindowSeconds + ", mediaThreads=" + mediaThreads
+                + ", maxParticipantsPerRoom=" + maxParticipantsPerRoom + "]";
+    }
+
+    // --- validation, shared with the builder so a bad value is reported when it is set ---
+
+    private static void checkPort(String name, long port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(name + " must be between 1 and 65535 (0 = any free port), got " + port);
+        }
+    }
+
+    private static void checkLiteral(String name, String address) {
+        if (address == null || !IpLiteral.isLiteral(address)) {
+            throw new IllegalArgumentException(name + " must be an IP address such as 0.0.0.0, 127.0.0.1 or ::, got "
+                    + quote(address));
+        }
+    }
+
+    private static void checkAdvertiseAddress(String address) {
+        if (address != null && !IpLiteral.isLiteral(address) && !IpLiteral.isHostName(address)) {
+            throw new IllegalArgumentException("advertiseAddress must be an IP address or a host name, got "
+                    + quote(address));
+        }
+    }
+
+    private static void checkSecret(String what, String secret) {
+        if (secret != null && secret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_LENGTH) {
+            // Never echo the secret itself.
+            throw new IllegalArgumentException(what + " must be at least " + MIN_SECRET_LENGTH + " characters");
+        }
+    }
+
+    private static void checkTokenTtl(long v) {
+        checkRange("tokenTtlSeconds", v, 1, Integer.MAX_VALUE);
+    }
+
+    private static void checkConsentTimeout(long v) {
+        checkRange("consentTimeoutSeconds", v, 1, MAX_TIMEOUT_SECONDS);
+    }
+
+    private static void checkResumeWindow(long v) {
+        checkRange("resumeWindowSeconds", v, 0, MAX_TIMEOUT_SECONDS);
+    }
+
+    private static void checkMediaThreads(long v) {
+        checkRange("mediaThreads", v, 0, MAX_MEDIA_THREADS);
+    }
+
+    private static void checkMaxParticipants(long v) {
+        checkRange("maxParticipantsPerRoom", v, 1, MAX_PARTICIPANTS);
+    }
+
+    private static void checkRange(String name, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + value);
+        }
+    }
+
+    private static String quote(String s) {
+        return s == null ? "nothing" : "'" + s + "'";
+    }
+
+    /**
+     * Mutable builder; every setter validates its value at once (throwing {@link IllegalArgumentException} with the
+     * setting's name) so the caller can tell the user where a bad value came from. Not thread-safe.
+     */
+    public static final class Builder {
+        private int httpPort;
+        private String httpHost;
+        private int udpPort;
+        private String bindAddress;
+        private String advertiseAddress;
+        private String apiSecret;
+        private String adminSecret;
+        private long tokenTtlSeconds;
+        private int consentTimeoutSeconds;
+        private int resumeWindowSeconds;
+        private int mediaThreads;
+        private int maxParticipantsPerRoom;
+
+        private Builder(PrismConfig c) {
+            httpPort = c.httpPort;
+            httpHost = c.httpHost;
+            udpPort = c.udpPort;
+            bindAddress = c.bindAddress;
+            advertiseAddress = c.advertiseAddress;
+            apiSecret = c.apiSecret;
+            adminSecret = c.adminSecret;
+            tokenTtlSeconds = c.tokenTtlSeconds;
+            consentTimeoutSeconds = c.consentTimeoutSeconds;
+            resumeWindowSeconds = c.resumeWindowSeconds;
+            mediaThreads = c.mediaThreads;
+            maxParticipantsPerRoom = c.maxParticipantsPerRoom;
+        }
+
+        public Builder httpPort(int v) {
+            checkPort("httpPort", v);
+            httpPort = v;
+            return this;
+        }
+
+        public Builder httpHost(String v) {
+            checkLiteral("httpHost", v);
+            httpHost = v;
+            return this;
+        }
+
+        public Builder udpPort(int v) {
+            checkPort("udpPort", v);
+            udpPort = v;
+            return this;
+        }
+
+        public Builder bindAddress(String v) {
+            checkLiteral("bindAddress", v);
+            bindAddress = v;
+            return this;
+        }
+
+        /** {@code null} = auto-detect. */
+        public Builder advertiseAddress(String v) {
+            checkAdvertiseAddress(v);
+            advertiseAddress = v;
+            return this;
+        }
+
+        /** {@code null} = development mode. */
+        public Builder apiSecret(String v) {
+            checkSecret("API secret", v);
+            apiSecret = v;
+            return this;
+        }
+
+        /** {@code null} = generated in development mode, admin API off otherwise. */
+        public Builder adminSecret(String v) {
+            checkSecret("admin secret", v);
+            adminSecret = v;
+            return this;
+        }
+
+        public Builder tokenTtlSeconds(long v) {
+            checkTokenTtl(v);
+            tokenTtlSeconds = v;
+            return this;
+        }
+
+        public Builder consentTimeoutSeconds(int v) {
+            checkConsentTimeout(v);
+            consentTimeoutSeconds = v;
+            return this;
+        }
+
+        public Builder resumeWindowSeconds(int v) {
+            checkResumeWindow(v);
+            resumeWindowSeconds = v;
+            return this;
+        }
+
+        /** 0 = one per core. */
+        public Builder mediaThreads(int v) {
+            checkMediaThreads(v);
+            mediaThreads = v;
+            return this;
+        }
+
+        public Builder maxParticipantsPerRoom(int v) {
+            checkMaxParticipants(v);
+            maxParticipantsPerRoom = v;
+            return this;
+        }
+
+        public PrismConfig build() {
+            return new PrismConfig(httpPort, httpHost, udpPort, bindAddress, advertiseAddress, apiSecret, adminSecret,
+                    tokenTtlSeconds, consentTimeoutSeconds, resumeWindowSeconds, mediaThreads, maxParticipantsPerRoom);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.prism.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class PrismConfigTest {
+    private static final String SECRET_32 = "0123456789abcdef0123456789abcdef";
+
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        PrismConfig c = PrismConfig.defaults();
+        assertThat(c.httpPort()).isEqualTo(8080);
+        assertThat(c.httpHost()).isEqualTo("0.0.0.0");
+        assertThat(c.udpPort()).isEqualTo(40000);
+        assertThat(c.bindAddress()).isEqualTo("0.0.0.0");
+        assertThat(c.advertiseAddress()).isNull();
+        assertThat(c.apiSecret()).isNull();
+        assertThat(c.adminSecret()).isNull();
+        assertThat(c.tokenTtlSeconds()).isEqualTo(3600);
+        assertThat(c.consentTimeoutSeconds()).isEqualTo(30);
+        assertThat(c.resumeWindowSeconds()).isEqualTo(20);
+        assertThat(c.mediaThreads()).isZero();
+        assertThat(c.maxParticipantsPerRoom()).isEqualTo(100);
+        assertThat(c.developmentMode()).isTrue();
+        assertThat(c.effectiveMediaThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(PrismConfig.builder().build()).isEqualTo(c);
+    }
+
+    @Test
+    void builderOverridesAndKeepsTheRest() {
+        PrismConfig c = PrismConfig.builder()
+                .httpPort(9000).httpHost("127.0.0.1").udpPort(0).bindAddress("::")
+                .advertiseAddress("sfu.example.com").apiSecret(SECRET_32).adminSecret(SECRET_32 + "x")
+                .tokenTtlSeconds(60).consentTimeoutSeconds(10).resumeWindowSeconds(0).mediaThreads(3)
+                .maxParticipantsPerRoom(7).build();
+        assertThat(c).isEqualTo(new PrismConfig(9000, "127.0.0.1", 0, "::", "sfu.example.com", SECRET_32,
+                SECRET_32 + "x", 60, 10, 0, 3, 7));
+        assertThat(c.developmentMode()).isFalse();
+        assertThat(c.effectiveMediaThreads()).isEqualTo(3);
+        assertThat(c.toBuilder().httpPort(1).build()).isEqualTo(new PrismConfig(1, "127.0.0.1", 0, "::",
+                "sfu.example.com", SECRET_32, SECRET_32 + "x", 60, 10, 0, 3, 7));
+    }
+
+    @Test
+    void toStringHidesSecrets() {
+        PrismConfig c = PrismConfig.builder().apiSecret(SECRET_32).adminSecret(SECRET_32).build();
+        assertThat(c.toString()).doesNotContain(SECRET_32).contains("apiSecret=***").contains("httpPort=8080");
+        assertThat(PrismConfig.defaults().toString()).contains("development mode").contains("advertiseAddress=auto");
+    }
+
+    static Stream<Arguments> badValues() {
+        return Stream.<Arguments>of(
+                Arguments.of((UnaryOperator<PrismConfig.Builder>) b -> b.httpPort(-1), "httpPort must be between 1 and 65535"),
+                Arguments.of((UnaryOperator<PrismConfig.Builder>) b -> b.httpPort(65536), "got 65536"),
+                Arguments.of((UnaryOperator<PrismConfig.Builder>) b -> b.udpPort(70000), "udpPort must be between"),
+                Arguments.of((UnaryOperator<PrismConfig.Builder>) b -> b.httpHost("localhost"),
+                        "httpHost must be an IP address such as 0.0.0.0, 127.0.0.1 or ::, got 'localhost'"),
+                Arguments.of((UnaryOperator<PrismConfig.Builder>) b -> b.httpHost(null), "got nothing"),
+                Arguments.of((UnaryOperator<PrismConfig.Builder>) b -> b.bindAddress("eth0.local"), "bindAddress must be an IP"),
+                Arguments.of((UnaryOperator<PrismConfig.Builder>) b -> b.advertiseAddress("not a host"),
+                        "advertiseAddress must be an IP address or a host name, got 'not a host'"),
+                Arguments.of((UnaryOperator<PrismConfig.Builder>) b -> b.apiSecret("short"),
+                        "API secret must be at least 32 characters"),
+                Arguments.of((UnaryOperator<PrismConfig.Builder>) b -> b.apiSecret(SECRET_32.substring(1)),
+                        "API secret must be at least 32 characters"),
+                Arguments.of((UnaryOperator<PrismConfig.Builder>) b -> b.adminSecret("short"),
+                        "admin secret must be at least 32 characters"),
+                Arguments.of((UnaryOperator<PrismConfig.Builder>) b -> b.tokenTtlSeconds(0), "tokenTtlSeconds must be between 1"),
+                Arguments.of((UnaryOperator<PrismConfig.Builder>) b -> b.consentTimeoutSeconds(0), "consentTimeoutSeconds"),
+                Arguments.of((UnaryOperator<PrismConfig.Builder>) b -> b.resumeWindowSeconds(-1), "resumeWindowSeconds"),
+                Arguments.of((UnaryOperator<PrismConfig.Builder>) b -> b.mediaThreads(-1), "mediaThreads"),
+                Arguments.of((UnaryOperator<PrismConfig.Builder>) b -> b.maxParticipantsPerRoom(0), "maxParticipantsPerRoom"));
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("badValues")
+    void rejectsBadValuesWithTheirName(UnaryOperator<PrismConfig.Builder> change, String message) {
+        assertThatThrownBy(() -> change.apply(PrismConfig.builder()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void constructorValidatesToo() {
+        assertThatThrownBy(() -> new PrismConfig(8080, "0.0.0.0", 40000, "0.0.0.0", null, "too-short", null,
+                3600, 30, 20, 0, 100))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("API secret must be at least 32 characters");
+    }
+
+    @Test
+    void secretLengthCountsUtf8Bytes() {
+        // 16 two-byte characters = 32 bytes of HMAC key.
+        assertThat(PrismConfig.builder().apiSecret("é".repeat(16)).build().apiSecret()).hasSize(16);
+    }
+}

@@ -1,0 +1,54 @@
+package dev.prism.signaling.auth;
+
+/**
+ * Why an access token was refused. {@link #reason()} is short and safe to send as the plain-text body of the HTTP 401
+ * that refuses a WebSocket upgrade; it never contains token contents. No stack trace is captured: refusing a token is
+ * an expected outcome, not a bug.
+ */
+public final class TokenException extends Exception {
+
+    /** Every way a token can be refused; each has the fixed text of {@link #reason()}, usable as a metrics tag. */
+    public enum Kind {
+        MISSING("token missing"),
+        MALFORMED("malformed token"),
+        UNSUPPORTED_ALGORITHM("unsupported algorithm"),
+        BAD_SIGNATURE("bad token signature"),
+        EXPIRED("token expired"),
+        NOT_YET_VALID("token not yet valid"),
+        NO_EXPIRY("token has no expiry"),
+        NO_ROOM("token has no room"),
+        NO_IDENTITY("token has no identity");
+
+        private final String reason;
+
+        Kind(String reason) {
+            this.reason = reason;
+        }
+
+        /** The HTTP 401 body text. */
+        public String reason() {
+            return reason;
+        }
+
+        @Override
+        public String toString() {
+            return reason;
+        }
+    }
+
+    private final Kind kind;
+
+    public TokenException(Kind kind) {
+        super(kind.reason(), null, false, false);
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** Short reason for an HTTP 401 body, e.g. {@code "token expired"}. */
+    public String reason() {
+        return kind.reason();
+    }
+}

@@ -1,0 +1,46 @@
+package dev.prism.signaling.browser;
+
+import dev.prism.core.config.PrismConfig;
+import dev.prism.signaling.PrismServer;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The Prism server under test, started in this JVM on ephemeral ports. This is the only class of the browser tests
+ * that knows how the server is configured and started.
+ *
+ * <p>HTTP (demo page, signaling WebSocket) on an ephemeral port, media on an ephemeral UDP port, the advertised media
+ * address left to the server's automatic choice (one of this machine's own addresses). Browsers reach it on
+ * 127.0.0.1.
+ */
+final class PrismTestServer implements AutoCloseable {
+
+    private final PrismServer server;
+
+    private PrismTestServer(PrismServer server) {
+        this.server = server;
+    }
+
+    /** Starts a server and blocks until it listens. */
+    static PrismTestServer start() {
+        PrismConfig config = PrismConfig.defaults()
+                .withHttpPort(0)
+                .withUdpPort(0);
+        return new PrismTestServer(PrismServer.start(config));
+    }
+
+    int httpPort() {
+        return server.httpPort();
+    }
+
+    /** The demo page's join link: opening it joins {@code room} as {@code name} with camera and microphone. */
+    String joinUrl(String room, String name) {
+        return "http://127.0.0.1:" + httpPort() + "/?room=" + URLEncoder.encode(room, StandardCharsets.UTF_8)
+                + "&name=" + URLEncoder.encode(name, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
