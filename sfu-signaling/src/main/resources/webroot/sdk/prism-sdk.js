@@ -1,0 +1,689 @@
+// Prism browser SDK: one WebSocket for signaling, a publisher RTCPeerConnection the client offers on and a
+// subscriber RTCPeerConnection the server offers on (docs/PROTOCOL.md). Dependency-free ES module, no build step.
+//
+//   import { PrismClient } from '/sdk/prism-sdk.js';
+//   const { token } = await PrismClient.devToken('demo', 'Alice');
+//   const client = new PrismClient({ token });
+//   client.on('trackSubscribed', (track, participant) => attach(track.mediaStreamTrack));
+//   await client.connect();
+//   await client.publish({ audio: true, video: true });
+//
+// The room bookkeeping lives in prism-state.js (pure, unit-tested under node); this file does the I/O.
+// API reference: docs/SDK.md.
+
+import {
+  PendingRequests,
+  PrismError,
+  RoomModel,
+  SOURCE_FOR_KIND,
+  errorFromMessage,
+  parseServerMessage,
+} from './prism-state.js';
+
+export { PrismError, SOURCE_FOR_KIND };
+
+/** Event names {@link PrismClient#on} accepts, with their listener arguments (see docs/SDK.md). */
+export const EVENTS = Object.freeze([
+  'participantJoined', // (participant)
+  'participantLeft', // (participant, reason)
+  'trackPublished', // (track, participant)            local or remote: check participant.isLocal
+  'trackUnpublished', // (track, participant)
+  'trackSubscribed', // (track, participant)           track.mediaStreamTrack is set
+  'trackUnsubscribed', // (track, participant)
+  'trackMuted', // (track, participant)                 track.muted is the new state; local or remote
+  'stateChanged', // (state, previousState)             'idle' | 'connecting' | 'connected' | 'disconnected'
+  'error', // (PrismError)                              errors not tied to a call the app awaits
+  'disconnected', // ({code, reason, wasClean, left, leftReason})
+]);
+
+const PC_CONFIG = Object.freeze({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+const DEFAULT_VIDEO = Object.freeze({ width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } });
+const LEAVE_CLOSE_GRACE_MS = 1500;
+const PROBE_TIMEOUT_MS = 3000;
+
+/**
+ * One participant's connection to a Prism room.
+ *
+ * Lifecycle: `idle` -> `connecting` -> `connected` -> `disconnected` (terminal; make a new client to rejoin).
+ * All callbacks run on the page's event loop; listener exceptions are logged and never break the client.
+ */
+export class PrismClient {
+  /**
+   * @param {object} options
+   * @param {string} options.token access token (JWT); sent as `?token=` on the WebSocket URL
+   * @param {string} [options.url] WebSocket endpoint, absolute or relative to the page (default `/ws`);
+   *   http(s) URLs are turned into ws(s)
+   * @param {RTCIceServer[]} [options.iceServers] used when the server's welcome lists none (default none)
+   * @param {number} [options.requestTimeoutMs=10000] how long a request waits for its reply
+   * @param {number} [options.connectTimeoutMs=15000] how long connect() waits for `welcome`
+   * @param {number} [options.keepAliveMs=25000] interval of `ping` messages keeping idle proxies open; 0 disables
+   * @param {boolean} [options.probeRefusal=true] when the upgrade is refused, GET the same URL to read the server's
+   *   HTTP status and reason (browsers hide them from WebSocket)
+   * @param {Function} [options.WebSocket] implementation override (tests)
+   * @param {Function} [options.RTCPeerConnection] implementation override (tests)
+   */
+  constructor(options = {}) {
+    if (!options || typeof options.token !== 'string' || options.token === '') {
+      throw new PrismError('bad_request', 'PrismClient needs a token');
+    }
+    this._url = wsUrl(options.url ?? '/ws', options.token);
+    this._iceServersOption = Array.isArray(options.iceServers) ? options.iceServers : [];
+    this._iceServers = this._iceServersOption;
+    this._connectTimeoutMs = options.connectTimeoutMs ?? 15000;
+    this._keepAliveMs = options.keepAliveMs ?? 25000;
+    this._probeRefusal = options.probeRefusal !== false;
+    this._WebSocket = options.WebSocket ?? globalThis.WebSocket;
+    this._RTCPeerConnection = options.RTCPeerConnection ?? globalThis.RTCPeerConnection;
+
+    this._state = 'idle';
+    this._listeners = new Map();
+    this._model = new RoomModel();
+    this._requests = new PendingRequests({ timeoutMs: options.requestTimeoutMs ?? 10000 });
+    this._ws = null;
+    this._connectWaiter = null;
+    this._connectTimer = null;
+    this._keepAliveTimer = null;
+    this._leaveTimer = null;
+    this._leaving = false;
+    this._selfLeftReason = null;
+    /** Serializes subscriber offers: each is applied and answered before the next starts. */
+    this._offerQueue = Promise.resolve();
+    this._lastOfferVersion = -Infinity;
+    /** Serializes publisher renegotiations. */
+    this._publishQueue = Promise.resolve();
+    /** [{kind, source, track, transceiver, owned}] in publish order. */
+    this._published = [];
+
+    /** @type {RTCPeerConnection|null} the connection this client offers on (exposed for getStats in tests) */
+    this.publisherPc = null;
+    /** @type {RTCPeerConnection|null} the connection the server offers on */
+    this.subscriberPc = null;
+
+    this._closed = new Promise((resolve) => {
+      this._resolveClosed = resolve;
+    });
+  }
+
+  /**
+   * Asks a development-mode server for a token (`GET /api/dev-token`).
+   * @param {string} room
+   * @param {string} name display name
+   * @param {object} [options]
+   * @param {string} [options.baseUrl] server origin, default the page's
+   * @param {Function} [options.fetch] fetch override (tests)
+   * @returns {Promise<{token: string, identity: string}>}
+   * @throws {PrismError} `not_allowed` when the server has an API secret (403), `http_error` otherwise
+   */
+  static async devToken(room, name, options = {}) {
+    const doFetch = options.fetch ?? globalThis.fetch;
+    const url = new URL('/api/dev-token', options.baseUrl ?? globalThis.location?.href);
+    url.searchParams.set('room', room);
+    url.searchParams.set('name', name);
+    let res;
+    try {
+      res = await doFetch(url.href, { cache: 'no-store' });
+    } catch (e) {
+      throw new PrismError('http_error', `cannot reach ${url.origin}: ${e.message}`, { cause: e });
+    }
+    if (res.status === 403) {
+      throw new PrismError('not_allowed', 'dev tokens are disabled on this server (an API secret is set): pass a token',
+        { status: 403 });
+    }
+    if (!res.ok) {
+      const text = (await res.text().catch(() => '')).trim().slice(0, 200);
+      throw new PrismError('http_error', `dev-token: HTTP ${res.status}${text ? ` ${text}` : ''}`, { status: res.status });
+    }
+    const body = await res.json().catch(() => null);
+    if (!body || typeof body.token !== 'string') throw new PrismError('protocol', 'dev-token reply without a token');
+    return { token: body.token, identity: body.identity };
+  }
+
+  /** 'idle' | 'connecting' | 'connected' | 'disconnected' */
+  get state() {
+    return this._state;
+  }
+
+  /** The room id from welcome, null before. */
+  get roomId() {
+    return this._model.roomId;
+  }
+
+  /** Remote participants: Map id -> {id, name, canPublish, canSubscribe, isLocal: false, tracks: Map id -> track}. */
+  get participants() {
+    return this._model.participants;
+  }
+
+  /** Self (same shape as a remote participant, isLocal: true); null before welcome. */
+  get localParticipant() {
+    return this._model.local;
+  }
+
+  /** Remote tracks currently subscribed: [{track, participant, mid}]. */
+  subscriptions() {
+    return this._model.subscriptions();
+  }
+
+  /**
+   * Registers a listener. @returns {() => void} a function that removes it
+   */
+  on(event, fn) {
+    if (typeof fn !== 'function') throw new TypeError('listener must be a function');
+    if (!this._listeners.has(event)) this._listeners.set(event, new Set());
+    this._listeners.get(event).add(fn);
+    return () => this.off(event, fn);
+  }
+
+  off(event, fn) {
+    this._listeners.get(event)?.delete(fn);
+  }
+
+  /**
+   * Opens the WebSocket and waits for `welcome`.
+   * @returns {Promise<object>} the local participant
+   * @throws {PrismError} `connection_refused` (message carries the server's reason when it can be learned,
+   *   `closeCode`/`closeReason`/`status` the details), `timeout`, `bad_state` when called twice
+   */
+  connect() {
+    if (this._state !== 'idle') {
+      return Promise.reject(new PrismError('bad_state', `connect() called while ${this._state}`));
+    }
+    this._setState('connecting');
+    return new Promise((resolve, reject) => {
+      this._connectWaiter = { resolve, reject };
+      let ws;
+      try {
+        ws = new this._WebSocket(this._url.href);
+      } catch (e) {
+        this._failConnect(new PrismError('connection_refused', `connection refused: ${e.message}`, { cause: e }));
+        return;
+      }
+      this._ws = ws;
+      ws.onmessage = (ev) => this._onMessage(ev.data);
+      ws.onclose = (ev) => this._onClose(ev);
+      ws.onerror = () => {}; // a close event with the details always follows
+      this._connectTimer = setTimeout(() => {
+        this._failConnect(new PrismError('timeout', `no welcome within ${this._connectTimeoutMs} ms`));
+        ws.close();
+      }, this._connectTimeoutMs);
+    });
+  }
+
+  /**
+   * Captures and publishes local media. Calling it again with a kind not yet published adds that track
+   * (renegotiating the same publisher connection); kinds already published are skipped.
+   * @param {object} [options]
+   * @param {boolean|MediaTrackConstraints} [options.audio=true]
+   * @param {boolean|MediaTrackConstraints} [options.video=true]
+   * @param {MediaStream} [options.stream] publish these tracks instead of calling getUserMedia (the SDK then
+   *   leaves them running on leave)
+   * @returns {Promise<object[]>} the local track objects published by this call
+   * @throws {PrismError} `media` (getUserMedia failed; `cause` is the DOMException), `not_allowed`, or a server error
+   */
+  async publish({ audio = true, video = true, stream = null } = {}) {
+    this._requireConnected();
+    if (this._model.local && !this._model.local.canPublish) {
+      throw new PrismError('not_allowed', 'this token does not allow publishing');
+    }
+    const wanted = ['audio', 'video'].filter((kind) => (kind === 'audio' ? audio : video) && !this._publishedKind(kind));
+    if (wanted.length === 0) return [];
+
+    let media = stream;
+    const owned = !stream;
+    if (!media) {
+      const constraints = {
+        audio: wanted.includes('audio') ? (audio === true ? true : audio) : false,
+        video: wanted.includes('video') ? (video === true ? { ...DEFAULT_VIDEO } : video) : false,
+      };
+      try {
+        media = await navigator.mediaDevices.getUserMedia(constraints);
+      } catch (e) {
+        throw new PrismError('media', `cannot capture ${wanted.join(' and ')}: ${e?.name ?? 'Error'}: ${e?.message ?? e}`,
+          { cause: e });
+      }
+    }
+    const picks = [];
+    for (const kind of wanted) {
+      const track = media.getTracks().find((t) => t.kind === kind && t.readyState !== 'ended');
+      if (track) picks.push({ kind, source: SOURCE_FOR_KIND[kind], track });
+    }
+    if (owned) {
+      for (const t of media.getTracks()) if (!picks.some((p) => p.track === t)) t.stop();
+    }
+    if (picks.length === 0) throw new PrismError('media', 'no audio or video track to publish');
+    if (this._state !== 'connected') {
+      if (owned) picks.forEach((p) => p.track.stop());
+      throw new PrismError('disconnected', 'disconnected while capturing media');
+    }
+
+    const run = this._publishQueue.then(() => this._publishPicks(picks, media, owned));
+    this._publishQueue = run.catch(() => {});
+    return run;
+  }
+
+  /**
+   * Mutes or unmutes a published track: the track stops/starts sending at once (`enabled`), then the server is told;
+   * its `trackMuted` broadcast is the authority and resolves this call.
+   * @param {'audio'|'video'|string} kind a kind, or a source name
+   * @param {boolean} muted
+   * @returns {Promise<boolean>} the muted state the server confirmed
+   * @throws {PrismError} `unknown_track` when nothing of that kind is published, or the server's error (the track's
+   *   `enabled` then goes back to the server's state)
+   */
+  async setMuted(kind, muted) {
+    this._requireConnected();
+    const source = SOURCE_FOR_KIND[kind] ?? kind;
+    const track = this._model.findLocalTrack(source);
+    if (!track) throw new PrismError('unknown_track', `no published ${kind} track`);
+    const media = track.mediaStreamTrack;
+    if (media) media.enabled = !muted;
+    try {
+      await this._request({ type: 'mute', trackId: track.id, muted: !!muted }, 'trackMuted',
+        (m) => m.trackId === track.id);
+    } catch (e) {
+      if (media) media.enabled = !track.muted;
+      throw e;
+    }
+    return track.muted;
+  }
+
+  /** Whether the published track of that kind is muted (server view); null when not published. */
+  isMuted(kind) {
+    const track = this._model.findLocalTrack(SOURCE_FOR_KIND[kind] ?? kind);
+    return track ? track.muted : null;
+  }
+
+  /** Asks for the full room state and reconciles (events fire for any difference). @returns {Promise<object>} room */
+  async getState() {
+    const reply = await this._request({ type: 'getState' }, 'state');
+    return reply.room;
+  }
+
+  /** Round trip through the server. @returns {Promise<number>} milliseconds */
+  async ping() {
+    const start = now();
+    await this._request({ type: 'ping' }, 'pong');
+    return now() - start;
+  }
+
+  /**
+   * Leaves the room: sends `leave`, stops captured media and closes both peer connections at once, then waits for
+   * the server to close the socket (closing it after a short grace period otherwise).
+   * @returns {Promise<void>} resolves once disconnected
+   */
+  leave() {
+    if (this._state === 'idle') {
+      this._setState('disconnected');
+      this._resolveClosed();
+      return this._closed;
+    }
+    if (this._state === 'disconnected' || this._leaving) return this._closed;
+    this._leaving = true;
+    if (this._state === 'connecting') {
+      this._ws?.close(1000, 'left');
+      return this._closed;
+    }
+    try {
+      this._send({ type: 'leave' });
+    } catch {
+      // socket already closing: the close handler finishes
+    }
+    this._releaseMedia();
+    this._leaveTimer = setTimeout(() => this._ws?.close(1000, 'left'), LEAVE_CLOSE_GRACE_MS);
+    return this._closed;
+  }
+
+  // ---------------------------------------------------------------------------------------------- socket
+
+  _onMessage(data) {
+    const parsed = parseServerMessage(data);
+    if (!parsed.ok) {
+      this._emit('error', parsed.error);
+      return;
+    }
+    const msg = parsed.msg;
+    if (this._state === 'connecting') {
+      if (msg.type === 'welcome') this._onWelcome(msg);
+      else if (msg.type === 'error') this._emit('error', errorFromMessage(msg));
+      else this._emit('error', new PrismError('protocol', `'${msg.type}' before welcome`));
+      return;
+    }
+    if (this._state !== 'connected') return;
+    switch (msg.type) {
+      case 'publishAnswer':
+      case 'pong':
+        this._requests.settle(msg);
+        break;
+      case 'subscriberOffer':
+        this._offerQueue = this._offerQueue
+          .then(() => this._onSubscriberOffer(msg))
+          .catch((e) => this._emit('error', asPrismError(e, 'negotiation')));
+        break;
+      case 'error':
+        if (!this._requests.settle(msg)) this._emit('error', errorFromMessage(msg));
+        break;
+      case 'state':
+      case 'participantJoined':
+      case 'participantLeft':
+      case 'trackPublished':
+      case 'trackUnpublished':
+      case 'trackMuted':
+        this._dispatch(this._model.apply(msg));
+        this._requests.settle(msg);
+        break;
+      case 'welcome':
+        this._emit('error', new PrismError('protocol', 'second welcome ignored'));
+        break;
+      default:
+        break; // newer server: ignore what we do not know
+    }
+  }
+
+  _onWelcome(msg) {
+    clearTimeout(this._connectTimer);
+    const events = this._model.applyWelcome(msg);
+    if (!this._model.local) {
+      this._failConnect(events[0]?.[1] ?? new PrismError('protocol', 'bad welcome'));
+      this._ws.close(1002, 'bad welcome');
+      return;
+    }
+    if (Array.isArray(msg.iceServers) && msg.iceServers.length > 0) this._iceServers = msg.iceServers;
+    this._setState('connected');
+    if (this._keepAliveMs > 0) {
+      this._keepAliveTimer = setInterval(() => {
+        try {
+          this._send({ type: 'ping' });
+        } catch {
+          // closing; the close handler cleans up
+        }
+      }, this._keepAliveMs);
+    }
+    const waiter = this._connectWaiter;
+    this._connectWaiter = null;
+    waiter?.resolve(this._model.local);
+    this._dispatch(events);
+  }
+
+  _onClose(ev) {
+    clearTimeout(this._connectTimer);
+    if (this._state === 'connecting') {
+      if (this._leaving) {
+        this._failConnect(new PrismError('disconnected', 'left before the connection was established'));
+        return;
+      }
+      this._refusalError(ev).then((err) => this._failConnect(err));
+      return;
+    }
+    this._teardown({
+      code: ev?.code ?? 1006,
+      reason: ev?.reason ?? '',
+      wasClean: ev?.wasClean ?? false,
+      left: this._leaving,
+      leftReason: this._selfLeftReason,
+    });
+  }
+
+  /** Browsers report a refused upgrade as close code 1006 with no reason; ask the server over plain HTTP why. */
+  async _refusalError(ev) {
+    const closeCode = ev?.code ?? 1006;
+    const closeReason = ev?.reason ?? '';
+    let status;
+    let reason = closeReason;
+    if (!reason && this._probeRefusal && typeof fetch === 'function') {
+      const probe = await probeHttp(this._url);
+      if (probe) {
+        status = probe.status;
+        reason = probe.text;
+      }
+    }
+    const message = `connection refused${reason ? `: ${reason}` : ''}${status ? ` (HTTP ${status})` : ` (close code ${closeCode})`}`;
+    return new PrismError('connection_refused', message, { status, reason: reason || undefined, closeCode, closeReason });
+  }
+
+  _failConnect(error) {
+    clearTimeout(this._connectTimer);
+    const waiter = this._connectWaiter;
+    this._connectWaiter = null;
+    if (this._state !== 'disconnected') {
+      this._setState('disconnected');
+      this._resolveClosed();
+    }
+    waiter?.reject(error);
+  }
+
+  _teardown(info) {
+    if (this._state === 'disconnected') return;
+    clearInterval(this._keepAliveTimer);
+    clearTimeout(this._leaveTimer);
+    this._requests.rejectAll(new PrismError('disconnected', 'disconnected'));
+    this._releaseMedia();
+    this._model.reset();
+    this._setState('disconnected');
+    this._emit('disconnected', info);
+    this._resolveClosed();
+  }
+
+  _send(message) {
+    const ws = this._ws;
+    if (!ws || ws.readyState !== 1 /* OPEN */) throw new PrismError('not_connected', 'not connected');
+    ws.send(JSON.stringify(message));
+  }
+
+  _request(message, replyType, match) {
+    this._requireConnected();
+    const { message: tagged, promise } = this._requests.open(message, replyType, match);
+    try {
+      this._send(tagged);
+    } catch (e) {
+      this._requests.fail(tagged.requestId, e);
+    }
+    return promise;
+  }
+
+  _requireConnected() {
+    if (this._state !== 'connected' || this._leaving) {
+      throw new PrismError('not_connected', `not connected (${this._leaving ? 'leaving' : this._state})`);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------- publisher
+
+  async _publishPicks(picks, media, owned) {
+    this._requireConnected();
+    const pc = this._ensurePublisherPc();
+    const added = [];
+    for (const pick of picks) {
+      const transceiver = pc.addTransceiver(pick.track, { direction: 'sendonly', streams: [media] });
+      const entry = { ...pick, transceiver, owned };
+      this._published.push(entry);
+      added.push(entry);
+      this._model.bindLocalMedia(pick.source, pick.track);
+    }
+    try {
+      await this._negotiatePublisher();
+    } catch (e) {
+      for (const entry of added) {
+        this._published.splice(this._published.indexOf(entry), 1);
+        try {
+          entry.transceiver.stop();
+        } catch {
+          // connection already closed
+        }
+        if (owned) entry.track.stop();
+      }
+      throw e;
+    }
+    await this._learnLocalTrackIds();
+    return added.map((entry) => this._model.findLocalTrack(entry.source)).filter(Boolean);
+  }
+
+  async _negotiatePublisher() {
+    const pc = this.publisherPc;
+    const offer = await pc.createOffer();
+    await pc.setLocalDescription(offer);
+    const tracks = this._published
+      .filter((p) => p.transceiver.mid != null)
+      .map((p) => ({ mid: p.transceiver.mid, source: p.source }));
+    let reply;
+    try {
+      reply = await this._request({ type: 'publishOffer', sdp: pc.localDescription.sdp, tracks }, 'publishAnswer');
+      if (typeof reply.sdp !== 'string') throw new PrismError('protocol', 'publishAnswer without sdp');
+    } catch (e) {
+      // Leave the connection stable so a later publish can offer again.
+      if (pc.signalingState === 'have-local-offer') await pc.setLocalDescription({ type: 'rollback' }).catch(() => {});
+      throw e;
+    }
+    await pc.setRemoteDescription({ type: 'answer', sdp: reply.sdp });
+  }
+
+  /**
+   * The server names published tracks (the answer does not carry their ids): read them from the room state, and
+   * fall back to `<identity>:<mid>` (the server's current scheme) if the state does not list them.
+   */
+  async _learnLocalTrackIds() {
+    const missing = () => this._published.filter((p) => !this._model.findLocalTrack(p.source));
+    if (missing().length === 0) return;
+    try {
+      await this.getState();
+    } catch (e) {
+      if (this._state !== 'connected') throw e;
+    }
+    for (const p of missing()) {
+      const id = `${this._model.local.id}:${p.transceiver.mid}`;
+      console.warn(`prism: server did not list our ${p.source} track; assuming id ${id}`);
+      this._dispatch(this._model.ensureLocalTrack({ id, kind: p.kind, source: p.source, muted: !p.track.enabled }));
+    }
+  }
+
+  _publishedKind(kind) {
+    return this._published.some((p) => p.kind === kind);
+  }
+
+  _ensurePublisherPc() {
+    if (!this.publisherPc) this.publisherPc = this._newPc('publisher');
+    return this.publisherPc;
+  }
+
+  // ---------------------------------------------------------------------------------------------- subscriber
+
+  async _onSubscriberOffer(msg) {
+    if (this._state !== 'connected') return;
+    if (typeof msg.sdp !== 'string' || typeof msg.version !== 'number') {
+      throw new PrismError('protocol', 'subscriberOffer without sdp/version');
+    }
+    if (msg.version <= this._lastOfferVersion) return; // stale: a newer one was already answered
+    const pc = this._ensureSubscriberPc();
+    await pc.setRemoteDescription({ type: 'offer', sdp: msg.sdp });
+    const answer = await pc.createAnswer();
+    await pc.setLocalDescription(answer);
+    if (this._state !== 'connected') return;
+    this._lastOfferVersion = msg.version;
+    this._send({ type: 'subscriberAnswer', version: msg.version, sdp: pc.localDescription.sdp });
+    // Bind by transceiver rather than by 'track' events: the receiver's track exists as soon as the offer is set,
+    // and an m-line reused for another track keeps its receiver without necessarily firing 'track' again.
+    const receivers = new Map();
+    for (const transceiver of pc.getTransceivers()) {
+      if (transceiver.mid != null) {
+        receivers.set(String(transceiver.mid), { track: transceiver.receiver.track, receiver: transceiver.receiver });
+      }
+    }
+    this._dispatch(this._model.applyOffer(msg.tracks, receivers));
+  }
+
+  _ensureSubscriberPc() {
+    if (!this.subscriberPc) this.subscriberPc = this._newPc('subscriber');
+    return this.subscriberPc;
+  }
+
+  _newPc(role) {
+    const pc = new this._RTCPeerConnection({ ...PC_CONFIG, iceServers: this._iceServers });
+    pc.addEventListener?.('connectionstatechange', () => {
+      if (pc.connectionState === 'failed' && this._state === 'connected') {
+        this._emit('error', new PrismError('transport_failed', `${role} connection failed (ICE/DTLS)`));
+      }
+    });
+    return pc;
+  }
+
+  /** Stops captured media and closes both peer connections (kept as fields so tests can still read them). */
+  _releaseMedia() {
+    for (const p of this._published) if (p.owned) p.track.stop();
+    for (const pc of [this.publisherPc, this.subscriberPc]) {
+      try {
+        pc?.close();
+      } catch {
+        // already closed
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------- events
+
+  _dispatch(events) {
+    for (const [name, ...args] of events) {
+      if (name === 'selfLeft') {
+        this._selfLeftReason = args[0];
+        continue;
+      }
+      if (name === 'trackMuted' && args[1]?.isLocal && args[0].mediaStreamTrack) {
+        args[0].mediaStreamTrack.enabled = !args[0].muted; // the server's word wins
+      }
+      this._emit(name, ...args);
+    }
+  }
+
+  _setState(state) {
+    const previous = this._state;
+    if (previous === state) return;
+    this._state = state;
+    this._emit('stateChanged', state, previous);
+  }
+
+  _emit(event, ...args) {
+    const listeners = this._listeners.get(event);
+    if (event === 'error' && (!listeners || listeners.size === 0)) {
+      console.warn('prism:', args[0]);
+      return;
+    }
+    for (const fn of listeners ? [...listeners] : []) {
+      try {
+        fn(...args);
+      } catch (e) {
+        console.error(`prism: '${event}' listener threw`, e);
+      }
+    }
+  }
+}
+
+function wsUrl(url, token) {
+  const base = globalThis.location?.href;
+  const u = base ? new URL(url, base) : new URL(url);
+  if (u.protocol === 'http:') u.protocol = 'ws:';
+  else if (u.protocol === 'https:') u.protocol = 'wss:';
+  u.searchParams.set('token', token);
+  return u;
+}
+
+async function probeHttp(wsUrlObj) {
+  const u = new URL(wsUrlObj.href);
+  u.protocol = u.protocol === 'wss:' ? 'https:' : 'http:';
+  const controller = typeof AbortController === 'function' ? new AbortController() : null;
+  const timer = setTimeout(() => controller?.abort(), PROBE_TIMEOUT_MS);
+  try {
+    const res = await fetch(u.href, { cache: 'no-store', signal: controller?.signal });
+    if (res.status < 400) return null; // nothing to learn: the refusal was not an HTTP error
+    const text = (await res.text()).trim().slice(0, 200);
+    return { status: res.status, text };
+  } catch {
+    return null; // unreachable, cross-origin, aborted
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function asPrismError(e, code) {
+  return e instanceof PrismError ? e : new PrismError(code, e?.message ?? String(e), { cause: e });
+}
+
+function now() {
+  return globalThis.performance?.now() ?? Date.now();
+}
