@@ -10,6 +10,9 @@ import java.util.Objects;
  * removed track, kept as {@code a=inactive} so that m-lines are never removed (unified plan only recycles them); its
  * SSRCs and ids are ignored. A slot keeps its mid and kind for the life of the connection.
  *
+ * <p>Browsers fix a receiver track's id when its transceiver is created, so a reused slot shows the new stream id
+ * but not the new track id (Chromium 156, see test resources sdp/CAPTURED.md): clients must map tracks by mid.
+ *
  * <p>Active lines are validated on construction: SSRC 1..2^32-1, RTX SSRC 0 or different from the SSRC, and stream
  * and track ids that are single SDP tokens; violations throw {@link IllegalArgumentException}.
  */
