@@ -429,10 +429,11 @@ export class PendingRequests {
    * @param {Function} [options.setTimer] setTimeout-compatible, injectable for tests
    * @param {Function} [options.clearTimer] clearTimeout-compatible
    */
-  constructor({ timeoutMs = 10000, setTimer = setTimeout, clearTimer = clearTimeout } = {}) {
+  constructor({ timeoutMs = 10000, setTimer, clearTimer } = {}) {
     this._timeoutMs = timeoutMs;
-    this._setTimer = setTimer;
-    this._clearTimer = clearTimer;
+    // Wrapped, not stored bare: browsers throw 'Illegal invocation' when setTimeout is called with another `this`.
+    this._setTimer = setTimer ?? ((fn, ms) => setTimeout(fn, ms));
+    this._clearTimer = clearTimer ?? ((timer) => clearTimeout(timer));
     this._next = 1;
     /** requestId -> entry; Map keeps insertion order, i.e. age. */
     this._pending = new Map();

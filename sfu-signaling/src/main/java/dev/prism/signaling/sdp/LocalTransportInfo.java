@@ -1,0 +1,31 @@
+package dev.prism.signaling.sdp;
+
+import dev.prism.core.rtp.DtlsFingerprint;
+import dev.prism.core.rtp.IceCandidate;
+import dev.prism.core.rtp.IceParameters;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Prism's side of one peer connection as written into SDP: its ICE-lite credentials, the fingerprint of its DTLS
+ * certificate, and its host candidates (written in every non-rejected m-section, then {@code a=end-of-candidates}:
+ * Prism does not trickle). The first candidate also gives the m= port and c= address (JSEP's default candidate).
+ */
+public record LocalTransportInfo(IceParameters ice, DtlsFingerprint fingerprint, List<IceCandidate> candidates) {
+    public LocalTransportInfo {
+        Objects.requireNonNull(ice, "ice");
+        Objects.requireNonNull(fingerprint, "fingerprint");
+        Tokens.requireToken(ice.ufrag(), "ice ufrag");
+        Tokens.requireToken(ice.pwd(), "ice pwd");
+        Tokens.requireToken(fingerprint.algorithm(), "fingerprint algorithm");
+        Tokens.requireToken(fingerprint.value(), "fingerprint value");
+        candidates = List.copyOf(candidates);
+        for (IceCandidate c : candidates) {
+            Tokens.requireToken(c.foundation(), "candidate foundation");
+            Tokens.requireToken(c.protocol(), "candidate protocol");
+            Tokens.requireToken(c.address(), "candidate address");
+            Tokens.requireToken(c.type(), "candidate type");
+        }
+    }
+}

@@ -1,0 +1,463 @@
+// PrismClient against a scripted fake server socket and fake peer connections: checks the wire messages the SDK
+// sends and the events it emits. Run: node --test sfu-signaling/src/test/js/
+import { afterEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { PrismClient, PrismError } from '../../main/resources/webroot/sdk/prism-sdk.js';
+
+// ---------------------------------------------------------------------------------------------- fakes
+
+/** The socket the SDK opens; the test plays the server through it. */
+class FakeWebSocket {
+  static last = null;
+
+  constructor(url) {
+    this.url = url;
+    this.readyState = 0;
+    this.sent = [];
+    this.closedByClient = null;
+    FakeWebSocket.last = this;
+  }
+
+  // --- what the SDK calls
+  send(text) {
+    if (this.readyState !== 1) throw new Error('send on a socket that is not open');
+    this.sent.push(JSON.parse(text));
+  }
+
+  close(code = 1000, reason = '') {
+    if (this.readyState === 3) return;
+    this.closedByClient = { code, reason };
+    this.serverClose(code, reason, true);
+  }
+
+  // --- what the test calls
+  open() {
+    this.readyState = 1;
+  }
+
+  serverSend(message) {
+    this.onmessage({ data: typeof message === 'string' ? message : JSON.stringify(message) });
+  }
+
+  serverClose(code, reason = '', wasClean = false) {
+    this.readyState = 3;
+    this.onclose({ code, reason, wasClean });
+  }
+
+  /** Sent messages of a type. */
+  ofType(type) {
+    return this.sent.filter((m) => m.type === type);
+  }
+}
+
+/**
+ * Minimal RTCPeerConnection: mids are assigned in transceiver order on setLocalDescription (publisher), and a remote
+ * offer's SDP is a fake "mids=0:audio,1:video" line that creates one receiving transceiver per new mid (subscriber).
+ */
+class FakePeerConnection {
+  static created = [];
+
+  constructor(config) {
+    this.config = config;
+    this.transceivers = [];
+    this.localDescription = null;
+    this.remoteDescription = null;
+    this.signalingState = 'stable';
+    this.closed = false;
+    this.listeners = {};
+    FakePeerConnection.created.push(this);
+  }
+
+  addEventListener(type, fn) {
+    (this.listeners[type] ??= []).push(fn);
+  }
+
+  addTransceiver(track, init) {
+    const t = {
+      mid: null, direction: init.direction, sender: { track }, receiver: { track: null },
+      stopped: false, stop() { this.stopped = true; },
+    };
+    this.transceivers.push(t);
+    return t;
+  }
+
+  getTransceivers() {
+    return this.transceivers;
+  }
+
+  async createOffer() {
+    return { type: 'offer', sdp: `offer:${this.transceivers.map((t) => t.sender.track.kind).join(',')}` };
+  }
+
+  async createAnswer() {
+    return { type: 'answer', sdp: `answer:${this.transceivers.map((t) => t.mid).join(',')}` };
+  }
+
+  async setLocalDescription(desc) {
+    if (desc.type === 'rollback') {
+      this.signalingState = 'stable';
+      this.localDescription = null;
+      return;
+    }
+    if (desc.type === 'offer') {
+      let next = 0;
+      for (const t of this.transceivers) if (t.mid === null && !t.stopped) t.mid = String(next++);
+      this.signalingState = 'have-local-offer';
+    } else {
+      this.signalingState = 'stable';
+    }
+    this.localDescription = desc;
+  }
+
+  async setRemoteDescription(desc) {
+    this.remoteDescription = desc;
+    if (desc.type === 'offer') {
+      const lines = desc.sdp.replace('mids=', '').split(',').filter(Boolean);
+      for (const line of lines) {
+        const [mid, kind] = line.split(':');
+        if (!this.transceivers.some((t) => t.mid === mid)) {
+          this.transceivers.push({ mid, direction: 'recvonly', receiver: { track: { id: `remote-${mid}`, kind } } });
+        }
+      }
+      this.signalingState = 'have-remote-offer';
+    } else {
+      this.signalingState = 'stable';
+    }
+  }
+
+  close() {
+    this.closed = true;
+    this.signalingState = 'closed';
+  }
+}
+
+function fakeTrack(kind) {
+  return { kind, enabled: true, readyState: 'live', stopped: false, stop() { this.stopped = true; } };
+}
+
+function fakeStream(...kinds) {
+  const tracks = kinds.map(fakeTrack);
+  return { tracks, getTracks: () => tracks };
+}
+
+/** Waits until the condition holds (the SDK's promise chains need a few turns), failing after a deadline. */
+async function until(condition, what) {
+  const deadline = Date.now() + 2000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+const self = { id: 'me-1', name: 'Me', canPublish: true, canSubscribe: true, tracks: [] };
+const bob = {
+  id: 'bob-1', name: 'Bob', canPublish: true, canSubscribe: true,
+  tracks: [{ id: 'bob-1:0', participantId: 'bob-1', kind: 'audio', source: 'microphone', muted: false }],
+};
+
+function newClient(extra = {}) {
+  return new PrismClient({
+    url: 'ws://prism.test/ws', token: 'tok en', keepAliveMs: 0, requestTimeoutMs: 1000,
+    WebSocket: FakeWebSocket, RTCPeerConnection: FakePeerConnection, ...extra,
+  });
+}
+
+/** A connected client and its socket. */
+async function connected(others = [bob]) {
+  const client = newClient();
+  const events = [];
+  for (const name of ['participantJoined', 'participantLeft', 'trackSubscribed', 'trackUnsubscribed', 'trackMuted',
+    'trackPublished', 'stateChanged', 'error', 'disconnected']) {
+    client.on(name, (...args) => events.push([name, ...args]));
+  }
+  const done = client.connect();
+  const ws = FakeWebSocket.last;
+  ws.open();
+  ws.serverSend({ type: 'welcome', participant: self, room: { id: 'demo', participants: [self, ...others] }, iceServers: [] });
+  await done;
+  return { client, ws, events };
+}
+
+afterEach(() => {
+  FakePeerConnection.created = [];
+});
+
+// ---------------------------------------------------------------------------------------------- tests
+
+describe('PrismClient connect', () => {
+  it('puts the token on the URL and resolves on welcome with the room state', async () => {
+    const { client, ws, events } = await connected();
+    assert.equal(ws.url, 'ws://prism.test/ws?token=tok+en');
+    assert.equal(client.state, 'connected');
+    assert.equal(client.roomId, 'demo');
+    assert.equal(client.localParticipant.id, 'me-1');
+    assert.deepEqual([...client.participants.keys()], ['bob-1']);
+    assert.deepEqual(events.filter((e) => e[0] === 'stateChanged').map((e) => e[1]), ['connecting', 'connected']);
+  });
+
+  it('rejects with the server reason when the upgrade is refused (learned by probing over HTTP)', async () => {
+    const realFetch = globalThis.fetch;
+    const probed = [];
+    globalThis.fetch = async (url) => {
+      probed.push(url);
+      return { status: 401, text: async () => 'token expired\n' };
+    };
+    try {
+      const client = newClient();
+      const done = client.connect();
+      FakeWebSocket.last.serverClose(1006);
+      await assert.rejects(done, (e) => e instanceof PrismError && e.code === 'connection_refused'
+        && e.message === 'connection refused: token expired (HTTP 401)' && e.status === 401 && e.closeCode === 1006);
+      assert.deepEqual(probed, ['http://prism.test/ws?token=tok+en']);
+      assert.equal(client.state, 'disconnected');
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+  });
+
+  it('rejects with the close code when nothing more can be learned', async () => {
+    const client = newClient({ probeRefusal: false });
+    const done = client.connect();
+    FakeWebSocket.last.serverClose(1006);
+    await assert.rejects(done, (e) => e.code === 'connection_refused' && e.message === 'connection refused (close code 1006)');
+  });
+
+  it('uses a close reason sent by the server', async () => {
+    const client = newClient();
+    const done = client.connect();
+    FakeWebSocket.last.serverClose(4001, 'room full');
+    await assert.rejects(done, (e) => e.message === 'connection refused: room full (close code 4001)');
+  });
+
+  it('refuses a second connect', async () => {
+    const { client } = await connected();
+    await assert.rejects(client.connect(), (e) => e.code === 'bad_state');
+  });
+});
+
+describe('PrismClient publish and mute', () => {
+  it('offers sendonly audio then video with their sources, applies the answer and learns the track ids', async () => {
+    const { client, ws } = await connected();
+    const stream = fakeStream('video', 'audio');
+    const published = client.publish({ stream });
+
+    await until(() => ws.ofType('publishOffer').length === 1, 'publishOffer');
+    const offer = ws.ofType('publishOffer')[0];
+    assert.equal(offer.sdp, 'offer:audio,video');
+    assert.deepEqual(offer.tracks, [{ mid: '0', source: 'microphone' }, { mid: '1', source: 'camera' }]);
+    const pc = client.publisherPc;
+    assert.deepEqual(pc.config, { bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', iceServers: [] });
+    assert.deepEqual(pc.transceivers.map((t) => t.direction), ['sendonly', 'sendonly']);
+
+    ws.serverSend({ type: 'publishAnswer', requestId: offer.requestId, sdp: 'answer-sdp' });
+    await until(() => ws.ofType('getState').length === 1, 'getState');
+    assert.deepEqual(pc.remoteDescription, { type: 'answer', sdp: 'answer-sdp' });
+    const mine = {
+      ...self,
+      tracks: [
+        { id: 'me-1:0', participantId: 'me-1', kind: 'audio', source: 'microphone', muted: false },
+        { id: 'me-1:1', participantId: 'me-1', kind: 'video', source: 'camera', muted: false },
+      ],
+    };
+    ws.serverSend({ type: 'state', room: { id: 'demo', participants: [mine, bob] } });
+    const tracks = await published;
+    assert.deepEqual(tracks.map((t) => [t.id, t.source]), [['me-1:0', 'microphone'], ['me-1:1', 'camera']]);
+    assert.equal(tracks[1].mediaStreamTrack, stream.tracks[0]);
+
+    // Mute: enabled flips at once, the call resolves on the server's broadcast.
+    const muting = client.setMuted('video', true);
+    assert.equal(stream.tracks[0].enabled, false);
+    const mute = ws.ofType('mute')[0];
+    assert.deepEqual({ ...mute, requestId: undefined }, { type: 'mute', trackId: 'me-1:1', muted: true, requestId: undefined });
+    ws.serverSend({ type: 'trackMuted', trackId: 'me-1:1', participantId: 'me-1', muted: true });
+    assert.equal(await muting, true);
+    assert.equal(client.isMuted('video'), true);
+
+    // The server is the authority: an unmute it sends on its own re-enables the track.
+    ws.serverSend({ type: 'trackMuted', trackId: 'me-1:1', participantId: 'me-1', muted: false });
+    assert.equal(stream.tracks[0].enabled, true);
+  });
+
+  it('a rejected publishOffer rolls back and rejects with the server error', async () => {
+    const { client, ws } = await connected();
+    const published = client.publish({ stream: fakeStream('audio'), video: false });
+    await until(() => ws.ofType('publishOffer').length === 1, 'publishOffer');
+    const offer = ws.ofType('publishOffer')[0];
+    ws.serverSend({ type: 'error', code: 'nothing_to_forward', message: 'no codec', requestType: 'publishOffer',
+      requestId: offer.requestId });
+    await assert.rejects(published, (e) => e.code === 'nothing_to_forward' && e.message === 'no codec');
+    assert.equal(client.publisherPc.signalingState, 'stable');
+    assert.equal(client.publisherPc.transceivers[0].stopped, true);
+  });
+
+  it('a refused mute restores the track to the server state', async () => {
+    const { client, ws } = await connected();
+    const stream = fakeStream('audio');
+    const published = client.publish({ stream, video: false });
+    await until(() => ws.ofType('publishOffer').length === 1, 'publishOffer');
+    ws.serverSend({ type: 'trackPublished', track: { id: 'me-1:0', participantId: 'me-1', kind: 'audio', source: 'microphone', muted: false } });
+    ws.serverSend({ type: 'publishAnswer', requestId: ws.ofType('publishOffer')[0].requestId, sdp: 'a' });
+    await published;
+    assert.equal(ws.ofType('getState').length, 0, 'ids already known from trackPublished');
+
+    const muting = client.setMuted('audio', true);
+    ws.serverSend({ type: 'error', code: 'not_allowed', message: 'no', requestId: ws.ofType('mute')[0].requestId });
+    await assert.rejects(muting, (e) => e.code === 'not_allowed');
+    assert.equal(stream.tracks[0].enabled, true);
+  });
+
+  it('setMuted without a published track is unknown_track', async () => {
+    const { client } = await connected();
+    await assert.rejects(client.setMuted('audio', true), (e) => e.code === 'unknown_track');
+  });
+
+  it('falls back to <identity>:<mid> ids when the state does not list our tracks', async () => {
+    const { client, ws } = await connected();
+    const published = client.publish({ stream: fakeStream('audio'), video: false });
+    await until(() => ws.ofType('publishOffer').length === 1, 'publishOffer');
+    ws.serverSend({ type: 'publishAnswer', requestId: ws.ofType('publishOffer')[0].requestId, sdp: 'a' });
+    await until(() => ws.ofType('getState').length === 1, 'getState');
+    ws.serverSend({ type: 'state', room: { id: 'demo', participants: [self, bob] } });
+    const warn = console.warn;
+    console.warn = () => {};
+    try {
+      const [track] = await published;
+      assert.equal(track.id, 'me-1:0');
+    } finally {
+      console.warn = warn;
+    }
+  });
+});
+
+describe('PrismClient subscriber connection', () => {
+  it('answers each offer with its version and reports tracks by mid', async () => {
+    const { client, ws, events } = await connected();
+    ws.serverSend({
+      type: 'subscriberOffer', version: 1, sdp: 'mids=0:audio',
+      tracks: [{ mid: '0', trackId: 'bob-1:0', participantId: 'bob-1', kind: 'audio' }],
+    });
+    await until(() => ws.ofType('subscriberAnswer').length === 1, 'subscriberAnswer');
+    assert.deepEqual(ws.ofType('subscriberAnswer')[0], { type: 'subscriberAnswer', version: 1, sdp: 'answer:0' });
+    const pc = client.subscriberPc;
+    assert.deepEqual(pc.config, { bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', iceServers: [] });
+    const subscribed = events.filter((e) => e[0] === 'trackSubscribed');
+    assert.equal(subscribed.length, 1);
+    assert.equal(subscribed[0][1].id, 'bob-1:0');
+    assert.equal(subscribed[0][1].mediaStreamTrack.id, 'remote-0');
+    assert.equal(subscribed[0][2].name, 'Bob');
+
+    // Carol joins and publishes; the next offer adds her; then Bob's m-line goes inactive.
+    const carol = { id: 'carol-1', name: 'Carol', canPublish: true, canSubscribe: true, tracks: [] };
+    ws.serverSend({ type: 'participantJoined', participant: carol });
+    ws.serverSend({ type: 'trackPublished', track: { id: 'carol-1:1', participantId: 'carol-1', kind: 'video', source: 'camera', muted: false } });
+    ws.serverSend({
+      type: 'subscriberOffer', version: 2, sdp: 'mids=0:audio,1:video',
+      tracks: [{ mid: '1', trackId: 'carol-1:1', participantId: 'carol-1', kind: 'video' }],
+    });
+    await until(() => ws.ofType('subscriberAnswer').length === 2, 'second subscriberAnswer');
+    assert.equal(ws.ofType('subscriberAnswer')[1].version, 2);
+    const tail = events.slice(events.findIndex((e) => e[0] === 'participantJoined'));
+    assert.deepEqual(tail.map((e) => [e[0], e[1].id]), [
+      ['participantJoined', 'carol-1'],
+      ['trackPublished', 'carol-1:1'],
+      ['trackUnsubscribed', 'bob-1:0'],
+      ['trackSubscribed', 'carol-1:1'],
+    ]);
+    assert.equal(pc, client.subscriberPc, 'one subscriber connection for the session');
+  });
+
+  it('ignores a stale offer version', async () => {
+    const { ws } = await connected();
+    ws.serverSend({ type: 'subscriberOffer', version: 5, sdp: 'mids=', tracks: [] });
+    await until(() => ws.ofType('subscriberAnswer').length === 1, 'answer');
+    ws.serverSend({ type: 'subscriberOffer', version: 4, sdp: 'mids=', tracks: [] });
+    ws.serverSend({ type: 'subscriberOffer', version: 6, sdp: 'mids=', tracks: [] });
+    await until(() => ws.ofType('subscriberAnswer').length === 2, 'answer to 6');
+    assert.deepEqual(ws.ofType('subscriberAnswer').map((m) => m.version), [5, 6]);
+  });
+
+  it('uses the ICE servers from welcome when it lists some', async () => {
+    const client = newClient();
+    const done = client.connect();
+    const ws = FakeWebSocket.last;
+    ws.open();
+    const iceServers = [{ urls: 'turn:turn.test', username: 'u', credential: 'c' }];
+    ws.serverSend({ type: 'welcome', participant: self, room: { id: 'demo', participants: [self] }, iceServers });
+    await done;
+    ws.serverSend({ type: 'subscriberOffer', version: 1, sdp: 'mids=', tracks: [] });
+    await until(() => client.subscriberPc !== null, 'subscriber pc');
+    assert.deepEqual(client.subscriberPc.config.iceServers, iceServers);
+  });
+});
+
+describe('PrismClient errors and leaving', () => {
+  it('emits server errors that answer no pending request, and bad frames', async () => {
+    const { ws, events } = await connected();
+    ws.serverSend({ type: 'error', code: 'unknown_type', message: "unknown message type 'bogus'", requestType: 'bogus' });
+    ws.serverSend('{oops');
+    const errors = events.filter((e) => e[0] === 'error').map((e) => e[1]);
+    assert.deepEqual(errors.map((e) => e.code), ['unknown_type', 'protocol']);
+  });
+
+  it('leave sends leave, releases media at once and reports the disconnect', async () => {
+    const { client, ws, events } = await connected();
+    const stream = fakeStream('audio');
+    const published = client.publish({ stream, video: false });
+    await until(() => ws.ofType('publishOffer').length === 1, 'publishOffer');
+    ws.serverSend({ type: 'trackPublished', track: { id: 'me-1:0', participantId: 'me-1', kind: 'audio', source: 'microphone', muted: false } });
+    ws.serverSend({ type: 'publishAnswer', requestId: ws.ofType('publishOffer')[0].requestId, sdp: 'a' });
+    await published;
+
+    const left = client.leave();
+    assert.equal(ws.ofType('leave').length, 1);
+    assert.equal(client.publisherPc.closed, true);
+    assert.equal(stream.tracks[0].stopped, false, 'tracks the app passed in are the app\'s to stop');
+    ws.serverSend({ type: 'participantLeft', participantId: 'me-1', reason: 'left' });
+    ws.serverClose(1000, '', true);
+    await left;
+    assert.equal(client.state, 'disconnected');
+    const [, info] = events.find((e) => e[0] === 'disconnected');
+    assert.deepEqual(info, { code: 1000, reason: '', wasClean: true, left: true, leftReason: 'left' });
+    assert.equal(client.participants.size, 0);
+    await assert.rejects(client.getState(), (e) => e.code === 'not_connected');
+  });
+
+  it('a dropped socket rejects pending requests and emits disconnected', async () => {
+    const { client, ws, events } = await connected();
+    const state = client.getState();
+    ws.serverClose(1006);
+    await assert.rejects(state, (e) => e.code === 'disconnected');
+    assert.equal(events.at(-1)[0], 'disconnected');
+    assert.equal(events.at(-1)[1].left, false);
+  });
+
+  it('a listener that throws does not break the client', async () => {
+    const { client, ws } = await connected([]);
+    const err = console.error;
+    console.error = () => {};
+    try {
+      client.on('participantJoined', () => {
+        throw new Error('app bug');
+      });
+      ws.serverSend({ type: 'participantJoined', participant: bob });
+      assert.equal(client.participants.has('bob-1'), true);
+    } finally {
+      console.error = err;
+    }
+  });
+
+  it('devToken reads {token, identity} and maps 403 to not_allowed', async () => {
+    const calls = [];
+    const ok = async (url) => {
+      calls.push(url);
+      return { ok: true, status: 200, json: async () => ({ token: 't', identity: 'alice-1' }) };
+    };
+    assert.deepEqual(await PrismClient.devToken('my room', 'Alice', { baseUrl: 'http://prism.test/', fetch: ok }),
+      { token: 't', identity: 'alice-1' });
+    assert.deepEqual(calls, ['http://prism.test/api/dev-token?room=my+room&name=Alice']);
+    const forbidden = async () => ({ ok: false, status: 403, text: async () => 'forbidden' });
+    await assert.rejects(PrismClient.devToken('r', 'n', { baseUrl: 'http://prism.test/', fetch: forbidden }),
+      (e) => e.code === 'not_allowed' && e.status === 403);
+  });
+});
