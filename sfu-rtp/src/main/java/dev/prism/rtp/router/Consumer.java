@@ -57,12 +57,19 @@ public final class Consumer {
         setExtensions(extensions);
     }
 
+    /**
+     * Extensions whose values stay true after forwarding, so they pass through with only the id rewritten. Others
+     * (mid, rid, transport-wide sequence numbers) describe the publisher's connection and are dropped.
+     */
+    private static final java.util.Set<String> PASS_THROUGH = java.util.Set.of(HeaderExtension.AUDIO_LEVEL,
+            HeaderExtension.ABS_SEND_TIME);
+
     /** Re-maps header extensions by URI: publisher id -> this subscriber's id; unknown ones are dropped. */
     public void setExtensions(List<HeaderExtension> extensions) {
         java.util.Arrays.fill(extensionIdMap, (byte) 0);
         for (int inId = 1; inId < 256; inId++) {
             String uri = producer.extensionUri(inId);
-            if (uri == null) {
+            if (uri == null || !PASS_THROUGH.contains(uri)) {
                 continue;
             }
             for (HeaderExtension e : extensions) {

@@ -366,8 +366,10 @@ public final class ParticipantSession implements RoomListener {
         slot.ssrc = newSsrc();
         boolean audio = track.kind() == MediaKind.AUDIO;
         slot.consumer = router.subscribe(track.id(), subscriber, slot.ssrc,
-                audio ? SubscriberOfferWriter.OPUS_PAYLOAD_TYPE : SubscriberOfferWriter.VP8_PAYLOAD_TYPE,
-                SubscriberOfferWriter.extensions(track.kind()));
+                audio ? SubscriberOfferWriter.OPUS_PT : SubscriberOfferWriter.VP8_PT,
+                audio ? List.of(new HeaderExtension(SubscriberOfferWriter.EXT_AUDIO_LEVEL_ID, HeaderExtension.AUDIO_LEVEL))
+                        : List.of(new HeaderExtension(SubscriberOfferWriter.EXT_ABS_SEND_TIME_ID,
+                        HeaderExtension.ABS_SEND_TIME)));
         slotByTrack.put(track.id(), slot);
         offerDirty = true;
     }

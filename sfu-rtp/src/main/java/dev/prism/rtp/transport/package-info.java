@@ -1,0 +1,22 @@
+/**
+ * The Netty side of the media plane: the single UDP socket, first-byte demultiplexing (RFC 7983), and
+ * {@link dev.prism.rtp.transport.WebRtcTransport}, which owns ICE, DTLS and SRTP state for one peer connection.
+ *
+ * <h2>Threads</h2>
+ * All media state is owned by one event loop ({@link dev.prism.rtp.transport.MediaEngine#eventLoop()}): transports,
+ * routers, producers, consumers and the rooms' control state. DTLS handshakes run on a small pool because bctls is
+ * blocking; their callbacks hop back to the loop before touching anything.
+ *
+ * <h2>Who owns a buffer</h2>
+ * <ol>
+ * <li>The socket handler owns each received datagram and releases it after dispatch; STUN, DTLS and SRTP handlers
+ *     only borrow it.</li>
+ * <li>SRTP is decrypted in place in a pooled heap copy (jitsi-srtp works on byte arrays, the socket reads into direct
+ *     memory). The transport owns that copy and releases it after its listener returns; listeners borrow the
+ *     {@link dev.prism.rtp.packet.RtpPacket} view and must {@code retain()} to keep it.</li>
+ * <li>{@code sendRtp}/{@code sendRtcp} take ownership of their argument in every outcome: it is encrypted in place and
+ *     written, or released and the drop counted.</li>
+ * <li>Anything handed to another thread is copied (DTLS records) or retained before and released in the task.</li>
+ * </ol>
+ */
+package dev.prism.rtp.transport;

@@ -1,0 +1,136 @@
+package dev.prism.signaling;
+
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A real WebSocket client for signaling tests (the JDK's), collecting the server's JSON messages in order. */
+final class WsTestClient implements AutoCloseable {
+    private final LinkedBlockingQueue<JsonObject> inbox = new LinkedBlockingQueue<>();
+    private final List<JsonObject> seen = new ArrayList<>();
+    private final WebSocket ws;
+    private volatile int closeCode = -1;
+
+    private WsTestClient(WebSocket ws) {
+        this.ws = ws;
+    }
+
+    /** Result of an upgrade the server refused. */
+    record Refusal(int status, String body) {
+    }
+
+    static WsTestClient connect(int port, String token) {
+        WsTestClient[] self = new WsTestClient[1];
+        LinkedBlockingQueue<JsonObject> early = new LinkedBlockingQueue<>();
+        StringBuilder partial = new StringBuilder();
+        int[] code = {-1};
+        WebSocket.Listener listener = new WebSocket.Listener() {
+            @Override
+            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                partial.append(data);
+                if (last) {
+                    JsonObject o = new JsonObject(partial.toString());
+                    partial.setLength(0);
+                    if (self[0] != null) {
+                        self[0].inbox.add(o);
+                    } else {
+                        early.add(o);
+                    }
+                }
+                webSocket.request(1);
+                return null;
+            }
+
+            @Override
+            public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                code[0] = statusCode;
+                if (self[0] != null) {
+                    self[0].closeCode = statusCode;
+                }
+                return null;
+            }
+        };
+        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws" + (token == null ? "" : "?token=" + token)),
+                        listener).join();
+        WsTestClient c = new WsTestClient(ws);
+        self[0] = c;
+        early.drainTo(c.inbox);
+        c.closeCode = code[0];
+        return c;
+    }
+
+    /** Connects expecting the server to refuse the upgrade; returns its status and body. */
+    static Refusal connectRefused(int port, String token) {
+        try {
+            connect(port, token).close();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof WebSocketHandshakeException h) {
+                Object body = h.getResponse().body();
+                return new Refusal(h.getResponse().statusCode(), body == null ? "" : body.toString());
+            }
+            throw e;
+        }
+        throw new AssertionError("the server accepted the WebSocket");
+    }
+
+    void send(JsonObject msg) {
+        sendRaw(msg.encode());
+    }
+
+    void sendRaw(String text) {
+        ws.sendText(text, true).join();
+    }
+
+    /** The next message of {@code type}, skipping others (kept in {@link #seen()}); fails after {@code seconds}. */
+    JsonObject next(String type, int seconds) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (true) {
+            long left = deadline - System.nanoTime();
+            JsonObject o;
+            try {
+                o = left <= 0 ? null : inbox.poll(left, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted");
+            }
+            if (o == null) {
+                throw new AssertionError("no '" + type + "' message within " + seconds + " s; saw " + seen);
+            }
+            seen.add(o);
+            if (type.equals(o.getString("type"))) {
+                return o;
+            }
+        }
+    }
+
+    List<JsonObject> seen() {
+        return seen;
+    }
+
+    int closeCode() {
+        return closeCode;
+    }
+
+    @Override
+    public void close() {
+        try {
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();
+        } catch (RuntimeException ignored) {
+            // already closed
+        }
+    }
+
+    void abort() {
+        ws.abort();
+    }
+}
