@@ -12,12 +12,12 @@ public final class Main {
     public static void main(String[] args) {
         PrismConfig config;
         try {
-            if (CommandLine.wantsHelp(args)) {
+            config = CommandLine.parse(args, System.getenv());
+        } catch (UsageException e) {
+            if (e.helpRequested()) {
                 System.out.println(CommandLine.help());
                 return;
             }
-            config = CommandLine.parse(args, System.getenv());
-        } catch (UsageException e) {
             System.err.println("prism: " + e.getMessage());
             System.err.println("Run ./prism --help for the options.");
             System.exit(2);

@@ -38,8 +38,7 @@ public final class PrismServer implements AutoCloseable {
         DevSecrets dev = DevSecrets.generate();
         this.apiSecret = dev.apiSecretFor(config);
         this.adminSecret = dev.adminSecretFor(config);
-        this.advertiseAddress = config.advertiseAddress() != null ? config.advertiseAddress()
-                : AdvertiseAddress.detect().getHostAddress();
+        this.advertiseAddress = AdvertiseAddress.resolve(config.advertiseAddress()).getHostAddress();
         this.media = MediaEngine.start(new MediaEngineConfig(config.bindAddress(), config.udpPort(), advertiseAddress,
                 Duration.ofSeconds(config.consentTimeoutSeconds()), MonoClock.SYSTEM));
         this.sfu = new SfuContext(media, new InMemoryRoomRegistry(roomId -> media.eventLoop(), List.of()));
