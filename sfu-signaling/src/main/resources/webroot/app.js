@@ -149,7 +149,7 @@ function fail(e) {
   window.prism.error = message;
   window.prism.ready = false;
   setStatus('error', message);
-  showNotice(`Could not join: ${message}`);
+  showNotice(`Could not join: ${message}`, 'Try again');
 }
 
 // ---------------------------------------------------------------------------------------------- SDK events
@@ -202,11 +202,11 @@ function wire(c) {
     ui.controls.hidden = true;
     if (info.left) {
       setStatus('idle', 'You left the room');
-      showNotice('You left the room.');
+      showNotice('You left the room.', 'Rejoin');
     } else {
       const why = info.leftReason || info.reason || `connection lost (code ${info.code})`;
       setStatus('error', `Disconnected: ${why}`);
-      showNotice(`Disconnected: ${why}`);
+      showNotice(`Disconnected: ${why}`, 'Rejoin');
     }
   });
 }
@@ -295,6 +295,11 @@ function attachVideo(tile, participant) {
   tile.videoTrackId = pick.id;
   tile.video.srcObject = new MediaStream([pick.mediaStreamTrack]);
   tile.video.play().catch(() => {}); // muted video may always autoplay; nothing to do if not
+  // A remote track is 'muted' while no media arrives (before ICE/DTLS is up, or when the sender pauses):
+  // show the avatar then rather than a black frame.
+  const rerender = () => renderParticipant(tile.participant);
+  pick.mediaStreamTrack.addEventListener('mute', rerender);
+  pick.mediaStreamTrack.addEventListener('unmute', rerender);
 }
 
 /** Local preview: the published camera track itself. */
@@ -317,8 +322,9 @@ function renderParticipant(participant) {
   tile.mic.title = mic === 'on' ? 'Microphone on' : mic === 'off' ? 'Microphone muted' : 'No microphone';
   tile.cam.innerHTML = cam === 'on' ? ICONS.cam : ICONS.camOff;
   tile.cam.title = cam === 'on' ? 'Camera on' : cam === 'off' ? 'Camera off' : 'No camera';
-  const showing = tile.videoTrackId !== null && participant.tracks.get(tile.videoTrackId)?.muted === false;
-  tile.el.classList.toggle('video-off', !showing);
+  const shown = tile.videoTrackId !== null ? participant.tracks.get(tile.videoTrackId) : null;
+  const flowing = shown?.mediaStreamTrack && !shown.mediaStreamTrack.muted;
+  tile.el.classList.toggle('video-off', !(shown && !shown.muted && flowing));
 }
 
 /** 'on' | 'off' | 'none' for the participant's track of that source (or, failing that, kind). */
@@ -412,8 +418,9 @@ function setStatus(state, text) {
   ui.status.textContent = text;
 }
 
-function showNotice(text) {
+function showNotice(text, action) {
   ui.noticeText.textContent = text;
+  ui.rejoin.textContent = action;
   ui.notice.hidden = false;
 }
 
@@ -427,14 +434,19 @@ function displayName(participant) {
 
 function initials(name) {
   const words = String(name).trim().split(/\s+/).filter(Boolean);
-  const letters = words.length > 1 ? words[0][0] + words[words.length - 1][0] : (words[0] ?? '?').slice(0, 2);
+  const letters = words.length > 1 ? words[0][0] + words[words.length - 1][0] : (words[0] ?? '?')[0];
   return letters.toUpperCase();
 }
 
+const AVATAR_HUES = [262, 205, 168, 28, 338, 128, 290, 8, 48, 225];
+
+/** A stable avatar hue per participant id: FNV-1a, finalized so that similar ids spread over the palette. */
 function hue(text) {
-  let h = 0;
-  for (const ch of text) h = (h * 31 + ch.codePointAt(0)) % 360;
-  return h;
+  let h = 0x811c9dc5;
+  for (const ch of text) h = Math.imul(h ^ ch.codePointAt(0), 0x01000193);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return AVATAR_HUES[((h ^ (h >>> 16)) >>> 0) % AVATAR_HUES.length];
 }
 
 /** Display only: the server verifies the token, the page just wants the room name before welcome. */

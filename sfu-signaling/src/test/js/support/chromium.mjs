@@ -108,17 +108,17 @@ export class Browser {
   }
 
   async close() {
+    const exited = this.child.exitCode !== null ? Promise.resolve()
+      : new Promise((resolve) => this.child.once('exit', resolve));
+    this.send('Browser.close').catch(() => {});
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 3000);
+    await exited;
+    clearTimeout(timer);
     try {
-      await Promise.race([this.send('Browser.close'), new Promise((resolve) => setTimeout(resolve, 2000))]);
+      rmSync(this.profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     } catch {
-      // already gone
+      // a helper process may still be flushing into the profile; it is only a temp dir
     }
-    if (this.child.exitCode === null) {
-      const exited = new Promise((resolve) => this.child.once('exit', resolve));
-      this.child.kill('SIGKILL');
-      await exited;
-    }
-    rmSync(this.profile, { recursive: true, force: true });
   }
 
   _onMessage(message) {

@@ -130,7 +130,7 @@ export class PrismClient {
         { status: 403 });
     }
     if (!res.ok) {
-      const text = (await res.text().catch(() => '')).trim().slice(0, 200);
+      const text = await plainReason(res);
       throw new PrismError('http_error', `dev-token: HTTP ${res.status}${text ? ` ${text}` : ''}`, { status: res.status });
     }
     const body = await res.json().catch(() => null);
@@ -671,13 +671,21 @@ async function probeHttp(wsUrlObj) {
   try {
     const res = await fetch(u.href, { cache: 'no-store', signal: controller?.signal });
     if (res.status < 400) return null; // nothing to learn: the refusal was not an HTTP error
-    const text = (await res.text()).trim().slice(0, 200);
-    return { status: res.status, text };
+    return { status: res.status, text: await plainReason(res) };
   } catch {
     return null; // unreachable, cross-origin, aborted
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The first line of a short plain-text error body (the server's reason); '' for HTML error pages and the like. */
+async function plainReason(res) {
+  const type = res.headers?.get?.('content-type') ?? '';
+  if (/html|json|xml/i.test(type)) return '';
+  const text = await res.text().catch(() => '');
+  if (/^\s*</.test(text)) return '';
+  return text.trim().split(/\r?\n/)[0].slice(0, 200);
 }
 
 function asPrismError(e, code) {

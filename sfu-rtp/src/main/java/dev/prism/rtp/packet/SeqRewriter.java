@@ -82,7 +82,7 @@ public final class SeqRewriter {
     public int rewrite(int inSeq) {
         inSeq &= SeqNum.MASK;
         if (segmentPending) {
-            startSegment(inSeq, firstEver && firstOutput < 0 ? inSeq : SeqNum.add(highestOut, 1));
+            startSegment(inSeq, firstEver ? firstOutputFor(inSeq) : SeqNum.add(highestOut, 1));
             return highestOut;
         }
         long ext = SeqNum.unwrap(inSeq, highestIn);
@@ -104,10 +104,7 @@ public final class SeqRewriter {
         inSeq &= SeqNum.MASK;
         if (segmentPending) {
             // Map the dropped packet onto the last output number: the next packet gets last output + 1.
-            int out = firstEver && firstOutput < 0 ? SeqNum.add(inSeq, -1) : firstEver ? SeqNum.add(firstOutput, -1)
-                    : highestOut;
-            startSegment(inSeq, out);
-            firstEver = false;
+            startSegment(inSeq, firstEver ? SeqNum.add(firstOutputFor(inSeq), -1) : highestOut);
             return;
         }
         long ext = SeqNum.unwrap(inSeq, highestIn);
@@ -148,6 +145,10 @@ public final class SeqRewriter {
      */
     public int lastOutput() {
         return highestOut;
+    }
+
+    private int firstOutputFor(int inSeq) {
+        return firstOutput < 0 ? inSeq : firstOutput;
     }
 
     private void startSegment(int inSeq, int out) {
