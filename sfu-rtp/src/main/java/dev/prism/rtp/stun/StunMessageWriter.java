@@ -169,7 +169,6 @@ public final class StunMessageWriter {
         if (finished) {
             throw new IllegalStateException("finish called twice");
         }
-        finished = true;
         if (integrity != null) {
             byte[] hmac = new byte[StunAttributes.MESSAGE_INTEGRITY_LENGTH];
             integrity.hmac(ByteBuffer.wrap(bytes, 0, length), hmac);
@@ -183,6 +182,7 @@ public final class StunMessageWriter {
         int bodyLength = length - StunMessage.HEADER_LENGTH;
         bytes[2] = (byte) (bodyLength >>> 8);
         bytes[3] = (byte) bodyLength;
+        finished = true;
         ByteBuf out = alloc.ioBuffer(length, length);
         out.writeBytes(bytes, 0, length); // cannot fail: capacity is exactly length
         return out;

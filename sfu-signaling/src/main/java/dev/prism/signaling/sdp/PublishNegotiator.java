@@ -31,7 +31,8 @@ import java.util.Set;
  * </ul>
  * Kept in the answer: Opus with its fmtp, the first VP8 and its RTX, the rtcp-fb entries nack, nack pli, ccm fir,
  * goog-remb and transport-cc, and the header extensions listed in {@link HeaderExtension} (mid, rid, repaired rid,
- * audio level, abs-send-time, transport-wide cc) with the offerer's ids. {@code a=extmap-allow-mixed} is not echoed,
+ * audio level, abs-send-time, transport-wide cc) with the offerer's ids. A simulcast offer (send rids) is answered
+ * with the same rids as {@code a=rid:<id> recv} and {@code a=simulcast:recv}, unpaused. {@code a=extmap-allow-mixed} is not echoed,
  * so senders use one-byte extension headers whenever the ids allow.
  */
 public final class PublishNegotiator {
@@ -98,11 +99,14 @@ public final class PublishNegotiator {
             MediaKind kind = m.kind();
             List<MediaInfo.Codec> codecs = keptCodecs(m, kind);
             List<SdpAttributes.ExtMap> extmaps = keptExtensions(m);
-            answerSections.add(answerSection(m, o, codecs, extmaps, local));
-            answerBundle.add(m.mid);
+            List<String> rids = List.of();
             if (o == Outcome.ACCEPT) {
-                accepted.add(describe(m, kind, codecs, extmaps));
+                MediaDescription d = describe(m, kind, codecs, extmaps);
+                accepted.add(d);
+                rids = d.encodings().stream().map(RtpEncoding::rid).filter(Objects::nonNull).toList();
             }
+            answerSections.add(answerSection(m, o, codecs, extmaps, rids, local));
+            answerBundle.add(m.mid);
         }
 
         SessionDescription.Builder answer = LocalLines.sessionHeader(local, answerVersion(offer))
@@ -172,7 +176,8 @@ public final class PublishNegotiator {
     }
 
     private static MediaSection answerSection(MediaInfo m, Outcome o, List<MediaInfo.Codec> codecs,
-                                              List<SdpAttributes.ExtMap> extmaps, LocalTransportInfo local) {
+                                              List<SdpAttributes.ExtMap> extmaps, List<String> rids,
+                                              LocalTransportInfo local) {
         List<String> pts = new ArrayList<>();
         for (MediaInfo.Codec c : codecs) {
             pts.add(Integer.toString(c.payloadType()));
@@ -194,6 +199,13 @@ public final class PublishNegotiator {
         for (MediaInfo.Codec c : codecs) {
             CodecLines.write(b, c.payloadType(), c.rtpmap().name(), c.rtpmap().clockRate(), c.rtpmap().channels(),
                     Forwarded.keptFeedback(c.feedback()), c.fmtp() == null ? null : c.fmtp().params());
+        }
+        // RFC 8853: the answer lists the rids it receives, else the browser sends one encoding only.
+        for (String rid : rids) {
+            b.attribute("rid", rid + " recv");
+        }
+        if (!rids.isEmpty()) {
+            b.attribute("simulcast", "recv " + String.join(";", rids));
         }
         LocalLines.candidates(b, local);
         return b.build();
