@@ -56,6 +56,9 @@ public record Bye(List<Long> ssrcs, String reason) implements RtcpMessage {
                 return null;
             }
             reason = Rtcp.text(buf, pos + 1, len);
+            if (reason == null) {
+                return null;
+            }
         }
         return new Bye(ssrcs, reason);
     }

@@ -2,6 +2,7 @@ package dev.prism.rtp.rtcp;
 
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 /** Small shared helpers of this package. */
@@ -43,9 +44,15 @@ final class Rtcp {
         }
     }
 
-    /** Text of {@code len} bytes at {@code offset}, as UTF-8 (RFC 3550 section 6.5). */
+    /**
+     * Text of {@code len} bytes at {@code offset}, which RFC 3550 section 6.5 requires to be UTF-8; null when they are
+     * not valid UTF-8 (so every parsed text encodes back to the same bytes).
+     */
     static String text(ByteBuf buf, int offset, int len) {
-        return buf.toString(offset, len, StandardCharsets.UTF_8);
+        byte[] raw = new byte[len];
+        buf.getBytes(offset, raw);
+        String s = new String(raw, StandardCharsets.UTF_8);
+        return Arrays.equals(raw, s.getBytes(StandardCharsets.UTF_8)) ? s : null;
     }
 
     /** UTF-8 bytes of an SDES item or BYE reason: at most 255. */

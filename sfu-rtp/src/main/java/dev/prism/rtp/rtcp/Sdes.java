@@ -15,7 +15,8 @@ import java.util.List;
  * |                          SSRC/CSRC_2 ...                      |   chunk 2
  * </pre>
  *
- * Item text is UTF-8. Every item type is kept (PRIV items as raw text, prefix included).
+ * Item text is UTF-8; a packet with invalid UTF-8 is malformed. Every item type is kept (PRIV items as raw text,
+ * prefix included).
  */
 public record Sdes(List<Chunk> chunks) implements RtcpMessage {
     public static final int CNAME = 1;
@@ -113,7 +114,11 @@ public record Sdes(List<Chunk> chunks) implements RtcpMessage {
                 if (pos + 2 + len > end) {
                     return null;
                 }
-                items.add(new Item(type, Rtcp.text(buf, pos + 2, len)));
+                String text = Rtcp.text(buf, pos + 2, len);
+                if (text == null) {
+                    return null;
+                }
+                items.add(new Item(type, text));
                 pos += 2 + len;
             }
             // Skip the terminating null and the padding up to the next 32-bit boundary (chunks start aligned).
