@@ -32,8 +32,8 @@ public final class MediaSection {
     static MediaSection parse(SdpLine mLine, List<SdpLine> body) throws SdpParseException {
         List<String> tokens = Tokens.split(mLine.value());
         if (tokens.size() < 4) {
-            throw new SdpParseException(mLine.number(),
-                    "m= line needs media, port, protocol and at least one format: '" + Tokens.snippet(mLine.value()) + "'");
+            throw new SdpParseException(mLine.number(), "m= line needs media, port, protocol and at least one format: '"
+                    + Tokens.snippet(mLine.value()) + "'");
         }
         String portToken = tokens.get(1);
         int slash = portToken.indexOf('/');

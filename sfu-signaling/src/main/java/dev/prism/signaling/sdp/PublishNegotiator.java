@@ -32,8 +32,11 @@ import java.util.Set;
  * Kept in the answer: Opus with its fmtp, the first VP8 and its RTX, the rtcp-fb entries nack, nack pli, ccm fir,
  * goog-remb and transport-cc, and the header extensions listed in {@link HeaderExtension} (mid, rid, repaired rid,
  * audio level, abs-send-time, transport-wide cc) with the offerer's ids. A simulcast offer (send rids) is answered
- * with the same rids as {@code a=rid:<id> recv} and {@code a=simulcast:recv}, unpaused. {@code a=extmap-allow-mixed} is not echoed,
- * so senders use one-byte extension headers whenever the ids allow.
+ * with the same rids as {@code a=rid:<id> recv} and {@code a=simulcast:recv}, unpaused.
+ * {@code a=extmap-allow-mixed} is not echoed, so senders use one-byte extension headers whenever the ids allow.
+ *
+ * <p>The answer's o= line has a session id derived from the local ICE ufrag and the offer's session version, so
+ * successive answers on one connection keep the id and follow the offerer's version without state here.
  */
 public final class PublishNegotiator {
     private PublishNegotiator() {
@@ -63,6 +66,9 @@ public final class PublishNegotiator {
         checkMids(infos);
         MediaSection tag = Bundle.transportSection(offer, bundle);
         if (tag == null) {
+            if (offer.media().stream().allMatch(MediaSection::isRejected)) {
+                throw NegotiationException.nothingToForward("every m-line of the offer is rejected (port 0)");
+            }
             throw NegotiationException.badSdp("a=group:BUNDLE names no usable m-line");
         }
         RemoteTransport remote = RemoteTransport.read(offer, tag, DtlsRole.ACTIVE);
@@ -76,7 +82,8 @@ public final class PublishNegotiator {
         for (MediaInfo m : infos) {
             Outcome o = decide(m, bundle);
             if (o != Outcome.REJECT && !m.section.hasAttribute("rtcp-mux")) {
-                throw NegotiationException.badSdp("m-line mid " + m.mid + " has no a=rtcp-mux; Prism requires rtcp-mux");
+                throw NegotiationException.badSdp("m-line mid " + m.mid
+                        + " has no a=rtcp-mux; Prism requires rtcp-mux");
             }
             anyForwardable |= o != Outcome.REJECT;
             outcomes.add(o);

@@ -25,9 +25,10 @@ import java.util.Set;
  *       transport-wide-cc id {@value #EXT_TRANSPORT_CC_ID}.</li>
  * </ul>
  * Each active line is {@code sendonly} with {@code a=msid}, {@code a=ssrc} (cname = stream id, msid) and, for video
- * with an RTX SSRC, {@code a=ssrc-group:FID}. Inactive lines keep their port and codecs, say {@code a=inactive} and stay
- * in the BUNDLE group, as Chrome expects of bundled lines that are not rejected. Session: ICE-lite, a=setup:actpass
- * (the browser answers active, Prism stays the DTLS server), rtcp-mux, rtcp-rsize, candidates then end-of-candidates.
+ * with an RTX SSRC, {@code a=ssrc-group:FID}. Inactive lines keep their port and codecs, say {@code a=inactive}
+ * and stay in the BUNDLE group, as Chrome expects of bundled lines that are not rejected. Session: ICE-lite,
+ * a=setup:actpass (the browser answers active, Prism stays the DTLS server), rtcp-mux, rtcp-rsize, candidates then
+ * end-of-candidates. No mid header extension is offered: every stream's SSRC is signalled, which is enough to demux.
  */
 public final class SubscriberOfferWriter {
     private SubscriberOfferWriter() {

@@ -6,7 +6,8 @@
  *   <li>{@link dev.prism.signaling.sdp.PublishNegotiator} answers a publisher's offer: keeps Opus, VP8 and its RTX,
  *       the feedback and header extensions Prism uses, with the offerer's payload types and ids.</li>
  *   <li>{@link dev.prism.signaling.sdp.SubscriberOfferWriter} writes the subscriber offer with Prism's fixed payload
- *       types and extension ids; {@link dev.prism.signaling.sdp.SubscriberAnswerReader} checks the browser's answer.</li>
+ *       types and extension ids; {@link dev.prism.signaling.sdp.SubscriberAnswerReader} checks the browser's
+ *       answer.</li>
  * </ul>
  *
  * Prism is ICE-lite, never trickles, is always the DTLS server, and needs BUNDLE, rtcp-mux and unified plan on both

@@ -1,0 +1,111 @@
+package dev.prism.rtp.srtp;
+
+import static dev.prism.rtp.srtp.SrtpTestPackets.clientKeys;
+import static dev.prism.rtp.srtp.SrtpTestPackets.hex;
+import static dev.prism.rtp.srtp.SrtpTestPackets.readable;
+import static dev.prism.rtp.srtp.SrtpTestPackets.withTailRoom;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Known-answer tests: fixed master keys and packets whose protected form is published. The AES-CM vector uses the
+ * master key and salt of RFC 3711 Appendix B.3; the packets and expected outputs are the validation vectors libsrtp
+ * and other SRTP stacks check against. The GCM vector is the matching AEAD_AES_128_GCM one.
+ */
+class SrtpKnownAnswerTest {
+    // RTP: V=2 PT=15 seq=0x1234 ts=0xdecafbad SSRC=0xcafebabe, 16 payload bytes of 0xab
+    private static final byte[] RTP_PLAIN = hex("800f1234 decafbad cafebabe abababab abababab abababab abababab");
+    // RTCP: SR (PT=200), RC=1, length 11, SSRC=0xcafebabe, then 16 bytes of 0xab
+    private static final byte[] RTCP_PLAIN = hex("81c8000b cafebabe abababab abababab abababab abababab");
+
+    // RFC 3711 B.3 master key and salt
+    private static final byte[] CM_KEY = hex("E1F97A0D3E018BE0D64FA32C06DE4139");
+    private static final byte[] CM_SALT = hex("0EC675AD498AFEEBB6960B3AABE6");
+    private static final byte[] CM_RTP = hex(
+        "800f1234 decafbad cafebabe"                 // header, unchanged
+        + "4e55dc4c e79978d8 8ca4d215 949d2402"      // encrypted payload
+        + "b78d6acc 99ea179b 8dbb");                 // HMAC-SHA1-80 tag
+    private static final byte[] CM_RTCP = hex(
+        "81c8000b cafebabe"                          // header and sender SSRC, unencrypted
+        + "7128035b e487b9bd bef89041 f977a5a8"      // encrypted body
+        + "80000001"                                 // E=1, SRTCP index 1
+        + "993e08cd 54d6c123 0798");                 // tag
+
+    private static final byte[] GCM_KEY = hex("000102030405060708090a0b0c0d0e0f");
+    private static final byte[] GCM_SALT = hex("a0a1a2a3a4a5a6a7a8a9aaab");
+    private static final byte[] GCM_RTP = hex(
+        "800f1234 decafbad cafebabe"
+        + "c5002ede 04cfdd2e b91159e0 880aa06e"      // ciphertext
+        + "d2976826 f796b201 df3131a1 27e8a392");    // GCM tag
+    private static final byte[] GCM_RTCP = hex(
+        "81c8000b cafebabe"
+        + "c98b8b5d f0392a55 852b6c21 ac8e7025"      // ciphertext
+        + "c52c6fbe a2b3b446 ea31123b a88ce61e"      // GCM tag
+        + "80000001");                               // E=1, SRTCP index 1
+
+    @Test
+    void aesCmRtpMatchesPublishedVector() {
+        checkRtp(SrtpProfile.AES_CM_128_HMAC_SHA1_80, CM_KEY, CM_SALT, CM_RTP);
+    }
+
+    @Test
+    void aesCmRtcpMatchesPublishedVector() {
+        checkRtcp(SrtpProfile.AES_CM_128_HMAC_SHA1_80, CM_KEY, CM_SALT, CM_RTCP);
+    }
+
+    @Test
+    void aesGcmRtpMatchesPublishedVector() {
+        checkRtp(SrtpProfile.AEAD_AES_128_GCM, GCM_KEY, GCM_SALT, GCM_RTP);
+    }
+
+    @Test
+    void aesGcmRtcpMatchesPublishedVector() {
+        checkRtcp(SrtpProfile.AEAD_AES_128_GCM, GCM_KEY, GCM_SALT, GCM_RTCP);
+    }
+
+    private static void checkRtp(SrtpProfile profile, byte[] key, byte[] salt, byte[] expected) {
+        SrtpKeyingMaterial keys = clientKeys(profile, key, salt);
+        SrtpSession sender = SrtpSession.create(profile, keys, false);
+        SrtpSession receiver = SrtpSession.create(profile, keys, true);
+        ByteBuf buf = withTailRoom(RTP_PLAIN);
+        try {
+            assertThat(sender.protectRtp(buf)).isEqualTo(SrtpStatus.OK);
+            assertThat(readable(buf)).isEqualTo(expected);
+
+            assertThat(receiver.unprotectRtp(buf)).isEqualTo(SrtpStatus.OK);
+            assertThat(readable(buf)).isEqualTo(RTP_PLAIN);
+        } finally {
+            buf.release();
+            sender.close();
+            receiver.close();
+        }
+    }
+
+    private static void checkRtcp(SrtpProfile profile, byte[] key, byte[] salt, byte[] expected) {
+        SrtpKeyingMaterial keys = clientKeys(profile, key, salt);
+        SrtpSession receiver = SrtpSession.create(profile, keys, true);
+        SrtpSession sender = SrtpSession.create(profile, keys, false);
+        ByteBuf published = withTailRoom(expected);
+        ByteBuf ours = withTailRoom(RTCP_PLAIN);
+        try {
+            assertThat(receiver.unprotectRtcp(published)).isEqualTo(SrtpStatus.OK);
+            assertThat(readable(published)).isEqualTo(RTCP_PLAIN);
+
+            // Our sender starts its SRTCP index where its implementation does; everything else must match.
+            assertThat(sender.protectRtcp(ours)).isEqualTo(SrtpStatus.OK);
+            assertThat(ours.readableBytes()).isEqualTo(expected.length);
+            ByteBuf roundTrip = ours;
+            SrtpSession receiver2 = SrtpSession.create(profile, keys, true);
+            assertThat(receiver2.unprotectRtcp(roundTrip)).isEqualTo(SrtpStatus.OK);
+            assertThat(readable(roundTrip)).isEqualTo(RTCP_PLAIN);
+            receiver2.close();
+        } finally {
+            published.release();
+            ours.release();
+            sender.close();
+            receiver.close();
+        }
+    }
+}
