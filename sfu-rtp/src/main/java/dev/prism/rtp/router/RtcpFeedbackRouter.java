@@ -24,24 +24,21 @@ final class RtcpFeedbackRouter {
     }
 
     void onRtcp(ByteBuf compound) {
-        if (!parser.reset(compound)) {
-            counters.drop(DropReason.RTCP_MALFORMED);
-            return;
-        }
+        parser.reset(compound);
         while (parser.next()) {
             if (parser.packetType() != RtcpHeader.PT_PSFB) {
                 continue;
             }
-            if (parser.format() == RtcpHeader.FMT_PLI) {
+            if (parser.countOrFormat() == RtcpHeader.FMT_PLI) {
                 Pli pli = Pli.parse(parser.buffer(), parser.offset(), parser.length());
                 if (pli != null) {
                     keyframeRequest(pli.mediaSsrc());
                 }
-            } else if (parser.format() == RtcpHeader.FMT_FIR) {
+            } else if (parser.countOrFormat() == RtcpHeader.FMT_FIR) {
                 Fir fir = Fir.parse(parser.buffer(), parser.offset(), parser.length());
                 if (fir != null) {
-                    for (int i = 0; i < fir.entryCount(); i++) {
-                        keyframeRequest(fir.ssrc(i));
+                    for (Fir.Entry e : fir.entries()) {
+                        keyframeRequest(e.ssrc());
                     }
                 }
             }

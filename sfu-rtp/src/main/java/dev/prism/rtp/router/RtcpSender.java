@@ -31,7 +31,11 @@ public final class RtcpSender {
 
     /** Tells a publisher the bitrate it may send for {@code ssrcs}. */
     public void sendRemb(WebRtcTransport transport, long bitrateBps, long[] ssrcs) {
-        Remb remb = new Remb(SENDER_SSRC, bitrateBps, ssrcs);
+        java.util.List<Long> list = new java.util.ArrayList<>(ssrcs.length);
+        for (long s : ssrcs) {
+            list.add(s);
+        }
+        Remb remb = Remb.of(SENDER_SSRC, bitrateBps, list);
         ByteBuf buf = allocator.heapBuffer(remb.length() + SrtpSession.MAX_TRAILER);
         remb.write(buf);
         transport.sendRtcp(buf);
