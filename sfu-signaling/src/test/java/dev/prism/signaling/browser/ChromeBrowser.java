@@ -86,7 +86,7 @@ public final class ChromeBrowser implements AutoCloseable {
         this.driver = driver;
     }
 
-    /** Whether the browser and driver binaries exist here; tests use it to explain a failure up front. */
+    /** Whether the browser and driver binaries exist here; {@link #launch} checks it to explain a failure up front. */
     public static boolean installed() {
         return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
     }
