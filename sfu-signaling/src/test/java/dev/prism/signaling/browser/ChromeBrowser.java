@@ -40,7 +40,7 @@ import org.openqa.selenium.support.ui.FluentWait;
  *
  * <p>Threading: like the WebDriver under it, one instance must be used by one thread at a time. Different instances
  * may be driven from different threads concurrently; {@link #launchAll} starts several in parallel because a launch
- * costs about a second of CPU.
+ * takes from half a second to several seconds on a loaded two-core machine.
  */
 public final class ChromeBrowser implements AutoCloseable {
 
@@ -56,14 +56,19 @@ public final class ChromeBrowser implements AutoCloseable {
     private static final DateTimeFormatter LOG_TIME =
             DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
 
+    /**
+     * Selenium's java.util.logging chatter ("Unable to find CDP implementation": we use no CDP) only hides real
+     * failures. Held in a field because JUL keeps loggers weakly and would forget the level.
+     */
+    private static final java.util.logging.Logger SELENIUM_LOG = java.util.logging.Logger.getLogger("org.openqa.selenium");
+
     static {
-        // Belt and braces: with explicit paths Selenium has no reason to run Selenium Manager, and if it ever did
-        // it must not try to phone home or download from this offline machine.
+        // Belt and braces: with explicit paths Selenium does not run Selenium Manager, and if it ever did it must
+        // neither phone home nor try to download (it receives system properties named SE_* as its environment).
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
         System.setProperty("SE_AVOID_STATS", "true");
         System.setProperty("SE_OFFLINE", "true");
-        // Selenium's own java.util.logging chatter (CDP version warnings and the like) only hides real failures.
-        java.util.logging.Logger.getLogger("org.openqa.selenium").setLevel(Level.SEVERE);
+        SELENIUM_LOG.setLevel(Level.SEVERE);
     }
 
     private final String name;
@@ -81,7 +86,7 @@ public final class ChromeBrowser implements AutoCloseable {
         this.driver = driver;
     }
 
-    /** Whether the browser and driver binaries exist here; tests use it to explain a failure up front. */
+    /** Whether the browser and driver binaries exist here; {@link #launch} checks it to explain a failure up front. */
     public static boolean installed() {
         return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
     }
@@ -220,7 +225,9 @@ public final class ChromeBrowser implements AutoCloseable {
 
     /**
      * Calls {@code probe} every 200 ms until it returns something other than null or {@code false}, and returns that.
-     * Exceptions thrown by the probe count as "not yet" (the last one is kept as the cause).
+     * A {@link WebDriverException} from the probe (a script error while the page is still starting, say) counts as
+     * "not yet" and becomes the cause of the timeout; anything else, an AssertionError in particular, ends the wait
+     * at once. An interrupt ends it too (see {@link BrowserThreads#parallel}).
      *
      * @param diagnostics extra text for the failure message, computed only on timeout (e.g. the last stats sample)
      * @throws AssertionError on timeout, naming {@code description}, with {@code diagnostics} and the console log
@@ -238,7 +245,6 @@ public final class ChromeBrowser implements AutoCloseable {
                     .withTimeout(timeout)
                     .pollingEvery(poll)
                     .ignoring(WebDriverException.class)
-                    .ignoring(IllegalStateException.class)
                     .until(probe::apply);
         } catch (TimeoutException e) {
             throw new AssertionError("[" + name + "] timed out after " + timeout.toMillis() + " ms waiting for: "

@@ -109,10 +109,10 @@ class ConferenceBrowserTest implements BrowserArtifacts.Browsers {
         CpuWindow.Result cpu = CpuWindow.measure(CPU_WINDOW);
         List<InboundMedia.Sample> after = BrowserThreads.parallel(trio, InboundMedia::sample);
         System.out.printf("[prism-e2e] cpu, 3 participants: JVM process %d ms CPU in %.2f s wall = %.2f of %d cores "
-                + "(server in-process: includes the test's own Selenium/JUnit threads; browsers excluded); "
-                + "busiest threads: %s%n",
+                + "(server in-process, so this includes the test's own Selenium/JUnit threads); busiest threads: %s; "
+                + "for comparison the %d chromedriver/Chromium processes used %.2f cores%n",
                 cpu.processCpu().toMillis(), cpu.wall().toMillis() / 1000.0, cpu.cpuToWall(), cpu.cores(),
-                cpu.topGroups(6));
+                cpu.topGroups(6), cpu.descendants(), cpu.descendantsCpuToWall());
         for (int i = 0; i < trio.size(); i++) {
             assertMediaRoseFromAll(trio.get(i), othersOf(trio.get(i), trio), before.get(i), after.get(i),
                     cpu.wall());

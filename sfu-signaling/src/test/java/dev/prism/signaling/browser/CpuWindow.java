@@ -15,7 +15,9 @@ import org.openqa.selenium.support.ui.FluentWait;
  *
  * <p>The server under test runs in-process, so the process total also contains the test's own work (Selenium's HTTP
  * client, JUnit). The per-thread breakdown separates them; threads that end inside the window are not counted there
- * (their CPU is still in the process total). Browsers run in their own processes and are not included at all.
+ * (their CPU is still in the process total). Browsers run in their own processes and are not included in the JVM's
+ * figure; they are measured separately as this JVM's descendant processes (chromedriver and every Chromium process
+ * it started), which shows how loaded the machine was.
  */
 final class CpuWindow {
 
@@ -32,6 +34,7 @@ final class CpuWindow {
      */
     static Result measure(Duration window) {
         Map<Long, Long> threadsBefore = threadCpu();
+        Map<Long, Long> childrenBefore = descendantCpu();
         long cpuBefore = OS.getProcessCpuTime();
         long wallBefore = System.nanoTime();
         new FluentWait<>(wallBefore)
@@ -40,6 +43,7 @@ final class CpuWindow {
                 .until(start -> System.nanoTime() - start >= window.toNanos());
         long wall = System.nanoTime() - wallBefore;
         long cpu = OS.getProcessCpuTime() - cpuBefore;
+        Map<Long, Long> childrenAfter = descendantCpu();
         Map<Long, Long> threadsAfter = threadCpu();
         Map<Long, String> names = threadNames(threadsAfter);
         Map<String, Long> byGroup = new HashMap<>();
@@ -53,7 +57,18 @@ final class CpuWindow {
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> Duration.ofNanos(e.getValue()),
                         (a, b) -> a, LinkedHashMap::new));
-        return new Result(Duration.ofNanos(wall), Duration.ofNanos(cpu), sorted, OS.getAvailableProcessors());
+        long children = childrenAfter.entrySet().stream()
+                .mapToLong(e -> e.getValue() - childrenBefore.getOrDefault(e.getKey(), 0L)).sum();
+        return new Result(Duration.ofNanos(wall), Duration.ofNanos(cpu), sorted, Duration.ofNanos(children),
+                childrenAfter.size(), OS.getAvailableProcessors());
+    }
+
+    /** CPU nanoseconds so far of every process started (directly or not) by this JVM, by pid. */
+    private static Map<Long, Long> descendantCpu() {
+        Map<Long, Long> cpu = new HashMap<>();
+        ProcessHandle.current().descendants().forEach(p -> p.info().totalCpuDuration()
+                .ifPresent(d -> cpu.put(p.pid(), d.toNanos())));
+        return cpu;
     }
 
     /** Thread names with their numbers folded, so that pools appear as one line: "vert.x-eventloop-thread-N". */
@@ -89,20 +104,38 @@ final class CpuWindow {
      * @param wall measured wall time
      * @param processCpu CPU time of the whole JVM (all threads, user + system) in the window
      * @param byThreadGroup CPU per thread group, largest first
+     * @param descendantsCpu CPU of this JVM's descendant processes (chromedriver, Chromium) in the window
+     * @param descendants how many descendant processes there were at the end of the window
      * @param cores processors available to the JVM
      */
-    record Result(Duration wall, Duration processCpu, Map<String, Duration> byThreadGroup, int cores) {
+    record Result(Duration wall, Duration processCpu, Map<String, Duration> byThreadGroup, Duration descendantsCpu,
+            int descendants, int cores) {
 
         /** CPU time over wall time: 1.0 means one core fully busy. */
         double cpuToWall() {
             return (double) processCpu.toNanos() / wall.toNanos();
         }
 
-        /** The {@code n} busiest thread groups as "name=ms" pairs. */
+        /** Descendant processes' CPU time over wall time. */
+        double descendantsCpuToWall() {
+            return (double) descendantsCpu.toNanos() / wall.toNanos();
+        }
+
+        /**
+         * Process CPU not attributed to any live Java thread: the JVM's own GC and JIT compiler threads, and threads
+         * that ended during the window.
+         */
+        Duration unattributed() {
+            long threads = byThreadGroup.values().stream().mapToLong(Duration::toNanos).sum();
+            return Duration.ofNanos(Math.max(0, processCpu.toNanos() - threads));
+        }
+
+        /** The {@code n} busiest thread groups as "name=ms" pairs, then the unattributed rest. */
         String topGroups(int n) {
-            return byThreadGroup.entrySet().stream().limit(n)
+            String top = byThreadGroup.entrySet().stream().limit(n)
                     .map(e -> e.getKey() + "=" + e.getValue().toMillis() + "ms")
                     .collect(Collectors.joining(", "));
+            return top + (top.isEmpty() ? "" : ", ") + "JVM-internal(GC/JIT)+ended=" + unattributed().toMillis() + "ms";
         }
     }
 }

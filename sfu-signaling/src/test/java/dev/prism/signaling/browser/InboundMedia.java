@@ -1,6 +1,5 @@
 package dev.prism.signaling.browser;
 
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -22,6 +21,7 @@ public final class InboundMedia {
 
     /** Where the Prism demo page keeps its subscriber connection and its view of the room. */
     public static final String PRISM_SUBSCRIBER_PC = "window.prism && window.prism.client && window.prism.client.subscriberPc";
+    /** Where the Prism demo page keeps its participants map (id -> {id, name, tracks}). */
     public static final String PRISM_PARTICIPANTS = "window.prism && window.prism.client && window.prism.client.participants";
 
     /**
@@ -89,28 +89,30 @@ public final class InboundMedia {
         return parse(browser.name(), String.valueOf(result));
     }
 
-    /** Parses the script's JSON; a malformed answer becomes a sample with an error and no streams. */
+    /** Parses the script's JSON; a malformed answer becomes a sample with an error and no streams. Never throws. */
     static Sample parse(String browserName, String json) {
-        JsonObject root;
         try {
-            root = new JsonObject(json);
-        } catch (DecodeException | ClassCastException e) {
-            return new Sample(browserName, 0, null, "unparseable stats: " + e.getMessage(), List.of(), json);
+            JsonObject root = new JsonObject(json);
+            List<Stream> streams = new ArrayList<>();
+            JsonArray array = root.getJsonArray("streams", new JsonArray());
+            for (int i = 0; i < array.size(); i++) {
+                streams.add(stream(array.getJsonObject(i)));
+            }
+            return new Sample(browserName, root.getDouble("at", 0.0), root.getString("connectionState"),
+                    root.getString("error"), List.copyOf(streams), json);
+        } catch (RuntimeException e) { // DecodeException, ClassCastException on a wrong shape, NPE on null entries
+            return new Sample(browserName, 0, null, "unparseable stats: " + e, List.of(), json);
         }
-        List<Stream> streams = new ArrayList<>();
-        JsonArray array = root.getJsonArray("streams", new JsonArray());
-        for (int i = 0; i < array.size(); i++) {
-            JsonObject s = array.getJsonObject(i);
-            streams.add(new Stream(
-                    s.getString("kind"), s.getString("mid"), s.getLong("ssrc", 0L), s.getString("trackIdentifier"),
-                    s.getString("participantId"), s.getString("participantName"), s.getString("trackId"),
-                    s.getLong("packetsReceived", 0L), s.getLong("bytesReceived", 0L),
-                    s.getLong("packetsLost", 0L), s.getLong("framesDecoded", 0L),
-                    s.getInteger("frameWidth", 0), s.getInteger("frameHeight", 0),
-                    s.getLong("totalSamplesReceived", 0L), s.getDouble("audioLevel", 0.0)));
-        }
-        return new Sample(browserName, root.getDouble("at", 0.0), root.getString("connectionState"),
-                root.getString("error"), List.copyOf(streams), json);
+    }
+
+    private static Stream stream(JsonObject s) {
+        return new Stream(
+                s.getString("kind"), s.getString("mid"), s.getLong("ssrc", 0L), s.getString("trackIdentifier"),
+                s.getString("participantId"), s.getString("participantName"), s.getString("trackId"),
+                s.getLong("packetsReceived", 0L), s.getLong("bytesReceived", 0L),
+                s.getLong("packetsLost", 0L), s.getLong("framesDecoded", 0L),
+                s.getInteger("frameWidth", 0), s.getInteger("frameHeight", 0),
+                s.getLong("totalSamplesReceived", 0L), s.getDouble("audioLevel", 0.0));
     }
 
     /**
