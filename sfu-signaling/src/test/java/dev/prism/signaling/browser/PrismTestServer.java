@@ -23,9 +23,9 @@ final class PrismTestServer implements AutoCloseable {
 
     /** Starts a server and blocks until it listens. */
     static PrismTestServer start() {
-        PrismConfig config = PrismConfig.defaults()
-                .withHttpPort(0)
-                .withUdpPort(0);
+        // HTTP on loopback; media on all addresses, advertised on the machine's own address, which is where
+        // Chromium's host candidates live.
+        PrismConfig config = PrismConfig.builder().httpHost("127.0.0.1").httpPort(0).udpPort(0).build();
         return new PrismTestServer(PrismServer.start(config));
     }
 
