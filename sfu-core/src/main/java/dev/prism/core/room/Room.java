@@ -108,12 +108,22 @@ public final class Room {
      * @throws IllegalStateException when the participant is unknown or may not publish
      */
     public Track publish(String participantId, MediaKind kind, TrackSource source, String publisherMid) {
+        return publish(participantId, kind, source, publisherMid, t -> { });
+    }
+
+    /**
+     * Like {@link #publish(String, MediaKind, TrackSource, String)}, calling {@code beforeAnnounce} with the new track
+     * before anyone is told, so the caller can get its media ready (the subscribers' reaction needs it).
+     */
+    public Track publish(String participantId, MediaKind kind, TrackSource source, String publisherMid,
+                         java.util.function.Consumer<Track> beforeAnnounce) {
         Participant p = requireParticipant(participantId);
         if (!p.canPublish()) {
             throw new IllegalStateException("participant " + participantId + " may not publish");
         }
         Track t = new Track(p.nextTrackId(), participantId, kind, source, publisherMid, false);
         p.mutableTracks().put(t.id(), t);
+        beforeAnnounce.accept(t);
         log.info("room={} participant={} track={} published kind={} source={}", id, participantId, t.id(), kind,
                 source);
         emit(new RoomEvent.TrackPublished(id, t), p);

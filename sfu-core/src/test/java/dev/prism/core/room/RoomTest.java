@@ -33,6 +33,15 @@ class RoomTest {
     }
 
     @Test
+    void mediaIsReadiedBeforeOthersHearOfATrack() {
+        List<String> order = new ArrayList<>();
+        room.join("alice", "Alice", true, true, e -> order.add("told " + e.getClass().getSimpleName()));
+        room.join("bob", "Bob", true, true, e -> { });
+        room.publish("bob", MediaKind.AUDIO, TrackSource.MICROPHONE, "0", t -> order.add("ready " + t.id()));
+        assertThat(order).containsExactly("told ParticipantJoined", "ready bob:0", "told TrackPublished");
+    }
+
+    @Test
     void trackIdsAreUniquePerParticipant() {
         room.join("alice", "Alice", true, true, aliceSees::add);
         Track a = room.publish("alice", MediaKind.AUDIO, TrackSource.MICROPHONE, "0");

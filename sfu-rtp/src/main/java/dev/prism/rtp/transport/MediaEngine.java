@@ -245,8 +245,24 @@ public final class MediaEngine implements AutoCloseable {
         return sb.toString();
     }
 
+    /** One line with the totals and every non-zero drop counter, for logs. */
+    public String countersSummary() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("in=").append(counters.packetsIn()).append(" out=").append(counters.packetsOut())
+                .append(" forwarded=").append(counters.rtpForwarded())
+                .append(" keyframeRequests=").append(counters.keyframeRequests())
+                .append(" dtls=").append(counters.dtlsHandshakes()).append('/').append(counters.dtlsFailures());
+        counters.dropsSnapshot().forEach((reason, n) -> {
+            if (n > 0) {
+                sb.append(" drop.").append(reason.metricName()).append('=').append(n);
+            }
+        });
+        return sb.toString();
+    }
+
     @Override
     public void close() {
+        log.info("media: closing; {}", countersSummary());
         try {
             loop.submit(() -> {
                 for (WebRtcTransport t : new ArrayList<>(transports)) {

@@ -243,9 +243,13 @@ public final class ParticipantSession implements RoomListener {
             }
             TrackSource source = sources.getOrDefault(d.mid(),
                     d.kind() == MediaKind.AUDIO ? TrackSource.MICROPHONE : TrackSource.CAMERA);
-            Track track = room.publish(token.identity(), d.kind(), source, d.mid());
-            Producer p = router.addProducer(track.id(), token.identity(), d, ssrc, rtx, publisher);
-            publishedByMid.put(d.mid(), new PublishedTrack(track, p, ssrc));
+            long streamSsrc = ssrc;
+            long rtxSsrc = rtx;
+            // The producer must exist before the others hear of the track: they subscribe to it at once.
+            room.publish(token.identity(), d.kind(), source, d.mid(), track -> {
+                Producer p = router.addProducer(track.id(), token.identity(), d, streamSsrc, rtxSsrc, publisher);
+                publishedByMid.put(d.mid(), new PublishedTrack(track, p, streamSsrc));
+            });
         }
         for (String mid : new ArrayList<>(publishedByMid.keySet())) {
             if (!seen.contains(mid)) {
