@@ -165,6 +165,30 @@ class DtlsSessionTest {
     }
 
     @Test
+    void sdpFingerprintWithAnotherHashAndLowerCaseHexIsAccepted() throws Exception {
+        try (DtlsTestPair pair = new DtlsTestPair(serverCert, clientCert)) {
+            DtlsFingerprint sha1 = DtlsCertificate.fingerprintOf(clientCert.encoded(), "sha-1");
+            pair.server.setExpectedRemoteFingerprint(
+                new DtlsFingerprint("SHA-1", sha1.value().toLowerCase(java.util.Locale.ROOT)));
+            pair.client.setExpectedRemoteFingerprint(serverCert.fingerprint());
+            pair.start();
+
+            assertSameKeys(pair.serverEvents.awaitCompleted().keys(), pair.clientEvents.awaitCompleted().keys());
+        }
+    }
+
+    @Test
+    void sdpFingerprintWithAnUnknownHashFails() throws Exception {
+        try (DtlsTestPair pair = new DtlsTestPair(serverCert, clientCert)) {
+            pair.server.setExpectedRemoteFingerprint(new DtlsFingerprint("md5", "00:11"));
+            pair.client.setExpectedRemoteFingerprint(serverCert.fingerprint());
+            pair.start();
+
+            assertThat(pair.serverEvents.awaitFailed().reason()).isEqualTo("unsupported fingerprint hash in SDP: md5");
+        }
+    }
+
+    @Test
     void fingerprintThatNeverArrivesFailsAfterTheWait() throws Exception {
         DtlsSession.Options shortWait = DtlsSession.Options.DEFAULT.withFingerprintWait(Duration.ofMillis(200));
         try (DtlsTestPair pair = new DtlsTestPair(serverCert, clientCert, shortWait, DtlsSession.Options.DEFAULT)) {
