@@ -451,8 +451,9 @@ public final class ParticipantSession implements RoomListener {
             return;
         }
         log.info("room={} participant={} media connection closed: {}", room.id(), token.identity(), reason);
-        send(ProtocolJson.error(reason.startsWith("dtls") ? "dtls_failed" : "media_timeout",
-                "media connection closed: " + reason, null, null));
+        String code = reason.startsWith("dtls failed") ? "dtls_failed"
+                : reason.contains("consent") ? "media_timeout" : "media_closed";
+        send(ProtocolJson.error(code, "media connection closed: " + reason, null, null));
         close(LeaveReason.MEDIA_TIMEOUT);
         ws.close((short) 4000, "media connection closed");
     }
