@@ -34,7 +34,7 @@ class MediaEngineTest {
     void strayDatagramsAreDroppedAndCountedByReason() throws Exception {
         String[] rows = {
                 // a STUN binding request header whose USERNAME names no transport ("zzzz:abcd")
-                "0001000c2112a442000102030405060708090a0b" + "00060009" + "7a7a7a7a3a61626364000000",
+                "000100102112a442000102030405060708090a0b" + "00060009" + "7a7a7a7a3a61626364000000",
                 // a DTLS ClientHello record header from an address that passed no ICE check
                 "16fefd000000000000000000100100000c000000000000000c",
                 // an SRTP-looking packet from an unknown address
