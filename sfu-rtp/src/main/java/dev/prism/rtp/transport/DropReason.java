@@ -3,6 +3,7 @@ package dev.prism.rtp.transport;
 /** Why the media plane dropped an incoming datagram or an outgoing packet. Each one is counted, never logged per packet. */
 public enum DropReason {
     UNKNOWN_PROTOCOL,
+    HANDLER_FAILED,
     STUN_MALFORMED,
     STUN_UNKNOWN_USERNAME,
     STUN_BAD_INTEGRITY,

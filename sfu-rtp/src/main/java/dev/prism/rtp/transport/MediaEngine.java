@@ -68,6 +68,7 @@ public final class MediaEngine implements AutoCloseable {
     private final Map<InetSocketAddress, WebRtcTransport> byAddress = new HashMap<>();
     private final List<WebRtcTransport> transports = new ArrayList<>();
     private boolean flushPending;
+    private long lastHandlerFailureLogNanos;
 
     private MediaEngine(MediaEngineConfig config) throws InterruptedException {
         this.config = config;
@@ -287,9 +288,14 @@ public final class MediaEngine implements AutoCloseable {
             try {
                 onDatagram(packet.content(), packet.sender());
             } catch (RuntimeException e) {
-                // A bug must cost one packet, not the socket.
-                counters.drop(DropReason.UNKNOWN_PROTOCOL);
-                log.warn("media: failed to handle a datagram from {}", packet.sender(), e);
+                // A bug must cost one packet, not the socket; and its log line must not flood the disk.
+                counters.drop(DropReason.HANDLER_FAILED);
+                long now = config.clock().nanos();
+                if (lastHandlerFailureLogNanos == 0 || now - lastHandlerFailureLogNanos > 60_000_000_000L) {
+                    lastHandlerFailureLogNanos = now;
+                    log.warn("media: failed to handle a datagram from {} (logged at most once a minute; counted as "
+                            + "drop.handler_failed)", packet.sender(), e);
+                }
             }
         }
 
