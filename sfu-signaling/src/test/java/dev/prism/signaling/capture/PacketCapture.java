@@ -41,10 +41,12 @@ import java.util.regex.Pattern;
  * sfu-rtp (see sfu-rtp/src/test/java/dev/prism/rtp/packet/CAPTURED.md). A tool, not a test: run it by hand.
  *
  * <pre>{@code
- * mvn -o -q -pl sfu-signaling -am test-compile
- * mvn -o -q -pl sfu-signaling exec:java ...   # or, simpler, from the IDE / with the test classpath:
- * java -cp <sfu-signaling test classpath> dev.prism.signaling.capture.PacketCapture [out.txt] [seconds]
+ * mvn -o -q -pl sfu-signaling -am test-compile dependency:build-classpath \
+ *     -Dmdep.outputFile=/tmp/prism-test-cp.txt -Dmdep.includeScope=test
+ * cd sfu-signaling && java -cp target/test-classes:target/classes:$(cat /tmp/prism-test-cp.txt) \
+ *     dev.prism.signaling.capture.PacketCapture [out.txt] [seconds]
  * }</pre>
+ * Needs Debian's chromium and chromium-driver, like the browser tests; takes about 20 s.
  *
  * <p>How: a Prism node is started in this JVM (loopback HTTP, media on this machine's own address) and only its media
  * engine and the origin of its demo page are used: no signaling session is involved. One headless Chromium opens the
@@ -159,7 +161,8 @@ public final class PacketCapture {
             }
             String header = "# Chromium " + browser.browserVersion() + ", captured by " + PacketCapture.class.getName()
                     + "\n# kinds: " + captured.kinds() + "\n# withheld video packets: " + withheld
-                    + "\n\n## publisher offer\n" + offer + "\n## subscriber answer\n" + answer;
+                    + "\n\n## publisher offer\n" + offer + "\n## publisher answer (Prism)\n" + n.answerSdp()
+                    + "\n## subscriber offer (Prism)\n" + subOffer + "\n## subscriber answer\n" + answer;
             Files.createDirectories(out.toAbsolutePath().getParent());
             Files.writeString(out, captured.dump(header));
             System.out.println("wrote " + out.toAbsolutePath() + "\nkinds: " + captured.kinds());
@@ -238,7 +241,8 @@ public final class PacketCapture {
     private static final String PUBLISH_OFFER_JS = """
             const done = arguments[arguments.length - 1];
             (async () => {
-              const media = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 480 } });
+              const media = await navigator.mediaDevices.getUserMedia(
+                  { audio: true, video: { width: 640, height: 480 } });
               const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
               window.capturePub = pc;
               for (const track of media.getTracks()) {
