@@ -2,11 +2,17 @@ package dev.prism.rtp.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.prism.rtp.packet.ChromiumRtp;
+import dev.prism.rtp.packet.Hex;
+import dev.prism.rtp.packet.RtpPacket;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.HexFormat;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class Vp8PayloadTest {
     @ParameterizedTest(name = "{0}")
@@ -36,6 +42,28 @@ class Vp8PayloadTest {
         try {
             assertThat(Vp8Payload.descriptorLength(buf, 1, bytes.length)).isEqualTo(descriptorLength);
             assertThat(Vp8Payload.isKeyframeStart(buf, 1, bytes.length)).isEqualTo(keyframe);
+        } finally {
+            buf.release();
+        }
+    }
+
+    static Stream<Arguments> chromiumPackets() {
+        return Stream.of(
+                Arguments.of("key frame start", ChromiumRtp.VP8_KEYFRAME_START, 4, true),
+                Arguments.of("delta frame continuation", ChromiumRtp.VP8_CONTINUATION, 4, false));
+    }
+
+    /** Whole packets captured from Chromium 156: only the first packet of a key frame counts. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("chromiumPackets")
+    void readsChromiumPackets(String name, String hex, int descriptorLength, boolean keyframe) {
+        ByteBuf buf = Hex.directBufAt(3, hex);
+        try {
+            RtpPacket p = new RtpPacket();
+            assertThat(p.wrap(buf)).isTrue();
+            assertThat(Vp8Payload.descriptorLength(buf, p.payloadOffset(), p.payloadLength()))
+                    .isEqualTo(descriptorLength);
+            assertThat(Vp8Payload.isKeyframeStart(buf, p.payloadOffset(), p.payloadLength())).isEqualTo(keyframe);
         } finally {
             buf.release();
         }

@@ -162,6 +162,27 @@ class RtpPacketCopyRewrittenTest {
         }
     }
 
+    /** What a Consumer does to Chromium's Opus: keep only the audio level (id 1 -> 1), new SSRC, seq, ts and PT. */
+    @Test
+    void chromiumOpusKeepsOnlyItsAudioLevel() {
+        ByteBuf src = Hex.buf(ChromiumRtp.OPUS);
+        ByteBuf dst = Unpooled.buffer(256);
+        try {
+            RtpPacket p = new RtpPacket();
+            assertThat(p.wrap(src)).isTrue();
+            int n = p.copyRewritten(dst, SSRC, SEQ, TS, PT, map(1, 1));
+            assertThat(Hex.hex(dst.slice(0, 20))).isEqualTo(Hex.hex(Hex.bytes("""
+                    90 62 00 64 00 01 5f 90 01 02 03 04   // X=1 PT=98 seq 100 ts 90000 SSRC 0x01020304
+                    be de 00 01 10 87 00 00               // one word: audio level V=1 level 7, padding
+                    """)));
+            assertThat(n).isEqualTo(20 + 80);
+            assertThat(Hex.hex(dst.slice(20, 80))).isEqualTo(Hex.hex(src.slice(28, 80)));
+        } finally {
+            src.release();
+            dst.release();
+        }
+    }
+
     @Test
     void payloadTypeUsesSevenBitsAndKeepsTheMarker() {
         ByteBuf src = Hex.buf(RtpSamples.VP8);
@@ -232,9 +253,10 @@ class RtpPacketCopyRewrittenTest {
             identity[i] = (byte) i;
         }
         for (String sample : new String[] {RtpSamples.VP8, RtpSamples.OPUS, RtpSamples.CSRC, RtpSamples.PADDED,
-                RtpSamples.PADDING_ONLY, RtpSamples.CSRC_EXT_PADDED}) {
+                RtpSamples.PADDING_ONLY, RtpSamples.CSRC_EXT_PADDED, ChromiumRtp.OPUS, ChromiumRtp.VP8_KEYFRAME_START,
+                ChromiumRtp.VP8_CONTINUATION, ChromiumRtp.RTX_PADDING_PROBE}) {
             ByteBuf src = Hex.buf(sample);
-            ByteBuf dst = Unpooled.buffer(128);
+            ByteBuf dst = Unpooled.buffer(src.readableBytes());
             try {
                 RtpPacket p = new RtpPacket();
                 assertThat(p.wrap(src)).isTrue();

@@ -33,7 +33,16 @@ class RtpPacketTest {
                 Arguments.of("two-byte ext", RtpSamples.TWO_BYTE,
                         new Expect(96, false, 7, 200, 1, 0, false, 0x1000, 28, 2, 0, 30)),
                 Arguments.of("CSRC + ext + padding", RtpSamples.CSRC_EXT_PADDED,
-                        new Expect(96, true, 65535, 0xffffffffL, 1, 1, true, 0xBEDE, 24, 3, 2, 29)));
+                        new Expect(96, true, 65535, 0xffffffffL, 1, 1, true, 0xBEDE, 24, 3, 2, 29)),
+                // Captured from Chromium 156 (see ChromiumRtp).
+                Arguments.of("Chromium Opus", ChromiumRtp.OPUS,
+                        new Expect(111, false, 1319, 3748148833L, 0x987ff1ddL, 0, false, 0xBEDE, 28, 80, 0, 108)),
+                Arguments.of("Chromium VP8 key frame start", ChromiumRtp.VP8_KEYFRAME_START,
+                        new Expect(96, false, 8809, 4184299583L, 0xb95500a9L, 0, false, 0xBEDE, 28, 1131, 0, 1159)),
+                Arguments.of("Chromium VP8 continuation, marker", ChromiumRtp.VP8_CONTINUATION,
+                        new Expect(96, true, 8808, 4184293643L, 0xb95500a9L, 0, false, 0xBEDE, 28, 687, 0, 715)),
+                Arguments.of("Chromium RTX padding probe", ChromiumRtp.RTX_PADDING_PROBE,
+                        new Expect(97, false, 882, 4184295713L, 0x8ee0286cL, 0, true, 0xBEDE, 28, 0, 255, 283)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -86,6 +95,15 @@ class RtpPacketTest {
                 Arguments.of("two-byte id 256 out of range", RtpSamples.TWO_BYTE, 256, -1, 0),
                 Arguments.of("no extension block", RtpSamples.CSRC, 1, -1, 0),
                 Arguments.of("after CSRC", RtpSamples.CSRC_EXT_PADDED, 2, 21, 3),
+                Arguments.of("Chromium Opus abs-send-time", ChromiumRtp.OPUS, 2, 17, 3),
+                Arguments.of("Chromium Opus transport-cc", ChromiumRtp.OPUS, 3, 21, 2),
+                Arguments.of("Chromium Opus mid", ChromiumRtp.OPUS, 4, 24, 1),
+                Arguments.of("Chromium Opus audio level, last element", ChromiumRtp.OPUS, 1, 26, 1),
+                Arguments.of("Chromium VP8 mid", ChromiumRtp.VP8_KEYFRAME_START, 4, 24, 1),
+                Arguments.of("Chromium VP8 has no audio level", ChromiumRtp.VP8_KEYFRAME_START, 1, -1, 0),
+                Arguments.of("Chromium probe mid, first element", ChromiumRtp.RTX_PADDING_PROBE, 4, 17, 1),
+                Arguments.of("Chromium probe transport-cc", ChromiumRtp.RTX_PADDING_PROBE, 3, 19, 2),
+                Arguments.of("Chromium probe abs-send-time", ChromiumRtp.RTX_PADDING_PROBE, 2, 22, 3),
                 Arguments.of("element overrunning the block ends the walk", """
                         90 60 00 01 00 00 00 01 00 00 00 01   // header, X=1
                         be de 00 02                           // one-byte extensions, 2 words
@@ -137,6 +155,40 @@ class RtpPacketTest {
         }
     }
 
+    static Stream<Arguments> chromiumExtensionValues() {
+        return Stream.of(
+                // packet, id, value of the element's bytes as an unsigned big-endian number
+                Arguments.of("Opus audio level: V=1, level 7", ChromiumRtp.OPUS, 1, 0x87),
+                Arguments.of("Opus abs-send-time", ChromiumRtp.OPUS, 2, 0xa69f01),
+                Arguments.of("Opus transport-cc seq", ChromiumRtp.OPUS, 3, 20),
+                Arguments.of("Opus mid \"0\"", ChromiumRtp.OPUS, 4, '0'),
+                Arguments.of("VP8 transport-cc seq", ChromiumRtp.VP8_KEYFRAME_START, 3, 22),
+                Arguments.of("VP8 continuation transport-cc seq", ChromiumRtp.VP8_CONTINUATION, 3, 19),
+                Arguments.of("VP8 mid \"1\"", ChromiumRtp.VP8_KEYFRAME_START, 4, '1'),
+                Arguments.of("probe transport-cc seq", ChromiumRtp.RTX_PADDING_PROBE, 3, 21),
+                Arguments.of("probe abs-send-time", ChromiumRtp.RTX_PADDING_PROBE, 2, 0xa6ac6b));
+    }
+
+    /** The transport-wide sequence numbers run across audio, video and probes: one counter per connection. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("chromiumExtensionValues")
+    void readsChromiumExtensionValues(String name, String hex, int id, int value) {
+        ByteBuf buf = Hex.directBufAt(PREFIX, hex);
+        try {
+            RtpPacket p = new RtpPacket();
+            assertThat(p.wrap(buf)).isTrue();
+            int found = p.findExtension(id);
+            assertThat(found).isNotNegative();
+            int v = 0;
+            for (int i = 0; i < RtpPacket.extensionLength(found); i++) {
+                v = v << 8 | buf.getUnsignedByte(RtpPacket.extensionOffset(found) + i);
+            }
+            assertThat(v).isEqualTo(value);
+        } finally {
+            buf.release();
+        }
+    }
+
     static Stream<Arguments> malformed() {
         return Stream.of(
                 Arguments.of("empty", ""),
@@ -173,11 +225,23 @@ class RtpPacketTest {
                         """),
                 Arguments.of("padding bit but nothing after the header",
                         "a0 60 00 06 00 00 00 64 00 00 00 01"),
+                Arguments.of("Chromium Opus cut inside its extension block", cut(ChromiumRtp.OPUS, 22, 108)),
+                Arguments.of("Chromium probe missing 10 of its 255 padding bytes",
+                        cut(ChromiumRtp.RTX_PADDING_PROBE, 30, 40)),
                 Arguments.of("padding reaching into the extension block", """
                         b0 60 00 06 00 00 00 64 00 00 00 01   // P=1 X=1
                         be de 00 01 10 ba 00 00               // extensions
                         ca fe 00 09                           // count 9 > the 4 bytes after the extensions
                         """));
+    }
+
+    /** {@code hex} without its bytes {@code [from, to)}, as plain hex. */
+    private static String cut(String hex, int from, int to) {
+        byte[] b = Hex.bytes(hex);
+        byte[] out = new byte[b.length - (to - from)];
+        System.arraycopy(b, 0, out, 0, from);
+        System.arraycopy(b, to, out, from, b.length - to);
+        return java.util.HexFormat.of().formatHex(out);
     }
 
     @ParameterizedTest(name = "{0}")

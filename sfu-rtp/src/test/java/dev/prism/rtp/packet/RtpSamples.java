@@ -1,6 +1,9 @@
 package dev.prism.rtp.packet;
 
-/** Chrome-shaped RTP packets shared by the packet tests, as commented hex. */
+/**
+ * Hand-made, Chrome-shaped RTP packets shared by the packet tests, as commented hex. Packets really captured from
+ * Chromium are in {@link ChromiumRtp}.
+ */
 final class RtpSamples {
     private RtpSamples() {
     }

@@ -100,7 +100,10 @@ class RtcpMalformedTest {
                 {"SR", RtcpSamples.SR, "SenderReport"}, {"RR", RtcpSamples.RR, "ReceiverReport"},
                 {"SDES", RtcpSamples.SDES_CNAME, "Sdes"}, {"BYE", RtcpSamples.BYE, "Bye"},
                 {"NACK", RtcpSamples.NACK, "GenericNack"}, {"TCC", RtcpSamples.TCC, "TransportCcFeedback"},
-                {"PLI", RtcpSamples.PLI, "Pli"}, {"FIR", RtcpSamples.FIR, "Fir"}, {"REMB", RtcpSamples.REMB, "Remb"}};
+                {"PLI", RtcpSamples.PLI, "Pli"}, {"FIR", RtcpSamples.FIR, "Fir"}, {"REMB", RtcpSamples.REMB, "Remb"},
+                {"Chromium SR", ChromiumRtcp.SR, "SenderReport"}, {"Chromium SDES", ChromiumRtcp.SDES, "Sdes"},
+                {"Chromium RR", ChromiumRtcp.RR_AUDIO, "ReceiverReport"}, {"Chromium REMB", ChromiumRtcp.REMB, "Remb"},
+                {"Chromium NACK", ChromiumRtcp.NACK, "GenericNack"}, {"Chromium PLI", ChromiumRtcp.PLI, "Pli"}};
         for (String[] s : samples) {
             for (Parsers.Named p : Parsers.ALL) {
                 if (!p.name().equals(s[2]) && !p.name().startsWith("RtcpCompoundParser")) {

@@ -30,7 +30,20 @@ class RtcpRoundTripTest {
                 Arguments.of("FIR", RtcpSamples.FIR, Fir.class, (Parsers.Parser) Fir::parse),
                 Arguments.of("REMB", RtcpSamples.REMB, Remb.class, (Parsers.Parser) Remb::parse),
                 Arguments.of("transport-cc", RtcpSamples.TCC, TransportCcFeedback.class,
-                        (Parsers.Parser) TransportCcFeedback::parse));
+                        (Parsers.Parser) TransportCcFeedback::parse),
+                // Captured from Chromium 156 (see ChromiumRtcp).
+                Arguments.of("Chromium SR", ChromiumRtcp.SR, SenderReport.class, (Parsers.Parser) SenderReport::parse),
+                Arguments.of("Chromium SDES", ChromiumRtcp.SDES, Sdes.class, (Parsers.Parser) Sdes::parse),
+                Arguments.of("Chromium RR, audio", ChromiumRtcp.RR_AUDIO, ReceiverReport.class,
+                        (Parsers.Parser) ReceiverReport::parse),
+                Arguments.of("Chromium RR, video", ChromiumRtcp.RR_VIDEO, ReceiverReport.class,
+                        (Parsers.Parser) ReceiverReport::parse),
+                Arguments.of("Chromium REMB", ChromiumRtcp.REMB, Remb.class, (Parsers.Parser) Remb::parse),
+                Arguments.of("Chromium REMB after PLI", ChromiumRtcp.REMB_AFTER_PLI, Remb.class,
+                        (Parsers.Parser) Remb::parse),
+                Arguments.of("Chromium NACK", ChromiumRtcp.NACK, GenericNack.class,
+                        (Parsers.Parser) GenericNack::parse),
+                Arguments.of("Chromium PLI", ChromiumRtcp.PLI, Pli.class, (Parsers.Parser) Pli::parse));
     }
 
     @ParameterizedTest(name = "{0}")

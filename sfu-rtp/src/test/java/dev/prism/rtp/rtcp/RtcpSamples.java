@@ -1,6 +1,9 @@
 package dev.prism.rtp.rtcp;
 
-/** Chrome-shaped RTCP packets shared by the rtcp tests, as commented hex. */
+/**
+ * Hand-made, Chrome-shaped RTCP packets shared by the rtcp tests, as commented hex. Packets really captured from
+ * Chromium are in {@link ChromiumRtcp}.
+ */
 final class RtcpSamples {
     private RtcpSamples() {
     }
