@@ -2,11 +2,14 @@ package dev.prism.signaling.metrics;
 
 import dev.prism.core.inspect.ParticipantSnapshot;
 import dev.prism.core.inspect.RoomSnapshot;
+import dev.prism.core.room.LeaveReason;
 import dev.prism.core.room.RoomEvent;
 import dev.prism.core.room.RoomListener;
+import dev.prism.core.rtp.MediaKind;
 import dev.prism.rtp.transport.DropReason;
 import dev.prism.rtp.transport.MediaCounters;
 import dev.prism.rtp.transport.MediaEngine;
+import dev.prism.signaling.auth.TokenException;
 import dev.prism.signaling.inspect.EventLoopProbe;
 import dev.prism.signaling.inspect.StatsSampler;
 import dev.prism.signaling.session.SfuContext;
@@ -28,7 +31,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.util.concurrent.EventExecutor;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
@@ -63,6 +68,13 @@ public final class PrismMetrics implements AutoCloseable {
     static final List<String> MESSAGE_TYPES = List.of("publishOffer", "subscriberAnswer", "mute", "getState",
             "leave", "ping");
 
+    /**
+     * Error codes of docs/PROTOCOL.md, registered at zero so that dashboards see them before the first one; codes
+     * added later are bound when first seen.
+     */
+    static final List<String> ERROR_CODES = List.of("bad_json", "unknown_type", "bad_request", "out_of_order",
+            "bad_sdp", "nothing_to_forward", "not_allowed", "unknown_track", "internal");
+
     /** Bitrate histogram buckets (bits per second): audio-only through HD video. */
     private static final double[] BITRATE_BUCKETS = {
             32_000, 64_000, 128_000, 256_000, 500_000, 1_000_000, 1_500_000, 2_500_000, 4_000_000, 8_000_000};
@@ -81,17 +93,27 @@ public final class PrismMetrics implements AutoCloseable {
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+        // Every label value of these is known: registered at zero up front (Prometheus sees series from the start).
         Counter joined = Counter.builder("prism.participants.joined").description("participants that joined a room")
                 .register(registry);
+        Map<LeaveReason, Counter> left = new EnumMap<>(LeaveReason.class);
+        for (LeaveReason r : LeaveReason.values()) {
+            left.put(r, Counter.builder("prism.participants.left")
+                    .description("participants that left a room, by reason").tag("reason", r.wireName())
+                    .register(registry));
+        }
+        Map<MediaKind, Counter> published = new EnumMap<>(MediaKind.class);
+        for (MediaKind k : MediaKind.values()) {
+            published.put(k, Counter.builder("prism.tracks.published").description("tracks published, by kind")
+                    .tag("kind", k.sdpName()).register(registry));
+        }
         roomEvents = event -> {
             if (event instanceof RoomEvent.ParticipantJoined) {
                 joined.increment();
             } else if (event instanceof RoomEvent.ParticipantLeft e) {
-                Counter.builder("prism.participants.left").description("participants that left a room, by reason")
-                        .tag("reason", e.reason().wireName()).register(registry).increment();
+                left.get(e.reason()).increment();
             } else if (event instanceof RoomEvent.TrackPublished e) {
-                Counter.builder("prism.tracks.published").description("tracks published, by kind")
-                        .tag("kind", e.track().kind().sdpName()).register(registry).increment();
+                published.get(e.track().kind()).increment();
             }
         };
     }
@@ -138,7 +160,11 @@ public final class PrismMetrics implements AutoCloseable {
         }
         counter("prism.signaling.messages", "signaling messages handled, by type", signaling,
                 s -> s.messages().entrySet().stream().filter(e -> !MESSAGE_TYPES.contains(e.getKey()))
-                        .mapToLong(java.util.Map.Entry::getValue).sum(), "type", "other");
+                        .mapToLong(Map.Entry::getValue).sum(), "type", "other");
+        ERROR_CODES.forEach(code -> bindErrorCode(signaling, code));
+        for (TokenException.Kind k : TokenException.Kind.values()) {
+            bindRefusal(signaling, k.reason());
+        }
         refreshSignaling();
 
         DistributionSummary uplink = bitrate("prism.participant.uplink.bitrate",
@@ -186,17 +212,21 @@ public final class PrismMetrics implements AutoCloseable {
         if (s == null) {
             return;
         }
-        for (String code : s.errors().keySet()) {
-            if (boundErrorCodes.add(code)) {
-                counter("prism.signaling.errors", "signaling errors answered, by code", s, x -> x.errors(code),
-                        "code", code);
-            }
+        s.errors().keySet().forEach(code -> bindErrorCode(s, code));
+        s.handshakeRefusals().keySet().forEach(reason -> bindRefusal(s, reason));
+    }
+
+    private void bindErrorCode(SignalingCounters s, String code) {
+        if (boundErrorCodes.add(code)) {
+            counter("prism.signaling.errors", "signaling errors answered, by code", s, x -> x.errors(code), "code",
+                    code);
         }
-        for (String reason : s.handshakeRefusals().keySet()) {
-            if (boundRefusals.add(reason)) {
-                counter("prism.signaling.refused", "WebSocket handshakes refused, by reason", s,
-                        x -> x.handshakeRefusals().getOrDefault(reason, 0L), "reason", reason);
-            }
+    }
+
+    private void bindRefusal(SignalingCounters s, String reason) {
+        if (boundRefusals.add(reason)) {
+            counter("prism.signaling.refused", "WebSocket handshakes refused, by reason", s,
+                    x -> x.handshakeRefusals().getOrDefault(reason, 0L), "reason", reason);
         }
     }
 
