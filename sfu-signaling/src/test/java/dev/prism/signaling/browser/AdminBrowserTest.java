@@ -33,7 +33,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *       room and both participants live (connected, with bitrates), plots one of them, saves screenshots
  *       ({@code target/browser-artifacts/admin-live*.png}), removes the other from the page (confirming the dialog),
  *       and sees it disappear — while the removed participant's own page is told and the remaining one sees it
- *       leave.</li>
+ *       leave; removing it again from a stale page shows a not-found message; muting the other's microphone from
+ *       the page shows it muted there and on that participant's own page.</li>
  * </ol>
  */
 @Tag("browser")
@@ -183,6 +184,25 @@ class AdminBrowserTest implements BrowserArtifacts.Browsers {
         alice.waitFor("alice's page to drop bob's tile",
                 "!document.querySelector('[data-participant-id=\"" + bobId + "\"]')", PAGE_TIMEOUT);
         admin.screenshot(BrowserArtifacts.file("admin-after-remove.png"));
+
+        // The page acting on what is gone (a stale view): the API's 404 becomes a message, nothing breaks.
+        admin.js("removeParticipant(arguments[0], 'bob');", bobId);
+        admin.waitFor("the confirmation dialog", "document.querySelector('#confirm').open", PAGE_TIMEOUT);
+        admin.js("document.querySelector('#confirm-ok').click();");
+        admin.waitFor("a not-found message", "[...document.querySelectorAll('#messages .msg.warn')]"
+                + ".some(m => m.textContent.includes('Not found') && m.textContent.includes('" + bobId + "'))",
+                PAGE_TIMEOUT);
+
+        // Mute alice's microphone from the page: confirmed, then shown muted, and alice's own page is told.
+        String audioRow = "document.querySelector('tr[data-track-id=\"" + aliceId + ":0\"]')";
+        admin.js(audioRow + ".querySelector('button[data-action=mute]').click();");
+        admin.waitFor("the confirmation dialog", "document.querySelector('#confirm').open", PAGE_TIMEOUT);
+        admin.js("document.querySelector('#confirm-ok').click();");
+        admin.waitFor("alice's microphone shown muted", audioRow + ".querySelector('.tag').textContent === 'muted' && "
+                + audioRow + ".querySelector('button[data-action=mute]').textContent === 'Unmute'", PAGE_TIMEOUT);
+        alice.waitFor("alice's page to show her microphone muted (the server's word wins)",
+                "window.prism.client.isMuted('audio') === true && "
+                        + "document.querySelector('#btn-mic').dataset.muted === 'true'", PAGE_TIMEOUT);
 
         // Removing him again through the API: a clear 404.
         HttpResponse<String> again = http.send(request("/admin/api/rooms/" + enc(room) + "/participants/"
