@@ -144,6 +144,7 @@ async function signIn(secret) {
     await api('GET', '/node');
   } catch (e) {
     state.secret = null;
+    sessionStorage.removeItem(SECRET_KEY); // e.g. a development node restarted with a new secret
     const text = e.status === 401 ? '401 Unauthorized: wrong admin secret.'
       : e.status === 404 ? 'The admin UI is disabled on this node (no admin secret configured).'
         : `Cannot reach the node: ${e.message}`;

@@ -42,7 +42,7 @@ public final class PrismServer implements AutoCloseable {
     private final String apiSecret;
     private final String adminSecret;
     private final String advertiseAddress;
-    private final PrismMetrics metrics = new PrismMetrics();
+    private final PrismMetrics metrics;
     private final StatsSampler sampler;
     private final SfuInspector inspector;
     private volatile boolean accepting;
@@ -55,6 +55,7 @@ public final class PrismServer implements AutoCloseable {
         this.advertiseAddress = AdvertiseAddress.resolve(config.advertiseAddress()).getHostAddress();
         this.media = MediaEngine.start(new MediaEngineConfig(config.bindAddress(), config.udpPort(), advertiseAddress,
                 Duration.ofSeconds(config.consentTimeoutSeconds()), MonoClock.SYSTEM));
+        this.metrics = new PrismMetrics();
         ChangeNotifier changes = new ChangeNotifier();
         this.sfu = new SfuContext(media, new InMemoryRoomRegistry(roomId -> media.eventLoop(),
                 List.of(changes, metrics.roomEvents())));
