@@ -30,6 +30,9 @@ public final class Main {
         banner.append("\n  Prism is running.\n")
                 .append("  Demo:        ").append(base).append("/?room=demo&name=alice\n")
                 .append("  Signaling:   ws://<host>:").append(server.httpPort()).append("/ws?token=...\n")
+                .append("  Admin:       ").append(base).append("/admin/")
+                .append(server.adminSecret() == null ? "  (disabled: no --admin-secret)\n" : "\n")
+                .append("  Metrics:     ").append(base).append("/metrics   health: /healthz   ready: /readyz\n")
                 .append("  Media:       UDP ").append(config.bindAddress()).append(':').append(server.mediaPort())
                 .append(" (advertised as ").append(server.advertiseAddress()).append(")\n");
         if (server.developmentMode()) {

@@ -1,5 +1,6 @@
 package dev.prism.signaling;
 
+import dev.prism.admin.AdminRoutes;
 import dev.prism.core.clock.MonoClock;
 import dev.prism.core.config.AdvertiseAddress;
 import dev.prism.core.config.PrismConfig;
@@ -8,6 +9,12 @@ import dev.prism.rtp.transport.MediaEngine;
 import dev.prism.rtp.transport.MediaEngineConfig;
 import dev.prism.signaling.auth.DevSecrets;
 import dev.prism.signaling.auth.TokenService;
+import dev.prism.signaling.inspect.ChangeNotifier;
+import dev.prism.signaling.inspect.EventLoopProbe;
+import dev.prism.signaling.inspect.SfuInspector;
+import dev.prism.signaling.inspect.StatsSampler;
+import dev.prism.signaling.metrics.OpsRoutes;
+import dev.prism.signaling.metrics.PrismMetrics;
 import dev.prism.signaling.session.SfuContext;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -17,11 +24,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Prism node, wired: media engine, room registry, signaling verticle and demo page. {@link #start} blocks until
- * both the HTTP server and the UDP media socket are listening; {@link #close} stops everything.
+ * One Prism node, wired: media engine, room registry, signaling verticle and demo page, the admin UI under
+ * {@code /admin}, metrics at {@code /metrics} and readiness at {@code /readyz}. {@link #start} blocks until both the
+ * HTTP server and the UDP media socket are listening; {@link #close} stops everything.
  */
 public final class PrismServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PrismServer.class);
+    /** Points of history per participant for the admin plots: five minutes at one sample per second. */
+    private static final int HISTORY_POINTS = 300;
 
     private final PrismConfig config;
     private final MediaEngine media;
@@ -32,6 +42,10 @@ public final class PrismServer implements AutoCloseable {
     private final String apiSecret;
     private final String adminSecret;
     private final String advertiseAddress;
+    private final PrismMetrics metrics;
+    private final StatsSampler sampler;
+    private final SfuInspector inspector;
+    private volatile boolean accepting;
 
     private PrismServer(PrismConfig config) throws Exception {
         this.config = config;
@@ -41,17 +55,31 @@ public final class PrismServer implements AutoCloseable {
         this.advertiseAddress = AdvertiseAddress.resolve(config.advertiseAddress()).getHostAddress();
         this.media = MediaEngine.start(new MediaEngineConfig(config.bindAddress(), config.udpPort(), advertiseAddress,
                 Duration.ofSeconds(config.consentTimeoutSeconds()), MonoClock.SYSTEM));
-        this.sfu = new SfuContext(media, new InMemoryRoomRegistry(roomId -> media.eventLoop(), List.of()));
+        this.metrics = new PrismMetrics();
+        ChangeNotifier changes = new ChangeNotifier();
+        this.sfu = new SfuContext(media, new InMemoryRoomRegistry(roomId -> media.eventLoop(),
+                List.of(changes, metrics.roomEvents())));
+        List<EventLoopProbe> loops = List.of(new EventLoopProbe(media.eventLoop(), "prism-media"));
+        this.sampler = new StatsSampler(sfu, MonoClock.SYSTEM, Duration.ofSeconds(1), HISTORY_POINTS, loops);
+        metrics.bindNode(media, sfu, sampler, List.of(media.eventLoop()));
+        this.inspector = new SfuInspector(sfu, sampler, changes, MonoClock.SYSTEM);
         this.tokens = new TokenService(apiSecret, TokenService.SYSTEM_EPOCH_SECONDS);
         this.vertx = Vertx.vertx();
+        AdminRoutes admin = AdminRoutes.create(inspector, adminSecret);
+        OpsRoutes ops = new OpsRoutes(metrics, () -> accepting, loops);
         this.signaling = new SignalingVerticle(sfu, tokens, config.developmentMode(), config.tokenTtlSeconds(),
-                config.httpHost(), config.httpPort(), router -> { });
+                config.httpHost(), config.httpPort(), router -> {
+                    ops.accept(router);
+                    admin.accept(router);
+                });
         try {
             vertx.deployVerticle(signaling).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             closeQuietly();
             throw e;
         }
+        sampler.start();
+        accepting = true;
     }
 
     /** Starts a node; blocks until it listens. */
@@ -102,6 +130,15 @@ public final class PrismServer implements AutoCloseable {
         return adminSecret;
     }
 
+    /** The node's read model and operator actions (what the admin API serves). */
+    public SfuInspector inspector() {
+        return inspector;
+    }
+
+    public PrismMetrics metrics() {
+        return metrics;
+    }
+
     @Override
     public void close() {
         closeQuietly();
@@ -109,11 +146,14 @@ public final class PrismServer implements AutoCloseable {
     }
 
     private void closeQuietly() {
+        accepting = false;
+        sampler.close();
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
             log.warn("prism: vert.x did not stop cleanly: {}", e.toString());
         }
         media.close();
+        metrics.close();
     }
 }

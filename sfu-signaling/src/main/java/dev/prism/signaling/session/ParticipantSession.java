@@ -495,6 +495,60 @@ public final class ParticipantSession implements RoomListener {
         sfu.releaseIfEmpty(room);
     }
 
+    // ---- operator view and actions (admin) ----------------------------------------------------------------------
+
+    /** The room this session joined (or is joining). Any thread. */
+    public String roomId() {
+        return token.room();
+    }
+
+    /** The participant's identity. Any thread. */
+    public String participantId() {
+        return token.identity();
+    }
+
+    /** The publisher connection's transport, or null before the first {@code publishOffer}. Room executor only. */
+    public WebRtcTransport publisherTransport() {
+        return publisher == null ? null : publisher.transport();
+    }
+
+    /** The subscriber connection's transport, or null before anything was subscribed. Room executor only. */
+    public WebRtcTransport subscriberTransport() {
+        return subscriber == null ? null : subscriber.transport();
+    }
+
+    /** The consumers feeding this participant's subscriber connection, one per subscribed track. Room executor only. */
+    public List<Consumer> consumers() {
+        List<Consumer> out = new ArrayList<>(slots.size());
+        for (SubscriberSlot s : slots) {
+            if (s.consumer != null && !s.consumer.isClosed()) {
+                out.add(s.consumer);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * An operator removes this participant ({@link LeaveReason#REMOVED}) or closes its room
+     * ({@link LeaveReason#ROOM_CLOSED}): the client is told why ({@code removed} / {@code room_closed} error), its media
+     * stops, everyone else sees it leave, and the socket closes (4002 / 4003). Room executor only.
+     *
+     * @return false when the session had already left
+     */
+    public boolean removeByOperator(LeaveReason reason) {
+        if (state != State.JOINED) {
+            return false;
+        }
+        boolean roomClosed = reason == LeaveReason.ROOM_CLOSED;
+        log.info("room={} participant={} {} by an operator", room.id(), token.identity(),
+                roomClosed ? "disconnected: room closed" : "removed");
+        send(ProtocolJson.error(roomClosed ? "room_closed" : "removed",
+                roomClosed ? "an operator closed the room" : "an operator removed you from the room", null, null));
+        close(reason);
+        ws.close((short) (roomClosed ? 4003 : 4002), roomClosed ? "room closed" : "removed");
+        return true;
+    }
+
     // ---- helpers -----------------------------------------------------------------------------------------------
 
     private LocalTransportInfo localInfo(WebRtcTransport t) {

@@ -46,7 +46,7 @@ public final class SfuContext {
     }
 
     /** Forgets an empty room and its router. Room executor only. */
-    void releaseIfEmpty(Room room) {
+    public void releaseIfEmpty(Room room) {
         if (room.isEmpty()) {
             rooms.removeIfEmpty(room);
             if (rooms.get(room.id()) != room) {
@@ -57,6 +57,11 @@ public final class SfuContext {
 
     ParticipantSession session(String roomId, String participantId) {
         return sessions.get(roomId + "\u0000" + participantId);
+    }
+
+    /** The live session of a participant, or null. Thread-safe; use the session itself on its room's executor. */
+    public ParticipantSession liveSession(String roomId, String participantId) {
+        return session(roomId, participantId);
     }
 
     void putSession(String roomId, String participantId, ParticipantSession s) {

@@ -39,6 +39,21 @@ final class PrismTestServer implements AutoCloseable {
                 + "&name=" + URLEncoder.encode(name, StandardCharsets.UTF_8);
     }
 
+    /** {@code http://127.0.0.1:<port>}. */
+    String baseUrl() {
+        return "http://127.0.0.1:" + httpPort();
+    }
+
+    /** The admin secret of this run (development mode generates one). */
+    String adminSecret() {
+        return server.adminSecret();
+    }
+
+    /** The admin page, showing {@code room}. */
+    String adminUrl(String room) {
+        return baseUrl() + "/admin/#room=" + URLEncoder.encode(room, StandardCharsets.UTF_8);
+    }
+
     @Override
     public void close() {
         server.close();

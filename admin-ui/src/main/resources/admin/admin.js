@@ -1,0 +1,561 @@
+// Prism admin page: signs in with the admin secret, then follows the node live through the admin event stream
+// (server-sent events) and acts through the REST API. API reference: docs/ADMIN.md.
+//
+// The secret stays in sessionStorage (this tab only) and goes out as "Authorization: Bearer" on every fetch. An
+// EventSource cannot send headers, so the stream is opened with a short-lived ticket fetched with the secret.
+'use strict';
+
+const API = '/admin/api';
+const SECRET_KEY = 'prism-admin-secret';
+const PLOT_WINDOW_MS = 5 * 60 * 1000;
+const NA_HINT = {
+  rtt: 'not measured yet: filled by the RTCP work',
+  loss: 'not measured yet: filled by the RTCP work',
+  jitter: 'not measured yet: filled by the RTCP work',
+  estimate: 'not measured yet: filled by the bandwidth-estimation work',
+  layers: 'not reported yet: filled by the simulcast work',
+  rate: 'needs two samples (about a second)',
+};
+
+const state = {
+  secret: sessionStorage.getItem(SECRET_KEY),
+  events: null,
+  reconnectTimer: null,
+  room: roomFromHash(),
+  plotted: null, // participant id whose time series is shown
+  plotPoints: [],
+  charts: null,
+};
+
+const $ = (sel) => document.querySelector(sel);
+
+// ---- small DOM helpers ------------------------------------------------------------------------------------------
+
+/** Creates an element; attrs may hold `class`, `text`, `on<event>` handlers, `data-*` and plain attributes. */
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v == null || v === false) continue;
+    if (k === 'text') el.textContent = v;
+    else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else el.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) if (c != null) el.append(c instanceof Node ? c : String(c));
+  return el;
+}
+
+/**
+ * Keeps `parent`'s children in step with `items` by key: existing elements are updated in place (so a button under
+ * the pointer survives an update), new ones created, vanished ones removed, order kept.
+ */
+function sync(parent, items, key, create, update) {
+  [...parent.children].filter((c) => c.dataset.key == null).forEach((c) => c.remove()); // placeholders
+  const existing = new Map([...parent.children].filter((c) => c.dataset.key != null).map((c) => [c.dataset.key, c]));
+  let previous = null;
+  for (const item of items) {
+    const k = String(key(item));
+    let el = existing.get(k);
+    if (el) existing.delete(k);
+    else {
+      el = create(item);
+      el.dataset.key = k;
+    }
+    update(el, item);
+    const next = previous ? previous.nextSibling : parent.firstChild;
+    if (el !== next) parent.insertBefore(el, next);
+    previous = el;
+  }
+  existing.forEach((el) => el.remove());
+}
+
+function na(hint) {
+  return h('span', { class: 'na', title: hint, text: 'n/a' });
+}
+
+function setCell(cell, content) {
+  cell.replaceChildren(content instanceof Node ? content : document.createTextNode(content));
+}
+
+// ---- formatting -------------------------------------------------------------------------------------------------
+
+function bitrate(bps, hint = NA_HINT.rate) {
+  if (bps == null) return na(hint);
+  if (bps >= 1e6) return `${(bps / 1e6).toFixed(2)} Mbit/s`;
+  if (bps >= 1e3) return `${(bps / 1e3).toFixed(0)} kbit/s`;
+  return `${bps} bit/s`;
+}
+
+function rate(pps) {
+  return pps == null ? na(NA_HINT.rate) : `${pps.toFixed(0)} pkt/s`;
+}
+
+function percent(fraction, hint) {
+  return fraction == null ? na(hint) : `${(fraction * 100).toFixed(1)} %`;
+}
+
+function millis(ms, hint) {
+  return ms == null ? na(hint) : `${ms.toFixed(ms < 10 ? 1 : 0)} ms`;
+}
+
+function bytes(n) {
+  if (n >= 1 << 30) return `${(n / (1 << 30)).toFixed(2)} GiB`;
+  if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(1)} MiB`;
+  if (n >= 1 << 10) return `${(n / (1 << 10)).toFixed(0)} KiB`;
+  return `${n} B`;
+}
+
+function count(n) {
+  return Number(n).toLocaleString('en');
+}
+
+function duration(ms) {
+  const s = Math.floor(ms / 1000);
+  const d = Math.floor(s / 86400);
+  const hh = String(Math.floor((s % 86400) / 3600)).padStart(2, '0');
+  const mm = String(Math.floor((s % 3600) / 60)).padStart(2, '0');
+  const ss = String(s % 60).padStart(2, '0');
+  return `${d ? `${d}d ` : ''}${hh}:${mm}:${ss}`;
+}
+
+// ---- API --------------------------------------------------------------------------------------------------------
+
+class ApiError extends Error {
+  constructor(status, body) {
+    super((body && body.message) || `HTTP ${status}`);
+    this.status = status;
+    this.code = body && body.error;
+  }
+}
+
+async function api(method, path, body) {
+  const headers = { Authorization: `Bearer ${state.secret}` };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const res = await fetch(API + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const json = await res.json().catch(() => null);
+  if (!res.ok) throw new ApiError(res.status, json);
+  return json;
+}
+
+// ---- sign in / out ----------------------------------------------------------------------------------------------
+
+async function signIn(secret) {
+  state.secret = secret;
+  try {
+    await api('GET', '/node');
+  } catch (e) {
+    state.secret = null;
+    sessionStorage.removeItem(SECRET_KEY); // e.g. a development node restarted with a new secret
+    const text = e.status === 401 ? '401 Unauthorized: wrong admin secret.'
+      : e.status === 404 ? 'The admin UI is disabled on this node (no admin secret configured).'
+        : `Cannot reach the node: ${e.message}`;
+    showLogin(text);
+    return;
+  }
+  sessionStorage.setItem(SECRET_KEY, secret);
+  $('#login').hidden = true;
+  $('#app').hidden = false;
+  $('#logout').hidden = false;
+  connect();
+}
+
+function signOut(reason) {
+  sessionStorage.removeItem(SECRET_KEY);
+  state.secret = null;
+  disconnect();
+  showLogin(reason);
+}
+
+function showLogin(error) {
+  $('#app').hidden = true;
+  $('#logout').hidden = true;
+  $('#login').hidden = false;
+  const el = $('#login-error');
+  el.hidden = !error;
+  el.textContent = error || '';
+  setLive('off', 'offline');
+  $('#secret').focus();
+}
+
+// ---- live stream ------------------------------------------------------------------------------------------------
+
+async function connect() {
+  disconnect();
+  setLive('wait', 'connecting');
+  let ticket;
+  try {
+    ticket = (await api('POST', '/events/ticket')).ticket;
+  } catch (e) {
+    if (e.status === 401) {
+      signOut('401 Unauthorized: the admin secret is no longer accepted.');
+      return;
+    }
+    retrySoon();
+    return;
+  }
+  const params = new URLSearchParams({ ticket });
+  if (state.room) params.set('room', state.room);
+  const es = new EventSource(`${API}/events?${params}`);
+  state.events = es;
+  es.onopen = () => setLive('on', 'live');
+  es.onerror = () => {
+    // CONNECTING: the browser retries by itself. CLOSED: refused (expired ticket, 401) or gone: new ticket, retry.
+    if (es.readyState === EventSource.CLOSED) retrySoon();
+    else setLive('wait', 'reconnecting');
+  };
+  es.addEventListener('node', (ev) => renderNode(JSON.parse(ev.data)));
+  es.addEventListener('rooms', (ev) => renderRooms(JSON.parse(ev.data).rooms));
+  es.addEventListener('room', (ev) => renderRoom(JSON.parse(ev.data)));
+  es.addEventListener('roomGone', (ev) => renderRoomGone(JSON.parse(ev.data)));
+}
+
+function disconnect() {
+  clearTimeout(state.reconnectTimer);
+  if (state.events) state.events.close();
+  state.events = null;
+}
+
+function retrySoon() {
+  disconnect();
+  setLive('wait', 'reconnecting');
+  state.reconnectTimer = setTimeout(connect, 2000);
+}
+
+function setLive(cls, text) {
+  const el = $('#live');
+  el.className = `live ${cls}`;
+  el.textContent = text;
+}
+
+// ---- rendering: server ------------------------------------------------------------------------------------------
+
+function renderNode(n) {
+  const loop = n.eventLoops[0];
+  const cards = [
+    ['rooms', 'Rooms', count(n.rooms), `up ${duration(n.uptimeMillis)}`],
+    ['participants', 'Participants', count(n.participants), `${count(n.signaling.sessions)} signaling sessions`],
+    ['tracks', 'Tracks', count(n.tracks), `${count(n.media.rtpForwarded)} RTP forwarded`],
+    ['in', 'Media in', bitrate(n.media.in.bitsPerSecond), rate(n.media.in.packetsPerSecond)],
+    ['out', 'Media out', bitrate(n.media.out.bitsPerSecond), rate(n.media.out.packetsPerSecond)],
+    ['cpu', 'CPU (process)', percent(n.jvm.processCpu, NA_HINT.rate),
+      h('span', {}, 'machine ', percent(n.jvm.systemCpu, 'unknown'), ` · ${n.jvm.availableProcessors} cores`)],
+    ['heap', 'Heap', bytes(n.jvm.heapUsedBytes), `of ${bytes(n.jvm.heapMaxBytes)} · ${n.jvm.threads} threads`],
+    ['buffers', 'Pooled buffers', count(n.buffers.activeAllocations),
+      `${bytes(n.buffers.usedHeapBytes)} heap · ${bytes(n.buffers.usedDirectBytes)} direct`],
+    ['loop', 'Media event loop', loop ? percent(loop.busyFraction, NA_HINT.rate) : '–',
+      loop ? h('span', {}, 'lag ', millis(loop.lagMillis, NA_HINT.rate), ` · ${loop.pendingTasks} queued`) : ''],
+    ['dtls', 'DTLS handshakes', count(n.media.dtls.handshakes), `${count(n.media.dtls.failures)} failed`],
+    ['drops', 'Drops', count(Object.values(n.media.drops).reduce((a, b) => a + b, 0)), topDrops(n.media.drops)],
+  ];
+  sync($('#node'), cards, (c) => c[0],
+    () => h('div', { class: 'card' }, h('div', { class: 'label' }), h('div', { class: 'value' }),
+      h('div', { class: 'sub' })),
+    (el, [key, label, value, sub]) => {
+      el.dataset.stat = key;
+      el.children[0].textContent = label;
+      setCell(el.children[1], value);
+      setCell(el.children[2], sub);
+    });
+}
+
+function topDrops(drops) {
+  const top = Object.entries(drops).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]).slice(0, 2);
+  return top.length ? top.map(([k, v]) => `${k} ${count(v)}`).join(' · ') : 'none';
+}
+
+// ---- rendering: rooms -------------------------------------------------------------------------------------------
+
+function renderRooms(rooms) {
+  $('#no-rooms').hidden = rooms.length > 0;
+  sync($('#rooms tbody'), rooms, (r) => r.id,
+    (r) => h('tr', { 'data-room-id': r.id },
+      h('td', {}, h('a', { href: `#room=${encodeURIComponent(r.id)}`, text: r.id })),
+      h('td', { class: 'num' }), h('td', { class: 'num' }), h('td', { class: 'num' }), h('td', { class: 'num' }),
+      h('td', { class: 'num' }, h('button', {
+        class: 'small danger', 'data-action': 'close-room', text: 'Close room',
+        onclick: () => closeRoom(r.id),
+      }))),
+    (tr, r) => {
+      tr.classList.toggle('selected', r.id === state.room);
+      setCell(tr.children[1], count(r.participants));
+      setCell(tr.children[2], count(r.tracks));
+      setCell(tr.children[3], bitrate(r.bitsInPerSecond));
+      setCell(tr.children[4], bitrate(r.bitsOutPerSecond));
+    });
+}
+
+function roomFromHash() {
+  const m = /^#room=(.+)$/.exec(location.hash);
+  return m ? decodeURIComponent(m[1]) : null;
+}
+
+function selectRoom(id) {
+  if (id === state.room) return;
+  state.room = id;
+  state.plotted = null;
+  $('#plots').hidden = true;
+  $('#participants').replaceChildren();
+  $('#room-gone').hidden = true;
+  $('#room').hidden = !id;
+  $('#room-title').textContent = id || '';
+  if (state.secret) connect();
+}
+
+// ---- rendering: one room ----------------------------------------------------------------------------------------
+
+function renderRoom(room) {
+  if (room.id !== state.room) return;
+  $('#room').hidden = false;
+  $('#room-gone').hidden = true;
+  $('#room-title').textContent = room.id;
+  const names = new Map(room.participants.map((p) => [p.id, p.name]));
+  sync($('#participants'), room.participants, (p) => p.id, createParticipant, (el, p) => updateParticipant(el, p, names));
+  if (room.participants.length === 0) $('#participants').replaceChildren(h('p', { class: 'muted', text: 'Empty.' }));
+  const plotted = room.participants.find((p) => p.id === state.plotted);
+  if (plotted) appendPlotPoint(room.takenAt, plotted);
+  else if (state.plotted) stopPlot(`${state.plotted} left the room.`);
+}
+
+function renderRoomGone(gone) {
+  if (gone.id !== state.room) return;
+  $('#room').hidden = false;
+  $('#participants').replaceChildren();
+  const el = $('#room-gone');
+  el.hidden = false;
+  el.textContent = gone.message;
+  if (state.plotted) stopPlot(null);
+}
+
+function createParticipant(p) {
+  return h('article', { class: 'participant', 'data-participant-id': p.id },
+    h('header', {},
+      h('div', { class: 'who' }),
+      h('span', { class: 'state' }),
+      h('span', { class: 'stat', 'data-stat': 'up' }),
+      h('span', { class: 'stat', 'data-stat': 'down' }),
+      h('span', { class: 'stat', 'data-stat': 'rtt' }),
+      h('span', { class: 'stat', 'data-stat': 'loss' }),
+      h('span', { class: 'stat', 'data-stat': 'jitter' }),
+      h('span', { class: 'stat', 'data-stat': 'estimate' }),
+      h('div', { class: 'buttons' },
+        h('button', { class: 'small quiet', 'data-action': 'plot', text: 'Plot', onclick: () => startPlot(p.id, p.name) }),
+        h('button', {
+          class: 'small danger', 'data-action': 'remove', 'data-participant-id': p.id, text: 'Remove',
+          onclick: () => removeParticipant(p.id, p.name),
+        }))),
+    h('table', { class: 'grid tracks' },
+      h('thead', {}, h('tr', {}, ...['Track', 'Codec', 'State', 'In', 'Frame rate', 'Layers', 'Subscribers', '']
+        .map((t) => h('th', { text: t })))),
+      h('tbody')),
+    h('div', { class: 'none', text: 'Publishes nothing.' }));
+}
+
+function stat(label, value) {
+  return h('span', {}, h('b', { text: label }), value);
+}
+
+function updateParticipant(el, p, names) {
+  const head = el.querySelector('header');
+  head.querySelector('.who').replaceChildren(p.name, h('small', { text: p.id }));
+  const st = head.querySelector('.state');
+  st.className = `state ${p.connectionState}`;
+  st.textContent = p.connectionState;
+  st.title = transportTitle(p);
+  const l = p.link;
+  setCell(head.querySelector('[data-stat=up]'), stat('up', bitrate(l.uplinkBps)));
+  setCell(head.querySelector('[data-stat=down]'), stat('down', bitrate(l.downlinkBps)));
+  setCell(head.querySelector('[data-stat=rtt]'), stat('RTT', millis(l.rttMillis, NA_HINT.rtt)));
+  setCell(head.querySelector('[data-stat=loss]'), stat('loss', percent(l.lossFraction, NA_HINT.loss)));
+  setCell(head.querySelector('[data-stat=jitter]'), stat('jitter', millis(l.jitterMillis, NA_HINT.jitter)));
+  setCell(head.querySelector('[data-stat=estimate]'), stat('estimate', bitrate(l.bandwidthEstimateBps, NA_HINT.estimate)));
+  el.querySelector('table').hidden = p.tracks.length === 0;
+  el.querySelector('.none').hidden = p.tracks.length > 0;
+  sync(el.querySelector('tbody'), p.tracks, (t) => t.id, (t) => createTrack(t, p), (tr, t) => updateTrack(tr, t, names));
+}
+
+function transportTitle(p) {
+  const line = (label, t) => (t ? `${label}: ${t.state}${t.remoteAddress ? ` ${t.remoteAddress}` : ''}`
+    + `${t.closeReason ? ` (${t.closeReason})` : ''}` : `${label}: none`);
+  return `${line('publisher', p.publisher)}\n${line('subscriber', p.subscriber)}`;
+}
+
+function createTrack(t, p) {
+  return h('tr', { 'data-track-id': t.id },
+    h('td'), h('td'), h('td'), h('td', { class: 'num' }), h('td', { class: 'num' }), h('td'), h('td'),
+    h('td', { class: 'num' }, h('button', {
+      class: 'small quiet', 'data-action': 'mute',
+      onclick: (ev) => muteTrack(t.id, p.name, ev.currentTarget.dataset.muted !== 'true'),
+    })));
+}
+
+function updateTrack(tr, t, names) {
+  const c = tr.children;
+  setCell(c[0], h('span', {}, `${t.kind} · ${t.source} `, h('small', { class: 'muted', text: t.id })));
+  setCell(c[1], t.codec || na('no stream received yet'));
+  setCell(c[2], h('span', { class: `tag${t.muted ? ' muted-on' : ''}`, text: t.muted ? 'muted' : 'live' }));
+  setCell(c[3], bitrate(t.bitrateBps));
+  setCell(c[4], t.kind === 'audio' ? '–' : (t.frameRate == null ? na(NA_HINT.layers) : `${t.frameRate} fps`));
+  setCell(c[5], t.layers == null ? na(NA_HINT.layers) : layersList(t.layers));
+  setCell(c[6], subscribersList(t.subscribers, names));
+  const btn = c[7].firstChild;
+  btn.dataset.muted = String(t.muted);
+  btn.textContent = t.muted ? 'Unmute' : 'Mute';
+}
+
+function layersList(layers) {
+  if (layers.length === 0) return h('span', { class: 'muted', text: 'single layer' });
+  return h('ul', { class: 'subs' }, layers.map((l) => h('li', {},
+    `${l.rid || `L${l.spatial}`}${l.active ? '' : ' (off)'}: `, bitrate(l.bitrateBps),
+    ' · ', l.frameRate == null ? na(NA_HINT.layers) : `${l.frameRate} fps`)));
+}
+
+function subscribersList(subs, names) {
+  if (subs.length === 0) return h('span', { class: 'muted', text: 'nobody' });
+  return h('ul', { class: 'subs' }, subs.map((s) => h('li', { 'data-subscriber-id': s.participantId },
+    `${names.get(s.participantId) || s.participantId}: `, bitrate(s.bitrateBps),
+    ' · target ', s.targetLayer == null ? na(NA_HINT.layers) : s.targetLayer,
+    ' · current ', s.currentLayer == null ? na(NA_HINT.layers) : s.currentLayer,
+    ' · reason ', s.layerReason == null ? na(NA_HINT.layers) : s.layerReason)));
+}
+
+// ---- actions ----------------------------------------------------------------------------------------------------
+
+/** Asks in the page's own dialog; resolves true when the operator confirms. */
+function confirmAction(text, okLabel) {
+  const dialog = $('#confirm');
+  $('#confirm-text').textContent = text;
+  $('#confirm-ok').textContent = okLabel;
+  return new Promise((resolve) => {
+    dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok'), { once: true });
+    dialog.returnValue = '';
+    dialog.showModal();
+  });
+}
+
+async function act(question, okLabel, method, path, body) {
+  if (!(await confirmAction(question, okLabel))) return;
+  try {
+    const res = await api(method, path, body);
+    message('ok', res.message);
+  } catch (e) {
+    if (e.status === 401) signOut('401 Unauthorized: the admin secret is no longer accepted.');
+    else if (e.status === 404) message('warn', `Not found: ${e.message}`);
+    else message('bad', `Failed: ${e.message}`);
+  }
+}
+
+function removeParticipant(id, name) {
+  return act(`Remove ${name} (${id}) from room ${state.room}? Their client is disconnected.`, 'Remove',
+    'DELETE', `/rooms/${encodeURIComponent(state.room)}/participants/${encodeURIComponent(id)}`);
+}
+
+function muteTrack(trackId, name, muted) {
+  return act(`${muted ? 'Mute' : 'Unmute'} track ${trackId} of ${name}? Everyone, ${name} included, is told.`,
+    muted ? 'Mute' : 'Unmute', 'POST',
+    `/rooms/${encodeURIComponent(state.room)}/tracks/${encodeURIComponent(trackId)}/mute`, { muted });
+}
+
+function closeRoom(id) {
+  return act(`Close room ${id}? Everyone in it is disconnected.`, 'Close room',
+    'DELETE', `/rooms/${encodeURIComponent(id)}`);
+}
+
+function message(kind, text) {
+  const el = h('div', { class: `msg ${kind}` }, h('span', { text }),
+    h('button', { title: 'dismiss', text: '×', onclick: () => el.remove() }));
+  $('#messages').prepend(el);
+  setTimeout(() => el.remove(), 15000);
+  while ($('#messages').children.length > 4) $('#messages').lastChild.remove();
+}
+
+// ---- plots ------------------------------------------------------------------------------------------------------
+
+async function startPlot(id, name) {
+  state.plotted = id;
+  state.plotPoints = [];
+  $('#plot-title').textContent = `${name} (${id})`;
+  $('#plots').hidden = false;
+  ensureCharts();
+  try {
+    const history = await api('GET',
+      `/rooms/${encodeURIComponent(state.room)}/participants/${encodeURIComponent(id)}/history`);
+    if (state.plotted !== id) return;
+    state.plotPoints = history.points.slice();
+    redrawPlots();
+  } catch (e) {
+    if (e.status === 404) stopPlot(`${name} is no longer in the room.`);
+  }
+}
+
+function stopPlot(reason) {
+  state.plotted = null;
+  $('#plots').hidden = true;
+  if (reason) message('warn', reason);
+}
+
+function appendPlotPoint(at, p) {
+  const last = state.plotPoints[state.plotPoints.length - 1];
+  if (last && at - last.at < 500) return; // a change-triggered push between two samples adds nothing
+  state.plotPoints.push({
+    at, uplinkBps: p.link.uplinkBps, downlinkBps: p.link.downlinkBps,
+    bandwidthEstimateBps: p.link.bandwidthEstimateBps, lossFraction: p.link.lossFraction,
+  });
+  redrawPlots();
+}
+
+function ensureCharts() {
+  if (state.charts || typeof Chart === 'undefined') return;
+  const options = (yLabel) => ({
+    animation: false,
+    parsing: false,
+    normalized: true,
+    maintainAspectRatio: false,
+    spanGaps: false,
+    elements: { point: { radius: 0 }, line: { borderWidth: 2, tension: 0.2 } },
+    scales: {
+      x: { type: 'linear', ticks: { maxTicksLimit: 6, callback: (v) => new Date(v).toLocaleTimeString() } },
+      y: { beginAtZero: true, title: { display: true, text: yLabel } },
+    },
+    plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } },
+  });
+  const chart = (canvas, datasets, yLabel) => new Chart(canvas, { type: 'line', data: { datasets }, options: options(yLabel) });
+  state.charts = {
+    bitrate: chart($('#plot-bitrate'), [
+      { label: 'uplink', data: [], borderColor: '#3857d6' },
+      { label: 'downlink', data: [], borderColor: '#1f9d55' }], 'kbit/s'),
+    estimate: chart($('#plot-estimate'), [{ label: 'estimate', data: [], borderColor: '#c97a00' }], 'kbit/s'),
+    loss: chart($('#plot-loss'), [{ label: 'loss', data: [], borderColor: '#c8323b' }], '%'),
+  };
+}
+
+function redrawPlots() {
+  ensureCharts();
+  const cutoff = Date.now() - PLOT_WINDOW_MS;
+  state.plotPoints = state.plotPoints.filter((p) => p.at >= cutoff);
+  const series = (f, scale) => state.plotPoints.map((p) => ({ x: p.at, y: f(p) == null ? null : f(p) * scale }));
+  const pts = state.plotPoints;
+  $('#estimate-na').hidden = pts.some((p) => p.bandwidthEstimateBps != null);
+  $('#loss-na').hidden = pts.some((p) => p.lossFraction != null);
+  if (!state.charts) return; // Chart.js failed to load: the tables still work
+  const c = state.charts;
+  c.bitrate.data.datasets[0].data = series((p) => p.uplinkBps, 1e-3);
+  c.bitrate.data.datasets[1].data = series((p) => p.downlinkBps, 1e-3);
+  c.estimate.data.datasets[0].data = series((p) => p.bandwidthEstimateBps, 1e-3);
+  c.loss.data.datasets[0].data = series((p) => p.lossFraction, 100);
+  Object.values(c).forEach((ch) => ch.update('none'));
+}
+
+// ---- start ------------------------------------------------------------------------------------------------------
+
+$('#login-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  signIn($('#secret').value.trim());
+});
+$('#logout').addEventListener('click', () => signOut(null));
+window.addEventListener('hashchange', () => selectRoom(roomFromHash()));
+
+if (state.room) {
+  $('#room').hidden = false;
+  $('#room-title').textContent = state.room;
+}
+if (state.secret) signIn(state.secret);
+else showLogin(null);

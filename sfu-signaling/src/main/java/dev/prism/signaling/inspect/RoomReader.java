@@ -1,0 +1,173 @@
+package dev.prism.signaling.inspect;
+
+import dev.prism.core.inspect.ParticipantSnapshot;
+import dev.prism.core.inspect.ParticipantSnapshot.LinkStats;
+import dev.prism.core.inspect.ParticipantSnapshot.TransportSnapshot;
+import dev.prism.core.inspect.RoomSnapshot;
+import dev.prism.core.inspect.TrackSnapshot;
+import dev.prism.core.room.Participant;
+import dev.prism.core.room.Room;
+import dev.prism.core.room.Track;
+import dev.prism.core.rtp.RtpCodec;
+import dev.prism.rtp.router.Consumer;
+import dev.prism.rtp.router.Producer;
+import dev.prism.rtp.router.RoomRouter;
+import dev.prism.rtp.transport.WebRtcTransport;
+import dev.prism.signaling.session.ParticipantSession;
+import dev.prism.signaling.session.SfuContext;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads one room's live objects into counters and snapshots. Room executor only: it walks the room, its router and its
+ * participants' sessions, which only that thread may touch.
+ */
+final class RoomReader {
+    private final SfuContext sfu;
+
+    RoomReader(SfuContext sfu) {
+        this.sfu = sfu;
+    }
+
+    /** The byte counter of every producer and live consumer of the room, keyed by the object itself. */
+    Map<Object, Long> byteCounters(Room room) {
+        Map<Object, Long> out = new IdentityHashMap<>();
+        RoomRouter router = sfu.existingRouter(room);
+        if (router != null) {
+            for (Producer p : router.producers()) {
+                out.put(p, p.bytes());
+            }
+        }
+        for (Participant p : room.participants()) {
+            ParticipantSession s = sfu.liveSession(room.id(), p.id());
+            if (s != null) {
+                for (Consumer c : s.consumers()) {
+                    out.put(c, c.bytes());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The room as it is now, with the rates {@code stats} measured at its last sample. */
+    RoomSnapshot snapshot(Room room, RoomStats stats, long wallMillis) {
+        RoomRouter router = sfu.existingRouter(room);
+        Map<String, ParticipantSession> sessions = new HashMap<>();
+        Map<String, List<TrackSnapshot.Subscription>> subscriptionsByTrack = new HashMap<>();
+        Map<String, Double> downlinkByParticipant = new HashMap<>();
+        for (Participant p : room.participants()) {
+            ParticipantSession s = sfu.liveSession(room.id(), p.id());
+            if (s == null) {
+                continue;
+            }
+            sessions.put(p.id(), s);
+            Sum downlink = new Sum();
+            String subscriberState = stateOf(s.subscriberTransport());
+            for (Consumer c : s.consumers()) {
+                Double bps = stats.bitsPerSecond(c);
+                downlink.add(bps);
+                subscriptionsByTrack.computeIfAbsent(c.producer().trackId(), k -> new ArrayList<>())
+                        .add(new TrackSnapshot.Subscription(p.id(), c.ssrc(), c.packets(), c.bytes(), bps,
+                                null, null, null, subscriberState));
+            }
+            downlinkByParticipant.put(p.id(), downlink.value());
+        }
+        List<ParticipantSnapshot> participants = new ArrayList<>();
+        for (Participant p : room.participants()) {
+            ParticipantSession s = sessions.get(p.id());
+            List<TrackSnapshot> tracks = new ArrayList<>();
+            Sum uplink = new Sum();
+            for (Track t : p.tracks()) {
+                Producer producer = router == null ? null : router.producer(t.id());
+                Double bps = producer == null ? null : stats.bitsPerSecond(producer);
+                if (producer != null) {
+                    uplink.add(bps);
+                }
+                tracks.add(new TrackSnapshot(t.id(), t.kind().sdpName(), t.source().wireName(), t.muted(),
+                        producer == null ? null : codecName(producer.codec()),
+                        producer == null ? null : producer.ssrc(),
+                        producer == null ? 0 : producer.packets(), producer == null ? 0 : producer.bytes(), bps,
+                        null, null, subscriptionsByTrack.getOrDefault(t.id(), List.of())));
+            }
+            TransportSnapshot pub = s == null ? null : transport(s.publisherTransport());
+            TransportSnapshot sub = s == null ? null : transport(s.subscriberTransport());
+            participants.add(new ParticipantSnapshot(p.id(), p.name(), p.canPublish(), p.canSubscribe(),
+                    connectionState(pub, sub), pub, sub,
+                    new LinkStats(uplink.value(), downlinkByParticipant.getOrDefault(p.id(), 0.0),
+                            null, null, null, null),
+                    tracks));
+        }
+        return new RoomSnapshot(room.id(), wallMillis, participants);
+    }
+
+    /**
+     * One word for both connections: {@code new} when there are none yet, {@code closed} when one closed,
+     * {@code connected} when every one there is connected, else the least advanced state.
+     */
+    static String connectionState(TransportSnapshot publisher, TransportSnapshot subscriber) {
+        List<String> states = new ArrayList<>(2);
+        if (publisher != null) {
+            states.add(publisher.state());
+        }
+        if (subscriber != null) {
+            states.add(subscriber.state());
+        }
+        if (states.isEmpty()) {
+            return "new";
+        }
+        if (states.contains("closed")) {
+            return "closed";
+        }
+        for (String s : List.of("new", "checking", "connecting")) {
+            if (states.contains(s)) {
+                return s;
+            }
+        }
+        return "connected";
+    }
+
+    static String codecName(RtpCodec c) {
+        if (c == null) {
+            return null;
+        }
+        return c.name() + "/" + c.clockRate() + (c.channels() > 1 ? "/" + c.channels() : "");
+    }
+
+    private static TransportSnapshot transport(WebRtcTransport t) {
+        if (t == null) {
+            return null;
+        }
+        InetSocketAddress remote = t.remoteAddress();
+        return new TransportSnapshot(stateOf(t),
+                remote == null ? null : remote.getAddress().getHostAddress() + ":" + remote.getPort(),
+                t.closeReason());
+    }
+
+    private static String stateOf(WebRtcTransport t) {
+        return t == null ? null : t.state().name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Adds rates; null when there were parts but none was measured yet, 0 when there were no parts. */
+    private static final class Sum {
+        private double total;
+        private int parts;
+        private int measured;
+
+        void add(Double v) {
+            parts++;
+            if (v != null) {
+                total += v;
+                measured++;
+            }
+        }
+
+        Double value() {
+            return parts > 0 && measured == 0 ? null : total;
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.prism.signaling.inspect;
+
+import dev.prism.core.inspect.ParticipantHistory;
+import dev.prism.core.inspect.RoomSnapshot;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The rate state of one room: a byte-rate meter per live media object (producer or consumer, by identity) and a short
+ * history per participant.
+ *
+ * <p>Threading: the room's executor only, except the {@code last...} counts, which the sampler publishes for metric
+ * gauges on any thread.
+ */
+final class RoomStats {
+    private final int historyCapacity;
+    private Map<Object, RateMeter> meters = new IdentityHashMap<>();
+    private final Map<String, HistoryRing> histories = new HashMap<>();
+    private volatile int lastParticipants;
+    private volatile int lastTracks;
+
+    RoomStats(int historyCapacity) {
+        this.historyCapacity = historyCapacity;
+    }
+
+    /**
+     * Feeds every live object's byte counter; objects absent from {@code bytesByObject} are forgotten (their meters
+     * would only hold stale rates).
+     */
+    void sampleBytes(Map<Object, Long> bytesByObject, long nowNanos) {
+        Map<Object, RateMeter> next = new IdentityHashMap<>(bytesByObject.size() * 2);
+        bytesByObject.forEach((key, bytes) -> {
+            RateMeter m = meters.get(key);
+            if (m == null) {
+                m = new RateMeter();
+            }
+            m.update(bytes, nowNanos);
+            next.put(key, m);
+        });
+        meters = next;
+    }
+
+    /** Bits per second of the object at the last sample, or null when not measured (yet). */
+    Double bitsPerSecond(Object key) {
+        RateMeter m = meters.get(key);
+        Double bytesPerSecond = m == null ? null : m.rate();
+        return bytesPerSecond == null ? null : bytesPerSecond * 8;
+    }
+
+    /** Appends a point per participant of {@code snapshot} and forgets the histories of those who left. */
+    void record(RoomSnapshot snapshot, long atMillis) {
+        Set<String> present = new java.util.HashSet<>();
+        snapshot.participants().forEach(p -> {
+            present.add(p.id());
+            histories.computeIfAbsent(p.id(), id -> new HistoryRing(historyCapacity))
+                    .add(new ParticipantHistory.Point(atMillis, p.link().uplinkBps(), p.link().downlinkBps(),
+                            p.link().bandwidthEstimateBps(), p.link().lossFraction()));
+        });
+        histories.keySet().retainAll(present);
+        lastParticipants = snapshot.participants().size();
+        lastTracks = snapshot.trackCount();
+    }
+
+    /** The participant's points, oldest first, or null when it has none. */
+    List<ParticipantHistory.Point> history(String participantId) {
+        HistoryRing ring = histories.get(participantId);
+        return ring == null ? null : ring.toList();
+    }
+
+    /** Participants at the last sample; any thread. */
+    int lastParticipants() {
+        return lastParticipants;
+    }
+
+    /** Published tracks at the last sample; any thread. */
+    int lastTracks() {
+        return lastTracks;
+    }
+}

@@ -1,0 +1,248 @@
+package dev.prism.signaling.inspect;
+
+import dev.prism.core.clock.MonoClock;
+import dev.prism.core.inspect.ActionOutcome;
+import dev.prism.core.inspect.NodeInspector;
+import dev.prism.core.inspect.NodeSnapshot;
+import dev.prism.core.inspect.ParticipantHistory;
+import dev.prism.core.inspect.RoomSnapshot;
+import dev.prism.core.inspect.RoomSummary;
+import dev.prism.core.room.LeaveReason;
+import dev.prism.core.room.Participant;
+import dev.prism.core.room.Room;
+import dev.prism.core.room.Track;
+import dev.prism.rtp.transport.DropReason;
+import dev.prism.rtp.transport.MediaCounters;
+import dev.prism.signaling.session.ParticipantSession;
+import dev.prism.signaling.session.SfuContext;
+import dev.prism.signaling.session.SignalingCounters;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's {@link NodeInspector}: reads rooms, routers and sessions on each room's executor and answers with
+ * immutable snapshots; performs operator actions there too. Futures complete on the room's executor (or at once when
+ * the room does not exist).
+ */
+public final class SfuInspector implements NodeInspector {
+    private static final Logger log = LoggerFactory.getLogger(SfuInspector.class);
+
+    private final SfuContext sfu;
+    private final StatsSampler sampler;
+    private final ChangeNotifier changes;
+    private final MonoClock clock;
+    private final long startedAtNanos;
+
+    public SfuInspector(SfuContext sfu, StatsSampler sampler, ChangeNotifier changes, MonoClock clock) {
+        this.sfu = sfu;
+        this.sampler = sampler;
+        this.changes = changes;
+        this.clock = clock;
+        this.startedAtNanos = clock.nanos();
+    }
+
+    @Override
+    public CompletableFuture<NodeSnapshot> node() {
+        return rooms().thenApply(this::nodeSnapshot);
+    }
+
+    private NodeSnapshot nodeSnapshot(List<RoomSummary> rooms) {
+        int participants = 0;
+        int tracks = 0;
+        for (RoomSummary r : rooms) {
+            participants += r.participants();
+            tracks += r.tracks();
+        }
+        MediaCounters c = sfu.media().counters();
+        Map<String, Long> drops = new LinkedHashMap<>();
+        for (Map.Entry<DropReason, Long> e : c.dropsSnapshot().entrySet()) {
+            drops.put(e.getKey().metricName(), e.getValue());
+        }
+        SignalingCounters sc = sfu.counters();
+        return new NodeSnapshot(clock.wallMillis(), (clock.nanos() - startedAtNanos) / 1_000_000L, rooms.size(),
+                participants, tracks, sampler.mediaIn(), sampler.mediaOut(), c.rtpForwarded(), c.keyframeRequests(),
+                c.dtlsHandshakes(), c.dtlsFailures(), drops, sampler.jvm().jvm(),
+                JvmProbe.buffers(sfu.media().allocator()),
+                sampler.loops().stream().map(EventLoopProbe::stats).toList(),
+                new NodeSnapshot.SignalingStats(sfu.sessionCount(), sc.messages(), sc.errors(),
+                        sc.handshakeRefusals()));
+    }
+
+    @Override
+    public CompletableFuture<List<RoomSummary>> rooms() {
+        List<CompletableFuture<RoomSummary>> parts = new ArrayList<>();
+        for (Room room : sfu.rooms().rooms()) {
+            parts.add(onRoom(room, () -> live(room) ? summary(snapshot(room)) : null));
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            List<RoomSummary> out = new ArrayList<>();
+            for (CompletableFuture<RoomSummary> f : parts) {
+                RoomSummary s = f.join();
+                if (s != null) {
+                    out.add(s);
+                }
+            }
+            out.sort(Comparator.comparing(RoomSummary::id));
+            return out;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Optional<RoomSnapshot>> room(String roomId) {
+        Room room = sfu.rooms().get(roomId);
+        if (room == null) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        return onRoom(room, () -> live(room) ? Optional.of(snapshot(room)) : Optional.empty());
+    }
+
+    @Override
+    public CompletableFuture<Optional<ParticipantHistory>> history(String roomId, String participantId) {
+        Room room = sfu.rooms().get(roomId);
+        if (room == null) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        return onRoom(room, () -> {
+            if (!live(room) || room.participant(participantId) == null) {
+                return Optional.empty();
+            }
+            List<ParticipantHistory.Point> points = sampler.statsOf(room).history(participantId);
+            return Optional.of(new ParticipantHistory(roomId, participantId, sampler.interval().toMillis(),
+                    points == null ? List.of() : points));
+        });
+    }
+
+    @Override
+    public CompletableFuture<ActionOutcome> removeParticipant(String roomId, String participantId) {
+        Room room = sfu.rooms().get(roomId);
+        if (room == null) {
+            return CompletableFuture.completedFuture(noRoom(roomId));
+        }
+        return onRoom(room, () -> {
+            if (!live(room)) {
+                return noRoom(roomId);
+            }
+            if (room.participant(participantId) == null) {
+                return ActionOutcome.notFound("participant '" + participantId + "' is not in room '" + roomId + "'");
+            }
+            remove(room, participantId, LeaveReason.REMOVED);
+            sfu.releaseIfEmpty(room);
+            return ActionOutcome.done("participant '" + participantId + "' removed from room '" + roomId + "'");
+        });
+    }
+
+    @Override
+    public CompletableFuture<ActionOutcome> muteTrack(String roomId, String trackId, boolean muted) {
+        Room room = sfu.rooms().get(roomId);
+        if (room == null) {
+            return CompletableFuture.completedFuture(noRoom(roomId));
+        }
+        return onRoom(room, () -> {
+            if (!live(room)) {
+                return noRoom(roomId);
+            }
+            for (Participant p : room.participants()) {
+                Track t = p.track(trackId);
+                if (t != null) {
+                    log.info("room={} participant={} track={} muted={} by an operator", roomId, p.id(), trackId,
+                            muted);
+                    room.setMuted(p.id(), trackId, muted);
+                    return ActionOutcome.done("track '" + trackId + "' of participant '" + p.id() + "' "
+                            + (muted ? "muted" : "unmuted"));
+                }
+            }
+            return ActionOutcome.notFound("no track '" + trackId + "' in room '" + roomId + "'");
+        });
+    }
+
+    @Override
+    public CompletableFuture<ActionOutcome> closeRoom(String roomId) {
+        Room room = sfu.rooms().get(roomId);
+        if (room == null) {
+            return CompletableFuture.completedFuture(noRoom(roomId));
+        }
+        return onRoom(room, () -> {
+            if (!live(room)) {
+                return noRoom(roomId);
+            }
+            List<String> ids = room.participants().stream().map(Participant::id).toList();
+            log.info("room={} closed by an operator: removing {} participants", roomId, ids.size());
+            for (String id : ids) {
+                remove(room, id, LeaveReason.ROOM_CLOSED);
+            }
+            sfu.releaseIfEmpty(room);
+            return ActionOutcome.done("room '" + roomId + "' closed; " + ids.size() + " participants removed");
+        });
+    }
+
+    @Override
+    public AutoCloseable onChange(Runnable listener) {
+        return changes.subscribe(Objects.requireNonNull(listener, "listener"));
+    }
+
+    // ---- room executor ----------------------------------------------------------------------------------------
+
+    private void remove(Room room, String participantId, LeaveReason reason) {
+        ParticipantSession s = sfu.liveSession(room.id(), participantId);
+        if (s == null || !s.removeByOperator(reason)) {
+            room.leave(participantId, reason); // no session (should not happen): the room's word still wins
+        }
+    }
+
+    private RoomSnapshot snapshot(Room room) {
+        return sampler.reader().snapshot(room, sampler.statsOf(room), clock.wallMillis());
+    }
+
+    private boolean live(Room room) {
+        return !room.isClosed() && sfu.rooms().get(room.id()) == room;
+    }
+
+    private static RoomSummary summary(RoomSnapshot s) {
+        double in = 0;
+        double out = 0;
+        boolean measured = false;
+        for (var p : s.participants()) {
+            if (p.link().uplinkBps() != null) {
+                in += p.link().uplinkBps();
+                measured = true;
+            }
+            if (p.link().downlinkBps() != null) {
+                out += p.link().downlinkBps();
+                measured = true;
+            }
+        }
+        return new RoomSummary(s.id(), s.participants().size(), s.trackCount(), measured ? in : null,
+                measured ? out : null);
+    }
+
+    private static ActionOutcome noRoom(String roomId) {
+        return ActionOutcome.notFound("no room '" + roomId + "'");
+    }
+
+    /** Runs {@code read} on the room's executor; the future fails if it throws or the executor refuses it. */
+    private static <T> CompletableFuture<T> onRoom(Room room, Supplier<T> read) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        try {
+            room.executor().execute(() -> {
+                try {
+                    f.complete(read.get());
+                } catch (RuntimeException e) {
+                    f.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            f.completeExceptionally(e);
+        }
+        return f;
+    }
+}

@@ -1,0 +1,196 @@
+package dev.prism.signaling.inspect;
+
+import dev.prism.core.clock.MonoClock;
+import dev.prism.core.inspect.RoomSnapshot;
+import dev.prism.core.inspect.Traffic;
+import dev.prism.core.room.Room;
+import dev.prism.rtp.transport.MediaCounters;
+import dev.prism.signaling.session.SfuContext;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Once per interval: turns the media plane's byte and packet counters into rates (node-wide, per track, per
+ * subscription, per participant), appends a point to every participant's short history, and measures CPU and event
+ * loop load. Rates are what the admin UI shows and what the bitrate distributions of the metrics record.
+ *
+ * <p>Threading: its own daemon thread ticks and reads atomic counters; each room is sampled by a task on the room's
+ * executor (see {@link RoomStats}). {@link #sampleNow()} runs one tick on the caller's thread (tests).
+ */
+public final class StatsSampler implements AutoCloseable {
+    /** Called on the room's executor with each sampled room; must return at once. */
+    public interface Listener {
+        void onRoomSampled(RoomSnapshot room);
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(StatsSampler.class);
+
+    private final SfuContext sfu;
+    private final MonoClock clock;
+    private final Duration interval;
+    private final int historyPoints;
+    private final RoomReader reader;
+    private final JvmProbe jvm = new JvmProbe();
+    private final List<EventLoopProbe> loops;
+    private final Map<Room, RoomStats> rooms = new ConcurrentHashMap<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    // Node-wide meters: sampler thread only; the rates they publish are volatile.
+    private final RateMeter packetsIn = new RateMeter();
+    private final RateMeter bytesIn = new RateMeter();
+    private final RateMeter packetsOut = new RateMeter();
+    private final RateMeter bytesOut = new RateMeter();
+    private volatile Double packetsInPerSecond;
+    private volatile Double bitsInPerSecond;
+    private volatile Double packetsOutPerSecond;
+    private volatile Double bitsOutPerSecond;
+    private ScheduledExecutorService timer;
+
+    /**
+     * @param interval      time between samples (1 s in production)
+     * @param historyPoints points kept per participant (300 at 1 s = five minutes)
+     * @param loops         the media event loops to measure
+     */
+    public StatsSampler(SfuContext sfu, MonoClock clock, Duration interval, int historyPoints,
+                        List<EventLoopProbe> loops) {
+        this.sfu = sfu;
+        this.clock = clock;
+        this.interval = interval;
+        this.historyPoints = historyPoints;
+        this.reader = new RoomReader(sfu);
+        this.loops = List.copyOf(loops);
+    }
+
+    /** Starts ticking on a daemon thread. */
+    public synchronized void start() {
+        if (timer == null) {
+            timer = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("prism-stats", true));
+            long period = interval.toMillis();
+            timer.scheduleAtFixedRate(this::tick, 0, period, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    public void addListener(Listener listener) {
+        listeners.add(listener);
+    }
+
+    public Duration interval() {
+        return interval;
+    }
+
+    /** One sample now, on the caller's thread (rooms are still sampled on their executors). */
+    public void sampleNow() {
+        tick();
+    }
+
+    private void tick() {
+        try {
+            long now = clock.nanos();
+            MediaCounters c = sfu.media().counters();
+            packetsInPerSecond = packetsIn.update(c.packetsIn(), now);
+            Double bytesInRate = bytesIn.update(c.bytesIn(), now);
+            bitsInPerSecond = bytesInRate == null ? null : bytesInRate * 8;
+            packetsOutPerSecond = packetsOut.update(c.packetsOut(), now);
+            Double bytesOutRate = bytesOut.update(c.bytesOut(), now);
+            bitsOutPerSecond = bytesOutRate == null ? null : bytesOutRate * 8;
+            jvm.sample(now);
+            for (EventLoopProbe p : loops) {
+                p.sample(now);
+            }
+            rooms.keySet().removeIf(r -> sfu.rooms().get(r.id()) != r);
+            for (Room room : sfu.rooms().rooms()) {
+                try {
+                    room.executor().execute(() -> sampleRoom(room));
+                } catch (RejectedExecutionException e) {
+                    // the room's loop is shutting down with the node
+                }
+            }
+        } catch (RuntimeException e) {
+            // A bug must cost one sample, not the timer (a scheduled task that throws is never run again).
+            log.warn("stats: sample failed", e);
+        }
+    }
+
+    /** Room executor only. */
+    private void sampleRoom(Room room) {
+        if (room.isClosed() || sfu.rooms().get(room.id()) != room) {
+            return;
+        }
+        RoomStats stats = statsOf(room);
+        stats.sampleBytes(reader.byteCounters(room), clock.nanos());
+        long at = clock.wallMillis();
+        RoomSnapshot snapshot = reader.snapshot(room, stats, at);
+        stats.record(snapshot, at);
+        for (Listener l : listeners) {
+            try {
+                l.onRoomSampled(snapshot);
+            } catch (RuntimeException e) {
+                log.warn("stats: listener failed on room={}", room.id(), e);
+            }
+        }
+    }
+
+    /** The room's rate state, created on first use. Its contents: room executor only. */
+    RoomStats statsOf(Room room) {
+        return rooms.computeIfAbsent(room, r -> new RoomStats(historyPoints));
+    }
+
+    RoomReader reader() {
+        return reader;
+    }
+
+    JvmProbe jvm() {
+        return jvm;
+    }
+
+    public List<EventLoopProbe> loops() {
+        return loops;
+    }
+
+    /** Datagrams received by the media socket: totals now, rates at the last sample. */
+    public Traffic mediaIn() {
+        MediaCounters c = sfu.media().counters();
+        return new Traffic(c.packetsIn(), c.bytesIn(), packetsInPerSecond, bitsInPerSecond);
+    }
+
+    /** Datagrams sent from the media socket: totals now, rates at the last sample. */
+    public Traffic mediaOut() {
+        MediaCounters c = sfu.media().counters();
+        return new Traffic(c.packetsOut(), c.bytesOut(), packetsOutPerSecond, bitsOutPerSecond);
+    }
+
+    /** Participants in all rooms at their last sample; any thread. */
+    public int participants() {
+        int n = 0;
+        for (RoomStats s : rooms.values()) {
+            n += s.lastParticipants();
+        }
+        return n;
+    }
+
+    /** Published tracks in all rooms at their last sample; any thread. */
+    public int tracks() {
+        int n = 0;
+        for (RoomStats s : rooms.values()) {
+            n += s.lastTracks();
+        }
+        return n;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (timer != null) {
+            timer.shutdownNow();
+            timer = null;
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.prism.signaling.inspect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.prism.core.inspect.ParticipantSnapshot.TransportSnapshot;
+import dev.prism.core.rtp.RtpCodec;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class RoomReaderTest {
+    private static TransportSnapshot t(String state) {
+        return state.equals("-") ? null : new TransportSnapshot(state, null, null);
+    }
+
+    @ParameterizedTest(name = "publisher {0}, subscriber {1} -> {2}")
+    @CsvSource({
+            "-, -, new",
+            "connected, -, connected",
+            "-, connected, connected",
+            "connected, connected, connected",
+            "connected, checking, checking",
+            "connecting, checking, checking",
+            "new, connecting, new",
+            "connected, connecting, connecting",
+            "closed, connected, closed",
+            "connected, closed, closed",
+    })
+    void connectionStateSummarisesBothConnections(String publisher, String subscriber, String expected) {
+        assertThat(RoomReader.connectionState(t(publisher), t(subscriber))).isEqualTo(expected);
+    }
+
+    @Test
+    void codecNames() {
+        assertThat(RoomReader.codecName(new RtpCodec(111, "opus", 48000, 2, Map.of(), List.of())))
+                .isEqualTo("opus/48000/2");
+        assertThat(RoomReader.codecName(new RtpCodec(96, "VP8", 90000, 1, Map.of(), List.of())))
+                .isEqualTo("VP8/90000");
+        assertThat(RoomReader.codecName(null)).isNull();
+    }
+}
