@@ -36,6 +36,11 @@ final class PathSimulator {
     private long probeBps;
     private long probeEndNanos;
 
+    /** When set, drives probing instead of {@link #probe}: asked every 500 ms with {@link #desiredBps}. */
+    Prober prober;
+    long desiredBps;
+    private long nextProbeCheckNanos;
+
     private int nextSeq;
     private double sendBudgetBits;
     private double probeBudgetBits;
@@ -82,7 +87,19 @@ final class PathSimulator {
             sendBudgetBits -= packetBytes * 8;
             send(now);
         }
-        if (probeCluster >= 0) {
+        if (prober != null) {
+            if (now >= nextProbeCheckNanos) {
+                nextProbeCheckNanos = now + 500_000_000L;
+                prober.maybeStart(estimator.estimateBps(), sendRateBps.getAsLong(), desiredBps,
+                        estimator.isCongested());
+            }
+            probeCluster = prober.activeClusterId();
+            int due = prober.paddingBytesDue();
+            while (due >= packetBytes) {
+                send(now);
+                due -= packetBytes;
+            }
+        } else if (probeCluster >= 0) {
             probeBudgetBits += probeBps / 1000.0;
             while (probeBudgetBits >= packetBytes * 8) {
                 probeBudgetBits -= packetBytes * 8;
@@ -115,6 +132,10 @@ final class PathSimulator {
     private void send(long now) {
         int seq = nextSeq & 0xFFFF;
         nextSeq++;
+        if (prober != null) {
+            probeCluster = prober.activeClusterId();
+            prober.onSent(packetBytes);
+        }
         estimator.onPacketSent(seq, packetBytes, probeCluster);
         sentPackets++;
         long serviceNanos = packetBytes * 8L * 1_000_000_000L / capacityBps;
