@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param layerBitrates  {@code [spatial][temporal]} cumulative bitrates measured on the producer
  *                       ({@link LayerStats#snapshot}); 0 marks a layer that is not available. Audio: {@code [[bps]]}
  * @param layerHeights   picture height per spatial layer, 0 when unknown (then {@code maxHeight} is not applied)
+ *
+ * <p>The arrays are copied on construction; the accessors return those copies, which callers must not modify.
  */
 public record Subscription(String id, MediaKind kind, Priority priority, Preferences preferences,
                            long[][] layerBitrates, int[] layerHeights) {

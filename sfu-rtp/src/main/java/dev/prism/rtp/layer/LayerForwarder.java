@@ -57,10 +57,18 @@ public final class LayerForwarder {
      * @param spatial the packet's spatial layer index (from the producer's SSRC -> layer map), -1 when unmapped
      */
     public LayerDecision onPacket(RtpPacket packet, int spatial) {
+        return onPacket(packet, spatial, PacketMeta.vp8(packet.buffer(), packet.payloadOffset(), packet.payloadLength()));
+    }
+
+    /**
+     * As {@link #onPacket(RtpPacket, int)} with the packet's {@link PacketMeta} already read: the producer reads it
+     * once per packet (it needs it for {@code LayerStats} too) and hands it to every consumer.
+     */
+    public LayerDecision onPacket(RtpPacket packet, int spatial, int meta) {
         ByteBuf buf = packet.buffer();
         int payloadOffset = packet.payloadOffset();
         int payloadLength = packet.payloadLength();
-        LayerDecision d = selector.decide(spatial, PacketMeta.vp8(buf, payloadOffset, payloadLength));
+        LayerDecision d = selector.decide(spatial, meta);
         switch (d.action()) {
             case SKIP -> {
                 seq.drop(packet.sequenceNumber());

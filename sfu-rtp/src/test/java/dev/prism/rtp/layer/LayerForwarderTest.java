@@ -75,6 +75,33 @@ class LayerForwarderTest {
         assertContinuous();
     }
 
+    @Test
+    void forwardingAllocatesNothing() {
+        forwarder.selector().setTarget(0, 1);
+        ByteBuf in = publisher.frame(0).get(0);             // a key frame on layer 0, 1 packet
+        RtpPacket packet = new RtpPacket();
+        packet.wrap(in);
+        ByteBuf copy = Unpooled.buffer(64);
+        int[] n = {0};
+        double bytes = dev.prism.rtp.testutil.Allocations.bytesPerRun(100_000, () -> {
+            int i = n[0]++;
+            in.setShort(2, i);                                // sequence number
+            in.setInt(4, i * 3000);                           // timestamp
+            in.setShort(14, 0x8000 | (i & 0x7FFF));           // picture id
+            in.setByte(17, (i % 4 == 1 ? 0x80 : 0x00) | (i % 4 == 2 ? 0x40 : 0)); // TID 0 2 1 0
+            in.setByte(18, i % 100 == 0 ? 0x00 : 0x01);       // a key frame now and then
+            LayerDecision d = forwarder.onPacket(packet, 0);
+            if (d.forwarded()) {
+                copy.clear();
+                packet.copyRewritten(copy, 1, forwarder.outSequence(), forwarder.outTimestamp(), 96, null);
+                forwarder.rewritePayload(copy, 12, packet.payloadLength());
+            }
+        });
+        in.release();
+        copy.release();
+        assertThat(bytes).isLessThan(0.1);
+    }
+
     private void assertContinuous() {
         assertThat(out).isNotEmpty();
         Out prev = out.get(0);
