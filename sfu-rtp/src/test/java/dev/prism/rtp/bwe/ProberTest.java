@@ -106,7 +106,6 @@ class ProberTest {
         sim.prober = p;
         sim.desiredBps = 4_000_000;
         sim.run(15_000);
-        System.out.println("probing: " + sim.estimator + " probes=" + p.started() + " ok=" + p.succeeded());
         assertThat(sim.estimator.estimateBps()).isGreaterThan(3_500_000L);
         assertThat(p.succeeded()).isGreaterThanOrEqualTo(1);
     }
@@ -121,8 +120,6 @@ class ProberTest {
         sim.prober = p;
         sim.desiredBps = 2_500_000;
         sim.run(60_000);
-        System.out.println("narrow: " + sim.estimator + " probes=" + p.started() + " failed=" + p.failed()
-                + " backoff=" + p.backoffMillis());
         assertThat(sim.estimator.estimateBps()).isLessThan(1_000_000L);
         assertThat(p.started()).isLessThan(12);                   // exponential back-off, not one per second
         assertThat(p.backoffMillis()).isGreaterThanOrEqualTo(8_000);

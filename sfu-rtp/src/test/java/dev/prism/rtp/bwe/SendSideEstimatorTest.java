@@ -14,7 +14,6 @@ class SendSideEstimatorTest {
         sim.capacityBps = 1_500_000;
         sim.run(30_000);
         long e = sim.estimator.estimateBps();
-        System.out.println("bottleneck: " + sim.estimator + " maxQueue=" + sim.maxQueueDelayMs);
         assertThat(e).isBetween(900_000L, 1_700_000L);
         assertThat(sim.queueDelayMs()).isLessThan(150);
         assertThat(sim.estimator.usage()).isNotNull();
@@ -25,7 +24,6 @@ class SendSideEstimatorTest {
         PathSimulator sim = new PathSimulator(CONFIG, 0);
         sim.capacityBps = 10_000_000;
         sim.run(20_000);
-        System.out.println("wide: " + sim.estimator);
         assertThat(sim.estimator.estimateBps()).isGreaterThan(3_000_000L);
     }
 
@@ -38,7 +36,6 @@ class SendSideEstimatorTest {
         sim.capacityBps = 800_000;
         sim.run(3_000);
         long low = sim.estimator.estimateBps();
-        System.out.println("drop: " + high + " -> " + low + " " + sim.estimator);
         assertThat(high).isGreaterThan(1_500_000L);
         assertThat(low).isLessThan(900_000L);
         sim.run(10_000);
@@ -51,7 +48,6 @@ class SendSideEstimatorTest {
         sim.capacityBps = 20_000_000;
         sim.randomLoss = 0.15;
         sim.run(10_000);
-        System.out.println("loss 15%: " + sim.estimator);
         assertThat(sim.estimator.lossFraction()).isBetween(0.08, 0.25);
         assertThat(sim.estimator.estimateBps()).isLessThan(CONFIG.startBps());
     }
@@ -71,7 +67,6 @@ class SendSideEstimatorTest {
         sim.capacityBps = 5_000_000;
         sim.feedbackLost = n -> n % 3 == 1; // every third feedback message vanishes
         sim.run(15_000);
-        System.out.println("feedback lost: " + sim.estimator);
         assertThat(sim.estimator.lostFeedbacks()).isGreaterThan(40);
         assertThat(sim.estimator.lossFraction()).isLessThan(0.02);
         assertThat(sim.estimator.estimateBps()).isGreaterThan(CONFIG.startBps());
@@ -104,7 +99,6 @@ class SendSideEstimatorTest {
         sim.capacityBps = 3_000_000;
         sim.packetBytes = 100;            // many small packets: the 16-bit numbers wrap several times
         sim.run(60_000);
-        System.out.println("wrap: " + sim.estimator + " sent=" + sim.sentPackets);
         assertThat(sim.sentPackets).isGreaterThan(2 * 65_536L);
         assertThat(sim.estimator.unknownReports()).isZero();
         assertThat(sim.estimator.estimateBps()).isBetween(1_500_000L, 3_300_000L);
@@ -117,14 +111,12 @@ class SendSideEstimatorTest {
         sim.sendRateBps = () -> 300_000;   // e.g. only a low layer is forwarded
         sim.run(10_000);
         long limited = sim.estimator.estimateBps();
-        System.out.println("app limited: " + sim.estimator);
         assertThat(limited).isLessThan(1_100_000L);
 
         long[] result = {-1};
         sim.estimator.setProbeObserver((id, bps) -> result[0] = bps);
         sim.probe(1, 2_500_000, 300);
         sim.run(1_000);
-        System.out.println("probe: " + result[0] + " " + sim.estimator);
         assertThat(result[0]).isBetween(2_000_000L, 3_000_000L);
         assertThat(sim.estimator.estimateBps()).isGreaterThan(2_000_000L);
     }
@@ -139,7 +131,6 @@ class SendSideEstimatorTest {
         sim.estimator.setProbeObserver((id, bps) -> result[0] = bps);
         sim.probe(2, 2_000_000, 300);
         sim.run(1_000);
-        System.out.println("saturated probe: " + result[0] + " " + sim.estimator);
         assertThat(result[0]).isBetween(700_000L, 1_000_000L);
         assertThat(sim.estimator.estimateBps()).isLessThan(1_100_000L);
     }
