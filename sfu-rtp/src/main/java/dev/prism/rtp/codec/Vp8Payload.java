@@ -49,6 +49,112 @@ public final class Vp8Payload {
         return size <= length ? size : -1;
     }
 
+    /** Absent field, or a descriptor that does not fit: returned by the field readers below. */
+    public static final int ABSENT = -1;
+
+    /**
+     * Absolute index of the picture id field, or {@link #ABSENT}. The field is one byte (M=0, 7-bit id) or two bytes
+     * (M=1, 15-bit id); see {@link #pictureIdBits}.
+     */
+    public static int pictureIdOffset(ByteBuf buf, int offset, int length) {
+        if (descriptorLength(buf, offset, length) < 2 || (buf.getUnsignedByte(offset + 1) & 0x80) == 0) {
+            return ABSENT;
+        }
+        return offset + 2;
+    }
+
+    /** 7 or 15 when the descriptor carries a picture id, else 0. */
+    public static int pictureIdBits(ByteBuf buf, int offset, int length) {
+        int at = pictureIdOffset(buf, offset, length);
+        if (at < 0) {
+            return 0;
+        }
+        return (buf.getUnsignedByte(at) & 0x80) != 0 ? 15 : 7;
+    }
+
+    /** The picture id (7 or 15 bits, without the M bit), or {@link #ABSENT}. */
+    public static int pictureId(ByteBuf buf, int offset, int length) {
+        int at = pictureIdOffset(buf, offset, length);
+        if (at < 0) {
+            return ABSENT;
+        }
+        int b = buf.getUnsignedByte(at);
+        return (b & 0x80) != 0 ? (b & 0x7F) << 8 | buf.getUnsignedByte(at + 1) : b;
+    }
+
+    /** Absolute index of the TL0PICIDX byte, or {@link #ABSENT}. */
+    public static int tl0PicIdxOffset(ByteBuf buf, int offset, int length) {
+        if (descriptorLength(buf, offset, length) < 2) {
+            return ABSENT;
+        }
+        int b1 = buf.getUnsignedByte(offset + 1);
+        if ((b1 & 0x40) == 0) {
+            return ABSENT;
+        }
+        return offset + 2 + pictureIdSize(buf, offset, b1);
+    }
+
+    /** TL0PICIDX (8 bits), or {@link #ABSENT}. */
+    public static int tl0PicIdx(ByteBuf buf, int offset, int length) {
+        int at = tl0PicIdxOffset(buf, offset, length);
+        return at < 0 ? ABSENT : buf.getUnsignedByte(at);
+    }
+
+    /** Absolute index of the TID/Y/KEYIDX byte (present when T or K is set), or {@link #ABSENT}. */
+    public static int tidKeyIdxOffset(ByteBuf buf, int offset, int length) {
+        if (descriptorLength(buf, offset, length) < 2) {
+            return ABSENT;
+        }
+        int b1 = buf.getUnsignedByte(offset + 1);
+        if ((b1 & 0x30) == 0) {
+            return ABSENT;
+        }
+        return offset + 2 + pictureIdSize(buf, offset, b1) + ((b1 & 0x40) != 0 ? 1 : 0);
+    }
+
+    /** Temporal layer id TID (0..3) when T is set, else {@link #ABSENT}. */
+    public static int temporalId(ByteBuf buf, int offset, int length) {
+        int at = tidKeyIdxOffset(buf, offset, length);
+        if (at < 0 || (buf.getUnsignedByte(offset + 1) & 0x20) == 0) {
+            return ABSENT;
+        }
+        return buf.getUnsignedByte(at) >>> 6;
+    }
+
+    /**
+     * The layer sync bit Y: this frame depends only on base-layer (TID 0) frames, so a receiver can start decoding
+     * its temporal layer here. False when T is not set.
+     */
+    public static boolean layerSync(ByteBuf buf, int offset, int length) {
+        int at = tidKeyIdxOffset(buf, offset, length);
+        return at >= 0 && (buf.getUnsignedByte(offset + 1) & 0x20) != 0 && (buf.getUnsignedByte(at) & 0x20) != 0;
+    }
+
+    /** KEYIDX (5 bits) when K is set, else {@link #ABSENT}. */
+    public static int keyIdx(ByteBuf buf, int offset, int length) {
+        int at = tidKeyIdxOffset(buf, offset, length);
+        if (at < 0 || (buf.getUnsignedByte(offset + 1) & 0x10) == 0) {
+            return ABSENT;
+        }
+        return buf.getUnsignedByte(at) & 0x1F;
+    }
+
+    /** True when this packet starts a frame (S=1 and PID=0) and its descriptor is well formed. */
+    public static boolean isFrameStart(ByteBuf buf, int offset, int length) {
+        if (descriptorLength(buf, offset, length) < 0) {
+            return false;
+        }
+        return (buf.getUnsignedByte(offset) & 0x17) == 0x10;
+    }
+
+    /** Bytes of the picture id field given the extension byte {@code b1}; the caller checked the descriptor fits. */
+    private static int pictureIdSize(ByteBuf buf, int offset, int b1) {
+        if ((b1 & 0x80) == 0) {
+            return 0;
+        }
+        return (buf.getUnsignedByte(offset + 2) & 0x80) != 0 ? 2 : 1;
+    }
+
     /** True when this packet starts a VP8 key frame (S=1, PID=0, and the frame header's P bit clear). */
     public static boolean isKeyframeStart(ByteBuf buf, int offset, int length) {
         int d = descriptorLength(buf, offset, length);

@@ -1,0 +1,12 @@
+/**
+ * Bitrate allocation per subscriber: {@link dev.prism.rtp.alloc.BitrateAllocator} shares a downlink estimate among the
+ * subscriber's tracks (audio first, then video by {@link dev.prism.rtp.alloc.Priority}, within each track's
+ * {@link dev.prism.rtp.alloc.Preferences}), provisional then committed, with hysteresis;
+ * {@link dev.prism.rtp.alloc.LayerStats} measures each published layer's bitrate and frame rate from packet arrivals.
+ * See {@code docs/SIMULCAST.md}.
+ *
+ * <h2>Threads and allocation</h2>
+ * The room's event loop; nothing here is thread-safe. {@code LayerStats.onPacket} is on the hot path and allocates
+ * nothing; allocation rounds run a few times a second and allocate their small result objects. No buffers are held.
+ */
+package dev.prism.rtp.alloc;

@@ -1,0 +1,198 @@
+package dev.prism.rtp.bwe;
+
+import dev.prism.core.clock.MonoClock;
+
+/**
+ * Decides when to probe a subscriber's downlink, and how much padding keeps a probe at its rate. An SFU forwards whole
+ * layers, so it usually sends less than its estimate, and a delay-based estimator cannot rise far above what is sent
+ * ({@link AimdRateControl}). When the allocator wants more than the estimate allows, a short burst above the estimate
+ * tells whether the path can carry the next layer.
+ *
+ * <h2>Rules</h2>
+ * <ul>
+ *   <li>Probe only when the allocation is limited by the estimate (desired &gt; estimate), the path is not congested,
+ *       no probe is running or awaiting its result, and the back-off since the last probe has passed.</li>
+ *   <li>Target: {@code min(estimate x maxStepFactor, desired x goalHeadroom)}: enough for the allocator's upgrade
+ *       headroom, never a jump that could hurt a path that turns out narrow.</li>
+ *   <li>During the cluster, {@link #paddingBytesDue()} says how much padding (RTX of recent packets, or padding-only
+ *       packets) to add on top of the media so the total reaches the target; every packet sent in the cluster goes
+ *       through {@link #onSent} and carries {@link #activeClusterId()} into the estimator.</li>
+ *   <li>Result ({@link #onProbeResult}, from the estimator): success when the path delivered at least 90% of the
+ *       target; then the next probe may follow after {@link Config#minIntervalMillis}, stepping the estimate up
+ *       towards the desired rate. Anything less means the path's capacity was found (the estimator already took the
+ *       measured rate): the back-off doubles, up to {@link Config#maxBackoffMillis}, so a narrow path is not hammered
+ *       with bursts that only build its queue. No result within {@link Config#resultTimeoutMillis} is a failure.</li>
+ * </ul>
+ *
+ * <p>One instance per subscriber transport, on its event loop; not thread-safe. {@link #paddingBytesDue},
+ * {@link #onSent} and {@link #activeClusterId} allocate nothing.
+ */
+public final class Prober implements ProbeObserver {
+    /**
+     * @param clusterMillis       length of one probe
+     * @param maxStepFactor       largest probe target relative to the estimate
+     * @param goalHeadroom        probe target relative to the desired rate (covers the allocator's upgrade headroom)
+     * @param minIntervalMillis   wait after a successful probe
+     * @param maxBackoffMillis    longest wait after repeated failures
+     * @param resultTimeoutMillis a probe without a result after this long failed
+     */
+    public record Config(long clusterMillis, double maxStepFactor, double goalHeadroom, long minIntervalMillis,
+                         long maxBackoffMillis, long resultTimeoutMillis) {
+        public static final Config DEFAULT = new Config(100, 2.0, 1.2, 1_000, 60_000, 2_000);
+
+        public Config {
+            if (clusterMillis <= 0 || maxStepFactor <= 1 || goalHeadroom < 1 || minIntervalMillis < 0
+                    || maxBackoffMillis < minIntervalMillis || resultTimeoutMillis <= 0) {
+                throw new IllegalArgumentException(toString());
+            }
+        }
+    }
+
+    /** Pacing granularity: padding is released this far ahead of the exact schedule. */
+    private static final long LOOKAHEAD_NANOS = 5_000_000;
+    /** A probe succeeded when the path delivered this share of its target: the goal is reachable. */
+    private static final double SUCCESS_SHARE = 0.9;
+
+    private final MonoClock clock;
+    private final Config config;
+    private int nextId;
+    private ProbeCluster cluster;
+    private long clusterStartNanos;
+    private long clusterSentBytes;
+    private boolean running;
+    private boolean awaitingResult;
+    private long endedNanos;
+    private long nextAllowedNanos;
+    private long backoffMillis;
+    private boolean everStarted;
+
+    private long started;
+    private long succeeded;
+    private long failed;
+
+    public Prober(MonoClock clock, Config config) {
+        this.clock = clock;
+        this.config = config;
+        this.backoffMillis = config.minIntervalMillis();
+    }
+
+    /**
+     * Called on each allocation round. Starts a probe when the rules allow.
+     *
+     * @param estimateBps  the downlink estimate now
+     * @param allocatedBps what the committed allocation sends (media the probe rides on)
+     * @param desiredBps   what the allocation would send with an unlimited estimate
+     * @param congested    {@link SendSideEstimator#isCongested()}
+     * @return the probe started, or null
+     */
+    public ProbeCluster maybeStart(long estimateBps, long allocatedBps, long desiredBps, boolean congested) {
+        long now = clock.nanos();
+        expire(now);
+        if (running || awaitingResult || congested || desiredBps <= estimateBps) {
+            return null;
+        }
+        if (everStarted && now - nextAllowedNanos < 0) {
+            return null;
+        }
+        long target = (long) Math.min(estimateBps * config.maxStepFactor(), desiredBps * config.goalHeadroom());
+        if (target <= Math.max(estimateBps, allocatedBps)) {
+            return null;
+        }
+        cluster = new ProbeCluster(nextId++, target, config.clusterMillis(), estimateBps);
+        nextId &= Integer.MAX_VALUE;
+        clusterStartNanos = now;
+        clusterSentBytes = 0;
+        running = true;
+        everStarted = true;
+        started++;
+        return cluster;
+    }
+
+    /** The running cluster's id for packets sent now, or -1; ends the cluster when its time is up. */
+    public int activeClusterId() {
+        expire(clock.nanos());
+        return running ? cluster.id() : -1;
+    }
+
+    /** Padding bytes to send now so that media plus padding meet the cluster's target; 0 outside a cluster. */
+    public int paddingBytesDue() {
+        long now = clock.nanos();
+        expire(now);
+        if (!running) {
+            return 0;
+        }
+        long end = clusterStartNanos + cluster.durationMillis() * 1_000_000L;
+        long until = Math.min(now + LOOKAHEAD_NANOS, end);
+        long owed = cluster.targetBps() * (until - clusterStartNanos) / 8 / 1_000_000_000L;
+        return (int) Math.max(0, Math.min(Integer.MAX_VALUE, owed - clusterSentBytes));
+    }
+
+    /** Any packet (media or padding) sent to this subscriber; counts toward the running cluster. */
+    public void onSent(int bytes) {
+        if (running) {
+            clusterSentBytes += bytes;
+        }
+    }
+
+    @Override
+    public void onProbeResult(int clusterId, long resultBps) {
+        if (cluster == null || clusterId != cluster.id() || running && clock.nanos() < endNanos()) {
+            return; // not the latest probe, or early evaluation of a cluster still sending
+        }
+        if (!awaitingResult && !running) {
+            return; // already concluded (timed out)
+        }
+        running = false;
+        awaitingResult = false;
+        conclude(resultBps >= cluster.targetBps() * SUCCESS_SHARE, clock.nanos());
+    }
+
+    private void expire(long now) {
+        if (running && now - endNanos() >= 0) {
+            running = false;
+            awaitingResult = true;
+            endedNanos = endNanos();
+        }
+        if (awaitingResult && now - endedNanos >= config.resultTimeoutMillis() * 1_000_000L) {
+            awaitingResult = false;
+            conclude(false, now);
+        }
+    }
+
+    private long endNanos() {
+        return clusterStartNanos + cluster.durationMillis() * 1_000_000L;
+    }
+
+    private void conclude(boolean success, long now) {
+        if (success) {
+            succeeded++;
+            backoffMillis = config.minIntervalMillis();
+        } else {
+            failed++;
+            backoffMillis = Math.min(config.maxBackoffMillis(), Math.max(1, backoffMillis) * 2);
+        }
+        nextAllowedNanos = now + backoffMillis * 1_000_000L;
+    }
+
+    /** True while a cluster is sending. */
+    public boolean isProbing() {
+        return activeClusterId() >= 0;
+    }
+
+    /** The wait imposed after the latest result. */
+    public long backoffMillis() {
+        return backoffMillis;
+    }
+
+    public long started() {
+        return started;
+    }
+
+    public long succeeded() {
+        return succeeded;
+    }
+
+    public long failed() {
+        return failed;
+    }
+}

@@ -1,0 +1,283 @@
+package dev.prism.rtp.bwe;
+
+import dev.prism.core.clock.MonoClock;
+import dev.prism.rtp.rtcp.TransportCcFeedback;
+
+/**
+ * Estimates one subscriber's downlink from the transport-cc feedback it sends about the packets Prism sent it, the way
+ * Google congestion control does (draft-ietf-rmcat-gcc-02 with the trendline filter browsers use):
+ *
+ * <ol>
+ *   <li>{@link #onPacketSent}: the forwarder stamps every packet to this subscriber with the next transport-wide
+ *       sequence number and tells the estimator its size and probe cluster; the send time is read from the clock.</li>
+ *   <li>{@link #onFeedback}: each reported packet is matched to what was sent. Received ones feed the delay-gradient
+ *       chain ({@link InterArrival} -> {@link TrendlineFilter} -> {@link OveruseDetector} -> {@link AimdRateControl}),
+ *       the acknowledged rate and the probe measurements; reported losses feed the {@link LossBasedController}.</li>
+ *   <li>The estimate is {@code min(delay-based, loss cap, recent REMB)} clamped to the configured range.</li>
+ *   <li>{@link #onTick}: when packets went out but no feedback came for {@link Config#feedbackTimeoutMillis}, the
+ *       estimate halves (once per timeout): either the feedback path or the link is down, and in both cases sending
+ *       less is right. A lost feedback message alone costs nothing; its packets are simply never reported.</li>
+ * </ol>
+ *
+ * <p>Duplicate reports of a packet are ignored; a packet reported lost and later received counts as received for the
+ * delay chain. Feedback is matched by the 16-bit transport-wide number against the newest sent, so wrap-around needs
+ * nothing special; reports older than the sent history ({@link SentPacketHistory#CAPACITY} packets) are ignored.
+ *
+ * <p>Threads: one instance per subscriber transport, on its event loop; not thread-safe. {@link #onPacketSent}
+ * allocates nothing; {@link #onFeedback} allocates nothing either (the feedback message itself was allocated by its
+ * parser).
+ */
+public final class SendSideEstimator implements BandwidthEstimator {
+    /**
+     * @param startBps              estimate before any feedback
+     * @param minBps                floor (enough for audio and the lowest video layer of one stream)
+     * @param maxBps                ceiling
+     * @param feedbackTimeoutMillis silence of the feedback path, while sending, that halves the estimate
+     * @param rembTimeoutMillis     how long a received REMB keeps capping the estimate
+     */
+    public record Config(long startBps, long minBps, long maxBps, long feedbackTimeoutMillis, long rembTimeoutMillis) {
+        public static final Config DEFAULT = new Config(1_000_000, 50_000, 30_000_000, 1_000, 3_000);
+
+        public Config {
+            if (minBps <= 0 || maxBps < minBps || startBps < minBps || startBps > maxBps) {
+                throw new IllegalArgumentException("start " + startBps + " min " + minBps + " max " + maxBps);
+            }
+            if (feedbackTimeoutMillis <= 0 || rembTimeoutMillis <= 0) {
+                throw new IllegalArgumentException("timeouts must be positive");
+            }
+        }
+    }
+
+    private static final byte UNREPORTED = 0;
+    private static final byte REPORTED_LOST = 1;
+
+    private final MonoClock clock;
+    private final Config config;
+    private final SentPacketHistory history = new SentPacketHistory();
+    private final byte[] lostReported = new byte[SentPacketHistory.CAPACITY];
+    private final InterArrival interArrival = new InterArrival();
+    private final TrendlineFilter trendline = new TrendlineFilter();
+    private final OveruseDetector detector = new OveruseDetector();
+    private final AimdRateControl aimd;
+    private final AckedBitrate acked = new AckedBitrate();
+    private final LossBasedController loss = new LossBasedController();
+    private final ProbeMeasurements probes = new ProbeMeasurements();
+    private ProbeObserver probeObserver;
+
+    private long estimate;
+    private long rttMillis = 100;
+    private long rembBps;
+    private long rembAtNanos;
+    private boolean hasRemb;
+    private BandwidthUsage usage = BandwidthUsage.NORMAL;
+
+    private boolean sentSinceFeedback;
+    private long firstSentSinceFeedbackNanos;
+    private long lastFeedbackNanos;
+    private long lastTimeoutCutNanos;
+    private int expectedFeedbackCount = -1;
+
+    private long feedbacks;
+    private long lostFeedbacks;
+    private long unknownReports;
+    private long timeoutCuts;
+    private long packetsSent;
+
+    public SendSideEstimator(MonoClock clock, Config config) {
+        this.clock = clock;
+        this.config = config;
+        this.aimd = new AimdRateControl(config.startBps(), config.minBps(), config.maxBps());
+        this.estimate = config.startBps();
+    }
+
+    /** Receives every probe cluster's result (usually {@link Prober#onProbeResult}). */
+    public void setProbeObserver(ProbeObserver observer) {
+        this.probeObserver = observer;
+    }
+
+    /**
+     * A packet is being sent now with this transport-wide sequence number. Hot path: no allocation.
+     *
+     * @param sizeBytes      the whole RTP packet as sent (headers included, SRTP tag optional but consistent)
+     * @param probeClusterId {@link Prober#activeClusterId()} at send time, -1 outside probing
+     */
+    public void onPacketSent(int transportSeq, int sizeBytes, int probeClusterId) {
+        long nowNanos = clock.nanos();
+        long nowMicros = nowNanos / 1000;
+        int slot = history.add(transportSeq, sizeBytes, nowMicros, probeClusterId);
+        lostReported[slot] = UNREPORTED;
+        probes.onSent(probeClusterId, sizeBytes, nowMicros);
+        packetsSent++;
+        if (!sentSinceFeedback) {
+            sentSinceFeedback = true;
+            firstSentSinceFeedbackNanos = nowNanos;
+        }
+    }
+
+    /** Transport-cc feedback from the subscriber (RTPFB FMT 15). */
+    public void onFeedback(TransportCcFeedback fb) {
+        long nowNanos = clock.nanos();
+        long nowMicros = nowNanos / 1000;
+        feedbacks++;
+        int count = fb.feedbackPacketCount();
+        if (expectedFeedbackCount >= 0) {
+            int gap = (count - expectedFeedbackCount) & 0xFF;
+            if (gap < 128) {
+                lostFeedbacks += gap; // a count ahead of the expected one: messages in between were lost
+            }
+        }
+        expectedFeedbackCount = (count + 1) & 0xFF;
+        lastFeedbackNanos = nowNanos;
+        sentSinceFeedback = false;
+
+        int received = 0;
+        int lost = 0;
+        boolean overuse = false;
+        long newestSend = Long.MIN_VALUE;
+        int n = fb.packetStatusCount();
+        for (int i = 0; i < n; i++) {
+            int slot = history.find(fb.sequenceNumber(i));
+            if (slot < 0) {
+                unknownReports++;
+                continue;
+            }
+            if (history.acked(slot)) {
+                continue; // reported received before
+            }
+            long sendMicros = history.sendMicros(slot);
+            newestSend = Math.max(newestSend, sendMicros);
+            if (!fb.received(i)) {
+                if (lostReported[slot] == UNREPORTED) {
+                    lostReported[slot] = REPORTED_LOST;
+                    lost++;
+                }
+                continue;
+            }
+            history.ack(slot);
+            received++;
+            int size = history.size(slot);
+            long arrival = fb.arrivalTimeMicros(i);
+            acked.add(arrival, size);
+            probes.onReceived(history.cluster(slot), size, arrival);
+            if (interArrival.add(sendMicros, arrival)) {
+                double sendDeltaMs = interArrival.sendDeltaMicros() / 1000.0;
+                double variation = interArrival.arrivalDeltaMicros() / 1000.0 - sendDeltaMs;
+                double trend = trendline.update(variation, interArrival.lastGroupArrivalMicros() / 1000.0);
+                BandwidthUsage u = detector.detect(trend, sendDeltaMs, trendline.samples(), nowMicros / 1000.0);
+                overuse |= u == BandwidthUsage.OVERUSING;
+            }
+        }
+        usage = overuse ? BandwidthUsage.OVERUSING : detector.state();
+        loss.onPackets(received, lost);
+
+        long before = estimate;
+        long delayBased = aimd.update(usage, acked.rateBps(), nowMicros);
+        if (newestSend != Long.MIN_VALUE) {
+            long probe = probes.evaluate(newestSend, probeObserver);
+            if (probe > delayBased && usage != BandwidthUsage.OVERUSING) {
+                aimd.setEstimate(probe);
+                delayBased = aimd.estimate();
+                loss.onProbeResult(probe);
+            }
+        }
+        long lossCap = loss.update(before, nowMicros, rttMillis);
+        estimate = combine(delayBased, lossCap, nowNanos);
+    }
+
+    /** A REMB from the subscriber: caps the estimate for {@link Config#rembTimeoutMillis}. */
+    public void onRemb(long bitrateBps) {
+        rembBps = bitrateBps;
+        rembAtNanos = clock.nanos();
+        hasRemb = true;
+        estimate = combine(aimd.estimate(), loss.cap(), rembAtNanos);
+    }
+
+    /** Round-trip time to the subscriber (from its receiver reports), for the rate controller's pacing. */
+    public void setRttMillis(long rtt) {
+        rttMillis = Math.max(1, rtt);
+        aimd.setRttMillis(rttMillis);
+    }
+
+    /** Periodic check (every ~100 ms from the owner's timer): feedback timeout and REMB expiry. */
+    public void onTick() {
+        long now = clock.nanos();
+        long timeout = config.feedbackTimeoutMillis() * 1_000_000L;
+        // Silence counts from the first packet sent since the latest feedback, and again from each cut.
+        long silentSince = timeoutCuts > 0 ? Math.max(firstSentSinceFeedbackNanos, lastTimeoutCutNanos)
+                : firstSentSinceFeedbackNanos;
+        if (sentSinceFeedback && now - silentSince >= timeout) {
+            timeoutCuts++;
+            lastTimeoutCutNanos = now;
+            aimd.setEstimate(estimate / 2);
+        }
+        estimate = combine(aimd.estimate(), loss.cap(), now);
+    }
+
+    private long combine(long delayBased, long lossCap, long nowNanos) {
+        long e = Math.min(delayBased, lossCap);
+        if (hasRemb && nowNanos - rembAtNanos < config.rembTimeoutMillis() * 1_000_000L) {
+            e = Math.min(e, rembBps);
+        }
+        return Math.max(config.minBps(), Math.min(config.maxBps(), e));
+    }
+
+    @Override
+    public long estimateBps() {
+        return estimate;
+    }
+
+    /** The detector's latest verdict. */
+    public BandwidthUsage usage() {
+        return usage;
+    }
+
+    /** Loss fraction of the latest loss evaluation window (0..1). */
+    public double lossFraction() {
+        return loss.lossFraction();
+    }
+
+    /** The rate the subscriber acknowledged recently, 0 while unknown. */
+    public long ackedBitrateBps() {
+        return acked.rateBps();
+    }
+
+    /**
+     * True while probing would be unwise: the path is overused, the rate was cut within the last second, or recent
+     * loss is above the low threshold.
+     */
+    public boolean isCongested() {
+        long nowMicros = clock.nanos() / 1000;
+        return usage == BandwidthUsage.OVERUSING || nowMicros - aimd.lastDecreaseMicros() < 1_000_000
+                || loss.lossFraction() >= LossBasedController.LOW_LOSS;
+    }
+
+    public long feedbacks() {
+        return feedbacks;
+    }
+
+    /** Feedback messages missing from the subscriber's count sequence. */
+    public long lostFeedbacks() {
+        return lostFeedbacks;
+    }
+
+    /** Reported packets that were never sent or are older than the history. */
+    public long unknownReports() {
+        return unknownReports;
+    }
+
+    /** Times the estimate was halved for lack of feedback. */
+    public long timeoutCuts() {
+        return timeoutCuts;
+    }
+
+    public long packetsSent() {
+        return packetsSent;
+    }
+
+    @Override
+    public String toString() {
+        return "SendSideEstimator[estimate=" + estimate + " delay=" + aimd.estimate() + " lossCap="
+                + (loss.cap() == LossBasedController.NO_CAP ? "none" : loss.cap()) + " usage=" + usage + " acked="
+                + acked.rateBps() + " loss=" + String.format("%.3f", loss.lossFraction()) + "]";
+    }
+}

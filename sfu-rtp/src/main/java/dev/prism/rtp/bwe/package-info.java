@@ -1,0 +1,24 @@
+/**
+ * Bandwidth estimation, uplink and downlink; pure decision objects with an injected
+ * {@link dev.prism.core.clock.MonoClock} and no I/O.
+ *
+ * <ul>
+ *   <li>Uplink (publisher -> Prism): {@link dev.prism.rtp.bwe.TransportCcFeedbackGenerator} records arrivals of
+ *       packets carrying the transport-wide sequence number ({@link dev.prism.rtp.bwe.TransportWideSeq}) and builds
+ *       transport-cc feedback for the publisher's own estimator.</li>
+ *   <li>Downlink (Prism -> subscriber): {@link dev.prism.rtp.bwe.SendSideEstimator} (delay gradient + AIMD + loss, on
+ *       the subscriber's transport-cc feedback about packets Prism numbered), or
+ *       {@link dev.prism.rtp.bwe.RembEstimator} for a subscriber that only sends REMB; both are
+ *       {@link dev.prism.rtp.bwe.BandwidthEstimator}s for the allocator. {@link dev.prism.rtp.bwe.Prober} decides when
+ *       to send padding above the media so the estimate can rise to the next layer.</li>
+ * </ul>
+ *
+ * <h2>Threads</h2>
+ * One instance of each per transport, on that transport's event loop; none is thread-safe.
+ *
+ * <h2>Buffers and allocation</h2>
+ * Nothing here holds a buffer: feedback messages are parsed objects, packets are described by numbers. The per-packet
+ * calls ({@code TransportCcFeedbackGenerator.onPacket}, {@code SendSideEstimator.onPacketSent}, the prober's
+ * {@code onSent}/{@code paddingBytesDue}) allocate nothing; feedback building and processing run ~10 times a second.
+ */
+package dev.prism.rtp.bwe;

@@ -1,0 +1,167 @@
+package dev.prism.rtp.bwe;
+
+import dev.prism.core.clock.FakeClock;
+import dev.prism.rtp.rtcp.TransportCcFeedback;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.IntPredicate;
+import java.util.function.LongSupplier;
+
+/**
+ * A deterministic network for estimator tests, stepped in 1 ms ticks of a {@link FakeClock}: a sender pacing packets
+ * at a chosen rate, a bottleneck FIFO of a given capacity with a drop-tail queue limit and optional random loss, a
+ * propagation delay each way, and a receiver running the real {@link TransportCcFeedbackGenerator} whose messages go
+ * through the wire format ({@code write} then {@code parse}) before they reach the {@link SendSideEstimator}.
+ */
+final class PathSimulator {
+    final FakeClock clock = new FakeClock();
+    final SendSideEstimator estimator;
+    final TransportCcFeedbackGenerator receiver;
+    private final SplittableRandom random = new SplittableRandom(7);
+
+    long capacityBps = 2_000_000;
+    long oneWayDelayMs = 30;
+    long maxQueueMs = 400;
+    double randomLoss;
+    int packetBytes = 1200;
+    /** The application's send rate each tick; by default the estimate (a sender that follows it). */
+    LongSupplier sendRateBps;
+    /** Drops feedback message number n when true. */
+    IntPredicate feedbackLost = n -> false;
+    /** Extra bytes to send now as probe padding, and the cluster id to stamp on all packets; see {@link #probe}. */
+    private int probeCluster = -1;
+    private long probeBps;
+    private long probeEndNanos;
+
+    /** When set, drives probing instead of {@link #probe}: asked every 500 ms with {@link #desiredBps}. */
+    Prober prober;
+    long desiredBps;
+    private long nextProbeCheckNanos;
+
+    private int nextSeq;
+    private double sendBudgetBits;
+    private double probeBudgetBits;
+    private long queueFreeAtNanos;
+    private final ArrayDeque<long[]> inFlight = new ArrayDeque<>(); // {arrivalNanos, seq}
+    private final ArrayDeque<Object[]> feedbackInFlight = new ArrayDeque<>(); // {deliverAtNanos, fb}
+    private long nextFeedbackNanos;
+    private long nextTickNanos;
+    private int feedbackNumber;
+    long sentPackets;
+    long droppedPackets;
+    long maxQueueDelayMs;
+
+    PathSimulator(SendSideEstimator.Config config, int firstSeq) {
+        this.estimator = new SendSideEstimator(clock, config);
+        this.receiver = new TransportCcFeedbackGenerator(clock, 1, TransportCcFeedbackGenerator.Config.DEFAULT);
+        this.sendRateBps = estimator::estimateBps;
+        this.nextSeq = firstSeq;
+        this.nextFeedbackNanos = clock.nanos() + 100_000_000L;
+        this.nextTickNanos = clock.nanos() + 100_000_000L;
+    }
+
+    /** Sends padding at {@code bps} on top of the media for {@code millis}, all packets stamped with {@code cluster}. */
+    void probe(int cluster, long bps, long millis) {
+        probeCluster = cluster;
+        probeBps = bps;
+        probeEndNanos = clock.nanos() + millis * 1_000_000L;
+        probeBudgetBits = 0;
+    }
+
+    void run(long millis) {
+        for (long i = 0; i < millis; i++) {
+            step();
+        }
+    }
+
+    private void step() {
+        long now = clock.nanos();
+        if (probeCluster >= 0 && now >= probeEndNanos) {
+            probeCluster = -1;
+        }
+        sendBudgetBits += sendRateBps.getAsLong() / 1000.0;
+        while (sendBudgetBits >= packetBytes * 8) {
+            sendBudgetBits -= packetBytes * 8;
+            send(now);
+        }
+        if (prober != null) {
+            if (now >= nextProbeCheckNanos) {
+                nextProbeCheckNanos = now + 500_000_000L;
+                prober.maybeStart(estimator.estimateBps(), sendRateBps.getAsLong(), desiredBps,
+                        estimator.isCongested());
+            }
+            probeCluster = prober.activeClusterId();
+            int due = prober.paddingBytesDue();
+            while (due >= packetBytes) {
+                send(now);
+                due -= packetBytes;
+            }
+        } else if (probeCluster >= 0) {
+            probeBudgetBits += probeBps / 1000.0;
+            while (probeBudgetBits >= packetBytes * 8) {
+                probeBudgetBits -= packetBytes * 8;
+                send(now);
+            }
+        }
+        while (!inFlight.isEmpty() && inFlight.peekFirst()[0] <= now) {
+            long[] p = inFlight.pollFirst();
+            receiver.onPacket((int) p[1], 0x1234, p[0]);
+        }
+        if (now >= nextFeedbackNanos) {
+            nextFeedbackNanos += 100_000_000L;
+            List<TransportCcFeedback> fbs = receiver.build();
+            for (TransportCcFeedback fb : fbs) {
+                if (!feedbackLost.test(feedbackNumber++)) {
+                    feedbackInFlight.add(new Object[] {now + oneWayDelayMs * 1_000_000L, wire(fb)});
+                }
+            }
+        }
+        while (!feedbackInFlight.isEmpty() && (long) feedbackInFlight.peekFirst()[0] <= now) {
+            estimator.onFeedback((TransportCcFeedback) feedbackInFlight.pollFirst()[1]);
+        }
+        if (now >= nextTickNanos) {
+            nextTickNanos += 100_000_000L;
+            estimator.onTick();
+        }
+        clock.advanceMillis(1);
+    }
+
+    private void send(long now) {
+        int seq = nextSeq & 0xFFFF;
+        nextSeq++;
+        if (prober != null) {
+            probeCluster = prober.activeClusterId();
+            prober.onSent(packetBytes);
+        }
+        estimator.onPacketSent(seq, packetBytes, probeCluster);
+        sentPackets++;
+        long serviceNanos = packetBytes * 8L * 1_000_000_000L / capacityBps;
+        long start = Math.max(now, queueFreeAtNanos);
+        long queueDelay = start - now;
+        if (queueDelay > maxQueueMs * 1_000_000L || random.nextDouble() < randomLoss) {
+            droppedPackets++;
+            return;
+        }
+        maxQueueDelayMs = Math.max(maxQueueDelayMs, queueDelay / 1_000_000L);
+        queueFreeAtNanos = start + serviceNanos;
+        inFlight.add(new long[] {queueFreeAtNanos + oneWayDelayMs * 1_000_000L, seq});
+    }
+
+    /** Current queueing delay at the bottleneck in ms. */
+    long queueDelayMs() {
+        return Math.max(0, queueFreeAtNanos - clock.nanos()) / 1_000_000L;
+    }
+
+    private static TransportCcFeedback wire(TransportCcFeedback fb) {
+        ByteBuf buf = Unpooled.buffer(fb.length());
+        try {
+            fb.write(buf);
+            return TransportCcFeedback.parse(buf);
+        } finally {
+            buf.release();
+        }
+    }
+}

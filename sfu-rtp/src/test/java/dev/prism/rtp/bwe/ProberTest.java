@@ -1,0 +1,127 @@
+package dev.prism.rtp.bwe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.prism.core.clock.FakeClock;
+import org.junit.jupiter.api.Test;
+
+class ProberTest {
+    private final FakeClock clock = new FakeClock();
+    private final Prober prober = new Prober(clock, Prober.Config.DEFAULT);
+
+    @Test
+    void probesOnlyWhenTheEstimateLimitsTheAllocation() {
+        assertThat(prober.maybeStart(2_000_000, 1_500_000, 1_800_000, false)).isNull(); // everything fits
+        assertThat(prober.maybeStart(1_000_000, 800_000, 2_500_000, true)).isNull();    // congested
+        ProbeCluster c = prober.maybeStart(1_000_000, 800_000, 2_500_000, false);
+        assertThat(c).isNotNull();
+        assertThat(c.targetBps()).isEqualTo(2_000_000);           // capped at 2 x the estimate
+        assertThat(c.baselineBps()).isEqualTo(1_000_000);
+        assertThat(prober.maybeStart(1_000_000, 800_000, 2_500_000, false)).isNull();   // one at a time
+    }
+
+    @Test
+    void targetCoversTheDesiredRateWithHeadroom() {
+        ProbeCluster c = prober.maybeStart(1_000_000, 800_000, 1_200_000, false);
+        assertThat(c.targetBps()).isEqualTo(1_440_000);           // 1.2 x desired, below 2 x estimate
+    }
+
+    @Test
+    void paddingFillsTheGapBetweenMediaAndTarget() {
+        ProbeCluster c = prober.maybeStart(1_000_000, 800_000, 2_500_000, false);
+        assertThat(prober.activeClusterId()).isEqualTo(c.id());
+        // 2 Mbit/s = 250 bytes per ms; 5 ms released ahead.
+        assertThat(prober.paddingBytesDue()).isEqualTo(1250);
+        prober.onSent(1200);                                      // media counts toward the target
+        assertThat(prober.paddingBytesDue()).isEqualTo(50);
+        clock.advanceMillis(10);
+        assertThat(prober.paddingBytesDue()).isEqualTo(3750 - 1200);
+        clock.advanceMillis(100);                                 // the cluster is over
+        assertThat(prober.paddingBytesDue()).isZero();
+        assertThat(prober.activeClusterId()).isEqualTo(-1);
+        prober.onSent(1200);                                      // no longer counted
+    }
+
+    @Test
+    void successAllowsTheNextProbeSoonFailureBacksOffExponentially() {
+        ProbeCluster c = prober.maybeStart(1_000_000, 800_000, 2_500_000, false);
+        clock.advanceMillis(150);
+        assertThat(prober.maybeStart(1_000_000, 800_000, 2_500_000, false)).isNull(); // awaiting the result
+        prober.onProbeResult(c.id(), 1_900_000);                  // 95% of the 2 Mbit/s target
+        assertThat(prober.succeeded()).isEqualTo(1);
+        assertThat(prober.backoffMillis()).isEqualTo(1_000);
+        clock.advanceMillis(999);
+        assertThat(prober.maybeStart(1_900_000, 1_500_000, 2_500_000, false)).isNull();
+        clock.advanceMillis(1);
+        long[] waits = new long[5];
+        for (int i = 0; i < waits.length; i++) {
+            ProbeCluster f = prober.maybeStart(1_900_000, 1_500_000, 2_500_000, false);
+            assertThat(f).as("probe " + i).isNotNull();
+            clock.advanceMillis(150);
+            prober.onProbeResult(f.id(), 2_500_000);              // below 90% of the 3.0 Mbit/s target: failed
+            waits[i] = prober.backoffMillis();
+            clock.advanceMillis(waits[i] - 1);
+            assertThat(prober.maybeStart(1_900_000, 1_500_000, 2_500_000, false)).isNull();
+            clock.advanceMillis(1);
+        }
+        assertThat(waits).containsExactly(2_000, 4_000, 8_000, 16_000, 32_000);
+        assertThat(prober.failed()).isEqualTo(5);
+    }
+
+    @Test
+    void aMissingResultCountsAsFailure() {
+        prober.maybeStart(1_000_000, 800_000, 2_500_000, false);
+        clock.advanceMillis(100 + 2_000);
+        assertThat(prober.activeClusterId()).isEqualTo(-1);
+        assertThat(prober.failed()).isEqualTo(1);
+        assertThat(prober.backoffMillis()).isEqualTo(2_000);
+    }
+
+    @Test
+    void backoffIsCapped() {
+        for (int i = 0; i < 12; i++) {
+            clock.advanceMillis(prober.backoffMillis());
+            ProbeCluster c = prober.maybeStart(1_000_000, 800_000, 2_500_000, false);
+            clock.advanceMillis(150);
+            prober.onProbeResult(c.id(), 0);
+        }
+        assertThat(prober.backoffMillis()).isEqualTo(60_000);
+    }
+
+    @Test
+    void staleOrEarlyResultsAreIgnored() {
+        ProbeCluster c = prober.maybeStart(1_000_000, 800_000, 2_500_000, false);
+        prober.onProbeResult(c.id(), 2_000_000);                  // the cluster is still sending
+        prober.onProbeResult(c.id() + 7, 2_000_000);              // someone else's
+        assertThat(prober.succeeded() + prober.failed()).isZero();
+    }
+
+    @Test
+    void probingRaisesAnApplicationLimitedEstimateStepByStep() {
+        PathSimulator sim = new PathSimulator(SendSideEstimator.Config.DEFAULT, 0);
+        sim.capacityBps = 6_000_000;
+        sim.sendRateBps = () -> Math.min(sim.estimator.estimateBps(), 300_000 + sim.estimator.estimateBps() / 4);
+        Prober p = new Prober(sim.clock, Prober.Config.DEFAULT);
+        sim.estimator.setProbeObserver(p);
+        sim.prober = p;
+        sim.desiredBps = 4_000_000;
+        sim.run(15_000);
+        assertThat(sim.estimator.estimateBps()).isGreaterThan(3_500_000L);
+        assertThat(p.succeeded()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void probingANarrowPathBacksOffInsteadOfHammeringIt() {
+        PathSimulator sim = new PathSimulator(SendSideEstimator.Config.DEFAULT, 0);
+        sim.capacityBps = 900_000;
+        sim.sendRateBps = () -> Math.min(sim.estimator.estimateBps(), 600_000);
+        Prober p = new Prober(sim.clock, Prober.Config.DEFAULT);
+        sim.estimator.setProbeObserver(p);
+        sim.prober = p;
+        sim.desiredBps = 2_500_000;
+        sim.run(60_000);
+        assertThat(sim.estimator.estimateBps()).isLessThan(1_000_000L);
+        assertThat(p.started()).isLessThan(12);                   // exponential back-off, not one per second
+        assertThat(p.backoffMillis()).isGreaterThanOrEqualTo(8_000);
+    }
+}

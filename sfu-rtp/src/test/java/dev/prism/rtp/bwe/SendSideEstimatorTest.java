@@ -1,0 +1,162 @@
+package dev.prism.rtp.bwe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** Scenarios on a simulated path ({@link PathSimulator}): 1 ms steps of a fake clock, no sleeping. */
+class SendSideEstimatorTest {
+    private static final SendSideEstimator.Config CONFIG = SendSideEstimator.Config.DEFAULT;
+
+    @Test
+    void followsTheBottleneckWithoutBuildingAQueue() {
+        PathSimulator sim = new PathSimulator(CONFIG, 0);
+        sim.capacityBps = 1_500_000;
+        sim.run(30_000);
+        long e = sim.estimator.estimateBps();
+        assertThat(e).isBetween(900_000L, 1_700_000L);
+        assertThat(sim.queueDelayMs()).isLessThan(150);
+        assertThat(sim.estimator.usage()).isNotNull();
+    }
+
+    @Test
+    void climbsWhenThePathIsWide() {
+        PathSimulator sim = new PathSimulator(CONFIG, 0);
+        sim.capacityBps = 10_000_000;
+        sim.run(20_000);
+        assertThat(sim.estimator.estimateBps()).isGreaterThan(3_000_000L);
+    }
+
+    @Test
+    void capacityDropIsFollowedWithinSeconds() {
+        PathSimulator sim = new PathSimulator(CONFIG, 0);
+        sim.capacityBps = 2_500_000;
+        sim.run(20_000);
+        long high = sim.estimator.estimateBps();
+        sim.capacityBps = 800_000;
+        sim.run(3_000);
+        long low = sim.estimator.estimateBps();
+        assertThat(high).isGreaterThan(1_500_000L);
+        assertThat(low).isLessThan(900_000L);
+        sim.run(10_000);
+        assertThat(sim.queueDelayMs()).isLessThan(150);
+    }
+
+    @Test
+    void heavyRandomLossLowersTheEstimate() {
+        PathSimulator sim = new PathSimulator(CONFIG, 0);
+        sim.capacityBps = 20_000_000;
+        sim.randomLoss = 0.15;
+        sim.run(10_000);
+        assertThat(sim.estimator.lossFraction()).isBetween(0.08, 0.25);
+        assertThat(sim.estimator.estimateBps()).isLessThan(CONFIG.startBps());
+    }
+
+    @Test
+    void lightRandomLossIsTolerated() {
+        PathSimulator sim = new PathSimulator(CONFIG, 0);
+        sim.capacityBps = 20_000_000;
+        sim.randomLoss = 0.01;
+        sim.run(10_000);
+        assertThat(sim.estimator.estimateBps()).isGreaterThan(CONFIG.startBps());
+    }
+
+    @Test
+    void lostFeedbackMessagesAreNotMistakenForLoss() {
+        PathSimulator sim = new PathSimulator(CONFIG, 0);
+        sim.capacityBps = 5_000_000;
+        sim.feedbackLost = n -> n % 3 == 1; // every third feedback message vanishes
+        sim.run(15_000);
+        assertThat(sim.estimator.lostFeedbacks()).isGreaterThan(40);
+        assertThat(sim.estimator.lossFraction()).isLessThan(0.02);
+        assertThat(sim.estimator.estimateBps()).isGreaterThan(CONFIG.startBps());
+        assertThat(sim.estimator.timeoutCuts()).isZero();
+    }
+
+    @Test
+    void noFeedbackAtAllHalvesTheEstimatePerTimeout() {
+        PathSimulator sim = new PathSimulator(CONFIG, 0);
+        sim.capacityBps = 5_000_000;
+        sim.run(5_000);
+        long before = sim.estimator.estimateBps();
+        sim.feedbackLost = n -> true;
+        sim.run(1_150);                   // the last feedback in flight lands, then 1 s of silence
+        assertThat(sim.estimator.timeoutCuts()).isEqualTo(1);
+        assertThat(sim.estimator.estimateBps()).isBetween(before / 2 - 50_000, before / 2 + 100_000);
+        sim.run(1_000);
+        assertThat(sim.estimator.timeoutCuts()).isEqualTo(2);
+        sim.run(10_000);
+        assertThat(sim.estimator.estimateBps()).isEqualTo(CONFIG.minBps());
+        sim.feedbackLost = n -> false;    // the path comes back: the slow climb of 8% per second (probing is faster)
+        sim.run(10_000);
+        assertThat(sim.estimator.estimateBps()).isGreaterThan(CONFIG.minBps() * 3 / 2);
+        assertThat(sim.estimator.timeoutCuts()).isEqualTo(12);
+    }
+
+    @Test
+    void transportSequenceNumbersWrapAround() {
+        PathSimulator sim = new PathSimulator(CONFIG, 65_000);
+        sim.capacityBps = 3_000_000;
+        sim.packetBytes = 100;            // many small packets: the 16-bit numbers wrap several times
+        sim.run(60_000);
+        assertThat(sim.sentPackets).isGreaterThan(2 * 65_536L);
+        assertThat(sim.estimator.unknownReports()).isZero();
+        assertThat(sim.estimator.estimateBps()).isBetween(1_500_000L, 3_300_000L);
+    }
+
+    @Test
+    void anApplicationLimitedSenderCannotRaiseItsEstimateWithoutProbing() {
+        PathSimulator sim = new PathSimulator(CONFIG, 0);
+        sim.capacityBps = 4_000_000;
+        sim.sendRateBps = () -> 300_000;   // e.g. only a low layer is forwarded
+        sim.run(10_000);
+        long limited = sim.estimator.estimateBps();
+        assertThat(limited).isLessThan(1_100_000L);
+
+        long[] result = {-1};
+        sim.estimator.setProbeObserver((id, bps) -> result[0] = bps);
+        sim.probe(1, 2_500_000, 300);
+        sim.run(1_000);
+        assertThat(result[0]).isBetween(2_000_000L, 3_000_000L);
+        assertThat(sim.estimator.estimateBps()).isGreaterThan(2_000_000L);
+    }
+
+    @Test
+    void aProbeIntoASaturatedPathMeasuresItsCapacity() {
+        PathSimulator sim = new PathSimulator(CONFIG, 0);
+        sim.capacityBps = 900_000;
+        sim.sendRateBps = () -> 300_000;
+        sim.run(5_000);
+        long[] result = {-1};
+        sim.estimator.setProbeObserver((id, bps) -> result[0] = bps);
+        sim.probe(2, 2_000_000, 300);
+        sim.run(1_000);
+        assertThat(result[0]).isBetween(700_000L, 1_000_000L);
+        assertThat(sim.estimator.estimateBps()).isLessThan(1_100_000L);
+    }
+
+    @Test
+    void rembCapsTheEstimateWhileFresh() {
+        PathSimulator sim = new PathSimulator(CONFIG, 0);
+        sim.capacityBps = 10_000_000;
+        sim.run(10_000);
+        assertThat(sim.estimator.estimateBps()).isGreaterThan(1_000_000L);
+        sim.estimator.onRemb(600_000);
+        assertThat(sim.estimator.estimateBps()).isEqualTo(600_000L);
+        sim.run(2_000);
+        assertThat(sim.estimator.estimateBps()).isEqualTo(600_000L);
+        sim.run(1_500);                   // REMB older than 3 s: no longer a cap
+        assertThat(sim.estimator.estimateBps()).isGreaterThan(600_000L);
+    }
+
+    @Test
+    void feedbackForUnknownPacketsIsCountedAndIgnored() {
+        PathSimulator sim = new PathSimulator(CONFIG, 100);
+        dev.prism.rtp.rtcp.TransportCcFeedback.Builder b = new dev.prism.rtp.rtcp.TransportCcFeedback.Builder(1, 2, 0);
+        b.add(5000, 1_000);
+        b.add(5001, 2_000);
+        sim.estimator.onFeedback(b.build());
+        assertThat(sim.estimator.unknownReports()).isEqualTo(2);
+        assertThat(sim.estimator.estimateBps()).isEqualTo(CONFIG.startBps());
+    }
+}
