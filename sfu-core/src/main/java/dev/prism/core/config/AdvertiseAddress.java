@@ -43,7 +43,7 @@ public final class AdvertiseAddress {
      * {@code 127.0.0.1} if there is none (or the interfaces cannot be listed).
      */
     public static InetAddress detect() {
-        return choose(localInterfaces()).orElse(loopback());
+        return choose(localInterfaces(), defaultRouteInterface()).orElse(loopback());
     }
 
     /**
@@ -79,7 +79,16 @@ public final class AdvertiseAddress {
      * container/VM bridge, site-local before other, then interface index, then the interface's own address order.
      */
     public static Optional<InetAddress> choose(List<Interface> interfaces) {
-        record Candidate(InetAddress address, boolean bridge, int index, int order) {
+        return choose(interfaces, null);
+    }
+
+    /**
+     * Like {@link #choose(List)}, but an address on {@code defaultRouteInterface} (the interface of the default route,
+     * when known) comes first: that is where this machine's traffic leaves, whatever test or container interfaces
+     * (veth pairs of network namespaces, say) come and go beside it.
+     */
+    public static Optional<InetAddress> choose(List<Interface> interfaces, String defaultRouteInterface) {
+        record Candidate(InetAddress address, boolean notDefaultRoute, boolean bridge, int index, int order) {
         }
         List<Candidate> candidates = new ArrayList<>();
         for (Interface nif : interfaces) {
@@ -91,12 +100,14 @@ public final class AdvertiseAddress {
             for (InetAddress a : nif.addresses()) {
                 if (a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()
                         && !a.isAnyLocalAddress() && !a.isMulticastAddress()) {
-                    candidates.add(new Candidate(a, bridge, nif.index(), order++));
+                    candidates.add(new Candidate(a, !nif.name().equals(defaultRouteInterface), bridge, nif.index(),
+                            order++));
                 }
             }
         }
         return candidates.stream()
-                .min(Comparator.comparing((Candidate c) -> c.bridge())
+                .min(Comparator.comparing((Candidate c) -> c.notDefaultRoute())
+                        .thenComparing(Candidate::bridge)
                         .thenComparing(c -> !c.address().isSiteLocalAddress())
                         .thenComparingInt(Candidate::index)
                         .thenComparingInt(Candidate::order))
@@ -132,6 +143,21 @@ public final class AdvertiseAddress {
             // Listing interfaces can fail in locked-down sandboxes: fall back to loopback.
         }
         return out;
+    }
+
+    /** The interface of the IPv4 default route from /proc/net/route (Linux), or null when unknown. */
+    static String defaultRouteInterface() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/net/route"))) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 2 && f[1].equals("00000000") && !f[0].equals("Iface")) {
+                    return f[0];
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // Not Linux, or /proc is hidden: rank without it.
+        }
+        return null;
     }
 
     private static InetAddress loopback() {

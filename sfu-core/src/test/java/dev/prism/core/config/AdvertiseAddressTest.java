@@ -64,6 +64,16 @@ class AdvertiseAddressTest {
     }
 
     @Test
+    void theDefaultRouteInterfaceWinsOverATestNamespaceVeth() {
+        // A bad-network test's veth (site-local 10.x) must not take over from the machine's own address, even when
+        // that address is not site-local (documentation or public ranges).
+        List<AdvertiseAddress.Interface> nifs = List.of(up("eth0", 2, "192.0.2.2"), up("pnx-h0", 9, "10.213.18.137"));
+        assertThat(AdvertiseAddress.choose(nifs, "eth0")).map(a -> a.getHostAddress()).contains("192.0.2.2");
+        assertThat(AdvertiseAddress.choose(nifs, null)).map(a -> a.getHostAddress()).contains("10.213.18.137");
+        assertThat(AdvertiseAddress.choose(nifs, "gone0")).map(a -> a.getHostAddress()).contains("10.213.18.137");
+    }
+
+    @Test
     void detectOnThisMachineGivesAnIpv4AddressThatIsNotWildcard() {
         InetAddress a = AdvertiseAddress.detect();
         assertThat(a).isInstanceOf(Inet4Address.class);
