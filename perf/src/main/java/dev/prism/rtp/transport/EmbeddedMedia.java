@@ -83,6 +83,7 @@ public final class EmbeddedMedia implements AutoCloseable {
                 .iceControlling(remotes)
                 .useCandidate()
                 .finish(StunIntegrity.forPassword(local.pwd()), true);
+        drainOutbound(); // earlier writes (keyframe requests) must not count as the answer
         receive(new DatagramPacket(check, LOCAL, remote));
         if (drainOutbound() != 1 || !remote.equals(t.remoteAddress())) {
             throw new IllegalStateException("ICE check was not answered: " + engine.countersSummary());

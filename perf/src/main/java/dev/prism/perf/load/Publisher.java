@@ -1,0 +1,147 @@
+package dev.prism.perf.load;
+
+import dev.prism.perf.media.SyntheticRtp;
+import dev.prism.rtp.rtcp.RtcpCompoundParser;
+import dev.prism.rtp.rtcp.RtcpHeader;
+import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A simulated publishing participant: joins, offers one Opus and one VP8 track, connects, then sends a video frame
+ * every 1/fps s and an audio packet every 20 ms, and a key frame whenever the SFU asks (PLI or FIR).
+ *
+ * <p>Threads: the load loop, after {@link #start()}.
+ */
+final class Publisher implements ClientPeer.Handler {
+    private final LoadContext ctx;
+    private final RoomSignaling signaling;
+    private final ClientPeer peer;
+    private final MediaSource source;
+    private final MediaProfile profile;
+    private final long audioSsrc;
+    private final long videoSsrc;
+    private final long rtxSsrc;
+    private final String cname;
+    private final List<ByteBuf> frame = new ArrayList<>();
+    private final RtcpCompoundParser rtcp = new RtcpCompoundParser();
+    private ScheduledFuture<?> audioTimer;
+    private ScheduledFuture<?> videoTimer;
+    private long keyframeRequests;
+    private long packetsSent;
+
+    /** @param index distinguishes this publisher's streams in probes: video 2*index, audio 2*index + 1 */
+    Publisher(LoadContext ctx, MediaProfile profile, int index, RoomSignaling signaling) {
+        this.ctx = ctx;
+        this.signaling = signaling;
+        this.profile = profile;
+        this.cname = "pub" + index;
+        this.peer = new ClientPeer(ctx, cname, this);
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        this.audioSsrc = r.nextLong(1, 0x1_0000_0000L);
+        this.videoSsrc = r.nextLong(1, 0x1_0000_0000L);
+        this.rtxSsrc = r.nextLong(1, 0x1_0000_0000L);
+        this.source = new MediaSource(profile, audioSsrc, videoSsrc, ClientSdp.OPUS_PT, ClientSdp.VP8_PT,
+                new SyntheticRtp.ExtensionIds(ClientSdp.EXT_ABS_SEND_TIME, ClientSdp.EXT_TRANSPORT_CC,
+                        ClientSdp.EXT_AUDIO_LEVEL),
+                new SyntheticRtp.ExtensionIds(ClientSdp.EXT_ABS_SEND_TIME, ClientSdp.EXT_TRANSPORT_CC, 0),
+                2 * index, index);
+    }
+
+    /** Joins, publishes and connects; completes (on the loop) when media can flow. */
+    CompletableFuture<Publisher> start() throws InterruptedException {
+        peer.bind();
+        String offer = ClientSdp.publishOffer(peer.localIce(), peer.localFingerprint(), audioSsrc, videoSsrc, rtxSsrc,
+                cname);
+        return signaling.join(null)
+                .thenCompose(v -> signaling.publish(offer))
+                .thenApplyAsync(answer -> {
+                    try {
+                        peer.start(ClientSdp.read(answer).transport());
+                    } catch (Exception e) {
+                        throw new IllegalStateException(cname + ": bad answer: " + e.getMessage(), e);
+                    }
+                    return peer;
+                }, ctx.loop())
+                .thenCompose(ClientPeer::connected)
+                .thenApply(p -> this);
+    }
+
+    @Override
+    public void onConnected(ClientPeer p) {
+        long framePeriod = 1_000_000L / profile.fps();
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        // Random phases: publishers do not send in lockstep.
+        videoTimer = ctx.loop().scheduleAtFixedRate(this::sendFrame, r.nextLong(framePeriod), framePeriod,
+                TimeUnit.MICROSECONDS);
+        audioTimer = ctx.loop().scheduleAtFixedRate(this::sendAudio, r.nextLong(20_000), 20_000,
+                TimeUnit.MICROSECONDS);
+    }
+
+    @Override
+    public void onRtcp(ClientPeer p, ByteBuf compound) {
+        rtcp.reset(compound);
+        while (rtcp.next()) {
+            if (rtcp.packetType() == RtcpHeader.PT_PSFB
+                    && (rtcp.countOrFormat() == RtcpHeader.FMT_PLI || rtcp.countOrFormat() == RtcpHeader.FMT_FIR)) {
+                keyframeRequests++;
+                source.requestKeyframe();
+            }
+        }
+    }
+
+    long keyframeRequests() {
+        return keyframeRequests;
+    }
+
+    long keyframes() {
+        return source.keyframes();
+    }
+
+    long packetsSent() {
+        return packetsSent;
+    }
+
+    boolean isConnected() {
+        return peer.isConnected();
+    }
+
+    private void sendFrame() {
+        if (!peer.isConnected()) {
+            return;
+        }
+        source.nextVideoFrame(ctx.allocator(), System.nanoTime(), frame);
+        for (ByteBuf b : frame) {
+            MediaSource.stamp(b, System.nanoTime());
+            peer.sendRtp(b);
+        }
+        packetsSent += frame.size();
+        frame.clear();
+        peer.flush();
+    }
+
+    private void sendAudio() {
+        if (!peer.isConnected()) {
+            return;
+        }
+        ByteBuf b = source.nextAudioPacket(ctx.allocator(), System.nanoTime());
+        MediaSource.stamp(b, System.nanoTime());
+        peer.sendRtp(b);
+        packetsSent++;
+        peer.flush();
+    }
+
+    /** Stops sending and leaves. Loop only. */
+    void stop() {
+        if (videoTimer != null) {
+            videoTimer.cancel(false);
+            audioTimer.cancel(false);
+        }
+        peer.close();
+        signaling.close();
+    }
+}
