@@ -18,7 +18,8 @@ final class GcLog {
     }
 
     private static final Pattern PAUSE =
-            Pattern.compile("^\\[(\\d+[.,]\\d+)s\\].*?GC\\(\\d+\\) (Pause [^(]*(?:\\([^)]*\\))?).* (\\d+[.,]\\d+)ms$");
+            Pattern.compile("^\\[(\\d+[.,]\\d+)s\\].*?GC\\(\\d+\\) (Pause .*?)"
+                    + "(?: \\d+[KMG]->\\d+[KMG]\\(\\d+[KMG]\\))? (\\d+[.,]\\d+)ms$");
 
     private GcLog() {
     }

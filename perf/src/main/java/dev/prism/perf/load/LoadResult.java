@@ -117,7 +117,7 @@ final class LoadResult {
         j.put("clients", new JsonObject().put("unknownSsrcPackets", b.unknownSsrc)
                 .put("srtpFailures", b.srtpFailures).put("transportCcFeedbackSent", b.feedback)
                 .put("keyframeRequestsReceived", b.keyframeRequests).put("keyframesSent", b.keyframes)
-                .put("latencyOutOfRange", 0));
+                .put("latencyOutOfRange", b.latencyOutOfRange));
         return j;
     }
 
@@ -190,6 +190,7 @@ final class LoadResult {
         private double up0;
         private double up1;
         private List<GcLog.Pause> pauses;
+        private long latencyOutOfRange;
         private Histogram all;
         private Histogram audio;
         private Histogram video;
@@ -248,7 +249,8 @@ final class LoadResult {
             return this;
         }
 
-        Builder latency(Histogram allKinds, Histogram audioOnly, Histogram videoOnly) {
+        Builder latency(Histogram allKinds, Histogram audioOnly, Histogram videoOnly, long outOfRange) {
+            latencyOutOfRange = outOfRange;
             all = allKinds;
             audio = audioOnly;
             video = videoOnly;

@@ -112,7 +112,7 @@ final class LoadRun {
                     }
                     result.window(wall, received, expected).clients(unknown, srtpFailures, feedback, keyReq,
                             keyframes, sent);
-                    result.latency(latency.all(), latency.audio().copy(), latency.video().copy());
+                    result.latency(latency.all(), latency.audio().copy(), latency.video().copy(), latency.outOfRange());
                     return null;
                 });
                 result.serverCpu(proc1.cpuNanos() - proc0.cpuNanos());
