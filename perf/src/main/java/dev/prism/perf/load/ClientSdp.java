@@ -43,7 +43,7 @@ final class ClientSdp {
 
     /** The transport facts and streams of a remote description. */
     record RemoteDescription(ClientPeer.Remote transport, List<RemoteStream> streams, Map<String, Integer> extensionIds,
-                             SessionDescription sdp) {
+                             Map<Integer, MediaKind> payloadKinds, SessionDescription sdp) {
         int extensionId(String uri) {
             return extensionIds.getOrDefault(uri, 0);
         }
@@ -51,7 +51,7 @@ final class ClientSdp {
 
     /** A browser's publish offer: audio mid 0, video mid 1, both sendonly, actpass. */
     static String publishOffer(IceParameters ice, DtlsFingerprint fp, long audioSsrc, long videoSsrc,
-                               long videoRtxSsrc, String cname) {
+                               long videoRtxSsrc, String cname, InetSocketAddress candidate) {
         SessionDescription.Builder sd = session().attribute("group", "BUNDLE 0 1")
                 .attribute("msid-semantic", " WMS " + cname);
         MediaSection.Builder audio = MediaSection.builder("audio", 9, "UDP/TLS/RTP/SAVPF", List.of("111"))
@@ -69,6 +69,7 @@ final class ClientSdp {
                 .attribute("fmtp", OPUS_PT + " minptime=10;useinbandfec=1")
                 .attribute("ssrc", audioSsrc + " cname:" + cname)
                 .attribute("ssrc", audioSsrc + " msid:" + cname + " " + cname + "-audio");
+        candidate(audio, candidate);
         MediaSection.Builder video = MediaSection.builder("video", 9, "UDP/TLS/RTP/SAVPF", List.of("96", "97"))
                 .line('c', "IN IP4 0.0.0.0");
         transport(video, ice, fp, "actpass");
@@ -89,6 +90,7 @@ final class ClientSdp {
                 .attribute("ssrc", videoSsrc + " msid:" + cname + " " + cname + "-video")
                 .attribute("ssrc", videoRtxSsrc + " cname:" + cname)
                 .attribute("ssrc", videoRtxSsrc + " msid:" + cname + " " + cname + "-video");
+        candidate(video, candidate);
         return sd.media(audio.build()).media(video.build()).build().write();
     }
 
@@ -97,7 +99,8 @@ final class ClientSdp {
      * extensions and feedback, recvonly where the server sends (inactive stays inactive), our ICE credentials and
      * fingerprint, {@code a=setup:active}.
      */
-    static String subscriberAnswer(SessionDescription offer, IceParameters ice, DtlsFingerprint fp) {
+    static String subscriberAnswer(SessionDescription offer, IceParameters ice, DtlsFingerprint fp,
+                                   InetSocketAddress candidate) {
         List<String> bundle = new ArrayList<>();
         List<MediaSection> sections = new ArrayList<>();
         for (MediaSection m : offer.media()) {
@@ -115,6 +118,7 @@ final class ClientSdp {
                 }
             }
             b.flag(direction);
+            candidate(b, candidate);
             sections.add(b.build());
             bundle.add(m.mid());
         }
@@ -130,6 +134,7 @@ final class ClientSdp {
         ClientPeer.Remote transport = null;
         List<RemoteStream> streams = new ArrayList<>();
         Map<String, Integer> ext = new LinkedHashMap<>();
+        Map<Integer, MediaKind> payloadKinds = new LinkedHashMap<>();
         for (MediaSection m : d.media()) {
             MediaKind kind = m.media().equals("audio") ? MediaKind.AUDIO
                     : m.media().equals("video") ? MediaKind.VIDEO : null;
@@ -149,6 +154,9 @@ final class ClientSdp {
                 }
             }
             streams.add(new RemoteStream(m.mid(), kind, ssrc, active));
+            for (String f : m.formats()) {
+                payloadKinds.putIfAbsent(Integer.parseInt(f), kind);
+            }
             for (SdpLine l : m.attributes("extmap")) {
                 String v = l.attributeValue();
                 int sp = v.indexOf(' ');
@@ -161,7 +169,7 @@ final class ClientSdp {
         if (transport == null) {
             throw new SdpParseException(0, "no usable m-line");
         }
-        return new RemoteDescription(transport, streams, ext, d);
+        return new RemoteDescription(transport, streams, ext, payloadKinds, d);
     }
 
     private static ClientPeer.Remote transportOf(SessionDescription d, MediaSection m)
@@ -206,6 +214,14 @@ final class ClientSdp {
                 .line('o', "- " + (System.nanoTime() & Long.MAX_VALUE) + " 2 IN IP4 127.0.0.1")
                 .line('s', "-")
                 .line('t', "0 0");
+    }
+
+    /** Our host candidate, as a browser that gathered before writing its SDP lists it; nothing when null. */
+    private static void candidate(MediaSection.Builder b, InetSocketAddress c) {
+        if (c != null) {
+            b.attribute("candidate", "1 1 udp 2122260223 " + c.getAddress().getHostAddress() + " " + c.getPort()
+                    + " typ host generation 0").flag("end-of-candidates");
+        }
     }
 
     private static void transport(MediaSection.Builder b, IceParameters ice, DtlsFingerprint fp, String setup) {

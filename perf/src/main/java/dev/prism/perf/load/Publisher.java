@@ -56,7 +56,7 @@ final class Publisher implements ClientPeer.Handler {
     CompletableFuture<Publisher> start() throws InterruptedException {
         peer.bind();
         String offer = ClientSdp.publishOffer(peer.localIce(), peer.localFingerprint(), audioSsrc, videoSsrc, rtxSsrc,
-                cname);
+                cname, peer.localAddress());
         return signaling.join(null)
                 .thenCompose(v -> signaling.publish(offer))
                 .thenApplyAsync(answer -> {

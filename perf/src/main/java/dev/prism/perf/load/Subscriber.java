@@ -1,6 +1,7 @@
 package dev.prism.perf.load;
 
 import dev.prism.core.rtp.HeaderExtension;
+import dev.prism.core.rtp.MediaKind;
 import dev.prism.perf.media.SyntheticRtp;
 import dev.prism.rtp.packet.RtpPacket;
 import dev.prism.rtp.rtcp.ReceiverReport;
@@ -14,6 +15,7 @@ import io.netty.util.collection.LongObjectHashMap;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +39,7 @@ final class Subscriber implements ClientPeer.Handler {
     private final LongObjectHashMap<StreamStats> streams = new LongObjectHashMap<>();
     private final String name;
     private boolean started;
+    private Map<Integer, MediaKind> payloadKinds = Map.of();
     private int transportCcId;
     private TransportCcFeedback.Builder feedback;
     private long feedbackMediaSsrc;
@@ -81,7 +84,8 @@ final class Subscriber implements ClientPeer.Handler {
             started = true;
             peer.start(d.transport());
         }
-        return ClientSdp.subscriberAnswer(d.sdp(), peer.localIce(), peer.localFingerprint());
+        payloadKinds = d.payloadKinds();
+        return ClientSdp.subscriberAnswer(d.sdp(), peer.localIce(), peer.localFingerprint(), peer.localAddress());
     }
 
     @Override
@@ -94,8 +98,14 @@ final class Subscriber implements ClientPeer.Handler {
     public void onRtp(ClientPeer p, RtpPacket packet, long arrivalNanos) {
         StreamStats s = streams.get(packet.ssrc());
         if (s == null) {
+            // An SSRC the offer did not announce: count it, and follow it as its payload type's kind.
             unknownSsrc++;
-            return;
+            MediaKind kind = payloadKinds.get(packet.payloadType());
+            if (kind == null) {
+                return;
+            }
+            s = new StreamStats(kind);
+            streams.put(packet.ssrc(), s);
         }
         s.onPacket(packet.sequenceNumber());
         int payloadEnd = packet.payloadOffset() + packet.payloadLength();
@@ -198,6 +208,7 @@ final class Subscriber implements ClientPeer.Handler {
         return n;
     }
 
+    /** Packets whose SSRC no offer announced (the stream is then followed by payload type). */
     long unknownSsrc() {
         return unknownSsrc;
     }

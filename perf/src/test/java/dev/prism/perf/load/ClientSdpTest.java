@@ -31,7 +31,8 @@ class ClientSdpTest {
 
     @Test
     void publishOfferIsAcceptedWithBothTracksAndItsSsrcs() throws Exception {
-        String offer = ClientSdp.publishOffer(CLIENT_ICE, CLIENT_FP, 1111, 2222, 3333, "pub0");
+        String offer = ClientSdp.publishOffer(CLIENT_ICE, CLIENT_FP, 1111, 2222, 3333, "pub0",
+                new InetSocketAddress("127.0.0.1", 5555));
         PublishNegotiation n = PublishNegotiator.answer(offer, PRISM);
         assertThat(n.remoteIce()).isEqualTo(CLIENT_ICE);
         assertThat(n.remoteSetup()).isEqualTo(DtlsRole.ACTPASS);
@@ -59,10 +60,11 @@ class ClientSdpTest {
                 new ClientSdp.RemoteStream("0", MediaKind.AUDIO, 11111111L, true),
                 new ClientSdp.RemoteStream("1", MediaKind.VIDEO, 22222222L, true),
                 new ClientSdp.RemoteStream("2", MediaKind.VIDEO, 0, false));
+        assertThat(read.payloadKinds()).containsEntry(111, MediaKind.AUDIO).containsEntry(96, MediaKind.VIDEO);
         assertThat(read.extensionId("http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01"))
                 .isEqualTo(SubscriberOfferWriter.EXT_TRANSPORT_CC_ID);
 
-        String answer = ClientSdp.subscriberAnswer(read.sdp(), CLIENT_ICE, CLIENT_FP);
+        String answer = ClientSdp.subscriberAnswer(read.sdp(), CLIENT_ICE, CLIENT_FP, null);
         SubscriberAnswer a = SubscriberAnswerReader.read(answer, lines);
         assertThat(a.remoteSetup()).isEqualTo(DtlsRole.ACTIVE);
         assertThat(a.remoteIce()).isEqualTo(CLIENT_ICE);
