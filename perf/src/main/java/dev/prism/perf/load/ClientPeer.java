@@ -77,6 +77,7 @@ final class ClientPeer {
     private boolean iceConnected;
     private DtlsSession dtls;
     private SrtpSession srtp;
+    private SrtpProfile profile;
     private boolean closed;
     private long srtpFailures;
     private long packetsIn;
@@ -124,6 +125,11 @@ final class ClientPeer {
 
     boolean isConnected() {
         return srtp != null && !closed;
+    }
+
+    /** The SRTP profile DTLS negotiated, or null before. */
+    SrtpProfile srtpProfile() {
+        return profile;
     }
 
     long srtpFailures() {
@@ -277,6 +283,7 @@ final class ClientPeer {
             return;
         }
         srtp = SrtpSession.create(profile, keys, serverRole);
+        this.profile = profile;
         connected.complete(this);
         handler.onConnected(this);
     }

@@ -12,7 +12,7 @@ import java.util.List;
  * @param subscribers    participants that subscribe to every track (and publish nothing)
  * @param seconds        length of the measurement window
  * @param warmupSeconds  media flows this long before the window opens
- * @param target         "prism" or "janus"
+ * @param target         "prism", "janus" or "both" (one run each, compared)
  * @param media          what each publisher sends
  * @param serverJvm      JVM options of the Prism server process
  * @param floor          also run the floor loop after the server has stopped
@@ -25,7 +25,7 @@ record LoadOptions(int publishers, int subscribers, int seconds, int warmupSecon
               --scenario PxS         P publishers (audio+video each) x S subscribers (all tracks); default 4x10
               --seconds N            measurement window; default 30
               --warmup N             media flows this long before measuring; default 5
-              --target prism|janus   server under test; default prism
+              --target prism|janus|both  server under test; both = Prism, then Janus, side by side; default prism
               --video-kbps N         video bitrate per publisher; default 1500
               --fps N                video frame rate; default 30
               --server-jvm "OPTS"    JVM options of the Prism server; default "-Xms512m -Xmx512m"
@@ -70,8 +70,8 @@ record LoadOptions(int publishers, int subscribers, int seconds, int warmupSecon
                 case "--seconds" -> seconds = positive(opt, v);
                 case "--warmup" -> warmup = Integer.parseInt(v);
                 case "--target" -> {
-                    if (!v.equals("prism") && !v.equals("janus")) {
-                        throw new IllegalArgumentException("--target is prism or janus");
+                    if (!v.equals("prism") && !v.equals("janus") && !v.equals("both")) {
+                        throw new IllegalArgumentException("--target is prism, janus or both");
                     }
                     target = v;
                 }
@@ -92,6 +92,11 @@ record LoadOptions(int publishers, int subscribers, int seconds, int warmupSecon
         return new LoadOptions(pubs, subs, seconds, warmup, target,
                 new MediaProfile(kbps, fps, d.keyframeSeconds(), d.keyframeFactor(), d.maxPayload(),
                         d.audioPayload()), jvm, floor, out);
+    }
+
+    /** The same options for one server. */
+    LoadOptions withTarget(String t, boolean withFloor) {
+        return new LoadOptions(publishers, subscribers, seconds, warmupSeconds, t, media, serverJvm, withFloor, out);
     }
 
     String scenario() {

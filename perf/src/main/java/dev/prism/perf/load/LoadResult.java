@@ -40,8 +40,15 @@ final class LoadResult {
         return serverCpuMicrosPerForward() / floorMicrosPerForward();
     }
 
+    /** Packets the publishers sent (times subscribers) that no subscriber got, in percent. */
     double lossPercent() {
         return b.expected == 0 ? Double.NaN : 100.0 * Math.max(0, b.expected - b.received) / b.expected;
+    }
+
+    /** Gaps in the sequence numbers the subscribers saw, in percent (misses drops an SFU hides by renumbering). */
+    double sequenceGapPercent() {
+        return b.expectedBySequence == 0 ? Double.NaN
+                : 100.0 * Math.max(0, b.expectedBySequence - b.received) / b.expectedBySequence;
     }
 
     double allocatedPerForward() {
@@ -50,6 +57,26 @@ final class LoadResult {
 
     int participants() {
         return b.options.publishers() + b.options.subscribers();
+    }
+
+    double heapPerParticipantKiB() {
+        return b.jvm ? (b.heapWith - b.heapBaseline) / 1024.0 / participants() : Double.NaN;
+    }
+
+    double rssPerParticipantKiB() {
+        return (b.rssWith - b.rssBaseline) / 1024.0 / participants();
+    }
+
+    String target() {
+        return b.target;
+    }
+
+    double latencyMillis(double percentile) {
+        return LoadRun.percentileMillis(b.all, percentile);
+    }
+
+    String srtpProfiles() {
+        return b.srtpProfiles.toString();
     }
 
     double maxPauseMillis() {
@@ -80,8 +107,11 @@ final class LoadResult {
                 .put("packets", b.received)
                 .put("perSecond", round(forwardedPerSecond()))
                 .put("expected", b.expected)
-                .put("lossPercent", round(lossPercent()))
-                .put("publisherPacketsSent", b.sent));
+                .put("lossPercent", round3(lossPercent()))
+                .put("sequenceGapPercent", round3(sequenceGapPercent()))
+                .put("publisherPacketsSent", b.sent)
+                .put("perSubscriberMin", b.perSubscriberMin)
+                .put("perSubscriberMax", b.perSubscriberMax));
         j.put("cpu", new JsonObject()
                 .put("serverSeconds", round(b.serverCpuNanos / 1e9))
                 .put("serverCores", round(b.serverCpuNanos / (double) b.wallNanos))
@@ -97,9 +127,9 @@ final class LoadResult {
         j.put("latencyMillis", new JsonObject().put("all", latency(b.all)).put("audio", latency(b.audio))
                 .put("video", latency(b.video)));
         j.put("memory", new JsonObject()
-                .put("heapBaselineMiB", round(b.heapBaseline / MIB))
-                .put("heapWithParticipantsMiB", round(b.heapWith / MIB))
-                .put("heapPerParticipantKiB", round((b.heapWith - b.heapBaseline) / 1024.0 / participants()))
+                .put("heapBaselineMiB", round(b.jvm ? b.heapBaseline / MIB : Double.NaN))
+                .put("heapWithParticipantsMiB", round(b.jvm ? b.heapWith / MIB : Double.NaN))
+                .put("heapPerParticipantKiB", round(heapPerParticipantKiB()))
                 .put("rssBaselineMiB", round(b.rssBaseline / MIB))
                 .put("rssWithParticipantsMiB", round(b.rssWith / MIB))
                 .put("rssPerParticipantKiB", round((b.rssWith - b.rssBaseline) / 1024.0 / participants())));
@@ -114,7 +144,15 @@ final class LoadResult {
                 .put("pauses", pauses));
         j.put("allocation", new JsonObject().put("bytesInWindow", b.allocated)
                 .put("bytesPerForwarded", round(allocatedPerForward())));
-        j.put("clients", new JsonObject().put("unknownSsrcPackets", b.unknownSsrc)
+        List<GcLog.Pause> ownPauses = b.loadPauses == null ? List.of()
+                : GcLog.between(b.loadPauses, b.localUp0, b.localUp1);
+        j.put("loadGenerator", new JsonObject()
+                .put("gcPausesInWindow", b.loadPauses == null ? null : ownPauses.size())
+                .put("maxGcPauseMillis", b.loadPauses == null ? null
+                        : round(ownPauses.stream().mapToDouble(GcLog.Pause::millis).max().orElse(0))));
+        j.put("clients", new JsonObject().put("srtpProfiles", new JsonObject(new java.util.LinkedHashMap<>(
+                        b.srtpProfiles)))
+                .put("unknownSsrcPackets", b.unknownSsrc)
                 .put("srtpFailures", b.srtpFailures).put("transportCcFeedbackSent", b.feedback)
                 .put("keyframeRequestsReceived", b.keyframeRequests).put("keyframesSent", b.keyframes)
                 .put("latencyOutOfRange", b.latencyOutOfRange));
@@ -132,10 +170,10 @@ final class LoadResult {
         t.row("latency p99 ms", fmt(LoadRun.percentileMillis(b.all, 99), 3), "< 1");
         t.row("latency p99.9 ms", fmt(LoadRun.percentileMillis(b.all, 99.9), 3), "< 5");
         t.row("loss %", fmt(lossPercent(), 3), "");
-        t.row("heap per participant KiB", fmt((b.heapWith - b.heapBaseline) / 1024.0 / participants(), 0), "");
+        t.row("heap per participant KiB", fmt(heapPerParticipantKiB(), 0), "");
         t.row("RSS per participant KiB", fmt((b.rssWith - b.rssBaseline) / 1024.0 / participants(), 0), "");
-        t.row("GC pauses in window (max ms)", windowPauses().size() + " (" + fmt(maxPauseMillis(), 2) + ")",
-                "none > 5 ms");
+        t.row("GC pauses in window (max ms)", b.jvm ? windowPauses().size() + " (" + fmt(maxPauseMillis(), 2) + ")"
+                : "n/a", "none > 5 ms");
         t.row("allocated B/forwarded", fmt(allocatedPerForward(), 0), "0");
         return b.target + " " + b.options.scenario() + ", " + b.options.seconds() + " s, "
                 + b.options.media().videoKbps() + " kbit/s video @ " + b.options.media().fps() + " fps + Opus\n"
@@ -179,6 +217,7 @@ final class LoadResult {
         private long wallNanos = 1;
         private long received;
         private long expected;
+        private long expectedBySequence;
         private long unknownSsrc;
         private long srtpFailures;
         private long feedback;
@@ -195,6 +234,12 @@ final class LoadResult {
         private Histogram audio;
         private Histogram video;
         private FloorLoop.Result floor;
+        private java.util.Map<String, Integer> srtpProfiles = java.util.Map.of();
+        private long perSubscriberMin;
+        private long perSubscriberMax;
+        private double localUp0;
+        private double localUp1;
+        private List<GcLog.Pause> loadPauses;
 
         Builder(LoadOptions options, String target) {
             this.options = options;
@@ -232,10 +277,15 @@ final class LoadResult {
             return this;
         }
 
-        Builder window(long wall, long receivedPackets, long expectedPackets) {
+        /**
+         * @param sentTimesSubscribers what the publishers sent in the window, times the subscribers (each takes all)
+         * @param bySequence           what the subscribers' sequence numbers say was sent to them
+         */
+        Builder window(long wall, long receivedPackets, long sentTimesSubscribers, long bySequence) {
             wallNanos = wall;
             received = receivedPackets;
-            expected = expectedPackets;
+            expected = sentTimesSubscribers;
+            expectedBySequence = bySequence;
             return this;
         }
 
@@ -280,6 +330,28 @@ final class LoadResult {
 
         Builder floor(FloorLoop.Result r) {
             floor = r;
+            return this;
+        }
+
+        Builder perSubscriber(long min, long max) {
+            perSubscriberMin = min;
+            perSubscriberMax = max;
+            return this;
+        }
+
+        Builder srtpProfiles(java.util.Map<String, Integer> negotiated) {
+            srtpProfiles = negotiated;
+            return this;
+        }
+
+        Builder loadGcWindow(double fromUptimeSeconds, double toUptimeSeconds) {
+            localUp0 = fromUptimeSeconds;
+            localUp1 = toUptimeSeconds;
+            return this;
+        }
+
+        Builder loadGcPauses(List<GcLog.Pause> p) {
+            loadPauses = p;
             return this;
         }
 

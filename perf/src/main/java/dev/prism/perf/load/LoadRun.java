@@ -75,6 +75,7 @@ final class LoadRun {
                 // ---- the measurement window ----
                 onLoop(ctx, () -> {
                     subscribers.forEach(Subscriber::mark);
+                    publishers.forEach(Publisher::mark);
                     latency.start();
                     return null;
                 });
@@ -82,9 +83,12 @@ final class LoadRun {
                 long alloc0 = jvm == null ? 0 : jvm.totalAllocatedBytes();
                 double up0 = jvm == null ? 0 : jvm.uptimeMillis() / 1000.0;
                 long wall0 = System.nanoTime();
+                double localUp0 = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0;
                 log.accept("measuring " + options.seconds() + " s...");
                 sleepWatching(options.seconds());
                 long wall = System.nanoTime() - wall0;
+                result.loadGcWindow(localUp0,
+                        java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0);
                 ProcStats proc1 = ProcStats.read(pid);
                 long alloc1 = jvm == null ? 0 : jvm.totalAllocatedBytes();
                 double up1 = jvm == null ? 0 : jvm.uptimeMillis() / 1000.0;
@@ -95,12 +99,20 @@ final class LoadRun {
                     long unknown = 0;
                     long srtpFailures = 0;
                     long feedback = 0;
+                    long min = Long.MAX_VALUE;
+                    long max = 0;
                     for (Subscriber s : subscribers) {
+                        min = Math.min(min, s.receivedSinceMark());
+                        max = Math.max(max, s.receivedSinceMark());
                         received += s.receivedSinceMark();
                         expected += s.expectedSinceMark();
                         unknown += s.unknownSsrc();
                         srtpFailures += s.srtpFailures();
                         feedback += s.feedbackSent();
+                    }
+                    long sentInWindow = 0;
+                    for (Publisher p : publishers) {
+                        sentInWindow += p.sentSinceMark();
                     }
                     long keyReq = 0;
                     long keyframes = 0;
@@ -110,7 +122,14 @@ final class LoadRun {
                         keyframes += p.keyframes();
                         sent += p.packetsSent();
                     }
-                    result.window(wall, received, expected).clients(unknown, srtpFailures, feedback, keyReq,
+                    java.util.Map<String, Integer> profiles = new java.util.TreeMap<>();
+                    publishers.forEach(p -> profiles.merge(String.valueOf(p.srtpProfile()), 1, Integer::sum));
+                    subscribers.forEach(s -> profiles.merge(String.valueOf(s.srtpProfile()), 1, Integer::sum));
+                    result.srtpProfiles(profiles).perSubscriber(min, max);
+                    if (min < max / 2 || Boolean.getBoolean("prism.perf.verbose")) {
+                        log.accept("uneven reception: " + subscribers);
+                    }
+                    result.window(wall, received, sentInWindow * subscribers.size(), expected).clients(unknown, srtpFailures, feedback, keyReq,
                             keyframes, sent);
                     result.latency(latency.all(), latency.audio().copy(), latency.video().copy(), latency.outOfRange());
                     return null;
@@ -133,6 +152,10 @@ final class LoadRun {
         }
         if (target.gcLog() != null) {
             result.gcPauses(GcLog.pauses(target.gcLog()));
+        }
+        String ownGcLog = System.getProperty("prism.perf.gcLog");
+        if (ownGcLog != null) {
+            result.loadGcPauses(GcLog.pauses(java.nio.file.Path.of(ownGcLog)));
         }
         LoadResult partial = result.build();
         if (options.floor() && partial.forwarded() > 0) {

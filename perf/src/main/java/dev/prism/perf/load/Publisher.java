@@ -33,6 +33,7 @@ final class Publisher implements ClientPeer.Handler {
     private ScheduledFuture<?> videoTimer;
     private long keyframeRequests;
     private long packetsSent;
+    private long markSent;
 
     /** @param index distinguishes this publisher's streams in probes: video 2*index, audio 2*index + 1 */
     Publisher(LoadContext ctx, MediaProfile profile, int index, RoomSignaling signaling) {
@@ -104,6 +105,19 @@ final class Publisher implements ClientPeer.Handler {
 
     long packetsSent() {
         return packetsSent;
+    }
+
+    /** Starts a window here (loop only). */
+    void mark() {
+        markSent = packetsSent;
+    }
+
+    long sentSinceMark() {
+        return packetsSent - markSent;
+    }
+
+    dev.prism.rtp.srtp.SrtpProfile srtpProfile() {
+        return peer.srtpProfile();
     }
 
     boolean isConnected() {

@@ -175,6 +175,15 @@ final class Subscriber implements ClientPeer.Handler {
         peer.sendRtcp(b);
     }
 
+    private String perStream() {
+        StringBuilder sb = new StringBuilder();
+        for (LongObjectHashMap.PrimitiveEntry<StreamStats> e : streams.entries()) {
+            sb.append(e.value().kind().sdpName().charAt(0)).append(':').append(e.value().receivedSinceMark())
+                    .append(' ');
+        }
+        return sb.toString().trim();
+    }
+
     /** Streams that have delivered at least one packet. */
     int streamsReceiving() {
         int n = 0;
@@ -182,6 +191,10 @@ final class Subscriber implements ClientPeer.Handler {
             n += s.received() > 0 ? 1 : 0;
         }
         return n;
+    }
+
+    dev.prism.rtp.srtp.SrtpProfile srtpProfile() {
+        return peer.srtpProfile();
     }
 
     boolean isConnected() {
@@ -233,6 +246,6 @@ final class Subscriber implements ClientPeer.Handler {
     @Override
     public String toString() {
         return name + "[offers=" + offers + " streams=" + streams.size() + " receiving=" + streamsReceiving()
-                + " connected=" + isConnected() + "]";
+                + " window=" + receivedSinceMark() + " perStream=" + perStream() + " connected=" + isConnected() + "]";
     }
 }
