@@ -19,14 +19,26 @@ public final class MachineInfo {
         m.put("memoryMiB", memTotalKiB() / 1024);
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         m.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        m.put("loadAverage", loadAverage());
         return m;
     }
 
     /** One line: "Machine: <cpu>, N cores, M GiB, Linux x, JVM y". */
     public static String describe() {
         Map<String, Object> f = facts();
-        return String.format("Machine: %s, %s vCPU, %.1f GiB RAM, %s, %s", f.get("cpu"), f.get("cores"),
-                ((Long) f.get("memoryMiB")) / 1024.0, f.get("os"), f.get("jvm"));
+        return String.format("Machine: %s, %s vCPU, %.1f GiB RAM, %s, %s; load average %s (other work on the machine"
+                        + " skews results)", f.get("cpu"), f.get("cores"), ((Long) f.get("memoryMiB")) / 1024.0,
+                f.get("os"), f.get("jvm"), f.get("loadAverage"));
+    }
+
+    /** The 1, 5 and 15 minute load averages, e.g. "0.52 0.61 0.70". */
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "n/a";
+        }
     }
 
     private static String cpuModel() {
