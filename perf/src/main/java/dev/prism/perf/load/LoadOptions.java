@@ -28,7 +28,9 @@ record LoadOptions(int publishers, int subscribers, int seconds, int warmupSecon
               --target prism|janus|both  server under test; both = Prism, then Janus, side by side; default prism
               --video-kbps N         video bitrate per publisher; default 1500
               --fps N                video frame rate; default 30
-              --server-jvm "OPTS"    JVM options of the Prism server; default "-Xms512m -Xmx512m"
+              --pacing F             video pacer at F x bitrate in 5 ms steps, like Chrome (2.5); 0 = frame bursts
+              --server-jvm "OPTS"    JVM options of the Prism server; default "-Xms512m -Xmx512m -XX:+AlwaysPreTouch"
+                                     (heap committed up front: RSS growth is then memory the run really adds)
               --no-floor             skip the floor loop
               --out DIR              results directory; default perf/results
             """;
@@ -41,7 +43,8 @@ record LoadOptions(int publishers, int subscribers, int seconds, int warmupSecon
         String target = "prism";
         int kbps = MediaProfile.DEFAULT.videoKbps();
         int fps = MediaProfile.DEFAULT.fps();
-        List<String> jvm = List.of("-Xms512m", "-Xmx512m");
+        double pacing = MediaProfile.DEFAULT.pacingFactor();
+        List<String> jvm = List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch");
         boolean floor = true;
         Path out = Path.of("perf/results");
         List<String> a = new ArrayList<>(Arrays.asList(args));
@@ -77,6 +80,13 @@ record LoadOptions(int publishers, int subscribers, int seconds, int warmupSecon
                 }
                 case "--video-kbps" -> kbps = positive(opt, v);
                 case "--fps" -> fps = positive(opt, v);
+                case "--pacing" -> {
+                    try {
+                        pacing = Double.parseDouble(v);
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("--pacing needs a number, got " + v);
+                    }
+                }
                 case "--server-jvm" -> jvm = v.isBlank() ? List.of() : List.of(v.trim().split("\\s+"));
                 case "--out" -> out = Path.of(v);
                 default -> throw new IllegalArgumentException("unknown option " + opt + "\n" + HELP);
@@ -91,7 +101,7 @@ record LoadOptions(int publishers, int subscribers, int seconds, int warmupSecon
         MediaProfile d = MediaProfile.DEFAULT;
         return new LoadOptions(pubs, subs, seconds, warmup, target,
                 new MediaProfile(kbps, fps, d.keyframeSeconds(), d.keyframeFactor(), d.maxPayload(),
-                        d.audioPayload()), jvm, floor, out);
+                        d.audioPayload(), pacing), jvm, floor, out);
     }
 
     /** The same options for one server. */

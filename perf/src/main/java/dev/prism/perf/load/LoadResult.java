@@ -100,6 +100,7 @@ final class LoadResult {
                 .put("machine", new JsonObject(MachineInfo.facts()))
                 .put("media", new JsonObject().put("videoKbps", o.media().videoKbps()).put("fps", o.media().fps())
                         .put("keyframeSeconds", o.media().keyframeSeconds())
+                        .put("pacingFactor", o.media().pacingFactor())
                         .put("audioPayloadBytes", o.media().audioPayload())
                         .put("maxVideoPayloadBytes", o.media().maxPayload()))
                 .put("server", new JsonObject().put("command", b.command).put("jvmArgs", b.jvmArgs));
@@ -176,7 +177,9 @@ final class LoadResult {
                 : "n/a", "none > 5 ms");
         t.row("allocated B/forwarded", fmt(allocatedPerForward(), 0), "0");
         return b.target + " " + b.options.scenario() + ", " + b.options.seconds() + " s, "
-                + b.options.media().videoKbps() + " kbit/s video @ " + b.options.media().fps() + " fps + Opus\n"
+                + b.options.media().videoKbps() + " kbit/s video @ " + b.options.media().fps() + " fps"
+                + (b.options.media().pacingFactor() > 0 ? " paced x" + b.options.media().pacingFactor() : " unpaced")
+                + " + Opus\n"
                 + t.render();
     }
 

@@ -13,7 +13,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A simulated publishing participant: joins, offers one Opus and one VP8 track, connects, then sends a video frame
- * every 1/fps s and an audio packet every 20 ms, and a key frame whenever the SFU asks (PLI or FIR).
+ * every 1/fps s and an audio packet every 20 ms, and a key frame whenever the SFU asks (PLI or FIR). Video goes
+ * through a pacer like Chrome's (a byte budget per 5 ms tick at a multiple of the bitrate); audio goes at once.
+ * Each packet's probe is stamped as it leaves, so pacing delay is not counted as latency.
  *
  * <p>Threads: the load loop, after {@link #start()}.
  */
@@ -31,6 +33,9 @@ final class Publisher implements ClientPeer.Handler {
     private final RtcpCompoundParser rtcp = new RtcpCompoundParser();
     private ScheduledFuture<?> audioTimer;
     private ScheduledFuture<?> videoTimer;
+    private ScheduledFuture<?> pacerTimer;
+    private final java.util.ArrayDeque<ByteBuf> paced = new java.util.ArrayDeque<>();
+    private long pacerBudget;
     private long keyframeRequests;
     private long packetsSent;
     private long markSent;
@@ -81,6 +86,10 @@ final class Publisher implements ClientPeer.Handler {
                 TimeUnit.MICROSECONDS);
         audioTimer = ctx.loop().scheduleAtFixedRate(this::sendAudio, r.nextLong(20_000), 20_000,
                 TimeUnit.MICROSECONDS);
+        if (profile.pacerBytesPerTick() > 0) {
+            pacerTimer = ctx.loop().scheduleAtFixedRate(this::pacerTick, MediaProfile.PACER_TICK_MILLIS,
+                    MediaProfile.PACER_TICK_MILLIS, TimeUnit.MILLISECONDS);
+        }
     }
 
     @Override
@@ -129,23 +138,57 @@ final class Publisher implements ClientPeer.Handler {
             return;
         }
         source.nextVideoFrame(ctx.allocator(), System.nanoTime(), frame);
-        for (ByteBuf b : frame) {
-            MediaSource.stamp(b, System.nanoTime());
-            peer.sendRtp(b);
+        if (profile.pacerBytesPerTick() > 0) {
+            paced.addAll(frame);
+            frame.clear();
+            drainPacer(); // what is left of this tick's budget
+            return;
         }
-        packetsSent += frame.size();
+        for (ByteBuf b : frame) {
+            send(b);
+        }
         frame.clear();
         peer.flush();
+    }
+
+    private void pacerTick() {
+        int perTick = profile.pacerBytesPerTick();
+        pacerBudget = Math.min(pacerBudget + perTick, perTick);
+        drainPacer();
+    }
+
+    /** Sends queued video while the budget lasts (the packet that overdraws it still goes). */
+    private void drainPacer() {
+        if (!peer.isConnected()) {
+            return;
+        }
+        boolean sent = false;
+        while (pacerBudget > 0 && !paced.isEmpty()) {
+            ByteBuf b = paced.poll();
+            pacerBudget -= b.readableBytes();
+            send(b);
+            sent = true;
+        }
+        if (sent) {
+            peer.flush();
+        }
+    }
+
+    private void send(ByteBuf b) {
+        if (!peer.isConnected()) {
+            b.release();
+            return;
+        }
+        MediaSource.stamp(b, System.nanoTime());
+        peer.sendRtp(b);
+        packetsSent++;
     }
 
     private void sendAudio() {
         if (!peer.isConnected()) {
             return;
         }
-        ByteBuf b = source.nextAudioPacket(ctx.allocator(), System.nanoTime());
-        MediaSource.stamp(b, System.nanoTime());
-        peer.sendRtp(b);
-        packetsSent++;
+        send(source.nextAudioPacket(ctx.allocator(), System.nanoTime()));
         peer.flush();
     }
 
@@ -155,6 +198,11 @@ final class Publisher implements ClientPeer.Handler {
             videoTimer.cancel(false);
             audioTimer.cancel(false);
         }
+        if (pacerTimer != null) {
+            pacerTimer.cancel(false);
+        }
+        paced.forEach(ByteBuf::release);
+        paced.clear();
         peer.close();
         signaling.close();
     }
