@@ -35,7 +35,9 @@ public final class LoadMain {
         Files.createDirectories(out);
         Path work = out.resolve("tmp");
         Files.createDirectories(work);
-        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        String stamp = (options.media().videoKbps() == MediaProfile.DEFAULT.videoKbps() ? ""
+                : options.media().videoKbps() + "k-")
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         if (options.target().equals("both")) {
             LoadResult prism = run(options.withTarget("prism", options.floor()), work);
             LoadResult janus = run(options.withTarget("janus", false), work);
