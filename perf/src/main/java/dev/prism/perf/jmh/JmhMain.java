@@ -91,10 +91,11 @@ public final class JmhMain {
         return t.render();
     }
 
-    private static double allocNorm(Map<String, Result> secondary) {
-        for (Map.Entry<String, Result> e : secondary.entrySet()) {
+    /** JMH hands secondary results out as a raw-typed map. */
+    private static double allocNorm(Map<String, ?> secondary) {
+        for (Map.Entry<String, ?> e : secondary.entrySet()) {
             if (e.getKey().endsWith("gc.alloc.rate.norm")) {
-                return e.getValue().getScore();
+                return ((Result<?>) e.getValue()).getScore();
             }
         }
         return Double.NaN;

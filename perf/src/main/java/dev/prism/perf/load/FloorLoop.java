@@ -12,7 +12,9 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -66,7 +68,7 @@ final class FloorLoop {
         Selector selector = Selector.open();
         for (int i = 0; i < receivers; i++) {
             DatagramChannel c = DatagramChannel.open().bind(new InetSocketAddress(address, 0));
-            c.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 1 << 20);
+            c.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
             c.configureBlocking(false);
             c.register(selector, SelectionKey.OP_READ);
             sinks.add(c);
@@ -77,7 +79,7 @@ final class FloorLoop {
         drain.start();
         try (DatagramChannel out = DatagramChannel.open()) {
             out.bind(new InetSocketAddress(address, 0));
-            out.setOption(java.net.StandardSocketOptions.SO_SNDBUF, 1 << 20);
+            out.setOption(StandardSocketOptions.SO_SNDBUF, 1 << 20);
             pass(out, sinkAddresses, Math.min(incoming, WARMUP_INCOMING), 1);
             return pass(out, sinkAddresses, incoming, 2);
         } finally {
@@ -189,9 +191,7 @@ final class FloorLoop {
                 }
                 frame.clear();
             }
-            while (frameCredit >= 1) {
-                frameCredit--;
-            }
+            frameCredit -= Math.floor(frameCredit);
         }
     }
 
@@ -215,7 +215,7 @@ final class FloorLoop {
                 }
                 selector.selectedKeys().clear();
             }
-        } catch (IOException | java.nio.channels.ClosedSelectorException e) {
+        } catch (IOException | ClosedSelectorException e) {
             // closed at the end of the run
         }
     }

@@ -4,7 +4,10 @@ import dev.prism.perf.report.MachineInfo;
 import dev.prism.perf.report.Table;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -96,7 +99,7 @@ final class LoadResult {
                 .put("subscribers", o.subscribers())
                 .put("seconds", o.seconds())
                 .put("warmupSeconds", o.warmupSeconds())
-                .put("time", java.time.OffsetDateTime.now().toString())
+                .put("time", OffsetDateTime.now().toString())
                 .put("machine", new JsonObject(MachineInfo.facts()))
                 .put("media", new JsonObject().put("videoKbps", o.media().videoKbps()).put("fps", o.media().fps())
                         .put("keyframeSeconds", o.media().keyframeSeconds())
@@ -151,7 +154,7 @@ final class LoadResult {
                 .put("gcPausesInWindow", b.loadPauses == null ? null : ownPauses.size())
                 .put("maxGcPauseMillis", b.loadPauses == null ? null
                         : round(ownPauses.stream().mapToDouble(GcLog.Pause::millis).max().orElse(0))));
-        j.put("clients", new JsonObject().put("srtpProfiles", new JsonObject(new java.util.LinkedHashMap<>(
+        j.put("clients", new JsonObject().put("srtpProfiles", new JsonObject(new LinkedHashMap<>(
                         b.srtpProfiles)))
                 .put("unknownSsrcPackets", b.unknownSsrc)
                 .put("srtpFailures", b.srtpFailures).put("transportCcFeedbackSent", b.feedback)
@@ -237,7 +240,7 @@ final class LoadResult {
         private Histogram audio;
         private Histogram video;
         private FloorLoop.Result floor;
-        private java.util.Map<String, Integer> srtpProfiles = java.util.Map.of();
+        private Map<String, Integer> srtpProfiles = Map.of();
         private long perSubscriberMin;
         private long perSubscriberMax;
         private double localUp0;
@@ -342,7 +345,7 @@ final class LoadResult {
             return this;
         }
 
-        Builder srtpProfiles(java.util.Map<String, Integer> negotiated) {
+        Builder srtpProfiles(Map<String, Integer> negotiated) {
             srtpProfiles = negotiated;
             return this;
         }

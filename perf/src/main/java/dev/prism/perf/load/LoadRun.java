@@ -1,10 +1,17 @@
 package dev.prism.perf.load;
 
 import dev.prism.rtp.srtp.SrtpProfile;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
 
@@ -83,12 +90,12 @@ final class LoadRun {
                 long alloc0 = jvm == null ? 0 : jvm.totalAllocatedBytes();
                 double up0 = jvm == null ? 0 : jvm.uptimeMillis() / 1000.0;
                 long wall0 = System.nanoTime();
-                double localUp0 = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0;
+                double localUp0 = ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0;
                 log.accept("measuring " + options.seconds() + " s...");
                 sleepWatching(options.seconds());
                 long wall = System.nanoTime() - wall0;
                 result.loadGcWindow(localUp0,
-                        java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0);
+                        ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0);
                 ProcStats proc1 = ProcStats.read(pid);
                 long alloc1 = jvm == null ? 0 : jvm.totalAllocatedBytes();
                 double up1 = jvm == null ? 0 : jvm.uptimeMillis() / 1000.0;
@@ -122,7 +129,7 @@ final class LoadRun {
                         keyframes += p.keyframes();
                         sent += p.packetsSent();
                     }
-                    java.util.Map<String, Integer> profiles = new java.util.TreeMap<>();
+                    Map<String, Integer> profiles = new TreeMap<>();
                     publishers.forEach(p -> profiles.merge(String.valueOf(p.srtpProfile()), 1, Integer::sum));
                     subscribers.forEach(s -> profiles.merge(String.valueOf(s.srtpProfile()), 1, Integer::sum));
                     result.srtpProfiles(profiles).perSubscriber(min, max);
@@ -155,7 +162,7 @@ final class LoadRun {
         }
         String ownGcLog = System.getProperty("prism.perf.gcLog");
         if (ownGcLog != null) {
-            result.loadGcPauses(GcLog.pauses(java.nio.file.Path.of(ownGcLog)));
+            result.loadGcPauses(GcLog.pauses(Path.of(ownGcLog)));
         }
         LoadResult partial = result.build();
         if (options.floor() && partial.forwarded() > 0) {
@@ -182,16 +189,16 @@ final class LoadRun {
     private static void await(List<CompletableFuture<?>> futures, int seconds, String what) throws Exception {
         try {
             CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).get(seconds, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             long done = futures.stream().filter(CompletableFuture::isDone).count();
             throw new IllegalStateException("timed out waiting for " + what + ": " + done + "/" + futures.size());
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException("failed waiting for " + what + ": " + e.getCause().getMessage(),
                     e.getCause());
         }
     }
 
-    private static <T> T onLoop(LoadContext ctx, java.util.concurrent.Callable<T> task) throws Exception {
+    private static <T> T onLoop(LoadContext ctx, Callable<T> task) throws Exception {
         return ctx.loop().submit(task).get(10, TimeUnit.SECONDS);
     }
 

@@ -3,8 +3,10 @@ package dev.prism.perf.load;
 import dev.prism.perf.media.SyntheticRtp;
 import dev.prism.rtp.rtcp.RtcpCompoundParser;
 import dev.prism.rtp.rtcp.RtcpHeader;
+import dev.prism.rtp.srtp.SrtpProfile;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -34,7 +36,7 @@ final class Publisher implements ClientPeer.Handler {
     private ScheduledFuture<?> audioTimer;
     private ScheduledFuture<?> videoTimer;
     private ScheduledFuture<?> pacerTimer;
-    private final java.util.ArrayDeque<ByteBuf> paced = new java.util.ArrayDeque<>();
+    private final ArrayDeque<ByteBuf> paced = new ArrayDeque<>();
     private long pacerBudget;
     private long keyframeRequests;
     private long packetsSent;
@@ -125,7 +127,7 @@ final class Publisher implements ClientPeer.Handler {
         return packetsSent - markSent;
     }
 
-    dev.prism.rtp.srtp.SrtpProfile srtpProfile() {
+    SrtpProfile srtpProfile() {
         return peer.srtpProfile();
     }
 

@@ -9,6 +9,7 @@ import dev.prism.rtp.rtcp.ReportBlock;
 import dev.prism.rtp.rtcp.RtcpHeader;
 import dev.prism.rtp.rtcp.RtcpMessage;
 import dev.prism.rtp.rtcp.TransportCcFeedback;
+import dev.prism.rtp.srtp.SrtpProfile;
 import dev.prism.rtp.srtp.SrtpSession;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.collection.LongObjectHashMap;
@@ -42,7 +43,6 @@ final class Subscriber implements ClientPeer.Handler {
     private Map<Integer, MediaKind> payloadKinds = Map.of();
     private int transportCcId;
     private TransportCcFeedback.Builder feedback;
-    private long feedbackMediaSsrc;
     private int feedbackCount;
     private long lastTwSeq = -1;
     private int ticks;
@@ -124,7 +124,6 @@ final class Subscriber implements ClientPeer.Handler {
 
     private void noteTransportSeq(int twSeq, long mediaSsrc, long arrivalNanos) {
         if (feedback == null) {
-            feedbackMediaSsrc = mediaSsrc;
             feedback = new TransportCcFeedback.Builder(ssrc, mediaSsrc, feedbackCount);
         }
         if (lastTwSeq >= 0 && ((twSeq - lastTwSeq) & 0xFFFF) > 0x8000) {
@@ -193,7 +192,7 @@ final class Subscriber implements ClientPeer.Handler {
         return n;
     }
 
-    dev.prism.rtp.srtp.SrtpProfile srtpProfile() {
+    SrtpProfile srtpProfile() {
         return peer.srtpProfile();
     }
 
