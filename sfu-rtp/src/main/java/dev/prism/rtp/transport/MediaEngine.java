@@ -95,6 +95,24 @@ public final class MediaEngine implements AutoCloseable {
                 epoll ? "epoll" : "nio", config.advertiseAddress(), port, certificate.fingerprint().value());
     }
 
+    /**
+     * An engine on a channel the caller created and registered (an {@code EmbeddedChannel} in the perf module's
+     * benchmarks), with no socket bound and no loop of its own: the real receive and send path, driven from the
+     * channel's pipeline. The channel's event loop is the media loop. No candidates; {@link #localPort()} is
+     * unsupported.
+     */
+    MediaEngine(MediaEngineConfig config, Channel channel) {
+        this.config = config;
+        this.certificate = DtlsCertificate.generate();
+        this.group = null;
+        this.handshakeExecutor = new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                new DefaultThreadFactory("prism-dtls", true));
+        this.channel = channel;
+        this.loop = channel.eventLoop();
+        this.candidates = List.of();
+        channel.pipeline().addLast(new DatagramHandler());
+    }
+
     /** Binds the socket and starts the loop. */
     public static MediaEngine start(MediaEngineConfig config) {
         try {
@@ -274,7 +292,9 @@ public final class MediaEngine implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        if (group != null) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        }
         handshakeExecutor.shutdownNow();
     }
 

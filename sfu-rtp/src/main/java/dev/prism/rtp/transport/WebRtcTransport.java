@@ -271,7 +271,8 @@ public final class WebRtcTransport {
         dtls.start();
     }
 
-    private void dtlsConnected(SrtpProfile profile, SrtpKeyingMaterial keys, boolean serverRole) {
+    /** DTLS is done: SRTP with these keys from now on. Package-private for the perf module's benchmarks. */
+    void dtlsConnected(SrtpProfile profile, SrtpKeyingMaterial keys, boolean serverRole) {
         if (state == State.CLOSED) {
             return;
         }

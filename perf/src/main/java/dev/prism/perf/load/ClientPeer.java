@@ -1,0 +1,362 @@
+package dev.prism.perf.load;
+
+import dev.prism.core.rtp.DtlsFingerprint;
+import dev.prism.core.rtp.IceParameters;
+import dev.prism.rtp.dtls.DtlsSession;
+import dev.prism.rtp.packet.PacketClassifier;
+import dev.prism.rtp.packet.RtpPacket;
+import dev.prism.rtp.srtp.SrtpKeyingMaterial;
+import dev.prism.rtp.srtp.SrtpProfile;
+import dev.prism.rtp.srtp.SrtpSession;
+import dev.prism.rtp.srtp.SrtpStatus;
+import dev.prism.rtp.stun.StunIntegrity;
+import dev.prism.rtp.stun.StunMessage;
+import dev.prism.rtp.stun.StunMessageWriter;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The client end of one WebRTC peer connection, as a browser would run it against an SFU: its own UDP socket, ICE as
+ * the controlling agent (nominating checks to the SFU's host candidate, then consent checks; it also answers the SFU's
+ * checks, for full-ICE servers), DTLS-SRTP in either role, and SRTP both ways. It uses Prism's own STUN writer,
+ * {@link DtlsSession} and {@link SrtpSession}.
+ *
+ * <p>Threads: everything runs on the context's loop, except the DTLS handshake, whose callbacks hop onto it.
+ * Buffers: {@link #sendRtp} and {@link #sendRtcp} take ownership; handlers borrow what they are given.
+ */
+final class ClientPeer {
+    /** What the peer reports; every call on the loop. */
+    interface Handler {
+        default void onConnected(ClientPeer peer) {
+        }
+
+        /** A decrypted RTP packet, borrowed; {@code arrivalNanos} is when the datagram was read. */
+        default void onRtp(ClientPeer peer, RtpPacket packet, long arrivalNanos) {
+        }
+
+        /** A decrypted compound RTCP packet, borrowed. */
+        default void onRtcp(ClientPeer peer, ByteBuf compound) {
+        }
+    }
+
+    /** What the remote side's SDP says about its transport. */
+    record Remote(IceParameters ice, DtlsFingerprint fingerprint, boolean remoteIsDtlsServer,
+                  InetSocketAddress candidate) {
+    }
+
+    private static final long CHECK_INTERVAL_MILLIS = 50;
+    private static final long CONSENT_INTERVAL_MILLIS = 2_500;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final LoadContext ctx;
+    private final String name;
+    private final Handler handler;
+    private final IceParameters localIce;
+    private final long tieBreaker = RANDOM.nextLong() & Long.MAX_VALUE;
+    private final RtpPacket view = new RtpPacket();
+    private final CompletableFuture<ClientPeer> connected = new CompletableFuture<>();
+    private Channel channel;
+    private Remote remote;
+    private StunIntegrity remoteIntegrity;
+    private final StunIntegrity localIntegrity;
+    private ScheduledFuture<?> iceTimer;
+    private boolean iceConnected;
+    private DtlsSession dtls;
+    private SrtpSession srtp;
+    private SrtpProfile profile;
+    private boolean closed;
+    private long srtpFailures;
+    private long packetsIn;
+    private long packetsOut;
+
+    ClientPeer(LoadContext ctx, String name, Handler handler) {
+        this.ctx = ctx;
+        this.name = name;
+        this.handler = handler;
+        this.localIce = new IceParameters(token(8), token(24));
+        this.localIntegrity = StunIntegrity.forPassword(localIce.pwd());
+    }
+
+    /** Binds the socket; blocks briefly. Call before writing the local SDP. */
+    ClientPeer bind() throws InterruptedException {
+        Bootstrap b = new Bootstrap().group(ctx.group())
+                .channel(Epoll.isAvailable() ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                .option(ChannelOption.SO_RCVBUF, 2 * 1024 * 1024)
+                .option(ChannelOption.SO_SNDBUF, 2 * 1024 * 1024)
+                .handler(new Inbound());
+        channel = b.bind(ctx.bindAddress(), 0).sync().channel();
+        return this;
+    }
+
+    String name() {
+        return name;
+    }
+
+    IceParameters localIce() {
+        return localIce;
+    }
+
+    DtlsFingerprint localFingerprint() {
+        return ctx.certificate().fingerprint();
+    }
+
+    InetSocketAddress localAddress() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    /** Completes on the loop once DTLS is done and SRTP keys are installed. */
+    CompletableFuture<ClientPeer> connected() {
+        return connected;
+    }
+
+    boolean isConnected() {
+        return srtp != null && !closed;
+    }
+
+    /** The SRTP profile DTLS negotiated, or null before. */
+    SrtpProfile srtpProfile() {
+        return profile;
+    }
+
+    long srtpFailures() {
+        return srtpFailures;
+    }
+
+    long packetsIn() {
+        return packetsIn;
+    }
+
+    long packetsOut() {
+        return packetsOut;
+    }
+
+    /** Starts ICE towards the remote candidate; DTLS follows the first successful check. Loop only. */
+    void start(Remote r) {
+        assert ctx.loop().inEventLoop();
+        this.remote = r;
+        this.remoteIntegrity = StunIntegrity.forPassword(r.ice().pwd());
+        iceTimer = ctx.loop().scheduleAtFixedRate(this::sendCheck, 0, CHECK_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+        if (!r.remoteIsDtlsServer()) {
+            startDtls(); // we are the DTLS server: be ready for the ClientHello
+        }
+    }
+
+    /** Encrypts and queues one RTP packet (a heap buffer with SRTP trailer room). Takes ownership. Loop only. */
+    void sendRtp(ByteBuf packet) {
+        send(packet, false);
+    }
+
+    /** Encrypts and queues one compound RTCP packet. Takes ownership. Loop only. */
+    void sendRtcp(ByteBuf packet) {
+        send(packet, true);
+    }
+
+    /** Sends everything queued since the last flush (one sendmmsg where the transport has it). */
+    void flush() {
+        if (channel != null) {
+            channel.flush();
+        }
+    }
+
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (iceTimer != null) {
+            iceTimer.cancel(false);
+        }
+        if (dtls != null) {
+            dtls.close();
+        }
+        if (srtp != null) {
+            srtp.close();
+            srtp = null;
+        }
+        if (channel != null) {
+            channel.close();
+        }
+        if (!connected.isDone()) {
+            connected.completeExceptionally(new IllegalStateException(name + " closed before connecting"));
+        }
+    }
+
+    private void send(ByteBuf packet, boolean rtcp) {
+        SrtpSession s = srtp;
+        if (s == null || closed) {
+            packet.release();
+            return;
+        }
+        SrtpStatus status = rtcp ? s.protectRtcp(packet) : s.protectRtp(packet);
+        if (status != SrtpStatus.OK) {
+            packet.release();
+            srtpFailures++;
+            return;
+        }
+        packetsOut++;
+        channel.write(new DatagramPacket(packet, remote.candidate()), channel.voidPromise());
+    }
+
+    private void sendCheck() {
+        if (closed) {
+            return;
+        }
+        byte[] txid = new byte[StunMessage.TRANSACTION_ID_LENGTH];
+        RANDOM.nextBytes(txid);
+        ByteBuf check = StunMessageWriter.start(ctx.allocator(), StunMessage.BINDING_REQUEST, txid)
+                .username(remote.ice().ufrag() + ":" + localIce.ufrag())
+                .priority(1845501695L)
+                .iceControlling(tieBreaker)
+                .useCandidate()
+                .finish(remoteIntegrity, true);
+        channel.writeAndFlush(new DatagramPacket(check, remote.candidate()), channel.voidPromise());
+    }
+
+    private void onStun(ByteBuf buf, InetSocketAddress from) {
+        StunMessage m = StunMessage.parse(buf);
+        if (m == null) {
+            return;
+        }
+        if (m.isBindingRequest()) {
+            // A full-ICE server checks our side too: answer it (we never verify its role; we are controlling).
+            if (localIntegrity.verify(buf, m)) {
+                ByteBuf response = StunMessageWriter.bindingSuccessResponse(ctx.allocator(), m.transactionId(), from,
+                        localIntegrity);
+                channel.writeAndFlush(new DatagramPacket(response, from), channel.voidPromise());
+            }
+            return;
+        }
+        if (m.messageType() == StunMessage.BINDING_SUCCESS_RESPONSE && !iceConnected) {
+            iceConnected = true;
+            iceTimer.cancel(false);
+            iceTimer = ctx.loop().scheduleAtFixedRate(this::sendCheck, CONSENT_INTERVAL_MILLIS,
+                    CONSENT_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+            if (remote.remoteIsDtlsServer()) {
+                startDtls();
+            }
+        }
+    }
+
+    private void startDtls() {
+        boolean serverRole = !remote.remoteIsDtlsServer();
+        dtls = new DtlsSession(ctx.certificate(), serverRole, this::sendDtls, ctx.handshakes(),
+                new DtlsSession.Listener() {
+                    @Override
+                    public void onHandshakeComplete(SrtpProfile profile, SrtpKeyingMaterial keys) {
+                        ctx.loop().execute(() -> dtlsDone(profile, keys, serverRole));
+                    }
+
+                    @Override
+                    public void onHandshakeFailed(String reason, Throwable cause) {
+                        ctx.loop().execute(() -> {
+                            connected.completeExceptionally(new IllegalStateException(
+                                    name + ": DTLS failed: " + reason, cause));
+                            close();
+                        });
+                    }
+
+                    @Override
+                    public void onClosed() {
+                        ctx.loop().execute(ClientPeer.this::close);
+                    }
+                });
+        dtls.setExpectedRemoteFingerprint(remote.fingerprint());
+        dtls.start();
+    }
+
+    private void dtlsDone(SrtpProfile profile, SrtpKeyingMaterial keys, boolean serverRole) {
+        if (closed) {
+            return;
+        }
+        srtp = SrtpSession.create(profile, keys, serverRole);
+        this.profile = profile;
+        connected.complete(this);
+        handler.onConnected(this);
+    }
+
+    /** From the handshake thread: a copy, written through the channel (thread-safe). */
+    private void sendDtls(byte[] data, int offset, int length) {
+        Channel c = channel;
+        if (c != null && !closed) {
+            c.writeAndFlush(new DatagramPacket(Unpooled.copiedBuffer(data, offset, length), remote.candidate()),
+                    c.voidPromise());
+        }
+    }
+
+    private void onSrtp(ByteBuf datagram, boolean rtcp, long arrivalNanos) {
+        SrtpSession s = srtp;
+        if (s == null) {
+            return;
+        }
+        int len = datagram.readableBytes();
+        ByteBuf plain = ctx.allocator().heapBuffer(len);
+        try {
+            plain.writeBytes(datagram, datagram.readerIndex(), len);
+            SrtpStatus status = rtcp ? s.unprotectRtcp(plain) : s.unprotectRtp(plain);
+            if (status != SrtpStatus.OK) {
+                srtpFailures++;
+                return;
+            }
+            packetsIn++;
+            if (rtcp) {
+                handler.onRtcp(this, plain);
+            } else if (view.wrap(plain)) {
+                handler.onRtp(this, view, arrivalNanos);
+            }
+        } finally {
+            plain.release();
+        }
+    }
+
+    private final class Inbound extends SimpleChannelInboundHandler<DatagramPacket> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext c, DatagramPacket p) {
+            long now = System.nanoTime();
+            ByteBuf buf = p.content();
+            switch (PacketClassifier.classify(buf)) {
+                case PacketClassifier.STUN -> onStun(buf, p.sender());
+                case PacketClassifier.DTLS -> {
+                    if (dtls != null) {
+                        dtls.onDatagram(buf);
+                    }
+                }
+                case PacketClassifier.RTP -> onSrtp(buf, false, now);
+                case PacketClassifier.RTCP -> onSrtp(buf, true, now);
+                default -> { }
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext c) {
+            c.flush(); // feedback written while handling the batch
+        }
+    }
+
+    private static String token(int length) {
+        final String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        char[] c = new char[length];
+        for (int i = 0; i < length; i++) {
+            c[i] = alphabet.charAt(RANDOM.nextInt(alphabet.length()));
+        }
+        return new String(c);
+    }
+
+    @Override
+    public String toString() {
+        return "ClientPeer[" + name + (isConnected() ? " connected" : "") + "]";
+    }
+}

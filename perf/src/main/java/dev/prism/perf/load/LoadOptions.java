@@ -1,0 +1,128 @@
+package dev.prism.perf.load;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The options of {@code perf/run load}.
+ *
+ * @param publishers     participants that publish one audio and one video track (and subscribe to nothing)
+ * @param subscribers    participants that subscribe to every track (and publish nothing)
+ * @param seconds        length of the measurement window
+ * @param warmupSeconds  media flows this long before the window opens
+ * @param target         "prism", "janus" or "both" (one run each, compared)
+ * @param media          what each publisher sends
+ * @param serverJvm      JVM options of the Prism server process
+ * @param floor          also run the floor loop after the server has stopped
+ * @param out            where the JSON and text results go
+ */
+record LoadOptions(int publishers, int subscribers, int seconds, int warmupSeconds, String target, MediaProfile media,
+                   List<String> serverJvm, boolean floor, Path out) {
+    static final String HELP = """
+            perf/run load [options]: simulated participants against a Prism (or Janus) server started as its own process.
+              --scenario PxS         P publishers (audio+video each) x S subscribers (all tracks); default 4x10
+              --seconds N            measurement window; default 30
+              --warmup N             media flows this long before measuring; default 5
+              --target prism|janus|both  server under test; both = Prism, then Janus, side by side; default prism
+              --video-kbps N         video bitrate per publisher; default 1500
+              --fps N                video frame rate; default 30
+              --pacing F             video pacer at F x bitrate in 5 ms steps, like Chrome (2.5); 0 = frame bursts
+              --server-jvm "OPTS"    JVM options of the Prism server; default "-Xms512m -Xmx512m -XX:+AlwaysPreTouch"
+                                     (heap committed up front: RSS growth is then memory the run really adds)
+              --no-floor             skip the floor loop
+              --out DIR              results directory; default perf/results
+            """;
+
+    static LoadOptions parse(String[] args) {
+        int pubs = 4;
+        int subs = 10;
+        int seconds = 30;
+        int warmup = 5;
+        String target = "prism";
+        int kbps = MediaProfile.DEFAULT.videoKbps();
+        int fps = MediaProfile.DEFAULT.fps();
+        double pacing = MediaProfile.DEFAULT.pacingFactor();
+        List<String> jvm = List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch");
+        boolean floor = true;
+        Path out = Path.of("perf/results");
+        List<String> a = new ArrayList<>(Arrays.asList(args));
+        for (int i = 0; i < a.size(); i++) {
+            String opt = a.get(i);
+            if (opt.equals("--no-floor")) {
+                floor = false;
+                continue;
+            }
+            if (opt.equals("--help") || opt.equals("-h")) {
+                throw new IllegalArgumentException(HELP);
+            }
+            if (i + 1 >= a.size()) {
+                throw new IllegalArgumentException(opt + " needs a value\n" + HELP);
+            }
+            String v = a.get(++i);
+            switch (opt) {
+                case "--scenario" -> {
+                    String[] ps = v.toLowerCase().split("x");
+                    if (ps.length != 2) {
+                        throw new IllegalArgumentException("--scenario is PxS, e.g. 4x10");
+                    }
+                    pubs = positive(opt, ps[0]);
+                    subs = positive(opt, ps[1]);
+                }
+                case "--seconds" -> seconds = positive(opt, v);
+                case "--warmup" -> warmup = Integer.parseInt(v);
+                case "--target" -> {
+                    if (!v.equals("prism") && !v.equals("janus") && !v.equals("both")) {
+                        throw new IllegalArgumentException("--target is prism, janus or both");
+                    }
+                    target = v;
+                }
+                case "--video-kbps" -> kbps = positive(opt, v);
+                case "--fps" -> fps = positive(opt, v);
+                case "--pacing" -> {
+                    try {
+                        pacing = Double.parseDouble(v);
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("--pacing needs a number, got " + v);
+                    }
+                }
+                case "--server-jvm" -> jvm = v.isBlank() ? List.of() : List.of(v.trim().split("\\s+"));
+                case "--out" -> out = Path.of(v);
+                default -> throw new IllegalArgumentException("unknown option " + opt + "\n" + HELP);
+            }
+        }
+        if (pubs > 15) {
+            throw new IllegalArgumentException("at most 15 publishers (receiver reports list at most 31 streams)");
+        }
+        if (pubs + subs > 500 || seconds > 3600 || warmup < 0 || warmup > 600) {
+            throw new IllegalArgumentException("a load run is bounded: at most 500 participants, 3600 s, 600 s warm-up");
+        }
+        MediaProfile d = MediaProfile.DEFAULT;
+        return new LoadOptions(pubs, subs, seconds, warmup, target,
+                new MediaProfile(kbps, fps, d.keyframeSeconds(), d.keyframeFactor(), d.maxPayload(),
+                        d.audioPayload(), pacing), jvm, floor, out);
+    }
+
+    /** The same options for one server. */
+    LoadOptions withTarget(String t, boolean withFloor) {
+        return new LoadOptions(publishers, subscribers, seconds, warmupSeconds, t, media, serverJvm, withFloor, out);
+    }
+
+    String scenario() {
+        return publishers + "x" + subscribers;
+    }
+
+    private static int positive(String opt, String v) {
+        int n;
+        try {
+            n = Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(opt + " needs a number, got " + v);
+        }
+        if (n < 1) {
+            throw new IllegalArgumentException(opt + " must be at least 1");
+        }
+        return n;
+    }
+}

@@ -1,0 +1,368 @@
+package dev.prism.perf.load;
+
+import dev.prism.perf.report.MachineInfo;
+import dev.prism.perf.report.Table;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The numbers of one load run, as JSON (for perf/results) and as a printed table. Built by {@link LoadRun}.
+ * Derived figures are NaN when their inputs were not measured (no JVM for Janus, no floor run).
+ */
+final class LoadResult {
+    private static final double MIB = 1024.0 * 1024.0;
+
+    private final Builder b;
+
+    private LoadResult(Builder b) {
+        this.b = b;
+    }
+
+    long forwarded() {
+        return b.received;
+    }
+
+    double forwardedPerSecond() {
+        return b.received / (b.wallNanos / 1e9);
+    }
+
+    double serverCpuMicrosPerForward() {
+        return b.received == 0 ? Double.NaN : b.serverCpuNanos / 1000.0 / b.received;
+    }
+
+    double floorMicrosPerForward() {
+        return b.floor == null ? Double.NaN : b.floor.cpuNanosPerForward() / 1000.0;
+    }
+
+    double ratioToFloor() {
+        return serverCpuMicrosPerForward() / floorMicrosPerForward();
+    }
+
+    /** Packets the publishers sent (times subscribers) that no subscriber got, in percent. */
+    double lossPercent() {
+        return b.expected == 0 ? Double.NaN : 100.0 * Math.max(0, b.expected - b.received) / b.expected;
+    }
+
+    /** Gaps in the sequence numbers the subscribers saw, in percent (misses drops an SFU hides by renumbering). */
+    double sequenceGapPercent() {
+        return b.expectedBySequence == 0 ? Double.NaN
+                : 100.0 * Math.max(0, b.expectedBySequence - b.received) / b.expectedBySequence;
+    }
+
+    double allocatedPerForward() {
+        return b.jvm && b.received > 0 ? (double) b.allocated / b.received : Double.NaN;
+    }
+
+    int participants() {
+        return b.options.publishers() + b.options.subscribers();
+    }
+
+    double heapPerParticipantKiB() {
+        return b.jvm ? (b.heapWith - b.heapBaseline) / 1024.0 / participants() : Double.NaN;
+    }
+
+    double rssPerParticipantKiB() {
+        return (b.rssWith - b.rssBaseline) / 1024.0 / participants();
+    }
+
+    String target() {
+        return b.target;
+    }
+
+    double latencyMillis(double percentile) {
+        return LoadRun.percentileMillis(b.all, percentile);
+    }
+
+    String srtpProfiles() {
+        return b.srtpProfiles.toString();
+    }
+
+    double maxPauseMillis() {
+        return windowPauses().stream().mapToDouble(GcLog.Pause::millis).max().orElse(0);
+    }
+
+    List<GcLog.Pause> windowPauses() {
+        return b.pauses == null ? List.of() : GcLog.between(b.pauses, b.up0, b.up1);
+    }
+
+    JsonObject toJson() {
+        LoadOptions o = b.options;
+        JsonObject j = new JsonObject()
+                .put("target", b.target)
+                .put("scenario", o.scenario())
+                .put("publishers", o.publishers())
+                .put("subscribers", o.subscribers())
+                .put("seconds", o.seconds())
+                .put("warmupSeconds", o.warmupSeconds())
+                .put("time", OffsetDateTime.now().toString())
+                .put("machine", new JsonObject(MachineInfo.facts()))
+                .put("media", new JsonObject().put("videoKbps", o.media().videoKbps()).put("fps", o.media().fps())
+                        .put("keyframeSeconds", o.media().keyframeSeconds())
+                        .put("pacingFactor", o.media().pacingFactor())
+                        .put("audioPayloadBytes", o.media().audioPayload())
+                        .put("maxVideoPayloadBytes", o.media().maxPayload()))
+                .put("server", new JsonObject().put("command", b.command).put("jvmArgs", b.jvmArgs));
+        j.put("forwarded", new JsonObject()
+                .put("packets", b.received)
+                .put("perSecond", round(forwardedPerSecond()))
+                .put("expected", b.expected)
+                .put("lossPercent", round3(lossPercent()))
+                .put("sequenceGapPercent", round3(sequenceGapPercent()))
+                .put("publisherPacketsSent", b.sent)
+                .put("perSubscriberMin", b.perSubscriberMin)
+                .put("perSubscriberMax", b.perSubscriberMax));
+        j.put("cpu", new JsonObject()
+                .put("serverSeconds", round(b.serverCpuNanos / 1e9))
+                .put("serverCores", round(b.serverCpuNanos / (double) b.wallNanos))
+                .put("serverMicrosPerForwarded", round(serverCpuMicrosPerForward()))
+                .put("floorMicrosPerForwarded", round(floorMicrosPerForward()))
+                .put("ratioToFloor", round(ratioToFloor())));
+        if (b.floor != null) {
+            j.put("floor", new JsonObject().put("incoming", b.floor.incoming()).put("forwarded", b.floor.forwarded())
+                    .put("cpuMicrosPerForwarded", round(b.floor.cpuNanosPerForward() / 1000))
+                    .put("wallMicrosPerForwarded", round(b.floor.wallNanosPerForward() / 1000))
+                    .put("srtp", "AEAD_AES_128_GCM"));
+        }
+        j.put("latencyMillis", new JsonObject().put("all", latency(b.all)).put("audio", latency(b.audio))
+                .put("video", latency(b.video)));
+        j.put("memory", new JsonObject()
+                .put("heapBaselineMiB", round(b.jvm ? b.heapBaseline / MIB : Double.NaN))
+                .put("heapWithParticipantsMiB", round(b.jvm ? b.heapWith / MIB : Double.NaN))
+                .put("heapPerParticipantKiB", round(heapPerParticipantKiB()))
+                .put("rssBaselineMiB", round(b.rssBaseline / MIB))
+                .put("rssWithParticipantsMiB", round(b.rssWith / MIB))
+                .put("rssPerParticipantKiB", round((b.rssWith - b.rssBaseline) / 1024.0 / participants())));
+        JsonArray pauses = new JsonArray();
+        for (GcLog.Pause p : windowPauses()) {
+            pauses.add(new JsonObject().put("atSeconds", p.uptimeSeconds()).put("millis", p.millis())
+                    .put("what", p.what()));
+        }
+        j.put("gc", new JsonObject().put("pausesInWindow", windowPauses().size())
+                .put("maxPauseMillis", round(maxPauseMillis()))
+                .put("totalPauseMillis", round(windowPauses().stream().mapToDouble(GcLog.Pause::millis).sum()))
+                .put("pauses", pauses));
+        j.put("allocation", new JsonObject().put("bytesInWindow", b.allocated)
+                .put("bytesPerForwarded", round(allocatedPerForward())));
+        List<GcLog.Pause> ownPauses = b.loadPauses == null ? List.of()
+                : GcLog.between(b.loadPauses, b.localUp0, b.localUp1);
+        j.put("loadGenerator", new JsonObject()
+                .put("gcPausesInWindow", b.loadPauses == null ? null : ownPauses.size())
+                .put("maxGcPauseMillis", b.loadPauses == null ? null
+                        : round(ownPauses.stream().mapToDouble(GcLog.Pause::millis).max().orElse(0))));
+        j.put("clients", new JsonObject().put("srtpProfiles", new JsonObject(new LinkedHashMap<>(
+                        b.srtpProfiles)))
+                .put("unknownSsrcPackets", b.unknownSsrc)
+                .put("srtpFailures", b.srtpFailures).put("transportCcFeedbackSent", b.feedback)
+                .put("keyframeRequestsReceived", b.keyframeRequests).put("keyframesSent", b.keyframes)
+                .put("latencyOutOfRange", b.latencyOutOfRange));
+        return j;
+    }
+
+    String table() {
+        Table t = new Table("metric", "value", "target");
+        t.row("forwarded packets/s", fmt(forwardedPerSecond(), 0), "");
+        t.row("server CPU us/forwarded", fmt(serverCpuMicrosPerForward(), 2), "");
+        t.row("floor CPU us/forwarded", fmt(floorMicrosPerForward(), 2), "");
+        t.row("ratio to floor", fmt(ratioToFloor(), 2), "<= 1.2");
+        t.row("server CPU (cores)", fmt(b.serverCpuNanos / (double) b.wallNanos, 2), "");
+        t.row("latency p50 ms", fmt(LoadRun.percentileMillis(b.all, 50), 3), "< 0.2 at half load");
+        t.row("latency p99 ms", fmt(LoadRun.percentileMillis(b.all, 99), 3), "< 1");
+        t.row("latency p99.9 ms", fmt(LoadRun.percentileMillis(b.all, 99.9), 3), "< 5");
+        t.row("loss %", fmt(lossPercent(), 3), "");
+        t.row("heap per participant KiB", fmt(heapPerParticipantKiB(), 0), "");
+        t.row("RSS per participant KiB", fmt((b.rssWith - b.rssBaseline) / 1024.0 / participants(), 0), "");
+        t.row("GC pauses in window (max ms)", b.jvm ? windowPauses().size() + " (" + fmt(maxPauseMillis(), 2) + ")"
+                : "n/a", "none > 5 ms");
+        t.row("allocated B/forwarded", fmt(allocatedPerForward(), 0), "0");
+        return b.target + " " + b.options.scenario() + ", " + b.options.seconds() + " s, "
+                + b.options.media().videoKbps() + " kbit/s video @ " + b.options.media().fps() + " fps"
+                + (b.options.media().pacingFactor() > 0 ? " paced x" + b.options.media().pacingFactor() : " unpaced")
+                + " + Opus\n"
+                + t.render();
+    }
+
+    private static JsonObject latency(Histogram h) {
+        JsonObject j = new JsonObject().put("count", h == null ? 0 : h.getTotalCount());
+        if (h != null && h.getTotalCount() > 0) {
+            j.put("p50", round3(LoadRun.percentileMillis(h, 50)))
+                    .put("p99", round3(LoadRun.percentileMillis(h, 99)))
+                    .put("p999", round3(LoadRun.percentileMillis(h, 99.9)))
+                    .put("max", round3(h.getMaxValue() / 1e6));
+        }
+        return j;
+    }
+
+    private static Double round(double v) {
+        return Double.isNaN(v) || Double.isInfinite(v) ? null : Math.round(v * 100) / 100.0;
+    }
+
+    private static Double round3(double v) {
+        return Double.isNaN(v) ? null : Math.round(v * 1000) / 1000.0;
+    }
+
+    private static String fmt(double v, int decimals) {
+        return Double.isNaN(v) || Double.isInfinite(v) ? "n/a" : String.format("%." + decimals + "f", v);
+    }
+
+    /** Collects the measurements as the run goes. */
+    static final class Builder {
+        private final LoadOptions options;
+        private final String target;
+        private String command = "";
+        private String jvmArgs = "";
+        private boolean jvm;
+        private long heapBaseline;
+        private long heapWith;
+        private long rssBaseline;
+        private long rssWith;
+        private long wallNanos = 1;
+        private long received;
+        private long expected;
+        private long expectedBySequence;
+        private long unknownSsrc;
+        private long srtpFailures;
+        private long feedback;
+        private long keyframeRequests;
+        private long keyframes;
+        private long sent;
+        private long serverCpuNanos;
+        private long allocated;
+        private double up0;
+        private double up1;
+        private List<GcLog.Pause> pauses;
+        private long latencyOutOfRange;
+        private Histogram all;
+        private Histogram audio;
+        private Histogram video;
+        private FloorLoop.Result floor;
+        private Map<String, Integer> srtpProfiles = Map.of();
+        private long perSubscriberMin;
+        private long perSubscriberMax;
+        private double localUp0;
+        private double localUp1;
+        private List<GcLog.Pause> loadPauses;
+
+        Builder(LoadOptions options, String target) {
+            this.options = options;
+            this.target = target;
+        }
+
+        Builder serverCommand(String c) {
+            command = c;
+            return this;
+        }
+
+        Builder serverJvmArgs(String a) {
+            jvmArgs = a;
+            jvm = true;
+            return this;
+        }
+
+        Builder heapBaseline(long v) {
+            heapBaseline = v;
+            return this;
+        }
+
+        Builder heapWithParticipants(long v) {
+            heapWith = v;
+            return this;
+        }
+
+        Builder rssBaseline(long v) {
+            rssBaseline = v;
+            return this;
+        }
+
+        Builder rssWithParticipants(long v) {
+            rssWith = v;
+            return this;
+        }
+
+        /**
+         * @param sentTimesSubscribers what the publishers sent in the window, times the subscribers (each takes all)
+         * @param bySequence           what the subscribers' sequence numbers say was sent to them
+         */
+        Builder window(long wall, long receivedPackets, long sentTimesSubscribers, long bySequence) {
+            wallNanos = wall;
+            received = receivedPackets;
+            expected = sentTimesSubscribers;
+            expectedBySequence = bySequence;
+            return this;
+        }
+
+        Builder clients(long unknown, long srtp, long feedbackSent, long keyReq, long keys, long sentPackets) {
+            unknownSsrc = unknown;
+            srtpFailures = srtp;
+            feedback = feedbackSent;
+            keyframeRequests = keyReq;
+            keyframes = keys;
+            sent = sentPackets;
+            return this;
+        }
+
+        Builder latency(Histogram allKinds, Histogram audioOnly, Histogram videoOnly, long outOfRange) {
+            latencyOutOfRange = outOfRange;
+            all = allKinds;
+            audio = audioOnly;
+            video = videoOnly;
+            return this;
+        }
+
+        Builder serverCpu(long nanos) {
+            serverCpuNanos = nanos;
+            return this;
+        }
+
+        Builder allocated(long bytes) {
+            allocated = bytes;
+            return this;
+        }
+
+        Builder gcWindow(double fromUptimeSeconds, double toUptimeSeconds) {
+            up0 = fromUptimeSeconds;
+            up1 = toUptimeSeconds;
+            return this;
+        }
+
+        Builder gcPauses(List<GcLog.Pause> p) {
+            pauses = p;
+            return this;
+        }
+
+        Builder floor(FloorLoop.Result r) {
+            floor = r;
+            return this;
+        }
+
+        Builder perSubscriber(long min, long max) {
+            perSubscriberMin = min;
+            perSubscriberMax = max;
+            return this;
+        }
+
+        Builder srtpProfiles(Map<String, Integer> negotiated) {
+            srtpProfiles = negotiated;
+            return this;
+        }
+
+        Builder loadGcWindow(double fromUptimeSeconds, double toUptimeSeconds) {
+            localUp0 = fromUptimeSeconds;
+            localUp1 = toUptimeSeconds;
+            return this;
+        }
+
+        Builder loadGcPauses(List<GcLog.Pause> p) {
+            loadPauses = p;
+            return this;
+        }
+
+        LoadResult build() {
+            return new LoadResult(this);
+        }
+    }
+}

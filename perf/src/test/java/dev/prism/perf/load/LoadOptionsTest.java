@@ -1,0 +1,37 @@
+package dev.prism.perf.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LoadOptionsTest {
+    @Test
+    void defaultsAndOverrides() {
+        LoadOptions d = LoadOptions.parse(new String[0]);
+        assertThat(d.scenario()).isEqualTo("4x10");
+        assertThat(d.seconds()).isEqualTo(30);
+        assertThat(d.target()).isEqualTo("prism");
+        assertThat(d.floor()).isTrue();
+
+        LoadOptions o = LoadOptions.parse(new String[] {"--scenario", "1x50", "--seconds", "5", "--warmup", "0",
+                "--video-kbps", "800", "--fps", "15", "--server-jvm", "-Xmx256m -XX:+UseParallelGC", "--no-floor"});
+        assertThat(o.publishers()).isEqualTo(1);
+        assertThat(o.subscribers()).isEqualTo(50);
+        assertThat(o.media().videoKbps()).isEqualTo(800);
+        assertThat(o.media().fps()).isEqualTo(15);
+        assertThat(o.serverJvm()).isEqualTo(List.of("-Xmx256m", "-XX:+UseParallelGC"));
+        assertThat(o.floor()).isFalse();
+    }
+
+    @Test
+    void badOptionsAreRefused() {
+        for (String[] args : new String[][] {
+                {"--scenario", "4"}, {"--scenario", "0x3"}, {"--seconds", "-1"}, {"--seconds"}, {"--bogus", "1"},
+                {"--target", "mediasoup"}, {"--scenario", "16x1"}, {"--scenario", "10x600"}, {"--fps", "x"}}) {
+            assertThatThrownBy(() -> LoadOptions.parse(args)).as(String.join(" ", args))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+}
