@@ -4,6 +4,8 @@ import dev.prism.core.rtp.HeaderExtension;
 import dev.prism.core.rtp.MediaKind;
 import dev.prism.rtp.codec.Vp8Payload;
 import dev.prism.rtp.packet.RtpPacket;
+import dev.prism.rtp.rtcp.ReportBlock;
+import dev.prism.rtp.rtcp.SenderReport;
 import dev.prism.rtp.srtp.SrtpSession;
 import dev.prism.rtp.transport.DropReason;
 import dev.prism.rtp.transport.MediaCounters;
@@ -18,8 +20,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * payload type, header-extension ids; sequence numbers and timestamps kept continuous from a random start) and sends
  * it through the subscriber's transport.
  *
- * <p>Threading: the media event loop only. Buffers: each forwarded packet is one pooled heap copy, allocated here and
- * handed to {@link WebRtcTransport#sendRtp}, which owns it from then on.
+ * <p>Loss recovery: every video packet sent is logged ({@link SentPacketLog}: output sequence number -> the producer's
+ * sequence number and the output timestamp). A NACK from the subscriber is answered by rebuilding the packet from the
+ * producer's {@link PacketHistory} with this consumer's rewriting, sent as RTX (RFC 4588: own SSRC, own sequence
+ * numbers, original sequence number in front of the payload) once the subscriber accepted RTX. Without RTX nothing is
+ * resent: Prism's SRTP refuses to protect one sequence number twice, and the subscriber recovers with a keyframe.
+ *
+ * <p>Threading: the media event loop only. Buffers: each forwarded or retransmitted packet is one pooled heap copy,
+ * allocated here and handed to {@link WebRtcTransport#sendRtp}, which owns it from then on.
  */
 public final class Consumer {
     /** Room for header-extension growth when one-byte elements become two-byte ones. */
@@ -32,6 +40,7 @@ public final class Consumer {
     private final ByteBufAllocator allocator;
     private final MediaCounters counters;
     private final byte[] extensionIdMap = new byte[256];
+    private final Retransmitter retransmitter;
     private boolean waitingForKeyframe;
     private boolean started;
     private int seqDelta;
@@ -39,6 +48,13 @@ public final class Consumer {
     private boolean closed;
     private long packets;
     private long bytes;
+    private long payloadBytes;
+    // Loss recovery and the subscriber's view, for stats.
+    private long nackedPackets;
+    private long retransmitted;
+    private long retransmitMissed;
+    private ReportBlock lastReport;
+    private long rttNanos = -1;
 
     /**
      * @param ssrc        the SSRC this subscriber was offered for the track
@@ -54,6 +70,8 @@ public final class Consumer {
         this.allocator = allocator;
         this.counters = counters;
         this.waitingForKeyframe = producer.kind() == MediaKind.VIDEO;
+        this.retransmitter = producer.kind() == MediaKind.VIDEO
+                ? new Retransmitter(allocator, ThreadLocalRandom.current().nextInt(0x10000)) : null;
         setExtensions(extensions);
     }
 
@@ -80,12 +98,27 @@ public final class Consumer {
         }
     }
 
+    /**
+     * Retransmits over RTX from now on: {@code rtxSsrc} is the SSRC offered for this track's RTX stream and
+     * {@code rtxPayloadType} the RTX payload type the subscriber accepted; 0 / -1 turn retransmission off.
+     */
+    public void setRtx(long rtxSsrc, int rtxPayloadType) {
+        if (retransmitter != null) {
+            retransmitter.setRtx(rtxSsrc, rtxPayloadType);
+        }
+    }
+
     public Producer producer() {
         return producer;
     }
 
     public long ssrc() {
         return ssrc;
+    }
+
+    /** The RTX SSRC retransmissions go out on, 0 while RTX is off. */
+    public long rtxSsrc() {
+        return retransmitter == null ? 0 : retransmitter.rtxSsrc();
     }
 
     public WebRtcTransport transport() {
@@ -100,9 +133,45 @@ public final class Consumer {
         return bytes;
     }
 
+    /** Sequence numbers the subscriber NACKed. */
+    public long nackedPackets() {
+        return nackedPackets;
+    }
+
+    /** Retransmissions sent. */
+    public long retransmitted() {
+        return retransmitted;
+    }
+
+    /** NACKed packets that could not be resent: unknown, no longer in the history, or no RTX. */
+    public long retransmitMissed() {
+        return retransmitMissed;
+    }
+
+    /** The subscriber's last receiver report about this stream, or null. */
+    public ReportBlock lastReceiverReport() {
+        return lastReport;
+    }
+
+    /** Round-trip time to the subscriber from its last report about this stream, -1 when unknown. */
+    public long rttNanos() {
+        return rttNanos;
+    }
+
     /** Video waits for a keyframe so the decoder starts clean; asks the publisher for one now. */
     public void requestKeyframe() {
         producer.requestKeyframe();
+    }
+
+    /**
+     * Starts over as if new: waits for the next keyframe (video) and asks for it. The sequence and timestamp mapping
+     * stays, so the subscriber sees one continuous stream. Used by media repair.
+     */
+    public void restart() {
+        if (producer.kind() == MediaKind.VIDEO) {
+            waitingForKeyframe = true;
+        }
+        requestKeyframe();
     }
 
     void forward(RtpPacket packet) {
@@ -136,10 +205,69 @@ public final class Consumer {
             counters.drop(DropReason.SEND_NO_ROOM);
             return;
         }
+        if (retransmitter != null) {
+            retransmitter.record(seq, packet.sequenceNumber(), ts);
+        }
         packets++;
         bytes += written;
+        payloadBytes += packet.payloadLength();
         counters.forwarded();
         transport.sendRtp(out);
+    }
+
+    /**
+     * Answers a NACK for output sequence number {@code outSeq}: rebuilds the packet from the producer's history with
+     * this consumer's rewriting and sends it over RTX. Packets not sent lately, gone from the history (too old to help)
+     * or resent less than {@code minIntervalNanos} ago are skipped. Event loop, from a read (flushed at read-complete).
+     */
+    void retransmit(int outSeq, long nowNanos, long minIntervalNanos) {
+        if (closed) {
+            return;
+        }
+        nackedPackets++;
+        ByteBuf rtx = retransmitter == null ? null
+                : retransmitter.answer(outSeq, producer.history(), extensionIdMap, nowNanos, minIntervalNanos);
+        if (rtx != null) {
+            retransmitted++;
+            counters.retransmitted();
+            transport.sendRtp(rtx);
+            return;
+        }
+        int why = retransmitter == null ? Retransmitter.NO_RTX : retransmitter.outcome();
+        if (why != Retransmitter.THROTTLED) {
+            retransmitMissed++;
+        }
+        counters.drop(switch (why) {
+            case Retransmitter.NO_RTX -> DropReason.RETRANSMIT_NO_RTX;
+            case Retransmitter.UNKNOWN -> DropReason.RETRANSMIT_UNKNOWN;
+            case Retransmitter.TOO_OLD -> DropReason.RETRANSMIT_TOO_OLD;
+            case Retransmitter.THROTTLED -> DropReason.RETRANSMIT_THROTTLED;
+            case Retransmitter.MALFORMED -> DropReason.RTP_MALFORMED;
+            default -> DropReason.SEND_NO_ROOM;
+        });
+    }
+
+    /**
+     * The sender report for this stream at {@code nowNanos}: Prism's NTP time, and the RTP timestamp that the publisher's
+     * clock shows at that instant (from its own last sender report) moved onto this consumer's output timeline. Audio
+     * and video of one publisher thus keep the publisher's relative timing: lip sync survives the rewriting. Null before
+     * the first packet or the publisher's first sender report.
+     */
+    SenderReport senderReport(long nowNanos, NtpClock ntp) {
+        if (closed || !started || !producer.hasSenderReport()) {
+            return null;
+        }
+        long rtp = (producer.rtpTimestampAt(nowNanos) + timestampDelta) & 0xFFFF_FFFFL;
+        return new SenderReport(ssrc, ntp.ntp(nowNanos), rtp, packets & 0xFFFF_FFFFL, payloadBytes & 0xFFFF_FFFFL,
+                List.of());
+    }
+
+    /** The subscriber's report block about this stream, with the round trip it measures (-1 when unknown). */
+    void onReceiverReport(ReportBlock block, long rttNanos) {
+        lastReport = block;
+        if (rttNanos >= 0) {
+            this.rttNanos = rttNanos;
+        }
     }
 
     /** Stops forwarding and detaches from the producer. Idempotent. */

@@ -251,6 +251,8 @@ public final class MediaEngine implements AutoCloseable {
         sb.append("in=").append(counters.packetsIn()).append(" out=").append(counters.packetsOut())
                 .append(" forwarded=").append(counters.rtpForwarded())
                 .append(" keyframeRequests=").append(counters.keyframeRequests())
+                .append(" nacks=").append(counters.nacksSent()).append('/').append(counters.nacksReceived())
+                .append(" rtx=").append(counters.rtxReceived()).append('/').append(counters.retransmissions())
                 .append(" dtls=").append(counters.dtlsHandshakes()).append('/').append(counters.dtlsFailures());
         counters.dropsSnapshot().forEach((reason, n) -> {
             if (n > 0) {

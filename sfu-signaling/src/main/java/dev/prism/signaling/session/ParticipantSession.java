@@ -203,6 +203,7 @@ public final class ParticipantSession implements RoomListener {
         }
         if (publisher == null) {
             publisher = new PublisherEndpoint(sfu.media().counters(), router.rtcp(), this::onTransportClosed);
+            publisher.setFallbackRtt(() -> subscriber == null ? -1 : subscriber.rttNanos());
             publisher.bind(sfu.media().createTransport(room.id() + "/" + token.identity() + "/pub", publisher));
         }
         WebRtcTransport t = publisher.transport();
@@ -295,6 +296,8 @@ public final class ParticipantSession implements RoomListener {
             MediaDescription d = answer.acceptedByMid().get(s.mid);
             if (s.consumer != null && d != null) {
                 s.consumer.setExtensions(d.extensions());
+                long rtx = d.encodings().isEmpty() ? 0 : d.encodings().get(0).rtxSsrc();
+                s.consumer.setRtx(rtx, rtx != 0 ? SubscriberOfferWriter.VP8_RTX_PT : -1);
             }
         }
         if (offerDirty) {
@@ -351,7 +354,7 @@ public final class ParticipantSession implements RoomListener {
             return;
         }
         if (subscriber == null) {
-            subscriber = new SubscriberEndpoint(this::onTransportClosed, sfu.media().counters());
+            subscriber = new SubscriberEndpoint(this::onTransportClosed, sfu.media().counters(), router.rtcp());
             subscriber.bind(sfu.media().createTransport(room.id() + "/" + token.identity() + "/sub", subscriber));
         }
         SubscriberSlot slot = null;
@@ -369,6 +372,7 @@ public final class ParticipantSession implements RoomListener {
         slot.publisherId = track.participantId();
         slot.ssrc = newSsrc();
         boolean audio = track.kind() == MediaKind.AUDIO;
+        slot.rtxSsrc = audio ? 0 : newSsrc();
         slot.consumer = router.subscribe(track.id(), subscriber, slot.ssrc,
                 audio ? SubscriberOfferWriter.OPUS_PT : SubscriberOfferWriter.VP8_PT,
                 audio ? List.of(new HeaderExtension(SubscriberOfferWriter.EXT_AUDIO_LEVEL_ID, HeaderExtension.AUDIO_LEVEL))
@@ -415,7 +419,7 @@ public final class ParticipantSession implements RoomListener {
         List<SubscriberTrackLine> lines = new ArrayList<>(slots.size());
         JsonArray tracks = new JsonArray();
         for (SubscriberSlot s : slots) {
-            lines.add(new SubscriberTrackLine(s.mid, s.kind, s.active(), s.ssrc, 0,
+            lines.add(new SubscriberTrackLine(s.mid, s.kind, s.active(), s.ssrc, s.active() ? s.rtxSsrc : 0,
                     s.active() ? s.publisherId : "-", s.active() ? s.trackId : "-"));
             if (s.active()) {
                 tracks.add(new JsonObject().put("mid", s.mid).put("trackId", s.trackId)
@@ -436,7 +440,7 @@ public final class ParticipantSession implements RoomListener {
             long ssrc = ThreadLocalRandom.current().nextLong(1, 0x1_0000_0000L);
             boolean taken = false;
             for (SubscriberSlot s : slots) {
-                taken |= s.ssrc == ssrc;
+                taken |= s.ssrc == ssrc || s.rtxSsrc == ssrc;
             }
             if (!taken) {
                 return ssrc;
@@ -487,6 +491,7 @@ public final class ParticipantSession implements RoomListener {
         }
         publishedByMid.clear();
         if (publisher != null) {
+            publisher.close();
             publisher.transport().close("participant left");
         }
         sfu.removeSession(room.id(), token.identity(), this);

@@ -13,6 +13,8 @@ final class SubscriberSlot {
     String trackId;
     String publisherId;
     long ssrc;
+    /** The SSRC of the track's RTX stream (video), 0 for none. */
+    long rtxSsrc;
     Consumer consumer;
 
     SubscriberSlot(String mid, MediaKind kind) {
@@ -28,6 +30,7 @@ final class SubscriberSlot {
         trackId = null;
         publisherId = null;
         ssrc = 0;
+        rtxSsrc = 0;
         consumer = null;
     }
 }
