@@ -41,7 +41,8 @@ public final class PrismServer implements AutoCloseable {
         this.advertiseAddress = AdvertiseAddress.resolve(config.advertiseAddress()).getHostAddress();
         this.media = MediaEngine.start(new MediaEngineConfig(config.bindAddress(), config.udpPort(), advertiseAddress,
                 Duration.ofSeconds(config.consentTimeoutSeconds()), MonoClock.SYSTEM));
-        this.sfu = new SfuContext(media, new InMemoryRoomRegistry(roomId -> media.eventLoop(), List.of()));
+        this.sfu = new SfuContext(media, new InMemoryRoomRegistry(roomId -> media.eventLoop(), List.of()),
+                Duration.ofSeconds(config.resumeWindowSeconds()));
         this.tokens = new TokenService(apiSecret, TokenService.SYSTEM_EPOCH_SECONDS);
         this.vertx = Vertx.vertx();
         this.signaling = new SignalingVerticle(sfu, tokens, config.developmentMode(), config.tokenTtlSeconds(),

@@ -49,6 +49,7 @@ public final class Consumer {
     private long packets;
     private long bytes;
     private long payloadBytes;
+    private long lastForwardNanos = Long.MIN_VALUE;
     // Loss recovery and the subscriber's view, for stats.
     private long nackedPackets;
     private long retransmitted;
@@ -133,6 +134,16 @@ public final class Consumer {
         return bytes;
     }
 
+    /** Clock reading when the last packet went out to the subscriber, {@link Long#MIN_VALUE} before the first. */
+    public long lastForwardNanos() {
+        return lastForwardNanos;
+    }
+
+    /** Whether video is held back until the next keyframe. */
+    public boolean waitingForKeyframe() {
+        return waitingForKeyframe;
+    }
+
     /** Sequence numbers the subscriber NACKed. */
     public long nackedPackets() {
         return nackedPackets;
@@ -211,6 +222,7 @@ public final class Consumer {
         packets++;
         bytes += written;
         payloadBytes += packet.payloadLength();
+        lastForwardNanos = producer.lastPacketNanos();
         counters.forwarded();
         transport.sendRtp(out);
     }

@@ -59,6 +59,7 @@ public final class Producer {
     private long keyframes;
     private boolean closed;
     private long recoveryRtt = -1;
+    private long lastPacketNanos = Long.MIN_VALUE;
     // The publisher's last sender report, mapped onto Prism's monotonic clock.
     private boolean haveSenderReport;
     private long srRtpTimestamp;
@@ -162,6 +163,11 @@ public final class Producer {
         return keyframeThrottle.coalesced();
     }
 
+    /** Clock reading when the last packet arrived, {@link Long#MIN_VALUE} before the first. */
+    public long lastPacketNanos() {
+        return lastPacketNanos;
+    }
+
     /** Keyframes received. */
     public long keyframes() {
         return keyframes;
@@ -220,6 +226,7 @@ public final class Producer {
             return;
         }
         long now = rtcp.clock().nanos();
+        lastPacketNanos = now;
         int seq = packet.sequenceNumber();
         packets++;
         bytes += packet.length();

@@ -15,6 +15,12 @@ final class SubscriberSlot {
     long ssrc;
     /** The SSRC of the track's RTX stream (video), 0 for none. */
     long rtxSsrc;
+    /** Whether the subscriber's answer accepted RTX on this line (retransmissions then go out on {@link #rtxSsrc}). */
+    boolean rtxAccepted;
+    /** Whether an answer accepted this line since the track was put on it. */
+    boolean answered;
+    /** The header extensions the subscriber's answer kept on this line; null until answered. */
+    java.util.List<dev.prism.core.rtp.HeaderExtension> extensions;
     Consumer consumer;
 
     SubscriberSlot(String mid, MediaKind kind) {
@@ -31,6 +37,9 @@ final class SubscriberSlot {
         publisherId = null;
         ssrc = 0;
         rtxSsrc = 0;
+        rtxAccepted = false;
+        answered = false;
+        extensions = null;
         consumer = null;
     }
 }
