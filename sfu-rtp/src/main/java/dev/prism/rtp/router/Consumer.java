@@ -4,6 +4,7 @@ import dev.prism.core.rtp.HeaderExtension;
 import dev.prism.core.rtp.MediaKind;
 import dev.prism.rtp.codec.Vp8Payload;
 import dev.prism.rtp.packet.RtpPacket;
+import dev.prism.rtp.packet.SeqNum;
 import dev.prism.rtp.rtcp.ReportBlock;
 import dev.prism.rtp.rtcp.SenderReport;
 import dev.prism.rtp.srtp.SrtpSession;
@@ -50,6 +51,10 @@ public final class Consumer {
     private long bytes;
     private long payloadBytes;
     private long lastForwardNanos = Long.MIN_VALUE;
+    // The newest output, so that a restarted or replacing consumer continues the subscriber's stream seamlessly.
+    private int lastOutSeq;
+    private long lastOutTs;
+    private boolean resync;
     // Loss recovery and the subscriber's view, for stats.
     private long nackedPackets;
     private long retransmitted;
@@ -206,7 +211,14 @@ public final class Consumer {
             seqDelta = r.nextInt(0x10000) - packet.sequenceNumber();
             timestampDelta = r.nextLong(0x1_0000_0000L) - packet.timestamp();
             started = true;
+        } else if (resync) {
+            // Continue right after the last packet sent: no gap for the receiver to NACK, time moved on by the pause.
+            long ticks = Math.max(1, (producer.lastPacketNanos() - lastForwardNanos)
+                    * producer.receiveStats().clockRate() / 1_000_000_000L);
+            seqDelta = lastOutSeq + 1 - packet.sequenceNumber();
+            timestampDelta = lastOutTs + ticks - packet.timestamp();
         }
+        resync = false;
         int seq = (packet.sequenceNumber() + seqDelta) & 0xFFFF;
         long ts = (packet.timestamp() + timestampDelta) & 0xFFFF_FFFFL;
         ByteBuf out = allocator.heapBuffer(packet.length() + EXTENSION_SLACK + SrtpSession.MAX_TRAILER);
@@ -223,6 +235,10 @@ public final class Consumer {
         bytes += written;
         payloadBytes += packet.payloadLength();
         lastForwardNanos = producer.lastPacketNanos();
+        if (packets == 1 || SeqNum.isNewer(seq, lastOutSeq)) {
+            lastOutSeq = seq; // newest output (reordered older packets do not move it back)
+            lastOutTs = ts;
+        }
         counters.forwarded();
         transport.sendRtp(out);
     }
@@ -279,6 +295,38 @@ public final class Consumer {
         lastReport = block;
         if (rttNanos >= 0) {
             this.rttNanos = rttNanos;
+        }
+    }
+
+    /**
+     * Forwards again after {@link #close()} (media repair), continuing the subscriber's sequence and timeline from the
+     * last packet it got, from the next keyframe. False when the producer is gone (the track went away).
+     */
+    public boolean reopen() {
+        if (!closed || producer.isClosed()) {
+            return false;
+        }
+        closed = false;
+        resync = started;
+        if (producer.kind() == MediaKind.VIDEO) {
+            waitingForKeyframe = true;
+        }
+        producer.addConsumer(this);
+        requestKeyframe();
+        return true;
+    }
+
+    /**
+     * Makes this new consumer continue what {@code previous} sent to the same subscriber on the same SSRC (a track
+     * re-subscribed after its consumer was lost): sequence numbers and timestamps go on from where it stopped.
+     */
+    public void continueFrom(Consumer previous) {
+        if (previous.started && !started) {
+            started = true;
+            resync = true;
+            lastOutSeq = previous.lastOutSeq;
+            lastOutTs = previous.lastOutTs;
+            lastForwardNanos = previous.lastForwardNanos;
         }
     }
 

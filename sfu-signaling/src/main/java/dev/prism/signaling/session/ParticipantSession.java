@@ -733,10 +733,21 @@ public final class ParticipantSession implements RoomListener {
         }
         Consumer c = slot.consumer;
         if (c == null || c.isClosed()) {
+            // The consumer was lost: forward again, continuing the subscriber's stream where it stopped.
+            if (c != null && c.reopen()) {
+                return "resubscribed";
+            }
             if (c != null) {
                 subscriber.removeConsumer(c);
             }
-            return newConsumer(slot) == null ? "publisher_stalled" : "resubscribed";
+            Consumer fresh = newConsumer(slot);
+            if (fresh == null) {
+                return "publisher_stalled";
+            }
+            if (c != null) {
+                fresh.continueFrom(c);
+            }
+            return "resubscribed";
         }
         long now = sfu.media().clock().nanos();
         Producer p = c.producer();
