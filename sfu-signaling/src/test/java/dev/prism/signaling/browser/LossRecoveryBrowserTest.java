@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.prism.rtp.transport.MediaCounters;
+import dev.prism.signaling.session.ParticipantMediaStats;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -120,7 +122,7 @@ class LossRecoveryBrowserTest implements BrowserArtifacts.Browsers {
     }
 
     @Test
-    void fivePercentRandomLossToOneSubscriberIsRepairedByRetransmission() {
+    void fivePercentRandomLossToOneSubscriberIsRepairedByRetransmission() throws Exception {
         ChromeBrowser alice = browsers.get(0);
         ChromeBrowser bob = browsers.get(1);
         String room = "loss-" + Long.toHexString(System.nanoTime());
@@ -182,6 +184,15 @@ class LossRecoveryBrowserTest implements BrowserArtifacts.Browsers {
                 prism.nacksReceived() - nacksBefore, prism.retransmissions() - rtxBefore);
         System.out.printf("[prism-loss] nftables in %s: %s%n", ns.name(), dropped.replaceAll("\\s+", " ").trim());
 
+        ParticipantMediaStats bobStats = server.server().sfu().mediaStats(room).get(5, TimeUnit.SECONDS).stream()
+                .filter(p -> p.participantId().startsWith("bob")).findFirst().orElseThrow();
+        ParticipantMediaStats.Subscribed bobVideo = bobStats.subscribed().stream()
+                .filter(x -> x.kind().equals("video")).findFirst().orElseThrow();
+        System.out.printf("[prism-loss] Prism's view of bob: RTT %d ms; his video: %d NACKed, %d retransmitted, %d not "
+                + "resendable, reported loss %.1f%%, jitter %.1f ms%n", bobStats.subscriberRttMs(), bobVideo.nacked(),
+                bobVideo.retransmitted(), bobVideo.retransmitMissed(), bobVideo.reportedLoss() * 100,
+                bobVideo.reportedJitterMs());
+
         String context = "\nbefore " + before + "\nafter " + after;
         assertThat(frames).as("video kept decoding%s", context).isPositive();
         assertThat(dropped).as("the loss rule dropped packets").containsPattern("counter packets [1-9]");
@@ -189,6 +200,8 @@ class LossRecoveryBrowserTest implements BrowserArtifacts.Browsers {
         assertThat(residual).as("residual video loss after retransmission%s", context).isLessThan(MAX_RESIDUAL_LOSS);
         assertThat(freezePerMinute).as("seconds of frozen video per minute%s", context)
                 .isLessThan(MAX_FREEZE_SECONDS_PER_MINUTE);
+        assertThat(bobVideo.retransmitted()).as("retransmissions in the admin view").isPositive();
+        assertThat(bobStats.subscriberRttMs()).as("RTT from bob's receiver reports").isNotNegative();
     }
 
     /**
