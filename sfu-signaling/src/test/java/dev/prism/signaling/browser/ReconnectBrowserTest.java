@@ -105,8 +105,8 @@ class ReconnectBrowserTest implements BrowserArtifacts.Browsers {
 
         awaitRising(alice, "bob", before);
         awaitRising(bob, "alice", InboundMedia.sample(bob));
-        assertThat(alice.js("return window.__seen;")).as("what alice saw of bob's drop and resume")
-                .asList().isEmpty();
+        assertThat((List<?>) alice.js("return window.__seen;")).as("what alice saw of bob's drop and resume")
+                .isEmpty();
         assertThat(participantsOnServer(room)).hasSize(2);
         assertThat(bob.js("return window.prism.client.publisherPc.connectionState;")).isEqualTo("connected");
         assertThat(server.server().sfu().counters().resumedSessions()).isPositive();
