@@ -231,6 +231,24 @@ class ResumeSignalingTest {
         return more.stream().filter(m -> "subscriberOffer".equals(m.getString("type"))).findFirst().orElse(null);
     }
 
+    @Test
+    void aParticipantWhoseMediaStopsIsRemovedAndTheOthersAreTold() {
+        // A node of its own with a 1 s consent timeout: the publisher's connection never sees a single ICE check.
+        try (PrismServer quick = PrismServer.start(PrismConfig.builder().httpPort(0).udpPort(0).httpHost("127.0.0.1")
+                .bindAddress("127.0.0.1").advertiseAddress("127.0.0.1").apiSecret(SECRET).consentTimeoutSeconds(1)
+                .build());
+             WsTestClient watcher = WsTestClient.connect(quick.httpPort(), token("consent", "watcher"));
+             WsTestClient pub = WsTestClient.connect(quick.httpPort(), token("consent", "pub"))) {
+            watcher.next("welcome", 5);
+            pub.next("welcome", 5);
+            publish(pub);
+            assertThat(pub.next("error", 10).getString("code")).isEqualTo("media_timeout");
+            JsonObject left = watcher.next("participantLeft", 5);
+            assertThat(left.getString("participantId")).isEqualTo("pub");
+            assertThat(left.getString("reason")).isEqualTo("media_timeout");
+        }
+    }
+
     private static String ufrag(String sdp) {
         Matcher m = Pattern.compile("a=ice-ufrag:(\\S+)").matcher(sdp);
         assertThat(m.find()).isTrue();
