@@ -74,7 +74,7 @@ export class PrismClient {
    * @param {number} [options.keepAliveMs=10000] interval of `ping` messages keeping idle proxies open; a socket that
    *   leaves one unanswered until the next is taken for dead and reconnected; 0 disables
    * @param {boolean} [options.reconnect=true] reconnect (resume) when the signaling socket drops
-   * @param {number[]} [options.reconnectDelaysMs=[0, 250, 500, 1000, 2000]] delays before successive attempts
+   * @param {number[]} [options.reconnectDelaysMs=[0, 250, 500, 1000]] delays before successive attempts
    * @param {number} [options.reconnectTimeoutMs=60000] give up (disconnected) this long after a drop
    * @param {number} [options.connectAttemptTimeoutMs=4000] abandon one reconnect attempt after this long
    * @param {number} [options.mediaCheckMs=2000] how often received media is compared with what the server says should
@@ -95,7 +95,7 @@ export class PrismClient {
     this._connectTimeoutMs = options.connectTimeoutMs ?? 15000;
     this._keepAliveMs = options.keepAliveMs ?? 10000;
     this._reconnectEnabled = options.reconnect !== false;
-    this._reconnectDelaysMs = options.reconnectDelaysMs ?? [0, 250, 500, 1000, 2000];
+    this._reconnectDelaysMs = options.reconnectDelaysMs ?? [0, 250, 500, 1000];
     this._reconnectTimeoutMs = options.reconnectTimeoutMs ?? 60000;
     this._attemptTimeoutMs = options.connectAttemptTimeoutMs ?? 4000;
     this._mediaCheckMs = options.mediaCheckMs ?? 2000;

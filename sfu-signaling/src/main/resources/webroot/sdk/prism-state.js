@@ -574,10 +574,10 @@ export function errorFromMessage(msg) {
 export class ReconnectSchedule {
   /**
    * @param {object} [options]
-   * @param {number[]} [options.delaysMs=[0, 250, 500, 1000, 2000]] delay before attempt 1, 2, ...
+   * @param {number[]} [options.delaysMs=[0, 250, 500, 1000]] delay before attempt 1, 2, ...
    * @param {number} [options.timeoutMs=30000] give up this long after the drop
    */
-  constructor({ delaysMs = [0, 250, 500, 1000, 2000], timeoutMs = 30000 } = {}) {
+  constructor({ delaysMs = [0, 250, 500, 1000], timeoutMs = 30000 } = {}) {
     if (!Array.isArray(delaysMs) || delaysMs.length === 0) throw new TypeError('delaysMs must be a non-empty array');
     this._delays = delaysMs;
     this._timeoutMs = timeoutMs;

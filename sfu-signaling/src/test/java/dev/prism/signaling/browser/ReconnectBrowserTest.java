@@ -31,19 +31,6 @@ class ReconnectBrowserTest implements BrowserArtifacts.Browsers {
     private static final Duration MEDIA_TIMEOUT = Duration.ofSeconds(30);
     /** Target: a resume completes within this of the socket being usable again. */
     private static final long MAX_RESUME_MS = 2000;
-    /** Client events that would mean a participant visibly left and came back, or was renegotiated. */
-    private static final String RECORD_EVENTS = """
-            const c = window.prism.client;
-            window.__seen = [];
-            for (const n of ['participantJoined', 'participantLeft', 'trackPublished', 'trackUnpublished',
-                             'trackSubscribed', 'trackUnsubscribed']) {
-              c.on(n, (x) => window.__seen.push(n + ':' + ((x && (x.name || x.id)) || '')));
-            }
-            c.subscriberPc.addEventListener('signalingstatechange',
-                () => window.__seen.push('signaling:' + c.subscriberPc.signalingState));
-            return true;
-            """;
-
     private PrismTestServer server;
     private List<ChromeBrowser> browsers = List.of();
 
@@ -88,7 +75,7 @@ class ReconnectBrowserTest implements BrowserArtifacts.Browsers {
         ChromeBrowser bob = browsers.get(1);
         String room = room("resume");
         joinBoth(alice, bob, room);
-        alice.js(RECORD_EVENTS);
+        ClientEvents.record(alice);
         InboundMedia.Sample before = InboundMedia.sample(alice);
 
         // The socket drops without a goodbye (a close code that is not 1000/1001: the server keeps bob for a resume).
@@ -105,8 +92,7 @@ class ReconnectBrowserTest implements BrowserArtifacts.Browsers {
 
         awaitRising(alice, "bob", before);
         awaitRising(bob, "alice", InboundMedia.sample(bob));
-        assertThat((List<?>) alice.js("return window.__seen;")).as("what alice saw of bob's drop and resume")
-                .isEmpty();
+        assertThat(ClientEvents.seen(alice)).as("what alice saw of bob's drop and resume").isEmpty();
         assertThat(participantsOnServer(room)).hasSize(2);
         assertThat(bob.js("return window.prism.client.publisherPc.connectionState;")).isEqualTo("connected");
         assertThat(server.server().sfu().counters().resumedSessions()).isPositive();

@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -19,17 +20,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Loss recovery on a spoiled network, with real browsers: alice publishes from this machine; bob, in a network
- * namespace of his own, receives her through Prism while nftables drops {@value #LOSS_PERCENT}% of every UDP packet
- * Prism sends him, at random. Prism's NACK/RTX answering must bring bob's residual video loss under 0.5% with less than
- * a second of frozen video per minute. The figures are printed.
+ * Media on a spoiled network, with real browsers: alice publishes from this machine; bob, in a network namespace of his
+ * own, reaches Prism over a veth link that nftables spoils.
+ * <ul>
+ *   <li>{@value #LOSS_PERCENT}% of every UDP packet Prism sends bob is dropped at random: Prism's NACK/RTX answering
+ *       must bring his residual video loss under 0.5% with less than a second of frozen video per minute.</li>
+ *   <li>Bob's signaling connection is cut (TCP to Prism refused) for a few seconds: his media keeps flowing, his client
+ *       resumes within 2 s of the network coming back, and alice notices nothing.</li>
+ * </ul>
+ * The figures are printed.
  *
  * <p>Needs root (network namespaces, nftables): skipped elsewhere; CI runs as root. Everything made here (namespace,
  * veth pair, rules, scripts) is deleted after the test, and by a shutdown hook if the JVM dies first.
  */
 @Tag("browser")
 @ExtendWith(BrowserArtifacts.class)
-class LossRecoveryBrowserTest implements BrowserArtifacts.Browsers {
+class ImpairedNetworkBrowserTest implements BrowserArtifacts.Browsers {
     static final int LOSS_PERCENT = 5;
     /** Measurement window; longer gives steadier figures ({@code -Dprism.loss.windowSeconds=60}). */
     static final Duration WINDOW = Duration.ofSeconds(Long.getLong("prism.loss.windowSeconds", 30));
@@ -37,6 +43,8 @@ class LossRecoveryBrowserTest implements BrowserArtifacts.Browsers {
     static final double MAX_FREEZE_SECONDS_PER_MINUTE = 1.0;
     private static final Duration MEDIA_TIMEOUT = Duration.ofSeconds(30);
     private static final int STEADY_SAMPLES = 8;
+    /** How long bob's signaling stays cut. */
+    private static final Duration OUTAGE = Duration.ofSeconds(4);
 
     /** Bob's inbound video and audio stats (one remote publisher, so one stream of each kind), as JSON text. */
     private static final String STATS = """
@@ -230,6 +238,62 @@ class LossRecoveryBrowserTest implements BrowserArtifacts.Browsers {
         }, () -> "last samples " + recent);
         System.out.printf("[prism-loss] publisher steady after %d ms: %s%n", (System.nanoTime() - start) / 1_000_000,
                 recent.peekLast());
+    }
+
+    @Test
+    void aSignalingOutageResumesWithinTwoSecondsOfTheNetworkComingBack() {
+        ChromeBrowser alice = browsers.get(0);
+        ChromeBrowser bob = browsers.get(1);
+        String room = "outage-" + Long.toHexString(System.nanoTime());
+        alice.open(server.joinUrl(room, "alice"));
+        bob.open(server.joinUrl(ns.hostAddress(), room, "bob"));
+        awaitVideo(bob);
+        awaitVideo(alice);
+        ClientEvents.record(alice);
+        bob.js("window.__resumed = null;"
+                + "window.prism.client.on('reconnected', (i) => { window.__resumed = { at: performance.now(), i }; });"
+                + "return true;");
+        JsonObject before = stats(bob);
+
+        // The network goes away for signaling: TCP to Prism is refused from bob's namespace (media is UDP, untouched).
+        ns.nft("""
+                table inet prism_outage {
+                  chain output {
+                    type filter hook output priority 0; policy accept;
+                    ip daddr %s tcp dport %d counter reject with tcp reset
+                  }
+                }
+                """.formatted(ns.hostAddress(), server.httpPort()));
+        bob.js("window.prism.client.ping().catch(() => {}); return true;"); // the next send meets the outage
+        bob.waitUntil("bob's client to notice the drop", Duration.ofSeconds(10),
+                b -> "reconnecting".equals(b.js("return window.prism.client.state;")) ? Boolean.TRUE : null,
+                () -> "state " + bob.js("return window.prism.client.state;"));
+        long outageStart = System.nanoTime();
+        bob.waitUntil("a few seconds of outage", Duration.ofSeconds(30), Duration.ofMillis(250), b -> {
+            assertThat(b.js("return window.prism.client.state;")).as("no way back while the network is out")
+                    .isEqualTo("reconnecting");
+            return System.nanoTime() - outageStart >= OUTAGE.toNanos() ? Boolean.TRUE : null;
+        }, () -> "");
+        String refused = ns.exec("nft", "list", "chain", "inet", "prism_outage", "output");
+        double restoredAt = ((Number) bob.js("return performance.now();")).doubleValue();
+        ns.exec("nft", "delete", "table", "inet", "prism_outage");
+        Map<?, ?> resumed = bob.waitUntil("bob's client to resume", Duration.ofSeconds(15),
+                b -> (Map<?, ?>) b.js("return window.__resumed;"), () -> "state " + bob.js(
+                        "return window.prism.client.state;"));
+        double resumeMs = ((Number) resumed.get("at")).doubleValue() - restoredAt;
+        Map<?, ?> info = (Map<?, ?>) resumed.get("i");
+        JsonObject after = stats(bob);
+        long framesDuringOutage = after.getJsonObject("video").getLong("framesDecoded")
+                - before.getJsonObject("video").getLong("framesDecoded");
+        System.out.printf("[prism-outage] bob's signaling cut for %.1f s (%s): resumed=%s %.0f ms after the network came "
+                + "back (%s attempts in all), %d video frames decoded meanwhile; alice saw %s%n",
+                (System.nanoTime() - outageStart) / 1e9, refused.replaceAll("\\s+", " ").replaceAll(".*counter ", "")
+                        .replaceAll(" reject.*", ""), info.get("resumed"), resumeMs, info.get("attempts"),
+                framesDuringOutage, ClientEvents.seen(alice));
+        assertThat(info.get("resumed")).as("the same session").isEqualTo(Boolean.TRUE);
+        assertThat(resumeMs).as("ms from the network coming back to the resumed session").isLessThan(2000);
+        assertThat(framesDuringOutage).as("bob kept receiving video while signaling was out").isPositive();
+        assertThat(ClientEvents.seen(alice)).as("what alice saw").isEmpty();
     }
 
     private static void awaitVideo(ChromeBrowser b) {
