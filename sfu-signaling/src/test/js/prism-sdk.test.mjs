@@ -64,8 +64,12 @@ class FakePeerConnection {
     this.localDescription = null;
     this.remoteDescription = null;
     this.signalingState = 'stable';
+    this.iceConnectionState = 'connected';
     this.closed = false;
     this.listeners = {};
+    this.offerOptions = [];
+    /** inbound-rtp entries getStats reports; tests edit them. */
+    this.inbound = [];
     FakePeerConnection.created.push(this);
   }
 
@@ -86,7 +90,12 @@ class FakePeerConnection {
     return this.transceivers;
   }
 
-  async createOffer() {
+  async getStats() {
+    return new Map(this.inbound.map((s, i) => [`in-${i}`, { type: 'inbound-rtp', ...s }]));
+  }
+
+  async createOffer(options) {
+    this.offerOptions.push(options);
     return { type: 'offer', sdp: `offer:${this.transceivers.map((t) => t.sender.track.kind).join(',')}` };
   }
 
@@ -158,7 +167,7 @@ const bob = {
 
 function newClient(extra = {}) {
   return new PrismClient({
-    url: 'ws://prism.test/ws', token: 'tok en', keepAliveMs: 0, requestTimeoutMs: 1000,
+    url: 'ws://prism.test/ws', token: 'tok en', keepAliveMs: 0, mediaCheckMs: 0, requestTimeoutMs: 1000,
     WebSocket: FakeWebSocket, RTCPeerConnection: FakePeerConnection, ...extra,
   });
 }
@@ -459,5 +468,183 @@ describe('PrismClient errors and leaving', () => {
     const forbidden = async () => ({ ok: false, status: 403, text: async () => 'forbidden' });
     await assert.rejects(PrismClient.devToken('r', 'n', { baseUrl: 'http://prism.test/', fetch: forbidden }),
       (e) => e.code === 'not_allowed' && e.status === 403);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------- reconnects
+
+const resumableWelcome = (extra = {}) => ({
+  type: 'welcome', participant: self, room: { id: 'demo', participants: [self, bob] }, iceServers: [],
+  resumeToken: 'rt-1', resumeWindowMs: 20000, resumed: false, subscriptions: [], ...extra,
+});
+
+/** A connected client whose server hands out resume tokens; reconnect attempts follow each other at once. */
+async function resumable(extra = {}) {
+  const client = newClient({ reconnectDelaysMs: [0], ...extra });
+  const events = [];
+  for (const name of ['participantJoined', 'participantLeft', 'trackSubscribed', 'trackUnsubscribed', 'stateChanged',
+    'reconnecting', 'reconnected', 'repair', 'disconnected', 'error']) {
+    client.on(name, (...args) => events.push([name, ...args]));
+  }
+  const done = client.connect();
+  const ws = FakeWebSocket.last;
+  ws.open();
+  ws.serverSend(resumableWelcome());
+  await done;
+  return { client, ws, events };
+}
+
+describe('PrismClient reconnect', () => {
+  it('a dropped socket resumes with the token: same session, pending requests sent again, no events', async () => {
+    const { client, ws, events } = await resumable();
+    const state = client.getState();
+    const before = events.length;
+    ws.serverClose(1006);
+    assert.equal(client.state, 'reconnecting');
+    await until(() => FakeWebSocket.last !== ws, 'a reconnect attempt');
+    const again = FakeWebSocket.last;
+    assert.equal(again.url, 'ws://prism.test/ws?token=tok+en&resume=rt-1');
+    again.open();
+    again.serverSend(resumableWelcome({ resumed: true, resumeToken: 'rt-2' }));
+    assert.equal(client.state, 'connected');
+    assert.equal(client.lastReconnect.resumed, true);
+    assert.deepEqual(again.ofType('getState').map((m) => m.requestId), [ws.ofType('getState')[0].requestId]);
+    again.serverSend({ type: 'state', room: { id: 'demo', participants: [self, bob] } });
+    assert.equal((await state).id, 'demo');
+    assert.deepEqual(events.slice(before).map((e) => e[0]), ['stateChanged', 'reconnecting', 'stateChanged', 'reconnected'],
+      'nothing about the room changed, so nothing else is reported');
+    // The next drop presents the new token.
+    again.serverClose(1006);
+    await until(() => FakeWebSocket.last !== again, 'a second attempt');
+    assert.match(FakeWebSocket.last.url, /resume=rt-2/);
+    client.leave();
+    assert.equal(client.state, 'disconnected');
+  });
+
+  it('keeps trying while the server is unreachable, then resumes', async () => {
+    const { client, ws } = await resumable();
+    ws.serverClose(1006);
+    for (let i = 0; i < 3; i++) {
+      const previous = FakeWebSocket.last;
+      await until(() => FakeWebSocket.last !== previous, `attempt ${i + 1}`);
+      FakeWebSocket.last.serverClose(1006); // refused / unreachable
+    }
+    const previous = FakeWebSocket.last;
+    await until(() => FakeWebSocket.last !== previous, 'attempt 4');
+    FakeWebSocket.last.open();
+    FakeWebSocket.last.serverSend(resumableWelcome({ resumed: true }));
+    assert.equal(client.state, 'connected');
+    assert.equal(client.lastReconnect.attempts, 4);
+  });
+
+  it('an unanswered subscriber offer sent again after the resume gets the stored answer again', async () => {
+    const { client, ws } = await resumable();
+    const offer = { type: 'subscriberOffer', version: 1, sdp: 'mids=0:audio', tracks: [{ mid: '0', trackId: 'bob-1:0', participantId: 'bob-1', kind: 'audio' }] };
+    ws.serverSend(offer);
+    await until(() => ws.ofType('subscriberAnswer').length === 1, 'the answer');
+    ws.serverClose(1006);
+    await until(() => FakeWebSocket.last !== ws, 'an attempt');
+    const again = FakeWebSocket.last;
+    again.open();
+    again.serverSend(resumableWelcome({ resumed: true }));
+    again.serverSend(offer);
+    await until(() => again.ofType('subscriberAnswer').length === 1, 'the answer again');
+    assert.deepEqual(again.ofType('subscriberAnswer')[0], ws.ofType('subscriberAnswer')[0]);
+    assert.equal(client.subscriberPc.remoteDescription.sdp, 'mids=0:audio', 'not applied twice');
+    client.leave();
+  });
+
+  it('when the server forgot the session it joins afresh and publishes the same tracks again', async () => {
+    const { client, ws, events } = await resumable();
+    const stream = fakeStream('audio');
+    const published = client.publish({ stream, video: false });
+    await until(() => ws.ofType('publishOffer').length === 1, 'publishOffer');
+    ws.serverSend({ type: 'trackPublished', track: { id: 'me-1:0', participantId: 'me-1', kind: 'audio', source: 'microphone', muted: false } });
+    ws.serverSend({ type: 'publishAnswer', requestId: ws.ofType('publishOffer')[0].requestId, sdp: 'a' });
+    await published;
+    const oldPc = client.publisherPc;
+    ws.serverClose(1006);
+    await until(() => FakeWebSocket.last !== ws, 'an attempt');
+    const refused = FakeWebSocket.last;
+    refused.open();
+    refused.serverSend({ type: 'error', code: 'resume_failed', message: 'join again' });
+    refused.serverClose(4002);
+    await until(() => FakeWebSocket.last !== refused, 'a fresh attempt');
+    const fresh = FakeWebSocket.last;
+    assert.doesNotMatch(fresh.url, /resume=/);
+    fresh.open();
+    fresh.serverSend(resumableWelcome({ resumed: false, resumeToken: 'rt-9' }));
+    assert.equal(client.state, 'connected');
+    assert.equal(client.lastReconnect.resumed, false);
+    assert.equal(oldPc.closed, true);
+    await until(() => fresh.ofType('publishOffer').length === 1, 'the track published again');
+    assert.notEqual(client.publisherPc, oldPc);
+    assert.equal(client.publisherPc.transceivers[0].sender.track, stream.tracks[0]);
+    assert.ok(events.some((e) => e[0] === 'reconnected' && e[1].resumed === false));
+    client.leave();
+  });
+
+  it('replaced (4001) ends the session instead of reconnecting', async () => {
+    const { client, ws, events } = await resumable();
+    ws.serverClose(4001, 'replaced');
+    assert.equal(client.state, 'disconnected');
+    assert.equal(events.at(-1)[0], 'disconnected');
+  });
+
+  it('gives up after the reconnect timeout', async () => {
+    const { client, ws, events } = await resumable({ reconnectDelaysMs: [5], reconnectTimeoutMs: 30 });
+    ws.serverClose(1006);
+    const deadline = Date.now() + 2000;
+    while (client.state !== 'disconnected' && Date.now() < deadline) {
+      const previous = FakeWebSocket.last;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      if (FakeWebSocket.last !== previous) FakeWebSocket.last.serverClose(1006);
+    }
+    assert.equal(client.state, 'disconnected');
+    assert.equal(events.at(-1)[1].reason, 'could not reconnect');
+  });
+});
+
+describe('PrismClient ICE restart and media repair', () => {
+  it('restartIce offers with iceRestart on the publisher connection and asks for the subscriber one', async () => {
+    const { client, ws } = await resumable();
+    const published = client.publish({ stream: fakeStream('audio'), video: false });
+    await until(() => ws.ofType('publishOffer').length === 1, 'publishOffer');
+    ws.serverSend({ type: 'trackPublished', track: { id: 'me-1:0', participantId: 'me-1', kind: 'audio', source: 'microphone', muted: false } });
+    ws.serverSend({ type: 'publishAnswer', requestId: ws.ofType('publishOffer')[0].requestId, sdp: 'a' });
+    await published;
+    ws.serverSend({ type: 'subscriberOffer', version: 1, sdp: 'mids=0:audio', tracks: [] });
+    await until(() => ws.ofType('subscriberAnswer').length === 1, 'answer');
+    const restart = client.restartIce();
+    assert.equal(client.restartIce(), restart, 'one restart at a time');
+    await until(() => ws.ofType('publishOffer').length === 2 && ws.ofType('iceRestart').length === 1, 'both requests');
+    assert.deepEqual(client.publisherPc.offerOptions.at(-1), { iceRestart: true });
+    ws.serverSend({ type: 'publishAnswer', requestId: ws.ofType('publishOffer')[1].requestId, sdp: 'a2' });
+    ws.serverSend({ type: 'iceRestartAck', requestId: ws.ofType('iceRestart')[0].requestId });
+    await restart;
+    assert.equal(client.iceRestarts, 1);
+    client.leave();
+  });
+
+  it('expected media that stops arriving is reported and the repair is recorded', async () => {
+    const { client, ws, events } = await resumable({ mediaCheckMs: 10, mediaMissingMs: 40 });
+    ws.serverSend({ type: 'subscriberOffer', version: 1, sdp: 'mids=0:audio',
+      tracks: [{ mid: '0', trackId: 'bob-1:0', participantId: 'bob-1', kind: 'audio' }] });
+    await until(() => ws.ofType('subscriberAnswer').length === 1, 'answer');
+    client.subscriberPc.inbound = [{ mid: '0', kind: 'audio', packetsReceived: 50 }]; // then nothing more
+    const deadline = Date.now() + 2000;
+    while (ws.ofType('repairTrack').length === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const [request] = ws.ofType('repairTrack');
+    assert.equal(request.trackId, 'bob-1:0');
+    assert.equal(request.issue, 'stalled');
+    ws.serverSend({ type: 'repairResult', requestId: request.requestId, trackId: 'bob-1:0', issue: 'stalled', action: 'keyframe' });
+    await until(() => client.repairs.length === 1, 'the repair recorded');
+    assert.equal(client.repairs[0].action, 'keyframe');
+    const repair = events.find((e) => e[0] === 'repair')[1];
+    assert.equal(repair.track.id, 'bob-1:0');
+    assert.equal(repair.action, 'keyframe');
+    client.leave();
   });
 });

@@ -3,8 +3,10 @@ import { describe, it, mock } from 'node:test';
 import assert from 'node:assert/strict';
 
 import {
+  MediaWatch,
   PendingRequests,
   PrismError,
+  ReconnectSchedule,
   RoomModel,
   parseServerMessage,
 } from '../../main/resources/webroot/sdk/prism-state.js';
@@ -430,5 +432,85 @@ describe('PendingRequests', () => {
     const { message, promise } = requests.open({ type: 'ping' }, 'pong');
     requests.fail(message.requestId, new PrismError('not_connected', 'gone'));
     await assert.rejects(promise, (e) => e.code === 'not_connected');
+  });
+});
+
+describe('PendingRequests after a reconnect', () => {
+  it('resendAll sends every outstanding request again with its requestId, oldest first', async () => {
+    const requests = new PendingRequests();
+    const a = requests.open({ type: 'publishOffer', sdp: 'x' }, 'publishAnswer');
+    const b = requests.open({ type: 'getState' }, 'state');
+    const sent = [];
+    requests.resendAll((m) => sent.push(m));
+    assert.deepEqual(sent, [{ type: 'publishOffer', sdp: 'x', requestId: '1' }, { type: 'getState', requestId: '2' }]);
+    requests.resendAll(() => {
+      throw new PrismError('not_connected', 'gone again');
+    });
+    await assert.rejects(a.promise, (e) => e.code === 'not_connected');
+    await assert.rejects(b.promise, (e) => e.code === 'not_connected');
+    assert.equal(requests.size, 0);
+  });
+});
+
+describe('ReconnectSchedule', () => {
+  it('follows the delays, repeats the last, and gives up after the timeout (fake clock)', () => {
+    const schedule = new ReconnectSchedule({ delaysMs: [0, 100, 400], timeoutMs: 1000 });
+    let t = 5000;
+    schedule.start(t);
+    // attempt: delay before it
+    assert.equal(schedule.next(t), 0);
+    t += 50; // the first attempt failed after 50 ms
+    assert.equal(schedule.next(t), 100);
+    t += 100 + 30;
+    assert.equal(schedule.next(t), 400);
+    t += 400 + 10; // 590 ms since the drop
+    assert.equal(schedule.next(t), 400, 'the last delay repeats');
+    t += 400; // 990 ms: another 400 would end past the timeout
+    assert.equal(schedule.next(t), null);
+    assert.equal(schedule.attempts, 4);
+    assert.equal(schedule.elapsed(t), 990);
+    assert.throws(() => new ReconnectSchedule({ delaysMs: [] }), TypeError);
+    assert.throws(() => new ReconnectSchedule().next(0), /before start/);
+  });
+});
+
+describe('MediaWatch', () => {
+  it('reports expected media that makes no progress, once per interval, and forgives muted tracks', () => {
+    const watch = new MediaWatch({ missingMs: 4000 });
+    const round = (t, ...rows) => watch.observe(t, rows.map(([trackId, expected, count]) => ({ trackId, expected, count })));
+    // time   track  expected  counter
+    assert.deepEqual(round(0, ['v', true, 10], ['a', true, 100], ['m', false, 0]), []);
+    assert.deepEqual(round(2000, ['v', true, 40], ['a', true, 100], ['m', false, 0]), []);
+    assert.deepEqual(round(3999, ['v', true, 70], ['a', true, 100], ['m', false, 0]), []);
+    assert.deepEqual(round(4000, ['v', true, 90], ['a', true, 100], ['m', false, 0]), [{ trackId: 'a', issue: 'stalled' }]);
+    assert.deepEqual(round(6000, ['v', true, 90], ['a', true, 100], ['m', false, 0]), [], 'not again within 4 s');
+    // v last moved at 4000, so it is due at 8000 as well; a is due again 4 s after its first report.
+    assert.deepEqual(round(8000, ['v', true, 90], ['a', true, 100], ['m', false, 0]),
+      [{ trackId: 'v', issue: 'stalled' }, { trackId: 'a', issue: 'stalled' }]);
+    assert.deepEqual(round(9000, ['v', true, 91], ['a', false, 100], ['m', false, 0]), [], 'progress, or muted');
+  });
+
+  it('a track that never received anything is no_media; one that went away is forgotten', () => {
+    const watch = new MediaWatch({ missingMs: 1000 });
+    assert.deepEqual(watch.observe(0, [{ trackId: 'x', expected: true, count: null }]), []);
+    assert.deepEqual(watch.observe(1000, [{ trackId: 'x', expected: true, count: 0 }]), [{ trackId: 'x', issue: 'no_media' }]);
+    assert.deepEqual(watch.observe(1500, []), []);
+    assert.deepEqual(watch.observe(2000, [{ trackId: 'x', expected: true, count: 0 }]), [], 'a fresh watch');
+    assert.deepEqual(watch.observe(3000, [{ trackId: 'x', expected: true, count: 0 }]), [{ trackId: 'x', issue: 'no_media' }]);
+  });
+});
+
+describe('RoomModel rejoin', () => {
+  it('ends every subscription, keeps the self object and reports room differences', () => {
+    const bob = participant('bob', [track('bob', 0, 'audio')]);
+    const model = joinedModel([bob]);
+    model.applyOffer([{ mid: '0', trackId: 'bob:0', participantId: 'bob' }], receivers('0'));
+    const self = model.local;
+    const carol = participant('carol');
+    const events = model.applyRejoin(welcome(participant('me'), [carol]));
+    assert.deepEqual(names(events), [['trackUnsubscribed', 'bob:0'], ['participantJoined', 'carol'], ['participantLeft', 'bob']]);
+    assert.equal(model.local, self);
+    assert.deepEqual(model.subscriptions(), []);
+    assert.deepEqual(model.applyRejoin({ type: 'welcome' }).map((e) => e[0]), ['error']);
   });
 });

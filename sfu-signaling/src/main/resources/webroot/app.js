@@ -196,6 +196,11 @@ function wire(c) {
     window.prism.errors.push(`${e.code}: ${e.message}`);
     if (e.code === 'transport_failed') setStatus('error', `Media connection failed: ${e.message}`);
   });
+  c.on('reconnecting', () => setStatus('warning', 'Connection lost · reconnecting…'));
+  c.on('reconnected', (info) => {
+    if (window.prism.ready) showConnected(info.resumed ? null : 'rejoined after a long outage');
+  });
+  c.on('repair', (r) => console.info(`prism demo: repaired ${r.track?.id ?? '?'} (${r.issue}): ${r.action}`));
   c.on('disconnected', (info) => {
     window.prism.ready = false;
     for (const id of [...tiles.keys()]) removeTile(id);

@@ -12,8 +12,10 @@
 // API reference: docs/SDK.md.
 
 import {
+  MediaWatch,
   PendingRequests,
   PrismError,
+  ReconnectSchedule,
   RoomModel,
   SOURCE_FOR_KIND,
   errorFromMessage,
@@ -31,7 +33,10 @@ export const EVENTS = Object.freeze([
   'trackSubscribed', // (track, participant)           track.mediaStreamTrack is set
   'trackUnsubscribed', // (track, participant)
   'trackMuted', // (track, participant)                 track.muted is the new state; local or remote
-  'stateChanged', // (state, previousState)             'idle' | 'connecting' | 'connected' | 'disconnected'
+  'stateChanged', // (state, previousState)    'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected'
+  'reconnecting', // ({code, reason})                   the signaling socket dropped; media keeps flowing meanwhile
+  'reconnected', // ({resumed, ms, attempts})           resumed: same session, nobody noticed; else joined afresh
+  'repair', // ({track, participant, issue, action})    expected media was missing and the server repaired it
   'error', // (PrismError)                              errors not tied to a call the app awaits
   'disconnected', // ({code, reason, wasClean, left, leftReason})
 ]);
@@ -40,11 +45,24 @@ const PC_CONFIG = Object.freeze({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 're
 const DEFAULT_VIDEO = Object.freeze({ width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } });
 const LEAVE_CLOSE_GRACE_MS = 1500;
 const PROBE_TIMEOUT_MS = 3000;
+/**
+ * Close codes after which the session is over for good: media connection closed (4000), replaced (4001), removed by an
+ * operator (4004), room closed by an operator (4005).
+ */
+const TERMINAL_CLOSE_CODES = new Set([4000, 4001, 4004, 4005]);
+/** The server refused a resume token (spent or expired): the next attempt joins afresh. */
+const RESUME_FAILED = 4002;
+/** How long a peer connection may stay ICE-'disconnected' before the SDK restarts ICE. */
+const ICE_DISCONNECTED_GRACE_MS = 3000;
 
 /**
  * One participant's connection to a Prism room.
  *
- * Lifecycle: `idle` -> `connecting` -> `connected` -> `disconnected` (terminal; make a new client to rejoin).
+ * Lifecycle: `idle` -> `connecting` -> `connected` <-> `reconnecting` -> `disconnected` (terminal; make a new client to
+ * rejoin). When the signaling socket drops, the client reconnects on its own and presents its resume token: within the
+ * server's resume window it gets its session back (same identity and tracks, media never stopped, nobody else notices);
+ * after it, it joins afresh and publishes its tracks again. Peer connections whose ICE fails are restarted, and
+ * expected remote media that stops arriving is reported to the server, which repairs it.
  * All callbacks run on the page's event loop; listener exceptions are logged and never break the client.
  */
 export class PrismClient {
@@ -56,7 +74,15 @@ export class PrismClient {
    * @param {RTCIceServer[]} [options.iceServers] used when the server's welcome lists none (default none)
    * @param {number} [options.requestTimeoutMs=10000] how long a request waits for its reply
    * @param {number} [options.connectTimeoutMs=15000] how long connect() waits for `welcome`
-   * @param {number} [options.keepAliveMs=25000] interval of `ping` messages keeping idle proxies open; 0 disables
+   * @param {number} [options.keepAliveMs=10000] interval of `ping` messages keeping idle proxies open; a socket that
+   *   leaves one unanswered until the next is taken for dead and reconnected; 0 disables
+   * @param {boolean} [options.reconnect=true] reconnect (resume) when the signaling socket drops
+   * @param {number[]} [options.reconnectDelaysMs=[0, 250, 500, 1000]] delays before successive attempts
+   * @param {number} [options.reconnectTimeoutMs=60000] give up (disconnected) this long after a drop
+   * @param {number} [options.connectAttemptTimeoutMs=4000] abandon one reconnect attempt after this long
+   * @param {number} [options.mediaCheckMs=2000] how often received media is compared with what the server says should
+   *   arrive; 0 disables media repair
+   * @param {number} [options.mediaMissingMs=4000] expected media missing this long is reported for repair
    * @param {boolean} [options.probeRefusal=true] when the upgrade is refused, GET the same URL to read the server's
    *   HTTP status and reason (browsers hide them from WebSocket)
    * @param {Function} [options.WebSocket] implementation override (tests)
@@ -70,7 +96,13 @@ export class PrismClient {
     this._iceServersOption = Array.isArray(options.iceServers) ? options.iceServers : [];
     this._iceServers = this._iceServersOption;
     this._connectTimeoutMs = options.connectTimeoutMs ?? 15000;
-    this._keepAliveMs = options.keepAliveMs ?? 25000;
+    this._keepAliveMs = options.keepAliveMs ?? 10000;
+    this._reconnectEnabled = options.reconnect !== false;
+    this._reconnectDelaysMs = options.reconnectDelaysMs ?? [0, 250, 500, 1000];
+    this._reconnectTimeoutMs = options.reconnectTimeoutMs ?? 60000;
+    this._attemptTimeoutMs = options.connectAttemptTimeoutMs ?? 4000;
+    this._mediaCheckMs = options.mediaCheckMs ?? 2000;
+    this._mediaWatch = new MediaWatch({ missingMs: options.mediaMissingMs ?? 4000 });
     this._probeRefusal = options.probeRefusal !== false;
     this._WebSocket = options.WebSocket ?? globalThis.WebSocket;
     this._RTCPeerConnection = options.RTCPeerConnection ?? globalThis.RTCPeerConnection;
@@ -83,12 +115,24 @@ export class PrismClient {
     this._connectWaiter = null;
     this._connectTimer = null;
     this._keepAliveTimer = null;
+    this._awaitingReplySince = null;
     this._leaveTimer = null;
+    this._mediaTimer = null;
+    this._checkingMedia = false;
+    /** From welcome: the secret a reconnect presents, and how long the server keeps us after a drop. */
+    this._resumeToken = null;
+    this._resumeWindowMs = 0;
+    /** The reconnect in progress: {schedule, ws, timer, attemptTimer, useResume}, or null. */
+    this._reconnect = null;
+    this._iceRestarting = null;
+    this._onPageHide = () => this._leaveOnUnload();
     this._leaving = false;
     this._selfLeftReason = null;
     /** Serializes subscriber offers: each is applied and answered before the next starts. */
     this._offerQueue = Promise.resolve();
     this._lastOfferVersion = -Infinity;
+    /** {version, sdp} of the last answer sent, sent again if the server repeats that offer (its answer was lost). */
+    this._lastAnswer = null;
     /** Serializes publisher renegotiations. */
     this._publishQueue = Promise.resolve();
     /** [{kind, source, track, transceiver, owned}] in publish order. */
@@ -98,6 +142,12 @@ export class PrismClient {
     this.publisherPc = null;
     /** @type {RTCPeerConnection|null} the connection the server offers on */
     this.subscriberPc = null;
+    /** @type {{resumed: boolean, ms: number, attempts: number}|null} how the last reconnect went */
+    this.lastReconnect = null;
+    /** @type {Array<{at: number, trackId: string, issue: string, action: string}>} media repairs so far */
+    this.repairs = [];
+    /** ICE restarts so far (both connections count as one). */
+    this.iceRestarts = 0;
 
     this._closed = new Promise((resolve) => {
       this._resolveClosed = resolve;
@@ -138,7 +188,7 @@ export class PrismClient {
     return { token: body.token, identity: body.identity };
   }
 
-  /** 'idle' | 'connecting' | 'connected' | 'disconnected' */
+  /** 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected' */
   get state() {
     return this._state;
   }
@@ -306,6 +356,32 @@ export class PrismClient {
   }
 
   /**
+   * ICE restart of both connections (after a network change, e.g. Wi-Fi to cellular): the publisher connection offers
+   * with new credentials, the server gives the subscriber connection new ones in its next offer. Media keeps its
+   * DTLS/SRTP session. Runs by itself when a connection's ICE fails or stays disconnected; concurrent calls share one
+   * restart.
+   * @returns {Promise<void>} once both requests were answered
+   */
+  restartIce() {
+    this._requireConnected();
+    if (this._iceRestarting) return this._iceRestarting;
+    const work = (async () => {
+      const jobs = [];
+      if (this.publisherPc && this._published.length > 0) {
+        const run = this._publishQueue.then(() => this._negotiatePublisher({ iceRestart: true }));
+        this._publishQueue = run.catch(() => {});
+        jobs.push(run);
+      }
+      if (this.subscriberPc) jobs.push(this._request({ type: 'iceRestart' }, 'iceRestartAck'));
+      await Promise.all(jobs);
+      this.iceRestarts++;
+    })();
+    this._iceRestarting = work;
+    work.then(() => { this._iceRestarting = null; }, () => { this._iceRestarting = null; });
+    return work;
+  }
+
+  /**
    * Leaves the room: sends `leave`, stops captured media and closes both peer connections at once, then waits for
    * the server to close the socket (closing it after a short grace period otherwise).
    * @returns {Promise<void>} resolves once disconnected
@@ -322,6 +398,12 @@ export class PrismClient {
       this._ws?.close(1000, 'left');
       return this._closed;
     }
+    if (this._state === 'reconnecting') {
+      this._stopReconnect();
+      this._teardown({ code: 1000, reason: 'left', wasClean: true, left: true, leftReason: 'left' });
+      return this._closed;
+    }
+    this._stopTimers();
     try {
       this._send({ type: 'leave' });
     } catch {
@@ -341,6 +423,7 @@ export class PrismClient {
       return;
     }
     const msg = parsed.msg;
+    this._awaitingReplySince = null;
     if (this._state === 'connecting') {
       if (msg.type === 'welcome') this._onWelcome(msg);
       else if (msg.type === 'error') this._emit('error', errorFromMessage(msg));
@@ -351,6 +434,8 @@ export class PrismClient {
     switch (msg.type) {
       case 'publishAnswer':
       case 'pong':
+      case 'iceRestartAck':
+      case 'repairResult':
         this._requests.settle(msg);
         break;
       case 'subscriberOffer':
@@ -362,6 +447,10 @@ export class PrismClient {
         if (!this._requests.settle(msg)) this._emit('error', errorFromMessage(msg));
         break;
       case 'state':
+        if (Array.isArray(msg.subscriptions)) this._expected = msg.subscriptions;
+        this._dispatch(this._model.apply(msg));
+        this._requests.settle(msg);
+        break;
       case 'participantJoined':
       case 'participantLeft':
       case 'trackPublished':
@@ -387,24 +476,74 @@ export class PrismClient {
       return;
     }
     if (Array.isArray(msg.iceServers) && msg.iceServers.length > 0) this._iceServers = msg.iceServers;
+    this._takeSessionInfo(msg);
     this._setState('connected');
-    if (this._keepAliveMs > 0) {
-      this._keepAliveTimer = setInterval(() => {
-        try {
-          this._send({ type: 'ping' });
-        } catch {
-          // closing; the close handler cleans up
-        }
-      }, this._keepAliveMs);
-    }
+    this._startTimers();
+    globalThis.addEventListener?.('pagehide', this._onPageHide);
     const waiter = this._connectWaiter;
     this._connectWaiter = null;
     waiter?.resolve(this._model.local);
     this._dispatch(events);
   }
 
+  /** Resume token and window, and the server's list of what we should receive, from a welcome. */
+  _takeSessionInfo(msg) {
+    this._resumeToken = typeof msg.resumeToken === 'string' ? msg.resumeToken : null;
+    this._resumeWindowMs = typeof msg.resumeWindowMs === 'number' ? msg.resumeWindowMs : 0;
+    this._expected = Array.isArray(msg.subscriptions) ? msg.subscriptions : [];
+  }
+
+  /** Keep-alive pings (a ping unanswered until the next one means a dead socket) and the media check. */
+  _startTimers() {
+    this._stopTimers();
+    if (this._keepAliveMs > 0) {
+      this._keepAliveTimer = setInterval(() => {
+        if (this._awaitingReplySince !== null && now() - this._awaitingReplySince >= this._keepAliveMs) {
+          this._abandonSocket('no reply to ping');
+          return;
+        }
+        try {
+          this._send({ type: 'ping' });
+          this._awaitingReplySince ??= now();
+        } catch {
+          // closing; the close handler cleans up
+        }
+      }, this._keepAliveMs);
+    }
+    if (this._mediaCheckMs > 0) {
+      this._mediaTimer = setInterval(() => {
+        this._checkMedia().catch((e) => console.warn('prism: media check failed', e));
+      }, this._mediaCheckMs);
+    }
+  }
+
+  _stopTimers() {
+    clearInterval(this._keepAliveTimer);
+    clearInterval(this._mediaTimer);
+    this._keepAliveTimer = null;
+    this._mediaTimer = null;
+    this._awaitingReplySince = null;
+  }
+
+  /** A page being unloaded (reload, close, navigation) leaves at once, so no ghost stays behind. */
+  _leaveOnUnload() {
+    if (this._state !== 'connected' || this._leaving) return;
+    this._leaving = true; // the close that follows must not look like a drop to reconnect from
+    this._stopTimers();
+    try {
+      this._send({ type: 'leave' });
+      this._ws.close(1000, 'page unloaded');
+    } catch {
+      // already closing
+    }
+  }
+
   _onClose(ev) {
     clearTimeout(this._connectTimer);
+    if (this._state === 'connected' && this._canReconnect(ev?.code)) {
+      this._beginReconnect(ev);
+      return;
+    }
     if (this._state === 'connecting') {
       if (this._leaving) {
         this._failConnect(new PrismError('disconnected', 'left before the connection was established'));
@@ -420,6 +559,193 @@ export class PrismClient {
       left: this._leaving,
       leftReason: this._selfLeftReason,
     });
+  }
+
+  _canReconnect(code) {
+    return this._reconnectEnabled && !this._leaving && this._resumeToken !== null && !TERMINAL_CLOSE_CODES.has(code);
+  }
+
+  /** Gives up on a socket that stopped answering without waiting for its close handshake, and reconnects. */
+  _abandonSocket(reason) {
+    const ws = this._ws;
+    if (!ws || this._state !== 'connected') return;
+    ws.onclose = null;
+    ws.onmessage = null;
+    try {
+      ws.close(4100, reason);
+    } catch {
+      // already closed
+    }
+    if (this._canReconnect(4100)) this._beginReconnect({ code: 4100, reason });
+    else this._onClose({ code: 4100, reason, wasClean: false });
+  }
+
+  /**
+   * The signaling socket dropped: reconnect in the background. Peer connections, published tracks and subscriptions
+   * stay as they are; requests in flight wait and are sent again once the session is back.
+   */
+  _beginReconnect(ev) {
+    this._stopTimers();
+    this._ws = null;
+    this._reconnect = {
+      schedule: new ReconnectSchedule({ delaysMs: this._reconnectDelaysMs, timeoutMs: this._reconnectTimeoutMs }),
+      ws: null, timer: null, attemptTimer: null, useResume: true,
+    };
+    this._reconnect.schedule.start(now());
+    this._setState('reconnecting');
+    this._emit('reconnecting', { code: ev?.code ?? 1006, reason: ev?.reason ?? '' });
+    this._scheduleAttempt();
+  }
+
+  _scheduleAttempt() {
+    const r = this._reconnect;
+    if (!r) return;
+    const delay = r.schedule.next(now());
+    if (delay === null) {
+      this._stopReconnect();
+      this._teardown({ code: 4100, reason: 'could not reconnect', wasClean: false, left: false, leftReason: null });
+      return;
+    }
+    r.timer = setTimeout(() => this._attempt(), delay);
+  }
+
+  _attempt() {
+    const r = this._reconnect;
+    if (!r || this._state !== 'reconnecting') return;
+    const url = new URL(this._url.href);
+    if (r.useResume && this._resumeToken) url.searchParams.set('resume', this._resumeToken);
+    let ws;
+    try {
+      ws = new this._WebSocket(url.href);
+    } catch {
+      this._scheduleAttempt();
+      return;
+    }
+    r.ws = ws;
+    ws.onmessage = (ev) => this._onAttemptMessage(ws, ev.data);
+    ws.onclose = (ev) => this._onAttemptClose(ws, ev);
+    ws.onerror = () => {};
+    r.attemptTimer = setTimeout(() => {
+      if (r.ws !== ws) return;
+      r.ws = null;
+      ws.onclose = null;
+      ws.onmessage = null;
+      try {
+        ws.close(4101, 'attempt timed out');
+      } catch {
+        // never opened
+      }
+      this._scheduleAttempt();
+    }, this._attemptTimeoutMs);
+  }
+
+  _onAttemptMessage(ws, data) {
+    const r = this._reconnect;
+    if (!r || r.ws !== ws) return;
+    const parsed = parseServerMessage(data);
+    if (!parsed.ok) return;
+    const msg = parsed.msg;
+    if (msg.type === 'error' && msg.code === 'resume_failed') {
+      r.useResume = false; // the server forgot us: the next attempt joins afresh (its close follows)
+      return;
+    }
+    if (msg.type !== 'welcome') return;
+    clearTimeout(r.attemptTimer);
+    this._reconnect = null;
+    this._ws = ws;
+    ws.onmessage = (ev) => this._onMessage(ev.data);
+    ws.onclose = (ev) => this._onClose(ev);
+    const info = { ms: Math.round(r.schedule.elapsed(now())), attempts: r.schedule.attempts };
+    if (msg.resumed === true) this._onResumed(msg, info);
+    else this._onRejoined(msg, info);
+  }
+
+  _onAttemptClose(ws, ev) {
+    const r = this._reconnect;
+    if (!r || r.ws !== ws) return;
+    clearTimeout(r.attemptTimer);
+    r.ws = null;
+    if (ev?.code === RESUME_FAILED) r.useResume = false;
+    if (TERMINAL_CLOSE_CODES.has(ev?.code)) {
+      this._stopReconnect();
+      this._teardown({ code: ev.code, reason: ev.reason ?? '', wasClean: ev.wasClean ?? false, left: false,
+        leftReason: this._selfLeftReason });
+      return;
+    }
+    this._scheduleAttempt();
+  }
+
+  _stopReconnect() {
+    const r = this._reconnect;
+    if (!r) return;
+    this._reconnect = null;
+    clearTimeout(r.timer);
+    clearTimeout(r.attemptTimer);
+    if (r.ws) {
+      r.ws.onclose = null;
+      r.ws.onmessage = null;
+      try {
+        r.ws.close(1000, 'left');
+      } catch {
+        // never opened
+      }
+    }
+  }
+
+  /** The server kept our session: catch up on the room and carry on as if nothing happened. */
+  _onResumed(msg, info) {
+    this._takeSessionInfo(msg);
+    this._setState('connected');
+    this._startTimers();
+    this._dispatch(this._model.apply({ type: 'state', room: msg.room }));
+    this._requests.resendAll((m) => this._send(m));
+    this.lastReconnect = { resumed: true, ...info };
+    this._emit('reconnected', this.lastReconnect);
+    this._restartIceIfBroken();
+  }
+
+  /**
+   * The server no longer knew us (the window ran out, or it restarted): a fresh session. New peer connections, the
+   * same local tracks published again; others saw us leave and come back.
+   */
+  _onRejoined(msg, info) {
+    this._takeSessionInfo(msg);
+    for (const pc of [this.publisherPc, this.subscriberPc]) {
+      try {
+        pc?.close();
+      } catch {
+        // already closed
+      }
+    }
+    this.publisherPc = null;
+    this.subscriberPc = null;
+    this._lastOfferVersion = -Infinity;
+    this._lastAnswer = null;
+    this._offerQueue = Promise.resolve();
+    this._requests.rejectAll(new PrismError('disconnected', 'the session was lost and joined again'));
+    const republish = this._published.filter((p) => p.track.readyState !== 'ended');
+    this._published = [];
+    this._setState('connected');
+    this._startTimers();
+    this._dispatch(this._model.applyRejoin(msg));
+    this.lastReconnect = { resumed: false, ...info };
+    this._emit('reconnected', this.lastReconnect);
+    const byMedia = new Map();
+    for (const p of republish) {
+      if (!byMedia.has(p.media)) byMedia.set(p.media, []);
+      byMedia.get(p.media).push({ kind: p.kind, source: p.source, track: p.track, owned: p.owned });
+    }
+    for (const [media, picks] of byMedia) {
+      const run = this._publishQueue.then(() => this._publishPicks(picks, media, picks[0].owned));
+      this._publishQueue = run.catch((e) => this._emit('error', asPrismError(e, 'negotiation')));
+    }
+  }
+
+  /** After a resume the network may have changed under the peer connections: restart ICE where it is not well. */
+  _restartIceIfBroken() {
+    const broken = [this.publisherPc, this.subscriberPc].some((pc) => pc
+      && (pc.iceConnectionState === 'failed' || pc.iceConnectionState === 'disconnected'));
+    if (broken) this.restartIce().catch((e) => this._emit('error', asPrismError(e, 'negotiation')));
   }
 
   /** Browsers report a refused upgrade as close code 1006 with no reason; ask the server over plain HTTP why. */
@@ -452,7 +778,9 @@ export class PrismClient {
 
   _teardown(info) {
     if (this._state === 'disconnected') return;
-    clearInterval(this._keepAliveTimer);
+    this._stopTimers();
+    this._stopReconnect();
+    globalThis.removeEventListener?.('pagehide', this._onPageHide);
     clearTimeout(this._leaveTimer);
     this._requests.rejectAll(new PrismError('disconnected', 'disconnected'));
     this._releaseMedia();
@@ -493,7 +821,7 @@ export class PrismClient {
     const added = [];
     for (const pick of picks) {
       const transceiver = pc.addTransceiver(pick.track, { direction: 'sendonly', streams: [media] });
-      const entry = { ...pick, transceiver, owned };
+      const entry = { ...pick, transceiver, owned, media };
       this._published.push(entry);
       added.push(entry);
       this._model.bindLocalMedia(pick.source, pick.track);
@@ -516,9 +844,9 @@ export class PrismClient {
     return added.map((entry) => this._model.findLocalTrack(entry.source)).filter(Boolean);
   }
 
-  async _negotiatePublisher() {
+  async _negotiatePublisher(offerOptions = undefined) {
     const pc = this.publisherPc;
-    const offer = await pc.createOffer();
+    const offer = await pc.createOffer(offerOptions);
     await pc.setLocalDescription(offer);
     const tracks = this._published
       .filter((p) => p.transceiver.mid != null)
@@ -570,14 +898,25 @@ export class PrismClient {
     if (typeof msg.sdp !== 'string' || typeof msg.version !== 'number') {
       throw new PrismError('protocol', 'subscriberOffer without sdp/version');
     }
+    if (msg.version === this._lastOfferVersion && this._lastAnswer?.version === msg.version) {
+      // The server sent the offer we answered again: our answer was lost with the old socket.
+      this._send({ type: 'subscriberAnswer', version: msg.version, sdp: this._lastAnswer.sdp });
+      return;
+    }
     if (msg.version <= this._lastOfferVersion) return; // stale: a newer one was already answered
     const pc = this._ensureSubscriberPc();
     await pc.setRemoteDescription({ type: 'offer', sdp: msg.sdp });
     const answer = await pc.createAnswer();
     await pc.setLocalDescription(answer);
-    if (this._state !== 'connected') return;
     this._lastOfferVersion = msg.version;
-    this._send({ type: 'subscriberAnswer', version: msg.version, sdp: pc.localDescription.sdp });
+    this._lastAnswer = { version: msg.version, sdp: pc.localDescription.sdp };
+    if (this._state === 'connected') {
+      try {
+        this._send({ type: 'subscriberAnswer', version: msg.version, sdp: pc.localDescription.sdp });
+      } catch {
+        // the socket dropped meanwhile: the server sends this offer again after the resume, we answer it then
+      }
+    }
     // Bind by transceiver rather than by 'track' events: the receiver's track exists as soon as the offer is set,
     // and an m-line reused for another track keeps its receiver without necessarily firing 'track' again.
     const receivers = new Map();
@@ -587,6 +926,8 @@ export class PrismClient {
       }
     }
     this._dispatch(this._model.applyOffer(msg.tracks, receivers));
+    // The offer lists every track the server now sends us: that is what must arrive.
+    if (Array.isArray(msg.tracks)) this._expected = msg.tracks;
   }
 
   _ensureSubscriberPc() {
@@ -601,7 +942,74 @@ export class PrismClient {
         this._emit('error', new PrismError('transport_failed', `${role} connection failed (ICE/DTLS)`));
       }
     });
+    // A network change (Wi-Fi to cellular) shows as ICE 'disconnected', then 'failed': restart ICE on both connections
+    // (the server is ICE-lite, so only new credentials make the browser look for a new path).
+    let disconnectedTimer = null;
+    pc.addEventListener?.('iceconnectionstatechange', () => {
+      clearTimeout(disconnectedTimer);
+      const restart = () => {
+        if (this._state === 'connected' && !this._leaving && pc.signalingState !== 'closed') {
+          this.restartIce().catch((e) => this._emit('error', asPrismError(e, 'negotiation')));
+        }
+      };
+      if (pc.iceConnectionState === 'failed') restart();
+      else if (pc.iceConnectionState === 'disconnected') disconnectedTimer = setTimeout(restart, ICE_DISCONNECTED_GRACE_MS);
+    });
     return pc;
+  }
+
+  // ---------------------------------------------------------------------------------------------- media repair
+
+  /**
+   * Compares what the subscriber connection receives with what the server says should arrive: every remote track the
+   * server subscribed us to and that is not muted must make progress (frames decoded for video, packets for audio).
+   * A track that makes none for a while, or that the server lists but we are not subscribed to, is reported with
+   * `repairTrack`; the server fixes what it can (keyframe, new consumer, re-offer, ICE restart) and says what it did.
+   */
+  async _checkMedia() {
+    if (this._state !== 'connected' || this._leaving || this._checkingMedia) return;
+    this._checkingMedia = true;
+    try {
+      const byMid = new Map();
+      if (this.subscriberPc && typeof this.subscriberPc.getStats === 'function') {
+        const report = await this.subscriberPc.getStats();
+        report.forEach((s) => {
+          if (s.type === 'inbound-rtp' && s.mid != null) byMid.set(String(s.mid), s);
+        });
+      }
+      if (this._state !== 'connected') return;
+      const subscribed = new Map(this._model.subscriptions().map((sub) => [sub.track.id, sub]));
+      const observed = [];
+      const known = (trackId) => [...this._model.participants.values()].some((p) => p.tracks.has(trackId));
+      for (const entry of this._expected ?? []) {
+        if (!entry || typeof entry.trackId !== 'string' || !known(entry.trackId)) continue;
+        const sub = subscribed.get(entry.trackId);
+        const track = sub?.track;
+        const muted = track ? track.muted : entry.muted === true;
+        const s = sub ? byMid.get(String(sub.mid)) : undefined;
+        const count = !sub ? null : !s ? 0 : (track.kind === 'video' ? (s.framesDecoded ?? 0) : (s.packetsReceived ?? 0));
+        observed.push({ trackId: entry.trackId, expected: !muted, count });
+      }
+      for (const { trackId, issue } of this._mediaWatch.observe(now(), observed)) {
+        const sub = subscribed.get(trackId);
+        this._repair(trackId, sub ? issue : 'not_subscribed', sub);
+      }
+    } finally {
+      this._checkingMedia = false;
+    }
+  }
+
+  async _repair(trackId, issue, sub) {
+    try {
+      const reply = await this._request({ type: 'repairTrack', trackId, issue }, 'repairResult',
+        (m) => m.trackId === trackId);
+      const record = { at: Date.now(), trackId, issue, action: reply.action };
+      this.repairs.push(record);
+      if (this.repairs.length > 50) this.repairs.shift();
+      this._emit('repair', { track: sub?.track ?? null, participant: sub?.participant ?? null, issue, action: reply.action });
+    } catch (e) {
+      if (this._state === 'connected' && !this._leaving) console.warn('prism: repair request failed', e);
+    }
   }
 
   /** Stops captured media and closes both peer connections (kept as fields so tests can still read them). */

@@ -197,6 +197,33 @@ export class RoomModel {
     return [['trackPublished', track, this.local]];
   }
 
+  /**
+   * Takes the welcome of a fresh join that replaced a lost session (the server no longer knew us): every subscription
+   * ends (the subscriber connection is new), self keeps its object with the server's fresh view of it, and the room is
+   * replaced with its differences reported. @returns events
+   */
+  applyRejoin(msg) {
+    const fresh = toParticipant(msg.participant, true);
+    if (!fresh) return [['error', new PrismError('protocol', 'welcome without a valid participant')]];
+    const removed = [];
+    for (const sub of this._subscribed.values()) {
+      clearMedia(sub.track);
+      removed.push(['trackUnsubscribed', sub.track, sub.participant]);
+    }
+    this._subscribed.clear();
+    this._offerTracks = new Map();
+    this._receivers = new Map();
+    const events = [...removed];
+    if (this.local && this.local.id === fresh.id) {
+      events.push(...this._merge(this.local, fresh));
+    } else {
+      this.local = fresh;
+    }
+    this._attachLocalMedia();
+    events.push(...this._replaceRoom(msg.room, false));
+    return events;
+  }
+
   /** Forgets everything (after disconnect). Subscribed tracks lose their media references; no events. */
   reset() {
     for (const { track } of this._subscribed.values()) clearMedia(track);
@@ -458,7 +485,8 @@ export class PendingRequests {
       resolve = res;
       reject = rej;
     });
-    const entry = { requestId, requestType: message.type, replyType, match, resolve, reject, timer: null };
+    const tagged = { ...message, requestId };
+    const entry = { requestId, requestType: message.type, replyType, match, resolve, reject, timer: null, message: tagged };
     entry.timer = this._setTimer(() => {
       if (this._pending.get(requestId) !== entry) return;
       this._pending.delete(requestId);
@@ -466,7 +494,22 @@ export class PendingRequests {
         { requestType: message.type, requestId }));
     }, this._timeoutMs);
     this._pending.set(requestId, entry);
-    return { message: { ...message, requestId }, promise };
+    return { message: tagged, promise };
+  }
+
+  /**
+   * Sends every outstanding request again, oldest first (after a resumed connection: the server may never have seen
+   * them, and the protocol's requests are safe to repeat). A send that throws rejects its request.
+   * @param {(message: object) => void} send
+   */
+  resendAll(send) {
+    for (const entry of [...this._pending.values()]) {
+      try {
+        send(entry.message);
+      } catch (e) {
+        if (this._pending.get(entry.requestId) === entry) this._finish(entry).reject(e);
+      }
+    }
   }
 
   /** Offers a server message to the outstanding requests. @returns {boolean} whether one was settled */
@@ -522,4 +565,98 @@ export function errorFromMessage(msg) {
   const code = typeof msg.code === 'string' ? msg.code : 'internal';
   const message = typeof msg.message === 'string' && msg.message !== '' ? msg.message : code;
   return new PrismError(code, message, { requestType: msg.requestType, requestId: msg.requestId });
+}
+
+/**
+ * When to try again after the signaling socket dropped: attempt delays follow `delaysMs` (the last one repeats), and
+ * nothing is tried after `timeoutMs` since the drop. Pure: time is passed in, so tests drive it with a fake clock.
+ */
+export class ReconnectSchedule {
+  /**
+   * @param {object} [options]
+   * @param {number[]} [options.delaysMs=[0, 250, 500, 1000]] delay before attempt 1, 2, ...
+   * @param {number} [options.timeoutMs=30000] give up this long after the drop
+   */
+  constructor({ delaysMs = [0, 250, 500, 1000], timeoutMs = 30000 } = {}) {
+    if (!Array.isArray(delaysMs) || delaysMs.length === 0) throw new TypeError('delaysMs must be a non-empty array');
+    this._delays = delaysMs;
+    this._timeoutMs = timeoutMs;
+    this._startedAt = null;
+    this._attempts = 0;
+  }
+
+  /** The socket dropped at `nowMs`: starts counting. */
+  start(nowMs) {
+    this._startedAt = nowMs;
+    this._attempts = 0;
+  }
+
+  /** Attempts made since {@link start}. */
+  get attempts() {
+    return this._attempts;
+  }
+
+  /** Milliseconds since the drop. */
+  elapsed(nowMs) {
+    return this._startedAt === null ? 0 : nowMs - this._startedAt;
+  }
+
+  /**
+   * The delay before the next attempt, counting it as made; null when the time is up (give up).
+   * @param {number} nowMs
+   */
+  next(nowMs) {
+    if (this._startedAt === null) throw new Error('ReconnectSchedule.next before start');
+    const delay = this._delays[Math.min(this._attempts, this._delays.length - 1)];
+    if (nowMs + delay - this._startedAt > this._timeoutMs) return null;
+    this._attempts++;
+    return delay;
+  }
+}
+
+/**
+ * Decides when expected remote media counts as missing: for each subscribed track it remembers the last time its
+ * progress counter (frames decoded for video, packets for audio) moved; a track that should flow (not muted) and has
+ * not moved for `missingMs` is reported, then again at most every `missingMs`. Pure: time and counters come in.
+ */
+export class MediaWatch {
+  /** @param {object} [options] @param {number} [options.missingMs=4000] */
+  constructor({ missingMs = 4000 } = {}) {
+    this._missingMs = missingMs;
+    /** trackId -> {count, since, reportedAt} */
+    this._watched = new Map();
+  }
+
+  /**
+   * One observation round.
+   * @param {number} nowMs
+   * @param {Array<{trackId: string, expected: boolean, count: number|null}>} observed every subscribed track: whether
+   *   media is expected (not muted) and its progress counter (null when its stats are missing)
+   * @returns {Array<{trackId: string, issue: string}>} tracks to repair now (issue: no_media when nothing ever
+   *   arrived, stalled when it stopped)
+   */
+  observe(nowMs, observed) {
+    const seen = new Set();
+    const due = [];
+    for (const { trackId, expected, count } of observed) {
+      seen.add(trackId);
+      const c = typeof count === 'number' ? count : -1;
+      let w = this._watched.get(trackId);
+      if (!w) {
+        w = { count: c, since: nowMs, reportedAt: -Infinity };
+        this._watched.set(trackId, w);
+      }
+      if (!expected || (c > w.count && c > 0)) { // stats appearing with a zero count is no progress
+        w.count = Math.max(w.count, c);
+        w.since = nowMs;
+        continue;
+      }
+      if (nowMs - w.since >= this._missingMs && nowMs - w.reportedAt >= this._missingMs) {
+        w.reportedAt = nowMs;
+        due.push({ trackId, issue: c <= 0 ? 'no_media' : 'stalled' });
+      }
+    }
+    for (const id of [...this._watched.keys()]) if (!seen.has(id)) this._watched.delete(id);
+    return due;
+  }
 }

@@ -58,7 +58,7 @@ public final class PrismServer implements AutoCloseable {
         this.metrics = new PrismMetrics();
         ChangeNotifier changes = new ChangeNotifier();
         this.sfu = new SfuContext(media, new InMemoryRoomRegistry(roomId -> media.eventLoop(),
-                List.of(changes, metrics.roomEvents())));
+                List.of(changes, metrics.roomEvents())), Duration.ofSeconds(config.resumeWindowSeconds()));
         List<EventLoopProbe> loops = List.of(new EventLoopProbe(media.eventLoop(), "prism-media"));
         this.sampler = new StatsSampler(sfu, MonoClock.SYSTEM, Duration.ofSeconds(1), HISTORY_POINTS, loops);
         metrics.bindNode(media, sfu, sampler, List.of(media.eventLoop()));

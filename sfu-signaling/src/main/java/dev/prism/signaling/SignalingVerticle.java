@@ -76,6 +76,15 @@ public final class SignalingVerticle extends VerticleBase {
     }
 
     private void upgrade(RoutingContext ctx) {
+        // A reconnect within the resume window presents its resume token: the session it names takes the socket over
+        // (checked again there). An unknown or spent token falls through to a plain join with the access token.
+        ParticipantSession resumable = sfu.resumable(ctx.request().getParam("resume"));
+        if (resumable != null) {
+            String resumeToken = ctx.request().getParam("resume");
+            ctx.request().toWebSocket().onSuccess(ws -> resumable.resume(ws, resumeToken))
+                    .onFailure(e -> log.info("signaling: WebSocket upgrade failed: {}", e.toString()));
+            return;
+        }
         AccessToken token;
         try {
             token = tokens.verify(ctx.request().getParam("token"));

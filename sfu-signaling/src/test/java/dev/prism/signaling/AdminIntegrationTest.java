@@ -98,7 +98,7 @@ class AdminIntegrationTest {
             JsonObject left = alice.next("participantLeft", 5);
             assertThat(left.getString("participantId")).isEqualTo("bob");
             assertThat(left.getString("reason")).isEqualTo("removed");
-            awaitCloseCode(bob, 4002);
+            awaitCloseCode(bob, 4004);
             HttpResponse<String> again = send("DELETE", "/admin/api/rooms/" + room + "/participants/bob", null,
                     ADMIN_SECRET);
             assertThat(again.statusCode()).isEqualTo(404);
@@ -109,7 +109,7 @@ class AdminIntegrationTest {
             // Close the room: alice is told, the room is gone, and closing again is 404.
             assertThat(send("DELETE", "/admin/api/rooms/" + room, null, ADMIN_SECRET).statusCode()).isEqualTo(200);
             assertThat(alice.next("error", 5).getString("code")).isEqualTo("room_closed");
-            awaitCloseCode(alice, 4003);
+            awaitCloseCode(alice, 4005);
             assertThat(send("GET", "/admin/api/rooms/" + room, null, ADMIN_SECRET).statusCode()).isEqualTo(404);
             assertThat(send("DELETE", "/admin/api/rooms/" + room, null, ADMIN_SECRET).statusCode()).isEqualTo(404);
             assertThat(send("POST", "/admin/api/rooms/" + room + "/tracks/" + enc(trackId) + "/mute",

@@ -31,8 +31,10 @@ class SignalingBadInputTest {
 
     @BeforeAll
     static void start() {
+        // A one-second resume window: a socket that dies without a close frame is told to the others after it.
         server = PrismServer.start(PrismConfig.builder().httpPort(0).udpPort(0).httpHost("127.0.0.1")
-                .bindAddress("127.0.0.1").advertiseAddress("127.0.0.1").apiSecret(SECRET).build());
+                .bindAddress("127.0.0.1").advertiseAddress("127.0.0.1").apiSecret(SECRET).resumeWindowSeconds(1)
+                .build());
     }
 
     @AfterAll

@@ -29,6 +29,11 @@ final class WsTestClient implements AutoCloseable {
     }
 
     static WsTestClient connect(int port, String token) {
+        return connectQuery(port, token == null ? "" : "token=" + token);
+    }
+
+    /** Connects to {@code /ws?<query>} (e.g. {@code token=...&resume=...}). */
+    static WsTestClient connectQuery(int port, String query) {
         WsTestClient[] self = new WsTestClient[1];
         LinkedBlockingQueue<JsonObject> early = new LinkedBlockingQueue<>();
         StringBuilder partial = new StringBuilder();
@@ -60,7 +65,7 @@ final class WsTestClient implements AutoCloseable {
             }
         };
         WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
-                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws" + (token == null ? "" : "?token=" + token)),
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws" + (query.isEmpty() ? "" : "?" + query)),
                         listener).join();
         WsTestClient c = new WsTestClient(ws);
         self[0] = c;
@@ -71,8 +76,13 @@ final class WsTestClient implements AutoCloseable {
 
     /** Connects expecting the server to refuse the upgrade; returns its status and body. */
     static Refusal connectRefused(int port, String token) {
+        return connectQueryRefused(port, token == null ? "" : "token=" + token);
+    }
+
+    /** Connects to {@code /ws?<query>} expecting a refusal; returns its status and body. */
+    static Refusal connectQueryRefused(int port, String query) {
         try {
-            connect(port, token).close();
+            connectQuery(port, query).close();
         } catch (CompletionException e) {
             if (e.getCause() instanceof WebSocketHandshakeException h) {
                 Object body = h.getResponse().body();
@@ -113,6 +123,31 @@ final class WsTestClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits {@code millis} and returns every message that arrived meanwhile (also kept in {@link #seen()}): for checks
+     * that something did not happen.
+     */
+    List<JsonObject> quietFor(long millis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        List<JsonObject> got = new ArrayList<>();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return got;
+            }
+            try {
+                JsonObject o = inbox.poll(left, TimeUnit.NANOSECONDS);
+                if (o != null) {
+                    seen.add(o);
+                    got.add(o);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted");
+            }
+        }
+    }
+
     List<JsonObject> seen() {
         return seen;
     }
@@ -128,6 +163,11 @@ final class WsTestClient implements AutoCloseable {
         } catch (RuntimeException ignored) {
             // already closed
         }
+    }
+
+    /** Closes with a given status code (1001: what a browser sends when the page goes away). */
+    void closeWith(int code) {
+        ws.sendClose(code, "").join();
     }
 
     void abort() {

@@ -96,7 +96,7 @@ public class ForwardingBenchmark {
         room.addProducer(TRACK, "pub", videoDescription(), PUBLISHER_SSRC, 0, publisher);
 
         for (int i = 0; i < receivers; i++) {
-            SubscriberEndpoint sub = new SubscriberEndpoint((t, reason) -> { }, media.engine().counters());
+            SubscriberEndpoint sub = new SubscriberEndpoint((t, reason) -> { }, media.engine().counters(), room.rtcp());
             WebRtcTransport t = media.createTransport("sub" + i, sub);
             sub.bind(t);
             media.connect(t, new InetSocketAddress("127.0.0.1", 50001 + i), profile, keys(random));

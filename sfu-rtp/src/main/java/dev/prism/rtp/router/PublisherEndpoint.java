@@ -2,6 +2,10 @@ package dev.prism.rtp.router;
 
 import dev.prism.core.rtp.MediaKind;
 import dev.prism.rtp.packet.RtpPacket;
+import dev.prism.rtp.rtcp.ReportBlock;
+import dev.prism.rtp.rtcp.RtcpCompoundParser;
+import dev.prism.rtp.rtcp.RtcpHeader;
+import dev.prism.rtp.rtcp.SenderReport;
 import dev.prism.rtp.transport.DropReason;
 import dev.prism.rtp.transport.MediaCounters;
 import dev.prism.rtp.transport.TransportListener;
@@ -9,12 +13,18 @@ import dev.prism.rtp.transport.WebRtcTransport;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
 
 /**
  * The receiving end of one participant's publisher connection: routes each incoming RTP packet to its
- * {@link Producer} by SSRC (a primitive-keyed map: no boxing per packet), and tells the publisher how much it may send.
+ * {@link Producer} by SSRC (a primitive-keyed map: no boxing per packet), the publisher's RTX streams to the producers
+ * they repair, and its sender reports to the producers (lip sync). Every second it sends the publisher a receiver
+ * report (loss, jitter, LSR/DLSR for the publisher's own RTT) with a REMB; every {@link #TICK_MILLIS} it lets the
+ * producers retry NACKs and send deferred keyframe requests.
  *
  * <p>Threading: the media event loop only.
  */
@@ -24,6 +34,12 @@ public final class PublisherEndpoint implements TransportListener {
      * it: without any feedback Chrome stays near its start bitrate.
      */
     public static final long ANNOUNCED_BITRATE_BPS = 2_500_000L;
+    /** NACK retries and deferred keyframe requests are checked this often. */
+    public static final long TICK_MILLIS = 20;
+    /** Round trip assumed toward a publisher before anything was measured. */
+    public static final long DEFAULT_RTT_NANOS = 100_000_000L;
+    /** A sender report whose NTP time maps this far from its arrival re-anchors the publisher's clock mapping. */
+    private static final long NTP_REANCHOR_NANOS = 2_000_000_000L;
 
     private WebRtcTransport transport;
     private final MediaCounters counters;
@@ -31,7 +47,13 @@ public final class PublisherEndpoint implements TransportListener {
     private final BiConsumer<WebRtcTransport, String> onClosed;
     private final IntObjectHashMap<Producer> bySsrc = new IntObjectHashMap<>();
     private final IntObjectHashMap<Producer> byRtxSsrc = new IntObjectHashMap<>();
-    private ScheduledFuture<?> rembTask;
+    private final RtcpCompoundParser parser = new RtcpCompoundParser();
+    private final RttEstimate rtt = new RttEstimate();
+    private LongSupplier fallbackRtt = () -> -1;
+    private ScheduledFuture<?> reportTask;
+    private ScheduledFuture<?> tickTask;
+    private boolean ntpAnchored;
+    private long ntpToMonoOffsetNanos;
 
     /**
      * @param onClosed told when the transport closes (consent lost, DTLS failure)
@@ -54,10 +76,41 @@ public final class PublisherEndpoint implements TransportListener {
         return transport;
     }
 
-    void addProducer(Producer p, long rtxSsrc) {
+    /**
+     * Where to take the round trip from while none was measured on this connection: the same participant's
+     * subscriber connection crosses the same network.
+     */
+    public void setFallbackRtt(LongSupplier rttNanos) {
+        this.fallbackRtt = rttNanos;
+    }
+
+    /**
+     * Round trip to the publisher: measured from NACKed packets that came back after one request, else the fallback,
+     * else {@link #DEFAULT_RTT_NANOS}.
+     */
+    public long rttNanos() {
+        long measured = rtt.nanos();
+        if (measured >= 0) {
+            return measured;
+        }
+        long fallback = fallbackRtt.getAsLong();
+        return fallback >= 0 ? fallback : DEFAULT_RTT_NANOS;
+    }
+
+    /** Round trip measured on this connection, -1 while none was. */
+    public long measuredRttNanos() {
+        return rtt.nanos();
+    }
+
+    /** The producers fed by this connection (a copy). */
+    public List<Producer> producers() {
+        return new ArrayList<>(bySsrc.values());
+    }
+
+    void addProducer(Producer p) {
         bySsrc.put((int) p.ssrc(), p);
-        if (rtxSsrc != 0) {
-            byRtxSsrc.put((int) rtxSsrc, p);
+        if (p.rtxSsrc() != 0) {
+            byRtxSsrc.put((int) p.rtxSsrc(), p);
         }
     }
 
@@ -69,8 +122,11 @@ public final class PublisherEndpoint implements TransportListener {
 
     @Override
     public void onConnected(WebRtcTransport t) {
-        rembTask = t.scheduleAtFixedRate(this::announceBitrate, 1, TimeUnit.SECONDS);
-        announceBitrate();
+        if (reportTask == null) {
+            reportTask = t.scheduleAtFixedRate(this::sendReports, 1, TimeUnit.SECONDS);
+            tickTask = t.scheduleAtFixedRate(this::tick, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        }
+        sendReports();
         bySsrc.values().forEach(Producer::requestKeyframe);
     }
 
@@ -80,8 +136,11 @@ public final class PublisherEndpoint implements TransportListener {
         Producer p = bySsrc.get(ssrc);
         if (p != null) {
             p.onRtp(packet);
-        } else if (byRtxSsrc.containsKey(ssrc)) {
-            counters.drop(DropReason.RTP_RTX_UNUSED);
+            return;
+        }
+        Producer repaired = byRtxSsrc.get(ssrc);
+        if (repaired != null) {
+            repaired.onRtx(packet);
         } else {
             counters.drop(DropReason.RTP_UNKNOWN_SSRC);
         }
@@ -89,30 +148,89 @@ public final class PublisherEndpoint implements TransportListener {
 
     @Override
     public void onRtcp(WebRtcTransport t, ByteBuf compound) {
-        // Sender reports and SDES from the publisher: kept for lip sync and RTT with the RTCP work.
+        long now = rtcp.clock().nanos();
+        parser.reset(compound);
+        while (parser.next()) {
+            if (parser.packetType() != RtcpHeader.PT_SR) {
+                continue; // SDES, BYE and the publisher's RRs (it receives nothing here) carry nothing Prism uses
+            }
+            SenderReport sr = SenderReport.parse(parser.buffer(), parser.offset(), parser.length());
+            Producer p = sr == null ? null : bySsrc.get((int) sr.senderSsrc());
+            if (p != null) {
+                p.onSenderReport(sr.rtpTimestamp(), toMono(sr.ntpTimestamp(), now), sr.compactNtp(), now);
+            }
+        }
+        if (parser.malformed()) {
+            counters.drop(DropReason.RTCP_MALFORMED);
+        }
+    }
+
+    /**
+     * Maps the publisher's NTP time onto Prism's monotonic clock with one offset for the whole connection, set by the
+     * first sender report: the publisher stamps audio and video from one clock, and one offset keeps their relative
+     * timing exact (a per-report mapping would add each report's network jitter to it).
+     */
+    private long toMono(long ntp, long arrivalNanos) {
+        long ntpNanos = NtpClock.toNanos(ntp);
+        if (!ntpAnchored || Math.abs(ntpNanos + ntpToMonoOffsetNanos - arrivalNanos) > NTP_REANCHOR_NANOS) {
+            ntpAnchored = true;
+            ntpToMonoOffsetNanos = arrivalNanos - ntpNanos;
+        }
+        return ntpNanos + ntpToMonoOffsetNanos;
     }
 
     @Override
     public void onClosed(WebRtcTransport t, String reason) {
-        if (rembTask != null) {
-            rembTask.cancel(false);
-        }
+        cancelTimers();
         onClosed.accept(t, reason);
     }
 
-    private void announceBitrate() {
-        if (!transport.isConnected()) {
+    /** Stops the timers (the participant leaves; the transport closes separately). */
+    public void close() {
+        cancelTimers();
+    }
+
+    private void cancelTimers() {
+        if (reportTask != null) {
+            reportTask.cancel(false);
+            reportTask = null;
+        }
+        if (tickTask != null) {
+            tickTask.cancel(false);
+            tickTask = null;
+        }
+    }
+
+    void tick() {
+        long now = rtcp.clock().nanos();
+        for (Producer p : bySsrc.values()) {
+            long sample = p.takeRecoveryRttSample();
+            if (sample >= 0) {
+                rtt.add(sample);
+            }
+            p.tick(now);
+        }
+    }
+
+    /** Receiver report with a block per stream, and the REMB. */
+    void sendReports() {
+        if (transport == null || !transport.isConnected()) {
             return;
         }
+        long now = rtcp.clock().nanos();
+        List<ReportBlock> blocks = new ArrayList<>();
+        long[] video = new long[bySsrc.size()];
         int n = 0;
-        long[] ssrcs = new long[bySsrc.size()];
         for (Producer p : bySsrc.values()) {
+            p.expireHistory(now);
+            ReportBlock b = p.reportBlock(now);
+            if (b != null) {
+                blocks.add(b);
+            }
             if (p.kind() == MediaKind.VIDEO) {
-                ssrcs[n++] = p.ssrc();
+                video[n++] = p.ssrc();
             }
         }
-        if (n > 0) {
-            rtcp.sendRemb(transport, ANNOUNCED_BITRATE_BPS, java.util.Arrays.copyOf(ssrcs, n));
-        }
+        rtcp.sendReceiverReports(transport, blocks, ANNOUNCED_BITRATE_BPS, java.util.Arrays.copyOf(video, n));
     }
 }

@@ -16,7 +16,10 @@ import java.util.Map;
  * <p>Threading: the media event loop only (the room's executor).
  */
 public final class RoomRouter {
-    /** At most one PLI per publisher stream in this interval, however many subscribers ask. */
+    /**
+     * At most one PLI per publisher stream in this interval, however many subscribers ask; requests inside it are
+     * coalesced into one sent when it ends.
+     */
     public static final long KEYFRAME_REQUEST_INTERVAL_MILLIS = 500;
 
     private final String roomId;
@@ -27,7 +30,7 @@ public final class RoomRouter {
     public RoomRouter(String roomId, MediaEngine engine) {
         this.roomId = roomId;
         this.engine = engine;
-        this.rtcp = new RtcpSender(engine.allocator());
+        this.rtcp = new RtcpSender(engine.allocator(), engine.clock());
     }
 
     public String roomId() {
@@ -42,10 +45,11 @@ public final class RoomRouter {
     public Producer addProducer(String trackId, String participantId, MediaDescription description, long ssrc,
                                 long rtxSsrc, PublisherEndpoint publisher) {
         removeProducer(trackId);
-        Producer p = new Producer(trackId, participantId, description, ssrc, publisher.transport(), rtcp,
-                new KeyframeRequestThrottle(engine.clock(), KEYFRAME_REQUEST_INTERVAL_MILLIS), engine.counters());
+        Producer p = new Producer(trackId, participantId, description, ssrc, rtxSsrc, publisher.transport(), rtcp,
+                new KeyframeRequestThrottle(engine.clock(), KEYFRAME_REQUEST_INTERVAL_MILLIS), engine.counters(),
+                publisher::rttNanos);
         producers.put(trackId, p);
-        publisher.addProducer(p, rtxSsrc);
+        publisher.addProducer(p);
         return p;
     }
 

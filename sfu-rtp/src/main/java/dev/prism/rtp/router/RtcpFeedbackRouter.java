@@ -1,50 +1,120 @@
 package dev.prism.rtp.router;
 
 import dev.prism.rtp.rtcp.Fir;
+import dev.prism.rtp.rtcp.GenericNack;
 import dev.prism.rtp.rtcp.Pli;
+import dev.prism.rtp.rtcp.ReceiverReport;
+import dev.prism.rtp.rtcp.ReportBlock;
 import dev.prism.rtp.rtcp.RtcpCompoundParser;
 import dev.prism.rtp.rtcp.RtcpHeader;
+import dev.prism.rtp.rtcp.SenderReport;
 import dev.prism.rtp.transport.DropReason;
 import dev.prism.rtp.transport.MediaCounters;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.collection.IntObjectHashMap;
+import java.util.List;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 
 /**
- * Routes a subscriber's RTCP feedback to the producers behind the SSRCs Prism sends it: PLI and FIR become
- * (throttled) keyframe requests upstream. Media event loop only.
+ * Routes a subscriber's RTCP to the consumers behind the SSRCs Prism sends it: PLI and FIR become (coalesced,
+ * throttled) keyframe requests upstream, generic NACKs become retransmissions, and receiver report blocks give each
+ * consumer the subscriber's view (loss, jitter) and the round-trip time (RFC 3550 section 6.4.1: arrival - LSR - DLSR).
+ * Media event loop only.
  */
 final class RtcpFeedbackRouter {
     private final IntObjectHashMap<Consumer> consumersBySsrc;
     private final MediaCounters counters;
+    private final RtcpSender rtcp;
+    private final LongConsumer rttSamples;
+    private final LongSupplier rttNanos;
     private final RtcpCompoundParser parser = new RtcpCompoundParser();
 
-    RtcpFeedbackRouter(IntObjectHashMap<Consumer> consumersBySsrc, MediaCounters counters) {
+    /**
+     * @param rttSamples told each round-trip sample in nanoseconds
+     * @param rttNanos   the smoothed round trip, which spaces repeated retransmissions of one packet
+     */
+    RtcpFeedbackRouter(IntObjectHashMap<Consumer> consumersBySsrc, MediaCounters counters, RtcpSender rtcp,
+                       LongConsumer rttSamples, LongSupplier rttNanos) {
         this.consumersBySsrc = consumersBySsrc;
         this.counters = counters;
+        this.rtcp = rtcp;
+        this.rttSamples = rttSamples;
+        this.rttNanos = rttNanos;
     }
 
     void onRtcp(ByteBuf compound) {
+        long now = rtcp.clock().nanos();
         parser.reset(compound);
         while (parser.next()) {
-            if (parser.packetType() != RtcpHeader.PT_PSFB) {
-                continue;
-            }
-            if (parser.countOrFormat() == RtcpHeader.FMT_PLI) {
+            int type = parser.packetType();
+            int fmt = parser.countOrFormat();
+            if (type == RtcpHeader.PT_PSFB && fmt == RtcpHeader.FMT_PLI) {
                 Pli pli = Pli.parse(parser.buffer(), parser.offset(), parser.length());
                 if (pli != null) {
                     keyframeRequest(pli.mediaSsrc());
                 }
-            } else if (parser.countOrFormat() == RtcpHeader.FMT_FIR) {
+            } else if (type == RtcpHeader.PT_PSFB && fmt == RtcpHeader.FMT_FIR) {
                 Fir fir = Fir.parse(parser.buffer(), parser.offset(), parser.length());
                 if (fir != null) {
                     for (Fir.Entry e : fir.entries()) {
                         keyframeRequest(e.ssrc());
                     }
                 }
+            } else if (type == RtcpHeader.PT_RTPFB && fmt == RtcpHeader.FMT_NACK) {
+                GenericNack nack = GenericNack.parse(parser.buffer(), parser.offset(), parser.length());
+                if (nack != null) {
+                    onNack(nack, now);
+                }
+            } else if (type == RtcpHeader.PT_RR) {
+                ReceiverReport rr = ReceiverReport.parse(parser.buffer(), parser.offset(), parser.length());
+                if (rr != null) {
+                    onReportBlocks(rr.reportBlocks(), now);
+                }
+            } else if (type == RtcpHeader.PT_SR) {
+                // A subscriber that also sends (it does not on a recvonly connection) may carry blocks in an SR.
+                SenderReport sr = SenderReport.parse(parser.buffer(), parser.offset(), parser.length());
+                if (sr != null) {
+                    onReportBlocks(sr.reportBlocks(), now);
+                }
             }
         }
         if (parser.malformed()) {
             counters.drop(DropReason.RTCP_MALFORMED);
+        }
+    }
+
+    private void onNack(GenericNack nack, long now) {
+        Consumer c = consumersBySsrc.get((int) nack.mediaSsrc());
+        if (c == null) {
+            return;
+        }
+        int[] lost = nack.lostSequenceNumbers();
+        counters.nacksReceived(lost.length);
+        // Repeats of one packet closer than half an RTT are the subscriber re-asking before our answer could land.
+        long minInterval = Math.max(0, rttNanos.getAsLong() / 2);
+        for (int seq : lost) {
+            c.retransmit(seq, now, minInterval);
+        }
+    }
+
+    private void onReportBlocks(List<ReportBlock> blocks, long now) {
+        long arrival = NtpClock.compact(rtcp.ntp().ntp(now));
+        for (ReportBlock b : blocks) {
+            Consumer c = consumersBySsrc.get((int) b.ssrc());
+            if (c == null) {
+                continue;
+            }
+            long rtt = -1;
+            if (b.lastSr() != 0) {
+                long compact = (arrival - b.lastSr() - b.delaySinceLastSr()) & 0xFFFF_FFFFL;
+                // A negative difference wraps to a huge value: clock trouble or a forged block; ignore above 60 s.
+                if (compact < 60L << 16) {
+                    rtt = NtpClock.compactToNanos(compact);
+                    rttSamples.accept(rtt);
+                }
+            }
+            c.onReceiverReport(b, rtt);
         }
     }
 

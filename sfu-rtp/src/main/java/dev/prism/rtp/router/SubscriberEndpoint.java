@@ -1,27 +1,40 @@
 package dev.prism.rtp.router;
 
+import dev.prism.rtp.rtcp.SenderReport;
+import dev.prism.rtp.transport.MediaCounters;
 import dev.prism.rtp.transport.TransportListener;
 import dev.prism.rtp.transport.WebRtcTransport;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
- * The sending end of one participant's subscriber connection: owns its consumers (by the SSRC Prism offered for each)
- * and routes the subscriber's feedback (PLI, FIR) to the right producer.
+ * The sending end of one participant's subscriber connection: owns its consumers (by the SSRC Prism offered for each),
+ * routes the subscriber's feedback to them (PLI, FIR, NACK, receiver reports; see {@link RtcpFeedbackRouter}), sends
+ * it a sender report per stream every second, and keeps the round-trip time to the subscriber.
  *
  * <p>Threading: the media event loop only.
  */
 public final class SubscriberEndpoint implements TransportListener {
+    /** Sender reports go out this often (RFC 3550 allows more; browsers send about once a second too). */
+    public static final long SENDER_REPORT_INTERVAL_MILLIS = 1000;
+
     private final RtcpFeedbackRouter feedback;
+    private final RtcpSender rtcp;
     private final BiConsumer<WebRtcTransport, String> onClosed;
     private final IntObjectHashMap<Consumer> bySsrc = new IntObjectHashMap<>();
+    private final RttEstimate rtt = new RttEstimate();
     private WebRtcTransport transport;
+    private ScheduledFuture<?> reportTask;
 
-    public SubscriberEndpoint(BiConsumer<WebRtcTransport, String> onClosed, dev.prism.rtp.transport.MediaCounters counters) {
+    public SubscriberEndpoint(BiConsumer<WebRtcTransport, String> onClosed, MediaCounters counters, RtcpSender rtcp) {
         this.onClosed = onClosed;
-        this.feedback = new RtcpFeedbackRouter(bySsrc, counters);
+        this.rtcp = rtcp;
+        this.feedback = new RtcpFeedbackRouter(bySsrc, counters, rtcp, rtt::add, rtt::nanos);
     }
 
     /** Binds the transport this endpoint listens to; once, right after creating it with this endpoint as listener. */
@@ -36,6 +49,16 @@ public final class SubscriberEndpoint implements TransportListener {
         return transport;
     }
 
+    /** Smoothed round-trip time to the subscriber from its receiver reports; -1 before the first. */
+    public long rttNanos() {
+        return rtt.nanos();
+    }
+
+    /** The consumers of this subscriber, in no particular order (a copy). */
+    public List<Consumer> consumers() {
+        return new ArrayList<>(bySsrc.values());
+    }
+
     void addConsumer(Consumer c) {
         bySsrc.put((int) c.ssrc(), c);
     }
@@ -43,7 +66,7 @@ public final class SubscriberEndpoint implements TransportListener {
     /** Stops and forgets one consumer. */
     public void removeConsumer(Consumer c) {
         c.close();
-        bySsrc.remove((int) c.ssrc());
+        bySsrc.remove((int) c.ssrc(), c);
     }
 
     /** Stops every consumer (the participant leaves). */
@@ -52,6 +75,7 @@ public final class SubscriberEndpoint implements TransportListener {
             c.close();
         }
         bySsrc.clear();
+        cancelReports();
     }
 
     @Override
@@ -59,6 +83,10 @@ public final class SubscriberEndpoint implements TransportListener {
         // Every video consumer waits for a keyframe: ask now that packets can flow.
         for (Consumer c : bySsrc.values()) {
             c.requestKeyframe();
+        }
+        if (reportTask == null) {
+            reportTask = t.scheduleAtFixedRate(this::sendSenderReports, SENDER_REPORT_INTERVAL_MILLIS,
+                    TimeUnit.MILLISECONDS);
         }
     }
 
@@ -69,6 +97,32 @@ public final class SubscriberEndpoint implements TransportListener {
 
     @Override
     public void onClosed(WebRtcTransport t, String reason) {
+        cancelReports();
         onClosed.accept(t, reason);
+    }
+
+    /** One sender report per consumer that has sent and whose publisher has reported its clock. */
+    void sendSenderReports() {
+        if (transport == null || !transport.isConnected()) {
+            return;
+        }
+        long now = rtcp.clock().nanos();
+        List<SenderReport> reports = new ArrayList<>();
+        for (Consumer c : bySsrc.values()) {
+            SenderReport sr = c.senderReport(now, rtcp.ntp());
+            if (sr != null) {
+                reports.add(sr);
+            }
+        }
+        if (!reports.isEmpty()) {
+            rtcp.sendSenderReports(transport, reports);
+        }
+    }
+
+    private void cancelReports() {
+        if (reportTask != null) {
+            reportTask.cancel(false);
+            reportTask = null;
+        }
     }
 }

@@ -21,7 +21,17 @@ public enum DropReason {
     RTCP_MALFORMED,
     SEND_NOT_CONNECTED,
     SEND_NO_ROOM,
-    VIDEO_WAITING_FOR_KEYFRAME;
+    VIDEO_WAITING_FOR_KEYFRAME,
+    /** A publisher's retransmission of a packet already received. */
+    RTP_RTX_DUPLICATE,
+    /** A subscriber NACKed a packet Prism did not send it lately. */
+    RETRANSMIT_UNKNOWN,
+    /** A subscriber NACKed a packet no longer in the history: too old to help. */
+    RETRANSMIT_TOO_OLD,
+    /** A subscriber NACKed a packet resent moments ago. */
+    RETRANSMIT_THROTTLED,
+    /** A subscriber without RTX NACKed a packet: SRTP cannot send one sequence number twice. */
+    RETRANSMIT_NO_RTX;
 
     public String metricName() {
         return name().toLowerCase(java.util.Locale.ROOT);

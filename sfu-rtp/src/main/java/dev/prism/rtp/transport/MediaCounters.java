@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 public final class MediaCounters {
     private final AtomicLongArray drops = new AtomicLongArray(DropReason.values().length);
-    private final AtomicLongArray totals = new AtomicLongArray(8);
+    private final AtomicLongArray totals = new AtomicLongArray(12);
     private static final int PACKETS_IN = 0;
     private static final int BYTES_IN = 1;
     private static final int PACKETS_OUT = 2;
@@ -19,6 +19,10 @@ public final class MediaCounters {
     private static final int KEYFRAME_REQUESTS = 5;
     private static final int DTLS_OK = 6;
     private static final int DTLS_FAILED = 7;
+    private static final int NACKS_SENT = 8;
+    private static final int NACKS_RECEIVED = 9;
+    private static final int RETRANSMITTED = 10;
+    private static final int RTX_RECEIVED = 11;
 
     public void drop(DropReason reason) {
         drops.incrementAndGet(reason.ordinal());
@@ -40,6 +44,42 @@ public final class MediaCounters {
 
     public void keyframeRequested() {
         totals.incrementAndGet(KEYFRAME_REQUESTS);
+    }
+
+    /** {@code packets} sequence numbers NACKed toward publishers. */
+    public void nacksSent(int packets) {
+        totals.addAndGet(NACKS_SENT, packets);
+    }
+
+    /** {@code packets} sequence numbers NACKed by subscribers. */
+    public void nacksReceived(int packets) {
+        totals.addAndGet(NACKS_RECEIVED, packets);
+    }
+
+    /** One retransmission sent to a subscriber. */
+    public void retransmitted() {
+        totals.incrementAndGet(RETRANSMITTED);
+    }
+
+    /** One retransmission received from a publisher and used. */
+    public void repairedByRtx() {
+        totals.incrementAndGet(RTX_RECEIVED);
+    }
+
+    public long nacksSent() {
+        return totals.get(NACKS_SENT);
+    }
+
+    public long nacksReceived() {
+        return totals.get(NACKS_RECEIVED);
+    }
+
+    public long retransmissions() {
+        return totals.get(RETRANSMITTED);
+    }
+
+    public long rtxReceived() {
+        return totals.get(RTX_RECEIVED);
     }
 
     public void dtlsSucceeded() {

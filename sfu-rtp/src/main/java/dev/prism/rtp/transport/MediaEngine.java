@@ -178,6 +178,18 @@ public final class MediaEngine implements AutoCloseable {
         return t;
     }
 
+    /** Gives {@code t} fresh ICE credentials (ICE restart); the old ufrag stops routing to it. Event loop only. */
+    void restartIce(WebRtcTransport t) {
+        assert loop.inEventLoop();
+        byUfrag.remove(t.localIceParameters().ufrag(), t);
+        String ufrag;
+        do {
+            ufrag = randomToken(8);
+        } while (byUfrag.containsKey(ufrag));
+        t.replaceIce(new IceParameters(ufrag, randomToken(24)));
+        byUfrag.put(ufrag, t);
+    }
+
     void bindAddress(InetSocketAddress address, WebRtcTransport transport) {
         WebRtcTransport previous = byAddress.put(address, transport);
         if (previous != null && previous != transport) {
@@ -270,6 +282,8 @@ public final class MediaEngine implements AutoCloseable {
         sb.append("in=").append(counters.packetsIn()).append(" out=").append(counters.packetsOut())
                 .append(" forwarded=").append(counters.rtpForwarded())
                 .append(" keyframeRequests=").append(counters.keyframeRequests())
+                .append(" nacks=").append(counters.nacksSent()).append('/').append(counters.nacksReceived())
+                .append(" rtx=").append(counters.rtxReceived()).append('/').append(counters.retransmissions())
                 .append(" dtls=").append(counters.dtlsHandshakes()).append('/').append(counters.dtlsFailures());
         counters.dropsSnapshot().forEach((reason, n) -> {
             if (n > 0) {

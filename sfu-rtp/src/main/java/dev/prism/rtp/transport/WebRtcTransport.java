@@ -37,7 +37,8 @@ public final class WebRtcTransport {
 
     private final MediaEngine engine;
     private final String id;
-    private final IceLiteAgent ice;
+    private IceLiteAgent ice;
+    private int iceRestarts;
     private final TransportListener listener;
     private final RtpPacket rtpView = new RtpPacket();
     private DtlsSession dtls;
@@ -99,6 +100,36 @@ public final class WebRtcTransport {
         } else if (remoteSetup == DtlsRole.PASSIVE) {
             startDtls(false);
         }
+    }
+
+    /** The browser's ICE credentials from its last SDP, or null before any. */
+    public IceParameters remoteIceParameters() {
+        return ice.remoteParameters();
+    }
+
+    /**
+     * ICE restart (RFC 8445 section 9): fresh local credentials, so the browser's checks under the old ones stop
+     * counting and the pair it nominates next (possibly from a new network) becomes the media path. DTLS and SRTP carry
+     * on untouched: a restart renews the path, not the keys. The caller puts the new credentials in its next SDP and
+     * sets the browser's new ones with {@link #setRemoteParameters}. Event loop only.
+     */
+    public void restartIce() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        engine.restartIce(this);
+    }
+
+    /** ICE restarts so far. */
+    public int iceRestarts() {
+        return iceRestarts;
+    }
+
+    /** Called by the engine with the new local credentials; consent is counted afresh from now. */
+    void replaceIce(IceParameters local) {
+        ice = new IceLiteAgent(local, engine.clock());
+        iceRestarts++;
+        log.info("transport={} ice restart, ufrag {}", id, local.ufrag());
     }
 
     void onStun(ByteBuf packet, InetSocketAddress from) {

@@ -8,6 +8,7 @@ import dev.prism.core.room.RoomListener;
 import dev.prism.core.room.Track;
 import dev.prism.core.room.TrackSource;
 import dev.prism.core.rtp.HeaderExtension;
+import dev.prism.core.rtp.IceParameters;
 import dev.prism.core.rtp.MediaDescription;
 import dev.prism.core.rtp.MediaKind;
 import dev.prism.core.rtp.RtpEncoding;
@@ -16,7 +17,9 @@ import dev.prism.rtp.router.Producer;
 import dev.prism.rtp.router.PublisherEndpoint;
 import dev.prism.rtp.router.RoomRouter;
 import dev.prism.rtp.router.SubscriberEndpoint;
+import dev.prism.rtp.rtcp.ReportBlock;
 import dev.prism.rtp.transport.WebRtcTransport;
+import dev.prism.signaling.session.SessionLifecycle.Phase;
 import dev.prism.signaling.auth.AccessToken;
 import dev.prism.signaling.sdp.LocalTransportInfo;
 import dev.prism.signaling.sdp.NegotiationException;
@@ -31,6 +34,7 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -39,27 +43,38 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One participant's signaling session: one WebSocket, one publisher connection the client offers, one subscriber
- * connection the server offers. An explicit state machine: JOINING -> JOINED -> CLOSED.
+ * One participant's signaling session: one WebSocket at a time, one publisher connection the client offers, one
+ * subscriber connection the server offers. Its lifecycle is the state machine of {@link SessionLifecycle}: JOINING ->
+ * JOINED <-> DETACHED -> CLOSED. A WebSocket that drops without a clean close leaves the participant in the room,
+ * media flowing, for the resume window; a new socket presenting the resume token takes over without anyone else
+ * noticing (the server re-sends the room state and any subscriber offer still unanswered).
+ *
+ * <p>It also repairs media on request (the client reports expected media missing: keyframe, new consumer, re-offer or
+ * ICE restart, each recorded) and restarts ICE on either connection.
  *
  * <p>Threading: WebSocket callbacks arrive on a Vert.x event loop and hop at once onto the room's executor (the media
  * loop); all state below is touched only there. WebSocket writes are thread-safe in Vert.x.
  */
 public final class ParticipantSession implements RoomListener {
     private static final Logger log = LoggerFactory.getLogger(ParticipantSession.class);
-
-    enum State { JOINING, JOINED, CLOSED }
+    /** Repairs remembered per participant for the admin view. */
+    private static final int MAX_REPAIRS = 32;
+    /** A consumer or producer without a packet for this long is not flowing. */
+    private static final long FLOWING_NANOS = 2_000_000_000L;
 
     private final SfuContext sfu;
-    private final ServerWebSocket ws;
+    private volatile ServerWebSocket ws;
     private final AccessToken token;
+    private final SessionLifecycle lifecycle;
     private Room room;
     private RoomRouter router;
-    private State state = State.JOINING;
+    private io.netty.util.concurrent.ScheduledFuture<?> detachTimer;
+    private final ArrayDeque<ParticipantMediaStats.RepairEvent> repairs = new ArrayDeque<>();
 
     private PublisherEndpoint publisher;
     private final Map<String, PublishedTrack> publishedByMid = new LinkedHashMap<>();
@@ -71,7 +86,8 @@ public final class ParticipantSession implements RoomListener {
     private boolean offerOutstanding;
     private boolean offerDirty;
     private List<SubscriberTrackLine> offeredLines = List.of();
-    private boolean subscriberRemoteSet;
+    /** The subscriberOffer message still unanswered, re-sent on resume (the client may never have seen it). */
+    private JsonObject outstandingOffer;
 
     private record PublishedTrack(Track track, Producer producer, long ssrc) {
     }
@@ -80,23 +96,38 @@ public final class ParticipantSession implements RoomListener {
         this.sfu = sfu;
         this.ws = ws;
         this.token = token;
+        this.lifecycle = new SessionLifecycle(sfu.media().clock(), sfu.resumeWindow().toNanos(), sfu::newResumeToken);
     }
 
     /** Wires the socket and joins the room. Called once on the Vert.x thread that accepted the socket. */
     public void start() {
-        ws.textMessageHandler(text -> onText(text));
-        ws.binaryMessageHandler(b -> send(ProtocolJson.error("bad_json", "binary frames are not part of the protocol",
-                null, null)));
-        ws.closeHandler(v -> onRoomThread(() -> close(LeaveReason.DISCONNECTED)));
-        ws.exceptionHandler(e -> log.debug("room={} participant={} socket error: {}", token.room(), token.identity(),
-                e.toString()));
+        bindSocket(ws);
         joinRoom(0);
+    }
+
+    /**
+     * A new socket presenting {@code resumeToken} takes this session over (the old socket dropped or is half-open).
+     * Called on the Vert.x thread that accepted it; a wrong or expired token gets {@code resume_failed} and a close
+     * (4002), and the client joins afresh.
+     */
+    public void resume(ServerWebSocket socket, String resumeToken) {
+        bindSocket(socket);
+        onRoomThread(() -> attach(socket, resumeToken));
+    }
+
+    private void bindSocket(ServerWebSocket socket) {
+        socket.textMessageHandler(text -> onText(socket, text));
+        socket.binaryMessageHandler(b -> sendTo(socket, ProtocolJson.error("bad_json",
+                "binary frames are not part of the protocol", null, null)));
+        socket.closeHandler(v -> onRoomThread(() -> onSocketClosed(socket)));
+        socket.exceptionHandler(e -> log.debug("room={} participant={} socket error: {}", token.room(),
+                token.identity(), e.toString()));
     }
 
     private void joinRoom(int attempt) {
         Room r = sfu.rooms().getOrCreate(token.room());
         r.executor().execute(() -> {
-            if (state == State.CLOSED) {
+            if (lifecycle.phase() == Phase.CLOSED) {
                 return;
             }
             if (r.isClosed()) {
@@ -116,16 +147,13 @@ public final class ParticipantSession implements RoomListener {
             if (r.participant(token.identity()) != null) {
                 r.leave(token.identity(), LeaveReason.REPLACED);
             }
-            Participant me = r.join(token.identity(), token.name(), token.canPublish(), token.canSubscribe(), this);
-            sfu.putSession(r.id(), me.id(), this);
-            state = State.JOINED;
-            send(new JsonObject().put("type", "welcome")
-                    .put("participant", ProtocolJson.participant(me))
-                    .put("room", ProtocolJson.room(r))
-                    .put("iceServers", new JsonArray()));
+            r.join(token.identity(), token.name(), token.canPublish(), token.canSubscribe(), this);
+            sfu.putSession(r.id(), token.identity(), this);
+            sfu.registerResume(lifecycle.join(), this);
+            send(welcome(false));
             if (token.canSubscribe()) {
                 for (Participant other : r.participants()) {
-                    if (other != me) {
+                    if (!other.id().equals(token.identity())) {
                         for (Track t : other.tracks()) {
                             subscribe(t);
                         }
@@ -138,31 +166,34 @@ public final class ParticipantSession implements RoomListener {
 
     // ---- inbound messages ---------------------------------------------------------------------------------------
 
-    private void onText(String text) {
+    private void onText(ServerWebSocket socket, String text) {
         JsonObject msg;
         try {
             Object parsed = io.vertx.core.json.Json.decodeValue(text);
             if (!(parsed instanceof JsonObject o)) {
-                reject("bad_json", "a message must be a JSON object", null, null);
+                reject(socket, "bad_json", "a message must be a JSON object", null, null);
                 return;
             }
             msg = o;
         } catch (DecodeException e) {
-            reject("bad_json", "malformed JSON: " + firstLine(e.getMessage()), null, null);
+            reject(socket, "bad_json", "malformed JSON: " + firstLine(e.getMessage()), null, null);
             return;
         }
         Object type = msg.getValue("type");
         Object rid = msg.getValue("requestId");
         String requestId = rid == null ? null : String.valueOf(rid);
         if (!(type instanceof String t)) {
-            reject("bad_request", "field 'type' (string) is required", null, requestId);
+            reject(socket, "bad_request", "field 'type' (string) is required", null, requestId);
             return;
         }
-        onRoomThread(() -> dispatch(t, msg, requestId));
+        onRoomThread(() -> dispatch(socket, t, msg, requestId));
     }
 
-    private void dispatch(String type, JsonObject msg, String requestId) {
-        if (state != State.JOINED) {
+    private void dispatch(ServerWebSocket socket, String type, JsonObject msg, String requestId) {
+        if (socket != ws) {
+            return; // a socket this session moved away from (resume): its late messages mean nothing
+        }
+        if (lifecycle.phase() != Phase.JOINED) {
             reject("out_of_order", "'" + type + "' before the session joined its room", type, requestId);
             return;
         }
@@ -173,10 +204,12 @@ public final class ParticipantSession implements RoomListener {
                 case "subscriberAnswer" -> onSubscriberAnswer(msg);
                 case "mute" -> onMute(msg);
                 case "getState" -> send(new JsonObject().put("type", "state").put("room", ProtocolJson.room(room))
-                        .put("requestId", requestId));
+                        .put("subscriptions", subscriptionsJson()).put("requestId", requestId));
+                case "iceRestart" -> onIceRestart(requestId);
+                case "repairTrack" -> onRepairTrack(msg, requestId);
                 case "leave" -> {
                     close(LeaveReason.LEFT);
-                    ws.close();
+                    socket.close();
                 }
                 case "ping" -> send(new JsonObject().put("type", "pong").put("requestId", requestId));
                 default -> throw new SignalingError("unknown_type", "unknown message type '" + type + "'");
@@ -203,16 +236,17 @@ public final class ParticipantSession implements RoomListener {
         }
         if (publisher == null) {
             publisher = new PublisherEndpoint(sfu.media().counters(), router.rtcp(), this::onTransportClosed);
+            publisher.setFallbackRtt(() -> subscriber == null ? -1 : subscriber.rttNanos());
             publisher.bind(sfu.media().createTransport(room.id() + "/" + token.identity() + "/pub", publisher));
         }
         WebRtcTransport t = publisher.transport();
-        PublishNegotiation n;
-        try {
-            n = PublishNegotiator.answer(sdp, localInfo(t));
-        } catch (SdpParseException e) {
-            throw new SignalingError("bad_sdp", "cannot parse the offer: " + e.getMessage());
-        } catch (NegotiationException e) {
-            throw new SignalingError(e.code(), e.getMessage());
+        PublishNegotiation n = negotiatePublish(sdp, t);
+        IceParameters previousRemote = t.remoteIceParameters();
+        if (previousRemote != null && !previousRemote.ufrag().equals(n.remoteIce().ufrag())) {
+            // The browser restarted ICE (network change): the answer must carry fresh credentials too.
+            t.restartIce();
+            n = negotiatePublish(sdp, t);
+            log.info("room={} participant={} ICE restart on the publisher connection", room.id(), token.identity());
         }
         t.setRemoteParameters(n.remoteIce(), n.remoteFingerprint(), n.remoteSetup());
         send(new JsonObject().put("type", "publishAnswer").put("sdp", n.answerSdp()).put("requestId", requestId));
@@ -258,6 +292,16 @@ public final class ParticipantSession implements RoomListener {
         }
     }
 
+    private PublishNegotiation negotiatePublish(String sdp, WebRtcTransport t) throws SignalingError {
+        try {
+            return PublishNegotiator.answer(sdp, localInfo(t));
+        } catch (SdpParseException e) {
+            throw new SignalingError("bad_sdp", "cannot parse the offer: " + e.getMessage());
+        } catch (NegotiationException e) {
+            throw new SignalingError(e.code(), e.getMessage());
+        }
+    }
+
     private void unpublish(String mid) {
         PublishedTrack pt = publishedByMid.remove(mid);
         if (pt != null) {
@@ -286,15 +330,21 @@ public final class ParticipantSession implements RoomListener {
             throw new SignalingError(e.code(), e.getMessage());
         }
         offerOutstanding = false;
-        if (!subscriberRemoteSet) {
+        outstandingOffer = null;
+        IceParameters currentRemote = subscriber.transport().remoteIceParameters();
+        if (currentRemote == null || !currentRemote.ufrag().equals(answer.remoteIce().ufrag())) {
+            // First answer, or the answer to an ICE restart offer: the browser's credentials changed.
             subscriber.transport().setRemoteParameters(answer.remoteIce(), answer.remoteFingerprint(),
                     answer.remoteSetup());
-            subscriberRemoteSet = true;
         }
         for (SubscriberSlot s : slots) {
             MediaDescription d = answer.acceptedByMid().get(s.mid);
-            if (s.consumer != null && d != null) {
-                s.consumer.setExtensions(d.extensions());
+            if (d != null && s.active()) {
+                long rtx = d.encodings().isEmpty() ? 0 : d.encodings().get(0).rtxSsrc();
+                s.rtxAccepted = rtx != 0;
+                s.answered = true;
+                s.extensions = d.extensions();
+                configure(s);
             }
         }
         if (offerDirty) {
@@ -316,8 +366,9 @@ public final class ParticipantSession implements RoomListener {
 
     @Override
     public void onRoomEvent(RoomEvent event) {
-        if (state != State.JOINED) {
-            return;
+        Phase phase = lifecycle.phase();
+        if (phase != Phase.JOINED && phase != Phase.DETACHED) {
+            return; // while detached, messages are lost but the subscriber connection keeps up; resume replays state
         }
         if (event instanceof RoomEvent.ParticipantJoined e) {
             send(new JsonObject().put("type", "participantJoined")
@@ -351,7 +402,7 @@ public final class ParticipantSession implements RoomListener {
             return;
         }
         if (subscriber == null) {
-            subscriber = new SubscriberEndpoint(this::onTransportClosed, sfu.media().counters());
+            subscriber = new SubscriberEndpoint(this::onTransportClosed, sfu.media().counters(), router.rtcp());
             subscriber.bind(sfu.media().createTransport(room.id() + "/" + token.identity() + "/sub", subscriber));
         }
         SubscriberSlot slot = null;
@@ -368,14 +419,35 @@ public final class ParticipantSession implements RoomListener {
         slot.trackId = track.id();
         slot.publisherId = track.participantId();
         slot.ssrc = newSsrc();
-        boolean audio = track.kind() == MediaKind.AUDIO;
-        slot.consumer = router.subscribe(track.id(), subscriber, slot.ssrc,
-                audio ? SubscriberOfferWriter.OPUS_PT : SubscriberOfferWriter.VP8_PT,
-                audio ? List.of(new HeaderExtension(SubscriberOfferWriter.EXT_AUDIO_LEVEL_ID, HeaderExtension.AUDIO_LEVEL))
-                        : List.of(new HeaderExtension(SubscriberOfferWriter.EXT_ABS_SEND_TIME_ID,
-                        HeaderExtension.ABS_SEND_TIME)));
+        slot.rtxSsrc = track.kind() == MediaKind.AUDIO ? 0 : newSsrc();
+        slot.consumer = newConsumer(slot);
         slotByTrack.put(track.id(), slot);
         offerDirty = true;
+    }
+
+    /** A consumer for the slot's track with the SSRC offered for it; null when the track is no longer produced. */
+    private Consumer newConsumer(SubscriberSlot slot) {
+        boolean audio = slot.kind == MediaKind.AUDIO;
+        List<HeaderExtension> offered = audio
+                ? List.of(new HeaderExtension(SubscriberOfferWriter.EXT_AUDIO_LEVEL_ID, HeaderExtension.AUDIO_LEVEL))
+                : List.of(new HeaderExtension(SubscriberOfferWriter.EXT_ABS_SEND_TIME_ID, HeaderExtension.ABS_SEND_TIME));
+        Consumer c = router.subscribe(slot.trackId, subscriber, slot.ssrc,
+                audio ? SubscriberOfferWriter.OPUS_PT : SubscriberOfferWriter.VP8_PT, offered);
+        slot.consumer = c;
+        configure(slot);
+        return c;
+    }
+
+    /** Applies what the subscriber's answer settled for the slot (extension ids, RTX) to its consumer. */
+    private void configure(SubscriberSlot slot) {
+        Consumer c = slot.consumer;
+        if (c == null) {
+            return;
+        }
+        if (slot.extensions != null) {
+            c.setExtensions(slot.extensions);
+        }
+        c.setRtx(slot.rtxAccepted ? slot.rtxSsrc : 0, SubscriberOfferWriter.VP8_RTX_PT);
     }
 
     /** A slot that the outstanding offer still shows as active must not be reused before that offer is answered. */
@@ -402,8 +474,8 @@ public final class ParticipantSession implements RoomListener {
     }
 
     private void offerIfNeeded() {
-        if (!offerDirty || subscriber == null || state != State.JOINED) {
-            return;
+        if (!offerDirty || subscriber == null || lifecycle.phase() != Phase.JOINED) {
+            return; // while detached the offer waits for the resume
         }
         if (offerOutstanding) {
             return; // sent once the outstanding offer is answered
@@ -415,7 +487,7 @@ public final class ParticipantSession implements RoomListener {
         List<SubscriberTrackLine> lines = new ArrayList<>(slots.size());
         JsonArray tracks = new JsonArray();
         for (SubscriberSlot s : slots) {
-            lines.add(new SubscriberTrackLine(s.mid, s.kind, s.active(), s.ssrc, 0,
+            lines.add(new SubscriberTrackLine(s.mid, s.kind, s.active(), s.ssrc, s.active() ? s.rtxSsrc : 0,
                     s.active() ? s.publisherId : "-", s.active() ? s.trackId : "-"));
             if (s.active()) {
                 tracks.add(new JsonObject().put("mid", s.mid).put("trackId", s.trackId)
@@ -427,8 +499,9 @@ public final class ParticipantSession implements RoomListener {
         offerOutstanding = true;
         offerDirty = false;
         String sdp = SubscriberOfferWriter.offer(lines, localInfo(subscriber.transport()), offerVersion);
-        send(new JsonObject().put("type", "subscriberOffer").put("version", offerVersion).put("sdp", sdp)
-                .put("tracks", tracks));
+        outstandingOffer = new JsonObject().put("type", "subscriberOffer").put("version", offerVersion).put("sdp", sdp)
+                .put("tracks", tracks);
+        send(outstandingOffer);
     }
 
     private long newSsrc() {
@@ -436,7 +509,7 @@ public final class ParticipantSession implements RoomListener {
             long ssrc = ThreadLocalRandom.current().nextLong(1, 0x1_0000_0000L);
             boolean taken = false;
             for (SubscriberSlot s : slots) {
-                taken |= s.ssrc == ssrc;
+                taken |= s.ssrc == ssrc || s.rtxSsrc == ssrc;
             }
             if (!taken) {
                 return ssrc;
@@ -446,8 +519,90 @@ public final class ParticipantSession implements RoomListener {
 
     // ---- lifecycle ---------------------------------------------------------------------------------------------
 
+    private JsonObject welcome(boolean resumed) {
+        Participant me = room.participant(token.identity());
+        return new JsonObject().put("type", "welcome")
+                .put("participant", ProtocolJson.participant(me))
+                .put("room", ProtocolJson.room(room))
+                .put("iceServers", new JsonArray())
+                .put("resumeToken", lifecycle.resumeToken())
+                .put("resumeWindowMs", TimeUnit.NANOSECONDS.toMillis(lifecycle.windowNanos()))
+                .put("resumed", resumed)
+                .put("subscriptions", subscriptionsJson());
+    }
+
+    /** The socket this session is on closed: leave, or wait for a resume (see {@link SessionLifecycle}). */
+    private void onSocketClosed(ServerWebSocket socket) {
+        if (socket != ws) {
+            return;
+        }
+        Short code = socket.closeStatusCode();
+        switch (lifecycle.socketClosed(code == null ? null : code.intValue())) {
+            case LEAVE -> close(LeaveReason.DISCONNECTED);
+            case DETACH -> {
+                log.info("room={} participant={} signaling dropped (close code {}): kept {} ms for a resume",
+                        room.id(), token.identity(), code, TimeUnit.NANOSECONDS.toMillis(lifecycle.windowNanos()));
+                sfu.counters().detached();
+                detachTimer = sfu.media().eventLoop().schedule(() -> onRoomThread(this::leaveIfExpired),
+                        lifecycle.remainingNanos() + 1_000_000L, TimeUnit.NANOSECONDS);
+            }
+            case IGNORE -> {
+            }
+        }
+    }
+
+    private void leaveIfExpired() {
+        if (lifecycle.expired()) {
+            log.info("room={} participant={} did not come back within the resume window", room.id(),
+                    token.identity());
+            close(LeaveReason.DISCONNECTED);
+        } else if (lifecycle.phase() == Phase.DETACHED) {
+            detachTimer = sfu.media().eventLoop().schedule(() -> onRoomThread(this::leaveIfExpired),
+                    lifecycle.remainingNanos() + 1_000_000L, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Room executor: the resumed socket takes over (see {@link #resume}). */
+    private void attach(ServerWebSocket socket, String presented) {
+        long detachedMs = TimeUnit.NANOSECONDS.toMillis(lifecycle.windowNanos() - lifecycle.remainingNanos());
+        boolean wasDetached = lifecycle.phase() == Phase.DETACHED;
+        String next = lifecycle.resume(presented);
+        if (next == null) {
+            sfu.counters().error("resume_failed");
+            sendTo(socket, ProtocolJson.error("resume_failed", "this session cannot be resumed: join again", null,
+                    null));
+            socket.close((short) 4002, "resume failed");
+            return;
+        }
+        sfu.unregisterResume(presented, this);
+        sfu.registerResume(next, this);
+        cancelDetachTimer();
+        ServerWebSocket old = ws;
+        ws = socket;
+        if (old != socket && !old.isClosed()) {
+            old.close((short) 4003, "resumed on another connection"); // its close is ignored: no longer our socket
+        }
+        sfu.counters().resumed();
+        log.info("room={} participant={} resumed{}", room.id(), token.identity(),
+                wasDetached ? " after " + detachedMs + " ms detached" : " (previous socket still open)");
+        send(welcome(true));
+        if (outstandingOffer != null) {
+            send(outstandingOffer); // unanswered: the client may never have seen it, or its answer was lost
+        } else {
+            offerIfNeeded();
+        }
+    }
+
+    private void cancelDetachTimer() {
+        if (detachTimer != null) {
+            detachTimer.cancel(false);
+            detachTimer = null;
+        }
+    }
+
     private void onTransportClosed(WebRtcTransport t, String reason) {
-        if (state != State.JOINED) {
+        Phase phase = lifecycle.phase();
+        if (phase != Phase.JOINED && phase != Phase.DETACHED) {
             return;
         }
         log.info("room={} participant={} media connection closed: {}", room.id(), token.identity(), reason);
@@ -460,7 +615,7 @@ public final class ParticipantSession implements RoomListener {
 
     /** Another socket joined with the same identity (a reload): this one leaves quietly. */
     private void replacedBy() {
-        if (state == State.CLOSED) {
+        if (lifecycle.phase() == Phase.CLOSED) {
             return;
         }
         send(ProtocolJson.error("replaced", "the same identity joined from another connection", null, null));
@@ -470,12 +625,17 @@ public final class ParticipantSession implements RoomListener {
 
     /** Leaves the room and frees every media resource. Idempotent. Room executor only. */
     private void close(LeaveReason reason) {
-        if (state == State.CLOSED) {
+        Phase before = lifecycle.phase();
+        if (before == Phase.CLOSED) {
             return;
         }
-        boolean joined = state == State.JOINED;
-        state = State.CLOSED;
-        if (!joined) {
+        String resumeToken = lifecycle.resumeToken();
+        lifecycle.close();
+        cancelDetachTimer();
+        if (resumeToken != null) {
+            sfu.unregisterResume(resumeToken, this);
+        }
+        if (before == Phase.JOINING) {
             return;
         }
         if (subscriber != null) {
@@ -487,6 +647,7 @@ public final class ParticipantSession implements RoomListener {
         }
         publishedByMid.clear();
         if (publisher != null) {
+            publisher.close();
             publisher.transport().close("participant left");
         }
         sfu.removeSession(room.id(), token.identity(), this);
@@ -528,15 +689,150 @@ public final class ParticipantSession implements RoomListener {
         return out;
     }
 
+    // ---- ICE restart and media repair ------------------------------------------------------------------------
+
+    /**
+     * The client asks for an ICE restart of its subscriber connection (its network changed): fresh local credentials,
+     * carried to it by the next subscriber offer. The publisher connection restarts from the client's own offer.
+     */
+    private void onIceRestart(String requestId) throws SignalingError {
+        if (subscriber == null) {
+            throw new SignalingError("bad_request", "there is no subscriber connection to restart");
+        }
+        subscriber.transport().restartIce();
+        log.info("room={} participant={} ICE restart on the subscriber connection", room.id(), token.identity());
+        send(new JsonObject().put("type", "iceRestartAck").put("requestId", requestId));
+        offerDirty = true;
+        offerIfNeeded();
+    }
+
+    /**
+     * The client expected media on {@code trackId} and got none for a while. Finds out which link is broken and repairs
+     * it; answers {@code repairResult} with the action and records the event.
+     */
+    private void onRepairTrack(JsonObject msg, String requestId) throws SignalingError {
+        String trackId = requiredString(msg, "trackId");
+        String issue = msg.getValue("issue") instanceof String i && !i.isBlank() ? i : "no_media";
+        String action = repair(trackId);
+        ParticipantMediaStats.RepairEvent event = new ParticipantMediaStats.RepairEvent(sfu.media().clock()
+                .wallMillis(), trackId, issue, action);
+        if (repairs.size() == MAX_REPAIRS) {
+            repairs.removeFirst();
+        }
+        repairs.addLast(event);
+        sfu.counters().repair(action);
+        log.info("room={} participant={} repair track={} issue={} action={}", room.id(), token.identity(), trackId,
+                issue, action);
+        send(new JsonObject().put("type", "repairResult").put("trackId", trackId).put("issue", issue)
+                .put("action", action).put("requestId", requestId));
+    }
+
+    private String repair(String trackId) {
+        Track track = findTrack(trackId);
+        SubscriberSlot slot = slotByTrack.get(trackId);
+        if (track == null) {
+            // The client believes in a track that is gone: its view is stale.
+            send(new JsonObject().put("type", "state").put("room", ProtocolJson.room(room))
+                    .put("subscriptions", subscriptionsJson()));
+            return "state";
+        }
+        if (slot == null) {
+            if (!token.canSubscribe() || track.participantId().equals(token.identity())) {
+                return "none";
+            }
+            subscribe(track);
+            offerIfNeeded();
+            return "resubscribed";
+        }
+        if (track.muted()) {
+            return "muted"; // nothing is expected
+        }
+        if (!slot.answered) {
+            // The client has not answered an offer carrying it yet: send the outstanding one again in case it was lost
+            // (the client answers a repeated version with its stored answer).
+            if (outstandingOffer != null) {
+                send(outstandingOffer);
+            } else {
+                offerDirty = true;
+                offerIfNeeded();
+            }
+            return "pending_offer";
+        }
+        if (subscriber == null || !subscriber.transport().isConnected()) {
+            subscriber.transport().restartIce();
+            offerDirty = true;
+            offerIfNeeded();
+            return "ice_restart";
+        }
+        Consumer c = slot.consumer;
+        if (c == null || c.isClosed()) {
+            // The consumer was lost: forward again, continuing the subscriber's stream where it stopped.
+            if (c != null && c.reopen()) {
+                return "resubscribed";
+            }
+            if (c != null) {
+                subscriber.removeConsumer(c);
+            }
+            Consumer fresh = newConsumer(slot);
+            if (fresh == null) {
+                return "publisher_stalled";
+            }
+            if (c != null) {
+                fresh.continueFrom(c);
+            }
+            return "resubscribed";
+        }
+        long now = sfu.media().clock().nanos();
+        Producer p = c.producer();
+        if (p.isClosed() || now - p.lastPacketNanos() > FLOWING_NANOS) {
+            p.requestKeyframe();
+            return "publisher_stalled"; // nothing arrives from the publisher: not this subscriber's problem
+        }
+        if (now - c.lastForwardNanos() <= FLOWING_NANOS && !c.waitingForKeyframe()) {
+            // Prism sends, the client does not see it: set its subscriber connection up again.
+            c.restart();
+            offerDirty = true;
+            offerIfNeeded();
+            return "reoffer";
+        }
+        c.restart();
+        return "keyframe";
+    }
+
+    private Track findTrack(String trackId) {
+        for (Participant p : room.participants()) {
+            Track t = p.track(trackId);
+            if (t != null) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** What this subscriber should be receiving: every active slot, with the publisher's mute state. */
+    private JsonArray subscriptionsJson() {
+        JsonArray out = new JsonArray();
+        for (SubscriberSlot s : slots) {
+            if (!s.active()) {
+                continue;
+            }
+            Track t = findTrack(s.trackId);
+            out.add(new JsonObject().put("mid", s.mid).put("trackId", s.trackId).put("participantId", s.publisherId)
+                    .put("kind", s.kind.sdpName()).put("muted", t != null && t.muted()));
+        }
+        return out;
+    }
+
     /**
      * An operator removes this participant ({@link LeaveReason#REMOVED}) or closes its room
      * ({@link LeaveReason#ROOM_CLOSED}): the client is told why ({@code removed} / {@code room_closed} error), its media
-     * stops, everyone else sees it leave, and the socket closes (4002 / 4003). Room executor only.
+     * stops, everyone else sees it leave, and the socket closes (4004 / 4005). Room executor only.
      *
      * @return false when the session had already left
      */
     public boolean removeByOperator(LeaveReason reason) {
-        if (state != State.JOINED) {
+        Phase phase = lifecycle.phase();
+        if (phase != Phase.JOINED && phase != Phase.DETACHED) {
             return false;
         }
         boolean roomClosed = reason == LeaveReason.ROOM_CLOSED;
@@ -545,8 +841,58 @@ public final class ParticipantSession implements RoomListener {
         send(ProtocolJson.error(roomClosed ? "room_closed" : "removed",
                 roomClosed ? "an operator closed the room" : "an operator removed you from the room", null, null));
         close(reason);
-        ws.close((short) (roomClosed ? 4003 : 4002), roomClosed ? "room closed" : "removed");
+        ws.close((short) (roomClosed ? 4005 : 4004), roomClosed ? "room closed" : "removed");
         return true;
+    }
+
+    /**
+     * Fault injection for tests and drills: silently stops forwarding {@code trackId} to this participant, as a lost
+     * consumer would, without telling anyone. Room executor only.
+     *
+     * @return whether there was a consumer to stop
+     */
+    boolean dropConsumerForTesting(String trackId) {
+        SubscriberSlot slot = slotByTrack.get(trackId);
+        if (slot == null || slot.consumer == null || slot.consumer.isClosed()) {
+            return false;
+        }
+        slot.consumer.close();
+        return true;
+    }
+
+    /** A snapshot of this participant's media health. Room executor only. */
+    ParticipantMediaStats mediaStats() {
+        List<ParticipantMediaStats.Published> published = new ArrayList<>();
+        for (PublishedTrack pt : publishedByMid.values()) {
+            Producer p = pt.producer();
+            var rs = p.receiveStats();
+            published.add(new ParticipantMediaStats.Published(pt.track().id(), p.kind().sdpName(), p.packets(),
+                    rs.cumulativeLost(), rs.expected() == 0 ? 0 : (double) rs.cumulativeLost() / rs.expected(),
+                    rs.jitterMillis(), p.nacksSent(), p.rtxRecovered(), p.keyframeRequestsSent(),
+                    p.keyframeRequestsCoalesced()));
+        }
+        List<ParticipantMediaStats.Subscribed> subscribed = new ArrayList<>();
+        for (SubscriberSlot s : slots) {
+            Consumer c = s.consumer;
+            if (!s.active() || c == null) {
+                continue;
+            }
+            ReportBlock rr = c.lastReceiverReport();
+            int clockRate = c.producer().receiveStats().clockRate();
+            subscribed.add(new ParticipantMediaStats.Subscribed(s.trackId, s.kind.sdpName(), c.packets(),
+                    c.nackedPackets(), c.retransmitted(), c.retransmitMissed(),
+                    rr == null ? -1 : rr.fractionLost() / 256.0, rr == null ? -1 : rr.jitter() * 1000.0 / clockRate,
+                    c.rttNanos() < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(c.rttNanos())));
+        }
+        long pubRtt = publisher == null ? -1 : publisher.measuredRttNanos();
+        long subRtt = subscriber == null ? -1 : subscriber.rttNanos();
+        int restarts = (publisher == null ? 0 : publisher.transport().iceRestarts())
+                + (subscriber == null ? 0 : subscriber.transport().iceRestarts());
+        return new ParticipantMediaStats(token.identity(),
+                lifecycle.phase() == Phase.DETACHED ? "detached" : "joined",
+                pubRtt < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(pubRtt),
+                subRtt < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(subRtt),
+                published, subscribed, new ArrayList<>(repairs), lifecycle.resumes(), restarts);
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------------
@@ -565,9 +911,13 @@ public final class ParticipantSession implements RoomListener {
     }
 
     private void reject(String code, String message, String requestType, String requestId) {
+        reject(ws, code, message, requestType, requestId);
+    }
+
+    private void reject(ServerWebSocket socket, String code, String message, String requestType, String requestId) {
         sfu.counters().error(code);
         log.info("room={} participant={} request rejected: {} ({})", token.room(), token.identity(), code, message);
-        send(ProtocolJson.error(code, message, requestType, requestId));
+        sendTo(socket, ProtocolJson.error(code, message, requestType, requestId));
     }
 
     private void fail(String code, String message) {
@@ -575,9 +925,14 @@ public final class ParticipantSession implements RoomListener {
         ws.close();
     }
 
+    /** Sends on the current socket; dropped while detached (the resume replays what matters). */
     private void send(JsonObject msg) {
-        if (!ws.isClosed()) {
-            ws.writeTextMessage(msg.encode());
+        sendTo(ws, msg);
+    }
+
+    private static void sendTo(ServerWebSocket socket, JsonObject msg) {
+        if (socket != null && !socket.isClosed()) {
+            socket.writeTextMessage(msg.encode());
         }
     }
 

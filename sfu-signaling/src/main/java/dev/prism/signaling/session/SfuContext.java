@@ -4,7 +4,13 @@ import dev.prism.core.room.Room;
 import dev.prism.core.room.RoomRegistry;
 import dev.prism.rtp.router.RoomRouter;
 import dev.prism.rtp.transport.MediaEngine;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -12,15 +18,97 @@ import java.util.concurrent.ConcurrentHashMap;
  * directory of live sessions. Thread-safe; the per-room parts are touched on the room's executor.
  */
 public final class SfuContext {
+    /** How long a participant whose WebSocket dropped is kept for a resume, unless configured otherwise. */
+    public static final Duration DEFAULT_RESUME_WINDOW = Duration.ofSeconds(20);
+
     private final MediaEngine media;
     private final RoomRegistry rooms;
+    private final Duration resumeWindow;
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, ParticipantSession> byResumeToken = new ConcurrentHashMap<>();
     private final SignalingCounters counters = new SignalingCounters();
     private final Map<Room, RoomRouter> routers = new ConcurrentHashMap<>();
     private final Map<String, ParticipantSession> sessions = new ConcurrentHashMap<>();
 
     public SfuContext(MediaEngine media, RoomRegistry rooms) {
+        this(media, rooms, DEFAULT_RESUME_WINDOW);
+    }
+
+    /** @param resumeWindow how long a dropped participant is kept for a resume; zero leaves at once */
+    public SfuContext(MediaEngine media, RoomRegistry rooms, Duration resumeWindow) {
         this.media = media;
         this.rooms = rooms;
+        this.resumeWindow = resumeWindow;
+    }
+
+    public Duration resumeWindow() {
+        return resumeWindow;
+    }
+
+    /** A fresh unguessable resume token (128 bits, URL-safe). */
+    String newResumeToken() {
+        byte[] b = new byte[16];
+        random.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    void registerResume(String resumeToken, ParticipantSession s) {
+        byResumeToken.put(resumeToken, s);
+    }
+
+    void unregisterResume(String resumeToken, ParticipantSession s) {
+        byResumeToken.remove(resumeToken, s);
+    }
+
+    /**
+     * The session a resume token was handed to, or null (unknown, used, or its session closed). Any thread; the
+     * session checks the token again on its room's executor.
+     */
+    public ParticipantSession resumable(String resumeToken) {
+        return resumeToken == null ? null : byResumeToken.get(resumeToken);
+    }
+
+    /** Media health of every participant of a room (empty when there is no such room). Any thread. */
+    public CompletableFuture<List<ParticipantMediaStats>> mediaStats(String roomId) {
+        Room room = rooms.get(roomId);
+        if (room == null) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        CompletableFuture<List<ParticipantMediaStats>> result = new CompletableFuture<>();
+        room.executor().execute(() -> {
+            try {
+                List<ParticipantMediaStats> out = new ArrayList<>();
+                for (var p : room.participants()) {
+                    ParticipantSession s = session(roomId, p.id());
+                    if (s != null) {
+                        out.add(s.mediaStats());
+                    }
+                }
+                result.complete(out);
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    /**
+     * Fault injection for tests and drills: silently stops forwarding {@code trackId} to {@code participantId}, as a
+     * lost consumer would; media-state reconciliation must notice and repair it. Any thread.
+     *
+     * @return whether a consumer was stopped
+     */
+    public CompletableFuture<Boolean> dropConsumerForTesting(String roomId, String participantId, String trackId) {
+        Room room = rooms.get(roomId);
+        if (room == null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        CompletableFuture<Boolean> result = new CompletableFuture<>();
+        room.executor().execute(() -> {
+            ParticipantSession s = session(roomId, participantId);
+            result.complete(s != null && s.dropConsumerForTesting(trackId));
+        });
+        return result;
     }
 
     public MediaEngine media() {

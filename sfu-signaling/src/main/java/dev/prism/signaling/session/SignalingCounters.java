@@ -21,6 +21,37 @@ public final class SignalingCounters {
         return snapshot(refusals);
     }
 
+    private final AtomicLong detached = new AtomicLong();
+    private final AtomicLong resumed = new AtomicLong();
+    private final ConcurrentHashMap<String, AtomicLong> repairs = new ConcurrentHashMap<>();
+
+    /** A participant's WebSocket dropped and it was kept for a resume. */
+    void detached() {
+        detached.incrementAndGet();
+    }
+
+    /** A participant came back on a new WebSocket within the resume window. */
+    void resumed() {
+        resumed.incrementAndGet();
+    }
+
+    /** A media repair was done, by action (keyframe, resubscribed, reoffer, ice_restart...). */
+    void repair(String action) {
+        repairs.computeIfAbsent(action, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    public long detachedSessions() {
+        return detached.get();
+    }
+
+    public long resumedSessions() {
+        return resumed.get();
+    }
+
+    public Map<String, Long> repairs() {
+        return snapshot(repairs);
+    }
+
     void message(String type) {
         messages.computeIfAbsent(type, k -> new AtomicLong()).incrementAndGet();
     }

@@ -13,6 +13,14 @@ final class SubscriberSlot {
     String trackId;
     String publisherId;
     long ssrc;
+    /** The SSRC of the track's RTX stream (video), 0 for none. */
+    long rtxSsrc;
+    /** Whether the subscriber's answer accepted RTX on this line (retransmissions then go out on {@link #rtxSsrc}). */
+    boolean rtxAccepted;
+    /** Whether an answer accepted this line since the track was put on it. */
+    boolean answered;
+    /** The header extensions the subscriber's answer kept on this line; null until answered. */
+    java.util.List<dev.prism.core.rtp.HeaderExtension> extensions;
     Consumer consumer;
 
     SubscriberSlot(String mid, MediaKind kind) {
@@ -28,6 +36,10 @@ final class SubscriberSlot {
         trackId = null;
         publisherId = null;
         ssrc = 0;
+        rtxSsrc = 0;
+        rtxAccepted = false;
+        answered = false;
+        extensions = null;
         consumer = null;
     }
 }

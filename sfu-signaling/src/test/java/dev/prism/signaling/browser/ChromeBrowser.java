@@ -97,6 +97,15 @@ public final class ChromeBrowser implements AutoCloseable {
      * @param name a short label for logs, screenshots and failure messages (usually the participant's name)
      */
     public static ChromeBrowser launch(String name) {
+        return launch(name, CHROMIUM, List.of());
+    }
+
+    /**
+     * Starts one headless Chromium through {@code binary} (e.g. a script that runs {@link #CHROMIUM} inside a network
+     * namespace) with {@code extraArgs} after the standard ones. Chromedriver talks to it over a pipe
+     * ({@code --remote-debugging-pipe}), not a TCP port, so a browser in another network namespace stays reachable.
+     */
+    public static ChromeBrowser launch(String name, Path binary, List<String> extraArgs) {
         if (!installed()) {
             throw new IllegalStateException("Chromium or chromedriver missing: expected " + CHROMIUM + " and "
                     + CHROMEDRIVER + " (Debian packages chromium and chromium-driver; ./test installs them)");
@@ -113,7 +122,13 @@ public final class ChromeBrowser implements AutoCloseable {
                 .withLogOutput(java.io.OutputStream.nullOutputStream())
                 .build();
         try {
-            ChromeDriver driver = new ChromeDriver(service, options(profile));
+            ChromeOptions options = options(profile);
+            if (!binary.equals(CHROMIUM)) {
+                options.setBinary(binary.toFile());
+                options.addArguments("--remote-debugging-pipe");
+            }
+            options.addArguments(extraArgs);
+            ChromeDriver driver = new ChromeDriver(service, options);
             driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
             driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
             return new ChromeBrowser(name, profile, service, driver);

@@ -29,13 +29,37 @@ final class PrismTestServer implements AutoCloseable {
         return new PrismTestServer(PrismServer.start(config));
     }
 
+    /**
+     * Starts a server whose HTTP listens on every address and whose media (on every address too) is advertised at
+     * {@code advertiseAddress}: for browsers in a network namespace that reach this machine there.
+     */
+    static PrismTestServer startReachableAt(String advertiseAddress) {
+        PrismConfig config = PrismConfig.builder().httpHost("0.0.0.0").httpPort(0).udpPort(0).bindAddress("0.0.0.0")
+                .advertiseAddress(advertiseAddress).build();
+        return new PrismTestServer(PrismServer.start(config));
+    }
+
+    /** The server itself, for tests that look at its media counters or sessions. */
+    PrismServer server() {
+        return server;
+    }
+
+    int mediaPort() {
+        return server.mediaPort();
+    }
+
     int httpPort() {
         return server.httpPort();
     }
 
     /** The demo page's join link: opening it joins {@code room} as {@code name} with camera and microphone. */
     String joinUrl(String room, String name) {
-        return "http://127.0.0.1:" + httpPort() + "/?room=" + URLEncoder.encode(room, StandardCharsets.UTF_8)
+        return joinUrl("127.0.0.1", room, name);
+    }
+
+    /** The join link through {@code host} (an address of this machine the browser can reach). */
+    String joinUrl(String host, String room, String name) {
+        return "http://" + host + ":" + httpPort() + "/?room=" + URLEncoder.encode(room, StandardCharsets.UTF_8)
                 + "&name=" + URLEncoder.encode(name, StandardCharsets.UTF_8);
     }
 

@@ -116,7 +116,7 @@ public final class PacketCapture {
             });
             check((String) browser.asyncJs(SET_ANSWER_JS, "capturePub", n.answerSdp()));
 
-            SubscriberEndpoint subscriber = onLoop(() -> new SubscriberEndpoint((t, reason) -> { }, media.counters()));
+            SubscriberEndpoint subscriber = onLoop(() -> new SubscriberEndpoint((t, reason) -> { }, media.counters(), router.rtcp()));
             WebRtcTransport subTransport = onLoop(() -> {
                 WebRtcTransport t = media.createTransport("capture/sub", new Recorder("sub", subscriber, false));
                 subscriber.bind(t);

@@ -1,0 +1,121 @@
+package dev.prism.rtp.router;
+
+import dev.prism.rtp.packet.RtpPacket;
+import dev.prism.rtp.srtp.SrtpSession;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+/**
+ * Answers one consumer's NACKs: turns an output sequence number the subscriber lost back into the producer's packet
+ * ({@link SentPacketLog}), finds that packet in the producer's {@link PacketHistory} and rebuilds it with the
+ * consumer's rewriting as an RTX packet (RFC 4588): the RTX SSRC and payload type, the next RTX sequence number, the
+ * output timestamp the original carried, the output sequence number (OSN) in front of the payload.
+ *
+ * <p>Decides and builds; sending is the caller's. Time comes in as arguments. One thread (the room's event loop).
+ *
+ * <p>Buffers: the history's packet is borrowed for the duration of {@link #answer}; the RTX packet returned is a new
+ * pooled heap buffer with {@link SrtpSession#MAX_TRAILER} bytes of tail room, owned by the caller.
+ */
+final class Retransmitter {
+    /** {@link #answer} outcomes. */
+    static final int SENT = 0;
+    static final int NO_RTX = 1;
+    static final int UNKNOWN = 2;
+    static final int TOO_OLD = 3;
+    static final int THROTTLED = 4;
+    static final int MALFORMED = 5;
+    static final int NO_ROOM = 6;
+
+    /** Room for header-extension growth when one-byte elements become two-byte ones. */
+    private static final int EXTENSION_SLACK = 32;
+    /** Floor between two retransmissions of one packet, whatever the subscriber's RTT. */
+    static final long MIN_RESEND_INTERVAL_NANOS = 5_000_000L;
+
+    private final SentPacketLog sent = new SentPacketLog();
+    private final ByteBufAllocator allocator;
+    private final RtpPacket view = new RtpPacket();
+    private long rtxSsrc;
+    private int rtxPayloadType = -1;
+    private int rtxSeq;
+    private int outcome;
+
+    /** @param firstRtxSeq the first RTX sequence number (random, like any RTP stream's) */
+    Retransmitter(ByteBufAllocator allocator, int firstRtxSeq) {
+        this.allocator = allocator;
+        this.rtxSeq = firstRtxSeq & 0xFFFF;
+    }
+
+    /** RTX on ({@code rtxSsrc != 0} and a payload type) or off. */
+    void setRtx(long rtxSsrc, int rtxPayloadType) {
+        boolean on = rtxSsrc != 0 && rtxPayloadType >= 0;
+        this.rtxSsrc = on ? rtxSsrc : 0;
+        this.rtxPayloadType = on ? rtxPayloadType : -1;
+    }
+
+    long rtxSsrc() {
+        return rtxSsrc;
+    }
+
+    /** Logs one forwarded packet: output {@code outSeq} carried the producer's {@code origSeq} at output {@code outTs}. */
+    void record(int outSeq, int origSeq, long outTs) {
+        sent.record(outSeq, origSeq, outTs);
+    }
+
+    /**
+     * The RTX packet answering a NACK of {@code outSeq}, or null with the reason in {@link #outcome()}: RTX off, not
+     * sent lately, gone from the history (too old to help), resent less than {@code minIntervalNanos} ago (at least
+     * {@link #MIN_RESEND_INTERVAL_NANOS}), or a packet that cannot be rebuilt.
+     *
+     * @param extensionIdMap the consumer's header extension id map (publisher id -> subscriber id)
+     */
+    ByteBuf answer(int outSeq, PacketHistory history, byte[] extensionIdMap, long nowNanos, long minIntervalNanos) {
+        if (rtxSsrc == 0) {
+            return fail(NO_RTX);
+        }
+        int orig = sent.originalSeq(outSeq);
+        if (orig < 0) {
+            return fail(UNKNOWN);
+        }
+        ByteBuf src = history == null ? null : history.get(orig, nowNanos);
+        if (src == null) {
+            return fail(TOO_OLD);
+        }
+        if (!sent.tryResend(outSeq, nowNanos, Math.max(MIN_RESEND_INTERVAL_NANOS, minIntervalNanos))) {
+            return fail(THROTTLED);
+        }
+        if (!view.wrap(src)) {
+            return fail(MALFORMED);
+        }
+        ByteBuf out = allocator.heapBuffer(view.length() + EXTENSION_SLACK + Rtx.OSN_LENGTH + SrtpSession.MAX_TRAILER);
+        boolean ok = false;
+        try {
+            int start = out.writerIndex();
+            int written = view.copyRewritten(out, rtxSsrc, rtxSeq, sent.outputTimestamp(outSeq), rtxPayloadType,
+                    extensionIdMap);
+            if (written < 0 || out.writableBytes() < Rtx.OSN_LENGTH + SrtpSession.MAX_TRAILER) {
+                return fail(NO_ROOM);
+            }
+            int tail = view.payloadLength() + view.paddingLength();
+            Rtx.insertOsn(out, start + written - tail, outSeq);
+            rtxSeq = (rtxSeq + 1) & 0xFFFF;
+            outcome = SENT;
+            ok = true;
+            return out;
+        } finally {
+            view.clear();
+            if (!ok) {
+                out.release();
+            }
+        }
+    }
+
+    /** Why the last {@link #answer} returned what it did. */
+    int outcome() {
+        return outcome;
+    }
+
+    private ByteBuf fail(int why) {
+        outcome = why;
+        return null;
+    }
+}

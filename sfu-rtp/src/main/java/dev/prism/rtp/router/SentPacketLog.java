@@ -1,0 +1,84 @@
+package dev.prism.rtp.router;
+
+/**
+ * What one consumer sent recently: for each output sequence number, the publisher's sequence number it came from and
+ * the output timestamp it carried. A subscriber's NACK names output numbers; this log turns them back into packets of
+ * the producer's {@link PacketHistory}, so retransmissions are rebuilt from the one shared copy plus this metadata and
+ * no consumer keeps packet copies.
+ *
+ * <p>It also throttles repeats: a packet is retransmitted at most once per {@code minResendIntervalNanos} however often
+ * it is NACKed (a receiver re-asks after its RTT; asking again sooner only wastes the link).
+ *
+ * <p>Preallocated arrays indexed by output sequence number; one thread (the room's event loop); no allocation.
+ */
+public final class SentPacketLog {
+    private static final int NONE = -1;
+
+    private final int[] outSeqs;
+    private final int[] origSeqs;
+    private final long[] outTimestamps;
+    private final long[] lastResendNanos;
+    private final int mask;
+
+    /** @param capacity slots, a power of two between 16 and 32768; should cover the producer history's capacity */
+    public SentPacketLog(int capacity) {
+        if (capacity < 16 || capacity > 32768 || Integer.bitCount(capacity) != 1) {
+            throw new IllegalArgumentException("capacity must be a power of two in [16, 32768]: " + capacity);
+        }
+        outSeqs = new int[capacity];
+        origSeqs = new int[capacity];
+        outTimestamps = new long[capacity];
+        lastResendNanos = new long[capacity];
+        mask = capacity - 1;
+        java.util.Arrays.fill(outSeqs, NONE);
+    }
+
+    public SentPacketLog() {
+        this(PacketHistory.DEFAULT_CAPACITY);
+    }
+
+    /** Records that output {@code outSeq} carried the producer's {@code origSeq} with output timestamp {@code outTs}. */
+    public void record(int outSeq, int origSeq, long outTs) {
+        outSeq &= 0xFFFF;
+        int i = outSeq & mask;
+        outSeqs[i] = outSeq;
+        origSeqs[i] = origSeq & 0xFFFF;
+        outTimestamps[i] = outTs & 0xFFFF_FFFFL;
+        lastResendNanos[i] = Long.MIN_VALUE;
+    }
+
+    /** The producer's sequence number behind output {@code outSeq}, or -1 when this consumer did not send it lately. */
+    public int originalSeq(int outSeq) {
+        outSeq &= 0xFFFF;
+        int i = outSeq & mask;
+        return outSeqs[i] == outSeq ? origSeqs[i] : NONE;
+    }
+
+    /** The output timestamp of {@code outSeq}; only meaningful when {@link #originalSeq} found it. */
+    public long outputTimestamp(int outSeq) {
+        return outTimestamps[outSeq & mask];
+    }
+
+    /**
+     * True (and records the resend at {@code nowNanos}) when {@code outSeq} is known and was not retransmitted within
+     * the last {@code minIntervalNanos}.
+     */
+    public boolean tryResend(int outSeq, long nowNanos, long minIntervalNanos) {
+        outSeq &= 0xFFFF;
+        int i = outSeq & mask;
+        if (outSeqs[i] != outSeq) {
+            return false;
+        }
+        long last = lastResendNanos[i];
+        if (last != Long.MIN_VALUE && nowNanos - last < minIntervalNanos) {
+            return false;
+        }
+        lastResendNanos[i] = nowNanos;
+        return true;
+    }
+
+    /** Forgets everything (the output sequence restarts). */
+    public void clear() {
+        java.util.Arrays.fill(outSeqs, NONE);
+    }
+}
