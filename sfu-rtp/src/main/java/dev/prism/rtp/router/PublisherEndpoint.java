@@ -1,6 +1,9 @@
 package dev.prism.rtp.router;
 
+import dev.prism.core.rtp.HeaderExtension;
 import dev.prism.core.rtp.MediaKind;
+import dev.prism.rtp.bwe.TransportCcFeedbackGenerator;
+import dev.prism.rtp.bwe.TransportWideSeq;
 import dev.prism.rtp.packet.RtpPacket;
 import dev.prism.rtp.rtcp.ReportBlock;
 import dev.prism.rtp.rtcp.RtcpCompoundParser;
@@ -52,6 +55,11 @@ public final class PublisherEndpoint implements TransportListener {
     private LongSupplier fallbackRtt = () -> -1;
     private ScheduledFuture<?> reportTask;
     private ScheduledFuture<?> tickTask;
+    private ScheduledFuture<?> feedbackTask;
+    /** Transport-wide sequence numbers of everything the publisher sends, reported back so its estimator can work. */
+    private TransportCcFeedbackGenerator transportFeedback;
+    /** The transport-cc header extension id (one per BUNDLE group, RFC 8843 section 9.2); 0 = not negotiated. */
+    private int transportCcExtensionId;
     private boolean ntpAnchored;
     private long ntpToMonoOffsetNanos;
 
@@ -108,6 +116,16 @@ public final class PublisherEndpoint implements TransportListener {
     }
 
     void addProducer(Producer p) {
+        if (transportCcExtensionId == 0) {
+            for (int id = 1; id < 256; id++) {
+                if (HeaderExtension.TRANSPORT_CC.equals(p.extensionUri(id))) {
+                    transportCcExtensionId = id;
+                    transportFeedback = new TransportCcFeedbackGenerator(rtcp.clock(), RtcpSender.SENDER_SSRC,
+                            TransportCcFeedbackGenerator.Config.DEFAULT);
+                    break;
+                }
+            }
+        }
         bySsrc.put((int) p.ssrc(), p);
         if (p.rtxSsrc() != 0) {
             byRtxSsrc.put((int) p.rtxSsrc(), p);
@@ -125,6 +143,8 @@ public final class PublisherEndpoint implements TransportListener {
         if (reportTask == null) {
             reportTask = t.scheduleAtFixedRate(this::sendReports, 1, TimeUnit.SECONDS);
             tickTask = t.scheduleAtFixedRate(this::tick, TICK_MILLIS, TimeUnit.MILLISECONDS);
+            feedbackTask = t.scheduleAtFixedRate(this::sendTransportFeedback,
+                    TransportCcFeedbackGenerator.Config.DEFAULT.intervalMillis(), TimeUnit.MILLISECONDS);
         }
         sendReports();
         bySsrc.values().forEach(Producer::requestKeyframe);
@@ -133,6 +153,13 @@ public final class PublisherEndpoint implements TransportListener {
     @Override
     public void onRtp(WebRtcTransport t, RtpPacket packet) {
         int ssrc = (int) packet.ssrc();
+        if (transportFeedback != null) {
+            // Every packet counts for the sender's estimate, probes and retransmissions included.
+            int transportSeq = TransportWideSeq.read(packet, transportCcExtensionId);
+            if (transportSeq != TransportWideSeq.ABSENT) {
+                transportFeedback.onPacket(transportSeq, packet.ssrc());
+            }
+        }
         Producer p = bySsrc.get(ssrc);
         if (p != null) {
             p.onRtp(packet);
@@ -199,6 +226,10 @@ public final class PublisherEndpoint implements TransportListener {
             tickTask.cancel(false);
             tickTask = null;
         }
+        if (feedbackTask != null) {
+            feedbackTask.cancel(false);
+            feedbackTask = null;
+        }
     }
 
     void tick() {
@@ -209,6 +240,13 @@ public final class PublisherEndpoint implements TransportListener {
                 rtt.add(sample);
             }
             p.tick(now);
+        }
+    }
+
+    /** Transport-wide feedback for what arrived since the last one; every 100 ms. */
+    void sendTransportFeedback() {
+        if (transportFeedback != null && transport != null && transport.isConnected()) {
+            rtcp.sendTransportFeedback(transport, transportFeedback.build());
         }
     }
 

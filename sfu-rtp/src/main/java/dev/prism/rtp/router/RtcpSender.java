@@ -5,6 +5,7 @@ import dev.prism.rtp.rtcp.GenericNack;
 import dev.prism.rtp.rtcp.Pli;
 import dev.prism.rtp.rtcp.ReceiverReport;
 import dev.prism.rtp.rtcp.Remb;
+import dev.prism.rtp.rtcp.TransportCcFeedback;
 import dev.prism.rtp.rtcp.ReportBlock;
 import dev.prism.rtp.rtcp.RtcpMessage;
 import dev.prism.rtp.rtcp.SenderReport;
@@ -96,6 +97,13 @@ public final class RtcpSender {
             list.add(s);
         }
         return Remb.of(SENDER_SSRC, bitrateBps, list);
+    }
+
+    /** Sends transport-wide congestion control feedback (uplink estimation is the publisher's, fed by this). */
+    public void sendTransportFeedback(WebRtcTransport transport, List<TransportCcFeedback> feedback) {
+        if (!feedback.isEmpty()) {
+            send(transport, feedback);
+        }
     }
 
     /** Packs {@code messages} into as few datagrams of at most {@link #MAX_COMPOUND_BYTES} as the order allows. */

@@ -91,6 +91,12 @@ class ConferenceBrowserTest implements BrowserArtifacts.Browsers {
         return InboundMedia.sample(browser);
     }
 
+    /** The publisher connection's send-side estimate (bits/s) from its nominated candidate pair, or null. */
+    private static final String PUBLISHER_ESTIMATE_JS = "const cb = arguments[arguments.length - 1];"
+            + "window.prism.client.publisherPc.getStats().then(r => { let v = null;"
+            + " r.forEach(s => { if (s.type === 'candidate-pair' && s.nominated && s.availableOutgoingBitrate)"
+            + " v = s.availableOutgoingBitrate; }); cb(v); }).catch(() => cb(null));";
+
     @Test
     void threeJoinALateJoinerIsSeenByAllAndALeaverDisappears() {
         String room = "e2e-" + Long.toHexString(System.nanoTime());
@@ -117,6 +123,16 @@ class ConferenceBrowserTest implements BrowserArtifacts.Browsers {
             assertMediaRoseFromAll(trio.get(i), othersOf(trio.get(i), trio), before.get(i), after.get(i),
                     cpu.wall());
         }
+
+        // Prism's transport-wide feedback feeds each publisher's own estimator: without it Chrome's congestion
+        // window starves the uplink (down to ~30 kbit/s); with it the estimate climbs well above the 300 kbit/s start.
+        BrowserThreads.parallel(trio, b -> b.waitUntil("publisher estimate of at least 600 kbit/s", FLOWING_TIMEOUT,
+                x -> {
+                    Object bps = x.asyncJs(PUBLISHER_ESTIMATE_JS);
+                    return bps instanceof Number n && n.doubleValue() >= 600_000 ? n : null;
+                }, () -> String.valueOf(b.asyncJs(PUBLISHER_ESTIMATE_JS))));
+        System.out.printf("[prism-e2e] publisher estimates (availableOutgoingBitrate): %s%n",
+                BrowserThreads.parallel(trio, b -> b.name() + "=" + b.asyncJs(PUBLISHER_ESTIMATE_JS)));
 
         // --- a late joiner sees everyone, and everyone sees it -------------------------------------------------
         List<ChromeBrowser> quartet = List.of(alice, bob, carol, dave);
