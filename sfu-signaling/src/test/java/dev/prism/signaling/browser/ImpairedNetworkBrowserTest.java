@@ -214,10 +214,9 @@ class ImpairedNetworkBrowserTest implements BrowserArtifacts.Browsers {
 
     /**
      * Waits until the publisher sends steadily: {@value #STEADY_SAMPLES} samples a second apart at 12 fps or more with
-     * one frame size and a target bitrate that moved less than 30%. Chrome adapts its send rate in the first seconds of
-     * a call and, as long as Prism negotiates transport-cc with publishers without sending that feedback yet (the
-     * bandwidth-estimation work adds it), backs off by 20% a second to its floor. Frames the publisher does not send
-     * would count as the subscriber's freezes, so the measurement starts once that is over.
+     * one frame size and a target bitrate that moved less than 30%. Chrome adapts its send rate (and frame size) in the
+     * first seconds of a call while its estimator, fed by Prism's transport-wide feedback, ramps up. Frames the
+     * publisher does not send would count as the subscriber's freezes, so the measurement starts once that is over.
      */
     private static void awaitSteadySender(ChromeBrowser publisher) {
         long start = System.nanoTime();
