@@ -9,9 +9,9 @@ const API = '/admin/api';
 const SECRET_KEY = 'prism-admin-secret';
 const PLOT_WINDOW_MS = 5 * 60 * 1000;
 const NA_HINT = {
-  rtt: 'not measured yet: filled by the RTCP work',
-  loss: 'not measured yet: filled by the RTCP work',
-  jitter: 'not measured yet: filled by the RTCP work',
+  rtt: 'not measured yet: needs a receiver report or a NACK round trip',
+  loss: 'not measured yet: the participant publishes nothing',
+  jitter: 'not measured yet: the participant publishes nothing',
   estimate: 'not measured yet: filled by the bandwidth-estimation work',
   layers: 'not reported yet: filled by the simulcast work',
   rate: 'needs two samples (about a second)',

@@ -15,6 +15,7 @@ import dev.prism.rtp.router.RoomRouter;
 import dev.prism.rtp.transport.WebRtcTransport;
 import dev.prism.signaling.session.ParticipantSession;
 import dev.prism.signaling.session.SfuContext;
+import dev.prism.signaling.session.ParticipantMediaStats;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -98,11 +99,33 @@ final class RoomReader {
             TransportSnapshot sub = s == null ? null : transport(s.subscriberTransport());
             participants.add(new ParticipantSnapshot(p.id(), p.name(), p.canPublish(), p.canSubscribe(),
                     connectionState(pub, sub), pub, sub,
-                    new LinkStats(uplink.value(), downlinkByParticipant.getOrDefault(p.id(), 0.0),
-                            null, null, null, null),
+                    link(uplink.value(), downlinkByParticipant.getOrDefault(p.id(), 0.0),
+                            s == null ? null : s.mediaStats()),
                     tracks));
         }
         return new RoomSnapshot(room.id(), wallMillis, participants);
+    }
+
+    /**
+     * Link quality from the RTCP work: RTT from the subscriber connection's receiver reports (else the publisher
+     * connection's NACK round trips), uplink loss over every stream it publishes (after repair), and the worst uplink
+     * jitter. Null where nothing was measured yet.
+     */
+    private static LinkStats link(Double uplinkBps, Double downlinkBps, ParticipantMediaStats m) {
+        if (m == null) {
+            return new LinkStats(uplinkBps, downlinkBps, null, null, null, null);
+        }
+        long rtt = m.subscriberRttMs() >= 0 ? m.subscriberRttMs() : m.publisherRttMs();
+        long lost = 0;
+        long expected = 0;
+        Double jitter = null;
+        for (ParticipantMediaStats.Published pub : m.published()) {
+            lost += pub.lost();
+            expected += pub.packets() + pub.lost();
+            jitter = jitter == null ? pub.jitterMs() : Math.max(jitter, pub.jitterMs());
+        }
+        return new LinkStats(uplinkBps, downlinkBps, rtt >= 0 ? (double) rtt : null,
+                expected > 0 ? (double) lost / expected : null, jitter, null);
     }
 
     /**

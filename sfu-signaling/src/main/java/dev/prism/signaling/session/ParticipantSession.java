@@ -861,7 +861,7 @@ public final class ParticipantSession implements RoomListener {
     }
 
     /** A snapshot of this participant's media health. Room executor only. */
-    ParticipantMediaStats mediaStats() {
+    public ParticipantMediaStats mediaStats() {
         List<ParticipantMediaStats.Published> published = new ArrayList<>();
         for (PublishedTrack pt : publishedByMid.values()) {
             Producer p = pt.producer();

@@ -163,6 +163,18 @@ class AdminBrowserTest implements BrowserArtifacts.Browsers {
         admin.screenshot(BrowserArtifacts.file("admin-live-plots.png"));
         JsonObject api = roomFromApi();
         assertThat(api.getJsonArray("participants")).hasSize(2);
+        // Link quality from RTCP shows up once receiver reports have come and gone.
+        for (String id : List.of(aliceId, bobId)) {
+            String card = "document.querySelector('article[data-participant-id=\"" + id + "\"]')";
+            admin.waitFor(id + "'s RTT, loss and jitter measured", "['rtt', 'loss', 'jitter'].every(k => !" + card
+                    + ".querySelector('[data-stat=' + k + '] .na'))", PAGE_TIMEOUT);
+        }
+        for (Object o : roomFromApi().getJsonArray("participants")) {
+            JsonObject link = ((JsonObject) o).getJsonObject("link");
+            assertThat(link.getValue("rttMillis")).as("rtt of %s", o).isNotNull();
+            assertThat(link.getDouble("lossFraction")).as("uplink loss of %s", o).isBetween(0.0, 0.05);
+            assertThat(link.getValue("jitterMillis")).isNotNull();
+        }
 
         // Remove bob from the page: confirm, then he is gone from the page, the room and alice's view.
         admin.js("document.querySelector('article[data-participant-id=\"" + bobId
