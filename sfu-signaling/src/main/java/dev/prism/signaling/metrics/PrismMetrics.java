@@ -146,6 +146,14 @@ public final class PrismMetrics implements AutoCloseable {
                 MediaCounters::rtpForwarded);
         counter("prism.rtcp.pli.sent", "keyframe requests (PLI) sent to publishers", c,
                 MediaCounters::keyframeRequests);
+        counter("prism.rtcp.nacks.received", "sequence numbers subscribers asked for again (NACK)", c,
+                MediaCounters::nacksReceived);
+        counter("prism.rtcp.nacks.sent", "sequence numbers Prism asked publishers for again (NACK)", c,
+                MediaCounters::nacksSent);
+        counter("prism.rtp.retransmitted.packets", "retransmissions (RTX) sent to subscribers", c,
+                MediaCounters::retransmissions);
+        counter("prism.rtp.rtx.received.packets", "retransmissions (RTX) received from publishers", c,
+                MediaCounters::rtxReceived);
         counter("prism.dtls.handshakes", "DTLS handshakes", c, MediaCounters::dtlsHandshakes, "result", "ok");
         counter("prism.dtls.handshakes", "DTLS handshakes", c, MediaCounters::dtlsFailures, "result", "failed");
         for (DropReason r : DropReason.values()) {
