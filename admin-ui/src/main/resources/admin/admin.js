@@ -336,6 +336,7 @@ function createParticipant(p) {
       h('span', { class: 'stat', 'data-stat': 'loss' }),
       h('span', { class: 'stat', 'data-stat': 'jitter' }),
       h('span', { class: 'stat', 'data-stat': 'estimate' }),
+      h('span', { class: 'stat', 'data-stat': 'recovery' }),
       h('div', { class: 'buttons' },
         h('button', { class: 'small quiet', 'data-action': 'plot', text: 'Plot', onclick: () => startPlot(p.id, p.name) }),
         h('button', {
@@ -367,6 +368,19 @@ function updateParticipant(el, p, names) {
   setCell(head.querySelector('[data-stat=loss]'), stat('loss', percent(l.lossFraction, NA_HINT.loss)));
   setCell(head.querySelector('[data-stat=jitter]'), stat('jitter', millis(l.jitterMillis, NA_HINT.jitter)));
   setCell(head.querySelector('[data-stat=estimate]'), stat('estimate', bitrate(l.bandwidthEstimateBps, NA_HINT.estimate)));
+  const rec = head.querySelector('[data-stat=recovery]');
+  const r = p.recovery;
+  if (r) {
+    setCell(rec, stat('NACK/RTX', `${r.nacksSent}↑ ${r.nacksReceived}↓ · ${r.retransmissions} resent`));
+    rec.title = `asked the publisher again: ${r.nacksSent}, recovered from its RTX: ${r.rtxRecovered}\n`
+      + `it asked again: ${r.nacksReceived}, retransmitted to it: ${r.retransmissions}\n`
+      + `signaling resumes: ${r.resumes}, ICE restarts: ${r.iceRestarts}\n`
+      + `media repairs: ${r.repairs.length}${r.repairs.map((x) => `\n  ${new Date(x.at).toLocaleTimeString()} `
+        + `${x.trackId} ${x.issue} -> ${x.action}`).join('')}`;
+  } else {
+    setCell(rec, stat('NACK/RTX', 'n/a'));
+    rec.title = '';
+  }
   el.querySelector('table').hidden = p.tracks.length === 0;
   el.querySelector('.none').hidden = p.tracks.length > 0;
   sync(el.querySelector('tbody'), p.tracks, (t) => t.id, (t) => createTrack(t, p), (tr, t) => updateTrack(tr, t, names));

@@ -109,7 +109,27 @@ final class AdminJson {
                         .put("lossFraction", fraction(l.lossFraction()))
                         .put("jitterMillis", round(l.jitterMillis(), 10))
                         .put("bandwidthEstimateBps", bps(l.bandwidthEstimateBps())))
+                .put("recovery", recovery(p.recovery()))
                 .put("tracks", tracks);
+    }
+
+    static JsonObject recovery(ParticipantSnapshot.Recovery r) {
+        if (r == null) {
+            return null;
+        }
+        JsonArray repairs = new JsonArray();
+        for (ParticipantSnapshot.Repair x : r.repairs()) {
+            repairs.add(new JsonObject().put("at", x.atMillis()).put("trackId", x.trackId()).put("issue", x.issue())
+                    .put("action", x.action()));
+        }
+        return new JsonObject()
+                .put("nacksSent", r.nacksSent())
+                .put("rtxRecovered", r.rtxRecovered())
+                .put("nacksReceived", r.nacksReceived())
+                .put("retransmissions", r.retransmissions())
+                .put("resumes", r.resumes())
+                .put("iceRestarts", r.iceRestarts())
+                .put("repairs", repairs);
     }
 
     static JsonObject track(TrackSnapshot t) {

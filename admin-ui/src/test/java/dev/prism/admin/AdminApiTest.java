@@ -150,6 +150,10 @@ class AdminApiTest {
             assertThat(link.containsKey(absent)).as(absent).isTrue();
             assertThat(link.getValue(absent)).as(absent).isNull();
         }
+        JsonObject recovery = alice.getJsonObject("recovery");
+        assertThat(recovery.getLong("nacksSent")).isEqualTo(3);
+        assertThat(recovery.getLong("retransmissions")).isEqualTo(1);
+        assertThat(recovery.getJsonArray("repairs").getJsonObject(0).getString("action")).isEqualTo("keyframe");
         JsonObject track = alice.getJsonArray("tracks").getJsonObject(0);
         assertThat(track.getString("codec")).isEqualTo("opus/48000/2");
         assertThat(track.getLong("ssrc")).isEqualTo(1111);

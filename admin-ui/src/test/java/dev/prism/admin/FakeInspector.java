@@ -38,7 +38,9 @@ final class FakeInspector implements NodeInspector {
                 31_000.0, null, null, null, "connected")));
         return new ParticipantSnapshot(id, name, true, true, "connected",
                 new ParticipantSnapshot.TransportSnapshot("connected", "192.0.2.7:50000", null), null,
-                new ParticipantSnapshot.LinkStats(32_000.0, 0.0, null, null, null, null), List.of(audio));
+                new ParticipantSnapshot.LinkStats(32_000.0, 0.0, null, null, null, null), List.of(audio),
+                new ParticipantSnapshot.Recovery(3, 2, 1, 1, 0, 0, List.of(
+                        new ParticipantSnapshot.Repair(1_700_000_000_000L, "x:1", "no_media", "keyframe"))));
     }
 
     int listenerCount() {

@@ -12,10 +12,11 @@ import java.util.List;
  * @param subscriber      the connection it receives on; null before there is anything to receive
  * @param link            rates and link quality
  * @param tracks          what it publishes, in publication order
+ * @param recovery        what loss recovery and reconnection did for it; null when nothing is known (no session)
  */
 public record ParticipantSnapshot(String id, String name, boolean canPublish, boolean canSubscribe,
                                   String connectionState, TransportSnapshot publisher, TransportSnapshot subscriber,
-                                  LinkStats link, List<TrackSnapshot> tracks) {
+                                  LinkStats link, List<TrackSnapshot> tracks, Recovery recovery) {
     public ParticipantSnapshot {
         tracks = List.copyOf(tracks);
     }
@@ -42,5 +43,31 @@ public record ParticipantSnapshot(String id, String name, boolean canPublish, bo
      */
     public record LinkStats(Double uplinkBps, Double downlinkBps, Double rttMillis, Double lossFraction,
                             Double jitterMillis, Double bandwidthEstimateBps) {
+    }
+
+    /**
+     * Loss recovery and reconnection, totals since it joined.
+     *
+     * @param nacksSent       sequence numbers Prism asked this publisher for again
+     * @param rtxRecovered    packets recovered from this publisher's retransmissions
+     * @param nacksReceived   sequence numbers this subscriber asked Prism for again
+     * @param retransmissions retransmissions Prism sent it
+     * @param resumes         signaling resumes after a dropped WebSocket
+     * @param iceRestarts     ICE restarts of its two connections
+     * @param repairs         the latest media repairs, oldest first
+     */
+    public record Recovery(long nacksSent, long rtxRecovered, long nacksReceived, long retransmissions, int resumes,
+                           int iceRestarts, List<Repair> repairs) {
+        public Recovery {
+            repairs = List.copyOf(repairs);
+        }
+    }
+
+    /**
+     * One media repair: the client reported expected media missing ({@code issue}) and Prism did {@code action}.
+     *
+     * @param atMillis wall-clock time (epoch milliseconds)
+     */
+    public record Repair(long atMillis, String trackId, String issue, String action) {
     }
 }

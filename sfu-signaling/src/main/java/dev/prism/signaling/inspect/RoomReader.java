@@ -97,11 +97,11 @@ final class RoomReader {
             }
             TransportSnapshot pub = s == null ? null : transport(s.publisherTransport());
             TransportSnapshot sub = s == null ? null : transport(s.subscriberTransport());
+            ParticipantMediaStats media = s == null ? null : s.mediaStats();
             participants.add(new ParticipantSnapshot(p.id(), p.name(), p.canPublish(), p.canSubscribe(),
                     connectionState(pub, sub), pub, sub,
-                    link(uplink.value(), downlinkByParticipant.getOrDefault(p.id(), 0.0),
-                            s == null ? null : s.mediaStats()),
-                    tracks));
+                    link(uplink.value(), downlinkByParticipant.getOrDefault(p.id(), 0.0), media),
+                    tracks, recovery(media)));
         }
         return new RoomSnapshot(room.id(), wallMillis, participants);
     }
@@ -126,6 +126,30 @@ final class RoomReader {
         }
         return new LinkStats(uplinkBps, downlinkBps, rtt >= 0 ? (double) rtt : null,
                 expected > 0 ? (double) lost / expected : null, jitter, null);
+    }
+
+    private static ParticipantSnapshot.Recovery recovery(ParticipantMediaStats m) {
+        if (m == null) {
+            return null;
+        }
+        long nacksSent = 0;
+        long rtxRecovered = 0;
+        for (ParticipantMediaStats.Published p : m.published()) {
+            nacksSent += p.nacksSent();
+            rtxRecovered += p.rtxRecovered();
+        }
+        long nacksReceived = 0;
+        long retransmissions = 0;
+        for (ParticipantMediaStats.Subscribed x : m.subscribed()) {
+            nacksReceived += x.nacked();
+            retransmissions += x.retransmitted();
+        }
+        List<ParticipantSnapshot.Repair> repairs = new ArrayList<>(m.repairs().size());
+        for (ParticipantMediaStats.RepairEvent r : m.repairs()) {
+            repairs.add(new ParticipantSnapshot.Repair(r.atEpochMillis(), r.trackId(), r.issue(), r.action()));
+        }
+        return new ParticipantSnapshot.Recovery(nacksSent, rtxRecovered, nacksReceived, retransmissions, m.resumes(),
+                m.iceRestarts(), repairs);
     }
 
     /**

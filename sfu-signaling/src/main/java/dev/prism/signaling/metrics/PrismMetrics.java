@@ -72,6 +72,10 @@ public final class PrismMetrics implements AutoCloseable {
      * Error codes of docs/PROTOCOL.md, registered at zero so that dashboards see them before the first one; codes
      * added later are bound when first seen.
      */
+    /** What a media repair can do (ParticipantSession.repair); each exists at zero from the start. */
+    private static final List<String> REPAIR_ACTIONS = List.of("keyframe", "resubscribed", "reoffer", "ice_restart",
+            "pending_offer", "publisher_stalled", "muted", "state", "none");
+
     static final List<String> ERROR_CODES = List.of("bad_json", "unknown_type", "bad_request", "out_of_order",
             "bad_sdp", "nothing_to_forward", "not_allowed", "unknown_track", "internal");
 
@@ -170,6 +174,10 @@ public final class PrismMetrics implements AutoCloseable {
                 s -> s.messages().entrySet().stream().filter(e -> !MESSAGE_TYPES.contains(e.getKey()))
                         .mapToLong(Map.Entry::getValue).sum(), "type", "other");
         ERROR_CODES.forEach(code -> bindErrorCode(signaling, code));
+        for (String action : REPAIR_ACTIONS) {
+            counter("prism.media.repairs", "media repairs after a client reported missing media, by action", signaling,
+                    x -> x.repairs().getOrDefault(action, 0L), "action", action);
+        }
         for (TokenException.Kind k : TokenException.Kind.values()) {
             bindRefusal(signaling, k.reason());
         }
