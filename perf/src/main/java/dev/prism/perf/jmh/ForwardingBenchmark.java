@@ -57,7 +57,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {NettyThreadExecutor.EXECUTOR, NettyThreadExecutor.EXECUTOR_CLASS})
+@Fork(value = 1, jvmArgsAppend = {NettyThreadExecutor.EXECUTOR, NettyThreadExecutor.EXECUTOR_CLASS,
+    NettyThreadExecutor.OPEN_JDK_GHASH})
 public class ForwardingBenchmark {
     private static final long PUBLISHER_SSRC = 0x1111_0000L;
     private static final String TRACK = "pub:1";

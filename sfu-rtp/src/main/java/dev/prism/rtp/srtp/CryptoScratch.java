@@ -20,6 +20,9 @@ final class CryptoScratch {
     /** Big-endian long view of a byte array: GHASH and the counter blocks are defined big-endian. */
     static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    /** For XOR, where byte order does not matter: the machine's own order saves a byte swap per access. */
+    private static final VarHandle NATIVE_LONGS =
+        MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
     private static final FastThreadLocal<CryptoScratch> LOCAL = new FastThreadLocal<>() {
         @Override
@@ -69,11 +72,25 @@ final class CryptoScratch {
         INTS.set(a, at, v);
     }
 
-    /** {@code a[off, off+len) ^= ks[ksOff, ksOff+len)}, eight bytes at a time. */
+    /**
+     * {@code a[off, off+len) ^= ks[ksOff, ksOff+len)}, 32 bytes per iteration (the JIT does not vectorize a byte
+     * loop over two arrays that may alias; four independent longs per step roughly halve the time of one).
+     */
     static void xor(byte[] a, int off, byte[] ks, int ksOff, int len) {
+        VarHandle n = NATIVE_LONGS;
         int i = 0;
+        for (; i + 32 <= len; i += 32) {
+            long k0 = (long) n.get(ks, ksOff + i);
+            long k1 = (long) n.get(ks, ksOff + i + 8);
+            long k2 = (long) n.get(ks, ksOff + i + 16);
+            long k3 = (long) n.get(ks, ksOff + i + 24);
+            n.set(a, off + i, (long) n.get(a, off + i) ^ k0);
+            n.set(a, off + i + 8, (long) n.get(a, off + i + 8) ^ k1);
+            n.set(a, off + i + 16, (long) n.get(a, off + i + 16) ^ k2);
+            n.set(a, off + i + 24, (long) n.get(a, off + i + 24) ^ k3);
+        }
         for (; i + 8 <= len; i += 8) {
-            LONGS.set(a, off + i, (long) LONGS.get(a, off + i) ^ (long) LONGS.get(ks, ksOff + i));
+            n.set(a, off + i, (long) n.get(a, off + i) ^ (long) n.get(ks, ksOff + i));
         }
         for (; i < len; i++) {
             a[off + i] ^= ks[ksOff + i];

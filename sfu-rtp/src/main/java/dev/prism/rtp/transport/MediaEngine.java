@@ -60,7 +60,7 @@ public final class MediaEngine implements AutoCloseable {
     private final DtlsCertificate certificate;
     private final ExecutorService handshakeExecutor;
     private final MediaCounters counters = new MediaCounters();
-    private final ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
+    private final ByteBufAllocator allocator;
     private final SecureRandom random = new SecureRandom();
     private final List<IceCandidate> candidates;
     // Event-loop-only maps.
@@ -70,8 +70,9 @@ public final class MediaEngine implements AutoCloseable {
     private boolean flushPending;
     private long lastHandlerFailureLogNanos;
 
-    private MediaEngine(MediaEngineConfig config) throws InterruptedException {
+    private MediaEngine(MediaEngineConfig config, ByteBufAllocator allocator) throws InterruptedException {
         this.config = config;
+        this.allocator = allocator;
         this.certificate = DtlsCertificate.generate();
         boolean epoll = Epoll.isAvailable();
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("prism-media"),
@@ -102,7 +103,13 @@ public final class MediaEngine implements AutoCloseable {
      * unsupported.
      */
     MediaEngine(MediaEngineConfig config, Channel channel) {
+        this(config, channel, PooledByteBufAllocator.DEFAULT);
+    }
+
+    /** The same with another allocator (tests count its outstanding buffers). */
+    MediaEngine(MediaEngineConfig config, Channel channel, ByteBufAllocator allocator) {
         this.config = config;
+        this.allocator = allocator;
         this.certificate = DtlsCertificate.generate();
         this.group = null;
         this.handshakeExecutor = new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
@@ -115,8 +122,13 @@ public final class MediaEngine implements AutoCloseable {
 
     /** Binds the socket and starts the loop. */
     public static MediaEngine start(MediaEngineConfig config) {
+        return start(config, PooledByteBufAllocator.DEFAULT);
+    }
+
+    /** The same with another allocator for every buffer of the media plane (tests count its outstanding buffers). */
+    static MediaEngine start(MediaEngineConfig config, ByteBufAllocator allocator) {
         try {
-            return new MediaEngine(config);
+            return new MediaEngine(config, allocator);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while binding the media socket", e);
@@ -195,15 +207,39 @@ public final class MediaEngine implements AutoCloseable {
     /** Queues a datagram; flushed when the current read batch completes. Takes ownership. Event loop only. */
     void write(ByteBuf data, InetSocketAddress to) {
         counters.sent(data.readableBytes());
-        channel.write(new DatagramPacket(data, to), channel.voidPromise());
+        channel.write(envelope(data, to), channel.voidPromise());
         flushPending = true;
     }
 
     /** Sends a datagram now. Takes ownership. Event loop only. */
     void writeAndFlush(ByteBuf data, InetSocketAddress to) {
         counters.sent(data.readableBytes());
-        channel.writeAndFlush(new DatagramPacket(data, to), channel.voidPromise());
+        channel.writeAndFlush(envelope(data, to), channel.voidPromise());
         flushPending = false;
+    }
+
+    /**
+     * A recycled envelope around {@code data} in direct memory. The socket sends from direct memory only: for a heap
+     * buffer (SRTP works on arrays) Netty's channel would make this same copy itself, plus a new envelope per packet.
+     * Takes ownership of {@code data} (released here if it is copied).
+     */
+    private OutboundDatagram envelope(ByteBuf data, InetSocketAddress to) {
+        if (data.isDirect()) {
+            return OutboundDatagram.of(data, to);
+        }
+        int len = data.readableBytes();
+        ByteBuf direct = allocator.directBuffer(len, len);
+        boolean copied = false;
+        try {
+            direct.writeBytes(data, data.readerIndex(), len);
+            copied = true;
+        } finally {
+            data.release();
+            if (!copied) {
+                direct.release();
+            }
+        }
+        return OutboundDatagram.of(direct, to);
     }
 
     /** Sends a copy of {@code data}; any thread (DTLS handshake threads). */
