@@ -17,6 +17,8 @@ import dev.prism.rtp.srtp.SrtpStatus;
 import dev.prism.rtp.transport.EmbeddedMedia;
 import dev.prism.rtp.transport.WebRtcTransport;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
@@ -69,6 +71,9 @@ public class ForwardingBenchmark {
     @Param({"AEAD_AES_128_GCM"})
     public SrtpProfile profile;
 
+    /** Where the engine's buffers come from; the tests swap in a pool whose outstanding buffers they count. */
+    ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
+
     private EmbeddedMedia media;
     private PublisherEndpoint publisher;
     private WebRtcTransport publisherTransport;
@@ -83,7 +88,7 @@ public class ForwardingBenchmark {
 
     @Setup
     public void setUp() {
-        media = new EmbeddedMedia();
+        media = new EmbeddedMedia(allocator);
         RoomRouter room = new RoomRouter("bench", media.engine());
         Random random = new Random(1);
 
