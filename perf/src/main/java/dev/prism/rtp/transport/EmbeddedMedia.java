@@ -134,6 +134,7 @@ public final class EmbeddedMedia implements AutoCloseable {
         }
         drainOutbound();
         channel.finishAndReleaseAll();
+        engine.outboundPool().close();
         engine.handshakeExecutor().shutdownNow();
     }
 }

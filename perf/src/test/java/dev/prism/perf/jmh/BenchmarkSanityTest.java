@@ -48,7 +48,9 @@ class BenchmarkSanityTest {
                 assertThat(b.fanOut()).isEqualTo(5);
                 assertThat(b.receiveAndFanOut()).isEqualTo(5);
             }
-            assertThat(pool.metric().directArenas().get(0).numAllocations()).isGreaterThanOrEqualTo(2000);
+            // 2000 forwarded copies (heap, for SRTP) went through the pool; the send path reused a few direct buffers
+            assertThat(pool.metric().heapArenas().get(0).numAllocations()).isGreaterThanOrEqualTo(2000);
+            assertThat(pool.metric().directArenas().get(0).numAllocations()).isLessThan(100);
         } finally {
             b.tearDown();
         }

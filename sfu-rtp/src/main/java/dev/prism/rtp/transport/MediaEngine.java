@@ -61,6 +61,7 @@ public final class MediaEngine implements AutoCloseable {
     private final ExecutorService handshakeExecutor;
     private final MediaCounters counters = new MediaCounters();
     private final ByteBufAllocator allocator;
+    private final OutboundDatagramPool outbound;
     private final SecureRandom random = new SecureRandom();
     private final List<IceCandidate> candidates;
     // Event-loop-only maps.
@@ -73,6 +74,7 @@ public final class MediaEngine implements AutoCloseable {
     private MediaEngine(MediaEngineConfig config, ByteBufAllocator allocator) throws InterruptedException {
         this.config = config;
         this.allocator = allocator;
+        this.outbound = new OutboundDatagramPool(allocator);
         this.certificate = DtlsCertificate.generate();
         boolean epoll = Epoll.isAvailable();
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("prism-media"),
@@ -110,6 +112,7 @@ public final class MediaEngine implements AutoCloseable {
     MediaEngine(MediaEngineConfig config, Channel channel, ByteBufAllocator allocator) {
         this.config = config;
         this.allocator = allocator;
+        this.outbound = new OutboundDatagramPool(allocator);
         this.certificate = DtlsCertificate.generate();
         this.group = null;
         this.handshakeExecutor = new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
@@ -219,27 +222,17 @@ public final class MediaEngine implements AutoCloseable {
     }
 
     /**
-     * A recycled envelope around {@code data} in direct memory. The socket sends from direct memory only: for a heap
-     * buffer (SRTP works on arrays) Netty's channel would make this same copy itself, plus a new envelope per packet.
-     * Takes ownership of {@code data} (released here if it is copied).
+     * A reused envelope holding {@code data} in direct memory, which the socket sends from (SRTP works on heap
+     * arrays; Netty's channel would otherwise make this copy itself, with a new envelope per packet). Takes ownership
+     * of {@code data}.
      */
     private OutboundDatagram envelope(ByteBuf data, InetSocketAddress to) {
-        if (data.isDirect()) {
-            return OutboundDatagram.of(data, to);
-        }
-        int len = data.readableBytes();
-        ByteBuf direct = allocator.directBuffer(len, len);
-        boolean copied = false;
-        try {
-            direct.writeBytes(data, data.readerIndex(), len);
-            copied = true;
-        } finally {
-            data.release();
-            if (!copied) {
-                direct.release();
-            }
-        }
-        return OutboundDatagram.of(direct, to);
+        return outbound.copyOf(data, to);
+    }
+
+    /** The send path's envelopes; package-private so an engine on an embedded channel can release them. */
+    OutboundDatagramPool outboundPool() {
+        return outbound;
     }
 
     /** Sends a copy of {@code data}; any thread (DTLS handshake threads). */
@@ -328,6 +321,8 @@ public final class MediaEngine implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        // The channel has released what it had queued; the idle envelopes' buffers go back to the allocator.
+        loop.submit(outbound::close).awaitUninterruptibly(2, TimeUnit.SECONDS);
         if (group != null) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
         }

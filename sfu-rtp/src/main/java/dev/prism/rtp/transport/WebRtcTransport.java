@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Buffers: inbound datagrams are lent by the engine; SRTP is decrypted into a pooled heap copy that the transport
  * owns and releases after its listener returns. {@link #sendRtp} and {@link #sendRtcp} take ownership of their
- * argument in every case (sent, or released on failure); a heap argument is encrypted in place and then copied once
- * into direct memory for the socket.
+ * argument in every case (sent, or released on failure); the packet is encrypted in place, then the engine copies it
+ * into a reused direct buffer for the socket.
  */
 public final class WebRtcTransport {
     private static final Logger log = LoggerFactory.getLogger(WebRtcTransport.class);

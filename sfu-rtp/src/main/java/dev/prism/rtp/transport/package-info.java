@@ -16,11 +16,11 @@
  *     The transport owns that copy and releases it after its listener returns; listeners borrow the
  *     {@link dev.prism.rtp.packet.RtpPacket} view and must {@code retain()} to keep it.</li>
  * <li>{@code sendRtp}/{@code sendRtcp} take ownership of their argument in every outcome: it is encrypted in place and
- *     written, or released and the drop counted. The engine copies a heap packet into a pooled direct buffer (which
- *     the socket needs; Netty would otherwise make that copy itself and allocate a second envelope) and releases the
- *     heap one.</li>
- * <li>Every datagram the engine writes goes out in a recycled {@code OutboundDatagram} envelope that owns its
- *     content: the channel's release after the write frees the content and returns the envelope to its pool. Nothing
+ *     written, or released and the drop counted.</li>
+ * <li>The engine copies every datagram it sends into the direct buffer of a reused {@code OutboundDatagram} (the
+ *     socket sends from direct memory; Netty would otherwise copy a heap packet itself, with a new envelope per
+ *     packet) and releases the packet. The envelope owns that buffer; the channel's release after the write returns
+ *     both to the engine's {@code OutboundDatagramPool}, which releases idle buffers when the engine closes. Nothing
  *     on the send path allocates per packet.</li>
  * <li>Anything handed to another thread is copied (DTLS records) or retained before and released in the task.</li>
  * </ol>

@@ -1,6 +1,7 @@
 package dev.prism.rtp.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.prism.core.clock.MonoClock;
 import dev.prism.core.rtp.DtlsFingerprint;
@@ -20,6 +21,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocatorMetric;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.util.IllegalReferenceCountException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -121,7 +123,7 @@ class MediaEnginePoolTest {
                     }
                 }
             }
-            assertThat(pool.metric().directArenas().get(0).numAllocations()).as("the engine used this pool")
+            assertThat(pool.metric().heapArenas().get(0).numAllocations()).as("the engine used this pool")
                 .isGreaterThanOrEqualTo(PACKETS);
         } finally {
             browserSrtp.close();
@@ -193,17 +195,41 @@ class MediaEnginePoolTest {
     }
 
     @Test
-    void recycledEnvelopesReleaseTheirContentOnce() {
-        ByteBuf content = Unpooled.buffer(4).writeInt(1);
+    void envelopesAreReusedWithTheirBuffersAndReleasedOnClose() {
+        PooledByteBufAllocator pool = new PooledByteBufAllocator(true, 1, 1, 8192, 9, 0, 0, false);
+        OutboundDatagramPool envelopes = new OutboundDatagramPool(pool);
         InetSocketAddress to = new InetSocketAddress("127.0.0.1", 9);
-        OutboundDatagram d = OutboundDatagram.of(content, to);
-        assertThat(d.content()).isSameAs(content);
-        assertThat(d.recipient()).isSameAs(to);
-        assertThat(d.sender()).isNull();
-        d.retain();
-        assertThat(d.release()).isFalse();
-        assertThat(content.refCnt()).isEqualTo(1);
-        assertThat(d.release()).isTrue();
-        assertThat(content.refCnt()).isZero();
+
+        ByteBuf heap = Unpooled.buffer(16).writeInt(0x01020304);
+        OutboundDatagram first = envelopes.copyOf(heap, to);
+        assertThat(heap.refCnt()).as("the packet was copied and released").isZero();
+        assertThat(first.content().isDirect()).isTrue();
+        assertThat(first.content().readInt()).isEqualTo(0x01020304);
+        assertThat(first.recipient()).isSameAs(to);
+        assertThat(first.sender()).isNull();
+
+        // the channel may retain (EmbeddedChannel does) before its own release
+        first.retain();
+        assertThat(first.release()).isFalse();
+        assertThat(first.release()).isTrue();
+        assertThat(envelopes.idleCount()).isEqualTo(1);
+        assertThatThrownBy(first::release).isInstanceOf(IllegalReferenceCountException.class);
+
+        OutboundDatagram second = envelopes.copyOf(Unpooled.buffer(4).writeShort(7), to);
+        assertThat(second).as("reused").isSameAs(first);
+        assertThat(second.content().readableBytes()).isEqualTo(2);
+        assertThat(envelopes.idleCount()).isZero();
+
+        int jumboSize = OutboundDatagramPool.BUFFER_SIZE + 1;
+        ByteBuf jumbo = Unpooled.buffer(jumboSize).writeZero(jumboSize);
+        OutboundDatagram oneOff = envelopes.copyOf(jumbo, to);
+        assertThat(oneOff.content().readableBytes()).isEqualTo(jumboSize);
+        assertThat(oneOff.release()).isTrue();
+        assertThat(envelopes.idleCount()).as("one-offs are not kept").isZero();
+
+        envelopes.close();
+        assertThat(second.release()).as("in flight at close: frees its buffer").isTrue();
+        assertThat(envelopes.idleCount()).isZero();
+        assertThat(outstanding(pool.metric())).isZero();
     }
 }
