@@ -3,6 +3,8 @@ package dev.prism.rtp.srtp;
 import static dev.prism.rtp.srtp.AesEcb.blocks;
 import static dev.prism.rtp.srtp.CryptoScratch.CHUNK;
 
+import java.util.Arrays;
+
 /**
  * AES in SRTP's counter mode (RFC 3711 4.1.1) under one session key and salt: the keystream for a packet is
  * {@code E(K, IV + j)} with {@code IV = (salt * 2^16) ^ (SSRC * 2^64) ^ (index * 2^16)}. Encryption and decryption
@@ -23,7 +25,7 @@ final class AesCm {
             throw new IllegalArgumentException("AES-CM session salt must be 14 bytes");
         }
         this.aes = new AesEcb(key);
-        byte[] padded = java.util.Arrays.copyOf(salt, 16);
+        byte[] padded = Arrays.copyOf(salt, 16);
         this.saltHigh = CryptoScratch.getLong(padded, 0);
         this.saltLow = CryptoScratch.getLong(padded, 8);
     }

@@ -1,5 +1,7 @@
 package dev.prism.rtp.srtp;
 
+import java.util.Arrays;
+
 /**
  * SRTP key derivation (RFC 3711 4.3.1) with the AES-CM PRF and a key derivation rate of 0, as DTLS-SRTP uses:
  * {@code x = label * 2^48 ^ master_salt}, output = {@code E(master_key, x * 2^16 + j)} for j = 0, 1, ... truncated.
@@ -39,6 +41,6 @@ final class SrtpKdf {
         }
         byte[] out = new byte[in.length];
         prf.encrypt(in, 0, in.length, out, 0);
-        return java.util.Arrays.copyOf(out, length);
+        return Arrays.copyOf(out, length);
     }
 }

@@ -3,6 +3,7 @@ package dev.prism.rtp.srtp;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.util.collection.IntObjectHashMap;
+import java.util.Arrays;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -145,8 +146,11 @@ public final class SrtpSession {
                 SrtpTransform.create(profile, localKey, localSalt, true),
                 SrtpTransform.create(profile, remoteKey, remoteSalt, true));
         } finally {
-            java.util.Arrays.fill(localKey, (byte) 0);
-            java.util.Arrays.fill(remoteKey, (byte) 0);
+            // Copies made for this call: the transforms hold what they need.
+            Arrays.fill(localKey, (byte) 0);
+            Arrays.fill(remoteKey, (byte) 0);
+            Arrays.fill(localSalt, (byte) 0);
+            Arrays.fill(remoteSalt, (byte) 0);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.prism.rtp.srtp;
 
+import java.util.Arrays;
+
 /**
  * The cryptographic transform of one direction and one kind (RTP or RTCP) of an SRTP session: its session keys,
  * derived once from the master key and salt, and the packet layout of its profile. Works in place on a byte array
@@ -29,8 +31,8 @@ abstract class SrtpTransform {
             };
         } finally {
             // The ciphers keep their own expanded copies; these arrays need not outlive them.
-            java.util.Arrays.fill(key, (byte) 0);
-            java.util.Arrays.fill(auth, (byte) 0);
+            Arrays.fill(key, (byte) 0);
+            Arrays.fill(auth, (byte) 0);
         }
     }
 
