@@ -17,6 +17,8 @@ import dev.prism.rtp.srtp.SrtpStatus;
 import dev.prism.rtp.transport.EmbeddedMedia;
 import dev.prism.rtp.transport.WebRtcTransport;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
@@ -57,7 +59,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {NettyThreadExecutor.EXECUTOR, NettyThreadExecutor.EXECUTOR_CLASS})
+@Fork(value = 1, jvmArgsAppend = {NettyThreadExecutor.EXECUTOR, NettyThreadExecutor.EXECUTOR_CLASS,
+    NettyThreadExecutor.OPEN_JDK_GHASH})
 public class ForwardingBenchmark {
     private static final long PUBLISHER_SSRC = 0x1111_0000L;
     private static final String TRACK = "pub:1";
@@ -67,6 +70,9 @@ public class ForwardingBenchmark {
 
     @Param({"AEAD_AES_128_GCM"})
     public SrtpProfile profile;
+
+    /** Where the engine's buffers come from; the tests swap in a pool whose outstanding buffers they count. */
+    ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
 
     private EmbeddedMedia media;
     private PublisherEndpoint publisher;
@@ -82,7 +88,7 @@ public class ForwardingBenchmark {
 
     @Setup
     public void setUp() {
-        media = new EmbeddedMedia();
+        media = new EmbeddedMedia(allocator);
         RoomRouter room = new RoomRouter("bench", media.engine());
         Random random = new Random(1);
 

@@ -15,6 +15,8 @@ public final class NettyThreadExecutor extends ThreadPoolExecutor {
     /** The JVM options that select this executor in a JMH fork. */
     static final String EXECUTOR = "-Djmh.executor=CUSTOM";
     static final String EXECUTOR_CLASS = "-Djmh.executor.class=dev.prism.perf.jmh.NettyThreadExecutor";
+    /** Lets SRTP's AES-GCM use the JDK's GHASH intrinsic, as the server runs it (see {@code SrtpSession}). */
+    static final String OPEN_JDK_GHASH = "--add-opens=java.base/com.sun.crypto.provider=ALL-UNNAMED";
 
     /** The constructor JMH calls for a custom executor. */
     public NettyThreadExecutor(int maxThreads, String prefix) {

@@ -16,8 +16,8 @@ import javax.management.remote.JMXServiceURL;
 
 /**
  * The server JVM seen through JMX, attached by process id (the JDK attach API starts its local management agent;
- * no port is opened): heap in use, bytes allocated by all threads since start, uptime, GC totals, and a way to run a
- * full GC before measuring retained heap.
+ * no port is opened): heap in use, bytes allocated by all threads (or some) since start, uptime, GC totals, and a way
+ * to run a full GC before measuring retained heap.
  */
 final class JvmProbe implements AutoCloseable {
     private final JMXConnector connector;
@@ -70,6 +70,22 @@ final class JvmProbe implements AutoCloseable {
     /** Bytes allocated on the heap by every thread since the JVM started. */
     long totalAllocatedBytes() {
         return threads.getTotalThreadAllocatedBytes();
+    }
+
+    /**
+     * Bytes allocated since they started by the live threads whose name starts with {@code prefix} (Prism's media
+     * event loop is {@code prism-media-...}): the forwarding path's own share of {@link #totalAllocatedBytes()}.
+     */
+    long allocatedBytesOfThreads(String prefix) {
+        long[] ids = threads.getAllThreadIds();
+        java.lang.management.ThreadInfo[] infos = threads.getThreadInfo(ids);
+        long sum = 0;
+        for (int i = 0; i < ids.length; i++) {
+            if (infos[i] != null && infos[i].getThreadName().startsWith(prefix)) {
+                sum += Math.max(0, threads.getThreadAllocatedBytes(ids[i]));
+            }
+        }
+        return sum;
     }
 
     /** CPU time of the whole JVM process, nanoseconds (a cross-check of /proc). */

@@ -29,8 +29,10 @@ record LoadOptions(int publishers, int subscribers, int seconds, int warmupSecon
               --video-kbps N         video bitrate per publisher; default 1500
               --fps N                video frame rate; default 30
               --pacing F             video pacer at F x bitrate in 5 ms steps, like Chrome (2.5); 0 = frame bursts
-              --server-jvm "OPTS"    JVM options of the Prism server; default "-Xms512m -Xmx512m -XX:+AlwaysPreTouch"
-                                     (heap committed up front: RSS growth is then memory the run really adds)
+              --server-jvm "OPTS"    JVM options of the Prism server; default "-Xms512m -Xmx512m -XX:+AlwaysPreTouch
+                                     --add-opens=java.base/com.sun.crypto.provider=ALL-UNNAMED"
+                                     (heap committed up front: RSS growth is then memory the run really adds; the
+                                     add-opens lets SRTP's AES-GCM use the JDK's GHASH intrinsic)
               --no-floor             skip the floor loop
               --out DIR              results directory; default perf/results
             """;
@@ -44,7 +46,8 @@ record LoadOptions(int publishers, int subscribers, int seconds, int warmupSecon
         int kbps = MediaProfile.DEFAULT.videoKbps();
         int fps = MediaProfile.DEFAULT.fps();
         double pacing = MediaProfile.DEFAULT.pacingFactor();
-        List<String> jvm = List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch");
+        List<String> jvm = List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch",
+                "--add-opens=java.base/com.sun.crypto.provider=ALL-UNNAMED");
         boolean floor = true;
         Path out = Path.of("perf/results");
         List<String> a = new ArrayList<>(Arrays.asList(args));

@@ -58,6 +58,11 @@ final class LoadResult {
         return b.jvm && b.received > 0 ? (double) b.allocated / b.received : Double.NaN;
     }
 
+    /** The media event loop's share: the forwarding path itself, without signaling, stats or JMX threads. */
+    double mediaLoopAllocatedPerForward() {
+        return b.jvm && b.received > 0 ? (double) b.mediaLoopAllocated / b.received : Double.NaN;
+    }
+
     int participants() {
         return b.options.publishers() + b.options.subscribers();
     }
@@ -147,7 +152,9 @@ final class LoadResult {
                 .put("totalPauseMillis", round(windowPauses().stream().mapToDouble(GcLog.Pause::millis).sum()))
                 .put("pauses", pauses));
         j.put("allocation", new JsonObject().put("bytesInWindow", b.allocated)
-                .put("bytesPerForwarded", round(allocatedPerForward())));
+                .put("bytesPerForwarded", round(allocatedPerForward()))
+                .put("mediaLoopBytesInWindow", b.mediaLoopAllocated)
+                .put("mediaLoopBytesPerForwarded", round(mediaLoopAllocatedPerForward())));
         List<GcLog.Pause> ownPauses = b.loadPauses == null ? List.of()
                 : GcLog.between(b.loadPauses, b.localUp0, b.localUp1);
         j.put("loadGenerator", new JsonObject()
@@ -179,6 +186,7 @@ final class LoadResult {
         t.row("GC pauses in window (max ms)", b.jvm ? windowPauses().size() + " (" + fmt(maxPauseMillis(), 2) + ")"
                 : "n/a", "none > 5 ms");
         t.row("allocated B/forwarded", fmt(allocatedPerForward(), 0), "0");
+        t.row("  of which on the media loop", fmt(mediaLoopAllocatedPerForward(), 1), "0");
         return b.target + " " + b.options.scenario() + ", " + b.options.seconds() + " s, "
                 + b.options.media().videoKbps() + " kbit/s video @ " + b.options.media().fps() + " fps"
                 + (b.options.media().pacingFactor() > 0 ? " paced x" + b.options.media().pacingFactor() : " unpaced")
@@ -232,6 +240,7 @@ final class LoadResult {
         private long sent;
         private long serverCpuNanos;
         private long allocated;
+        private long mediaLoopAllocated;
         private double up0;
         private double up1;
         private List<GcLog.Pause> pauses;
@@ -318,8 +327,9 @@ final class LoadResult {
             return this;
         }
 
-        Builder allocated(long bytes) {
+        Builder allocated(long bytes, long mediaLoopBytes) {
             allocated = bytes;
+            mediaLoopAllocated = mediaLoopBytes;
             return this;
         }
 

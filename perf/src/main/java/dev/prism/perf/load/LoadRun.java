@@ -20,6 +20,9 @@ import org.HdrHistogram.Histogram;
  * the floor loop, and hand back the numbers. Bounded: every wait has a deadline, and nothing is left running.
  */
 final class LoadRun {
+    /** Name prefix of Prism's media event loop thread(s) (MediaEngine's thread factory). */
+    private static final String MEDIA_THREADS = "prism-media";
+
     private final LoadOptions options;
     private final Target target;
     private final Consumer<String> log;
@@ -88,6 +91,7 @@ final class LoadRun {
                 });
                 ProcStats proc0 = ProcStats.read(pid);
                 long alloc0 = jvm == null ? 0 : jvm.totalAllocatedBytes();
+                long mediaAlloc0 = jvm == null ? 0 : jvm.allocatedBytesOfThreads(MEDIA_THREADS);
                 double up0 = jvm == null ? 0 : jvm.uptimeMillis() / 1000.0;
                 long wall0 = System.nanoTime();
                 double localUp0 = ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0;
@@ -98,6 +102,7 @@ final class LoadRun {
                         ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0);
                 ProcStats proc1 = ProcStats.read(pid);
                 long alloc1 = jvm == null ? 0 : jvm.totalAllocatedBytes();
+                long mediaAlloc1 = jvm == null ? 0 : jvm.allocatedBytesOfThreads(MEDIA_THREADS);
                 double up1 = jvm == null ? 0 : jvm.uptimeMillis() / 1000.0;
                 onLoop(ctx, () -> {
                     latency.stop();
@@ -143,7 +148,7 @@ final class LoadRun {
                 });
                 result.serverCpu(proc1.cpuNanos() - proc0.cpuNanos());
                 if (jvm != null) {
-                    result.allocated(alloc1 - alloc0);
+                    result.allocated(alloc1 - alloc0, mediaAlloc1 - mediaAlloc0);
                     result.heapWithParticipants(jvm.heapUsedAfterGc());
                     result.gcWindow(up0, up1);
                 }

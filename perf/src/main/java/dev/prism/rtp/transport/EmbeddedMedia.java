@@ -11,6 +11,7 @@ import dev.prism.rtp.stun.StunMessage;
 import dev.prism.rtp.stun.StunMessageWriter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
@@ -44,9 +45,14 @@ public final class EmbeddedMedia implements AutoCloseable {
     private int remotes;
 
     public EmbeddedMedia() {
+        this(PooledByteBufAllocator.DEFAULT);
+    }
+
+    /** An engine whose media buffers all come from {@code allocator} (a test counts what is outstanding). */
+    public EmbeddedMedia(ByteBufAllocator allocator) {
         channel = new EmbeddedChannel();
         engine = new MediaEngine(new MediaEngineConfig(LOCAL.getHostString(), LOCAL.getPort(),
-                LOCAL.getHostString(), Duration.ofSeconds(30), MonoClock.SYSTEM), channel);
+                LOCAL.getHostString(), Duration.ofSeconds(30), MonoClock.SYSTEM), channel, allocator);
         pipeline = channel.pipeline();
     }
 
@@ -128,6 +134,7 @@ public final class EmbeddedMedia implements AutoCloseable {
         }
         drainOutbound();
         channel.finishAndReleaseAll();
+        engine.outboundPool().close();
         engine.handshakeExecutor().shutdownNow();
     }
 }

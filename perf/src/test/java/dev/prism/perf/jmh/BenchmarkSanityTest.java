@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prism.rtp.srtp.SrtpProfile;
 import dev.prism.rtp.srtp.SrtpStatus;
+import io.netty.buffer.PoolArenaMetric;
+import io.netty.buffer.PooledByteBufAllocator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,6 +28,44 @@ class BenchmarkSanityTest {
         } finally {
             b.tearDown();
         }
+    }
+
+    /**
+     * The real forwarding path (receive, unprotect, fan-out copies, protect, send) returns every pooled buffer: the
+     * engine gets a pool without thread caches, so its count of outstanding buffers is exact.
+     */
+    @Test
+    void forwardingReturnsEveryPooledBufferToThePool() {
+        PooledByteBufAllocator pool = new PooledByteBufAllocator(true, 1, 1, 8192, 9, 0, 0, false);
+        long baseline = outstanding(pool);
+        ForwardingBenchmark b = new ForwardingBenchmark();
+        b.receivers = 5;
+        b.profile = SrtpProfile.AEAD_AES_128_GCM;
+        b.allocator = pool;
+        b.setUp();
+        try {
+            for (int i = 0; i < 200; i++) {
+                assertThat(b.fanOut()).isEqualTo(5);
+                assertThat(b.receiveAndFanOut()).isEqualTo(5);
+            }
+            // 2000 forwarded copies (heap, for SRTP) went through the pool; the send path reused a few direct buffers
+            assertThat(pool.metric().heapArenas().get(0).numAllocations()).isGreaterThanOrEqualTo(2000);
+            assertThat(pool.metric().directArenas().get(0).numAllocations()).isLessThan(100);
+        } finally {
+            b.tearDown();
+        }
+        assertThat(outstanding(pool)).as("buffers not returned to the pool").isEqualTo(baseline);
+    }
+
+    private static long outstanding(PooledByteBufAllocator pool) {
+        long n = 0;
+        for (PoolArenaMetric arena : pool.metric().heapArenas()) {
+            n += arena.numActiveAllocations();
+        }
+        for (PoolArenaMetric arena : pool.metric().directArenas()) {
+            n += arena.numActiveAllocations();
+        }
+        return n;
     }
 
     @Test

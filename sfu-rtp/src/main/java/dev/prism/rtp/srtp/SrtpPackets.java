@@ -3,8 +3,9 @@ package dev.prism.rtp.srtp;
 import io.netty.buffer.ByteBuf;
 
 /**
- * The header checks SRTP needs before handing a packet to jitsi-srtp, which trusts header lengths. Pure functions over
- * the readable bytes of a buffer; they never throw on malformed input.
+ * The header checks and fields SRTP needs before it transforms a packet (the transforms trust header lengths). Pure
+ * functions over the readable bytes of a buffer; the checks never throw on malformed input, and the field reads are
+ * made only after a check passed.
  */
 final class SrtpPackets {
     static final int RTP_FIXED_HEADER = 12;
@@ -40,6 +41,10 @@ final class SrtpPackets {
     /** True if the readable bytes start like a version-2 RTCP packet (RFC 3550 6.4). */
     static boolean isRtcp(ByteBuf buf, int minLength) {
         return buf.readableBytes() >= minLength && (buf.getUnsignedByte(buf.readerIndex()) >> 6) == 2;
+    }
+
+    static int rtpSequenceNumber(ByteBuf buf) {
+        return buf.getUnsignedShort(buf.readerIndex() + 2);
     }
 
     static int rtpSsrc(ByteBuf buf) {

@@ -3,25 +3,24 @@ package dev.prism.rtp.srtp;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.util.collection.IntObjectHashMap;
-import java.security.GeneralSecurityException;
+import java.util.Arrays;
 import java.util.Objects;
-import org.jitsi.srtp.SrtcpCryptoContext;
-import org.jitsi.srtp.SrtpContextFactory;
-import org.jitsi.srtp.SrtpCryptoContext;
-import org.jitsi.srtp.SrtpErrorStatus;
-import org.jitsi.srtp.SrtpPolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * SRTP and SRTCP for one transport (one DTLS association), both directions: protect what we send with our side's
- * master key, unprotect what the peer sends with theirs. Crypto contexts are derived per SSRC on first use and kept in
- * primitive-keyed maps.
+ * master key, unprotect what the peer sends with theirs (RFC 3711, RFC 7714). Session keys are derived once per
+ * direction and kind when the session is created (the key derivation rate is 0, so every SSRC shares them); each SSRC
+ * only adds a small {@link ReplayWindow} (its rollover counter and replay bitmap), kept in primitive-keyed maps.
  *
  * <h2>Buffers</h2>
  * Every method transforms the readable bytes of the given buffer in place and borrows it: the caller keeps ownership
- * and the reference count is never touched. Only heap buffers ({@link ByteBuf#hasArray()}) are supported; a direct
- * buffer gets {@link SrtpStatus#UNSUPPORTED_BUFFER} rather than a hidden copy, so the cost stays visible (Prism's
- * transport allocates heap pooled buffers). On {@code OK} the reader index is unchanged and the writer index marks the
- * new end; on any failure the indices are unchanged but the bytes are unspecified: drop the packet.
+ * and the reference count is never touched. Heap buffers are processed in their own array; direct (and composite)
+ * buffers through one copy into a per-thread scratch array and back, which costs two copies of the packet but no
+ * allocation. A read-only buffer gets {@link SrtpStatus#UNSUPPORTED_BUFFER}. On {@code OK} the reader index is
+ * unchanged and the writer index marks the new end; on any failure the indices are unchanged and so are the bytes,
+ * except after {@link SrtpStatus#FAIL}, which leaves them unspecified: drop the packet.
  *
  * <h2>Trailer room</h2>
  * Protect appends up to {@link #MAX_TRAILER} bytes after the writer index. The caller allocates that tail room
@@ -29,51 +28,74 @@ import org.jitsi.srtp.SrtpPolicy;
  * costs a reallocation, or the call fails with {@link SrtpStatus#FAIL}.
  *
  * <h2>Threads and allocation</h2>
- * Not thread-safe: one event-loop thread (the transport's) makes every call, including {@link #close()}. After a
- * stream's context exists, protect/unprotect allocate nothing in this class; jitsi-srtp itself creates a small
- * {@code GCMParameterSpec} per GCM packet.
+ * Not thread-safe: one event-loop thread (the transport's) makes every call, including {@link #close()}. Protect and
+ * unprotect allocate nothing, except once per new SSRC (its replay window). AEAD_AES_128_GCM is fastest when the JVM
+ * runs with {@code --add-opens java.base/com.sun.crypto.provider=ALL-UNNAMED}, which lets GHASH use the JDK's
+ * carry-less-multiply intrinsic; without it a portable Java GHASH is used, allocation-free as well but several times
+ * slower ({@link #prepareBackend()} logs which one runs).
  *
  * <h2>Replay</h2>
  * Unprotect refuses duplicates and packets older than a 64-packet window. Protect also refuses to protect the same RTP
  * sequence number twice (send retransmissions as RTX), because re-encrypting one index with different header bytes
- * would reuse an AES-GCM nonce.
+ * would reuse an AES-GCM nonce. A stream's state is kept only once a packet of it authenticated: forged SSRCs leave
+ * nothing behind.
  */
 public final class SrtpSession {
     /** Most bytes any protect call appends: AES-GCM tag (16) plus the SRTCP E flag and index (4). */
     public static final int MAX_TRAILER = 20;
 
-    /** Bound on contexts per direction and kind, so a peer cannot make us derive keys without limit. */
+    /** Bound on streams per direction and kind, so a peer cannot make us keep state without limit. */
     static final int MAX_STREAMS = 1024;
 
+    /** Highest SRTCP index (31 bits); past it the keys must be renewed. */
+    private static final long MAX_SRTCP_INDEX = 0x7FFFFFFFL;
+
+    private static final Logger log = LoggerFactory.getLogger(SrtpSession.class);
+
     private final SrtpProfile profile;
-    private final SrtpContextFactory sendFactory;
-    private final SrtpContextFactory receiveFactory;
-    private final IntObjectHashMap<SrtpCryptoContext> rtpSend = new IntObjectHashMap<>();
-    private final IntObjectHashMap<SrtpCryptoContext> rtpReceive = new IntObjectHashMap<>();
-    private final IntObjectHashMap<SrtcpCryptoContext> rtcpSend = new IntObjectHashMap<>();
-    private final IntObjectHashMap<SrtcpCryptoContext> rtcpReceive = new IntObjectHashMap<>();
-    private final ByteBufArrayBuffer view = new ByteBufArrayBuffer();
+    private SrtpTransform rtpOut;
+    private SrtpTransform rtpIn;
+    private SrtpTransform rtcpOut;
+    private SrtpTransform rtcpIn;
+    private final IntObjectHashMap<ReplayWindow> rtpSend = new IntObjectHashMap<>();
+    private final IntObjectHashMap<ReplayWindow> rtpReceive = new IntObjectHashMap<>();
+    private final IntObjectHashMap<ReplayWindow> rtcpSend = new IntObjectHashMap<>();
+    private final IntObjectHashMap<ReplayWindow> rtcpReceive = new IntObjectHashMap<>();
+    /** State for a packet of an SSRC not seen yet; kept (and replaced) only if the packet authenticates. */
+    private ReplayWindow probe = new ReplayWindow();
     private boolean closed;
 
-    private SrtpSession(SrtpProfile profile, SrtpContextFactory sendFactory, SrtpContextFactory receiveFactory) {
+    // The packet being transformed, valid during one call: its array and offset, and whether that is a bounce copy.
+    private byte[] array;
+    private int offset;
+    private boolean bounced;
+
+    private SrtpSession(SrtpProfile profile, SrtpTransform rtpOut, SrtpTransform rtpIn, SrtpTransform rtcpOut,
+                        SrtpTransform rtcpIn) {
         this.profile = profile;
-        this.sendFactory = sendFactory;
-        this.receiveFactory = receiveFactory;
+        this.rtpOut = rtpOut;
+        this.rtpIn = rtpIn;
+        this.rtcpOut = rtcpOut;
+        this.rtcpIn = rtcpIn;
     }
 
     /**
-     * Configures jitsi-srtp (JDK crypto providers) and loads its classes. The first call takes a second or two; later
-     * calls return at once. Call it at server start or on a blocking thread; {@link #create} calls it too, and
-     * {@link dev.prism.rtp.dtls.DtlsSession} calls it on its handshake thread before reporting keys.
+     * Loads the SRTP classes, finds the GHASH implementation and runs each profile once, so that none of this lands
+     * on an event loop. Cheap after the first call. Call it at server start or on a blocking thread; {@link #create}
+     * calls it too, and {@link dev.prism.rtp.dtls.DtlsSession} calls it on its handshake thread before reporting keys.
      */
     public static void prepareBackend() {
         WarmUp.done();
     }
 
-    /** Runs each profile once, so first-use class loading and provider lookups do not land on an event loop. */
     private static final class WarmUp {
         static {
-            JitsiSrtpBackend.init();
+            if (Ghash.intrinsicAvailable()) {
+                log.info("srtp: AES-GCM uses the JDK's GHASH intrinsic");
+            } else {
+                log.warn("srtp: AES-GCM uses the portable Java GHASH, several times slower than the JDK's intrinsic; "
+                    + "run the JVM with --add-opens java.base/com.sun.crypto.provider=ALL-UNNAMED to enable it");
+            }
             for (SrtpProfile profile : SrtpProfile.values()) {
                 SrtpKeyingMaterial keys =
                     SrtpKeyingMaterial.fromExporterOutput(profile, new byte[profile.keyingMaterialLength()]);
@@ -113,13 +135,23 @@ public final class SrtpSession {
     }
 
     private static SrtpSession createPrepared(SrtpProfile profile, SrtpKeyingMaterial keys, boolean weAreDtlsServer) {
-        SrtpPolicy rtpPolicy = JitsiSrtpBackend.policy(profile);
-        SrtpPolicy rtcpPolicy = JitsiSrtpBackend.policy(profile);
-        SrtpContextFactory send = new SrtpContextFactory(true, keys.localMasterKey(weAreDtlsServer),
-            keys.localMasterSalt(weAreDtlsServer), rtpPolicy, rtcpPolicy, JitsiSrtpBackend.LOGGER);
-        SrtpContextFactory receive = new SrtpContextFactory(false, keys.remoteMasterKey(weAreDtlsServer),
-            keys.remoteMasterSalt(weAreDtlsServer), rtpPolicy, rtcpPolicy, JitsiSrtpBackend.LOGGER);
-        return new SrtpSession(profile, send, receive);
+        byte[] localKey = keys.localMasterKey(weAreDtlsServer);
+        byte[] localSalt = keys.localMasterSalt(weAreDtlsServer);
+        byte[] remoteKey = keys.remoteMasterKey(weAreDtlsServer);
+        byte[] remoteSalt = keys.remoteMasterSalt(weAreDtlsServer);
+        try {
+            return new SrtpSession(profile,
+                SrtpTransform.create(profile, localKey, localSalt, false),
+                SrtpTransform.create(profile, remoteKey, remoteSalt, false),
+                SrtpTransform.create(profile, localKey, localSalt, true),
+                SrtpTransform.create(profile, remoteKey, remoteSalt, true));
+        } finally {
+            // Copies made for this call: the transforms hold what they need.
+            Arrays.fill(localKey, (byte) 0);
+            Arrays.fill(remoteKey, (byte) 0);
+            Arrays.fill(localSalt, (byte) 0);
+            Arrays.fill(remoteSalt, (byte) 0);
+        }
     }
 
     public SrtpProfile profile() {
@@ -132,28 +164,40 @@ public final class SrtpSession {
         if (pre != null) {
             return pre;
         }
-        if (SrtpPackets.rtpHeaderLength(packet) < 0) {
+        int header = SrtpPackets.rtpHeaderLength(packet);
+        if (header < 0) {
             return SrtpStatus.INVALID_PACKET;
         }
-        if (!ensureTrailerRoom(packet, profile.rtpTrailerLength())) {
+        int tag = profile.rtpTrailerLength();
+        if (!ensureTrailerRoom(packet, tag)) {
             return SrtpStatus.FAIL;
         }
         int ssrc = SrtpPackets.rtpSsrc(packet);
-        SrtpCryptoContext ctx = rtpSend.get(ssrc);
-        if (ctx == null) {
-            if (rtpSend.size() >= MAX_STREAMS || (ctx = deriveRtp(sendFactory, ssrc)) == null) {
+        ReplayWindow stream = rtpSend.get(ssrc);
+        if (stream == null) {
+            if (rtpSend.size() >= MAX_STREAMS) {
                 return SrtpStatus.FAIL;
             }
-            rtpSend.put(ssrc, ctx);
+            stream = new ReplayWindow();
+            rtpSend.put(ssrc, stream);
         }
-        view.wrap(packet);
+        long index = stream.rtpIndex(SrtpPackets.rtpSequenceNumber(packet));
+        SrtpStatus replay = stream.check(index);
+        if (replay != SrtpStatus.OK) {
+            return replay;
+        }
+        int len = packet.readableBytes();
         try {
-            return finish(map(ctx.transformPacket(view)));
-        } catch (GeneralSecurityException | RuntimeException e) {
+            view(packet, tag);
+            rtpOut.protectRtp(array, offset, len, header, ssrc, index);
+            commit(packet, header, len + tag);
+        } catch (RuntimeException e) {
             return SrtpStatus.FAIL;
         } finally {
-            view.release();
+            array = null;
         }
+        stream.accept(index);
+        return SrtpStatus.OK;
     }
 
     /** Authenticates, replay-checks and decrypts an SRTP packet in place; on OK the tag is cut off. */
@@ -163,30 +207,43 @@ public final class SrtpSession {
             return pre;
         }
         int header = SrtpPackets.rtpHeaderLength(packet);
-        if (header < 0 || header + profile.rtpTrailerLength() > packet.readableBytes()) {
+        int tag = profile.rtpTrailerLength();
+        int len = packet.readableBytes();
+        if (header < 0 || header + tag > len) {
             return SrtpStatus.INVALID_PACKET;
         }
         int ssrc = SrtpPackets.rtpSsrc(packet);
-        SrtpCryptoContext ctx = rtpReceive.get(ssrc);
-        boolean fresh = ctx == null;
+        ReplayWindow stream = rtpReceive.get(ssrc);
+        boolean fresh = stream == null;
         if (fresh) {
-            if (rtpReceive.size() >= MAX_STREAMS || (ctx = deriveRtp(receiveFactory, ssrc)) == null) {
+            if (rtpReceive.size() >= MAX_STREAMS) {
                 return SrtpStatus.FAIL;
             }
+            stream = probe;
+            stream.reset();
         }
-        view.wrap(packet);
+        long index = stream.rtpIndex(SrtpPackets.rtpSequenceNumber(packet));
+        SrtpStatus replay = stream.check(index);
+        if (replay != SrtpStatus.OK) {
+            return replay;
+        }
         try {
-            SrtpStatus status = finish(map(ctx.reverseTransformPacket(view, false)));
-            // Keep a new stream's context only once a packet authenticated: forged SSRCs leave nothing behind.
-            if (fresh && status == SrtpStatus.OK) {
-                rtpReceive.put(ssrc, ctx);
+            view(packet, 0);
+            if (!rtpIn.unprotectRtp(array, offset, len, header, ssrc, index)) {
+                return SrtpStatus.AUTH_FAIL;
             }
-            return status;
-        } catch (GeneralSecurityException | RuntimeException e) {
+            commit(packet, header, len - tag);
+        } catch (RuntimeException e) {
             return SrtpStatus.FAIL;
         } finally {
-            view.release();
+            array = null;
         }
+        stream.accept(index);
+        if (fresh) {
+            rtpReceive.put(ssrc, stream);
+            probe = new ReplayWindow();
+        }
+        return SrtpStatus.OK;
     }
 
     /** Encrypts a (compound) RTCP packet in place and appends E flag, SRTCP index and tag. */
@@ -198,25 +255,36 @@ public final class SrtpSession {
         if (!SrtpPackets.isRtcp(packet, SrtpPackets.RTCP_FIXED_HEADER)) {
             return SrtpStatus.INVALID_PACKET;
         }
-        if (!ensureTrailerRoom(packet, profile.rtcpTrailerLength())) {
+        int trailer = profile.rtcpTrailerLength();
+        if (!ensureTrailerRoom(packet, trailer)) {
             return SrtpStatus.FAIL;
         }
         int ssrc = SrtpPackets.rtcpSenderSsrc(packet);
-        SrtcpCryptoContext ctx = rtcpSend.get(ssrc);
-        if (ctx == null) {
-            if (rtcpSend.size() >= MAX_STREAMS || (ctx = deriveRtcp(sendFactory, ssrc)) == null) {
+        ReplayWindow stream = rtcpSend.get(ssrc);
+        if (stream == null) {
+            if (rtcpSend.size() >= MAX_STREAMS) {
                 return SrtpStatus.FAIL;
             }
-            rtcpSend.put(ssrc, ctx);
+            stream = new ReplayWindow();
+            rtcpSend.put(ssrc, stream);
         }
-        view.wrap(packet);
+        // The first SRTCP index sent is 1, as libsrtp (and so Chrome) sends it.
+        long index = stream.highest() < 0 ? 1 : stream.highest() + 1;
+        if (index > MAX_SRTCP_INDEX) {
+            return SrtpStatus.FAIL;
+        }
+        int len = packet.readableBytes();
         try {
-            return finish(map(ctx.transformPacket(view)));
-        } catch (GeneralSecurityException | RuntimeException e) {
+            view(packet, trailer);
+            rtcpOut.protectRtcp(array, offset, len, ssrc, (int) index);
+            commit(packet, SrtpPackets.RTCP_FIXED_HEADER, len + trailer);
+        } catch (RuntimeException e) {
             return SrtpStatus.FAIL;
         } finally {
-            view.release();
+            array = null;
         }
+        stream.accept(index);
+        return SrtpStatus.OK;
     }
 
     /** Authenticates, replay-checks and decrypts an SRTCP packet in place; on OK index and tag are cut off. */
@@ -225,32 +293,50 @@ public final class SrtpSession {
         if (pre != null) {
             return pre;
         }
-        if (!SrtpPackets.isRtcp(packet, SrtpPackets.RTCP_FIXED_HEADER + profile.rtcpTrailerLength())) {
+        int trailer = profile.rtcpTrailerLength();
+        if (!SrtpPackets.isRtcp(packet, SrtpPackets.RTCP_FIXED_HEADER + trailer)) {
             return SrtpStatus.INVALID_PACKET;
         }
+        int len = packet.readableBytes();
         int ssrc = SrtpPackets.rtcpSenderSsrc(packet);
-        SrtcpCryptoContext ctx = rtcpReceive.get(ssrc);
-        boolean fresh = ctx == null;
+        int word = packet.getInt(packet.readerIndex() + len - rtcpIn.rtcpIndexFromEnd());
+        long index = word & MAX_SRTCP_INDEX;
+        ReplayWindow stream = rtcpReceive.get(ssrc);
+        boolean fresh = stream == null;
         if (fresh) {
-            if (rtcpReceive.size() >= MAX_STREAMS || (ctx = deriveRtcp(receiveFactory, ssrc)) == null) {
+            if (rtcpReceive.size() >= MAX_STREAMS) {
                 return SrtpStatus.FAIL;
             }
+            stream = probe;
+            stream.reset();
         }
-        view.wrap(packet);
+        SrtpStatus replay = stream.check(index);
+        if (replay != SrtpStatus.OK) {
+            return replay;
+        }
         try {
-            SrtpStatus status = finish(map(ctx.reverseTransformPacket(view)));
-            if (fresh && status == SrtpStatus.OK) {
-                rtcpReceive.put(ssrc, ctx);
+            view(packet, 0);
+            if (!rtcpIn.unprotectRtcp(array, offset, len, ssrc, word)) {
+                return SrtpStatus.AUTH_FAIL;
             }
-            return status;
-        } catch (GeneralSecurityException | RuntimeException e) {
+            commit(packet, SrtpPackets.RTCP_FIXED_HEADER, len - trailer);
+        } catch (RuntimeException e) {
             return SrtpStatus.FAIL;
         } finally {
-            view.release();
+            array = null;
         }
+        stream.accept(index);
+        if (fresh) {
+            rtcpReceive.put(ssrc, stream);
+            probe = new ReplayWindow();
+        }
+        return SrtpStatus.OK;
     }
 
-    /** Forgets all contexts and wipes the master keys. Idempotent; later calls return {@link SrtpStatus#FAIL}. */
+    /**
+     * Forgets all streams and drops the session keys (the JDK ciphers holding them become unreachable). Idempotent;
+     * later calls return {@link SrtpStatus#FAIL}.
+     */
     public void close() {
         if (closed) {
             return;
@@ -260,8 +346,10 @@ public final class SrtpSession {
         rtpReceive.clear();
         rtcpSend.clear();
         rtcpReceive.clear();
-        sendFactory.close();
-        receiveFactory.close();
+        rtpOut = null;
+        rtpIn = null;
+        rtcpOut = null;
+        rtcpIn = null;
     }
 
     /** Number of SRTP streams the peer has authenticated so far (for tests and stats). */
@@ -273,17 +361,37 @@ public final class SrtpSession {
         if (closed) {
             return SrtpStatus.FAIL;
         }
-        if (!packet.hasArray()) {
+        if (packet.isReadOnly()) {
             return SrtpStatus.UNSUPPORTED_BUFFER;
         }
         return null;
     }
 
-    private SrtpStatus finish(SrtpStatus status) {
-        if (status == SrtpStatus.OK) {
-            view.commit();
+    /**
+     * Points {@link #array}/{@link #offset} at the readable bytes: a heap buffer's own array, or a copy in this
+     * thread's scratch with {@code room} bytes to spare after it.
+     */
+    private void view(ByteBuf packet, int room) {
+        if (packet.hasArray()) {
+            array = packet.array();
+            offset = packet.arrayOffset() + packet.readerIndex();
+            bounced = false;
+        } else {
+            int len = packet.readableBytes();
+            array = CryptoScratch.get().bounce(len + room);
+            offset = 0;
+            packet.getBytes(packet.readerIndex(), array, 0, len);
+            bounced = true;
         }
-        return status;
+    }
+
+    /** Sets the new packet length; for a scratch copy, first writes back bytes {@code [from, newLength)}. */
+    private void commit(ByteBuf packet, int from, int newLength) {
+        int r = packet.readerIndex();
+        if (bounced) {
+            packet.setBytes(r + from, array, offset + from, newLength - from);
+        }
+        packet.writerIndex(r + newLength);
     }
 
     private static boolean ensureTrailerRoom(ByteBuf packet, int trailer) {
@@ -292,36 +400,9 @@ public final class SrtpSession {
         }
         try {
             packet.ensureWritable(trailer);
-            return packet.hasArray();
+            return true;
         } catch (RuntimeException e) { // beyond max capacity, or a buffer that cannot grow
             return false;
         }
-    }
-
-    private static SrtpCryptoContext deriveRtp(SrtpContextFactory factory, int ssrc) {
-        try {
-            return factory.deriveContext(ssrc, 0);
-        } catch (GeneralSecurityException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    private static SrtcpCryptoContext deriveRtcp(SrtpContextFactory factory, int ssrc) {
-        try {
-            return factory.deriveControlContext(ssrc);
-        } catch (GeneralSecurityException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    private static SrtpStatus map(SrtpErrorStatus status) {
-        return switch (status) {
-            case OK -> SrtpStatus.OK;
-            case AUTH_FAIL -> SrtpStatus.AUTH_FAIL;
-            case REPLAY_FAIL -> SrtpStatus.REPLAY_FAIL;
-            case REPLAY_OLD -> SrtpStatus.REPLAY_OLD;
-            case INVALID_PACKET -> SrtpStatus.INVALID_PACKET;
-            case FAIL -> SrtpStatus.FAIL;
-        };
     }
 }

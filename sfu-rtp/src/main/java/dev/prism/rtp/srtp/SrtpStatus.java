@@ -11,7 +11,7 @@ public enum SrtpStatus {
     REPLAY_OLD,
     /** Too short, not version 2, or a header length that runs past the end of the packet. */
     INVALID_PACKET,
-    /** The buffer has no backing array (direct buffer); SRTP here works in place on heap buffers only. */
+    /** The buffer is read-only: SRTP works in place, so it cannot transform it. */
     UNSUPPORTED_BUFFER,
     /** Anything else: a crypto provider error, no room for the trailer, too many streams, or a closed session. */
     FAIL;

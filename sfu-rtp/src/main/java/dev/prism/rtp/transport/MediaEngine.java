@@ -60,7 +60,8 @@ public final class MediaEngine implements AutoCloseable {
     private final DtlsCertificate certificate;
     private final ExecutorService handshakeExecutor;
     private final MediaCounters counters = new MediaCounters();
-    private final ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
+    private final ByteBufAllocator allocator;
+    private final OutboundDatagramPool outbound;
     private final SecureRandom random = new SecureRandom();
     private final List<IceCandidate> candidates;
     // Event-loop-only maps.
@@ -70,8 +71,10 @@ public final class MediaEngine implements AutoCloseable {
     private boolean flushPending;
     private long lastHandlerFailureLogNanos;
 
-    private MediaEngine(MediaEngineConfig config) throws InterruptedException {
+    private MediaEngine(MediaEngineConfig config, ByteBufAllocator allocator) throws InterruptedException {
         this.config = config;
+        this.allocator = allocator;
+        this.outbound = new OutboundDatagramPool(allocator);
         this.certificate = DtlsCertificate.generate();
         boolean epoll = Epoll.isAvailable();
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("prism-media"),
@@ -102,7 +105,14 @@ public final class MediaEngine implements AutoCloseable {
      * unsupported.
      */
     MediaEngine(MediaEngineConfig config, Channel channel) {
+        this(config, channel, PooledByteBufAllocator.DEFAULT);
+    }
+
+    /** The same with another allocator (tests count its outstanding buffers). */
+    MediaEngine(MediaEngineConfig config, Channel channel, ByteBufAllocator allocator) {
         this.config = config;
+        this.allocator = allocator;
+        this.outbound = new OutboundDatagramPool(allocator);
         this.certificate = DtlsCertificate.generate();
         this.group = null;
         this.handshakeExecutor = new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
@@ -115,8 +125,13 @@ public final class MediaEngine implements AutoCloseable {
 
     /** Binds the socket and starts the loop. */
     public static MediaEngine start(MediaEngineConfig config) {
+        return start(config, PooledByteBufAllocator.DEFAULT);
+    }
+
+    /** The same with another allocator for every buffer of the media plane (tests count its outstanding buffers). */
+    static MediaEngine start(MediaEngineConfig config, ByteBufAllocator allocator) {
         try {
-            return new MediaEngine(config);
+            return new MediaEngine(config, allocator);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while binding the media socket", e);
@@ -207,15 +222,29 @@ public final class MediaEngine implements AutoCloseable {
     /** Queues a datagram; flushed when the current read batch completes. Takes ownership. Event loop only. */
     void write(ByteBuf data, InetSocketAddress to) {
         counters.sent(data.readableBytes());
-        channel.write(new DatagramPacket(data, to), channel.voidPromise());
+        channel.write(envelope(data, to), channel.voidPromise());
         flushPending = true;
     }
 
     /** Sends a datagram now. Takes ownership. Event loop only. */
     void writeAndFlush(ByteBuf data, InetSocketAddress to) {
         counters.sent(data.readableBytes());
-        channel.writeAndFlush(new DatagramPacket(data, to), channel.voidPromise());
+        channel.writeAndFlush(envelope(data, to), channel.voidPromise());
         flushPending = false;
+    }
+
+    /**
+     * A reused envelope holding {@code data} in direct memory, which the socket sends from (SRTP works on heap
+     * arrays; Netty's channel would otherwise make this copy itself, with a new envelope per packet). Takes ownership
+     * of {@code data}.
+     */
+    private OutboundDatagram envelope(ByteBuf data, InetSocketAddress to) {
+        return outbound.copyOf(data, to);
+    }
+
+    /** The send path's envelopes; package-private so an engine on an embedded channel can release them. */
+    OutboundDatagramPool outboundPool() {
+        return outbound;
     }
 
     /** Sends a copy of {@code data}; any thread (DTLS handshake threads). */
@@ -306,6 +335,8 @@ public final class MediaEngine implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        // The channel has released what it had queued; the idle envelopes' buffers go back to the allocator.
+        loop.submit(outbound::close).awaitUninterruptibly(2, TimeUnit.SECONDS);
         if (group != null) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
         }

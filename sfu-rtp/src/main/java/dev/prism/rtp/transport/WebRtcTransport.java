@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Buffers: inbound datagrams are lent by the engine; SRTP is decrypted into a pooled heap copy that the transport
  * owns and releases after its listener returns. {@link #sendRtp} and {@link #sendRtcp} take ownership of their
- * argument in every case (sent, or released on failure).
+ * argument in every case (sent, or released on failure); the packet is encrypted in place, then the engine copies it
+ * into a reused direct buffer for the socket.
  */
 public final class WebRtcTransport {
     private static final Logger log = LoggerFactory.getLogger(WebRtcTransport.class);
@@ -182,7 +183,9 @@ public final class WebRtcTransport {
             engine.counters().drop(DropReason.SRTP_NOT_READY);
             return;
         }
-        // jitsi-srtp works on byte[]: decrypt a pooled heap copy in place (the socket gives direct buffers).
+        // SRTP runs on arrays (the JDK's AES and GHASH take byte[]), the socket reads into direct memory. SrtpSession
+        // accepts the direct datagram too, but through a scratch copy and back: one copy into a pooled heap buffer
+        // here is cheaper, and leaves listeners that retain the packet an exact-size buffer.
         int len = datagram.readableBytes();
         ByteBuf plain = engine.allocator().heapBuffer(len);
         try {
@@ -209,8 +212,9 @@ public final class WebRtcTransport {
     }
 
     /**
-     * Encrypts and sends one RTP packet. Takes ownership of {@code packet}, which must be a heap buffer with at least
-     * {@link SrtpSession#MAX_TRAILER} writable bytes. Call on the event loop, from a read (flushed at read-complete).
+     * Encrypts and sends one RTP packet. Takes ownership of {@code packet}, which must have at least
+     * {@link SrtpSession#MAX_TRAILER} writable bytes; a heap buffer is cheapest (see {@link SrtpSession}). Call on the
+     * event loop, from a read (flushed at read-complete).
      */
     public void sendRtp(ByteBuf packet) {
         send(packet, false, false);

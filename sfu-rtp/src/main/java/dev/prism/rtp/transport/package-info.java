@@ -11,11 +11,17 @@
  * <ol>
  * <li>The socket handler owns each received datagram and releases it after dispatch; STUN, DTLS and SRTP handlers
  *     only borrow it.</li>
- * <li>SRTP is decrypted in place in a pooled heap copy (jitsi-srtp works on byte arrays, the socket reads into direct
- *     memory). The transport owns that copy and releases it after its listener returns; listeners borrow the
+ * <li>SRTP is decrypted in place in a pooled heap copy (the JDK's AES and GHASH work on arrays, the socket reads into
+ *     direct memory; {@code SrtpSession} could take the direct datagram, but only through a scratch copy and back).
+ *     The transport owns that copy and releases it after its listener returns; listeners borrow the
  *     {@link dev.prism.rtp.packet.RtpPacket} view and must {@code retain()} to keep it.</li>
  * <li>{@code sendRtp}/{@code sendRtcp} take ownership of their argument in every outcome: it is encrypted in place and
  *     written, or released and the drop counted.</li>
+ * <li>The engine copies every datagram it sends into the direct buffer of a reused {@code OutboundDatagram} (the
+ *     socket sends from direct memory; Netty would otherwise copy a heap packet itself, with a new envelope per
+ *     packet) and releases the packet. The envelope owns that buffer; the channel's release after the write returns
+ *     both to the engine's {@code OutboundDatagramPool}, which releases idle buffers when the engine closes. Nothing
+ *     on the send path allocates per packet.</li>
  * <li>Anything handed to another thread is copied (DTLS records) or retained before and released in the task.</li>
  * </ol>
  */

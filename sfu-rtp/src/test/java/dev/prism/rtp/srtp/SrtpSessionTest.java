@@ -12,12 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import java.lang.reflect.Field;
 import java.util.Arrays;
-import javax.crypto.Cipher;
-import javax.crypto.Mac;
-import org.jitsi.srtp.BaseSrtpCryptoContext;
-import org.jitsi.srtp.SrtpContextFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -281,18 +276,51 @@ class SrtpSessionTest {
         }
     }
 
-    @Test
-    void directBuffersAreRefusedWithAClearStatus() {
-        open(SrtpProfile.AEAD_AES_128_GCM);
-        ByteBuf direct = Unpooled.directBuffer(1300);
+    @ParameterizedTest
+    @EnumSource(SrtpProfile.class)
+    void directBuffersWorkInPlaceAndMatchHeapResults(SrtpProfile profile) {
+        open(profile);
+        byte[] plain = videoRtp(1, SSRC);
+        byte[] rtcpPlain = compoundRtcp(SSRC);
+        ByteBuf direct = PooledByteBufAllocator.DEFAULT.directBuffer(plain.length + SrtpSession.MAX_TRAILER);
+        ByteBuf rtcp = PooledByteBufAllocator.DEFAULT.directBuffer(rtcpPlain.length + SrtpSession.MAX_TRAILER);
+        ByteBuf heapRef = withTailRoom(plain);
+        SrtpSession reference = SrtpSession.create(profile, sampleKeys(profile), false);
         try {
-            direct.writeBytes(videoRtp(1, SSRC));
-            assertThat(client.protectRtp(direct)).isEqualTo(SrtpStatus.UNSUPPORTED_BUFFER);
-            assertThat(server.unprotectRtp(direct)).isEqualTo(SrtpStatus.UNSUPPORTED_BUFFER);
-            assertThat(client.protectRtcp(direct)).isEqualTo(SrtpStatus.UNSUPPORTED_BUFFER);
-            assertThat(server.unprotectRtcp(direct)).isEqualTo(SrtpStatus.UNSUPPORTED_BUFFER);
+            direct.writeZero(5).readerIndex(5); // a reader offset, as after a consumed header
+            direct.writeBytes(plain);
+            assertThat(client.protectRtp(direct)).isEqualTo(SrtpStatus.OK);
+            assertThat(reference.protectRtp(heapRef)).isEqualTo(SrtpStatus.OK);
+            assertThat(readable(direct)).as("same bytes as the heap path").isEqualTo(readable(heapRef));
+            assertThat(direct.readerIndex()).isEqualTo(5);
+
+            assertThat(server.unprotectRtp(direct)).isEqualTo(SrtpStatus.OK);
+            assertThat(readable(direct)).isEqualTo(plain);
+
+            rtcp.writeBytes(rtcpPlain);
+            assertThat(client.protectRtcp(rtcp)).isEqualTo(SrtpStatus.OK);
+            assertThat(server.unprotectRtcp(rtcp)).isEqualTo(SrtpStatus.OK);
+            assertThat(readable(rtcp)).isEqualTo(rtcpPlain);
         } finally {
             direct.release();
+            rtcp.release();
+            heapRef.release();
+            reference.close();
+        }
+    }
+
+    @Test
+    void readOnlyBuffersAreRefusedWithAClearStatus() {
+        open(SrtpProfile.AEAD_AES_128_GCM);
+        ByteBuf buf = withTailRoom(videoRtp(1, SSRC));
+        ByteBuf readOnly = buf.asReadOnly();
+        try {
+            assertThat(client.protectRtp(readOnly)).isEqualTo(SrtpStatus.UNSUPPORTED_BUFFER);
+            assertThat(server.unprotectRtp(readOnly)).isEqualTo(SrtpStatus.UNSUPPORTED_BUFFER);
+            assertThat(client.protectRtcp(readOnly)).isEqualTo(SrtpStatus.UNSUPPORTED_BUFFER);
+            assertThat(server.unprotectRtcp(readOnly)).isEqualTo(SrtpStatus.UNSUPPORTED_BUFFER);
+        } finally {
+            buf.release();
         }
     }
 
@@ -376,37 +404,6 @@ class SrtpSessionTest {
         SrtpKeyingMaterial cm = sampleKeys(SrtpProfile.AES_CM_128_HMAC_SHA1_80);
         assertThatThrownBy(() -> SrtpSession.create(SrtpProfile.AEAD_AES_128_GCM, cm, true))
             .isInstanceOf(IllegalArgumentException.class);
-    }
-
-    /** The packet path uses the JDK's crypto, not jitsi's native OpenSSL wrappers. */
-    @Test
-    void cryptoComesFromTheJdkProvider() throws Exception {
-        SrtpSession.prepareBackend();
-        assertThat(JitsiSrtpBackend.isJavaHmacPinned()).isTrue();
-        assertThat(JitsiSrtpBackend.isAesBenchmarkSkipped()).isTrue();
-        for (SrtpProfile profile : SrtpProfile.values()) {
-            SrtpKeyingMaterial keys = sampleKeys(profile);
-            for (boolean sender : new boolean[] {true, false}) {
-                SrtpContextFactory factory = new SrtpContextFactory(sender, keys.clientMasterKey(),
-                    keys.clientMasterSalt(), JitsiSrtpBackend.policy(profile), JitsiSrtpBackend.policy(profile),
-                    JitsiSrtpBackend.LOGGER);
-                BaseSrtpCryptoContext ctx = factory.deriveContext(SSRC, 0);
-                Object srtpCipher = field(BaseSrtpCryptoContext.class, "cipher").get(ctx);
-                Cipher cipher = (Cipher) field(srtpCipher.getClass().getSuperclass(), "cipher").get(srtpCipher);
-                assertThat(cipher.getProvider().getName()).as("%s cipher", profile).isEqualTo("SunJCE");
-                Mac mac = (Mac) field(BaseSrtpCryptoContext.class, "mac").get(ctx);
-                if (mac != null) {
-                    assertThat(mac.getProvider().getName()).as("%s mac", profile).isEqualTo("SunJCE");
-                }
-                factory.close();
-            }
-        }
-    }
-
-    private static Field field(Class<?> type, String name) throws NoSuchFieldException {
-        Field f = type.getDeclaredField(name);
-        f.setAccessible(true);
-        return f;
     }
 
     private ByteBuf protect(int seq) {
