@@ -1,7 +1,8 @@
 // Prism demo conference page, built only on the public SDK (sdk/prism-sdk.js).
 //
 // URL: /?room=ROOM&name=NAME joins at once with camera and microphone; &token=JWT uses that token instead of asking
-// the server for a development one (the room and name then come from the token). Without them a join form shows.
+// the server for a development one (the room and name then come from the token); &publish=none joins to watch only.
+// Without them a join form shows.
 //
 // For automated browser tests: window.prism = {client, ready, error, errors}; stable ids #status, #grid, #btn-mic,
 // #btn-cam, #btn-leave; every tile has data-participant-id, data-mic / data-cam ('on' | 'off' | 'none').
@@ -53,8 +54,9 @@ function main() {
   const room = params.get('room')?.trim() || '';
   const name = params.get('name')?.trim() || '';
   const token = params.get('token')?.trim() || '';
+  const publish = params.get('publish') !== 'none';
   if (token || (room && name)) {
-    join({ room, name, token });
+    join({ room, name, token, publish });
   } else {
     showJoinForm(room, name);
   }
@@ -84,7 +86,7 @@ function showJoinForm(room, name) {
   });
 }
 
-async function join({ room, name, token }) {
+async function join({ room, name, token, publish = true }) {
   const claims = token ? decodeJwtClaims(token) : null;
   const roomLabel = room || claims?.room || '';
   ui.roomLabel.textContent = roomLabel;
@@ -110,7 +112,7 @@ async function join({ room, name, token }) {
   for (const participant of client.participants.values()) ensureTile(participant);
   setStatus('connecting', 'Starting camera and microphone…');
 
-  const warning = await publishWithFallback();
+  const warning = publish ? await publishWithFallback() : null;
   if (client.state !== 'connected') return; // left or dropped meanwhile; 'disconnected' already rendered
   renderLocal();
   renderControls();

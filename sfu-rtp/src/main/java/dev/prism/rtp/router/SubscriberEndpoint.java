@@ -1,5 +1,6 @@
 package dev.prism.rtp.router;
 
+import dev.prism.core.clock.MonoClock;
 import dev.prism.rtp.rtcp.SenderReport;
 import dev.prism.rtp.transport.MediaCounters;
 import dev.prism.rtp.transport.TransportListener;
@@ -30,6 +31,8 @@ public final class SubscriberEndpoint implements TransportListener {
     private final RttEstimate rtt = new RttEstimate();
     private WebRtcTransport transport;
     private ScheduledFuture<?> reportTask;
+    private int transportCcExtensionId;
+    private long layerSwitches;
 
     public SubscriberEndpoint(BiConsumer<WebRtcTransport, String> onClosed, MediaCounters counters, RtcpSender rtcp) {
         this.onClosed = onClosed;
@@ -47,6 +50,37 @@ public final class SubscriberEndpoint implements TransportListener {
 
     public WebRtcTransport transport() {
         return transport;
+    }
+
+    /** The clock of the media plane (the consumers' layer selection reads it). */
+    public MonoClock clock() {
+        return rtcp.clock();
+    }
+
+    /**
+     * The header extension id of the transport-wide sequence number this subscriber negotiated, 0 when none: then
+     * every packet sent to it carries Prism's own number for the subscriber's transport-cc feedback.
+     */
+    public int transportCcExtensionId() {
+        return transportCcExtensionId;
+    }
+
+    /**
+     * Sends one RTP packet to the subscriber: numbers it for transport-wide feedback (when negotiated) and hands it
+     * to the transport, which takes ownership. Event loop only.
+     */
+    public void sendRtp(ByteBuf packet) {
+        transport.sendRtp(packet);
+    }
+
+    /** A consumer of this subscriber switched spatial layers. */
+    void onLayerSwitch() {
+        layerSwitches++;
+    }
+
+    /** Spatial layer switches of all this subscriber's consumers. */
+    public long layerSwitches() {
+        return layerSwitches;
     }
 
     /** Smoothed round-trip time to the subscriber from its receiver reports; -1 before the first. */

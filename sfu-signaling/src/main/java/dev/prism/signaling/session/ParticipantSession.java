@@ -89,7 +89,7 @@ public final class ParticipantSession implements RoomListener {
     /** The subscriberOffer message still unanswered, re-sent on resume (the client may never have seen it). */
     private JsonObject outstandingOffer;
 
-    private record PublishedTrack(Track track, Producer producer, long ssrc) {
+    private record PublishedTrack(Track track, Producer producer, List<RtpEncoding> encodings) {
     }
 
     public ParticipantSession(SfuContext sfu, ServerWebSocket ws, AccessToken token) {
@@ -264,16 +264,17 @@ public final class ParticipantSession implements RoomListener {
                 }
             }
             PublishedTrack existing = publishedByMid.get(d.mid());
-            if (existing != null && existing.ssrc() == ssrc) {
-                continue;
+            if (existing != null && existing.encodings().equals(d.encodings())) {
+                continue; // the same streams as before: a renegotiation for another track
             }
             if (existing != null) {
                 unpublish(d.mid());
             }
             if (ssrc == 0) {
-                log.info("room={} participant={} mid={} has no SSRC (rid-only simulcast): not forwarded yet",
-                        room.id(), token.identity(), d.mid());
-                continue;
+                // Simulcast by rid, or a stream named only by its mid: SSRCs are learned from the first packets.
+                log.info("room={} participant={} mid={} {}: SSRCs learned from the packets", room.id(),
+                        token.identity(), d.mid(), d.encodings().size() > 1 ? "simulcast " + d.encodings().stream()
+                                .map(RtpEncoding::rid).toList() : "announces no SSRC");
             }
             TrackSource source = sources.getOrDefault(d.mid(),
                     d.kind() == MediaKind.AUDIO ? TrackSource.MICROPHONE : TrackSource.CAMERA);
@@ -282,7 +283,7 @@ public final class ParticipantSession implements RoomListener {
             // The producer must exist before the others hear of the track: they subscribe to it at once.
             room.publish(token.identity(), d.kind(), source, d.mid(), track -> {
                 Producer p = router.addProducer(track.id(), token.identity(), d, streamSsrc, rtxSsrc, publisher);
-                publishedByMid.put(d.mid(), new PublishedTrack(track, p, streamSsrc));
+                publishedByMid.put(d.mid(), new PublishedTrack(track, p, d.encodings()));
             });
         }
         for (String mid : new ArrayList<>(publishedByMid.keySet())) {
