@@ -40,7 +40,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * by rebuilding the packet from the producer's {@link PacketHistory} with this consumer's rewriting, sent as RTX (RFC
  * 4588: own SSRC, own sequence numbers, original sequence number in front of the payload) once the subscriber accepted
  * RTX. Without RTX nothing is resent: Prism's SRTP refuses to protect one sequence number twice, and the subscriber
- * recovers with a keyframe.
+ * recovers with a keyframe. Packets sent before the latest layer switch are not resent either: the decoder starts over
+ * from the switch's key frame, and on a path that just became too narrow they would only crowd it out.
  *
  * <p>Threading: the media event loop only. Buffers: each forwarded or retransmitted packet is one pooled heap copy,
  * allocated here and handed to {@link SubscriberEndpoint#sendRtp}, which owns it from then on.
@@ -89,6 +90,8 @@ public final class Consumer {
     private long layerSwitches;
     private long layerKeyframeRequests;
     private int lastForwardedSpatial = -1;
+    /** Output sequence number of the latest switch's first packet, -1 before any: older ones are not resent. */
+    private int switchSeq = -1;
     private Priority priority = Priority.NORMAL;
     private Preferences preferences = Preferences.DEFAULT;
     private String layerReason;
@@ -239,6 +242,27 @@ public final class Consumer {
         }
     }
 
+    /**
+     * The layer the allocation wants forwarded, e.g. {@code s2t3} (spatial 2, temporal layers up to 3), or
+     * {@code paused}; null for audio.
+     */
+    public String targetLayerName() {
+        if (forwarder == null) {
+            return null;
+        }
+        LayerSelector s = forwarder.selector();
+        return s.targetSpatial() < 0 ? "paused" : "s" + s.targetSpatial() + "t" + s.targetTemporal();
+    }
+
+    /** The layer forwarded now, e.g. {@code s0t1}, or {@code none}; null for audio. */
+    public String currentLayerName() {
+        if (forwarder == null) {
+            return null;
+        }
+        LayerSelector s = forwarder.selector();
+        return s.currentSpatial() < 0 ? "none" : "s" + s.currentSpatial() + "t" + s.currentTemporal();
+    }
+
     /** Why the target layer is what it is, from the latest allocation; null before the first. */
     public String layerReason() {
         return layerReason;
@@ -343,6 +367,9 @@ public final class Consumer {
         }
         int seq = forwarder.outSequence();
         long ts = forwarder.outTimestamp();
+        if (d.action() == LayerAction.SWITCH) {
+            switchSeq = seq;
+        }
         ByteBuf out = allocator.heapBuffer(packet.length() + EXTENSION_SLACK + SrtpSession.MAX_TRAILER);
         int tcc = subscriber.transportCcExtensionId();
         int written = packet.copyRewritten(out, ssrc, seq, ts, payloadType, extensionIdMap, tcc,
@@ -421,6 +448,11 @@ public final class Consumer {
             return;
         }
         nackedPackets++;
+        if (switchSeq >= 0 && SeqNum.isOlder(outSeq & 0xFFFF, switchSeq)) {
+            retransmitMissed++;
+            counters.drop(DropReason.RETRANSMIT_BEFORE_SWITCH);
+            return;
+        }
         ByteBuf rtx = retransmitter == null ? null : retransmitter.answer(outSeq, producer, extensionIdMap,
                 subscriber.transportCcExtensionId(), nowNanos, minIntervalNanos);
         if (rtx != null) {
@@ -441,6 +473,22 @@ public final class Consumer {
             case Retransmitter.MALFORMED -> DropReason.RTP_MALFORMED;
             default -> DropReason.SEND_NO_ROOM;
         });
+    }
+
+    /**
+     * For bandwidth probing: an RTX copy of the packet forwarded {@code back} packets before the newest one (0 = the
+     * newest), when it is still in the producer's history and after the latest layer switch; else null. The caller
+     * owns and sends it.
+     */
+    ByteBuf probeCopy(int back, int transportCcId, long nowNanos) {
+        if (retransmitter == null || closed || packets == 0) {
+            return null;
+        }
+        int outSeq = (lastOutSeq - back) & 0xFFFF;
+        if (switchSeq >= 0 && SeqNum.isOlder(outSeq, switchSeq)) {
+            return null;
+        }
+        return retransmitter.duplicate(outSeq, producer, extensionIdMap, transportCcId, nowNanos);
     }
 
     /**

@@ -30,7 +30,8 @@ import java.util.function.LongSupplier;
  * the publisher's RTX stream unwrapped back into the original packets, and a {@link KeyframeRequestThrottle} that
  * coalesces everyone's keyframe requests. Every layer keeps RFC 3550 reception statistics for receiver reports and the
  * NTP/RTP mapping of the publisher's last sender report, which consumers carry over into their own sender reports (lip
- * sync). {@link #layerStats()} measures each layer's bitrate and frame rate for the bitrate allocators.
+ * sync). {@link #layerStats()} measures each layer's bitrate (on the wire: {@link #WIRE_OVERHEAD_BYTES} per packet
+ * included) and frame rate for the bitrate allocators.
  *
  * <p>Per packet the producer reads what the layer selectors need ({@link PacketMeta}) once and hands the packet, its
  * spatial layer and that meta to every consumer.
@@ -45,6 +46,12 @@ public final class Producer {
     private static final Consumer[] NONE = new Consumer[0];
     /** Window of the per-layer bitrate and frame rate measurement. */
     static final long LAYER_STATS_WINDOW_MILLIS = 1000;
+    /**
+     * What forwarding one packet costs on the wire beyond its RTP bytes: IPv4 and UDP headers (28) and the SRTP tag
+     * (at most 16). Layer bitrates and the downlink estimate both count it, so that the allocation compares like with
+     * like and a stream of small packets (audio) is not taken for cheaper than it is.
+     */
+    public static final int WIRE_OVERHEAD_BYTES = 28 + 16;
 
     private final String trackId;
     private final String participantId;
@@ -389,12 +396,12 @@ public final class Producer {
                 }
             }
             if (meta != PacketMeta.INVALID && !PacketMeta.isPaddingOnly(meta)) {
-                layerStats.onPacket(layer.index(), PacketMeta.temporalId(meta), packet.length(),
+                layerStats.onPacket(layer.index(), PacketMeta.temporalId(meta), packet.length() + WIRE_OVERHEAD_BYTES,
                         PacketMeta.isFrameStart(meta));
             }
         } else {
             meta = PacketMeta.of(0, PacketMeta.KEYFRAME);
-            layerStats.onPacket(0, 0, packet.length(), true);
+            layerStats.onPacket(0, 0, packet.length() + WIRE_OVERHEAD_BYTES, true);
         }
         int spatial = layer.index();
         Consumer[] cs = consumers;

@@ -98,6 +98,17 @@ final class Retransmitter {
         return answer(outSeq, null, producer, extensionIdMap, transportCcId, nowNanos, minIntervalNanos);
     }
 
+    /**
+     * A copy of output packet {@code outSeq} over RTX that nobody asked for: bandwidth probing with useful bytes (a
+     * packet the path drops while it is probed may get through in its copy). Not throttled and not recorded as a
+     * resend, so a later NACK of the packet is still answered. Null (reason in {@link #outcome()}) as for
+     * {@link #answer}.
+     */
+    ByteBuf duplicate(int outSeq, Producer producer, byte[] extensionIdMap, int transportCcId, long nowNanos) {
+        return answer(outSeq, null, producer, extensionIdMap, transportCcId, nowNanos, -1);
+    }
+
+    /** @param minIntervalNanos -1 for a probe copy: no throttle, nothing recorded */
     private ByteBuf answer(int outSeq, PacketHistory single, Producer producer, byte[] extensionIdMap,
                            int transportCcId, long nowNanos, long minIntervalNanos) {
         if (rtxSsrc == 0) {
@@ -112,7 +123,8 @@ final class Retransmitter {
         if (src == null) {
             return fail(TOO_OLD);
         }
-        if (!sent.tryResend(outSeq, nowNanos, Math.max(MIN_RESEND_INTERVAL_NANOS, minIntervalNanos))) {
+        if (minIntervalNanos >= 0
+                && !sent.tryResend(outSeq, nowNanos, Math.max(MIN_RESEND_INTERVAL_NANOS, minIntervalNanos))) {
             return fail(THROTTLED);
         }
         if (!view.wrap(src)) {

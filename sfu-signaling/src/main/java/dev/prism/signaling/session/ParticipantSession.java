@@ -11,9 +11,16 @@ import dev.prism.core.rtp.HeaderExtension;
 import dev.prism.core.rtp.IceParameters;
 import dev.prism.core.rtp.MediaDescription;
 import dev.prism.core.rtp.MediaKind;
+import dev.prism.core.rtp.RtcpFeedback;
 import dev.prism.core.rtp.RtpEncoding;
+import dev.prism.rtp.alloc.Preferences;
+import dev.prism.rtp.alloc.Priority;
+import dev.prism.rtp.alloc.Allocation;
+import dev.prism.rtp.alloc.LayerStats;
 import dev.prism.rtp.router.Consumer;
+import dev.prism.rtp.router.DownlinkController;
 import dev.prism.rtp.router.Producer;
+import dev.prism.rtp.router.ProducerLayer;
 import dev.prism.rtp.router.PublisherEndpoint;
 import dev.prism.rtp.router.RoomRouter;
 import dev.prism.rtp.router.SubscriberEndpoint;
@@ -348,9 +355,32 @@ public final class ParticipantSession implements RoomListener {
                 configure(s);
             }
         }
+        configureDownlinkFeedback(answer);
         if (offerDirty) {
             offerIfNeeded();
         }
+    }
+
+    /**
+     * The congestion feedback the subscriber's answer kept: transport-cc (the transport-wide sequence number extension
+     * and the rtcp-fb) makes Prism number every packet and estimate the downlink itself; REMB alone makes the
+     * subscriber's REMB the estimate.
+     */
+    private void configureDownlinkFeedback(SubscriberAnswer answer) {
+        int tccId = 0;
+        boolean tccFeedback = false;
+        boolean remb = false;
+        for (MediaDescription d : answer.acceptedByMid().values()) {
+            int id = d.extensionId(HeaderExtension.TRANSPORT_CC);
+            if (id > 0) {
+                tccId = id;
+            }
+            if (d.primaryCodec() != null) {
+                tccFeedback |= d.primaryCodec().feedback().contains(new RtcpFeedback("transport-cc", ""));
+                remb |= d.primaryCodec().feedback().contains(new RtcpFeedback("goog-remb", ""));
+            }
+        }
+        subscriber.configureFeedback(tccId, tccFeedback, remb);
     }
 
     private void onMute(JsonObject msg) throws SignalingError {
@@ -436,6 +466,14 @@ public final class ParticipantSession implements RoomListener {
                 audio ? SubscriberOfferWriter.OPUS_PT : SubscriberOfferWriter.VP8_PT, offered);
         slot.consumer = c;
         configure(slot);
+        if (c != null) {
+            Track track = findTrack(slot.trackId);
+            c.setPriority(track != null && track.source() == TrackSource.SCREEN ? Priority.SCREEN_SHARE
+                    : Priority.NORMAL);
+            if (slot.preferences != null) {
+                c.setPreferences(slot.preferences);
+            }
+        }
         return c;
     }
 
@@ -867,10 +905,17 @@ public final class ParticipantSession implements RoomListener {
         for (PublishedTrack pt : publishedByMid.values()) {
             Producer p = pt.producer();
             var rs = p.receiveStats();
+            List<ParticipantMediaStats.Layer> layers = new ArrayList<>();
+            for (ProducerLayer l : p.layers()) {
+                int top = LayerStats.MAX_TEMPORAL - 1;
+                layers.add(new ParticipantMediaStats.Layer(l.index(), l.rid(), l.ssrc(), l.width(), l.height(),
+                        p.layerStats().bitrateBps(l.index(), top), p.layerStats().frameRate(l.index(), top),
+                        p.layerStats().isActive(l.index())));
+            }
             published.add(new ParticipantMediaStats.Published(pt.track().id(), p.kind().sdpName(), p.packets(),
                     rs.cumulativeLost(), rs.expected() == 0 ? 0 : (double) rs.cumulativeLost() / rs.expected(),
                     rs.jitterMillis(), p.nacksSent(), p.rtxRecovered(), p.keyframeRequestsSent(),
-                    p.keyframeRequestsCoalesced()));
+                    p.keyframeRequestsCoalesced(), layers));
         }
         List<ParticipantMediaStats.Subscribed> subscribed = new ArrayList<>();
         for (SubscriberSlot s : slots) {
@@ -883,7 +928,8 @@ public final class ParticipantSession implements RoomListener {
             subscribed.add(new ParticipantMediaStats.Subscribed(s.trackId, s.kind.sdpName(), c.packets(),
                     c.nackedPackets(), c.retransmitted(), c.retransmitMissed(),
                     rr == null ? -1 : rr.fractionLost() / 256.0, rr == null ? -1 : rr.jitter() * 1000.0 / clockRate,
-                    c.rttNanos() < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(c.rttNanos())));
+                    c.rttNanos() < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(c.rttNanos()), c.targetLayerName(),
+                    c.currentLayerName(), c.layerReason(), c.layerSwitches(), c.layerKeyframeRequests()));
         }
         long pubRtt = publisher == null ? -1 : publisher.measuredRttNanos();
         long subRtt = subscriber == null ? -1 : subscriber.rttNanos();
@@ -893,7 +939,24 @@ public final class ParticipantSession implements RoomListener {
                 lifecycle.phase() == Phase.DETACHED ? "detached" : "joined",
                 pubRtt < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(pubRtt),
                 subRtt < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(subRtt),
-                published, subscribed, new ArrayList<>(repairs), lifecycle.resumes(), restarts);
+                published, subscribed, new ArrayList<>(repairs), lifecycle.resumes(), restarts, downlinkStats());
+    }
+
+    private ParticipantMediaStats.Downlink downlinkStats() {
+        if (subscriber == null) {
+            return null;
+        }
+        DownlinkController d = subscriber.downlink();
+        Allocation a = d.lastAllocation();
+        return new ParticipantMediaStats.Downlink(d.mode().name().toLowerCase(java.util.Locale.ROOT),
+                d.estimateBps(), a == null ? 0 : a.allocatedBps(), a == null ? 0 : a.desiredBps(),
+                subscriber.layerSwitches(), d.probesStarted(), d.paddingBytes(),
+                d.sendSideEstimator() == null ? d.mode().name() : d.sendSideEstimator().toString());
+    }
+
+    /** The downlink of this participant's subscriber connection, null before it subscribed. Room executor only. */
+    public SubscriberEndpoint subscriberEndpoint() {
+        return subscriber;
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------------
