@@ -360,6 +360,25 @@ export class PrismClient {
     return reply.room;
   }
 
+  /**
+   * Tells the server how much of a remote video track this client wants, so that its bandwidth goes where it shows:
+   * a small tile needs no 720p, a hidden one nothing at all. The server picks the simulcast layer within these limits
+   * (and the downlink estimate). Kept while the track stays subscribed; call again to change.
+   * @param {string} trackId a remote track's id
+   * @param {object} prefs
+   * @param {number} [prefs.maxHeight=0] largest picture height wanted in pixels (e.g. the tile's height x
+   *   devicePixelRatio); 0 for no limit
+   * @param {number} [prefs.maxTemporal=3] highest temporal layer (0..3): fewer for a lower frame rate
+   * @param {boolean} [prefs.paused=false] receive no video for it at all
+   * @returns {Promise<object>} what the server applied: `{trackId, maxHeight, maxTemporal, paused}`
+   * @throws {PrismError} `unknown_track` when the track is not subscribed, `bad_request` for invalid values
+   */
+  async setTrackPreferences(trackId, { maxHeight = 0, maxTemporal = 3, paused = false } = {}) {
+    const reply = await this._request({ type: 'trackPreferences', trackId, maxHeight: Math.round(maxHeight),
+      maxTemporal, paused: !!paused }, 'trackPreferencesAck', (m) => m.trackId === trackId);
+    return { trackId: reply.trackId, maxHeight: reply.maxHeight, maxTemporal: reply.maxTemporal, paused: reply.paused };
+  }
+
   /** Round trip through the server. @returns {Promise<number>} milliseconds */
   async ping() {
     const start = now();
@@ -448,6 +467,7 @@ export class PrismClient {
       case 'pong':
       case 'iceRestartAck':
       case 'repairResult':
+      case 'trackPreferencesAck':
         this._requests.settle(msg);
         break;
       case 'subscriberOffer':

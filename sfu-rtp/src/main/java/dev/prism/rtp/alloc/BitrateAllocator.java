@@ -227,8 +227,8 @@ public final class BitrateAllocator {
     }
 
     /**
-     * Makes {@code allocation} the committed state: downgrades are timed for the upgrade hold, and subscriptions absent
-     * from it are forgotten.
+     * Makes {@code allocation} the committed state: downgrades the estimate forced are timed for the upgrade hold, and
+     * subscriptions absent from it are forgotten.
      */
     public void commit(Allocation allocation) {
         long now = clock.nanos();
@@ -236,7 +236,10 @@ public final class BitrateAllocator {
         Map<String, Committed> next = new HashMap<>();
         for (Assignment a : allocation.assignments()) {
             Committed c = committed.get(a.id());
-            boolean down = c != null && a.compareLayer(c.spatial(), c.temporal()) < 0;
+            // Only a downgrade the estimate forced holds later upgrades back: a subscriber asking for less (a smaller
+            // tile, a pause) is free to ask for more again at once.
+            boolean forced = a.state() == Assignment.State.LIMITED || a.state() == Assignment.State.PAUSED_NO_BANDWIDTH;
+            boolean down = c != null && a.compareLayer(c.spatial(), c.temporal()) < 0 && forced;
             boolean up = c != null && a.compareLayer(c.spatial(), c.temporal()) > 0;
             long at = down ? now : c == null ? 0 : c.lastDowngradeNanos();
             boolean downgraded = down || c != null && c.downgraded();

@@ -361,6 +361,7 @@ public final class Consumer {
         if (d.action() == LayerAction.SWITCH) {
             if (lastForwardedSpatial >= 0 && spatial != lastForwardedSpatial) {
                 layerSwitches++;
+                counters.layerSwitched();
                 subscriber.onLayerSwitch();
             }
             lastForwardedSpatial = spatial;

@@ -157,8 +157,8 @@ public final class SubscriberEndpoint implements TransportListener {
         }
     }
 
-    /** An allocation round now: every consumer's layer target, and maybe a probe. */
-    void reallocate() {
+    /** An allocation round now (a preference changed): every consumer's layer target, and maybe a probe. */
+    public void reallocate() {
         ProbeCluster probe = downlink.allocate(consumers());
         if (probe != null && transport != null && transport.isConnected() && probeTask == null) {
             probeTask = transport.scheduleAtFixedRate(this::pacePadding, PROBE_PACING_MILLIS, TimeUnit.MILLISECONDS);

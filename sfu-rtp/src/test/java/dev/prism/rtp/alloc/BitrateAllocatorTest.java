@@ -222,6 +222,21 @@ class BitrateAllocatorTest {
     }
 
     @Test
+    void aSubscriberAskingForLessCanAskForMoreAgainAtOnce() {
+        commit(3_000_000, camera("cam", Priority.NORMAL));
+        Subscription small = new Subscription("cam", MediaKind.VIDEO, Priority.NORMAL, new Preferences(360, 3, false),
+                CAMERA, HEIGHTS);
+        assertThat(layer(commit(3_000_000, small).get("cam"))).isEqualTo("s1t2");        // a smaller tile
+        clock.advanceMillis(500);
+        assertThat(layer(commit(3_000_000, camera("cam", Priority.NORMAL)).get("cam"))).as("no hold").isEqualTo("s2t2");
+        Subscription hidden = new Subscription("cam", MediaKind.VIDEO, Priority.NORMAL, new Preferences(0, 3, true),
+                CAMERA, HEIGHTS);
+        assertThat(commit(3_000_000, hidden).get("cam").forwarding()).isFalse();
+        clock.advanceMillis(500);
+        assertThat(layer(commit(3_000_000, camera("cam", Priority.NORMAL)).get("cam"))).isEqualTo("s2t2");
+    }
+
+    @Test
     void aPausedTrackIsNotResumedDuringTheHold() {
         commit(1_000_000, camera("cam", Priority.NORMAL));
         assertThat(commit(50_000, camera("cam", Priority.NORMAL)).get("cam").forwarding()).isFalse();

@@ -214,6 +214,7 @@ public final class ParticipantSession implements RoomListener {
                         .put("subscriptions", subscriptionsJson()).put("requestId", requestId));
                 case "iceRestart" -> onIceRestart(requestId);
                 case "repairTrack" -> onRepairTrack(msg, requestId);
+                case "trackPreferences" -> onTrackPreferences(msg, requestId);
                 case "leave" -> {
                     close(LeaveReason.LEFT);
                     socket.close();
@@ -381,6 +382,48 @@ public final class ParticipantSession implements RoomListener {
             }
         }
         subscriber.configureFeedback(tccId, tccFeedback, remb);
+    }
+
+    /**
+     * The subscriber says how much of a track it wants: {@code maxHeight} (pixels, 0 or absent for no limit: the
+     * rendered size of a small tile), {@code maxTemporal} (0..3, absent for all) and {@code paused} (a hidden tile).
+     * Applied at the next allocation round, which runs at once; kept for the track while it is subscribed.
+     */
+    private void onTrackPreferences(JsonObject msg, String requestId) throws SignalingError {
+        String trackId = requiredString(msg, "trackId");
+        SubscriberSlot slot = slotByTrack.get(trackId);
+        if (slot == null) {
+            throw new SignalingError("unknown_track", "you are not subscribed to track '" + trackId + "'");
+        }
+        int maxHeight = optionalInt(msg, "maxHeight", 0, 0, 100_000);
+        int maxTemporal = optionalInt(msg, "maxTemporal", Preferences.DEFAULT.maxTemporal(), 0, 3);
+        Object paused = msg.getValue("paused");
+        if (paused != null && !(paused instanceof Boolean)) {
+            throw new SignalingError("bad_request", "field 'paused' must be a boolean");
+        }
+        slot.preferences = new Preferences(maxHeight, maxTemporal, Boolean.TRUE.equals(paused));
+        if (slot.consumer != null) {
+            slot.consumer.setPreferences(slot.preferences);
+        }
+        if (subscriber != null) {
+            subscriber.reallocate();
+        }
+        send(new JsonObject().put("type", "trackPreferencesAck").put("trackId", trackId)
+                .put("maxHeight", maxHeight).put("maxTemporal", maxTemporal)
+                .put("paused", slot.preferences.paused()).put("requestId", requestId));
+    }
+
+    private static int optionalInt(JsonObject msg, String field, int absent, int min, int max)
+            throws SignalingError {
+        Object v = msg.getValue(field);
+        if (v == null) {
+            return absent;
+        }
+        if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.intValue() < min
+                || n.intValue() > max) {
+            throw new SignalingError("bad_request", "field '" + field + "' must be an integer in " + min + ".." + max);
+        }
+        return n.intValue();
     }
 
     private void onMute(JsonObject msg) throws SignalingError {

@@ -24,11 +24,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * downlink (this machine's end of the veth link) is then limited to {@link #LIMIT} (300 kbit/s) with {@code tc tbf}.
  *
  * <p>Asserted from the browsers' {@code getStats()}: the publisher sends all three layers (320x180, 640x360,
- * 1280x720); the unconstrained subscriber decodes 1280x720; the constrained one settles on the lowest layer and keeps
- * decoding (no stall) with its audio flowing; after the limit is lifted it climbs back to 1280x720. The times are
- * printed next to the targets (fitting layer within 2 s of the limit, 720p within 8 s of lifting it, under 1 s of
- * freeze per minute, at most one PLI per switch, zero decoder errors), as are Prism's own view (estimate, layers,
- * switches, keyframe requests).
+ * 1280x720); the unconstrained subscriber decodes 1280x720 (and its decoder never asks for a key frame); the
+ * constrained one settles on the lowest layer and keeps decoding (no stall) with its audio flowing; after the limit is
+ * lifted it climbs back to 1280x720; the demo page's badge on each tile shows the size received. Then the
+ * unconstrained subscriber asks for at most 360 lines ({@code setTrackPreferences}) and gets 640x360, and 1280x720
+ * again without the limit. The figures are printed next to the targets (fitting layer within 2 s of the limit, 720p
+ * within 8 s of lifting it, under 1 s of freeze per minute, at most one PLI per switch, zero decoder errors), as is
+ * Prism's own view (estimates, layers, switches, keyframe requests). {@code -Dprism.simulcast.trace=true} prints the
+ * constrained subscriber's estimator every 200 ms.
  *
  * <p>Needs root (network namespaces, tc): skipped elsewhere; CI runs as root.
  */
@@ -44,7 +47,7 @@ class SimulcastBrowserTest implements BrowserArtifacts.Browsers {
      */
     static final String LIMIT = System.getProperty("prism.simulcast.limit", "300kbit");
     /** How long the constrained subscriber is watched on the lowest layer. */
-    static final Duration CONSTRAINED_WINDOW = Duration.ofSeconds(Long.getLong("prism.simulcast.windowSeconds", 20));
+    static final Duration CONSTRAINED_WINDOW = Duration.ofSeconds(Long.getLong("prism.simulcast.windowSeconds", 30));
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration SWITCH_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration CLIMB_TIMEOUT = Duration.ofSeconds(40);
@@ -170,78 +173,98 @@ class SimulcastBrowserTest implements BrowserArtifacts.Browsers {
         System.out.printf("[prism-simulcast] publisher sends 3 layers %d ms after opening: %s%n",
                 millisSince(start), layers.encode());
 
-        // --- both subscribers decode 1280x720 ---------------------------------------------------------------------
-        JsonObject w = awaitWidth(wide, 1280, START_TIMEOUT, "decoding 1280x720");
-        System.out.printf("[prism-simulcast] wide decodes %dx%d %d ms after opening%n", video(w).getInteger("width"),
-                video(w).getInteger("height"), millisSince(wide.openedAtNanos()));
-        assertThat(video(w).getInteger("height")).isEqualTo(720);
-        JsonObject n0 = awaitWidth(narrow, 1280, START_TIMEOUT, "decoding 1280x720 before the limit");
-        System.out.printf("[prism-simulcast] narrow decodes %dx%d %d ms after opening; Prism: %s%n",
-                video(n0).getInteger("width"), video(n0).getInteger("height"), millisSince(narrow.openedAtNanos()),
-                prismView(room));
+        // --- both subscribers decode 1280x720, and their pages say so ---------------------------------------------
+        JsonObject w0 = awaitSize(wide, 1280, 720, START_TIMEOUT, "decoding 1280x720");
+        System.out.printf("[prism-simulcast] wide decodes 1280x720 %d ms after opening%n",
+                millisSince(wide.openedAtNanos()));
+        JsonObject n0 = awaitSize(narrow, 1280, 720, START_TIMEOUT, "decoding 1280x720 before the limit");
+        System.out.printf("[prism-simulcast] narrow decodes 1280x720 %d ms after opening; Prism: %s%n",
+                millisSince(narrow.openedAtNanos()), prismView(room));
+        awaitBadge(wide, "1280x720");
+        System.out.printf("[prism-simulcast] wide's remote tile: %s%n", wide.js("const t = document.querySelector("
+                + "'.tile:not(.local)'); return t.clientWidth + 'x' + t.clientHeight + ' css px at dpr '"
+                + " + window.devicePixelRatio;"));
+        long plisBefore = publisherPlis(room);
+        long switchesBefore = narrowSwitches(room);
 
         var trace = Boolean.getBoolean("prism.simulcast.trace") ? traceNarrow(room) : null;
+        try {
+            // --- limit narrow's downlink: the lowest layer, quickly, and it stays there ---------------------------
+            ns.limitDownlink(LIMIT, "16kbit", "50ms");
+            long limitedAt = System.nanoTime();
+            JsonObject n1 = awaitSize(narrow, 320, 180, SWITCH_TIMEOUT, "the lowest layer under the limit");
+            long toLowest = millisSince(limitedAt);
+            System.out.printf("[prism-simulcast] narrow on 320x180 %d ms after the %s limit (target 2000 ms); freezes "
+                    + "meanwhile %.2f s; Prism: %s%n", toLowest, LIMIT, freezeSeconds(n1) - freezeSeconds(n0),
+                    prismView(room));
+            awaitBadge(narrow, "320x180");
+            JsonObject n2 = narrow.waitUntil("the constrained window", CONSTRAINED_WINDOW.plusSeconds(30),
+                    Duration.ofSeconds(1), b -> {
+                        JsonObject s = inbound(b);
+                        assertThat(video(s).getInteger("width")).as("narrow stays on the lowest layer: %s", s)
+                                .isEqualTo(320);
+                        return System.nanoTime() - limitedAt >= CONSTRAINED_WINDOW.toNanos() ? s : null;
+                    }, () -> "");
+            double seconds = (n2.getDouble("at") - n1.getDouble("at")) / 1000;
+            long frames = video(n2).getLong("framesDecoded") - video(n1).getLong("framesDecoded");
+            long audioPackets = audio(n2).getLong("packetsReceived") - audio(n1).getLong("packetsReceived");
+            System.out.printf("[prism-simulcast] narrow constrained for %.1f s more: %.1f fps at 320x180, %.1f audio "
+                    + "packets/s, freezes %.2f s in %d; Prism: %s; tc: %s%n", seconds, frames / seconds,
+                    audioPackets / seconds, freezeSeconds(n2) - freezeSeconds(n1),
+                    video(n2).getLong("freezeCount") - video(n1).getLong("freezeCount"), prismView(room),
+                    ns.downlinkQdiscStats().replaceAll("\\s+", " ").trim());
+            assertThat(frames / seconds).as("narrow keeps decoding on the lowest layer (fps)").isGreaterThan(5);
+            assertThat(audioPackets / seconds).as("narrow's audio keeps flowing (packets/s)").isGreaterThan(30);
 
-        // --- limit the narrow subscriber's downlink ---------------------------------------------------------------
-        ns.limitDownlink(LIMIT, "16kbit", "50ms");
-        long limitedAt = System.nanoTime();
-        System.out.printf("[prism-simulcast] %s: narrow's downlink limited to %s%n", java.time.Instant.now(), LIMIT);
-        JsonObject n1 = awaitWidth(narrow, 320, SWITCH_TIMEOUT, "the lowest layer under the " + LIMIT + " limit");
-        long toLowest = millisSince(limitedAt);
-        System.out.printf("[prism-simulcast] narrow freezes until then: %.2f s in %d%n",
-                video(n1).getDouble("freezeSeconds") - video(n0).getDouble("freezeSeconds"),
-                video(n1).getLong("freezeCount") - video(n0).getLong("freezeCount"));
-        System.out.printf("[prism-simulcast] narrow on 320x180 %d ms after the %s limit (target 2000 ms); Prism: %s%n",
-                toLowest, LIMIT, prismView(room));
-
-        // It stays there and keeps decoding, with audio.
-        JsonObject before = n1;
-        JsonObject after = narrow.waitUntil("the constrained window", CONSTRAINED_WINDOW.plusSeconds(30),
-                Duration.ofSeconds(1), b -> {
-                    JsonObject s = inbound(b);
-                    assertThat(video(s).getInteger("width")).as("narrow stays on the lowest layer: %s", s)
-                            .isEqualTo(320);
-                    return System.nanoTime() - limitedAt >= CONSTRAINED_WINDOW.toNanos() ? s : null;
-                }, () -> "");
-        double windowSeconds = (System.nanoTime() - limitedAt) / 1e9;
-        long frames = video(after).getLong("framesDecoded") - video(before).getLong("framesDecoded");
-        long audioPackets = audio(after).getLong("packetsReceived") - audio(before).getLong("packetsReceived");
-        double sampled = (after.getDouble("at", 0.0) - before.getDouble("at", 0.0)) / 1000;
-        System.out.printf("[prism-simulcast] narrow constrained %.1f s: %.1f fps decoded at %dx%d, %d audio packets; "
-                + "Prism: %s; tc: %s%n", windowSeconds, frames / Math.max(0.001, sampled),
-                video(after).getInteger("width"), video(after).getInteger("height"), audioPackets,
-                prismView(room), ns.downlinkQdiscStats().replaceAll("\\s+", " ").trim());
-        assertThat(frames).as("narrow keeps decoding on the lowest layer").isGreaterThan(
-                (long) (CONSTRAINED_WINDOW.toSeconds() * 5));
-        assertThat(audioPackets).as("audio keeps flowing").isGreaterThan(CONSTRAINED_WINDOW.toSeconds() * 30);
-
-        // --- lift the limit: back to 1280x720 ---------------------------------------------------------------------
-        ns.unlimitDownlink();
-        long liftedAt = System.nanoTime();
-        System.out.printf("[prism-simulcast] %s: limit lifted%n", java.time.Instant.now());
-        JsonObject n2 = awaitWidth(narrow, 1280, CLIMB_TIMEOUT, "1280x720 again after the limit is lifted");
-        long toTop = millisSince(liftedAt);
-        System.out.printf("[prism-simulcast] narrow freezes in the constrained window: %.2f s in %d; climbing: %.2f s in "
-                + "%d%n", video(after).getDouble("freezeSeconds") - video(n1).getDouble("freezeSeconds"),
-                video(after).getLong("freezeCount") - video(n1).getLong("freezeCount"),
-                video(n2).getDouble("freezeSeconds") - video(after).getDouble("freezeSeconds"),
-                video(n2).getLong("freezeCount") - video(after).getLong("freezeCount"));
-        System.out.printf("[prism-simulcast] narrow back on 1280x720 %d ms after lifting the limit (target 8000 ms); "
-                + "Prism: %s%n", toTop, prismView(room));
-
-        // --- the figures ------------------------------------------------------------------------------------------
-        double totalSeconds = (System.nanoTime() - limitedAt) / 1e9;
-        double freeze = video(n2).getDouble("freezeSeconds") - video(n0).getDouble("freezeSeconds");
-        long freezes = video(n2).getLong("freezeCount") - video(n0).getLong("freezeCount");
-        long plis = video(n2).getLong("pliCount") - video(n0).getLong("pliCount");
-        long keyframes = video(n2).getLong("keyFramesDecoded") - video(n0).getLong("keyFramesDecoded");
-        System.out.printf("[prism-simulcast] narrow from limit to 720p again (%.1f s): freeze %.2f s in %d freezes = "
-                + "%.2f s per minute (target < 1); %d keyframes decoded, %d PLIs sent by narrow; wide: %s%n",
-                totalSeconds, freeze, freezes, freeze * 60 / totalSeconds, keyframes, plis, inbound(wide));
-        assertThat(video(n2).getInteger("height")).isEqualTo(720);
-        if (trace != null) {
-            trace.shutdownNow();
+            // --- lift the limit: back to 1280x720 -----------------------------------------------------------------
+            ns.unlimitDownlink();
+            long liftedAt = System.nanoTime();
+            JsonObject n3 = awaitSize(narrow, 1280, 720, CLIMB_TIMEOUT, "1280x720 again after the limit is lifted");
+            long toTop = millisSince(liftedAt);
+            awaitBadge(narrow, "1280x720");
+            double total = (n3.getDouble("at") - n0.getDouble("at")) / 1000;
+            double freeze = freezeSeconds(n3) - freezeSeconds(n0);
+            long plis = publisherPlis(room) - plisBefore;
+            long switches = narrowSwitches(room) - switchesBefore;
+            JsonObject w1 = inbound(wide);
+            System.out.printf("[prism-simulcast] narrow back on 1280x720 %d ms after lifting the limit (target 8000 "
+                    + "ms); Prism: %s%n", toTop, prismView(room));
+            System.out.printf("[prism-simulcast] FIGURES: lowest layer %d ms after the limit (target <= 2000); 720p "
+                    + "%d ms after lifting it (target <= 8000); narrow froze %.2f s in %d freezes over %.1f s = %.2f s "
+                    + "per minute (target < 1); %d PLIs to the publisher for %d layer switches of narrow (target <= 1 "
+                    + "per switch); decoder keyframe requests (receiver PLI+FIR): narrow %d, wide %d; frames dropped: "
+                    + "narrow %d, wide %d (target 0 decoder errors)%n",
+                    toLowest, toTop, freeze, video(n3).getLong("freezeCount") - video(n0).getLong("freezeCount"),
+                    total, freeze * 60 / total, plis, switches, keyframeRequests(n3) - keyframeRequests(n0),
+                    keyframeRequests(w1) - keyframeRequests(w0),
+                    video(n3).getLong("framesDropped") - video(n0).getLong("framesDropped"),
+                    video(w1).getLong("framesDropped") - video(w0).getLong("framesDropped"));
+            assertThat(keyframeRequests(w1) - keyframeRequests(w0)).as("wide's decoder never asked for a key frame")
+                    .isZero();
+            assertThat(video(w1).getInteger("width")).as("wide stayed on 1280x720").isEqualTo(1280);
+        } finally {
+            if (trace != null) {
+                trace.shutdownNow();
+            }
         }
+        wide.screenshot(BrowserArtifacts.file("simulcast-wide.png"));
+        narrow.screenshot(BrowserArtifacts.file("simulcast-narrow.png"));
+
+        // --- a subscriber preference: wide asks for no more than 360p, then for everything again ------------------
+        String trackId = String.valueOf(wide.js("return document.querySelector('.tile:not(.local)') && [...window"
+                + ".prism.client.participants.values()].flatMap(p => [...p.tracks.values()]).find(t => t.kind === "
+                + "'video').id;"));
+        wide.asyncJs("window.prism.client.setTrackPreferences(arguments[0], { maxHeight: 360 })"
+                + ".then(arguments[arguments.length - 1]);", trackId);
+        long asked = System.nanoTime();
+        awaitSize(wide, 640, 360, SWITCH_TIMEOUT, "640x360 after asking for at most 360 lines");
+        long toSmall = millisSince(asked);
+        wide.asyncJs("window.prism.client.setTrackPreferences(arguments[0], { maxHeight: 0 })"
+                + ".then(arguments[arguments.length - 1]);", trackId);
+        asked = System.nanoTime();
+        awaitSize(wide, 1280, 720, SWITCH_TIMEOUT, "1280x720 again without a size limit");
+        System.out.printf("[prism-simulcast] wide's preference: 640x360 %d ms after asking for it, 1280x720 %d ms "
+                + "after lifting it%n", toSmall, millisSince(asked));
     }
 
     /** {@code -Dprism.simulcast.trace=true}: prints narrow's estimator and layers every 200 ms (for tuning). */
@@ -271,18 +294,58 @@ class SimulcastBrowserTest implements BrowserArtifacts.Browsers {
 
     // --- helpers ---------------------------------------------------------------------------------------------------
 
-    /** Waits until the subscriber decodes video of {@code width} and its frame count rises; returns that sample. */
-    private static JsonObject awaitWidth(ChromeBrowser b, int width, Duration timeout, String what) {
+    /** Waits until the subscriber decodes video of this size and its frame count rises; returns that sample. */
+    private static JsonObject awaitSize(ChromeBrowser b, int width, int height, Duration timeout, String what) {
         AtomicReference<JsonObject> previous = new AtomicReference<>();
         AtomicReference<JsonObject> last = new AtomicReference<>();
-        return b.waitUntil(what, timeout, x -> {
+        return b.waitUntil(what, timeout, Duration.ofMillis(100), x -> {
             JsonObject s = inbound(x);
             last.set(s);
             JsonObject p = previous.getAndSet(s);
             JsonObject v = s.getJsonObject("video");
-            return v != null && v.getInteger("width") == width && p != null && p.getJsonObject("video") != null
+            return v != null && v.getInteger("width") == width && v.getInteger("height") == height && p != null
+                    && p.getJsonObject("video") != null
                     && v.getLong("framesDecoded") > p.getJsonObject("video").getLong("framesDecoded") ? s : null;
         }, () -> "last " + last.get());
+    }
+
+    /** Waits until the demo page's badge on the remote tile shows {@code size} ("1280x720"). */
+    private static void awaitBadge(ChromeBrowser b, String size) {
+        String script = "const q = document.querySelector('.tile:not(.local) .quality');"
+                + "return q && !q.hidden ? q.dataset.received + ' | ' + q.textContent : null;";
+        b.waitUntil("the tile's badge to show " + size, Duration.ofSeconds(10),
+                x -> String.valueOf(x.js(script)).startsWith(size + " |") ? Boolean.TRUE : null,
+                () -> "badge: " + b.js(script));
+    }
+
+    private static double freezeSeconds(JsonObject sample) {
+        return video(sample).getDouble("freezeSeconds", 0.0);
+    }
+
+    /** Key frame requests the receiver sent (a decoder that cannot go on asks for one). */
+    private static long keyframeRequests(JsonObject sample) {
+        return video(sample).getLong("pliCount", 0L) + video(sample).getLong("firCount", 0L);
+    }
+
+    /** PLIs Prism sent to the publisher for its video, all layers. */
+    private long publisherPlis(String room) {
+        return stats(room).stream().flatMap(p -> p.published().stream()).filter(t -> t.kind().equals("video"))
+                .mapToLong(ParticipantMediaStats.Published::keyframeRequests).sum();
+    }
+
+    /** Spatial layer switches of narrow's video. */
+    private long narrowSwitches(String room) {
+        return stats(room).stream().filter(p -> p.participantId().startsWith("narrow"))
+                .flatMap(p -> p.subscribed().stream()).filter(t -> t.kind().equals("video"))
+                .mapToLong(ParticipantMediaStats.Subscribed::layerSwitches).sum();
+    }
+
+    private List<ParticipantMediaStats> stats(String room) {
+        try {
+            return server.server().sfu().mediaStats(room).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("Prism's media stats: " + e, e);
+        }
     }
 
     /** Prism's own view: the narrow and wide subscribers' estimates and layers, the publisher's layers. */

@@ -18,12 +18,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Grafana dashboard in deploy/ queries only metrics a node exports (or the few names reserved for the NACK/RTX
- * and simulcast work, listed here and in docs/ADMIN.md), so a renamed metric cannot silently empty a panel.
+ * work, listed here and in docs/ADMIN.md), so a renamed metric cannot silently empty a panel.
  */
 class GrafanaDashboardTest {
     /** Names the dashboard already draws but the media plane does not export yet. */
     static final Set<String> RESERVED = Set.of("prism_rtcp_nacks_received_total",
-            "prism_rtp_retransmitted_packets_total", "prism_layer_switches_total");
+            "prism_rtp_retransmitted_packets_total");
 
     private static final Pattern METRIC = Pattern.compile("\\b((?:prism|jvm|netty|process|system)_[a-z0-9_]+)\\b");
 
