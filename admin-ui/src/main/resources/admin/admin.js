@@ -12,8 +12,8 @@ const NA_HINT = {
   rtt: 'not measured yet: needs a receiver report or a NACK round trip',
   loss: 'not measured yet: the participant publishes nothing',
   jitter: 'not measured yet: the participant publishes nothing',
-  estimate: 'not measured yet: filled by the bandwidth-estimation work',
-  layers: 'not reported yet: filled by the simulcast work',
+  estimate: 'no downlink estimate: nothing subscribed, or the browser negotiated neither transport-cc nor REMB',
+  layers: 'not measured yet: no media or no allocation so far',
   rate: 'needs two samples (about a second)',
 };
 
@@ -408,7 +408,7 @@ function updateTrack(tr, t, names) {
   setCell(c[2], h('span', { class: `tag${t.muted ? ' muted-on' : ''}`, text: t.muted ? 'muted' : 'live' }));
   setCell(c[3], bitrate(t.bitrateBps));
   setCell(c[4], t.kind === 'audio' ? '–' : (t.frameRate == null ? na(NA_HINT.layers) : `${t.frameRate} fps`));
-  setCell(c[5], t.layers == null ? na(NA_HINT.layers) : layersList(t.layers));
+  setCell(c[5], t.kind === 'audio' ? '–' : (t.layers == null ? na(NA_HINT.layers) : layersList(t.layers)));
   setCell(c[6], subscribersList(t.subscribers, names));
   const btn = c[7].firstChild;
   btn.dataset.muted = String(t.muted);

@@ -1,10 +1,12 @@
 // Prism demo conference page, built only on the public SDK (sdk/prism-sdk.js).
 //
 // URL: /?room=ROOM&name=NAME joins at once with camera and microphone; &token=JWT uses that token instead of asking
-// the server for a development one (the room and name then come from the token). Without them a join form shows.
+// the server for a development one (the room and name then come from the token); &publish=none joins to watch only.
+// Without them a join form shows.
 //
 // For automated browser tests: window.prism = {client, ready, error, errors}; stable ids #status, #grid, #btn-mic,
-// #btn-cam, #btn-leave; every tile has data-participant-id, data-mic / data-cam ('on' | 'off' | 'none').
+// #btn-cam, #btn-leave; every tile has data-participant-id, data-mic / data-cam ('on' | 'off' | 'none'); a remote
+// tile's .quality badge shows the video it receives (data-received = 'WIDTHxHEIGHT', or 'none').
 
 import { PrismClient } from './sdk/prism-sdk.js';
 
@@ -38,6 +40,12 @@ const ICONS = {
 const TILE_ASPECT = 16 / 9;
 const SPEAKING_LEVEL = 0.03; // RTCRtpSynchronizationSource.audioLevel, linear 0..1
 const SPEAKING_POLL_MS = 250;
+const QUALITY_POLL_MS = 1000;
+/**
+ * Tile height (CSS pixels x devicePixelRatio) -> the largest picture height worth receiving: a thumbnail needs no
+ * 720p. Larger tiles take whatever the downlink carries.
+ */
+const SIZE_STEPS = [{ below: 200, maxHeight: 180 }];
 
 /** Test hook: replaced fields, same object, so a test can hold on to it. */
 window.prism = { client: null, ready: false, error: null, errors: [] };
@@ -53,13 +61,15 @@ function main() {
   const room = params.get('room')?.trim() || '';
   const name = params.get('name')?.trim() || '';
   const token = params.get('token')?.trim() || '';
+  const publish = params.get('publish') !== 'none';
   if (token || (room && name)) {
-    join({ room, name, token });
+    join({ room, name, token, publish });
   } else {
     showJoinForm(room, name);
   }
   new ResizeObserver(layout).observe(ui.grid);
   setInterval(pollSpeaking, SPEAKING_POLL_MS);
+  setInterval(pollQuality, QUALITY_POLL_MS);
 }
 
 // ---------------------------------------------------------------------------------------------- joining
@@ -84,7 +94,7 @@ function showJoinForm(room, name) {
   });
 }
 
-async function join({ room, name, token }) {
+async function join({ room, name, token, publish = true }) {
   const claims = token ? decodeJwtClaims(token) : null;
   const roomLabel = room || claims?.room || '';
   ui.roomLabel.textContent = roomLabel;
@@ -110,7 +120,7 @@ async function join({ room, name, token }) {
   for (const participant of client.participants.values()) ensureTile(participant);
   setStatus('connecting', 'Starting camera and microphone…');
 
-  const warning = await publishWithFallback();
+  const warning = publish ? await publishWithFallback() : null;
   if (client.state !== 'connected') return; // left or dropped meanwhile; 'disconnected' already rendered
   renderLocal();
   renderControls();
@@ -255,11 +265,17 @@ function ensureTile(participant) {
   name.textContent = displayName(participant);
   plate.append(mic, cam, name);
 
-  el.append(video, avatar, plate);
+  const quality = document.createElement('span');
+  quality.className = 'quality';
+  quality.hidden = true;
+  quality.title = 'The video received from the server (simulcast layer)';
+
+  el.append(video, avatar, plate, quality);
   if (participant.isLocal) ui.grid.prepend(el);
   else ui.grid.append(el);
 
-  tile = { el, video, avatar, name, mic, cam, participant, videoTrackId: null, audios: new Map() };
+  tile = { el, video, avatar, name, mic, cam, quality, participant, videoTrackId: null, audios: new Map(),
+    lastFrames: null, maxHeight: null };
   tiles.set(participant.id, tile);
   renderParticipant(participant);
   layout();
@@ -298,6 +314,8 @@ function attachVideo(tile, participant) {
   if (!pick) return;
   if (tile.videoTrackId === pick.id && tile.video.srcObject?.getVideoTracks()[0] === pick.mediaStreamTrack) return;
   tile.videoTrackId = pick.id;
+  tile.maxHeight = null;
+  tile.lastFrames = null;
   tile.video.srcObject = new MediaStream([pick.mediaStreamTrack]);
   tile.video.play().catch(() => {}); // muted video may always autoplay; nothing to do if not
   // A remote track is 'muted' while no media arrives (before ICE/DTLS is up, or when the sender pauses):
@@ -305,6 +323,7 @@ function attachVideo(tile, participant) {
   const rerender = () => renderParticipant(tile.participant);
   pick.mediaStreamTrack.addEventListener('mute', rerender);
   pick.mediaStreamTrack.addEventListener('unmute', rerender);
+  if (!participant.isLocal) layout(); // asks for the size this tile shows
 }
 
 /** Local preview: the published camera track itself. */
@@ -357,6 +376,52 @@ function layout() {
   }
   ui.grid.style.setProperty('--cols', String(best.cols));
   ui.grid.style.setProperty('--tile-w', `${Math.floor(best.tileWidth)}px`);
+  requestSizes(best.tileWidth / TILE_ASPECT);
+}
+
+/** Asks the server for no more than each remote tile shows (see SIZE_STEPS); only when the step changes. */
+function requestSizes(tileHeight) {
+  if (!client || client.state !== 'connected') return;
+  const pixels = tileHeight * (window.devicePixelRatio || 1);
+  const maxHeight = SIZE_STEPS.find((s) => pixels < s.below)?.maxHeight ?? 0;
+  for (const tile of tiles.values()) {
+    if (tile.participant.isLocal || tile.videoTrackId === null || tile.maxHeight === maxHeight) continue;
+    tile.maxHeight = maxHeight;
+    client.setTrackPreferences(tile.videoTrackId, { maxHeight }).catch(() => {
+      tile.maxHeight = null; // try again at the next layout
+    });
+  }
+}
+
+/**
+ * Shows on each remote tile the video it receives: the decoded size (which simulcast layer the server forwards) and
+ * frame rate, or 'no video' while nothing is decoded (paused for bandwidth, or the camera is off).
+ */
+async function pollQuality() {
+  for (const tile of tiles.values()) {
+    if (tile.participant.isLocal) continue;
+    const track = tile.videoTrackId !== null ? tile.participant.tracks.get(tile.videoTrackId) : null;
+    if (!track?.receiver?.getStats) {
+      tile.quality.hidden = true;
+      continue;
+    }
+    let inbound = null;
+    try {
+      (await track.receiver.getStats()).forEach((s) => {
+        if (s.type === 'inbound-rtp' && s.kind === 'video') inbound = s;
+      });
+    } catch {
+      continue; // the receiver went away meanwhile
+    }
+    const frames = inbound?.framesDecoded ?? 0;
+    const flowing = inbound && inbound.frameWidth && tile.lastFrames !== null && frames > tile.lastFrames;
+    tile.lastFrames = frames;
+    tile.quality.hidden = false;
+    tile.quality.dataset.received = flowing ? `${inbound.frameWidth}x${inbound.frameHeight}` : 'none';
+    tile.quality.textContent = flowing
+      ? `${inbound.frameWidth}×${inbound.frameHeight} · ${Math.round(inbound.framesPerSecond ?? 0)} fps`
+      : 'no video';
+  }
 }
 
 function pollSpeaking() {

@@ -43,6 +43,15 @@ export const EVENTS = Object.freeze([
 
 const PC_CONFIG = Object.freeze({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
 const DEFAULT_VIDEO = Object.freeze({ width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } });
+/**
+ * Camera simulcast: three VP8 encodings, lowest resolution first (the server reads the spatial layer from this order).
+ * For a 1280x720 camera: 320x180, 640x360, 1280x720. Each subscriber gets the one its downlink carries.
+ */
+const SIMULCAST_ENCODINGS = Object.freeze([
+  Object.freeze({ rid: 'q', scaleResolutionDownBy: 4, maxBitrate: 150_000 }),
+  Object.freeze({ rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 500_000 }),
+  Object.freeze({ rid: 'f', scaleResolutionDownBy: 1, maxBitrate: 1_700_000 }),
+]);
 const LEAVE_CLOSE_GRACE_MS = 1500;
 const PROBE_TIMEOUT_MS = 3000;
 /**
@@ -85,6 +94,8 @@ export class PrismClient {
    * @param {number} [options.mediaMissingMs=4000] expected media missing this long is reported for repair
    * @param {boolean} [options.probeRefusal=true] when the upgrade is refused, GET the same URL to read the server's
    *   HTTP status and reason (browsers hide them from WebSocket)
+   * @param {boolean} [options.simulcast=true] publish the camera as three simulcast encodings (320x180, 640x360 and
+   *   1280x720 for a 720p camera), so that each subscriber receives the one its downlink carries
    * @param {Function} [options.WebSocket] implementation override (tests)
    * @param {Function} [options.RTCPeerConnection] implementation override (tests)
    */
@@ -106,6 +117,7 @@ export class PrismClient {
     this._probeRefusal = options.probeRefusal !== false;
     this._WebSocket = options.WebSocket ?? globalThis.WebSocket;
     this._RTCPeerConnection = options.RTCPeerConnection ?? globalThis.RTCPeerConnection;
+    this._simulcast = options.simulcast !== false;
 
     this._state = 'idle';
     this._listeners = new Map();
@@ -348,6 +360,25 @@ export class PrismClient {
     return reply.room;
   }
 
+  /**
+   * Tells the server how much of a remote video track this client wants, so that its bandwidth goes where it shows:
+   * a small tile needs no 720p, a hidden one nothing at all. The server picks the simulcast layer within these limits
+   * (and the downlink estimate). Kept while the track stays subscribed; call again to change.
+   * @param {string} trackId a remote track's id
+   * @param {object} prefs
+   * @param {number} [prefs.maxHeight=0] largest picture height wanted in pixels (e.g. the tile's height x
+   *   devicePixelRatio); 0 for no limit
+   * @param {number} [prefs.maxTemporal=3] highest temporal layer (0..3): fewer for a lower frame rate
+   * @param {boolean} [prefs.paused=false] receive no video for it at all
+   * @returns {Promise<object>} what the server applied: `{trackId, maxHeight, maxTemporal, paused}`
+   * @throws {PrismError} `unknown_track` when the track is not subscribed, `bad_request` for invalid values
+   */
+  async setTrackPreferences(trackId, { maxHeight = 0, maxTemporal = 3, paused = false } = {}) {
+    const reply = await this._request({ type: 'trackPreferences', trackId, maxHeight: Math.round(maxHeight),
+      maxTemporal, paused: !!paused }, 'trackPreferencesAck', (m) => m.trackId === trackId);
+    return { trackId: reply.trackId, maxHeight: reply.maxHeight, maxTemporal: reply.maxTemporal, paused: reply.paused };
+  }
+
   /** Round trip through the server. @returns {Promise<number>} milliseconds */
   async ping() {
     const start = now();
@@ -436,6 +467,7 @@ export class PrismClient {
       case 'pong':
       case 'iceRestartAck':
       case 'repairResult':
+      case 'trackPreferencesAck':
         this._requests.settle(msg);
         break;
       case 'subscriberOffer':
@@ -820,7 +852,11 @@ export class PrismClient {
     const pc = this._ensurePublisherPc();
     const added = [];
     for (const pick of picks) {
-      const transceiver = pc.addTransceiver(pick.track, { direction: 'sendonly', streams: [media] });
+      const init = { direction: 'sendonly', streams: [media] };
+      const simulcast = pick.kind === 'video' && pick.source === 'camera' && this._simulcast;
+      if (simulcast) init.sendEncodings = SIMULCAST_ENCODINGS.map((e) => ({ ...e }));
+      const transceiver = pc.addTransceiver(pick.track, init);
+      if (simulcast) await keepResolution(transceiver.sender);
       const entry = { ...pick, transceiver, owned, media };
       this._published.push(entry);
       added.push(entry);
@@ -1102,4 +1138,19 @@ function asPrismError(e, code) {
 
 function now() {
   return globalThis.performance?.now() ?? Date.now();
+}
+
+/**
+ * Simulcast layers stand for resolutions: under CPU or bandwidth pressure the encoder should lower the frame rate (or
+ * drop the top layer), not scale every layer down. Best effort: older browsers refuse the setting.
+ */
+async function keepResolution(sender) {
+  try {
+    const params = sender.getParameters();
+    if (!params || !Array.isArray(params.encodings)) return;
+    params.degradationPreference = 'maintain-resolution';
+    await sender.setParameters(params);
+  } catch {
+    // not supported here: the browser's default applies
+  }
 }

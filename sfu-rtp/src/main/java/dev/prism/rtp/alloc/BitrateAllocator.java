@@ -23,33 +23,82 @@ import java.util.Map;
  *       no next step fits: a screen share reaches its best layer before a normal camera goes beyond its lowest.</li>
  * </ol>
  * A track's ladder is its available layers ({@code bitrate > 0}) within its preferences, spatial-major:
- * s0t0, s0t1, ... s1t0, ...; a step costs the difference of the measured cumulative bitrates.
+ * s0t0, s0t1, ... s1t0, ...; a step costs the difference of the measured cumulative bitrates. Above the lowest
+ * spatial layer, thinned temporal layers below {@link Config#minUpgradeFrameRate} are left out of the ladder.
  *
  * <h2>Hysteresis</h2>
  * Keeping a layer that was committed costs exactly its bitrate. Going beyond the committed layer needs the new layer's
  * bitrate x {@link Config#upgradeHeadroom} to fit, and is refused for {@link Config#upgradeHoldMillis} after this
  * track was last downgraded. So an estimate hovering around a layer's price does not flip the layer every round, and
- * a downgrade is never delayed (a congested path is not made worse while waiting).
+ * a downgrade is never delayed (a congested path is not made worse while waiting). Optionally
+ * ({@link FailedUpgrades}) an upgrade that had to be undone at once is retried only at a clearly higher estimate.
  *
  * <p>One instance per subscriber, on the room's event loop; not thread-safe. Runs per allocation round (every few
  * hundred ms and on estimate changes), not per packet.
  */
 public final class BitrateAllocator {
     /**
-     * @param upgradeHeadroom   an upgrade needs the new layer's bitrate times this to fit
-     * @param upgradeHoldMillis no upgrade of a track for this long after its latest downgrade
+     * @param upgradeHeadroom     an upgrade needs the new layer's bitrate times this to fit
+     * @param upgradeHoldMillis   no upgrade of a track for this long after its latest downgrade
+     * @param minUpgradeFrameRate above a track's lowest spatial layer, a layer with fewer temporal layers than allowed
+     *                            is offered only when its measured frame rate reaches this (frames per second; 0 for
+     *                            no such rule): a higher resolution is not worth a stuttering picture, so the
+     *                            finer temporal steps serve mostly the lowest layer. Layers without a measured frame
+     *                            rate are always offered.
      */
-    public record Config(double upgradeHeadroom, long upgradeHoldMillis) {
+    public record Config(double upgradeHeadroom, long upgradeHoldMillis, double minUpgradeFrameRate,
+                         FailedUpgrades failedUpgrades) {
+        /** 15% headroom, 3 s hold, no frame-rate rule, no failed-upgrade memory. */
         public static final Config DEFAULT = new Config(1.15, 3_000);
 
         public Config {
-            if (upgradeHeadroom < 1 || upgradeHoldMillis < 0) {
-                throw new IllegalArgumentException("headroom " + upgradeHeadroom + " hold " + upgradeHoldMillis);
+            if (upgradeHeadroom < 1 || upgradeHoldMillis < 0 || minUpgradeFrameRate < 0) {
+                throw new IllegalArgumentException("headroom " + upgradeHeadroom + " hold " + upgradeHoldMillis
+                        + " minUpgradeFrameRate " + minUpgradeFrameRate);
+            }
+            failedUpgrades = failedUpgrades == null ? FailedUpgrades.NONE : failedUpgrades;
+        }
+
+        public Config(double upgradeHeadroom, long upgradeHoldMillis) {
+            this(upgradeHeadroom, upgradeHoldMillis, 0, FailedUpgrades.NONE);
+        }
+
+        public Config(double upgradeHeadroom, long upgradeHoldMillis, double minUpgradeFrameRate) {
+            this(upgradeHeadroom, upgradeHoldMillis, minUpgradeFrameRate, FailedUpgrades.NONE);
+        }
+    }
+
+    /**
+     * Flap damping: an upgrade followed within {@code windowMillis} by a downgrade below the upgraded layer failed
+     * (the estimate promised more than the path carries, typically on a path just wide enough for the layer). For
+     * {@code memoryMillis} afterwards that layer and the ones above it are offered again only when the estimate is at
+     * least {@code factor} times the estimate the failed upgrade was made at, or the whole desired rate when that is
+     * less (a prober proves at most a little more than what is desired): a path that really widened is used at once,
+     * the same narrow path is not tried again and again.
+     *
+     * @param windowMillis 0 turns the memory off
+     */
+    public record FailedUpgrades(long windowMillis, long memoryMillis, double factor) {
+        public static final FailedUpgrades NONE = new FailedUpgrades(0, 0, 1);
+
+        public FailedUpgrades {
+            if (windowMillis < 0 || memoryMillis < 0 || factor < 1) {
+                throw new IllegalArgumentException("window " + windowMillis + " memory " + memoryMillis + " factor "
+                        + factor);
             }
         }
     }
 
-    private record Committed(int spatial, int temporal, long lastDowngradeNanos, boolean downgraded) {
+    /**
+     * What was committed for one subscription, with the latest upgrade (layer, when, at which estimate) and the latest
+     * failed upgrade (see {@link FailedUpgrades}).
+     */
+    private record Committed(int spatial, int temporal, long lastDowngradeNanos, boolean downgraded,
+                             int upSpatial, int upTemporal, long upAtNanos, long upEstimateBps,
+                             int failedSpatial, int failedTemporal, long failedAtNanos, long failedEstimateBps) {
+        boolean hasFailure() {
+            return failedSpatial >= 0;
+        }
     }
 
     private final MonoClock clock;
@@ -80,7 +129,7 @@ public final class BitrateAllocator {
                 desired += cost;
                 out[i] = new Assignment(sub.id(), 0, 0, cost, Assignment.State.OPTIMAL);
             } else {
-                Ladder l = new Ladder(sub);
+                Ladder l = new Ladder(sub, config.minUpgradeFrameRate());
                 if (l.size() == 0) {
                     out[i] = new Assignment(sub.id(), 0, LayerSelector.ALL_TEMPORAL, 0, Assignment.State.UNMEASURED);
                 } else {
@@ -100,7 +149,7 @@ public final class BitrateAllocator {
         }
         for (int i : order) {
             Ladder l = ladders[i];
-            long delta = cost(l, 0, now);
+            long delta = cost(l, 0, now, estimateBps, desired);
             if (delta >= 0 && delta <= budget) {
                 budget -= l.rate(0);
                 l.index = 0;
@@ -121,7 +170,7 @@ public final class BitrateAllocator {
                         l.done = true;
                         continue;
                     }
-                    long need = cost(l, l.index + 1, now);
+                    long need = cost(l, l.index + 1, now, estimateBps, desired);
                     if (need >= 0 && need <= budget || need < 0) {
                         budget -= l.rate(l.index + 1) - l.rate(l.index);
                         l.index++;
@@ -154,7 +203,7 @@ public final class BitrateAllocator {
      * What moving {@code l} to step {@code next} requires of the budget: the bitrate difference, plus headroom when it
      * goes beyond the committed layer; {@link Long#MAX_VALUE} when an upgrade is on hold.
      */
-    private long cost(Ladder l, int next, long now) {
+    private long cost(Ladder l, int next, long now, long estimateBps, long desiredBps) {
         long delta = l.rate(next) - (l.index >= 0 ? l.rate(l.index) : 0);
         Committed c = committed.get(l.sub.id());
         int cs = c == null ? -1 : c.spatial();
@@ -168,22 +217,48 @@ public final class BitrateAllocator {
         if (c != null && c.downgraded() && now - c.lastDowngradeNanos() < config.upgradeHoldMillis() * 1_000_000L) {
             return Long.MAX_VALUE;
         }
+        FailedUpgrades f = config.failedUpgrades();
+        if (c != null && c.hasFailure() && now - c.failedAtNanos() < f.memoryMillis() * 1_000_000L
+                && (s != c.failedSpatial() ? s > c.failedSpatial() : t >= c.failedTemporal())
+                && estimateBps < Math.min(c.failedEstimateBps() * f.factor(), desiredBps)) {
+            return Long.MAX_VALUE; // this layer failed at about this estimate not long ago
+        }
         return Math.max(delta, 0) + (long) (l.rate(next) * (config.upgradeHeadroom() - 1));
     }
 
     /**
-     * Makes {@code allocation} the committed state: downgrades are timed for the upgrade hold, and subscriptions absent
-     * from it are forgotten.
+     * Makes {@code allocation} the committed state: downgrades the estimate forced are timed for the upgrade hold, and
+     * subscriptions absent from it are forgotten.
      */
     public void commit(Allocation allocation) {
         long now = clock.nanos();
+        long window = config.failedUpgrades().windowMillis() * 1_000_000L;
         Map<String, Committed> next = new HashMap<>();
         for (Assignment a : allocation.assignments()) {
             Committed c = committed.get(a.id());
-            boolean down = c != null && a.compareLayer(c.spatial(), c.temporal()) < 0;
+            // Only a downgrade the estimate forced holds later upgrades back: a subscriber asking for less (a smaller
+            // tile, a pause) is free to ask for more again at once.
+            boolean forced = a.state() == Assignment.State.LIMITED || a.state() == Assignment.State.PAUSED_NO_BANDWIDTH;
+            boolean down = c != null && a.compareLayer(c.spatial(), c.temporal()) < 0 && forced;
+            boolean up = c != null && a.compareLayer(c.spatial(), c.temporal()) > 0;
             long at = down ? now : c == null ? 0 : c.lastDowngradeNanos();
             boolean downgraded = down || c != null && c.downgraded();
-            next.put(a.id(), new Committed(a.spatial(), a.temporal(), at, downgraded));
+            int upS = up ? a.spatial() : c == null ? -1 : c.upSpatial();
+            int upT = up ? a.temporal() : c == null ? -1 : c.upTemporal();
+            long upAt = up ? now : c == null ? 0 : c.upAtNanos();
+            long upEstimate = up ? allocation.estimateBps() : c == null ? 0 : c.upEstimateBps();
+            int failS = c == null ? -1 : c.failedSpatial();
+            int failT = c == null ? -1 : c.failedTemporal();
+            long failAt = c == null ? 0 : c.failedAtNanos();
+            long failEstimate = c == null ? 0 : c.failedEstimateBps();
+            if (down && window > 0 && upS >= 0 && now - upAt < window && a.compareLayer(upS, upT) < 0) {
+                failS = upS;
+                failT = upT;
+                failAt = now;
+                failEstimate = upEstimate;
+            }
+            next.put(a.id(), new Committed(a.spatial(), a.temporal(), at, downgraded, upS, upT, upAt, upEstimate,
+                    failS, failT, failAt, failEstimate));
         }
         committed.clear();
         committed.putAll(next);
@@ -209,7 +284,7 @@ public final class BitrateAllocator {
         int index = -1;
         boolean done;
 
-        Ladder(Subscription sub) {
+        Ladder(Subscription sub, double minUpgradeFrameRate) {
             this.sub = sub;
             int maxS = sub.maxSpatial();
             int maxT = sub.preferences().maxTemporal();
@@ -222,9 +297,18 @@ public final class BitrateAllocator {
             long[] rs = new long[cap];
             int k = 0;
             for (int s = 0; s <= maxS; s++) {
+                int top = -1;
+                for (int t = 0; t <= maxT && t < sub.layerBitrates()[s].length; t++) {
+                    if (sub.bitrate(s, t) > 0) {
+                        top = t;
+                    }
+                }
+                boolean lowest = k == 0;
                 for (int t = 0; t <= maxT && t < sub.layerBitrates()[s].length; t++) {
                     long r = sub.bitrate(s, t);
-                    if (r > 0) {
+                    double fps = sub.frameRate(s, t);
+                    boolean smooth = lowest || t == top || fps == 0 || fps >= minUpgradeFrameRate;
+                    if (r > 0 && smooth) {
                         ss[k] = s;
                         ts[k] = t;
                         rs[k] = r;

@@ -14,11 +14,14 @@ import java.util.Objects;
  * @param layerBitrates  {@code [spatial][temporal]} cumulative bitrates measured on the producer
  *                       ({@link LayerStats#snapshot}); 0 marks a layer that is not available. Audio: {@code [[bps]]}
  * @param layerHeights   picture height per spatial layer, 0 when unknown (then {@code maxHeight} is not applied)
+ * @param layerFrameRates {@code [spatial][temporal]} cumulative frame rates ({@link LayerStats#frameRate}), 0 or
+ *                       absent when unknown; lets the allocator refuse a higher resolution at a frame rate too low
+ *                       ({@link BitrateAllocator.Config#minUpgradeFrameRate})
  *
  * <p>The arrays are copied on construction; the accessors return those copies, which callers must not modify.
  */
 public record Subscription(String id, MediaKind kind, Priority priority, Preferences preferences,
-                           long[][] layerBitrates, int[] layerHeights) {
+                           long[][] layerBitrates, int[] layerHeights, double[][] layerFrameRates) {
     public Subscription {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(kind, "kind");
@@ -26,6 +29,13 @@ public record Subscription(String id, MediaKind kind, Priority priority, Prefere
         Objects.requireNonNull(preferences, "preferences");
         layerBitrates = layerBitrates == null ? new long[0][] : deepCopy(layerBitrates);
         layerHeights = layerHeights == null ? new int[0] : layerHeights.clone();
+        layerFrameRates = layerFrameRates == null ? new double[0][] : deepCopy(layerFrameRates);
+    }
+
+    /** A subscription without frame rates. */
+    public Subscription(String id, MediaKind kind, Priority priority, Preferences preferences, long[][] layerBitrates,
+                        int[] layerHeights) {
+        this(id, kind, priority, preferences, layerBitrates, layerHeights, null);
     }
 
     /** An audio track with its measured (or nominal) bitrate. */
@@ -46,6 +56,15 @@ public record Subscription(String id, MediaKind kind, Priority priority, Prefere
             return 0;
         }
         return layerBitrates[spatial][temporal];
+    }
+
+    /** The measured frame rate of a layer (temporal layers 0..t), 0 when unknown. */
+    public double frameRate(int spatial, int temporal) {
+        if (spatial < 0 || spatial >= layerFrameRates.length || temporal < 0
+                || temporal >= layerFrameRates[spatial].length) {
+            return 0;
+        }
+        return layerFrameRates[spatial][temporal];
     }
 
     /** Spatial layers described (available or not). */
@@ -80,17 +99,25 @@ public record Subscription(String id, MediaKind kind, Priority priority, Prefere
         return c;
     }
 
+    private static double[][] deepCopy(double[][] a) {
+        double[][] c = new double[a.length][];
+        for (int i = 0; i < a.length; i++) {
+            c[i] = a[i] == null ? new double[0] : a[i].clone();
+        }
+        return c;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Subscription s && id.equals(s.id) && kind == s.kind && priority == s.priority
                 && preferences.equals(s.preferences) && Arrays.deepEquals(layerBitrates, s.layerBitrates)
-                && Arrays.equals(layerHeights, s.layerHeights);
+                && Arrays.equals(layerHeights, s.layerHeights) && Arrays.deepEquals(layerFrameRates, s.layerFrameRates);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(id, kind, priority, preferences, Arrays.deepHashCode(layerBitrates),
-                Arrays.hashCode(layerHeights));
+                Arrays.hashCode(layerHeights), Arrays.deepHashCode(layerFrameRates));
     }
 
     @Override

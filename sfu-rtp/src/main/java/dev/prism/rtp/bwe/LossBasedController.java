@@ -6,7 +6,11 @@ package dev.prism.rtp.bwe;
  * <ul>
  *   <li>below {@link #LOW_LOSS}: the cap loosens by 8% per second and disappears once it no longer binds;</li>
  *   <li>between: the cap holds at the current estimate (the estimate may not grow);</li>
- *   <li>above {@link #HIGH_LOSS}: the cap drops to {@code estimate x (1 - loss/2)}, at most once per 300 ms + RTT.</li>
+ *   <li>above {@link #HIGH_LOSS}: the cap drops to {@code estimate x (1 - loss/2)}, at most once per 300 ms + RTT,
+ *       but not below {@link #DELIVERED_SHARE} of the rate the receiver acknowledged: what the path delivered despite
+ *       the loss is what it carries. This matters when the sender sends more than the estimate for a while (an SFU
+ *       forwards the layer it has until the key frame of a lower one arrives): the loss of that excess must not cut
+ *       the estimate again and again down to its floor.</li>
  * </ul>
  * Packets never reported (a lost feedback message) are not losses. Times are local microseconds. Not thread-safe.
  */
@@ -15,6 +19,8 @@ final class LossBasedController {
     static final double HIGH_LOSS = 0.10;
     static final int MIN_PACKETS = 20;
     static final long NO_CAP = Long.MAX_VALUE;
+    /** A loss cut stops at this share of the acknowledged (delivered) rate. */
+    static final double DELIVERED_SHARE = 0.85;
 
     private long cap = NO_CAP;
     private int received;
@@ -35,6 +41,14 @@ final class LossBasedController {
      * @return the cap, {@link #NO_CAP} when loss does not limit the rate
      */
     long update(long estimateBps, long nowMicros, long rttMillis) {
+        return update(estimateBps, nowMicros, rttMillis, 0);
+    }
+
+    /**
+     * As {@link #update(long, long, long)}, with the rate the receiver acknowledged recently (0 when unknown), below
+     * whose {@link #DELIVERED_SHARE} a loss cut does not go.
+     */
+    long update(long estimateBps, long nowMicros, long rttMillis, long ackedBps) {
         int total = received + lost;
         if (total < MIN_PACKETS) {
             return cap;
@@ -53,7 +67,9 @@ final class LossBasedController {
         } else if (lossFraction <= HIGH_LOSS) {
             cap = Math.min(cap, estimateBps);
         } else if (nowMicros - lastDecreaseMicros >= (300 + rttMillis) * 1000) {
-            cap = (long) (Math.min(cap, estimateBps) * (1 - 0.5 * lossFraction));
+            long current = Math.min(cap, estimateBps);
+            long floor = Math.min(current, (long) (ackedBps * DELIVERED_SHARE));
+            cap = Math.max(floor, (long) (current * (1 - 0.5 * lossFraction)));
             lastDecreaseMicros = nowMicros;
             lastIncreaseMicros = nowMicros;
         }

@@ -20,8 +20,10 @@ import dev.prism.core.clock.MonoClock;
  *   <li>Result ({@link #onProbeResult}, from the estimator): success when the path delivered at least 90% of the
  *       target; then the next probe may follow after {@link Config#minIntervalMillis}, stepping the estimate up
  *       towards the desired rate. Anything less means the path's capacity was found (the estimator already took the
- *       measured rate): the back-off doubles, up to {@link Config#maxBackoffMillis}, so a narrow path is not hammered
- *       with bursts that only build its queue. No result within {@link Config#resultTimeoutMillis} is a failure.</li>
+ *       measured rate): the back-off doubles, up to {@link Config#maxBackoffMillis}, and later probes aim only
+ *       {@link Config#retryStepFactor} above that capacity until one succeeds, so a narrow path is not hammered with
+ *       bursts that only build its queue, yet a path that widens again is noticed. No result within
+ *       {@link Config#resultTimeoutMillis} is a failure.</li>
  * </ul>
  *
  * <p>One instance per subscriber transport, on its event loop; not thread-safe. {@link #paddingBytesDue},
@@ -35,16 +37,39 @@ public final class Prober implements ProbeObserver {
      * @param minIntervalMillis   wait after a successful probe
      * @param maxBackoffMillis    longest wait after repeated failures
      * @param resultTimeoutMillis a probe without a result after this long failed
+     * @param retryStepFactor     after a failure that measured the path's capacity, the next probes aim at most this
+     *                            far above it (and the estimate), until one succeeds: enough to notice the path
+     *                            widening, little enough not to flood a narrow path; {@code maxStepFactor} for no
+     *                            such limit
+     * @param retryClusterMillis  length of those probes: longer than a first probe, because a short burst only a
+     *                            little above a narrow path's rate is swallowed by its buffers (a token bucket's burst,
+     *                            a queue) and would look like success
      */
     public record Config(long clusterMillis, double maxStepFactor, double goalHeadroom, long minIntervalMillis,
-                         long maxBackoffMillis, long resultTimeoutMillis) {
+                         long maxBackoffMillis, long resultTimeoutMillis, double retryStepFactor,
+                         long retryClusterMillis) {
         public static final Config DEFAULT = new Config(100, 2.0, 1.2, 1_000, 60_000, 2_000);
 
         public Config {
             if (clusterMillis <= 0 || maxStepFactor <= 1 || goalHeadroom < 1 || minIntervalMillis < 0
-                    || maxBackoffMillis < minIntervalMillis || resultTimeoutMillis <= 0) {
+                    || maxBackoffMillis < minIntervalMillis || resultTimeoutMillis <= 0 || retryStepFactor <= 1
+                    || retryClusterMillis <= 0) {
                 throw new IllegalArgumentException(toString());
             }
+        }
+
+        /** Without a retry step limit. */
+        public Config(long clusterMillis, double maxStepFactor, double goalHeadroom, long minIntervalMillis,
+                      long maxBackoffMillis, long resultTimeoutMillis) {
+            this(clusterMillis, maxStepFactor, goalHeadroom, minIntervalMillis, maxBackoffMillis, resultTimeoutMillis,
+                    maxStepFactor, clusterMillis);
+        }
+
+        /** Retries as long as first probes. */
+        public Config(long clusterMillis, double maxStepFactor, double goalHeadroom, long minIntervalMillis,
+                      long maxBackoffMillis, long resultTimeoutMillis, double retryStepFactor) {
+            this(clusterMillis, maxStepFactor, goalHeadroom, minIntervalMillis, maxBackoffMillis, resultTimeoutMillis,
+                    retryStepFactor, clusterMillis);
         }
     }
 
@@ -65,6 +90,8 @@ public final class Prober implements ProbeObserver {
     private long nextAllowedNanos;
     private long backoffMillis;
     private boolean everStarted;
+    /** The capacity the latest failed probe measured, 0 after a success or before any failure. */
+    private long measuredCapacityBps;
 
     private long started;
     private long succeeded;
@@ -95,10 +122,15 @@ public final class Prober implements ProbeObserver {
             return null;
         }
         long target = (long) Math.min(estimateBps * config.maxStepFactor(), desiredBps * config.goalHeadroom());
+        boolean retry = measuredCapacityBps > 0;
+        if (retry) {
+            target = Math.min(target, (long) (Math.max(estimateBps, measuredCapacityBps) * config.retryStepFactor()));
+        }
         if (target <= Math.max(estimateBps, allocatedBps)) {
             return null;
         }
-        cluster = new ProbeCluster(nextId++, target, config.clusterMillis(), estimateBps);
+        cluster = new ProbeCluster(nextId++, target, retry ? config.retryClusterMillis() : config.clusterMillis(),
+                estimateBps);
         nextId &= Integer.MAX_VALUE;
         clusterStartNanos = now;
         clusterSentBytes = 0;
@@ -144,7 +176,11 @@ public final class Prober implements ProbeObserver {
         }
         running = false;
         awaitingResult = false;
-        conclude(resultBps >= cluster.targetBps() * SUCCESS_SHARE, clock.nanos());
+        boolean success = resultBps >= cluster.targetBps() * SUCCESS_SHARE;
+        if (!success && resultBps > 0) {
+            measuredCapacityBps = resultBps; // what the path delivered: the capacity, as far as it was found
+        }
+        conclude(success, clock.nanos());
     }
 
     private void expire(long now) {
@@ -166,6 +202,7 @@ public final class Prober implements ProbeObserver {
     private void conclude(boolean success, long now) {
         if (success) {
             succeeded++;
+            measuredCapacityBps = 0;
             backoffMillis = config.minIntervalMillis();
         } else {
             failed++;
@@ -177,6 +214,11 @@ public final class Prober implements ProbeObserver {
     /** True while a cluster is sending. */
     public boolean isProbing() {
         return activeClusterId() >= 0;
+    }
+
+    /** The capacity the latest failed probe measured; 0 after a success or before any failure. */
+    public long measuredCapacityBps() {
+        return measuredCapacityBps;
     }
 
     /** The wait imposed after the latest result. */

@@ -180,7 +180,7 @@ public final class SendSideEstimator implements BandwidthEstimator {
                 loss.onProbeResult(probe);
             }
         }
-        long lossCap = loss.update(before, nowMicros, rttMillis);
+        long lossCap = loss.update(before, nowMicros, rttMillis, acked.rateBps());
         estimate = combine(delayBased, lossCap, nowNanos);
     }
 

@@ -165,4 +165,63 @@ public final class Vp8Payload {
         boolean start = (b0 & 0x10) != 0 && (b0 & 0x07) == 0;
         return start && (buf.getUnsignedByte(offset + d) & 0x01) == 0;
     }
+
+    /**
+     * The picture width of a VP8 key frame whose first packet this is (RFC 6386 section 9.1: after the 3-byte frame
+     * tag and the start code {@code 9d 01 2a}, 14 bits little-endian), or {@link #ABSENT} when the packet does not start
+     * a key frame or is too short to hold the header.
+     */
+    public static int keyframeWidth(ByteBuf buf, int offset, int length) {
+        int at = keyframeHeaderOffset(buf, offset, length);
+        return at < 0 ? ABSENT : buf.getUnsignedShortLE(at + 6) & 0x3FFF;
+    }
+
+    /** The picture height of a VP8 key frame whose first packet this is, or {@link #ABSENT}; see {@link #keyframeWidth}. */
+    public static int keyframeHeight(ByteBuf buf, int offset, int length) {
+        int at = keyframeHeaderOffset(buf, offset, length);
+        return at < 0 ? ABSENT : buf.getUnsignedShortLE(at + 8) & 0x3FFF;
+    }
+
+    /** Absolute index of the VP8 frame header of a key frame start with a valid start code, or -1. */
+    private static int keyframeHeaderOffset(ByteBuf buf, int offset, int length) {
+        if (!isKeyframeStart(buf, offset, length)) {
+            return -1;
+        }
+        int at = offset + descriptorLength(buf, offset, length);
+        if (offset + length - at < 10 || buf.getUnsignedByte(at + 3) != 0x9D || buf.getUnsignedByte(at + 4) != 0x01
+                || buf.getUnsignedByte(at + 5) != 0x2A) {
+            return -1;
+        }
+        return at;
+    }
+
+    /**
+     * Writes the counter fields a descriptor carries (as read by {@link #pictureId}, {@link #tl0PicIdx} and
+     * {@link #keyIdx}), in place and in their present widths; a field the descriptor lacks, or a value of
+     * {@link #ABSENT}, is left alone. For retransmissions rebuilt from the original packet: the consumer logged the
+     * values its rewritten copy carried and puts them back. Returns false when the descriptor is malformed.
+     */
+    public static boolean writeCounters(ByteBuf buf, int offset, int length, int pictureId, int tl0PicIdx,
+                                        int keyIdx) {
+        if (descriptorLength(buf, offset, length) < 0) {
+            return false;
+        }
+        int pidAt = pictureIdOffset(buf, offset, length);
+        if (pidAt >= 0 && pictureId >= 0) {
+            if ((buf.getUnsignedByte(pidAt) & 0x80) != 0) {
+                buf.setShort(pidAt, 0x8000 | (pictureId & 0x7FFF));
+            } else {
+                buf.setByte(pidAt, pictureId & 0x7F);
+            }
+        }
+        int tl0At = tl0PicIdxOffset(buf, offset, length);
+        if (tl0At >= 0 && tl0PicIdx >= 0) {
+            buf.setByte(tl0At, tl0PicIdx);
+        }
+        if (keyIdx >= 0 && keyIdx(buf, offset, length) >= 0) {
+            int at = tidKeyIdxOffset(buf, offset, length);
+            buf.setByte(at, (buf.getUnsignedByte(at) & 0xE0) | (keyIdx & 0x1F));
+        }
+        return true;
+    }
 }

@@ -28,7 +28,9 @@ import dev.prism.core.clock.MonoClock;
  *   <li>Temporal layers change only at a frame start, so a frame is forwarded whole or not at all, also when the
  *       target changes mid-frame. Going down takes effect at the next frame. Going up needs a frame of the higher
  *       layer with the layer sync bit, or a key frame. While switching up spatially, the current (lower) layer keeps
- *       all its temporal layers; while switching down, it gets the target's temporal limit at once.</li>
+ *       all its temporal layers; while switching down, it is thinned to its base temporal layer at once: a layer
+ *       above the wanted one is usually one the path no longer carries, and sending less of it while the key frame
+ *       of the lower layer is on its way keeps the path from losing that key frame and the audio.</li>
  *   <li>Pausing (target spatial -1) takes effect at the next frame start; resuming needs a key frame.</li>
  *   <li>Padding-only packets are never forwarded: {@link LayerAction#SKIP} on the current layer (the output sequence
  *       closes up), {@link LayerAction#DROP} elsewhere.</li>
@@ -175,9 +177,15 @@ public final class LayerSelector {
         return LayerDecision.FORWARD;
     }
 
-    /** The temporal layers allowed on spatial layer {@code s}: all of them while it is a step up on the way. */
+    /**
+     * The temporal layers allowed on spatial layer {@code s}: all of them while it is a step up on the way, the base
+     * layer only while it is above the wanted one (switching down), else the target's.
+     */
     private int temporalLimit(int s) {
-        return s < wantedSpatial ? ALL_TEMPORAL : targetTemporal;
+        if (s < wantedSpatial) {
+            return ALL_TEMPORAL;
+        }
+        return s > wantedSpatial ? 0 : targetTemporal;
     }
 
     /** A key frame on {@code s} brings the forwarded layer closer to the wanted one (or starts it). */

@@ -316,6 +316,20 @@ public final class RtpPacket {
      *     {@code dst.writableBytes()} is too small, in which case {@code dst} is unchanged.
      */
     public int copyRewritten(ByteBuf dst, long ssrc, int seq, long timestamp, int payloadType, byte[] extIdMap) {
+        return copyRewritten(dst, ssrc, seq, timestamp, payloadType, extIdMap, 0, 0);
+    }
+
+    /**
+     * As {@link #copyRewritten(ByteBuf, long, int, long, int, byte[])}, and adds one element of its own after the
+     * mapped ones: id {@code appendId} with {@code appendLength} zero bytes of data, for the caller to fill in the copy
+     * (a sender-side value such as the transport-wide sequence number, which a forwarder numbers itself). Map the
+     * source's own element of that kind to 0 so it is not carried twice. {@code appendId} 0 adds nothing.
+     *
+     * @param appendId     1..255, or 0 for none
+     * @param appendLength 1..255 data bytes
+     */
+    public int copyRewritten(ByteBuf dst, long ssrc, int seq, long timestamp, int payloadType, byte[] extIdMap,
+                             int appendId, int appendLength) {
         int form = extHeaderOffset < 0 ? 0 : elementForm(buf.getUnsignedShort(extHeaderOffset));
         int extStart = extHeaderOffset + 4;
         int extEnd = extStart + extDataLength;
@@ -338,6 +352,13 @@ public final class RtpPacket {
                     }
                 }
                 pos = elementDataOffset(e) + len;
+            }
+        }
+        if (appendId > 0) {
+            kept++;
+            keptData += appendLength;
+            if (appendId > 14 || appendLength < 1 || appendLength > 16) {
+                oneByte = false;
             }
         }
         int extBlock = 0;
@@ -372,7 +393,7 @@ public final class RtpPacket {
             // Pass 2: write the kept elements.
             int pos = extStart;
             long e;
-            while ((e = nextElement(buf, pos, extEnd, form)) >= 0) {
+            while (form != 0 && extIdMap != null && (e = nextElement(buf, pos, extEnd, form)) >= 0) {
                 int dataOffset = elementDataOffset(e);
                 int len = elementLength(e);
                 int outId = mapId(extIdMap, elementId(e));
@@ -387,6 +408,16 @@ public final class RtpPacket {
                     p += len;
                 }
                 pos = dataOffset + len;
+            }
+            if (appendId > 0) {
+                if (oneByte) {
+                    dst.setByte(p++, appendId << 4 | (appendLength - 1));
+                } else {
+                    dst.setByte(p++, appendId);
+                    dst.setByte(p++, appendLength);
+                }
+                dst.setZero(p, appendLength);
+                p += appendLength;
             }
             dst.setZero(p, blockEnd - p);
             p = blockEnd;

@@ -50,6 +50,14 @@ public final class KeyframeRequestThrottle {
         return false;
     }
 
+    /**
+     * A request that cannot go out yet (the stream's SSRC is not known, the connection is not up): remembered, and
+     * sent by the first {@link #pollDeferred} that can, unless a keyframe arrives first.
+     */
+    public void defer() {
+        deferred = true;
+    }
+
     /** For a periodic timer: true (and records now) when a remembered request is due. */
     public boolean pollDeferred() {
         if (deferred && tryAcquire()) {

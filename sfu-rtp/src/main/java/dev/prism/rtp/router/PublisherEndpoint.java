@@ -21,20 +21,25 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The receiving end of one participant's publisher connection: routes each incoming RTP packet to its
- * {@link Producer} by SSRC (a primitive-keyed map: no boxing per packet), the publisher's RTX streams to the producers
- * they repair, and its sender reports to the producers (lip sync). Every second it sends the publisher a receiver
- * report (loss, jitter, LSR/DLSR for the publisher's own RTT) with a REMB; every {@link #TICK_MILLIS} it lets the
- * producers retry NACKs and send deferred keyframe requests.
+ * {@link ProducerLayer} by SSRC (a primitive-keyed map: no boxing per packet), the publisher's RTX streams to the
+ * layers they repair, and its sender reports to the layers (lip sync). SSRCs the SDP did not announce (simulcast by
+ * rid) are learned from the mid / rid / repaired-rid header extensions of their first packets. Every second it sends
+ * the publisher a receiver report (loss, jitter, LSR/DLSR for the publisher's own RTT), with a REMB for a publisher
+ * without transport-wide feedback; every 100 ms the transport-wide feedback for one with it; every
+ * {@link #TICK_MILLIS} it lets the producers retry NACKs and send deferred keyframe requests.
  *
  * <p>Threading: the media event loop only.
  */
 public final class PublisherEndpoint implements TransportListener {
+    private static final Logger log = LoggerFactory.getLogger(PublisherEndpoint.class);
     /**
-     * The bitrate Prism announces (REMB) to each publisher until the bandwidth estimator of the simulcast work replaces
-     * it: without any feedback Chrome stays near its start bitrate.
+     * The bitrate Prism announces (REMB) to a publisher that did not negotiate transport-wide feedback: without any
+     * feedback Chrome stays near its start bitrate. Publishers with transport-wide feedback estimate for themselves.
      */
     public static final long ANNOUNCED_BITRATE_BPS = 2_500_000L;
     /** NACK retries and deferred keyframe requests are checked this often. */
@@ -48,8 +53,13 @@ public final class PublisherEndpoint implements TransportListener {
     private final MediaCounters counters;
     private final RtcpSender rtcp;
     private final BiConsumer<WebRtcTransport, String> onClosed;
-    private final IntObjectHashMap<Producer> bySsrc = new IntObjectHashMap<>();
-    private final IntObjectHashMap<Producer> byRtxSsrc = new IntObjectHashMap<>();
+    private final IntObjectHashMap<ProducerLayer> bySsrc = new IntObjectHashMap<>();
+    private final IntObjectHashMap<ProducerLayer> byRtxSsrc = new IntObjectHashMap<>();
+    private final List<Producer> producers = new ArrayList<>();
+    /** BUNDLE-wide ids of the extensions that name a stream (RFC 8843, RFC 8852); 0 = not negotiated. */
+    private int midExtensionId;
+    private int ridExtensionId;
+    private int repairedRidExtensionId;
     private final RtcpCompoundParser parser = new RtcpCompoundParser();
     private final RttEstimate rtt = new RttEstimate();
     private LongSupplier fallbackRtt = () -> -1;
@@ -112,30 +122,48 @@ public final class PublisherEndpoint implements TransportListener {
 
     /** The producers fed by this connection (a copy). */
     public List<Producer> producers() {
-        return new ArrayList<>(bySsrc.values());
+        return new ArrayList<>(producers);
     }
 
     void addProducer(Producer p) {
-        if (transportCcExtensionId == 0) {
-            for (int id = 1; id < 256; id++) {
-                if (HeaderExtension.TRANSPORT_CC.equals(p.extensionUri(id))) {
-                    transportCcExtensionId = id;
-                    transportFeedback = new TransportCcFeedbackGenerator(rtcp.clock(), RtcpSender.SENDER_SSRC,
-                            TransportCcFeedbackGenerator.Config.DEFAULT);
-                    break;
-                }
+        for (int id = 1; id < 256; id++) {
+            String uri = p.extensionUri(id);
+            if (uri == null) {
+                continue;
+            }
+            if (transportCcExtensionId == 0 && HeaderExtension.TRANSPORT_CC.equals(uri)) {
+                transportCcExtensionId = id;
+                transportFeedback = new TransportCcFeedbackGenerator(rtcp.clock(), RtcpSender.SENDER_SSRC,
+                        TransportCcFeedbackGenerator.Config.DEFAULT);
+            } else if (HeaderExtension.SDES_MID.equals(uri)) {
+                midExtensionId = id;
+            } else if (HeaderExtension.SDES_RID.equals(uri)) {
+                ridExtensionId = id;
+            } else if (HeaderExtension.SDES_REPAIRED_RID.equals(uri)) {
+                repairedRidExtensionId = id;
             }
         }
-        bySsrc.put((int) p.ssrc(), p);
-        if (p.rtxSsrc() != 0) {
-            byRtxSsrc.put((int) p.rtxSsrc(), p);
+        producers.add(p);
+        for (ProducerLayer l : p.layers()) {
+            if (l.ssrc != 0) {
+                bySsrc.put((int) l.ssrc, l);
+            }
+            if (l.rtxSsrc != 0) {
+                byRtxSsrc.put((int) l.rtxSsrc, l);
+            }
         }
     }
 
     /** Forgets a producer's SSRCs (track unpublished or renegotiated). */
     public void removeProducer(Producer p) {
-        bySsrc.values().removeIf(x -> x == p);
-        byRtxSsrc.values().removeIf(x -> x == p);
+        producers.remove(p);
+        bySsrc.values().removeIf(x -> x.producer() == p);
+        byRtxSsrc.values().removeIf(x -> x.producer() == p);
+    }
+
+    /** Whether the publisher negotiated transport-wide congestion control feedback (then it gets no REMB). */
+    public boolean hasTransportFeedback() {
+        return transportFeedback != null;
     }
 
     @Override
@@ -147,7 +175,7 @@ public final class PublisherEndpoint implements TransportListener {
                     TransportCcFeedbackGenerator.Config.DEFAULT.intervalMillis(), TimeUnit.MILLISECONDS);
         }
         sendReports();
-        bySsrc.values().forEach(Producer::requestKeyframe);
+        producers.forEach(Producer::requestKeyframe);
     }
 
     @Override
@@ -160,17 +188,91 @@ public final class PublisherEndpoint implements TransportListener {
                 transportFeedback.onPacket(transportSeq, packet.ssrc());
             }
         }
-        Producer p = bySsrc.get(ssrc);
-        if (p != null) {
-            p.onRtp(packet);
+        ProducerLayer l = bySsrc.get(ssrc);
+        if (l != null) {
+            l.producer().onRtp(l, packet);
             return;
         }
-        Producer repaired = byRtxSsrc.get(ssrc);
+        ProducerLayer repaired = byRtxSsrc.get(ssrc);
         if (repaired != null) {
-            repaired.onRtx(packet);
+            repaired.producer().onRtx(repaired, packet);
+            return;
+        }
+        if (learnSsrc(packet)) {
+            onRtp(t, packet);
         } else {
             counters.drop(DropReason.RTP_UNKNOWN_SSRC);
         }
+    }
+
+    /**
+     * Binds an unknown SSRC to the stream its header extensions name: the mid picks the producer, the rid (or, for RTX,
+     * the repaired rid) the layer; a producer with one layer needs only the mid, and its RTX is told apart by payload
+     * type. Only streams whose SSRC is not known yet are bound, so a packet cannot move a known stream. Browsers send
+     * these extensions until Prism's receiver reports acknowledge the SSRC, which happens only once it is bound.
+     * No allocation.
+     *
+     * @return true when the SSRC was bound
+     */
+    private boolean learnSsrc(RtpPacket packet) {
+        if (midExtensionId == 0) {
+            return false;
+        }
+        int mid = packet.findExtension(midExtensionId);
+        if (mid < 0) {
+            return false;
+        }
+        ByteBuf buf = packet.buffer();
+        Producer producer = null;
+        for (Producer p : producers) {
+            if (p.midEquals(buf, RtpPacket.extensionOffset(mid), RtpPacket.extensionLength(mid))) {
+                producer = p;
+                break;
+            }
+        }
+        if (producer == null || producer.isClosed()) {
+            return false;
+        }
+        boolean rtx = producer.rtxPayloadType() >= 0 && packet.payloadType() == producer.rtxPayloadType();
+        int ridAt = -1;
+        if (rtx && repairedRidExtensionId != 0) {
+            ridAt = packet.findExtension(repairedRidExtensionId);
+        }
+        if (ridAt < 0 && ridExtensionId != 0) {
+            ridAt = packet.findExtension(ridExtensionId);
+        }
+        ProducerLayer layer = null;
+        if (ridAt >= 0) {
+            for (ProducerLayer l : producer.layers()) {
+                if (l.ridEquals(buf, RtpPacket.extensionOffset(ridAt), RtpPacket.extensionLength(ridAt))) {
+                    layer = l;
+                    break;
+                }
+            }
+        } else if (producer.layerCount() == 1) {
+            layer = producer.layer(0);
+        }
+        if (layer == null) {
+            return false;
+        }
+        long ssrc = packet.ssrc();
+        if (rtx) {
+            if (layer.rtxSsrc != 0) {
+                return false;
+            }
+            layer.rtxSsrc = ssrc;
+            byRtxSsrc.put((int) ssrc, layer);
+        } else {
+            if (layer.ssrc != 0) {
+                return false;
+            }
+            layer.ssrc = ssrc;
+            bySsrc.put((int) ssrc, layer);
+        }
+        log.info("transport={} learned {} ssrc {} for track {} layer {}{}", transport == null ? "-" : transport.id(),
+                rtx ? "rtx" : "media", ssrc, producer.trackId(), layer.index(),
+                layer.rid() == null ? "" : " rid " + layer.rid());
+        return true;
     }
 
     @Override
@@ -182,9 +284,10 @@ public final class PublisherEndpoint implements TransportListener {
                 continue; // SDES, BYE and the publisher's RRs (it receives nothing here) carry nothing Prism uses
             }
             SenderReport sr = SenderReport.parse(parser.buffer(), parser.offset(), parser.length());
-            Producer p = sr == null ? null : bySsrc.get((int) sr.senderSsrc());
-            if (p != null) {
-                p.onSenderReport(sr.rtpTimestamp(), toMono(sr.ntpTimestamp(), now), sr.compactNtp(), now);
+            ProducerLayer l = sr == null ? null : bySsrc.get((int) sr.senderSsrc());
+            if (l != null) {
+                l.producer().onSenderReport(l, sr.rtpTimestamp(), toMono(sr.ntpTimestamp(), now), sr.compactNtp(),
+                        now);
             }
         }
         if (parser.malformed()) {
@@ -234,7 +337,7 @@ public final class PublisherEndpoint implements TransportListener {
 
     void tick() {
         long now = rtcp.clock().nanos();
-        for (Producer p : bySsrc.values()) {
+        for (Producer p : producers) {
             long sample = p.takeRecoveryRttSample();
             if (sample >= 0) {
                 rtt.add(sample);
@@ -259,16 +362,20 @@ public final class PublisherEndpoint implements TransportListener {
         List<ReportBlock> blocks = new ArrayList<>();
         long[] video = new long[bySsrc.size()];
         int n = 0;
-        for (Producer p : bySsrc.values()) {
+        for (Producer p : producers) {
             p.expireHistory(now);
-            ReportBlock b = p.reportBlock(now);
-            if (b != null) {
-                blocks.add(b);
-            }
-            if (p.kind() == MediaKind.VIDEO) {
-                video[n++] = p.ssrc();
+            for (ProducerLayer l : p.layers()) {
+                ReportBlock b = p.reportBlock(l, now);
+                if (b != null) {
+                    blocks.add(b);
+                }
+                if (p.kind() == MediaKind.VIDEO && l.ssrc != 0 && n < video.length) {
+                    video[n++] = l.ssrc;
+                }
             }
         }
-        rtcp.sendReceiverReports(transport, blocks, ANNOUNCED_BITRATE_BPS, java.util.Arrays.copyOf(video, n));
+        // A publisher with transport-wide feedback runs its own estimator, which a REMB would only cap.
+        long[] remb = transportFeedback != null ? new long[0] : java.util.Arrays.copyOf(video, n);
+        rtcp.sendReceiverReports(transport, blocks, ANNOUNCED_BITRATE_BPS, remb);
     }
 }

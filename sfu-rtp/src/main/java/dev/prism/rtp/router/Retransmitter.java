@@ -1,5 +1,8 @@
 package dev.prism.rtp.router;
 
+import dev.prism.core.rtp.MediaKind;
+import dev.prism.rtp.bwe.TransportWideSeq;
+import dev.prism.rtp.codec.Vp8Payload;
 import dev.prism.rtp.packet.RtpPacket;
 import dev.prism.rtp.srtp.SrtpSession;
 import io.netty.buffer.ByteBuf;
@@ -28,6 +31,10 @@ final class Retransmitter {
 
     /** Room for header-extension growth when one-byte elements become two-byte ones. */
     private static final int EXTENSION_SLACK = 32;
+    /** Most padding one packet carries (the count is one byte). */
+    static final int MAX_PADDING = 255;
+    /** RTP header plus a one-word extension block with the transport-wide sequence number. */
+    private static final int PADDING_HEADER = RtpPacket.FIXED_HEADER_LENGTH + 8;
     /** Floor between two retransmissions of one packet, whatever the subscriber's RTT. */
     static final long MIN_RESEND_INTERVAL_NANOS = 5_000_000L;
 
@@ -62,6 +69,14 @@ final class Retransmitter {
     }
 
     /**
+     * Logs one forwarded packet of spatial layer {@code layer}, with the VP8 counters its rewritten descriptor carried
+     * (-1 for none); see {@link SentPacketLog#record(int, int, int, long, int, int, int)}.
+     */
+    void record(int outSeq, int layer, int origSeq, long outTs, int pictureId, int tl0PicIdx, int keyIdx) {
+        sent.record(outSeq, layer, origSeq, outTs, pictureId, tl0PicIdx, keyIdx);
+    }
+
+    /**
      * The RTX packet answering a NACK of {@code outSeq}, or null with the reason in {@link #outcome()}: RTX off, not
      * sent lately, gone from the history (too old to help), resent less than {@code minIntervalNanos} ago (at least
      * {@link #MIN_RESEND_INTERVAL_NANOS}), or a packet that cannot be rebuilt.
@@ -69,6 +84,33 @@ final class Retransmitter {
      * @param extensionIdMap the consumer's header extension id map (publisher id -> subscriber id)
      */
     ByteBuf answer(int outSeq, PacketHistory history, byte[] extensionIdMap, long nowNanos, long minIntervalNanos) {
+        return answer(outSeq, history, null, extensionIdMap, 0, nowNanos, minIntervalNanos);
+    }
+
+    /**
+     * As {@link #answer(int, PacketHistory, byte[], long, long)} for a producer with one history per spatial layer:
+     * the packet is looked up in the history of the layer it was logged with, its VP8 counters are set back to the
+     * values the original copy carried, and a transport-wide sequence number element (id {@code transportCcId}, 0 for
+     * none) is added for the caller to fill in.
+     */
+    ByteBuf answer(int outSeq, Producer producer, byte[] extensionIdMap, int transportCcId, long nowNanos,
+                   long minIntervalNanos) {
+        return answer(outSeq, null, producer, extensionIdMap, transportCcId, nowNanos, minIntervalNanos);
+    }
+
+    /**
+     * A copy of output packet {@code outSeq} over RTX that nobody asked for: bandwidth probing with useful bytes (a
+     * packet the path drops while it is probed may get through in its copy). Not throttled and not recorded as a
+     * resend, so a later NACK of the packet is still answered. Null (reason in {@link #outcome()}) as for
+     * {@link #answer}.
+     */
+    ByteBuf duplicate(int outSeq, Producer producer, byte[] extensionIdMap, int transportCcId, long nowNanos) {
+        return answer(outSeq, null, producer, extensionIdMap, transportCcId, nowNanos, -1);
+    }
+
+    /** @param minIntervalNanos -1 for a probe copy: no throttle, nothing recorded */
+    private ByteBuf answer(int outSeq, PacketHistory single, Producer producer, byte[] extensionIdMap,
+                           int transportCcId, long nowNanos, long minIntervalNanos) {
         if (rtxSsrc == 0) {
             return fail(NO_RTX);
         }
@@ -76,11 +118,13 @@ final class Retransmitter {
         if (orig < 0) {
             return fail(UNKNOWN);
         }
+        PacketHistory history = producer != null ? producer.history(sent.layer(outSeq)) : single;
         ByteBuf src = history == null ? null : history.get(orig, nowNanos);
         if (src == null) {
             return fail(TOO_OLD);
         }
-        if (!sent.tryResend(outSeq, nowNanos, Math.max(MIN_RESEND_INTERVAL_NANOS, minIntervalNanos))) {
+        if (minIntervalNanos >= 0
+                && !sent.tryResend(outSeq, nowNanos, Math.max(MIN_RESEND_INTERVAL_NANOS, minIntervalNanos))) {
             return fail(THROTTLED);
         }
         if (!view.wrap(src)) {
@@ -91,12 +135,17 @@ final class Retransmitter {
         try {
             int start = out.writerIndex();
             int written = view.copyRewritten(out, rtxSsrc, rtxSeq, sent.outputTimestamp(outSeq), rtxPayloadType,
-                    extensionIdMap);
+                    extensionIdMap, transportCcId, transportCcId == 0 ? 0 : TransportWideSeq.LENGTH);
             if (written < 0 || out.writableBytes() < Rtx.OSN_LENGTH + SrtpSession.MAX_TRAILER) {
                 return fail(NO_ROOM);
             }
             int tail = view.payloadLength() + view.paddingLength();
-            Rtx.insertOsn(out, start + written - tail, outSeq);
+            int payloadAt = start + written - tail;
+            if (producer != null && producer.kind() == MediaKind.VIDEO) {
+                Vp8Payload.writeCounters(out, payloadAt, view.payloadLength(), sent.pictureId(outSeq),
+                        sent.tl0PicIdx(outSeq), sent.keyIdx(outSeq));
+            }
+            Rtx.insertOsn(out, payloadAt, outSeq);
             rtxSeq = (rtxSeq + 1) & 0xFFFF;
             outcome = SENT;
             ok = true;
@@ -107,6 +156,36 @@ final class Retransmitter {
                 out.release();
             }
         }
+    }
+
+    /**
+     * A padding-only packet on the RTX stream (RFC 3550 padding, no payload): bandwidth probing that the receiver
+     * counts for transport-wide feedback and otherwise discards. Carries a transport-wide sequence number element (id
+     * {@code transportCcId}) for the caller to fill in, and the given output timestamp. Null while RTX is off.
+     *
+     * @param paddingBytes 1..{@link #MAX_PADDING} bytes of padding (the last one holds the count)
+     * @return a new pooled buffer with SRTP tail room, owned by the caller
+     */
+    ByteBuf padding(int paddingBytes, long timestamp, int transportCcId) {
+        if (rtxSsrc == 0 || transportCcId <= 0 || transportCcId > 14) {
+            return null;
+        }
+        int pad = Math.max(1, Math.min(MAX_PADDING, paddingBytes));
+        ByteBuf out = allocator.heapBuffer(PADDING_HEADER + pad + SrtpSession.MAX_TRAILER);
+        out.writeByte(0xB0); // V=2, P=1, X=1
+        out.writeByte(rtxPayloadType & 0x7F);
+        out.writeShort(rtxSeq);
+        out.writeInt((int) timestamp);
+        out.writeInt((int) rtxSsrc);
+        out.writeShort(RtpPacket.PROFILE_ONE_BYTE);
+        out.writeShort(1); // one word of elements
+        out.writeByte(transportCcId << 4 | (TransportWideSeq.LENGTH - 1));
+        out.writeShort(0); // the transport-wide sequence number, filled in by the sender
+        out.writeByte(0); // element padding
+        out.writeZero(pad - 1);
+        out.writeByte(pad);
+        rtxSeq = (rtxSeq + 1) & 0xFFFF;
+        return out;
     }
 
     /** Why the last {@link #answer} returned what it did. */

@@ -41,13 +41,16 @@ public final class RoomRouter {
         return rtcp;
     }
 
-    /** Starts receiving a published track on {@code publisher}'s transport. */
+    /**
+     * Starts receiving a published track on {@code publisher}'s transport. A description with several encodings is a
+     * simulcast track (one layer per encoding; SSRCs not in the SDP are learned from the packets), else {@code ssrc}
+     * and {@code rtxSsrc} name its stream (0: learned from the packets' mid).
+     */
     public Producer addProducer(String trackId, String participantId, MediaDescription description, long ssrc,
                                 long rtxSsrc, PublisherEndpoint publisher) {
         removeProducer(trackId);
         Producer p = new Producer(trackId, participantId, description, ssrc, rtxSsrc, publisher.transport(), rtcp,
-                new KeyframeRequestThrottle(engine.clock(), KEYFRAME_REQUEST_INTERVAL_MILLIS), engine.counters(),
-                publisher::rttNanos);
+                KEYFRAME_REQUEST_INTERVAL_MILLIS, engine.counters(), publisher::rttNanos);
         producers.put(trackId, p);
         publisher.addProducer(p);
         return p;
@@ -80,7 +83,7 @@ public final class RoomRouter {
         if (p == null) {
             return null;
         }
-        Consumer c = new Consumer(p, subscriber.transport(), ssrc, payloadType, extensions, engine.allocator(),
+        Consumer c = new Consumer(trackId, p, subscriber, ssrc, payloadType, extensions, engine.allocator(),
                 engine.counters());
         p.addConsumer(c);
         subscriber.addConsumer(c);

@@ -4,10 +4,12 @@ import dev.prism.rtp.rtcp.Fir;
 import dev.prism.rtp.rtcp.GenericNack;
 import dev.prism.rtp.rtcp.Pli;
 import dev.prism.rtp.rtcp.ReceiverReport;
+import dev.prism.rtp.rtcp.Remb;
 import dev.prism.rtp.rtcp.ReportBlock;
 import dev.prism.rtp.rtcp.RtcpCompoundParser;
 import dev.prism.rtp.rtcp.RtcpHeader;
 import dev.prism.rtp.rtcp.SenderReport;
+import dev.prism.rtp.rtcp.TransportCcFeedback;
 import dev.prism.rtp.transport.DropReason;
 import dev.prism.rtp.transport.MediaCounters;
 import io.netty.buffer.ByteBuf;
@@ -20,6 +22,7 @@ import java.util.function.LongSupplier;
  * Routes a subscriber's RTCP to the consumers behind the SSRCs Prism sends it: PLI and FIR become (coalesced,
  * throttled) keyframe requests upstream, generic NACKs become retransmissions, and receiver report blocks give each
  * consumer the subscriber's view (loss, jitter) and the round-trip time (RFC 3550 section 6.4.1: arrival - LSR - DLSR).
+ * Transport-cc feedback and REMB go to the subscriber's downlink estimator.
  * Media event loop only.
  */
 final class RtcpFeedbackRouter {
@@ -29,18 +32,25 @@ final class RtcpFeedbackRouter {
     private final LongConsumer rttSamples;
     private final LongSupplier rttNanos;
     private final RtcpCompoundParser parser = new RtcpCompoundParser();
+    private final java.util.function.Consumer<TransportCcFeedback> transportFeedback;
+    private final LongConsumer remb;
 
     /**
-     * @param rttSamples told each round-trip sample in nanoseconds
-     * @param rttNanos   the smoothed round trip, which spaces repeated retransmissions of one packet
+     * @param rttSamples        told each round-trip sample in nanoseconds
+     * @param rttNanos          the smoothed round trip, which spaces repeated retransmissions of one packet
+     * @param transportFeedback told each transport-cc feedback message (the downlink estimator)
+     * @param remb              told each REMB bitrate in bits per second
      */
     RtcpFeedbackRouter(IntObjectHashMap<Consumer> consumersBySsrc, MediaCounters counters, RtcpSender rtcp,
-                       LongConsumer rttSamples, LongSupplier rttNanos) {
+                       LongConsumer rttSamples, LongSupplier rttNanos,
+                       java.util.function.Consumer<TransportCcFeedback> transportFeedback, LongConsumer remb) {
         this.consumersBySsrc = consumersBySsrc;
         this.counters = counters;
         this.rtcp = rtcp;
         this.rttSamples = rttSamples;
         this.rttNanos = rttNanos;
+        this.transportFeedback = transportFeedback;
+        this.remb = remb;
     }
 
     void onRtcp(ByteBuf compound) {
@@ -65,6 +75,18 @@ final class RtcpFeedbackRouter {
                 GenericNack nack = GenericNack.parse(parser.buffer(), parser.offset(), parser.length());
                 if (nack != null) {
                     onNack(nack, now);
+                }
+            } else if (type == RtcpHeader.PT_RTPFB && fmt == RtcpHeader.FMT_TCC) {
+                TransportCcFeedback fb = TransportCcFeedback.parse(parser.buffer(), parser.offset(), parser.length());
+                if (fb != null) {
+                    transportFeedback.accept(fb);
+                } else {
+                    counters.drop(DropReason.RTCP_MALFORMED);
+                }
+            } else if (type == RtcpHeader.PT_PSFB && fmt == RtcpHeader.FMT_AFB) {
+                Remb r = Remb.parse(parser.buffer(), parser.offset(), parser.length());
+                if (r != null) {
+                    remb.accept(r.bitrate());
                 }
             } else if (type == RtcpHeader.PT_RR) {
                 ReceiverReport rr = ReceiverReport.parse(parser.buffer(), parser.offset(), parser.length());

@@ -1,8 +1,9 @@
 package dev.prism.rtp.router;
 
 /**
- * What one consumer sent recently: for each output sequence number, the publisher's sequence number it came from and
- * the output timestamp it carried. A subscriber's NACK names output numbers; this log turns them back into packets of
+ * What one consumer sent recently: for each output sequence number, the publisher's stream (simulcast layer) and
+ * sequence number it came from, the output timestamp it carried and, for VP8, the picture id / TL0PICIDX / KEYIDX its
+ * rewritten descriptor carried (a retransmission must repeat them, and the producer's copy has the publisher's). A subscriber's NACK names output numbers; this log turns them back into packets of
  * the producer's {@link PacketHistory}, so retransmissions are rebuilt from the one shared copy plus this metadata and
  * no consumer keeps packet copies.
  *
@@ -18,6 +19,10 @@ public final class SentPacketLog {
     private final int[] origSeqs;
     private final long[] outTimestamps;
     private final long[] lastResendNanos;
+    private final byte[] layers;
+    private final int[] pictureIds;
+    private final short[] tl0PicIdxs;
+    private final byte[] keyIdxs;
     private final int mask;
 
     /** @param capacity slots, a power of two between 16 and 32768; should cover the producer history's capacity */
@@ -29,6 +34,10 @@ public final class SentPacketLog {
         origSeqs = new int[capacity];
         outTimestamps = new long[capacity];
         lastResendNanos = new long[capacity];
+        layers = new byte[capacity];
+        pictureIds = new int[capacity];
+        tl0PicIdxs = new short[capacity];
+        keyIdxs = new byte[capacity];
         mask = capacity - 1;
         java.util.Arrays.fill(outSeqs, NONE);
     }
@@ -39,12 +48,44 @@ public final class SentPacketLog {
 
     /** Records that output {@code outSeq} carried the producer's {@code origSeq} with output timestamp {@code outTs}. */
     public void record(int outSeq, int origSeq, long outTs) {
+        record(outSeq, 0, origSeq, outTs, -1, -1, -1);
+    }
+
+    /**
+     * Records that output {@code outSeq} carried packet {@code origSeq} of the producer's spatial layer {@code layer},
+     * with output timestamp {@code outTs} and the given rewritten VP8 counters (-1 for a field not carried).
+     */
+    public void record(int outSeq, int layer, int origSeq, long outTs, int pictureId, int tl0PicIdx, int keyIdx) {
         outSeq &= 0xFFFF;
         int i = outSeq & mask;
         outSeqs[i] = outSeq;
         origSeqs[i] = origSeq & 0xFFFF;
         outTimestamps[i] = outTs & 0xFFFF_FFFFL;
         lastResendNanos[i] = Long.MIN_VALUE;
+        layers[i] = (byte) layer;
+        pictureIds[i] = pictureId;
+        tl0PicIdxs[i] = (short) tl0PicIdx;
+        keyIdxs[i] = (byte) keyIdx;
+    }
+
+    /** The spatial layer of {@code outSeq}; only meaningful when {@link #originalSeq} found it. */
+    public int layer(int outSeq) {
+        return layers[outSeq & mask];
+    }
+
+    /** The rewritten VP8 picture id {@code outSeq} carried, -1 for none. */
+    public int pictureId(int outSeq) {
+        return pictureIds[outSeq & mask];
+    }
+
+    /** The rewritten TL0PICIDX {@code outSeq} carried, -1 for none. */
+    public int tl0PicIdx(int outSeq) {
+        return tl0PicIdxs[outSeq & mask];
+    }
+
+    /** The rewritten KEYIDX {@code outSeq} carried, -1 for none. */
+    public int keyIdx(int outSeq) {
+        return keyIdxs[outSeq & mask];
     }
 
     /** The producer's sequence number behind output {@code outSeq}, or -1 when this consumer did not send it lately. */

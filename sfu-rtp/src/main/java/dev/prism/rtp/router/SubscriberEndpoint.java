@@ -1,5 +1,10 @@
 package dev.prism.rtp.router;
 
+import dev.prism.core.clock.MonoClock;
+import dev.prism.core.rtp.MediaKind;
+import dev.prism.rtp.bwe.ProbeCluster;
+import dev.prism.rtp.bwe.TransportWideSeq;
+import dev.prism.rtp.packet.RtpPacket;
 import dev.prism.rtp.rtcp.SenderReport;
 import dev.prism.rtp.transport.MediaCounters;
 import dev.prism.rtp.transport.TransportListener;
@@ -17,11 +22,28 @@ import java.util.function.BiConsumer;
  * routes the subscriber's feedback to them (PLI, FIR, NACK, receiver reports; see {@link RtcpFeedbackRouter}), sends
  * it a sender report per stream every second, and keeps the round-trip time to the subscriber.
  *
+ * <p>It also runs the subscriber's downlink ({@link DownlinkController}): every RTP packet sent through
+ * {@link #sendRtp} gets the next transport-wide sequence number (when the subscriber negotiated transport-cc) and is
+ * recorded for the estimator; the subscriber's transport-cc feedback and REMB feed the estimate; every
+ * {@link #BWE_TICK_MILLIS} (and at once when the estimate moves) the allocation sets each consumer's layer; while a
+ * probe runs, RTX copies of the newest video packets (and padding for the odd bytes) on a video consumer's RTX stream
+ * top the media up to the probe's rate every {@link #PROBE_PACING_MILLIS}.
+ *
  * <p>Threading: the media event loop only.
  */
 public final class SubscriberEndpoint implements TransportListener {
     /** Sender reports go out this often (RFC 3550 allows more; browsers send about once a second too). */
     public static final long SENDER_REPORT_INTERVAL_MILLIS = 1000;
+    /** Estimator timeouts and allocation rounds are checked this often. */
+    public static final long BWE_TICK_MILLIS = 100;
+    /** Padding of a running probe is sent in steps this far apart. */
+    public static final long PROBE_PACING_MILLIS = 5;
+    /** At most this many padding packets per pacing step. */
+    private static final int MAX_PADDING_PACKETS = 32;
+    /** Probe copies cycle over this many of the newest packets. */
+    private static final int PROBE_COPY_DEPTH = 8;
+    /** A probe copy is sent when at least this much is owed (else padding, which can be any size). */
+    private static final int PROBE_COPY_MIN_BYTES = 600;
 
     private final RtcpFeedbackRouter feedback;
     private final RtcpSender rtcp;
@@ -29,12 +51,21 @@ public final class SubscriberEndpoint implements TransportListener {
     private final IntObjectHashMap<Consumer> bySsrc = new IntObjectHashMap<>();
     private final RttEstimate rtt = new RttEstimate();
     private WebRtcTransport transport;
+    private final DownlinkController downlink;
+    private final RtpPacket sentView = new RtpPacket();
     private ScheduledFuture<?> reportTask;
+    private ScheduledFuture<?> bweTask;
+    private ScheduledFuture<?> probeTask;
+    private int transportCcExtensionId;
+    private long layerSwitches;
+    private int probeCopyBack;
 
     public SubscriberEndpoint(BiConsumer<WebRtcTransport, String> onClosed, MediaCounters counters, RtcpSender rtcp) {
         this.onClosed = onClosed;
         this.rtcp = rtcp;
-        this.feedback = new RtcpFeedbackRouter(bySsrc, counters, rtcp, rtt::add, rtt::nanos);
+        this.downlink = new DownlinkController(rtcp.clock());
+        this.feedback = new RtcpFeedbackRouter(bySsrc, counters, rtcp, this::onRttSample, rtt::nanos,
+                this::onTransportFeedback, this::onRemb);
     }
 
     /** Binds the transport this endpoint listens to; once, right after creating it with this endpoint as listener. */
@@ -47,6 +78,146 @@ public final class SubscriberEndpoint implements TransportListener {
 
     public WebRtcTransport transport() {
         return transport;
+    }
+
+    /** The clock of the media plane (the consumers' layer selection reads it). */
+    public MonoClock clock() {
+        return rtcp.clock();
+    }
+
+    /**
+     * The header extension id of the transport-wide sequence number this subscriber negotiated, 0 when none: then
+     * every packet sent to it carries Prism's own number for the subscriber's transport-cc feedback.
+     */
+    public int transportCcExtensionId() {
+        return transportCcExtensionId;
+    }
+
+    /**
+     * What the subscriber's answer negotiated for congestion control: the transport-wide sequence number extension id
+     * (0 for none) with transport-cc feedback, and REMB. Consumers then add the extension to every packet and the
+     * downlink estimates from the feedback. Event loop only.
+     */
+    public void configureFeedback(int transportCcExtensionId, boolean transportCcFeedback, boolean remb) {
+        boolean tcc = transportCcExtensionId > 0 && transportCcFeedback;
+        if (tcc) {
+            this.transportCcExtensionId = transportCcExtensionId;
+        }
+        DownlinkController.Mode before = downlink.mode();
+        downlink.configure(tcc, remb);
+        if (downlink.mode() != before) {
+            reallocate();
+        }
+    }
+
+    /** The downlink estimate, allocation and probing of this subscriber. */
+    public DownlinkController downlink() {
+        return downlink;
+    }
+
+    /**
+     * Sends one RTP packet to the subscriber: numbers it for transport-wide feedback (when negotiated: the packet
+     * carries the element, see {@link RtpPacket#copyRewritten(ByteBuf, long, int, long, int, byte[], int, int)}),
+     * records it for the estimator and hands it to the transport, which takes ownership. Event loop only.
+     */
+    public void sendRtp(ByteBuf packet) {
+        int id = transportCcExtensionId;
+        if (id != 0 && downlink.numbersPackets() && sentView.wrap(packet)) {
+            int found = sentView.findExtension(id);
+            if (found >= 0 && RtpPacket.extensionLength(found) >= TransportWideSeq.LENGTH) {
+                int seq = downlink.onPacketSent(packet.readableBytes() + Producer.WIRE_OVERHEAD_BYTES);
+                packet.setShort(RtpPacket.extensionOffset(found), seq);
+            }
+            sentView.clear();
+        }
+        transport.sendRtp(packet);
+    }
+
+    private void onRttSample(long rttNanos) {
+        rtt.add(rttNanos);
+        downlink.onRtt(rtt.nanos());
+    }
+
+    private void onTransportFeedback(dev.prism.rtp.rtcp.TransportCcFeedback fb) {
+        if (downlink.onFeedback(fb)) {
+            reallocate();
+        }
+    }
+
+    private void onRemb(long bitrateBps) {
+        if (downlink.onRemb(bitrateBps)) {
+            reallocate();
+        }
+    }
+
+    /** Every {@link #BWE_TICK_MILLIS}: estimator timeouts, and the allocation when it is due. */
+    void bweTick() {
+        if (downlink.onTick()) {
+            reallocate();
+        }
+    }
+
+    /** An allocation round now (a preference changed): every consumer's layer target, and maybe a probe. */
+    public void reallocate() {
+        ProbeCluster probe = downlink.allocate(consumers());
+        if (probe != null && transport != null && transport.isConnected() && probeTask == null) {
+            probeTask = transport.scheduleAtFixedRate(this::pacePadding, PROBE_PACING_MILLIS, TimeUnit.MILLISECONDS);
+            pacePadding();
+        }
+    }
+
+    /** While a probe runs: padding on a video consumer's RTX stream up to what the probe's rate asks for now. */
+    void pacePadding() {
+        if (!downlink.isProbing() || transport == null || !transport.isConnected()) {
+            if (probeTask != null) {
+                probeTask.cancel(false);
+                probeTask = null;
+            }
+            return;
+        }
+        int due = downlink.paddingBytesDue();
+        if (due <= 0 || transportCcExtensionId == 0) {
+            return;
+        }
+        Consumer carrier = null;
+        for (Consumer c : bySsrc.values()) {
+            if (c.kind() == MediaKind.VIDEO && c.rtxSsrc() != 0 && c.packets() > 0 && !c.isClosed()) {
+                carrier = c;
+                break;
+            }
+        }
+        if (carrier == null) {
+            return;
+        }
+        long now = rtcp.clock().nanos();
+        for (int n = 0; n < MAX_PADDING_PACKETS && due > 0; n++) {
+            // Copies of the newest media packets where the probe owes a packet's worth: if the probe makes the path
+            // drop a packet, its copy may get through. Padding for the rest.
+            ByteBuf p = due >= PROBE_COPY_MIN_BYTES ? carrier.probeCopy(probeCopyBack, transportCcExtensionId, now)
+                    : null;
+            if (p != null) {
+                probeCopyBack = (probeCopyBack + 1) % PROBE_COPY_DEPTH;
+            } else {
+                p = carrier.padding(Math.min(due, Retransmitter.MAX_PADDING), transportCcExtensionId);
+            }
+            if (p == null) {
+                return;
+            }
+            int size = p.readableBytes();
+            sendRtp(p);
+            downlink.onPaddingSent(size);
+            due -= size;
+        }
+    }
+
+    /** A consumer of this subscriber switched spatial layers. */
+    void onLayerSwitch() {
+        layerSwitches++;
+    }
+
+    /** Spatial layer switches of all this subscriber's consumers. */
+    public long layerSwitches() {
+        return layerSwitches;
     }
 
     /** Smoothed round-trip time to the subscriber from its receiver reports; -1 before the first. */
@@ -67,6 +238,7 @@ public final class SubscriberEndpoint implements TransportListener {
     public void removeConsumer(Consumer c) {
         c.close();
         bySsrc.remove((int) c.ssrc(), c);
+        downlink.forget(c.id());
     }
 
     /** Stops every consumer (the participant leaves). */
@@ -87,6 +259,7 @@ public final class SubscriberEndpoint implements TransportListener {
         if (reportTask == null) {
             reportTask = t.scheduleAtFixedRate(this::sendSenderReports, SENDER_REPORT_INTERVAL_MILLIS,
                     TimeUnit.MILLISECONDS);
+            bweTask = t.scheduleAtFixedRate(this::bweTick, BWE_TICK_MILLIS, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -123,6 +296,14 @@ public final class SubscriberEndpoint implements TransportListener {
         if (reportTask != null) {
             reportTask.cancel(false);
             reportTask = null;
+        }
+        if (bweTask != null) {
+            bweTask.cancel(false);
+            bweTask = null;
+        }
+        if (probeTask != null) {
+            probeTask.cancel(false);
+            probeTask = null;
         }
     }
 }

@@ -31,7 +31,12 @@ public enum DropReason {
     /** A subscriber NACKed a packet resent moments ago. */
     RETRANSMIT_THROTTLED,
     /** A subscriber without RTX NACKed a packet: SRTP cannot send one sequence number twice. */
-    RETRANSMIT_NO_RTX;
+    RETRANSMIT_NO_RTX,
+    /**
+     * A subscriber NACKed a packet sent before its stream switched to another layer: the decoder starts over from the
+     * switch's key frame, so resending it would only take bandwidth from it.
+     */
+    RETRANSMIT_BEFORE_SWITCH;
 
     public String metricName() {
         return name().toLowerCase(java.util.Locale.ROOT);

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 public final class MediaCounters {
     private final AtomicLongArray drops = new AtomicLongArray(DropReason.values().length);
-    private final AtomicLongArray totals = new AtomicLongArray(12);
+    private final AtomicLongArray totals = new AtomicLongArray(13);
     private static final int PACKETS_IN = 0;
     private static final int BYTES_IN = 1;
     private static final int PACKETS_OUT = 2;
@@ -23,6 +23,7 @@ public final class MediaCounters {
     private static final int NACKS_RECEIVED = 9;
     private static final int RETRANSMITTED = 10;
     private static final int RTX_RECEIVED = 11;
+    private static final int LAYER_SWITCHES = 12;
 
     public void drop(DropReason reason) {
         drops.incrementAndGet(reason.ordinal());
@@ -80,6 +81,15 @@ public final class MediaCounters {
 
     public long rtxReceived() {
         return totals.get(RTX_RECEIVED);
+    }
+
+    /** One subscriber's stream switched to another simulcast layer. */
+    public void layerSwitched() {
+        totals.incrementAndGet(LAYER_SWITCHES);
+    }
+
+    public long layerSwitches() {
+        return totals.get(LAYER_SWITCHES);
     }
 
     public void dtlsSucceeded() {

@@ -66,6 +66,36 @@ class BitrateAllocatorTest {
     }
 
     @Test
+    void aHigherResolutionIsNotBoughtWithAStutteringFrameRate() {
+        // A 15 fps camera, L1T3: temporal layers at 3.75, 7.5 and 15 fps. With a 10 fps floor for upgrades the
+        // ladder is s0t0, s0t1, s0t2, s1t2, s2t2: the finer steps stay on the lowest layer.
+        double[][] fps = {{3.75, 7.5, 15, 15}, {3.75, 7.5, 15, 15}, {3.75, 7.5, 15, 15}};
+        BitrateAllocator smooth = new BitrateAllocator(clock, new BitrateAllocator.Config(1.15, 3_000, 10));
+        Subscription cam = new Subscription("cam", MediaKind.VIDEO, Priority.NORMAL, Preferences.DEFAULT, CAMERA,
+                HEIGHTS, fps);
+        // estimate -> layer: between s0t2 (150k) and s1t2 (500k x 1.15) the lowest layer stays at full rate, where
+        // the plain ladder would take 360p at 7.5 fps (s1t1, 300k).
+        long[][] rows = {
+                {80_000, 0, 0},
+                {120_000, 0, 1},
+                {400_000, 0, 2},
+                {575_000, 1, 2},
+                {1_500_000, 1, 2},
+                {1_955_000, 2, 2}};
+        for (long[] row : rows) {
+            Assignment a = smooth.allocate(row[0], List.of(cam)).get("cam");
+            assertThat(new int[] {a.spatial(), a.temporal()}).as("estimate %d", row[0])
+                    .containsExactly((int) row[1], (int) row[2]);
+        }
+        assertThat(allocator.allocate(400_000, List.of(cam)).get("cam")).as("without the floor")
+                .hasToString("cam=s1t1@300000(limited)");
+        // A preference for fewer temporal layers is honoured whatever the frame rate.
+        Subscription slow = new Subscription("cam", MediaKind.VIDEO, Priority.NORMAL, new Preferences(0, 1, false),
+                CAMERA, HEIGHTS, fps);
+        assertThat(smooth.allocate(10_000_000, List.of(slow)).get("cam")).hasToString("cam=s2t1@1000000(optimal)");
+    }
+
+    @Test
     void preferencesLimitAndPause() {
         Allocation a = allocator.allocate(10_000_000, List.of(
                 new Subscription("small", MediaKind.VIDEO, Priority.NORMAL, new Preferences(360, 1, false), CAMERA,
@@ -137,6 +167,72 @@ class BitrateAllocatorTest {
         clock.advanceMillis(2_999);
         assertThat(layer(commit(3_000_000, camera("cam", Priority.NORMAL)).get("cam"))).isEqualTo("s2t0");
         clock.advanceMillis(1);
+        assertThat(layer(commit(3_000_000, camera("cam", Priority.NORMAL)).get("cam"))).isEqualTo("s2t2");
+    }
+
+    /**
+     * A path just wide enough for s1 on paper: every probe lifts the estimate to ~460k, s1t2 (500k... here a 300k
+     * layer) is taken, congestion follows and forces it down again. With the failed-upgrade memory the second attempt
+     * waits for an estimate 25% above the one that failed; a path that really widened is used at once. Rounds every
+     * 500 ms; the estimate column is what the estimator says at each round.
+     */
+    @Test
+    void anUpgradeThatFailedIsRetriedOnlyAtAClearlyHigherEstimate() {
+        BitrateAllocator damped = new BitrateAllocator(clock, new BitrateAllocator.Config(1.15, 3_000, 0,
+                new BitrateAllocator.FailedUpgrades(5_000, 60_000, 1.25)));
+        long[][] layers = {{150_000, 0, 0, 0}, {300_000, 0, 0, 0}, {1_200_000, 0, 0, 0}};
+        Subscription cam = new Subscription("cam", MediaKind.VIDEO, Priority.NORMAL, Preferences.DEFAULT, layers,
+                HEIGHTS);
+        long[] estimates = {
+                200_000,                   // s0
+                460_000,                   // s1 (300k x 1.15 = 345k) fits: up to s1
+                280_000,                   // congestion: down to s0, and s1 was only just taken: a failed upgrade
+                300_000, 300_000, 300_000, 300_000, 300_000, 300_000,
+                460_000, 460_000,          // the same probe result as before, past the 3 s hold: not enough now
+                580_000,                   // 1.25 x 460k: tried again
+                280_000,                   // failed again (at 580k)
+                300_000, 300_000, 300_000, 300_000, 300_000, 300_000, 300_000,
+                700_000,                   // 700k < 1.25 x 580k: still held
+                1_000_000};                // the path clearly widened: s1 at once (s2 would need 1.38M)
+        List<String> got = new ArrayList<>();
+        for (long e : estimates) {
+            Allocation a = damped.allocate(e, List.of(cam));
+            damped.commit(a);
+            got.add(layer(a.get("cam")));
+            clock.advanceMillis(500);
+        }
+        assertThat(got).containsExactly("s0t0", "s1t0", "s0t0", "s0t0", "s0t0", "s0t0", "s0t0", "s0t0", "s0t0",
+                "s0t0", "s0t0", "s1t0", "s0t0", "s0t0", "s0t0", "s0t0", "s0t0", "s0t0", "s0t0", "s0t0", "s0t0",
+                "s1t0");
+        // Failed at an estimate above everything desired (a start estimate, say): the desired rate is enough.
+        BitrateAllocator early = new BitrateAllocator(clock, new BitrateAllocator.Config(1.15, 3_000, 0,
+                new BitrateAllocator.FailedUpgrades(5_000, 60_000, 1.25)));
+        for (long e : new long[] {200_000, 1_000_000, 280_000}) {
+            early.commit(early.allocate(e, List.of(cam)));
+            clock.advanceMillis(500);
+        }
+        clock.advanceMillis(3_000);
+        assertThat(early.allocate(1_100_000, List.of(cam)).get("cam").spatial()).as("below the desired 1.2M")
+                .isEqualTo(0);
+        assertThat(early.allocate(1_200_000, List.of(cam)).get("cam").spatial()).as("the desired rate, not 1.25M")
+                .isEqualTo(1);
+        // Without the memory the same estimates flap on every probe.
+        BitrateAllocator plain = new BitrateAllocator(new FakeClock(), BitrateAllocator.Config.DEFAULT);
+        assertThat(plain.allocate(460_000, List.of(cam)).get("cam").spatial()).isEqualTo(1);
+    }
+
+    @Test
+    void aSubscriberAskingForLessCanAskForMoreAgainAtOnce() {
+        commit(3_000_000, camera("cam", Priority.NORMAL));
+        Subscription small = new Subscription("cam", MediaKind.VIDEO, Priority.NORMAL, new Preferences(360, 3, false),
+                CAMERA, HEIGHTS);
+        assertThat(layer(commit(3_000_000, small).get("cam"))).isEqualTo("s1t2");        // a smaller tile
+        clock.advanceMillis(500);
+        assertThat(layer(commit(3_000_000, camera("cam", Priority.NORMAL)).get("cam"))).as("no hold").isEqualTo("s2t2");
+        Subscription hidden = new Subscription("cam", MediaKind.VIDEO, Priority.NORMAL, new Preferences(0, 3, true),
+                CAMERA, HEIGHTS);
+        assertThat(commit(3_000_000, hidden).get("cam").forwarding()).isFalse();
+        clock.advanceMillis(500);
         assertThat(layer(commit(3_000_000, camera("cam", Priority.NORMAL)).get("cam"))).isEqualTo("s2t2");
     }
 

@@ -147,4 +147,21 @@ class DelayBasedPartsTest {
         l.onPackets(100, 0);
         assertThat(l.update(800_000, 2_900_000, 100)).isEqualTo(LossBasedController.NO_CAP); // no longer binding
     }
+
+    @Test
+    void aLossCutStopsAtWhatThePathDelivered() {
+        // An SFU still forwards a 700k layer into a 300k path while the lower layer's key frame is on its way: 55%
+        // loss, 300k delivered. Cut after cut would reach the floor; 85% of the delivered rate is where it stops.
+        LossBasedController l = new LossBasedController();
+        long estimate = 1_000_000;
+        long[] caps = new long[5];
+        for (int i = 0; i < caps.length; i++) {
+            l.onPackets(45, 55);
+            caps[i] = l.update(estimate, i * 500_000L, 100, 300_000);
+            estimate = caps[i];
+        }
+        assertThat(caps).containsExactly(725_000, 525_625, 381_078, 276_281, 255_000);
+        l.onPackets(45, 55);
+        assertThat(l.update(200_000, 3_000_000, 100, 300_000)).as("never above the estimate").isEqualTo(200_000);
+    }
 }

@@ -69,6 +69,44 @@ class ProberTest {
     }
 
     @Test
+    void afterAFailureProbesAimJustAboveTheMeasuredCapacityUntilOneSucceeds() {
+        Prober gentle = new Prober(clock, new Prober.Config(100, 2.0, 1.2, 1_000, 4_000, 2_000, 1.25, 500));
+        ProbeCluster first = gentle.maybeStart(300_000, 200_000, 700_000, false);
+        assertThat(first.targetBps()).isEqualTo(600_000);                 // 2 x the estimate
+        assertThat(first.durationMillis()).isEqualTo(100);
+        clock.advanceMillis(150);
+        gentle.onProbeResult(first.id(), 380_000);                          // the path carries 380k: failed
+        assertThat(gentle.measuredCapacityBps()).isEqualTo(380_000);
+        clock.advanceMillis(gentle.backoffMillis());
+        ProbeCluster retry = gentle.maybeStart(290_000, 200_000, 700_000, false);
+        assertThat(retry.targetBps()).isEqualTo(475_000);                 // 1.25 x the capacity, not 580k
+        assertThat(retry.durationMillis()).isEqualTo(500);                // long enough to fill a narrow path's buffers
+        clock.advanceMillis(550);
+        gentle.onProbeResult(retry.id(), 470_000);                          // the path widened: success
+        assertThat(gentle.measuredCapacityBps()).isZero();
+        clock.advanceMillis(1_000);
+        ProbeCluster next = gentle.maybeStart(470_000, 200_000, 700_000, false);
+        assertThat(next.targetBps()).isEqualTo(840_000);
+        assertThat(next.durationMillis()).isEqualTo(100);
+    }
+
+    @Test
+    void aNarrowPathThatWidensAgainIsFoundWithinSeconds() {
+        PathSimulator sim = new PathSimulator(SendSideEstimator.Config.DEFAULT, 0);
+        sim.capacityBps = 400_000;
+        sim.sendRateBps = () -> Math.min(sim.estimator.estimateBps(), 200_000);
+        Prober p = new Prober(sim.clock, new Prober.Config(100, 2.0, 1.2, 1_000, 4_000, 2_000, 1.35, 500));
+        sim.estimator.setProbeObserver(p);
+        sim.prober = p;
+        sim.desiredBps = 1_500_000;
+        sim.run(30_000);
+        assertThat(sim.estimator.estimateBps()).as("narrow").isLessThan(500_000L);
+        sim.capacityBps = 10_000_000;
+        sim.run(8_000);
+        assertThat(sim.estimator.estimateBps()).as("8 s after the path widened").isGreaterThan(1_000_000L);
+    }
+
+    @Test
     void aMissingResultCountsAsFailure() {
         prober.maybeStart(1_000_000, 800_000, 2_500_000, false);
         clock.advanceMillis(100 + 2_000);

@@ -57,18 +57,19 @@ class LayerSelectorTest {
                         "2 key t0 => switch",
                         "1 start t0 => drop(other_layer)",
                         "wait 5000", "2 start t0 => forward"}),           // answered: no more requests
-                Arguments.of("switch down waits for the lower key frame; its temporal limit applies at once",
+                Arguments.of("switch down waits for the lower key frame; the current layer is thinned to its base",
                         new String[] {
                         "target 2 3", "0 key t0 => switch", "1 key t0 => switch", "2 key t0 => switch",
                         "target 0 1",
                         "2 cont t0 => forward+pli",                     // the current frame completes
                         "2 start t2 => skip(temporal_layer_filtered)",
                         "2 cont t2 => skip(temporal_layer_filtered)",
-                        "2 start t1 => forward",
+                        "2 start t1 => skip(temporal_layer_filtered)",  // above the wanted layer: base only
+                        "2 start t0 => forward",
                         "1 key t0 => switch",                           // on the way down: taken
-                        "current 1/1",
+                        "current 1/0",
                         "0 key t0 => switch",
-                        "current 0/1",
+                        "current 0/1",                                  // arrived: the target's temporal limit
                         "1 start t0 => drop(other_layer)"}),
                 Arguments.of("estimate drops mid-frame: the frame stays whole, thinning starts at the next one",
                         new String[] {

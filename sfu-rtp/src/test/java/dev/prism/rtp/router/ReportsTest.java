@@ -35,7 +35,7 @@ class ReportsTest {
                 List.of(new RtpCodec(kind == MediaKind.AUDIO ? 111 : 96, codec, clockRate, 1, Map.of(), List.of())),
                 List.of(), List.of(new RtpEncoding(ssrc, 0, null)), "s", "t");
         Producer p = new Producer(kind + "-track", "pub", d, ssrc, 0, null, rtcp,
-                new KeyframeRequestThrottle(clock, 500), counters, () -> 0);
+                500, counters, () -> 0);
         publisher.addProducer(p);
         return p;
     }

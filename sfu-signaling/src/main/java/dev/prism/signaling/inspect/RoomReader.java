@@ -9,9 +9,14 @@ import dev.prism.core.room.Participant;
 import dev.prism.core.room.Room;
 import dev.prism.core.room.Track;
 import dev.prism.core.rtp.RtpCodec;
+import dev.prism.core.rtp.MediaKind;
+import dev.prism.rtp.alloc.LayerStats;
 import dev.prism.rtp.router.Consumer;
+import dev.prism.rtp.router.DownlinkController;
 import dev.prism.rtp.router.Producer;
+import dev.prism.rtp.router.ProducerLayer;
 import dev.prism.rtp.router.RoomRouter;
+import dev.prism.rtp.router.SubscriberEndpoint;
 import dev.prism.rtp.transport.WebRtcTransport;
 import dev.prism.signaling.session.ParticipantSession;
 import dev.prism.signaling.session.SfuContext;
@@ -74,7 +79,7 @@ final class RoomReader {
                 downlink.add(bps);
                 subscriptionsByTrack.computeIfAbsent(c.producer().trackId(), k -> new ArrayList<>())
                         .add(new TrackSnapshot.Subscription(p.id(), c.ssrc(), c.packets(), c.bytes(), bps,
-                                null, null, null, subscriberState));
+                                c.targetLayerName(), c.currentLayerName(), c.layerReason(), subscriberState));
             }
             downlinkByParticipant.put(p.id(), downlink.value());
         }
@@ -93,27 +98,65 @@ final class RoomReader {
                         producer == null ? null : codecName(producer.codec()),
                         producer == null ? null : producer.ssrc(),
                         producer == null ? 0 : producer.packets(), producer == null ? 0 : producer.bytes(), bps,
-                        null, null, subscriptionsByTrack.getOrDefault(t.id(), List.of())));
+                        frameRate(producer), layers(producer), subscriptionsByTrack.getOrDefault(t.id(), List.of())));
             }
             TransportSnapshot pub = s == null ? null : transport(s.publisherTransport());
             TransportSnapshot sub = s == null ? null : transport(s.subscriberTransport());
             ParticipantMediaStats media = s == null ? null : s.mediaStats();
             participants.add(new ParticipantSnapshot(p.id(), p.name(), p.canPublish(), p.canSubscribe(),
                     connectionState(pub, sub), pub, sub,
-                    link(uplink.value(), downlinkByParticipant.getOrDefault(p.id(), 0.0), media),
+                    link(uplink.value(), downlinkByParticipant.getOrDefault(p.id(), 0.0), media,
+                            s == null ? null : estimate(s.subscriberEndpoint())),
                     tracks, recovery(media)));
         }
         return new RoomSnapshot(room.id(), wallMillis, participants);
     }
 
+    /** The subscriber's downlink estimate, null without a subscriber connection or an estimator. */
+    private static Double estimate(SubscriberEndpoint subscriber) {
+        if (subscriber == null || subscriber.downlink().mode() == DownlinkController.Mode.NONE) {
+            return null;
+        }
+        return (double) subscriber.downlink().estimateBps();
+    }
+
+    /** Video: the highest frame rate of its layers over the last second; null for audio or before media. */
+    private static Double frameRate(Producer producer) {
+        if (producer == null || producer.kind() != MediaKind.VIDEO) {
+            return null;
+        }
+        double best = 0;
+        for (int s = 0; s < producer.layerCount(); s++) {
+            best = Math.max(best, producer.layerStats().frameRate(s, LayerStats.MAX_TEMPORAL - 1));
+        }
+        return producer.packets() == 0 ? null : best;
+    }
+
+    /** Video: one entry per RTP stream (simulcast layer), with its own rate; null for audio. */
+    private static List<TrackSnapshot.Layer> layers(Producer producer) {
+        if (producer == null || producer.kind() != MediaKind.VIDEO) {
+            return null;
+        }
+        List<TrackSnapshot.Layer> out = new ArrayList<>();
+        LayerStats stats = producer.layerStats();
+        int top = LayerStats.MAX_TEMPORAL - 1;
+        for (ProducerLayer l : producer.layers()) {
+            boolean active = stats.isActive(l.index());
+            out.add(new TrackSnapshot.Layer(l.rid(), l.index(), active,
+                    active ? (double) stats.bitrateBps(l.index(), top) : null,
+                    active ? stats.frameRate(l.index(), top) : null));
+        }
+        return out;
+    }
+
     /**
      * Link quality from the RTCP work: RTT from the subscriber connection's receiver reports (else the publisher
      * connection's NACK round trips), uplink loss over every stream it publishes (after repair), and the worst uplink
-     * jitter. Null where nothing was measured yet.
+     * jitter; the downlink estimate from the bandwidth estimation. Null where nothing was measured yet.
      */
-    private static LinkStats link(Double uplinkBps, Double downlinkBps, ParticipantMediaStats m) {
+    private static LinkStats link(Double uplinkBps, Double downlinkBps, ParticipantMediaStats m, Double estimateBps) {
         if (m == null) {
-            return new LinkStats(uplinkBps, downlinkBps, null, null, null, null);
+            return new LinkStats(uplinkBps, downlinkBps, null, null, null, estimateBps);
         }
         long rtt = m.subscriberRttMs() >= 0 ? m.subscriberRttMs() : m.publisherRttMs();
         long lost = 0;
@@ -125,7 +168,7 @@ final class RoomReader {
             jitter = jitter == null ? pub.jitterMs() : Math.max(jitter, pub.jitterMs());
         }
         return new LinkStats(uplinkBps, downlinkBps, rtt >= 0 ? (double) rtt : null,
-                expected > 0 ? (double) lost / expected : null, jitter, null);
+                expected > 0 ? (double) lost / expected : null, jitter, estimateBps);
     }
 
     private static ParticipantSnapshot.Recovery recovery(ParticipantMediaStats m) {

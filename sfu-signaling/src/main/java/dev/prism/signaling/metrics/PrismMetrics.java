@@ -49,13 +49,14 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code prism_media_packets_total{direction=in|out}}, {@code prism_media_bytes_total{direction}} — every
  *       datagram of the media socket; {@code prism_rtp_forwarded_packets_total};
  *       {@code prism_media_drops_total{reason}};</li>
- *   <li>{@code prism_rtcp_pli_sent_total} — keyframe requests sent to publishers;</li>
+ *   <li>{@code prism_rtcp_pli_sent_total} — keyframe requests sent to publishers;
+ *       {@code prism_layer_switches_total} — simulcast layer switches of subscribers' streams;</li>
  *   <li>{@code prism_dtls_handshakes_total{result=ok|failed}};</li>
  *   <li>{@code prism_signaling_messages_total{type}}, {@code prism_signaling_errors_total{code}},
  *       {@code prism_signaling_refused_total{reason}};</li>
  *   <li>{@code prism_participant_uplink_bitrate_bps}, {@code prism_participant_downlink_bitrate_bps},
  *       {@code prism_bandwidth_estimate_bps} — distributions (histogram buckets), one observation per participant
- *       per sample; the estimate has none until the bandwidth-estimation work provides estimates;</li>
+ *       per sample; the estimate only for participants whose downlink Prism estimates (transport-cc or REMB);</li>
  *   <li>{@code prism_event_loop_busy_ratio{loop}}, {@code prism_event_loop_lag_seconds{loop}}, Netty's
  *       {@code netty_allocator_*} and {@code netty_eventexecutor_tasks_pending}, and the JVM's
  *       {@code jvm_*}, {@code process_*}, {@code system_*}.</li>
@@ -66,7 +67,7 @@ import java.util.function.ToDoubleFunction;
 public final class PrismMetrics implements AutoCloseable {
     /** Message types of docs/PROTOCOL.md; anything else a client sends is counted as {@code other}. */
     static final List<String> MESSAGE_TYPES = List.of("publishOffer", "subscriberAnswer", "mute", "getState",
-            "leave", "ping");
+            "leave", "ping", "trackPreferences");
 
     /**
      * Error codes of docs/PROTOCOL.md, registered at zero so that dashboards see them before the first one; codes
@@ -158,6 +159,8 @@ public final class PrismMetrics implements AutoCloseable {
                 MediaCounters::retransmissions);
         counter("prism.rtp.rtx.received.packets", "retransmissions (RTX) received from publishers", c,
                 MediaCounters::rtxReceived);
+        counter("prism.layer.switches", "simulcast layer switches of subscribers' video streams", c,
+                MediaCounters::layerSwitches);
         counter("prism.dtls.handshakes", "DTLS handshakes", c, MediaCounters::dtlsHandshakes, "result", "ok");
         counter("prism.dtls.handshakes", "DTLS handshakes", c, MediaCounters::dtlsFailures, "result", "failed");
         for (DropReason r : DropReason.values()) {
@@ -188,7 +191,7 @@ public final class PrismMetrics implements AutoCloseable {
         DistributionSummary downlink = bitrate("prism.participant.downlink.bitrate",
                 "what Prism sends each participant, one observation per participant per sample");
         DistributionSummary estimate = bitrate("prism.bandwidth.estimate",
-                "downlink bandwidth estimate per participant per sample (none until estimates exist)");
+                "downlink bandwidth estimate per subscribing participant per sample (transport-cc or REMB)");
         sampler.addListener(room -> record(room, uplink, downlink, estimate));
 
         for (EventLoopProbe p : sampler.loops()) {

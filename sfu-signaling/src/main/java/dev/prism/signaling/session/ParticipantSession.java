@@ -11,9 +11,16 @@ import dev.prism.core.rtp.HeaderExtension;
 import dev.prism.core.rtp.IceParameters;
 import dev.prism.core.rtp.MediaDescription;
 import dev.prism.core.rtp.MediaKind;
+import dev.prism.core.rtp.RtcpFeedback;
 import dev.prism.core.rtp.RtpEncoding;
+import dev.prism.rtp.alloc.Preferences;
+import dev.prism.rtp.alloc.Priority;
+import dev.prism.rtp.alloc.Allocation;
+import dev.prism.rtp.alloc.LayerStats;
 import dev.prism.rtp.router.Consumer;
+import dev.prism.rtp.router.DownlinkController;
 import dev.prism.rtp.router.Producer;
+import dev.prism.rtp.router.ProducerLayer;
 import dev.prism.rtp.router.PublisherEndpoint;
 import dev.prism.rtp.router.RoomRouter;
 import dev.prism.rtp.router.SubscriberEndpoint;
@@ -89,7 +96,7 @@ public final class ParticipantSession implements RoomListener {
     /** The subscriberOffer message still unanswered, re-sent on resume (the client may never have seen it). */
     private JsonObject outstandingOffer;
 
-    private record PublishedTrack(Track track, Producer producer, long ssrc) {
+    private record PublishedTrack(Track track, Producer producer, List<RtpEncoding> encodings) {
     }
 
     public ParticipantSession(SfuContext sfu, ServerWebSocket ws, AccessToken token) {
@@ -207,6 +214,7 @@ public final class ParticipantSession implements RoomListener {
                         .put("subscriptions", subscriptionsJson()).put("requestId", requestId));
                 case "iceRestart" -> onIceRestart(requestId);
                 case "repairTrack" -> onRepairTrack(msg, requestId);
+                case "trackPreferences" -> onTrackPreferences(msg, requestId);
                 case "leave" -> {
                     close(LeaveReason.LEFT);
                     socket.close();
@@ -264,16 +272,17 @@ public final class ParticipantSession implements RoomListener {
                 }
             }
             PublishedTrack existing = publishedByMid.get(d.mid());
-            if (existing != null && existing.ssrc() == ssrc) {
-                continue;
+            if (existing != null && existing.encodings().equals(d.encodings())) {
+                continue; // the same streams as before: a renegotiation for another track
             }
             if (existing != null) {
                 unpublish(d.mid());
             }
             if (ssrc == 0) {
-                log.info("room={} participant={} mid={} has no SSRC (rid-only simulcast): not forwarded yet",
-                        room.id(), token.identity(), d.mid());
-                continue;
+                // Simulcast by rid, or a stream named only by its mid: SSRCs are learned from the first packets.
+                log.info("room={} participant={} mid={} {}: SSRCs learned from the packets", room.id(),
+                        token.identity(), d.mid(), d.encodings().size() > 1 ? "simulcast " + d.encodings().stream()
+                                .map(RtpEncoding::rid).toList() : "announces no SSRC");
             }
             TrackSource source = sources.getOrDefault(d.mid(),
                     d.kind() == MediaKind.AUDIO ? TrackSource.MICROPHONE : TrackSource.CAMERA);
@@ -282,7 +291,7 @@ public final class ParticipantSession implements RoomListener {
             // The producer must exist before the others hear of the track: they subscribe to it at once.
             room.publish(token.identity(), d.kind(), source, d.mid(), track -> {
                 Producer p = router.addProducer(track.id(), token.identity(), d, streamSsrc, rtxSsrc, publisher);
-                publishedByMid.put(d.mid(), new PublishedTrack(track, p, streamSsrc));
+                publishedByMid.put(d.mid(), new PublishedTrack(track, p, d.encodings()));
             });
         }
         for (String mid : new ArrayList<>(publishedByMid.keySet())) {
@@ -347,9 +356,74 @@ public final class ParticipantSession implements RoomListener {
                 configure(s);
             }
         }
+        configureDownlinkFeedback(answer);
         if (offerDirty) {
             offerIfNeeded();
         }
+    }
+
+    /**
+     * The congestion feedback the subscriber's answer kept: transport-cc (the transport-wide sequence number extension
+     * and the rtcp-fb) makes Prism number every packet and estimate the downlink itself; REMB alone makes the
+     * subscriber's REMB the estimate.
+     */
+    private void configureDownlinkFeedback(SubscriberAnswer answer) {
+        int tccId = 0;
+        boolean tccFeedback = false;
+        boolean remb = false;
+        for (MediaDescription d : answer.acceptedByMid().values()) {
+            int id = d.extensionId(HeaderExtension.TRANSPORT_CC);
+            if (id > 0) {
+                tccId = id;
+            }
+            if (d.primaryCodec() != null) {
+                tccFeedback |= d.primaryCodec().feedback().contains(new RtcpFeedback("transport-cc", ""));
+                remb |= d.primaryCodec().feedback().contains(new RtcpFeedback("goog-remb", ""));
+            }
+        }
+        subscriber.configureFeedback(tccId, tccFeedback, remb);
+    }
+
+    /**
+     * The subscriber says how much of a track it wants: {@code maxHeight} (pixels, 0 or absent for no limit: the
+     * rendered size of a small tile), {@code maxTemporal} (0..3, absent for all) and {@code paused} (a hidden tile).
+     * Applied at the next allocation round, which runs at once; kept for the track while it is subscribed.
+     */
+    private void onTrackPreferences(JsonObject msg, String requestId) throws SignalingError {
+        String trackId = requiredString(msg, "trackId");
+        SubscriberSlot slot = slotByTrack.get(trackId);
+        if (slot == null) {
+            throw new SignalingError("unknown_track", "you are not subscribed to track '" + trackId + "'");
+        }
+        int maxHeight = optionalInt(msg, "maxHeight", 0, 0, 100_000);
+        int maxTemporal = optionalInt(msg, "maxTemporal", Preferences.DEFAULT.maxTemporal(), 0, 3);
+        Object paused = msg.getValue("paused");
+        if (paused != null && !(paused instanceof Boolean)) {
+            throw new SignalingError("bad_request", "field 'paused' must be a boolean");
+        }
+        slot.preferences = new Preferences(maxHeight, maxTemporal, Boolean.TRUE.equals(paused));
+        if (slot.consumer != null) {
+            slot.consumer.setPreferences(slot.preferences);
+        }
+        if (subscriber != null) {
+            subscriber.reallocate();
+        }
+        send(new JsonObject().put("type", "trackPreferencesAck").put("trackId", trackId)
+                .put("maxHeight", maxHeight).put("maxTemporal", maxTemporal)
+                .put("paused", slot.preferences.paused()).put("requestId", requestId));
+    }
+
+    private static int optionalInt(JsonObject msg, String field, int absent, int min, int max)
+            throws SignalingError {
+        Object v = msg.getValue(field);
+        if (v == null) {
+            return absent;
+        }
+        if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.intValue() < min
+                || n.intValue() > max) {
+            throw new SignalingError("bad_request", "field '" + field + "' must be an integer in " + min + ".." + max);
+        }
+        return n.intValue();
     }
 
     private void onMute(JsonObject msg) throws SignalingError {
@@ -435,6 +509,14 @@ public final class ParticipantSession implements RoomListener {
                 audio ? SubscriberOfferWriter.OPUS_PT : SubscriberOfferWriter.VP8_PT, offered);
         slot.consumer = c;
         configure(slot);
+        if (c != null) {
+            Track track = findTrack(slot.trackId);
+            c.setPriority(track != null && track.source() == TrackSource.SCREEN ? Priority.SCREEN_SHARE
+                    : Priority.NORMAL);
+            if (slot.preferences != null) {
+                c.setPreferences(slot.preferences);
+            }
+        }
         return c;
     }
 
@@ -866,10 +948,17 @@ public final class ParticipantSession implements RoomListener {
         for (PublishedTrack pt : publishedByMid.values()) {
             Producer p = pt.producer();
             var rs = p.receiveStats();
+            List<ParticipantMediaStats.Layer> layers = new ArrayList<>();
+            for (ProducerLayer l : p.layers()) {
+                int top = LayerStats.MAX_TEMPORAL - 1;
+                layers.add(new ParticipantMediaStats.Layer(l.index(), l.rid(), l.ssrc(), l.width(), l.height(),
+                        p.layerStats().bitrateBps(l.index(), top), p.layerStats().frameRate(l.index(), top),
+                        p.layerStats().isActive(l.index())));
+            }
             published.add(new ParticipantMediaStats.Published(pt.track().id(), p.kind().sdpName(), p.packets(),
                     rs.cumulativeLost(), rs.expected() == 0 ? 0 : (double) rs.cumulativeLost() / rs.expected(),
                     rs.jitterMillis(), p.nacksSent(), p.rtxRecovered(), p.keyframeRequestsSent(),
-                    p.keyframeRequestsCoalesced()));
+                    p.keyframeRequestsCoalesced(), layers));
         }
         List<ParticipantMediaStats.Subscribed> subscribed = new ArrayList<>();
         for (SubscriberSlot s : slots) {
@@ -882,7 +971,8 @@ public final class ParticipantSession implements RoomListener {
             subscribed.add(new ParticipantMediaStats.Subscribed(s.trackId, s.kind.sdpName(), c.packets(),
                     c.nackedPackets(), c.retransmitted(), c.retransmitMissed(),
                     rr == null ? -1 : rr.fractionLost() / 256.0, rr == null ? -1 : rr.jitter() * 1000.0 / clockRate,
-                    c.rttNanos() < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(c.rttNanos())));
+                    c.rttNanos() < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(c.rttNanos()), c.targetLayerName(),
+                    c.currentLayerName(), c.layerReason(), c.layerSwitches(), c.layerKeyframeRequests()));
         }
         long pubRtt = publisher == null ? -1 : publisher.measuredRttNanos();
         long subRtt = subscriber == null ? -1 : subscriber.rttNanos();
@@ -892,7 +982,24 @@ public final class ParticipantSession implements RoomListener {
                 lifecycle.phase() == Phase.DETACHED ? "detached" : "joined",
                 pubRtt < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(pubRtt),
                 subRtt < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(subRtt),
-                published, subscribed, new ArrayList<>(repairs), lifecycle.resumes(), restarts);
+                published, subscribed, new ArrayList<>(repairs), lifecycle.resumes(), restarts, downlinkStats());
+    }
+
+    private ParticipantMediaStats.Downlink downlinkStats() {
+        if (subscriber == null) {
+            return null;
+        }
+        DownlinkController d = subscriber.downlink();
+        Allocation a = d.lastAllocation();
+        return new ParticipantMediaStats.Downlink(d.mode().name().toLowerCase(java.util.Locale.ROOT),
+                d.estimateBps(), a == null ? 0 : a.allocatedBps(), a == null ? 0 : a.desiredBps(),
+                subscriber.layerSwitches(), d.probesStarted(), d.paddingBytes(),
+                d.sendSideEstimator() == null ? d.mode().name() : d.sendSideEstimator().toString());
+    }
+
+    /** The downlink of this participant's subscriber connection, null before it subscribed. Room executor only. */
+    public SubscriberEndpoint subscriberEndpoint() {
+        return subscriber;
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------------

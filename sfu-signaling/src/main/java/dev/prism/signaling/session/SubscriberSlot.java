@@ -22,6 +22,8 @@ final class SubscriberSlot {
     /** The header extensions the subscriber's answer kept on this line; null until answered. */
     java.util.List<dev.prism.core.rtp.HeaderExtension> extensions;
     Consumer consumer;
+    /** What the subscriber asked for this track (rendered size, pause); null for the defaults. */
+    dev.prism.rtp.alloc.Preferences preferences;
 
     SubscriberSlot(String mid, MediaKind kind) {
         this.mid = mid;
@@ -41,5 +43,6 @@ final class SubscriberSlot {
         answered = false;
         extensions = null;
         consumer = null;
+        preferences = null;
     }
 }

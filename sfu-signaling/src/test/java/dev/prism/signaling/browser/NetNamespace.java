@@ -108,6 +108,30 @@ final class NetNamespace implements AutoCloseable {
         return run(full.toArray(String[]::new));
     }
 
+    /**
+     * Limits traffic from this machine into the namespace with a token bucket on this machine's end of the link
+     * ({@code tc qdisc ... tbf}), e.g. {@code ("400kbit", "16kbit", "50ms")}: the namespace's downlink becomes that
+     * narrow, with that much burst and queue. Replaces an earlier limit.
+     */
+    void limitDownlink(String rate, String burst, String latency) {
+        run("tc", "qdisc", "replace", "dev", hostIf, "root", "tbf", "rate", rate, "burst", burst, "latency", latency);
+    }
+
+    /** Removes the limit of {@link #limitDownlink}. */
+    void unlimitDownlink() {
+        run("tc", "qdisc", "del", "dev", hostIf, "root");
+    }
+
+    /** {@code tc -s qdisc show} of this machine's end of the link (what the limit sent and dropped). */
+    String downlinkQdiscStats() {
+        return run("tc", "-s", "qdisc", "show", "dev", hostIf);
+    }
+
+    /** Whether {@code tc} is installed (for {@link #limitDownlink}). */
+    static boolean hasTc() {
+        return Files.isExecutable(Path.of("/usr/sbin/tc")) || Files.isExecutable(Path.of("/sbin/tc"));
+    }
+
     /** Loads an nftables ruleset (nft -f syntax) inside the namespace. */
     void nft(String ruleset) {
         runWithInput(ruleset, "ip", "netns", "exec", name, "nft", "-f", "-");
