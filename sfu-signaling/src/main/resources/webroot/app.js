@@ -1,8 +1,8 @@
 // Prism demo conference page, built only on the public SDK (sdk/prism-sdk.js).
 //
 // URL: /?room=ROOM&name=NAME joins at once with camera and microphone; &token=JWT uses that token instead of asking
-// the server for a development one (the room and name then come from the token); &publish=none joins to watch only.
-// Without them a join form shows.
+// the server for a development one (the room and name then come from the token); &publish=none joins to watch only;
+// &simulcast=0 publishes the camera as one encoding. Without them a join form shows.
 //
 // For automated browser tests: window.prism = {client, ready, error, errors}; stable ids #status, #grid, #btn-mic,
 // #btn-cam, #btn-leave; every tile has data-participant-id, data-mic / data-cam ('on' | 'off' | 'none'); a remote
@@ -62,8 +62,9 @@ function main() {
   const name = params.get('name')?.trim() || '';
   const token = params.get('token')?.trim() || '';
   const publish = params.get('publish') !== 'none';
+  const simulcast = params.get('simulcast') !== '0';
   if (token || (room && name)) {
-    join({ room, name, token, publish });
+    join({ room, name, token, publish, simulcast });
   } else {
     showJoinForm(room, name);
   }
@@ -94,7 +95,7 @@ function showJoinForm(room, name) {
   });
 }
 
-async function join({ room, name, token, publish = true }) {
+async function join({ room, name, token, publish = true, simulcast = true }) {
   const claims = token ? decodeJwtClaims(token) : null;
   const roomLabel = room || claims?.room || '';
   ui.roomLabel.textContent = roomLabel;
@@ -103,7 +104,7 @@ async function join({ room, name, token, publish = true }) {
       setStatus('connecting', 'Getting a development token…');
       ({ token } = await PrismClient.devToken(room, name));
     }
-    client = new PrismClient({ token });
+    client = new PrismClient({ token, simulcast });
     window.prism.client = client;
     wire(client);
     setStatus('connecting', `Connecting${roomLabel ? ` to ${roomLabel}` : ''}…`);

@@ -23,6 +23,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One subscriber's copy of one {@link Producer}: rewrites each packet to what that subscriber negotiated (its SSRC,
@@ -47,6 +49,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * allocated here and handed to {@link SubscriberEndpoint#sendRtp}, which owns it from then on.
  */
 public final class Consumer {
+    private static final Logger log = LoggerFactory.getLogger(Consumer.class);
     /** Room for header-extension growth when one-byte elements become two-byte ones, and the transport-wide element. */
     private static final int EXTENSION_SLACK = 32;
     private static final LayerDropReason[] DROP_REASONS = LayerDropReason.values();
@@ -363,6 +366,10 @@ public final class Consumer {
                 layerSwitches++;
                 counters.layerSwitched();
                 subscriber.onLayerSwitch();
+                if (log.isDebugEnabled()) {
+                    log.debug("transport={} track={} switched layer {} -> {} ({})", transport.id(), id,
+                            lastForwardedSpatial, spatial, forwarder.selector());
+                }
             }
             lastForwardedSpatial = spatial;
         }

@@ -11,6 +11,7 @@ import dev.prism.rtp.bwe.ProbeCluster;
 import dev.prism.rtp.bwe.Prober;
 import dev.prism.rtp.bwe.RembEstimator;
 import dev.prism.rtp.bwe.SendSideEstimator;
+import dev.prism.rtp.layer.LayerSelector;
 import dev.prism.rtp.rtcp.TransportCcFeedback;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Allocation: every {@link #ALLOCATION_INTERVAL_MILLIS}, and at once when the estimate moved by more than
  *       {@link #REALLOCATE_ON_CHANGE}, the estimate is shared among the consumers ({@link BitrateAllocator}: audio first,
  *       then video by priority, within each track's preferences, with hysteresis), each consumer's layer target is
- *       set, and the allocation is committed.</li>
+ *       set, and the allocation is committed. Video sent as one encoding is served whole, like audio
+ *       ({@link #unscalable}).</li>
  *   <li>Probing: after each allocation the {@link Prober} may start a cluster when the allocation is limited by the
  *       estimate; while it runs, {@link #paddingBytesDue()} says how much padding the endpoint should add.</li>
  * </ul>
@@ -200,7 +202,13 @@ public final class DownlinkController {
             Assignment as = a.assignments().get(i);
             Consumer c = live.get(i);
             String before = c.targetLayerName();
-            c.setTargetLayer(as.spatial(), as.temporal(), as.state().toString());
+            if (unscalable(c)) {
+                // Served like audio: all of it, or nothing when the subscriber paused it.
+                c.setTargetLayer(as.forwarding() ? 0 : -1, LayerSelector.ALL_TEMPORAL,
+                        as.forwarding() ? "single_layer" : as.state().toString());
+            } else {
+                c.setTargetLayer(as.spatial(), as.temporal(), as.state().toString());
+            }
             String after = c.targetLayerName();
             if (after != null && !after.equals(before) && log.isInfoEnabled()) {
                 log.info("transport={} track={} layer target {} -> {} ({}), estimate {} kbit/s",
@@ -223,12 +231,25 @@ public final class DownlinkController {
         return probe;
     }
 
+    /**
+     * A video track the publisher sends as one encoding: the only thing to choose is all or nothing, and pausing it for
+     * bandwidth would only starve the estimate (a path is measured by what is sent). It is served as audio is, before
+     * the tracks that can be scaled, as Prism did before it estimated anything.
+     */
+    static boolean unscalable(Consumer c) {
+        return c.kind() == MediaKind.VIDEO && c.producer().layerCount() == 1;
+    }
+
     /** What one consumer's track offers this round: measured layer bitrates, heights, priority, preferences. */
     static Subscription subscription(Consumer c) {
         Producer p = c.producer();
         if (p.kind() == MediaKind.AUDIO) {
             long bps = p.layerStats().bitrateBps(0, 0);
             return Subscription.audio(c.id(), bps > 0 ? bps : DEFAULT_AUDIO_BPS, c.preferences().paused());
+        }
+        if (unscalable(c)) {
+            return Subscription.audio(c.id(), p.layerStats().bitrateBps(0, LayerStats.MAX_TEMPORAL - 1),
+                    c.preferences().paused());
         }
         int n = p.layerCount();
         int[] heights = new int[n];

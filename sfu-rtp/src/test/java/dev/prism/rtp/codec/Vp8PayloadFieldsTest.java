@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -47,6 +48,52 @@ class Vp8PayloadFieldsTest {
             assertThat(Vp8Payload.isFrameStart(buf, off, len)).isEqualTo(frameStart);
         } finally {
             buf.release();
+        }
+    }
+
+    /** The VP8 key frame header after the descriptor: frame tag, start code, 14-bit width and height (LE). */
+    @Test
+    void keyframeSizeIsReadFromTheFrameHeader() {
+        io.netty.buffer.ByteBuf key = dev.prism.rtp.packet.Hex.buf("""
+                90 80 80 01              // descriptor: X S | I | 15-bit picture id 1
+                10 02 00 9d 01 2a        // frame tag (key frame), start code
+                00 05 d0 02              // width 1280, height 720 (14 bits each, little-endian)
+                """);
+        io.netty.buffer.ByteBuf delta = dev.prism.rtp.packet.Hex.buf("90 80 80 01 11 02 00 9d 01 2a 00 05 d0 02");
+        io.netty.buffer.ByteBuf badStart = dev.prism.rtp.packet.Hex.buf("90 80 80 01 10 02 00 9d 01 2b 00 05 d0 02");
+        try {
+            assertThat(Vp8Payload.keyframeWidth(key, 0, key.readableBytes())).isEqualTo(1280);
+            assertThat(Vp8Payload.keyframeHeight(key, 0, key.readableBytes())).isEqualTo(720);
+            assertThat(Vp8Payload.keyframeWidth(key, 0, key.readableBytes() - 1)).as("truncated").isEqualTo(-1);
+            assertThat(Vp8Payload.keyframeWidth(delta, 0, delta.readableBytes())).as("not a key frame").isEqualTo(-1);
+            assertThat(Vp8Payload.keyframeHeight(badStart, 0, badStart.readableBytes())).as("bad start code")
+                    .isEqualTo(-1);
+        } finally {
+            key.release();
+            delta.release();
+            badStart.release();
+        }
+    }
+
+    /** A retransmission puts back the counters its original copy carried, in the widths the descriptor has. */
+    @Test
+    void countersAreWrittenInPlaceInTheirOwnWidths() {
+        io.netty.buffer.ByteBuf wide = dev.prism.rtp.packet.Hex.buf("90 f0 90 01 20 13 9d"); // 15-bit id, L, T/K
+        io.netty.buffer.ByteBuf narrow = dev.prism.rtp.packet.Hex.buf("90 c0 05 20 9d");     // 7-bit id, L only
+        io.netty.buffer.ByteBuf bare = dev.prism.rtp.packet.Hex.buf("10 9d");                // no extension byte
+        try {
+            assertThat(Vp8Payload.writeCounters(wide, 0, 7, 0x2345, 0x77, 9)).isTrue();
+            assertThat(dev.prism.rtp.packet.Hex.hex(wide)).isEqualTo("90f0a34577099d");
+            assertThat(Vp8Payload.writeCounters(narrow, 0, 5, 0x2345, -1, 9)).isTrue();
+            assertThat(dev.prism.rtp.packet.Hex.hex(narrow)).as("7 bits kept, absent TL0PICIDX value ignored, no K")
+                    .isEqualTo("90c045209d");
+            assertThat(Vp8Payload.writeCounters(bare, 0, 2, 1, 2, 3)).isTrue();
+            assertThat(dev.prism.rtp.packet.Hex.hex(bare)).isEqualTo("109d");
+            assertThat(Vp8Payload.writeCounters(wide, 0, 3, 1, 2, 3)).as("truncated descriptor").isFalse();
+        } finally {
+            wide.release();
+            narrow.release();
+            bare.release();
         }
     }
 }

@@ -162,6 +162,86 @@ class RtpPacketCopyRewrittenTest {
         }
     }
 
+    static Stream<Arguments> appended() {
+        return Stream.of(
+                Arguments.of("the source's own element dropped, ours added after the kept ones", RtpSamples.VP8,
+                        map(2, 2), 3, """
+                        90 e2 00 64 00 01 5f 90 01 02 03 04   // X=1 | M=1 PT=98 ...
+                        be de 00 02              // one-byte, 2 words
+                        22 12 34 56              // id=2 L=3 abs-send-time, kept
+                        31 00 00                 // id=3 L=2: ours, zeros for the caller to fill
+                        00                       // padding
+                        90 80 80 01 10 02 00 9d 01 2a 80 02 e0 01
+                        """),
+                Arguments.of("nothing else kept: a block of its own", RtpSamples.OPUS, null, 3, """
+                        90 62 00 64 00 01 5f 90 01 02 03 04   // X=1
+                        be de 00 01              // one-byte, 1 word
+                        31 00 00 00              // id=3 L=2 | padding
+                        78 0b e4 c1 36 ec c5 8d
+                        """),
+                Arguments.of("no extension at all in the source", RtpSamples.PADDED, map(), 3, """
+                        b0 62 00 64 00 01 5f 90 01 02 03 04   // P=1 X=1
+                        be de 00 01
+                        31 00 00 00
+                        ca fe 00 00 00 04        // payload and padding as they were
+                        """),
+                Arguments.of("an id above 14 makes the block two-byte", RtpSamples.OPUS, map(1, 1), 20, """
+                        90 62 00 64 00 01 5f 90 01 02 03 04
+                        10 00 00 02              // two-byte, 2 words
+                        01 01 ba                 // id=1 L=1 audio level
+                        14 02 00 00              // id=20 L=2: ours
+                        00                       // padding
+                        78 0b e4 c1 36 ec c5 8d
+                        """),
+                Arguments.of("an opaque block is still dropped", """
+                        90 60 00 01 00 00 00 01 00 00 00 01   // X=1
+                        ab cd 00 01 10 ba 00 00               // profile 0xabcd
+                        f0 0d
+                        """, map(1, 1), 3, """
+                        90 62 00 64 00 01 5f 90 01 02 03 04
+                        be de 00 01 31 00 00 00
+                        f0 0d
+                        """));
+    }
+
+    /** A forwarder numbering packets itself (transport-wide sequence numbers) asks for an empty element to fill. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("appended")
+    void appendsAnElementOfItsOwn(String name, String input, byte[] extIdMap, int appendId, String expected) {
+        ByteBuf src = Hex.buf(input);
+        ByteBuf dst = Unpooled.buffer(256, 256);
+        try {
+            RtpPacket p = new RtpPacket();
+            assertThat(p.wrap(src)).isTrue();
+            int n = p.copyRewritten(dst, SSRC, SEQ, TS, PT, extIdMap, appendId, 2);
+            assertThat(Hex.hex(dst.slice(0, n))).isEqualTo(Hex.hex(Hex.bytes(expected)));
+            RtpPacket out = new RtpPacket();
+            assertThat(out.wrap(dst.slice(0, n))).isTrue();
+            int found = out.findExtension(appendId);
+            assertThat(found).isNotNegative();
+            assertThat(RtpPacket.extensionLength(found)).isEqualTo(2);
+            assertThat(out.payloadLength()).isEqualTo(p.payloadLength());
+        } finally {
+            src.release();
+            dst.release();
+        }
+    }
+
+    @Test
+    void anAppendedElementThatDoesNotFitLeavesTheDestinationAlone() {
+        ByteBuf src = Hex.buf(RtpSamples.OPUS);
+        ByteBuf dst = Unpooled.buffer(24, 24); // the 20-byte copy without extensions fits; with one it does not
+        try {
+            RtpPacket p = new RtpPacket();
+            assertThat(p.wrap(src)).isTrue();
+            assertThat(p.copyRewritten(dst, SSRC, SEQ, TS, PT, null, 3, 2)).isEqualTo(-1);
+            assertThat(dst.writerIndex()).isZero();
+        } finally {
+            src.release();
+            dst.release();
+        }
+    }
+
     /** What a Consumer does to Chromium's Opus: keep only the audio level (id 1 -> 1), new SSRC, seq, ts and PT. */
     @Test
     void chromiumOpusKeepsOnlyItsAudioLevel() {

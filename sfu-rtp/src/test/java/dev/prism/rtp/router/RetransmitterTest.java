@@ -88,6 +88,74 @@ class RetransmitterTest {
         }
     }
 
+    /** Layer 1 of a simulcast track: a VP8 packet with picture id 0x1001, TL0PICIDX 0x20, TID 0 / KEYIDX 3. */
+    private static final String LAYER_1 = """
+            90 60 00 64              // V=2 P=0 X=1 | M=0 PT=96 | seq=100
+            00 00 03 e8              // timestamp=1000
+            00 00 0b 0b              // layer 1's SSRC
+            be de 00 01              // one-byte extensions, 1 word
+            41 00 07                 // id=4 L=2: the publisher's transport-cc (not forwarded)
+            00                       // padding
+            90 f0 90 01 20 13        // VP8: X S | I L T K | M + picture id 0x1001 | TL0PICIDX 0x20 | TID 0 KEYIDX 3
+            9d 01 2a                 // payload
+            """;
+
+    /**
+     * What a subscriber gets for a NACK of output 700, which carried that packet with picture id 0x2345, TL0PICIDX
+     * 0x77 and KEYIDX 9 after a layer switch: the rewritten counters, not the publisher's, and an empty transport-wide
+     * element for the sender to number.
+     */
+    private static final String LAYER_1_RTX = """
+            90 61 00 2a              // V=2 X=1 | PT=97 | RTX seq=42
+            00 00 07 d0              // output timestamp 2000
+            01 02 03 04              // RTX SSRC
+            be de 00 01              // one-byte extensions, 1 word
+            31 00 00                 // id=3 L=2: transport-wide sequence number, filled in by the sender
+            00                       // padding
+            02 bc                    // OSN = 700
+            90 f0 a3 45 77 09        // VP8: picture id 0x2345, TL0PICIDX 0x77, TID 0 KEYIDX 9
+            9d 01 2a                 // payload
+            """;
+
+    @Test
+    void rebuildsASimulcastPacketFromItsLayersHistoryWithTheRewrittenVp8Counters() {
+        dev.prism.core.rtp.MediaDescription d = new dev.prism.core.rtp.MediaDescription("1",
+                dev.prism.core.rtp.MediaKind.VIDEO,
+                java.util.List.of(new dev.prism.core.rtp.RtpCodec(96, "VP8", 90000, 1, java.util.Map.of(),
+                        java.util.List.of())),
+                java.util.List.of(), java.util.List.of(new dev.prism.core.rtp.RtpEncoding(0, 0, "q"),
+                        new dev.prism.core.rtp.RtpEncoding(0, 0, "h"), new dev.prism.core.rtp.RtpEncoding(0, 0, "f")),
+                "s", "t");
+        Producer producer = new Producer("t", "pub", d, 0, 0, null,
+                new RtcpSender(PooledByteBufAllocator.DEFAULT, clock), 500,
+                new dev.prism.rtp.transport.MediaCounters(), () -> 0);
+        producer.layer(1).ssrc = 0x0b0b;
+        ByteBuf packet = Hex.buf(LAYER_1);
+        RtpPacket view = new RtpPacket();
+        assertThat(view.wrap(packet)).isTrue();
+        producer.onRtp(producer.layer(1), view);
+        try {
+            r.record(700, 1, 100, 2000, 0x2345, 0x77, 9);
+            r.setRtx(RTX_SSRC, 97);
+            ByteBuf rtx = r.answer(700, producer, extensionMap, 3, clock.nanos(), 0);
+            try {
+                assertThat(Hex.hex(rtx)).isEqualTo(Hex.hex(Hex.buf(LAYER_1_RTX)));
+                assertThat(Hex.hex(packet)).as("the history's copy keeps the publisher's counters")
+                        .isEqualTo(Hex.hex(Hex.buf(LAYER_1)));
+            } finally {
+                rtx.release();
+            }
+            r.record(701, 0, 100, 2000, -1, -1, -1);
+            assertThat(r.answer(701, producer, extensionMap, 3, clock.nanos(), 0)).as("logged as layer 0: not there")
+                    .isNull();
+            assertThat(r.outcome()).isEqualTo(Retransmitter.TOO_OLD);
+        } finally {
+            view.clear();
+            producer.closeAll();
+            packet.release();
+        }
+    }
+
     @Test
     void refusesWhatItCannotOrShouldNotResend() {
         assertThat(r.answer(500, history, extensionMap, clock.nanos(), 0)).isNull();
