@@ -5,57 +5,60 @@ import static dev.prism.rtp.srtp.CryptoScratch.CHUNK;
 import static dev.prism.rtp.srtp.CryptoScratch.getLong;
 import static dev.prism.rtp.srtp.CryptoScratch.setLong;
 
+import java.security.GeneralSecurityException;
 import java.util.Arrays;
+import javax.crypto.Cipher;
 
 /**
- * AES-GCM (NIST SP 800-38D) with a 96-bit nonce and a 128-bit tag, in place over a byte array, under one key: the
- * AEAD of AEAD_AES_128_GCM SRTP (RFC 7714). Built from {@link AesEcb} (GCTR keystream: counter blocks
- * {@code nonce || 2, 3, ...}, tag mask {@code E(K, nonce || 1)}) and {@link Ghash}; the key schedule and the GHASH
- * key are set up once, so a call allocates nothing.
- *
- * <p>The additional data may be two separate pieces of the array (SRTCP authenticates its header and the E flag and
- * index word that follows the tag); GHASH sees them as one string.
+ * Prism's own AES-GCM ({@link GcmCipher}), which allocates nothing: GCTR from {@link AesEcb} (counter blocks
+ * {@code nonce || 2, 3, ...}, tag mask {@code E(K, nonce || 1)}), GHASH from the JDK's intrinsic ({@link Ghash}); the
+ * key schedule and the GHASH key are set up once per key.
  *
  * <p>Not thread-safe: owned by one SRTP transform. Uses the calling thread's {@link CryptoScratch}.
  */
-final class AesGcm {
-    static final int TAG_LENGTH = 16;
-
+final class AesGcm extends GcmCipher {
     private final AesEcb aes;
     private final Ghash ghash;
     /** Bytes of a partial block waiting in {@link CryptoScratch#block} during one call. */
     private int pending;
 
+    /** @throws IllegalStateException if the JDK's GHASH is not accessible ({@link Ghash#available()}) */
     AesGcm(byte[] key) {
-        this(new AesEcb(key), null);
-    }
-
-    /** With a given GHASH implementation (tests compare both); null picks {@link Ghash#create}. */
-    AesGcm(AesEcb aes, Ghash ghash) {
-        this.aes = aes;
-        if (ghash == null) {
-            long[] h = hashSubkey(aes);
-            ghash = Ghash.create(h[0], h[1]);
-        }
-        this.ghash = ghash;
-    }
-
-    /** The GHASH subkey H = E(K, 0^128) as two longs (bytes 0-7, 8-15). */
-    static long[] hashSubkey(AesEcb aes) {
+        this.aes = new AesEcb(key);
         byte[] h = new byte[16];
-        aes.encrypt(new byte[16], 0, 16, h, 0);
-        return new long[] {getLong(h, 0), getLong(h, 8)};
+        aes.encrypt(new byte[16], 0, 16, h, 0); // H = E(K, 0^128)
+        this.ghash = new Ghash(getLong(h, 0), getLong(h, 8));
     }
 
     /**
-     * Encrypts {@code a[textOff, +textLen)} in place and writes the tag to {@code a[tagOff, +16)}.
-     *
-     * @param nonceHigh bytes 0-7 of the 12-byte nonce
-     * @param nonceLow  bytes 8-11 of the nonce
-     * @param aad2Len   0 if the additional data is one piece
+     * Whether this implementation can be used in this JVM: the JDK's GHASH is reachable, and a packet sealed here is
+     * byte for byte what the JDK's own AES/GCM makes of it.
      */
+    static boolean agreesWithTheJdk() {
+        if (!Ghash.available()) {
+            return false;
+        }
+        try {
+            byte[] key = new byte[16];
+            byte[] packet = new byte[12 + 100 + TAG_LENGTH];
+            for (int i = 0; i < packet.length - TAG_LENGTH; i++) {
+                packet[i] = (byte) (i * 37 + 11);
+                key[i & 15] ^= (byte) (i * 13);
+            }
+            Cipher jdk = jdkCipher();
+            jdk.init(Cipher.ENCRYPT_MODE, aesKey(key), spec(0x0102030405060708L, 0x090a0b0c));
+            jdk.updateAAD(packet, 0, 12);
+            byte[] expected = jdk.doFinal(packet, 12, 100);
+            new AesGcm(key).seal(0x0102030405060708L, 0x090a0b0c, packet, 0, 12, 0, 0, 12, 100);
+            return Arrays.equals(packet, 12, packet.length, expected, 0, expected.length);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
     void seal(long nonceHigh, int nonceLow, byte[] a, int aadOff, int aadLen, int aad2Off, int aad2Len,
-              int textOff, int textLen, int tagOff) {
+              int textOff, int textLen) {
         CryptoScratch s = CryptoScratch.get();
         hashAad(s, a, aadOff, aadLen, aad2Off, aad2Len);
         long counterLow = (long) nonceLow << 32;
@@ -73,17 +76,14 @@ final class AesGcm {
             absorb(s, a, textOff + done, n);
         }
         finish(s, aadLen + aad2Len, textLen);
+        int tagOff = textOff + textLen;
         setLong(a, tagOff, ghash.high() ^ maskHigh);
         setLong(a, tagOff + 8, ghash.low() ^ maskLow);
     }
 
-    /**
-     * Verifies the tag at {@code a[tagOff, +16)} and only then decrypts {@code a[textOff, +textLen)} in place.
-     *
-     * @return false if the tag does not verify; the array is then unchanged
-     */
+    @Override
     boolean open(long nonceHigh, int nonceLow, byte[] a, int aadOff, int aadLen, int aad2Off, int aad2Len,
-                 int textOff, int textLen, int tagOff) {
+                 int textOff, int textLen) {
         CryptoScratch s = CryptoScratch.get();
         hashAad(s, a, aadOff, aadLen, aad2Off, aad2Len);
         absorb(s, a, textOff, textLen);
@@ -91,6 +91,7 @@ final class AesGcm {
         long counterLow = (long) nonceLow << 32;
         int n = Math.min(textLen, CHUNK - 16);
         aes.keystream(nonceHigh, counterLow | 1, 1 + blocks(n), s);
+        int tagOff = textOff + textLen;
         long diff = (getLong(a, tagOff) ^ ghash.high() ^ getLong(s.keystream, 0))
             | (getLong(a, tagOff + 8) ^ ghash.low() ^ getLong(s.keystream, 8));
         if (diff != 0) {

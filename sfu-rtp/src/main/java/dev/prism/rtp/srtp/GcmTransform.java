@@ -7,17 +7,18 @@ package dev.prism.rtp.srtp;
  * authenticates {@code header || E|index} (or, unencrypted, the whole packet).
  */
 final class GcmTransform extends SrtpTransform {
-    private static final int TAG = AesGcm.TAG_LENGTH;
+    private static final int TAG = GcmCipher.TAG_LENGTH;
 
-    private final AesGcm gcm;
+    private final GcmCipher gcm;
     private final long saltHigh;
     private final int saltLow;
 
     GcmTransform(byte[] sessionKey, byte[] sessionSalt) {
-        this(new AesGcm(sessionKey), sessionSalt);
+        this(GcmCipher.create(sessionKey), sessionSalt);
     }
 
-    GcmTransform(AesGcm gcm, byte[] sessionSalt) {
+    /** With a given AES-GCM implementation (tests run both). */
+    GcmTransform(GcmCipher gcm, byte[] sessionSalt) {
         if (sessionSalt.length != 12) {
             throw new IllegalArgumentException("AES-GCM session salt must be 12 bytes");
         }
@@ -38,14 +39,13 @@ final class GcmTransform extends SrtpTransform {
 
     @Override
     void protectRtp(byte[] a, int off, int len, int header, int ssrc, long index) {
-        gcm.seal(ivHigh(ssrc, index), ivLow(index), a, off, header, 0, 0, off + header, len - header, off + len);
+        gcm.seal(ivHigh(ssrc, index), ivLow(index), a, off, header, 0, 0, off + header, len - header);
     }
 
     @Override
     boolean unprotectRtp(byte[] a, int off, int len, int header, int ssrc, long index) {
         int text = len - header - TAG;
-        return gcm.open(ivHigh(ssrc, index), ivLow(index), a, off, header, 0, 0, off + header, text,
-            off + header + text);
+        return gcm.open(ivHigh(ssrc, index), ivLow(index), a, off, header, 0, 0, off + header, text);
     }
 
     @Override
@@ -53,7 +53,7 @@ final class GcmTransform extends SrtpTransform {
         int word = off + len + TAG;
         CryptoScratch.setInt(a, word, SRTCP_E_FLAG | index);
         gcm.seal(ivHigh(ssrc, index), ivLow(index), a, off, SrtpPackets.RTCP_FIXED_HEADER, word, 4,
-            off + SrtpPackets.RTCP_FIXED_HEADER, len - SrtpPackets.RTCP_FIXED_HEADER, off + len);
+            off + SrtpPackets.RTCP_FIXED_HEADER, len - SrtpPackets.RTCP_FIXED_HEADER);
     }
 
     @Override
@@ -70,9 +70,9 @@ final class GcmTransform extends SrtpTransform {
         if ((word & SRTCP_E_FLAG) != 0) {
             int header = SrtpPackets.RTCP_FIXED_HEADER;
             return gcm.open(ivHigh(ssrc, index), ivLow(index), a, off, header, wordAt, 4, off + header,
-                body - header, tag);
+                body - header);
         }
         // Unencrypted SRTCP (RFC 7714 9.2): everything is additional data, the plaintext is empty.
-        return gcm.open(ivHigh(ssrc, index), ivLow(index), a, off, body, wordAt, 4, tag, 0, tag);
+        return gcm.open(ivHigh(ssrc, index), ivLow(index), a, off, body, wordAt, 4, tag, 0);
     }
 }

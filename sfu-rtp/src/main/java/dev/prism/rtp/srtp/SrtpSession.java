@@ -29,10 +29,10 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Threads and allocation</h2>
  * Not thread-safe: one event-loop thread (the transport's) makes every call, including {@link #close()}. Protect and
- * unprotect allocate nothing, except once per new SSRC (its replay window). AEAD_AES_128_GCM is fastest when the JVM
- * runs with {@code --add-opens java.base/com.sun.crypto.provider=ALL-UNNAMED}, which lets GHASH use the JDK's
- * carry-less-multiply intrinsic; without it a portable Java GHASH is used, allocation-free as well but several times
- * slower ({@link #prepareBackend()} logs which one runs).
+ * unprotect allocate nothing, except once per new SSRC (its replay window) and in one case: AEAD_AES_128_GCM needs
+ * the JDK's GHASH intrinsic, reachable only when the JVM runs with
+ * {@code --add-opens java.base/com.sun.crypto.provider=ALL-UNNAMED}; without it the JDK's own AES/GCM cipher is used,
+ * as fast but with about 1 KB of garbage per packet ({@link #prepareBackend()} logs which one runs).
  *
  * <h2>Replay</h2>
  * Unprotect refuses duplicates and packets older than a 64-packet window. Protect also refuses to protect the same RTP
@@ -90,11 +90,11 @@ public final class SrtpSession {
 
     private static final class WarmUp {
         static {
-            if (Ghash.intrinsicAvailable()) {
-                log.info("srtp: AES-GCM uses the JDK's GHASH intrinsic");
+            if (GcmCipher.allocationFree()) {
+                log.info("srtp: AES-GCM is Prism's own over the JDK's AES and GHASH intrinsics (no allocation)");
             } else {
-                log.warn("srtp: AES-GCM uses the portable Java GHASH, several times slower than the JDK's intrinsic; "
-                    + "run the JVM with --add-opens java.base/com.sun.crypto.provider=ALL-UNNAMED to enable it");
+                log.warn("srtp: AES-GCM falls back to the JDK's cipher, about 1 KB of garbage per packet; run the JVM "
+                    + "with --add-opens java.base/com.sun.crypto.provider=ALL-UNNAMED to avoid it");
             }
             for (SrtpProfile profile : SrtpProfile.values()) {
                 SrtpKeyingMaterial keys =

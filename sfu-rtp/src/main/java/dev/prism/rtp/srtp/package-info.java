@@ -1,13 +1,14 @@
 /**
  * SRTP/SRTCP protect and unprotect in place (RFC 3711, RFC 7714): Prism's own implementation of
- * AEAD_AES_128_GCM and AES_CM_128_HMAC_SHA1_80 over the JDK's AES, SHA-1 and (when the JVM allows it) GHASH
- * intrinsics, built so that the packet path allocates nothing.
+ * AEAD_AES_128_GCM and AES_CM_128_HMAC_SHA1_80 over the JDK's AES, SHA-1 and GHASH intrinsics, built so that the
+ * packet path allocates nothing.
  *
  * <p>Layers: {@link dev.prism.rtp.srtp.SrtpSession} (streams, replay, buffers) uses one {@code SrtpTransform} per
  * direction and kind ({@code GcmTransform}, {@code CmTransform}: packet layouts and nonces), which use the primitives
- * {@code AesGcm}, {@code AesCm}, {@code HmacSha1}, {@code Ghash} and {@code AesEcb}; session keys come from
- * {@code SrtpKdf} once per session. jitsi-srtp is a test dependency only: the tests check every profile against it
- * both ways, besides the published vectors.
+ * {@code GcmCipher} ({@code AesGcm}, or the JDK's cipher in {@code JdkGcm} when the JVM does not open the JDK's GHASH
+ * to us), {@code AesCm}, {@code HmacSha1} and {@code AesEcb}; session keys come from {@code SrtpKdf} once per
+ * session. jitsi-srtp is a test dependency only: the tests check every profile against it both ways, besides the
+ * published vectors.
  *
  * <p>Ownership: {@link dev.prism.rtp.srtp.SrtpSession} borrows every {@link io.netty.buffer.ByteBuf} it is given; it
  * never retains or releases one and keeps no reference after the call returns. The caller (the transport's receive
