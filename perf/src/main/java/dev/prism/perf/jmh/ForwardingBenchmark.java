@@ -75,6 +75,7 @@ public class ForwardingBenchmark {
     ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
 
     private EmbeddedMedia media;
+    private RoomRouter room;
     private PublisherEndpoint publisher;
     private WebRtcTransport publisherTransport;
     private SrtpSession browser;
@@ -89,7 +90,7 @@ public class ForwardingBenchmark {
     @Setup
     public void setUp() {
         media = new EmbeddedMedia(allocator);
-        RoomRouter room = new RoomRouter("bench", media.engine());
+        room = new RoomRouter("bench", media.engine());
         Random random = new Random(1);
 
         publisher = new PublisherEndpoint(media.engine().counters(), room.rtcp(), (t, reason) -> { });
@@ -130,6 +131,7 @@ public class ForwardingBenchmark {
 
     @TearDown
     public void tearDown() {
+        room.removeProducer(TRACK); // releases the packet history it retains for retransmissions
         media.close();
         browser.close();
         plain.release();

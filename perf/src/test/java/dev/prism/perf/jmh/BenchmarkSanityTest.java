@@ -21,8 +21,10 @@ class BenchmarkSanityTest {
         b.setUp();
         try {
             for (int i = 0; i < 3; i++) {
-                assertThat(b.fanOut()).isEqualTo(3);
-                assertThat(b.receiveAndFanOut()).isEqualTo(3);
+                // One datagram per receiver; the first packets may also carry the keyframe request the waiting
+                // consumers send upstream in the same flush.
+                assertThat(b.fanOut()).isBetween(3, 4);
+                assertThat(b.receiveAndFanOut()).isBetween(3, 4);
             }
             assertThat(b.browserEncrypt()).isEqualTo(SrtpStatus.OK);
         } finally {
@@ -45,8 +47,10 @@ class BenchmarkSanityTest {
         b.setUp();
         try {
             for (int i = 0; i < 200; i++) {
-                assertThat(b.fanOut()).isEqualTo(5);
-                assertThat(b.receiveAndFanOut()).isEqualTo(5);
+                // One datagram per consumer, plus any RTCP/probe the same flush carries now that the downlink
+                // controller runs (the pool baseline below is what this test is for).
+                assertThat(b.fanOut()).isBetween(5, 7);
+                assertThat(b.receiveAndFanOut()).isBetween(5, 7);
             }
             // 2000 forwarded copies (heap, for SRTP) went through the pool; the send path reused a few direct buffers
             assertThat(pool.metric().heapArenas().get(0).numAllocations()).isGreaterThanOrEqualTo(2000);
