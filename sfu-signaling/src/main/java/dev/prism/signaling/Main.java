@@ -33,8 +33,8 @@ public final class Main {
                 .append("  Admin:       ").append(base).append("/admin/")
                 .append(server.adminSecret() == null ? "  (disabled: no --admin-secret)\n" : "\n")
                 .append("  Metrics:     ").append(base).append("/metrics   health: /healthz   ready: /readyz\n")
-                .append("  Media:       UDP ").append(config.bindAddress()).append(':').append(server.mediaPort())
-                .append(" (advertised as ").append(server.advertiseAddress()).append(")\n");
+                .append("  Media:       UDP ").append(config.bindAddress()).append(':').append(portRange(server.mediaPorts()))
+                .append(" (advertised as ").append(server.advertiseAddress()).append("; one port per media thread)\n");
         if (server.developmentMode()) {
             banner.append("\n  !!! DEVELOPMENT MODE: no API secret is configured. Anyone can get a token from\n")
                     .append("  !!! /api/dev-token and join any room. Set --api-secret (or PRISM_API_SECRET)\n")
@@ -42,5 +42,16 @@ public final class Main {
                     .append('\n');
         }
         System.out.println(banner);
+    }
+
+    /** "40000" or "40000-40001" (consecutive when configured; the list when the ports were picked freely). */
+    static String portRange(java.util.List<Integer> ports) {
+        int first = ports.get(0);
+        int last = ports.get(ports.size() - 1);
+        boolean consecutive = last - first == ports.size() - 1;
+        if (ports.size() == 1) {
+            return String.valueOf(first);
+        }
+        return consecutive ? first + "-" + last : ports.toString().replace(" ", "");
     }
 }

@@ -5,8 +5,8 @@ import dev.prism.core.clock.MonoClock;
 import dev.prism.core.config.AdvertiseAddress;
 import dev.prism.core.config.PrismConfig;
 import dev.prism.core.room.InMemoryRoomRegistry;
-import dev.prism.rtp.transport.MediaEngine;
 import dev.prism.rtp.transport.MediaEngineConfig;
+import dev.prism.rtp.transport.MediaPlane;
 import dev.prism.signaling.auth.DevSecrets;
 import dev.prism.signaling.auth.TokenService;
 import dev.prism.signaling.inspect.ChangeNotifier;
@@ -17,7 +17,9 @@ import dev.prism.signaling.metrics.OpsRoutes;
 import dev.prism.signaling.metrics.PrismMetrics;
 import dev.prism.signaling.session.SfuContext;
 import io.vertx.core.Vertx;
+import io.netty.channel.EventLoop;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -34,7 +36,7 @@ public final class PrismServer implements AutoCloseable {
     private static final int HISTORY_POINTS = 300;
 
     private final PrismConfig config;
-    private final MediaEngine media;
+    private final MediaPlane media;
     private final SfuContext sfu;
     private final Vertx vertx;
     private final SignalingVerticle signaling;
@@ -53,15 +55,18 @@ public final class PrismServer implements AutoCloseable {
         this.apiSecret = dev.apiSecretFor(config);
         this.adminSecret = dev.adminSecretFor(config);
         this.advertiseAddress = AdvertiseAddress.resolve(config.advertiseAddress()).getHostAddress();
-        this.media = MediaEngine.start(new MediaEngineConfig(config.bindAddress(), config.udpPort(), advertiseAddress,
-                Duration.ofSeconds(config.consentTimeoutSeconds()), MonoClock.SYSTEM));
+        this.media = MediaPlane.start(new MediaEngineConfig(config.bindAddress(), config.udpPort(), advertiseAddress,
+                Duration.ofSeconds(config.consentTimeoutSeconds()), MonoClock.SYSTEM), config.effectiveMediaThreads());
         this.metrics = new PrismMetrics();
         ChangeNotifier changes = new ChangeNotifier();
-        this.sfu = new SfuContext(media, new InMemoryRoomRegistry(roomId -> media.eventLoop(),
+        this.sfu = new SfuContext(media, new InMemoryRoomRegistry(roomId -> media.placeRoom().eventLoop(),
                 List.of(changes, metrics.roomEvents())), Duration.ofSeconds(config.resumeWindowSeconds()));
-        List<EventLoopProbe> loops = List.of(new EventLoopProbe(media.eventLoop(), "prism-media"));
+        List<EventLoopProbe> loops = new ArrayList<>();
+        for (EventLoop loop : media.eventLoops()) {
+            loops.add(new EventLoopProbe(loop, "prism-media-" + loops.size()));
+        }
         this.sampler = new StatsSampler(sfu, MonoClock.SYSTEM, Duration.ofSeconds(1), HISTORY_POINTS, loops);
-        metrics.bindNode(media, sfu, sampler, List.of(media.eventLoop()));
+        metrics.bindNode(media, sfu, sampler, List.copyOf(media.eventLoops()));
         this.inspector = new SfuInspector(sfu, sampler, changes, MonoClock.SYSTEM);
         this.tokens = new TokenService(apiSecret, TokenService.SYSTEM_EPOCH_SECONDS);
         this.vertx = Vertx.vertx();
@@ -97,8 +102,14 @@ public final class PrismServer implements AutoCloseable {
         return signaling.actualPort();
     }
 
+    /** The first media engine's UDP port (with one media thread: the only one). */
     public int mediaPort() {
-        return media.localPort();
+        return media.engines().get(0).localPort();
+    }
+
+    /** Every media engine's UDP port: a room's candidates name one of them. */
+    public List<Integer> mediaPorts() {
+        return media.localPorts();
     }
 
     public String advertiseAddress() {
@@ -113,7 +124,7 @@ public final class PrismServer implements AutoCloseable {
         return config;
     }
 
-    public MediaEngine media() {
+    public MediaPlane media() {
         return media;
     }
 

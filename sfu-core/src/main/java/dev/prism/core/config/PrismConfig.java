@@ -15,8 +15,9 @@ import java.nio.charset.StandardCharsets;
  *
  * @param httpPort               HTTP and WebSocket port; default {@value #DEFAULT_HTTP_PORT}; 0 = ephemeral (tests)
  * @param httpHost               HTTP listen address, an IP literal; default {@value #DEFAULT_HTTP_HOST}
- * @param udpPort                the single media UDP port (ICE, DTLS, SRTP all share it); default
- *                               {@value #DEFAULT_UDP_PORT}; 0 = ephemeral (tests)
+ * @param udpPort                the first media UDP port: media thread i binds udpPort + i (ICE, DTLS, SRTP of a
+ *                               room share its thread's port); default {@value #DEFAULT_UDP_PORT}; 0 = ephemeral
+ *                               ports (tests)
  * @param bindAddress            media UDP listen address, an IP literal; default {@value #DEFAULT_BIND_ADDRESS}
  * @param advertiseAddress       address written into ICE candidates (IP literal or host name); {@code null} (default) =
  *                               auto-detect with {@link AdvertiseAddress#detect()}
@@ -32,7 +33,8 @@ import java.nio.charset.StandardCharsets;
  *                               {@value #DEFAULT_CONSENT_TIMEOUT_SECONDS}
  * @param resumeWindowSeconds    how long a participant whose WebSocket dropped is kept for a reconnect; default
  *                               {@value #DEFAULT_RESUME_WINDOW_SECONDS}; 0 = leave at once
- * @param mediaThreads           media event loops; 0 (default) = one per available core
+ * @param mediaThreads           media event loops, each with its own UDP port; rooms are spread over them; 0
+ *                               (default) = one per available core
  *                               (see {@link #effectiveMediaThreads()})
  * @param maxParticipantsPerRoom join is refused beyond this; default {@value #DEFAULT_MAX_PARTICIPANTS_PER_ROOM}
  */

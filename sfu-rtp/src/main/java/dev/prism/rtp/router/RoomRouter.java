@@ -37,6 +37,11 @@ public final class RoomRouter {
         return roomId;
     }
 
+    /** The engine the room lives on: its transports are created there, its state is touched on its loop. */
+    public MediaEngine engine() {
+        return engine;
+    }
+
     public RtcpSender rtcp() {
         return rtcp;
     }

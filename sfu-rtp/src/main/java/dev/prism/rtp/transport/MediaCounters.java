@@ -1,16 +1,20 @@
 package dev.prism.rtp.transport;
 
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * Packet and drop counters of the media plane. Written by the media event loop, read by anyone (admin, metrics).
- * Increments are single atomic adds: no allocation, no lock.
+ * Packet and drop counters of one media engine, or the sum of several ({@link #sumOf}). Written by the engine's event
+ * loop, read by anyone (admin, metrics). Increments are single atomic adds: no allocation, no lock; each engine has
+ * its own, so loops never write the same cache line.
  */
 public final class MediaCounters {
     private final AtomicLongArray drops = new AtomicLongArray(DropReason.values().length);
     private final AtomicLongArray totals = new AtomicLongArray(13);
+    /** Null for an engine's own counters; the engines' counters for a read-only sum. */
+    private final List<MediaCounters> parts;
     private static final int PACKETS_IN = 0;
     private static final int BYTES_IN = 1;
     private static final int PACKETS_OUT = 2;
@@ -25,122 +29,160 @@ public final class MediaCounters {
     private static final int RTX_RECEIVED = 11;
     private static final int LAYER_SWITCHES = 12;
 
+    public MediaCounters() {
+        this.parts = null;
+    }
+
+    private MediaCounters(List<MediaCounters> parts) {
+        this.parts = List.copyOf(parts);
+    }
+
+    /** A live read-only view: every getter returns the sum over {@code parts}; the increment methods throw. */
+    public static MediaCounters sumOf(List<MediaCounters> parts) {
+        return parts.size() == 1 ? parts.get(0) : new MediaCounters(parts);
+    }
+
+    private long total(int index) {
+        if (parts == null) {
+            return totals.get(index);
+        }
+        long sum = 0;
+        for (MediaCounters p : parts) {
+            sum += p.total(index);
+        }
+        return sum;
+    }
+
+    private AtomicLongArray writable(AtomicLongArray array) {
+        if (parts != null) {
+            throw new UnsupportedOperationException("a sum of media counters is read-only");
+        }
+        return array;
+    }
+
     public void drop(DropReason reason) {
-        drops.incrementAndGet(reason.ordinal());
+        writable(drops).incrementAndGet(reason.ordinal());
     }
 
     public void received(int bytes) {
-        totals.incrementAndGet(PACKETS_IN);
-        totals.addAndGet(BYTES_IN, bytes);
+        writable(totals).incrementAndGet(PACKETS_IN);
+        writable(totals).addAndGet(BYTES_IN, bytes);
     }
 
     public void sent(int bytes) {
-        totals.incrementAndGet(PACKETS_OUT);
-        totals.addAndGet(BYTES_OUT, bytes);
+        writable(totals).incrementAndGet(PACKETS_OUT);
+        writable(totals).addAndGet(BYTES_OUT, bytes);
     }
 
     public void forwarded() {
-        totals.incrementAndGet(RTP_FORWARDED);
+        writable(totals).incrementAndGet(RTP_FORWARDED);
     }
 
     public void keyframeRequested() {
-        totals.incrementAndGet(KEYFRAME_REQUESTS);
+        writable(totals).incrementAndGet(KEYFRAME_REQUESTS);
     }
 
     /** {@code packets} sequence numbers NACKed toward publishers. */
     public void nacksSent(int packets) {
-        totals.addAndGet(NACKS_SENT, packets);
+        writable(totals).addAndGet(NACKS_SENT, packets);
     }
 
     /** {@code packets} sequence numbers NACKed by subscribers. */
     public void nacksReceived(int packets) {
-        totals.addAndGet(NACKS_RECEIVED, packets);
+        writable(totals).addAndGet(NACKS_RECEIVED, packets);
     }
 
     /** One retransmission sent to a subscriber. */
     public void retransmitted() {
-        totals.incrementAndGet(RETRANSMITTED);
+        writable(totals).incrementAndGet(RETRANSMITTED);
     }
 
     /** One retransmission received from a publisher and used. */
     public void repairedByRtx() {
-        totals.incrementAndGet(RTX_RECEIVED);
+        writable(totals).incrementAndGet(RTX_RECEIVED);
     }
 
     public long nacksSent() {
-        return totals.get(NACKS_SENT);
+        return total(NACKS_SENT);
     }
 
     public long nacksReceived() {
-        return totals.get(NACKS_RECEIVED);
+        return total(NACKS_RECEIVED);
     }
 
     public long retransmissions() {
-        return totals.get(RETRANSMITTED);
+        return total(RETRANSMITTED);
     }
 
     public long rtxReceived() {
-        return totals.get(RTX_RECEIVED);
+        return total(RTX_RECEIVED);
     }
 
     /** One subscriber's stream switched to another simulcast layer. */
     public void layerSwitched() {
-        totals.incrementAndGet(LAYER_SWITCHES);
+        writable(totals).incrementAndGet(LAYER_SWITCHES);
     }
 
     public long layerSwitches() {
-        return totals.get(LAYER_SWITCHES);
+        return total(LAYER_SWITCHES);
     }
 
     public void dtlsSucceeded() {
-        totals.incrementAndGet(DTLS_OK);
+        writable(totals).incrementAndGet(DTLS_OK);
     }
 
     public void dtlsFailed() {
-        totals.incrementAndGet(DTLS_FAILED);
+        writable(totals).incrementAndGet(DTLS_FAILED);
     }
 
     public long dtlsHandshakes() {
-        return totals.get(DTLS_OK);
+        return total(DTLS_OK);
     }
 
     public long dtlsFailures() {
-        return totals.get(DTLS_FAILED);
+        return total(DTLS_FAILED);
     }
 
     public long drops(DropReason reason) {
-        return drops.get(reason.ordinal());
+        if (parts == null) {
+            return drops.get(reason.ordinal());
+        }
+        long sum = 0;
+        for (MediaCounters p : parts) {
+            sum += p.drops(reason);
+        }
+        return sum;
     }
 
     public Map<DropReason, Long> dropsSnapshot() {
         Map<DropReason, Long> m = new EnumMap<>(DropReason.class);
         for (DropReason r : DropReason.values()) {
-            m.put(r, drops.get(r.ordinal()));
+            m.put(r, drops(r));
         }
         return m;
     }
 
     public long packetsIn() {
-        return totals.get(PACKETS_IN);
+        return total(PACKETS_IN);
     }
 
     public long bytesIn() {
-        return totals.get(BYTES_IN);
+        return total(BYTES_IN);
     }
 
     public long packetsOut() {
-        return totals.get(PACKETS_OUT);
+        return total(PACKETS_OUT);
     }
 
     public long bytesOut() {
-        return totals.get(BYTES_OUT);
+        return total(BYTES_OUT);
     }
 
     public long rtpForwarded() {
-        return totals.get(RTP_FORWARDED);
+        return total(RTP_FORWARDED);
     }
 
     public long keyframeRequests() {
-        return totals.get(KEYFRAME_REQUESTS);
+        return total(KEYFRAME_REQUESTS);
     }
 }

@@ -35,6 +35,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,9 +43,9 @@ import org.slf4j.LoggerFactory;
  * The media plane of one node: one UDP socket for every participant, demultiplexed by first byte (RFC 7983) into
  * STUN (routed by ICE username), DTLS and SRTP/SRTCP (routed by the remote address that passed an ICE check).
  *
- * <p>Threading: all media state (transports, routers, rooms) lives on one event loop, {@link #eventLoop()}; the
- * forwarding path needs no locks. Spreading rooms over several loops with SO_REUSEPORT sockets is the next step and
- * does not change this contract: a room and its transports stay on one loop.
+ * <p>Threading: all media state of this engine (transports, routers, rooms) lives on one event loop,
+ * {@link #eventLoop()}; the forwarding path needs no locks. A node runs one engine per core in a {@link MediaPlane},
+ * each with its own loop and socket; a room and all its transports stay on one engine.
  *
  * <p>Buffers: the socket handler owns each received datagram and releases it after dispatch; everything it calls
  * borrows it.
@@ -59,6 +60,7 @@ public final class MediaEngine implements AutoCloseable {
     private final Channel channel;
     private final DtlsCertificate certificate;
     private final ExecutorService handshakeExecutor;
+    private final boolean ownsHandshakeExecutor;
     private final MediaCounters counters = new MediaCounters();
     private final ByteBufAllocator allocator;
     private final OutboundDatagramPool outbound;
@@ -68,19 +70,22 @@ public final class MediaEngine implements AutoCloseable {
     private final Map<String, WebRtcTransport> byUfrag = new HashMap<>();
     private final Map<InetSocketAddress, WebRtcTransport> byAddress = new HashMap<>();
     private final List<WebRtcTransport> transports = new ArrayList<>();
+    /** {@code transports.size()} for other threads (room placement). */
+    private final AtomicInteger liveTransports = new AtomicInteger();
     private boolean flushPending;
     private long lastHandlerFailureLogNanos;
 
-    private MediaEngine(MediaEngineConfig config, ByteBufAllocator allocator) throws InterruptedException {
+    private MediaEngine(MediaEngineConfig config, ByteBufAllocator allocator, DtlsCertificate certificate,
+                        ExecutorService sharedHandshakeExecutor, String threadName) throws InterruptedException {
         this.config = config;
         this.allocator = allocator;
         this.outbound = new OutboundDatagramPool(allocator);
-        this.certificate = DtlsCertificate.generate();
+        this.certificate = certificate != null ? certificate : DtlsCertificate.generate();
         boolean epoll = Epoll.isAvailable();
-        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("prism-media"),
+        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(threadName),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        this.handshakeExecutor = new ThreadPoolExecutor(2, 16, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                new DefaultThreadFactory("prism-dtls", true));
+        this.ownsHandshakeExecutor = sharedHandshakeExecutor == null;
+        this.handshakeExecutor = ownsHandshakeExecutor ? newHandshakeExecutor() : sharedHandshakeExecutor;
         Bootstrap b = new Bootstrap()
                 .group(group)
                 .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
@@ -88,14 +93,33 @@ public final class MediaEngine implements AutoCloseable {
                 .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
                 .option(ChannelOption.ALLOCATOR, allocator)
                 .handler(new DatagramHandler());
-        this.channel = b.bind(config.bindAddress(), config.port()).sync().channel();
+        try {
+            this.channel = b.bind(config.bindAddress(), config.port()).sync().channel();
+        } catch (Exception e) { // bind failures arrive as Netty's (checked) NativeIoException
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            if (ownsHandshakeExecutor) {
+                handshakeExecutor.shutdownNow();
+            }
+            if (e instanceof InterruptedException interrupted) {
+                throw interrupted;
+            }
+            throw new IllegalStateException("cannot bind the media UDP socket " + config.bindAddress() + ":"
+                    + config.port() + ": " + e.getMessage(), e);
+        }
         this.loop = channel.eventLoop();
         int port = ((InetSocketAddress) channel.localAddress()).getPort();
         this.candidates = List.of(new IceCandidate("1", 1, "udp", HOST_PRIORITY, config.advertiseAddress(), port,
                 "host"));
         loop.scheduleAtFixedRate(this::checkConsent, 1, 1, TimeUnit.SECONDS);
-        log.info("media: UDP {}:{} ({}), advertising {}:{}, DTLS fingerprint {}", config.bindAddress(), port,
-                epoll ? "epoll" : "nio", config.advertiseAddress(), port, certificate.fingerprint().value());
+        log.info("media: UDP {}:{} ({}, loop {}), advertising {}:{}, DTLS fingerprint {}", config.bindAddress(), port,
+                epoll ? "epoll" : "nio", threadName, config.advertiseAddress(), port,
+                this.certificate.fingerprint().value());
+    }
+
+    /** DTLS handshakes block in bctls: a small pool of daemon threads, shared by the engines of a plane. */
+    static ExecutorService newHandshakeExecutor() {
+        return new ThreadPoolExecutor(2, 16, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                new DefaultThreadFactory("prism-dtls", true));
     }
 
     /**
@@ -115,6 +139,7 @@ public final class MediaEngine implements AutoCloseable {
         this.outbound = new OutboundDatagramPool(allocator);
         this.certificate = DtlsCertificate.generate();
         this.group = null;
+        this.ownsHandshakeExecutor = true;
         this.handshakeExecutor = new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 new DefaultThreadFactory("prism-dtls", true));
         this.channel = channel;
@@ -130,8 +155,17 @@ public final class MediaEngine implements AutoCloseable {
 
     /** The same with another allocator for every buffer of the media plane (tests count its outstanding buffers). */
     static MediaEngine start(MediaEngineConfig config, ByteBufAllocator allocator) {
+        return start(config, allocator, null, null, "prism-media");
+    }
+
+    /**
+     * One engine of a {@link MediaPlane}: the plane's certificate and DTLS pool (null: its own), its loop's thread
+     * named {@code threadName}.
+     */
+    static MediaEngine start(MediaEngineConfig config, ByteBufAllocator allocator, DtlsCertificate certificate,
+                             ExecutorService handshakeExecutor, String threadName) {
         try {
-            return new MediaEngine(config, allocator);
+            return new MediaEngine(config, allocator, certificate, handshakeExecutor, threadName);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while binding the media socket", e);
@@ -176,6 +210,11 @@ public final class MediaEngine implements AutoCloseable {
         return transports.size();
     }
 
+    /** Number of live transports; any thread. */
+    public int liveTransports() {
+        return liveTransports.get();
+    }
+
     /**
      * Creates a transport with fresh ICE credentials. Event loop only.
      *
@@ -190,6 +229,7 @@ public final class MediaEngine implements AutoCloseable {
         WebRtcTransport t = new WebRtcTransport(this, id, new IceParameters(ufrag, randomToken(24)), listener);
         byUfrag.put(ufrag, t);
         transports.add(t);
+        liveTransports.incrementAndGet();
         return t;
     }
 
@@ -216,7 +256,9 @@ public final class MediaEngine implements AutoCloseable {
     void unregister(WebRtcTransport t) {
         byUfrag.remove(t.localIceParameters().ufrag(), t);
         byAddress.values().removeIf(v -> v == t);
-        transports.remove(t);
+        if (transports.remove(t)) {
+            liveTransports.decrementAndGet();
+        }
     }
 
     /** Queues a datagram; flushed when the current read batch completes. Takes ownership. Event loop only. */
@@ -340,7 +382,9 @@ public final class MediaEngine implements AutoCloseable {
         if (group != null) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
         }
-        handshakeExecutor.shutdownNow();
+        if (ownsHandshakeExecutor) {
+            handshakeExecutor.shutdownNow();
+        }
     }
 
     private final class DatagramHandler extends SimpleChannelInboundHandler<DatagramPacket> {

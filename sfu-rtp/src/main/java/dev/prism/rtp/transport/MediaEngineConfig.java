@@ -14,4 +14,8 @@ import java.time.Duration;
  */
 public record MediaEngineConfig(String bindAddress, int port, String advertiseAddress, Duration consentTimeout,
                                 MonoClock clock) {
+    /** The same settings on another port. */
+    public MediaEngineConfig withPort(int otherPort) {
+        return new MediaEngineConfig(bindAddress, otherPort, advertiseAddress, consentTimeout, clock);
+    }
 }

@@ -8,7 +8,7 @@ import dev.prism.core.room.RoomListener;
 import dev.prism.core.rtp.MediaKind;
 import dev.prism.rtp.transport.DropReason;
 import dev.prism.rtp.transport.MediaCounters;
-import dev.prism.rtp.transport.MediaEngine;
+import dev.prism.rtp.transport.MediaPlane;
 import dev.prism.signaling.auth.TokenException;
 import dev.prism.signaling.inspect.EventLoopProbe;
 import dev.prism.signaling.inspect.StatsSampler;
@@ -129,7 +129,7 @@ public final class PrismMetrics implements AutoCloseable {
     }
 
     /** Binds the node's live objects. Once, after they exist. */
-    public void bindNode(MediaEngine media, SfuContext sfu, StatsSampler sampler, List<EventExecutor> mediaLoops) {
+    public void bindNode(MediaPlane media, SfuContext sfu, StatsSampler sampler, List<EventExecutor> mediaLoops) {
         Gauge.builder("prism.rooms", sfu, s -> s.rooms().rooms().size()).description("rooms on this node")
                 .register(registry);
         Gauge.builder("prism.participants", sampler, StatsSampler::participants)

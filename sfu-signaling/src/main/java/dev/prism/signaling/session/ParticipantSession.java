@@ -243,9 +243,9 @@ public final class ParticipantSession implements RoomListener {
             }
         }
         if (publisher == null) {
-            publisher = new PublisherEndpoint(sfu.media().counters(), router.rtcp(), this::onTransportClosed);
+            publisher = new PublisherEndpoint(router.engine().counters(), router.rtcp(), this::onTransportClosed);
             publisher.setFallbackRtt(() -> subscriber == null ? -1 : subscriber.rttNanos());
-            publisher.bind(sfu.media().createTransport(room.id() + "/" + token.identity() + "/pub", publisher));
+            publisher.bind(router.engine().createTransport(room.id() + "/" + token.identity() + "/pub", publisher));
         }
         WebRtcTransport t = publisher.transport();
         PublishNegotiation n = negotiatePublish(sdp, t);
@@ -476,8 +476,8 @@ public final class ParticipantSession implements RoomListener {
             return;
         }
         if (subscriber == null) {
-            subscriber = new SubscriberEndpoint(this::onTransportClosed, sfu.media().counters(), router.rtcp());
-            subscriber.bind(sfu.media().createTransport(room.id() + "/" + token.identity() + "/sub", subscriber));
+            subscriber = new SubscriberEndpoint(this::onTransportClosed, router.engine().counters(), router.rtcp());
+            subscriber.bind(router.engine().createTransport(room.id() + "/" + token.identity() + "/sub", subscriber));
         }
         SubscriberSlot slot = null;
         for (SubscriberSlot s : slots) {
@@ -625,7 +625,7 @@ public final class ParticipantSession implements RoomListener {
                 log.info("room={} participant={} signaling dropped (close code {}): kept {} ms for a resume",
                         room.id(), token.identity(), code, TimeUnit.NANOSECONDS.toMillis(lifecycle.windowNanos()));
                 sfu.counters().detached();
-                detachTimer = sfu.media().eventLoop().schedule(() -> onRoomThread(this::leaveIfExpired),
+                detachTimer = router.engine().eventLoop().schedule(() -> onRoomThread(this::leaveIfExpired),
                         lifecycle.remainingNanos() + 1_000_000L, TimeUnit.NANOSECONDS);
             }
             case IGNORE -> {
@@ -639,7 +639,7 @@ public final class ParticipantSession implements RoomListener {
                     token.identity());
             close(LeaveReason.DISCONNECTED);
         } else if (lifecycle.phase() == Phase.DETACHED) {
-            detachTimer = sfu.media().eventLoop().schedule(() -> onRoomThread(this::leaveIfExpired),
+            detachTimer = router.engine().eventLoop().schedule(() -> onRoomThread(this::leaveIfExpired),
                     lifecycle.remainingNanos() + 1_000_000L, TimeUnit.NANOSECONDS);
         }
     }

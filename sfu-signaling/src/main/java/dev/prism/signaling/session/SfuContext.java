@@ -3,7 +3,7 @@ package dev.prism.signaling.session;
 import dev.prism.core.room.Room;
 import dev.prism.core.room.RoomRegistry;
 import dev.prism.rtp.router.RoomRouter;
-import dev.prism.rtp.transport.MediaEngine;
+import dev.prism.rtp.transport.MediaPlane;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,14 +14,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What every participant session shares: the media engine, the room registry, each room's media router and the
+ * What every participant session shares: the media plane, the room registry, each room's media router and the
  * directory of live sessions. Thread-safe; the per-room parts are touched on the room's executor.
  */
 public final class SfuContext {
     /** How long a participant whose WebSocket dropped is kept for a resume, unless configured otherwise. */
     public static final Duration DEFAULT_RESUME_WINDOW = Duration.ofSeconds(20);
 
-    private final MediaEngine media;
+    private final MediaPlane media;
     private final RoomRegistry rooms;
     private final Duration resumeWindow;
     private final SecureRandom random = new SecureRandom();
@@ -30,12 +30,12 @@ public final class SfuContext {
     private final Map<Room, RoomRouter> routers = new ConcurrentHashMap<>();
     private final Map<String, ParticipantSession> sessions = new ConcurrentHashMap<>();
 
-    public SfuContext(MediaEngine media, RoomRegistry rooms) {
+    public SfuContext(MediaPlane media, RoomRegistry rooms) {
         this(media, rooms, DEFAULT_RESUME_WINDOW);
     }
 
     /** @param resumeWindow how long a dropped participant is kept for a resume; zero leaves at once */
-    public SfuContext(MediaEngine media, RoomRegistry rooms, Duration resumeWindow) {
+    public SfuContext(MediaPlane media, RoomRegistry rooms, Duration resumeWindow) {
         this.media = media;
         this.rooms = rooms;
         this.resumeWindow = resumeWindow;
@@ -111,7 +111,7 @@ public final class SfuContext {
         return result;
     }
 
-    public MediaEngine media() {
+    public MediaPlane media() {
         return media;
     }
 
@@ -125,7 +125,7 @@ public final class SfuContext {
 
     /** The room's media router, created on first use. Room executor only. */
     RoomRouter router(Room room) {
-        return routers.computeIfAbsent(room, r -> new RoomRouter(r.id(), media));
+        return routers.computeIfAbsent(room, r -> new RoomRouter(r.id(), media.engineOf(r.executor())));
     }
 
     /** The router if the room has one (read-only views). */
@@ -137,8 +137,8 @@ public final class SfuContext {
     public void releaseIfEmpty(Room room) {
         if (room.isEmpty()) {
             rooms.removeIfEmpty(room);
-            if (rooms.get(room.id()) != room) {
-                routers.remove(room);
+            if (rooms.get(room.id()) != room && routers.remove(room) != null) {
+                media.release(room.executor());
             }
         }
     }

@@ -149,10 +149,10 @@ class ImpairedNetworkBrowserTest implements BrowserArtifacts.Browsers {
                 table inet prism_loss {
                   chain input {
                     type filter hook input priority 0; policy accept;
-                    ip saddr %s udp sport %d numgen random mod 100 < %d counter drop
+                    ip saddr %s udp sport { %s } numgen random mod 100 < %d counter drop
                   }
                 }
-                """.formatted(ns.hostAddress(), server.mediaPort(), LOSS_PERCENT));
+                """.formatted(ns.hostAddress(), server.mediaPortsForNft(), LOSS_PERCENT));
         MediaCounters prism = server.server().media().counters();
         long nacksBefore = prism.nacksReceived();
         long rtxBefore = prism.retransmissions();

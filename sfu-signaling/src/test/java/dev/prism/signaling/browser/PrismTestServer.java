@@ -48,6 +48,11 @@ final class PrismTestServer implements AutoCloseable {
         return server.mediaPort();
     }
 
+    /** Every media thread's port, comma-separated (an nftables set's elements). */
+    String mediaPortsForNft() {
+        return server.mediaPorts().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "));
+    }
+
     int httpPort() {
         return server.httpPort();
     }

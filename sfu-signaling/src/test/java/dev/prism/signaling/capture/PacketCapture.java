@@ -90,7 +90,7 @@ public final class PacketCapture {
         PrismConfig config = PrismConfig.builder().httpHost("127.0.0.1").httpPort(0).udpPort(0).build();
         try (PrismServer server = PrismServer.start(config);
              ChromeBrowser browser = ChromeBrowser.launch("capture")) {
-            media = server.media();
+            media = server.media().engines().get(0);
             router = onLoop(() -> new RoomRouter("capture", media));
             browser.open("http://127.0.0.1:" + server.httpPort() + "/");
 
