@@ -270,6 +270,7 @@ function renderRooms(rooms) {
     (r) => h('tr', { 'data-room-id': r.id },
       h('td', {}, h('a', { href: `#room=${encodeURIComponent(r.id)}`, text: r.id })),
       h('td', { class: 'num' }), h('td', { class: 'num' }), h('td', { class: 'num' }), h('td', { class: 'num' }),
+      h('td', { class: 'num' }),
       h('td', { class: 'num' }, h('button', {
         class: 'small danger', 'data-action': 'close-room', text: 'Close room',
         onclick: () => closeRoom(r.id),
@@ -280,6 +281,7 @@ function renderRooms(rooms) {
       setCell(tr.children[2], count(r.tracks));
       setCell(tr.children[3], bitrate(r.bitsInPerSecond));
       setCell(tr.children[4], bitrate(r.bitsOutPerSecond));
+      setCell(tr.children[5], r.mediaThread >= 0 ? `#${r.mediaThread} · UDP ${r.mediaPort}` : '–');
     });
 }
 

@@ -79,7 +79,9 @@ final class AdminJson {
                     .put("participants", r.participants())
                     .put("tracks", r.tracks())
                     .put("bitsInPerSecond", bps(r.bitsInPerSecond()))
-                    .put("bitsOutPerSecond", bps(r.bitsOutPerSecond())));
+                    .put("bitsOutPerSecond", bps(r.bitsOutPerSecond()))
+                    .put("mediaThread", r.mediaThread())
+                    .put("mediaPort", r.mediaPort()));
         }
         return new JsonObject().put("rooms", a);
     }

@@ -70,7 +70,7 @@ final class FakeInspector implements NodeInspector {
     public CompletableFuture<List<RoomSummary>> rooms() {
         List<RoomSummary> out = new ArrayList<>();
         rooms.values().stream().sorted(java.util.Comparator.comparing(RoomSnapshot::id)).forEach(r ->
-                out.add(new RoomSummary(r.id(), r.participants().size(), r.trackCount(), 64_000.0, null)));
+                out.add(new RoomSummary(r.id(), r.participants().size(), r.trackCount(), 64_000.0, null, 0, 40000)));
         return answer(out);
     }
 

@@ -64,6 +64,9 @@ class AdminIntegrationTest {
                     .filter(r -> r.getString("id").equals(room)).findFirst().orElseThrow();
             assertThat(summary.getInteger("participants")).isEqualTo(2);
             assertThat(summary.getInteger("tracks")).isEqualTo(2);
+            int thread = summary.getInteger("mediaThread");
+            assertThat(thread).isBetween(0, server.mediaPorts().size() - 1);
+            assertThat(summary.getInteger("mediaPort")).isEqualTo(server.mediaPorts().get(thread));
 
             JsonObject a = participant(get("/admin/api/rooms/" + room), "alice");
             assertThat(a.getString("connectionState")).as("no ICE in this test").isIn("new", "checking");

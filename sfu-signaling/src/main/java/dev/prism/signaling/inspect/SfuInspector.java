@@ -82,7 +82,7 @@ public final class SfuInspector implements NodeInspector {
     public CompletableFuture<List<RoomSummary>> rooms() {
         List<CompletableFuture<RoomSummary>> parts = new ArrayList<>();
         for (Room room : sfu.rooms().rooms()) {
-            parts.add(onRoom(room, () -> live(room) ? summary(snapshot(room)) : null));
+            parts.add(onRoom(room, () -> live(room) ? summary(room, snapshot(room)) : null));
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
             List<RoomSummary> out = new ArrayList<>();
@@ -207,7 +207,7 @@ public final class SfuInspector implements NodeInspector {
         return !room.isClosed() && sfu.rooms().get(room.id()) == room;
     }
 
-    private static RoomSummary summary(RoomSnapshot s) {
+    private RoomSummary summary(Room room, RoomSnapshot s) {
         double in = 0;
         double out = 0;
         boolean measured = false;
@@ -221,8 +221,16 @@ public final class SfuInspector implements NodeInspector {
                 measured = true;
             }
         }
+        int thread = -1;
+        int port = 0;
+        for (int i = 0; i < sfu.media().engines().size(); i++) {
+            if (sfu.media().engines().get(i).eventLoop() == room.executor()) {
+                thread = i;
+                port = sfu.media().engines().get(i).localPort();
+            }
+        }
         return new RoomSummary(s.id(), s.participants().size(), s.trackCount(), measured ? in : null,
-                measured ? out : null);
+                measured ? out : null, thread, port);
     }
 
     private static ActionOutcome noRoom(String roomId) {

@@ -190,6 +190,8 @@ class AdminBrowserTest implements BrowserArtifacts.Browsers {
                 + ".some(m => m.textContent.includes('" + bobId + "'))", PAGE_TIMEOUT);
         admin.waitFor("the room list to count one participant", "document.querySelector('tr[data-room-id=\""
                 + room + "\"]').children[1].textContent === '1'", PAGE_TIMEOUT);
+        assertThat((String) admin.js("return document.querySelector('tr[data-room-id=\"" + room + "\"]').children[5]"
+                + ".textContent;")).as("the room's media thread and port").matches("#\\d+ · UDP \\d+");
         assertThat(roomFromApi().getJsonArray("participants")).hasSize(1);
         bob.waitFor("bob's page to be told he was removed",
                 "window.prism.errors.some(e => e.startsWith('removed'))", PAGE_TIMEOUT);
