@@ -1,11 +1,16 @@
 /**
- * The Netty side of the media plane: the single UDP socket, first-byte demultiplexing (RFC 7983), and
- * {@link dev.prism.rtp.transport.WebRtcTransport}, which owns ICE, DTLS and SRTP state for one peer connection.
+ * The Netty side of the media plane: {@link dev.prism.rtp.transport.MediaPlane} (one engine per media thread),
+ * {@link dev.prism.rtp.transport.MediaEngine} (an event loop, its UDP socket, first-byte demultiplexing per
+ * RFC 7983), and {@link dev.prism.rtp.transport.WebRtcTransport}, which owns ICE, DTLS and SRTP state for one peer
+ * connection.
  *
  * <h2>Threads</h2>
- * All media state is owned by one event loop ({@link dev.prism.rtp.transport.MediaEngine#eventLoop()}): transports,
- * routers, producers, consumers and the rooms' control state. DTLS handshakes run on a small pool because bctls is
- * blocking; their callbacks hop back to the loop before touching anything.
+ * Each engine's media state is owned by its event loop ({@link dev.prism.rtp.transport.MediaEngine#eventLoop()}):
+ * its transports, and the routers, producers, consumers and control state of the rooms placed on it. A room never
+ * spans engines, and a room's candidates name its engine's port, so its packets arrive on its own loop. Engines share
+ * nothing mutable on the forwarding path (each has its own counters and send envelopes; the pooled allocator is
+ * thread-safe with per-thread caches). DTLS handshakes run on a small pool shared by the engines because bctls is
+ * blocking; their callbacks hop back to the transport's loop before touching anything.
  *
  * <h2>Who owns a buffer</h2>
  * <ol>
