@@ -285,7 +285,8 @@ final class LoadResult {
         return b.target + " " + b.options.scenario() + ", " + b.options.seconds() + " s, "
                 + b.options.media().videoKbps() + " kbit/s video @ " + b.options.media().fps() + " fps"
                 + (b.options.media().pacingFactor() > 0 ? " paced x" + b.options.media().pacingFactor() : " unpaced")
-                + " + Opus, " + b.options.clientThreads() + " client thread" + (b.options.clientThreads() == 1 ? "" : "s")
+                + " + Opus, " + b.options.clientThreads() + " client thread"
+                + (b.options.clientThreads() == 1 ? "" : "s")
                 + (b.options.serverArgs().isEmpty() ? "" : ", server args " + String.join(" ", b.options.serverArgs()))
                 + "\n"
                 + t.render();

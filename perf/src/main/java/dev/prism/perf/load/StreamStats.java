@@ -28,7 +28,7 @@ final class StreamStats {
     static final int FILLER = 4;
     /** Sequence numbers received at least once, by any of the above. */
     static final int DISTINCT = 5;
-    /** Packets more than {@link #WINDOW} behind the highest: whether they were new is unknown, they are not DISTINCT. */
+    /** Packets more than {@link #WINDOW} behind the highest: whether they were new is unknown; not DISTINCT. */
     static final int TOO_OLD = 6;
     private static final int COUNTERS = 7;
 

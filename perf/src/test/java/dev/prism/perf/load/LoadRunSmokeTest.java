@@ -54,7 +54,8 @@ class LoadRunSmokeTest {
 
         assertThat(j.getJsonObject("server").getJsonArray("extraArgs"))
                 .isEqualTo(new JsonArray().add("--advertise").add("127.0.0.1"));
-        assertThat(j.getJsonObject("server").getString("command")).endsWith("--advertise 127.0.0.1 --api-secret <random>");
+        assertThat(j.getJsonObject("server").getString("command"))
+                .endsWith("--advertise 127.0.0.1 --api-secret <random>");
         assertThat(j.getInteger("clientThreads")).isEqualTo(2);
         assertThat(j.getJsonObject("memory").getDouble("heapBaselineMiB")).isPositive();
         assertThat(j.getJsonObject("allocation").getLong("bytesInWindow")).isPositive();
