@@ -18,6 +18,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
@@ -35,8 +36,9 @@ import java.util.concurrent.TimeUnit;
  * checks, for full-ICE servers), DTLS-SRTP in either role, and SRTP both ways. It uses Prism's own STUN writer,
  * {@link DtlsSession} and {@link SrtpSession}.
  *
- * <p>Threads: everything runs on the context's loop, except the DTLS handshake, whose callbacks hop onto it.
- * Buffers: {@link #sendRtp} and {@link #sendRtcp} take ownership; handlers borrow what they are given.
+ * <p>Threads: everything runs on the event loop given at construction (its socket is registered there), except the
+ * DTLS handshake, whose callbacks hop onto it. Its counters are read on that loop too. Buffers: {@link #sendRtp} and
+ * {@link #sendRtcp} take ownership; handlers borrow what they are given.
  */
 final class ClientPeer {
     /** What the peer reports; every call on the loop. */
@@ -63,6 +65,7 @@ final class ClientPeer {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final LoadContext ctx;
+    private final EventLoop loop;
     private final String name;
     private final Handler handler;
     private final IceParameters localIce;
@@ -82,9 +85,13 @@ final class ClientPeer {
     private long srtpFailures;
     private long packetsIn;
     private long packetsOut;
+    private long datagramsIn;
+    private long rtpIn;
 
-    ClientPeer(LoadContext ctx, String name, Handler handler) {
+    /** @param loop the event loop the socket, timers and handler calls run on */
+    ClientPeer(LoadContext ctx, EventLoop loop, String name, Handler handler) {
         this.ctx = ctx;
+        this.loop = loop;
         this.name = name;
         this.handler = handler;
         this.localIce = new IceParameters(token(8), token(24));
@@ -93,7 +100,7 @@ final class ClientPeer {
 
     /** Binds the socket; blocks briefly. Call before writing the local SDP. */
     ClientPeer bind() throws InterruptedException {
-        Bootstrap b = new Bootstrap().group(ctx.group())
+        Bootstrap b = new Bootstrap().group(loop) // this loop, not the group's next one
                 .channel(Epoll.isAvailable() ? EpollDatagramChannel.class : NioDatagramChannel.class)
                 .option(ChannelOption.SO_RCVBUF, 2 * 1024 * 1024)
                 .option(ChannelOption.SO_SNDBUF, 2 * 1024 * 1024)
@@ -144,12 +151,22 @@ final class ClientPeer {
         return packetsOut;
     }
 
+    /** Every datagram read from the socket (STUN, DTLS, SRTP, SRTCP, anything), before any check. */
+    long datagramsIn() {
+        return datagramsIn;
+    }
+
+    /** RTP packets decrypted and well-framed, each handed to {@link Handler#onRtp}. */
+    long rtpIn() {
+        return rtpIn;
+    }
+
     /** Starts ICE towards the remote candidate; DTLS follows the first successful check. Loop only. */
     void start(Remote r) {
-        assert ctx.loop().inEventLoop();
+        assert loop.inEventLoop();
         this.remote = r;
         this.remoteIntegrity = StunIntegrity.forPassword(r.ice().pwd());
-        iceTimer = ctx.loop().scheduleAtFixedRate(this::sendCheck, 0, CHECK_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+        iceTimer = loop.scheduleAtFixedRate(this::sendCheck, 0, CHECK_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
         if (!r.remoteIsDtlsServer()) {
             startDtls(); // we are the DTLS server: be ready for the ClientHello
         }
@@ -243,7 +260,7 @@ final class ClientPeer {
         if (m.messageType() == StunMessage.BINDING_SUCCESS_RESPONSE && !iceConnected) {
             iceConnected = true;
             iceTimer.cancel(false);
-            iceTimer = ctx.loop().scheduleAtFixedRate(this::sendCheck, CONSENT_INTERVAL_MILLIS,
+            iceTimer = loop.scheduleAtFixedRate(this::sendCheck, CONSENT_INTERVAL_MILLIS,
                     CONSENT_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
             if (remote.remoteIsDtlsServer()) {
                 startDtls();
@@ -257,12 +274,12 @@ final class ClientPeer {
                 new DtlsSession.Listener() {
                     @Override
                     public void onHandshakeComplete(SrtpProfile profile, SrtpKeyingMaterial keys) {
-                        ctx.loop().execute(() -> dtlsDone(profile, keys, serverRole));
+                        loop.execute(() -> dtlsDone(profile, keys, serverRole));
                     }
 
                     @Override
                     public void onHandshakeFailed(String reason, Throwable cause) {
-                        ctx.loop().execute(() -> {
+                        loop.execute(() -> {
                             connected.completeExceptionally(new IllegalStateException(
                                     name + ": DTLS failed: " + reason, cause));
                             close();
@@ -271,7 +288,7 @@ final class ClientPeer {
 
                     @Override
                     public void onClosed() {
-                        ctx.loop().execute(ClientPeer.this::close);
+                        loop.execute(ClientPeer.this::close);
                     }
                 });
         dtls.setExpectedRemoteFingerprint(remote.fingerprint());
@@ -315,6 +332,7 @@ final class ClientPeer {
             if (rtcp) {
                 handler.onRtcp(this, plain);
             } else if (view.wrap(plain)) {
+                rtpIn++;
                 handler.onRtp(this, view, arrivalNanos);
             }
         } finally {
@@ -326,6 +344,7 @@ final class ClientPeer {
         @Override
         protected void channelRead0(ChannelHandlerContext c, DatagramPacket p) {
             long now = System.nanoTime();
+            datagramsIn++;
             ByteBuf buf = p.content();
             switch (PacketClassifier.classify(buf)) {
                 case PacketClassifier.STUN -> onStun(buf, p.sender());

@@ -37,8 +37,11 @@ final class ClientSdp {
     private ClientSdp() {
     }
 
-    /** One stream the remote side announced: its m-line, kind and SSRC (0 when the m-line has none). */
-    record RemoteStream(String mid, MediaKind kind, long ssrc, boolean active) {
+    /**
+     * One stream the remote side announced: its m-line, kind, media SSRC (0 when the m-line has none) and the RTX SSRC
+     * paired with it by {@code a=ssrc-group:FID} (0 when none): retransmissions and probe padding arrive on that one.
+     */
+    record RemoteStream(String mid, MediaKind kind, long ssrc, long rtxSsrc, boolean active) {
     }
 
     /** The transport facts and streams of a remote description. */
@@ -146,14 +149,25 @@ final class ClientSdp {
             }
             boolean active = !m.hasAttribute("inactive");
             long ssrc = 0;
-            for (SdpLine l : m.attributes("ssrc")) {
-                String v = l.attributeValue();
-                long s = Long.parseLong(v.substring(0, v.indexOf(' ')));
-                if (ssrc == 0) {
-                    ssrc = s; // the first a=ssrc is the media stream; RTX follows in a group
+            long rtxSsrc = 0;
+            for (SdpLine l : m.attributes("ssrc-group")) {
+                // "FID <media> <rtx>" (RFC 5576 / 4588): the pair that says which SSRC carries retransmissions
+                String[] t = l.attributeValue().trim().split("\\s+");
+                if (t.length == 3 && t[0].equals("FID")) {
+                    ssrc = ssrcValue(t[1]);
+                    rtxSsrc = ssrcValue(t[2]);
+                    break;
                 }
             }
-            streams.add(new RemoteStream(m.mid(), kind, ssrc, active));
+            if (ssrc == 0) {
+                for (SdpLine l : m.attributes("ssrc")) {
+                    String v = l.attributeValue();
+                    int sp = v.indexOf(' ');
+                    ssrc = ssrcValue(sp < 0 ? v : v.substring(0, sp)); // without a group, the first a=ssrc is media
+                    break;
+                }
+            }
+            streams.add(new RemoteStream(m.mid(), kind, ssrc, rtxSsrc, active));
             for (String f : m.formats()) {
                 payloadKinds.putIfAbsent(Integer.parseInt(f), kind);
             }
@@ -170,6 +184,18 @@ final class ClientSdp {
             throw new SdpParseException(0, "no usable m-line");
         }
         return new RemoteDescription(transport, streams, ext, payloadKinds, d);
+    }
+
+    private static long ssrcValue(String s) throws SdpParseException {
+        try {
+            long v = Long.parseLong(s);
+            if (v >= 0 && v <= 0xFFFF_FFFFL) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new SdpParseException(0, "bad SSRC " + s);
     }
 
     private static ClientPeer.Remote transportOf(SessionDescription d, MediaSection m)

@@ -1,12 +1,15 @@
 package dev.prism.perf.load;
 
 import dev.prism.core.rtp.MediaKind;
+import java.util.List;
 import org.HdrHistogram.Histogram;
 
 /**
  * Publisher-to-subscriber latency of every packet received while recording: the probe's send time (stamped just
  * before the publisher encrypts and writes) to the subscriber's read of the datagram, both on this process's
- * {@code System.nanoTime}. One histogram per kind, in nanoseconds. Loop only; recording allocates nothing.
+ * {@code System.nanoTime}. One histogram per kind, in nanoseconds. One recorder per participant event loop, used only
+ * on that loop (its subscribers record into it); the run merges the loops' {@link #snapshot}s. Recording allocates
+ * nothing.
  */
 final class LatencyRecorder {
     private static final long MAX_NANOS = 60_000_000_000L;
@@ -38,22 +41,31 @@ final class LatencyRecorder {
         (kind == MediaKind.AUDIO ? audio : video).recordValue(nanos);
     }
 
-    /** Both kinds together (a copy). */
-    Histogram all() {
-        Histogram h = video.copy();
-        h.add(audio);
-        return h;
+    /** Copies of what was recorded, for another thread to merge. */
+    Snapshot snapshot() {
+        return new Snapshot(audio.copy(), video.copy(), outOfRange);
     }
 
-    Histogram audio() {
-        return audio;
-    }
+    /** What one recorder held: histograms in nanoseconds, owned by the receiver. */
+    record Snapshot(Histogram audio, Histogram video, long outOfRange) {
+        /** {@code snapshots} added up, as new histograms. */
+        static Snapshot merge(List<Snapshot> snapshots) {
+            Histogram a = new Histogram(MAX_NANOS, 3);
+            Histogram v = new Histogram(MAX_NANOS, 3);
+            long out = 0;
+            for (Snapshot s : snapshots) {
+                a.add(s.audio());
+                v.add(s.video());
+                out += s.outOfRange();
+            }
+            return new Snapshot(a, v, out);
+        }
 
-    Histogram video() {
-        return video;
-    }
-
-    long outOfRange() {
-        return outOfRange;
+        /** Both kinds together (a new histogram). */
+        Histogram all() {
+            Histogram h = video.copy();
+            h.add(audio);
+            return h;
+        }
     }
 }

@@ -11,42 +11,59 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What every simulated participant of one load run shares: one event loop for all their sockets, timers and
- * bookkeeping (so the statistics need no locks), a DTLS certificate, threads for the blocking DTLS handshakes and the
- * buffer allocator.
+ * What the simulated participants of one load run share: a fixed set of event loops (each participant lives on one,
+ * with its socket, timers and bookkeeping, so its statistics need no locks), a DTLS certificate, threads for the
+ * blocking DTLS handshakes and the buffer allocator.
  *
- * <p>Threads: participants live on {@link #loop()}; DTLS callbacks and signaling messages hop onto it.
+ * <p>Threads: everything here is safe to use from any thread: the certificate is immutable, the handshake pool and
+ * Netty's pooled allocator are thread-safe, the loops are fixed at construction. Per-loop state (latency recorders)
+ * is the caller's, kept per loop.
  */
 final class LoadContext implements AutoCloseable {
     private final EventLoopGroup group;
-    private final EventLoop loop;
+    private final List<EventLoop> loops;
     private final ExecutorService handshakes;
     private final DtlsCertificate certificate;
     private final String bindAddress;
 
-    /** @param bindAddress the local address the participants' sockets bind to (an IP literal) */
-    LoadContext(String bindAddress) {
+    /**
+     * @param bindAddress the local address the participants' sockets bind to (an IP literal)
+     * @param threads     event loop threads for the participants, at least 1
+     */
+    LoadContext(String bindAddress, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads " + threads);
+        }
         this.bindAddress = bindAddress;
         SrtpSession.prepareBackend();
         this.certificate = DtlsCertificate.generate();
-        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("load-media", true),
+        this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("load-media", true),
                 Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        this.loop = group.next();
+        List<EventLoop> l = new ArrayList<>();
+        for (EventExecutor e : group) {
+            l.add((EventLoop) e);
+        }
+        this.loops = List.copyOf(l);
         // bctls handshakes block a thread each until done; a cached pool never queues one behind a slow peer.
         this.handshakes = Executors.newCachedThreadPool(new DefaultThreadFactory("load-dtls", true));
     }
 
-    EventLoopGroup group() {
-        return group;
+    /** The participants' event loops, in a fixed order. */
+    List<EventLoop> loops() {
+        return loops;
     }
 
-    EventLoop loop() {
-        return loop;
+    /** The loop of participant {@code index}: round-robin over {@link #loops()}. */
+    EventLoop loop(int index) {
+        return loops.get(Math.floorMod(index, loops.size()));
     }
 
     ExecutorService handshakes() {

@@ -57,7 +57,7 @@ public final class LoadMain {
 
     private static LoadResult run(LoadOptions options, Path work) throws Exception {
         Target target = options.target().equals("janus") ? new JanusTarget(work)
-                : new PrismTarget(options.serverJvm(), work);
+                : new PrismTarget(options.serverJvm(), options.serverArgs(), work);
         return new LoadRun(options, target, m -> System.out.println("load: " + options.target() + ": " + m)).run();
     }
 
@@ -78,8 +78,12 @@ public final class LoadMain {
     static String compare(LoadResult prism, LoadResult janus) {
         Table t = new Table("metric", "prism", "janus", "target");
         t.row("forwarded packets/s", f(prism.forwardedPerSecond(), 0), f(janus.forwardedPerSecond(), 0), "");
+        t.row("probe/padding packets/s", f(prism.probePaddingPerSecond(), 0),
+                f(janus.probePaddingPerSecond(), 0), "");
         t.row("server CPU us/forwarded", f(prism.serverCpuMicrosPerForward(), 2),
                 f(janus.serverCpuMicrosPerForward(), 2), "");
+        t.row("server CPU us/datagram sent", f(prism.serverCpuMicrosPerDatagram(), 2),
+                f(janus.serverCpuMicrosPerDatagram(), 2), "");
         Double r = ratio(prism, janus);
         t.row("prism / janus CPU", r == null ? "n/a" : f(r, 2), "", "<= 0.7");
         t.row("latency p50 ms", f(prism.latencyMillis(50), 3), f(janus.latencyMillis(50), 3), "");

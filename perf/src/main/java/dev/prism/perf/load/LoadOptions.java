@@ -15,11 +15,17 @@ import java.util.List;
  * @param target         "prism", "janus" or "both" (one run each, compared)
  * @param media          what each publisher sends
  * @param serverJvm      JVM options of the Prism server process
+ * @param serverArgs     extra arguments appended to Prism's command line (after the load run's own), passed through
+ *                       unchecked
+ * @param clientThreads  event loop threads the participants are spread over, round-robin
  * @param floor          also run the floor loop after the server has stopped
  * @param out            where the JSON and text results go
  */
 record LoadOptions(int publishers, int subscribers, int seconds, int warmupSeconds, String target, MediaProfile media,
-                   List<String> serverJvm, boolean floor, Path out) {
+                   List<String> serverJvm, List<String> serverArgs, int clientThreads, boolean floor, Path out) {
+    /** Most participant threads: more than the machine has cores only adds switching. */
+    static final int MAX_CLIENT_THREADS = 64;
+
     static final String HELP = """
             perf/run load [options]: simulated participants against a Prism (or Janus) server started as its own process.
               --scenario PxS         P publishers (audio+video each) x S subscribers (all tracks); default 4x10
@@ -33,6 +39,8 @@ record LoadOptions(int publishers, int subscribers, int seconds, int warmupSecon
                                      --add-opens=java.base/com.sun.crypto.provider=ALL-UNNAMED"
                                      (heap committed up front: RSS growth is then memory the run really adds; the
                                      add-opens lets SRTP's AES-GCM use the JDK's GHASH intrinsic)
+              --server-args "ARGS"   appended to Prism's command line, e.g. "--media-loops 2" (Prism only)
+              --client-threads N     event loop threads of the simulated participants, round-robin; default 1
               --no-floor             skip the floor loop
               --out DIR              results directory; default perf/results
             """;
@@ -48,6 +56,8 @@ record LoadOptions(int publishers, int subscribers, int seconds, int warmupSecon
         double pacing = MediaProfile.DEFAULT.pacingFactor();
         List<String> jvm = List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch",
                 "--add-opens=java.base/com.sun.crypto.provider=ALL-UNNAMED");
+        List<String> serverArgs = List.of();
+        int clientThreads = 1;
         boolean floor = true;
         Path out = Path.of("perf/results");
         List<String> a = new ArrayList<>(Arrays.asList(args));
@@ -90,7 +100,9 @@ record LoadOptions(int publishers, int subscribers, int seconds, int warmupSecon
                         throw new IllegalArgumentException("--pacing needs a number, got " + v);
                     }
                 }
-                case "--server-jvm" -> jvm = v.isBlank() ? List.of() : List.of(v.trim().split("\\s+"));
+                case "--server-jvm" -> jvm = words(v);
+                case "--server-args" -> serverArgs = words(v);
+                case "--client-threads" -> clientThreads = positive(opt, v);
                 case "--out" -> out = Path.of(v);
                 default -> throw new IllegalArgumentException("unknown option " + opt + "\n" + HELP);
             }
@@ -101,15 +113,27 @@ record LoadOptions(int publishers, int subscribers, int seconds, int warmupSecon
         if (pubs + subs > 500 || seconds > 3600 || warmup < 0 || warmup > 600) {
             throw new IllegalArgumentException("a load run is bounded: at most 500 participants, 3600 s, 600 s warm-up");
         }
+        if (clientThreads > MAX_CLIENT_THREADS) {
+            throw new IllegalArgumentException("--client-threads is at most " + MAX_CLIENT_THREADS);
+        }
+        if (!serverArgs.isEmpty() && target.equals("janus")) {
+            throw new IllegalArgumentException("--server-args are Prism's; Janus is configured by the run");
+        }
         MediaProfile d = MediaProfile.DEFAULT;
         return new LoadOptions(pubs, subs, seconds, warmup, target,
                 new MediaProfile(kbps, fps, d.keyframeSeconds(), d.keyframeFactor(), d.maxPayload(),
-                        d.audioPayload(), pacing), jvm, floor, out);
+                        d.audioPayload(), pacing), jvm, serverArgs, clientThreads, floor, out);
     }
 
     /** The same options for one server. */
     LoadOptions withTarget(String t, boolean withFloor) {
-        return new LoadOptions(publishers, subscribers, seconds, warmupSeconds, t, media, serverJvm, withFloor, out);
+        return new LoadOptions(publishers, subscribers, seconds, warmupSeconds, t, media, serverJvm, serverArgs,
+                clientThreads, withFloor, out);
+    }
+
+    /** A quoted option value as separate arguments (split at white space; no quoting inside). */
+    private static List<String> words(String v) {
+        return v.isBlank() ? List.of() : List.of(v.trim().split("\\s+"));
     }
 
     String scenario() {

@@ -5,9 +5,11 @@ import dev.prism.perf.report.Table;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -23,16 +25,70 @@ final class LoadResult {
         this.b = b;
     }
 
+    /** Media packets the subscribers received in the window (not retransmissions, probes or anything else). */
     long forwarded() {
         return b.received;
     }
 
     double forwardedPerSecond() {
-        return b.received / (b.wallNanos / 1e9);
+        return perSecond(b.received);
+    }
+
+    /** Padding-only probe packets the subscribers received in the window. */
+    long probePadding() {
+        return b.padding;
+    }
+
+    double probePaddingPerSecond() {
+        return perSecond(b.padding);
+    }
+
+    /** RTX packets (retransmissions and probe copies) the subscribers received in the window. */
+    long retransmissions() {
+        return b.retransmissions;
+    }
+
+    /** Of {@link #retransmissions()}, those whose original had not arrived. */
+    long repaired() {
+        return b.repaired;
+    }
+
+    /** Packets the subscribers could not place: an SSRC no offer announced, or none of media, RTX and padding. */
+    long unknown() {
+        return b.unknownSsrc + b.unrecognised;
+    }
+
+    /** Every RTP packet the subscribers decrypted in the window. */
+    long subscriberRtpPackets() {
+        return b.rtp;
+    }
+
+    /** Of those, what the subscribers sorted: media + retransmissions + padding + unknown. */
+    long sortedPackets() {
+        return b.sorted;
+    }
+
+    /** Media sequence numbers the server sent in the window that never arrived (not even repaired). */
+    long sequenceGaps() {
+        return Math.max(0, b.expectedBySequence - b.distinct);
+    }
+
+    /** Every datagram the participants received from the server in the window (RTP, RTCP, STUN, DTLS). */
+    long serverDatagrams() {
+        return b.datagrams;
     }
 
     double serverCpuMicrosPerForward() {
         return b.received == 0 ? Double.NaN : b.serverCpuNanos / 1000.0 / b.received;
+    }
+
+    /** Server CPU per datagram it sent, of any kind: with probing and feedback, not only forwarding. */
+    double serverCpuMicrosPerDatagram() {
+        return b.datagrams == 0 ? Double.NaN : b.serverCpuNanos / 1000.0 / b.datagrams;
+    }
+
+    private double perSecond(long n) {
+        return n / (b.wallNanos / 1e9);
     }
 
     double floorMicrosPerForward() {
@@ -48,10 +104,12 @@ final class LoadResult {
         return b.expected == 0 ? Double.NaN : 100.0 * Math.max(0, b.expected - b.received) / b.expected;
     }
 
-    /** Gaps in the sequence numbers the subscribers saw, in percent (misses drops an SFU hides by renumbering). */
+    /**
+     * Gaps in the media sequence numbers the subscribers saw, in percent, after retransmissions (misses drops an SFU
+     * hides by renumbering).
+     */
     double sequenceGapPercent() {
-        return b.expectedBySequence == 0 ? Double.NaN
-                : 100.0 * Math.max(0, b.expectedBySequence - b.received) / b.expectedBySequence;
+        return b.expectedBySequence == 0 ? Double.NaN : 100.0 * sequenceGaps() / b.expectedBySequence;
     }
 
     double allocatedPerForward() {
@@ -87,6 +145,15 @@ final class LoadResult {
         return b.srtpProfiles.toString();
     }
 
+    /** The latency samples: one per media packet received in the window (an out-of-range one is counted apart). */
+    long latencySamples() {
+        return b.all == null ? 0 : b.all.getTotalCount();
+    }
+
+    long latencyOutOfRange() {
+        return b.latencyOutOfRange;
+    }
+
     double maxPauseMillis() {
         return windowPauses().stream().mapToDouble(GcLog.Pause::millis).max().orElse(0);
     }
@@ -104,6 +171,7 @@ final class LoadResult {
                 .put("subscribers", o.subscribers())
                 .put("seconds", o.seconds())
                 .put("warmupSeconds", o.warmupSeconds())
+                .put("clientThreads", o.clientThreads())
                 .put("time", OffsetDateTime.now().toString())
                 .put("machine", new JsonObject(MachineInfo.facts()))
                 .put("media", new JsonObject().put("videoKbps", o.media().videoKbps()).put("fps", o.media().fps())
@@ -111,7 +179,8 @@ final class LoadResult {
                         .put("pacingFactor", o.media().pacingFactor())
                         .put("audioPayloadBytes", o.media().audioPayload())
                         .put("maxVideoPayloadBytes", o.media().maxPayload()))
-                .put("server", new JsonObject().put("command", b.command).put("jvmArgs", b.jvmArgs));
+                .put("server", new JsonObject().put("command", b.command).put("jvmArgs", b.jvmArgs)
+                        .put("extraArgs", new JsonArray(new ArrayList<>(o.serverArgs()))));
         j.put("forwarded", new JsonObject()
                 .put("packets", b.received)
                 .put("perSecond", round(forwardedPerSecond()))
@@ -121,10 +190,29 @@ final class LoadResult {
                 .put("publisherPacketsSent", b.sent)
                 .put("perSubscriberMin", b.perSubscriberMin)
                 .put("perSubscriberMax", b.perSubscriberMax));
+        j.put("downlink", new JsonObject()
+                .put("mediaPackets", b.received)
+                .put("probePaddingPackets", b.padding)
+                .put("probePaddingPerSecond", round(perSecond(b.padding)))
+                .put("retransmissions", b.retransmissions)
+                .put("retransmissionsPerSecond", round(perSecond(b.retransmissions)))
+                .put("repaired", b.repaired)
+                .put("duplicates", b.duplicates)
+                .put("unknownPackets", unknown())
+                .put("unknownSsrcPackets", b.unknownSsrc)
+                .put("unrecognisedPackets", b.unrecognised)
+                .put("rtpPackets", b.rtp)
+                .put("sortedPackets", b.sorted)
+                .put("expectedBySequence", b.expectedBySequence)
+                .put("sequenceGaps", sequenceGaps())
+                .put("serverDatagrams", b.datagrams)
+                .put("serverDatagramsPerSecond", round(perSecond(b.datagrams)))
+                .put("subscriberDatagrams", b.subscriberDatagrams));
         j.put("cpu", new JsonObject()
                 .put("serverSeconds", round(b.serverCpuNanos / 1e9))
                 .put("serverCores", round(b.serverCpuNanos / (double) b.wallNanos))
                 .put("serverMicrosPerForwarded", round(serverCpuMicrosPerForward()))
+                .put("serverMicrosPerDatagramSent", round(serverCpuMicrosPerDatagram()))
                 .put("floorMicrosPerForwarded", round(floorMicrosPerForward()))
                 .put("ratioToFloor", round(ratioToFloor())));
         if (b.floor != null) {
@@ -164,6 +252,8 @@ final class LoadResult {
         j.put("clients", new JsonObject().put("srtpProfiles", new JsonObject(new LinkedHashMap<>(
                         b.srtpProfiles)))
                 .put("unknownSsrcPackets", b.unknownSsrc)
+                .put("unknownPackets", unknown())
+                .put("clientThreads", o.clientThreads())
                 .put("srtpFailures", b.srtpFailures).put("transportCcFeedbackSent", b.feedback)
                 .put("keyframeRequestsReceived", b.keyframeRequests).put("keyframesSent", b.keyframes)
                 .put("latencyOutOfRange", b.latencyOutOfRange));
@@ -172,8 +262,13 @@ final class LoadResult {
 
     String table() {
         Table t = new Table("metric", "value", "target");
-        t.row("forwarded packets/s", fmt(forwardedPerSecond(), 0), "");
+        t.row("forwarded packets/s (media)", fmt(forwardedPerSecond(), 0), "");
+        t.row("probe/padding packets/s", fmt(probePaddingPerSecond(), 0), "");
+        t.row("retransmissions (repaired)", b.retransmissions + " (" + b.repaired + ")", "");
+        t.row("unknown packets", Long.toString(unknown()), "0");
+        t.row("server datagrams/s (all)", fmt(perSecond(b.datagrams), 0), "");
         t.row("server CPU us/forwarded", fmt(serverCpuMicrosPerForward(), 2), "");
+        t.row("server CPU us/datagram sent", fmt(serverCpuMicrosPerDatagram(), 2), "");
         t.row("floor CPU us/forwarded", fmt(floorMicrosPerForward(), 2), "");
         t.row("ratio to floor", fmt(ratioToFloor(), 2), "<= 1.2");
         t.row("server CPU (cores)", fmt(b.serverCpuNanos / (double) b.wallNanos, 2), "");
@@ -190,7 +285,10 @@ final class LoadResult {
         return b.target + " " + b.options.scenario() + ", " + b.options.seconds() + " s, "
                 + b.options.media().videoKbps() + " kbit/s video @ " + b.options.media().fps() + " fps"
                 + (b.options.media().pacingFactor() > 0 ? " paced x" + b.options.media().pacingFactor() : " unpaced")
-                + " + Opus\n"
+                + " + Opus, " + b.options.clientThreads() + " client thread"
+                + (b.options.clientThreads() == 1 ? "" : "s")
+                + (b.options.serverArgs().isEmpty() ? "" : ", server args " + String.join(" ", b.options.serverArgs()))
+                + "\n"
                 + t.render();
     }
 
@@ -232,6 +330,16 @@ final class LoadResult {
         private long received;
         private long expected;
         private long expectedBySequence;
+        private long distinct;
+        private long retransmissions;
+        private long repaired;
+        private long duplicates;
+        private long padding;
+        private long unrecognised;
+        private long sorted;
+        private long rtp;
+        private long datagrams;
+        private long subscriberDatagrams;
         private long unknownSsrc;
         private long srtpFailures;
         private long feedback;
@@ -249,7 +357,10 @@ final class LoadResult {
         private Histogram audio;
         private Histogram video;
         private FloorLoop.Result floor;
-        private Map<String, Integer> srtpProfiles = Map.of();
+        /** Negotiated SRTP profile -> participants. */
+        private final Map<String, Integer> srtpProfiles = new TreeMap<>();
+        private long publisherSent;
+        private int subscriberCount;
         private long perSubscriberMin;
         private long perSubscriberMax;
         private double localUp0;
@@ -292,33 +403,60 @@ final class LoadResult {
             return this;
         }
 
-        /**
-         * @param sentTimesSubscribers what the publishers sent in the window, times the subscribers (each takes all)
-         * @param bySequence           what the subscribers' sequence numbers say was sent to them
-         */
-        Builder window(long wall, long receivedPackets, long sentTimesSubscribers, long bySequence) {
+        /** The window's length. */
+        Builder window(long wall) {
             wallNanos = wall;
-            received = receivedPackets;
-            expected = sentTimesSubscribers;
-            expectedBySequence = bySequence;
             return this;
         }
 
-        Builder clients(long unknown, long srtp, long feedbackSent, long keyReq, long keys, long sentPackets) {
-            unknownSsrc = unknown;
-            srtpFailures = srtp;
-            feedback = feedbackSent;
-            keyframeRequests = keyReq;
-            keyframes = keys;
-            sent = sentPackets;
+        /** Every subscriber's window, added up. */
+        Builder subscribers(List<Subscriber.Window> windows) {
+            perSubscriberMin = windows.stream().mapToLong(Subscriber.Window::media).min().orElse(0);
+            perSubscriberMax = windows.stream().mapToLong(Subscriber.Window::media).max().orElse(0);
+            for (Subscriber.Window w : windows) {
+                received += w.media();
+                expectedBySequence += w.expectedBySequence();
+                distinct += w.distinct();
+                retransmissions += w.retransmissions();
+                repaired += w.repaired();
+                duplicates += w.duplicates();
+                padding += w.padding();
+                unknownSsrc += w.unknownSsrc();
+                unrecognised += w.unrecognised();
+                sorted += w.sorted();
+                rtp += w.rtp();
+                datagrams += w.datagrams();
+                subscriberDatagrams += w.datagrams();
+                srtpFailures += w.srtpFailures();
+                feedback += w.feedbackSent();
+                srtpProfiles.merge(String.valueOf(w.srtpProfile()), 1, Integer::sum);
+            }
+            subscriberCount = windows.size();
+            expected = publisherSent * subscriberCount;
             return this;
         }
 
-        Builder latency(Histogram allKinds, Histogram audioOnly, Histogram videoOnly, long outOfRange) {
-            latencyOutOfRange = outOfRange;
-            all = allKinds;
-            audio = audioOnly;
-            video = videoOnly;
+        /** Every publisher's window, added up. */
+        Builder publishers(List<Publisher.Window> windows) {
+            for (Publisher.Window w : windows) {
+                publisherSent += w.sent();
+                sent += w.sentTotal();
+                keyframeRequests += w.keyframeRequests();
+                keyframes += w.keyframes();
+                datagrams += w.datagrams();
+                srtpProfiles.merge(String.valueOf(w.srtpProfile()), 1, Integer::sum);
+            }
+            // each subscriber takes every publisher's packets
+            expected = publisherSent * subscriberCount;
+            return this;
+        }
+
+        /** The latency of every media packet in the window, all loops merged. */
+        Builder latency(LatencyRecorder.Snapshot s) {
+            latencyOutOfRange = s.outOfRange();
+            all = s.all();
+            audio = s.audio();
+            video = s.video();
             return this;
         }
 
@@ -346,17 +484,6 @@ final class LoadResult {
 
         Builder floor(FloorLoop.Result r) {
             floor = r;
-            return this;
-        }
-
-        Builder perSubscriber(long min, long max) {
-            perSubscriberMin = min;
-            perSubscriberMax = max;
-            return this;
-        }
-
-        Builder srtpProfiles(Map<String, Integer> negotiated) {
-            srtpProfiles = negotiated;
             return this;
         }
 

@@ -1,23 +1,28 @@
 package dev.prism.perf.load;
 
 import dev.prism.rtp.srtp.SrtpProfile;
+import io.netty.channel.EventLoop;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 import org.HdrHistogram.Histogram;
 
 /**
  * One load run: start the server, connect the participants, let media flow, measure a window, stop everything, run
  * the floor loop, and hand back the numbers. Bounded: every wait has a deadline, and nothing is left running.
+ *
+ * <p>Threads: the caller's thread drives the run; each participant's state is touched only on its own event loop, so
+ * every mark, read-out and stop is a task submitted to that loop (one per loop for the window's start and end, so
+ * all of a loop's participants and its latency recorder change together).
  */
 final class LoadRun {
     /** Name prefix of Prism's media event loop thread(s) (MediaEngine's thread factory). */
@@ -37,8 +42,12 @@ final class LoadRun {
         LoadResult.Builder result = new LoadResult.Builder(options, target.name());
         List<Publisher> publishers = new ArrayList<>();
         List<Subscriber> subscribers = new ArrayList<>();
-        LatencyRecorder latency = new LatencyRecorder();
-        try (LoadContext ctx = new LoadContext(target.clientBindAddress())) {
+        int lanes = options.clientThreads();
+        List<LatencyRecorder> latency = new ArrayList<>();
+        for (int i = 0; i < lanes; i++) {
+            latency.add(new LatencyRecorder());
+        }
+        try (LoadContext ctx = new LoadContext(target.clientBindAddress(), lanes)) {
             try {
                 log.accept("starting " + target.name() + "...");
                 target.start();
@@ -53,29 +62,34 @@ final class LoadRun {
 
                 String room = "load-" + Long.toHexString(System.nanoTime());
                 log.accept("connecting " + options.publishers() + " publishers and " + options.subscribers()
-                        + " subscribers...");
+                        + " subscribers on " + lanes + " client thread" + (lanes == 1 ? "" : "s") + "...");
+                // Participant n (publishers first, then subscribers) lives on loop n % lanes.
                 List<CompletableFuture<?>> joins = new ArrayList<>();
                 for (int i = 0; i < options.publishers(); i++) {
-                    Publisher p = new Publisher(ctx, options.media(), i,
-                            target.signaling(room, "pub" + i, true, ctx.loop()));
+                    EventLoop loop = ctx.loop(i);
+                    Publisher p = new Publisher(ctx, loop, options.media(), i,
+                            target.signaling(room, "pub" + i, true, loop));
                     publishers.add(p);
                     joins.add(p.start());
                 }
                 await(joins, 30, "publishers to connect");
                 joins.clear();
                 for (int i = 0; i < options.subscribers(); i++) {
-                    Subscriber s = new Subscriber(ctx, i, target.signaling(room, "sub" + i, false, ctx.loop()),
-                            latency);
+                    int n = options.publishers() + i;
+                    EventLoop loop = ctx.loop(n);
+                    Subscriber s = new Subscriber(ctx, loop, i, target.signaling(room, "sub" + i, false, loop),
+                            latency.get(n % lanes));
                     subscribers.add(s);
                     joins.add(s.start());
                 }
                 await(joins, 30, "subscribers to join");
                 int streams = 2 * options.publishers();
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30 + options.subscribers() / 5);
-                while (!onLoop(ctx, () -> subscribers.stream().allMatch(s -> s.streamsReceiving() == streams))) {
+                while (!onOwnLoops(subscribers, Subscriber::loop, Subscriber::streamsReceiving).stream()
+                        .allMatch(n -> n == streams)) {
                     if (System.nanoTime() > deadline) {
                         throw new IllegalStateException("not every subscriber receives all " + streams
-                                + " streams: " + onLoop(ctx, subscribers::toString));
+                                + " streams: " + onOwnLoops(subscribers, Subscriber::loop, Subscriber::toString));
                     }
                     Thread.sleep(100);
                 }
@@ -83,10 +97,10 @@ final class LoadRun {
                 sleepWatching(options.warmupSeconds());
 
                 // ---- the measurement window ----
-                onLoop(ctx, () -> {
-                    subscribers.forEach(Subscriber::mark);
-                    publishers.forEach(Publisher::mark);
-                    latency.start();
+                onEachLoop(ctx, lane -> {
+                    publishers.stream().filter(p -> p.loop() == ctx.loops().get(lane)).forEach(Publisher::mark);
+                    subscribers.stream().filter(s -> s.loop() == ctx.loops().get(lane)).forEach(Subscriber::mark);
+                    latency.get(lane).start();
                     return null;
                 });
                 ProcStats proc0 = ProcStats.read(pid);
@@ -104,48 +118,30 @@ final class LoadRun {
                 long alloc1 = jvm == null ? 0 : jvm.totalAllocatedBytes();
                 long mediaAlloc1 = jvm == null ? 0 : jvm.allocatedBytesOfThreads(MEDIA_THREADS);
                 double up1 = jvm == null ? 0 : jvm.uptimeMillis() / 1000.0;
-                onLoop(ctx, () -> {
-                    latency.stop();
-                    long received = 0;
-                    long expected = 0;
-                    long unknown = 0;
-                    long srtpFailures = 0;
-                    long feedback = 0;
-                    long min = Long.MAX_VALUE;
-                    long max = 0;
-                    for (Subscriber s : subscribers) {
-                        min = Math.min(min, s.receivedSinceMark());
-                        max = Math.max(max, s.receivedSinceMark());
-                        received += s.receivedSinceMark();
-                        expected += s.expectedSinceMark();
-                        unknown += s.unknownSsrc();
-                        srtpFailures += s.srtpFailures();
-                        feedback += s.feedbackSent();
-                    }
-                    long sentInWindow = 0;
-                    for (Publisher p : publishers) {
-                        sentInWindow += p.sentSinceMark();
-                    }
-                    long keyReq = 0;
-                    long keyframes = 0;
-                    long sent = 0;
-                    for (Publisher p : publishers) {
-                        keyReq += p.keyframeRequests();
-                        keyframes += p.keyframes();
-                        sent += p.packetsSent();
-                    }
-                    Map<String, Integer> profiles = new TreeMap<>();
-                    publishers.forEach(p -> profiles.merge(String.valueOf(p.srtpProfile()), 1, Integer::sum));
-                    subscribers.forEach(s -> profiles.merge(String.valueOf(s.srtpProfile()), 1, Integer::sum));
-                    result.srtpProfiles(profiles).perSubscriber(min, max);
-                    if (min < max / 2 || Boolean.getBoolean("prism.perf.verbose")) {
-                        log.accept("uneven reception: " + subscribers);
-                    }
-                    result.window(wall, received, sentInWindow * subscribers.size(), expected).clients(unknown, srtpFailures, feedback, keyReq,
-                            keyframes, sent);
-                    result.latency(latency.all(), latency.audio().copy(), latency.video().copy(), latency.outOfRange());
-                    return null;
+                // One task per loop closes the window for its recorder and participants at once: a packet read in
+                // between would be counted but not timed.
+                List<LaneWindow> lanesEnd = onEachLoop(ctx, lane -> {
+                    EventLoop loop = ctx.loops().get(lane);
+                    latency.get(lane).stop();
+                    return new LaneWindow(latency.get(lane).snapshot(),
+                            subscribers.stream().filter(s -> s.loop() == loop).map(Subscriber::window).toList(),
+                            publishers.stream().filter(p -> p.loop() == loop).map(Publisher::window).toList());
                 });
+                List<Subscriber.Window> subWindows = new ArrayList<>();
+                List<Publisher.Window> pubWindows = new ArrayList<>();
+                List<LatencyRecorder.Snapshot> recorded = new ArrayList<>();
+                for (LaneWindow w : lanesEnd) {
+                    subWindows.addAll(w.subscribers());
+                    pubWindows.addAll(w.publishers());
+                    recorded.add(w.latency());
+                }
+                result.window(wall).subscribers(subWindows).publishers(pubWindows)
+                        .latency(LatencyRecorder.Snapshot.merge(recorded));
+                long min = subWindows.stream().mapToLong(Subscriber.Window::media).min().orElse(0);
+                long max = subWindows.stream().mapToLong(Subscriber.Window::media).max().orElse(0);
+                if (min < max / 2 || Boolean.getBoolean("prism.perf.verbose")) {
+                    log.accept("uneven reception: " + onOwnLoops(subscribers, Subscriber::loop, Subscriber::toString));
+                }
                 result.serverCpu(proc1.cpuNanos() - proc0.cpuNanos());
                 if (jvm != null) {
                     result.allocated(alloc1 - alloc0, mediaAlloc1 - mediaAlloc0);
@@ -154,9 +150,10 @@ final class LoadRun {
                 }
                 result.rssWithParticipants(ProcStats.read(pid).rssBytes());
             } finally {
-                onLoop(ctx, () -> {
-                    publishers.forEach(Publisher::stop);
-                    subscribers.forEach(Subscriber::stop);
+                onEachLoop(ctx, lane -> {
+                    EventLoop loop = ctx.loops().get(lane);
+                    publishers.stream().filter(p -> p.loop() == loop).forEach(Publisher::stop);
+                    subscribers.stream().filter(s -> s.loop() == loop).forEach(Subscriber::stop);
                     return null;
                 });
                 target.close();
@@ -203,8 +200,41 @@ final class LoadRun {
         }
     }
 
-    private static <T> T onLoop(LoadContext ctx, Callable<T> task) throws Exception {
-        return ctx.loop().submit(task).get(10, TimeUnit.SECONDS);
+    /** What one loop's participants and recorder held when the window closed. */
+    private record LaneWindow(LatencyRecorder.Snapshot latency, List<Subscriber.Window> subscribers,
+                              List<Publisher.Window> publishers) {
+    }
+
+    /**
+     * Runs {@code task} for each participant on that participant's own loop (where its state lives), all loops at
+     * once, and returns the results in the participants' order. Bounded: 10 s for all.
+     */
+    private static <P, T> List<T> onOwnLoops(List<P> participants, Function<P, EventLoop> loopOf,
+                                             Function<P, T> task) throws Exception {
+        List<Future<T>> futures = new ArrayList<>(participants.size());
+        for (P p : participants) {
+            futures.add(loopOf.apply(p).submit(() -> task.apply(p)));
+        }
+        return collect(futures);
+    }
+
+    /** Runs {@code task(lane)} once on every participant loop, at once; results by lane. Bounded: 10 s for all. */
+    private static <T> List<T> onEachLoop(LoadContext ctx, IntFunction<T> task) throws Exception {
+        List<Future<T>> futures = new ArrayList<>();
+        for (int lane = 0; lane < ctx.loops().size(); lane++) {
+            int l = lane;
+            futures.add(ctx.loops().get(lane).submit(() -> task.apply(l)));
+        }
+        return collect(futures);
+    }
+
+    private static <T> List<T> collect(List<Future<T>> futures) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        List<T> out = new ArrayList<>(futures.size());
+        for (Future<T> f : futures) {
+            out.add(f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+        }
+        return out;
     }
 
     static double percentileMillis(Histogram h, double p) {

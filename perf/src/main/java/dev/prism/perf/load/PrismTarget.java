@@ -17,12 +17,14 @@ import java.util.concurrent.Executor;
 /**
  * A Prism node started as its own JVM from this process's class path ({@code dev.prism.signaling.Main}, what
  * {@code ./prism} runs), on loopback only, with an API secret so tokens are minted here exactly as a backend would,
- * and a GC log for pause times.
+ * and a GC log for pause times. Extra arguments (the load run's {@code --server-args}) go after the run's own, so a
+ * later occurrence of an option wins where Prism lets it.
  */
 final class PrismTarget implements Target {
     private static final String HOST = "127.0.0.1";
 
     private final List<String> jvmOptions;
+    private final List<String> serverArgs;
     private final Path workDir;
     private final HttpClient http = HttpClient.newHttpClient();
     private final String secret;
@@ -33,9 +35,13 @@ final class PrismTarget implements Target {
     private int udpPort;
     private String description = "prism (not started)";
 
-    /** @param jvmOptions options for the server JVM (heap size, GC), e.g. {@code -Xmx1g} */
-    PrismTarget(List<String> jvmOptions, Path workDir) {
+    /**
+     * @param jvmOptions options for the server JVM (heap size, GC), e.g. {@code -Xmx1g}
+     * @param serverArgs arguments appended to Prism's command line, e.g. {@code --media-loops 2}; not checked here
+     */
+    PrismTarget(List<String> jvmOptions, List<String> serverArgs, Path workDir) {
         this.jvmOptions = List.copyOf(jvmOptions);
+        this.serverArgs = List.copyOf(serverArgs);
         this.workDir = workDir;
         byte[] s = new byte[24];
         new SecureRandom().nextBytes(s);
@@ -61,6 +67,7 @@ final class PrismTarget implements Target {
         cmd.add("dev.prism.signaling.Main");
         cmd.addAll(List.of("--http-host", HOST, "--http-port", Integer.toString(httpPort),
                 "--udp-port", Integer.toString(udpPort), "--bind", HOST, "--advertise", HOST));
+        cmd.addAll(serverArgs);
         List<String> shown = new ArrayList<>(cmd);
         cmd.addAll(List.of("--api-secret", secret));
         shown.addAll(List.of("--api-secret", "<random>"));

@@ -5,6 +5,7 @@ import dev.prism.rtp.rtcp.RtcpCompoundParser;
 import dev.prism.rtp.rtcp.RtcpHeader;
 import dev.prism.rtp.srtp.SrtpProfile;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -19,10 +20,11 @@ import java.util.concurrent.TimeUnit;
  * through a pacer like Chrome's (a byte budget per 5 ms tick at a multiple of the bitrate); audio goes at once.
  * Each packet's probe is stamped as it leaves, so pacing delay is not counted as latency.
  *
- * <p>Threads: the load loop, after {@link #start()}.
+ * <p>Threads: its own event loop ({@link #loop()}), after {@link #start()}; other threads read it through tasks there.
  */
 final class Publisher implements ClientPeer.Handler {
     private final LoadContext ctx;
+    private final EventLoop loop;
     private final RoomSignaling signaling;
     private final ClientPeer peer;
     private final MediaSource source;
@@ -41,14 +43,19 @@ final class Publisher implements ClientPeer.Handler {
     private long keyframeRequests;
     private long packetsSent;
     private long markSent;
+    private long markDatagrams;
 
-    /** @param index distinguishes this publisher's streams in probes: video 2*index, audio 2*index + 1 */
-    Publisher(LoadContext ctx, MediaProfile profile, int index, RoomSignaling signaling) {
+    /**
+     * @param loop  the event loop this participant lives on
+     * @param index distinguishes this publisher's streams in probes: video 2*index, audio 2*index + 1
+     */
+    Publisher(LoadContext ctx, EventLoop loop, MediaProfile profile, int index, RoomSignaling signaling) {
         this.ctx = ctx;
+        this.loop = loop;
         this.signaling = signaling;
         this.profile = profile;
         this.cname = "pub" + index;
-        this.peer = new ClientPeer(ctx, cname, this);
+        this.peer = new ClientPeer(ctx, loop, cname, this);
         ThreadLocalRandom r = ThreadLocalRandom.current();
         this.audioSsrc = r.nextLong(1, 0x1_0000_0000L);
         this.videoSsrc = r.nextLong(1, 0x1_0000_0000L);
@@ -74,7 +81,7 @@ final class Publisher implements ClientPeer.Handler {
                         throw new IllegalStateException(cname + ": bad answer: " + e.getMessage(), e);
                     }
                     return peer;
-                }, ctx.loop())
+                }, loop)
                 .thenCompose(ClientPeer::connected)
                 .thenApply(p -> this);
     }
@@ -84,12 +91,12 @@ final class Publisher implements ClientPeer.Handler {
         long framePeriod = 1_000_000L / profile.fps();
         ThreadLocalRandom r = ThreadLocalRandom.current();
         // Random phases: publishers do not send in lockstep.
-        videoTimer = ctx.loop().scheduleAtFixedRate(this::sendFrame, r.nextLong(framePeriod), framePeriod,
+        videoTimer = loop.scheduleAtFixedRate(this::sendFrame, r.nextLong(framePeriod), framePeriod,
                 TimeUnit.MICROSECONDS);
-        audioTimer = ctx.loop().scheduleAtFixedRate(this::sendAudio, r.nextLong(20_000), 20_000,
+        audioTimer = loop.scheduleAtFixedRate(this::sendAudio, r.nextLong(20_000), 20_000,
                 TimeUnit.MICROSECONDS);
         if (profile.pacerBytesPerTick() > 0) {
-            pacerTimer = ctx.loop().scheduleAtFixedRate(this::pacerTick, MediaProfile.PACER_TICK_MILLIS,
+            pacerTimer = loop.scheduleAtFixedRate(this::pacerTick, MediaProfile.PACER_TICK_MILLIS,
                     MediaProfile.PACER_TICK_MILLIS, TimeUnit.MILLISECONDS);
         }
     }
@@ -106,29 +113,34 @@ final class Publisher implements ClientPeer.Handler {
         }
     }
 
-    long keyframeRequests() {
-        return keyframeRequests;
+    EventLoop loop() {
+        return loop;
     }
 
-    long keyframes() {
-        return source.keyframes();
-    }
-
-    long packetsSent() {
-        return packetsSent;
-    }
-
-    /** Starts a window here (loop only). */
+    /** Starts a window here. Loop only. */
     void mark() {
         markSent = packetsSent;
+        markDatagrams = peer.datagramsIn();
     }
 
-    long sentSinceMark() {
-        return packetsSent - markSent;
+    /** The window so far. Loop only. */
+    Window window() {
+        return new Window(packetsSent - markSent, packetsSent, keyframeRequests, source.keyframes(),
+                peer.datagramsIn() - markDatagrams, peer.srtpProfile());
     }
 
-    SrtpProfile srtpProfile() {
-        return peer.srtpProfile();
+    /**
+     * One publisher's measurement window.
+     *
+     * @param sent              RTP packets sent since the mark
+     * @param sentTotal         RTP packets sent in the whole run
+     * @param keyframeRequests  PLI and FIR received in the whole run
+     * @param keyframes         key frames sent in the whole run
+     * @param datagrams         datagrams the server sent this participant since the mark (RTCP feedback, STUN, ...)
+     * @param srtpProfile       what DTLS negotiated, null before
+     */
+    record Window(long sent, long sentTotal, long keyframeRequests, long keyframes, long datagrams,
+                  SrtpProfile srtpProfile) {
     }
 
     boolean isConnected() {

@@ -21,10 +21,12 @@ final class ServerProcess implements AutoCloseable {
     private final Process process;
     private final Thread reaper;
     private final List<String> command;
+    private final Path log;
 
-    private ServerProcess(Process process, List<String> command) {
+    private ServerProcess(Process process, List<String> command, Path log) {
         this.process = process;
         this.command = command;
+        this.log = log;
         this.reaper = new Thread(this::kill, "load-server-reaper");
         Runtime.getRuntime().addShutdownHook(reaper);
     }
@@ -32,7 +34,7 @@ final class ServerProcess implements AutoCloseable {
     static ServerProcess start(List<String> command, Path log) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
-        return new ServerProcess(pb.start(), List.copyOf(command));
+        return new ServerProcess(pb.start(), List.copyOf(command), log);
     }
 
     long pid() {
@@ -52,7 +54,9 @@ final class ServerProcess implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("server exited with " + process.exitValue() + " while starting");
+                // a bad --server-args lands here: the server's own message is in its log
+                throw new IllegalStateException("server exited with " + process.exitValue() + " while starting; see "
+                        + log);
             }
             try {
                 HttpResponse<Void> r = http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(2)).build(),
@@ -65,7 +69,7 @@ final class ServerProcess implements AutoCloseable {
             }
             Thread.sleep(100);
         }
-        throw new IllegalStateException("server did not answer " + url + " within " + timeout);
+        throw new IllegalStateException("server did not answer " + url + " within " + timeout + "; see " + log);
     }
 
     @Override

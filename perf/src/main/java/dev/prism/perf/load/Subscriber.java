@@ -1,8 +1,6 @@
 package dev.prism.perf.load;
 
 import dev.prism.core.rtp.HeaderExtension;
-import dev.prism.core.rtp.MediaKind;
-import dev.prism.perf.media.SyntheticRtp;
 import dev.prism.rtp.packet.RtpPacket;
 import dev.prism.rtp.rtcp.ReceiverReport;
 import dev.prism.rtp.rtcp.ReportBlock;
@@ -12,51 +10,63 @@ import dev.prism.rtp.rtcp.TransportCcFeedback;
 import dev.prism.rtp.srtp.SrtpProfile;
 import dev.prism.rtp.srtp.SrtpSession;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
 import io.netty.util.collection.LongObjectHashMap;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A simulated receive-only participant: answers every subscriber offer, connects, and for every RTP packet counts it
- * per stream (loss by sequence number), records its latency from the probe in the payload, and notes its
- * transport-wide sequence number for transport-cc feedback (every 100 ms, when the SFU sends that extension).
- * A receiver report goes out every second.
+ * A simulated receive-only participant: answers every subscriber offer, connects, and sorts every RTP packet
+ * ({@link DownlinkStats}: media, retransmission, probe padding, unknown), counts it per stream (loss by sequence
+ * number), records the latency of media packets from the probe in the payload, and notes every packet's
+ * transport-wide sequence number for transport-cc feedback (every 100 ms, when the SFU sends that extension; probe
+ * padding counts there, as in a browser). A receiver report on the media streams goes out every second.
  *
- * <p>Threads: the load loop.
+ * <p>Threads: everything runs on this participant's event loop ({@link #loop()}), which also owns the latency
+ * recorder it is given; other threads read it only through tasks on that loop.
  */
 final class Subscriber implements ClientPeer.Handler {
     private static final long FEEDBACK_INTERVAL_MILLIS = 100;
 
     private final LoadContext ctx;
+    private final EventLoop loop;
     private final RoomSignaling signaling;
     private final ClientPeer peer;
     private final LatencyRecorder latency;
     private final long ssrc = ThreadLocalRandom.current().nextLong(1, 0x1_0000_0000L);
-    private final LongObjectHashMap<StreamStats> streams = new LongObjectHashMap<>();
+    private final DownlinkStats downlink = new DownlinkStats();
     private final String name;
     private boolean started;
-    private Map<Integer, MediaKind> payloadKinds = Map.of();
     private int transportCcId;
     private TransportCcFeedback.Builder feedback;
     private int feedbackCount;
     private long lastTwSeq = -1;
     private int ticks;
-    private long unknownSsrc;
     private long offers;
     private long feedbackSent;
+    private long markDatagrams;
+    private long markRtp;
     private ScheduledFuture<?> rtcpTimer;
 
-    Subscriber(LoadContext ctx, int index, RoomSignaling signaling, LatencyRecorder latency) {
+    /**
+     * @param loop      the event loop this participant lives on; {@code signaling} must deliver offers on it
+     * @param latency   the recorder of that loop (shared with the loop's other subscribers, never across loops)
+     */
+    Subscriber(LoadContext ctx, EventLoop loop, int index, RoomSignaling signaling, LatencyRecorder latency) {
         this.ctx = ctx;
+        this.loop = loop;
         this.signaling = signaling;
         this.latency = latency;
         this.name = "sub" + index;
-        this.peer = new ClientPeer(ctx, name, this);
+        this.peer = new ClientPeer(ctx, loop, name, this);
+    }
+
+    EventLoop loop() {
+        return loop;
     }
 
     /** Joins; the server's offers then drive the connection. Completes when joined. */
@@ -75,8 +85,8 @@ final class Subscriber implements ClientPeer.Handler {
             throw new IllegalStateException(name + ": bad offer: " + e.getMessage(), e);
         }
         for (ClientSdp.RemoteStream s : d.streams()) {
-            if (s.active() && s.ssrc() != 0 && !streams.containsKey(s.ssrc())) {
-                streams.put(s.ssrc(), new StreamStats(s.kind()));
+            if (s.active()) {
+                downlink.announce(s.ssrc(), s.rtxSsrc(), s.kind());
             }
         }
         transportCcId = d.extensionId(HeaderExtension.TRANSPORT_CC);
@@ -84,34 +94,19 @@ final class Subscriber implements ClientPeer.Handler {
             started = true;
             peer.start(d.transport());
         }
-        payloadKinds = d.payloadKinds();
         return ClientSdp.subscriberAnswer(d.sdp(), peer.localIce(), peer.localFingerprint(), peer.localAddress());
     }
 
     @Override
     public void onConnected(ClientPeer p) {
-        rtcpTimer = ctx.loop().scheduleAtFixedRate(this::rtcpTick, FEEDBACK_INTERVAL_MILLIS,
+        rtcpTimer = loop.scheduleAtFixedRate(this::rtcpTick, FEEDBACK_INTERVAL_MILLIS,
                 FEEDBACK_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     @Override
     public void onRtp(ClientPeer p, RtpPacket packet, long arrivalNanos) {
-        StreamStats s = streams.get(packet.ssrc());
-        if (s == null) {
-            // An SSRC the offer did not announce: count it, and follow it as its payload type's kind.
-            unknownSsrc++;
-            MediaKind kind = payloadKinds.get(packet.payloadType());
-            if (kind == null) {
-                return;
-            }
-            s = new StreamStats(kind);
-            streams.put(packet.ssrc(), s);
-        }
-        s.onPacket(packet.sequenceNumber());
-        int payloadEnd = packet.payloadOffset() + packet.payloadLength();
-        long sent = SyntheticRtp.probeSendNanos(packet.buffer(), packet.payloadOffset(), payloadEnd);
-        if (sent != Long.MIN_VALUE) {
-            latency.record(s.kind(), arrivalNanos - sent);
+        if (downlink.onRtp(packet) == DownlinkStats.MEDIA) {
+            latency.record(downlink.lastKind(), arrivalNanos - downlink.lastSendNanos());
         }
         if (transportCcId != 0) {
             int found = packet.findExtension(transportCcId);
@@ -158,7 +153,7 @@ final class Subscriber implements ClientPeer.Handler {
 
     private RtcpMessage receiverReport() {
         List<ReportBlock> blocks = new ArrayList<>();
-        for (LongObjectHashMap.PrimitiveEntry<StreamStats> e : streams.entries()) {
+        for (LongObjectHashMap.PrimitiveEntry<StreamStats> e : downlink.mediaStreams().entries()) {
             StreamStats s = e.value();
             if (s.highestExt() >= 0 && blocks.size() < RtcpHeader.MAX_COUNT) {
                 blocks.add(new ReportBlock(e.key(), 0, (int) Math.min(s.lost(), (1 << 23) - 1),
@@ -176,22 +171,22 @@ final class Subscriber implements ClientPeer.Handler {
 
     private String perStream() {
         StringBuilder sb = new StringBuilder();
-        for (LongObjectHashMap.PrimitiveEntry<StreamStats> e : streams.entries()) {
-            sb.append(e.value().kind().sdpName().charAt(0)).append(':').append(e.value().receivedSinceMark())
-                    .append(' ');
+        for (StreamStats s : downlink.streams()) {
+            sb.append(s.kind().sdpName().charAt(0)).append(':').append(s.receivedSinceMark()).append(' ');
         }
         return sb.toString().trim();
     }
 
-    /** Streams that have delivered at least one packet. */
+    /** Media streams that have delivered at least one packet. Loop only. */
     int streamsReceiving() {
         int n = 0;
-        for (StreamStats s : streams.values()) {
+        for (StreamStats s : downlink.streams()) {
             n += s.received() > 0 ? 1 : 0;
         }
         return n;
     }
 
+    /** Loop only (the peer sets it on its loop). */
     SrtpProfile srtpProfile() {
         return peer.srtpProfile();
     }
@@ -200,37 +195,49 @@ final class Subscriber implements ClientPeer.Handler {
         return peer.isConnected();
     }
 
+    /** Starts the measurement window. Loop only. */
     void mark() {
-        streams.values().forEach(StreamStats::mark);
+        downlink.mark();
+        markDatagrams = peer.datagramsIn();
+        markRtp = peer.rtpIn();
     }
 
-    long receivedSinceMark() {
-        long n = 0;
-        for (StreamStats s : streams.values()) {
-            n += s.receivedSinceMark();
+    /** What arrived since the mark, and the run's totals of a few counters. Loop only. */
+    Window window() {
+        return new Window(downlink.sinceMark(DownlinkStats.MEDIA), downlink.expectedSinceMark(),
+                downlink.streamsSinceMark(StreamStats.DISTINCT), downlink.sinceMark(DownlinkStats.RETRANSMISSION),
+                downlink.streamsSinceMark(StreamStats.REPAIRED), downlink.streamsSinceMark(StreamStats.DUPLICATES),
+                downlink.sinceMark(DownlinkStats.PADDING), downlink.sinceMark(DownlinkStats.UNKNOWN_SSRC),
+                downlink.sinceMark(DownlinkStats.UNRECOGNISED), downlink.allSinceMark(), peer.rtpIn() - markRtp,
+                peer.datagramsIn() - markDatagrams, peer.srtpFailures(), feedbackSent, peer.srtpProfile());
+    }
+
+    /**
+     * One subscriber's measurement window (counts since the mark unless said otherwise).
+     *
+     * @param media              media packets (the publisher's payload with its probe), duplicates included: each one
+     *                           was timed
+     * @param expectedBySequence what the media streams' sequence numbers say the server sent
+     * @param distinct           media sequence numbers received at least once (as media, by retransmission, as filler)
+     * @param retransmissions    RTX packets carrying a media packet
+     * @param repaired           of which the original had not arrived
+     * @param duplicates         media packets whose sequence number had arrived already
+     * @param padding            padding-only packets (bandwidth probes)
+     * @param unknownSsrc        packets on an SSRC no offer announced
+     * @param unrecognised       packets on an announced SSRC that are none of the above
+     * @param sorted             every packet {@link DownlinkStats} sorted (the sum of the classes)
+     * @param rtp                every RTP packet the connection decrypted and parsed
+     * @param datagrams          every datagram the server sent this participant (RTP, RTCP, STUN, DTLS)
+     * @param srtpFailures       packets that failed to decrypt, over the whole run
+     * @param feedbackSent       transport-cc feedback packets sent, over the whole run
+     * @param srtpProfile        what DTLS negotiated, null before
+     */
+    record Window(long media, long expectedBySequence, long distinct, long retransmissions, long repaired,
+                  long duplicates, long padding, long unknownSsrc, long unrecognised, long sorted, long rtp,
+                  long datagrams, long srtpFailures, long feedbackSent, SrtpProfile srtpProfile) {
+        long unknown() {
+            return unknownSsrc + unrecognised;
         }
-        return n;
-    }
-
-    long expectedSinceMark() {
-        long n = 0;
-        for (StreamStats s : streams.values()) {
-            n += s.expectedSinceMark();
-        }
-        return n;
-    }
-
-    /** Packets whose SSRC no offer announced (the stream is then followed by payload type). */
-    long unknownSsrc() {
-        return unknownSsrc;
-    }
-
-    long srtpFailures() {
-        return peer.srtpFailures();
-    }
-
-    long feedbackSent() {
-        return feedbackSent;
     }
 
     /** Loop only. */
@@ -242,9 +249,11 @@ final class Subscriber implements ClientPeer.Handler {
         signaling.close();
     }
 
+    /** A summary for logs. Loop only. */
     @Override
     public String toString() {
-        return name + "[offers=" + offers + " streams=" + streams.size() + " receiving=" + streamsReceiving()
-                + " window=" + receivedSinceMark() + " perStream=" + perStream() + " connected=" + isConnected() + "]";
+        return name + "[offers=" + offers + " streams=" + downlink.streams().size() + " receiving="
+                + streamsReceiving() + " window=" + downlink.sinceMark(DownlinkStats.MEDIA) + " perStream="
+                + perStream() + " connected=" + isConnected() + "]";
     }
 }

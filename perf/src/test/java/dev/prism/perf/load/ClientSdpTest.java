@@ -53,13 +53,16 @@ class ClientSdpTest {
         List<SubscriberTrackLine> lines = List.of(
                 SubscriberTrackLine.active("0", MediaKind.AUDIO, 11111111L, 0, "alice", "alice:0"),
                 SubscriberTrackLine.active("1", MediaKind.VIDEO, 22222222L, 0, "alice", "alice:1"),
-                SubscriberTrackLine.inactive("2", MediaKind.VIDEO));
+                SubscriberTrackLine.inactive("2", MediaKind.VIDEO),
+                SubscriberTrackLine.active("3", MediaKind.VIDEO, 4000000000L, 33333333L, "bob", "bob:1"));
         String offer = SubscriberOfferWriter.offer(lines, PRISM, 3);
         ClientSdp.RemoteDescription read = ClientSdp.read(offer);
         assertThat(read.streams()).containsExactly(
-                new ClientSdp.RemoteStream("0", MediaKind.AUDIO, 11111111L, true),
-                new ClientSdp.RemoteStream("1", MediaKind.VIDEO, 22222222L, true),
-                new ClientSdp.RemoteStream("2", MediaKind.VIDEO, 0, false));
+                new ClientSdp.RemoteStream("0", MediaKind.AUDIO, 11111111L, 0, true),
+                new ClientSdp.RemoteStream("1", MediaKind.VIDEO, 22222222L, 0, true),
+                new ClientSdp.RemoteStream("2", MediaKind.VIDEO, 0, 0, false),
+                // the RTX SSRC of the FID group: Prism's retransmissions and probes arrive on it
+                new ClientSdp.RemoteStream("3", MediaKind.VIDEO, 4000000000L, 33333333L, true));
         assertThat(read.payloadKinds()).containsEntry(111, MediaKind.AUDIO).containsEntry(96, MediaKind.VIDEO);
         assertThat(read.extensionId("http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01"))
                 .isEqualTo(SubscriberOfferWriter.EXT_TRANSPORT_CC_ID);
@@ -68,8 +71,32 @@ class ClientSdpTest {
         SubscriberAnswer a = SubscriberAnswerReader.read(answer, lines);
         assertThat(a.remoteSetup()).isEqualTo(DtlsRole.ACTIVE);
         assertThat(a.remoteIce()).isEqualTo(CLIENT_ICE);
-        assertThat(a.acceptedByMid()).containsOnlyKeys("0", "1");
+        assertThat(a.acceptedByMid()).containsOnlyKeys("0", "1", "3");
     }
+
+    @Test
+    void fidGroupNamesMediaAndRtxWhateverTheOrderOfSsrcLines() throws Exception {
+        String sdp = REMOTE_HEAD
+                + "m=video 9 UDP/TLS/RTP/SAVPF 96 97\r\na=mid:v\r\na=sendonly\r\n"
+                + "a=ssrc:222 cname:x\r\na=ssrc:111 cname:x\r\na=ssrc-group:FID 111 222\r\n" + CANDIDATE;
+        assertThat(ClientSdp.read(sdp).streams())
+                .containsExactly(new ClientSdp.RemoteStream("v", MediaKind.VIDEO, 111, 222, true));
+    }
+
+    @Test
+    void badSsrcIsAParseFailure() {
+        for (String line : List.of("a=ssrc:x cname:x", "a=ssrc:4294967296 cname:x", "a=ssrc-group:FID 1 -2")) {
+            String sdp = REMOTE_HEAD + "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:v\r\n" + line + "\r\n" + CANDIDATE;
+            assertThatThrownBy(() -> ClientSdp.read(sdp)).as(line).isInstanceOf(SdpParseException.class)
+                    .hasMessageContaining("SSRC");
+        }
+    }
+
+    /** Session part of a remote description with ICE credentials and a fingerprint. */
+    private static final String REMOTE_HEAD = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n"
+            + "a=ice-ufrag:u\r\na=ice-pwd:p\r\na=fingerprint:sha-256 00:11\r\na=setup:passive\r\n";
+    /** A media-level host candidate. */
+    private static final String CANDIDATE = "a=candidate:1 1 udp 1 127.0.0.1 5000 typ host\r\n";
 
     @Test
     void remoteWithoutCandidateOrCredentialsIsRefused() {

@@ -14,6 +14,8 @@ class LoadOptionsTest {
         assertThat(d.seconds()).isEqualTo(30);
         assertThat(d.target()).isEqualTo("prism");
         assertThat(d.floor()).isTrue();
+        assertThat(d.serverArgs()).isEmpty();
+        assertThat(d.clientThreads()).isEqualTo(1);
 
         LoadOptions o = LoadOptions.parse(new String[] {"--scenario", "1x50", "--seconds", "5", "--warmup", "0",
                 "--video-kbps", "800", "--fps", "15", "--server-jvm", "-Xmx256m -XX:+UseParallelGC", "--no-floor"});
@@ -26,10 +28,24 @@ class LoadOptionsTest {
     }
 
     @Test
+    void serverArgsArePassedThroughWordByWordAndClientThreadsAreKept() {
+        LoadOptions o = LoadOptions.parse(new String[] {"--server-args", " --media-loops 2  --bind 127.0.0.1 ",
+                "--client-threads", "2", "--target", "both"});
+        assertThat(o.serverArgs()).containsExactly("--media-loops", "2", "--bind", "127.0.0.1");
+        assertThat(o.clientThreads()).isEqualTo(2);
+        LoadOptions prism = o.withTarget("prism", true);
+        assertThat(prism.serverArgs()).isEqualTo(o.serverArgs());
+        assertThat(prism.clientThreads()).isEqualTo(2);
+        assertThat(LoadOptions.parse(new String[] {"--server-args", ""}).serverArgs()).isEmpty();
+    }
+
+    @Test
     void badOptionsAreRefused() {
         for (String[] args : new String[][] {
                 {"--scenario", "4"}, {"--scenario", "0x3"}, {"--seconds", "-1"}, {"--seconds"}, {"--bogus", "1"},
-                {"--target", "mediasoup"}, {"--scenario", "16x1"}, {"--scenario", "10x600"}, {"--fps", "x"}}) {
+                {"--target", "mediasoup"}, {"--scenario", "16x1"}, {"--scenario", "10x600"}, {"--fps", "x"},
+                {"--client-threads", "0"}, {"--client-threads", "65"}, {"--client-threads", "two"},
+                {"--server-args"}, {"--target", "janus", "--server-args", "--media-loops 2"}}) {
             assertThatThrownBy(() -> LoadOptions.parse(args)).as(String.join(" ", args))
                     .isInstanceOf(IllegalArgumentException.class);
         }

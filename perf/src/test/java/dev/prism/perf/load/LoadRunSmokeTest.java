@@ -2,6 +2,7 @@ package dev.prism.perf.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,31 +13,56 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One publisher and one subscriber for two seconds against a real Prism process: the whole load generator works end
- * to end (signaling, ICE, DTLS, SRTP both ways, probes, server metrics). Checks that numbers exist, never what they
- * are: timings belong in benchmark reports, not in tests.
+ * to end (signaling, ICE, DTLS, SRTP both ways, probes, server metrics). Checks that numbers exist and that every
+ * packet the subscriber got is accounted for, never what the timings are: those belong in benchmark reports.
  */
 class LoadRunSmokeTest {
     @Test
     @Timeout(60)
-    void oneByOneForwardsAndReports(@TempDir Path dir) throws Exception {
+    void oneByOneForwardsAndAccountsForEveryPacket(@TempDir Path dir) throws Exception {
+        // --server-args repeats an option Prism already gets: proves the pass-through without changing the server.
+        // Two client threads: the publisher and the subscriber live on different loops, as in a spread-out run.
         LoadOptions options = LoadOptions.parse(new String[] {"--scenario", "1x1", "--seconds", "2", "--warmup", "0",
-                "--no-floor", "--server-jvm", "-Xmx256m -XX:TieredStopAtLevel=1", "--out", dir.toString()});
+                "--no-floor", "--server-jvm", "-Xmx256m -XX:TieredStopAtLevel=1", "--server-args",
+                "--advertise 127.0.0.1", "--client-threads", "2", "--out", dir.toString()});
         List<String> log = new ArrayList<>();
-        LoadResult r = new LoadRun(options, new PrismTarget(options.serverJvm(), dir), log::add).run();
+        LoadResult r = new LoadRun(options, new PrismTarget(options.serverJvm(), options.serverArgs(), dir), log::add)
+                .run();
 
-        assertThat(r.forwarded()).as("packets the subscriber received").isPositive();
+        assertThat(r.forwarded()).as("media packets the subscriber received").isPositive();
         JsonObject j = r.toJson();
         assertThat(j.getJsonObject("clients").getLong("srtpFailures")).isZero();
-        // Prism's downlink prober may send a padding/RTX probe on an SSRC the simulated subscriber does not map yet:
-        // at most a handful, never a stream (teaching the load generator probes is open work for the perf issue).
-        assertThat(j.getJsonObject("clients").getLong("unknownSsrcPackets")).isLessThan(r.forwarded() / 100 + 5);
-        // Every media packet is timed; probe padding counts as forwarded but carries no send timestamp.
-        assertThat(j.getJsonObject("latencyMillis").getJsonObject("all").getLong("count")).isPositive()
-                .isLessThanOrEqualTo(r.forwarded());
+
+        // Every packet is sorted, and nothing is unknown: Prism's probe padding and RTX arrive on the RTX SSRC its
+        // offer announced in the FID group.
+        JsonObject down = j.getJsonObject("downlink");
+        assertThat(r.unknown()).as("unknown packets: " + down.encode()).isZero();
+        assertThat(r.sortedPackets()).as("every decrypted RTP packet sorted").isEqualTo(r.subscriberRtpPackets())
+                .isEqualTo(r.forwarded() + r.retransmissions() + r.probePadding());
+        // Every media packet Prism sent in the window arrived (or was repaired by a retransmission), and was timed.
+        assertThat(r.sequenceGaps()).as("media sequence numbers missing: " + down.encode()).isZero();
+        assertThat(r.latencySamples()).as("latency samples").isEqualTo(r.forwarded());
+        assertThat(r.latencyOutOfRange()).isZero();
+        assertThat(r.repaired()).isLessThanOrEqualTo(r.retransmissions());
+        // Padding and retransmissions are allowed, and reported.
+        assertThat(down.getLong("probePaddingPackets")).isEqualTo(r.probePadding()).isNotNegative();
+        assertThat(down.getLong("retransmissions")).isEqualTo(r.retransmissions()).isNotNegative();
+        assertThat(r.serverDatagrams()).as("datagrams from the server")
+                .isGreaterThanOrEqualTo(r.forwarded() + r.retransmissions() + r.probePadding());
+        assertThat(j.getJsonObject("cpu").getDouble("serverMicrosPerDatagramSent"))
+                .isLessThanOrEqualTo(j.getJsonObject("cpu").getDouble("serverMicrosPerForwarded"));
+
+        assertThat(j.getJsonObject("server").getJsonArray("extraArgs"))
+                .isEqualTo(new JsonArray().add("--advertise").add("127.0.0.1"));
+        assertThat(j.getJsonObject("server").getString("command"))
+                .endsWith("--advertise 127.0.0.1 --api-secret <random>");
+        assertThat(j.getInteger("clientThreads")).isEqualTo(2);
         assertThat(j.getJsonObject("memory").getDouble("heapBaselineMiB")).isPositive();
         assertThat(j.getJsonObject("allocation").getLong("bytesInWindow")).isPositive();
         assertThat(j.getJsonObject("cpu").getValue("floorMicrosPerForwarded")).isNull(); // no floor asked for
-        assertThat(r.table()).contains("forwarded packets/s");
+        assertThat(r.table()).contains("forwarded packets/s (media)", "probe/padding packets/s",
+                "retransmissions (repaired)", "unknown packets", "server CPU us/datagram sent");
         assertThat(log).contains("media flowing; warming up 0 s...");
+        System.out.println("load smoke: " + down.encode()); // the figures, for whoever reads the test output
     }
 }
