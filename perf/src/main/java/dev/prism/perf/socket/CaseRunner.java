@@ -45,14 +45,15 @@ final class CaseRunner {
             t.start(w);
             parkUntil(start + budget.warmupNanos());
             Snapshot s0 = Snapshot.take(t);
+            long windowDrops0 = Probe.udpRcvbufErrors();
             w.measure(s0.nanos() + budget.measureNanos(), s0.sent() + budget.maxDatagrams());
             boolean inTime = w.await(budget.measureNanos() + SLACK_NANOS);
             long catchUp = System.nanoTime() + CATCH_UP_NANOS;
             while (t.received() < t.sent() && System.nanoTime() - catchUp < 0) {
                 LockSupport.parkNanos(1_000_000);
             }
-            Snapshot s1 = Snapshot.take(t);
             long drops1 = Probe.udpRcvbufErrors();
+            Snapshot s1 = Snapshot.take(t);
             long end = w.endNanos() != 0 ? w.endNanos() : s1.nanos();
             // Send cases: the driver's window. Receive cases: until the loops had read what was sent in it.
             double seconds = ((c.perReceived() ? s1.nanos() : end) - s0.nanos()) / 1e9;
@@ -70,6 +71,7 @@ final class CaseRunner {
                     (double) (s1.loopAlloc() - s0.loopAlloc()) / n,
                     t.sent(), t.received(), t.sent() - t.received(),
                     drops0 < 0 || drops1 < 0 ? -1 : drops1 - drops0,
+                    windowDrops0 < 0 || drops1 < 0 ? -1 : drops1 - windowDrops0,
                     t.wrongSize(), t.errors(), t.receivedPerLoop(), inTime);
         }
     }

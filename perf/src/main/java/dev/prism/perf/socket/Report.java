@@ -95,7 +95,8 @@ final class Report {
                 if (r.lost() != 0 || r.kernelDrops() > 0) {
                     sb.append(where).append(r.lost()).append(" of ").append(r.sent())
                             .append(" datagrams not received; kernel receive-buffer drops (whole machine) ")
-                            .append(r.kernelDrops()).append('\n');
+                            .append(r.kernelDrops()).append(", of them in the window ").append(r.windowDrops())
+                            .append('\n');
                 }
                 if (r.wrongSize() != 0 || r.errors() != 0) {
                     sb.append(where).append(r.wrongSize()).append(" datagrams of a wrong size, ")

@@ -24,6 +24,7 @@ import io.vertx.core.json.JsonObject;
  * @param received          datagrams received over the whole case
  * @param lost              sent - received once the receivers caught up (bounded wait)
  * @param kernelDrops       growth of the kernel's UDP RcvbufErrors over the case (all sockets of the machine)
+ * @param windowDrops       the same from the window's start on (drops before it fell in the warm-up)
  * @param wrongSize         datagrams that arrived with an unexpected size
  * @param errors            failed writes, reads or client sends
  * @param receivedPerLoop   datagrams per receiving loop (SO_REUSEPORT's split), or null
@@ -32,11 +33,12 @@ import io.vertx.core.json.JsonObject;
 record RoundResult(String caseName, int round, String unsupported, long datagrams, double seconds, double loopCpuUs,
                    double processCpuUs, double peerCpuUs, double ksoftirqdUs, double loopCpuPercent,
                    double wakeupsPerDg, double readsPerDg, double allocBytesPerDg, long sent, long received, long lost,
-                   long kernelDrops, long wrongSize, long errors, long[] receivedPerLoop, boolean stoppedInTime) {
+                   long kernelDrops, long windowDrops, long wrongSize, long errors, long[] receivedPerLoop,
+                   boolean stoppedInTime) {
 
     static RoundResult unsupported(String caseName, int round, String why) {
         return new RoundResult(caseName, round, why, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 0, 0, 0, 0, 0, null, true);
+                Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 0, 0, 0, 0, 0, 0, null, true);
     }
 
     double datagramsPerSecond() {
@@ -59,7 +61,7 @@ record RoundResult(String caseName, int round, String unsupported, long datagram
                 .put("readCompletesPerDatagram", round(readsPerDg, 4))
                 .put("loopAllocatedBytesPerDatagram", round(allocBytesPerDg, 1))
                 .put("sent", sent).put("received", received).put("lost", lost)
-                .put("kernelRcvbufErrors", kernelDrops).put("wrongSize", wrongSize).put("errors", errors)
+                .put("kernelRcvbufErrors", kernelDrops).put("kernelRcvbufErrorsInWindow", windowDrops).put("wrongSize", wrongSize).put("errors", errors)
                 .put("stoppedInTime", stoppedInTime);
         if (receivedPerLoop != null) {
             JsonArray a = new JsonArray();
