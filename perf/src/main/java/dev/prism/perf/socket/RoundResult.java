@@ -61,7 +61,8 @@ record RoundResult(String caseName, int round, String unsupported, long datagram
                 .put("readCompletesPerDatagram", round(readsPerDg, 4))
                 .put("loopAllocatedBytesPerDatagram", round(allocBytesPerDg, 1))
                 .put("sent", sent).put("received", received).put("lost", lost)
-                .put("kernelRcvbufErrors", kernelDrops).put("kernelRcvbufErrorsInWindow", windowDrops).put("wrongSize", wrongSize).put("errors", errors)
+                .put("kernelRcvbufErrors", kernelDrops).put("kernelRcvbufErrorsInWindow", windowDrops)
+                .put("wrongSize", wrongSize).put("errors", errors)
                 .put("stoppedInTime", stoppedInTime);
         if (receivedPerLoop != null) {
             JsonArray a = new JsonArray();
