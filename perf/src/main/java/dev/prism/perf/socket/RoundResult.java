@@ -9,7 +9,7 @@ import io.vertx.core.json.JsonObject;
  *
  * @param caseName          the case
  * @param round             1-based round
- * @param unsupported       why the case did not run, or null
+ * @param unsupported       why the case did not run (not supported here, or failed), or null
  * @param datagrams         datagrams in the window
  * @param seconds           the window's length
  * @param loopCpuUs         CPU of the event loops under test per datagram, microseconds

@@ -101,7 +101,13 @@ public final class SocketBench {
                 Collections.reverse(order);
             }
             for (BenchCase c : order) {
-                RoundResult r = CaseRunner.run(c, round, budget, alloc);
+                RoundResult r;
+                try {
+                    r = CaseRunner.run(c, round, budget, alloc);
+                } catch (Exception e) {
+                    // One broken case (a port in use, say) must not cost the other cases' results.
+                    r = RoundResult.unsupported(c.name(), round, "failed: " + e);
+                }
                 report.add(r);
                 progress.accept(r.unsupported() != null
                         ? String.format(Locale.ROOT, "sockets: round %d %-34s not run: %s", round, c.name(),
