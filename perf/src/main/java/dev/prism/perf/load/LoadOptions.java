@@ -17,20 +17,24 @@ import java.util.List;
  * @param serverJvm      JVM options of the Prism server process
  * @param serverArgs     extra arguments appended to Prism's command line (after the load run's own), passed through
  *                       unchecked
+ * @param rooms          how many rooms, each with {@code publishers} x {@code subscribers} of its own (Prism only)
  * @param clientThreads  event loop threads the participants are spread over, round-robin
  * @param floor          also run the floor loop after the server has stopped
  * @param out            where the JSON and text results go
  */
-record LoadOptions(int publishers, int subscribers, int seconds, int warmupSeconds, String target, MediaProfile media,
-                   List<String> serverJvm, List<String> serverArgs, int clientThreads, boolean floor, Path out) {
+record LoadOptions(int publishers, int subscribers, int rooms, int seconds, int warmupSeconds, String target,
+                   MediaProfile media, List<String> serverJvm, List<String> serverArgs, int clientThreads, boolean floor,
+                   Path out) {
     /** Most participant threads: more than the machine has cores only adds switching. */
     static final int MAX_CLIENT_THREADS = 64;
 
     static final String HELP = """
             perf/run load [options]: simulated participants against a Prism (or Janus) server started as its own process.
               --scenario PxS         P publishers (audio+video each) x S subscribers (all tracks); default 4x10
+              --rooms N              N rooms, each PxS (Prism only: rooms spread over its media threads); default 1
               --seconds N            measurement window; default 30
-              --warmup N             media flows this long before measuring; default 5
+              --warmup N             media flows this long before measuring (the server's JIT is still compiling
+                                     after 5 s: 12-13 us per packet then, ~9.5 after 40 s); default 30
               --target prism|janus|both  server under test; both = Prism, then Janus, side by side; default prism
               --video-kbps N         video bitrate per publisher; default 1500
               --fps N                video frame rate; default 30
@@ -39,7 +43,7 @@ record LoadOptions(int publishers, int subscribers, int seconds, int warmupSecon
                                      --add-opens=java.base/com.sun.crypto.provider=ALL-UNNAMED"
                                      (heap committed up front: RSS growth is then memory the run really adds; the
                                      add-opens lets SRTP's AES-GCM use the JDK's GHASH intrinsic)
-              --server-args "ARGS"   appended to Prism's command line, e.g. "--media-loops 2" (Prism only)
+              --server-args "ARGS"   appended to Prism's command line, e.g. "--media-threads 2" (Prism only)
               --client-threads N     event loop threads of the simulated participants, round-robin; default 1
               --no-floor             skip the floor loop
               --out DIR              results directory; default perf/results
@@ -49,7 +53,8 @@ record LoadOptions(int publishers, int subscribers, int seconds, int warmupSecon
         int pubs = 4;
         int subs = 10;
         int seconds = 30;
-        int warmup = 5;
+        int rooms = 1;
+        int warmup = 30;
         String target = "prism";
         int kbps = MediaProfile.DEFAULT.videoKbps();
         int fps = MediaProfile.DEFAULT.fps();
@@ -83,6 +88,7 @@ record LoadOptions(int publishers, int subscribers, int seconds, int warmupSecon
                     pubs = positive(opt, ps[0]);
                     subs = positive(opt, ps[1]);
                 }
+                case "--rooms" -> rooms = positive(opt, v);
                 case "--seconds" -> seconds = positive(opt, v);
                 case "--warmup" -> warmup = Integer.parseInt(v);
                 case "--target" -> {
@@ -110,25 +116,28 @@ record LoadOptions(int publishers, int subscribers, int seconds, int warmupSecon
         if (pubs > 15) {
             throw new IllegalArgumentException("at most 15 publishers (receiver reports list at most 31 streams)");
         }
-        if (pubs + subs > 500 || seconds > 3600 || warmup < 0 || warmup > 600) {
+        if (rooms * (pubs + subs) > 500 || seconds > 3600 || warmup < 0 || warmup > 600) {
             throw new IllegalArgumentException("a load run is bounded: at most 500 participants, 3600 s, 600 s warm-up");
         }
         if (clientThreads > MAX_CLIENT_THREADS) {
             throw new IllegalArgumentException("--client-threads is at most " + MAX_CLIENT_THREADS);
         }
+        if (rooms > 1 && !target.equals("prism")) {
+            throw new IllegalArgumentException("--rooms is for Prism only (the Janus target creates one room)");
+        }
         if (!serverArgs.isEmpty() && target.equals("janus")) {
             throw new IllegalArgumentException("--server-args are Prism's; Janus is configured by the run");
         }
         MediaProfile d = MediaProfile.DEFAULT;
-        return new LoadOptions(pubs, subs, seconds, warmup, target,
+        return new LoadOptions(pubs, subs, rooms, seconds, warmup, target,
                 new MediaProfile(kbps, fps, d.keyframeSeconds(), d.keyframeFactor(), d.maxPayload(),
                         d.audioPayload(), pacing), jvm, serverArgs, clientThreads, floor, out);
     }
 
     /** The same options for one server. */
     LoadOptions withTarget(String t, boolean withFloor) {
-        return new LoadOptions(publishers, subscribers, seconds, warmupSeconds, t, media, serverJvm, serverArgs,
-                clientThreads, withFloor, out);
+        return new LoadOptions(publishers, subscribers, rooms, seconds, warmupSeconds, t, media, serverJvm,
+                serverArgs, clientThreads, withFloor, out);
     }
 
     /** A quoted option value as separate arguments (split at white space; no quoting inside). */
@@ -137,7 +146,7 @@ record LoadOptions(int publishers, int subscribers, int seconds, int warmupSecon
     }
 
     String scenario() {
-        return publishers + "x" + subscribers;
+        return rooms == 1 ? publishers + "x" + subscribers : rooms + "rooms-" + publishers + "x" + subscribers;
     }
 
     private static int positive(String opt, String v) {

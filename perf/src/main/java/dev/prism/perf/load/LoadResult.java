@@ -122,7 +122,7 @@ final class LoadResult {
     }
 
     int participants() {
-        return b.options.publishers() + b.options.subscribers();
+        return b.options.rooms() * (b.options.publishers() + b.options.subscribers());
     }
 
     double heapPerParticipantKiB() {
@@ -169,6 +169,7 @@ final class LoadResult {
                 .put("scenario", o.scenario())
                 .put("publishers", o.publishers())
                 .put("subscribers", o.subscribers())
+                .put("rooms", o.rooms())
                 .put("seconds", o.seconds())
                 .put("warmupSeconds", o.warmupSeconds())
                 .put("clientThreads", o.clientThreads())
@@ -432,7 +433,8 @@ final class LoadResult {
                 srtpProfiles.merge(String.valueOf(w.srtpProfile()), 1, Integer::sum);
             }
             subscriberCount = windows.size();
-            expected = publisherSent * subscriberCount;
+            // a room's subscribers take every packet of its own publishers
+            expected = publisherSent * subscriberCount / options.rooms();
             return this;
         }
 
@@ -447,7 +449,8 @@ final class LoadResult {
                 srtpProfiles.merge(String.valueOf(w.srtpProfile()), 1, Integer::sum);
             }
             // each subscriber takes every publisher's packets
-            expected = publisherSent * subscriberCount;
+            // a room's subscribers take every packet of its own publishers
+            expected = publisherSent * subscriberCount / options.rooms();
             return this;
         }
 

@@ -60,31 +60,41 @@ final class LoadRun {
                 }
                 result.rssBaseline(ProcStats.read(pid).rssBytes());
 
-                String room = "load-" + Long.toHexString(System.nanoTime());
-                log.accept("connecting " + options.publishers() + " publishers and " + options.subscribers()
-                        + " subscribers on " + lanes + " client thread" + (lanes == 1 ? "" : "s") + "...");
-                // Participant n (publishers first, then subscribers) lives on loop n % lanes.
+                String runId = "load-" + Long.toHexString(System.nanoTime());
+                int rooms = options.rooms();
+                log.accept("connecting " + (rooms == 1 ? "" : rooms + " rooms of ") + options.publishers()
+                        + " publishers and " + options.subscribers() + " subscribers on " + lanes + " client thread"
+                        + (lanes == 1 ? "" : "s") + "...");
+                // Participant n (publishers of every room first, then subscribers) lives on loop n % lanes.
                 List<CompletableFuture<?>> joins = new ArrayList<>();
-                for (int i = 0; i < options.publishers(); i++) {
-                    EventLoop loop = ctx.loop(i);
-                    Publisher p = new Publisher(ctx, loop, options.media(), i,
-                            target.signaling(room, "pub" + i, true, loop));
-                    publishers.add(p);
-                    joins.add(p.start());
+                for (int r = 0; r < rooms; r++) {
+                    String room = rooms == 1 ? runId : runId + "-" + r;
+                    for (int i = 0; i < options.publishers(); i++) {
+                        int n = r * options.publishers() + i;
+                        EventLoop loop = ctx.loop(n);
+                        Publisher p = new Publisher(ctx, loop, options.media(), n,
+                                target.signaling(room, "pub" + i, true, loop));
+                        publishers.add(p);
+                        joins.add(p.start());
+                    }
                 }
                 await(joins, 30, "publishers to connect");
                 joins.clear();
-                for (int i = 0; i < options.subscribers(); i++) {
-                    int n = options.publishers() + i;
-                    EventLoop loop = ctx.loop(n);
-                    Subscriber s = new Subscriber(ctx, loop, i, target.signaling(room, "sub" + i, false, loop),
-                            latency.get(n % lanes));
-                    subscribers.add(s);
-                    joins.add(s.start());
+                for (int r = 0; r < rooms; r++) {
+                    String room = rooms == 1 ? runId : runId + "-" + r;
+                    for (int i = 0; i < options.subscribers(); i++) {
+                        int n = rooms * options.publishers() + r * options.subscribers() + i;
+                        EventLoop loop = ctx.loop(n);
+                        Subscriber s = new Subscriber(ctx, loop, r * options.subscribers() + i,
+                                target.signaling(room, "sub" + i, false, loop), latency.get(n % lanes));
+                        subscribers.add(s);
+                        joins.add(s.start());
+                    }
                 }
                 await(joins, 30, "subscribers to join");
                 int streams = 2 * options.publishers();
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30 + options.subscribers() / 5);
+                long deadline = System.nanoTime()
+                        + TimeUnit.SECONDS.toNanos(30 + rooms * options.subscribers() / 5);
                 while (!onOwnLoops(subscribers, Subscriber::loop, Subscriber::streamsReceiving).stream()
                         .allMatch(n -> n == streams)) {
                     if (System.nanoTime() > deadline) {
@@ -168,7 +178,8 @@ final class LoadRun {
         }
         LoadResult partial = result.build();
         if (options.floor() && partial.forwarded() > 0) {
-            int incoming = (int) Math.max(5_000, Math.min(60_000, partial.forwarded() / options.subscribers()));
+            int incoming = (int) Math.max(5_000, Math.min(60_000,
+                    partial.forwarded() / ((long) options.rooms() * options.subscribers())));
             log.accept("floor loop: " + incoming + " packets x " + options.subscribers() + " receivers...");
             FloorLoop floor = new FloorLoop(options.media(), options.publishers(), options.subscribers(),
                     SrtpProfile.AEAD_AES_128_GCM, target.clientBindAddress());

@@ -37,7 +37,7 @@ final class PrismTarget implements Target {
 
     /**
      * @param jvmOptions options for the server JVM (heap size, GC), e.g. {@code -Xmx1g}
-     * @param serverArgs arguments appended to Prism's command line, e.g. {@code --media-loops 2}; not checked here
+     * @param serverArgs arguments appended to Prism's command line, e.g. {@code --media-threads 2}; not checked here
      */
     PrismTarget(List<String> jvmOptions, List<String> serverArgs, Path workDir) {
         this.jvmOptions = List.copyOf(jvmOptions);

@@ -16,6 +16,8 @@ class LoadOptionsTest {
         assertThat(d.floor()).isTrue();
         assertThat(d.serverArgs()).isEmpty();
         assertThat(d.clientThreads()).isEqualTo(1);
+        assertThat(d.rooms()).isEqualTo(1);
+        assertThat(d.warmupSeconds()).isEqualTo(30);
 
         LoadOptions o = LoadOptions.parse(new String[] {"--scenario", "1x50", "--seconds", "5", "--warmup", "0",
                 "--video-kbps", "800", "--fps", "15", "--server-jvm", "-Xmx256m -XX:+UseParallelGC", "--no-floor"});
@@ -29,9 +31,9 @@ class LoadOptionsTest {
 
     @Test
     void serverArgsArePassedThroughWordByWordAndClientThreadsAreKept() {
-        LoadOptions o = LoadOptions.parse(new String[] {"--server-args", " --media-loops 2  --bind 127.0.0.1 ",
+        LoadOptions o = LoadOptions.parse(new String[] {"--server-args", " --media-threads 2  --bind 127.0.0.1 ",
                 "--client-threads", "2", "--target", "both"});
-        assertThat(o.serverArgs()).containsExactly("--media-loops", "2", "--bind", "127.0.0.1");
+        assertThat(o.serverArgs()).containsExactly("--media-threads", "2", "--bind", "127.0.0.1");
         assertThat(o.clientThreads()).isEqualTo(2);
         LoadOptions prism = o.withTarget("prism", true);
         assertThat(prism.serverArgs()).isEqualTo(o.serverArgs());
@@ -40,12 +42,21 @@ class LoadOptionsTest {
     }
 
     @Test
+    void roomsMultiplyTheScenarioAndNameIt() {
+        LoadOptions o = LoadOptions.parse(new String[] {"--rooms", "4", "--scenario", "1x10"});
+        assertThat(o.rooms()).isEqualTo(4);
+        assertThat(o.scenario()).isEqualTo("4rooms-1x10");
+        assertThat(o.withTarget("prism", false).rooms()).isEqualTo(4);
+    }
+
+    @Test
     void badOptionsAreRefused() {
         for (String[] args : new String[][] {
                 {"--scenario", "4"}, {"--scenario", "0x3"}, {"--seconds", "-1"}, {"--seconds"}, {"--bogus", "1"},
                 {"--target", "mediasoup"}, {"--scenario", "16x1"}, {"--scenario", "10x600"}, {"--fps", "x"},
                 {"--client-threads", "0"}, {"--client-threads", "65"}, {"--client-threads", "two"},
-                {"--server-args"}, {"--target", "janus", "--server-args", "--media-loops 2"}}) {
+                {"--server-args"}, {"--target", "janus", "--server-args", "--media-threads 2"},
+                {"--rooms", "0"}, {"--rooms", "51", "--scenario", "1x9"}, {"--rooms", "2", "--target", "both"}}) {
             assertThatThrownBy(() -> LoadOptions.parse(args)).as(String.join(" ", args))
                     .isInstanceOf(IllegalArgumentException.class);
         }

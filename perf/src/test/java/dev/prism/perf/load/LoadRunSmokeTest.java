@@ -65,4 +65,26 @@ class LoadRunSmokeTest {
         assertThat(log).contains("media flowing; warming up 0 s...");
         System.out.println("load smoke: " + down.encode()); // the figures, for whoever reads the test output
     }
+
+    @Test
+    @Timeout(60)
+    void twoRoomsOnTwoMediaThreadsAreCountedRoomByRoom(@TempDir Path dir) throws Exception {
+        LoadOptions options = LoadOptions.parse(new String[] {"--rooms", "2", "--scenario", "1x1", "--seconds", "2",
+                "--warmup", "0", "--no-floor", "--server-jvm", "-Xmx256m -XX:TieredStopAtLevel=1", "--server-args",
+                "--media-threads 2", "--out", dir.toString()});
+        LoadResult r = new LoadRun(options, new PrismTarget(options.serverJvm(), options.serverArgs(), dir), s -> { })
+                .run();
+
+        JsonObject j = r.toJson();
+        assertThat(j.getInteger("rooms")).isEqualTo(2);
+        assertThat(r.unknown()).as("a subscriber only gets its own room's streams").isZero();
+        assertThat(r.sequenceGaps()).isZero();
+        JsonObject fwd = j.getJsonObject("forwarded");
+        assertThat(fwd.getLong("perSubscriberMin")).as("both rooms forward").isPositive();
+        // Each subscriber expects its own room's publisher only: what arrived is what was sent, give or take the
+        // packets in flight when the window opened and closed (a formula counting every publisher for every
+        // subscriber would expect twice as many).
+        assertThat((double) fwd.getLong("packets")).isCloseTo(fwd.getLong("expected"),
+                org.assertj.core.data.Percentage.withPercentage(5));
+    }
 }
