@@ -9,8 +9,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Stop-the-world pauses from a unified JVM GC log written with {@code -Xlog:gc:file=<f>:uptime}, for example
- * {@code [12.345s] GC(3) Pause Young (Normal) (G1 Evacuation Pause) 24M->3M(256M) 2.345ms}.
+ * Stop-the-world pauses from a unified JVM GC log written with {@code -Xlog:gc,gc+phases:file=<f>:uptime}, for
+ * example {@code [12.345s] GC(3) Pause Young (Normal) (G1 Evacuation Pause) 24M->3M(256M) 2.345ms} (G1, at
+ * {@code gc}) or {@code [201.358s] GC(4) Pause Mark End 0.017ms} (ZGC logs its pauses only at {@code gc+phases}).
  */
 final class GcLog {
     /** One pause: when it started (JVM uptime) and how long it took. */

@@ -61,7 +61,7 @@ final class PrismTarget implements Target {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmOptions);
-        cmd.add("-Xlog:gc:file=" + gcLog() + ":uptime");
+        cmd.add("-Xlog:gc,gc+phases:file=" + gcLog() + ":uptime"); // gc+phases: where ZGC logs its pauses
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("dev.prism.signaling.Main");

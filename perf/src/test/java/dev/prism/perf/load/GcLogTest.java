@@ -27,4 +27,20 @@ class GcLogTest {
         assertThat(GcLog.between(pauses, 12.345, 20.5)).hasSize(2);
         assertThat(GcLog.pauses(dir.resolve("missing.log"))).isEmpty();
     }
+
+    /** ZGC (JDK 17) logs its pauses only with {@code gc+phases}, which the load run's server logs too. */
+    @Test
+    void readsZgcPausesFromThePhasesLines(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("gc.log");
+        Files.write(log, List.of(
+                "[0.010s] Using The Z Garbage Collector",
+                "[201.350s] GC(4) Pause Mark Start 0.026ms",
+                "[201.352s] GC(4) Concurrent Mark 2.031ms",
+                "[201.358s] GC(4) Pause Mark End 0.017ms",
+                "[201.366s] GC(4) Pause Relocate Start 0.019ms",
+                "[201.370s] GC(4) Garbage Collection (Proactive) 120M(23%)->30M(6%)"));
+        assertThat(GcLog.pauses(log)).extracting(GcLog.Pause::what)
+                .containsExactly("Pause Mark Start", "Pause Mark End", "Pause Relocate Start");
+        assertThat(GcLog.pauses(log)).extracting(GcLog.Pause::millis).containsExactly(0.026, 0.017, 0.019);
+    }
 }
