@@ -8,9 +8,7 @@ import dev.prism.signaling.auth.TokenService;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -86,18 +84,15 @@ class MediaThreadsSignalingTest {
 
     /** Publishes Chrome's captured audio+video offer; returns the answer. */
     private static JsonObject publish(WsTestClient c) {
-        c.send(new JsonObject().put("type", "publishOffer").put("requestId", "p1")
-                .put("sdp", sdp("chrome-publish-offer-plain.sdp"))
-                .put("tracks", new JsonArray().add(new JsonObject().put("mid", "0").put("source", "microphone"))
-                        .add(new JsonObject().put("mid", "1").put("source", "camera"))));
-        return c.next("publishAnswer", 5);
-    }
-
-    private static String sdp(String name) {
-        try (InputStream in = MediaThreadsSignalingTest.class.getResourceAsStream("/sdp/" + name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        String offer;
+        try {
+            offer = SignalingBadInputTest.resource("/sdp/chrome-publish-offer-plain.sdp");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        c.send(new JsonObject().put("type", "publishOffer").put("requestId", "p1").put("sdp", offer)
+                .put("tracks", new JsonArray().add(new JsonObject().put("mid", "0").put("source", "microphone"))
+                        .add(new JsonObject().put("mid", "1").put("source", "camera"))));
+        return c.next("publishAnswer", 5);
     }
 }
