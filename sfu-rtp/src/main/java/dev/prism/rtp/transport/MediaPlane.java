@@ -113,9 +113,10 @@ public final class MediaPlane implements AutoCloseable {
 
     /**
      * Places a new room: the engine hosting the fewest rooms, then the fewest live transports. Call once per room
-     * created; {@link #release(Executor)} when it is gone.
+     * created; {@link #release(Executor)} when it is gone. Synchronized (rooms are created at signaling speed, never
+     * on the forwarding path) so that concurrent placements do not all read the same counts.
      */
-    public MediaEngine placeRoom() {
+    public synchronized MediaEngine placeRoom() {
         int best = 0;
         for (int i = 1; i < engines.size(); i++) {
             int byRooms = Integer.compare(rooms.get(i), rooms.get(best));

@@ -88,6 +88,39 @@ class MediaPlaneTest {
     }
 
     @Test
+    void placementsFromManyThreadsAreAllCountedAndAllGiveBack() throws Exception {
+        try (MediaPlane plane = MediaPlane.start(ANY_PORT, 2)) {
+            int threads = 4;
+            int each = 250;
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+            try {
+                List<java.util.concurrent.Future<List<MediaEngine>>> placed = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    placed.add(pool.submit(() -> {
+                        List<MediaEngine> mine = new ArrayList<>();
+                        for (int i = 0; i < each; i++) {
+                            mine.add(plane.placeRoom());
+                        }
+                        return mine;
+                    }));
+                }
+                List<MediaEngine> all = new ArrayList<>();
+                for (var f : placed) {
+                    all.addAll(f.get(10, TimeUnit.SECONDS));
+                }
+                assertThat(plane.roomsOn(0) + plane.roomsOn(1)).isEqualTo(threads * each);
+                assertThat(plane.roomsOn(0)).as("placements are serialized: an even split").isEqualTo(plane.roomsOn(1));
+                for (MediaEngine e : all) {
+                    plane.release(e.eventLoop());
+                }
+                assertThat(plane.roomsOn(0) + plane.roomsOn(1)).isZero();
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     void onEqualRoomCountsTheEngineWithFewerTransportsWins() throws Exception {
         try (MediaPlane plane = MediaPlane.start(ANY_PORT, 2)) {
             MediaEngine first = plane.engines().get(0);
