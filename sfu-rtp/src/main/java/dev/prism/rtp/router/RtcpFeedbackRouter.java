@@ -33,12 +33,15 @@ final class RtcpFeedbackRouter {
     private final LongSupplier rttNanos;
     private final RtcpCompoundParser parser = new RtcpCompoundParser();
     private final java.util.function.Consumer<TransportCcFeedback> transportFeedback;
+    /** Re-read for every transport-cc message; handed to {@code transportFeedback}, which must not keep it. */
+    private final TransportCcFeedback transportCc = TransportCcFeedback.reusable();
     private final LongConsumer remb;
 
     /**
      * @param rttSamples        told each round-trip sample in nanoseconds
      * @param rttNanos          the smoothed round trip, which spaces repeated retransmissions of one packet
-     * @param transportFeedback told each transport-cc feedback message (the downlink estimator)
+     * @param transportFeedback told each transport-cc feedback message (the downlink estimator); it borrows the
+     *                          message for the call (the router reads the next one into the same instance)
      * @param remb              told each REMB bitrate in bits per second
      */
     RtcpFeedbackRouter(IntObjectHashMap<Consumer> consumersBySsrc, MediaCounters counters, RtcpSender rtcp,
@@ -77,9 +80,9 @@ final class RtcpFeedbackRouter {
                     onNack(nack, now);
                 }
             } else if (type == RtcpHeader.PT_RTPFB && fmt == RtcpHeader.FMT_TCC) {
-                TransportCcFeedback fb = TransportCcFeedback.parse(parser.buffer(), parser.offset(), parser.length());
-                if (fb != null) {
-                    transportFeedback.accept(fb);
+                // Read in place: every subscriber sends one ten times a second. The consumer borrows it for the call.
+                if (transportCc.readFrom(parser.buffer(), parser.offset(), parser.length())) {
+                    transportFeedback.accept(transportCc);
                 } else {
                     counters.drop(DropReason.RTCP_MALFORMED);
                 }

@@ -31,6 +31,11 @@ import java.util.Arrays;
  * <p>Parsing keeps the chunks as received, so {@link #write} reproduces the input bytes; it pads like libwebrtc (P bit,
  * zero bytes, the count in the last byte). Packets built by {@link Builder} get chunks from this class's own encoder.
  * Feedback without receive deltas (allowed by libwebrtc, unused by browsers) is treated as malformed.
+ *
+ * <p>Two ways to read: {@link #parse} returns a new instance (tests, tools, the generic compound parser); a
+ * {@link #reusable()} instance is re-read in place by {@link #readFrom} into arrays it keeps and grows, so that the
+ * feedback every subscriber sends ten times a second costs no allocation. A re-read instance is only valid until its
+ * next read: whoever it is handed to borrows it for the call and must not keep it. Not thread-safe.
  */
 public final class TransportCcFeedback implements RtcpMessage {
     public static final int NOT_RECEIVED = 0;
@@ -47,15 +52,18 @@ public final class TransportCcFeedback implements RtcpMessage {
     private static final int FIXED = Rtcp.FEEDBACK_HEADER + 8;
     private static final int MAX_RUN = (1 << 13) - 1;
 
-    private final long senderSsrc;
-    private final long mediaSsrc;
-    private final int baseSeq;
-    private final int referenceTime;
-    private final int feedbackPacketCount;
-    private final byte[] statuses;
-    private final int[] deltas;
-    private final int[] chunks;
-    private final long[] arrivals;
+    private long senderSsrc;
+    private long mediaSsrc;
+    private int baseSeq;
+    private int referenceTime;
+    private int feedbackPacketCount;
+    /** Packets described; the arrays below may be longer (a reusable instance keeps its capacity). */
+    private int count;
+    private int chunkCount;
+    private byte[] statuses;
+    private int[] deltas;
+    private int[] chunks;
+    private long[] arrivals;
 
     private TransportCcFeedback(long senderSsrc, long mediaSsrc, int baseSeq, int referenceTime,
                                 int feedbackPacketCount, byte[] statuses, int[] deltas, int[] chunks) {
@@ -64,12 +72,89 @@ public final class TransportCcFeedback implements RtcpMessage {
         this.baseSeq = baseSeq;
         this.referenceTime = referenceTime;
         this.feedbackPacketCount = feedbackPacketCount;
+        this.count = statuses.length;
+        this.chunkCount = chunks.length;
         this.statuses = statuses;
         this.deltas = deltas;
         this.chunks = chunks;
-        this.arrivals = new long[statuses.length];
+        this.arrivals = new long[count];
+        computeArrivals();
+    }
+
+    /** An empty instance for {@link #readFrom}: describes no packets until a read succeeds. */
+    private TransportCcFeedback(int capacity) {
+        this.statuses = new byte[capacity];
+        this.deltas = new int[capacity];
+        this.chunks = new int[capacity];
+        this.arrivals = new long[capacity];
+    }
+
+    /** An instance to {@link #readFrom} again and again (one per reader: not thread-safe). */
+    public static TransportCcFeedback reusable() {
+        return new TransportCcFeedback(128);
+    }
+
+    public static TransportCcFeedback parse(ByteBuf buf) {
+        return parse(buf, buf.readerIndex(), buf.readableBytes());
+    }
+
+    /**
+     * The feedback at {@code offset} with at most {@code length} bytes available, as a new instance; null when
+     * malformed (zero status count, chunks or deltas cut short, a reserved symbol) or not RTPFB/15.
+     */
+    public static TransportCcFeedback parse(ByteBuf buf, int offset, int length) {
+        TransportCcFeedback f = new TransportCcFeedback(0);
+        return f.readFrom(buf, offset, length) ? f : null;
+    }
+
+    /**
+     * Reads the feedback at {@code offset} into this instance, reusing its arrays (growing them when a message is
+     * larger than any before). False, with this instance describing no packets, when the bytes are malformed as for
+     * {@link #parse}. Nothing is allocated once the arrays are large enough.
+     */
+    public boolean readFrom(ByteBuf buf, int offset, int length) {
+        count = 0;
+        chunkCount = 0;
+        int end = Rtcp.feedbackEnd(buf, offset, length, RtcpHeader.PT_RTPFB, RtcpHeader.FMT_TCC);
+        if (end < 0 || end - offset < FIXED) {
+            return false;
+        }
+        int base = buf.getUnsignedShort(offset + 12);
+        int n = buf.getUnsignedShort(offset + 14);
+        if (n == 0) {
+            return false;
+        }
+        // Chunks are sized by what fits in the packet, not by the count: zero-length runs are legal and cover nothing.
+        ensureCapacity(n, (end - offset - FIXED) / 2);
+        if (!decode(buf, offset + FIXED, end, n)) {
+            chunkCount = 0;
+            return false;
+        }
+        senderSsrc = buf.getUnsignedInt(offset + 4);
+        mediaSsrc = buf.getUnsignedInt(offset + 8);
+        baseSeq = base;
+        referenceTime = buf.getMedium(offset + 16); // signed 24 bits
+        feedbackPacketCount = buf.getUnsignedByte(offset + 19);
+        count = n;
+        computeArrivals();
+        return true;
+    }
+
+    private void ensureCapacity(int packets, int chunkSlots) {
+        if (statuses.length < packets) {
+            int cap = Math.max(packets, statuses.length * 2);
+            statuses = new byte[cap];
+            deltas = new int[cap];
+            arrivals = new long[cap];
+        }
+        if (chunks.length < chunkSlots) {
+            chunks = new int[Math.max(chunkSlots, chunks.length * 2)];
+        }
+    }
+
+    private void computeArrivals() {
         long t = (long) referenceTime * REFERENCE_TICK_MICROS;
-        for (int i = 0; i < statuses.length; i++) {
+        for (int i = 0; i < count; i++) {
             if (statuses[i] == NOT_RECEIVED) {
                 arrivals[i] = NO_ARRIVAL;
             } else {
@@ -79,83 +164,56 @@ public final class TransportCcFeedback implements RtcpMessage {
         }
     }
 
-    public static TransportCcFeedback parse(ByteBuf buf) {
-        return parse(buf, buf.readerIndex(), buf.readableBytes());
-    }
-
-    /**
-     * The feedback at {@code offset} with at most {@code length} bytes available; null when malformed (zero status
-     * count, chunks or deltas cut short, a reserved symbol) or not RTPFB/15.
-     */
-    public static TransportCcFeedback parse(ByteBuf buf, int offset, int length) {
-        int end = Rtcp.feedbackEnd(buf, offset, length, RtcpHeader.PT_RTPFB, RtcpHeader.FMT_TCC);
-        if (end < 0 || end - offset < FIXED) {
-            return null;
-        }
-        int base = buf.getUnsignedShort(offset + 12);
-        int count = buf.getUnsignedShort(offset + 14);
-        int reference = buf.getMedium(offset + 16); // signed 24 bits
-        int fbCount = buf.getUnsignedByte(offset + 19);
-        if (count == 0) {
-            return null;
-        }
-        byte[] statuses = new byte[count];
-        // Sized by what fits in the packet, not by the count: zero-length runs are legal and cover nothing.
-        int[] chunks = new int[(end - offset - FIXED) / 2];
-        int chunkCount = 0;
+    /** Chunks and receive deltas of {@code packets} packets from {@code pos} to {@code end}; false when malformed. */
+    private boolean decode(ByteBuf buf, int pos, int end, int packets) {
         int filled = 0;
-        int pos = offset + FIXED;
-        while (filled < count) {
+        while (filled < packets) {
             if (pos + 2 > end) {
-                return null;
+                return false;
             }
             int chunk = buf.getUnsignedShort(pos);
             pos += 2;
             chunks[chunkCount++] = chunk;
             if ((chunk & 0x8000) == 0) {
                 int symbol = chunk >>> 13 & 3;
-                int run = Math.min(chunk & MAX_RUN, count - filled);
+                int run = Math.min(chunk & MAX_RUN, packets - filled);
                 if (symbol == 3 && run > 0) {
-                    return null;
+                    return false;
                 }
                 Arrays.fill(statuses, filled, filled + run, (byte) symbol);
                 filled += run;
             } else if ((chunk & 0x4000) == 0) {
-                for (int k = 13; k >= 0 && filled < count; k--) {
+                for (int k = 13; k >= 0 && filled < packets; k--) {
                     statuses[filled++] = (byte) (chunk >>> k & 1);
                 }
             } else {
-                for (int k = 12; k >= 0 && filled < count; k -= 2) {
+                for (int k = 12; k >= 0 && filled < packets; k -= 2) {
                     int symbol = chunk >>> k & 3;
                     if (symbol == 3) {
-                        return null;
+                        return false;
                     }
                     statuses[filled++] = (byte) symbol;
                 }
             }
         }
-        int[] deltas = new int[count];
-        for (int i = 0; i < count; i++) {
+        for (int i = 0; i < packets; i++) {
+            deltas[i] = 0;
             if (statuses[i] == SMALL_DELTA) {
                 if (pos + 1 > end) {
-                    return null;
+                    return false;
                 }
                 deltas[i] = buf.getUnsignedByte(pos);
                 pos += 1;
             } else if (statuses[i] == LARGE_DELTA) {
                 if (pos + 2 > end) {
-                    return null;
+                    return false;
                 }
                 deltas[i] = buf.getShort(pos);
                 pos += 2;
             }
         }
         // Up to 3 bytes of zero padding without the P bit are tolerated; more is something we do not understand.
-        if (end - pos > 3) {
-            return null;
-        }
-        return new TransportCcFeedback(buf.getUnsignedInt(offset + 4), buf.getUnsignedInt(offset + 8), base, reference,
-                fbCount, statuses, deltas, Arrays.copyOf(chunks, chunkCount));
+        return end - pos <= 3;
     }
 
     public long senderSsrc() {
@@ -172,7 +230,7 @@ public final class TransportCcFeedback implements RtcpMessage {
 
     /** Number of packets described, from the base sequence number on. */
     public int packetStatusCount() {
-        return statuses.length;
+        return count;
     }
 
     /** Reference time in 64 ms units, signed 24 bits. */
@@ -222,8 +280,8 @@ public final class TransportCcFeedback implements RtcpMessage {
 
     public int receivedCount() {
         int n = 0;
-        for (byte s : statuses) {
-            if (s != NOT_RECEIVED) {
+        for (int i = 0; i < count; i++) {
+            if (statuses[i] != NOT_RECEIVED) {
                 n++;
             }
         }
@@ -232,23 +290,26 @@ public final class TransportCcFeedback implements RtcpMessage {
 
     /** The encoded packet chunks (for diagnostics and tests). */
     public int chunkCount() {
-        return chunks.length;
+        return chunkCount;
     }
 
     public int chunk(int i) {
+        if (i < 0 || i >= chunkCount) {
+            throw new IndexOutOfBoundsException("chunk " + i + " of " + chunkCount);
+        }
         return chunks[i];
     }
 
     private void checkIndex(int i) {
-        if (i < 0 || i >= statuses.length) {
-            throw new IndexOutOfBoundsException("packet " + i + " of " + statuses.length);
+        if (i < 0 || i >= count) {
+            throw new IndexOutOfBoundsException("packet " + i + " of " + count);
         }
     }
 
     private int unpaddedLength() {
-        int len = FIXED + 2 * chunks.length;
-        for (byte s : statuses) {
-            len += s; // the symbol is also the delta size in bytes
+        int len = FIXED + 2 * chunkCount;
+        for (int i = 0; i < count; i++) {
+            len += statuses[i]; // the symbol is also the delta size in bytes
         }
         return len;
     }
@@ -267,13 +328,13 @@ public final class TransportCcFeedback implements RtcpMessage {
         dst.writeInt((int) senderSsrc);
         dst.writeInt((int) mediaSsrc);
         dst.writeShort(baseSeq);
-        dst.writeShort(statuses.length);
+        dst.writeShort(count);
         dst.writeMedium(referenceTime);
         dst.writeByte(feedbackPacketCount);
-        for (int c : chunks) {
-            dst.writeShort(c);
+        for (int i = 0; i < chunkCount; i++) {
+            dst.writeShort(chunks[i]);
         }
-        for (int i = 0; i < statuses.length; i++) {
+        for (int i = 0; i < count; i++) {
             if (statuses[i] == SMALL_DELTA) {
                 dst.writeByte(deltas[i]);
             } else if (statuses[i] == LARGE_DELTA) {
@@ -340,19 +401,25 @@ public final class TransportCcFeedback implements RtcpMessage {
     public boolean equals(Object o) {
         return o instanceof TransportCcFeedback f && senderSsrc == f.senderSsrc && mediaSsrc == f.mediaSsrc
                 && baseSeq == f.baseSeq && referenceTime == f.referenceTime
-                && feedbackPacketCount == f.feedbackPacketCount && Arrays.equals(statuses, f.statuses)
-                && Arrays.equals(deltas, f.deltas) && Arrays.equals(chunks, f.chunks);
+                && feedbackPacketCount == f.feedbackPacketCount
+                && Arrays.equals(statuses, 0, count, f.statuses, 0, f.count)
+                && Arrays.equals(deltas, 0, count, f.deltas, 0, f.count)
+                && Arrays.equals(chunks, 0, chunkCount, f.chunks, 0, f.chunkCount);
     }
 
     @Override
     public int hashCode() {
-        return 31 * (31 * Long.hashCode(mediaSsrc) + baseSeq) + Arrays.hashCode(deltas);
+        int h = 31 * Long.hashCode(mediaSsrc) + baseSeq;
+        for (int i = 0; i < count; i++) {
+            h = 31 * h + deltas[i];
+        }
+        return h;
     }
 
     @Override
     public String toString() {
         return "TransportCcFeedback[sender=" + senderSsrc + " media=" + mediaSsrc + " base=" + baseSeq + " count="
-                + statuses.length + " received=" + receivedCount() + " ref=" + referenceTime + " fb=" + feedbackPacketCount
+                + count + " received=" + receivedCount() + " ref=" + referenceTime + " fb=" + feedbackPacketCount
                 + "]";
     }
 
