@@ -278,6 +278,7 @@ public final class SendSideEstimator implements BandwidthEstimator {
     public String toString() {
         return "SendSideEstimator[estimate=" + estimate + " delay=" + aimd.estimate() + " lossCap="
                 + (loss.cap() == LossBasedController.NO_CAP ? "none" : loss.cap()) + " usage=" + usage + " acked="
-                + acked.rateBps() + " loss=" + String.format("%.3f", loss.lossFraction()) + "]";
+                + acked.rateBps() + " loss=" + Math.round(loss.lossFraction() * 1000) / 1000.0 + "]"; // no Formatter: the
+        // admin sampler asks once a second for every subscriber
     }
 }

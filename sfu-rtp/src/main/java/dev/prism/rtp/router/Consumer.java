@@ -246,15 +246,31 @@ public final class Consumer {
     }
 
     /**
+     * The target layer as a number that changes whenever {@link #targetLayerName()} does, without building a string:
+     * {@code spatial * 256 + temporal}, -1 when paused, {@link Integer#MIN_VALUE} for audio.
+     */
+    public int targetLayerCode() {
+        if (forwarder == null) {
+            return Integer.MIN_VALUE;
+        }
+        LayerSelector s = forwarder.selector();
+        return s.targetSpatial() < 0 ? -1 : s.targetSpatial() * 256 + s.targetTemporal();
+    }
+
+    /**
      * The layer the allocation wants forwarded, e.g. {@code s2t3} (spatial 2, temporal layers up to 3), or
      * {@code paused}; null for audio.
      */
     public String targetLayerName() {
-        if (forwarder == null) {
+        return layerName(targetLayerCode());
+    }
+
+    /** The name of a {@link #targetLayerCode()}: {@code s2t3}, {@code paused}, or null for audio. */
+    static String layerName(int code) {
+        if (code == Integer.MIN_VALUE) {
             return null;
         }
-        LayerSelector s = forwarder.selector();
-        return s.targetSpatial() < 0 ? "paused" : "s" + s.targetSpatial() + "t" + s.targetTemporal();
+        return code < 0 ? "paused" : "s" + (code >> 8) + "t" + (code & 0xFF);
     }
 
     /** The layer forwarded now, e.g. {@code s0t1}, or {@code none}; null for audio. */

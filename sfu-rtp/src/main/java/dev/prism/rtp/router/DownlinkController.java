@@ -201,7 +201,7 @@ public final class DownlinkController {
         for (int i = 0; i < live.size(); i++) {
             Assignment as = a.assignments().get(i);
             Consumer c = live.get(i);
-            String before = c.targetLayerName();
+            int before = c.targetLayerCode();
             if (unscalable(c)) {
                 // Served like audio: all of it, or nothing when the subscriber paused it.
                 c.setTargetLayer(as.forwarding() ? 0 : -1, LayerSelector.ALL_TEMPORAL,
@@ -209,11 +209,11 @@ public final class DownlinkController {
             } else {
                 c.setTargetLayer(as.spatial(), as.temporal(), as.state().toString());
             }
-            String after = c.targetLayerName();
-            if (after != null && !after.equals(before) && log.isInfoEnabled()) {
+            int after = c.targetLayerCode();
+            if (after != before && after != Integer.MIN_VALUE && log.isInfoEnabled()) {
                 log.info("transport={} track={} layer target {} -> {} ({}), estimate {} kbit/s",
-                        c.transport() == null ? "-" : c.transport().id(), c.id(), before, after, as.state(),
-                        estimate / 1000);
+                        c.transport() == null ? "-" : c.transport().id(), c.id(), Consumer.layerName(before),
+                        Consumer.layerName(after), as.state(), estimate / 1000);
             }
         }
         allocator.commit(a);
