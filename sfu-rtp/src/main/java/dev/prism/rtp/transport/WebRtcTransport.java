@@ -19,10 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One peer connection's transport: ICE-lite, DTLS and SRTP for one remote browser connection, all on the single UDP
- * socket of the {@link MediaEngine}.
+ * One peer connection's transport: ICE-lite, DTLS and SRTP for one remote browser connection, all on the UDP socket
+ * of its {@link MediaEngine} (the engine of the transport's room).
  *
- * <p>Threading: every method runs on the media event loop ({@link MediaEngine#eventLoop()}), except the DTLS
+ * <p>Threading: every method runs on its engine's event loop ({@link MediaEngine#eventLoop()}), except the DTLS
  * callbacks, which arrive on a handshake thread and hop to the loop at once.
  *
  * <p>Buffers: inbound datagrams are lent by the engine; SRTP is decrypted into a pooled heap copy that the transport
