@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A node in a map: rooms of canned participants, actions that edit the map, and a change signal the test fires.
@@ -45,6 +46,19 @@ final class FakeInspector implements NodeInspector {
 
     int listenerCount() {
         return listeners.size();
+    }
+
+    /**
+     * Waits until no change listener is left (closed streams unsubscribe asynchronously), at most {@code millis}.
+     * Woken by each removal, so it returns as soon as the last one goes.
+     */
+    synchronized boolean awaitNoListeners(long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        long left;
+        while (!listeners.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return listeners.isEmpty();
     }
 
     void fireChange() {
@@ -124,6 +138,11 @@ final class FakeInspector implements NodeInspector {
     @Override
     public AutoCloseable onChange(Runnable listener) {
         listeners.add(listener);
-        return () -> listeners.remove(listener);
+        return () -> {
+            listeners.remove(listener);
+            synchronized (this) {
+                notifyAll(); // awaitNoListeners
+            }
+        };
     }
 }

@@ -3,7 +3,6 @@ package dev.prism.perf.socket;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.util.IllegalReferenceCountException;
 import java.net.InetSocketAddress;
 
 /**
@@ -11,8 +10,8 @@ import java.net.InetSocketAddress;
  * {@code DatagramPacket}: Netty's epoll channel batches only that type into {@code sendmmsg}. The inherited fields
  * hold placeholders; every accessor Netty uses is overridden.
  *
- * <p>Reference counting is the envelope's own: {@link #to} sets it to 1, the channel's release after the write brings
- * it to 0 and returns the envelope to its pool. Nobody touches an envelope after handing it to a channel.
+ * <p>Reference counting is the envelope's own ({@link EnvelopeRefCount}): {@link #to} sets it to 1, the channel's
+ * release after the write brings it to 0 and returns the envelope to its pool. Nobody touches an envelope after handing it to a channel.
  * Threads: the pool's event loop only.
  */
 final class PooledDatagram extends DatagramPacket {
@@ -21,7 +20,7 @@ final class PooledDatagram extends DatagramPacket {
     private final EnvelopePool<PooledDatagram> pool;
     private final ByteBuf buffer;
     private InetSocketAddress recipient;
-    private int refCnt;
+    private final EnvelopeRefCount references = new EnvelopeRefCount();
 
     PooledDatagram(EnvelopePool<PooledDatagram> pool, ByteBuf buffer) {
         super(Unpooled.EMPTY_BUFFER, PLACEHOLDER);
@@ -32,7 +31,7 @@ final class PooledDatagram extends DatagramPacket {
     /** Ready to be written to {@code to}, with a reference count of 1. */
     PooledDatagram to(InetSocketAddress to) {
         this.recipient = to;
-        this.refCnt = 1;
+        references.reset();
         return this;
     }
 
@@ -53,7 +52,7 @@ final class PooledDatagram extends DatagramPacket {
 
     @Override
     public int refCnt() {
-        return refCnt;
+        return references.get();
     }
 
     @Override
@@ -63,10 +62,7 @@ final class PooledDatagram extends DatagramPacket {
 
     @Override
     public PooledDatagram retain(int increment) {
-        if (refCnt <= 0 || increment <= 0) {
-            throw new IllegalReferenceCountException(refCnt, increment);
-        }
-        refCnt += increment;
+        references.retain(increment);
         return this;
     }
 
@@ -87,11 +83,7 @@ final class PooledDatagram extends DatagramPacket {
 
     @Override
     public boolean release(int decrement) {
-        if (decrement <= 0 || decrement > refCnt) {
-            throw new IllegalReferenceCountException(refCnt, -decrement);
-        }
-        refCnt -= decrement;
-        if (refCnt > 0) {
+        if (!references.release(decrement)) {
             return false;
         }
         recipient = null;

@@ -3,7 +3,6 @@ package dev.prism.perf.socket;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.unix.SegmentedDatagramPacket;
-import io.netty.util.IllegalReferenceCountException;
 import java.net.InetSocketAddress;
 
 /**
@@ -18,7 +17,7 @@ final class PooledSegmentedDatagram extends SegmentedDatagramPacket {
     private final EnvelopePool<PooledSegmentedDatagram> pool;
     private final ByteBuf buffer;
     private InetSocketAddress recipient;
-    private int refCnt;
+    private final EnvelopeRefCount references = new EnvelopeRefCount();
 
     PooledSegmentedDatagram(EnvelopePool<PooledSegmentedDatagram> pool, ByteBuf buffer, int segmentSize) {
         super(Unpooled.EMPTY_BUFFER, segmentSize, PLACEHOLDER);
@@ -29,7 +28,7 @@ final class PooledSegmentedDatagram extends SegmentedDatagramPacket {
     /** Ready to be written to {@code to}, with a reference count of 1. */
     PooledSegmentedDatagram to(InetSocketAddress to) {
         this.recipient = to;
-        this.refCnt = 1;
+        references.reset();
         return this;
     }
 
@@ -50,7 +49,7 @@ final class PooledSegmentedDatagram extends SegmentedDatagramPacket {
 
     @Override
     public int refCnt() {
-        return refCnt;
+        return references.get();
     }
 
     @Override
@@ -60,10 +59,7 @@ final class PooledSegmentedDatagram extends SegmentedDatagramPacket {
 
     @Override
     public PooledSegmentedDatagram retain(int increment) {
-        if (refCnt <= 0 || increment <= 0) {
-            throw new IllegalReferenceCountException(refCnt, increment);
-        }
-        refCnt += increment;
+        references.retain(increment);
         return this;
     }
 
@@ -84,11 +80,7 @@ final class PooledSegmentedDatagram extends SegmentedDatagramPacket {
 
     @Override
     public boolean release(int decrement) {
-        if (decrement <= 0 || decrement > refCnt) {
-            throw new IllegalReferenceCountException(refCnt, -decrement);
-        }
-        refCnt -= decrement;
-        if (refCnt > 0) {
+        if (!references.release(decrement)) {
             return false;
         }
         recipient = null;

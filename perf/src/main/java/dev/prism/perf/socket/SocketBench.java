@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -152,16 +154,14 @@ public final class SocketBench {
     }
 
     private static void startWatchdog(long seconds) {
-        Thread t = new Thread(() -> {
-            try {
-                TimeUnit.SECONDS.sleep(seconds);
-                System.err.println("sockets: run exceeded " + seconds + " s; stopping");
-                System.exit(3);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "sockets-watchdog");
-        t.setDaemon(true);
-        t.start();
+        ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sockets-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        watchdog.schedule(() -> {
+            System.err.println("sockets: run exceeded " + seconds + " s; stopping");
+            System.exit(3);
+        }, seconds, TimeUnit.SECONDS);
     }
 }

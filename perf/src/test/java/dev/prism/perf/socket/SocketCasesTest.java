@@ -1,7 +1,6 @@
 package dev.prism.perf.socket;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.buffer.PoolArenaMetric;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -21,7 +20,8 @@ import org.junit.jupiter.api.Test;
 class SocketCasesTest {
     @Test
     void everyCaseDeliversEveryDatagramAndReleasesEveryBuffer() throws Exception {
-        assumeTrue(Epoll.isAvailable(), "needs Linux epoll");
+        assertThat(Epoll.isAvailable()).as("the socket cases are Netty epoll's (Linux): %s",
+                Epoll.unavailabilityCause()).isTrue();
         // No thread caches: a released buffer goes straight back to its arena, so the active count is exact.
         PooledByteBufAllocator alloc = new PooledByteBufAllocator(true, 1, 1, 8192, 9, 0, 0, false);
         List<BenchCase> cases = BenchOptions.defaults().cases();

@@ -394,13 +394,8 @@ public final class Consumer {
         if (d.action() == LayerAction.SWITCH) {
             switchSeq = seq;
         }
-        ByteBuf out = allocator.heapBuffer(packet.length() + EXTENSION_SLACK + SrtpSession.MAX_TRAILER);
-        int tcc = subscriber.transportCcExtensionId();
-        int written = packet.copyRewritten(out, ssrc, seq, ts, payloadType, extensionIdMap, tcc,
-                tcc == 0 ? 0 : TransportWideSeq.LENGTH);
-        if (written < 0) {
-            out.release();
-            counters.drop(DropReason.SEND_NO_ROOM);
+        ByteBuf out = rewrittenCopy(packet, seq, ts);
+        if (out == null) {
             return;
         }
         int payloadAt = out.writerIndex() - packet.payloadLength() - packet.paddingLength();
@@ -416,7 +411,7 @@ public final class Consumer {
                 Vp8Payload.keyIdx(out, payloadAt, payloadLength));
         srLayer = spatial;
         srTimestampOffset = (ts - packet.timestamp()) & 0xFFFF_FFFFL;
-        sent(out, written, packet.payloadLength(), seq, ts);
+        sent(out, packet.payloadLength(), seq, ts);
     }
 
     private void forwardAudio(RtpPacket packet) {
@@ -435,23 +430,35 @@ public final class Consumer {
         resync = false;
         int seq = (packet.sequenceNumber() + seqDelta) & 0xFFFF;
         long ts = (packet.timestamp() + timestampDelta) & 0xFFFF_FFFFL;
-        ByteBuf out = allocator.heapBuffer(packet.length() + EXTENSION_SLACK + SrtpSession.MAX_TRAILER);
-        int tcc = subscriber.transportCcExtensionId();
-        int written = packet.copyRewritten(out, ssrc, seq, ts, payloadType, extensionIdMap, tcc,
-                tcc == 0 ? 0 : TransportWideSeq.LENGTH);
-        if (written < 0) {
-            out.release();
-            counters.drop(DropReason.SEND_NO_ROOM);
+        ByteBuf out = rewrittenCopy(packet, seq, ts);
+        if (out == null) {
             return;
         }
         srLayer = 0;
         srTimestampOffset = timestampDelta & 0xFFFF_FFFFL;
-        sent(out, written, packet.payloadLength(), seq, ts);
+        sent(out, packet.payloadLength(), seq, ts);
     }
 
-    private void sent(ByteBuf out, int written, int payloadLength, int seq, long ts) {
+    /**
+     * A pooled copy of {@code packet} rewritten for this subscriber (SSRC, sequence number, timestamp, payload type,
+     * extension ids, room for the transport-wide sequence number); null, and the drop counted, when it does not fit.
+     */
+    private ByteBuf rewrittenCopy(RtpPacket packet, int seq, long ts) {
+        ByteBuf out = allocator.heapBuffer(packet.length() + EXTENSION_SLACK + SrtpSession.MAX_TRAILER);
+        int tcc = subscriber.transportCcExtensionId();
+        if (packet.copyRewritten(out, ssrc, seq, ts, payloadType, extensionIdMap, tcc,
+                tcc == 0 ? 0 : TransportWideSeq.LENGTH) < 0) {
+            out.release();
+            counters.drop(DropReason.SEND_NO_ROOM);
+            return null;
+        }
+        return out;
+    }
+
+    /** Counts and sends {@code out}, the rewritten copy (all of it readable). Takes ownership. */
+    private void sent(ByteBuf out, int payloadLength, int seq, long ts) {
         packets++;
-        bytes += written;
+        bytes += out.readableBytes();
         payloadBytes += payloadLength;
         lastForwardNanos = producer.lastPacketNanos();
         if (packets == 1 || SeqNum.isNewer(seq, lastOutSeq)) {

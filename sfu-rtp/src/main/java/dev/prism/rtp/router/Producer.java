@@ -19,6 +19,7 @@ import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 
 /**
  * One incoming track from a publisher: the RTP stream(s) it sends and the consumers it fans out to.
@@ -187,19 +188,11 @@ public final class Producer {
     }
 
     public long packets() {
-        long n = 0;
-        for (ProducerLayer l : layers) {
-            n += l.packets;
-        }
-        return n;
+        return sumOverLayers(l -> l.packets);
     }
 
     public long bytes() {
-        long n = 0;
-        for (ProducerLayer l : layers) {
-            n += l.bytes;
-        }
-        return n;
+        return sumOverLayers(l -> l.bytes);
     }
 
     /** Reception statistics of the first stream (loss after repair, jitter); per layer see {@link #layers()}. */
@@ -209,46 +202,35 @@ public final class Producer {
 
     /** Sequence numbers NACKed to the publisher so far (retries count), 0 without NACK. */
     public long nacksSent() {
-        long n = 0;
-        for (ProducerLayer l : layers) {
-            n += l.nacks == null ? 0 : l.nacks.nacked();
-        }
-        return n;
+        return sumOverLayers(l -> l.nacks == null ? 0 : l.nacks.nacked());
     }
 
     /** Packets that went missing and came back (through RTX or late). */
     public long packetsRecovered() {
-        long n = 0;
-        for (ProducerLayer l : layers) {
-            n += l.nacks == null ? 0 : l.nacks.recovered();
-        }
-        return n;
+        return sumOverLayers(l -> l.nacks == null ? 0 : l.nacks.recovered());
     }
 
     /** Packets the publisher sent again over RTX that were used. */
     public long rtxRecovered() {
-        long n = 0;
-        for (ProducerLayer l : layers) {
-            n += l.rtxRecovered;
-        }
-        return n;
+        return sumOverLayers(l -> l.rtxRecovered);
     }
 
     /** Keyframe requests sent to the publisher, and those folded into another one. */
     public long keyframeRequestsSent() {
+        return sumOverLayers(l -> l.keyframeThrottle.sent());
+    }
+
+    /** A statistic added up over the layers (stats readers, not the packet path). */
+    private long sumOverLayers(ToLongFunction<ProducerLayer> statistic) {
         long n = 0;
         for (ProducerLayer l : layers) {
-            n += l.keyframeThrottle.sent();
+            n += statistic.applyAsLong(l);
         }
         return n;
     }
 
     public long keyframeRequestsCoalesced() {
-        long n = 0;
-        for (ProducerLayer l : layers) {
-            n += l.keyframeThrottle.coalesced();
-        }
-        return n;
+        return sumOverLayers(l -> l.keyframeThrottle.coalesced());
     }
 
     /** Clock reading when the last packet of any layer arrived, {@link Long#MIN_VALUE} before the first. */
@@ -262,11 +244,7 @@ public final class Producer {
 
     /** Keyframes received, all layers. */
     public long keyframes() {
-        long n = 0;
-        for (ProducerLayer l : layers) {
-            n += l.keyframes;
-        }
-        return n;
+        return sumOverLayers(l -> l.keyframes);
     }
 
     /** The URI the publisher negotiated for header extension {@code id}, or null. */

@@ -96,7 +96,8 @@ public final class MediaEngine implements AutoCloseable {
         try {
             this.channel = b.bind(config.bindAddress(), config.port()).sync().channel();
         } catch (Exception e) { // bind failures arrive as Netty's (checked) NativeIoException
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            // A failed start leaves nothing running when it returns.
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
             if (ownsHandshakeExecutor) {
                 handshakeExecutor.shutdownNow();
             }

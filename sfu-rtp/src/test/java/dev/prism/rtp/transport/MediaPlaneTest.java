@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -59,10 +60,15 @@ class MediaPlaneTest {
     void aBusyPortFailsTheStartWithThePortNamedAndStartsNothing() throws Exception {
         try (DatagramSocket taken = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             int port = taken.getLocalPort();
-            int threadsBefore = mediaThreads();
+            Set<Thread> before = mediaThreads();
             assertThatThrownBy(() -> MediaPlane.start(ANY_PORT.withPort(port), 1))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("127.0.0.1:" + port);
-            waitFor(() -> mediaThreads() <= threadsBefore);
+            for (Thread t : mediaThreads()) {
+                if (!before.contains(t)) {
+                    t.join(5_000); // its loop has terminated; the thread itself ends right after
+                    assertThat(t.isAlive()).as("%s still running after a failed start", t.getName()).isFalse();
+                }
+            }
         }
     }
 
@@ -149,14 +155,14 @@ class MediaPlaneTest {
         }
     }
 
-    private static int mediaThreads() {
-        int n = 0;
+    private static Set<Thread> mediaThreads() {
+        Set<Thread> out = new HashSet<>();
         for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().startsWith("prism-media") && t.isAlive()) {
-                n++;
+            if (t.getName().startsWith("prism-media")) {
+                out.add(t);
             }
         }
-        return n;
+        return out;
     }
 
     private static void waitFor(BooleanSupplier condition) throws InterruptedException {
@@ -165,7 +171,7 @@ class MediaPlaneTest {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("condition not met within 5 s");
             }
-            Thread.sleep(10);
+            Thread.onSpinWait(); // datagrams on loopback: microseconds
         }
     }
 }

@@ -25,6 +25,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -124,14 +125,7 @@ public final class SfuInspector implements NodeInspector {
 
     @Override
     public CompletableFuture<ActionOutcome> removeParticipant(String roomId, String participantId) {
-        Room room = sfu.rooms().get(roomId);
-        if (room == null) {
-            return CompletableFuture.completedFuture(noRoom(roomId));
-        }
-        return onRoom(room, () -> {
-            if (!live(room)) {
-                return noRoom(roomId);
-            }
+        return onLiveRoom(roomId, room -> {
             if (room.participant(participantId) == null) {
                 return ActionOutcome.notFound("participant '" + participantId + "' is not in room '" + roomId + "'");
             }
@@ -143,14 +137,7 @@ public final class SfuInspector implements NodeInspector {
 
     @Override
     public CompletableFuture<ActionOutcome> muteTrack(String roomId, String trackId, boolean muted) {
-        Room room = sfu.rooms().get(roomId);
-        if (room == null) {
-            return CompletableFuture.completedFuture(noRoom(roomId));
-        }
-        return onRoom(room, () -> {
-            if (!live(room)) {
-                return noRoom(roomId);
-            }
+        return onLiveRoom(roomId, room -> {
             for (Participant p : room.participants()) {
                 Track t = p.track(trackId);
                 if (t != null) {
@@ -167,14 +154,7 @@ public final class SfuInspector implements NodeInspector {
 
     @Override
     public CompletableFuture<ActionOutcome> closeRoom(String roomId) {
-        Room room = sfu.rooms().get(roomId);
-        if (room == null) {
-            return CompletableFuture.completedFuture(noRoom(roomId));
-        }
-        return onRoom(room, () -> {
-            if (!live(room)) {
-                return noRoom(roomId);
-            }
+        return onLiveRoom(roomId, room -> {
             List<String> ids = room.participants().stream().map(Participant::id).toList();
             log.info("room={} closed by an operator: removing {} participants", roomId, ids.size());
             for (String id : ids) {
@@ -238,6 +218,15 @@ public final class SfuInspector implements NodeInspector {
     }
 
     /** Runs {@code read} on the room's executor; the future fails if it throws or the executor refuses it. */
+    /** An operator action on the room's executor; "no such room" when it is unknown or closed by then. */
+    private CompletableFuture<ActionOutcome> onLiveRoom(String roomId, Function<Room, ActionOutcome> action) {
+        Room room = sfu.rooms().get(roomId);
+        if (room == null) {
+            return CompletableFuture.completedFuture(noRoom(roomId));
+        }
+        return onRoom(room, () -> live(room) ? action.apply(room) : noRoom(roomId));
+    }
+
     private static <T> CompletableFuture<T> onRoom(Room room, Supplier<T> read) {
         CompletableFuture<T> f = new CompletableFuture<>();
         try {

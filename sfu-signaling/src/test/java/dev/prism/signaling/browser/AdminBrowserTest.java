@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,26 +47,19 @@ class AdminBrowserTest implements BrowserArtifacts.Browsers {
 
     private final String room = "admin-" + Long.toHexString(System.nanoTime());
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private PrismTestServer server;
-    private List<ChromeBrowser> browsers = List.of();
+    private BrowserCall call;
     private ChromeBrowser alice;
     private ChromeBrowser bob;
     private ChromeBrowser admin;
 
     @BeforeAll
     void startACall() {
-        CompletableFuture<List<ChromeBrowser>> launch = CompletableFuture.supplyAsync(
-                () -> ChromeBrowser.launchAll(List.of("alice", "bob", "admin")), BrowserThreads.POOL);
-        try {
-            server = PrismTestServer.start();
-        } finally {
-            browsers = launch.join();
-        }
-        alice = browsers.get(0);
-        bob = browsers.get(1);
-        admin = browsers.get(2);
+        call = BrowserCall.local(List.of("alice", "bob", "admin"));
+        alice = call.browsers().get(0);
+        bob = call.browsers().get(1);
+        admin = call.browsers().get(2);
         BrowserThreads.parallel(List.of(alice, bob), b -> {
-            b.open(server.joinUrl(room, b.name()));
+            b.open(call.server().joinUrl(room, b.name()));
             return b;
         });
         BrowserThreads.parallel(List.of(alice, bob), b -> awaitVideoFrom(b, b == alice ? "bob" : "alice"));
@@ -75,21 +67,14 @@ class AdminBrowserTest implements BrowserArtifacts.Browsers {
 
     @AfterAll
     void stop() {
-        try {
-            BrowserThreads.parallel(browsers, b -> {
-                b.close();
-                return b;
-            });
-        } finally {
-            if (server != null) {
-                server.close();
-            }
+        if (call != null) {
+            call.close();
         }
     }
 
     @Override
     public List<ChromeBrowser> browsersToDump() {
-        return browsers;
+        return call == null ? List.of() : call.browsers();
     }
 
     @Test
@@ -119,7 +104,7 @@ class AdminBrowserTest implements BrowserArtifacts.Browsers {
     @Test
     @Order(2)
     void adminPageShowsTheCallLiveAndRemovesAParticipantFromThePage() throws Exception {
-        admin.open(server.adminUrl(room));
+        admin.open(call.server().adminUrl(room));
 
         // A wrong secret: the page says 401 and shows nothing about rooms.
         signIn("not-the-admin-secret");
@@ -129,7 +114,7 @@ class AdminBrowserTest implements BrowserArtifacts.Browsers {
         assertThat((String) admin.js("return document.body.innerText;")).doesNotContain(room, "alice", "bob");
 
         // The right one: live room with both participants connected and measured.
-        signIn(server.adminSecret());
+        signIn(call.server().adminSecret());
         admin.waitFor("the live indicator", "document.querySelector('#live').textContent === 'live'",
                 PAGE_TIMEOUT);
         admin.waitFor("the room in the room list", "!!document.querySelector('tr[data-room-id=\"" + room + "\"]')",
@@ -261,12 +246,13 @@ class AdminBrowserTest implements BrowserArtifacts.Browsers {
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).timeout(Duration.ofSeconds(10))
-                .header("Authorization", "Bearer " + server.adminSecret());
+        return HttpRequest.newBuilder(URI.create(call.server().baseUrl() + path)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + call.server().adminSecret());
     }
 
     private String scrape() throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/metrics")).build(),
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(call.server().baseUrl() + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
         return r.body();

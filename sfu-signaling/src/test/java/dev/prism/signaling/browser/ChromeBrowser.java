@@ -144,8 +144,16 @@ public final class ChromeBrowser implements AutoCloseable {
      * the others are closed and the first failure is thrown.
      */
     public static List<ChromeBrowser> launchAll(List<String> names) {
-        List<CompletableFuture<ChromeBrowser>> launches = names.stream()
-                .map(n -> CompletableFuture.supplyAsync(() -> launch(n), BrowserThreads.POOL))
+        return launchEach(names.stream().<Supplier<ChromeBrowser>>map(n -> () -> launch(n)).toList());
+    }
+
+    /**
+     * Runs every launch in parallel and returns the browsers in the order given; when one fails, closes those that
+     * started and throws the first failure.
+     */
+    static List<ChromeBrowser> launchEach(List<Supplier<ChromeBrowser>> launchers) {
+        List<CompletableFuture<ChromeBrowser>> launches = launchers.stream()
+                .map(l -> CompletableFuture.supplyAsync(l, BrowserThreads.POOL))
                 .toList();
         List<ChromeBrowser> browsers = new ArrayList<>();
         RuntimeException failure = null;

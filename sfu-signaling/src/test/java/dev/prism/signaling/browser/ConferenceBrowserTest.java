@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -49,41 +48,27 @@ class ConferenceBrowserTest implements BrowserArtifacts.Browsers {
 
     private static final List<String> NAMES = List.of("alice", "bob", "carol", "dave");
 
-    private PrismTestServer server;
-    private List<ChromeBrowser> browsers = List.of();
+    private BrowserCall call;
 
     @BeforeEach
     void startServerAndBrowsers() {
         long start = System.nanoTime();
-        // Browsers take the longest to start: launch them while the server starts.
-        CompletableFuture<List<ChromeBrowser>> launch =
-                CompletableFuture.supplyAsync(() -> ChromeBrowser.launchAll(NAMES), BrowserThreads.POOL);
-        try {
-            server = PrismTestServer.start();
-        } finally {
-            browsers = launch.join();
-        }
+        call = BrowserCall.local(NAMES);
         System.out.printf("[prism-e2e] server on http://127.0.0.1:%d and %d Chromium %s started in %d ms%n",
-                server.httpPort(), browsers.size(), browsers.get(0).browserVersion(), millisSince(start));
+                call.server().httpPort(), call.browsers().size(), call.browsers().get(0).browserVersion(),
+                millisSince(start));
     }
 
     @AfterEach
     void stopBrowsersAndServer() {
-        try {
-            BrowserThreads.parallel(browsers, b -> {
-                b.close();
-                return b;
-            });
-        } finally {
-            if (server != null) {
-                server.close();
-            }
+        if (call != null) {
+            call.close();
         }
     }
 
     @Override
     public List<ChromeBrowser> browsersToDump() {
-        return browsers;
+        return call == null ? List.of() : call.browsers();
     }
 
     @Override
@@ -100,10 +85,10 @@ class ConferenceBrowserTest implements BrowserArtifacts.Browsers {
     @Test
     void threeJoinALateJoinerIsSeenByAllAndALeaverDisappears() {
         String room = "e2e-" + Long.toHexString(System.nanoTime());
-        ChromeBrowser alice = browsers.get(0);
-        ChromeBrowser bob = browsers.get(1);
-        ChromeBrowser carol = browsers.get(2);
-        ChromeBrowser dave = browsers.get(3);
+        ChromeBrowser alice = call.browsers().get(0);
+        ChromeBrowser bob = call.browsers().get(1);
+        ChromeBrowser carol = call.browsers().get(2);
+        ChromeBrowser dave = call.browsers().get(3);
 
         // --- three participants join at once and receive each other -------------------------------------------
         List<ChromeBrowser> trio = List.of(alice, bob, carol);
@@ -164,7 +149,7 @@ class ConferenceBrowserTest implements BrowserArtifacts.Browsers {
 
     /** Opens the join link; fails at once if the page reports an error instead of joining. */
     private ChromeBrowser join(ChromeBrowser b, String room) {
-        b.open(server.joinUrl(room, b.name()));
+        b.open(call.server().joinUrl(room, b.name()));
         b.waitUntil("the demo page to create window.prism.client", FIRST_FRAME_TIMEOUT,
                 x -> failOnPageError(x) && Boolean.TRUE.equals(x.js("return !!(window.prism && window.prism.client);")),
                 () -> "status: " + status(b));

@@ -1,16 +1,13 @@
 package dev.prism.signaling.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.prism.rtp.transport.MediaCounters;
 import dev.prism.signaling.session.ParticipantMediaStats;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -84,76 +81,49 @@ class ImpairedNetworkBrowserTest implements BrowserArtifacts.Browsers {
             })().then((r) => done(JSON.stringify(r)), (e) => done(JSON.stringify({ error: String(e) })));
             """;
 
-    private NetNamespace ns;
-    private PrismTestServer server;
-    private List<ChromeBrowser> browsers = List.of();
+    private BrowserCall call;
 
     @BeforeEach
     void setUp() {
-        assumeTrue(NetNamespace.available(), "needs root, ip and nft (network namespaces); CI runs as root");
-        ns = NetNamespace.create();
-        server = PrismTestServer.startReachableAt(ns.hostAddress());
-        String origin = "http://" + ns.hostAddress() + ":" + server.httpPort();
-        CompletableFuture<ChromeBrowser> alice =
-                CompletableFuture.supplyAsync(() -> ChromeBrowser.launch("alice"), BrowserThreads.POOL);
-        CompletableFuture<ChromeBrowser> bob = CompletableFuture.supplyAsync(() -> ChromeBrowser.launch("bob",
-                ns.wrap(ChromeBrowser.CHROMIUM), List.of("--unsafely-treat-insecure-origin-as-secure=" + origin)),
-                BrowserThreads.POOL);
-        List<ChromeBrowser> started = new ArrayList<>();
-        try {
-            started.add(alice.join());
-            started.add(bob.join());
-        } finally {
-            browsers = started;
-        }
+        call = BrowserCall.inNamespace(false, List.of("alice"), List.of("bob"));
     }
 
     @AfterEach
     void tearDown() {
-        try {
-            browsers.forEach(ChromeBrowser::close);
-        } finally {
-            try {
-                if (server != null) {
-                    server.close();
-                }
-            } finally {
-                if (ns != null) {
-                    ns.close();
-                }
-            }
+        if (call != null) {
+            call.close();
         }
     }
 
     @Override
     public List<ChromeBrowser> browsersToDump() {
-        return browsers;
+        return call == null ? List.of() : call.browsers();
     }
 
     @Test
     void fivePercentRandomLossToOneSubscriberIsRepairedByRetransmission() throws Exception {
-        ChromeBrowser alice = browsers.get(0);
-        ChromeBrowser bob = browsers.get(1);
+        ChromeBrowser alice = call.browsers().get(0);
+        ChromeBrowser bob = call.browsers().get(1);
         String room = "loss-" + Long.toHexString(System.nanoTime());
         // Alice publishes one encoding: this measures loss recovery (NACK/RTX), not layer selection. With simulcast the
         // subscriber's estimator also reacts to the random loss and switches layers, which costs freezes of its own
         // (measured 2-5 s per minute at 5 % loss; a known gap of the simulcast work, see the closing note).
-        alice.open(server.joinUrl(room, "alice") + System.getProperty("prism.loss.aliceParams", "&simulcast=0"));
+        alice.open(call.server().joinUrl(room, "alice") + System.getProperty("prism.loss.aliceParams", "&simulcast=0"));
         // Bob only watches: what is measured is his downlink, and two shared cores encoding his simulcast camera too
         // would add freezes of their own to the figure.
-        bob.open(server.joinUrl(ns.hostAddress(), room, "bob") + "&publish=none");
+        bob.open(call.server().joinUrl(call.ns().hostAddress(), room, "bob") + "&publish=none");
         awaitVideo(bob);
         awaitSteadySender(alice);
 
-        ns.nft("""
+        call.ns().nft("""
                 table inet prism_loss {
                   chain input {
                     type filter hook input priority 0; policy accept;
                     ip saddr %s udp sport { %s } numgen random mod 100 < %d counter drop
                   }
                 }
-                """.formatted(ns.hostAddress(), server.mediaPortsForNft(), LOSS_PERCENT));
-        MediaCounters prism = server.server().media().counters();
+                """.formatted(call.ns().hostAddress(), call.server().mediaPortsForNft(), LOSS_PERCENT));
+        MediaCounters prism = call.server().server().media().counters();
         long nacksBefore = prism.nacksReceived();
         long rtxBefore = prism.retransmissions();
         JsonObject before = stats(bob);
@@ -166,7 +136,7 @@ class ImpairedNetworkBrowserTest implements BrowserArtifacts.Browsers {
                     return System.nanoTime() - start >= WINDOW.toNanos() ? s : null;
                 }, () -> "last stats " + last.get());
         double seconds = (System.nanoTime() - start) / 1e9;
-        String dropped = ns.exec("nft", "list", "chain", "inet", "prism_loss", "input");
+        String dropped = call.ns().exec("nft", "list", "chain", "inet", "prism_loss", "input");
 
         JsonObject v0 = before.getJsonObject("video");
         JsonObject v1 = after.getJsonObject("video");
@@ -188,7 +158,8 @@ class ImpairedNetworkBrowserTest implements BrowserArtifacts.Browsers {
         long audioReceived = a1.getLong("packetsReceived") - a0.getLong("packetsReceived");
         long audioLost = a1.getLong("packetsLost") - a0.getLong("packetsLost");
         System.out.printf("[prism-loss] %d%% random loss on bob's downlink for %.1f s: video loss %d of %d "
-                + "packets (%.2f%%), residual after retransmission %.3f%% (%d), %d retransmissions received, %d NACKs sent by bob, %d PLIs, %d frames decoded; "
+                + "packets (%.2f%%), residual after retransmission %.3f%% (%d), %d retransmissions received, "
+                + "%d NACKs sent by bob, %d PLIs, %d frames decoded; "
                 + "freeze %.2f s in %d freezes = %.2f s per minute; audio (no NACK) loss %.2f%%; Prism answered "
                 + "%d NACKed packets with %d retransmissions%n",
                 LOSS_PERCENT, seconds, lost, received + lost, 100.0 * lost / Math.max(1, received + lost),
@@ -196,9 +167,10 @@ class ImpairedNetworkBrowserTest implements BrowserArtifacts.Browsers {
                 freeze, freezes, freezePerMinute,
                 audioReceived + audioLost == 0 ? 0.0 : 100.0 * audioLost / (audioReceived + audioLost),
                 prism.nacksReceived() - nacksBefore, prism.retransmissions() - rtxBefore);
-        System.out.printf("[prism-loss] nftables in %s: %s%n", ns.name(), dropped.replaceAll("\\s+", " ").trim());
+        System.out.printf("[prism-loss] nftables in %s: %s%n", call.ns().name(),
+                dropped.replaceAll("\\s+", " ").trim());
 
-        ParticipantMediaStats bobStats = server.server().sfu().mediaStats(room).get(5, TimeUnit.SECONDS).stream()
+        ParticipantMediaStats bobStats = call.server().server().sfu().mediaStats(room).get(5, TimeUnit.SECONDS).stream()
                 .filter(p -> p.participantId().startsWith("bob")).findFirst().orElseThrow();
         ParticipantMediaStats.Subscribed bobVideo = bobStats.subscribed().stream()
                 .filter(x -> x.kind().equals("video")).findFirst().orElseThrow();
@@ -229,7 +201,8 @@ class ImpairedNetworkBrowserTest implements BrowserArtifacts.Browsers {
     private static void awaitSteadySender(ChromeBrowser publisher) {
         long start = System.nanoTime();
         java.util.ArrayDeque<JsonObject> recent = new java.util.ArrayDeque<>();
-        publisher.waitUntil("the publisher to send video steadily", Duration.ofSeconds(90), Duration.ofSeconds(1), b -> {
+        publisher.waitUntil("the publisher to send video steadily", Duration.ofSeconds(90), Duration.ofSeconds(1),
+                b -> {
             JsonObject s = new JsonObject(String.valueOf(b.asyncJs(OUTBOUND)));
             recent.addLast(s);
             if (recent.size() > STEADY_SAMPLES) {
@@ -249,11 +222,11 @@ class ImpairedNetworkBrowserTest implements BrowserArtifacts.Browsers {
 
     @Test
     void aSignalingOutageResumesWithinTwoSecondsOfTheNetworkComingBack() {
-        ChromeBrowser alice = browsers.get(0);
-        ChromeBrowser bob = browsers.get(1);
+        ChromeBrowser alice = call.browsers().get(0);
+        ChromeBrowser bob = call.browsers().get(1);
         String room = "outage-" + Long.toHexString(System.nanoTime());
-        alice.open(server.joinUrl(room, "alice"));
-        bob.open(server.joinUrl(ns.hostAddress(), room, "bob"));
+        alice.open(call.server().joinUrl(room, "alice"));
+        bob.open(call.server().joinUrl(call.ns().hostAddress(), room, "bob"));
         awaitVideo(bob);
         awaitVideo(alice);
         ClientEvents.record(alice);
@@ -263,14 +236,14 @@ class ImpairedNetworkBrowserTest implements BrowserArtifacts.Browsers {
         JsonObject before = stats(bob);
 
         // The network goes away for signaling: TCP to Prism is refused from bob's namespace (media is UDP, untouched).
-        ns.nft("""
+        call.ns().nft("""
                 table inet prism_outage {
                   chain output {
                     type filter hook output priority 0; policy accept;
                     ip daddr %s tcp dport %d counter reject with tcp reset
                   }
                 }
-                """.formatted(ns.hostAddress(), server.httpPort()));
+                """.formatted(call.ns().hostAddress(), call.server().httpPort()));
         bob.js("window.prism.client.ping().catch(() => {}); return true;"); // the next send meets the outage
         bob.waitUntil("bob's client to notice the drop", Duration.ofSeconds(10),
                 b -> "reconnecting".equals(b.js("return window.prism.client.state;")) ? Boolean.TRUE : null,
@@ -281,9 +254,9 @@ class ImpairedNetworkBrowserTest implements BrowserArtifacts.Browsers {
                     .isEqualTo("reconnecting");
             return System.nanoTime() - outageStart >= OUTAGE.toNanos() ? Boolean.TRUE : null;
         }, () -> "");
-        String refused = ns.exec("nft", "list", "chain", "inet", "prism_outage", "output");
+        String refused = call.ns().exec("nft", "list", "chain", "inet", "prism_outage", "output");
         double restoredAt = ((Number) bob.js("return performance.now();")).doubleValue();
-        ns.exec("nft", "delete", "table", "inet", "prism_outage");
+        call.ns().exec("nft", "delete", "table", "inet", "prism_outage");
         Map<?, ?> resumed = bob.waitUntil("bob's client to resume", Duration.ofSeconds(15),
                 b -> (Map<?, ?>) b.js("return window.__resumed;"), () -> "state " + bob.js(
                         "return window.prism.client.state;"));
@@ -292,7 +265,8 @@ class ImpairedNetworkBrowserTest implements BrowserArtifacts.Browsers {
         JsonObject after = stats(bob);
         long framesDuringOutage = after.getJsonObject("video").getLong("framesDecoded")
                 - before.getJsonObject("video").getLong("framesDecoded");
-        System.out.printf("[prism-outage] bob's signaling cut for %.1f s (%s): resumed=%s %.0f ms after the network came "
+        System.out.printf("[prism-outage] bob's signaling cut for %.1f s (%s): resumed=%s %.0f ms after the network "
+                + "came "
                 + "back (%s attempts in all), %d video frames decoded meanwhile; alice saw %s%n",
                 (System.nanoTime() - outageStart) / 1e9, refused.replaceAll("\\s+", " ").replaceAll(".*counter ", "")
                         .replaceAll(" reject.*", ""), info.get("resumed"), resumeMs, info.get("attempts"),

@@ -6,7 +6,6 @@ import dev.prism.signaling.session.ParticipantMediaStats;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
@@ -31,37 +30,23 @@ class ReconnectBrowserTest implements BrowserArtifacts.Browsers {
     private static final Duration MEDIA_TIMEOUT = Duration.ofSeconds(30);
     /** Target: a resume completes within this of the socket being usable again. */
     private static final long MAX_RESUME_MS = 2000;
-    private PrismTestServer server;
-    private List<ChromeBrowser> browsers = List.of();
+    private BrowserCall call;
 
     @BeforeAll
     void start() {
-        CompletableFuture<List<ChromeBrowser>> launch =
-                CompletableFuture.supplyAsync(() -> ChromeBrowser.launchAll(List.of("alice", "bob")), BrowserThreads.POOL);
-        try {
-            server = PrismTestServer.start();
-        } finally {
-            browsers = launch.join();
-        }
+        call = BrowserCall.local(List.of("alice", "bob"));
     }
 
     @AfterAll
     void stop() {
-        try {
-            BrowserThreads.parallel(browsers, b -> {
-                b.close();
-                return b;
-            });
-        } finally {
-            if (server != null) {
-                server.close();
-            }
+        if (call != null) {
+            call.close();
         }
     }
 
     @Override
     public List<ChromeBrowser> browsersToDump() {
-        return browsers;
+        return call == null ? List.of() : call.browsers();
     }
 
     @Override
@@ -71,8 +56,8 @@ class ReconnectBrowserTest implements BrowserArtifacts.Browsers {
 
     @Test
     void aDroppedSignalingSocketResumesWithoutOthersNoticingAndMediaKeepsFlowing() {
-        ChromeBrowser alice = browsers.get(0);
-        ChromeBrowser bob = browsers.get(1);
+        ChromeBrowser alice = call.browsers().get(0);
+        ChromeBrowser bob = call.browsers().get(1);
         String room = room("resume");
         joinBoth(alice, bob, room);
         ClientEvents.record(alice);
@@ -95,13 +80,13 @@ class ReconnectBrowserTest implements BrowserArtifacts.Browsers {
         assertThat(ClientEvents.seen(alice)).as("what alice saw of bob's drop and resume").isEmpty();
         assertThat(participantsOnServer(room)).hasSize(2);
         assertThat(bob.js("return window.prism.client.publisherPc.connectionState;")).isEqualTo("connected");
-        assertThat(server.server().sfu().counters().resumedSessions()).isPositive();
+        assertThat(call.server().server().sfu().counters().resumedSessions()).isPositive();
     }
 
     @Test
     void aPageReloadRejoinsWithoutAGhost() {
-        ChromeBrowser alice = browsers.get(0);
-        ChromeBrowser bob = browsers.get(1);
+        ChromeBrowser alice = call.browsers().get(0);
+        ChromeBrowser bob = call.browsers().get(1);
         String room = room("reload");
         joinBoth(alice, bob, room);
         String oldId = participantId(alice, "bob");
@@ -116,7 +101,7 @@ class ReconnectBrowserTest implements BrowserArtifacts.Browsers {
         long bobs = (Long) alice.js("return [...window.prism.client.participants.values()]"
                 + ".filter((p) => p.name === 'bob').length;");
         System.out.printf("[prism-reload] bob reloaded: the old bob left alice's view %d ms later (resume window "
-                + "%d s); %d bob in the room%n", goneMs, server.server().sfu().resumeWindow().toSeconds(), bobs);
+                + "%d s); %d bob in the room%n", goneMs, call.server().server().sfu().resumeWindow().toSeconds(), bobs);
         assertThat(bobs).as("exactly one bob").isEqualTo(1);
         assertThat(goneMs).as("gone long before the resume window ends").isLessThan(5000);
         assertThat(participantsOnServer(room)).as("participants the server has in the room").hasSize(2);
@@ -124,8 +109,8 @@ class ReconnectBrowserTest implements BrowserArtifacts.Browsers {
 
     @Test
     void anIceRestartOfBothConnectionsKeepsMediaFlowing() {
-        ChromeBrowser alice = browsers.get(0);
-        ChromeBrowser bob = browsers.get(1);
+        ChromeBrowser alice = call.browsers().get(0);
+        ChromeBrowser bob = call.browsers().get(1);
         joinBoth(alice, bob, room("ice"));
         String ufrags = "const c = window.prism.client; const u = (pc) => (pc.remoteDescription.sdp.match(/a=ice-ufrag:(\\S+)/) || [])[1];"
                 + "return u(c.publisherPc) + ' ' + u(c.subscriberPc);";
@@ -149,15 +134,16 @@ class ReconnectBrowserTest implements BrowserArtifacts.Browsers {
 
     @Test
     void aMissingTrackIsNoticedAndRepairedByReconciliation() throws Exception {
-        ChromeBrowser alice = browsers.get(0);
-        ChromeBrowser bob = browsers.get(1);
+        ChromeBrowser alice = call.browsers().get(0);
+        ChromeBrowser bob = call.browsers().get(1);
         String room = room("repair");
         joinBoth(alice, bob, room);
         String bobId = participantId(alice, "bob");
         String aliceVideo = (String) bob.js("for (const p of window.prism.client.participants.values())"
                 + " if (p.name === 'alice') for (const t of p.tracks.values()) if (t.kind === 'video') return t.id;"
                 + "return null;");
-        assertThat(server.server().sfu().dropConsumerForTesting(room, bobId, aliceVideo).get(5, TimeUnit.SECONDS))
+        assertThat(call.server().server().sfu().dropConsumerForTesting(room, bobId, aliceVideo)
+                .get(5, TimeUnit.SECONDS))
                 .as("a consumer to break").isTrue();
         long broken = System.nanoTime();
         Map<?, ?> repair = bob.waitUntil("bob's SDK to report the missing video and get it repaired",
@@ -168,7 +154,7 @@ class ReconnectBrowserTest implements BrowserArtifacts.Browsers {
         InboundMedia.Sample at = InboundMedia.sample(bob);
         awaitRising(bob, "alice", at);
         long flowingMs = (System.nanoTime() - broken) / 1_000_000;
-        List<ParticipantMediaStats> stats = server.server().sfu().mediaStats(room).get(5, TimeUnit.SECONDS);
+        List<ParticipantMediaStats> stats = call.server().server().sfu().mediaStats(room).get(5, TimeUnit.SECONDS);
         ParticipantMediaStats bobStats = stats.stream().filter(s -> s.participantId().equals(bobId)).findFirst()
                 .orElseThrow();
         System.out.printf("[prism-repair] alice's video to bob broken on the server: bob reported it (%s) after %d ms, "
@@ -189,7 +175,7 @@ class ReconnectBrowserTest implements BrowserArtifacts.Browsers {
 
     private void joinBoth(ChromeBrowser alice, ChromeBrowser bob, String room) {
         BrowserThreads.parallel(List.of(alice, bob), b -> {
-            b.open(server.joinUrl(room, b.name()));
+            b.open(call.server().joinUrl(room, b.name()));
             return b;
         });
         awaitFlowing(alice, "bob");
@@ -225,7 +211,7 @@ class ReconnectBrowserTest implements BrowserArtifacts.Browsers {
 
     private List<String> participantsOnServer(String room) {
         try {
-            return server.server().sfu().mediaStats(room).get(5, TimeUnit.SECONDS).stream()
+            return call.server().server().sfu().mediaStats(room).get(5, TimeUnit.SECONDS).stream()
                     .map(ParticipantMediaStats::participantId).toList();
         } catch (Exception e) {
             throw new AssertionError(e);

@@ -1,15 +1,12 @@
 package dev.prism.signaling.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.prism.signaling.session.ParticipantMediaStats;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -99,65 +96,34 @@ class SimulcastBrowserTest implements BrowserArtifacts.Browsers {
             })().then((r) => done(JSON.stringify(r)), (e) => done(JSON.stringify({ error: String(e) })));
             """;
 
-    private NetNamespace ns;
-    private PrismTestServer server;
-    private List<ChromeBrowser> browsers = List.of();
+    private BrowserCall call;
 
     @BeforeEach
     void setUp() {
-        assumeTrue(NetNamespace.available() && NetNamespace.hasTc(),
-                "needs root, ip, nft and tc (network namespaces); CI runs as root");
-        ns = NetNamespace.create();
-        server = PrismTestServer.startReachableAt(ns.hostAddress());
-        String origin = "http://" + ns.hostAddress() + ":" + server.httpPort();
-        CompletableFuture<ChromeBrowser> pub =
-                CompletableFuture.supplyAsync(() -> ChromeBrowser.launch("pub"), BrowserThreads.POOL);
-        CompletableFuture<ChromeBrowser> wide =
-                CompletableFuture.supplyAsync(() -> ChromeBrowser.launch("wide"), BrowserThreads.POOL);
-        CompletableFuture<ChromeBrowser> narrow = CompletableFuture.supplyAsync(() -> ChromeBrowser.launch("narrow",
-                ns.wrap(ChromeBrowser.CHROMIUM), List.of("--unsafely-treat-insecure-origin-as-secure=" + origin)),
-                BrowserThreads.POOL);
-        List<ChromeBrowser> started = new ArrayList<>();
-        try {
-            started.add(pub.join());
-            started.add(wide.join());
-            started.add(narrow.join());
-        } finally {
-            browsers = started;
-        }
+        call = BrowserCall.inNamespace(true, List.of("pub", "wide"), List.of("narrow"));
     }
 
     @AfterEach
     void tearDown() {
-        try {
-            browsers.forEach(ChromeBrowser::close);
-        } finally {
-            try {
-                if (server != null) {
-                    server.close();
-                }
-            } finally {
-                if (ns != null) {
-                    ns.close();
-                }
-            }
+        if (call != null) {
+            call.close();
         }
     }
 
     @Override
     public List<ChromeBrowser> browsersToDump() {
-        return browsers;
+        return call == null ? List.of() : call.browsers();
     }
 
     @Test
     void aConstrainedSubscriberDropsToTheLowestLayerAndClimbsBack() {
-        ChromeBrowser pub = browsers.get(0);
-        ChromeBrowser wide = browsers.get(1);
-        ChromeBrowser narrow = browsers.get(2);
+        ChromeBrowser pub = call.browsers().get(0);
+        ChromeBrowser wide = call.browsers().get(1);
+        ChromeBrowser narrow = call.browsers().get(2);
         String room = "simulcast-" + Long.toHexString(System.nanoTime());
-        pub.open(server.joinUrl(room, "pub"));
-        wide.open(server.joinUrl(room, "wide") + "&publish=none");
-        narrow.open(server.joinUrl(ns.hostAddress(), room, "narrow") + "&publish=none");
+        pub.open(call.server().joinUrl(room, "pub"));
+        wide.open(call.server().joinUrl(room, "wide") + "&publish=none");
+        narrow.open(call.server().joinUrl(call.ns().hostAddress(), room, "narrow") + "&publish=none");
 
         // --- the publisher sends all three layers -----------------------------------------------------------------
         long start = System.nanoTime();
@@ -190,7 +156,7 @@ class SimulcastBrowserTest implements BrowserArtifacts.Browsers {
         var trace = Boolean.getBoolean("prism.simulcast.trace") ? traceNarrow(room) : null;
         try {
             // --- limit narrow's downlink: the lowest layer, quickly, and it stays there ---------------------------
-            ns.limitDownlink(LIMIT, "16kbit", "50ms");
+            call.ns().limitDownlink(LIMIT, "16kbit", "50ms");
             long limitedAt = System.nanoTime();
             JsonObject n1 = awaitSize(narrow, 320, 180, SWITCH_TIMEOUT, "the lowest layer under the limit");
             long toLowest = millisSince(limitedAt);
@@ -214,12 +180,12 @@ class SimulcastBrowserTest implements BrowserArtifacts.Browsers {
                     + "packets/s, freezes %.2f s in %d; Prism: %s; tc: %s%n", seconds, frames / seconds,
                     audioPackets / seconds, freezeSeconds(n2) - freezeSeconds(n1),
                     video(n2).getLong("freezeCount") - video(n1).getLong("freezeCount"), prismView(room),
-                    ns.downlinkQdiscStats().replaceAll("\\s+", " ").trim());
+                    call.ns().downlinkQdiscStats().replaceAll("\\s+", " ").trim());
             assertThat(frames / seconds).as("narrow keeps decoding on the lowest layer (fps)").isGreaterThan(5);
             assertThat(audioPackets / seconds).as("narrow's audio keeps flowing (packets/s)").isGreaterThan(30);
 
             // --- lift the limit: back to 1280x720 -----------------------------------------------------------------
-            ns.unlimitDownlink();
+            call.ns().unlimitDownlink();
             long liftedAt = System.nanoTime();
             JsonObject n3 = awaitSize(narrow, 1280, 720, CLIMB_TIMEOUT, "1280x720 again after the limit is lifted");
             long toTop = millisSince(liftedAt);
@@ -279,7 +245,7 @@ class SimulcastBrowserTest implements BrowserArtifacts.Browsers {
         long start = System.nanoTime();
         timer.scheduleAtFixedRate(() -> {
             try {
-                for (ParticipantMediaStats p : server.server().sfu().mediaStats(room).get(5, TimeUnit.SECONDS)) {
+                for (ParticipantMediaStats p : call.server().server().sfu().mediaStats(room).get(5, TimeUnit.SECONDS)) {
                     if (p.participantId().startsWith("narrow") && p.downlink() != null) {
                         String layer = p.subscribed().stream().filter(x -> x.kind().equals("video"))
                                 .map(x -> x.targetLayer() + "/" + x.currentLayer()).findFirst().orElse("-");
@@ -344,7 +310,7 @@ class SimulcastBrowserTest implements BrowserArtifacts.Browsers {
 
     private List<ParticipantMediaStats> stats(String room) {
         try {
-            return server.server().sfu().mediaStats(room).get(5, TimeUnit.SECONDS);
+            return call.server().server().sfu().mediaStats(room).get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new AssertionError("Prism's media stats: " + e, e);
         }
@@ -354,7 +320,7 @@ class SimulcastBrowserTest implements BrowserArtifacts.Browsers {
     private String prismView(String room) {
         try {
             StringBuilder sb = new StringBuilder();
-            for (ParticipantMediaStats p : server.server().sfu().mediaStats(room).get(5, TimeUnit.SECONDS)) {
+            for (ParticipantMediaStats p : call.server().server().sfu().mediaStats(room).get(5, TimeUnit.SECONDS)) {
                 String name = p.participantId().replaceAll("-.*", "");
                 if (!p.published().isEmpty()) {
                     for (ParticipantMediaStats.Published t : p.published()) {
