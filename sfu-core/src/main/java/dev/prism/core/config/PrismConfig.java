@@ -1,6 +1,7 @@
 package dev.prism.core.config;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * The settings of one Prism node. Immutable and validated on construction: an instance that exists is usable.
@@ -37,6 +38,15 @@ import java.nio.charset.StandardCharsets;
  *                               (default) = one per available core
  *                               (see {@link #effectiveMediaThreads()})
  * @param maxParticipantsPerRoom join is refused beyond this; default {@value #DEFAULT_MAX_PARTICIPANTS_PER_ROOM}
+ * @param allowedOrigins         WebSocket {@code Origin} values accepted on the signaling upgrade, each a scheme, host
+ *                               and optional port ({@code https://app.example.com}) or {@code *}; empty (default) =
+ *                               same origin only (the page Prism serves itself), and any origin in development mode.
+ *                               A request without an {@code Origin} header (not a browser) is not affected.
+ * @param maxTokenLifetimeSeconds an access token whose {@code exp} lies further than this past its {@code iat} (or
+ *                               past now, without {@code iat}) is refused; default
+ *                               {@value #DEFAULT_MAX_TOKEN_LIFETIME_SECONDS} (one day)
+ * @param srtpImplementation     which SRTP implementation protects media: {@code prism} (default, Prism's own
+ *                               zero-allocation one) or {@code jitsi} (jitsi-srtp)
  */
 public record PrismConfig(
         int httpPort,
@@ -50,7 +60,10 @@ public record PrismConfig(
         int consentTimeoutSeconds,
         int resumeWindowSeconds,
         int mediaThreads,
-        int maxParticipantsPerRoom) {
+        int maxParticipantsPerRoom,
+        List<String> allowedOrigins,
+        long maxTokenLifetimeSeconds,
+        String srtpImplementation) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
@@ -61,6 +74,10 @@ public record PrismConfig(
     public static final int DEFAULT_RESUME_WINDOW_SECONDS = 20;
     public static final int DEFAULT_MEDIA_THREADS = 0;
     public static final int DEFAULT_MAX_PARTICIPANTS_PER_ROOM = 100;
+    public static final long DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 86_400;
+    public static final String DEFAULT_SRTP_IMPLEMENTATION = "prism";
+    /** The SRTP implementations {@code srtpImplementation} may name. */
+    public static final List<String> SRTP_IMPLEMENTATIONS = List.of("prism", "jitsi");
     /** Minimum secret length, counted in UTF-8 bytes (the HMAC key is the secret's UTF-8 encoding). */
     public static final int MIN_SECRET_LENGTH = 32;
 
@@ -70,7 +87,8 @@ public record PrismConfig(
 
     private static final PrismConfig DEFAULTS = new PrismConfig(DEFAULT_HTTP_PORT, DEFAULT_HTTP_HOST, DEFAULT_UDP_PORT,
             DEFAULT_BIND_ADDRESS, null, null, null, DEFAULT_TOKEN_TTL_SECONDS, DEFAULT_CONSENT_TIMEOUT_SECONDS,
-            DEFAULT_RESUME_WINDOW_SECONDS, DEFAULT_MEDIA_THREADS, DEFAULT_MAX_PARTICIPANTS_PER_ROOM);
+            DEFAULT_RESUME_WINDOW_SECONDS, DEFAULT_MEDIA_THREADS, DEFAULT_MAX_PARTICIPANTS_PER_ROOM, List.of(),
+            DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, DEFAULT_SRTP_IMPLEMENTATION);
 
     /** @throws IllegalArgumentException naming the first invalid setting */
     public PrismConfig {
@@ -86,6 +104,9 @@ public record PrismConfig(
         checkResumeWindow(resumeWindowSeconds);
         checkMediaThreads(mediaThreads);
         checkMaxParticipants(maxParticipantsPerRoom);
+        allowedOrigins = checkOrigins(allowedOrigins);
+        checkMaxTokenLifetime(maxTokenLifetimeSeconds);
+        checkSrtp(srtpImplementation);
     }
 
     /** All documented defaults: development mode, auto-detected advertise address. */
@@ -121,7 +142,9 @@ public record PrismConfig(
                 + ", adminSecret=" + (adminSecret == null ? "none" : "***")
                 + ", tokenTtlSeconds=" + tokenTtlSeconds + ", consentTimeoutSeconds=" + consentTimeoutSeconds
                 + ", resumeWindowSeconds=" + resumeWindowSeconds + ", mediaThreads=" + mediaThreads
-                + ", maxParticipantsPerRoom=" + maxParticipantsPerRoom + "]";
+                + ", maxParticipantsPerRoom=" + maxParticipantsPerRoom + ", allowedOrigins=" + allowedOrigins
+                + ", maxTokenLifetimeSeconds=" + maxTokenLifetimeSeconds + ", srtpImplementation=" + srtpImplementation
+                + "]";
     }
 
     // --- validation, shared with the builder so a bad value is reported when it is set ---
@@ -173,6 +196,30 @@ public record PrismConfig(
         checkRange("maxParticipantsPerRoom", v, 1, MAX_PARTICIPANTS);
     }
 
+    private static List<String> checkOrigins(List<String> origins) {
+        if (origins == null) {
+            throw new IllegalArgumentException("allowedOrigins must be a list (empty = same origin only)");
+        }
+        for (String o : origins) {
+            if (o == null || !(o.equals("*") || o.matches("https?://[A-Za-z0-9.\\-\\[\\]:]+"))) {
+                throw new IllegalArgumentException("allowedOrigins entries must be * or scheme://host[:port] such as "
+                        + "https://app.example.com, got " + quote(o));
+            }
+        }
+        return List.copyOf(origins);
+    }
+
+    private static void checkMaxTokenLifetime(long v) {
+        checkRange("maxTokenLifetimeSeconds", v, 60, 366L * 86_400);
+    }
+
+    private static void checkSrtp(String v) {
+        if (!SRTP_IMPLEMENTATIONS.contains(v)) {
+            throw new IllegalArgumentException("srtpImplementation must be one of " + SRTP_IMPLEMENTATIONS + ", got "
+                    + quote(v));
+        }
+    }
+
     private static void checkRange(String name, long value, long min, long max) {
         if (value < min || value > max) {
             throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + value);
@@ -200,6 +247,9 @@ public record PrismConfig(
         private int resumeWindowSeconds;
         private int mediaThreads;
         private int maxParticipantsPerRoom;
+        private List<String> allowedOrigins;
+        private long maxTokenLifetimeSeconds;
+        private String srtpImplementation;
 
         private Builder(PrismConfig c) {
             httpPort = c.httpPort;
@@ -214,6 +264,9 @@ public record PrismConfig(
             resumeWindowSeconds = c.resumeWindowSeconds;
             mediaThreads = c.mediaThreads;
             maxParticipantsPerRoom = c.maxParticipantsPerRoom;
+            allowedOrigins = c.allowedOrigins;
+            maxTokenLifetimeSeconds = c.maxTokenLifetimeSeconds;
+            srtpImplementation = c.srtpImplementation;
         }
 
         public Builder httpPort(int v) {
@@ -292,9 +345,29 @@ public record PrismConfig(
             return this;
         }
 
+        /** Empty = same origin only (any origin in development mode); {@code *} = any. */
+        public Builder allowedOrigins(List<String> v) {
+            allowedOrigins = checkOrigins(v);
+            return this;
+        }
+
+        public Builder maxTokenLifetimeSeconds(long v) {
+            checkMaxTokenLifetime(v);
+            maxTokenLifetimeSeconds = v;
+            return this;
+        }
+
+        /** {@code prism} or {@code jitsi}. */
+        public Builder srtpImplementation(String v) {
+            checkSrtp(v);
+            srtpImplementation = v;
+            return this;
+        }
+
         public PrismConfig build() {
             return new PrismConfig(httpPort, httpHost, udpPort, bindAddress, advertiseAddress, apiSecret, adminSecret,
-                    tokenTtlSeconds, consentTimeoutSeconds, resumeWindowSeconds, mediaThreads, maxParticipantsPerRoom);
+                    tokenTtlSeconds, consentTimeoutSeconds, resumeWindowSeconds, mediaThreads, maxParticipantsPerRoom,
+                    allowedOrigins, maxTokenLifetimeSeconds, srtpImplementation);
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.function.UnaryOperator;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,13 +40,15 @@ class PrismConfigTest {
                 .httpPort(9000).httpHost("127.0.0.1").udpPort(0).bindAddress("::")
                 .advertiseAddress("sfu.example.com").apiSecret(SECRET_32).adminSecret(SECRET_32 + "x")
                 .tokenTtlSeconds(60).consentTimeoutSeconds(10).resumeWindowSeconds(0).mediaThreads(3)
-                .maxParticipantsPerRoom(7).build();
+                .maxParticipantsPerRoom(7).allowedOrigins(List.of("https://app.example.com"))
+                .maxTokenLifetimeSeconds(600).srtpImplementation("jitsi").build();
         assertThat(c).isEqualTo(new PrismConfig(9000, "127.0.0.1", 0, "::", "sfu.example.com", SECRET_32,
-                SECRET_32 + "x", 60, 10, 0, 3, 7));
+                SECRET_32 + "x", 60, 10, 0, 3, 7, List.of("https://app.example.com"), 600, "jitsi"));
         assertThat(c.developmentMode()).isFalse();
         assertThat(c.effectiveMediaThreads()).isEqualTo(3);
         assertThat(c.toBuilder().httpPort(1).build()).isEqualTo(new PrismConfig(1, "127.0.0.1", 0, "::",
-                "sfu.example.com", SECRET_32, SECRET_32 + "x", 60, 10, 0, 3, 7));
+                "sfu.example.com", SECRET_32, SECRET_32 + "x", 60, 10, 0, 3, 7, List.of("https://app.example.com"), 600,
+                "jitsi"));
     }
 
     @Test
@@ -76,7 +79,15 @@ class PrismConfigTest {
                 Arguments.of((UnaryOperator<PrismConfig.Builder>) b -> b.consentTimeoutSeconds(0), "consentTimeoutSeconds"),
                 Arguments.of((UnaryOperator<PrismConfig.Builder>) b -> b.resumeWindowSeconds(-1), "resumeWindowSeconds"),
                 Arguments.of((UnaryOperator<PrismConfig.Builder>) b -> b.mediaThreads(-1), "mediaThreads"),
-                Arguments.of((UnaryOperator<PrismConfig.Builder>) b -> b.maxParticipantsPerRoom(0), "maxParticipantsPerRoom"));
+                Arguments.of((UnaryOperator<PrismConfig.Builder>) b -> b.maxParticipantsPerRoom(0), "maxParticipantsPerRoom"),
+                Arguments.of((UnaryOperator<PrismConfig.Builder>) b -> b.allowedOrigins(List.of("app.example.com")),
+                        "allowedOrigins entries must be * or scheme://host[:port]"),
+                Arguments.of((UnaryOperator<PrismConfig.Builder>) b -> b.allowedOrigins(List.of("https://a.com/path")),
+                        "got 'https://a.com/path'"),
+                Arguments.of((UnaryOperator<PrismConfig.Builder>) b -> b.maxTokenLifetimeSeconds(59),
+                        "maxTokenLifetimeSeconds must be between 60"),
+                Arguments.of((UnaryOperator<PrismConfig.Builder>) b -> b.srtpImplementation("openssl"),
+                        "srtpImplementation must be one of [prism, jitsi], got 'openssl'"));
     }
 
     @ParameterizedTest(name = "{1}")
@@ -90,7 +101,7 @@ class PrismConfigTest {
     @Test
     void constructorValidatesToo() {
         assertThatThrownBy(() -> new PrismConfig(8080, "0.0.0.0", 40000, "0.0.0.0", null, "too-short", null,
-                3600, 30, 20, 0, 100))
+                3600, 30, 20, 0, 100, List.of(), 86_400, "prism"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("API secret must be at least 32 characters");
     }
