@@ -19,7 +19,7 @@ import javax.management.remote.JMXServiceURL;
  * no port is opened): heap in use, bytes allocated by all threads (or some) since start, uptime, GC totals, and a way
  * to run a full GC before measuring retained heap.
  */
-final class JvmProbe implements AutoCloseable {
+public final class JvmProbe implements AutoCloseable {
     private final JMXConnector connector;
     private final MemoryMXBean memory;
     private final com.sun.management.ThreadMXBean threads;
@@ -110,7 +110,7 @@ final class JvmProbe implements AutoCloseable {
     }
 
     /** A full collection, then the heap still in use. */
-    long heapUsedAfterGc() {
+    public long heapUsedAfterGc() {
         memory.gc();
         return heapUsed();
     }

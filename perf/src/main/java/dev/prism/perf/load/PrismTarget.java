@@ -20,7 +20,7 @@ import java.util.concurrent.Executor;
  * and a GC log for pause times. Extra arguments (the load run's {@code --server-args}) go after the run's own, so a
  * later occurrence of an option wins where Prism lets it.
  */
-final class PrismTarget implements Target {
+public final class PrismTarget implements Target {
     private static final String HOST = "127.0.0.1";
 
     private final List<String> jvmOptions;
@@ -39,7 +39,7 @@ final class PrismTarget implements Target {
      * @param jvmOptions options for the server JVM (heap size, GC), e.g. {@code -Xmx1g}
      * @param serverArgs arguments appended to Prism's command line, e.g. {@code --media-threads 2}; not checked here
      */
-    PrismTarget(List<String> jvmOptions, List<String> serverArgs, Path workDir) {
+    public PrismTarget(List<String> jvmOptions, List<String> serverArgs, Path workDir) {
         this.jvmOptions = List.copyOf(jvmOptions);
         this.serverArgs = List.copyOf(serverArgs);
         this.workDir = workDir;
@@ -96,6 +96,17 @@ final class PrismTarget implements Target {
         URI uri = URI.create("ws://" + HOST + ":" + httpPort + "/ws?token="
                 + URLEncoder.encode(token, StandardCharsets.US_ASCII));
         return new PrismSignaling(http, uri, loop, identity);
+    }
+
+    /** The HTTP/WebSocket port of the started node (loopback). */
+    public int httpPort() {
+        return httpPort;
+    }
+
+    /** A token for {@code identity} in {@code room}, publish and subscribe granted, valid one hour. */
+    public String token(String room, String identity) {
+        long now = tokens.nowEpochSeconds();
+        return tokens.issue(new AccessToken(room, identity, identity, true, true, now, now + 3600));
     }
 
     @Override
