@@ -37,6 +37,7 @@ import dev.prism.signaling.sdp.SubscriberAnswer;
 import dev.prism.signaling.sdp.SubscriberAnswerReader;
 import dev.prism.signaling.sdp.SubscriberOfferWriter;
 import dev.prism.signaling.sdp.SubscriberTrackLine;
+import dev.prism.core.text.ClientText;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -82,6 +83,8 @@ public final class ParticipantSession implements RoomListener {
     private RoomRouter router;
     private io.netty.util.concurrent.ScheduledFuture<?> detachTimer;
     private final ArrayDeque<ParticipantMediaStats.RepairEvent> repairs = new ArrayDeque<>();
+    private final RejectionLog rejections;
+    private final RepairThrottle repairThrottle;
 
     private PublisherEndpoint publisher;
     private final Map<String, PublishedTrack> publishedByMid = new LinkedHashMap<>();
@@ -104,6 +107,13 @@ public final class ParticipantSession implements RoomListener {
         this.ws = ws;
         this.token = token;
         this.lifecycle = new SessionLifecycle(sfu.media().clock(), sfu.resumeWindow().toNanos(), sfu::newResumeToken);
+        this.rejections = new RejectionLog(token.room(), token.identity(), sfu.media().clock(), sfu.counters());
+        this.repairThrottle = new RepairThrottle(sfu.media().clock());
+    }
+
+    /** Whether the socket dropped and the session waits for a resume. Any thread (for gauges). */
+    boolean isDetached() {
+        return lifecycle.phase() == Phase.DETACHED;
     }
 
     /** Wires the socket and joins the room. Called once on the Vert.x thread that accepted the socket. */
@@ -145,30 +155,53 @@ public final class ParticipantSession implements RoomListener {
                 }
                 return;
             }
-            room = r;
-            router = sfu.router(r);
-            ParticipantSession previous = sfu.session(r.id(), token.identity());
-            if (previous != null && previous != this) {
-                previous.replacedBy();
-            }
-            if (r.participant(token.identity()) != null) {
-                r.leave(token.identity(), LeaveReason.REPLACED);
-            }
-            r.join(token.identity(), token.name(), token.canPublish(), token.canSubscribe(), this);
-            sfu.putSession(r.id(), token.identity(), this);
-            sfu.registerResume(lifecycle.join(), this);
-            send(welcome(false));
-            if (token.canSubscribe()) {
-                for (Participant other : r.participants()) {
-                    if (!other.id().equals(token.identity())) {
-                        for (Track t : other.tracks()) {
-                            subscribe(t);
-                        }
-                    }
-                }
-                offerIfNeeded();
+            try {
+                joinOpenRoom(r);
+            } catch (RuntimeException e) {
+                log.warn("room={} participant={} join failed", ClientText.forLog(token.room()),
+                        ClientText.forLog(token.identity()), e);
+                fail("internal", "the join failed, try again");
+                sfu.releaseIfEmpty(r);
             }
         });
+    }
+
+    /** Room executor, {@code r} open: replaces a previous session of the same identity, then joins. */
+    private void joinOpenRoom(Room r) {
+        if (!RoomCapacity.admits(r, token.identity(), sfu.maxParticipantsPerRoom())) {
+            sfu.counters().error("room_full");
+            rejections.rejected("room_full", "room holds " + r.participants().size() + " participants");
+            send(ProtocolJson.error("room_full", "the room is full (" + sfu.maxParticipantsPerRoom()
+                    + " participants)", null, null));
+            close(LeaveReason.DISCONNECTED);
+            ws.close(RoomCapacity.CLOSE_CODE, "room full");
+            return;
+        }
+        room = r;
+        router = sfu.router(r);
+        ParticipantSession previous = sfu.session(r.id(), token.identity());
+        if (previous != null && previous != this) {
+            previous.replacedBy(r); // keeps r open even when previous was alone in it
+        }
+        if (r.participant(token.identity()) != null) {
+            r.leave(token.identity(), LeaveReason.REPLACED);
+        }
+        String name = ClientText.forDisplay(token.name());
+        r.join(token.identity(), name.isEmpty() ? token.identity() : name, token.canPublish(), token.canSubscribe(),
+                this);
+        sfu.putSession(r.id(), token.identity(), this);
+        sfu.registerResume(lifecycle.join(), this);
+        send(welcome(false));
+        if (token.canSubscribe()) {
+            for (Participant other : r.participants()) {
+                if (!other.id().equals(token.identity())) {
+                    for (Track t : other.tracks()) {
+                        subscribe(t);
+                    }
+                }
+            }
+            offerIfNeeded();
+        }
     }
 
     // ---- inbound messages ---------------------------------------------------------------------------------------
@@ -183,7 +216,8 @@ public final class ParticipantSession implements RoomListener {
             }
             msg = o;
         } catch (DecodeException e) {
-            reject(socket, "bad_json", "malformed JSON: " + firstLine(e.getMessage()), null, null);
+            reject(socket, "bad_json", "malformed JSON: " + ClientText.forLog(firstLine(e.getMessage())), null,
+                    null);
             return;
         }
         Object type = msg.getValue("type");
@@ -220,12 +254,14 @@ public final class ParticipantSession implements RoomListener {
                     socket.close();
                 }
                 case "ping" -> send(new JsonObject().put("type", "pong").put("requestId", requestId));
-                default -> throw new SignalingError("unknown_type", "unknown message type '" + type + "'");
+                default -> throw new SignalingError("unknown_type", "unknown message type '"
+                        + ClientText.forLog(type) + "'");
             }
         } catch (SignalingError e) {
             reject(e.code(), e.getMessage(), type, requestId);
         } catch (RuntimeException e) {
-            log.warn("room={} participant={} failed to handle '{}'", room.id(), token.identity(), type, e);
+            log.warn("room={} participant={} failed to handle '{}'", ClientText.forLog(room.id()),
+                    ClientText.forLog(token.identity()), ClientText.forLog(type), e);
             reject("internal", "internal error handling '" + type + "'", type, requestId);
         }
     }
@@ -235,6 +271,7 @@ public final class ParticipantSession implements RoomListener {
             throw new SignalingError("not_allowed", "this token does not grant publishing");
         }
         String sdp = requiredString(msg, "sdp");
+        SdpLimits.check(sdp, "offer");
         Map<String, TrackSource> sources = new HashMap<>();
         JsonArray declared = msg.getValue("tracks") instanceof JsonArray a ? a : new JsonArray();
         for (Object o : declared) {
@@ -249,6 +286,10 @@ public final class ParticipantSession implements RoomListener {
         }
         WebRtcTransport t = publisher.transport();
         PublishNegotiation n = negotiatePublish(sdp, t);
+        if (n.accepted().size() > SessionLimits.MAX_PUBLISHED_TRACKS) {
+            throw new SignalingError("too_many_tracks", "the offer sends " + n.accepted().size()
+                    + " tracks; the limit is " + SessionLimits.MAX_PUBLISHED_TRACKS);
+        }
         IceParameters previousRemote = t.remoteIceParameters();
         if (previousRemote != null && !previousRemote.ufrag().equals(n.remoteIce().ufrag())) {
             // The browser restarted ICE (network change): the answer must carry fresh credentials too.
@@ -257,7 +298,10 @@ public final class ParticipantSession implements RoomListener {
             log.info("room={} participant={} ICE restart on the publisher connection", room.id(), token.identity());
         }
         t.setRemoteParameters(n.remoteIce(), n.remoteFingerprint(), n.remoteSetup());
-        send(new JsonObject().put("type", "publishAnswer").put("sdp", n.answerSdp()).put("requestId", requestId));
+        List<PublishRefusals.Refused> refused = PublishRefusals.of(sdp, n.answerSdp());
+        refused.forEach(r -> sfu.counters().trackRefused(r.reason()));
+        send(new JsonObject().put("type", "publishAnswer").put("sdp", n.answerSdp())
+                .put("refused", PublishRefusals.toJson(refused)).put("requestId", requestId));
 
         Set<String> seen = new HashSet<>();
         for (MediaDescription d : n.accepted()) {
@@ -323,6 +367,7 @@ public final class ParticipantSession implements RoomListener {
     private void onSubscriberAnswer(JsonObject msg) throws SignalingError {
         String sdp = requiredString(msg, "sdp");
         Integer version = msg.getValue("version") instanceof Number v ? v.intValue() : null;
+        SdpLimits.check(sdp, "answer");
         if (!offerOutstanding) {
             throw new SignalingError("out_of_order", "no subscriber offer is outstanding");
         }
@@ -687,6 +732,10 @@ public final class ParticipantSession implements RoomListener {
         if (phase != Phase.JOINED && phase != Phase.DETACHED) {
             return;
         }
+        if (subscriber != null && t == subscriber.transport() && t.remoteIceParameters() == null) {
+            renewUnansweredSubscriber(reason);
+            return; // never negotiated: not a media timeout
+        }
         log.info("room={} participant={} media connection closed: {}", room.id(), token.identity(), reason);
         String code = reason.startsWith("dtls failed") ? "dtls_failed"
                 : reason.contains("consent") ? "media_timeout" : "media_closed";
@@ -695,18 +744,52 @@ public final class ParticipantSession implements RoomListener {
         ws.close((short) 4000, "media connection closed");
     }
 
-    /** Another socket joined with the same identity (a reload): this one leaves quietly. */
-    private void replacedBy() {
+    /**
+     * The subscriber connection closed before any answer reached it (the client never answered an offer, e.g. a
+     * client that only publishes without saying so): the participant stays, and gets a fresh connection and offer.
+     * Only a connection that was negotiated counts for {@code media_timeout}. At most once per consent timeout.
+     */
+    private void renewUnansweredSubscriber(String reason) {
+        log.info("room={} participant={} subscriber connection closed unanswered ({}): offered afresh", room.id(),
+                token.identity(), reason);
+        List<String> trackIds = new ArrayList<>(slotByTrack.keySet());
+        subscriber.closeAll();
+        subscriber = null;
+        slots.clear();
+        slotByTrack.clear();
+        offerOutstanding = false;
+        outstandingOffer = null;
+        offeredLines = List.of();
+        repairThrottle.reset();
+        for (String id : trackIds) {
+            Track track = findTrack(id);
+            if (track != null) {
+                subscribe(track);
+            }
+        }
+        offerIfNeeded();
+    }
+
+    /**
+     * Another socket joined {@code joining} with the same identity (a reload, a rejoin after a drop): this one leaves
+     * quietly, and leaves {@code joining} open for the newcomer even when this session was alone in it.
+     */
+    private void replacedBy(Room joining) {
         if (lifecycle.phase() == Phase.CLOSED) {
             return;
         }
         send(ProtocolJson.error("replaced", "the same identity joined from another connection", null, null));
-        close(LeaveReason.REPLACED);
+        close(LeaveReason.REPLACED, room != joining);
         ws.close((short) 4001, "replaced");
     }
 
     /** Leaves the room and frees every media resource. Idempotent. Room executor only. */
     private void close(LeaveReason reason) {
+        close(reason, true);
+    }
+
+    /** @param releaseRoom whether to drop the room if this was its last participant (not when replaced in it) */
+    private void close(LeaveReason reason, boolean releaseRoom) {
         Phase before = lifecycle.phase();
         if (before == Phase.CLOSED) {
             return;
@@ -735,7 +818,9 @@ public final class ParticipantSession implements RoomListener {
         sfu.removeSession(room.id(), token.identity(), this);
         // Safe even for a reload: the replacing session joins only after this one has left.
         room.leave(token.identity(), reason);
-        sfu.releaseIfEmpty(room);
+        if (releaseRoom) {
+            sfu.releaseIfEmpty(room);
+        }
     }
 
     // ---- operator view and actions (admin) ----------------------------------------------------------------------
@@ -832,6 +917,9 @@ public final class ParticipantSession implements RoomListener {
         if (!slot.answered) {
             // The client has not answered an offer carrying it yet: send the outstanding one again in case it was lost
             // (the client answers a repeated version with its stored answer).
+            if (!repairThrottle.admit()) {
+                return "coalesced";
+            }
             if (outstandingOffer != null) {
                 send(outstandingOffer);
             } else {
@@ -841,6 +929,9 @@ public final class ParticipantSession implements RoomListener {
             return "pending_offer";
         }
         if (subscriber == null || !subscriber.transport().isConnected()) {
+            if (!repairThrottle.admit()) {
+                return "coalesced"; // one ICE restart covers every track of the connection
+            }
             subscriber.transport().restartIce();
             offerDirty = true;
             offerIfNeeded();
@@ -873,6 +964,9 @@ public final class ParticipantSession implements RoomListener {
         if (now - c.lastForwardNanos() <= FLOWING_NANOS && !c.waitingForKeyframe()) {
             // Prism sends, the client does not see it: set its subscriber connection up again.
             c.restart();
+            if (!repairThrottle.admit()) {
+                return "coalesced";
+            }
             offerDirty = true;
             offerIfNeeded();
             return "reoffer";
@@ -1023,7 +1117,7 @@ public final class ParticipantSession implements RoomListener {
 
     private void reject(ServerWebSocket socket, String code, String message, String requestType, String requestId) {
         sfu.counters().error(code);
-        log.info("room={} participant={} request rejected: {} ({})", token.room(), token.identity(), code, message);
+        rejections.rejected(code, message);
         sendTo(socket, ProtocolJson.error(code, message, requestType, requestId));
     }
 
