@@ -15,16 +15,11 @@ import dev.prism.core.rtp.RtcpFeedback;
 import dev.prism.core.rtp.RtpEncoding;
 import dev.prism.rtp.alloc.Preferences;
 import dev.prism.rtp.alloc.Priority;
-import dev.prism.rtp.alloc.Allocation;
-import dev.prism.rtp.alloc.LayerStats;
 import dev.prism.rtp.router.Consumer;
-import dev.prism.rtp.router.DownlinkController;
 import dev.prism.rtp.router.Producer;
-import dev.prism.rtp.router.ProducerLayer;
 import dev.prism.rtp.router.PublisherEndpoint;
 import dev.prism.rtp.router.RoomRouter;
 import dev.prism.rtp.router.SubscriberEndpoint;
-import dev.prism.rtp.rtcp.ReportBlock;
 import dev.prism.rtp.transport.WebRtcTransport;
 import dev.prism.signaling.session.SessionLifecycle.Phase;
 import dev.prism.signaling.auth.AccessToken;
@@ -39,7 +34,6 @@ import dev.prism.signaling.sdp.SubscriberOfferWriter;
 import dev.prism.signaling.sdp.SubscriberTrackLine;
 import dev.prism.core.text.ClientText;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
@@ -209,21 +203,13 @@ public final class ParticipantSession implements RoomListener {
     private void onText(ServerWebSocket socket, String text) {
         JsonObject msg;
         try {
-            Object parsed = io.vertx.core.json.Json.decodeValue(text);
-            if (!(parsed instanceof JsonObject o)) {
-                reject(socket, "bad_json", "a message must be a JSON object", null, null);
-                return;
-            }
-            msg = o;
-        } catch (DecodeException e) {
-            reject(socket, "bad_json", "malformed JSON: " + ClientText.forLog(firstLine(e.getMessage())), null,
-                    null);
+            msg = MessageFields.parse(text);
+        } catch (SignalingError e) {
+            reject(socket, e.code(), e.getMessage(), null, null);
             return;
         }
-        Object type = msg.getValue("type");
-        Object rid = msg.getValue("requestId");
-        String requestId = rid == null ? null : String.valueOf(rid);
-        if (!(type instanceof String t)) {
+        String requestId = MessageFields.requestId(msg);
+        if (!(msg.getValue("type") instanceof String t)) {
             reject(socket, "bad_request", "field 'type' (string) is required", null, requestId);
             return;
         }
@@ -270,7 +256,7 @@ public final class ParticipantSession implements RoomListener {
         if (!token.canPublish()) {
             throw new SignalingError("not_allowed", "this token does not grant publishing");
         }
-        String sdp = requiredString(msg, "sdp");
+        String sdp = MessageFields.requiredString(msg, "sdp");
         SdpLimits.check(sdp, "offer");
         Map<String, TrackSource> sources = new HashMap<>();
         JsonArray declared = msg.getValue("tracks") instanceof JsonArray a ? a : new JsonArray();
@@ -365,7 +351,7 @@ public final class ParticipantSession implements RoomListener {
     }
 
     private void onSubscriberAnswer(JsonObject msg) throws SignalingError {
-        String sdp = requiredString(msg, "sdp");
+        String sdp = MessageFields.requiredString(msg, "sdp");
         Integer version = msg.getValue("version") instanceof Number v ? v.intValue() : null;
         SdpLimits.check(sdp, "answer");
         if (!offerOutstanding) {
@@ -435,13 +421,13 @@ public final class ParticipantSession implements RoomListener {
      * Applied at the next allocation round, which runs at once; kept for the track while it is subscribed.
      */
     private void onTrackPreferences(JsonObject msg, String requestId) throws SignalingError {
-        String trackId = requiredString(msg, "trackId");
+        String trackId = MessageFields.requiredString(msg, "trackId");
         SubscriberSlot slot = slotByTrack.get(trackId);
         if (slot == null) {
             throw new SignalingError("unknown_track", "you are not subscribed to track '" + trackId + "'");
         }
-        int maxHeight = optionalInt(msg, "maxHeight", 0, 0, 100_000);
-        int maxTemporal = optionalInt(msg, "maxTemporal", Preferences.DEFAULT.maxTemporal(), 0, 3);
+        int maxHeight = MessageFields.optionalInt(msg, "maxHeight", 0, 0, 100_000);
+        int maxTemporal = MessageFields.optionalInt(msg, "maxTemporal", Preferences.DEFAULT.maxTemporal(), 0, 3);
         Object paused = msg.getValue("paused");
         if (paused != null && !(paused instanceof Boolean)) {
             throw new SignalingError("bad_request", "field 'paused' must be a boolean");
@@ -458,21 +444,8 @@ public final class ParticipantSession implements RoomListener {
                 .put("paused", slot.preferences.paused()).put("requestId", requestId));
     }
 
-    private static int optionalInt(JsonObject msg, String field, int absent, int min, int max)
-            throws SignalingError {
-        Object v = msg.getValue(field);
-        if (v == null) {
-            return absent;
-        }
-        if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.intValue() < min
-                || n.intValue() > max) {
-            throw new SignalingError("bad_request", "field '" + field + "' must be an integer in " + min + ".." + max);
-        }
-        return n.intValue();
-    }
-
     private void onMute(JsonObject msg) throws SignalingError {
-        String trackId = requiredString(msg, "trackId");
+        String trackId = MessageFields.requiredString(msg, "trackId");
         if (!(msg.getValue("muted") instanceof Boolean muted)) {
             throw new SignalingError("bad_request", "field 'muted' (boolean) is required");
         }
@@ -647,15 +620,16 @@ public final class ParticipantSession implements RoomListener {
     // ---- lifecycle ---------------------------------------------------------------------------------------------
 
     private JsonObject welcome(boolean resumed) {
-        Participant me = room.participant(token.identity());
-        return new JsonObject().put("type", "welcome")
-                .put("participant", ProtocolJson.participant(me))
-                .put("room", ProtocolJson.room(room))
-                .put("iceServers", new JsonArray())
-                .put("resumeToken", lifecycle.resumeToken())
-                .put("resumeWindowMs", TimeUnit.NANOSECONDS.toMillis(lifecycle.windowNanos()))
-                .put("resumed", resumed)
-                .put("subscriptions", subscriptionsJson());
+        return ProtocolJson.welcome(room, token.identity(), lifecycle.resumeToken(),
+                TimeUnit.NANOSECONDS.toMillis(lifecycle.windowNanos()), resumed, subscriptionsJson());
+    }
+
+    private Track findTrack(String trackId) {
+        return ProtocolJson.findTrack(room, trackId);
+    }
+
+    private JsonArray subscriptionsJson() {
+        return ProtocolJson.subscriptions(room, slots);
     }
 
     /** The socket this session is on closed: leave, or wait for a resume (see {@link SessionLifecycle}). */
@@ -878,7 +852,7 @@ public final class ParticipantSession implements RoomListener {
      * it; answers {@code repairResult} with the action and records the event.
      */
     private void onRepairTrack(JsonObject msg, String requestId) throws SignalingError {
-        String trackId = requiredString(msg, "trackId");
+        String trackId = MessageFields.requiredString(msg, "trackId");
         String issue = msg.getValue("issue") instanceof String i && !i.isBlank() ? i : "no_media";
         String action = repair(trackId);
         ParticipantMediaStats.RepairEvent event = new ParticipantMediaStats.RepairEvent(sfu.media().clock()
@@ -975,30 +949,6 @@ public final class ParticipantSession implements RoomListener {
         return "keyframe";
     }
 
-    private Track findTrack(String trackId) {
-        for (Participant p : room.participants()) {
-            Track t = p.track(trackId);
-            if (t != null) {
-                return t;
-            }
-        }
-        return null;
-    }
-
-    /** What this subscriber should be receiving: every active slot, with the publisher's mute state. */
-    private JsonArray subscriptionsJson() {
-        JsonArray out = new JsonArray();
-        for (SubscriberSlot s : slots) {
-            if (!s.active()) {
-                continue;
-            }
-            Track t = findTrack(s.trackId);
-            out.add(new JsonObject().put("mid", s.mid).put("trackId", s.trackId).put("participantId", s.publisherId)
-                    .put("kind", s.kind.sdpName()).put("muted", t != null && t.muted()));
-        }
-        return out;
-    }
-
     /**
      * An operator removes this participant ({@link LeaveReason#REMOVED}) or closes its room
      * ({@link LeaveReason#ROOM_CLOSED}): the client is told why ({@code removed} / {@code room_closed} error), its media
@@ -1038,57 +988,14 @@ public final class ParticipantSession implements RoomListener {
 
     /** A snapshot of this participant's media health. Room executor only. */
     public ParticipantMediaStats mediaStats() {
-        List<ParticipantMediaStats.Published> published = new ArrayList<>();
+        List<Producer> producers = new ArrayList<>(publishedByMid.size());
+        List<String> trackIds = new ArrayList<>(publishedByMid.size());
         for (PublishedTrack pt : publishedByMid.values()) {
-            Producer p = pt.producer();
-            var rs = p.receiveStats();
-            List<ParticipantMediaStats.Layer> layers = new ArrayList<>();
-            for (ProducerLayer l : p.layers()) {
-                int top = LayerStats.MAX_TEMPORAL - 1;
-                layers.add(new ParticipantMediaStats.Layer(l.index(), l.rid(), l.ssrc(), l.width(), l.height(),
-                        p.layerStats().bitrateBps(l.index(), top), p.layerStats().frameRate(l.index(), top),
-                        p.layerStats().isActive(l.index())));
-            }
-            published.add(new ParticipantMediaStats.Published(pt.track().id(), p.kind().sdpName(), p.packets(),
-                    rs.cumulativeLost(), rs.expected() == 0 ? 0 : (double) rs.cumulativeLost() / rs.expected(),
-                    rs.jitterMillis(), p.nacksSent(), p.rtxRecovered(), p.keyframeRequestsSent(),
-                    p.keyframeRequestsCoalesced(), layers));
+            producers.add(pt.producer());
+            trackIds.add(pt.track().id());
         }
-        List<ParticipantMediaStats.Subscribed> subscribed = new ArrayList<>();
-        for (SubscriberSlot s : slots) {
-            Consumer c = s.consumer;
-            if (!s.active() || c == null) {
-                continue;
-            }
-            ReportBlock rr = c.lastReceiverReport();
-            int clockRate = c.producer().receiveStats().clockRate();
-            subscribed.add(new ParticipantMediaStats.Subscribed(s.trackId, s.kind.sdpName(), c.packets(),
-                    c.nackedPackets(), c.retransmitted(), c.retransmitMissed(),
-                    rr == null ? -1 : rr.fractionLost() / 256.0, rr == null ? -1 : rr.jitter() * 1000.0 / clockRate,
-                    c.rttNanos() < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(c.rttNanos()), c.targetLayerName(),
-                    c.currentLayerName(), c.layerReason(), c.layerSwitches(), c.layerKeyframeRequests()));
-        }
-        long pubRtt = publisher == null ? -1 : publisher.measuredRttNanos();
-        long subRtt = subscriber == null ? -1 : subscriber.rttNanos();
-        int restarts = (publisher == null ? 0 : publisher.transport().iceRestarts())
-                + (subscriber == null ? 0 : subscriber.transport().iceRestarts());
-        return new ParticipantMediaStats(token.identity(),
-                lifecycle.phase() == Phase.DETACHED ? "detached" : "joined",
-                pubRtt < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(pubRtt),
-                subRtt < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(subRtt),
-                published, subscribed, new ArrayList<>(repairs), lifecycle.resumes(), restarts, downlinkStats());
-    }
-
-    private ParticipantMediaStats.Downlink downlinkStats() {
-        if (subscriber == null) {
-            return null;
-        }
-        DownlinkController d = subscriber.downlink();
-        Allocation a = d.lastAllocation();
-        return new ParticipantMediaStats.Downlink(d.mode().name().toLowerCase(java.util.Locale.ROOT),
-                d.estimateBps(), a == null ? 0 : a.allocatedBps(), a == null ? 0 : a.desiredBps(),
-                subscriber.layerSwitches(), d.probesStarted(), d.paddingBytes(),
-                d.sendSideEstimator() == null ? d.mode().name() : d.sendSideEstimator().toString());
+        return MediaStatsCollector.collect(token.identity(), lifecycle.phase() == Phase.DETACHED, trackIds, producers,
+                slots, publisher, subscriber, new ArrayList<>(repairs), lifecycle.resumes());
     }
 
     /** The downlink of this participant's subscriber connection, null before it subscribed. Room executor only. */
@@ -1135,20 +1042,5 @@ public final class ParticipantSession implements RoomListener {
         if (socket != null && !socket.isClosed()) {
             socket.writeTextMessage(msg.encode());
         }
-    }
-
-    private static String requiredString(JsonObject msg, String field) throws SignalingError {
-        if (msg.getValue(field) instanceof String s && !s.isEmpty()) {
-            return s;
-        }
-        throw new SignalingError("bad_request", "field '" + field + "' (non-empty string) is required");
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 }
