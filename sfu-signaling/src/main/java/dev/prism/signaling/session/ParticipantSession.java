@@ -78,7 +78,11 @@ public final class ParticipantSession implements RoomListener {
     private io.netty.util.concurrent.ScheduledFuture<?> detachTimer;
     private final ArrayDeque<ParticipantMediaStats.RepairEvent> repairs = new ArrayDeque<>();
     private final RejectionLog rejections;
+    /** Room id and identity as log lines show them (escaped once: they come from the client's token). */
+    private final String logRoom;
+    private final String logId;
     private final RepairThrottle repairThrottle;
+    private final dev.prism.core.text.RepeatingLog repairLog;
 
     private PublisherEndpoint publisher;
     private final Map<String, PublishedTrack> publishedByMid = new LinkedHashMap<>();
@@ -101,8 +105,11 @@ public final class ParticipantSession implements RoomListener {
         this.ws = ws;
         this.token = token;
         this.lifecycle = new SessionLifecycle(sfu.media().clock(), sfu.resumeWindow().toNanos(), sfu::newResumeToken);
+        this.logRoom = ClientText.forLog(token.room());
+        this.logId = ClientText.forLog(token.identity());
         this.rejections = new RejectionLog(token.room(), token.identity(), sfu.media().clock(), sfu.counters());
         this.repairThrottle = new RepairThrottle(sfu.media().clock());
+        this.repairLog = new dev.prism.core.text.RepeatingLog(sfu.media().clock(), 1_000);
     }
 
     /** Whether the socket dropped and the session waits for a resume. Any thread (for gauges). */
@@ -131,8 +138,8 @@ public final class ParticipantSession implements RoomListener {
         socket.binaryMessageHandler(b -> sendTo(socket, ProtocolJson.error("bad_json",
                 "binary frames are not part of the protocol", null, null)));
         socket.closeHandler(v -> onRoomThread(() -> onSocketClosed(socket)));
-        socket.exceptionHandler(e -> log.debug("room={} participant={} socket error: {}", token.room(),
-                token.identity(), e.toString()));
+        socket.exceptionHandler(e -> log.debug("room={} participant={} socket error: {}", logRoom, logId,
+                e.toString()));
     }
 
     private void joinRoom(int attempt) {
@@ -152,8 +159,7 @@ public final class ParticipantSession implements RoomListener {
             try {
                 joinOpenRoom(r);
             } catch (RuntimeException e) {
-                log.warn("room={} participant={} join failed", ClientText.forLog(token.room()),
-                        ClientText.forLog(token.identity()), e);
+                log.warn("room={} participant={} join failed", logRoom, logId, e);
                 fail("internal", "the join failed, try again");
                 sfu.releaseIfEmpty(r);
             }
@@ -246,8 +252,8 @@ public final class ParticipantSession implements RoomListener {
         } catch (SignalingError e) {
             reject(e.code(), e.getMessage(), type, requestId);
         } catch (RuntimeException e) {
-            log.warn("room={} participant={} failed to handle '{}'", ClientText.forLog(room.id()),
-                    ClientText.forLog(token.identity()), ClientText.forLog(type), e);
+            log.warn("room={} participant={} failed to handle '{}'", logRoom, logId,
+                    ClientText.forLog(type), e);
             reject("internal", "internal error handling '" + type + "'", type, requestId);
         }
     }
@@ -281,7 +287,7 @@ public final class ParticipantSession implements RoomListener {
             // The browser restarted ICE (network change): the answer must carry fresh credentials too.
             t.restartIce();
             n = negotiatePublish(sdp, t);
-            log.info("room={} participant={} ICE restart on the publisher connection", room.id(), token.identity());
+            log.info("room={} participant={} ICE restart on the publisher connection", logRoom, logId);
         }
         t.setRemoteParameters(n.remoteIce(), n.remoteFingerprint(), n.remoteSetup());
         List<PublishRefusals.Refused> refused = PublishRefusals.of(sdp, n.answerSdp());
@@ -310,8 +316,8 @@ public final class ParticipantSession implements RoomListener {
             }
             if (ssrc == 0) {
                 // Simulcast by rid, or a stream named only by its mid: SSRCs are learned from the first packets.
-                log.info("room={} participant={} mid={} {}: SSRCs learned from the packets", room.id(),
-                        token.identity(), d.mid(), d.encodings().size() > 1 ? "simulcast " + d.encodings().stream()
+                log.info("room={} participant={} mid={} {}: SSRCs learned from the packets", logRoom,
+                        logId, ClientText.forLog(d.mid()), d.encodings().size() > 1 ? "simulcast " + d.encodings().stream()
                                 .map(RtpEncoding::rid).toList() : "announces no SSRC");
             }
             TrackSource source = sources.getOrDefault(d.mid(),
@@ -642,7 +648,7 @@ public final class ParticipantSession implements RoomListener {
             case LEAVE -> close(LeaveReason.DISCONNECTED);
             case DETACH -> {
                 log.info("room={} participant={} signaling dropped (close code {}): kept {} ms for a resume",
-                        room.id(), token.identity(), code, TimeUnit.NANOSECONDS.toMillis(lifecycle.windowNanos()));
+                        logRoom, logId, code, TimeUnit.NANOSECONDS.toMillis(lifecycle.windowNanos()));
                 sfu.counters().detached();
                 detachTimer = router.engine().eventLoop().schedule(() -> onRoomThread(this::leaveIfExpired),
                         lifecycle.remainingNanos() + 1_000_000L, TimeUnit.NANOSECONDS);
@@ -654,8 +660,8 @@ public final class ParticipantSession implements RoomListener {
 
     private void leaveIfExpired() {
         if (lifecycle.expired()) {
-            log.info("room={} participant={} did not come back within the resume window", room.id(),
-                    token.identity());
+            log.info("room={} participant={} did not come back within the resume window", logRoom,
+                    logId);
             close(LeaveReason.DISCONNECTED);
         } else if (lifecycle.phase() == Phase.DETACHED) {
             detachTimer = router.engine().eventLoop().schedule(() -> onRoomThread(this::leaveIfExpired),
@@ -684,7 +690,7 @@ public final class ParticipantSession implements RoomListener {
             old.close((short) 4003, "resumed on another connection"); // its close is ignored: no longer our socket
         }
         sfu.counters().resumed();
-        log.info("room={} participant={} resumed{}", room.id(), token.identity(),
+        log.info("room={} participant={} resumed{}", logRoom, logId,
                 wasDetached ? " after " + detachedMs + " ms detached" : " (previous socket still open)");
         send(welcome(true));
         if (outstandingOffer != null) {
@@ -710,7 +716,7 @@ public final class ParticipantSession implements RoomListener {
             renewUnansweredSubscriber(reason);
             return; // never negotiated: not a media timeout
         }
-        log.info("room={} participant={} media connection closed: {}", room.id(), token.identity(), reason);
+        log.info("room={} participant={} media connection closed: {}", logRoom, logId, reason);
         String code = reason.startsWith("dtls failed") ? "dtls_failed"
                 : reason.contains("consent") ? "media_timeout" : "media_closed";
         send(ProtocolJson.error(code, "media connection closed: " + reason, null, null));
@@ -724,8 +730,8 @@ public final class ParticipantSession implements RoomListener {
      * Only a connection that was negotiated counts for {@code media_timeout}. At most once per consent timeout.
      */
     private void renewUnansweredSubscriber(String reason) {
-        log.info("room={} participant={} subscriber connection closed unanswered ({}): offered afresh", room.id(),
-                token.identity(), reason);
+        log.info("room={} participant={} subscriber connection closed unanswered ({}): offered afresh", logRoom,
+                logId, reason);
         List<String> trackIds = new ArrayList<>(slotByTrack.keySet());
         subscriber.closeAll();
         subscriber = null;
@@ -789,7 +795,7 @@ public final class ParticipantSession implements RoomListener {
             publisher.close();
             publisher.transport().close("participant left");
         }
-        sfu.removeSession(room.id(), token.identity(), this);
+        sfu.removeSession(logRoom, logId, this);
         // Safe even for a reload: the replacing session joins only after this one has left.
         room.leave(token.identity(), reason);
         if (releaseRoom) {
@@ -841,7 +847,7 @@ public final class ParticipantSession implements RoomListener {
             throw new SignalingError("bad_request", "there is no subscriber connection to restart");
         }
         subscriber.transport().restartIce();
-        log.info("room={} participant={} ICE restart on the subscriber connection", room.id(), token.identity());
+        log.info("room={} participant={} ICE restart on the subscriber connection", logRoom, logId);
         send(new JsonObject().put("type", "iceRestartAck").put("requestId", requestId));
         offerDirty = true;
         offerIfNeeded();
@@ -853,7 +859,9 @@ public final class ParticipantSession implements RoomListener {
      */
     private void onRepairTrack(JsonObject msg, String requestId) throws SignalingError {
         String trackId = MessageFields.requiredString(msg, "trackId");
-        String issue = msg.getValue("issue") instanceof String i && !i.isBlank() ? i : "no_media";
+        // Free text kept for the admin view: bounded and display-safe.
+        String issue = msg.getValue("issue") instanceof String i && !i.isBlank()
+                ? ClientText.forDisplay(i.length() > 64 ? i.substring(0, 64) : i) : "no_media";
         String action = repair(trackId);
         ParticipantMediaStats.RepairEvent event = new ParticipantMediaStats.RepairEvent(sfu.media().clock()
                 .wallMillis(), trackId, issue, action);
@@ -862,8 +870,11 @@ public final class ParticipantSession implements RoomListener {
         }
         repairs.addLast(event);
         sfu.counters().repair(action);
-        log.info("room={} participant={} repair track={} issue={} action={}", room.id(), token.identity(), trackId,
-                issue, action);
+        long skipped = repairLog.admit(); // a client asking in a loop writes one line per interval
+        if (skipped >= 0) {
+            log.info("room={} participant={} repair track={} issue={} action={} ({} more not logged)", logRoom, logId,
+                    ClientText.forLog(trackId), ClientText.forLog(issue), action, skipped);
+        }
         send(new JsonObject().put("type", "repairResult").put("trackId", trackId).put("issue", issue)
                 .put("action", action).put("requestId", requestId));
     }
@@ -962,7 +973,7 @@ public final class ParticipantSession implements RoomListener {
             return false;
         }
         boolean roomClosed = reason == LeaveReason.ROOM_CLOSED;
-        log.info("room={} participant={} {} by an operator", room.id(), token.identity(),
+        log.info("room={} participant={} {} by an operator", logRoom, logId,
                 roomClosed ? "disconnected: room closed" : "removed");
         send(ProtocolJson.error(roomClosed ? "room_closed" : "removed",
                 roomClosed ? "an operator closed the room" : "an operator removed you from the room", null, null));
