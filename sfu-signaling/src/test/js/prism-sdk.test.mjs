@@ -316,6 +316,24 @@ describe('PrismClient publish and mute', () => {
     assert.equal(stream.tracks[0].enabled, true);
   });
 
+  it('a track the server refuses rejects publish with track_refused and invents no id', async () => {
+    const { client, ws } = await connected();
+    const stream = fakeStream('video', 'audio');
+    const published = client.publish({ stream });
+    await until(() => ws.ofType('publishOffer').length === 1, 'publishOffer');
+    ws.serverSend({ type: 'trackPublished', track: { id: 'me-1:0', participantId: 'me-1', kind: 'audio', source: 'microphone', muted: false } });
+    ws.serverSend({ type: 'publishAnswer', requestId: ws.ofType('publishOffer')[0].requestId, sdp: 'a',
+      refused: [{ mid: '1', kind: 'video', reason: 'unsupported_codec', message: 'Prism forwards VP8 video; the offer has H264' }] });
+    await assert.rejects(published, (e) => e.code === 'track_refused'
+      && e.message === 'video: Prism forwards VP8 video; the offer has H264'
+      && e.refused.length === 1 && e.refused[0].reason === 'unsupported_codec'
+      && e.published.length === 1 && e.published[0].id === 'me-1:0');
+    assert.equal(client.publisherPc.transceivers[1].stopped, true);
+    assert.equal(ws.ofType('getState').length, 0, 'no id guessed for the refused track');
+    // The refused kind is not published: nothing to mute, and a later publish may try it again.
+    assert.equal(client.isMuted('video'), null);
+  });
+
   it('setMuted without a published track is unknown_track', async () => {
     const { client } = await connected();
     await assert.rejects(client.setMuted('audio', true), (e) => e.code === 'unknown_track');

@@ -140,6 +140,10 @@ async function publishWithFallback() {
       await client.publish(attempt);
       return attempt.audio && attempt.video ? null : `publishing ${attempt.audio ? 'microphone' : 'camera'} only`;
     } catch (e) {
+      if (e.code === 'track_refused') {
+        const kinds = (e.published ?? []).map((t) => t.kind).join(' and ');
+        return `${kinds ? `publishing ${kinds} only` : 'not publishing'} · refused by the server: ${e.message}`;
+      }
       if (e.code !== 'media') return `not publishing: ${e.message}`;
       const denied = e.cause?.name === 'NotAllowedError' || e.cause?.name === 'SecurityError';
       if (denied) return 'camera and microphone blocked: watching only';

@@ -279,7 +279,9 @@ export class PrismClient {
    * @param {MediaStream} [options.stream] publish these tracks instead of calling getUserMedia (the SDK then
    *   leaves them running on leave)
    * @returns {Promise<object[]>} the local track objects published by this call
-   * @throws {PrismError} `media` (getUserMedia failed; `cause` is the DOMException), `not_allowed`, or a server error
+   * @throws {PrismError} `media` (getUserMedia failed; `cause` is the DOMException), `not_allowed`, a server error,
+   *   or `track_refused`: the server refused some tracks (e.g. a browser offering only H.264 video); `refused` lists
+   *   them `{mid, kind, reason, message}`, `published` the track objects this call did publish
    */
   async publish({ audio = true, video = true, stream = null } = {}) {
     this._requireConnected();
@@ -862,8 +864,9 @@ export class PrismClient {
       added.push(entry);
       this._model.bindLocalMedia(pick.source, pick.track);
     }
+    let reply;
     try {
-      await this._negotiatePublisher();
+      reply = await this._negotiatePublisher();
     } catch (e) {
       for (const entry of added) {
         this._published.splice(this._published.indexOf(entry), 1);
@@ -876,8 +879,40 @@ export class PrismClient {
       }
       throw e;
     }
-    await this._learnLocalTrackIds();
-    return added.map((entry) => this._model.findLocalTrack(entry.source)).filter(Boolean);
+    const refused = this._dropRefused(added, reply?.refused);
+    const kept = added.filter((entry) => !refused.entries.includes(entry));
+    if (kept.length > 0) await this._learnLocalTrackIds();
+    const published = kept.map((entry) => this._model.findLocalTrack(entry.source)).filter(Boolean);
+    if (refused.details.length > 0) {
+      throw new PrismError('track_refused', refused.details.map((r) => `${r.kind}: ${r.message}`).join('; '),
+        { refused: refused.details, published });
+    }
+    return published;
+  }
+
+  /**
+   * The server answered some of the new m-lines with port 0 and said why (`publishAnswer.refused`, PROTOCOL.md):
+   * those tracks are not published. Stops their transceivers (and owned tracks) and forgets them.
+   * @returns {{entries: object[], details: {mid: string, kind: string, reason: string, message: string}[]}}
+   */
+  _dropRefused(added, refusedList) {
+    const list = Array.isArray(refusedList) ? refusedList : [];
+    const entries = added.filter((entry) => list.some((r) => r && r.mid != null && r.mid === entry.transceiver.mid));
+    const details = [];
+    for (const entry of entries) {
+      const r = list.find((x) => x.mid === entry.transceiver.mid);
+      details.push({ mid: r.mid, kind: r.kind ?? entry.kind, reason: r.reason ?? 'refused',
+        message: r.message ?? 'refused by the server' });
+      this._published.splice(this._published.indexOf(entry), 1);
+      this._model.unbindLocalMedia(entry.source);
+      try {
+        entry.transceiver.stop();
+      } catch {
+        // connection already closed
+      }
+      if (entry.owned) entry.track.stop();
+    }
+    return { entries, details };
   }
 
   async _negotiatePublisher(offerOptions = undefined) {
@@ -897,6 +932,7 @@ export class PrismClient {
       throw e;
     }
     await pc.setRemoteDescription({ type: 'answer', sdp: reply.sdp });
+    return reply;
   }
 
   /**
@@ -912,6 +948,7 @@ export class PrismClient {
       if (this._state !== 'connected') throw e;
     }
     for (const p of missing()) {
+      if (p.transceiver.mid == null) continue; // never negotiated: there is no id to guess
       const id = `${this._model.local.id}:${p.transceiver.mid}`;
       console.warn(`prism: server did not list our ${p.source} track; assuming id ${id}`);
       this._dispatch(this._model.ensureLocalTrack({ id, kind: p.kind, source: p.source, muted: !p.track.enabled }));

@@ -175,6 +175,11 @@ export class RoomModel {
     this._attachLocalMedia();
   }
 
+  /** Forgets the MediaStreamTrack of a source that was not published after all (the server refused it). */
+  unbindLocalMedia(source) {
+    this._localMedia.delete(source);
+  }
+
   /** The local track object with that source, or null while the server has not told us its id. */
   findLocalTrack(source) {
     if (!this.local) return null;

@@ -60,7 +60,8 @@ public final class PrismServer implements AutoCloseable {
         this.metrics = new PrismMetrics();
         ChangeNotifier changes = new ChangeNotifier();
         this.sfu = new SfuContext(media, new InMemoryRoomRegistry(roomId -> media.placeRoom().eventLoop(),
-                List.of(changes, metrics.roomEvents())), Duration.ofSeconds(config.resumeWindowSeconds()));
+                List.of(changes, metrics.roomEvents())), Duration.ofSeconds(config.resumeWindowSeconds()))
+                .maxParticipantsPerRoom(config.maxParticipantsPerRoom());
         List<EventLoopProbe> loops = new ArrayList<>();
         for (EventLoop loop : media.eventLoops()) {
             loops.add(new EventLoopProbe(loop, "prism-media-" + loops.size()));

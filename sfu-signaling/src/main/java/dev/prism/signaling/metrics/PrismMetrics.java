@@ -12,6 +12,8 @@ import dev.prism.rtp.transport.MediaPlane;
 import dev.prism.signaling.auth.TokenException;
 import dev.prism.signaling.inspect.EventLoopProbe;
 import dev.prism.signaling.inspect.StatsSampler;
+import dev.prism.signaling.session.MessageTypes;
+import dev.prism.signaling.session.PublishRefusals;
 import dev.prism.signaling.session.SfuContext;
 import dev.prism.signaling.session.SignalingCounters;
 import io.micrometer.core.instrument.Counter;
@@ -42,8 +44,8 @@ import java.util.function.ToDoubleFunction;
  * Every metric of a node, in one Prometheus registry. Names as scraped (Prometheus adds {@code _total} to counters):
  *
  * <ul>
- *   <li>{@code prism_rooms}, {@code prism_participants}, {@code prism_tracks}, {@code prism_signaling_sessions} —
- *       gauges;</li>
+ *   <li>{@code prism_rooms}, {@code prism_participants}, {@code prism_tracks}, {@code prism_signaling_sessions}
+ *       (attached sockets), {@code prism_signaling_sessions_detached} (waiting for a resume) — gauges;</li>
  *   <li>{@code prism_participants_joined_total}, {@code prism_participants_left_total{reason}},
  *       {@code prism_tracks_published_total{kind}};</li>
  *   <li>{@code prism_media_packets_total{direction=in|out}}, {@code prism_media_bytes_total{direction}} — every
@@ -52,7 +54,9 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code prism_rtcp_pli_sent_total} — keyframe requests sent to publishers;
  *       {@code prism_layer_switches_total} — simulcast layer switches of subscribers' streams;</li>
  *   <li>{@code prism_dtls_handshakes_total{result=ok|failed}};</li>
- *   <li>{@code prism_signaling_messages_total{type}}, {@code prism_signaling_errors_total{code}},
+ *   <li>{@code prism_signaling_messages_total{type}} (unknown types as {@code unknown}),
+ *       {@code prism_signaling_rejection_log_lines_total}, {@code prism_tracks_refused_total{reason}},
+ *       {@code prism_signaling_errors_total{code}},
  *       {@code prism_signaling_refused_total{reason}};</li>
  *   <li>{@code prism_participant_uplink_bitrate_bps}, {@code prism_participant_downlink_bitrate_bps},
  *       {@code prism_bandwidth_estimate_bps} — distributions (histogram buckets), one observation per participant
@@ -65,9 +69,12 @@ import java.util.function.ToDoubleFunction;
  * <p>Threading: construction and binding on the launcher's thread; scraping from any thread.
  */
 public final class PrismMetrics implements AutoCloseable {
-    /** Message types of docs/PROTOCOL.md; anything else a client sends is counted as {@code other}. */
-    static final List<String> MESSAGE_TYPES = List.of("publishOffer", "subscriberAnswer", "mute", "getState",
-            "leave", "ping", "trackPreferences");
+    /**
+     * Message type labels: the types of docs/PROTOCOL.md, and {@code unknown} for anything else a client sends
+     * (a bounded set: see {@link MessageTypes}).
+     */
+    static final List<String> MESSAGE_TYPES = java.util.stream.Stream.concat(MessageTypes.KNOWN.stream(),
+            java.util.stream.Stream.of(MessageTypes.UNKNOWN)).toList();
 
     /**
      * Error codes of docs/PROTOCOL.md, registered at zero so that dashboards see them before the first one; codes
@@ -75,10 +82,11 @@ public final class PrismMetrics implements AutoCloseable {
      */
     /** What a media repair can do (ParticipantSession.repair); each exists at zero from the start. */
     private static final List<String> REPAIR_ACTIONS = List.of("keyframe", "resubscribed", "reoffer", "ice_restart",
-            "pending_offer", "publisher_stalled", "muted", "state", "none");
+            "pending_offer", "publisher_stalled", "muted", "state", "none", "coalesced");
 
     static final List<String> ERROR_CODES = List.of("bad_json", "unknown_type", "bad_request", "out_of_order",
-            "bad_sdp", "nothing_to_forward", "not_allowed", "unknown_track", "internal");
+            "bad_sdp", "nothing_to_forward", "not_allowed", "unknown_track", "internal", "room_full",
+            "sdp_too_large", "too_many_media_sections", "too_many_tracks", "too_many_candidates");
 
     /** Bitrate histogram buckets (bits per second): audio-only through HD video. */
     private static final double[] BITRATE_BUCKETS = {
@@ -136,8 +144,10 @@ public final class PrismMetrics implements AutoCloseable {
                 .description("participants in all rooms (at the last sample)").register(registry);
         Gauge.builder("prism.tracks", sampler, StatsSampler::tracks)
                 .description("published tracks in all rooms (at the last sample)").register(registry);
-        Gauge.builder("prism.signaling.sessions", sfu, SfuContext::sessionCount)
-                .description("live signaling WebSockets").register(registry);
+        Gauge.builder("prism.signaling.sessions", sfu, SfuContext::attachedSessionCount)
+                .description("live signaling WebSockets (sessions attached to a socket)").register(registry);
+        Gauge.builder("prism.signaling.sessions.detached", sfu, SfuContext::detachedSessionCount)
+                .description("sessions whose socket dropped, kept in their room for a resume").register(registry);
 
         MediaCounters c = media.counters();
         counter("prism.media.packets", "datagrams on the media socket", c, MediaCounters::packetsIn, "direction", "in");
@@ -173,13 +183,17 @@ public final class PrismMetrics implements AutoCloseable {
             counter("prism.signaling.messages", "signaling messages handled, by type", signaling,
                     s -> s.messages().getOrDefault(type, 0L), "type", type);
         }
-        counter("prism.signaling.messages", "signaling messages handled, by type", signaling,
-                s -> s.messages().entrySet().stream().filter(e -> !MESSAGE_TYPES.contains(e.getKey()))
-                        .mapToLong(Map.Entry::getValue).sum(), "type", "other");
+        counter("prism.signaling.rejection.log.lines", "log lines written about rejected requests (the rest of a "
+                + "participant's rejections in an interval are only counted)", signaling,
+                SignalingCounters::rejectionLogLines);
         ERROR_CODES.forEach(code -> bindErrorCode(signaling, code));
         for (String action : REPAIR_ACTIONS) {
             counter("prism.media.repairs", "media repairs after a client reported missing media, by action", signaling,
                     x -> x.repairs().getOrDefault(action, 0L), "action", action);
+        }
+        for (String reason : PublishRefusals.REASONS) {
+            counter("prism.tracks.refused", "publishers' m-lines refused in the answer, by reason", signaling,
+                    x -> x.refusedTracks().getOrDefault(reason, 0L), "reason", reason);
         }
         for (TokenException.Kind k : TokenException.Kind.values()) {
             bindRefusal(signaling, k.reason());

@@ -15,16 +15,11 @@ import dev.prism.core.rtp.RtcpFeedback;
 import dev.prism.core.rtp.RtpEncoding;
 import dev.prism.rtp.alloc.Preferences;
 import dev.prism.rtp.alloc.Priority;
-import dev.prism.rtp.alloc.Allocation;
-import dev.prism.rtp.alloc.LayerStats;
 import dev.prism.rtp.router.Consumer;
-import dev.prism.rtp.router.DownlinkController;
 import dev.prism.rtp.router.Producer;
-import dev.prism.rtp.router.ProducerLayer;
 import dev.prism.rtp.router.PublisherEndpoint;
 import dev.prism.rtp.router.RoomRouter;
 import dev.prism.rtp.router.SubscriberEndpoint;
-import dev.prism.rtp.rtcp.ReportBlock;
 import dev.prism.rtp.transport.WebRtcTransport;
 import dev.prism.signaling.session.SessionLifecycle.Phase;
 import dev.prism.signaling.auth.AccessToken;
@@ -37,8 +32,8 @@ import dev.prism.signaling.sdp.SubscriberAnswer;
 import dev.prism.signaling.sdp.SubscriberAnswerReader;
 import dev.prism.signaling.sdp.SubscriberOfferWriter;
 import dev.prism.signaling.sdp.SubscriberTrackLine;
+import dev.prism.core.text.ClientText;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
@@ -82,6 +77,12 @@ public final class ParticipantSession implements RoomListener {
     private RoomRouter router;
     private io.netty.util.concurrent.ScheduledFuture<?> detachTimer;
     private final ArrayDeque<ParticipantMediaStats.RepairEvent> repairs = new ArrayDeque<>();
+    private final RejectionLog rejections;
+    /** Room id and identity as log lines show them (escaped once: they come from the client's token). */
+    private final String logRoom;
+    private final String logId;
+    private final RepairThrottle repairThrottle;
+    private final dev.prism.core.text.RepeatingLog repairLog;
 
     private PublisherEndpoint publisher;
     private final Map<String, PublishedTrack> publishedByMid = new LinkedHashMap<>();
@@ -104,6 +105,16 @@ public final class ParticipantSession implements RoomListener {
         this.ws = ws;
         this.token = token;
         this.lifecycle = new SessionLifecycle(sfu.media().clock(), sfu.resumeWindow().toNanos(), sfu::newResumeToken);
+        this.logRoom = ClientText.forLog(token.room());
+        this.logId = ClientText.forLog(token.identity());
+        this.rejections = new RejectionLog(token.room(), token.identity(), sfu.media().clock(), sfu.counters());
+        this.repairThrottle = new RepairThrottle(sfu.media().clock());
+        this.repairLog = new dev.prism.core.text.RepeatingLog(sfu.media().clock(), 1_000);
+    }
+
+    /** Whether the socket dropped and the session waits for a resume. Any thread (for gauges). */
+    boolean isDetached() {
+        return lifecycle.phase() == Phase.DETACHED;
     }
 
     /** Wires the socket and joins the room. Called once on the Vert.x thread that accepted the socket. */
@@ -127,8 +138,8 @@ public final class ParticipantSession implements RoomListener {
         socket.binaryMessageHandler(b -> sendTo(socket, ProtocolJson.error("bad_json",
                 "binary frames are not part of the protocol", null, null)));
         socket.closeHandler(v -> onRoomThread(() -> onSocketClosed(socket)));
-        socket.exceptionHandler(e -> log.debug("room={} participant={} socket error: {}", token.room(),
-                token.identity(), e.toString()));
+        socket.exceptionHandler(e -> log.debug("room={} participant={} socket error: {}", logRoom, logId,
+                e.toString()));
     }
 
     private void joinRoom(int attempt) {
@@ -145,30 +156,52 @@ public final class ParticipantSession implements RoomListener {
                 }
                 return;
             }
-            room = r;
-            router = sfu.router(r);
-            ParticipantSession previous = sfu.session(r.id(), token.identity());
-            if (previous != null && previous != this) {
-                previous.replacedBy();
-            }
-            if (r.participant(token.identity()) != null) {
-                r.leave(token.identity(), LeaveReason.REPLACED);
-            }
-            r.join(token.identity(), token.name(), token.canPublish(), token.canSubscribe(), this);
-            sfu.putSession(r.id(), token.identity(), this);
-            sfu.registerResume(lifecycle.join(), this);
-            send(welcome(false));
-            if (token.canSubscribe()) {
-                for (Participant other : r.participants()) {
-                    if (!other.id().equals(token.identity())) {
-                        for (Track t : other.tracks()) {
-                            subscribe(t);
-                        }
-                    }
-                }
-                offerIfNeeded();
+            try {
+                joinOpenRoom(r);
+            } catch (RuntimeException e) {
+                log.warn("room={} participant={} join failed", logRoom, logId, e);
+                fail("internal", "the join failed, try again");
+                sfu.releaseIfEmpty(r);
             }
         });
+    }
+
+    /** Room executor, {@code r} open: replaces a previous session of the same identity, then joins. */
+    private void joinOpenRoom(Room r) {
+        if (!RoomCapacity.admits(r, token.identity(), sfu.maxParticipantsPerRoom())) {
+            sfu.counters().error("room_full");
+            rejections.rejected("room_full", "room holds " + r.participants().size() + " participants");
+            send(ProtocolJson.error("room_full", "the room is full (" + sfu.maxParticipantsPerRoom()
+                    + " participants)", null, null));
+            close(LeaveReason.DISCONNECTED);
+            ws.close(RoomCapacity.CLOSE_CODE, "room full");
+            return;
+        }
+        room = r;
+        router = sfu.router(r);
+        ParticipantSession previous = sfu.session(r.id(), token.identity());
+        if (previous != null && previous != this) {
+            previous.replacedBy(r); // keeps r open even when previous was alone in it
+        }
+        if (r.participant(token.identity()) != null) {
+            r.leave(token.identity(), LeaveReason.REPLACED);
+        }
+        String name = ClientText.forDisplay(token.name());
+        r.join(token.identity(), name.isEmpty() ? token.identity() : name, token.canPublish(), token.canSubscribe(),
+                this);
+        sfu.putSession(r.id(), token.identity(), this);
+        sfu.registerResume(lifecycle.join(), this);
+        send(welcome(false));
+        if (token.canSubscribe()) {
+            for (Participant other : r.participants()) {
+                if (!other.id().equals(token.identity())) {
+                    for (Track t : other.tracks()) {
+                        subscribe(t);
+                    }
+                }
+            }
+            offerIfNeeded();
+        }
     }
 
     // ---- inbound messages ---------------------------------------------------------------------------------------
@@ -176,20 +209,13 @@ public final class ParticipantSession implements RoomListener {
     private void onText(ServerWebSocket socket, String text) {
         JsonObject msg;
         try {
-            Object parsed = io.vertx.core.json.Json.decodeValue(text);
-            if (!(parsed instanceof JsonObject o)) {
-                reject(socket, "bad_json", "a message must be a JSON object", null, null);
-                return;
-            }
-            msg = o;
-        } catch (DecodeException e) {
-            reject(socket, "bad_json", "malformed JSON: " + firstLine(e.getMessage()), null, null);
+            msg = MessageFields.parse(text);
+        } catch (SignalingError e) {
+            reject(socket, e.code(), e.getMessage(), null, null);
             return;
         }
-        Object type = msg.getValue("type");
-        Object rid = msg.getValue("requestId");
-        String requestId = rid == null ? null : String.valueOf(rid);
-        if (!(type instanceof String t)) {
+        String requestId = MessageFields.requestId(msg);
+        if (!(msg.getValue("type") instanceof String t)) {
             reject(socket, "bad_request", "field 'type' (string) is required", null, requestId);
             return;
         }
@@ -220,12 +246,14 @@ public final class ParticipantSession implements RoomListener {
                     socket.close();
                 }
                 case "ping" -> send(new JsonObject().put("type", "pong").put("requestId", requestId));
-                default -> throw new SignalingError("unknown_type", "unknown message type '" + type + "'");
+                default -> throw new SignalingError("unknown_type", "unknown message type '"
+                        + ClientText.forLog(type) + "'");
             }
         } catch (SignalingError e) {
             reject(e.code(), e.getMessage(), type, requestId);
         } catch (RuntimeException e) {
-            log.warn("room={} participant={} failed to handle '{}'", room.id(), token.identity(), type, e);
+            log.warn("room={} participant={} failed to handle '{}'", logRoom, logId,
+                    ClientText.forLog(type), e);
             reject("internal", "internal error handling '" + type + "'", type, requestId);
         }
     }
@@ -234,7 +262,8 @@ public final class ParticipantSession implements RoomListener {
         if (!token.canPublish()) {
             throw new SignalingError("not_allowed", "this token does not grant publishing");
         }
-        String sdp = requiredString(msg, "sdp");
+        String sdp = MessageFields.requiredString(msg, "sdp");
+        SdpLimits.check(sdp, "offer");
         Map<String, TrackSource> sources = new HashMap<>();
         JsonArray declared = msg.getValue("tracks") instanceof JsonArray a ? a : new JsonArray();
         for (Object o : declared) {
@@ -249,15 +278,22 @@ public final class ParticipantSession implements RoomListener {
         }
         WebRtcTransport t = publisher.transport();
         PublishNegotiation n = negotiatePublish(sdp, t);
+        if (n.accepted().size() > SessionLimits.MAX_PUBLISHED_TRACKS) {
+            throw new SignalingError("too_many_tracks", "the offer sends " + n.accepted().size()
+                    + " tracks; the limit is " + SessionLimits.MAX_PUBLISHED_TRACKS);
+        }
         IceParameters previousRemote = t.remoteIceParameters();
         if (previousRemote != null && !previousRemote.ufrag().equals(n.remoteIce().ufrag())) {
             // The browser restarted ICE (network change): the answer must carry fresh credentials too.
             t.restartIce();
             n = negotiatePublish(sdp, t);
-            log.info("room={} participant={} ICE restart on the publisher connection", room.id(), token.identity());
+            log.info("room={} participant={} ICE restart on the publisher connection", logRoom, logId);
         }
         t.setRemoteParameters(n.remoteIce(), n.remoteFingerprint(), n.remoteSetup());
-        send(new JsonObject().put("type", "publishAnswer").put("sdp", n.answerSdp()).put("requestId", requestId));
+        List<PublishRefusals.Refused> refused = PublishRefusals.of(sdp, n.answerSdp());
+        refused.forEach(r -> sfu.counters().trackRefused(r.reason()));
+        send(new JsonObject().put("type", "publishAnswer").put("sdp", n.answerSdp())
+                .put("refused", PublishRefusals.toJson(refused)).put("requestId", requestId));
 
         Set<String> seen = new HashSet<>();
         for (MediaDescription d : n.accepted()) {
@@ -280,8 +316,8 @@ public final class ParticipantSession implements RoomListener {
             }
             if (ssrc == 0) {
                 // Simulcast by rid, or a stream named only by its mid: SSRCs are learned from the first packets.
-                log.info("room={} participant={} mid={} {}: SSRCs learned from the packets", room.id(),
-                        token.identity(), d.mid(), d.encodings().size() > 1 ? "simulcast " + d.encodings().stream()
+                log.info("room={} participant={} mid={} {}: SSRCs learned from the packets", logRoom,
+                        logId, ClientText.forLog(d.mid()), d.encodings().size() > 1 ? "simulcast " + d.encodings().stream()
                                 .map(RtpEncoding::rid).toList() : "announces no SSRC");
             }
             TrackSource source = sources.getOrDefault(d.mid(),
@@ -321,8 +357,9 @@ public final class ParticipantSession implements RoomListener {
     }
 
     private void onSubscriberAnswer(JsonObject msg) throws SignalingError {
-        String sdp = requiredString(msg, "sdp");
+        String sdp = MessageFields.requiredString(msg, "sdp");
         Integer version = msg.getValue("version") instanceof Number v ? v.intValue() : null;
+        SdpLimits.check(sdp, "answer");
         if (!offerOutstanding) {
             throw new SignalingError("out_of_order", "no subscriber offer is outstanding");
         }
@@ -390,13 +427,13 @@ public final class ParticipantSession implements RoomListener {
      * Applied at the next allocation round, which runs at once; kept for the track while it is subscribed.
      */
     private void onTrackPreferences(JsonObject msg, String requestId) throws SignalingError {
-        String trackId = requiredString(msg, "trackId");
+        String trackId = MessageFields.requiredString(msg, "trackId");
         SubscriberSlot slot = slotByTrack.get(trackId);
         if (slot == null) {
             throw new SignalingError("unknown_track", "you are not subscribed to track '" + trackId + "'");
         }
-        int maxHeight = optionalInt(msg, "maxHeight", 0, 0, 100_000);
-        int maxTemporal = optionalInt(msg, "maxTemporal", Preferences.DEFAULT.maxTemporal(), 0, 3);
+        int maxHeight = MessageFields.optionalInt(msg, "maxHeight", 0, 0, 100_000);
+        int maxTemporal = MessageFields.optionalInt(msg, "maxTemporal", Preferences.DEFAULT.maxTemporal(), 0, 3);
         Object paused = msg.getValue("paused");
         if (paused != null && !(paused instanceof Boolean)) {
             throw new SignalingError("bad_request", "field 'paused' must be a boolean");
@@ -413,21 +450,8 @@ public final class ParticipantSession implements RoomListener {
                 .put("paused", slot.preferences.paused()).put("requestId", requestId));
     }
 
-    private static int optionalInt(JsonObject msg, String field, int absent, int min, int max)
-            throws SignalingError {
-        Object v = msg.getValue(field);
-        if (v == null) {
-            return absent;
-        }
-        if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.intValue() < min
-                || n.intValue() > max) {
-            throw new SignalingError("bad_request", "field '" + field + "' must be an integer in " + min + ".." + max);
-        }
-        return n.intValue();
-    }
-
     private void onMute(JsonObject msg) throws SignalingError {
-        String trackId = requiredString(msg, "trackId");
+        String trackId = MessageFields.requiredString(msg, "trackId");
         if (!(msg.getValue("muted") instanceof Boolean muted)) {
             throw new SignalingError("bad_request", "field 'muted' (boolean) is required");
         }
@@ -602,15 +626,16 @@ public final class ParticipantSession implements RoomListener {
     // ---- lifecycle ---------------------------------------------------------------------------------------------
 
     private JsonObject welcome(boolean resumed) {
-        Participant me = room.participant(token.identity());
-        return new JsonObject().put("type", "welcome")
-                .put("participant", ProtocolJson.participant(me))
-                .put("room", ProtocolJson.room(room))
-                .put("iceServers", new JsonArray())
-                .put("resumeToken", lifecycle.resumeToken())
-                .put("resumeWindowMs", TimeUnit.NANOSECONDS.toMillis(lifecycle.windowNanos()))
-                .put("resumed", resumed)
-                .put("subscriptions", subscriptionsJson());
+        return ProtocolJson.welcome(room, token.identity(), lifecycle.resumeToken(),
+                TimeUnit.NANOSECONDS.toMillis(lifecycle.windowNanos()), resumed, subscriptionsJson());
+    }
+
+    private Track findTrack(String trackId) {
+        return ProtocolJson.findTrack(room, trackId);
+    }
+
+    private JsonArray subscriptionsJson() {
+        return ProtocolJson.subscriptions(room, slots);
     }
 
     /** The socket this session is on closed: leave, or wait for a resume (see {@link SessionLifecycle}). */
@@ -623,7 +648,7 @@ public final class ParticipantSession implements RoomListener {
             case LEAVE -> close(LeaveReason.DISCONNECTED);
             case DETACH -> {
                 log.info("room={} participant={} signaling dropped (close code {}): kept {} ms for a resume",
-                        room.id(), token.identity(), code, TimeUnit.NANOSECONDS.toMillis(lifecycle.windowNanos()));
+                        logRoom, logId, code, TimeUnit.NANOSECONDS.toMillis(lifecycle.windowNanos()));
                 sfu.counters().detached();
                 detachTimer = router.engine().eventLoop().schedule(() -> onRoomThread(this::leaveIfExpired),
                         lifecycle.remainingNanos() + 1_000_000L, TimeUnit.NANOSECONDS);
@@ -635,8 +660,8 @@ public final class ParticipantSession implements RoomListener {
 
     private void leaveIfExpired() {
         if (lifecycle.expired()) {
-            log.info("room={} participant={} did not come back within the resume window", room.id(),
-                    token.identity());
+            log.info("room={} participant={} did not come back within the resume window", logRoom,
+                    logId);
             close(LeaveReason.DISCONNECTED);
         } else if (lifecycle.phase() == Phase.DETACHED) {
             detachTimer = router.engine().eventLoop().schedule(() -> onRoomThread(this::leaveIfExpired),
@@ -665,7 +690,7 @@ public final class ParticipantSession implements RoomListener {
             old.close((short) 4003, "resumed on another connection"); // its close is ignored: no longer our socket
         }
         sfu.counters().resumed();
-        log.info("room={} participant={} resumed{}", room.id(), token.identity(),
+        log.info("room={} participant={} resumed{}", logRoom, logId,
                 wasDetached ? " after " + detachedMs + " ms detached" : " (previous socket still open)");
         send(welcome(true));
         if (outstandingOffer != null) {
@@ -687,7 +712,11 @@ public final class ParticipantSession implements RoomListener {
         if (phase != Phase.JOINED && phase != Phase.DETACHED) {
             return;
         }
-        log.info("room={} participant={} media connection closed: {}", room.id(), token.identity(), reason);
+        if (subscriber != null && t == subscriber.transport() && t.remoteIceParameters() == null) {
+            renewUnansweredSubscriber(reason);
+            return; // never negotiated: not a media timeout
+        }
+        log.info("room={} participant={} media connection closed: {}", logRoom, logId, reason);
         String code = reason.startsWith("dtls failed") ? "dtls_failed"
                 : reason.contains("consent") ? "media_timeout" : "media_closed";
         send(ProtocolJson.error(code, "media connection closed: " + reason, null, null));
@@ -695,18 +724,52 @@ public final class ParticipantSession implements RoomListener {
         ws.close((short) 4000, "media connection closed");
     }
 
-    /** Another socket joined with the same identity (a reload): this one leaves quietly. */
-    private void replacedBy() {
+    /**
+     * The subscriber connection closed before any answer reached it (the client never answered an offer, e.g. a
+     * client that only publishes without saying so): the participant stays, and gets a fresh connection and offer.
+     * Only a connection that was negotiated counts for {@code media_timeout}. At most once per consent timeout.
+     */
+    private void renewUnansweredSubscriber(String reason) {
+        log.info("room={} participant={} subscriber connection closed unanswered ({}): offered afresh", logRoom,
+                logId, reason);
+        List<String> trackIds = new ArrayList<>(slotByTrack.keySet());
+        subscriber.closeAll();
+        subscriber = null;
+        slots.clear();
+        slotByTrack.clear();
+        offerOutstanding = false;
+        outstandingOffer = null;
+        offeredLines = List.of();
+        repairThrottle.reset();
+        for (String id : trackIds) {
+            Track track = findTrack(id);
+            if (track != null) {
+                subscribe(track);
+            }
+        }
+        offerIfNeeded();
+    }
+
+    /**
+     * Another socket joined {@code joining} with the same identity (a reload, a rejoin after a drop): this one leaves
+     * quietly, and leaves {@code joining} open for the newcomer even when this session was alone in it.
+     */
+    private void replacedBy(Room joining) {
         if (lifecycle.phase() == Phase.CLOSED) {
             return;
         }
         send(ProtocolJson.error("replaced", "the same identity joined from another connection", null, null));
-        close(LeaveReason.REPLACED);
+        close(LeaveReason.REPLACED, room != joining);
         ws.close((short) 4001, "replaced");
     }
 
     /** Leaves the room and frees every media resource. Idempotent. Room executor only. */
     private void close(LeaveReason reason) {
+        close(reason, true);
+    }
+
+    /** @param releaseRoom whether to drop the room if this was its last participant (not when replaced in it) */
+    private void close(LeaveReason reason, boolean releaseRoom) {
         Phase before = lifecycle.phase();
         if (before == Phase.CLOSED) {
             return;
@@ -732,10 +795,12 @@ public final class ParticipantSession implements RoomListener {
             publisher.close();
             publisher.transport().close("participant left");
         }
-        sfu.removeSession(room.id(), token.identity(), this);
+        sfu.removeSession(logRoom, logId, this);
         // Safe even for a reload: the replacing session joins only after this one has left.
         room.leave(token.identity(), reason);
-        sfu.releaseIfEmpty(room);
+        if (releaseRoom) {
+            sfu.releaseIfEmpty(room);
+        }
     }
 
     // ---- operator view and actions (admin) ----------------------------------------------------------------------
@@ -782,7 +847,7 @@ public final class ParticipantSession implements RoomListener {
             throw new SignalingError("bad_request", "there is no subscriber connection to restart");
         }
         subscriber.transport().restartIce();
-        log.info("room={} participant={} ICE restart on the subscriber connection", room.id(), token.identity());
+        log.info("room={} participant={} ICE restart on the subscriber connection", logRoom, logId);
         send(new JsonObject().put("type", "iceRestartAck").put("requestId", requestId));
         offerDirty = true;
         offerIfNeeded();
@@ -793,8 +858,10 @@ public final class ParticipantSession implements RoomListener {
      * it; answers {@code repairResult} with the action and records the event.
      */
     private void onRepairTrack(JsonObject msg, String requestId) throws SignalingError {
-        String trackId = requiredString(msg, "trackId");
-        String issue = msg.getValue("issue") instanceof String i && !i.isBlank() ? i : "no_media";
+        String trackId = MessageFields.requiredString(msg, "trackId");
+        // Free text kept for the admin view: bounded and display-safe.
+        String issue = msg.getValue("issue") instanceof String i && !i.isBlank()
+                ? ClientText.forDisplay(i.length() > 64 ? i.substring(0, 64) : i) : "no_media";
         String action = repair(trackId);
         ParticipantMediaStats.RepairEvent event = new ParticipantMediaStats.RepairEvent(sfu.media().clock()
                 .wallMillis(), trackId, issue, action);
@@ -803,8 +870,11 @@ public final class ParticipantSession implements RoomListener {
         }
         repairs.addLast(event);
         sfu.counters().repair(action);
-        log.info("room={} participant={} repair track={} issue={} action={}", room.id(), token.identity(), trackId,
-                issue, action);
+        long skipped = repairLog.admit(); // a client asking in a loop writes one line per interval
+        if (skipped >= 0) {
+            log.info("room={} participant={} repair track={} issue={} action={} ({} more not logged)", logRoom, logId,
+                    ClientText.forLog(trackId), ClientText.forLog(issue), action, skipped);
+        }
         send(new JsonObject().put("type", "repairResult").put("trackId", trackId).put("issue", issue)
                 .put("action", action).put("requestId", requestId));
     }
@@ -832,6 +902,9 @@ public final class ParticipantSession implements RoomListener {
         if (!slot.answered) {
             // The client has not answered an offer carrying it yet: send the outstanding one again in case it was lost
             // (the client answers a repeated version with its stored answer).
+            if (!repairThrottle.admit()) {
+                return "coalesced";
+            }
             if (outstandingOffer != null) {
                 send(outstandingOffer);
             } else {
@@ -841,6 +914,9 @@ public final class ParticipantSession implements RoomListener {
             return "pending_offer";
         }
         if (subscriber == null || !subscriber.transport().isConnected()) {
+            if (!repairThrottle.admit()) {
+                return "coalesced"; // one ICE restart covers every track of the connection
+            }
             subscriber.transport().restartIce();
             offerDirty = true;
             offerIfNeeded();
@@ -873,36 +949,15 @@ public final class ParticipantSession implements RoomListener {
         if (now - c.lastForwardNanos() <= FLOWING_NANOS && !c.waitingForKeyframe()) {
             // Prism sends, the client does not see it: set its subscriber connection up again.
             c.restart();
+            if (!repairThrottle.admit()) {
+                return "coalesced";
+            }
             offerDirty = true;
             offerIfNeeded();
             return "reoffer";
         }
         c.restart();
         return "keyframe";
-    }
-
-    private Track findTrack(String trackId) {
-        for (Participant p : room.participants()) {
-            Track t = p.track(trackId);
-            if (t != null) {
-                return t;
-            }
-        }
-        return null;
-    }
-
-    /** What this subscriber should be receiving: every active slot, with the publisher's mute state. */
-    private JsonArray subscriptionsJson() {
-        JsonArray out = new JsonArray();
-        for (SubscriberSlot s : slots) {
-            if (!s.active()) {
-                continue;
-            }
-            Track t = findTrack(s.trackId);
-            out.add(new JsonObject().put("mid", s.mid).put("trackId", s.trackId).put("participantId", s.publisherId)
-                    .put("kind", s.kind.sdpName()).put("muted", t != null && t.muted()));
-        }
-        return out;
     }
 
     /**
@@ -918,7 +973,7 @@ public final class ParticipantSession implements RoomListener {
             return false;
         }
         boolean roomClosed = reason == LeaveReason.ROOM_CLOSED;
-        log.info("room={} participant={} {} by an operator", room.id(), token.identity(),
+        log.info("room={} participant={} {} by an operator", logRoom, logId,
                 roomClosed ? "disconnected: room closed" : "removed");
         send(ProtocolJson.error(roomClosed ? "room_closed" : "removed",
                 roomClosed ? "an operator closed the room" : "an operator removed you from the room", null, null));
@@ -944,57 +999,14 @@ public final class ParticipantSession implements RoomListener {
 
     /** A snapshot of this participant's media health. Room executor only. */
     public ParticipantMediaStats mediaStats() {
-        List<ParticipantMediaStats.Published> published = new ArrayList<>();
+        List<Producer> producers = new ArrayList<>(publishedByMid.size());
+        List<String> trackIds = new ArrayList<>(publishedByMid.size());
         for (PublishedTrack pt : publishedByMid.values()) {
-            Producer p = pt.producer();
-            var rs = p.receiveStats();
-            List<ParticipantMediaStats.Layer> layers = new ArrayList<>();
-            for (ProducerLayer l : p.layers()) {
-                int top = LayerStats.MAX_TEMPORAL - 1;
-                layers.add(new ParticipantMediaStats.Layer(l.index(), l.rid(), l.ssrc(), l.width(), l.height(),
-                        p.layerStats().bitrateBps(l.index(), top), p.layerStats().frameRate(l.index(), top),
-                        p.layerStats().isActive(l.index())));
-            }
-            published.add(new ParticipantMediaStats.Published(pt.track().id(), p.kind().sdpName(), p.packets(),
-                    rs.cumulativeLost(), rs.expected() == 0 ? 0 : (double) rs.cumulativeLost() / rs.expected(),
-                    rs.jitterMillis(), p.nacksSent(), p.rtxRecovered(), p.keyframeRequestsSent(),
-                    p.keyframeRequestsCoalesced(), layers));
+            producers.add(pt.producer());
+            trackIds.add(pt.track().id());
         }
-        List<ParticipantMediaStats.Subscribed> subscribed = new ArrayList<>();
-        for (SubscriberSlot s : slots) {
-            Consumer c = s.consumer;
-            if (!s.active() || c == null) {
-                continue;
-            }
-            ReportBlock rr = c.lastReceiverReport();
-            int clockRate = c.producer().receiveStats().clockRate();
-            subscribed.add(new ParticipantMediaStats.Subscribed(s.trackId, s.kind.sdpName(), c.packets(),
-                    c.nackedPackets(), c.retransmitted(), c.retransmitMissed(),
-                    rr == null ? -1 : rr.fractionLost() / 256.0, rr == null ? -1 : rr.jitter() * 1000.0 / clockRate,
-                    c.rttNanos() < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(c.rttNanos()), c.targetLayerName(),
-                    c.currentLayerName(), c.layerReason(), c.layerSwitches(), c.layerKeyframeRequests()));
-        }
-        long pubRtt = publisher == null ? -1 : publisher.measuredRttNanos();
-        long subRtt = subscriber == null ? -1 : subscriber.rttNanos();
-        int restarts = (publisher == null ? 0 : publisher.transport().iceRestarts())
-                + (subscriber == null ? 0 : subscriber.transport().iceRestarts());
-        return new ParticipantMediaStats(token.identity(),
-                lifecycle.phase() == Phase.DETACHED ? "detached" : "joined",
-                pubRtt < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(pubRtt),
-                subRtt < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(subRtt),
-                published, subscribed, new ArrayList<>(repairs), lifecycle.resumes(), restarts, downlinkStats());
-    }
-
-    private ParticipantMediaStats.Downlink downlinkStats() {
-        if (subscriber == null) {
-            return null;
-        }
-        DownlinkController d = subscriber.downlink();
-        Allocation a = d.lastAllocation();
-        return new ParticipantMediaStats.Downlink(d.mode().name().toLowerCase(java.util.Locale.ROOT),
-                d.estimateBps(), a == null ? 0 : a.allocatedBps(), a == null ? 0 : a.desiredBps(),
-                subscriber.layerSwitches(), d.probesStarted(), d.paddingBytes(),
-                d.sendSideEstimator() == null ? d.mode().name() : d.sendSideEstimator().toString());
+        return MediaStatsCollector.collect(token.identity(), lifecycle.phase() == Phase.DETACHED, trackIds, producers,
+                slots, publisher, subscriber, new ArrayList<>(repairs), lifecycle.resumes());
     }
 
     /** The downlink of this participant's subscriber connection, null before it subscribed. Room executor only. */
@@ -1023,7 +1035,7 @@ public final class ParticipantSession implements RoomListener {
 
     private void reject(ServerWebSocket socket, String code, String message, String requestType, String requestId) {
         sfu.counters().error(code);
-        log.info("room={} participant={} request rejected: {} ({})", token.room(), token.identity(), code, message);
+        rejections.rejected(code, message);
         sendTo(socket, ProtocolJson.error(code, message, requestType, requestId));
     }
 
@@ -1041,20 +1053,5 @@ public final class ParticipantSession implements RoomListener {
         if (socket != null && !socket.isClosed()) {
             socket.writeTextMessage(msg.encode());
         }
-    }
-
-    private static String requiredString(JsonObject msg, String field) throws SignalingError {
-        if (msg.getValue(field) instanceof String s && !s.isEmpty()) {
-            return s;
-        }
-        throw new SignalingError("bad_request", "field '" + field + "' (non-empty string) is required");
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 }

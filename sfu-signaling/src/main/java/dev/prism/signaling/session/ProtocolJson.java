@@ -5,6 +5,7 @@ import dev.prism.core.room.Room;
 import dev.prism.core.room.Track;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /** Renders the room model as the protocol's JSON (docs/PROTOCOL.md). Call on the room's executor. */
 final class ProtocolJson {
@@ -50,5 +51,43 @@ final class ProtocolJson {
             o.put("requestId", requestId);
         }
         return o;
+    }
+
+    /** The {@code welcome} message (docs/PROTOCOL.md). */
+    static JsonObject welcome(Room room, String identity, String resumeToken, long resumeWindowMs, boolean resumed,
+                              JsonArray subscriptions) {
+        return new JsonObject().put("type", "welcome")
+                .put("participant", participant(room.participant(identity)))
+                .put("room", room(room))
+                .put("iceServers", new JsonArray())
+                .put("resumeToken", resumeToken)
+                .put("resumeWindowMs", resumeWindowMs)
+                .put("resumed", resumed)
+                .put("subscriptions", subscriptions);
+    }
+
+    /** What a subscriber should be receiving: every active slot, with the publisher's mute state. */
+    static JsonArray subscriptions(Room room, List<SubscriberSlot> slots) {
+        JsonArray out = new JsonArray();
+        for (SubscriberSlot s : slots) {
+            if (!s.active()) {
+                continue;
+            }
+            Track t = findTrack(room, s.trackId);
+            out.add(new JsonObject().put("mid", s.mid).put("trackId", s.trackId).put("participantId", s.publisherId)
+                    .put("kind", s.kind.sdpName()).put("muted", t != null && t.muted()));
+        }
+        return out;
+    }
+
+    /** The track of that id in the room, or null. */
+    static Track findTrack(Room room, String trackId) {
+        for (Participant p : room.participants()) {
+            Track t = p.track(trackId);
+            if (t != null) {
+                return t;
+            }
+        }
+        return null;
     }
 }

@@ -44,7 +44,8 @@ final class SessionLifecycle {
     private final MonoClock clock;
     private final long windowNanos;
     private final Supplier<String> tokens;
-    private Phase phase = Phase.JOINING;
+    /** Volatile so that gauges may read it from any thread; written only on the room's executor. */
+    private volatile Phase phase = Phase.JOINING;
     private String resumeToken;
     private long detachedAtNanos;
     private int resumes;

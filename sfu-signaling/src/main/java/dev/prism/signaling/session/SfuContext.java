@@ -29,6 +29,7 @@ public final class SfuContext {
     private final SignalingCounters counters = new SignalingCounters();
     private final Map<Room, RoomRouter> routers = new ConcurrentHashMap<>();
     private final Map<String, ParticipantSession> sessions = new ConcurrentHashMap<>();
+    private volatile int maxParticipantsPerRoom = dev.prism.core.config.PrismConfig.DEFAULT_MAX_PARTICIPANTS_PER_ROOM;
 
     public SfuContext(MediaPlane media, RoomRegistry rooms) {
         this(media, rooms, DEFAULT_RESUME_WINDOW);
@@ -39,6 +40,22 @@ public final class SfuContext {
         this.media = media;
         this.rooms = rooms;
         this.resumeWindow = resumeWindow;
+    }
+
+    /**
+     * Sets the most participants a room holds; a join beyond it is refused ({@code room_full}, close 4006). A rejoin
+     * of an identity already in the room does not count twice. Call once at startup, before sockets are accepted.
+     */
+    public SfuContext maxParticipantsPerRoom(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("maxParticipantsPerRoom must be at least 1: " + max);
+        }
+        this.maxParticipantsPerRoom = max;
+        return this;
+    }
+
+    public int maxParticipantsPerRoom() {
+        return maxParticipantsPerRoom;
     }
 
     public Duration resumeWindow() {
@@ -160,8 +177,26 @@ public final class SfuContext {
         sessions.remove(roomId + "\u0000" + participantId, s);
     }
 
-    /** Live sessions (for admin and tests). */
+    /** Live sessions, attached to a socket or detached (for admin and tests). */
     public int sessionCount() {
         return sessions.size();
+    }
+
+    /** Sessions on a live socket: what the {@code prism_signaling_sessions} gauge shows. Any thread. */
+    public int attachedSessionCount() {
+        int n = 0;
+        for (ParticipantSession s : sessions.values()) {
+            n += s.isDetached() ? 0 : 1;
+        }
+        return n;
+    }
+
+    /** Sessions whose socket dropped, kept in their room for a resume. Any thread. */
+    public int detachedSessionCount() {
+        int n = 0;
+        for (ParticipantSession s : sessions.values()) {
+            n += s.isDetached() ? 1 : 0;
+        }
+        return n;
     }
 }

@@ -5,7 +5,11 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Counts signaling messages and errors by type/code, for metrics and the admin view. Thread-safe. */
+/**
+ * Counts signaling messages and errors by type/code, for metrics and the admin view. Every key set is bounded: message
+ * types by {@link MessageTypes#label} (client text never becomes a key), error codes, refusal reasons and repair
+ * actions are server-defined. Thread-safe.
+ */
 public final class SignalingCounters {
     private final ConcurrentHashMap<String, AtomicLong> messages = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicLong> errors = new ConcurrentHashMap<>();
@@ -52,8 +56,31 @@ public final class SignalingCounters {
         return snapshot(repairs);
     }
 
+    private final AtomicLong rejectionLines = new AtomicLong();
+    private final ConcurrentHashMap<String, AtomicLong> refusedTracks = new ConcurrentHashMap<>();
+
+    /** A publisher's m-line was refused, by reason (a {@link PublishRefusals#REASONS} value). */
+    void trackRefused(String reason) {
+        refusedTracks.computeIfAbsent(reason, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    public Map<String, Long> refusedTracks() {
+        return snapshot(refusedTracks);
+    }
+
+    /** A message a client sent, counted under {@link MessageTypes#label}: unknown types share one key. */
     void message(String type) {
-        messages.computeIfAbsent(type, k -> new AtomicLong()).incrementAndGet();
+        messages.computeIfAbsent(MessageTypes.label(type), k -> new AtomicLong()).incrementAndGet();
+    }
+
+    /** A rejection was written to the log (most are only counted, see {@link RejectionLog}). */
+    void rejectionLogged() {
+        rejectionLines.incrementAndGet();
+    }
+
+    /** Log lines written about rejected requests, all participants together. */
+    public long rejectionLogLines() {
+        return rejectionLines.get();
     }
 
     void error(String code) {

@@ -1,0 +1,17 @@
+package dev.prism.signaling.session;
+
+import dev.prism.core.room.Room;
+
+/** The {@code maxParticipantsPerRoom} rule. Room executor only (reads the room's participants). */
+final class RoomCapacity {
+    /** WebSocket close code after {@code room_full}. */
+    static final short CLOSE_CODE = 4006;
+
+    private RoomCapacity() {
+    }
+
+    /** Whether {@code identity} may join {@code room}: there is space, or it is already in (a rejoin replaces itself). */
+    static boolean admits(Room room, String identity, int max) {
+        return room.participant(identity) != null || room.participants().size() < max;
+    }
+}
