@@ -61,7 +61,8 @@ public final class PrismServer implements AutoCloseable {
         ChangeNotifier changes = new ChangeNotifier();
         this.sfu = new SfuContext(media, new InMemoryRoomRegistry(roomId -> media.placeRoom().eventLoop(),
                 List.of(changes, metrics.roomEvents())), Duration.ofSeconds(config.resumeWindowSeconds()))
-                .maxParticipantsPerRoom(config.maxParticipantsPerRoom());
+                .maxParticipantsPerRoom(config.maxParticipantsPerRoom())
+                .messagesPerSecond(config.signalingMessagesPerSecond());
         List<EventLoopProbe> loops = new ArrayList<>();
         for (EventLoop loop : media.eventLoops()) {
             loops.add(new EventLoopProbe(loop, "prism-media-" + loops.size()));

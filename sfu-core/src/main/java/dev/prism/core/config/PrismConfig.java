@@ -47,6 +47,9 @@ import java.util.List;
  *                               {@value #DEFAULT_MAX_TOKEN_LIFETIME_SECONDS} (one day)
  * @param srtpImplementation     which SRTP implementation protects media: {@code prism} (default, Prism's own
  *                               zero-allocation one) or {@code jitsi} (jitsi-srtp)
+ * @param signalingMessagesPerSecond messages one signaling socket may send a second (bursts of four times as many);
+ *                               beyond it messages are dropped unread and a socket that keeps flooding is closed;
+ *                               default {@value #DEFAULT_SIGNALING_MESSAGES_PER_SECOND}
  */
 public record PrismConfig(
         int httpPort,
@@ -63,7 +66,8 @@ public record PrismConfig(
         int maxParticipantsPerRoom,
         List<String> allowedOrigins,
         long maxTokenLifetimeSeconds,
-        String srtpImplementation) {
+        String srtpImplementation,
+        int signalingMessagesPerSecond) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
@@ -76,6 +80,7 @@ public record PrismConfig(
     public static final int DEFAULT_MAX_PARTICIPANTS_PER_ROOM = 100;
     public static final long DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 86_400;
     public static final String DEFAULT_SRTP_IMPLEMENTATION = "prism";
+    public static final int DEFAULT_SIGNALING_MESSAGES_PER_SECOND = 50;
     /** The SRTP implementations {@code srtpImplementation} may name. */
     public static final List<String> SRTP_IMPLEMENTATIONS = List.of("prism", "jitsi");
     /** Minimum secret length, counted in UTF-8 bytes (the HMAC key is the secret's UTF-8 encoding). */
@@ -88,7 +93,7 @@ public record PrismConfig(
     private static final PrismConfig DEFAULTS = new PrismConfig(DEFAULT_HTTP_PORT, DEFAULT_HTTP_HOST, DEFAULT_UDP_PORT,
             DEFAULT_BIND_ADDRESS, null, null, null, DEFAULT_TOKEN_TTL_SECONDS, DEFAULT_CONSENT_TIMEOUT_SECONDS,
             DEFAULT_RESUME_WINDOW_SECONDS, DEFAULT_MEDIA_THREADS, DEFAULT_MAX_PARTICIPANTS_PER_ROOM, List.of(),
-            DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, DEFAULT_SRTP_IMPLEMENTATION);
+            DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, DEFAULT_SRTP_IMPLEMENTATION, DEFAULT_SIGNALING_MESSAGES_PER_SECOND);
 
     /** @throws IllegalArgumentException naming the first invalid setting */
     public PrismConfig {
@@ -107,6 +112,7 @@ public record PrismConfig(
         allowedOrigins = checkOrigins(allowedOrigins);
         checkMaxTokenLifetime(maxTokenLifetimeSeconds);
         checkSrtp(srtpImplementation);
+        checkMessageRate(signalingMessagesPerSecond);
     }
 
     /** All documented defaults: development mode, auto-detected advertise address. */
@@ -144,7 +150,7 @@ public record PrismConfig(
                 + ", resumeWindowSeconds=" + resumeWindowSeconds + ", mediaThreads=" + mediaThreads
                 + ", maxParticipantsPerRoom=" + maxParticipantsPerRoom + ", allowedOrigins=" + allowedOrigins
                 + ", maxTokenLifetimeSeconds=" + maxTokenLifetimeSeconds + ", srtpImplementation=" + srtpImplementation
-                + "]";
+                + ", signalingMessagesPerSecond=" + signalingMessagesPerSecond + "]";
     }
 
     // --- validation, shared with the builder so a bad value is reported when it is set ---
@@ -220,6 +226,10 @@ public record PrismConfig(
         }
     }
 
+    private static void checkMessageRate(long v) {
+        checkRange("signalingMessagesPerSecond", v, 1, 1_000_000);
+    }
+
     private static void checkRange(String name, long value, long min, long max) {
         if (value < min || value > max) {
             throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + value);
@@ -250,6 +260,7 @@ public record PrismConfig(
         private List<String> allowedOrigins;
         private long maxTokenLifetimeSeconds;
         private String srtpImplementation;
+        private int signalingMessagesPerSecond;
 
         private Builder(PrismConfig c) {
             httpPort = c.httpPort;
@@ -267,6 +278,7 @@ public record PrismConfig(
             allowedOrigins = c.allowedOrigins;
             maxTokenLifetimeSeconds = c.maxTokenLifetimeSeconds;
             srtpImplementation = c.srtpImplementation;
+            signalingMessagesPerSecond = c.signalingMessagesPerSecond;
         }
 
         public Builder httpPort(int v) {
@@ -364,10 +376,16 @@ public record PrismConfig(
             return this;
         }
 
+        public Builder signalingMessagesPerSecond(int v) {
+            checkMessageRate(v);
+            signalingMessagesPerSecond = v;
+            return this;
+        }
+
         public PrismConfig build() {
             return new PrismConfig(httpPort, httpHost, udpPort, bindAddress, advertiseAddress, apiSecret, adminSecret,
                     tokenTtlSeconds, consentTimeoutSeconds, resumeWindowSeconds, mediaThreads, maxParticipantsPerRoom,
-                    allowedOrigins, maxTokenLifetimeSeconds, srtpImplementation);
+                    allowedOrigins, maxTokenLifetimeSeconds, srtpImplementation, signalingMessagesPerSecond);
         }
     }
 }

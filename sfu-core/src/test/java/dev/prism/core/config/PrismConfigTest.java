@@ -41,14 +41,14 @@ class PrismConfigTest {
                 .advertiseAddress("sfu.example.com").apiSecret(SECRET_32).adminSecret(SECRET_32 + "x")
                 .tokenTtlSeconds(60).consentTimeoutSeconds(10).resumeWindowSeconds(0).mediaThreads(3)
                 .maxParticipantsPerRoom(7).allowedOrigins(List.of("https://app.example.com"))
-                .maxTokenLifetimeSeconds(600).srtpImplementation("jitsi").build();
+                .maxTokenLifetimeSeconds(600).srtpImplementation("jitsi").signalingMessagesPerSecond(9).build();
         assertThat(c).isEqualTo(new PrismConfig(9000, "127.0.0.1", 0, "::", "sfu.example.com", SECRET_32,
-                SECRET_32 + "x", 60, 10, 0, 3, 7, List.of("https://app.example.com"), 600, "jitsi"));
+                SECRET_32 + "x", 60, 10, 0, 3, 7, List.of("https://app.example.com"), 600, "jitsi", 9));
         assertThat(c.developmentMode()).isFalse();
         assertThat(c.effectiveMediaThreads()).isEqualTo(3);
         assertThat(c.toBuilder().httpPort(1).build()).isEqualTo(new PrismConfig(1, "127.0.0.1", 0, "::",
                 "sfu.example.com", SECRET_32, SECRET_32 + "x", 60, 10, 0, 3, 7, List.of("https://app.example.com"), 600,
-                "jitsi"));
+                "jitsi", 9));
     }
 
     @Test
@@ -87,7 +87,9 @@ class PrismConfigTest {
                 Arguments.of((UnaryOperator<PrismConfig.Builder>) b -> b.maxTokenLifetimeSeconds(59),
                         "maxTokenLifetimeSeconds must be between 60"),
                 Arguments.of((UnaryOperator<PrismConfig.Builder>) b -> b.srtpImplementation("openssl"),
-                        "srtpImplementation must be one of [prism, jitsi], got 'openssl'"));
+                        "srtpImplementation must be one of [prism, jitsi], got 'openssl'"),
+                Arguments.of((UnaryOperator<PrismConfig.Builder>) b -> b.signalingMessagesPerSecond(0),
+                        "signalingMessagesPerSecond must be between 1"));
     }
 
     @ParameterizedTest(name = "{1}")
@@ -101,7 +103,7 @@ class PrismConfigTest {
     @Test
     void constructorValidatesToo() {
         assertThatThrownBy(() -> new PrismConfig(8080, "0.0.0.0", 40000, "0.0.0.0", null, "too-short", null,
-                3600, 30, 20, 0, 100, List.of(), 86_400, "prism"))
+                3600, 30, 20, 0, 100, List.of(), 86_400, "prism", 50))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("API secret must be at least 32 characters");
     }

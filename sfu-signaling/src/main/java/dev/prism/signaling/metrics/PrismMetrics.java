@@ -86,7 +86,7 @@ public final class PrismMetrics implements AutoCloseable {
 
     static final List<String> ERROR_CODES = List.of("bad_json", "unknown_type", "bad_request", "out_of_order",
             "bad_sdp", "nothing_to_forward", "not_allowed", "unknown_track", "internal", "room_full",
-            "sdp_too_large", "too_many_media_sections", "too_many_tracks", "too_many_candidates");
+            "sdp_too_large", "too_many_media_sections", "too_many_tracks", "too_many_candidates", "rate_limited");
 
     /** Bitrate histogram buckets (bits per second): audio-only through HD video. */
     private static final double[] BITRATE_BUCKETS = {

@@ -8,8 +8,9 @@ import dev.prism.core.clock.MonoClock;
  *
  * <p>The SDK sends a few messages a second at most (pings, preferences when tiles resize, answers), so the default
  * rate ({@value #DEFAULT_PER_SECOND} a second, bursts of {@value #DEFAULT_BURST}) never touches a real client. A
- * socket that keeps sending past the bucket has every excess message dropped and, once it has dropped
- * {@value #DEFAULT_CLOSE_AFTER} in a row without the bucket refilling, is to be closed (policy violation).
+ * socket that keeps sending past the bucket has every excess message dropped and, once its drops add up to
+ * {@value #DEFAULT_CLOSE_AFTER} (a tally that forgets that many a minute, so a flood at any multiple of the rate ends
+ * up closed while a one-off overshoot is forgiven), is to be closed (policy violation).
  *
  * <p>Not thread-safe: owned by the socket's Vert.x event loop, which delivers its messages one at a time.
  */
@@ -36,7 +37,9 @@ public final class MessageRateLimit {
     private final int closeAfter;
     private double tokens;
     private long last;
-    private int droppedInRow;
+    private final double forgivePerNano;
+    private double dropTally;
+    private boolean dropping;
 
     public MessageRateLimit(MonoClock clock) {
         this(clock, DEFAULT_PER_SECOND, DEFAULT_BURST, DEFAULT_CLOSE_AFTER);
@@ -48,23 +51,28 @@ public final class MessageRateLimit {
         this.burst = burst;
         this.closeAfter = closeAfter;
         this.tokens = burst;
+        this.forgivePerNano = closeAfter / 60e9;
         this.last = clock.nanos();
     }
 
     /** Takes one message's token; says whether to handle, drop or close. */
     public Verdict admit() {
         long now = clock.nanos();
-        tokens = Math.min(burst, tokens + (now - last) * perNano);
+        long elapsed = now - last;
+        tokens = Math.min(burst, tokens + elapsed * perNano);
+        dropTally = Math.max(0, dropTally - elapsed * forgivePerNano);
         last = now;
         if (tokens >= 1) {
             tokens -= 1;
-            droppedInRow = 0;
+            dropping = false;
             return Verdict.ACCEPT;
         }
-        droppedInRow++;
-        if (droppedInRow >= closeAfter) {
+        dropTally++;
+        if (dropTally >= closeAfter) {
             return Verdict.CLOSE;
         }
-        return droppedInRow == 1 ? Verdict.DROP_FIRST : Verdict.DROP;
+        boolean first = !dropping;
+        dropping = true;
+        return first ? Verdict.DROP_FIRST : Verdict.DROP;
     }
 }

@@ -134,9 +134,19 @@ public final class ParticipantSession implements RoomListener {
     }
 
     private void bindSocket(ServerWebSocket socket) {
-        socket.textMessageHandler(text -> onText(socket, text));
-        socket.binaryMessageHandler(b -> sendTo(socket, ProtocolJson.error("bad_json",
-                "binary frames are not part of the protocol", null, null)));
+        SocketFlowGuard guard = new SocketFlowGuard(socket, sfu.media().clock(), sfu.messagesPerSecond(),
+                sfu.counters(), logRoom, logId);
+        socket.textMessageHandler(text -> {
+            if (guard.admit()) {
+                onText(socket, text);
+            }
+        });
+        socket.binaryMessageHandler(b -> {
+            if (guard.admit()) {
+                sendTo(socket, ProtocolJson.error("bad_json", "binary frames are not part of the protocol", null,
+                        null));
+            }
+        });
         socket.closeHandler(v -> onRoomThread(() -> onSocketClosed(socket)));
         socket.exceptionHandler(e -> log.debug("room={} participant={} socket error: {}", logRoom, logId,
                 e.toString()));

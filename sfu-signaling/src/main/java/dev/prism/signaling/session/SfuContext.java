@@ -29,6 +29,7 @@ public final class SfuContext {
     private final SignalingCounters counters = new SignalingCounters();
     private final Map<Room, RoomRouter> routers = new ConcurrentHashMap<>();
     private final Map<String, ParticipantSession> sessions = new ConcurrentHashMap<>();
+    private volatile int messagesPerSecond = dev.prism.core.config.PrismConfig.DEFAULT_SIGNALING_MESSAGES_PER_SECOND;
     private volatile int maxParticipantsPerRoom = dev.prism.core.config.PrismConfig.DEFAULT_MAX_PARTICIPANTS_PER_ROOM;
 
     public SfuContext(MediaPlane media, RoomRegistry rooms) {
@@ -46,6 +47,19 @@ public final class SfuContext {
      * Sets the most participants a room holds; a join beyond it is refused ({@code room_full}, close 4006). A rejoin
      * of an identity already in the room does not count twice. Call once at startup, before sockets are accepted.
      */
+    /** Messages a signaling socket may send a second (bursts of four times as many); see {@link MessageRateLimit}. */
+    public SfuContext messagesPerSecond(int perSecond) {
+        if (perSecond < 1) {
+            throw new IllegalArgumentException("messagesPerSecond must be at least 1: " + perSecond);
+        }
+        this.messagesPerSecond = perSecond;
+        return this;
+    }
+
+    public int messagesPerSecond() {
+        return messagesPerSecond;
+    }
+
     public SfuContext maxParticipantsPerRoom(int max) {
         if (max < 1) {
             throw new IllegalArgumentException("maxParticipantsPerRoom must be at least 1: " + max);

@@ -50,6 +50,30 @@ class MessageRateLimitTest {
     }
 
     @Test
+    void aFloodAtTwiceTheRateIsClosedToo() {
+        MessageRateLimit limit = new MessageRateLimit(clock, 50, 200, 1_000);
+        Verdict v = Verdict.ACCEPT;
+        int n = 0;
+        for (; n < 100_000 && v != Verdict.CLOSE; n++) {
+            clock.advanceMillis(10); // 100 a second: half accepted, half dropped, forgiven at 1,000 a minute
+            v = limit.admit();
+        }
+        assertThat(v).isEqualTo(Verdict.CLOSE);
+        assertThat(n).isBetween(2_000, 10_000);
+    }
+
+    @Test
+    void aOneOffOvershootIsForgiven() {
+        MessageRateLimit limit = new MessageRateLimit(clock, 50, 200, 1_000);
+        for (int round = 0; round < 10; round++) {
+            for (int i = 0; i < 1_100; i++) {
+                assertThat(limit.admit()).isNotEqualTo(Verdict.CLOSE); // 200 accepted, 900 dropped
+            }
+            clock.advanceMillis(60_000);
+        }
+    }
+
+    @Test
     void theBucketNeverHoldsMoreThanTheBurst() {
         MessageRateLimit limit = new MessageRateLimit(clock, 50, 200, 1_000);
         clock.advanceMillis(3_600_000);
