@@ -32,7 +32,8 @@ import java.util.function.LongSupplier;
  * A token may live at most {@code maxLifetimeSeconds}: its {@code exp} may lie no further than that past its
  * {@code iat}, nor past now (plus the skew), so a stolen token with a far-away {@code exp} is worthless. Other claims
  * ({@code iss}, {@code aud}, ...) are ignored. JSON with duplicate members is refused, so a backend and Prism can never
- * read different values from one token.
+ * read different values from one token. Key rotation is prepared: {@link #withKeyIds} lets the {@code kid} header choose
+ * among named keys; a service with one unnamed key ignores {@code kid}.
  *
  * <p>Thread-safe and stateless apart from the key (tokens are checked once per WebSocket handshake, not per packet).
  */
@@ -48,8 +49,12 @@ public final class TokenService {
     /** {"alg":"HS256","typ":"JWT"} in this member order, the only header Prism writes (kept byte-for-byte). */
     private static final JWSHeader HEADER = parseFixedHeader("{\"alg\":\"HS256\",\"typ\":\"JWT\"}");
 
+    private final JWSHeader header;
     private final MACSigner signer;
-    private final MACVerifier verifier;
+    /** Verifies tokens without a {@code kid}: the key this service signs with. */
+    private final MACVerifier currentVerifier;
+    /** Key id -> verifier when keys are named (rotation); empty when the service has one unnamed key. */
+    private final Map<String, MACVerifier> verifiersById;
     private final LongSupplier epochSecondsNow;
     private final long maxLifetimeSeconds;
 
@@ -61,23 +66,55 @@ public final class TokenService {
      * @throws IllegalArgumentException if the secret is too short or the lifetime not positive
      */
     public TokenService(byte[] secret, LongSupplier epochSecondsNow, long maxLifetimeSeconds) {
-        if (secret == null || secret.length < PrismConfig.MIN_SECRET_LENGTH) {
-            throw new IllegalArgumentException("API secret must be at least "
-                    + PrismConfig.MIN_SECRET_LENGTH + " characters");
-        }
+        this(HEADER, secret, Map.of(), epochSecondsNow, maxLifetimeSeconds);
+    }
+
+    private TokenService(JWSHeader header, byte[] currentKey, Map<String, byte[]> keysById, LongSupplier epochSecondsNow,
+                         long maxLifetimeSeconds) {
         if (maxLifetimeSeconds <= 0) {
             throw new IllegalArgumentException("maximum token lifetime must be positive, got " + maxLifetimeSeconds);
         }
-        byte[] key = Arrays.copyOf(secret, secret.length);
+        this.header = header;
         try {
-            this.signer = new MACSigner(key);
-            this.verifier = new MACVerifier(key);
-        } catch (JOSEException e) { // key length was checked above: 32 bytes = 256 bits is HS256's minimum
+            this.signer = new MACSigner(checkedKey(currentKey));
+        } catch (JOSEException e) { // checkedKey ensured 32 bytes = 256 bits, HS256's minimum
             throw new IllegalArgumentException("API secret must be at least "
                     + PrismConfig.MIN_SECRET_LENGTH + " characters", e);
         }
+        this.currentVerifier = verifier(currentKey);
+        Map<String, MACVerifier> byId = new LinkedHashMap<>();
+        for (Map.Entry<String, byte[]> e : keysById.entrySet()) {
+            byId.put(e.getKey(), verifier(e.getValue()));
+        }
+        this.verifiersById = Map.copyOf(byId);
         this.epochSecondsNow = Objects.requireNonNull(epochSecondsNow, "epochSecondsNow");
         this.maxLifetimeSeconds = maxLifetimeSeconds;
+    }
+
+    /**
+     * A service for key rotation: tokens name their key in the {@code kid} header. It issues with
+     * {@code currentKeyId} (written as {@code kid}); it verifies a token with the key its {@code kid} names (an unknown
+     * {@code kid} is a {@code bad token signature}), or with the current key when the token has no {@code kid}.
+     * Rotating = adding the new key, making it current once every backend knows it, dropping the old one a maximum
+     * token lifetime later.
+     *
+     * @param secretsById  key id -> secret (UTF-8, at least {@value PrismConfig#MIN_SECRET_LENGTH} bytes); not empty
+     * @param currentKeyId the id of the key to issue with; one of {@code secretsById}'s keys
+     * @throws IllegalArgumentException if a secret is too short or {@code currentKeyId} is not among the keys
+     */
+    public static TokenService withKeyIds(Map<String, String> secretsById, String currentKeyId,
+                                          LongSupplier epochSecondsNow, long maxLifetimeSeconds) {
+        if (currentKeyId == null || !secretsById.containsKey(currentKeyId)) {
+            throw new IllegalArgumentException("the current key id must be one of the configured key ids");
+        }
+        Map<String, byte[]> keys = new LinkedHashMap<>();
+        secretsById.forEach((id, secret) -> keys.put(id, secret == null ? null : secret.getBytes(StandardCharsets.UTF_8)));
+        Map<String, Object> header = new LinkedHashMap<>();
+        header.put("alg", ALGORITHM);
+        header.put("typ", "JWT");
+        header.put("kid", currentKeyId);
+        return new TokenService(parseFixedHeader(JSONObjectUtils.toJSONString(header)), keys.get(currentKeyId), keys,
+                epochSecondsNow, maxLifetimeSeconds);
     }
 
     /** The key is the secret's UTF-8 encoding; see {@link #TokenService(byte[], LongSupplier, long)}. */
@@ -115,7 +152,7 @@ public final class TokenService {
         claims.put("canSubscribe", token.canSubscribe());
         claims.put("iat", token.issuedAtEpochSeconds());
         claims.put("exp", token.expiresAtEpochSeconds());
-        JWSObject jws = new JWSObject(HEADER, new Payload(JSONObjectUtils.toJSONString(claims))); // Payload(Map) reorders
+        JWSObject jws = new JWSObject(header, new Payload(JSONObjectUtils.toJSONString(claims))); // Payload(Map) reorders
         try {
             jws.sign(signer);
         } catch (JOSEException e) {
@@ -159,9 +196,10 @@ public final class TokenService {
         if (!jws.getHeader().isBase64URLEncodePayload()) { // RFC 7797 "b64": false, only meaningful with "crit"
             throw new TokenException(Kind.UNSUPPORTED_ALGORITHM);
         }
+        MACVerifier verifier = verifierFor(jws.getHeader().getKeyID());
         boolean valid;
         try {
-            valid = jws.verify(verifier); // constant-time comparison
+            valid = verifier != null && jws.verify(verifier); // constant-time comparison
         } catch (JOSEException | RuntimeException e) {
             valid = false;
         }
@@ -258,11 +296,36 @@ public final class TokenService {
         }
     }
 
+    /** The verifier for a token's {@code kid}, null if it names no key of this service. */
+    private MACVerifier verifierFor(String keyId) {
+        if (keyId == null || verifiersById.isEmpty()) {
+            return currentVerifier; // one unnamed key: a kid is not needed to choose it, so it is ignored
+        }
+        return verifiersById.get(keyId);
+    }
+
+    private static byte[] checkedKey(byte[] secret) {
+        if (secret == null || secret.length < PrismConfig.MIN_SECRET_LENGTH) {
+            throw new IllegalArgumentException("API secret must be at least "
+                    + PrismConfig.MIN_SECRET_LENGTH + " characters");
+        }
+        return Arrays.copyOf(secret, secret.length);
+    }
+
+    private static MACVerifier verifier(byte[] secret) {
+        try {
+            return new MACVerifier(checkedKey(secret));
+        } catch (JOSEException e) { // checkedKey ensured 32 bytes = 256 bits, HS256's minimum
+            throw new IllegalArgumentException("API secret must be at least "
+                    + PrismConfig.MIN_SECRET_LENGTH + " characters", e);
+        }
+    }
+
     private static JWSHeader parseFixedHeader(String json) {
         try {
             return JWSHeader.parse(Base64URL.encode(json)); // a parsed header serializes as the text it was parsed from
         } catch (ParseException e) {
-            throw new ExceptionInInitializerError(e);
+            throw new IllegalArgumentException("not a JWS header: " + json, e);
         }
     }
 }

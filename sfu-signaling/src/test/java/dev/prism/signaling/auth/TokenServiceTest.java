@@ -268,6 +268,43 @@ class TokenServiceTest {
     }
 
     @Test
+    void keyIdsChooseAmongKeysForRotation() throws TokenException {
+        TokenService old = TokenService.withKeyIds(java.util.Map.of("k1", SECRET), "k1", () -> NOW, DAY);
+        TokenService rotating = TokenService.withKeyIds(
+                java.util.Map.of("k1", SECRET, "k2", OTHER_SECRET), "k2", () -> NOW, DAY);
+        AccessToken alice = AccessToken.grant("demo", "alice", null, NOW, 60);
+        String fromOld = old.issue(alice);
+        String fromNew = rotating.issue(alice);
+        assertThat(fromOld.split("\\.")[0]).isEqualTo(b64("{\"alg\":\"HS256\",\"typ\":\"JWT\",\"kid\":\"k1\"}"));
+        assertThat(rotating.verify(fromOld)).isEqualTo(alice); // kid k1: the old key still verifies
+        assertThat(rotating.verify(fromNew)).isEqualTo(alice);
+        // No kid: the current key (k2), so the known vector (signed with k1's secret) fails, one signed with k2 passes.
+        assertThat(kind(() -> rotating.verify(KNOWN_JWT))).isEqualTo(Kind.BAD_SIGNATURE);
+        assertThat(rotating.verify(sign(HS256, claims(""), OTHER_SECRET)).identity()).isEqualTo("alice");
+        // A kid naming no key, or a kid naming the other key than the one that signed: refused.
+        assertThat(kind(() -> rotating.verify(sign("{\"alg\":\"HS256\",\"kid\":\"k3\"}", claims("")))))
+                .isEqualTo(Kind.BAD_SIGNATURE);
+        assertThat(kind(() -> rotating.verify(sign("{\"alg\":\"HS256\",\"kid\":\"k2\"}", claims("")))))
+                .isEqualTo(Kind.BAD_SIGNATURE);
+        assertThat(kind(() -> rotating.verify(sign("{\"alg\":\"HS256\",\"kid\":7}", claims("")))))
+                .isEqualTo(Kind.MALFORMED);
+        // A service with one unnamed key ignores kid, as before.
+        assertThat(service.verify(sign("{\"alg\":\"HS256\",\"kid\":\"anything\"}", claims(""))).identity())
+                .isEqualTo("alice");
+        assertThatThrownBy(() -> TokenService.withKeyIds(java.util.Map.of("k1", SECRET), "k9", () -> NOW, DAY))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TokenService.withKeyIds(java.util.Map.of("k1", SECRET, "k2", "short"), "k1",
+                () -> NOW, DAY)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("API secret must be at least 32 characters");
+    }
+
+    private static Kind kind(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+        Throwable t = catchThrowable(call);
+        assertThat(t).isInstanceOf(TokenException.class);
+        return ((TokenException) t).kind();
+    }
+
+    @Test
     void refusesShortSecrets() {
         assertThatThrownBy(() -> new TokenService("x".repeat(31), () -> NOW))
                 .isInstanceOf(IllegalArgumentException.class)
