@@ -70,7 +70,7 @@ public final class PrismServer implements AutoCloseable {
         this.sampler = new StatsSampler(sfu, MonoClock.SYSTEM, Duration.ofSeconds(1), HISTORY_POINTS, loops);
         metrics.bindNode(media, sfu, sampler, List.copyOf(media.eventLoops()));
         this.inspector = new SfuInspector(sfu, sampler, changes, MonoClock.SYSTEM);
-        this.tokens = new TokenService(apiSecret, TokenService.SYSTEM_EPOCH_SECONDS);
+        this.tokens = new TokenService(apiSecret, TokenService.SYSTEM_EPOCH_SECONDS, config.maxTokenLifetimeSeconds());
         this.vertx = Vertx.vertx();
         AdminRoutes admin = AdminRoutes.create(inspector, adminSecret);
         OpsRoutes ops = new OpsRoutes(metrics, () -> accepting, loops);

@@ -1,6 +1,6 @@
 package dev.prism.signaling.auth;
 
-import java.util.Objects;
+import dev.prism.core.text.ClientText;
 
 /**
  * The claims of a Prism access token: who may join which room with which grants, and until when.
@@ -8,7 +8,10 @@ import java.util.Objects;
  *
  * @param room                  the room the holder may join; never blank
  * @param identity              the participant identity ({@code sub}); unique in the room, never blank
- * @param name                  display name; {@code null} is replaced by {@code identity}
+ * @param name                  display name, made display-safe with {@link ClientText#forDisplay} (bidi overrides,
+ *                              controls and other format characters removed, so a name cannot reorder or hide the
+ *                              text shown around it); {@code null}, or a name with nothing displayable left, is
+ *                              replaced by the display-safe {@code identity}
  * @param canPublish            may publish tracks
  * @param canSubscribe          may receive other participants' tracks
  * @param issuedAtEpochSeconds  {@code iat}; 0 when a token read by {@link TokenService#verify} carries none
@@ -25,11 +28,20 @@ public record AccessToken(String room, String identity, String name, boolean can
         if (identity == null || identity.isBlank()) {
             throw new IllegalArgumentException("identity must not be blank");
         }
-        name = Objects.requireNonNullElse(name, identity);
+        name = displayName(name, identity);
     }
 
     /** A token with both grants, issued at {@code nowEpochSeconds} and valid for {@code ttlSeconds}. */
     public static AccessToken grant(String room, String identity, String name, long nowEpochSeconds, long ttlSeconds) {
         return new AccessToken(room, identity, name, true, true, nowEpochSeconds, nowEpochSeconds + ttlSeconds);
+    }
+
+    private static String displayName(String name, String identity) {
+        String shown = name == null ? "" : ClientText.forDisplay(name);
+        if (shown.isEmpty()) {
+            shown = ClientText.forDisplay(identity);
+        }
+        // An identity made only of format characters still needs a visible, unspoofable name: its escaped form.
+        return shown.isEmpty() ? ClientText.forLog(identity) : shown;
     }
 }

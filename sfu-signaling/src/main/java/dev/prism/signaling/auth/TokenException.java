@@ -17,7 +17,9 @@ public final class TokenException extends Exception {
         NOT_YET_VALID("token not yet valid"),
         NO_EXPIRY("token has no expiry"),
         NO_ROOM("token has no room"),
-        NO_IDENTITY("token has no identity");
+        NO_IDENTITY("token has no identity"),
+        /** {@code exp} lies further past {@code iat}, or past now, than the node's maximum token lifetime. */
+        LIFETIME_TOO_LONG("token lifetime too long");
 
         private final String reason;
 

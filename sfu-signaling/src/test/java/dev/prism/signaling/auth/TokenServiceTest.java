@@ -24,6 +24,8 @@ class TokenServiceTest {
     /** The service's clock in these tests: 100 s after the vector's iat. */
     private static final long NOW = 1_700_000_100L;
     private static final String HS256 = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
+    /** The default maximum token lifetime, {@code PrismConfig.DEFAULT_MAX_TOKEN_LIFETIME_SECONDS}. */
+    private static final long DAY = 86_400;
 
     private final TokenService service = new TokenService(SECRET, () -> NOW);
 
@@ -93,8 +95,13 @@ class TokenServiceTest {
                 Arguments.of("nbf 30 s ahead: within skew", claims(",\"nbf\":" + (NOW + 30))),
                 Arguments.of("nbf in the past", claims(",\"nbf\":" + (NOW - 1000))),
                 Arguments.of("fractional exp (NumericDate)", claimsWithExp(NOW, ".75")),
-                Arguments.of("exp beyond long range", "{\"room\":\"demo\",\"sub\":\"alice\",\"exp\":99999999999999999999999}"),
-                Arguments.of("exp as a huge double", "{\"room\":\"demo\",\"sub\":\"alice\",\"exp\":1e30}"),
+                Arguments.of("lifetime exactly the maximum (exp = iat + 86400)",
+                        "{\"room\":\"demo\",\"sub\":\"alice\",\"iat\":" + NOW + ",\"exp\":" + (NOW + DAY) + "}"),
+                Arguments.of("no iat, exp = now + maximum + skew",
+                        claimsWithExp(NOW + DAY + TokenService.CLOCK_SKEW_SECONDS, "")),
+                Arguments.of("iat 20 s ahead (backend clock), exp = iat + maximum",
+                        "{\"room\":\"demo\",\"sub\":\"alice\",\"iat\":" + (NOW + 20) + ",\"exp\":" + (NOW + 20 + DAY) + "}"),
+                Arguments.of("whole-valued double exp", claimsWithExp(NOW, ".0")),
                 Arguments.of("unknown claims ignored", claims(",\"iss\":\"backend\",\"aud\":[\"x\"],\"extra\":{}")),
                 Arguments.of("explicit nulls = defaults",
                         claims(",\"name\":null,\"canPublish\":null,\"canSubscribe\":null,\"nbf\":null")));
@@ -171,7 +178,44 @@ class TokenServiceTest {
                 row("empty sub", () -> sign(HS256, claims("").replace("\"alice\"", "\"\"")), Kind.NO_IDENTITY),
                 row("name a number", () -> sign(HS256, claims(",\"name\":5")), Kind.MALFORMED),
                 row("canPublish a string", () -> sign(HS256, claims(",\"canPublish\":\"yes\"")), Kind.MALFORMED),
-                row("canSubscribe a number", () -> sign(HS256, claims(",\"canSubscribe\":1")), Kind.MALFORMED));
+                row("canSubscribe a number", () -> sign(HS256, claims(",\"canSubscribe\":1")), Kind.MALFORMED),
+                // maximum lifetime (default one day) and huge numbers
+                row("exp = iat + maximum + 1", () -> sign(HS256, "{\"room\":\"demo\",\"sub\":\"alice\",\"iat\":" + NOW
+                        + ",\"exp\":" + (NOW + DAY + 1) + "}"), Kind.LIFETIME_TOO_LONG),
+                row("no iat, exp = now + maximum + skew + 1", () -> sign(HS256,
+                        claimsWithExp(NOW + DAY + TokenService.CLOCK_SKEW_SECONDS + 1, "")), Kind.LIFETIME_TOO_LONG),
+                row("exp 2^70 (beyond long range)", () -> sign(HS256, claimsWithExp(0, "").replace("\"exp\":0",
+                        "\"exp\":1180591620717411303424")), Kind.LIFETIME_TOO_LONG),
+                row("exp 99999999999999999999999", () -> sign(HS256,
+                        "{\"room\":\"demo\",\"sub\":\"alice\",\"exp\":99999999999999999999999}"), Kind.LIFETIME_TOO_LONG),
+                row("exp as a huge double", () -> sign(HS256, "{\"room\":\"demo\",\"sub\":\"alice\",\"exp\":1e30}"),
+                        Kind.LIFETIME_TOO_LONG),
+                row("exp at long max", () -> sign(HS256, claimsWithExp(Long.MAX_VALUE, "")), Kind.LIFETIME_TOO_LONG),
+                row("iat in the future hides a long life (iat = now + 10 days, exp = iat + 60)", () -> sign(HS256,
+                        "{\"room\":\"demo\",\"sub\":\"alice\",\"iat\":" + (NOW + 10 * DAY) + ",\"exp\":"
+                                + (NOW + 10 * DAY + 60) + "}"), Kind.LIFETIME_TOO_LONG),
+                row("iat at long min (exp - iat overflows)", () -> sign(HS256, claims("").replace("\"iat\":" + NOW,
+                        "\"iat\":" + Long.MIN_VALUE)), Kind.LIFETIME_TOO_LONG),
+                row("iat -1e300", () -> sign(HS256, claims("").replace("\"iat\":" + NOW, "\"iat\":-1e300")),
+                        Kind.LIFETIME_TOO_LONG),
+                row("exp 1e400 (not a finite number)", () -> sign(HS256, claimsWithExp(1, "e400")), Kind.MALFORMED),
+                row("iat a string", () -> sign(HS256, claims(",\"x\":0").replace("\"iat\":" + NOW, "\"iat\":\"today\"")),
+                        Kind.MALFORMED),
+                row("exp an object", () -> sign(HS256, "{\"room\":\"demo\",\"sub\":\"alice\",\"exp\":{\"v\":1}}"),
+                        Kind.MALFORMED),
+                // parser differentials: one token must read the same everywhere
+                row("duplicate sub claim (signed)", () -> sign(HS256, claims(",\"sub\":\"mallory\"")), Kind.MALFORMED),
+                row("duplicate alg header", () -> sign("{\"alg\":\"none\",\"alg\":\"HS256\"}", claims("")), Kind.MALFORMED),
+                row("b64 false header (RFC 7797 without crit)", () -> sign("{\"alg\":\"HS256\",\"b64\":false}",
+                        claims("")), Kind.UNSUPPORTED_ALGORITHM),
+                row("typ header a number", () -> sign("{\"alg\":\"HS256\",\"typ\":5}", claims("")), Kind.MALFORMED),
+                row("alg ES256", () -> sign("{\"alg\":\"ES256\"}", claims("")), Kind.UNSUPPORTED_ALGORITHM),
+                row("alg HS384", () -> sign("{\"alg\":\"HS384\"}", claims("")), Kind.UNSUPPORTED_ALGORITHM),
+                row("alg with trailing space", () -> sign("{\"alg\":\"HS256 \"}", claims("")), Kind.UNSUPPORTED_ALGORITHM),
+                row("JSON comment in payload (signed)", () -> sign(HS256, claims("") + "//"), Kind.MALFORMED),
+                row("payload JSON null (signed)", () -> sign(HS256, "null"), Kind.MALFORMED),
+                row("unsigned garbage payload: signature checked before parsing",
+                        () -> parts[0] + "." + b64("not json") + "." + sig, Kind.BAD_SIGNATURE));
     }
 
     private static Arguments row(String description, Supplier<String> token, Kind kind) {
@@ -192,7 +236,8 @@ class TokenServiceTest {
     void reasonsAreTheProtocolTexts() {
         assertThat(Stream.of(Kind.values()).map(Kind::reason)).containsExactly(
                 "token missing", "malformed token", "unsupported algorithm", "bad token signature", "token expired",
-                "token not yet valid", "token has no expiry", "token has no room", "token has no identity");
+                "token not yet valid", "token has no expiry", "token has no room", "token has no identity",
+                "token lifetime too long");
     }
 
     @Test
@@ -206,6 +251,57 @@ class TokenServiceTest {
         now.set(NOW + 60 + 30);
         assertThatThrownBy(() -> s.verify(jwt)).isInstanceOf(TokenException.class).hasMessage("token expired");
         assertThat(s.nowEpochSeconds()).isEqualTo(NOW + 90);
+    }
+
+    @Test
+    void theMaximumLifetimeIsConfigurable() throws TokenException {
+        TokenService hour = new TokenService(SECRET, () -> NOW, 3600);
+        assertThat(hour.maxLifetimeSeconds()).isEqualTo(3600);
+        assertThat(hour.verify(hour.issue(AccessToken.grant("demo", "alice", null, NOW, 3600))).identity())
+                .isEqualTo("alice");
+        String twoHours = hour.issue(AccessToken.grant("demo", "alice", null, NOW, 7200));
+        assertThatThrownBy(() -> hour.verify(twoHours)).isInstanceOf(TokenException.class)
+                .hasMessage("token lifetime too long");
+        assertThat(service.maxLifetimeSeconds()).isEqualTo(DAY);
+        assertThat(service.verify(twoHours).identity()).isEqualTo("alice");
+        assertThatThrownBy(() -> new TokenService(SECRET, () -> NOW, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void keyIdsChooseAmongKeysForRotation() throws TokenException {
+        TokenService old = TokenService.withKeyIds(java.util.Map.of("k1", SECRET), "k1", () -> NOW, DAY);
+        TokenService rotating = TokenService.withKeyIds(
+                java.util.Map.of("k1", SECRET, "k2", OTHER_SECRET), "k2", () -> NOW, DAY);
+        AccessToken alice = AccessToken.grant("demo", "alice", null, NOW, 60);
+        String fromOld = old.issue(alice);
+        String fromNew = rotating.issue(alice);
+        assertThat(fromOld.split("\\.")[0]).isEqualTo(b64("{\"alg\":\"HS256\",\"typ\":\"JWT\",\"kid\":\"k1\"}"));
+        assertThat(rotating.verify(fromOld)).isEqualTo(alice); // kid k1: the old key still verifies
+        assertThat(rotating.verify(fromNew)).isEqualTo(alice);
+        // No kid: the current key (k2), so the known vector (signed with k1's secret) fails, one signed with k2 passes.
+        assertThat(kind(() -> rotating.verify(KNOWN_JWT))).isEqualTo(Kind.BAD_SIGNATURE);
+        assertThat(rotating.verify(sign(HS256, claims(""), OTHER_SECRET)).identity()).isEqualTo("alice");
+        // A kid naming no key, or a kid naming the other key than the one that signed: refused.
+        assertThat(kind(() -> rotating.verify(sign("{\"alg\":\"HS256\",\"kid\":\"k3\"}", claims("")))))
+                .isEqualTo(Kind.BAD_SIGNATURE);
+        assertThat(kind(() -> rotating.verify(sign("{\"alg\":\"HS256\",\"kid\":\"k2\"}", claims("")))))
+                .isEqualTo(Kind.BAD_SIGNATURE);
+        assertThat(kind(() -> rotating.verify(sign("{\"alg\":\"HS256\",\"kid\":7}", claims("")))))
+                .isEqualTo(Kind.MALFORMED);
+        // A service with one unnamed key ignores kid, as before.
+        assertThat(service.verify(sign("{\"alg\":\"HS256\",\"kid\":\"anything\"}", claims(""))).identity())
+                .isEqualTo("alice");
+        assertThatThrownBy(() -> TokenService.withKeyIds(java.util.Map.of("k1", SECRET), "k9", () -> NOW, DAY))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TokenService.withKeyIds(java.util.Map.of("k1", SECRET, "k2", "short"), "k1",
+                () -> NOW, DAY)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("API secret must be at least 32 characters");
+    }
+
+    private static Kind kind(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+        Throwable t = catchThrowable(call);
+        assertThat(t).isInstanceOf(TokenException.class);
+        return ((TokenException) t).kind();
     }
 
     @Test

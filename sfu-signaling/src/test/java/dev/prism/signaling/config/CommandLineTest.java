@@ -144,7 +144,53 @@ class CommandLineTest {
                         defaults().httpPort(1).udpPort(3).bindAddress("10.0.0.2").mediaThreads(4)),
                 Arguments.of("null in file = absent: env value kept",
                         Input.of("--config", FILE).env("PRISM_API_SECRET", S1).file("{\"apiSecret\": null}"),
-                        defaults().apiSecret(S1)));
+                        defaults().apiSecret(S1)),
+                // --allowed-origin: repeatable; env comma-separated; file JSON array; each layer replaces the list
+                Arguments.of("--allowed-origin", Input.of("--allowed-origin", "https://app.example.com"),
+                        defaults().allowedOrigins(List.of("https://app.example.com"))),
+                Arguments.of("--allowed-origin repeated: all kept, in order",
+                        Input.of("--allowed-origin", "https://a.example", "--allowed-origin=http://b.example:8443"),
+                        defaults().allowedOrigins(List.of("https://a.example", "http://b.example:8443"))),
+                Arguments.of("--allowed-origin *", Input.of("--allowed-origin", "*"),
+                        defaults().allowedOrigins(List.of("*"))),
+                Arguments.of("env PRISM_ALLOWED_ORIGINS, comma-separated, spaces trimmed",
+                        Input.of().env("PRISM_ALLOWED_ORIGINS", "https://a.example, https://b.example"),
+                        defaults().allowedOrigins(List.of("https://a.example", "https://b.example"))),
+                Arguments.of("file allowedOrigins", Input.of("--config", FILE)
+                                .file("{\"allowedOrigins\": [\"https://a.example\", \"*\"]}"),
+                        defaults().allowedOrigins(List.of("https://a.example", "*"))),
+                Arguments.of("file allowedOrigins [] replaces the env list",
+                        Input.of("--config", FILE).env("PRISM_ALLOWED_ORIGINS", "https://a.example")
+                                .file("{\"allowedOrigins\": []}"), defaults()),
+                Arguments.of("option list replaces the file list, not appended to it",
+                        Input.of("--config", FILE, "--allowed-origin", "https://c.example")
+                                .file("{\"allowedOrigins\": [\"https://a.example\", \"https://b.example\"]}"),
+                        defaults().allowedOrigins(List.of("https://c.example"))),
+                // --max-token-lifetime
+                Arguments.of("--max-token-lifetime", Input.of("--max-token-lifetime", "3600"),
+                        defaults().maxTokenLifetimeSeconds(3600)),
+                Arguments.of("env PRISM_MAX_TOKEN_LIFETIME", Input.of().env("PRISM_MAX_TOKEN_LIFETIME", "7200"),
+                        defaults().maxTokenLifetimeSeconds(7200)),
+                Arguments.of("file maxTokenLifetimeSeconds", Input.of("--config", FILE)
+                        .file("{\"maxTokenLifetimeSeconds\": 604800}"), defaults().maxTokenLifetimeSeconds(604_800)),
+                Arguments.of("tokenTtlSeconds up to the maximum lifetime", Input.of("--config", FILE, "--max-token-lifetime",
+                        "7200").file("{\"tokenTtlSeconds\": 7200}"),
+                        defaults().maxTokenLifetimeSeconds(7200).tokenTtlSeconds(7200)),
+                // --srtp
+                Arguments.of("--srtp jitsi", Input.of("--srtp", "jitsi"), defaults().srtpImplementation("jitsi")),
+                Arguments.of("--srtp=prism", Input.of("--srtp=prism"), defaults()),
+                Arguments.of("env PRISM_SRTP", Input.of().env("PRISM_SRTP", "jitsi"), defaults().srtpImplementation("jitsi")),
+                Arguments.of("file srtpImplementation", Input.of("--config", FILE).file("{\"srtpImplementation\": \"jitsi\"}"),
+                        defaults().srtpImplementation("jitsi")),
+                Arguments.of("option beats file and env for the new settings",
+                        Input.of("--srtp", "prism", "--max-token-lifetime", "60", "--config", FILE)
+                                .env("PRISM_SRTP", "jitsi", "PRISM_MAX_TOKEN_LIFETIME", "600")
+                                .file("{\"srtpImplementation\": \"jitsi\", \"maxTokenLifetimeSeconds\": 900,"
+                                        + " \"tokenTtlSeconds\": 60}"),
+                        defaults().maxTokenLifetimeSeconds(60).tokenTtlSeconds(60)),
+                // picocli wiring keeps values as values
+                Arguments.of("secret after the option starting with one '-'", Input.of("--api-secret", "-" + S1),
+                        defaults().apiSecret("-" + S1)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -155,6 +201,7 @@ class CommandLineTest {
 
     static Stream<Arguments> invalid() {
         String portRange = "must be between 1 and 65535 (0 = any free port), got ";
+        String origins = "entries must be * or scheme://host[:port] such as https://app.example.com, got ";
         return Stream.of(
                 Arguments.of(Input.of("--foo"), "unknown option '--foo' (see --help)"),
                 Arguments.of(Input.of("--foo=1"), "unknown option '--foo' (see --help)"),
@@ -228,7 +275,52 @@ class CommandLineTest {
                 Arguments.of(Input.of("--config", FILE).file("{\"tokenTtlSeconds\": 0}"),
                         "config file " + FILE + ", key tokenTtlSeconds: must be between 1 and 2147483647, got 0"),
                 Arguments.of(Input.of("--config", FILE, "--http-port", "1").file("{\"nope\": 1}"),
-                        "config file " + FILE + ": unknown key 'nope'"));
+                        "config file " + FILE + ": unknown key 'nope'"),
+                // new settings
+                Arguments.of(Input.of("--allowed-origin", "ftp://x.example"), "--allowed-origin: " + origins + "'ftp://x.example'"),
+                Arguments.of(Input.of("--allowed-origin", "https://a.example/path"),
+                        "--allowed-origin: " + origins + "'https://a.example/path'"),
+                Arguments.of(Input.of("--allowed-origin"), "--allowed-origin needs a value"),
+                Arguments.of(Input.of("--allowed-origin", "https://a.example", "--allowed-origin", "--srtp", "jitsi"),
+                        "--allowed-origin needs a value"),
+                Arguments.of(Input.of().env("PRISM_ALLOWED_ORIGINS", "https://a.example,,https://b.example"),
+                        "PRISM_ALLOWED_ORIGINS: " + origins + "''"),
+                Arguments.of(Input.of("--config", FILE).file("{\"allowedOrigins\": \"https://a.example\"}"),
+                        "config file " + FILE + ", key allowedOrigins: must be an array of strings, got the string "
+                                + "\"https://a.example\""),
+                Arguments.of(Input.of("--config", FILE).file("{\"allowedOrigins\": [\"https://a.example\", 1]}"),
+                        "config file " + FILE + ", key allowedOrigins: must be an array of strings, got an element 1"),
+                Arguments.of(Input.of("--config", FILE).file("{\"allowedOrigins\": [null]}"),
+                        "config file " + FILE + ", key allowedOrigins: must be an array of strings, got an element null"),
+                Arguments.of(Input.of("--max-token-lifetime", "59"),
+                        "--max-token-lifetime: must be between 60 and 31622400, got 59"),
+                Arguments.of(Input.of("--max-token-lifetime", "-1"),
+                        "--max-token-lifetime: must be between 60 and 31622400, got -1"),
+                Arguments.of(Input.of("--max-token-lifetime", "1h"), "--max-token-lifetime: '1h' is not a whole number"),
+                Arguments.of(Input.of("--max-token-lifetime", "99999999999999999999999"),
+                        "--max-token-lifetime: '99999999999999999999999' is not a whole number"),
+                Arguments.of(Input.of().env("PRISM_MAX_TOKEN_LIFETIME", "1e9"),
+                        "PRISM_MAX_TOKEN_LIFETIME: '1e9' is not a whole number"),
+                Arguments.of(Input.of("--config", FILE).file("{\"maxTokenLifetimeSeconds\": 1e30}"),
+                        "config file " + FILE + ", key maxTokenLifetimeSeconds: must be a whole number, got 1.0E30"),
+                Arguments.of(Input.of("--config", FILE).file("{\"maxTokenLifetimeSeconds\": 9223372036854775808}"),
+                        "config file " + FILE + ", key maxTokenLifetimeSeconds: must be a whole number, got "
+                                + "9223372036854775808"),
+                Arguments.of(Input.of("--config", FILE).file("{\"tokenTtlSeconds\": 86401}"),
+                        "tokenTtlSeconds (86401) must not exceed maxTokenLifetimeSeconds (86400): this node would "
+                                + "refuse the tokens it issues"),
+                Arguments.of(Input.of("--srtp", "openssl"), "--srtp: must be one of [prism, jitsi], got 'openssl'"),
+                Arguments.of(Input.of("--srtp", "JITSI"), "--srtp: must be one of [prism, jitsi], got 'JITSI'"),
+                Arguments.of(Input.of("--srtp="), "--srtp: must be one of [prism, jitsi], got ''"),
+                Arguments.of(Input.of().env("PRISM_SRTP", "bouncy"), "PRISM_SRTP: must be one of [prism, jitsi], got 'bouncy'"),
+                Arguments.of(Input.of("--config", FILE).file("{\"srtpImplementation\": 1}"),
+                        "config file " + FILE + ", key srtpImplementation: must be a string, got 1"),
+                // picocli wiring: no argument files, no end-of-options marker, no abbreviations
+                Arguments.of(Input.of("--advertise", "@hosts.txt"),
+                        "--advertise: must be an IP address or a host name, got '@hosts.txt'"),
+                Arguments.of(Input.of("@args.txt"), "unexpected argument '@args.txt' (see --help)"),
+                Arguments.of(Input.of("--", "--http-port", "1"), "unknown option '--' (see --help)"),
+                Arguments.of(Input.of("--http", "1"), "unknown option '--http' (see --help)"));
     }
 
     @ParameterizedTest(name = "{1}")
@@ -276,5 +368,33 @@ class CommandLineTest {
                 "\"consentTimeoutSeconds\"", "\"resumeWindowSeconds\"", "\"mediaThreads\"", "\"maxParticipantsPerRoom\"");
         assertThat(help).contains("default: 8080", "default: 0.0.0.0", "default: 40000", "default: 3600 s",
                 "default: 30 s", "default: 20 s", "default: 0 = one per core", "default: 100", "development mode");
+        assertThat(help).contains("--allowed-origin ORIGIN", "--max-token-lifetime SECONDS", "--srtp prism|jitsi",
+                "PRISM_ALLOWED_ORIGINS", "PRISM_MAX_TOKEN_LIFETIME", "PRISM_SRTP", "\"allowedOrigins\"",
+                "\"maxTokenLifetimeSeconds\"", "\"srtpImplementation\"", "default: 86400 s", "default: prism");
+        assertThat(help).startsWith("Usage: prism [options]");
+    }
+
+    /** Every option the parser knows is in the help and in README's option table, and nothing else is. */
+    @Test
+    void helpAndReadmeListTheSameOptions() throws IOException {
+        java.util.regex.Pattern option = java.util.regex.Pattern.compile("(?m)^\\s+(?:-h, )?(--[a-z-]+)");
+        List<String> inHelp = option.matcher(CommandLine.help()).results().map(m -> m.group(1)).toList();
+        assertThat(inHelp).containsExactly("--http-port", "--http-host", "--udp-port", "--bind", "--advertise",
+                "--api-secret", "--admin-secret", "--media-threads", "--allowed-origin", "--max-token-lifetime",
+                "--srtp", "--config", "--help");
+        Path readme = Path.of("..", "README.md");
+        List<String> inReadme = java.util.regex.Pattern.compile("(?m)^\\| `(--[a-z-]+)").matcher(Files.readString(readme))
+                .results().map(m -> m.group(1)).toList();
+        assertThat(inReadme).containsExactlyInAnyOrderElementsOf(
+                inHelp.stream().filter(o -> !o.equals("--help")).toList());
+    }
+
+    @Test
+    void eachOptionIsAppliedInTheOrderGivenAndEveryValueChecked() {
+        // The last --udp-port wins, but an earlier bad one is still reported (as before picocli).
+        UsageException e = catchThrowableOfType(UsageException.class,
+                () -> CommandLine.parse(new String[] {"--udp-port", "abc", "--udp-port", "2"}, Map.of()));
+        assertThat(e).isNotNull();
+        assertThat(e.getMessage()).isEqualTo("--udp-port: 'abc' is not a whole number");
     }
 }
