@@ -65,7 +65,12 @@ enum Setting {
             (b, v) -> b.resumeWindowSeconds((Integer) v)),
     MAX_PARTICIPANTS("maxParticipantsPerRoom", null, "N", null, Type.INT,
             "joins beyond this are refused", String.valueOf(PrismConfig.DEFAULT_MAX_PARTICIPANTS_PER_ROOM),
-            (b, v) -> b.maxParticipantsPerRoom((Integer) v));
+            (b, v) -> b.maxParticipantsPerRoom((Integer) v)),
+    MESSAGE_RATE("signalingMessagesPerSecond", null, "N", null, Type.INT,
+            "messages one signaling socket may send a second (bursts of 4x); beyond it they are dropped unread, "
+                    + "a socket that keeps flooding is closed (1008)",
+            String.valueOf(PrismConfig.DEFAULT_SIGNALING_MESSAGES_PER_SECOND),
+            (b, v) -> b.signalingMessagesPerSecond((Integer) v));
 
     /** How a value is written and converted. */
     enum Type { INT, LONG, TEXT, SECRET, LIST }
