@@ -5,7 +5,11 @@
  * <ul>
  *   <li>Uplink (publisher -> Prism): {@link dev.prism.rtp.bwe.TransportCcFeedbackGenerator} records arrivals of
  *       packets carrying the transport-wide sequence number ({@link dev.prism.rtp.bwe.TransportWideSeq}) and builds
- *       transport-cc feedback for the publisher's own estimator.</li>
+ *       transport-cc feedback for the publisher's own estimator, every 50 ms (what libwebrtc receivers do at these
+ *       rates). Arrival times are the socket read time ({@code WebRtcTransport.receivedAtNanos}), not the time the
+ *       loop got round to the packet: anything the loop does first (decryption, other packets, a GC pause, being
+ *       descheduled) shows to the sender's delay-based estimator as queueing on the network and holds its estimate
+ *       down. docs/ARCHITECTURE.md ("Why a publisher's estimate stayed low") has the measurements.</li>
  *   <li>Downlink (Prism -> subscriber): {@link dev.prism.rtp.bwe.SendSideEstimator} (delay gradient + AIMD + loss, on
  *       the subscriber's transport-cc feedback about packets Prism numbered), or
  *       {@link dev.prism.rtp.bwe.RembEstimator} for a subscriber that only sends REMB; both are

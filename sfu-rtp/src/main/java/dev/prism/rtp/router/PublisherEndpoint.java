@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * layers they repair, and its sender reports to the layers (lip sync). SSRCs the SDP did not announce (simulcast by
  * rid) are learned from the mid / rid / repaired-rid header extensions of their first packets. Every second it sends
  * the publisher a receiver report (loss, jitter, LSR/DLSR for the publisher's own RTT), with a REMB for a publisher
- * without transport-wide feedback; every 100 ms the transport-wide feedback for one with it; every
+ * without transport-wide feedback; every 50 ms the transport-wide feedback for one with it; every
  * {@link #TICK_MILLIS} it lets the producers retry NACKs and send deferred keyframe requests.
  *
  * <p>Threading: the media event loop only.
@@ -48,6 +48,8 @@ public final class PublisherEndpoint implements TransportListener {
     public static final long DEFAULT_RTT_NANOS = 100_000_000L;
     /** A sender report whose NTP time maps this far from its arrival re-anchors the publisher's clock mapping. */
     private static final long NTP_REANCHOR_NANOS = 2_000_000_000L;
+    private static final TransportCcFeedbackGenerator.Config FEEDBACK_CONFIG =
+            TransportCcFeedbackGenerator.Config.DEFAULT;
 
     private WebRtcTransport transport;
     private final MediaCounters counters;
@@ -134,7 +136,7 @@ public final class PublisherEndpoint implements TransportListener {
             if (transportCcExtensionId == 0 && HeaderExtension.TRANSPORT_CC.equals(uri)) {
                 transportCcExtensionId = id;
                 transportFeedback = new TransportCcFeedbackGenerator(rtcp.clock(), RtcpSender.SENDER_SSRC,
-                        TransportCcFeedbackGenerator.Config.DEFAULT);
+                        FEEDBACK_CONFIG);
             } else if (HeaderExtension.SDES_MID.equals(uri)) {
                 midExtensionId = id;
             } else if (HeaderExtension.SDES_RID.equals(uri)) {
@@ -172,7 +174,7 @@ public final class PublisherEndpoint implements TransportListener {
             reportTask = t.scheduleAtFixedRate(this::sendReports, 1, TimeUnit.SECONDS);
             tickTask = t.scheduleAtFixedRate(this::tick, TICK_MILLIS, TimeUnit.MILLISECONDS);
             feedbackTask = t.scheduleAtFixedRate(this::sendTransportFeedback,
-                    TransportCcFeedbackGenerator.Config.DEFAULT.intervalMillis(), TimeUnit.MILLISECONDS);
+                    FEEDBACK_CONFIG.intervalMillis(), TimeUnit.MILLISECONDS);
         }
         sendReports();
         producers.forEach(Producer::requestKeyframe);
@@ -185,7 +187,10 @@ public final class PublisherEndpoint implements TransportListener {
             // Every packet counts for the sender's estimate, probes and retransmissions included.
             int transportSeq = TransportWideSeq.read(packet, transportCcExtensionId);
             if (transportSeq != TransportWideSeq.ABSENT) {
-                transportFeedback.onPacket(transportSeq, packet.ssrc());
+                // The socket read time, not now: decryption (and, on a loaded loop, preemption) since then is not
+                // network delay. Without a transport (tests feeding packets directly) the time is now.
+                transportFeedback.onPacket(transportSeq, packet.ssrc(),
+                        t != null ? t.receivedAtNanos() : rtcp.clock().nanos());
             }
         }
         ProducerLayer l = bySsrc.get(ssrc);
@@ -346,7 +351,7 @@ public final class PublisherEndpoint implements TransportListener {
         }
     }
 
-    /** Transport-wide feedback for what arrived since the last one; every 100 ms. */
+    /** Transport-wide feedback for what arrived since the last one; every 50 ms. */
     void sendTransportFeedback() {
         if (transportFeedback != null && transport != null && transport.isConnected()) {
             rtcp.sendTransportFeedback(transport, transportFeedback.build());

@@ -297,7 +297,8 @@ public final class MediaEngine implements AutoCloseable {
         channel.writeAndFlush(new DatagramPacket(copy, to), channel.voidPromise());
     }
 
-    private void onDatagram(ByteBuf buf, InetSocketAddress from) {
+    /** @param readNanos when the datagram was taken from the socket (the clock's time base) */
+    private void onDatagram(ByteBuf buf, InetSocketAddress from, long readNanos) {
         counters.received(buf.readableBytes());
         switch (PacketClassifier.classify(buf)) {
             case PacketClassifier.STUN -> {
@@ -322,7 +323,7 @@ public final class MediaEngine implements AutoCloseable {
                 if (t == null) {
                     counters.drop(DropReason.SRTP_UNKNOWN_ADDRESS);
                 } else {
-                    t.onSrtp(buf, PacketClassifier.classify(buf) == PacketClassifier.RTCP);
+                    t.onSrtp(buf, PacketClassifier.classify(buf) == PacketClassifier.RTCP, readNanos);
                 }
             }
             default -> counters.drop(DropReason.UNKNOWN_PROTOCOL);
@@ -395,8 +396,11 @@ public final class MediaEngine implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            // Read the clock before any work on the datagram: transport-wide feedback reports this as its arrival, and
+            // time spent decrypting or routing it must not look like network queueing to the sender's estimator.
+            long readNanos = config.clock().nanos();
             try {
-                onDatagram(packet.content(), packet.sender());
+                onDatagram(packet.content(), packet.sender(), readNanos);
             } catch (RuntimeException e) {
                 // A bug must cost one packet, not the socket; and its log line must not flood the disk.
                 counters.drop(DropReason.HANDLER_FAILED);

@@ -42,6 +42,8 @@ public final class WebRtcTransport {
     private int iceRestarts;
     private final TransportListener listener;
     private final RtpPacket rtpView = new RtpPacket();
+    /** When the datagram being handed to the listener was read from the socket. */
+    private long receivedAtNanos;
     private DtlsSession dtls;
     private DtlsFingerprint remoteFingerprint;
     private DtlsRole remoteSetup;
@@ -76,6 +78,15 @@ public final class WebRtcTransport {
 
     public State state() {
         return state;
+    }
+
+    /**
+     * When the datagram now being handed to the listener ({@code onRtp}/{@code onRtcp}) was read from the socket, on
+     * the engine's clock: taken before decryption and routing, so per-packet work on the loop does not show as network
+     * delay in transport-wide feedback. Only meaningful during that call. Event loop only.
+     */
+    public long receivedAtNanos() {
+        return receivedAtNanos;
     }
 
     public boolean isConnected() {
@@ -177,7 +188,8 @@ public final class WebRtcTransport {
         dtls.onDatagram(datagram);
     }
 
-    void onSrtp(ByteBuf datagram, boolean rtcp) {
+    void onSrtp(ByteBuf datagram, boolean rtcp, long readNanos) {
+        receivedAtNanos = readNanos;
         SrtpSession s = srtp;
         if (s == null) {
             engine.counters().drop(DropReason.SRTP_NOT_READY);

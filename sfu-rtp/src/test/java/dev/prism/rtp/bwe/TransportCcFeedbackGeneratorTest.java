@@ -79,6 +79,78 @@ class TransportCcFeedbackGeneratorTest {
         assertThat(statuses(fb)).isEqualTo("RRR");
     }
 
+    /**
+     * Issue #10: Chrome's estimate of a publisher's uplink stayed low. Each report arrives a feedback interval after
+     * the packets it covers at worst, and the sender counts everything unreported as in flight: at 100 ms the
+     * oldest packet of a report waited 100 ms, twice what a libwebrtc receiver (50 ms at these rates) makes it wait.
+     */
+    @Test
+    void noPacketWaitsLongerThanFiftyMillisecondsForItsReport() {
+        long interval = gen.config().intervalMillis();
+        long nextBuild = interval;
+        long worstWaitMicros = 0;
+        int seq = 0;
+        long[] arrivedAt = new long[1 << 16];
+        for (long ms = 1; ms <= 2_000; ms++) {
+            clock.advanceMillis(1);
+            if (ms % 3 == 0) { // ~330 packets/s, one every 3 ms
+                arrivedAt[seq] = clock.nanos() / 1000;
+                gen.onPacket(seq++, MEDIA);
+            }
+            if (ms == nextBuild) {
+                nextBuild += interval;
+                long now = clock.nanos() / 1000;
+                for (TransportCcFeedback fb : gen.build()) {
+                    for (int i = 0; i < fb.packetStatusCount(); i++) {
+                        worstWaitMicros = Math.max(worstWaitMicros, now - arrivedAt[fb.sequenceNumber(i)]);
+                    }
+                }
+            }
+        }
+        assertThat(worstWaitMicros).as("longest wait of a packet for its report, us").isLessThanOrEqualTo(50_000);
+    }
+
+    /**
+     * The reference time is 24 bits of 64 ms: it wraps every 2^24 x 64 ms (~12.4 days of uptime) and the clock's
+     * epoch is arbitrary (System.nanoTime may be negative). A sender unwraps consecutive reference times by taking the
+     * smaller of the forward and backward distances (libwebrtc does); arrival times must come out exact across the wrap.
+     */
+    @Test
+    void arrivalTimesStayConsistentAcrossTheReferenceTimeWrap() {
+        long wrapMicros = (1L << 24) * TransportCcFeedback.REFERENCE_TICK_MICROS;
+        for (long epochMicros : new long[] {-wrapMicros - 40_000, wrapMicros - 40_000, 3 * wrapMicros - 100_000}) {
+            TransportCcFeedbackGenerator g = new TransportCcFeedbackGenerator(clock, SENDER,
+                    TransportCcFeedbackGenerator.Config.DEFAULT);
+            long prevRef = 0;
+            long unwrappedBase = 0;
+            long firstArrival = 0;
+            boolean first = true;
+            for (int k = 0; k < 8; k++) {
+                long arrivalMicros = epochMicros + k * 30_250L; // crosses the wrap half way
+                g.onPacket(k, MEDIA, arrivalMicros * 1000);
+                TransportCcFeedback fb = parsed(g.build().get(0));
+                long ref = fb.referenceTimeMicros();
+                if (first) {
+                    unwrappedBase = ref;
+                    firstArrival = fb.arrivalTimeMicros(0);
+                    first = false;
+                } else {
+                    long delta = ref - prevRef;
+                    if (Math.abs(delta - wrapMicros) < Math.abs(delta)) {
+                        delta -= wrapMicros;
+                    } else if (Math.abs(delta + wrapMicros) < Math.abs(delta)) {
+                        delta += wrapMicros;
+                    }
+                    unwrappedBase += delta;
+                }
+                prevRef = ref;
+                long seenBySender = unwrappedBase + (fb.arrivalTimeMicros(fb.packetStatusCount() - 1) - ref);
+                assertThat(seenBySender - firstArrival).as("epoch %d, packet %d", epochMicros, k)
+                        .isEqualTo(k * 30_250L);
+            }
+        }
+    }
+
     @Test
     void sequenceNumbersWrapAround() {
         feed(65533, 65534, 0, 1);         // 65535 lost

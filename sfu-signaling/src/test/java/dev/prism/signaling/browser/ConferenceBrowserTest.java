@@ -116,9 +116,11 @@ class ConferenceBrowserTest implements BrowserArtifacts.Browsers {
                 x -> {
                     Object bps = x.asyncJs(PUBLISHER_ESTIMATE_JS);
                     return bps instanceof Number n && n.doubleValue() >= 250_000 ? n : null;
-                }, () -> String.valueOf(b.asyncJs(PUBLISHER_ESTIMATE_JS))));
+                }, () -> b.asyncJs(PUBLISHER_ESTIMATE_JS) + "; timeline " + PublisherEstimateTrace.timeline(b)));
         System.out.printf("[prism-e2e] publisher estimates (availableOutgoingBitrate): %s%n",
                 BrowserThreads.parallel(trio, b -> b.name() + "=" + b.asyncJs(PUBLISHER_ESTIMATE_JS)));
+        System.out.printf("[prism-e2e] publisher estimate ramp (from page open): %s%n",
+                BrowserThreads.parallel(trio, PublisherEstimateTrace::summary));
 
         // --- a late joiner sees everyone, and everyone sees it -------------------------------------------------
         List<ChromeBrowser> quartet = List.of(alice, bob, carol, dave);
@@ -153,6 +155,7 @@ class ConferenceBrowserTest implements BrowserArtifacts.Browsers {
         b.waitUntil("the demo page to create window.prism.client", FIRST_FRAME_TIMEOUT,
                 x -> failOnPageError(x) && Boolean.TRUE.equals(x.js("return !!(window.prism && window.prism.client);")),
                 () -> "status: " + status(b));
+        PublisherEstimateTrace.start(b);
         return b;
     }
 

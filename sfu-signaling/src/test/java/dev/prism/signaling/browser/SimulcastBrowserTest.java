@@ -122,6 +122,7 @@ class SimulcastBrowserTest implements BrowserArtifacts.Browsers {
         ChromeBrowser narrow = call.browsers().get(2);
         String room = "simulcast-" + Long.toHexString(System.nanoTime());
         pub.open(call.server().joinUrl(room, "pub"));
+        PublisherEstimateTrace.start(pub);
         wide.open(call.server().joinUrl(room, "wide") + "&publish=none");
         narrow.open(call.server().joinUrl(call.ns().hostAddress(), room, "narrow") + "&publish=none");
 
@@ -135,9 +136,9 @@ class SimulcastBrowserTest implements BrowserArtifacts.Browsers {
                     JsonArray l = o.getJsonArray("layers");
                     return l != null && l.size() == 3 && widthsAre(l, 320, 640, 1280)
                             && l.stream().allMatch(x -> ((JsonObject) x).getLong("framesEncoded") > 0) ? o : null;
-                }, () -> "last " + lastOut.get());
-        System.out.printf("[prism-simulcast] publisher sends 3 layers %d ms after opening: %s%n",
-                millisSince(start), layers.encode());
+                }, () -> "last " + lastOut.get() + "; estimate timeline " + PublisherEstimateTrace.timeline(pub));
+        System.out.printf("[prism-simulcast] publisher sends 3 layers %d ms after opening: %s; estimate %s%n",
+                millisSince(start), layers.encode(), PublisherEstimateTrace.summary(pub));
 
         // --- both subscribers decode 1280x720, and their pages say so ---------------------------------------------
         JsonObject w0 = awaitSize(wide, 1280, 720, START_TIMEOUT, "decoding 1280x720");
