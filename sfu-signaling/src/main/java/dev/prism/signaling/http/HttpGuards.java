@@ -48,7 +48,9 @@ public final class HttpGuards {
     public HttpServerOptions configure(Vertx vertx, HttpServerOptions options) {
         deadline = new RequestHeadDeadline(vertx, limits.requestHeadTimeout().toMillis(), counters,
                 new GuardLog(log, clock));
-        return options.setMaxWebSocketFrameSize(limits.maxMessageBytes())
+        // No h2c: with it Vert.x holds a new connection in protocol detection, before any connection handler runs.
+        return options.setHttp2ClearTextEnabled(false)
+                .setMaxWebSocketFrameSize(limits.maxMessageBytes())
                 .setMaxWebSocketMessageSize(limits.maxMessageBytes())
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, limits.idleTimeout().toMillis()));
