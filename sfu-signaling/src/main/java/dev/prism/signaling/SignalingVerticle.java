@@ -78,6 +78,7 @@ public final class SignalingVerticle extends VerticleBase {
         router.get("/healthz").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")));
         extraRoutes.accept(router);
         router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+        router.route().failureHandler(guards.clientHangUps()::handle);
         HttpServerOptions options = guards.configure(vertx, new HttpServerOptions());
         return vertx.createHttpServer(options).connectionHandler(guards::connectionOpened)
                 .requestHandler(request -> {

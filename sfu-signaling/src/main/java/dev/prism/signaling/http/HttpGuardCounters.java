@@ -4,7 +4,10 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Connections the HTTP server cut, by reason (a fixed set: bounded metric labels). Thread-safe. */
+/**
+ * Connections the HTTP server cut, by reason (a fixed set: bounded metric labels), and responses the client hung up
+ * on. Thread-safe.
+ */
 public final class HttpGuardCounters {
     /** Why the server closed a connection itself. */
     public enum Cut {
@@ -28,6 +31,7 @@ public final class HttpGuardCounters {
     }
 
     private final Map<Cut, AtomicLong> cuts = new EnumMap<>(Cut.class);
+    private final AtomicLong downloadsAborted = new AtomicLong();
 
     public HttpGuardCounters() {
         for (Cut c : Cut.values()) {
@@ -37,6 +41,15 @@ public final class HttpGuardCounters {
 
     void cut(Cut reason) {
         cuts.get(reason).incrementAndGet();
+    }
+
+    /** A client hung up while a response was being written. */
+    void downloadAborted() {
+        downloadsAborted.incrementAndGet();
+    }
+
+    public long downloadsAborted() {
+        return downloadsAborted.get();
     }
 
     public long cuts(Cut reason) {

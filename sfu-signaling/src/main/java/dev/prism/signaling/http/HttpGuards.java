@@ -27,6 +27,7 @@ public final class HttpGuards {
     private final MonoClock clock;
     private final GuardLog sizeLog;
     private final GuardLog livenessLog;
+    private final ClientHangUps clientHangUps;
     private RequestHeadDeadline deadline;
 
     public HttpGuards(HttpLimits limits, HttpGuardCounters counters, MonoClock clock) {
@@ -35,6 +36,12 @@ public final class HttpGuards {
         this.clock = clock;
         this.sizeLog = new GuardLog(log, clock);
         this.livenessLog = new GuardLog(log, clock);
+        this.clientHangUps = new ClientHangUps(counters, clock);
+    }
+
+    /** The router's failure handler for clients that hang up mid-response. */
+    public ClientHangUps clientHangUps() {
+        return clientHangUps;
     }
 
     public HttpLimits limits() {

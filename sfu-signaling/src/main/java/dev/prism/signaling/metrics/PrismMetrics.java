@@ -57,7 +57,8 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code prism_signaling_messages_total{type}}, {@code prism_signaling_errors_total{code}},
  *       {@code prism_signaling_refused_total{reason}} (bad token, origin not allowed);</li>
  *   <li>{@code prism_connections_cut_total{reason=message_too_big|request_head_timeout|websocket_unresponsive}} —
- *       connections the HTTP server closed itself;</li>
+ *       connections the HTTP server closed itself; {@code prism_http_downloads_aborted_total} — responses the
+ *       client hung up on (a closed tab), not errors;</li>
  *   <li>{@code prism_participant_uplink_bitrate_bps}, {@code prism_participant_downlink_bitrate_bps},
  *       {@code prism_bandwidth_estimate_bps} — distributions (histogram buckets), one observation per participant
  *       per sample; the estimate only for participants whose downlink Prism estimates (transport-cc or REMB);</li>
@@ -220,6 +221,8 @@ public final class PrismMetrics implements AutoCloseable {
             counter("prism.connections.cut", "connections the HTTP server closed itself, by reason", http,
                     h -> h.cuts(reason), "reason", reason.metricName());
         }
+        counter("prism.http.downloads.aborted", "responses the client hung up on before they were written", http,
+                HttpGuardCounters::downloadsAborted);
     }
 
     /** The Prometheus text exposition of every metric. */
