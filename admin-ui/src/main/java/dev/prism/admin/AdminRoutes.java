@@ -22,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * Mounts the admin UI on the node's router: the page at {@code /admin/}, Chart.js (from its WebJar) at
  * {@code /admin/vendor/}, and the API at {@code /admin/api/} (see {@link AdminApi}, {@link EventStream}).
  *
+ * <p>The page and its scripts are served without a credential: they hold no data, and the page asks for the secret
+ * and sends it as a bearer token on every API call. Everything under {@code /admin/api} needs the credential (401
+ * otherwise). The page is never framed ({@code frame-ancestors 'none'}, {@code X-Frame-Options: DENY}).
+ *
  * <p>With no admin secret (a production node without {@code --admin-secret}) everything under {@code /admin}
  * answers 404: the admin UI does not exist rather than exist unguarded.
  */
@@ -90,6 +94,7 @@ public final class AdminRoutes implements Consumer<Router> {
         router.route("/admin/*").handler(ctx -> {
             HttpServerResponse r = ctx.response();
             r.putHeader("Content-Security-Policy", PAGE_CSP)
+                    .putHeader("X-Frame-Options", "DENY")
                     .putHeader("X-Content-Type-Options", "nosniff")
                     .putHeader("Referrer-Policy", "no-referrer");
             ctx.next();

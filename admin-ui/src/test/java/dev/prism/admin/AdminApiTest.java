@@ -292,6 +292,9 @@ class AdminApiTest {
                 .doesNotContain("alice", "demo");
         assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(
                 csp -> assertThat(csp).contains("script-src 'self'", "frame-ancestors 'none'"));
+        assertThat(page.headers().firstValue("X-Frame-Options")).contains("DENY");
+        assertThat(page.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+        assertThat(page.headers().firstValue("Referrer-Policy")).contains("no-referrer");
         assertThat(send("GET", "/admin/admin.js", null, null).statusCode()).isEqualTo(200);
         assertThat(send("GET", "/admin/admin.css", null, null).statusCode()).isEqualTo(200);
         HttpResponse<String> chart = send("GET", "/admin/vendor/chart.umd.min.js", null, null);

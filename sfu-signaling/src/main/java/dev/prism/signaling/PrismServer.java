@@ -9,6 +9,10 @@ import dev.prism.rtp.transport.MediaEngineConfig;
 import dev.prism.rtp.transport.MediaPlane;
 import dev.prism.signaling.auth.DevSecrets;
 import dev.prism.signaling.auth.TokenService;
+import dev.prism.signaling.http.HttpGuardCounters;
+import dev.prism.signaling.http.HttpGuards;
+import dev.prism.signaling.http.HttpLimits;
+import dev.prism.signaling.http.OriginPolicy;
 import dev.prism.signaling.inspect.ChangeNotifier;
 import dev.prism.signaling.inspect.EventLoopProbe;
 import dev.prism.signaling.inspect.SfuInspector;
@@ -49,7 +53,7 @@ public final class PrismServer implements AutoCloseable {
     private final SfuInspector inspector;
     private volatile boolean accepting;
 
-    private PrismServer(PrismConfig config) throws Exception {
+    private PrismServer(PrismConfig config, HttpLimits httpLimits) throws Exception {
         this.config = config;
         DevSecrets dev = DevSecrets.generate();
         this.apiSecret = dev.apiSecretFor(config);
@@ -68,14 +72,18 @@ public final class PrismServer implements AutoCloseable {
             loops.add(new EventLoopProbe(loop, "prism-media-" + loops.size()));
         }
         this.sampler = new StatsSampler(sfu, MonoClock.SYSTEM, Duration.ofSeconds(1), HISTORY_POINTS, loops);
+        HttpGuardCounters httpCounters = new HttpGuardCounters();
         metrics.bindNode(media, sfu, sampler, List.copyOf(media.eventLoops()));
+        metrics.bindHttp(httpCounters);
         this.inspector = new SfuInspector(sfu, sampler, changes, MonoClock.SYSTEM);
         this.tokens = new TokenService(apiSecret, TokenService.SYSTEM_EPOCH_SECONDS, config.maxTokenLifetimeSeconds());
         this.vertx = Vertx.vertx();
         AdminRoutes admin = AdminRoutes.create(inspector, adminSecret);
         OpsRoutes ops = new OpsRoutes(metrics, () -> accepting, loops);
         this.signaling = new SignalingVerticle(sfu, tokens, config.developmentMode(), config.tokenTtlSeconds(),
-                config.httpHost(), config.httpPort(), router -> {
+                config.httpHost(), config.httpPort(),
+                new OriginPolicy(config.allowedOrigins(), config.developmentMode()),
+                new HttpGuards(httpLimits, httpCounters, MonoClock.SYSTEM), router -> {
                     ops.accept(router);
                     admin.accept(router);
                 });
@@ -91,8 +99,13 @@ public final class PrismServer implements AutoCloseable {
 
     /** Starts a node; blocks until it listens. */
     public static PrismServer start(PrismConfig config) {
+        return start(config, HttpLimits.defaults());
+    }
+
+    /** Starts a node with other HTTP limits (tests shorten the timeouts); blocks until it listens. */
+    public static PrismServer start(PrismConfig config, HttpLimits httpLimits) {
         try {
-            return new PrismServer(config);
+            return new PrismServer(config, httpLimits);
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {

@@ -1,14 +1,20 @@
 package dev.prism.signaling;
 
+import dev.prism.core.text.ClientText;
 import dev.prism.signaling.auth.AccessToken;
 import dev.prism.signaling.auth.TokenException;
 import dev.prism.signaling.auth.TokenService;
+import dev.prism.signaling.http.HttpGuards;
+import dev.prism.signaling.http.OriginPolicy;
+import dev.prism.signaling.http.SecurityHeaders;
 import dev.prism.signaling.session.ParticipantSession;
 import dev.prism.signaling.session.SfuContext;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -21,9 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP face of a node: the signaling WebSocket ({@code /ws}, token checked during the handshake), the development
- * token endpoint, health, and the demo page with the JS SDK. Sessions hop to their room's executor at once, so this
- * verticle's event loop only parses and routes.
+ * The HTTP face of a node: the signaling WebSocket ({@code /ws}, {@code Origin} and token checked during the
+ * handshake), the development token endpoint, health, and the demo page with the JS SDK. Sessions hop to their room's
+ * executor at once, so this verticle's event loop only parses and routes. The server's own defences (size limits,
+ * timeouts, keep-alive pings, security headers) are {@link HttpGuards}'.
  */
 public final class SignalingVerticle extends VerticleBase {
     private static final Logger log = LoggerFactory.getLogger(SignalingVerticle.class);
@@ -37,15 +44,20 @@ public final class SignalingVerticle extends VerticleBase {
     private final String host;
     private final int port;
     private final Consumer<Router> extraRoutes;
+    private final OriginPolicy origins;
+    private final HttpGuards guards;
     private final SecureRandom random = new SecureRandom();
     private HttpServer server;
 
     /**
      * @param devMode     when true, {@code /api/dev-token} hands out tokens to anyone (no API secret configured)
+     * @param origins     which pages may open the signaling WebSocket
+     * @param guards      limits, timeouts and keep-alive of the HTTP server
      * @param extraRoutes mounts more routes (admin UI) on the same router
      */
     public SignalingVerticle(SfuContext sfu, TokenService tokens, boolean devMode, long devTokenTtlSeconds,
-                             String host, int port, Consumer<Router> extraRoutes) {
+                             String host, int port, OriginPolicy origins, HttpGuards guards,
+                             Consumer<Router> extraRoutes) {
         this.sfu = sfu;
         this.tokens = tokens;
         this.devMode = devMode;
@@ -53,20 +65,32 @@ public final class SignalingVerticle extends VerticleBase {
         this.host = host;
         this.port = port;
         this.extraRoutes = extraRoutes;
+        this.origins = origins;
+        this.guards = guards;
     }
 
     @Override
     public Future<?> start() {
         Router router = Router.router(vertx);
-        router.get("/ws").handler(this::upgrade);
+        router.route().handler(guards::rearmAfterResponse);
+        router.route().handler(SecurityHeaders::apply);
         router.get("/api/dev-token").handler(this::devToken);
         router.get("/healthz").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")));
         extraRoutes.accept(router);
         router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
-        HttpServerOptions options = new HttpServerOptions()
-                .setMaxWebSocketMessageSize(256 * 1024)
-                .setMaxWebSocketFrameSize(256 * 1024);
-        return vertx.createHttpServer(options).requestHandler(router).listen(port, host)
+        router.route().failureHandler(guards.clientHangUps()::handle);
+        HttpServerOptions options = guards.configure(vertx, new HttpServerOptions());
+        return vertx.createHttpServer(options).connectionHandler(guards::connectionOpened)
+                .requestHandler(request -> {
+                    guards.requestArrived(request);
+                    // The signaling upgrade bypasses the router: the guard needs Vert.x's own WebSocket, not the
+                    // router's wrapper around it.
+                    if (request.method() == HttpMethod.GET && request.path().equals("/ws")) {
+                        upgrade(request);
+                    } else {
+                        router.handle(request);
+                    }
+                }).listen(port, host)
                 .onSuccess(s -> server = s);
     }
 
@@ -75,27 +99,41 @@ public final class SignalingVerticle extends VerticleBase {
         return server.actualPort();
     }
 
-    private void upgrade(RoutingContext ctx) {
+    private void upgrade(HttpServerRequest request) {
+        String origin = request.getHeader("Origin");
+        if (!origins.allows(origin, request.getHeader("Host"))) {
+            sfu.counters().handshakeRefused(OriginPolicy.REFUSED);
+            log.info("signaling: refused a WebSocket from {}: origin {} not allowed", request.remoteAddress(),
+                    ClientText.forLog(origin));
+            request.response().setStatusCode(403).putHeader("content-type", "text/plain; charset=utf-8")
+                    .end(OriginPolicy.REFUSED + ": " + ClientText.forLog(origin)
+                            + " (allow it with allowedOrigins)");
+            return;
+        }
         // A reconnect within the resume window presents its resume token: the session it names takes the socket over
         // (checked again there). An unknown or spent token falls through to a plain join with the access token.
-        ParticipantSession resumable = sfu.resumable(ctx.request().getParam("resume"));
+        ParticipantSession resumable = sfu.resumable(request.getParam("resume"));
         if (resumable != null) {
-            String resumeToken = ctx.request().getParam("resume");
-            ctx.request().toWebSocket().onSuccess(ws -> resumable.resume(ws, resumeToken))
-                    .onFailure(e -> log.info("signaling: WebSocket upgrade failed: {}", e.toString()));
+            String resumeToken = request.getParam("resume");
+            request.toWebSocket().onSuccess(ws -> {
+                guards.guard(ws);
+                resumable.resume(ws, resumeToken);
+            }).onFailure(e -> log.info("signaling: WebSocket upgrade failed: {}", e.toString()));
             return;
         }
         AccessToken token;
         try {
-            token = tokens.verify(ctx.request().getParam("token"));
+            token = tokens.verify(request.getParam("token"));
         } catch (TokenException e) {
             sfu.counters().handshakeRefused(e.reason());
-            log.info("signaling: refused a WebSocket from {}: {}", ctx.request().remoteAddress(), e.reason());
-            ctx.response().setStatusCode(401).putHeader("content-type", "text/plain; charset=utf-8").end(e.reason());
+            log.info("signaling: refused a WebSocket from {}: {}", request.remoteAddress(), e.reason());
+            request.response().setStatusCode(401).putHeader("content-type", "text/plain; charset=utf-8").end(e.reason());
             return;
         }
-        ctx.request().toWebSocket().onSuccess(ws -> new ParticipantSession(sfu, ws, token).start())
-                .onFailure(e -> log.info("signaling: WebSocket upgrade failed: {}", e.toString()));
+        request.toWebSocket().onSuccess(ws -> {
+            guards.guard(ws);
+            new ParticipantSession(sfu, ws, token).start();
+        }).onFailure(e -> log.info("signaling: WebSocket upgrade failed: {}", e.toString()));
     }
 
     private void devToken(RoutingContext ctx) {

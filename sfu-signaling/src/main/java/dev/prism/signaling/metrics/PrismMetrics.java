@@ -10,6 +10,8 @@ import dev.prism.rtp.transport.DropReason;
 import dev.prism.rtp.transport.MediaCounters;
 import dev.prism.rtp.transport.MediaPlane;
 import dev.prism.signaling.auth.TokenException;
+import dev.prism.signaling.http.HttpGuardCounters;
+import dev.prism.signaling.http.OriginPolicy;
 import dev.prism.signaling.inspect.EventLoopProbe;
 import dev.prism.signaling.inspect.StatsSampler;
 import dev.prism.signaling.session.MessageTypes;
@@ -57,7 +59,10 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code prism_signaling_messages_total{type}} (unknown types as {@code unknown}),
  *       {@code prism_signaling_rejection_log_lines_total}, {@code prism_tracks_refused_total{reason}},
  *       {@code prism_signaling_errors_total{code}},
- *       {@code prism_signaling_refused_total{reason}};</li>
+ *       {@code prism_signaling_refused_total{reason}} (bad token, origin not allowed);</li>
+ *   <li>{@code prism_connections_cut_total{reason=message_too_big|request_head_timeout|websocket_unresponsive}} —
+ *       connections the HTTP server closed itself; {@code prism_http_downloads_aborted_total} — responses the
+ *       client hung up on (a closed tab), not errors;</li>
  *   <li>{@code prism_participant_uplink_bitrate_bps}, {@code prism_participant_downlink_bitrate_bps},
  *       {@code prism_bandwidth_estimate_bps} — distributions (histogram buckets), one observation per participant
  *       per sample; the estimate only for participants whose downlink Prism estimates (transport-cc or REMB);</li>
@@ -198,6 +203,7 @@ public final class PrismMetrics implements AutoCloseable {
         for (TokenException.Kind k : TokenException.Kind.values()) {
             bindRefusal(signaling, k.reason());
         }
+        bindRefusal(signaling, OriginPolicy.REFUSED);
         refreshSignaling();
 
         DistributionSummary uplink = bitrate("prism.participant.uplink.bitrate",
@@ -221,6 +227,16 @@ public final class PrismMetrics implements AutoCloseable {
             new NettyAllocatorMetrics(provider).bindTo(registry);
         }
         new NettyEventExecutorMetrics(mediaLoops).bindTo(registry);
+    }
+
+    /** Binds the HTTP server's cut connections, by reason. Once. */
+    public void bindHttp(HttpGuardCounters http) {
+        for (HttpGuardCounters.Cut reason : HttpGuardCounters.Cut.values()) {
+            counter("prism.connections.cut", "connections the HTTP server closed itself, by reason", http,
+                    h -> h.cuts(reason), "reason", reason.metricName());
+        }
+        counter("prism.http.downloads.aborted", "responses the client hung up on before they were written", http,
+                HttpGuardCounters::downloadsAborted);
     }
 
     /** The Prometheus text exposition of every metric. */
