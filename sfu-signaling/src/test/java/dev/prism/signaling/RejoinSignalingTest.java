@@ -55,7 +55,9 @@ class RejoinSignalingTest {
 
     @Test
     void rejoinWhileDetachedIsWelcomedAndTheGaugesSeeTheDetachedSession() {
-        int attachedBefore = server.sfu().attachedSessionCount();
+        // every other test closes its sockets; their sessions end asynchronously, so wait for them to be gone
+        waitFor(() -> server.sfu().attachedSessionCount() == 0 && server.sfu().detachedSessionCount() == 0);
+        int attachedBefore = 0;
         WsTestClient first = WsTestClient.connect(server.httpPort(), token("detached", "a"));
         first.next("welcome", 5);
         first.abort(); // no close frame: the session waits for a resume
