@@ -38,7 +38,6 @@ import dev.prism.signaling.sdp.SubscriberAnswerReader;
 import dev.prism.signaling.sdp.SubscriberOfferWriter;
 import dev.prism.signaling.sdp.SubscriberTrackLine;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
@@ -174,26 +173,18 @@ public final class ParticipantSession implements RoomListener {
     // ---- inbound messages ---------------------------------------------------------------------------------------
 
     private void onText(ServerWebSocket socket, String text) {
-        JsonObject msg;
+        InboundMessage in;
         try {
-            Object parsed = io.vertx.core.json.Json.decodeValue(text);
-            if (!(parsed instanceof JsonObject o)) {
-                reject(socket, "bad_json", "a message must be a JSON object", null, null);
-                return;
-            }
-            msg = o;
-        } catch (DecodeException e) {
-            reject(socket, "bad_json", "malformed JSON: " + firstLine(e.getMessage()), null, null);
+            in = InboundMessage.decode(text);
+        } catch (SignalingError e) {
+            reject(socket, e.code(), e.getMessage(), null, null);
             return;
         }
-        Object type = msg.getValue("type");
-        Object rid = msg.getValue("requestId");
-        String requestId = rid == null ? null : String.valueOf(rid);
-        if (!(type instanceof String t)) {
-            reject(socket, "bad_request", "field 'type' (string) is required", null, requestId);
+        if (in.type() == null) {
+            reject(socket, "bad_request", InboundMessage.TYPE_REQUIRED, null, in.requestId());
             return;
         }
-        onRoomThread(() -> dispatch(socket, t, msg, requestId));
+        onRoomThread(() -> dispatch(socket, in.type(), in.body(), in.requestId()));
     }
 
     private void dispatch(ServerWebSocket socket, String type, JsonObject msg, String requestId) {
@@ -415,15 +406,7 @@ public final class ParticipantSession implements RoomListener {
 
     private static int optionalInt(JsonObject msg, String field, int absent, int min, int max)
             throws SignalingError {
-        Object v = msg.getValue(field);
-        if (v == null) {
-            return absent;
-        }
-        if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.intValue() < min
-                || n.intValue() > max) {
-            throw new SignalingError("bad_request", "field '" + field + "' must be an integer in " + min + ".." + max);
-        }
-        return n.intValue();
+        return InboundMessage.optionalInt(msg, field, absent, min, max);
     }
 
     private void onMute(JsonObject msg) throws SignalingError {
@@ -1044,17 +1027,6 @@ public final class ParticipantSession implements RoomListener {
     }
 
     private static String requiredString(JsonObject msg, String field) throws SignalingError {
-        if (msg.getValue(field) instanceof String s && !s.isEmpty()) {
-            return s;
-        }
-        throw new SignalingError("bad_request", "field '" + field + "' (non-empty string) is required");
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+        return InboundMessage.requiredString(msg, field);
     }
 }
