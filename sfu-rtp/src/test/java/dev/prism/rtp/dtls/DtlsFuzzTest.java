@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.prism.rtp.testutil.FuzzBuffers;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 
 /**
@@ -17,14 +19,17 @@ import org.junit.jupiter.api.AfterAll;
  * close_notify, and protected application data).
  */
 class DtlsFuzzTest {
+    private static final Duration HANDSHAKE_WAIT = Duration.ofMinutes(3);
     private static DtlsTestPair pair;
 
     private static DtlsTestPair connected() throws Exception {
         if (pair == null) {
-            DtlsTestPair p = new DtlsTestPair(DtlsCertificate.generate(), DtlsCertificate.generate());
+            // Instrumented bctls on a busy CI machine can take longer than the unit tests' 10 s: allow minutes.
+            DtlsSession.Options slow = DtlsSession.Options.DEFAULT.withHandshakeTimeout(HANDSHAKE_WAIT);
+            DtlsTestPair p = new DtlsTestPair(DtlsCertificate.generate(), DtlsCertificate.generate(), slow, slow);
             p.exchangeFingerprints().start();
-            p.serverEvents.awaitCompleted();
-            p.clientEvents.awaitCompleted();
+            p.serverEvents.completed.get(HANDSHAKE_WAIT.toSeconds(), TimeUnit.SECONDS);
+            p.clientEvents.completed.get(HANDSHAKE_WAIT.toSeconds(), TimeUnit.SECONDS);
             // From now on only the fuzzer talks to the server, on this thread, as one event loop would.
             p.toServer.drop = d -> true;
             pair = p;
