@@ -28,7 +28,7 @@ class InboundMessageTest {
         assertThat(in.requestId()).isEqualTo(requestId);
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "[{index}] \"{0}\"")
     @MethodSource("badJson")
     void rejectsWhatIsNotAJsonObject(String text) {
         assertThatThrownBy(() -> InboundMessage.decode(text)).isInstanceOfSatisfying(SignalingError.class,
