@@ -36,7 +36,9 @@ final class DtlsDatagramFilter {
             if (type < FIRST_CONTENT_TYPE || type > LAST_CONTENT_TYPE) {
                 return false;
             }
-            if (datagram.getUnsignedByte(at + 1) != 0xFE) { // DTLS versions are 0xFEFF (1.0) and 0xFEFD (1.2)
+            int version = datagram.getUnsignedShort(at + 1);
+            // DTLS versions are 0xFEFF (1.0) and 0xFEFD (1.2); bctls ends a connected session on any other (fuzzing).
+            if (version != 0xFEFF && version != 0xFEFD) {
                 return false;
             }
             int epoch = datagram.getUnsignedShort(at + 3);

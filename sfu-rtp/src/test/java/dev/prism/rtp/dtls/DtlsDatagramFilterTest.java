@@ -25,6 +25,8 @@ class DtlsDatagramFilterTest {
         "unknown content type 25 | 19 fefd 0000 000000000000 0001 01 | false",
         "content type below change_cipher_spec | 13 fefd 0000 000000000000 0001 01 | false",
         "TLS version, not DTLS | 16 0303 0000 000000000000 0001 01 | false",
+        // Found by DtlsFuzzTest#connectedServer: bctls ended a connected session on this unauthenticated record.
+        "version FEFE, no DTLS version | 14 fefe 0000 010300000000 0001 01 | false",
         "length runs past the datagram | 16 fefd 0000 000000000000 0005 0102 | false",
         "trailing bytes that are no record | 16 fefd 0000 000000000000 0001 01 ffff | false",
         "protected alert too short for nonce and tag | 15 fefd 0001 000000000000 0002 0100 | false",

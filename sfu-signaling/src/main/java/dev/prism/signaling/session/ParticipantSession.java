@@ -217,19 +217,18 @@ public final class ParticipantSession implements RoomListener {
     // ---- inbound messages ---------------------------------------------------------------------------------------
 
     private void onText(ServerWebSocket socket, String text) {
-        JsonObject msg;
+        InboundMessage in;
         try {
-            msg = MessageFields.parse(text);
+            in = InboundMessage.decode(text);
         } catch (SignalingError e) {
             reject(socket, e.code(), e.getMessage(), null, null);
             return;
         }
-        String requestId = MessageFields.requestId(msg);
-        if (!(msg.getValue("type") instanceof String t)) {
-            reject(socket, "bad_request", "field 'type' (string) is required", null, requestId);
+        if (in.type() == null) {
+            reject(socket, "bad_request", InboundMessage.TYPE_REQUIRED, null, in.requestId());
             return;
         }
-        onRoomThread(() -> dispatch(socket, t, msg, requestId));
+        onRoomThread(() -> dispatch(socket, in.type(), in.body(), in.requestId()));
     }
 
     private void dispatch(ServerWebSocket socket, String type, JsonObject msg, String requestId) {
@@ -272,7 +271,7 @@ public final class ParticipantSession implements RoomListener {
         if (!token.canPublish()) {
             throw new SignalingError("not_allowed", "this token does not grant publishing");
         }
-        String sdp = MessageFields.requiredString(msg, "sdp");
+        String sdp = InboundMessage.requiredString(msg, "sdp");
         SdpLimits.check(sdp, "offer");
         Map<String, TrackSource> sources = new HashMap<>();
         JsonArray declared = msg.getValue("tracks") instanceof JsonArray a ? a : new JsonArray();
@@ -367,7 +366,7 @@ public final class ParticipantSession implements RoomListener {
     }
 
     private void onSubscriberAnswer(JsonObject msg) throws SignalingError {
-        String sdp = MessageFields.requiredString(msg, "sdp");
+        String sdp = InboundMessage.requiredString(msg, "sdp");
         Integer version = msg.getValue("version") instanceof Number v ? v.intValue() : null;
         SdpLimits.check(sdp, "answer");
         if (!offerOutstanding) {
@@ -437,13 +436,13 @@ public final class ParticipantSession implements RoomListener {
      * Applied at the next allocation round, which runs at once; kept for the track while it is subscribed.
      */
     private void onTrackPreferences(JsonObject msg, String requestId) throws SignalingError {
-        String trackId = MessageFields.requiredString(msg, "trackId");
+        String trackId = InboundMessage.requiredString(msg, "trackId");
         SubscriberSlot slot = slotByTrack.get(trackId);
         if (slot == null) {
             throw new SignalingError("unknown_track", "you are not subscribed to track '" + trackId + "'");
         }
-        int maxHeight = MessageFields.optionalInt(msg, "maxHeight", 0, 0, 100_000);
-        int maxTemporal = MessageFields.optionalInt(msg, "maxTemporal", Preferences.DEFAULT.maxTemporal(), 0, 3);
+        int maxHeight = InboundMessage.optionalInt(msg, "maxHeight", 0, 0, 100_000);
+        int maxTemporal = InboundMessage.optionalInt(msg, "maxTemporal", Preferences.DEFAULT.maxTemporal(), 0, 3);
         Object paused = msg.getValue("paused");
         if (paused != null && !(paused instanceof Boolean)) {
             throw new SignalingError("bad_request", "field 'paused' must be a boolean");
@@ -461,7 +460,7 @@ public final class ParticipantSession implements RoomListener {
     }
 
     private void onMute(JsonObject msg) throws SignalingError {
-        String trackId = MessageFields.requiredString(msg, "trackId");
+        String trackId = InboundMessage.requiredString(msg, "trackId");
         if (!(msg.getValue("muted") instanceof Boolean muted)) {
             throw new SignalingError("bad_request", "field 'muted' (boolean) is required");
         }
@@ -868,7 +867,7 @@ public final class ParticipantSession implements RoomListener {
      * it; answers {@code repairResult} with the action and records the event.
      */
     private void onRepairTrack(JsonObject msg, String requestId) throws SignalingError {
-        String trackId = MessageFields.requiredString(msg, "trackId");
+        String trackId = InboundMessage.requiredString(msg, "trackId");
         // Free text kept for the admin view: bounded and display-safe.
         String issue = msg.getValue("issue") instanceof String i && !i.isBlank()
                 ? ClientText.forDisplay(i.length() > 64 ? i.substring(0, 64) : i) : "no_media";
