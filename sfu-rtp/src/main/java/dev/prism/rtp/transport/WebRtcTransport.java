@@ -290,7 +290,20 @@ public final class WebRtcTransport {
                     public void onHandshakeFailed(String reason, Throwable cause) {
                         engine.eventLoop().execute(() -> {
                             engine.counters().dtlsFailed();
-                            log.warn("transport={} DTLS handshake failed: {}", id, reason);
+                            if (DtlsSession.isTimeout(cause)) {
+                                engine.counters().drop(DropReason.DTLS_HANDSHAKE_TIMEOUT);
+                            }
+                            if (!DtlsSession.isRejected(cause)) {
+                                log.warn("transport={} DTLS handshake failed: {}", id, reason);
+                            } else {
+                                engine.counters().drop(DropReason.DTLS_POOL_FULL);
+                                long more = engine.dtlsRefusedLog().admit();
+                                if (more >= 0) {
+                                    log.warn("transport={} DTLS handshake refused: {} handshakes already running "
+                                            + "(+{} more refused since the last line; counted as drop.dtls_pool_full)",
+                                            id, engine.handshakeExecutor().maxHandshakes(), more);
+                                }
+                            }
                             close("dtls failed: " + reason);
                         });
                     }
