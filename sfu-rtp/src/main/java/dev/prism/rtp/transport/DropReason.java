@@ -42,6 +42,8 @@ public enum DropReason {
      * lost too much): the transport is closed. Counted per transport, not per datagram.
      */
     DTLS_HANDSHAKE_TIMEOUT,
+    /** A DTLS datagram from a peer whose SDP said a=setup:passive, before Prism (the client) started its handshake. */
+    DTLS_UNEXPECTED_ROLE,
     /** A DTLS handshake was refused because the handshake pool was at its limit: the transport is closed. */
     DTLS_POOL_FULL,
     /**

@@ -6,6 +6,7 @@ import dev.prism.core.rtp.IceParameters;
 import dev.prism.core.text.RepeatingLog;
 import dev.prism.rtp.dtls.DtlsCertificate;
 import dev.prism.rtp.dtls.DtlsHandshakePool;
+import dev.prism.rtp.dtls.DtlsSession;
 import dev.prism.rtp.packet.PacketClassifier;
 import dev.prism.rtp.stun.StunMessage;
 import io.netty.bootstrap.Bootstrap;
@@ -73,6 +74,8 @@ public final class MediaEngine implements AutoCloseable {
     private final AtomicInteger liveTransports = new AtomicInteger();
     /** Handshakes refused by a full pool come in bursts: one line per 10 s (event loop only). */
     private final RepeatingLog dtlsRefusedLog;
+    /** Handshake settings of new transports (the deadline is {@link DtlsSession#DEFAULT_HANDSHAKE_DEADLINE}). */
+    private volatile DtlsSession.Options dtlsOptions = DtlsSession.Options.DEFAULT;
     private boolean flushPending;
     private long lastHandlerFailureLogNanos;
 
@@ -201,6 +204,15 @@ public final class MediaEngine implements AutoCloseable {
     /** The DTLS handshake threads (shared by the engines of a plane); its {@code rejected()} count is a metric. */
     public DtlsHandshakePool handshakeExecutor() {
         return handshakeExecutor;
+    }
+
+    DtlsSession.Options dtlsOptions() {
+        return dtlsOptions;
+    }
+
+    /** Tests: a shorter handshake deadline for transports created from now on. */
+    void setDtlsOptions(DtlsSession.Options options) {
+        dtlsOptions = options;
     }
 
     /** Rate limit for the log line of a handshake refused by a full pool; event loop only. */
