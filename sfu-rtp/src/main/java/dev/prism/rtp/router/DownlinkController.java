@@ -306,6 +306,13 @@ public final class DownlinkController {
      * @return the probe started, or null
      */
     public ProbeCluster allocate(List<Consumer> consumers) {
+        return allocate(consumers, true);
+    }
+
+    /**
+     * As {@link #allocate(List)}; {@code mayProbe} false (the subscriber's transport is not connected) starts no probe.
+     */
+    public ProbeCluster allocate(List<Consumer> consumers, boolean mayProbe) {
         long estimate = estimateBps();
         List<Subscription> subs = new ArrayList<>(consumers.size());
         List<Consumer> live = new ArrayList<>(consumers.size());
@@ -340,7 +347,7 @@ public final class DownlinkController {
         lastAllocationNanos = clock.nanos();
         lastAllocatedEstimate = estimate;
         rounds++;
-        if (prober == null || transportCcBroken) {
+        if (prober == null || transportCcBroken || !mayProbe) {
             return null; // probes are measured from transport-cc feedback
         }
         ProbeCluster probe = prober.maybeStart(estimate, a.allocatedBps(), a.desiredBps(), sendSide.isCongested());

@@ -197,8 +197,10 @@ public final class SubscriberEndpoint implements TransportListener {
 
     /** An allocation round now (a preference changed): every consumer's layer target, and maybe a probe. */
     public void reallocate() {
-        ProbeCluster probe = downlink.allocate(consumers());
-        if (probe != null && transport != null && transport.isConnected() && probeTask == null) {
+        // No probe before DTLS is done: it could not be sent, and its missing result would count as a failure.
+        boolean connected = transport != null && transport.isConnected();
+        ProbeCluster probe = downlink.allocate(consumers(), connected);
+        if (probe != null && connected && probeTask == null) {
             probeTask = transport.scheduleAtFixedRate(this::pacePadding, PROBE_PACING_MILLIS, TimeUnit.MILLISECONDS);
             pacePadding();
         }
