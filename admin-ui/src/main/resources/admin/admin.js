@@ -369,7 +369,13 @@ function updateParticipant(el, p, names) {
   setCell(head.querySelector('[data-stat=rtt]'), stat('RTT', millis(l.rttMillis, NA_HINT.rtt)));
   setCell(head.querySelector('[data-stat=loss]'), stat('loss', percent(l.lossFraction, NA_HINT.loss)));
   setCell(head.querySelector('[data-stat=jitter]'), stat('jitter', millis(l.jitterMillis, NA_HINT.jitter)));
-  setCell(head.querySelector('[data-stat=estimate]'), stat('estimate', bitrate(l.bandwidthEstimateBps, NA_HINT.estimate)));
+  // The estimate's source (transport-cc, REMB, or a fallback such as "transport-cc malformed: using REMB").
+  const est = head.querySelector('[data-stat=estimate]');
+  const source = l.bandwidthEstimateSource;
+  const estimate = stat('estimate', bitrate(l.bandwidthEstimateBps, NA_HINT.estimate));
+  if (source) estimate.append(h('small', { class: 'source', text: ` (${source})` }));
+  setCell(est, estimate);
+  est.classList.toggle('warn', !!source && source.includes('malformed'));
   const rec = head.querySelector('[data-stat=recovery]');
   const r = p.recovery;
   if (r) {

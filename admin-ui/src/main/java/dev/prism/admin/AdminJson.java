@@ -110,7 +110,8 @@ final class AdminJson {
                         .put("rttMillis", round(l.rttMillis(), 10))
                         .put("lossFraction", fraction(l.lossFraction()))
                         .put("jitterMillis", round(l.jitterMillis(), 10))
-                        .put("bandwidthEstimateBps", bps(l.bandwidthEstimateBps())))
+                        .put("bandwidthEstimateBps", bps(l.bandwidthEstimateBps()))
+                        .put("bandwidthEstimateSource", l.bandwidthEstimateSource()))
                 .put("recovery", recovery(p.recovery()))
                 .put("tracks", tracks);
     }

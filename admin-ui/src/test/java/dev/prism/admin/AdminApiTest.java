@@ -146,7 +146,8 @@ class AdminApiTest {
         assertThat(alice.getValue("subscriber")).isNull();
         JsonObject link = alice.getJsonObject("link");
         assertThat(link.getLong("uplinkBps")).isEqualTo(32_000);
-        for (String absent : new String[] {"rttMillis", "lossFraction", "jitterMillis", "bandwidthEstimateBps"}) {
+        for (String absent : new String[] {"rttMillis", "lossFraction", "jitterMillis", "bandwidthEstimateBps",
+            "bandwidthEstimateSource"}) {
             assertThat(link.containsKey(absent)).as(absent).isTrue();
             assertThat(link.getValue(absent)).as(absent).isNull();
         }

@@ -135,6 +135,6 @@ public final class EmbeddedMedia implements AutoCloseable {
         drainOutbound();
         channel.finishAndReleaseAll();
         engine.outboundPool().close();
-        engine.handshakeExecutor().shutdownNow();
+        engine.handshakeExecutor().close();
     }
 }

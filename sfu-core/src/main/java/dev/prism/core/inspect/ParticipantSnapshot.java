@@ -40,9 +40,16 @@ public record ParticipantSnapshot(String id, String name, boolean canPublish, bo
      * @param lossFraction         uplink loss 0..1; null until the RTCP work measures it
      * @param jitterMillis         uplink jitter; null until the RTCP work measures it
      * @param bandwidthEstimateBps downlink estimate; null until the bandwidth-estimation work provides it
+     * @param bandwidthEstimateSource where that estimate comes from, for operators ("transport-cc", "REMB",
+     *                             "transport-cc malformed: using REMB", ...); null without an estimate
      */
     public record LinkStats(Double uplinkBps, Double downlinkBps, Double rttMillis, Double lossFraction,
-                            Double jitterMillis, Double bandwidthEstimateBps) {
+                            Double jitterMillis, Double bandwidthEstimateBps, String bandwidthEstimateSource) {
+        /** Without a known estimate source. */
+        public LinkStats(Double uplinkBps, Double downlinkBps, Double rttMillis, Double lossFraction,
+                         Double jitterMillis, Double bandwidthEstimateBps) {
+            this(uplinkBps, downlinkBps, rttMillis, lossFraction, jitterMillis, bandwidthEstimateBps, null);
+        }
     }
 
     /**

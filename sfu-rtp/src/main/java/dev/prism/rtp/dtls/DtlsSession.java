@@ -78,14 +78,17 @@ public final class DtlsSession {
      *
      * @param srtpProfiles     profiles to offer (client) or accept (server), most preferred first
      * @param fingerprintWait  how long the handshake waits for {@link #setExpectedRemoteFingerprint} once the peer's
-     *                         certificate has arrived
-     * @param handshakeTimeout bctls's limit for the whole handshake, from the first datagram
+     *                         certificate has arrived (never past the handshake deadline)
+     * @param handshakeTimeout the handshake deadline, from the moment its thread starts (the first datagram for a
+     *                         server, {@code start()} for a client): then the handshake fails with
+     *                         {@code "handshake timed out after N ms"} and its thread is free. Default
+     *                         {@link #DEFAULT_HANDSHAKE_DEADLINE}
      * @param sendLimit        largest datagram we send; bctls fragments handshake messages to fit
      */
     public record Options(List<SrtpProfile> srtpProfiles, Duration fingerprintWait, Duration handshakeTimeout,
                           int sendLimit) {
         public static final Options DEFAULT = new Options(SrtpProfile.preferenceOrder(), Duration.ofSeconds(10),
-            Duration.ofSeconds(30), 1200);
+            DEFAULT_HANDSHAKE_DEADLINE, 1200);
 
         public Options {
             srtpProfiles = List.copyOf(srtpProfiles);
@@ -111,6 +114,13 @@ public final class DtlsSession {
             return new Options(srtpProfiles, fingerprintWait, timeout, sendLimit);
         }
     }
+
+    /**
+     * How long a handshake may hold its thread. Long enough for bctls's retransmissions at 1 and 3 s after a lost
+     * flight; short enough that peers which send a ClientHello and go silent give their threads back quickly (see
+     * {@link DtlsHandshakePool}).
+     */
+    public static final Duration DEFAULT_HANDSHAKE_DEADLINE = Duration.ofSeconds(5);
 
     /** Wait passed to bctls after the handshake; never actually waited, the transport does not block then. */
     private static final int NON_BLOCKING_WAIT_MILLIS = 1000;
@@ -153,8 +163,9 @@ public final class DtlsSession {
 
     /**
      * @param serverRole        true when Prism is the DTLS server ({@code a=setup:passive} on our side)
-     * @param handshakeExecutor runs the blocking handshake, one task per session; a pool sized for the handshakes
-     *                          expected at once (a task blocks through retransmission waits)
+     * @param handshakeExecutor runs the blocking handshake, one task per session, at once (a task blocks through
+     *                          retransmission waits up to the deadline, so a queue would let stalled peers delay
+     *                          others): a {@link DtlsHandshakePool}
      * @param clock             times the handshake ({@link #handshakeDurationNanos()})
      */
     public DtlsSession(DtlsCertificate cert, boolean serverRole, DatagramSender sender, Executor handshakeExecutor,
@@ -250,6 +261,10 @@ public final class DtlsSession {
 
     private void runHandshake() {
         handshakeStartNanos = clock.nanos();
+        // The deadline is enforced where the thread waits: the datagram queue and the fingerprint wait.
+        long deadline = System.nanoTime() + options.handshakeTimeout().toNanos();
+        transport.setDeadline(deadline);
+        certificateCheck.setDeadline(deadline);
         DtlsSrtpPeer peer = null;
         DTLSTransport dtls = null;
         SrtpProfile profile;
@@ -369,7 +384,7 @@ public final class DtlsSession {
         if (e instanceof TlsFatalAlertReceived received) {
             return "peer sent fatal alert: " + AlertDescription.getText(received.getAlertDescription());
         }
-        if (e instanceof TlsTimeoutException) {
+        if (isTimeout(e)) {
             return "handshake timed out after " + options.handshakeTimeout().toMillis() + " ms";
         }
         if (e instanceof TlsFatalAlert alert) {
@@ -379,6 +394,16 @@ public final class DtlsSession {
             return "handshake thread interrupted";
         }
         return "handshake failed: " + e;
+    }
+
+    /** True when {@code cause} (from {@link Listener#onHandshakeFailed}) is the handshake deadline passing. */
+    public static boolean isTimeout(Throwable cause) {
+        return cause instanceof TlsTimeoutException;
+    }
+
+    /** True when {@code cause} (from {@link Listener#onHandshakeFailed}) is the handshake pool refusing the task. */
+    public static boolean isRejected(Throwable cause) {
+        return cause instanceof RejectedExecutionException;
     }
 
     private static void closeQuietly(DTLSTransport dtls) {

@@ -7,6 +7,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.bouncycastle.tls.DatagramTransport;
+import org.bouncycastle.tls.TlsTimeoutException;
 
 /**
  * bctls's view of the network for one {@link DtlsSession}: datagrams the event loop received, handed over through a
@@ -16,6 +17,10 @@ import org.bouncycastle.tls.DatagramTransport;
  * asks for (its retransmission timer). After the handshake the event loop drives bctls itself, so {@link #receive}
  * never blocks: when the queue is empty it throws {@link #DRAINED}. bctls passes an {@link InterruptedIOException}
  * through without failing the connection, which ends the read loop cleanly.
+ *
+ * <p>The handshake deadline ({@link #setDeadline}) is enforced here, where the handshake thread waits for the peer:
+ * a blocking receive never waits past it and throws {@link TlsTimeoutException} once it has passed, which fails the
+ * handshake and frees the thread whatever bctls's own timers say.
  */
 final class QueueDatagramTransport implements DatagramTransport {
     /** Largest DTLS datagram accepted; bigger ones cannot come from a WebRTC peer over a normal path MTU. */
@@ -41,6 +46,9 @@ final class QueueDatagramTransport implements DatagramTransport {
     private final int sendLimit;
     private volatile boolean nonBlocking;
     private volatile boolean closed;
+    /** {@link System#nanoTime()} after which a blocking receive fails; the blocking wait is real time too. */
+    private volatile long deadlineNanos;
+    private volatile boolean hasDeadline;
 
     QueueDatagramTransport(DtlsSession.DatagramSender sender, int sendLimit) {
         this.sender = sender;
@@ -60,6 +68,12 @@ final class QueueDatagramTransport implements DatagramTransport {
 
     boolean hasPending() {
         return !queue.isEmpty();
+    }
+
+    /** A blocking {@link #receive} fails once {@link System#nanoTime()} passes {@code nanoTime}. */
+    void setDeadline(long nanoTime) {
+        deadlineNanos = nanoTime;
+        hasDeadline = true;
     }
 
     /** From now on {@link #receive} never blocks. */
@@ -94,7 +108,15 @@ final class QueueDatagramTransport implements DatagramTransport {
             }
         } else {
             try {
-                datagram = waitMillis > 0 ? queue.poll(waitMillis, TimeUnit.MILLISECONDS) : queue.take();
+                long waitNanos = waitMillis > 0 ? TimeUnit.MILLISECONDS.toNanos(waitMillis) : Long.MAX_VALUE;
+                if (hasDeadline) {
+                    long left = deadlineNanos - System.nanoTime();
+                    if (left <= 0) {
+                        throw new TlsTimeoutException("DTLS handshake deadline passed");
+                    }
+                    waitNanos = Math.min(waitNanos, left);
+                }
+                datagram = waitNanos == Long.MAX_VALUE ? queue.take() : queue.poll(waitNanos, TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("DTLS handshake thread interrupted");

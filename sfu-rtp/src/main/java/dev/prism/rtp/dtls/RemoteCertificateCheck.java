@@ -28,9 +28,18 @@ final class RemoteCertificateCheck {
     private volatile boolean verified;
     private volatile boolean waiting;
     private volatile String failure;
+    /** {@link System#nanoTime()} of the handshake deadline: the wait for the fingerprint never goes past it. */
+    private volatile long deadlineNanos;
+    private volatile boolean hasDeadline;
 
     RemoteCertificateCheck(Duration maxWait) {
         this.maxWait = maxWait;
+    }
+
+    /** The handshake's deadline ({@link System#nanoTime()}): {@link #verify} waits at most until then. */
+    void setDeadline(long nanoTime) {
+        deadlineNanos = nanoTime;
+        hasDeadline = true;
     }
 
     /** Sets the fingerprint to check against; a later call replaces it if the check has not run yet. */
@@ -76,8 +85,9 @@ final class RemoteCertificateCheck {
             throw new IOException("DTLS session closed");
         }
         if (want == null) {
-            throw fail(AlertDescription.certificate_unknown,
-                "remote fingerprint not known " + maxWait.toMillis() + " ms after the peer's certificate arrived");
+            throw fail(AlertDescription.certificate_unknown, hasDeadline && System.nanoTime() - deadlineNanos >= 0
+                ? "remote fingerprint not known by the handshake deadline"
+                : "remote fingerprint not known " + maxWait.toMillis() + " ms after the peer's certificate arrived");
         }
         DtlsFingerprint actual = DtlsCertificate.fingerprintOf(der, want.algorithm());
         if (actual == null) {
@@ -94,7 +104,11 @@ final class RemoteCertificateCheck {
         if (released.getCount() > 0) {
             waiting = true;
             try {
-                released.await(maxWait.toMillis(), TimeUnit.MILLISECONDS);
+                long wait = maxWait.toNanos();
+                if (hasDeadline) {
+                    wait = Math.min(wait, deadlineNanos - System.nanoTime());
+                }
+                released.await(Math.max(0, wait), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while waiting for the remote fingerprint");

@@ -7,7 +7,8 @@
  * given, copies the bytes and returns; the caller releases the buffer. Outgoing datagrams are handed to the
  * {@link dev.prism.rtp.dtls.DtlsSession.DatagramSender} as a byte range that is only valid during the call.
  *
- * <p>Threads: the blocking bctls handshake runs on a handshake executor, one task per session and only while a
- * handshake is in progress; after it the transport's event loop drives the session through {@code onDatagram}.
+ * <p>Threads: the blocking bctls handshake runs on a {@link dev.prism.rtp.dtls.DtlsHandshakePool}, one task per
+ * session and only while a handshake is in progress, never longer than its deadline (5 s by default); after it the
+ * transport's event loop drives the session through {@code onDatagram}.
  */
 package dev.prism.rtp.dtls;

@@ -324,10 +324,11 @@ public final class Consumer {
 
     /**
      * Asks the publisher for a keyframe of the layer this consumer needs one of: the one it is switching to, else the
-     * one it forwards (a subscriber's PLI or FIR).
+     * one it forwards (a subscriber's PLI or FIR). Nothing while the subscriber's transport is not connected: the
+     * keyframe could not reach it, and connecting asks for one anyway ({@link SubscriberEndpoint#onConnected}).
      */
     public void requestKeyframe() {
-        if (forwarder == null) {
+        if (forwarder == null || transport != null && !transport.isConnected()) {
             return;
         }
         LayerSelector s = forwarder.selector();

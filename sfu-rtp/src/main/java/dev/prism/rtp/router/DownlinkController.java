@@ -9,6 +9,7 @@ import dev.prism.rtp.alloc.LayerStats;
 import dev.prism.rtp.alloc.Subscription;
 import dev.prism.rtp.bwe.ProbeCluster;
 import dev.prism.rtp.bwe.Prober;
+import dev.prism.rtp.bwe.ReceiverReportLossEstimator;
 import dev.prism.rtp.bwe.RembEstimator;
 import dev.prism.rtp.bwe.SendSideEstimator;
 import dev.prism.rtp.layer.LayerSelector;
@@ -26,6 +27,12 @@ import org.slf4j.LoggerFactory;
  *   <li>Estimate: a {@link SendSideEstimator} fed by the subscriber's transport-cc feedback about the packets Prism
  *       numbered for it ({@link #onPacketSent}); a {@link RembEstimator} when the subscriber negotiated only REMB; none
  *       ({@link #UNLIMITED_BPS}, every track at its best layer) when it negotiated neither.</li>
+ *   <li>Fallback: a subscriber that negotiated transport-cc but sends feedback Prism cannot parse
+ *       ({@link #MALFORMED_BEFORE_FALLBACK} in a row) would otherwise look like one whose feedback stopped, and sink to
+ *       the floor. Its estimate then comes from its REMB if it sends any (seen within {@link #REMB_FRESH_MILLIS}),
+ *       else from the loss in its receiver reports ({@link ReceiverReportLossEstimator}); no probing meanwhile.
+ *       {@link #RECOVER_AFTER_VALID} well-formed messages in a row end the fallback. {@link #estimateSource()} says
+ *       which applies, for operators.</li>
  *   <li>Allocation: every {@link #ALLOCATION_INTERVAL_MILLIS}, and at once when the estimate moved by more than
  *       {@link #REALLOCATE_ON_CHANGE}, the estimate is shared among the consumers ({@link BitrateAllocator}: audio first,
  *       then video by priority, within each track's preferences, with hysteresis), each consumer's layer target is
@@ -68,8 +75,34 @@ public final class DownlinkController {
      */
     static final Prober.Config PROBER = new Prober.Config(100, 2.0, 1.2, 1_000, 4_000, 2_000);
 
-    /** Where the estimate comes from. */
+    /** Malformed transport-cc messages in a row (about 100 ms apart) that make the estimate fall back. */
+    static final int MALFORMED_BEFORE_FALLBACK = 3;
+    /** Well-formed transport-cc messages in a row that end a fallback. */
+    static final int RECOVER_AFTER_VALID = 10;
+    /** A REMB seen this recently makes the fallback use REMB rather than receiver-report loss. */
+    static final long REMB_FRESH_MILLIS = 5_000;
+
+    /** What the subscriber negotiated to estimate from. */
     public enum Mode { NONE, TRANSPORT_CC, REMB }
+
+    /** Where the estimate in force comes from; {@link #description()} is what the admin UI shows. */
+    public enum EstimateSource {
+        NONE("none: no transport-cc or REMB negotiated"),
+        TRANSPORT_CC("transport-cc"),
+        REMB("REMB"),
+        MALFORMED_TRANSPORT_CC_REMB("transport-cc malformed: using REMB"),
+        MALFORMED_TRANSPORT_CC_LOSS("transport-cc malformed: using receiver-report loss");
+
+        private final String description;
+
+        EstimateSource(String description) {
+            this.description = description;
+        }
+
+        public String description() {
+            return description;
+        }
+    }
 
     private final MonoClock clock;
     private final BitrateAllocator allocator;
@@ -77,6 +110,15 @@ public final class DownlinkController {
     private SendSideEstimator sendSide;
     private RembEstimator remb;
     private Prober prober;
+    /** REMB values seen in transport-cc mode too, for the fallback; created by the first REMB. */
+    private RembEstimator rembSeen;
+    /** Receiver-report loss for the fallback; created by the first loss report. */
+    private ReceiverReportLossEstimator reportLoss;
+    private boolean transportCcBroken;
+    private int malformedInARow;
+    private int validInARow;
+    private long malformedFeedback;
+    private long fallbacks;
     private int nextTransportSeq;
     private Allocation last;
     private long lastAllocationNanos = Long.MIN_VALUE;
@@ -138,23 +180,96 @@ public final class DownlinkController {
             return false;
         }
         sendSide.onFeedback(feedback);
+        malformedInARow = 0;
+        if (transportCcBroken && ++validInARow >= RECOVER_AFTER_VALID) {
+            transportCcBroken = false;
+            log.info("downlink: transport-cc feedback parses again; estimating from it");
+            return true;
+        }
         return estimateMoved();
+    }
+
+    /**
+     * Transport-cc feedback from the subscriber that does not parse. True when the estimate's source changed (the
+     * fallback starts) or the estimate moved: allocate again now.
+     */
+    public boolean onMalformedFeedback() {
+        malformedFeedback++;
+        validInARow = 0;
+        if (mode != Mode.TRANSPORT_CC || transportCcBroken || ++malformedInARow < MALFORMED_BEFORE_FALLBACK) {
+            return false;
+        }
+        transportCcBroken = true;
+        fallbacks++;
+        // Carry on from the estimate in force: the feedback timeout has not cut it yet after a few messages.
+        long current = sendSide.estimateBps();
+        if (reportLoss == null) {
+            reportLoss = newReportLoss();
+        }
+        reportLoss.reset(current);
+        return true;
     }
 
     /** A REMB from the subscriber. True when the estimate moved enough to allocate again now. */
     public boolean onRemb(long bitrateBps) {
         if (sendSide != null) {
             sendSide.onRemb(bitrateBps); // a cap on the send-side estimate
+            if (rembSeen == null) {
+                rembSeen = new RembEstimator(clock, ESTIMATOR.startBps(), ESTIMATOR.minBps(), ESTIMATOR.maxBps());
+            }
+            rembSeen.onRemb(bitrateBps);
         } else if (remb != null) {
             remb.onRemb(bitrateBps);
         }
         return estimateMoved();
     }
 
+    /**
+     * The worst loss in one of the subscriber's receiver reports, RFC 3550's 8-bit fraction (0..255). True when the
+     * estimate moved enough to allocate again now (only while the fallback uses it).
+     */
+    public boolean onReceiverLoss(int fractionLost) {
+        if (reportLoss == null) {
+            reportLoss = newReportLoss();
+        }
+        reportLoss.onFractionLost(fractionLost);
+        return transportCcBroken && estimateMoved();
+    }
+
+    private ReceiverReportLossEstimator newReportLoss() {
+        return new ReceiverReportLossEstimator(clock, ESTIMATOR.startBps(), ESTIMATOR.minBps(), ESTIMATOR.maxBps());
+    }
+
+    /** Where the estimate in force comes from. */
+    public EstimateSource estimateSource() {
+        if (transportCcBroken) {
+            return rembSeen != null && !rembSeen.isStale(REMB_FRESH_MILLIS) ? EstimateSource.MALFORMED_TRANSPORT_CC_REMB
+                    : EstimateSource.MALFORMED_TRANSPORT_CC_LOSS;
+        }
+        return switch (mode) {
+            case TRANSPORT_CC -> EstimateSource.TRANSPORT_CC;
+            case REMB -> EstimateSource.REMB;
+            case NONE -> EstimateSource.NONE;
+        };
+    }
+
+    /** Transport-cc messages from this subscriber that did not parse. */
+    public long malformedFeedback() {
+        return malformedFeedback;
+    }
+
+    /** Times the estimate fell back because transport-cc feedback did not parse. */
+    public long fallbacks() {
+        return fallbacks;
+    }
+
     /** A round-trip sample to the subscriber, from its receiver reports. */
     public void onRtt(long rttNanos) {
         if (sendSide != null && rttNanos >= 0) {
             sendSide.setRttMillis(rttNanos / 1_000_000);
+        }
+        if (reportLoss != null) {
+            reportLoss.setRttNanos(rttNanos);
         }
     }
 
@@ -169,6 +284,10 @@ public final class DownlinkController {
 
     /** The downlink estimate in bits per second ({@link #UNLIMITED_BPS} without an estimator). */
     public long estimateBps() {
+        if (transportCcBroken) {
+            return estimateSource() == EstimateSource.MALFORMED_TRANSPORT_CC_REMB ? rembSeen.estimateBps()
+                    : reportLoss.estimateBps();
+        }
         if (sendSide != null) {
             return sendSide.estimateBps();
         }
@@ -187,6 +306,13 @@ public final class DownlinkController {
      * @return the probe started, or null
      */
     public ProbeCluster allocate(List<Consumer> consumers) {
+        return allocate(consumers, true);
+    }
+
+    /**
+     * As {@link #allocate(List)}; {@code mayProbe} false (the subscriber's transport is not connected) starts no probe.
+     */
+    public ProbeCluster allocate(List<Consumer> consumers, boolean mayProbe) {
         long estimate = estimateBps();
         List<Subscription> subs = new ArrayList<>(consumers.size());
         List<Consumer> live = new ArrayList<>(consumers.size());
@@ -221,8 +347,8 @@ public final class DownlinkController {
         lastAllocationNanos = clock.nanos();
         lastAllocatedEstimate = estimate;
         rounds++;
-        if (prober == null) {
-            return null;
+        if (prober == null || transportCcBroken || !mayProbe) {
+            return null; // probes are measured from transport-cc feedback
         }
         ProbeCluster probe = prober.maybeStart(estimate, a.allocatedBps(), a.desiredBps(), sendSide.isCongested());
         if (probe != null) {
@@ -317,7 +443,8 @@ public final class DownlinkController {
 
     @Override
     public String toString() {
-        return "DownlinkController[" + mode + " estimate=" + estimateBps()
+        return "DownlinkController[" + mode + (transportCcBroken ? " (" + estimateSource().description() + ")" : "")
+                + " estimate=" + estimateBps()
                 + (sendSide == null ? "" : " " + sendSide) + (last == null ? "" : " " + last) + "]";
     }
 }

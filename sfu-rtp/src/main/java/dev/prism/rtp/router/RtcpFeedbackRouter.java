@@ -36,6 +36,22 @@ final class RtcpFeedbackRouter {
     /** Re-read for every transport-cc message; handed to {@code transportFeedback}, which must not keep it. */
     private final TransportCcFeedback transportCc = TransportCcFeedback.reusable();
     private final LongConsumer remb;
+    private final Listener listener;
+
+    /** What the downlink learns from the subscriber's RTCP besides transport-cc and REMB. */
+    interface Listener {
+        /**
+         * A transport-cc message that does not parse (counted as {@code drop.transport_cc_malformed}).
+         *
+         * @param buffer the compound packet, borrowed for the call
+         * @param offset where the message starts
+         * @param length its length in bytes
+         */
+        void onMalformedTransportFeedback(ByteBuf buffer, int offset, int length);
+
+        /** The worst "fraction lost" (0..255) among one report's blocks about the streams Prism sends. */
+        void onReceiverLoss(int fractionLost);
+    }
 
     /**
      * @param rttSamples        told each round-trip sample in nanoseconds
@@ -43,10 +59,12 @@ final class RtcpFeedbackRouter {
      * @param transportFeedback told each transport-cc feedback message (the downlink estimator); it borrows the
      *                          message for the call (the router reads the next one into the same instance)
      * @param remb              told each REMB bitrate in bits per second
+     * @param listener          told malformed transport-cc and receiver-report loss
      */
     RtcpFeedbackRouter(IntObjectHashMap<Consumer> consumersBySsrc, MediaCounters counters, RtcpSender rtcp,
                        LongConsumer rttSamples, LongSupplier rttNanos,
-                       java.util.function.Consumer<TransportCcFeedback> transportFeedback, LongConsumer remb) {
+                       java.util.function.Consumer<TransportCcFeedback> transportFeedback, LongConsumer remb,
+                       Listener listener) {
         this.consumersBySsrc = consumersBySsrc;
         this.counters = counters;
         this.rtcp = rtcp;
@@ -54,6 +72,7 @@ final class RtcpFeedbackRouter {
         this.rttNanos = rttNanos;
         this.transportFeedback = transportFeedback;
         this.remb = remb;
+        this.listener = listener;
     }
 
     void onRtcp(ByteBuf compound) {
@@ -84,7 +103,8 @@ final class RtcpFeedbackRouter {
                 if (transportCc.readFrom(parser.buffer(), parser.offset(), parser.length())) {
                     transportFeedback.accept(transportCc);
                 } else {
-                    counters.drop(DropReason.RTCP_MALFORMED);
+                    counters.drop(DropReason.TRANSPORT_CC_MALFORMED);
+                    listener.onMalformedTransportFeedback(parser.buffer(), parser.offset(), parser.length());
                 }
             } else if (type == RtcpHeader.PT_PSFB && fmt == RtcpHeader.FMT_AFB) {
                 Remb r = Remb.parse(parser.buffer(), parser.offset(), parser.length());
@@ -125,11 +145,13 @@ final class RtcpFeedbackRouter {
 
     private void onReportBlocks(List<ReportBlock> blocks, long now) {
         long arrival = NtpClock.compact(rtcp.ntp().ntp(now));
+        int worstLoss = -1;
         for (ReportBlock b : blocks) {
             Consumer c = consumersBySsrc.get((int) b.ssrc());
             if (c == null) {
                 continue;
             }
+            worstLoss = Math.max(worstLoss, b.fractionLost());
             long rtt = -1;
             if (b.lastSr() != 0) {
                 long compact = (arrival - b.lastSr() - b.delaySinceLastSr()) & 0xFFFF_FFFFL;
@@ -140,6 +162,9 @@ final class RtcpFeedbackRouter {
                 }
             }
             c.onReceiverReport(b, rtt);
+        }
+        if (worstLoss >= 0) {
+            listener.onReceiverLoss(worstLoss);
         }
     }
 

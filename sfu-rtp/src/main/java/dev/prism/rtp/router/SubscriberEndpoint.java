@@ -2,6 +2,7 @@ package dev.prism.rtp.router;
 
 import dev.prism.core.clock.MonoClock;
 import dev.prism.core.rtp.MediaKind;
+import dev.prism.core.text.ClientText;
 import dev.prism.rtp.bwe.ProbeCluster;
 import dev.prism.rtp.bwe.TransportWideSeq;
 import dev.prism.rtp.packet.RtpPacket;
@@ -16,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sending end of one participant's subscriber connection: owns its consumers (by the SSRC Prism offered for each),
@@ -32,6 +35,9 @@ import java.util.function.BiConsumer;
  * <p>Threading: the media event loop only.
  */
 public final class SubscriberEndpoint implements TransportListener {
+    private static final Logger log = LoggerFactory.getLogger(SubscriberEndpoint.class);
+    /** Bytes of a malformed transport-cc message shown (as hex) in its log line. */
+    private static final int LOGGED_BYTES = 24;
     /** Sender reports go out this often (RFC 3550 allows more; browsers send about once a second too). */
     public static final long SENDER_REPORT_INTERVAL_MILLIS = 1000;
     /** Estimator timeouts and allocation rounds are checked this often. */
@@ -59,13 +65,27 @@ public final class SubscriberEndpoint implements TransportListener {
     private int transportCcExtensionId;
     private long layerSwitches;
     private int probeCopyBack;
+    /** Malformed transport-cc is logged once per subscriber (it comes ten times a second); counted always. */
+    private boolean malformedFeedbackLogged;
 
     public SubscriberEndpoint(BiConsumer<WebRtcTransport, String> onClosed, MediaCounters counters, RtcpSender rtcp) {
         this.onClosed = onClosed;
         this.rtcp = rtcp;
         this.downlink = new DownlinkController(rtcp.clock());
         this.feedback = new RtcpFeedbackRouter(bySsrc, counters, rtcp, this::onRttSample, rtt::nanos,
-                this::onTransportFeedback, this::onRemb);
+                this::onTransportFeedback, this::onRemb, new RtcpFeedbackRouter.Listener() {
+                    @Override
+                    public void onMalformedTransportFeedback(ByteBuf buffer, int offset, int length) {
+                        SubscriberEndpoint.this.onMalformedTransportFeedback(buffer, offset, length);
+                    }
+
+                    @Override
+                    public void onReceiverLoss(int fractionLost) {
+                        if (downlink.onReceiverLoss(fractionLost)) {
+                            reallocate();
+                        }
+                    }
+                });
     }
 
     /** Binds the transport this endpoint listens to; once, right after creating it with this endpoint as listener. */
@@ -144,6 +164,24 @@ public final class SubscriberEndpoint implements TransportListener {
         }
     }
 
+    private void onMalformedTransportFeedback(ByteBuf buffer, int offset, int length) {
+        boolean changed = downlink.onMalformedFeedback();
+        if (!malformedFeedbackLogged) {
+            malformedFeedbackLogged = true;
+            String head = io.netty.buffer.ByteBufUtil.hexDump(buffer, offset, Math.min(length, LOGGED_BYTES));
+            log.warn("transport={} transport-cc feedback from the subscriber does not parse ({} bytes, starting {}); "
+                    + "logged once per subscriber, counted as drop.transport_cc_malformed; after {} in a row its "
+                    + "downlink estimate falls back to its REMB or receiver reports",
+                    transport == null ? "-" : transport.id(), length, ClientText.forLog(head),
+                    DownlinkController.MALFORMED_BEFORE_FALLBACK);
+        }
+        if (changed) {
+            log.info("transport={} downlink estimate now from {} ({} kbit/s)", transport == null ? "-" : transport.id(),
+                    downlink.estimateSource().description(), downlink.estimateBps() / 1000);
+            reallocate();
+        }
+    }
+
     private void onRemb(long bitrateBps) {
         if (downlink.onRemb(bitrateBps)) {
             reallocate();
@@ -159,8 +197,10 @@ public final class SubscriberEndpoint implements TransportListener {
 
     /** An allocation round now (a preference changed): every consumer's layer target, and maybe a probe. */
     public void reallocate() {
-        ProbeCluster probe = downlink.allocate(consumers());
-        if (probe != null && transport != null && transport.isConnected() && probeTask == null) {
+        // No probe before DTLS is done: it could not be sent, and its missing result would count as a failure.
+        boolean connected = transport != null && transport.isConnected();
+        ProbeCluster probe = downlink.allocate(consumers(), connected);
+        if (probe != null && connected && probeTask == null) {
             probeTask = transport.scheduleAtFixedRate(this::pacePadding, PROBE_PACING_MILLIS, TimeUnit.MILLISECONDS);
             pacePadding();
         }

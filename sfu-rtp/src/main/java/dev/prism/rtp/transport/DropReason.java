@@ -36,7 +36,21 @@ public enum DropReason {
      * A subscriber NACKed a packet sent before its stream switched to another layer: the decoder starts over from the
      * switch's key frame, so resending it would only take bandwidth from it.
      */
-    RETRANSMIT_BEFORE_SWITCH;
+    RETRANSMIT_BEFORE_SWITCH,
+    /**
+     * A DTLS handshake did not finish by its deadline (a peer that went silent after its ClientHello, or a path that
+     * lost too much): the transport is closed. Counted per transport, not per datagram.
+     */
+    DTLS_HANDSHAKE_TIMEOUT,
+    /** A DTLS datagram from a peer whose SDP said a=setup:passive, before Prism (the client) started its handshake. */
+    DTLS_UNEXPECTED_ROLE,
+    /** A DTLS handshake was refused because the handshake pool was at its limit: the transport is closed. */
+    DTLS_POOL_FULL,
+    /**
+     * Transport-cc feedback from a subscriber that does not parse: the subscriber's downlink estimate falls back to its
+     * REMB or its receiver reports ({@code DownlinkController}).
+     */
+    TRANSPORT_CC_MALFORMED;
 
     public String metricName() {
         return name().toLowerCase(java.util.Locale.ROOT);

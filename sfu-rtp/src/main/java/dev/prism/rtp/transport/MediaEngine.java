@@ -3,7 +3,10 @@ package dev.prism.rtp.transport;
 import dev.prism.core.clock.MonoClock;
 import dev.prism.core.rtp.IceCandidate;
 import dev.prism.core.rtp.IceParameters;
+import dev.prism.core.text.RepeatingLog;
 import dev.prism.rtp.dtls.DtlsCertificate;
+import dev.prism.rtp.dtls.DtlsHandshakePool;
+import dev.prism.rtp.dtls.DtlsSession;
 import dev.prism.rtp.packet.PacketClassifier;
 import dev.prism.rtp.stun.StunMessage;
 import io.netty.bootstrap.Bootstrap;
@@ -31,9 +34,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -59,7 +59,7 @@ public final class MediaEngine implements AutoCloseable {
     private final EventLoop loop;
     private final Channel channel;
     private final DtlsCertificate certificate;
-    private final ExecutorService handshakeExecutor;
+    private final DtlsHandshakePool handshakeExecutor;
     private final boolean ownsHandshakeExecutor;
     private final MediaCounters counters = new MediaCounters();
     private final ByteBufAllocator allocator;
@@ -72,20 +72,25 @@ public final class MediaEngine implements AutoCloseable {
     private final List<WebRtcTransport> transports = new ArrayList<>();
     /** {@code transports.size()} for other threads (room placement). */
     private final AtomicInteger liveTransports = new AtomicInteger();
+    /** Handshakes refused by a full pool come in bursts: one line per 10 s (event loop only). */
+    private final RepeatingLog dtlsRefusedLog;
+    /** Handshake settings of new transports (the deadline is {@link DtlsSession#DEFAULT_HANDSHAKE_DEADLINE}). */
+    private volatile DtlsSession.Options dtlsOptions = DtlsSession.Options.DEFAULT;
     private boolean flushPending;
     private long lastHandlerFailureLogNanos;
 
     private MediaEngine(MediaEngineConfig config, ByteBufAllocator allocator, DtlsCertificate certificate,
-                        ExecutorService sharedHandshakeExecutor, String threadName) throws InterruptedException {
+                        DtlsHandshakePool sharedHandshakeExecutor, String threadName) throws InterruptedException {
         this.config = config;
         this.allocator = allocator;
+        this.dtlsRefusedLog = new RepeatingLog(config.clock(), 10_000);
         this.outbound = new OutboundDatagramPool(allocator);
         this.certificate = certificate != null ? certificate : DtlsCertificate.generate();
         boolean epoll = Epoll.isAvailable();
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(threadName),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         this.ownsHandshakeExecutor = sharedHandshakeExecutor == null;
-        this.handshakeExecutor = ownsHandshakeExecutor ? newHandshakeExecutor() : sharedHandshakeExecutor;
+        this.handshakeExecutor = ownsHandshakeExecutor ? new DtlsHandshakePool() : sharedHandshakeExecutor;
         Bootstrap b = new Bootstrap()
                 .group(group)
                 .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
@@ -99,7 +104,7 @@ public final class MediaEngine implements AutoCloseable {
             // A failed start leaves nothing running when it returns.
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
             if (ownsHandshakeExecutor) {
-                handshakeExecutor.shutdownNow();
+                handshakeExecutor.close();
             }
             if (e instanceof InterruptedException interrupted) {
                 throw interrupted;
@@ -117,12 +122,6 @@ public final class MediaEngine implements AutoCloseable {
                 this.certificate.fingerprint().value());
     }
 
-    /** DTLS handshakes block in bctls: a small pool of daemon threads, shared by the engines of a plane. */
-    static ExecutorService newHandshakeExecutor() {
-        return new ThreadPoolExecutor(2, 16, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                new DefaultThreadFactory("prism-dtls", true));
-    }
-
     /**
      * An engine on a channel the caller created and registered (an {@code EmbeddedChannel} in the perf module's
      * benchmarks), with no socket bound and no loop of its own: the real receive and send path, driven from the
@@ -137,12 +136,12 @@ public final class MediaEngine implements AutoCloseable {
     MediaEngine(MediaEngineConfig config, Channel channel, ByteBufAllocator allocator) {
         this.config = config;
         this.allocator = allocator;
+        this.dtlsRefusedLog = new RepeatingLog(config.clock(), 10_000);
         this.outbound = new OutboundDatagramPool(allocator);
         this.certificate = DtlsCertificate.generate();
         this.group = null;
         this.ownsHandshakeExecutor = true;
-        this.handshakeExecutor = new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                new DefaultThreadFactory("prism-dtls", true));
+        this.handshakeExecutor = new DtlsHandshakePool();
         this.channel = channel;
         this.loop = channel.eventLoop();
         this.candidates = List.of();
@@ -164,7 +163,7 @@ public final class MediaEngine implements AutoCloseable {
      * named {@code threadName}.
      */
     static MediaEngine start(MediaEngineConfig config, ByteBufAllocator allocator, DtlsCertificate certificate,
-                             ExecutorService handshakeExecutor, String threadName) {
+                             DtlsHandshakePool handshakeExecutor, String threadName) {
         try {
             return new MediaEngine(config, allocator, certificate, handshakeExecutor, threadName);
         } catch (InterruptedException e) {
@@ -202,8 +201,23 @@ public final class MediaEngine implements AutoCloseable {
         return allocator;
     }
 
-    ExecutorService handshakeExecutor() {
+    /** The DTLS handshake threads (shared by the engines of a plane); its {@code rejected()} count is a metric. */
+    public DtlsHandshakePool handshakeExecutor() {
         return handshakeExecutor;
+    }
+
+    DtlsSession.Options dtlsOptions() {
+        return dtlsOptions;
+    }
+
+    /** Tests: a shorter handshake deadline for transports created from now on. */
+    void setDtlsOptions(DtlsSession.Options options) {
+        dtlsOptions = options;
+    }
+
+    /** Rate limit for the log line of a handshake refused by a full pool; event loop only. */
+    RepeatingLog dtlsRefusedLog() {
+        return dtlsRefusedLog;
     }
 
     /** Number of live transports; event loop only. */
@@ -385,7 +399,7 @@ public final class MediaEngine implements AutoCloseable {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
         }
         if (ownsHandshakeExecutor) {
-            handshakeExecutor.shutdownNow();
+            handshakeExecutor.close();
         }
     }
 

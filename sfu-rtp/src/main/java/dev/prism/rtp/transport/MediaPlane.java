@@ -2,13 +2,13 @@ package dev.prism.rtp.transport;
 
 import dev.prism.core.clock.MonoClock;
 import dev.prism.rtp.dtls.DtlsCertificate;
+import dev.prism.rtp.dtls.DtlsHandshakePool;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoop;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
@@ -31,13 +31,13 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 public final class MediaPlane implements AutoCloseable {
     private final List<MediaEngine> engines;
     private final MediaCounters counters;
-    private final ExecutorService handshakeExecutor;
+    private final DtlsHandshakePool handshakeExecutor;
     private final ByteBufAllocator allocator;
     private final MonoClock clock;
     /** Rooms placed on each engine (placement only: correctness never depends on it). */
     private final AtomicIntegerArray rooms;
 
-    private MediaPlane(List<MediaEngine> engines, ExecutorService handshakeExecutor, ByteBufAllocator allocator,
+    private MediaPlane(List<MediaEngine> engines, DtlsHandshakePool handshakeExecutor, ByteBufAllocator allocator,
                        MonoClock clock) {
         this.engines = List.copyOf(engines);
         this.handshakeExecutor = handshakeExecutor;
@@ -73,7 +73,7 @@ public final class MediaPlane implements AutoCloseable {
                     + " for " + threads + " media threads do not fit below 65536");
         }
         DtlsCertificate certificate = DtlsCertificate.generate();
-        ExecutorService handshakes = MediaEngine.newHandshakeExecutor();
+        DtlsHandshakePool handshakes = new DtlsHandshakePool();
         List<MediaEngine> started = new ArrayList<>();
         try {
             for (int i = 0; i < threads; i++) {
@@ -82,7 +82,7 @@ public final class MediaPlane implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             started.forEach(MediaEngine::close);
-            handshakes.shutdownNow();
+            handshakes.close();
             throw e;
         }
         return new MediaPlane(started, handshakes, allocator, config.clock());
@@ -177,6 +177,11 @@ public final class MediaPlane implements AutoCloseable {
         return clock;
     }
 
+    /** The DTLS handshake threads every engine shares ({@code running()}, {@code rejected()} for metrics). */
+    public DtlsHandshakePool handshakePool() {
+        return handshakeExecutor;
+    }
+
     /** The DTLS certificate every engine presents. */
     public DtlsCertificate certificate() {
         return engines.get(0).certificate();
@@ -187,6 +192,6 @@ public final class MediaPlane implements AutoCloseable {
         for (MediaEngine e : engines) {
             e.close();
         }
-        handshakeExecutor.shutdownNow();
+        handshakeExecutor.close();
     }
 }

@@ -101,7 +101,9 @@ public final class WebRtcTransport {
     /**
      * The remote side's ICE and DTLS parameters from its SDP. May come after the first ICE checks and even after the
      * DTLS ClientHello (a subscriber answer races the browser's connectivity checks). {@code remoteSetup} ACTIVE or
-     * ACTPASS makes Prism the DTLS server; PASSIVE makes it the client.
+     * ACTPASS makes Prism the DTLS server; PASSIVE (an answer may choose it, RFC 8842 5.3) makes it the client, which
+     * sends its ClientHello as soon as an ICE check has given it the peer's address (now, if one already has). The
+     * role is fixed by the first DTLS session: a later call only updates the fingerprint.
      */
     public void setRemoteParameters(IceParameters remoteIce, DtlsFingerprint fingerprint, DtlsRole remoteSetup) {
         ice.setRemoteParameters(remoteIce);
@@ -109,7 +111,15 @@ public final class WebRtcTransport {
         this.remoteSetup = remoteSetup;
         if (dtls != null) {
             dtls.setExpectedRemoteFingerprint(fingerprint);
-        } else if (remoteSetup == DtlsRole.PASSIVE) {
+        } else {
+            startClientDtlsIfReady();
+        }
+    }
+
+    /** Prism is the DTLS client (the peer said passive) and ICE has given it an address: the handshake starts. */
+    private void startClientDtlsIfReady() {
+        if (dtls == null && remoteSetup == DtlsRole.PASSIVE && remoteAddress != null && state != State.CLOSED) {
+            state = State.CONNECTING;
             startDtls(false);
         }
     }
@@ -163,6 +173,7 @@ public final class WebRtcTransport {
                     log.info("transport={} ice checking from {}", id, from);
                 }
                 engine.writeAndFlush(r.response(), from);
+                startClientDtlsIfReady();
             }
             case MALFORMED -> engine.counters().drop(DropReason.STUN_MALFORMED);
             case UNKNOWN_USERNAME -> engine.counters().drop(DropReason.STUN_UNKNOWN_USERNAME);
@@ -177,6 +188,11 @@ public final class WebRtcTransport {
             return;
         }
         if (dtls == null) {
+            if (remoteSetup == DtlsRole.PASSIVE) {
+                // The peer said it is the DTLS server: a ClientHello from it breaks the SDP's contract.
+                engine.counters().drop(DropReason.DTLS_UNEXPECTED_ROLE);
+                return;
+            }
             startDtls(true);
         }
         if (state == State.CHECKING || state == State.NEW) {
@@ -302,7 +318,20 @@ public final class WebRtcTransport {
                     public void onHandshakeFailed(String reason, Throwable cause) {
                         engine.eventLoop().execute(() -> {
                             engine.counters().dtlsFailed();
-                            log.warn("transport={} DTLS handshake failed: {}", id, reason);
+                            if (DtlsSession.isTimeout(cause)) {
+                                engine.counters().drop(DropReason.DTLS_HANDSHAKE_TIMEOUT);
+                            }
+                            if (!DtlsSession.isRejected(cause)) {
+                                log.warn("transport={} DTLS handshake failed: {}", id, reason);
+                            } else {
+                                engine.counters().drop(DropReason.DTLS_POOL_FULL);
+                                long more = engine.dtlsRefusedLog().admit();
+                                if (more >= 0) {
+                                    log.warn("transport={} DTLS handshake refused: {} handshakes already running "
+                                            + "(+{} more refused since the last line; counted as drop.dtls_pool_full)",
+                                            id, engine.handshakeExecutor().maxHandshakes(), more);
+                                }
+                            }
                             close("dtls failed: " + reason);
                         });
                     }
@@ -311,7 +340,7 @@ public final class WebRtcTransport {
                     public void onClosed() {
                         engine.eventLoop().execute(() -> close("dtls close_notify"));
                     }
-                });
+                }, engine.clock(), engine.dtlsOptions());
         if (remoteFingerprint != null) {
             dtls.setExpectedRemoteFingerprint(remoteFingerprint);
         }

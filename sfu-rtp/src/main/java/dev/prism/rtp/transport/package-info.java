@@ -9,8 +9,11 @@
  * its transports, and the routers, producers, consumers and control state of the rooms placed on it. A room never
  * spans engines, and a room's candidates name its engine's port, so its packets arrive on its own loop. Engines share
  * nothing mutable on the forwarding path (each has its own counters and send envelopes; the pooled allocator is
- * thread-safe with per-thread caches). DTLS handshakes run on a small pool shared by the engines because bctls is
- * blocking; their callbacks hop back to the transport's loop before touching anything.
+ * thread-safe with per-thread caches). DTLS handshakes run on a {@link dev.prism.rtp.dtls.DtlsHandshakePool} shared
+ * by the engines because bctls is blocking (a thread per handshake at once, bounded, each handshake with a deadline);
+ * their callbacks hop back to the transport's loop before touching anything. A subscriber transport sends nothing
+ * (media, RTCP, probes, keyframe requests on its behalf) before DTLS is done; refused sends are counted as
+ * {@code drop.send_not_connected}.
  *
  * <h2>Who owns a buffer</h2>
  * <ol>

@@ -106,7 +106,8 @@ final class RoomReader {
             participants.add(new ParticipantSnapshot(p.id(), p.name(), p.canPublish(), p.canSubscribe(),
                     connectionState(pub, sub), pub, sub,
                     link(uplink.value(), downlinkByParticipant.getOrDefault(p.id(), 0.0), media,
-                            s == null ? null : estimate(s.subscriberEndpoint())),
+                            s == null ? null : estimate(s.subscriberEndpoint()),
+                            s == null ? null : estimateSource(s.subscriberEndpoint())),
                     tracks, recovery(media)));
         }
         return new RoomSnapshot(room.id(), wallMillis, participants);
@@ -118,6 +119,14 @@ final class RoomReader {
             return null;
         }
         return (double) subscriber.downlink().estimateBps();
+    }
+
+    /** Where the subscriber's downlink estimate comes from, null when there is none. */
+    static String estimateSource(SubscriberEndpoint subscriber) {
+        if (subscriber == null || subscriber.downlink().mode() == DownlinkController.Mode.NONE) {
+            return null;
+        }
+        return subscriber.downlink().estimateSource().description();
     }
 
     /** Video: the highest frame rate of its layers over the last second; null for audio or before media. */
@@ -154,9 +163,10 @@ final class RoomReader {
      * connection's NACK round trips), uplink loss over every stream it publishes (after repair), and the worst uplink
      * jitter; the downlink estimate from the bandwidth estimation. Null where nothing was measured yet.
      */
-    private static LinkStats link(Double uplinkBps, Double downlinkBps, ParticipantMediaStats m, Double estimateBps) {
+    private static LinkStats link(Double uplinkBps, Double downlinkBps, ParticipantMediaStats m, Double estimateBps,
+                                  String estimateSource) {
         if (m == null) {
-            return new LinkStats(uplinkBps, downlinkBps, null, null, null, estimateBps);
+            return new LinkStats(uplinkBps, downlinkBps, null, null, null, estimateBps, estimateSource);
         }
         long rtt = m.subscriberRttMs() >= 0 ? m.subscriberRttMs() : m.publisherRttMs();
         long lost = 0;
@@ -168,7 +178,7 @@ final class RoomReader {
             jitter = jitter == null ? pub.jitterMs() : Math.max(jitter, pub.jitterMs());
         }
         return new LinkStats(uplinkBps, downlinkBps, rtt >= 0 ? (double) rtt : null,
-                expected > 0 ? (double) lost / expected : null, jitter, estimateBps);
+                expected > 0 ? (double) lost / expected : null, jitter, estimateBps, estimateSource);
     }
 
     private static ParticipantSnapshot.Recovery recovery(ParticipantMediaStats m) {

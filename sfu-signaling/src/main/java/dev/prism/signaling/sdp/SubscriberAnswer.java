@@ -15,7 +15,8 @@ import java.util.Objects;
  *
  * @param remoteIce         the browser's ICE credentials
  * @param remoteFingerprint the browser's certificate fingerprint
- * @param remoteSetup       always ACTIVE: the browser is the DTLS client (other answers are refused)
+ * @param remoteSetup       ACTIVE (the browser is the DTLS client) or PASSIVE (Prism is the client); give it to
+ *                          {@code WebRtcTransport.setRemoteParameters}
  * @param acceptedByMid     the active offered lines the browser accepted (recvonly), in m-line order: Prism's payload
  *                          types, the extension ids and rtcp-fb the answer kept, the offered SSRC / RTX SSRC and msid
  *                          ids. Offered lines missing here were rejected (port 0), answered inactive, or were

@@ -18,8 +18,10 @@ import java.util.Objects;
  * Reads a browser's answer to an offer of {@link SubscriberOfferWriter}. Pure and stateless; safe from any thread.
  *
  * <p>Checks that the answer has the offer's m-lines (same count, kinds and mids, in order), bundles every line it
- * does not reject and uses rtcp-mux on them, carries ICE credentials and a fingerprint, and takes the DTLS client role
- * ({@code a=setup:active}; a missing a=setup counts as active). An accepted line must keep Prism's payload type for its
+ * does not reject and uses rtcp-mux on them, carries ICE credentials and a fingerprint, and chooses a DTLS role:
+ * {@code a=setup:active} (the browser is the DTLS client, what JSEP recommends; a missing a=setup counts as active) or
+ * {@code passive} (Prism is the client). {@code actpass} cannot answer anything and {@code holdconn} is not supported:
+ * both are refused. An accepted line must keep Prism's payload type for its
  * codec and Prism's id for every extension it keeps, since the forwarder writes those constants.
  */
 public final class SubscriberAnswerReader {
@@ -71,9 +73,9 @@ public final class SubscriberAnswerReader {
             throw NegotiationException.badSdp("answer rejects every m-line");
         }
         RemoteTransport remote = RemoteTransport.read(answer, tag, DtlsRole.ACTIVE);
-        if (remote.setup() != DtlsRole.ACTIVE) {
-            throw NegotiationException.badSdp("answer has a=setup:" + remote.setup().sdpName()
-                    + "; the browser must be the DTLS client (active)");
+        if (remote.setup() == DtlsRole.ACTPASS) {
+            // Offered actpass, so the answer must choose (RFC 5763 section 5, RFC 8842 section 5.3).
+            throw NegotiationException.badSdp("answer has a=setup:actpass; an answer must choose active or passive");
         }
 
         Map<String, MediaDescription> accepted = new LinkedHashMap<>();

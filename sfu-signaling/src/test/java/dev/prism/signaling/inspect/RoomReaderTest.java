@@ -3,7 +3,12 @@ package dev.prism.signaling.inspect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prism.core.inspect.ParticipantSnapshot.TransportSnapshot;
+import dev.prism.core.clock.FakeClock;
 import dev.prism.core.rtp.RtpCodec;
+import dev.prism.rtp.router.RtcpSender;
+import dev.prism.rtp.router.SubscriberEndpoint;
+import dev.prism.rtp.transport.MediaCounters;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -30,6 +35,27 @@ class RoomReaderTest {
     })
     void connectionStateSummarisesBothConnections(String publisher, String subscriber, String expected) {
         assertThat(RoomReader.connectionState(t(publisher), t(subscriber))).isEqualTo(expected);
+    }
+
+    /** The admin snapshot says where a subscriber's downlink estimate comes from, fallbacks included. */
+    @Test
+    void estimateSourceNamesTheFallbackForMalformedTransportCc() {
+        FakeClock clock = new FakeClock();
+        MediaCounters counters = new MediaCounters();
+        SubscriberEndpoint subscriber = new SubscriberEndpoint((t, r) -> { }, counters,
+                new RtcpSender(UnpooledByteBufAllocator.DEFAULT, clock));
+        assertThat(RoomReader.estimateSource(subscriber)).as("nothing negotiated: no estimate").isNull();
+        subscriber.configureFeedback(3, true, true);
+        assertThat(RoomReader.estimateSource(subscriber)).isEqualTo("transport-cc");
+
+        subscriber.downlink().onRemb(500_000);
+        for (int i = 0; i < 3; i++) {
+            subscriber.downlink().onMalformedFeedback();
+        }
+        assertThat(RoomReader.estimateSource(subscriber)).isEqualTo("transport-cc malformed: using REMB");
+        clock.advanceMillis(10_000); // the REMB goes stale
+        assertThat(RoomReader.estimateSource(subscriber))
+                .isEqualTo("transport-cc malformed: using receiver-report loss");
     }
 
     @Test

@@ -94,6 +94,25 @@ class SubscriberAnswerReaderTest {
         assertThat(audio.extensions()).extracting(HeaderExtension::id).containsExactly(1, 3);
     }
 
+    /** JSEP: an answerer SHOULD choose active, and MAY choose passive; then Prism is the DTLS client. */
+    @ParameterizedTest(name = "a=setup:{0}")
+    @MethodSource("acceptedSetups")
+    void acceptsEitherDtlsRoleTheAnswerChooses(String setupLine, DtlsRole expected) throws Exception {
+        String chrome = resource(CHROME_ANSWER);
+        String answer = setupLine == null ? drop(chrome, "a=setup:")
+                : chrome.replace("a=setup:active", "a=setup:" + setupLine);
+        SubscriberAnswer a = SubscriberAnswerReader.read(answer, OFFER_LINES);
+        assertThat(a.remoteSetup()).isEqualTo(expected);
+        assertThat(a.acceptedByMid().keySet()).containsExactly("0", "1");
+    }
+
+    static Stream<Arguments> acceptedSetups() {
+        return Stream.of(
+                arguments("active", DtlsRole.ACTIVE),
+                arguments("passive", DtlsRole.PASSIVE),
+                arguments(null, DtlsRole.ACTIVE)); // absent: active
+    }
+
     static Stream<Arguments> refused() {
         String chrome = resource(CHROME_ANSWER);
         return Stream.of(
@@ -105,10 +124,10 @@ class SubscriberAnswerReaderTest {
                         OFFER_LINES, "bad_sdp", "has mid 7, offered 1"),
                 arguments("kind changed", chrome, List.of(OFFER_LINES.get(0), OFFER_LINES.get(1),
                         SubscriberTrackLine.inactive("2", MediaKind.AUDIO)), "bad_sdp", "is video, offered audio"),
-                arguments("setup passive", chrome.replace("a=setup:active", "a=setup:passive"), OFFER_LINES,
-                        "bad_sdp", "a=setup:passive"),
                 arguments("setup actpass", chrome.replace("a=setup:active", "a=setup:actpass"), OFFER_LINES,
-                        "bad_sdp", "a=setup:actpass"),
+                        "bad_sdp", "answer has a=setup:actpass; an answer must choose active or passive"),
+                arguments("setup holdconn", chrome.replace("a=setup:active", "a=setup:holdconn"), OFFER_LINES,
+                        "parse line 14", "unsupported a=setup value 'holdconn'"),
                 arguments("no BUNDLE", drop(chrome, "a=group:"), OFFER_LINES, "bad_sdp", "BUNDLE"),
                 arguments("line left out of BUNDLE", chrome.replace("BUNDLE 0 1 2", "BUNDLE 0 1"), OFFER_LINES,
                         "bad_sdp", "mid 2 is not in the answer's BUNDLE group"),
