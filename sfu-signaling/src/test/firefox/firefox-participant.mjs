@@ -22,6 +22,10 @@ const PREFS = {
   'media.navigator.permission.disabled': true,
   'media.autoplay.default': 0,
   'media.autoplay.blocking_policy': 0,
+  // A floor under the send-side estimate (kbit/s): the test checks that every simulcast layer reaches Prism, not how
+  // fast Firefox's estimator climbs on a machine whose load is many times its core count (without it Firefox sent
+  // only q and, on and off, h for 90 s there). On loopback the link carries it.
+  'media.peerconnection.video.min_bitrate_estimate': 2500,
   // No first-run pages, updates or telemetry in a throw-away profile.
   'app.update.enabled': false,
   'browser.shell.checkDefaultBrowser': false,

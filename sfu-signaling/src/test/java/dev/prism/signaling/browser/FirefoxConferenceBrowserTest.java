@@ -35,6 +35,11 @@ class FirefoxConferenceBrowserTest implements BrowserArtifacts.Browsers {
     private static final Duration FIRST_FRAME_TIMEOUT = Duration.ofSeconds(60);
     /** First frame to "frames and audio packets keep rising, all three layers seen". */
     private static final Duration FLOWING_TIMEOUT = Duration.ofSeconds(45);
+    /**
+     * First frame to "Prism sees packets on all three of Firefox's layers". Firefox turns its top layer on once its
+     * send-side estimate carries it, which takes longest on a loaded machine.
+     */
+    private static final Duration LAYERS_TIMEOUT = Duration.ofSeconds(90);
     /** How long Chromium is given to climb to Firefox's top layer; reported, not asserted (it depends on the BWE). */
     private static final Duration TOP_LAYER_WINDOW = Duration.ofSeconds(20);
 
@@ -77,12 +82,18 @@ class FirefoxConferenceBrowserTest implements BrowserArtifacts.Browsers {
               const pc = window.prism && window.prism.client && window.prism.client.publisherPc;
               if (!pc) return JSON.stringify({ error: 'no publisher connection' });
               const out = [];
+              let estimate = null;
               (await pc.getStats()).forEach((s) => {
                 if (s.type === 'outbound-rtp' && s.kind === 'video') out.push({ rid: s.rid || null,
-                  width: s.frameWidth || 0, height: s.frameHeight || 0, framesEncoded: s.framesEncoded || 0 });
+                  width: s.frameWidth || 0, height: s.frameHeight || 0, framesEncoded: s.framesEncoded || 0,
+                  bytesSent: s.bytesSent || 0, limitation: s.qualityLimitationReason || null,
+                  active: s.active !== false });
+                if (s.type === 'candidate-pair' && s.nominated && s.availableOutgoingBitrate) {
+                  estimate = s.availableOutgoingBitrate;
+                }
               });
               out.sort((a, b) => a.width - b.width);
-              return JSON.stringify({ layers: out });
+              return JSON.stringify({ layers: out, estimate });
             })()""";
 
     private BrowserCall call;
@@ -140,11 +151,29 @@ class FirefoxConferenceBrowserTest implements BrowserArtifacts.Browsers {
         System.out.printf("[prism-firefox] Prism sees Firefox's layers: %s; Firefox reports sending %s%n",
                 layers.stream().map(l -> String.format("%s s%d %dx%d %.0f kbit/s", l.rid(), l.spatial(), l.width(),
                         l.height(), l.bitrateBps() / 1000.0)).collect(Collectors.joining(", ")),
-                new JsonObject((String) firefox.eval(OUTBOUND)).getJsonArray("layers").encode());
+                outbound(firefox));
 
         // --- what Chromium reaches of Firefox's layers, for the record ------------------------------------------------
         JsonObject best = bestVideoWithin(chromium, "firefox", TOP_LAYER_WINDOW);
-        JsonObject back = video(sample(firefox), "chromium");
+        JsonObject firefoxSample = sample(firefox);
+        JsonObject back = video(firefoxSample, "chromium");
+        System.out.printf("[prism-firefox] Firefox's inbound-rtp stats: mid %s (the SDK maps stats to tracks by it)%n",
+                back.getValue("statsMid"));
+        // --- the demo page and the SDK work in Firefox: the tile's badge reads the received size, no client error,
+        // and Firefox's inbound-rtp names its mid, which the SDK's media watch reads (repairs are printed: on a loaded
+        // machine a real stall may rightly cause one).
+        String badge = "const q = document.querySelector('.tile:not(.local) .quality');"
+                + " return q && !q.hidden ? q.dataset.received : null;";
+        firefox.waitUntil("the remote tile's badge to show the received size", FLOWING_TIMEOUT,
+                b -> String.valueOf(b.eval("(() => {" + badge + "})()")).matches("\\d+x\\d+"),
+                () -> "badge: " + firefox.eval("(() => {" + badge + "})()"));
+        assertThat(firefox.eval("JSON.stringify(window.prism.errors)")).as("Firefox's client errors").isEqualTo("[]");
+        assertThat(chromium.js("return JSON.stringify(window.prism.errors);")).as("Chromium's client errors")
+                .isEqualTo("[]");
+        assertThat(back.getValue("statsMid")).as("Firefox's inbound-rtp names its mid (the SDK's media watch reads "
+                + "it)").isNotNull();
+        System.out.printf("[prism-firefox] repairs Prism made: %s%n", repairs(room));
+
         System.out.printf("[prism-firefox] FIGURES: first frame Firefox->Chromium %d ms, Chromium->Firefox %d ms "
                 + "after opening; Chromium decodes Firefox at %dx%d, Firefox decodes Chromium at %dx%d; Prism sees "
                 + "%d Firefox layers (%s)%n", chromiumFirstFrame, firefoxFirstFrame, best.getInteger("frameWidth"),
@@ -184,15 +213,26 @@ class FirefoxConferenceBrowserTest implements BrowserArtifacts.Browsers {
     private List<ParticipantMediaStats.Layer> awaitFirefoxLayers(String room) {
         ChromeBrowser chromium = call.browsers().get(0);
         AtomicReference<List<ParticipantMediaStats.Layer>> last = new AtomicReference<>(List.of());
+        long start = System.nanoTime();
+        long[] nextTrace = {0};
         return chromium.waitUntil("Prism to see Firefox's three simulcast layers q, h, f with packets",
-                FLOWING_TIMEOUT, Duration.ofMillis(500), b -> {
+                LAYERS_TIMEOUT, Duration.ofMillis(500), b -> {
                     List<ParticipantMediaStats.Layer> layers = firefoxVideoLayers(room);
                     last.set(layers);
+                    if (System.nanoTime() - start >= nextTrace[0]) {
+                        nextTrace[0] += Duration.ofSeconds(10).toNanos();
+                        System.out.printf("[prism-firefox] +%d ms Prism: %s; Firefox sends: %s%n", millisSince(start),
+                                layers.stream().map(l -> l.rid() + (l.ssrc() == 0 ? " (no packets)"
+                                        : String.format(" %dx%d %.0f kbit/s", l.width(), l.height(),
+                                                l.bitrateBps() / 1000.0))).collect(Collectors.joining(", ")),
+                                outbound(call.firefoxes().get(0)));
+                    }
                     return layers.size() == 3
                             && layers.stream().map(ParticipantMediaStats.Layer::rid).toList()
                                     .equals(List.of("q", "h", "f"))
                             && layers.stream().allMatch(l -> l.ssrc() != 0 && l.bitrateBps() > 0) ? layers : null;
-                }, () -> "Prism's layers of Firefox's video: " + last.get());
+                }, () -> "Prism's layers of Firefox's video: " + last.get() + "; Firefox's outbound video: "
+                        + outbound(call.firefoxes().get(0)));
     }
 
     /** The largest frame Chromium decodes from {@code sender} within {@code window} (stops early at 1280 wide). */
@@ -211,6 +251,23 @@ class FirefoxConferenceBrowserTest implements BrowserArtifacts.Browsers {
                     window.toSeconds());
         }
         return best.get();
+    }
+
+    private List<ParticipantMediaStats.RepairEvent> repairs(String room) {
+        try {
+            return call.server().server().sfu().mediaStats(room).get(5, TimeUnit.SECONDS).stream()
+                    .flatMap(p -> p.repairs().stream()).toList();
+        } catch (Exception e) {
+            throw new IllegalStateException("Prism's media stats: " + e, e);
+        }
+    }
+
+    private static String outbound(FirefoxBrowser firefox) {
+        try {
+            return String.valueOf(firefox.eval(OUTBOUND));
+        } catch (RuntimeException e) {
+            return "(unavailable: " + e.getMessage() + ")";
+        }
     }
 
     private List<ParticipantMediaStats.Layer> firefoxVideoLayers(String room) {
