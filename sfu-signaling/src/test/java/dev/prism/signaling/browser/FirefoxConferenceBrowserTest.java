@@ -153,6 +153,8 @@ class FirefoxConferenceBrowserTest implements BrowserArtifacts.Browsers {
                         l.height(), l.bitrateBps() / 1000.0)).collect(Collectors.joining(", ")),
                 outbound(firefox));
 
+        saveNegotiation(firefox);
+
         // --- what Chromium reaches of Firefox's layers, for the record ------------------------------------------------
         JsonObject best = bestVideoWithin(chromium, "firefox", TOP_LAYER_WINDOW);
         JsonObject firefoxSample = sample(firefox);
@@ -251,6 +253,28 @@ class FirefoxConferenceBrowserTest implements BrowserArtifacts.Browsers {
                     window.toSeconds());
         }
         return best.get();
+    }
+
+    /**
+     * Keeps the SDP Firefox and the running Prism exchanged (target/browser-artifacts/firefox-live-*.sdp): the
+     * SDK's simulcast publish offer with Prism's answer, Prism's subscriber offer with Firefox's answer. The captures
+     * in test resources sdp/ came from here.
+     */
+    private static void saveNegotiation(FirefoxBrowser firefox) {
+        JsonObject sdp = new JsonObject(String.valueOf(firefox.eval("""
+                (() => { const c = window.prism.client; return JSON.stringify({
+                  'publish-offer': c.publisherPc.localDescription.sdp,
+                  'prism-publish-answer': c.publisherPc.remoteDescription.sdp,
+                  'prism-subscriber-offer': c.subscriberPc.remoteDescription.sdp,
+                  'subscriber-answer': c.subscriberPc.localDescription.sdp }); })()""")));
+        for (String name : sdp.fieldNames()) {
+            try {
+                java.nio.file.Files.writeString(BrowserArtifacts.file("firefox-live-" + name + ".sdp"),
+                        sdp.getString(name));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
     }
 
     private List<ParticipantMediaStats.RepairEvent> repairs(String room) {

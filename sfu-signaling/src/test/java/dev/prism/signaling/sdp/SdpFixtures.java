@@ -30,7 +30,8 @@ final class SdpFixtures {
     static final List<String> ALL = List.of(CHROME_OFFER, CHROME_OFFER_SIMULCAST, CHROME_OFFER_DATACHANNEL,
             PRISM_OFFER, PRISM_REOFFER, CHROME_ANSWER, CHROME_REANSWER, FIREFOX_ANSWER, FIREFOX_REANSWER,
             "firefox-publish-offer-plain.sdp", "firefox-publish-offer-simulcast.sdp",
-            "firefox-publish-offer-datachannel.sdp");
+            "firefox-publish-offer-datachannel.sdp", "firefox-publish-offer-sdk-live.sdp",
+            "firefox-answer-to-prism-live-subscriber-offer.sdp", "prism-live-subscriber-offer-as-firefox-holds-it.sdp");
 
     /** The transport used to write the prism-*-for-chrome.sdp files. */
     static final LocalTransportInfo LOCAL = new LocalTransportInfo(

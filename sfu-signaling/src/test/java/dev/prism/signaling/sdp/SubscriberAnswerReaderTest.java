@@ -70,7 +70,26 @@ class SubscriberAnswerReaderTest {
                         Map.of("max-fs", "12288", "max-fr", "60")),
                 arguments(FIREFOX_REANSWER, REOFFER_LINES, List.of("0", "2", "3"),
                         Map.of("maxplaybackrate", "48000", "stereo", "1", "useinbandfec", "1"),
+                        Map.of("max-fs", "12288", "max-fr", "60")),
+                // What Firefox sent a running Prism for Chromium's audio and video.
+                arguments("firefox-answer-to-prism-live-subscriber-offer.sdp", LIVE_OFFER_LINES, List.of("0", "1"),
+                        Map.of("maxplaybackrate", "48000", "stereo", "1", "useinbandfec", "1"),
                         Map.of("max-fs", "12288", "max-fr", "60")));
+    }
+
+    /** The lines of prism-live-subscriber-offer-as-firefox-holds-it.sdp. */
+    private static final List<SubscriberTrackLine> LIVE_OFFER_LINES = List.of(
+            SubscriberTrackLine.active("0", MediaKind.AUDIO, 2053079971L, 0, "chromium-d6737e", "chromium-d6737e:0"),
+            SubscriberTrackLine.active("1", MediaKind.VIDEO, 1272464051L, 3153118282L, "chromium-d6737e",
+                    "chromium-d6737e:1"));
+
+    static {
+        String held = resource("prism-live-subscriber-offer-as-firefox-holds-it.sdp");
+        for (SubscriberTrackLine l : LIVE_OFFER_LINES) {
+            if (!held.contains("a=ssrc:" + l.ssrc() + " msid:" + l.streamId() + " " + l.trackId())) {
+                throw new AssertionError("LIVE_OFFER_LINES do not match the captured offer: " + l);
+            }
+        }
     }
 
     @ParameterizedTest(name = "{0}")
