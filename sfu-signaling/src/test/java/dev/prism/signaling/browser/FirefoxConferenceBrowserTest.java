@@ -26,6 +26,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * attributed to its sender through the demo client's participants map, so no stats field that only one browser has
  * ({@code mid} and {@code trackIdentifier} on {@code inbound-rtp}) is needed. Prints the time from page open to the
  * first decoded frame each way, the resolutions decoded and the layers Prism sees.
+ *
+ * <p>The Firefox driver sets {@code media.peerconnection.video.min_bitrate_estimate} (2.5 Mbit/s): this test is about
+ * interoperability (bundle-only negotiation, rid mapping, decoding both ways), not how fast Firefox's send-side
+ * estimator climbs; without the floor, on a machine loaded to 15 times its cores, Firefox sent only q and, on and off,
+ * h for the whole 90 s.
  */
 @Tag("browser")
 @ExtendWith(BrowserArtifacts.class)
