@@ -644,6 +644,24 @@ describe('PrismClient ICE restart and media repair', () => {
     client.leave();
   });
 
+  it('reports no missing media while the subscriber connection is still connecting', async () => {
+    const { client, ws } = await resumable({ mediaCheckMs: 10, mediaMissingMs: 40 });
+    ws.serverSend({ type: 'subscriberOffer', version: 1, sdp: 'mids=0:audio',
+      tracks: [{ mid: '0', trackId: 'bob-1:0', participantId: 'bob-1', kind: 'audio' }] });
+    await until(() => ws.ofType('subscriberAnswer').length === 1, 'answer');
+    const pc = client.subscriberPc;
+    let checks = 0;
+    let state = 'connecting';
+    Object.defineProperty(pc, 'connectionState', { get: () => { checks += 1; return state; } });
+    // Twenty media checks (200 ms, five times the 40 ms after which missing media is reported) while connecting.
+    await until(() => checks >= 20, 'twenty media checks');
+    assert.equal(ws.ofType('repairTrack').length, 0);
+    state = 'connected';
+    await until(() => ws.ofType('repairTrack').length === 1, 'the report once connected');
+    assert.equal(ws.ofType('repairTrack')[0].issue, 'no_media');
+    client.leave();
+  });
+
   it('expected media that stops arriving is reported and the repair is recorded', async () => {
     const { client, ws, events } = await resumable({ mediaCheckMs: 10, mediaMissingMs: 40 });
     ws.serverSend({ type: 'subscriberOffer', version: 1, sdp: 'mids=0:audio',

@@ -1043,6 +1043,15 @@ export class PrismClient {
     if (this._state !== 'connected' || this._leaving || this._checkingMedia) return;
     this._checkingMedia = true;
     try {
+      // Nothing can arrive while the subscriber connection is still being set up (ICE checks, DTLS). A report then
+      // would have the server restart ICE in the middle of the handshake, which on a loaded machine can keep it from
+      // ever finishing; so the watch starts over (forgets every track) until the connection is up. A connection that
+      // fails is restarted by its own state handler.
+      const state = this.subscriberPc?.connectionState;
+      if (state === 'new' || state === 'connecting') {
+        this._mediaWatch.observe(now(), []);
+        return;
+      }
       const byMid = new Map();
       if (this.subscriberPc && typeof this.subscriberPc.getStats === 'function') {
         const report = await this.subscriberPc.getStats();

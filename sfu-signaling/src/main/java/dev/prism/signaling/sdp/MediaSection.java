@@ -58,9 +58,18 @@ public final class MediaSection {
         return port;
     }
 
-    /** True when the port is 0: the section is rejected or a recycled slot. */
+    /**
+     * True when the port is 0 without {@code a=bundle-only}: the section is rejected or a recycled slot. A port-0
+     * section with {@code a=bundle-only} is not rejected: whoever reads it decides whether it is bundled (it must be
+     * named by the BUNDLE group) and rejects it otherwise.
+     */
     public boolean isRejected() {
-        return port == 0;
+        return port == 0 && !isBundleOnly();
+    }
+
+    /** True with {@code a=bundle-only}: the section may only be used bundled (RFC 8843 section 6). */
+    public boolean isBundleOnly() {
+        return hasAttribute("bundle-only");
     }
 
     /** e.g. "UDP/TLS/RTP/SAVPF", "UDP/DTLS/SCTP". */

@@ -29,6 +29,9 @@ import java.util.Set;
  *       same codecs, so the client may reuse the transceiver later; not reported as accepted;</li>
  *   <li>everything else (data channels, other codecs, unbundled or already rejected lines): rejected with port 0.</li>
  * </ul>
+ * A section with port 0 and {@code a=bundle-only} (Firefox writes every bundled section after the first one so, RFC
+ * 8843 section 6) is not rejected: named by the BUNDLE group it is negotiated like any other and answered on Prism's
+ * port; outside the group it is rejected. Port 0 without {@code a=bundle-only} stays a rejection.
  * Kept in the answer: Opus with its fmtp, the first VP8 and its RTX, the rtcp-fb entries nack, nack pli, ccm fir,
  * goog-remb and transport-cc, and the header extensions listed in {@link HeaderExtension} (mid, rid, repaired rid,
  * audio level, abs-send-time, transport-wide cc) with the offerer's ids. A simulcast offer (send rids) is answered

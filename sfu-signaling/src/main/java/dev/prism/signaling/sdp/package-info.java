@@ -11,7 +11,8 @@
  * </ul>
  *
  * Prism is ICE-lite, never trickles, is always the DTLS server, and needs BUNDLE, rtcp-mux and unified plan on both
- * connections. Everything here is pure Java without I/O or shared state: every class is immutable or stateless and may
+ * connections. A port-0 section with {@code a=bundle-only} (Firefox's offers) is bundled, not rejected, when the
+ * BUNDLE group names it ({@link dev.prism.signaling.sdp.MediaSection#isRejected()}); docs/PROTOCOL.md has the rules. Everything here is pure Java without I/O or shared state: every class is immutable or stateless and may
  * be used from any thread (in practice the signaling verticle's event loop). Readers throw only
  * {@link dev.prism.signaling.sdp.SdpParseException} (unreadable text) and
  * {@link dev.prism.signaling.sdp.NegotiationException} (readable but unusable), whose {@code code()} is the protocol's

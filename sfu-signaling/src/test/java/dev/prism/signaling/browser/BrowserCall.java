@@ -8,8 +8,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
- * The stage of a browser test: a Prism node and Chromium browsers, launched together (browsers take the longest) and
- * closed in reverse order, browsers in parallel. {@link #local} puts everything on this machine; {@link #inNamespace}
+ * The stage of a browser test: a Prism node and Chromium (and Firefox) browsers, launched together (browsers take the
+ * longest) and closed in reverse order, browsers in parallel. {@link #local} puts everything on this machine; {@link #inNamespace}
  * adds a network namespace with a veth link to this machine, the node reachable at the host end of that link, and
  * browsers inside the namespace whose traffic the test can spoil with nftables or {@code tc}.
  *
@@ -20,28 +20,70 @@ final class BrowserCall implements AutoCloseable {
     private final NetNamespace ns;
     private final PrismTestServer server;
     private final List<ChromeBrowser> browsers;
+    private final List<FirefoxBrowser> firefoxes;
 
     /** A node on loopback and browsers named {@code names} on this machine, launched while the node starts. */
     static BrowserCall local(List<String> names) {
+        return local(names, List.of());
+    }
+
+    /**
+     * A node on loopback, Chromium browsers named {@code chromium} and Firefox browsers named {@code firefox} on this
+     * machine, all launched while the node starts. When anything fails to start, what did start is closed.
+     */
+    static BrowserCall local(List<String> chromium, List<String> firefox) {
         CompletableFuture<List<ChromeBrowser>> launching =
-                CompletableFuture.supplyAsync(() -> ChromeBrowser.launchAll(names), BrowserThreads.POOL);
-        PrismTestServer server;
+                CompletableFuture.supplyAsync(() -> ChromeBrowser.launchAll(chromium), BrowserThreads.POOL);
+        CompletableFuture<List<FirefoxBrowser>> launchingFirefox =
+                CompletableFuture.supplyAsync(() -> launchFirefox(firefox), BrowserThreads.POOL);
+        PrismTestServer server = null;
+        RuntimeException failure = null;
         try {
             server = PrismTestServer.start();
         } catch (RuntimeException e) {
-            try {
-                launching.join().forEach(ChromeBrowser::close);
-            } catch (RuntimeException launchFailed) {
-                e.addSuppressed(launchFailed); // launchAll closed the browsers it had started
-            }
-            throw e;
+            failure = e;
+        }
+        List<ChromeBrowser> chromes = null;
+        List<FirefoxBrowser> firefoxes = null;
+        try {
+            chromes = launching.join();
+        } catch (RuntimeException e) {
+            failure = add(failure, e); // launchAll closed the browsers it had started
         }
         try {
-            return new BrowserCall(null, server, launching.join());
+            firefoxes = launchingFirefox.join();
         } catch (RuntimeException e) {
-            server.close();
+            failure = add(failure, e); // launchFirefox closed the browsers it had started
+        }
+        if (failure != null) {
+            new BrowserCall(null, server, chromes == null ? List.of() : chromes,
+                    firefoxes == null ? List.of() : firefoxes).close();
+            throw failure;
+        }
+        return new BrowserCall(null, server, chromes, firefoxes);
+    }
+
+    private static List<FirefoxBrowser> launchFirefox(List<String> names) {
+        List<FirefoxBrowser> out = new ArrayList<>();
+        try {
+            for (String name : names) {
+                out.add(FirefoxBrowser.launch(name));
+            }
+            return out;
+        } catch (RuntimeException e) {
+            out.forEach(FirefoxBrowser::close);
             throw e;
         }
+    }
+
+    private static RuntimeException add(RuntimeException first, RuntimeException next) {
+        RuntimeException n = next instanceof java.util.concurrent.CompletionException c
+                && c.getCause() instanceof RuntimeException r ? r : next;
+        if (first == null) {
+            return n;
+        }
+        first.addSuppressed(n);
+        return first;
     }
 
     /**
@@ -68,17 +110,19 @@ final class BrowserCall implements AutoCloseable {
             for (String name : inNamespace) {
                 launches.add(() -> ChromeBrowser.launch(name, ns.wrap(ChromeBrowser.CHROMIUM), secureOrigin));
             }
-            return new BrowserCall(ns, server, ChromeBrowser.launchEach(launches));
+            return new BrowserCall(ns, server, ChromeBrowser.launchEach(launches), List.of());
         } catch (RuntimeException e) {
-            new BrowserCall(ns, server, List.of()).close();
+            new BrowserCall(ns, server, List.of(), List.of()).close();
             throw e;
         }
     }
 
-    private BrowserCall(NetNamespace ns, PrismTestServer server, List<ChromeBrowser> browsers) {
+    private BrowserCall(NetNamespace ns, PrismTestServer server, List<ChromeBrowser> browsers,
+            List<FirefoxBrowser> firefoxes) {
         this.ns = ns;
         this.server = server;
         this.browsers = List.copyOf(browsers);
+        this.firefoxes = List.copyOf(firefoxes);
     }
 
     /** The namespace; only for {@link #inNamespace}. */
@@ -93,16 +137,27 @@ final class BrowserCall implements AutoCloseable {
         return server;
     }
 
-    /** The browsers in the order given: those on this machine, then those in the namespace. */
+    /** The Chromium browsers in the order given: those on this machine, then those in the namespace. */
     List<ChromeBrowser> browsers() {
         return browsers;
+    }
+
+    /** The Firefox browsers in the order given. */
+    List<FirefoxBrowser> firefoxes() {
+        return firefoxes;
     }
 
     @Override
     public void close() {
         try {
-            BrowserThreads.parallel(browsers, b -> {
-                b.close();
+            List<AutoCloseable> all = new ArrayList<>(browsers);
+            all.addAll(firefoxes);
+            BrowserThreads.parallel(all, b -> {
+                try {
+                    b.close(); // both kinds never throw
+                } catch (Exception e) {
+                    System.err.println("closing " + b + ": " + e);
+                }
                 return b;
             });
         } finally {

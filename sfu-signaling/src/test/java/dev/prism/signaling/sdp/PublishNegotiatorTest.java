@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -41,13 +40,147 @@ class PublishNegotiatorTest {
             new RtcpFeedback("transport-cc", ""), new RtcpFeedback("ccm", "fir"), new RtcpFeedback("nack", ""),
             new RtcpFeedback("nack", "pli"));
 
-    // ---- real Chrome offers ----
+    // ---- real Chrome and Firefox offers ----
 
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"plain", "simulcast", "datachannel"})
-    void writesExactlyTheAnswersChromeAccepted(String variant) throws Exception {
-        PublishNegotiation n = PublishNegotiator.answer(resource("chrome-publish-offer-" + variant + ".sdp"), LOCAL);
-        assertThat(n.answerSdp()).isEqualTo(resource("prism-answer-to-chrome-publish-offer-" + variant + ".sdp"));
+    /** Every captured publish offer: browser, variant (sdp/CAPTURED.md says how each was captured). */
+    static Stream<Arguments> capturedPublishOffers() {
+        List<Arguments> rows = new ArrayList<>();
+        for (String browser : List.of("chrome", "firefox")) {
+            for (String variant : List.of("plain", "simulcast", "datachannel")) {
+                rows.add(arguments(browser, variant));
+            }
+        }
+        return rows.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("capturedPublishOffers")
+    void writesExactlyTheAnswersTheBrowserAccepted(String browser, String variant) throws Exception {
+        PublishNegotiation n = PublishNegotiator.answer(resource(browser + "-publish-offer-" + variant + ".sdp"), LOCAL);
+        assertThat(n.answerSdp())
+                .isEqualTo(resource("prism-answer-to-" + browser + "-publish-offer-" + variant + ".sdp"));
+    }
+
+    /**
+     * What each captured offer negotiates. Firefox writes its video (and data channel) section as {@code m=video 0}
+     * with {@code a=bundle-only}: bundled, so accepted on Prism's port like Chrome's {@code m=video 9}.
+     */
+    static Stream<Arguments> negotiatedCapturedOffers() {
+        List<RtpEncoding> chromeRids = List.of(new RtpEncoding(0, 0, "q"), new RtpEncoding(0, 0, "h"),
+                new RtpEncoding(0, 0, "f"));
+        return Stream.of(
+                // browser, variant, audio pt, VP8 pt, its RTX pt, video encodings, rid id, repaired-rid id, mid id
+                arguments("chrome", "plain", 111, 96, 97, List.of(new RtpEncoding(2526502909L, 2616789731L, null)),
+                        10, 11, 4),
+                arguments("chrome", "simulcast", 111, 96, 97, chromeRids, 10, 11, 4),
+                arguments("chrome", "datachannel", 111, 96, 97, null, 10, 11, 4),
+                // Firefox offers the rid extensions only with simulcast, and lists SSRCs (with FID groups) for every
+                // rid without saying which is which: the rids win, SSRCs are learned from packets.
+                arguments("firefox", "plain", 109, 120, 124,
+                        List.of(new RtpEncoding(3582934659L, 2005779657L, null)), 0, 0, 3),
+                arguments("firefox", "simulcast", 109, 120, 124, chromeRids, 9, 10, 3),
+                arguments("firefox", "datachannel", 109, 120, 124,
+                        List.of(new RtpEncoding(4151911416L, 1213436176L, null)), 0, 0, 3),
+                // The demo page's own offer (the SDK: simulcast q/h/f with bitrate caps) to a running Prism.
+                arguments("firefox", "sdk-live", 109, 120, 124, chromeRids, 9, 10, 3));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("negotiatedCapturedOffers")
+    void negotiatesEveryCapturedOffer(String browser, String variant, int opusPt, int vp8Pt, int rtxPt,
+                                      List<RtpEncoding> videoEncodings, int ridId, int repairedRidId, int midId)
+            throws Exception {
+        PublishNegotiation n = PublishNegotiator.answer(resource(browser + "-publish-offer-" + variant + ".sdp"), LOCAL);
+        String a = n.answerSdp();
+        assertThat(linesStarting(a, "a=group:")).containsExactly("a=group:BUNDLE 0 1");
+        assertThat(linesStarting(a, "m=")).startsWith("m=audio 40000 UDP/TLS/RTP/SAVPF " + opusPt,
+                "m=video 40000 UDP/TLS/RTP/SAVPF " + vp8Pt + " " + rtxPt);
+        assertThat(section(a, "1")).contains("a=recvonly", "a=rtcp-mux").doesNotContain("a=bundle-only");
+        assertThat(n.accepted()).extracting(MediaDescription::mid).containsExactly("0", "1");
+        MediaDescription audio = n.accepted().get(0);
+        MediaDescription video = n.accepted().get(1);
+        assertThat(audio.primaryCodec().name()).isEqualTo("opus");
+        assertThat(audio.primaryCodec().payloadType()).isEqualTo(opusPt);
+        assertThat(video.primaryCodec().name()).isEqualTo("VP8");
+        assertThat(video.primaryCodec().payloadType()).isEqualTo(vp8Pt);
+        assertThat(video.rtxFor(vp8Pt).payloadType()).isEqualTo(rtxPt);
+        if (videoEncodings != null) {
+            assertThat(video.encodings()).isEqualTo(videoEncodings);
+        }
+        assertThat(video.extensionId(HeaderExtension.SDES_MID)).isEqualTo(midId);
+        assertThat(audio.extensionId(HeaderExtension.SDES_MID)).isEqualTo(midId);
+        assertThat(video.extensionId(HeaderExtension.SDES_RID)).isEqualTo(ridId);
+        assertThat(video.extensionId(HeaderExtension.SDES_REPAIRED_RID)).isEqualTo(repairedRidId);
+        assertThat(video.extensionId(TCC)).isPositive();
+        boolean simulcast = videoEncodings != null && videoEncodings.get(0).rid() != null;
+        assertThat(section(a, "1").contains("a=simulcast:recv q;h;f")).isEqualTo(simulcast);
+        if (variant.equals("datachannel")) {
+            assertThat(section(a, "2")).containsExactly("m=application 0 UDP/DTLS/SCTP webrtc-datachannel",
+                    "c=IN IP4 0.0.0.0", "a=mid:2");
+        }
+    }
+
+    @Test
+    void firefoxSimulcastMapsLikeChromes() throws Exception {
+        PublishNegotiation n = PublishNegotiator.answer(resource("firefox-publish-offer-simulcast.sdp"), LOCAL);
+        MediaDescription video = n.accepted().get(1);
+        assertThat(video.encodings()).extracting(RtpEncoding::rid).containsExactly("q", "h", "f");
+        // Firefox offers the rid extensions sendonly: answered recvonly, ids kept.
+        assertThat(section(n.answerSdp(), "1")).contains(
+                "a=extmap:9/recvonly " + HeaderExtension.SDES_RID,
+                "a=extmap:10/recvonly " + HeaderExtension.SDES_REPAIRED_RID,
+                "a=rtpmap:120 VP8/90000", "a=rtpmap:124 rtx/90000", "a=fmtp:124 apt=120",
+                "a=rid:q recv", "a=rid:h recv", "a=rid:f recv", "a=simulcast:recv q;h;f");
+        // Nothing Prism does not forward: VP9, AV1, RED, ULPFEC, toffset, playout-delay, dependency descriptor.
+        assertThat(n.answerSdp()).doesNotContain("VP9", "AV1", "red/", "ulpfec", "toffset", "playout-delay",
+                "dependency-descriptor", "extmap-allow-mixed", "bundle-only");
+        assertThat(n.remoteSetup()).isEqualTo(DtlsRole.ACTPASS);
+        // Firefox writes its fingerprint at session level, its ICE credentials in every section.
+        assertThat(n.remoteFingerprint().algorithm()).isEqualTo("sha-256");
+    }
+
+    // ---- bundle-only (RFC 8843 section 6) ----
+
+    private static final String FIREFOX_VIDEO_M = "m=video 0 UDP/TLS/RTP/SAVPF 120 124 121 125 99 100 123 122 119";
+
+    @Test
+    void bundleOnlySectionInTheGroupIsBundled() throws Exception {
+        String offer = resource("firefox-publish-offer-plain.sdp");
+        assertThat(section(offer, "1")).startsWith(FIREFOX_VIDEO_M, "c=IN IP4 0.0.0.0", "a=bundle-only");
+        PublishNegotiation n = PublishNegotiator.answer(offer, LOCAL);
+        assertThat(section(n.answerSdp(), "1")).startsWith("m=video 40000 UDP/TLS/RTP/SAVPF 120 124");
+        assertThat(n.accepted()).extracting(MediaDescription::mid).containsExactly("0", "1");
+    }
+
+    @Test
+    void portZeroWithoutBundleOnlyStaysRejected() throws Exception {
+        String offer = drop(resource("firefox-publish-offer-plain.sdp"), "a=bundle-only");
+        PublishNegotiation n = PublishNegotiator.answer(offer, LOCAL);
+        assertThat(section(n.answerSdp(), "1")).containsExactly("m=video 0 UDP/TLS/RTP/SAVPF 120",
+                "c=IN IP4 0.0.0.0", "a=mid:1");
+        assertThat(linesStarting(n.answerSdp(), "a=group:")).containsExactly("a=group:BUNDLE 0");
+        assertThat(n.accepted()).extracting(MediaDescription::mid).containsExactly("0");
+    }
+
+    @Test
+    void bundleOnlySectionOutsideTheGroupIsRejected() throws Exception {
+        String offer = resource("firefox-publish-offer-plain.sdp").replace("a=group:BUNDLE 0 1", "a=group:BUNDLE 0");
+        PublishNegotiation n = PublishNegotiator.answer(offer, LOCAL);
+        assertThat(section(n.answerSdp(), "1")).containsExactly("m=video 0 UDP/TLS/RTP/SAVPF 120",
+                "c=IN IP4 0.0.0.0", "a=mid:1");
+        assertThat(linesStarting(n.answerSdp(), "a=group:")).containsExactly("a=group:BUNDLE 0");
+        assertThat(n.accepted()).extracting(MediaDescription::mid).containsExactly("0");
+    }
+
+    @Test
+    void bundleOnlyWithoutRtcpMuxIsRefusedLikeAnyBundledSection() {
+        String offer = resource("firefox-publish-offer-plain.sdp");
+        List<String> video = section(offer, "1");
+        List<String> withoutMux = new ArrayList<>(video);
+        withoutMux.remove("a=rtcp-mux");
+        String broken = offer.replace(String.join("\r\n", video), String.join("\r\n", withoutMux));
+        assertThatThrownBy(() -> PublishNegotiator.answer(broken, LOCAL))
+                .isInstanceOf(NegotiationException.class).hasMessageContaining("mid 1 has no a=rtcp-mux");
     }
 
     @Test
@@ -403,7 +536,11 @@ class PublishNegotiatorTest {
                 arguments("no m-lines", SdpFixtures.sdp("v=0", "o=- 1 1 IN IP4 0.0.0.0", "s=-", "t=0 0"),
                         "nothing_to_forward", "no m-lines"),
                 arguments("every m-line rejected", chrome.replace("m=audio 9 ", "m=audio 0 ")
-                        .replace("m=video 9 ", "m=video 0 "), "nothing_to_forward", "rejected (port 0)"));
+                        .replace("m=video 9 ", "m=video 0 "), "nothing_to_forward", "rejected (port 0)"),
+                arguments("firefox: bundle-only video and a rejected audio, group names the audio only",
+                        resource("firefox-publish-offer-plain.sdp").replace("m=audio 9 ", "m=audio 0 ")
+                                .replace("a=group:BUNDLE 0 1", "a=group:BUNDLE 0"),
+                        "bad_sdp", "names no usable m-line"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -24,9 +24,14 @@ final class SdpFixtures {
     static final String PRISM_REOFFER = "prism-reoffer-for-chrome.sdp";
     static final String CHROME_ANSWER = "chrome-answer-to-prism-offer.sdp";
     static final String CHROME_REANSWER = "chrome-answer-to-prism-reoffer.sdp";
+    static final String FIREFOX_ANSWER = "firefox-answer-to-prism-offer.sdp";
+    static final String FIREFOX_REANSWER = "firefox-answer-to-prism-reoffer.sdp";
 
     static final List<String> ALL = List.of(CHROME_OFFER, CHROME_OFFER_SIMULCAST, CHROME_OFFER_DATACHANNEL,
-            PRISM_OFFER, PRISM_REOFFER, CHROME_ANSWER, CHROME_REANSWER);
+            PRISM_OFFER, PRISM_REOFFER, CHROME_ANSWER, CHROME_REANSWER, FIREFOX_ANSWER, FIREFOX_REANSWER,
+            "firefox-publish-offer-plain.sdp", "firefox-publish-offer-simulcast.sdp",
+            "firefox-publish-offer-datachannel.sdp", "firefox-publish-offer-sdk-live.sdp",
+            "firefox-answer-to-prism-live-subscriber-offer.sdp", "prism-live-subscriber-offer-as-firefox-holds-it.sdp");
 
     /** The transport used to write the prism-*-for-chrome.sdp files. */
     static final LocalTransportInfo LOCAL = new LocalTransportInfo(

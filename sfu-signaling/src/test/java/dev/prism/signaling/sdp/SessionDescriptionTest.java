@@ -40,6 +40,19 @@ class SessionDescriptionTest {
     }
 
     @Test
+    void firefoxBundleOnlySectionsAreNotRejected() throws Exception {
+        SessionDescription sd = SessionDescription.parse(resource("firefox-publish-offer-datachannel.sdp"));
+        assertThat(sd.media()).extracting(MediaSection::port).containsExactly(9, 0, 0);
+        assertThat(sd.media()).extracting(MediaSection::isBundleOnly).containsExactly(false, true, true);
+        assertThat(sd.media()).extracting(MediaSection::isRejected).containsExactly(false, false, false);
+
+        SessionDescription withoutBundleOnly = SessionDescription.parse(
+                SdpFixtures.drop(resource("firefox-publish-offer-datachannel.sdp"), "a=bundle-only"));
+        assertThat(withoutBundleOnly.media()).extracting(MediaSection::isRejected)
+                .containsExactly(false, true, true);
+    }
+
+    @Test
     void readsChromeOfferStructure() throws Exception {
         SessionDescription sd = SessionDescription.parse(resource(SdpFixtures.CHROME_OFFER));
 

@@ -20,6 +20,8 @@ import java.util.stream.Stream;
 
 import static dev.prism.signaling.sdp.SdpFixtures.CHROME_ANSWER;
 import static dev.prism.signaling.sdp.SdpFixtures.CHROME_REANSWER;
+import static dev.prism.signaling.sdp.SdpFixtures.FIREFOX_ANSWER;
+import static dev.prism.signaling.sdp.SdpFixtures.FIREFOX_REANSWER;
 import static dev.prism.signaling.sdp.SdpFixtures.OFFER_LINES;
 import static dev.prism.signaling.sdp.SdpFixtures.REOFFER_LINES;
 import static dev.prism.signaling.sdp.SdpFixtures.drop;
@@ -53,6 +55,92 @@ class SubscriberAnswerReaderTest {
                         new RtpCodec(97, "rtx", 90000, 1, Map.of("apt", "96"), List.of())),
                 List.of(new HeaderExtension(2, HeaderExtension.ABS_SEND_TIME), new HeaderExtension(3, TCC)),
                 List.of(new RtpEncoding(22222222L, 33333333L, null)), "alice-1", "alice-1:1"));
+    }
+
+    /** Chrome's and Firefox's answers to the same two offers, read the same way. */
+    static Stream<Arguments> capturedAnswers() {
+        return Stream.of(
+                // file, offered lines, accepted mids, Opus fmtp of the answer, VP8 fmtp of the answer
+                arguments(CHROME_ANSWER, OFFER_LINES, List.of("0", "1"), Map.of("minptime", "10", "useinbandfec", "1"),
+                        Map.of()),
+                arguments(CHROME_REANSWER, REOFFER_LINES, List.of("0", "2", "3"),
+                        Map.of("minptime", "10", "useinbandfec", "1"), Map.of()),
+                arguments(FIREFOX_ANSWER, OFFER_LINES, List.of("0", "1"),
+                        Map.of("maxplaybackrate", "48000", "stereo", "1", "useinbandfec", "1"),
+                        Map.of("max-fs", "12288", "max-fr", "60")),
+                arguments(FIREFOX_REANSWER, REOFFER_LINES, List.of("0", "2", "3"),
+                        Map.of("maxplaybackrate", "48000", "stereo", "1", "useinbandfec", "1"),
+                        Map.of("max-fs", "12288", "max-fr", "60")),
+                // What Firefox sent a running Prism for Chromium's audio and video.
+                arguments("firefox-answer-to-prism-live-subscriber-offer.sdp", LIVE_OFFER_LINES, List.of("0", "1"),
+                        Map.of("maxplaybackrate", "48000", "stereo", "1", "useinbandfec", "1"),
+                        Map.of("max-fs", "12288", "max-fr", "60")));
+    }
+
+    /** The lines of prism-live-subscriber-offer-as-firefox-holds-it.sdp. */
+    private static final List<SubscriberTrackLine> LIVE_OFFER_LINES = List.of(
+            SubscriberTrackLine.active("0", MediaKind.AUDIO, 2053079971L, 0, "chromium-d6737e", "chromium-d6737e:0"),
+            SubscriberTrackLine.active("1", MediaKind.VIDEO, 1272464051L, 3153118282L, "chromium-d6737e",
+                    "chromium-d6737e:1"));
+
+    static {
+        String held = resource("prism-live-subscriber-offer-as-firefox-holds-it.sdp");
+        for (SubscriberTrackLine l : LIVE_OFFER_LINES) {
+            if (!held.contains("a=ssrc:" + l.ssrc() + " msid:" + l.streamId() + " " + l.trackId())) {
+                throw new AssertionError("LIVE_OFFER_LINES do not match the captured offer: " + l);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("capturedAnswers")
+    void readsEveryCapturedAnswer(String file, List<SubscriberTrackLine> offered, List<String> acceptedMids,
+                                  Map<String, String> opusFmtp, Map<String, String> vp8Fmtp) throws Exception {
+        SubscriberAnswer a = SubscriberAnswerReader.read(resource(file), offered);
+        assertThat(a.remoteSetup()).isEqualTo(DtlsRole.ACTIVE);
+        assertThat(a.remoteFingerprint().algorithm()).isEqualTo("sha-256");
+        assertThat(a.acceptedByMid().keySet()).containsExactlyElementsOf(acceptedMids);
+        for (SubscriberTrackLine line : offered) {
+            MediaDescription d = a.acceptedByMid().get(line.mid());
+            if (d == null) {
+                continue;
+            }
+            boolean video = line.kind() == MediaKind.VIDEO;
+            assertThat(d.encodings()).containsExactly(new RtpEncoding(line.ssrc(), line.rtxSsrc(), null));
+            assertThat(d.primaryCodec().payloadType())
+                    .isEqualTo(video ? SubscriberOfferWriter.VP8_PT : SubscriberOfferWriter.OPUS_PT);
+            assertThat(d.primaryCodec().fmtp()).isEqualTo(video ? vp8Fmtp : opusFmtp);
+            assertThat(d.extensionId(TCC)).isEqualTo(SubscriberOfferWriter.EXT_TRANSPORT_CC_ID);
+            if (video) {
+                assertThat(d.primaryCodec().feedback()).containsExactlyInAnyOrderElementsOf(
+                        SubscriberOfferWriter.VIDEO_FEEDBACK);
+                assertThat(d.rtxFor(SubscriberOfferWriter.VP8_PT).payloadType())
+                        .isEqualTo(SubscriberOfferWriter.VP8_RTX_PT);
+            }
+        }
+    }
+
+    /** Firefox's answer with its video line written bundle-only (port 0), as an answerer may (RFC 8843 section 6). */
+    private static String firefoxAnswerWithBundleOnlyVideo() {
+        String answer = resource(FIREFOX_ANSWER);
+        String videoM = "m=video 9 UDP/TLS/RTP/SAVPF 96 97\r\nc=IN IP4 0.0.0.0\r\na=recvonly";
+        assertThat(answer).contains(videoM);
+        return answer.replace(videoM, "m=video 0 UDP/TLS/RTP/SAVPF 96 97\r\nc=IN IP4 0.0.0.0\r\na=bundle-only"
+                + "\r\na=recvonly");
+    }
+
+    @Test
+    void bundleOnlyLineOfAnAnswerIsBundled() throws Exception {
+        SubscriberAnswer a = SubscriberAnswerReader.read(firefoxAnswerWithBundleOnlyVideo(), OFFER_LINES);
+        assertThat(a.acceptedByMid().keySet()).containsExactly("0", "1");
+        assertThat(a.acceptedByMid().get("1").encodings())
+                .containsExactly(new RtpEncoding(22222222L, 33333333L, null));
+    }
+
+    @Test
+    void portZeroWithoutBundleOnlyInAnAnswerIsRejected() throws Exception {
+        String answer = drop(firefoxAnswerWithBundleOnlyVideo(), "a=bundle-only");
+        assertThat(SubscriberAnswerReader.read(answer, OFFER_LINES).acceptedByMid().keySet()).containsExactly("0");
     }
 
     @Test
@@ -142,7 +230,10 @@ class SubscriberAnswerReaderTest {
                 arguments("every line rejected", chrome.replace(" 9 UDP/TLS", " 0 UDP/TLS"), OFFER_LINES,
                         "bad_sdp", "rejects every m-line"),
                 arguments("malformed extmap", chrome.replace("a=extmap:1 ", "a=extmap:x "), OFFER_LINES,
-                        "parse line 16", "extmap id"));
+                        "parse line 16", "extmap id"),
+                arguments("bundle-only line outside the BUNDLE group",
+                        firefoxAnswerWithBundleOnlyVideo().replace("a=group:BUNDLE 0 1 2", "a=group:BUNDLE 0 2"),
+                        OFFER_LINES, "bad_sdp", "mid 1 is not in the answer's BUNDLE group"));
     }
 
     @ParameterizedTest(name = "{0}")
