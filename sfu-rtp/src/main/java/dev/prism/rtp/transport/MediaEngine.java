@@ -260,12 +260,27 @@ public final class MediaEngine implements AutoCloseable {
         byUfrag.put(ufrag, t);
     }
 
-    void bindAddress(InetSocketAddress address, WebRtcTransport transport) {
+    /**
+     * Routes datagrams from {@code address} to {@code transport}. Returns true when the address was not routed to it
+     * before (the transport then remembers it, and bounds how many it keeps). Event loop only.
+     */
+    boolean bindAddress(InetSocketAddress address, WebRtcTransport transport) {
         WebRtcTransport previous = byAddress.put(address, transport);
         if (previous != null && previous != transport) {
             log.info("media: address {} moved from transport={} to transport={}", address, previous.id(),
                     transport.id());
         }
+        return previous != transport;
+    }
+
+    /** Stops routing {@code address} to {@code transport} (if it still is). Event loop only. */
+    void unbindAddress(InetSocketAddress address, WebRtcTransport transport) {
+        byAddress.remove(address, transport);
+    }
+
+    /** Addresses routed to any transport (tests: the table stays bounded). Event loop only. */
+    int routedAddressCount() {
+        return byAddress.size();
     }
 
     void unregister(WebRtcTransport t) {

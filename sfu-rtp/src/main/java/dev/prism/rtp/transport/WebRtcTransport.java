@@ -1,6 +1,7 @@
 package dev.prism.rtp.transport;
 
 import dev.prism.core.rtp.DtlsFingerprint;
+import dev.prism.core.text.RepeatingLog;
 import dev.prism.core.rtp.DtlsRole;
 import dev.prism.core.rtp.IceCandidate;
 import dev.prism.core.rtp.IceParameters;
@@ -51,12 +52,23 @@ public final class WebRtcTransport {
     private State state = State.NEW;
     private volatile InetSocketAddress remoteAddress;
     private String closeReason;
+    /** The addresses routed to this transport, oldest first; at most {@link #MAX_ADDRESSES}. */
+    private final java.util.ArrayDeque<InetSocketAddress> boundAddresses = new java.util.ArrayDeque<>();
+    private final RepeatingLog addressLog;
+
+    /**
+     * Source addresses one transport may have routed to it at once. A browser checks from a few candidates (host,
+     * server-reflexive, relayed; IPv4 and IPv6); a peer that checks from thousands of ports, each with valid
+     * credentials, must not grow the engine's address table: the oldest address not in use is forgotten.
+     */
+    static final int MAX_ADDRESSES = 8;
 
     WebRtcTransport(MediaEngine engine, String id, IceParameters localIce, TransportListener listener) {
         this.engine = engine;
         this.id = id;
         this.ice = new IceLiteAgent(localIce, engine.clock());
         this.listener = listener;
+        this.addressLog = new RepeatingLog(engine.clock(), 10_000);
     }
 
     /** A label for logs: "room/participant/pub" or similar. */
@@ -161,10 +173,16 @@ public final class WebRtcTransport {
         IceCheckResult r = ice.handleBindingRequest(packet, from, engine.allocator());
         switch (r.outcome()) {
             case OK -> {
-                engine.bindAddress(from, this);
+                if (engine.bindAddress(from, this)) {
+                    rememberAddress(from);
+                }
                 if (remoteAddress == null || r.nominated() || from.equals(ice.selectedAddress())) {
                     if (remoteAddress != null && !from.equals(remoteAddress)) {
-                        log.info("transport={} remote address changed {} -> {}", id, remoteAddress, from);
+                        long suppressed = addressLog.admit();
+                        if (suppressed >= 0) {
+                            log.info("transport={} remote address changed {} -> {} ({} changes not logged)", id,
+                                    remoteAddress, from, suppressed);
+                        }
                     }
                     remoteAddress = from;
                 }
@@ -181,6 +199,28 @@ public final class WebRtcTransport {
             case BAD_FINGERPRINT -> engine.counters().drop(DropReason.STUN_BAD_FINGERPRINT);
             default -> engine.counters().drop(DropReason.STUN_OTHER);
         }
+    }
+
+    /** A new address routed to this transport; forgets the oldest unused one beyond {@link #MAX_ADDRESSES}. */
+    private void rememberAddress(InetSocketAddress from) {
+        boundAddresses.addLast(from);
+        if (boundAddresses.size() <= MAX_ADDRESSES) {
+            return;
+        }
+        InetSocketAddress selected = ice.selectedAddress();
+        for (java.util.Iterator<InetSocketAddress> it = boundAddresses.iterator(); it.hasNext(); ) {
+            InetSocketAddress old = it.next();
+            if (!old.equals(remoteAddress) && !old.equals(selected) && !old.equals(from)) {
+                it.remove();
+                engine.unbindAddress(old, this);
+                return;
+            }
+        }
+    }
+
+    /** Addresses routed to this transport now (tests, admin). Event loop only. */
+    int boundAddressCount() {
+        return boundAddresses.size();
     }
 
     void onDtls(ByteBuf datagram, InetSocketAddress from) {

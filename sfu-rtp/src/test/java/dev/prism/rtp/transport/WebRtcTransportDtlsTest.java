@@ -147,6 +147,36 @@ class WebRtcTransportDtlsTest {
         waitFor(() -> engine.handshakeExecutor().running() == 0);
     }
 
+    /** Issue #10: STUN with valid credentials from 5,000 source ports grew the address table and wrote 4,999 lines. */
+    @Test
+    void checksFromHundredsOfPortsKeepTheAddressTableBounded() throws Exception {
+        WebRtcTransport transport = transport(browserCert.fingerprint(), DtlsRole.ACTIVE);
+        DatagramSocket original = browser;
+        InetSocketAddress last = null;
+        try {
+            for (int i = 0; i < 300; i++) {
+                try (DatagramSocket port = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+                    port.setSoTimeout(10_000);
+                    browser = port;
+                    iceCheck(transport);
+                    last = (InetSocketAddress) port.getLocalSocketAddress();
+                }
+            }
+        } finally {
+            browser = original;
+        }
+        InetSocketAddress latest = last;
+        assertThat(engine.eventLoop().submit(transport::boundAddressCount).get())
+                .isEqualTo(WebRtcTransport.MAX_ADDRESSES);
+        assertThat(engine.eventLoop().submit(engine::routedAddressCount).get())
+                .isEqualTo(WebRtcTransport.MAX_ADDRESSES);
+        assertThat(transport.remoteAddress()).as("the newest nominated address carries media").isEqualTo(latest);
+        // an address forgotten long ago checks again: answered and routed, the table still bounded
+        iceCheck(transport);
+        assertThat(engine.eventLoop().submit(engine::routedAddressCount).get())
+                .isEqualTo(WebRtcTransport.MAX_ADDRESSES);
+    }
+
     private WebRtcTransport transport(DtlsFingerprint fingerprint, DtlsRole browserSetup) throws Exception {
         TransportListener listener = new TransportListener() {
             @Override
