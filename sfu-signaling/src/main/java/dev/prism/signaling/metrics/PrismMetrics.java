@@ -87,7 +87,7 @@ public final class PrismMetrics implements AutoCloseable {
      */
     /** What a media repair can do (ParticipantSession.repair); each exists at zero from the start. */
     private static final List<String> REPAIR_ACTIONS = List.of("keyframe", "resubscribed", "reoffer", "ice_restart",
-            "pending_offer", "publisher_stalled", "muted", "state", "none", "coalesced");
+            "pending_offer", "publisher_stalled", "muted", "state", "none", "coalesced", "connecting");
 
     static final List<String> ERROR_CODES = List.of("bad_json", "unknown_type", "bad_request", "out_of_order",
             "bad_sdp", "nothing_to_forward", "not_allowed", "unknown_track", "internal", "room_full",

@@ -922,7 +922,15 @@ public final class ParticipantSession implements RoomListener {
             }
             return "pending_offer";
         }
+        if (subscriber != null && isHandshaking(subscriber.transport().state())) {
+            return "connecting"; // ICE checks or DTLS under way: a restart now would only start them over
+        }
         if (subscriber == null || !subscriber.transport().isConnected()) {
+            if (subscriber == null) {
+                offerDirty = true;
+                offerIfNeeded();
+                return "pending_offer";
+            }
             if (!repairThrottle.admit()) {
                 return "coalesced"; // one ICE restart covers every track of the connection
             }
@@ -967,6 +975,10 @@ public final class ParticipantSession implements RoomListener {
         }
         c.restart();
         return "keyframe";
+    }
+
+    private static boolean isHandshaking(WebRtcTransport.State state) {
+        return state == WebRtcTransport.State.CHECKING || state == WebRtcTransport.State.CONNECTING;
     }
 
     /**
