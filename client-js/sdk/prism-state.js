@@ -1,7 +1,7 @@
 // Prism SDK, pure part: room state, subscription bookkeeping and request/reply matching.
 //
 // Nothing here touches the DOM, WebRTC or a socket, so it runs unchanged under `node --test`
-// (sfu-signaling/src/test/js/). prism-sdk.js feeds it server messages and receiver snapshots and turns the
+// (client-js/test/). prism-sdk.js feeds it server messages and receiver snapshots and turns the
 // returned event lists into listener calls. See docs/PROTOCOL.md for the wire format and docs/SDK.md for the API.
 
 /** Error type for everything the SDK rejects with or emits: `code` is a PROTOCOL.md error code or a local one. */

@@ -1,4 +1,4 @@
-// Unit tests for the SDK's pure state module. Run: node --test sfu-signaling/src/test/js/
+// Unit tests for the SDK's pure state module. Run: npm test (in client-js/) or node --test client-js/test/
 import { describe, it, mock } from 'node:test';
 import assert from 'node:assert/strict';
 
@@ -9,7 +9,7 @@ import {
   ReconnectSchedule,
   RoomModel,
   parseServerMessage,
-} from '../../main/resources/webroot/sdk/prism-state.js';
+} from '../sdk/prism-state.js';
 
 // ---------------------------------------------------------------------------------------------- fixtures
 

@@ -1,4 +1,5 @@
-// A stand-in for the Prism server, for browser tests of the SDK and the demo page: serves webroot, answers
+// A stand-in for the Prism server, for browser tests of the SDK and the demo page: serves the demo and the SDK at the
+// paths the real server uses (/ from client-js/demo/, /sdk/ from client-js/sdk/, like the jar's webroot), answers
 // /api/dev-token, and speaks docs/PROTOCOL.md over a hand-rolled WebSocket (node has no server WebSocket built in).
 //
 // It forwards no media. Its SDP is just real enough for Chromium to accept: publishOffer is answered with the
@@ -13,7 +14,9 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const WEBROOT = fileURLToPath(new URL('../../../main/resources/webroot/', import.meta.url));
+/** Where each served URL prefix comes from: the same layout sfu-signaling's build gives the jar's webroot/. */
+const DEMO_DIR = fileURLToPath(new URL('../../demo/', import.meta.url));
+const SDK_DIR = fileURLToPath(new URL('../../sdk/', import.meta.url));
 
 const MIME = {
   '.html': 'text/html; charset=utf-8',
@@ -106,9 +109,11 @@ export class MockPrismServer {
       if (refusal) return text(res, 401, refusal);
       return text(res, 400, 'expected a WebSocket upgrade');
     }
-    const rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
-    const file = path.resolve(WEBROOT, rel);
-    if (!file.startsWith(WEBROOT)) return text(res, 403, 'forbidden');
+    const sdk = url.pathname.startsWith('/sdk/');
+    const root = sdk ? SDK_DIR : DEMO_DIR;
+    const rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(sdk ? '/sdk/'.length : 1));
+    const file = path.resolve(root, rel);
+    if (!file.startsWith(root)) return text(res, 403, 'forbidden');
     try {
       const body = await readFile(file);
       res.writeHead(200, { 'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });

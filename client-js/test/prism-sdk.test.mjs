@@ -1,9 +1,9 @@
 // PrismClient against a scripted fake server socket and fake peer connections: checks the wire messages the SDK
-// sends and the events it emits. Run: node --test sfu-signaling/src/test/js/
+// sends and the events it emits. Run: npm test (in client-js/) or node --test client-js/test/
 import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { PrismClient, PrismError } from '../../main/resources/webroot/sdk/prism-sdk.js';
+import { PrismClient, PrismError } from '../sdk/prism-sdk.js';
 
 // ---------------------------------------------------------------------------------------------- fakes
 

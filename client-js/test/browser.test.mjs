@@ -1,6 +1,6 @@
 // The demo page and the SDK in real headless Chromium (fake camera/mic) against the mock server: real
 // RTCPeerConnections, real SDP, the wire messages checked at the server. Skipped when no Chromium is installed.
-// Run: node --test sfu-signaling/src/test/js/   (set PRISM_SCREENSHOT_DIR to keep screenshots)
+// Run: npm test (in client-js/) or node --test client-js/test/   (set PRISM_SCREENSHOT_DIR to keep screenshots)
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';

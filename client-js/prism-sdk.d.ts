@@ -1,0 +1,262 @@
+// Type declarations for the Prism browser SDK (sdk/prism-sdk.js), written by hand: keep them in step with the module
+// and docs/SDK.md. test/types.test.mjs checks that every value declared here is exported by the module and back.
+
+/** Media kinds the SDK publishes and subscribes. */
+export type TrackKind = 'audio' | 'video';
+
+/** The client's lifecycle; `disconnected` is terminal (make a new client to rejoin). */
+export type ClientState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
+
+/**
+ * Codes a {@link PrismError} carries: the server's error codes (docs/PROTOCOL.md) and the SDK's local ones. Open-ended:
+ * a newer server may send codes not listed here.
+ */
+export type PrismErrorCode =
+  // server codes (PROTOCOL.md)
+  | 'bad_json' | 'unknown_type' | 'bad_request' | 'out_of_order' | 'bad_sdp' | 'nothing_to_forward' | 'not_allowed'
+  | 'unknown_track' | 'internal' | 'sdp_too_large' | 'too_many_media_sections' | 'too_many_tracks'
+  | 'too_many_candidates' | 'room_full' | 'dtls_failed' | 'media_timeout' | 'media_closed' | 'replaced' | 'removed'
+  | 'room_closed'
+  // local codes
+  | 'connection_refused' | 'timeout' | 'not_connected' | 'disconnected' | 'bad_state' | 'media' | 'protocol'
+  | 'negotiation' | 'transport_failed' | 'http_error' | 'track_refused'
+  | (string & {});
+
+/** A track of a `publish()` the server refused (its `publishAnswer.refused` entry). */
+export interface RefusedTrack {
+  mid: string;
+  kind: string;
+  /** 'unsupported_codec' | 'unsupported_media' | 'not_bundled' | 'not_srtp' (PROTOCOL.md); 'refused' when none given. */
+  reason: string;
+  message: string;
+}
+
+/** Everything the SDK rejects with or emits as `error`. Extra fields are set only when they apply. */
+export class PrismError extends Error {
+  constructor(code: PrismErrorCode, message?: string, extra?: Record<string, unknown>);
+  readonly name: 'PrismError';
+  code: PrismErrorCode;
+  /** Server errors: the type and id of the request the error answers. */
+  requestType?: string;
+  requestId?: string;
+  /** `connection_refused` / `http_error` / `not_allowed` from devToken: the HTTP status, when learned. */
+  status?: number;
+  /** `connection_refused`: the server's reason text, when learned. */
+  reason?: string;
+  /** `connection_refused`: the WebSocket close code and reason. */
+  closeCode?: number;
+  closeReason?: string;
+  /** `track_refused`: the tracks the server refused (stopped and forgotten; the kind can be published again). */
+  refused?: RefusedTrack[];
+  /** `track_refused`: the track objects this `publish()` did publish. */
+  published?: PrismTrack[];
+  /** The underlying failure (e.g. the getUserMedia DOMException for `media`). */
+  cause?: unknown;
+}
+
+/** The track source published for each media kind. */
+export const SOURCE_FOR_KIND: Readonly<{ audio: 'microphone'; video: 'camera' }>;
+
+/** Every event name {@link PrismClient.on} accepts. */
+export const EVENTS: ReadonlyArray<keyof PrismClientEvents>;
+
+/** A track in the room. Objects keep their identity while they exist; fields change in place. */
+export interface PrismTrack {
+  id: string;
+  participantId: string;
+  kind: TrackKind | (string & {});
+  /** 'microphone' | 'camera' | ... */
+  source: string;
+  muted: boolean;
+  /** Remote: set while subscribed. Local: the published capture track. */
+  mediaStreamTrack?: MediaStreamTrack | null;
+  /** Remote, while subscribed (`receiver.getSynchronizationSources()` gives audio levels). */
+  receiver?: RTCRtpReceiver | null;
+  /** Remote, while subscribed: the subscriber connection's m-line. */
+  mid?: string | null;
+}
+
+/** A participant (remote, or the local one with `isLocal: true`). */
+export interface PrismParticipant {
+  id: string;
+  name: string;
+  canPublish: boolean;
+  canSubscribe: boolean;
+  isLocal: boolean;
+  tracks: Map<string, PrismTrack>;
+}
+
+/** A remote track bound to a receiver of the subscriber connection. */
+export interface PrismSubscription {
+  track: PrismTrack;
+  participant: PrismParticipant;
+  mid: string;
+}
+
+export interface ReconnectInfo {
+  /** true: the same session came back (nobody noticed); false: joined afresh and republished. */
+  resumed: boolean;
+  ms: number;
+  attempts: number;
+}
+
+export interface DisconnectInfo {
+  code: number;
+  reason: string;
+  wasClean: boolean;
+  /** true when this client called `leave()`. */
+  left: boolean;
+  /** The reason of our own `participantLeft`, when the server sent one. */
+  leftReason: string | null;
+}
+
+export interface RepairRecord {
+  /** Date.now() when the server answered. */
+  at: number;
+  trackId: string;
+  /** 'no_media' | 'stalled' | ... */
+  issue: string;
+  /** What the server did: 'keyframe', 'resubscribed', 'reoffer', 'ice_restart', 'pending_offer', 'muted', ... */
+  action: string;
+}
+
+export interface TrackPreferences {
+  /** Largest picture height wanted, in pixels; 0 = no limit. Default 0. */
+  maxHeight?: number;
+  /** Highest temporal layer, 0..3 (fewer = lower frame rate). Default 3. */
+  maxTemporal?: number;
+  /** Receive no video for it at all. Default false. */
+  paused?: boolean;
+}
+
+/** Listener signatures per event (docs/SDK.md "Events"). */
+export interface PrismClientEvents {
+  participantJoined: (participant: PrismParticipant) => void;
+  /** reason: the server's, 'replaced', or 'gone' (absent from a state replay). */
+  participantLeft: (participant: PrismParticipant, reason: string) => void;
+  /** Also for our own tracks (`participant.isLocal`). */
+  trackPublished: (track: PrismTrack, participant: PrismParticipant) => void;
+  trackUnpublished: (track: PrismTrack, participant: PrismParticipant) => void;
+  /** `track.mediaStreamTrack` is ready to attach. */
+  trackSubscribed: (track: PrismTrack, participant: PrismParticipant) => void;
+  trackUnsubscribed: (track: PrismTrack, participant: PrismParticipant) => void;
+  /** `track.muted` is the new state; local or remote. */
+  trackMuted: (track: PrismTrack, participant: PrismParticipant) => void;
+  stateChanged: (state: ClientState, previousState: ClientState) => void;
+  /** The signaling socket dropped; media keeps flowing meanwhile. */
+  reconnecting: (info: { code: number; reason: string }) => void;
+  reconnected: (info: ReconnectInfo) => void;
+  /** Expected media was missing and the server repaired it. */
+  repair: (info: {
+    track: PrismTrack | null;
+    participant: PrismParticipant | null;
+    issue: string;
+    action: string;
+  }) => void;
+  /** Errors no awaited call receives. Without a listener they are logged with console.warn. */
+  error: (error: PrismError) => void;
+  /** The session is over for good; no further events. */
+  disconnected: (info: DisconnectInfo) => void;
+}
+
+export interface PrismClientOptions {
+  /** Access token (JWT), sent as `?token=` on the WebSocket URL. */
+  token: string;
+  /** WebSocket endpoint, absolute or relative to the page; http(s) becomes ws(s). Default '/ws'. */
+  url?: string;
+  /** Used only when the server's welcome lists none. Default []. */
+  iceServers?: RTCIceServer[];
+  /** Default 10000. */
+  requestTimeoutMs?: number;
+  /** Default 15000. */
+  connectTimeoutMs?: number;
+  /** Ping interval keeping idle proxies open; 0 disables. Default 10000. */
+  keepAliveMs?: number;
+  /** Reconnect (resume) when the signaling socket drops. Default true. */
+  reconnect?: boolean;
+  /** Delay before each reconnect attempt; the last repeats. Default [0, 250, 500, 1000]. */
+  reconnectDelaysMs?: number[];
+  /** Give up (disconnected) this long after a drop. Default 60000. */
+  reconnectTimeoutMs?: number;
+  /** Abandon one reconnect attempt without welcome after this long. Default 4000. */
+  connectAttemptTimeoutMs?: number;
+  /** How often received media is checked; 0 turns media repair off. Default 2000. */
+  mediaCheckMs?: number;
+  /** Expected media without progress this long is reported for repair. Default 4000. */
+  mediaMissingMs?: number;
+  /** On a refused upgrade, GET the same URL to learn the HTTP status and reason. Default true. */
+  probeRefusal?: boolean;
+  /** Publish the camera as three simulcast encodings. Default true. */
+  simulcast?: boolean;
+  /** Implementation overrides (tests). */
+  WebSocket?: typeof WebSocket;
+  RTCPeerConnection?: typeof RTCPeerConnection;
+}
+
+export interface PublishOptions {
+  /** Default true. */
+  audio?: boolean | MediaTrackConstraints;
+  /** Default true. */
+  video?: boolean | MediaTrackConstraints;
+  /** Publish these tracks instead of calling getUserMedia (the SDK then leaves them running on leave). */
+  stream?: MediaStream | null;
+}
+
+/** One participant's connection to a Prism room (docs/SDK.md). */
+export class PrismClient {
+  /** @throws PrismError `bad_request` without a token */
+  constructor(options: PrismClientOptions);
+
+  /**
+   * Asks a development-mode server for a token (`GET /api/dev-token`).
+   * @throws PrismError `not_allowed` (the server has an API secret), `http_error`, `protocol`
+   */
+  static devToken(
+    room: string,
+    name: string,
+    options?: { baseUrl?: string; fetch?: typeof fetch },
+  ): Promise<{ token: string; identity: string }>;
+
+  readonly state: ClientState;
+  /** The room id from welcome; null before. */
+  readonly roomId: string | null;
+  /** Remote participants by id. */
+  readonly participants: Map<string, PrismParticipant>;
+  /** Self; null before welcome. */
+  readonly localParticipant: PrismParticipant | null;
+  /** The connection this client offers on (kept after close, for getStats). */
+  publisherPc: RTCPeerConnection | null;
+  /** The connection the server offers on. */
+  subscriberPc: RTCPeerConnection | null;
+  /** How the last reconnect went. */
+  lastReconnect: ReconnectInfo | null;
+  /** Media repairs so far (the last 50). */
+  repairs: RepairRecord[];
+  /** ICE restarts so far (both connections count as one). */
+  iceRestarts: number;
+
+  /** Opens the WebSocket and resolves with the local participant on welcome. Once per client. */
+  connect(): Promise<PrismParticipant>;
+  /** Captures and publishes; rejects with `track_refused` when the server refused some tracks. */
+  publish(options?: PublishOptions): Promise<PrismTrack[]>;
+  /** Resolves with the muted state the server confirmed. */
+  setMuted(kind: TrackKind | (string & {}), muted: boolean): Promise<boolean>;
+  /** Server view; null when nothing of that kind is published. */
+  isMuted(kind: TrackKind | (string & {})): boolean | null;
+  /** State replay: the SDK reconciles and emits events for every difference. Resolves with the wire room object. */
+  getState(): Promise<{ id: string; participants: unknown[]; [key: string]: unknown }>;
+  setTrackPreferences(
+    trackId: string,
+    prefs?: TrackPreferences,
+  ): Promise<{ trackId: string; maxHeight: number; maxTemporal: number; paused: boolean }>;
+  /** Round trip through the server, in milliseconds. */
+  ping(): Promise<number>;
+  restartIce(): Promise<void>;
+  /** Resolves once disconnected. */
+  leave(): Promise<void>;
+  /** @returns a function that removes the listener */
+  on<E extends keyof PrismClientEvents>(event: E, listener: PrismClientEvents[E]): () => void;
+  off<E extends keyof PrismClientEvents>(event: E, listener: PrismClientEvents[E]): void;
+  /** Remote tracks currently bound to a receiver. */
+  subscriptions(): PrismSubscription[];
+}
