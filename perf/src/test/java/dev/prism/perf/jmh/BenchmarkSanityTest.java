@@ -2,8 +2,8 @@ package dev.prism.perf.jmh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.prism.rtp.srtp.SrtpProfile;
-import dev.prism.rtp.srtp.SrtpStatus;
+import dev.prism.srtp.SrtpProfile;
+import dev.prism.srtp.SrtpStatus;
 import io.netty.buffer.PoolArenaMetric;
 import io.netty.buffer.PooledByteBufAllocator;
 import org.junit.jupiter.api.Test;
