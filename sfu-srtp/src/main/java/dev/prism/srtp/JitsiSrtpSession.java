@@ -133,6 +133,11 @@ final class JitsiSrtpSession implements SrtpSession {
     }
 
     @Override
+    public SrtpImplementation implementation() {
+        return SrtpImplementation.JITSI;
+    }
+
+    @Override
     public SrtpStatus protectRtp(ByteBuf packet) {
         SrtpStatus pre = precheck(packet);
         if (pre != null) {

@@ -126,6 +126,11 @@ public final class PrismSrtpSession implements SrtpSession {
         return profile;
     }
 
+    @Override
+    public SrtpImplementation implementation() {
+        return SrtpImplementation.PRISM;
+    }
+
     /** Encrypts an RTP packet in place and appends its tag. */
     @Override
     public SrtpStatus protectRtp(ByteBuf packet) {

@@ -60,6 +60,9 @@ public interface SrtpSession {
     /** The protection profile the keys were negotiated for. */
     SrtpProfile profile();
 
+    /** Which implementation this is (for logs and stats). */
+    SrtpImplementation implementation();
+
     /** Encrypts an RTP packet in place and appends its tag. */
     SrtpStatus protectRtp(ByteBuf packet);
 

@@ -5,6 +5,7 @@ import dev.prism.core.rtp.IceCandidate;
 import dev.prism.core.rtp.IceParameters;
 import dev.prism.rtp.dtls.DtlsCertificate;
 import dev.prism.rtp.packet.PacketClassifier;
+import dev.prism.srtp.SrtpImplementation;
 import dev.prism.rtp.stun.StunMessage;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -78,6 +79,7 @@ public final class MediaEngine implements AutoCloseable {
     private MediaEngine(MediaEngineConfig config, ByteBufAllocator allocator, DtlsCertificate certificate,
                         ExecutorService sharedHandshakeExecutor, String threadName) throws InterruptedException {
         this.config = config;
+        config.srtp().prepare(); // loads and warms it up here, not on the media loop at the first connection
         this.allocator = allocator;
         this.outbound = new OutboundDatagramPool(allocator);
         this.certificate = certificate != null ? certificate : DtlsCertificate.generate();
@@ -112,9 +114,9 @@ public final class MediaEngine implements AutoCloseable {
         this.candidates = List.of(new IceCandidate("1", 1, "udp", HOST_PRIORITY, config.advertiseAddress(), port,
                 "host"));
         loop.scheduleAtFixedRate(this::checkConsent, 1, 1, TimeUnit.SECONDS);
-        log.info("media: UDP {}:{} ({}, loop {}), advertising {}:{}, DTLS fingerprint {}", config.bindAddress(), port,
-                epoll ? "epoll" : "nio", threadName, config.advertiseAddress(), port,
-                this.certificate.fingerprint().value());
+        log.info("media: UDP {}:{} ({}, loop {}), advertising {}:{}, SRTP {}, DTLS fingerprint {}",
+                config.bindAddress(), port, epoll ? "epoll" : "nio", threadName, config.advertiseAddress(), port,
+                config.srtp(), this.certificate.fingerprint().value());
     }
 
     /** DTLS handshakes block in bctls: a small pool of daemon threads, shared by the engines of a plane. */
@@ -136,6 +138,7 @@ public final class MediaEngine implements AutoCloseable {
     /** The same with another allocator (tests count its outstanding buffers). */
     MediaEngine(MediaEngineConfig config, Channel channel, ByteBufAllocator allocator) {
         this.config = config;
+        config.srtp().prepare();
         this.allocator = allocator;
         this.outbound = new OutboundDatagramPool(allocator);
         this.certificate = DtlsCertificate.generate();
@@ -196,6 +199,11 @@ public final class MediaEngine implements AutoCloseable {
 
     public MonoClock clock() {
         return config.clock();
+    }
+
+    /** The SRTP implementation this engine's transports use. */
+    public SrtpImplementation srtp() {
+        return config.srtp();
     }
 
     public ByteBufAllocator allocator() {
