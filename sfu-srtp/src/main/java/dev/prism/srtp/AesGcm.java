@@ -31,29 +31,34 @@ final class AesGcm extends GcmCipher {
     }
 
     /**
-     * Whether this implementation can be used in this JVM: the JDK's GHASH is reachable, and a packet sealed here is
-     * byte for byte what the JDK's own AES/GCM makes of it.
+     * Whether this implementation can be used in this JVM: the JDK's GHASH is reachable, and packets sealed here are
+     * byte for byte what the JDK's own AES/GCM makes of them: a short one and a full-size one, so that both the
+     * JDK's few-block and its wide many-block GHASH code are checked.
      */
     static boolean agreesWithTheJdk() {
         if (!Ghash.available()) {
             return false;
         }
         try {
-            byte[] key = new byte[16];
-            byte[] packet = new byte[12 + 100 + TAG_LENGTH];
-            for (int i = 0; i < packet.length - TAG_LENGTH; i++) {
-                packet[i] = (byte) (i * 37 + 11);
-                key[i & 15] ^= (byte) (i * 13);
-            }
-            Cipher jdk = jdkCipher();
-            jdk.init(Cipher.ENCRYPT_MODE, aesKey(key), spec(0x0102030405060708L, 0x090a0b0c));
-            jdk.updateAAD(packet, 0, 12);
-            byte[] expected = jdk.doFinal(packet, 12, 100);
-            new AesGcm(key).seal(0x0102030405060708L, 0x090a0b0c, packet, 0, 12, 0, 0, 12, 100);
-            return Arrays.equals(packet, 12, packet.length, expected, 0, expected.length);
+            return agreesWithTheJdk(100) && agreesWithTheJdk(1200);
         } catch (GeneralSecurityException | RuntimeException e) {
             return false;
         }
+    }
+
+    private static boolean agreesWithTheJdk(int textLength) throws GeneralSecurityException {
+        byte[] key = new byte[16];
+        byte[] packet = new byte[12 + textLength + TAG_LENGTH];
+        for (int i = 0; i < packet.length - TAG_LENGTH; i++) {
+            packet[i] = (byte) (i * 37 + 11);
+            key[i & 15] ^= (byte) (i * 13);
+        }
+        Cipher jdk = jdkCipher();
+        jdk.init(Cipher.ENCRYPT_MODE, aesKey(key), spec(0x0102030405060708L, 0x090a0b0c));
+        jdk.updateAAD(packet, 0, 12);
+        byte[] expected = jdk.doFinal(packet, 12, textLength);
+        new AesGcm(key).seal(0x0102030405060708L, 0x090a0b0c, packet, 0, 12, 0, 0, 12, textLength);
+        return Arrays.equals(packet, 12, packet.length, expected, 0, expected.length);
     }
 
     @Override

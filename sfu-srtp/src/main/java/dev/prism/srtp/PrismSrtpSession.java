@@ -63,9 +63,13 @@ public final class PrismSrtpSession implements SrtpSession {
         static {
             if (GcmCipher.allocationFree()) {
                 log.info("srtp: AES-GCM is Prism's own over the JDK's AES and GHASH intrinsics (no allocation)");
+            } else if (!Ghash.available()) {
+                log.warn("srtp: AES-GCM falls back to the JDK's cipher, about 1 KB of garbage per packet: the JDK's "
+                    + "GHASH is not reachable (run the JVM with --add-opens "
+                    + "java.base/com.sun.crypto.provider=ALL-UNNAMED; ./prism does)");
             } else {
-                log.warn("srtp: AES-GCM falls back to the JDK's cipher, about 1 KB of garbage per packet; run the JVM "
-                    + "with --add-opens java.base/com.sun.crypto.provider=ALL-UNNAMED to avoid it");
+                log.warn("srtp: AES-GCM falls back to the JDK's cipher, about 1 KB of garbage per packet: this JDK's "
+                    + "GHASH does not give the JDK's own AES/GCM results through Prism's call");
             }
             for (SrtpProfile profile : SrtpProfile.values()) {
                 SrtpKeyingMaterial keys =

@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class SrtpAllocationTest {
     private static final int WARM_UP = 10_000;
     private static final int ROUNDS = 10_000;
+    private static final int WINDOWS = 3;
 
     @ParameterizedTest
     @EnumSource(SrtpProfile.class)
@@ -33,11 +34,16 @@ class SrtpAllocationTest {
         ByteBuf direct = Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(rtp.length + SrtpSession.MAX_TRAILER));
         try {
             roundTrips(sender, receiver, heap, direct, rtp, rtcp, 0, WARM_UP); // streams exist, code is compiled
-            long before = threads.getCurrentThreadAllocatedBytes();
-            roundTrips(sender, receiver, heap, direct, rtp, rtcp, WARM_UP, ROUNDS);
-            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-            // 8 transforms per round; a few hundred bytes of slack for a one-off inside the JDK or the test itself
-            assertThat(allocated).as("bytes allocated by %d rounds", ROUNDS).isLessThan(512);
+            // The quietest of three windows: an allocation per packet shows in each (8 transforms per round, so at
+            // least 80 KB), a one-off of the JIT (a recompilation after other tests ran in this JVM) in one only.
+            long fewest = Long.MAX_VALUE;
+            for (int window = 0; window < WINDOWS; window++) {
+                long before = threads.getCurrentThreadAllocatedBytes();
+                roundTrips(sender, receiver, heap, direct, rtp, rtcp, WARM_UP + window * ROUNDS, ROUNDS);
+                fewest = Math.min(fewest, threads.getCurrentThreadAllocatedBytes() - before);
+            }
+            // a few hundred bytes of slack for a one-off inside the JDK or the test itself
+            assertThat(fewest).as("bytes allocated by %d rounds", ROUNDS).isLessThan(512);
         } finally {
             heap.release();
             direct.release();
