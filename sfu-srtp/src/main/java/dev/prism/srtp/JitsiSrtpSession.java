@@ -13,6 +13,7 @@ import org.jitsi.srtp.SrtpCryptoContext;
 import org.jitsi.srtp.SrtpErrorStatus;
 import org.jitsi.srtp.SrtpPolicy;
 import org.jitsi.srtp.crypto.Aes;
+import org.jitsi.srtp.crypto.JitsiOpenSslProvider;
 import org.jitsi.utils.logging2.LoggerImpl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,12 +25,12 @@ import org.slf4j.LoggerFactory;
  * checks ({@link SrtpPackets}), the stream bound, contexts of received streams kept only once a packet authenticated,
  * and the buffer rules, through a reused {@link JitsiPacketView} (jitsi works on arrays).
  *
- * <p>Costs that are jitsi's: per packet the JDK ciphers allocate (a parameter spec and cipher state for GCM; see the
- * benchmarks in {@code perf/README.md}) and each context takes an uncontended lock; a packet of an unknown SSRC costs
- * a key derivation even when it turns out forged.
+ * <p>Costs that are jitsi's: per packet some allocation (see the benchmarks in {@code perf/README.md}) and an
+ * uncontended lock per context; a packet of an unknown SSRC costs a key derivation even when it turns out forged.
  *
- * <p>jitsi picks its AES provider by benchmarking every one it finds on first use (seconds); {@link #prepare()} pins
- * it to the JDK's SunJCE provider, the fastest here without jitsi's native OpenSSL library, which Prism does not ship.
+ * <p>jitsi picks its AES provider by timing every one it finds on first use (seconds); {@link #prepare()} names it
+ * instead: OpenSSL through the native library jitsi-srtp bundles, as Jitsi Videobridge runs, when it loads (Linux with
+ * OpenSSL 1.1 or 3), else the JDK's SunJCE ciphers.
  */
 final class JitsiSrtpSession implements SrtpSession {
     private static final Logger log = LoggerFactory.getLogger(JitsiSrtpSession.class);
@@ -57,8 +58,14 @@ final class JitsiSrtpSession implements SrtpSession {
 
     private static final class WarmUp {
         static {
-            Aes.setFactoryClassName(Aes.SunJCECipherFactory.class.getName());
-            log.info("srtp: jitsi-srtp over the JDK's SunJCE ciphers");
+            // As Jitsi runs it: OpenSSL through jitsi-srtp's own native library when it loads (it bundles one for
+            // OpenSSL 1.1 and 3 on Linux), else the JDK's ciphers. Named here, instead of jitsi timing every
+            // provider on first use, which takes seconds.
+            boolean openSsl = JitsiOpenSslProvider.isLoaded();
+            Aes.setFactoryClassName(openSsl ? Aes.OpenSSLCipherFactory.class.getName()
+                : Aes.SunJCECipherFactory.class.getName());
+            log.info("srtp: jitsi-srtp over {}", openSsl ? "OpenSSL (jitsi-srtp's native library)"
+                : "the JDK's SunJCE ciphers (jitsi-srtp's OpenSSL library did not load)");
             for (SrtpProfile profile : SrtpProfile.values()) {
                 SrtpKeyingMaterial keys =
                     SrtpKeyingMaterial.fromExporterOutput(profile, new byte[profile.keyingMaterialLength()]);

@@ -122,7 +122,8 @@ public class ForwardingBenchmark {
         view.wrap(key);
         publisher.onRtp(publisherTransport, view);
         media.flush();
-        if (media.drainOutbound() != receivers) {
+        // One copy per receiver; the same flush may also carry the publisher's transport-cc feedback (its timer)
+        if (media.drainOutbound() < receivers) {
             throw new IllegalStateException("key frame not forwarded: " + media.engine().countersSummary());
         }
         key.release();
