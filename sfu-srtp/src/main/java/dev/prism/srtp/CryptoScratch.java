@@ -40,6 +40,8 @@ final class CryptoScratch {
     /** HMAC-SHA1 output (and its inner hash). */
     final byte[] digest = new byte[20];
     private byte[] bounce = new byte[2048];
+    /** The JDK cipher's plaintext before its tag verified ({@link JdkGcm}); grows on demand. */
+    private byte[] opened = new byte[2048];
 
     private CryptoScratch() {
     }
@@ -54,6 +56,14 @@ final class CryptoScratch {
             bounce = new byte[Math.max(length, 2 * bounce.length)];
         }
         return bounce;
+    }
+
+    /** An array of at least {@code length} bytes for {@link JdkGcm}'s output; grows on demand. */
+    byte[] opened(int length) {
+        if (opened.length < length) {
+            opened = new byte[Math.max(length, 2 * opened.length)];
+        }
+        return opened;
     }
 
     static long getLong(byte[] a, int at) {

@@ -11,7 +11,8 @@ import javax.crypto.spec.SecretKeySpec;
  * as fast as {@link AesGcm} here, but each call allocates about 1 KB inside the JDK (parameter spec, cipher state,
  * buffered input), which is what Prism ran with before {@link AesGcm}.
  *
- * <p>A forged packet costs an {@link AEADBadTagException}. Not thread-safe: owned by one SRTP transform.
+ * <p>A forged packet costs an {@link AEADBadTagException}. Not thread-safe: owned by one SRTP transform. Uses the
+ * calling thread's {@link CryptoScratch} to open.
  */
 final class JdkGcm extends GcmCipher {
     private final Cipher cipher;
@@ -50,8 +51,12 @@ final class JdkGcm extends GcmCipher {
             if (aad2Len > 0) {
                 cipher.updateAAD(a, aad2Off, aad2Len);
             }
-            // The JDK verifies the whole input before it writes any plaintext.
-            cipher.doFinal(a, textOff, textLen + TAG_LENGTH, a, textOff);
+            // Into scratch, then back only once the tag verified: JDK 17 verifies before it writes any plaintext, but
+            // later JDKs (25 here) decrypt in place first and overwrite the output when the tag fails, which would
+            // break "a failed open leaves the packet unchanged".
+            byte[] plain = CryptoScratch.get().opened(textLen);
+            cipher.doFinal(a, textOff, textLen + TAG_LENGTH, plain, 0);
+            System.arraycopy(plain, 0, a, textOff, textLen);
             return true;
         } catch (AEADBadTagException e) {
             return false;

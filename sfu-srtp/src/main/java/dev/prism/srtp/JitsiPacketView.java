@@ -38,7 +38,7 @@ final class JitsiPacketView implements ByteArrayBuffer {
             array = bounce;
             offset = 0;
             limit = len + room;
-            packet.getBytes(packet.readerIndex(), array, 0, len);
+            SrtpPackets.copyOut(packet, packet.readerIndex(), array, len);
             bounced = true;
         }
         length = len;

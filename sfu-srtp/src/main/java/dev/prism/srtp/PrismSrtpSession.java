@@ -359,7 +359,7 @@ public final class PrismSrtpSession implements SrtpSession {
             int len = packet.readableBytes();
             array = CryptoScratch.get().bounce(len + room);
             offset = 0;
-            packet.getBytes(packet.readerIndex(), array, 0, len);
+            SrtpPackets.copyOut(packet, packet.readerIndex(), array, len);
             bounced = true;
         }
     }

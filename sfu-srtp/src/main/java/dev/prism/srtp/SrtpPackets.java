@@ -51,6 +51,19 @@ final class SrtpPackets {
         return buf.getInt(buf.readerIndex() + 8);
     }
 
+    /**
+     * Copies {@code len} bytes at {@code index} of a buffer without a backing array into {@code dst}. Through the
+     * buffer's reused internal NIO view where it has one: on JDK 24 and later Netty reaches direct memory without
+     * {@code sun.misc.Unsafe}, and its {@code getBytes} then makes a {@code ByteBuffer} duplicate per call (64 B).
+     */
+    static void copyOut(ByteBuf buf, int index, byte[] dst, int len) {
+        if (buf.nioBufferCount() == 1) {
+            buf.internalNioBuffer(index, len).get(dst, 0, len);
+        } else {
+            buf.getBytes(index, dst, 0, len);
+        }
+    }
+
     /** The SSRC of the first RTCP packet's sender, which keys the SRTCP context (RFC 3711 3.4). */
     static int rtcpSenderSsrc(ByteBuf buf) {
         return buf.getInt(buf.readerIndex() + 4);
