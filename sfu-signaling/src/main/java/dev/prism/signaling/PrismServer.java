@@ -20,6 +20,7 @@ import dev.prism.signaling.inspect.StatsSampler;
 import dev.prism.signaling.metrics.OpsRoutes;
 import dev.prism.signaling.metrics.PrismMetrics;
 import dev.prism.signaling.session.SfuContext;
+import dev.prism.srtp.SrtpImplementation;
 import io.vertx.core.Vertx;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
@@ -60,7 +61,8 @@ public final class PrismServer implements AutoCloseable {
         this.adminSecret = dev.adminSecretFor(config);
         this.advertiseAddress = AdvertiseAddress.resolve(config.advertiseAddress()).getHostAddress();
         this.media = MediaPlane.start(new MediaEngineConfig(config.bindAddress(), config.udpPort(), advertiseAddress,
-                Duration.ofSeconds(config.consentTimeoutSeconds()), MonoClock.SYSTEM), config.effectiveMediaThreads());
+                Duration.ofSeconds(config.consentTimeoutSeconds()), MonoClock.SYSTEM,
+                SrtpImplementation.fromConfigName(config.srtpImplementation())), config.effectiveMediaThreads());
         this.metrics = new PrismMetrics();
         ChangeNotifier changes = new ChangeNotifier();
         this.sfu = new SfuContext(media, new InMemoryRoomRegistry(roomId -> media.placeRoom().eventLoop(),

@@ -1,9 +1,10 @@
 package dev.prism.perf.jmh;
 
-import dev.prism.rtp.srtp.SrtpKeyingMaterial;
-import dev.prism.rtp.srtp.SrtpProfile;
-import dev.prism.rtp.srtp.SrtpSession;
-import dev.prism.rtp.srtp.SrtpStatus;
+import dev.prism.srtp.SrtpImplementation;
+import dev.prism.srtp.SrtpKeyingMaterial;
+import dev.prism.srtp.SrtpProfile;
+import dev.prism.srtp.SrtpSession;
+import dev.prism.srtp.SrtpStatus;
 import io.netty.buffer.ByteBuf;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +22,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * {@link SrtpSession} on 1200-byte RTP packets, in place, for both profiles Prism negotiates.
+ * {@link SrtpSession} on 1200-byte RTP packets, in place, for both profiles Prism negotiates and both implementations
+ * ({@link SrtpImplementation}: Prism's own and jitsi-srtp), side by side in one run.
  *
  * <p>{@code protect} encrypts a packet with a new sequence number each time (a session refuses to protect one index
  * twice). Unprotect cannot be repeated on one packet either (replay protection), and a fresh valid packet costs a
@@ -35,6 +37,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {NettyThreadExecutor.EXECUTOR, NettyThreadExecutor.EXECUTOR_CLASS,
     NettyThreadExecutor.OPEN_JDK_GHASH})
 public class SrtpBenchmark {
+    @Param({"PRISM", "JITSI"})
+    public SrtpImplementation implementation = SrtpImplementation.DEFAULT;
+
     @Param({"AEAD_AES_128_GCM", "AES_CM_128_HMAC_SHA1_80"})
     public SrtpProfile profile;
 
@@ -48,8 +53,8 @@ public class SrtpBenchmark {
         byte[] material = new byte[profile.keyingMaterialLength()];
         new Random(7).nextBytes(material);
         SrtpKeyingMaterial keys = SrtpKeyingMaterial.fromExporterOutput(profile, material);
-        sender = SrtpSession.create(profile, keys, true);
-        receiver = SrtpSession.create(profile, keys, false);
+        sender = implementation.create(profile, keys, true);
+        receiver = implementation.create(profile, keys, false);
         packet = BenchPackets.vp8(0x0102_0304L, 0, false, SrtpSession.MAX_TRAILER);
     }
 

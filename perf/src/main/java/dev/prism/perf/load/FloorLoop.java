@@ -1,10 +1,10 @@
 package dev.prism.perf.load;
 
 import dev.prism.perf.media.SyntheticRtp;
-import dev.prism.rtp.srtp.SrtpKeyingMaterial;
-import dev.prism.rtp.srtp.SrtpProfile;
-import dev.prism.rtp.srtp.SrtpSession;
-import dev.prism.rtp.srtp.SrtpStatus;
+import dev.prism.srtp.SrtpKeyingMaterial;
+import dev.prism.srtp.SrtpProfile;
+import dev.prism.srtp.SrtpSession;
+import dev.prism.srtp.SrtpStatus;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;

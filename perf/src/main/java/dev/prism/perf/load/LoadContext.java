@@ -1,7 +1,7 @@
 package dev.prism.perf.load;
 
 import dev.prism.rtp.dtls.DtlsCertificate;
-import dev.prism.rtp.srtp.SrtpSession;
+import dev.prism.srtp.SrtpSession;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoop;

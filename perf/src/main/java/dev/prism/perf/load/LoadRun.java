@@ -1,6 +1,6 @@
 package dev.prism.perf.load;
 
-import dev.prism.rtp.srtp.SrtpProfile;
+import dev.prism.srtp.SrtpProfile;
 import io.netty.channel.EventLoop;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.prism.perf.load;
 
 import dev.prism.perf.media.SyntheticRtp;
-import dev.prism.rtp.srtp.SrtpSession;
+import dev.prism.srtp.SrtpSession;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.prism.perf.load;
 import dev.prism.perf.media.SyntheticRtp;
 import dev.prism.rtp.rtcp.RtcpCompoundParser;
 import dev.prism.rtp.rtcp.RtcpHeader;
-import dev.prism.rtp.srtp.SrtpProfile;
+import dev.prism.srtp.SrtpProfile;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;

@@ -2,22 +2,27 @@ package dev.prism.perf.jmh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.prism.rtp.srtp.SrtpProfile;
-import dev.prism.rtp.srtp.SrtpStatus;
+import dev.prism.srtp.SrtpImplementation;
+import dev.prism.srtp.SrtpProfile;
+import dev.prism.srtp.SrtpStatus;
 import io.netty.buffer.PoolArenaMetric;
 import io.netty.buffer.PooledByteBufAllocator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The benchmarks measure what they claim: every operation really forwards to every receiver (a benchmark that
  * silently dropped packets would look fast). One call each, no timing.
  */
 class BenchmarkSanityTest {
-    @Test
-    void forwardingReachesEveryReceiverOnBothPaths() {
+    @ParameterizedTest
+    @EnumSource(SrtpImplementation.class)
+    void forwardingReachesEveryReceiverOnBothPaths(SrtpImplementation srtp) {
         ForwardingBenchmark b = new ForwardingBenchmark();
         b.receivers = 3;
         b.profile = SrtpProfile.AEAD_AES_128_GCM;
+        b.srtp = srtp;
         b.setUp();
         try {
             for (int i = 0; i < 3; i++) {
@@ -74,15 +79,19 @@ class BenchmarkSanityTest {
 
     @Test
     void srtpAndPacketBenchmarksSucceed() {
-        for (SrtpProfile profile : SrtpProfile.values()) {
-            SrtpBenchmark s = new SrtpBenchmark();
-            s.profile = profile;
-            s.setUp();
-            try {
-                assertThat(s.protect()).isEqualTo(SrtpStatus.OK);
-                assertThat(s.protectThenUnprotect()).as("%s", profile).isEqualTo(SrtpStatus.OK);
-            } finally {
-                s.tearDown();
+        for (SrtpImplementation implementation : SrtpImplementation.values()) {
+            for (SrtpProfile profile : SrtpProfile.values()) {
+                SrtpBenchmark s = new SrtpBenchmark();
+                s.implementation = implementation;
+                s.profile = profile;
+                s.setUp();
+                try {
+                    assertThat(s.protect()).isEqualTo(SrtpStatus.OK);
+                    assertThat(s.protectThenUnprotect()).as("%s %s", implementation, profile)
+                        .isEqualTo(SrtpStatus.OK);
+                } finally {
+                    s.tearDown();
+                }
             }
         }
         RtpPacketBenchmark p = new RtpPacketBenchmark();

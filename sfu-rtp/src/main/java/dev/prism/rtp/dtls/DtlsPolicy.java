@@ -1,7 +1,7 @@
 package dev.prism.rtp.dtls;
 
-import dev.prism.rtp.srtp.SrtpKeyingMaterial;
-import dev.prism.rtp.srtp.SrtpProfile;
+import dev.prism.srtp.SrtpKeyingMaterial;
+import dev.prism.srtp.SrtpProfile;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;

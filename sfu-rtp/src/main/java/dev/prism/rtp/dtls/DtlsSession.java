@@ -2,9 +2,9 @@ package dev.prism.rtp.dtls;
 
 import dev.prism.core.clock.MonoClock;
 import dev.prism.core.rtp.DtlsFingerprint;
-import dev.prism.rtp.srtp.SrtpKeyingMaterial;
-import dev.prism.rtp.srtp.SrtpProfile;
-import dev.prism.rtp.srtp.SrtpSession;
+import dev.prism.srtp.SrtpKeyingMaterial;
+import dev.prism.srtp.SrtpProfile;
+import dev.prism.srtp.SrtpSession;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.io.InterruptedIOException;

@@ -1,7 +1,7 @@
 package dev.prism.rtp.dtls;
 
-import dev.prism.rtp.srtp.SrtpKeyingMaterial;
-import dev.prism.rtp.srtp.SrtpProfile;
+import dev.prism.srtp.SrtpKeyingMaterial;
+import dev.prism.srtp.SrtpProfile;
 
 /** What {@link DtlsSession} needs from its bctls client or server once the handshake is done. */
 interface DtlsSrtpPeer {

@@ -1,7 +1,7 @@
 /**
  * DTLS-SRTP for WebRTC transports (RFC 5763, RFC 5764) on BouncyCastle bctls: the server certificate and its SDP
  * fingerprint ({@link dev.prism.rtp.dtls.DtlsCertificate}) and one handshake per transport, in either role
- * ({@link dev.prism.rtp.dtls.DtlsSession}), ending in SRTP keys for {@link dev.prism.rtp.srtp.SrtpSession}.
+ * ({@link dev.prism.rtp.dtls.DtlsSession}), ending in SRTP keys for {@link dev.prism.srtp.SrtpSession}.
  *
  * <p>Ownership: {@link dev.prism.rtp.dtls.DtlsSession#onDatagram} borrows the {@link io.netty.buffer.ByteBuf} it is
  * given, copies the bytes and returns; the caller releases the buffer. Outgoing datagrams are handed to the

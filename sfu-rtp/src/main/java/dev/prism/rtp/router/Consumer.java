@@ -15,7 +15,7 @@ import dev.prism.rtp.packet.RtpPacket;
 import dev.prism.rtp.packet.SeqNum;
 import dev.prism.rtp.rtcp.ReportBlock;
 import dev.prism.rtp.rtcp.SenderReport;
-import dev.prism.rtp.srtp.SrtpSession;
+import dev.prism.srtp.SrtpSession;
 import dev.prism.rtp.transport.DropReason;
 import dev.prism.rtp.transport.MediaCounters;
 import dev.prism.rtp.transport.WebRtcTransport;

@@ -4,7 +4,7 @@ import dev.prism.core.rtp.MediaKind;
 import dev.prism.rtp.bwe.TransportWideSeq;
 import dev.prism.rtp.codec.Vp8Payload;
 import dev.prism.rtp.packet.RtpPacket;
-import dev.prism.rtp.srtp.SrtpSession;
+import dev.prism.srtp.SrtpSession;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 

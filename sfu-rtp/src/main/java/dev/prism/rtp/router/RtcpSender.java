@@ -9,7 +9,7 @@ import dev.prism.rtp.rtcp.TransportCcFeedback;
 import dev.prism.rtp.rtcp.ReportBlock;
 import dev.prism.rtp.rtcp.RtcpMessage;
 import dev.prism.rtp.rtcp.SenderReport;
-import dev.prism.rtp.srtp.SrtpSession;
+import dev.prism.srtp.SrtpSession;
 import dev.prism.rtp.transport.WebRtcTransport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;

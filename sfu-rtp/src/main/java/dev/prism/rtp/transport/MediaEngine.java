@@ -9,6 +9,7 @@ import dev.prism.rtp.dtls.DtlsHandshakePool;
 import dev.prism.rtp.dtls.DtlsSession;
 import dev.prism.rtp.packet.PacketClassifier;
 import dev.prism.rtp.stun.StunMessage;
+import dev.prism.srtp.SrtpImplementation;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -82,6 +83,7 @@ public final class MediaEngine implements AutoCloseable {
     private MediaEngine(MediaEngineConfig config, ByteBufAllocator allocator, DtlsCertificate certificate,
                         DtlsHandshakePool sharedHandshakeExecutor, String threadName) throws InterruptedException {
         this.config = config;
+        config.srtp().prepare(); // loads and warms it up here, not on the media loop at the first connection
         this.allocator = allocator;
         this.dtlsRefusedLog = new RepeatingLog(config.clock(), 10_000);
         this.outbound = new OutboundDatagramPool(allocator);
@@ -117,9 +119,9 @@ public final class MediaEngine implements AutoCloseable {
         this.candidates = List.of(new IceCandidate("1", 1, "udp", HOST_PRIORITY, config.advertiseAddress(), port,
                 "host"));
         loop.scheduleAtFixedRate(this::checkConsent, 1, 1, TimeUnit.SECONDS);
-        log.info("media: UDP {}:{} ({}, loop {}), advertising {}:{}, DTLS fingerprint {}", config.bindAddress(), port,
-                epoll ? "epoll" : "nio", threadName, config.advertiseAddress(), port,
-                this.certificate.fingerprint().value());
+        log.info("media: UDP {}:{} ({}, loop {}), advertising {}:{}, SRTP {}, DTLS fingerprint {}",
+                config.bindAddress(), port, epoll ? "epoll" : "nio", threadName, config.advertiseAddress(), port,
+                config.srtp(), this.certificate.fingerprint().value());
     }
 
     /**
@@ -135,6 +137,7 @@ public final class MediaEngine implements AutoCloseable {
     /** The same with another allocator (tests count its outstanding buffers). */
     MediaEngine(MediaEngineConfig config, Channel channel, ByteBufAllocator allocator) {
         this.config = config;
+        config.srtp().prepare();
         this.allocator = allocator;
         this.dtlsRefusedLog = new RepeatingLog(config.clock(), 10_000);
         this.outbound = new OutboundDatagramPool(allocator);
@@ -195,6 +198,11 @@ public final class MediaEngine implements AutoCloseable {
 
     public MonoClock clock() {
         return config.clock();
+    }
+
+    /** The SRTP implementation this engine's transports use. */
+    public SrtpImplementation srtp() {
+        return config.srtp();
     }
 
     public ByteBufAllocator allocator() {

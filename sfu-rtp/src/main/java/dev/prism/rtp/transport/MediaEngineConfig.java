@@ -1,7 +1,9 @@
 package dev.prism.rtp.transport;
 
 import dev.prism.core.clock.MonoClock;
+import dev.prism.srtp.SrtpImplementation;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * Settings of the media plane.
@@ -11,11 +13,28 @@ import java.time.Duration;
  * @param advertiseAddress address written into ICE candidates; what browsers can reach
  * @param consentTimeout   a transport with no valid STUN binding request for this long is closed (RFC 7675: 30 s)
  * @param clock            time source for ICE consent and throttles
+ * @param srtp             the SRTP implementation every transport of the engine protects media with
+ *                         ({@code PrismConfig.srtpImplementation()})
  */
 public record MediaEngineConfig(String bindAddress, int port, String advertiseAddress, Duration consentTimeout,
-                                MonoClock clock) {
+                                MonoClock clock, SrtpImplementation srtp) {
+    public MediaEngineConfig {
+        Objects.requireNonNull(srtp, "srtp");
+    }
+
+    /** Settings with the {@linkplain SrtpImplementation#DEFAULT default SRTP implementation}. */
+    public MediaEngineConfig(String bindAddress, int port, String advertiseAddress, Duration consentTimeout,
+                             MonoClock clock) {
+        this(bindAddress, port, advertiseAddress, consentTimeout, clock, SrtpImplementation.DEFAULT);
+    }
+
     /** The same settings on another port. */
     public MediaEngineConfig withPort(int otherPort) {
-        return new MediaEngineConfig(bindAddress, otherPort, advertiseAddress, consentTimeout, clock);
+        return new MediaEngineConfig(bindAddress, otherPort, advertiseAddress, consentTimeout, clock, srtp);
+    }
+
+    /** The same settings with another SRTP implementation. */
+    public MediaEngineConfig withSrtp(SrtpImplementation implementation) {
+        return new MediaEngineConfig(bindAddress, port, advertiseAddress, consentTimeout, clock, implementation);
     }
 }

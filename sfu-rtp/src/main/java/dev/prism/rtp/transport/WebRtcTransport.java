@@ -9,10 +9,11 @@ import dev.prism.rtp.dtls.DtlsSession;
 import dev.prism.rtp.ice.IceCheckResult;
 import dev.prism.rtp.ice.IceLiteAgent;
 import dev.prism.rtp.packet.RtpPacket;
-import dev.prism.rtp.srtp.SrtpKeyingMaterial;
-import dev.prism.rtp.srtp.SrtpProfile;
-import dev.prism.rtp.srtp.SrtpSession;
-import dev.prism.rtp.srtp.SrtpStatus;
+import dev.prism.srtp.SrtpImplementation;
+import dev.prism.srtp.SrtpKeyingMaterial;
+import dev.prism.srtp.SrtpProfile;
+import dev.prism.srtp.SrtpSession;
+import dev.prism.srtp.SrtpStatus;
 import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -103,6 +104,12 @@ public final class WebRtcTransport {
 
     public boolean isConnected() {
         return state == State.CONNECTED;
+    }
+
+    /** The SRTP implementation protecting this transport's media, or null before DTLS finished. Event loop only. */
+    SrtpImplementation srtpImplementation() {
+        SrtpSession s = srtp;
+        return s == null ? null : s.implementation();
     }
 
     /** The address media is sent to, or null before ICE. */
@@ -392,10 +399,10 @@ public final class WebRtcTransport {
         if (state == State.CLOSED) {
             return;
         }
-        srtp = SrtpSession.create(profile, keys, serverRole);
+        srtp = engine.srtp().create(profile, keys, serverRole);
         state = State.CONNECTED;
         engine.counters().dtlsSucceeded();
-        log.info("transport={} connected remote={} srtp={}", id, remoteAddress, profile);
+        log.info("transport={} connected remote={} srtp={} ({})", id, remoteAddress, profile, srtp.implementation());
         listener.onConnected(this);
     }
 

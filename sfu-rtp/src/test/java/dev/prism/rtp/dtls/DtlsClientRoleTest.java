@@ -3,9 +3,9 @@ package dev.prism.rtp.dtls;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prism.core.clock.MonoClock;
-import dev.prism.rtp.srtp.SrtpProfile;
-import dev.prism.rtp.srtp.SrtpSession;
-import dev.prism.rtp.srtp.SrtpStatus;
+import dev.prism.srtp.SrtpProfile;
+import dev.prism.srtp.SrtpSession;
+import dev.prism.srtp.SrtpStatus;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.concurrent.CompletableFuture;

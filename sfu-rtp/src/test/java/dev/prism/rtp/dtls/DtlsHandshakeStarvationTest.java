@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.prism.core.clock.MonoClock;
-import dev.prism.rtp.srtp.SrtpProfile;
-import dev.prism.rtp.srtp.SrtpSession;
+import dev.prism.srtp.SrtpProfile;
+import dev.prism.srtp.SrtpSession;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.time.Duration;

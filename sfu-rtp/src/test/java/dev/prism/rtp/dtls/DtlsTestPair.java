@@ -3,8 +3,8 @@ package dev.prism.rtp.dtls;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prism.core.clock.MonoClock;
-import dev.prism.rtp.srtp.SrtpKeyingMaterial;
-import dev.prism.rtp.srtp.SrtpProfile;
+import dev.prism.srtp.SrtpKeyingMaterial;
+import dev.prism.srtp.SrtpProfile;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.time.Duration;

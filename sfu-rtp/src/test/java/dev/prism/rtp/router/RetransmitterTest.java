@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.prism.core.clock.FakeClock;
 import dev.prism.rtp.packet.Hex;
 import dev.prism.rtp.packet.RtpPacket;
-import dev.prism.rtp.srtp.SrtpSession;
+import dev.prism.srtp.SrtpSession;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;

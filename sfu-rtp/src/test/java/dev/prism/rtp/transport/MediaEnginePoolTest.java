@@ -8,13 +8,14 @@ import dev.prism.core.rtp.DtlsFingerprint;
 import dev.prism.core.rtp.DtlsRole;
 import dev.prism.core.rtp.IceParameters;
 import dev.prism.rtp.packet.RtpPacket;
-import dev.prism.rtp.srtp.SrtpKeyingMaterial;
-import dev.prism.rtp.srtp.SrtpProfile;
-import dev.prism.rtp.srtp.SrtpSession;
-import dev.prism.rtp.srtp.SrtpStatus;
 import dev.prism.rtp.stun.StunIntegrity;
 import dev.prism.rtp.stun.StunMessage;
 import dev.prism.rtp.stun.StunMessageWriter;
+import dev.prism.srtp.SrtpImplementation;
+import dev.prism.srtp.SrtpKeyingMaterial;
+import dev.prism.srtp.SrtpProfile;
+import dev.prism.srtp.SrtpSession;
+import dev.prism.srtp.SrtpStatus;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PoolArenaMetric;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -29,31 +30,43 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The media plane over real UDP on loopback, through the engine's own socket (epoll where available): SRTP both ways
- * with a "browser" made of a plain socket and an {@link SrtpSession}, and every pooled buffer back in the pool
- * afterwards. The engine gets its own allocator without thread caches, so its count of outstanding buffers is exact.
+ * with a "browser" made of a plain socket and an {@link SrtpSession} of the other implementation than the engine's
+ * configured one, and every pooled buffer back in the pool afterwards. The engine gets its own allocator without thread caches, so its count of outstanding buffers is exact.
  */
 class MediaEnginePoolTest {
     private static final int PACKETS = 300;
     private static final int PAYLOAD = 1100;
     private static final int BATCH = 30;
 
+    /** Every profile with every implementation on the engine's side; the browser runs the other one. */
+    static Stream<Arguments> implementationsAndProfiles() {
+        return Arrays.stream(SrtpImplementation.values())
+            .flatMap(i -> Arrays.stream(SrtpProfile.values()).map(p -> Arguments.of(i, p)));
+    }
+
     @ParameterizedTest
-    @EnumSource(SrtpProfile.class)
-    void mediaFlowsBothWaysAndThePoolReturnsToItsBaseline(SrtpProfile profile) throws Exception {
+    @MethodSource("implementationsAndProfiles")
+    void mediaFlowsBothWaysAndThePoolReturnsToItsBaseline(SrtpImplementation srtp, SrtpProfile profile)
+            throws Exception {
         PooledByteBufAllocator pool = new PooledByteBufAllocator(true, 1, 1, 8192, 9, 0, 0, false);
         long baseline = outstanding(pool.metric());
         MediaEngine engine = MediaEngine.start(
-            new MediaEngineConfig("127.0.0.1", 0, "127.0.0.1", Duration.ofSeconds(30), MonoClock.SYSTEM), pool);
+            new MediaEngineConfig("127.0.0.1", 0, "127.0.0.1", Duration.ofSeconds(30), MonoClock.SYSTEM, srtp),
+            pool);
         AtomicInteger received = new AtomicInteger();
         AtomicInteger corrupt = new AtomicInteger();
         SrtpKeyingMaterial keys = keys(profile);
-        SrtpSession browserSrtp = SrtpSession.create(profile, keys, false); // Prism is the DTLS server below
+        SrtpImplementation browserSide = srtp == SrtpImplementation.PRISM ? SrtpImplementation.JITSI
+            : SrtpImplementation.PRISM;
+        SrtpSession browserSrtp = browserSide.create(profile, keys, false); // Prism is the DTLS server below
         try (DatagramSocket browser = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             browser.setSoTimeout(5000);
             InetSocketAddress server = new InetSocketAddress("127.0.0.1", engine.localPort());
@@ -86,6 +99,8 @@ class MediaEnginePoolTest {
             send(browser, server, check);
             browser.receive(new DatagramPacket(new byte[2048], 2048));
             engine.eventLoop().submit(() -> transport.dtlsConnected(profile, keys, true)).get();
+            assertThat(engine.eventLoop().submit(transport::srtpImplementation).get()).as("the configured one")
+                .isEqualTo(srtp);
 
             // browser -> Prism
             for (int seq = 0; seq < PACKETS; seq++) {
