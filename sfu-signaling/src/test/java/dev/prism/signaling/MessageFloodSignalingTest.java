@@ -34,43 +34,41 @@ class MessageFloodSignalingTest {
     }
 
     @Test
-    void aFloodIsDroppedUnreadThenClosedWhileTheBystanderCarriesOn() {
-        long limitedBefore = server.sfu().counters().errors("rate_limited");
+    void aFloodIsThrottledUnreadThenClosedWhileTheBystanderCarriesOn() {
         long badJsonBefore = server.sfu().counters().errors("bad_json");
         try (WsTestClient bystander = WsTestClient.connect(server.httpPort(), token("flood", "bystander"));
              WsTestClient flooder = WsTestClient.connect(server.httpPort(), token("flood", "flooder"))) {
             bystander.next("welcome", 5);
             flooder.next("welcome", 5);
             int burst = 4 * PrismConfig.DEFAULT_SIGNALING_MESSAGES_PER_SECOND;
-            int sent = 0;
             long floodStart = System.nanoTime();
-            // Far more than a burst plus the 1,000 dropped in a row that close the socket; sends fail once closed.
-            try {
-                for (; sent < 5_000; sent++) {
-                    flooder.sendRaw("{not json " + sent);
-                }
-            } catch (RuntimeException closed) {
-                // the node closed the socket mid-flood: what the test expects
+            // 5,000 small messages fit the socket buffers: the sends complete whether the node reads them or not
+            for (int i = 0; i < 5_000; i++) {
+                flooder.sendRaw("{not json " + i);
             }
             JsonObject limited = flooder.next("error", 10);
             while (!"rate_limited".equals(limited.getString("code"))) {
                 limited = flooder.next("error", 10);
             }
             assertThat(limited.getString("message")).contains("too many messages");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (flooder.closeCode() == -1 && System.nanoTime() < deadline) {
-                flooder.quietFor(50);
-            }
-            assertThat(flooder.closeCode()).isEqualTo(1008);
-            // A burst and what the rate refilled meanwhile were read; the rest was dropped unread.
+            // While the flooder is throttled, the bystander in the same room is answered at once.
+            bystander.send(new JsonObject().put("type", "ping").put("requestId", "during"));
+            assertThat(bystander.next("pong", 5).getString("requestId")).isEqualTo("during");
+            // The node reads the flood at the rate only: a burst, then what the rate refills.
             double seconds = (System.nanoTime() - floodStart) / 1e9;
             long read = server.sfu().counters().errors("bad_json") - badJsonBefore;
             assertThat(read).isBetween((long) burst,
                     burst + (long) (seconds * PrismConfig.DEFAULT_SIGNALING_MESSAGES_PER_SECOND) + 1);
-            assertThat(server.sfu().counters().errors("rate_limited") - limitedBefore).isGreaterThanOrEqualTo(1_000);
-            // The bystander in the same room is answered at once.
-            bystander.send(new JsonObject().put("type", "ping").put("requestId", "still-here"));
-            assertThat(bystander.next("pong", 5).getString("requestId")).isEqualTo("still-here");
+            // A flood that does not stop is closed after about ten throttles (a dozen seconds).
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+            while (flooder.closeCode() == -1 && System.nanoTime() < deadline) {
+                flooder.quietFor(100);
+            }
+            assertThat(flooder.closeCode()).isEqualTo(1008);
+            long readInAll = server.sfu().counters().errors("bad_json") - badJsonBefore;
+            assertThat(readInAll).as("most of the flood was never read").isLessThan(2_000);
+            bystander.send(new JsonObject().put("type", "ping").put("requestId", "after"));
+            assertThat(bystander.next("pong", 5).getString("requestId")).isEqualTo("after");
         }
     }
 

@@ -105,6 +105,8 @@ public final class AttackMain {
                     bystander.takeWindow();
                     String outcome = a.run(target);
                     PingProbe.Window during = bystander.takeWindow();
+                    node.jvm().heapUsedAfterGc();
+                    Thread.sleep(1_000); // what a closed socket still held is let go of: retained heap, not in flight
                     long heap = node.jvm().heapUsedAfterGc();
                     long admin = adminBytes(http, node.httpPort(), adminSecret);
                     table.append(String.format("%-14s %s%n               bystander %s (x%.1f p99 of quiet)%n"

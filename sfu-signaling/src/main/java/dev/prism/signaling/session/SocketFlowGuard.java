@@ -2,15 +2,17 @@ package dev.prism.signaling.session;
 
 import dev.prism.core.clock.MonoClock;
 import dev.prism.core.text.RepeatingLog;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Applies one socket's {@link MessageRateLimit} before anything reads a message: within the rate the message goes on;
- * over it the message is dropped unread and counted ({@code rate_limited}), the first of a run answered with one
- * {@code rate_limited} error, one log line per interval; a flood that does not stop is closed with 1008 (policy
- * violation). This keeps one participant's flood off the room's loop, which every other participant of the room shares.
+ * over it the message is dropped unread and counted ({@code rate_limited}), answered with one {@code rate_limited}
+ * error, and the socket is not read for a while (TCP pushes the flood back onto the sender); one log line per
+ * interval; a flood that does not stop is closed with 1008 (policy violation). This keeps one participant's flood off
+ * the room's loop, which every other participant of the room shares, and off the node's CPU.
  *
  * <p>Called on the socket's Vert.x event loop only (one per socket; a resumed session gets a new guard).
  */
@@ -33,7 +35,7 @@ final class SocketFlowGuard {
             String logRoom, String logId) {
         this.socket = socket;
         this.perSecond = perSecond;
-        this.limit = new MessageRateLimit(clock, perSecond, 4 * perSecond, MessageRateLimit.DEFAULT_CLOSE_AFTER);
+        this.limit = new MessageRateLimit(clock, perSecond);
         this.counters = counters;
         this.logGate = new RepeatingLog(clock, 10_000);
         this.logRoom = logRoom;
@@ -48,21 +50,23 @@ final class SocketFlowGuard {
         }
         counters.error(ERROR_CODE);
         switch (v) {
-            case DROP_FIRST -> {
+            case THROTTLE -> {
                 long suppressed = logGate.admit();
                 if (suppressed >= 0) {
-                    log.info("room={} participant={} over the message rate ({}/s): dropping messages ({} earlier "
-                            + "runs not logged)", logRoom, logId, perSecond, suppressed);
+                    log.info("room={} participant={} over the message rate ({}/s): not read for {} ms ({} earlier "
+                            + "throttles not logged)", logRoom, logId, perSecond, limit.pauseMillis(), suppressed);
                 }
-                socket.writeTextMessage(ProtocolJson.error(ERROR_CODE, "too many messages: at most "
-                        + perSecond + " a second", null, null).encode());
+                socket.writeTextMessage(ProtocolJson.error(ERROR_CODE, "too many messages: at most " + perSecond
+                        + " a second; the rest are dropped", null, null).encode());
+                socket.pause();
+                Vertx.currentContext().owner().setTimer(limit.pauseMillis(), id -> socket.resume());
             }
             case CLOSE -> {
                 log.info("room={} participant={} kept flooding past the message rate: closing its socket (1008)",
                         logRoom, logId);
                 socket.close(CLOSE_CODE, "message rate exceeded");
             }
-            default -> { } // DROP: counted above
+            default -> { } // DROP: already buffered when reading stopped; counted above
         }
         return false;
     }
