@@ -15,13 +15,14 @@ import java.util.concurrent.TimeUnit;
 
 /** A real WebSocket client for signaling tests (the JDK's), collecting the server's JSON messages in order. */
 final class WsTestClient implements AutoCloseable {
-    private final LinkedBlockingQueue<JsonObject> inbox = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<JsonObject> inbox;
     private final List<JsonObject> seen = new ArrayList<>();
     private final WebSocket ws;
     private volatile int closeCode = -1;
 
-    private WsTestClient(WebSocket ws) {
+    private WsTestClient(WebSocket ws, LinkedBlockingQueue<JsonObject> inbox) {
         this.ws = ws;
+        this.inbox = inbox;
     }
 
     /** Result of an upgrade the server refused. */
@@ -34,22 +35,19 @@ final class WsTestClient implements AutoCloseable {
 
     /** Connects to {@code /ws?<query>} (e.g. {@code token=...&resume=...}). */
     static WsTestClient connectQuery(int port, String query) {
-        WsTestClient[] self = new WsTestClient[1];
-        LinkedBlockingQueue<JsonObject> early = new LinkedBlockingQueue<>();
+        // The inbox exists before the socket: the server's first message (welcome) may arrive before buildAsync
+        // returns, on the client's own thread, and must not be lost in a hand-over.
+        LinkedBlockingQueue<JsonObject> inbox = new LinkedBlockingQueue<>();
         StringBuilder partial = new StringBuilder();
         int[] code = {-1};
+        WsTestClient[] self = new WsTestClient[1];
         WebSocket.Listener listener = new WebSocket.Listener() {
             @Override
             public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
                 partial.append(data);
                 if (last) {
-                    JsonObject o = new JsonObject(partial.toString());
+                    inbox.add(new JsonObject(partial.toString()));
                     partial.setLength(0);
-                    if (self[0] != null) {
-                        self[0].inbox.add(o);
-                    } else {
-                        early.add(o);
-                    }
                 }
                 webSocket.request(1);
                 return null;
@@ -57,9 +55,11 @@ final class WsTestClient implements AutoCloseable {
 
             @Override
             public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-                code[0] = statusCode;
-                if (self[0] != null) {
-                    self[0].closeCode = statusCode;
+                synchronized (code) {
+                    code[0] = statusCode;
+                    if (self[0] != null) {
+                        self[0].closeCode = statusCode;
+                    }
                 }
                 return null;
             }
@@ -67,10 +67,11 @@ final class WsTestClient implements AutoCloseable {
         WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
                 .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws" + (query.isEmpty() ? "" : "?" + query)),
                         listener).join();
-        WsTestClient c = new WsTestClient(ws);
-        self[0] = c;
-        early.drainTo(c.inbox);
-        c.closeCode = code[0];
+        WsTestClient c = new WsTestClient(ws, inbox);
+        synchronized (code) {
+            self[0] = c;
+            c.closeCode = code[0];
+        }
         return c;
     }
 

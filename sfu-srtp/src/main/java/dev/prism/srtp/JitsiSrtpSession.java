@@ -1,11 +1,9 @@
 package dev.prism.srtp;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.util.collection.IntObjectHashMap;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
-import java.util.Objects;
 import java.util.logging.Level;
 import org.jitsi.srtp.SrtcpCryptoContext;
 import org.jitsi.srtp.SrtpContextFactory;
@@ -66,22 +64,7 @@ final class JitsiSrtpSession implements SrtpSession {
                 : Aes.SunJCECipherFactory.class.getName());
             log.info("srtp: jitsi-srtp over {}", openSsl ? "OpenSSL (jitsi-srtp's native library)"
                 : "the JDK's SunJCE ciphers (jitsi-srtp's OpenSSL library did not load)");
-            for (SrtpProfile profile : SrtpProfile.values()) {
-                SrtpKeyingMaterial keys =
-                    SrtpKeyingMaterial.fromExporterOutput(profile, new byte[profile.keyingMaterialLength()]);
-                SrtpSession tx = createPrepared(profile, keys, false);
-                SrtpSession rx = createPrepared(profile, keys, true);
-                ByteBuf packet = Unpooled.buffer(64 + MAX_TRAILER);
-                try {
-                    packet.writeByte(0x80).writeByte(96).writeZero(62);
-                    tx.protectRtp(packet);
-                    rx.unprotectRtp(packet);
-                } finally {
-                    packet.release();
-                    tx.close();
-                    rx.close();
-                }
-            }
+            SrtpWarmUp.run(JitsiSrtpSession::createPrepared);
         }
 
         static void done() {
@@ -91,11 +74,7 @@ final class JitsiSrtpSession implements SrtpSession {
 
     /** {@link SrtpImplementation#create} for this implementation. */
     static JitsiSrtpSession create(SrtpProfile profile, SrtpKeyingMaterial keys, boolean weAreDtlsServer) {
-        Objects.requireNonNull(profile, "profile");
-        Objects.requireNonNull(keys, "keys");
-        if (keys.profile() != profile) {
-            throw new IllegalArgumentException("keys are for " + keys.profile() + ", not " + profile);
-        }
+        SrtpWarmUp.checkKeys(profile, keys);
         prepare();
         return createPrepared(profile, keys, weAreDtlsServer);
     }

@@ -1,10 +1,8 @@
 package dev.prism.srtp;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.util.collection.IntObjectHashMap;
 import java.util.Arrays;
-import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,22 +69,7 @@ public final class PrismSrtpSession implements SrtpSession {
                 log.warn("srtp: AES-GCM falls back to the JDK's cipher, about 1 KB of garbage per packet: this JDK's "
                     + "GHASH does not give the JDK's own AES/GCM results through Prism's call");
             }
-            for (SrtpProfile profile : SrtpProfile.values()) {
-                SrtpKeyingMaterial keys =
-                    SrtpKeyingMaterial.fromExporterOutput(profile, new byte[profile.keyingMaterialLength()]);
-                PrismSrtpSession tx = createPrepared(profile, keys, false);
-                PrismSrtpSession rx = createPrepared(profile, keys, true);
-                ByteBuf packet = Unpooled.buffer(64 + MAX_TRAILER);
-                try {
-                    packet.writeByte(0x80).writeByte(96).writeZero(62);
-                    tx.protectRtp(packet);
-                    rx.unprotectRtp(packet);
-                } finally {
-                    packet.release();
-                    tx.close();
-                    rx.close();
-                }
-            }
+            SrtpWarmUp.run(PrismSrtpSession::createPrepared);
         }
 
         static void done() {
@@ -96,11 +79,7 @@ public final class PrismSrtpSession implements SrtpSession {
 
     /** {@link SrtpImplementation#create} for this implementation. */
     static PrismSrtpSession create(SrtpProfile profile, SrtpKeyingMaterial keys, boolean weAreDtlsServer) {
-        Objects.requireNonNull(profile, "profile");
-        Objects.requireNonNull(keys, "keys");
-        if (keys.profile() != profile) {
-            throw new IllegalArgumentException("keys are for " + keys.profile() + ", not " + profile);
-        }
+        SrtpWarmUp.checkKeys(profile, keys);
         prepare();
         return createPrepared(profile, keys, weAreDtlsServer);
     }
