@@ -13,9 +13,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every case of the default run, each for 2,000 datagrams on loopback: what can truly fail, never timing. Every
- * datagram sent arrives and is counted with its size (2,000 fit in every receive buffer, so none may be lost), no
- * buffer stays allocated, and the JSON has every case.
+ * Every case of the default run, each for 2,000 datagrams on loopback: what can truly fail, never timing. Datagrams
+ * arrive and are counted with their size, no buffer stays allocated, and the JSON has every case. Loopback UDP does
+ * drop: a receive buffer (208 KB by default) holds about 150 datagrams of 1,200 bytes, so a receiving thread that the
+ * scheduler leaves out for a few milliseconds on a busy 2-core machine loses some (seen: 136 of 3,776). The bench
+ * reports that loss; the test allows a tenth, which no counting bug would stay within.
  */
 class SocketCasesTest {
     @Test
@@ -37,8 +39,8 @@ class SocketCasesTest {
             }
             assertThat(r.stoppedInTime()).as(c.name() + " stopped within its window").isTrue();
             assertThat(r.datagrams()).as(c.name() + " datagrams in the window").isGreaterThanOrEqualTo(2_000);
-            assertThat(r.received()).as(c.name() + " received everything it sent").isEqualTo(r.sent());
-            assertThat(r.lost()).as(c.name() + " lost").isZero();
+            assertThat(r.received() + r.lost()).as(c.name() + " received or lost").isEqualTo(r.sent());
+            assertThat(r.lost()).as(c.name() + " lost on loopback").isLessThanOrEqualTo(r.sent() / 10);
             assertThat(r.wrongSize()).as(c.name() + " datagrams of a wrong size").isZero();
             assertThat(r.errors()).as(c.name() + " errors").isZero();
             if (c.group().equals("receive")) {
