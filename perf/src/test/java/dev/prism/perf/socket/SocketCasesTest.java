@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
  * Every case of the default run, each for 2,000 datagrams on loopback: what can truly fail, never timing. Datagrams
  * arrive and are counted with their size, no buffer stays allocated, and the JSON has every case. Loopback UDP does
  * drop: a receive buffer (208 KB by default) holds about 150 datagrams of 1,200 bytes, so a receiving thread that the
- * scheduler leaves out for a few milliseconds on a busy 2-core machine loses some (seen: 136 of 3,776). The bench
- * reports that loss; the test allows a tenth, which no counting bug would stay within.
+ * scheduler leaves out for a few milliseconds on a busy 2-core machine loses some (seen: 136 of 3,776). Such loss is
+ * the kernel's and it says so (UDP RcvbufErrors): every datagram lost must be one the kernel dropped, so a counting
+ * or buffer bug still fails the test.
  */
 class SocketCasesTest {
     @Test
@@ -38,9 +39,11 @@ class SocketCasesTest {
                 continue;
             }
             assertThat(r.stoppedInTime()).as(c.name() + " stopped within its window").isTrue();
-            assertThat(r.datagrams()).as(c.name() + " datagrams in the window").isGreaterThanOrEqualTo(2_000);
+            assertThat(r.datagrams() + r.windowDrops()).as(c.name() + " datagrams in the window, received or "
+                    + "dropped by the kernel").isGreaterThanOrEqualTo(2_000);
             assertThat(r.received() + r.lost()).as(c.name() + " received or lost").isEqualTo(r.sent());
-            assertThat(r.lost()).as(c.name() + " lost on loopback").isLessThanOrEqualTo(r.sent() / 10);
+            assertThat(r.lost()).as(c.name() + " lost, each a kernel receive-buffer drop")
+                    .isLessThanOrEqualTo(r.kernelDrops());
             assertThat(r.wrongSize()).as(c.name() + " datagrams of a wrong size").isZero();
             assertThat(r.errors()).as(c.name() + " errors").isZero();
             if (c.group().equals("receive")) {
