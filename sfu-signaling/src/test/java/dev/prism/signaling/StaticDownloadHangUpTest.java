@@ -42,8 +42,11 @@ class StaticDownloadHangUpTest {
             for (int i = 0; i < 3; i++) {
                 try (Socket s = new Socket("127.0.0.1", server.httpPort())) {
                     s.setReceiveBufferSize(4096);
+                    // Twenty pipelined requests for the 1 MB file: 20 MB cannot all sit in the node's socket send
+                    // buffer (at most 4 MB on Linux), so the node is still writing when the client hangs up, however
+                    // fast it ran ahead (one request was not enough on a busy machine: the whole file was buffered).
                     s.getOutputStream().write(("GET /admin/vendor/chart.umd.js.map HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-                            .getBytes(StandardCharsets.US_ASCII));
+                            .repeat(20).getBytes(StandardCharsets.US_ASCII));
                     InputStream in = s.getInputStream();
                     assertThat(in.readNBytes(1024)).hasSize(1024); // the download has started (about 1 MB)
                     s.setSoLinger(true, 0); // close with a reset, as a browser tab that goes away
@@ -54,7 +57,6 @@ class StaticDownloadHangUpTest {
                     && System.nanoTime() < deadline) {
                 LockSupport.parkNanos(20_000_000L); // polls the counter: waits on the condition, with a deadline
             }
-            // Usually all three writes fail; one may have gone out whole into the socket buffers first.
             assertThat(Scrape.value(server, "prism_http_downloads_aborted_total")).isGreaterThan(before);
         } finally {
             System.setErr(original);
