@@ -393,6 +393,9 @@ public final class StunMessage {
 
     /** Decodes an XOR-MAPPED-ADDRESS value; null when family or length is wrong. */
     private static InetSocketAddress readXorAddress(ByteBuf buf, int value, int valueLength, byte[] transactionId) {
+        if (valueLength < 4) {
+            return null; // the family byte is not even there (found by StunFuzzTest: a zero-length attribute last)
+        }
         int family = buf.getUnsignedByte(value + 1);
         int addressLength = family == 0x01 ? 4 : family == 0x02 ? 16 : -1;
         if (addressLength < 0 || valueLength != 4 + addressLength) {

@@ -190,6 +190,10 @@ class StunMessageTest {
                         0101 0018 2112a442 b7e7a701bc34d686fa87dfae
                         0020 0014 0001a147 e112a643 0000000000000000 00000000
                         """),
+                Arguments.of("XOR-MAPPED-ADDRESS of 0 bytes, last (StunFuzzTest finding: read past the end)", """
+                        0101 0004 2112a442 b7e7a701bc34d686fa87dfae
+                        0020 0000
+                        """),
                 Arguments.of("ERROR-CODE of 2 bytes", """
                         0111 0008 2112a442 b7e7a701bc34d686fa87dfae
                         0009 0002 0000 0000

@@ -181,7 +181,7 @@ final class SdpAttributes {
                 streams = streams.substring(4);
             }
             for (String stream : streams.split(";")) {
-                String firstAlt = stream.split(",")[0];
+                String firstAlt = stream.split(",", -1)[0]; // "," alone: an empty first alternative, refused below
                 if (firstAlt.startsWith("~")) {
                     firstAlt = firstAlt.substring(1);
                 }

@@ -123,6 +123,7 @@ class SdpAttributesTest {
             simulcast:send                            | expected 2 to 4 fields
             simulcast:up q;h                          | simulcast direction must be send or recv
             simulcast:send q;;f                       | empty rid in simulcast list
+            simulcast:send ,;h                        | empty rid in simulcast list
             simulcast:send q recv                     | expected '<send|recv> <streams>' pairs
             msid:                                     | missing value
             msid:a b c                                | expected 1 to 2 fields
