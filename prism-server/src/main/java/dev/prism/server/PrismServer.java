@@ -1,0 +1,188 @@
+package dev.prism.server;
+
+import dev.prism.admin.AdminRoutes;
+import dev.prism.core.clock.MonoClock;
+import dev.prism.core.config.AdvertiseAddress;
+import dev.prism.core.config.PrismConfig;
+import dev.prism.core.room.InMemoryRoomRegistry;
+import dev.prism.rtp.transport.MediaEngineConfig;
+import dev.prism.rtp.transport.MediaPlane;
+import dev.prism.signaling.SignalingVerticle;
+import dev.prism.signaling.auth.DevSecrets;
+import dev.prism.signaling.auth.TokenService;
+import dev.prism.signaling.http.HttpGuardCounters;
+import dev.prism.signaling.http.HttpGuards;
+import dev.prism.signaling.http.HttpLimits;
+import dev.prism.signaling.http.OriginPolicy;
+import dev.prism.signaling.inspect.ChangeNotifier;
+import dev.prism.signaling.inspect.EventLoopProbe;
+import dev.prism.signaling.inspect.SfuInspector;
+import dev.prism.signaling.inspect.StatsSampler;
+import dev.prism.signaling.metrics.OpsRoutes;
+import dev.prism.signaling.metrics.PrismMetrics;
+import dev.prism.signaling.session.SfuContext;
+import dev.prism.srtp.SrtpImplementation;
+import io.vertx.core.Vertx;
+import io.netty.channel.EventLoop;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Prism node, wired: media engine, room registry, signaling verticle and demo page, the admin UI under
+ * {@code /admin}, metrics at {@code /metrics} and readiness at {@code /readyz}. {@link #start} blocks until both the
+ * HTTP server and the UDP media socket are listening; {@link #close} stops everything.
+ */
+public final class PrismServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PrismServer.class);
+    /** Points of history per participant for the admin plots: five minutes at one sample per second. */
+    private static final int HISTORY_POINTS = 300;
+
+    private final PrismConfig config;
+    private final MediaPlane media;
+    private final SfuContext sfu;
+    private final Vertx vertx;
+    private final SignalingVerticle signaling;
+    private final TokenService tokens;
+    private final String apiSecret;
+    private final String adminSecret;
+    private final String advertiseAddress;
+    private final PrismMetrics metrics;
+    private final StatsSampler sampler;
+    private final SfuInspector inspector;
+    private volatile boolean accepting;
+
+    private PrismServer(PrismConfig config, HttpLimits httpLimits) throws Exception {
+        this.config = config;
+        DevSecrets dev = DevSecrets.generate();
+        this.apiSecret = dev.apiSecretFor(config);
+        this.adminSecret = dev.adminSecretFor(config);
+        this.advertiseAddress = AdvertiseAddress.resolve(config.advertiseAddress()).getHostAddress();
+        this.media = MediaPlane.start(new MediaEngineConfig(config.bindAddress(), config.udpPort(), advertiseAddress,
+                Duration.ofSeconds(config.consentTimeoutSeconds()), MonoClock.SYSTEM,
+                SrtpImplementation.fromConfigName(config.srtpImplementation())), config.effectiveMediaThreads());
+        this.metrics = new PrismMetrics();
+        ChangeNotifier changes = new ChangeNotifier();
+        this.sfu = new SfuContext(media, new InMemoryRoomRegistry(roomId -> media.placeRoom().eventLoop(),
+                List.of(changes, metrics.roomEvents())), Duration.ofSeconds(config.resumeWindowSeconds()))
+                .maxParticipantsPerRoom(config.maxParticipantsPerRoom())
+                .messagesPerSecond(config.signalingMessagesPerSecond());
+        List<EventLoopProbe> loops = new ArrayList<>();
+        for (EventLoop loop : media.eventLoops()) {
+            loops.add(new EventLoopProbe(loop, "prism-media-" + loops.size()));
+        }
+        this.sampler = new StatsSampler(sfu, MonoClock.SYSTEM, Duration.ofSeconds(1), HISTORY_POINTS, loops);
+        HttpGuardCounters httpCounters = new HttpGuardCounters();
+        metrics.bindNode(media, sfu, sampler, List.copyOf(media.eventLoops()));
+        metrics.bindHttp(httpCounters);
+        this.inspector = new SfuInspector(sfu, sampler, changes, MonoClock.SYSTEM);
+        this.tokens = new TokenService(apiSecret, TokenService.SYSTEM_EPOCH_SECONDS, config.maxTokenLifetimeSeconds());
+        this.vertx = Vertx.vertx();
+        AdminRoutes admin = AdminRoutes.create(inspector, adminSecret);
+        OpsRoutes ops = new OpsRoutes(metrics, () -> accepting, loops);
+        this.signaling = new SignalingVerticle(sfu, tokens, config.developmentMode(), config.tokenTtlSeconds(),
+                config.httpHost(), config.httpPort(),
+                new OriginPolicy(config.allowedOrigins(), config.developmentMode()),
+                new HttpGuards(httpLimits, httpCounters, MonoClock.SYSTEM), router -> {
+                    ops.accept(router);
+                    admin.accept(router);
+                });
+        try {
+            vertx.deployVerticle(signaling).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            closeQuietly();
+            throw e;
+        }
+        sampler.start();
+        accepting = true;
+    }
+
+    /** Starts a node; blocks until it listens. */
+    public static PrismServer start(PrismConfig config) {
+        return start(config, HttpLimits.defaults());
+    }
+
+    /** Starts a node with other HTTP limits (tests shorten the timeouts); blocks until it listens. */
+    public static PrismServer start(PrismConfig config, HttpLimits httpLimits) {
+        try {
+            return new PrismServer(config, httpLimits);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("Prism failed to start: " + e.getMessage(), e);
+        }
+    }
+
+    public int httpPort() {
+        return signaling.actualPort();
+    }
+
+    /** The first media engine's UDP port (with one media thread: the only one). */
+    public int mediaPort() {
+        return media.engines().get(0).localPort();
+    }
+
+    /** Every media engine's UDP port: a room's candidates name one of them. */
+    public List<Integer> mediaPorts() {
+        return media.localPorts();
+    }
+
+    public String advertiseAddress() {
+        return advertiseAddress;
+    }
+
+    public boolean developmentMode() {
+        return config.developmentMode();
+    }
+
+    public PrismConfig config() {
+        return config;
+    }
+
+    public MediaPlane media() {
+        return media;
+    }
+
+    public SfuContext sfu() {
+        return sfu;
+    }
+
+    public TokenService tokens() {
+        return tokens;
+    }
+
+    /** The admin credential in force (configured, or generated for this run in development mode). */
+    public String adminSecret() {
+        return adminSecret;
+    }
+
+    /** The node's read model and operator actions (what the admin API serves). */
+    public SfuInspector inspector() {
+        return inspector;
+    }
+
+    public PrismMetrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public void close() {
+        closeQuietly();
+        log.info("prism: stopped");
+    }
+
+    private void closeQuietly() {
+        accepting = false;
+        sampler.close();
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("prism: vert.x did not stop cleanly: {}", e.toString());
+        }
+        media.close();
+        metrics.close();
+    }
+}

@@ -1,0 +1,135 @@
+package dev.prism.server.config;
+
+import dev.prism.core.config.PrismConfig;
+import java.util.List;
+import java.util.function.BiConsumer;
+
+/**
+ * Every setting of the launcher, once: its config file key, command-line option, environment variable, type, help
+ * text and how it lands in a {@link PrismConfig.Builder}. Drives the parsing of all three sources and the help text,
+ * so an option cannot be parsed without being documented.
+ */
+enum Setting {
+    HTTP_PORT("httpPort", "--http-port", "N", "PRISM_HTTP_PORT", Type.INT,
+            "HTTP and WebSocket port", PrismConfig.DEFAULT_HTTP_PORT + "; 0 = any free port",
+            (b, v) -> b.httpPort((Integer) v)),
+    HTTP_HOST("httpHost", "--http-host", "ADDR", "PRISM_HTTP_HOST", Type.TEXT,
+            "HTTP listen address (IP literal)", PrismConfig.DEFAULT_HTTP_HOST,
+            (b, v) -> b.httpHost((String) v)),
+    UDP_PORT("udpPort", "--udp-port", "N", "PRISM_UDP_PORT", Type.INT,
+            "first media UDP port; media thread i uses udpPort + i", PrismConfig.DEFAULT_UDP_PORT + "; 0 = any free port",
+            (b, v) -> b.udpPort((Integer) v)),
+    BIND_ADDRESS("bindAddress", "--bind", "ADDR", "PRISM_BIND", Type.TEXT,
+            "media UDP listen address (IP literal)", PrismConfig.DEFAULT_BIND_ADDRESS,
+            (b, v) -> b.bindAddress((String) v)),
+    ADVERTISE_ADDRESS("advertiseAddress", "--advertise", "ADDR", "PRISM_ADVERTISE", Type.TEXT,
+            "address put in ICE candidates (IP or host name, resolved at start)",
+            "auto-detected local IPv4 address",
+            (b, v) -> b.advertiseAddress((String) v)),
+    API_SECRET("apiSecret", "--api-secret", "S", "PRISM_API_SECRET", Type.SECRET,
+            "token signing secret, at least " + PrismConfig.MIN_SECRET_LENGTH + " characters",
+            "none: development mode, random per run, dev tokens served",
+            (b, v) -> b.apiSecret((String) v)),
+    ADMIN_SECRET("adminSecret", "--admin-secret", "S", "PRISM_ADMIN_SECRET", Type.SECRET,
+            "admin API secret, at least " + PrismConfig.MIN_SECRET_LENGTH + " characters",
+            "random per run in development mode, else admin API off",
+            (b, v) -> b.adminSecret((String) v)),
+    MEDIA_THREADS("mediaThreads", "--media-threads", "N", "PRISM_MEDIA_THREADS", Type.INT,
+            "media event loops, each with its own UDP port (udpPort + i); rooms are spread over them",
+            "0 = one per core",
+            (b, v) -> b.mediaThreads((Integer) v)),
+    ALLOWED_ORIGINS("allowedOrigins", "--allowed-origin", "ORIGIN", "PRISM_ALLOWED_ORIGINS", Type.LIST,
+            "WebSocket Origin accepted on signaling, scheme://host[:port] or *; repeat the option for more "
+                    + "(env: comma-separated, file: JSON array)",
+            "none: same origin only (any origin in development mode)",
+            (b, v) -> b.allowedOrigins(Setting.strings(v))),
+    MAX_TOKEN_LIFETIME("maxTokenLifetimeSeconds", "--max-token-lifetime", "SECONDS", "PRISM_MAX_TOKEN_LIFETIME",
+            Type.LONG, "refuse access tokens whose exp lies further than this past their iat (or past now)",
+            PrismConfig.DEFAULT_MAX_TOKEN_LIFETIME_SECONDS + " s (one day)",
+            (b, v) -> b.maxTokenLifetimeSeconds((Long) v)),
+    SRTP("srtpImplementation", "--srtp", "prism|jitsi", "PRISM_SRTP", Type.TEXT,
+            "SRTP implementation: prism (zero-allocation) or jitsi (jitsi-srtp)",
+            PrismConfig.DEFAULT_SRTP_IMPLEMENTATION,
+            (b, v) -> b.srtpImplementation((String) v)),
+    TOKEN_TTL("tokenTtlSeconds", null, "N", null, Type.LONG,
+            "lifetime of the dev tokens this node issues (<= maxTokenLifetimeSeconds)",
+            PrismConfig.DEFAULT_TOKEN_TTL_SECONDS + " s",
+            (b, v) -> b.tokenTtlSeconds((Long) v)),
+    CONSENT_TIMEOUT("consentTimeoutSeconds", null, "N", null, Type.INT,
+            "close a media transport after this long without ICE consent",
+            PrismConfig.DEFAULT_CONSENT_TIMEOUT_SECONDS + " s",
+            (b, v) -> b.consentTimeoutSeconds((Integer) v)),
+    RESUME_WINDOW("resumeWindowSeconds", null, "N", null, Type.INT,
+            "keep a disconnected participant this long for a reconnect",
+            PrismConfig.DEFAULT_RESUME_WINDOW_SECONDS + " s",
+            (b, v) -> b.resumeWindowSeconds((Integer) v)),
+    MAX_PARTICIPANTS("maxParticipantsPerRoom", null, "N", null, Type.INT,
+            "joins beyond this are refused", String.valueOf(PrismConfig.DEFAULT_MAX_PARTICIPANTS_PER_ROOM),
+            (b, v) -> b.maxParticipantsPerRoom((Integer) v)),
+    MESSAGE_RATE("signalingMessagesPerSecond", null, "N", null, Type.INT,
+            "messages one signaling socket may send a second (bursts of 4x); beyond it they are dropped unread, "
+                    + "a socket that keeps flooding is closed (1008)",
+            String.valueOf(PrismConfig.DEFAULT_SIGNALING_MESSAGES_PER_SECOND),
+            (b, v) -> b.signalingMessagesPerSecond((Integer) v));
+
+    /** How a value is written and converted. */
+    enum Type { INT, LONG, TEXT, SECRET, LIST }
+
+    /** Config file key, also the {@link PrismConfig} component name. */
+    final String key;
+    /** Command-line option, or {@code null} for a config-file-only setting. */
+    final String option;
+    final String valueName;
+    /** Environment variable, or {@code null}. */
+    final String env;
+    final Type type;
+    final String description;
+    final String defaultText;
+    private final BiConsumer<PrismConfig.Builder, Object> apply;
+
+    Setting(String key, String option, String valueName, String env, Type type, String description,
+            String defaultText, BiConsumer<PrismConfig.Builder, Object> apply) {
+        this.key = key;
+        this.option = option;
+        this.valueName = valueName;
+        this.env = env;
+        this.type = type;
+        this.description = description;
+        this.defaultText = defaultText;
+        this.apply = apply;
+    }
+
+    static Setting byKey(String key) {
+        for (Setting s : values()) {
+            if (s.key.equals(key)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Sets the converted {@code value} (Integer, Long, String or List of String, after {@link #type}).
+     *
+     * @param source where the value came from ({@code --udp-port}, {@code PRISM_UDP_PORT}, {@code config file F, key
+     *               udpPort}), put in front of the builder's complaint
+     * @throws UsageException if the builder refuses the value
+     */
+    void apply(PrismConfig.Builder builder, Object value, String source) throws UsageException {
+        try {
+            apply.accept(builder, value);
+        } catch (IllegalArgumentException e) {
+            // The builder names the setting by its key; the source already says which one it is.
+            String message = e.getMessage();
+            if (message.startsWith(key + " ")) {
+                message = message.substring(key.length() + 1);
+            }
+            throw new UsageException(source + ": " + message);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> strings(Object v) {
+        return (List<String>) v;
+    }
+}

@@ -1,0 +1,400 @@
+package dev.prism.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.prism.core.config.PrismConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class CommandLineTest {
+    private static final String S1 = "secret-one-0123456789abcdefghijklmnop";
+    private static final String S2 = "secret-two-0123456789abcdefghijklmnop";
+    /** Stands for the temporary config file's path in the rows below. */
+    private static final String FILE = "@FILE";
+
+    @TempDir
+    Path dir;
+
+    /** One scenario: arguments, environment, and the config file's content (null = no file written). */
+    private record Input(List<String> args, Map<String, String> env, String file) {
+        static Input of(String... args) {
+            return new Input(List.of(args), Map.of(), null);
+        }
+
+        Input env(String... keyValues) {
+            Map<String, String> m = new java.util.HashMap<>();
+            for (int i = 0; i < keyValues.length; i += 2) {
+                m.put(keyValues[i], keyValues[i + 1]);
+            }
+            return new Input(args, m, file);
+        }
+
+        Input file(String json) {
+            return new Input(args, env, json);
+        }
+    }
+
+    private PrismConfig parse(Input in) throws UsageException {
+        return CommandLine.parse(resolve(in), in.env());
+    }
+
+    private String[] resolve(Input in) {
+        Path path = dir.resolve("prism.json");
+        if (in.file() != null) {
+            try {
+                Files.writeString(path, in.file(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        }
+        return in.args().stream().map(a -> a.replace(FILE, path.toString())).toArray(String[]::new);
+    }
+
+    private static PrismConfig.Builder defaults() {
+        return PrismConfig.builder();
+    }
+
+    static Stream<Arguments> valid() {
+        return Stream.of(
+                Arguments.of("no arguments: defaults", Input.of(), defaults()),
+                Arguments.of("null environment", new Input(List.of(), null, null), defaults()),
+                // each option
+                Arguments.of("--http-port", Input.of("--http-port", "9000"), defaults().httpPort(9000)),
+                Arguments.of("--http-port=N", Input.of("--http-port=9000"), defaults().httpPort(9000)),
+                Arguments.of("--http-port 0 (ephemeral)", Input.of("--http-port", "0"), defaults().httpPort(0)),
+                Arguments.of("--http-host", Input.of("--http-host", "127.0.0.1"), defaults().httpHost("127.0.0.1")),
+                Arguments.of("--udp-port", Input.of("--udp-port", "50000"), defaults().udpPort(50000)),
+                Arguments.of("--udp-port 0 (ephemeral)", Input.of("--udp-port", "0"), defaults().udpPort(0)),
+                Arguments.of("--udp-port 65535", Input.of("--udp-port", "65535"), defaults().udpPort(65535)),
+                Arguments.of("--media-threads", Input.of("--media-threads", "3"), defaults().mediaThreads(3)),
+                Arguments.of("--media-threads 0 (one per core)", Input.of("--media-threads", "0"),
+                        defaults().mediaThreads(0)),
+                Arguments.of("--bind IPv4", Input.of("--bind", "10.0.0.5"), defaults().bindAddress("10.0.0.5")),
+                Arguments.of("--bind IPv6", Input.of("--bind", "::"), defaults().bindAddress("::")),
+                Arguments.of("--advertise IP", Input.of("--advertise", "203.0.113.5"),
+                        defaults().advertiseAddress("203.0.113.5")),
+                Arguments.of("--advertise host name", Input.of("--advertise", "sfu.example.com"),
+                        defaults().advertiseAddress("sfu.example.com")),
+                Arguments.of("--api-secret", Input.of("--api-secret", S1), defaults().apiSecret(S1)),
+                Arguments.of("--admin-secret", Input.of("--admin-secret", S2), defaults().adminSecret(S2)),
+                Arguments.of("secret with '=' and leading '-'", Input.of("--api-secret=-" + S1 + "=="),
+                        defaults().apiSecret("-" + S1 + "==")),
+                Arguments.of("all options together",
+                        Input.of("--http-port", "1", "--http-host", "::1", "--udp-port", "2", "--bind", "127.0.0.1",
+                                "--advertise", "192.0.2.1", "--api-secret", S1, "--admin-secret", S2),
+                        defaults().httpPort(1).httpHost("::1").udpPort(2).bindAddress("127.0.0.1")
+                                .advertiseAddress("192.0.2.1").apiSecret(S1).adminSecret(S2)),
+                Arguments.of("repeated option: last wins", Input.of("--udp-port", "1", "--udp-port", "2"),
+                        defaults().udpPort(2)),
+                // environment
+                Arguments.of("env PRISM_HTTP_PORT", Input.of().env("PRISM_HTTP_PORT", "8081"), defaults().httpPort(8081)),
+                Arguments.of("env PRISM_HTTP_HOST", Input.of().env("PRISM_HTTP_HOST", "127.0.0.1"),
+                        defaults().httpHost("127.0.0.1")),
+                Arguments.of("env PRISM_UDP_PORT", Input.of().env("PRISM_UDP_PORT", "40001"), defaults().udpPort(40001)),
+                Arguments.of("env PRISM_MEDIA_THREADS", Input.of().env("PRISM_MEDIA_THREADS", "2"),
+                        defaults().mediaThreads(2)),
+                Arguments.of("env PRISM_BIND", Input.of().env("PRISM_BIND", "::"), defaults().bindAddress("::")),
+                Arguments.of("env PRISM_ADVERTISE", Input.of().env("PRISM_ADVERTISE", "198.51.100.1"),
+                        defaults().advertiseAddress("198.51.100.1")),
+                Arguments.of("env PRISM_API_SECRET", Input.of().env("PRISM_API_SECRET", S1), defaults().apiSecret(S1)),
+                Arguments.of("env PRISM_ADMIN_SECRET", Input.of().env("PRISM_ADMIN_SECRET", S2),
+                        defaults().adminSecret(S2)),
+                Arguments.of("empty env var = unset", Input.of().env("PRISM_API_SECRET", "", "PRISM_HTTP_PORT", ""),
+                        defaults()),
+                Arguments.of("unrelated env ignored", Input.of().env("PATH", "/bin", "PRISM_OTHER", "x"), defaults()),
+                // file
+                Arguments.of("file with every key", Input.of("--config", FILE).file("""
+                                {"httpPort": 1, "httpHost": "127.0.0.1", "udpPort": 2, "bindAddress": "::",
+                                 "advertiseAddress": "sfu.example.com", "apiSecret": "%s", "adminSecret": "%s",
+                                 "tokenTtlSeconds": 60, "consentTimeoutSeconds": 5, "resumeWindowSeconds": 0,
+                                 "mediaThreads": 2, "maxParticipantsPerRoom": 8}""".formatted(S1, S2)),
+                        defaults().httpPort(1).httpHost("127.0.0.1").udpPort(2).bindAddress("::")
+                                .advertiseAddress("sfu.example.com").apiSecret(S1).adminSecret(S2).tokenTtlSeconds(60)
+                                .consentTimeoutSeconds(5).resumeWindowSeconds(0).mediaThreads(2)
+                                .maxParticipantsPerRoom(8)),
+                Arguments.of("--config=FILE", Input.of("--config=" + FILE).file("{\"udpPort\": 3}"), defaults().udpPort(3)),
+                Arguments.of("empty file object", Input.of("--config", FILE).file("{}"), defaults()),
+                Arguments.of("whole number written as 8080.0", Input.of("--config", FILE).file("{\"httpPort\": 9090.0}"),
+                        defaults().httpPort(9090)),
+                // precedence: defaults < env < file < command line
+                Arguments.of("env beats default", Input.of().env("PRISM_HTTP_PORT", "1000"), defaults().httpPort(1000)),
+                Arguments.of("file beats env", Input.of("--config", FILE).env("PRISM_HTTP_PORT", "1000")
+                        .file("{\"httpPort\": 2000}"), defaults().httpPort(2000)),
+                Arguments.of("option beats file and env",
+                        Input.of("--http-port", "3000", "--config", FILE).env("PRISM_HTTP_PORT", "1000")
+                                .file("{\"httpPort\": 2000}"), defaults().httpPort(3000)),
+                Arguments.of("option before or after --config: same result",
+                        Input.of("--config", FILE, "--http-port", "3000").file("{\"httpPort\": 2000}"),
+                        defaults().httpPort(3000)),
+                Arguments.of("layers merge setting by setting",
+                        Input.of("--udp-port", "3", "--config", FILE)
+                                .env("PRISM_HTTP_PORT", "1", "PRISM_UDP_PORT", "1", "PRISM_BIND", "10.0.0.1")
+                                .file("{\"udpPort\": 2, \"bindAddress\": \"10.0.0.2\", \"mediaThreads\": 4}"),
+                        defaults().httpPort(1).udpPort(3).bindAddress("10.0.0.2").mediaThreads(4)),
+                Arguments.of("null in file = absent: env value kept",
+                        Input.of("--config", FILE).env("PRISM_API_SECRET", S1).file("{\"apiSecret\": null}"),
+                        defaults().apiSecret(S1)),
+                // --allowed-origin: repeatable; env comma-separated; file JSON array; each layer replaces the list
+                Arguments.of("--allowed-origin", Input.of("--allowed-origin", "https://app.example.com"),
+                        defaults().allowedOrigins(List.of("https://app.example.com"))),
+                Arguments.of("--allowed-origin repeated: all kept, in order",
+                        Input.of("--allowed-origin", "https://a.example", "--allowed-origin=http://b.example:8443"),
+                        defaults().allowedOrigins(List.of("https://a.example", "http://b.example:8443"))),
+                Arguments.of("--allowed-origin *", Input.of("--allowed-origin", "*"),
+                        defaults().allowedOrigins(List.of("*"))),
+                Arguments.of("env PRISM_ALLOWED_ORIGINS, comma-separated, spaces trimmed",
+                        Input.of().env("PRISM_ALLOWED_ORIGINS", "https://a.example, https://b.example"),
+                        defaults().allowedOrigins(List.of("https://a.example", "https://b.example"))),
+                Arguments.of("file allowedOrigins", Input.of("--config", FILE)
+                                .file("{\"allowedOrigins\": [\"https://a.example\", \"*\"]}"),
+                        defaults().allowedOrigins(List.of("https://a.example", "*"))),
+                Arguments.of("file allowedOrigins [] replaces the env list",
+                        Input.of("--config", FILE).env("PRISM_ALLOWED_ORIGINS", "https://a.example")
+                                .file("{\"allowedOrigins\": []}"), defaults()),
+                Arguments.of("option list replaces the file list, not appended to it",
+                        Input.of("--config", FILE, "--allowed-origin", "https://c.example")
+                                .file("{\"allowedOrigins\": [\"https://a.example\", \"https://b.example\"]}"),
+                        defaults().allowedOrigins(List.of("https://c.example"))),
+                // --max-token-lifetime
+                Arguments.of("--max-token-lifetime", Input.of("--max-token-lifetime", "3600"),
+                        defaults().maxTokenLifetimeSeconds(3600)),
+                Arguments.of("env PRISM_MAX_TOKEN_LIFETIME", Input.of().env("PRISM_MAX_TOKEN_LIFETIME", "7200"),
+                        defaults().maxTokenLifetimeSeconds(7200)),
+                Arguments.of("file maxTokenLifetimeSeconds", Input.of("--config", FILE)
+                        .file("{\"maxTokenLifetimeSeconds\": 604800}"), defaults().maxTokenLifetimeSeconds(604_800)),
+                Arguments.of("tokenTtlSeconds up to the maximum lifetime", Input.of("--config", FILE, "--max-token-lifetime",
+                        "7200").file("{\"tokenTtlSeconds\": 7200}"),
+                        defaults().maxTokenLifetimeSeconds(7200).tokenTtlSeconds(7200)),
+                // --srtp
+                Arguments.of("--srtp jitsi", Input.of("--srtp", "jitsi"), defaults().srtpImplementation("jitsi")),
+                Arguments.of("--srtp=prism", Input.of("--srtp=prism"), defaults()),
+                Arguments.of("env PRISM_SRTP", Input.of().env("PRISM_SRTP", "jitsi"), defaults().srtpImplementation("jitsi")),
+                Arguments.of("file srtpImplementation", Input.of("--config", FILE).file("{\"srtpImplementation\": \"jitsi\"}"),
+                        defaults().srtpImplementation("jitsi")),
+                Arguments.of("option beats file and env for the new settings",
+                        Input.of("--srtp", "prism", "--max-token-lifetime", "60", "--config", FILE)
+                                .env("PRISM_SRTP", "jitsi", "PRISM_MAX_TOKEN_LIFETIME", "600")
+                                .file("{\"srtpImplementation\": \"jitsi\", \"maxTokenLifetimeSeconds\": 900,"
+                                        + " \"tokenTtlSeconds\": 60}"),
+                        defaults().maxTokenLifetimeSeconds(60).tokenTtlSeconds(60)),
+                // picocli wiring keeps values as values
+                Arguments.of("secret after the option starting with one '-'", Input.of("--api-secret", "-" + S1),
+                        defaults().apiSecret("-" + S1)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("valid")
+    void parses(String description, Input in, PrismConfig.Builder expected) throws UsageException {
+        assertThat(parse(in)).isEqualTo(expected.build());
+    }
+
+    static Stream<Arguments> invalid() {
+        String portRange = "must be between 1 and 65535 (0 = any free port), got ";
+        String origins = "entries must be * or scheme://host[:port] such as https://app.example.com, got ";
+        return Stream.of(
+                Arguments.of(Input.of("--foo"), "unknown option '--foo' (see --help)"),
+                Arguments.of(Input.of("--foo=1"), "unknown option '--foo' (see --help)"),
+                Arguments.of(Input.of("-x"), "unknown option '-x' (see --help)"),
+                Arguments.of(Input.of("--HTTP-PORT", "1"), "unknown option '--HTTP-PORT' (see --help)"),
+                Arguments.of(Input.of("serve"), "unexpected argument 'serve' (see --help)"),
+                Arguments.of(Input.of("--http-port", "1", "2"), "unexpected argument '2' (see --help)"),
+                Arguments.of(Input.of("--http-port"), "--http-port needs a value"),
+                Arguments.of(Input.of("--bind", "--http-port", "1"), "--bind needs a value"),
+                Arguments.of(Input.of("--config"), "--config needs a value"),
+                Arguments.of(Input.of("--config="), "--config needs a value"),
+                Arguments.of(Input.of("--http-port", "70000"), "--http-port: " + portRange + "70000"),
+                Arguments.of(Input.of("--http-port", "65536"), "--http-port: " + portRange + "65536"),
+                Arguments.of(Input.of("--udp-port", "-1"), "--udp-port: " + portRange + "-1"),
+                Arguments.of(Input.of("--udp-port", "abc"), "--udp-port: 'abc' is not a whole number"),
+                Arguments.of(Input.of("--media-threads", "-1"), "--media-threads: must be between 0 and 1024, got -1"),
+                Arguments.of(Input.of("--udp-port", "1.5"), "--udp-port: '1.5' is not a whole number"),
+                Arguments.of(Input.of("--udp-port="), "--udp-port: '' is not a whole number"),
+                Arguments.of(Input.of("--http-port", "99999999999999999999"),
+                        "--http-port: '99999999999999999999' is not a whole number"),
+                Arguments.of(Input.of("--bind", "localhost"),
+                        "--bind: must be an IP address such as 0.0.0.0, 127.0.0.1 or ::, got 'localhost'"),
+                Arguments.of(Input.of("--bind", "10.0.0.256"),
+                        "--bind: must be an IP address such as 0.0.0.0, 127.0.0.1 or ::, got '10.0.0.256'"),
+                Arguments.of(Input.of("--http-host", "example.com"),
+                        "--http-host: must be an IP address such as 0.0.0.0, 127.0.0.1 or ::, got 'example.com'"),
+                Arguments.of(Input.of("--advertise", "not a host"),
+                        "--advertise: must be an IP address or a host name, got 'not a host'"),
+                Arguments.of(Input.of("--advertise="), "--advertise: must be an IP address or a host name, got ''"),
+                Arguments.of(Input.of("--api-secret", "too-short"),
+                        "--api-secret: API secret must be at least 32 characters"),
+                Arguments.of(Input.of("--admin-secret", "too-short"),
+                        "--admin-secret: admin secret must be at least 32 characters"),
+                Arguments.of(Input.of().env("PRISM_HTTP_PORT", "abc"), "PRISM_HTTP_PORT: 'abc' is not a whole number"),
+                Arguments.of(Input.of().env("PRISM_UDP_PORT", "65536"), "PRISM_UDP_PORT: " + portRange + "65536"),
+                Arguments.of(Input.of().env("PRISM_BIND", "eth0"),
+                        "PRISM_BIND: must be an IP address such as 0.0.0.0, 127.0.0.1 or ::, got 'eth0'"),
+                Arguments.of(Input.of().env("PRISM_API_SECRET", "too-short"),
+                        "PRISM_API_SECRET: API secret must be at least 32 characters"),
+                Arguments.of(Input.of("--config", FILE + ".missing"), "config file " + FILE + ".missing: no such file"),
+                Arguments.of(Input.of("--config", FILE).file("{\"httpport\": 1}"),
+                        "config file " + FILE + ": unknown key 'httpport'"),
+                Arguments.of(Input.of("--config", FILE).file("{\"http-port\": 1}"),
+                        "config file " + FILE + ": unknown key 'http-port'"),
+                Arguments.of(Input.of("--config", FILE).file("[1, 2]"),
+                        "config file " + FILE + ": not a JSON object ("),
+                Arguments.of(Input.of("--config", FILE).file("httpPort=1"),
+                        "config file " + FILE + ": not a JSON object ("),
+                Arguments.of(Input.of("--config", FILE).file(""), "config file " + FILE + ": not a JSON object"),
+                Arguments.of(Input.of("--config", FILE).file("null"), "config file " + FILE + ": not a JSON object"),
+                Arguments.of(Input.of("--config", FILE).file("{\"httpPort\": \"8080\"}"),
+                        "config file " + FILE + ", key httpPort: must be a whole number, got the string \"8080\""),
+                Arguments.of(Input.of("--config", FILE).file("{\"udpPort\": 1.5}"),
+                        "config file " + FILE + ", key udpPort: must be a whole number, got 1.5"),
+                Arguments.of(Input.of("--config", FILE).file("{\"udpPort\": true}"),
+                        "config file " + FILE + ", key udpPort: must be a whole number, got true"),
+                Arguments.of(Input.of("--config", FILE).file("{\"udpPort\": 99999999999}"),
+                        "config file " + FILE + ", key udpPort: must be a whole number, got 99999999999"),
+                Arguments.of(Input.of("--config", FILE).file("{\"httpPort\": 70000}"),
+                        "config file " + FILE + ", key httpPort: " + portRange + "70000"),
+                Arguments.of(Input.of("--config", FILE).file("{\"bindAddress\": 0}"),
+                        "config file " + FILE + ", key bindAddress: must be a string, got 0"),
+                Arguments.of(Input.of("--config", FILE).file("{\"advertiseAddress\": [\"a\"]}"),
+                        "config file " + FILE + ", key advertiseAddress: must be a string, got an array"),
+                Arguments.of(Input.of("--config", FILE).file("{\"apiSecret\": 12345}"),
+                        "config file " + FILE + ", key apiSecret: must be a string"),
+                Arguments.of(Input.of("--config", FILE).file("{\"apiSecret\": \"too-short\"}"),
+                        "config file " + FILE + ", key apiSecret: API secret must be at least 32 characters"),
+                Arguments.of(Input.of("--config", FILE).file("{\"mediaThreads\": -1}"),
+                        "config file " + FILE + ", key mediaThreads: must be between 0 and 1024, got -1"),
+                Arguments.of(Input.of("--config", FILE).file("{\"tokenTtlSeconds\": 0}"),
+                        "config file " + FILE + ", key tokenTtlSeconds: must be between 1 and 2147483647, got 0"),
+                Arguments.of(Input.of("--config", FILE, "--http-port", "1").file("{\"nope\": 1}"),
+                        "config file " + FILE + ": unknown key 'nope'"),
+                // new settings
+                Arguments.of(Input.of("--allowed-origin", "ftp://x.example"), "--allowed-origin: " + origins + "'ftp://x.example'"),
+                Arguments.of(Input.of("--allowed-origin", "https://a.example/path"),
+                        "--allowed-origin: " + origins + "'https://a.example/path'"),
+                Arguments.of(Input.of("--allowed-origin"), "--allowed-origin needs a value"),
+                Arguments.of(Input.of("--allowed-origin", "https://a.example", "--allowed-origin", "--srtp", "jitsi"),
+                        "--allowed-origin needs a value"),
+                Arguments.of(Input.of().env("PRISM_ALLOWED_ORIGINS", "https://a.example,,https://b.example"),
+                        "PRISM_ALLOWED_ORIGINS: " + origins + "''"),
+                Arguments.of(Input.of("--config", FILE).file("{\"allowedOrigins\": \"https://a.example\"}"),
+                        "config file " + FILE + ", key allowedOrigins: must be an array of strings, got the string "
+                                + "\"https://a.example\""),
+                Arguments.of(Input.of("--config", FILE).file("{\"allowedOrigins\": [\"https://a.example\", 1]}"),
+                        "config file " + FILE + ", key allowedOrigins: must be an array of strings, got an element 1"),
+                Arguments.of(Input.of("--config", FILE).file("{\"allowedOrigins\": [null]}"),
+                        "config file " + FILE + ", key allowedOrigins: must be an array of strings, got an element null"),
+                Arguments.of(Input.of("--max-token-lifetime", "59"),
+                        "--max-token-lifetime: must be between 60 and 31622400, got 59"),
+                Arguments.of(Input.of("--max-token-lifetime", "-1"),
+                        "--max-token-lifetime: must be between 60 and 31622400, got -1"),
+                Arguments.of(Input.of("--max-token-lifetime", "1h"), "--max-token-lifetime: '1h' is not a whole number"),
+                Arguments.of(Input.of("--max-token-lifetime", "99999999999999999999999"),
+                        "--max-token-lifetime: '99999999999999999999999' is not a whole number"),
+                Arguments.of(Input.of().env("PRISM_MAX_TOKEN_LIFETIME", "1e9"),
+                        "PRISM_MAX_TOKEN_LIFETIME: '1e9' is not a whole number"),
+                Arguments.of(Input.of("--config", FILE).file("{\"maxTokenLifetimeSeconds\": 1e30}"),
+                        "config file " + FILE + ", key maxTokenLifetimeSeconds: must be a whole number, got 1.0E30"),
+                Arguments.of(Input.of("--config", FILE).file("{\"maxTokenLifetimeSeconds\": 9223372036854775808}"),
+                        "config file " + FILE + ", key maxTokenLifetimeSeconds: must be a whole number, got "
+                                + "9223372036854775808"),
+                Arguments.of(Input.of("--config", FILE).file("{\"tokenTtlSeconds\": 86401}"),
+                        "tokenTtlSeconds (86401) must not exceed maxTokenLifetimeSeconds (86400): this node would "
+                                + "refuse the tokens it issues"),
+                Arguments.of(Input.of("--srtp", "openssl"), "--srtp: must be one of [prism, jitsi], got 'openssl'"),
+                Arguments.of(Input.of("--srtp", "JITSI"), "--srtp: must be one of [prism, jitsi], got 'JITSI'"),
+                Arguments.of(Input.of("--srtp="), "--srtp: must be one of [prism, jitsi], got ''"),
+                Arguments.of(Input.of().env("PRISM_SRTP", "bouncy"), "PRISM_SRTP: must be one of [prism, jitsi], got 'bouncy'"),
+                Arguments.of(Input.of("--config", FILE).file("{\"srtpImplementation\": 1}"),
+                        "config file " + FILE + ", key srtpImplementation: must be a string, got 1"),
+                // picocli wiring: no argument files, no end-of-options marker, no abbreviations
+                Arguments.of(Input.of("--advertise", "@hosts.txt"),
+                        "--advertise: must be an IP address or a host name, got '@hosts.txt'"),
+                Arguments.of(Input.of("@args.txt"), "unexpected argument '@args.txt' (see --help)"),
+                Arguments.of(Input.of("--", "--http-port", "1"), "unknown option '--' (see --help)"),
+                Arguments.of(Input.of("--http", "1"), "unknown option '--http' (see --help)"));
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("invalid")
+    void refuses(Input in, String expectedMessage) {
+        UsageException e = catchThrowableOfType(UsageException.class, () -> parse(in));
+        assertThat(e).as("should be refused").isNotNull();
+        String path = dir.resolve("prism.json").toString();
+        assertThat(e.getMessage()).startsWith(expectedMessage.replace(FILE, path));
+        assertThat(e.helpRequested()).isFalse();
+        assertThat(e.getMessage()).doesNotContain("too-short").doesNotContain("12345"); // never echo secrets
+    }
+
+    static Stream<Arguments> helpRows() {
+        return Stream.of(
+                Arguments.of((Object) new String[] {"--help"}),
+                Arguments.of((Object) new String[] {"-h"}),
+                Arguments.of((Object) new String[] {"--http-port", "1", "-h"}),
+                Arguments.of((Object) new String[] {"--bogus", "--help"}), // help wins over errors
+                Arguments.of((Object) new String[] {"--http-port", "70000", "--help"}));
+    }
+
+    @ParameterizedTest
+    @MethodSource("helpRows")
+    void helpIsRequested(String[] args) {
+        UsageException e = catchThrowableOfType(UsageException.class, () -> CommandLine.parse(args, Map.of()));
+        assertThat(e).isNotNull();
+        assertThat(e.helpRequested()).isTrue();
+    }
+
+    @Test
+    void nullArgsAreNoArgs() throws UsageException {
+        assertThat(CommandLine.parse(null, Map.of())).isEqualTo(PrismConfig.defaults());
+    }
+
+    @Test
+    void helpListsEveryOptionVariableKeyAndDefault() {
+        String help = CommandLine.help();
+        assertThat(help).contains("--http-port N", "--http-host ADDR", "--udp-port N", "--bind ADDR", "--advertise ADDR",
+                "--config FILE", "--api-secret S", "--admin-secret S", "-h, --help");
+        assertThat(help).contains("PRISM_HTTP_PORT", "PRISM_HTTP_HOST", "PRISM_UDP_PORT", "PRISM_BIND", "PRISM_ADVERTISE",
+                "PRISM_API_SECRET", "PRISM_ADMIN_SECRET");
+        assertThat(help).contains("\"httpPort\"", "\"httpHost\"", "\"udpPort\"", "\"bindAddress\"",
+                "\"advertiseAddress\"", "\"apiSecret\"", "\"adminSecret\"", "\"tokenTtlSeconds\"",
+                "\"consentTimeoutSeconds\"", "\"resumeWindowSeconds\"", "\"mediaThreads\"", "\"maxParticipantsPerRoom\"");
+        assertThat(help).contains("default: 8080", "default: 0.0.0.0", "default: 40000", "default: 3600 s",
+                "default: 30 s", "default: 20 s", "default: 0 = one per core", "default: 100", "development mode");
+        assertThat(help).contains("--allowed-origin ORIGIN", "--max-token-lifetime SECONDS", "--srtp prism|jitsi",
+                "PRISM_ALLOWED_ORIGINS", "PRISM_MAX_TOKEN_LIFETIME", "PRISM_SRTP", "\"allowedOrigins\"",
+                "\"maxTokenLifetimeSeconds\"", "\"srtpImplementation\"", "default: 86400 s", "default: prism");
+        assertThat(help).startsWith("Usage: prism [options]");
+    }
+
+    /** Every option the parser knows is in the help and in README's option table, and nothing else is. */
+    @Test
+    void helpAndReadmeListTheSameOptions() throws IOException {
+        java.util.regex.Pattern option = java.util.regex.Pattern.compile("(?m)^\\s+(?:-h, )?(--[a-z-]+)");
+        List<String> inHelp = option.matcher(CommandLine.help()).results().map(m -> m.group(1)).toList();
+        assertThat(inHelp).containsExactly("--http-port", "--http-host", "--udp-port", "--bind", "--advertise",
+                "--api-secret", "--admin-secret", "--media-threads", "--allowed-origin", "--max-token-lifetime",
+                "--srtp", "--config", "--help");
+        Path readme = Path.of("..", "README.md");
+        List<String> inReadme = java.util.regex.Pattern.compile("(?m)^\\| `(--[a-z-]+)").matcher(Files.readString(readme))
+                .results().map(m -> m.group(1)).toList();
+        assertThat(inReadme).containsExactlyInAnyOrderElementsOf(
+                inHelp.stream().filter(o -> !o.equals("--help")).toList());
+    }
+
+    @Test
+    void eachOptionIsAppliedInTheOrderGivenAndEveryValueChecked() {
+        // The last --udp-port wins, but an earlier bad one is still reported (as before picocli).
+        UsageException e = catchThrowableOfType(UsageException.class,
+                () -> CommandLine.parse(new String[] {"--udp-port", "abc", "--udp-port", "2"}, Map.of()));
+        assertThat(e).isNotNull();
+        assertThat(e.getMessage()).isEqualTo("--udp-port: 'abc' is not a whole number");
+    }
+}
