@@ -14,7 +14,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Where each served URL prefix comes from: the same layout sfu-signaling's build gives the jar's webroot/. */
+/** Where each served URL prefix comes from: the same layout prism-server's build gives the jar's webroot/. */
 const DEMO_DIR = fileURLToPath(new URL('../../demo/', import.meta.url));
 const SDK_DIR = fileURLToPath(new URL('../../sdk/', import.meta.url));
 

@@ -1,7 +1,7 @@
 #!/bin/bash
 # usage: run-firefox.sh URL WAITFILE ; runs headless firefox-esr (fresh profile, fake media) until WAITFILE appears in
-# out/ (max 60 s). Needs the test driver's node_modules: (cd sfu-signaling/src/test/firefox && npm ci).
-DRIVER=$(cd "$(dirname "$0")/../../../firefox" && pwd)/firefox-participant.mjs
+# out/ (max 60 s). Needs the test driver's node_modules: (cd prism-server/src/test/firefox && npm ci).
+DRIVER=$(cd "$(dirname "$0")/../../../../../../prism-server/src/test/firefox" && pwd)/firefox-participant.mjs
 UD=$(mktemp -d)
 {
   echo "{\"id\":1,\"cmd\":\"open\",\"url\":\"$1\"}"

@@ -23,6 +23,7 @@ import dev.prism.signaling.metrics.PrismMetrics;
 import dev.prism.signaling.session.SfuContext;
 import dev.prism.srtp.SrtpImplementation;
 import io.vertx.core.Vertx;
+import io.vertx.ext.web.handler.StaticHandler;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -89,6 +90,8 @@ public final class PrismServer implements AutoCloseable {
                 new HttpGuards(httpLimits, httpCounters, MonoClock.SYSTEM), router -> {
                     ops.accept(router);
                     admin.accept(router);
+                    // The web client (client-js/, copied into this module's jar): the demo page at /, the SDK at /sdk/.
+                    router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
                 });
         try {
             vertx.deployVerticle(signaling).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -18,7 +18,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.StaticHandler;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.function.Consumer;
@@ -28,7 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP face of a node: the signaling WebSocket ({@code /ws}, {@code Origin} and token checked during the
- * handshake), the development token endpoint, health, and the demo page with the JS SDK. Sessions hop to their room's
+ * handshake), the development token endpoint, health, and whatever the launcher mounts (the admin UI, the web client)
+ * through {@code extraRoutes}. Sessions hop to their room's
  * executor at once, so this verticle's event loop only parses and routes. The server's own defences (size limits,
  * timeouts, keep-alive pings, security headers) are {@link HttpGuards}'.
  */
@@ -53,7 +53,8 @@ public final class SignalingVerticle extends VerticleBase {
      * @param devMode     when true, {@code /api/dev-token} hands out tokens to anyone (no API secret configured)
      * @param origins     which pages may open the signaling WebSocket
      * @param guards      limits, timeouts and keep-alive of the HTTP server
-     * @param extraRoutes mounts more routes (admin UI) on the same router
+     * @param extraRoutes mounts more routes (operations, admin UI, the web client's files) on the same router, after
+     *                    this verticle's own and before its failure handler
      */
     public SignalingVerticle(SfuContext sfu, TokenService tokens, boolean devMode, long devTokenTtlSeconds,
                              String host, int port, OriginPolicy origins, HttpGuards guards,
@@ -77,7 +78,6 @@ public final class SignalingVerticle extends VerticleBase {
         router.get("/api/dev-token").handler(this::devToken);
         router.get("/healthz").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")));
         extraRoutes.accept(router);
-        router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
         router.route().failureHandler(guards.clientHangUps()::handle);
         HttpServerOptions options = guards.configure(vertx, new HttpServerOptions());
         return vertx.createHttpServer(options).connectionHandler(guards::connectionOpened)

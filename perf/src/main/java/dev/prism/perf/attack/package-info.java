@@ -4,7 +4,7 @@
  * pings it over its own signaling socket throughout; each attack runs bounded in count and time; the node's heap after
  * a full GC, the admin snapshot's size and the bystander's ping round trips are read before, during and after.
  *
- * <p>Figures, never assertions: the hardening tests in sfu-signaling prove each behaviour; this tool reports what it
+ * <p>Figures, never assertions: the hardening tests in prism-server prove each behaviour; this tool reports what it
  * costs. Traffic goes to loopback only.
  */
 package dev.prism.perf.attack;

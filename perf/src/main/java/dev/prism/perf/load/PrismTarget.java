@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.concurrent.Executor;
 
 /**
- * A Prism node started as its own JVM from this process's class path ({@code dev.prism.signaling.Main}, what
+ * A Prism node started as its own JVM from this process's class path ({@code dev.prism.server.Main}, what
  * {@code ./prism} runs), on loopback only, with an API secret so tokens are minted here exactly as a backend would,
  * and a GC log for pause times. Extra arguments (the load run's {@code --server-args}) go after the run's own, so a
  * later occurrence of an option wins where Prism lets it.
@@ -64,7 +64,7 @@ public final class PrismTarget implements Target {
         cmd.add("-Xlog:gc,gc+phases:file=" + gcLog() + ":uptime"); // gc+phases: where ZGC logs its pauses
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        cmd.add("dev.prism.signaling.Main");
+        cmd.add("dev.prism.server.Main");
         cmd.addAll(List.of("--http-host", HOST, "--http-port", Integer.toString(httpPort),
                 "--udp-port", Integer.toString(udpPort), "--bind", HOST, "--advertise", HOST));
         cmd.addAll(serverArgs);

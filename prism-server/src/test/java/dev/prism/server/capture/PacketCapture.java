@@ -41,9 +41,9 @@ import java.util.regex.Pattern;
  * sfu-rtp (see sfu-rtp/src/test/java/dev/prism/rtp/packet/CAPTURED.md). A tool, not a test: run it by hand.
  *
  * <pre>{@code
- * mvn -o -q -pl sfu-signaling -am test-compile dependency:build-classpath \
+ * mvn -o -q -pl prism-server -am test-compile dependency:build-classpath \
  *     -Dmdep.outputFile=/tmp/prism-test-cp.txt -Dmdep.includeScope=test
- * cd sfu-signaling && java -cp target/test-classes:target/classes:$(cat /tmp/prism-test-cp.txt) \
+ * cd prism-server && java -cp target/test-classes:target/classes:$(cat /tmp/prism-test-cp.txt) \
  *     dev.prism.server.capture.PacketCapture [out.txt] [seconds]
  * }</pre>
  * Needs Debian's chromium and chromium-driver, like the browser tests; takes about 20 s.

@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * The settings of one Prism node. Immutable and validated on construction: an instance that exists is usable.
  * Start from {@link #defaults()} and override with {@link #toBuilder()}; the command line, a JSON file and
- * environment variables are layered onto it by {@code dev.prism.signaling.config.CommandLine}.
+ * environment variables are layered onto it by {@code dev.prism.server.config.CommandLine}.
  *
  * <p>Addresses are checked without DNS lookups: {@code httpHost} and {@code bindAddress} are sockets Prism binds, so they
  * must be IP literals (the wildcard {@code 0.0.0.0} / {@code ::} or a local interface address). {@code advertiseAddress}

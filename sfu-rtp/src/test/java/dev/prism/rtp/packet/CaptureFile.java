@@ -11,7 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Test helper: the raw packet dump written by {@code dev.prism.signaling.capture.PacketCapture}, read back so that
+ * Test helper: the raw packet dump written by {@code dev.prism.server.capture.PacketCapture}, read back so that
  * the commented fixtures ({@link ChromiumRtp}, {@code ChromiumRtcp}) can be checked byte for byte against it.
  */
 public final class CaptureFile {

@@ -4,7 +4,7 @@ package dev.prism.rtp.packet;
  * RTP packets captured from Chromium 156.0.8078.79 (headless, Debian, fake camera and microphone), as commented hex.
  * Each is exactly what Chromium sent on its publisher connection, after SRTP decryption (AEAD_AES_128_GCM), unedited.
  *
- * <p>Captured with {@code dev.prism.signaling.capture.PacketCapture} (sfu-signaling test scope); how, and the raw
+ * <p>Captured with {@code dev.prism.server.capture.PacketCapture} (prism-server test scope); how, and the raw
  * dump these rows were copied from, are in {@code src/test/resources/captures/} ({@code CAPTURED.md} and
  * {@code chromium-156-packets.txt}, which {@code CapturedFixturesTest} checks these rows against).
  *

@@ -4,7 +4,7 @@ package dev.prism.rtp.rtcp;
  * RTCP packets captured from Chromium 156.0.8078.79 (headless, Debian), as commented hex: exactly what Chromium sent,
  * after SRTCP decryption, unedited. Compounds are split into their packets here and joined again below.
  *
- * <p>Captured with {@code dev.prism.signaling.capture.PacketCapture} (sfu-signaling test scope); how, and the raw
+ * <p>Captured with {@code dev.prism.server.capture.PacketCapture} (prism-server test scope); how, and the raw
  * dump these rows were copied from, are in {@code src/test/resources/captures/} ({@code CAPTURED.md} and
  * {@code chromium-156-packets.txt}, which {@code ChromiumRtcpTest} checks these rows against).
  *
