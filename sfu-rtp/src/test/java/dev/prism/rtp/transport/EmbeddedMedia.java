@@ -27,10 +27,12 @@ import java.util.List;
  * forwarding path: datagrams go in through the engine's own pipeline handler and come out as the
  * {@link DatagramPacket}s it writes, with nothing but the socket left out.
  *
- * <p>This class sits in {@code dev.prism.rtp.transport} (in the perf module) to reach the two package-private seams
- * it needs: the engine constructor that takes a channel, and {@link WebRtcTransport#dtlsConnected}, which installs
- * SRTP keys as a finished DTLS handshake would. ICE is the real thing: {@link #connect} passes a STUN binding request
- * through the pipeline.
+ * <p>Part of sfu-rtp's test kit, published as its test-jar (other modules depend on {@code sfu-rtp} with
+ * {@code <type>test-jar</type>}; perf's benchmarks do at compile scope). It sits in {@code dev.prism.rtp.transport}
+ * (sfu-rtp's own test sources) to reach the two package-private seams it needs: the engine constructor that takes a
+ * channel, and {@link WebRtcTransport#dtlsConnected}, which installs SRTP keys as a finished DTLS handshake would.
+ * ICE is the real thing: {@link #connect} passes a STUN binding request through the pipeline. It uses no test
+ * library (no JUnit, no AssertJ): perf's main code runs it.
  *
  * <p>Threads: one thread makes every call (the embedded channel's loop is "in event loop" for any caller). Buffers:
  * {@link #receive} takes ownership of the datagram; {@link #drainOutbound} releases what the engine wrote.
