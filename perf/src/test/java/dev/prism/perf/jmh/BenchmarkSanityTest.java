@@ -2,10 +2,10 @@ package dev.prism.perf.jmh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.prism.rtp.testkit.PooledBuffers;
 import dev.prism.srtp.SrtpImplementation;
 import dev.prism.srtp.SrtpProfile;
 import dev.prism.srtp.SrtpStatus;
-import io.netty.buffer.PoolArenaMetric;
 import io.netty.buffer.PooledByteBufAllocator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,8 +43,8 @@ class BenchmarkSanityTest {
      */
     @Test
     void forwardingReturnsEveryPooledBufferToThePool() {
-        PooledByteBufAllocator pool = new PooledByteBufAllocator(true, 1, 1, 8192, 9, 0, 0, false);
-        long baseline = outstanding(pool);
+        PooledByteBufAllocator pool = PooledBuffers.exactPool();
+        long baseline = PooledBuffers.outstanding(pool);
         ForwardingBenchmark b = new ForwardingBenchmark();
         b.receivers = 5;
         b.profile = SrtpProfile.AEAD_AES_128_GCM;
@@ -63,18 +63,7 @@ class BenchmarkSanityTest {
         } finally {
             b.tearDown();
         }
-        assertThat(outstanding(pool)).as("buffers not returned to the pool").isEqualTo(baseline);
-    }
-
-    private static long outstanding(PooledByteBufAllocator pool) {
-        long n = 0;
-        for (PoolArenaMetric arena : pool.metric().heapArenas()) {
-            n += arena.numActiveAllocations();
-        }
-        for (PoolArenaMetric arena : pool.metric().directArenas()) {
-            n += arena.numActiveAllocations();
-        }
-        return n;
+        assertThat(PooledBuffers.outstanding(pool)).as("buffers not returned to the pool").isEqualTo(baseline);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.prism.rtp.router;
 
+import dev.prism.core.clock.Timers;
 import dev.prism.core.rtp.HeaderExtension;
 import dev.prism.core.rtp.MediaKind;
 import dev.prism.rtp.bwe.TransportCcFeedbackGenerator;
@@ -15,7 +16,6 @@ import dev.prism.rtp.transport.TransportListener;
 import dev.prism.rtp.transport.WebRtcTransport;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.collection.IntObjectHashMap;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -65,9 +65,9 @@ public final class PublisherEndpoint implements TransportListener {
     private final RtcpCompoundParser parser = new RtcpCompoundParser();
     private final RttEstimate rtt = new RttEstimate();
     private LongSupplier fallbackRtt = () -> -1;
-    private ScheduledFuture<?> reportTask;
-    private ScheduledFuture<?> tickTask;
-    private ScheduledFuture<?> feedbackTask;
+    private Timers.Handle reportTask;
+    private Timers.Handle tickTask;
+    private Timers.Handle feedbackTask;
     /** Transport-wide sequence numbers of everything the publisher sends, reported back so its estimator can work. */
     private TransportCcFeedbackGenerator transportFeedback;
     /** The transport-cc header extension id (one per BUNDLE group, RFC 8843 section 9.2); 0 = not negotiated. */
@@ -327,15 +327,15 @@ public final class PublisherEndpoint implements TransportListener {
 
     private void cancelTimers() {
         if (reportTask != null) {
-            reportTask.cancel(false);
+            reportTask.cancel();
             reportTask = null;
         }
         if (tickTask != null) {
-            tickTask.cancel(false);
+            tickTask.cancel();
             tickTask = null;
         }
         if (feedbackTask != null) {
-            feedbackTask.cancel(false);
+            feedbackTask.cancel();
             feedbackTask = null;
         }
     }

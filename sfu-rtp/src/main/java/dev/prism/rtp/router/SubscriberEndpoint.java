@@ -1,6 +1,7 @@
 package dev.prism.rtp.router;
 
 import dev.prism.core.clock.MonoClock;
+import dev.prism.core.clock.Timers;
 import dev.prism.core.rtp.MediaKind;
 import dev.prism.core.text.ClientText;
 import dev.prism.rtp.bwe.ProbeCluster;
@@ -12,7 +13,6 @@ import dev.prism.rtp.transport.TransportListener;
 import dev.prism.rtp.transport.WebRtcTransport;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.collection.IntObjectHashMap;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -59,9 +59,9 @@ public final class SubscriberEndpoint implements TransportListener {
     private WebRtcTransport transport;
     private final DownlinkController downlink;
     private final RtpPacket sentView = new RtpPacket();
-    private ScheduledFuture<?> reportTask;
-    private ScheduledFuture<?> bweTask;
-    private ScheduledFuture<?> probeTask;
+    private Timers.Handle reportTask;
+    private Timers.Handle bweTask;
+    private Timers.Handle probeTask;
     private int transportCcExtensionId;
     private long layerSwitches;
     private int probeCopyBack;
@@ -210,7 +210,7 @@ public final class SubscriberEndpoint implements TransportListener {
     void pacePadding() {
         if (!downlink.isProbing() || transport == null || !transport.isConnected()) {
             if (probeTask != null) {
-                probeTask.cancel(false);
+                probeTask.cancel();
                 probeTask = null;
             }
             return;
@@ -334,15 +334,15 @@ public final class SubscriberEndpoint implements TransportListener {
 
     private void cancelReports() {
         if (reportTask != null) {
-            reportTask.cancel(false);
+            reportTask.cancel();
             reportTask = null;
         }
         if (bweTask != null) {
-            bweTask.cancel(false);
+            bweTask.cancel();
             bweTask = null;
         }
         if (probeTask != null) {
-            probeTask.cancel(false);
+            probeTask.cancel();
             probeTask = null;
         }
     }

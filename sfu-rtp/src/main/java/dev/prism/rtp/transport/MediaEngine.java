@@ -1,6 +1,7 @@
 package dev.prism.rtp.transport;
 
 import dev.prism.core.clock.MonoClock;
+import dev.prism.core.clock.Timers;
 import dev.prism.core.rtp.IceCandidate;
 import dev.prism.core.rtp.IceParameters;
 import dev.prism.core.text.RepeatingLog;
@@ -58,6 +59,8 @@ public final class MediaEngine implements AutoCloseable {
     private final MediaEngineConfig config;
     private final EventLoopGroup group;
     private final EventLoop loop;
+    /** Where this engine's and its endpoints' timers run: the loop in production, a fake clock's in tests. */
+    private final Timers timers;
     private final Channel channel;
     private final DtlsCertificate certificate;
     private final DtlsHandshakePool handshakeExecutor;
@@ -118,15 +121,16 @@ public final class MediaEngine implements AutoCloseable {
         int port = ((InetSocketAddress) channel.localAddress()).getPort();
         this.candidates = List.of(new IceCandidate("1", 1, "udp", HOST_PRIORITY, config.advertiseAddress(), port,
                 "host"));
-        loop.scheduleAtFixedRate(this::checkConsent, 1, 1, TimeUnit.SECONDS);
+        this.timers = new EventLoopTimers(loop);
+        timers.scheduleAtFixedRate(this::checkConsent, 1, 1, TimeUnit.SECONDS);
         log.info("media: UDP {}:{} ({}, loop {}), advertising {}:{}, SRTP {}, DTLS fingerprint {}",
                 config.bindAddress(), port, epoll ? "epoll" : "nio", threadName, config.advertiseAddress(), port,
                 config.srtp(), this.certificate.fingerprint().value());
     }
 
     /**
-     * An engine on a channel the caller created and registered (an {@code EmbeddedChannel} in the perf module's
-     * benchmarks), with no socket bound and no loop of its own: the real receive and send path, driven from the
+     * An engine on a channel the caller created and registered (an {@code EmbeddedChannel}: the test kit's
+     * {@code EmbeddedMedia}, which perf's benchmarks use too), with no socket bound and no loop of its own: the real receive and send path, driven from the
      * channel's pipeline. The channel's event loop is the media loop. No candidates; {@link #localPort()} is
      * unsupported.
      */
@@ -136,6 +140,15 @@ public final class MediaEngine implements AutoCloseable {
 
     /** The same with another allocator (tests count its outstanding buffers). */
     MediaEngine(MediaEngineConfig config, Channel channel, ByteBufAllocator allocator) {
+        this(config, channel, allocator, null);
+    }
+
+    /**
+     * The same with the engine's timers given ({@code ManualTimers} on the config's fake clock in tests): then the
+     * engine's own consent check runs on them too (every second, as in production). With {@code null}, timers run on
+     * the channel's loop and the engine schedules no consent check of its own.
+     */
+    MediaEngine(MediaEngineConfig config, Channel channel, ByteBufAllocator allocator, Timers timers) {
         this.config = config;
         config.srtp().prepare();
         this.allocator = allocator;
@@ -148,6 +161,10 @@ public final class MediaEngine implements AutoCloseable {
         this.channel = channel;
         this.loop = channel.eventLoop();
         this.candidates = List.of();
+        this.timers = timers != null ? timers : new EventLoopTimers(loop);
+        if (timers != null) {
+            timers.scheduleAtFixedRate(this::checkConsent, 1, 1, TimeUnit.SECONDS);
+        }
         channel.pipeline().addLast(new DatagramHandler());
     }
 
@@ -194,6 +211,14 @@ public final class MediaEngine implements AutoCloseable {
 
     public MediaCounters counters() {
         return counters;
+    }
+
+    /**
+     * The engine's timers: tasks run on {@link #eventLoop()} (in production; on the test's thread under a fake clock).
+     * Endpoints and rooms on this engine schedule their periodic work here, never on the loop directly.
+     */
+    public Timers timers() {
+        return timers;
     }
 
     public MonoClock clock() {

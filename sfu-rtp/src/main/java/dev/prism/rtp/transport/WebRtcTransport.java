@@ -1,5 +1,6 @@
 package dev.prism.rtp.transport;
 
+import dev.prism.core.clock.Timers;
 import dev.prism.core.rtp.DtlsFingerprint;
 import dev.prism.core.text.RepeatingLog;
 import dev.prism.core.rtp.DtlsRole;
@@ -414,10 +415,12 @@ public final class WebRtcTransport {
         }
     }
 
-    /** Runs {@code task} on the media loop every {@code period}, first after one period; cancel it on close. */
-    public io.netty.util.concurrent.ScheduledFuture<?> scheduleAtFixedRate(Runnable task, long period,
-                                                                          java.util.concurrent.TimeUnit unit) {
-        return engine.eventLoop().scheduleAtFixedRate(task, period, period, unit);
+    /**
+     * Runs {@code task} on the media loop every {@code period}, first after one period, through the engine's
+     * {@link MediaEngine#timers() timers} (a fake clock's in tests); cancel it on close.
+     */
+    public Timers.Handle scheduleAtFixedRate(Runnable task, long period, java.util.concurrent.TimeUnit unit) {
+        return engine.timers().scheduleAtFixedRate(task, period, period, unit);
     }
 
     DtlsRole remoteSetup() {

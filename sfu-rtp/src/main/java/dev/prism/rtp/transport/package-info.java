@@ -15,6 +15,13 @@
  * (media, RTCP, probes, keyframe requests on its behalf) before DTLS is done; refused sends are counted as
  * {@code drop.send_not_connected}.
  *
+ * <h2>Timers</h2>
+ * Every periodic task of the media plane (the engine's consent check; each endpoint's RTCP reports, transport-cc
+ * feedback, estimator and allocation ticks, probe pacing) is scheduled through {@link MediaEngine#timers()}, a
+ * {@link dev.prism.core.clock.Timers}, never on the loop directly: in production {@link EventLoopTimers} runs them on
+ * the engine's loop; a test gives the engine a {@link dev.prism.core.clock.ManualTimers} on its {@code FakeClock} and
+ * runs them by advancing that clock.
+ *
  * <h2>Who owns a buffer</h2>
  * <ol>
  * <li>The socket handler owns each received datagram and releases it after dispatch; STUN, DTLS and SRTP handlers

@@ -1,12 +1,14 @@
 package dev.prism.rtp.transport;
 
 import dev.prism.core.clock.MonoClock;
+import dev.prism.core.clock.Timers;
 import dev.prism.core.rtp.DtlsFingerprint;
 import dev.prism.core.rtp.DtlsRole;
 import dev.prism.core.rtp.IceParameters;
 import dev.prism.rtp.stun.StunIntegrity;
 import dev.prism.rtp.stun.StunMessage;
 import dev.prism.rtp.stun.StunMessageWriter;
+import dev.prism.rtp.testkit.FakePeer;
 import dev.prism.srtp.SrtpImplementation;
 import dev.prism.srtp.SrtpKeyingMaterial;
 import dev.prism.srtp.SrtpProfile;
@@ -27,10 +29,12 @@ import java.util.List;
  * forwarding path: datagrams go in through the engine's own pipeline handler and come out as the
  * {@link DatagramPacket}s it writes, with nothing but the socket left out.
  *
- * <p>This class sits in {@code dev.prism.rtp.transport} (in the perf module) to reach the two package-private seams
- * it needs: the engine constructor that takes a channel, and {@link WebRtcTransport#dtlsConnected}, which installs
- * SRTP keys as a finished DTLS handshake would. ICE is the real thing: {@link #connect} passes a STUN binding request
- * through the pipeline.
+ * <p>Part of sfu-rtp's test kit, published as its test-jar (other modules depend on {@code sfu-rtp} with
+ * {@code <type>test-jar</type>}; perf's benchmarks do at compile scope). It sits in {@code dev.prism.rtp.transport}
+ * (sfu-rtp's own test sources) to reach the two package-private seams it needs: the engine constructor that takes a
+ * channel, and {@link WebRtcTransport#dtlsConnected}, which installs SRTP keys as a finished DTLS handshake would.
+ * ICE is the real thing: {@link #connect} passes a STUN binding request through the pipeline. It uses no test
+ * library (no JUnit, no AssertJ): perf's main code runs it.
  *
  * <p>Threads: one thread makes every call (the embedded channel's loop is "in event loop" for any caller). Buffers:
  * {@link #receive} takes ownership of the datagram; {@link #drainOutbound} releases what the engine wrote.
@@ -43,6 +47,7 @@ public final class EmbeddedMedia implements AutoCloseable {
     private final MediaEngine engine;
     private final ChannelPipeline pipeline;
     private final List<WebRtcTransport> transports = new ArrayList<>();
+    private final List<FakePeer> peers = new ArrayList<>();
     private int remotes;
 
     public EmbeddedMedia() {
@@ -56,9 +61,19 @@ public final class EmbeddedMedia implements AutoCloseable {
 
     /** The same with the given SRTP implementation on every transport. */
     public EmbeddedMedia(ByteBufAllocator allocator, SrtpImplementation srtp) {
+        this(allocator, srtp, MonoClock.SYSTEM, null);
+    }
+
+    /**
+     * An engine on {@code clock} whose timers are {@code timers}: with a {@code FakeClock} and a
+     * {@link dev.prism.core.clock.ManualTimers} on it, every timer (the engine's consent check, each endpoint's
+     * reports, feedback and ticks) runs only when the test advances them. {@code timers} null: the embedded channel's
+     * loop runs endpoint timers by the wall clock when its pending tasks run, and there is no consent check.
+     */
+    public EmbeddedMedia(ByteBufAllocator allocator, SrtpImplementation srtp, MonoClock clock, Timers timers) {
         channel = new EmbeddedChannel();
         engine = new MediaEngine(new MediaEngineConfig(LOCAL.getHostString(), LOCAL.getPort(),
-                LOCAL.getHostString(), Duration.ofSeconds(30), MonoClock.SYSTEM, srtp), channel, allocator);
+                LOCAL.getHostString(), Duration.ofSeconds(30), clock, srtp), channel, allocator, timers);
         pipeline = channel.pipeline();
     }
 
@@ -109,6 +124,18 @@ public final class EmbeddedMedia implements AutoCloseable {
     }
 
     /**
+     * {@link #connect}s {@code t} with keys made from {@code keySeed} ({@link FakePeer#keys}) and returns the browser
+     * end at {@code remote}, which encrypts what it sends and decrypts what the engine writes to it. Closed with this.
+     */
+    public FakePeer connectPeer(WebRtcTransport t, InetSocketAddress remote, SrtpProfile profile, int keySeed) {
+        SrtpKeyingMaterial keys = FakePeer.keys(profile, keySeed);
+        connect(t, remote, profile, keys);
+        FakePeer peer = new FakePeer(remote, LOCAL, keys);
+        peers.add(peer);
+        return peer;
+    }
+
+    /**
      * One datagram through the engine's socket handler, then the read-complete that flushes what it wrote: exactly
      * what one epoll read of one datagram does. Takes ownership of {@code datagram}.
      */
@@ -120,6 +147,17 @@ public final class EmbeddedMedia implements AutoCloseable {
     /** Flushes pending writes (what read-complete would do after a batch). */
     public void flush() {
         channel.flush();
+    }
+
+    /** Flushes, then every datagram the engine wrote since the last drain, in order; the caller releases them. */
+    public List<DatagramPacket> takeOutbound() {
+        channel.flush();
+        List<DatagramPacket> out = new ArrayList<>();
+        Object m;
+        while ((m = channel.readOutbound()) != null) {
+            out.add((DatagramPacket) m);
+        }
+        return out;
     }
 
     /** Releases every datagram the engine has flushed; returns how many there were. */
@@ -143,5 +181,6 @@ public final class EmbeddedMedia implements AutoCloseable {
         channel.finishAndReleaseAll();
         engine.outboundPool().close();
         engine.handshakeExecutor().close();
+        peers.forEach(FakePeer::close);
     }
 }
