@@ -59,6 +59,7 @@ describe('sdk/ layout', () => {
     assert.equal(pkg.exports['.'].types, './prism-sdk.d.ts');
     assert.equal(pkg.types, './prism-sdk.d.ts');
     assert.equal(pkg.main, './sdk/prism-sdk.js');
+    assert.equal(pkg.sideEffects, false, 'importing only defines (bundlers may drop what is unused)');
     assert.equal(pkg.dependencies, undefined, 'no dependencies');
     assert.equal(pkg.scripts?.build, undefined, 'no build step');
   });
