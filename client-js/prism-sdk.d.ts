@@ -225,9 +225,9 @@ export class PrismClient {
   /** Self; null before welcome. */
   readonly localParticipant: PrismParticipant | null;
   /** The connection this client offers on (kept after close, for getStats). */
-  publisherPc: RTCPeerConnection | null;
-  /** The connection the server offers on. */
-  subscriberPc: RTCPeerConnection | null;
+  readonly publisherPc: RTCPeerConnection | null;
+  /** The connection the server offers on (kept after close, for getStats). */
+  readonly subscriberPc: RTCPeerConnection | null;
   /** How the last reconnect went. */
   lastReconnect: ReconnectInfo | null;
   /** Media repairs so far (the last 50). */

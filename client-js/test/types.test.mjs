@@ -3,13 +3,16 @@
 // class members, event names, constructor options and PrismError codes). Run: npm test (in client-js/).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 
 import * as sdk from '../sdk/prism-sdk.js';
 
 const read = (rel) => readFile(new URL(rel, import.meta.url), 'utf8');
 const DTS = stripComments(await read('../prism-sdk.d.ts'));
-const SOURCES = (await read('../sdk/prism-sdk.js')) + (await read('../sdk/prism-state.js'));
+/** Every SDK module, the public entry first (its PrismClient constructor is the first `constructor(options = {})`). */
+const MODULES = (await readdir(new URL('../sdk/', import.meta.url))).filter((f) => f.endsWith('.js'))
+  .sort((a, b) => (b === 'prism-sdk.js') - (a === 'prism-sdk.js') || a.localeCompare(b));
+const SOURCES = (await Promise.all(MODULES.map((f) => read(`../sdk/${f}`)))).join('\n');
 
 /** Removes block and line comments (the .d.ts has no string literals containing comment markers). */
 function stripComments(text) {

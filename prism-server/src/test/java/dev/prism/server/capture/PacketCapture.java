@@ -38,7 +38,8 @@ import java.util.regex.Pattern;
 
 /**
  * Records the first decrypted RTP and RTCP packets a real Chromium sends to Prism, for the parser test fixtures of
- * sfu-rtp (see sfu-rtp/src/test/java/dev/prism/rtp/packet/CAPTURED.md). A tool, not a test: run it by hand.
+ * sfu-rtp (see sfu-rtp/src/test/resources/captures/CAPTURED.md). A tool, not a test: run it by hand, with
+ * {@code tools/packet-capture/run.sh [out.txt] [seconds]} or:
  *
  * <pre>{@code
  * mvn -o -q -pl prism-server -am test-compile dependency:build-classpath \

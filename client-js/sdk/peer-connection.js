@@ -1,0 +1,52 @@
+// Prism SDK: creating a peer connection and watching its transport (failure and ICE loss).
+
+import { PrismError, asPrismError } from './prism-error.js';
+
+const PC_CONFIG = Object.freeze({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+/** How long a peer connection may stay ICE-'disconnected' before the SDK restarts ICE. */
+const ICE_DISCONNECTED_GRACE_MS = 3000;
+
+/**
+ * A new peer connection (bundle, rtcp-mux) that reports its transport's trouble.
+ * @param {Function} RTCPeerConnectionImpl the constructor (the global one, or a test's fake)
+ * @param {RTCIceServer[]} iceServers
+ * @param {object} watch callbacks, called on the page's event loop
+ * @param {() => void} watch.onFailed the connection went 'failed' (ICE/DTLS)
+ * @param {(pc: RTCPeerConnection) => void} watch.onIceLost ICE 'failed', or 'disconnected' for 3 s: time to restart
+ *   ICE. A network change (Wi-Fi to cellular) shows as 'disconnected', then 'failed'; the server is ICE-lite, so only
+ *   new credentials make the browser look for a new path.
+ */
+export function newPeerConnection(RTCPeerConnectionImpl, iceServers, { onFailed, onIceLost }) {
+  const pc = new RTCPeerConnectionImpl({ ...PC_CONFIG, iceServers });
+  pc.addEventListener?.('connectionstatechange', () => {
+    if (pc.connectionState === 'failed') onFailed();
+  });
+  let disconnectedTimer = null;
+  pc.addEventListener?.('iceconnectionstatechange', () => {
+    clearTimeout(disconnectedTimer);
+    if (pc.iceConnectionState === 'failed') onIceLost(pc);
+    else if (pc.iceConnectionState === 'disconnected') disconnectedTimer = setTimeout(() => onIceLost(pc), ICE_DISCONNECTED_GRACE_MS);
+  });
+  return pc;
+}
+
+/**
+ * A peer connection for `client`: its failure is emitted as `transport_failed`, and lost ICE restarts ICE on both
+ * connections (while connected and not leaving).
+ * @param {PrismClient} client the owner
+ * @param {'publisher'|'subscriber'} role named in the error
+ */
+export function newClientPeerConnection(client, role) {
+  return newPeerConnection(client._RTCPeerConnection, client._iceServers, {
+    onFailed: () => {
+      if (client.state === 'connected') {
+        client._emit('error', new PrismError('transport_failed', `${role} connection failed (ICE/DTLS)`));
+      }
+    },
+    onIceLost: (pc) => {
+      if (client.state === 'connected' && !client._leaving && pc.signalingState !== 'closed') {
+        client.restartIce().catch((e) => client._emit('error', asPrismError(e, 'negotiation')));
+      }
+    },
+  });
+}

@@ -1,0 +1,216 @@
+// Prism SDK: reconnecting after the signaling socket dropped, and resuming the session (docs/SDK.md, Reconnecting).
+
+import { now } from './clock.js';
+import { PrismError, asPrismError } from './prism-error.js';
+import { ReconnectSchedule } from './reconnect-schedule.js';
+import { parseServerMessage } from './wire.js';
+
+/**
+ * Close codes after which the session is over for good: media connection closed (4000), replaced (4001), removed by an
+ * operator (4004), room closed by an operator (4005).
+ */
+export const TERMINAL_CLOSE_CODES = new Set([4000, 4001, 4004, 4005]);
+/** The server refused a resume token (spent or expired): the next attempt joins afresh. */
+const RESUME_FAILED = 4002;
+
+/**
+ * Opens new sockets with the resume token after a drop, on the {@link ReconnectSchedule}, until one is welcomed or
+ * time is up. Peer connections, published tracks and subscriptions are left alone meanwhile: media keeps flowing.
+ * A welcome with `resumed: true` gets the session back (room reconciled, requests in flight sent again); any other
+ * welcome is a fresh join (new peer connections, the same tracks published again).
+ *
+ * Owned by a {@link PrismClient}; drives its state, socket, publisher, subscriber and room model. Runs on the page's
+ * event loop.
+ */
+export class Reconnector {
+  /**
+   * @param {PrismClient} client the owner
+   * @param {object} options
+   * @param {boolean} options.enabled whether to reconnect at all
+   * @param {number[]} options.delaysMs delays before successive attempts (the last repeats)
+   * @param {number} options.timeoutMs give up this long after the drop
+   * @param {number} options.attemptTimeoutMs abandon one attempt that got no welcome in this time
+   */
+  constructor(client, { enabled, delaysMs, timeoutMs, attemptTimeoutMs }) {
+    this._client = client;
+    this._enabled = enabled;
+    this._delaysMs = delaysMs;
+    this._timeoutMs = timeoutMs;
+    this._attemptTimeoutMs = attemptTimeoutMs;
+    /** From welcome: the secret a reconnect presents, and how long the server keeps us after a drop. */
+    this.resumeToken = null;
+    this.resumeWindowMs = 0;
+    /** The reconnect in progress: {schedule, ws, timer, attemptTimer, useResume}, or null. */
+    this._current = null;
+  }
+
+  /** Resume token and window from a welcome. */
+  takeSessionInfo(msg) {
+    this.resumeToken = typeof msg.resumeToken === 'string' ? msg.resumeToken : null;
+    this.resumeWindowMs = typeof msg.resumeWindowMs === 'number' ? msg.resumeWindowMs : 0;
+  }
+
+  /** Whether a socket that closed with `code` is worth reconnecting. */
+  canReconnect(code) {
+    return this._enabled && !this._client._leaving && this.resumeToken !== null && !TERMINAL_CLOSE_CODES.has(code);
+  }
+
+  /**
+   * The signaling socket dropped: reconnect in the background. Peer connections, published tracks and subscriptions
+   * stay as they are; requests in flight wait and are sent again once the session is back.
+   */
+  begin(ev) {
+    const client = this._client;
+    client._session.stopTimers();
+    client._socket.ws = null;
+    this._current = {
+      schedule: new ReconnectSchedule({ delaysMs: this._delaysMs, timeoutMs: this._timeoutMs }),
+      ws: null, timer: null, attemptTimer: null, useResume: true,
+    };
+    this._current.schedule.start(now());
+    client._setState('reconnecting');
+    client._emit('reconnecting', { code: ev?.code ?? 1006, reason: ev?.reason ?? '' });
+    this._scheduleAttempt();
+  }
+
+  /** Abandons the reconnect in progress, if any (leave, teardown). */
+  stop() {
+    const r = this._current;
+    if (!r) return;
+    this._current = null;
+    clearTimeout(r.timer);
+    clearTimeout(r.attemptTimer);
+    if (r.ws) {
+      r.ws.onclose = null;
+      r.ws.onmessage = null;
+      try {
+        r.ws.close(1000, 'left');
+      } catch {
+        // never opened
+      }
+    }
+  }
+
+  _scheduleAttempt() {
+    const r = this._current;
+    if (!r) return;
+    const delay = r.schedule.next(now());
+    if (delay === null) {
+      this.stop();
+      this._client._session.teardown({ code: 4100, reason: 'could not reconnect', wasClean: false, left: false, leftReason: null });
+      return;
+    }
+    r.timer = setTimeout(() => this._attempt(), delay);
+  }
+
+  _attempt() {
+    const r = this._current;
+    const socket = this._client._socket;
+    if (!r || this._client.state !== 'reconnecting') return;
+    const url = new URL(socket.url.href);
+    if (r.useResume && this.resumeToken) url.searchParams.set('resume', this.resumeToken);
+    let ws;
+    try {
+      ws = new socket.WebSocket(url.href);
+    } catch {
+      this._scheduleAttempt();
+      return;
+    }
+    r.ws = ws;
+    ws.onmessage = (ev) => this._onAttemptMessage(ws, ev.data);
+    ws.onclose = (ev) => this._onAttemptClose(ws, ev);
+    ws.onerror = () => {};
+    r.attemptTimer = setTimeout(() => {
+      if (r.ws !== ws) return;
+      r.ws = null;
+      ws.onclose = null;
+      ws.onmessage = null;
+      try {
+        ws.close(4101, 'attempt timed out');
+      } catch {
+        // never opened
+      }
+      this._scheduleAttempt();
+    }, this._attemptTimeoutMs);
+  }
+
+  _onAttemptMessage(ws, data) {
+    const r = this._current;
+    if (!r || r.ws !== ws) return;
+    const parsed = parseServerMessage(data);
+    if (!parsed.ok) return;
+    const msg = parsed.msg;
+    if (msg.type === 'error' && msg.code === 'resume_failed') {
+      r.useResume = false; // the server forgot us: the next attempt joins afresh (its close follows)
+      return;
+    }
+    if (msg.type !== 'welcome') return;
+    clearTimeout(r.attemptTimer);
+    this._current = null;
+    this._client._socket.adopt(ws);
+    const info = { ms: Math.round(r.schedule.elapsed(now())), attempts: r.schedule.attempts };
+    if (msg.resumed === true) this._onResumed(msg, info);
+    else this._onRejoined(msg, info);
+  }
+
+  _onAttemptClose(ws, ev) {
+    const r = this._current;
+    if (!r || r.ws !== ws) return;
+    clearTimeout(r.attemptTimer);
+    r.ws = null;
+    if (ev?.code === RESUME_FAILED) r.useResume = false;
+    if (TERMINAL_CLOSE_CODES.has(ev?.code)) {
+      this.stop();
+      this._client._session.teardown({ code: ev.code, reason: ev.reason ?? '', wasClean: ev.wasClean ?? false, left: false,
+        leftReason: this._client._selfLeftReason });
+      return;
+    }
+    this._scheduleAttempt();
+  }
+
+  /** The server kept our session: catch up on the room and carry on as if nothing happened. */
+  _onResumed(msg, info) {
+    const client = this._client;
+    client._session.takeSessionInfo(msg);
+    client._setState('connected');
+    client._session.startTimers();
+    client._dispatch(client._model.apply({ type: 'state', room: msg.room }));
+    client._requests.resendAll((m) => client._send(m));
+    client.lastReconnect = { resumed: true, ...info };
+    client._emit('reconnected', client.lastReconnect);
+    this._restartIceIfBroken();
+  }
+
+  /**
+   * The server no longer knew us (the window ran out, or it restarted): a fresh session. New peer connections, the
+   * same local tracks published again; others saw us leave and come back.
+   */
+  _onRejoined(msg, info) {
+    const client = this._client;
+    client._session.takeSessionInfo(msg);
+    for (const pc of [client.publisherPc, client.subscriberPc]) {
+      try {
+        pc?.close();
+      } catch {
+        // already closed
+      }
+    }
+    const republish = client._publisher.takeForRepublish();
+    client._subscriber.reset();
+    client._requests.rejectAll(new PrismError('disconnected', 'the session was lost and joined again'));
+    client._setState('connected');
+    client._session.startTimers();
+    client._dispatch(client._model.applyRejoin(msg));
+    client.lastReconnect = { resumed: false, ...info };
+    client._emit('reconnected', client.lastReconnect);
+    client._publisher.republish(republish);
+  }
+
+  /** After a resume the network may have changed under the peer connections: restart ICE where it is not well. */
+  _restartIceIfBroken() {
+    const client = this._client;
+    const broken = [client.publisherPc, client.subscriberPc].some((pc) => pc
+      && (pc.iceConnectionState === 'failed' || pc.iceConnectionState === 'disconnected'));
+    if (broken) client.restartIce().catch((e) => client._emit('error', asPrismError(e, 'negotiation')));
+  }
+}
