@@ -1,13 +1,12 @@
 package dev.prism.rtp.router;
 
+import dev.prism.core.rtp.HeaderExtension;
+import dev.prism.core.rtp.MediaDescription;
 import dev.prism.rtp.router.downlink.Consumer;
 import dev.prism.rtp.router.downlink.SubscriberEndpoint;
 import dev.prism.rtp.router.rtcp.RtcpSender;
 import dev.prism.rtp.router.uplink.Producer;
 import dev.prism.rtp.router.uplink.PublisherEndpoint;
-
-import dev.prism.core.rtp.HeaderExtension;
-import dev.prism.core.rtp.MediaDescription;
 import dev.prism.rtp.transport.MediaEngine;
 import java.util.Collection;
 import java.util.Collections;

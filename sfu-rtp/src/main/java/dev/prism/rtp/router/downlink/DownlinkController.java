@@ -1,7 +1,5 @@
 package dev.prism.rtp.router.downlink;
 
-import dev.prism.rtp.router.uplink.Producer;
-
 import dev.prism.core.clock.MonoClock;
 import dev.prism.core.rtp.MediaKind;
 import dev.prism.rtp.alloc.Allocation;
@@ -15,6 +13,7 @@ import dev.prism.rtp.bwe.ReceiverReportLossEstimator;
 import dev.prism.rtp.bwe.RembEstimator;
 import dev.prism.rtp.bwe.SendSideEstimator;
 import dev.prism.rtp.layer.LayerSelector;
+import dev.prism.rtp.router.uplink.Producer;
 import dev.prism.rtp.rtcp.TransportCcFeedback;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,13 +1,12 @@
 package dev.prism.rtp.router.downlink;
 
-import dev.prism.rtp.packet.Rtx;
-import dev.prism.rtp.router.uplink.PacketHistory;
-import dev.prism.rtp.router.uplink.Producer;
-
 import dev.prism.core.rtp.MediaKind;
 import dev.prism.rtp.bwe.TransportWideSeq;
 import dev.prism.rtp.codec.Vp8Payload;
 import dev.prism.rtp.packet.RtpPacket;
+import dev.prism.rtp.packet.Rtx;
+import dev.prism.rtp.router.uplink.PacketHistory;
+import dev.prism.rtp.router.uplink.Producer;
 import dev.prism.srtp.SrtpSession;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;

@@ -2,7 +2,6 @@ package dev.prism.rtp.router.downlink;
 
 import dev.prism.rtp.router.rtcp.NtpClock;
 import dev.prism.rtp.router.rtcp.RtcpSender;
-
 import dev.prism.rtp.rtcp.Fir;
 import dev.prism.rtp.rtcp.GenericNack;
 import dev.prism.rtp.rtcp.Pli;

@@ -1,11 +1,10 @@
 package dev.prism.rtp.router.downlink;
 
-import dev.prism.rtp.router.rtcp.RtcpSender;
-import dev.prism.rtp.router.rtcp.RttEstimate;
-
 import dev.prism.core.clock.MonoClock;
 import dev.prism.core.text.ClientText;
 import dev.prism.rtp.bwe.ProbeCluster;
+import dev.prism.rtp.router.rtcp.RtcpSender;
+import dev.prism.rtp.router.rtcp.RttEstimate;
 import dev.prism.rtp.rtcp.SenderReport;
 import dev.prism.rtp.transport.MediaCounters;
 import dev.prism.rtp.transport.TransportListener;

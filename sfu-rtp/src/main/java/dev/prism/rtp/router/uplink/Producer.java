@@ -1,9 +1,5 @@
 package dev.prism.rtp.router.uplink;
 
-import dev.prism.rtp.packet.Rtx;
-import dev.prism.rtp.router.rtcp.NtpClock;
-import dev.prism.rtp.router.rtcp.RtcpSender;
-
 import dev.prism.core.rtp.HeaderExtension;
 import dev.prism.core.rtp.MediaDescription;
 import dev.prism.core.rtp.MediaKind;
@@ -15,6 +11,9 @@ import dev.prism.rtp.codec.Vp8Payload;
 import dev.prism.rtp.layer.LayerSelector;
 import dev.prism.rtp.layer.PacketMeta;
 import dev.prism.rtp.packet.RtpPacket;
+import dev.prism.rtp.packet.Rtx;
+import dev.prism.rtp.router.rtcp.NtpClock;
+import dev.prism.rtp.router.rtcp.RtcpSender;
 import dev.prism.rtp.rtcp.ReportBlock;
 import dev.prism.rtp.transport.DropReason;
 import dev.prism.rtp.transport.MediaCounters;

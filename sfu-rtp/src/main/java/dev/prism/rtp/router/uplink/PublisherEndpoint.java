@@ -1,14 +1,13 @@
 package dev.prism.rtp.router.uplink;
 
-import dev.prism.rtp.router.rtcp.NtpClock;
-import dev.prism.rtp.router.rtcp.RtcpSender;
-import dev.prism.rtp.router.rtcp.RttEstimate;
-
 import dev.prism.core.rtp.HeaderExtension;
 import dev.prism.core.rtp.MediaKind;
 import dev.prism.rtp.bwe.TransportCcFeedbackGenerator;
 import dev.prism.rtp.bwe.TransportWideSeq;
 import dev.prism.rtp.packet.RtpPacket;
+import dev.prism.rtp.router.rtcp.NtpClock;
+import dev.prism.rtp.router.rtcp.RtcpSender;
+import dev.prism.rtp.router.rtcp.RttEstimate;
 import dev.prism.rtp.rtcp.ReportBlock;
 import dev.prism.rtp.rtcp.RtcpCompoundParser;
 import dev.prism.rtp.rtcp.RtcpHeader;

@@ -1,8 +1,5 @@
 package dev.prism.rtp.router.downlink;
 
-import dev.prism.rtp.router.rtcp.RtcpSender;
-import dev.prism.rtp.router.uplink.Producer;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prism.core.clock.FakeClock;
@@ -12,6 +9,8 @@ import dev.prism.core.rtp.RtpCodec;
 import dev.prism.core.rtp.RtpEncoding;
 import dev.prism.rtp.alloc.Preferences;
 import dev.prism.rtp.alloc.Priority;
+import dev.prism.rtp.router.rtcp.RtcpSender;
+import dev.prism.rtp.router.uplink.Producer;
 import dev.prism.rtp.transport.MediaCounters;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.util.ArrayList;

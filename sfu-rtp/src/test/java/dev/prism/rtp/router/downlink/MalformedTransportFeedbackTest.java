@@ -1,14 +1,13 @@
 package dev.prism.rtp.router.downlink;
 
-import dev.prism.rtp.router.rtcp.RtcpSender;
-import dev.prism.rtp.router.uplink.Producer;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prism.core.clock.FakeClock;
 import dev.prism.core.rtp.MediaDescription;
 import dev.prism.core.rtp.MediaKind;
 import dev.prism.core.rtp.RtpCodec;
+import dev.prism.rtp.router.rtcp.RtcpSender;
+import dev.prism.rtp.router.uplink.Producer;
 import dev.prism.rtp.rtcp.ReceiverReport;
 import dev.prism.rtp.rtcp.Remb;
 import dev.prism.rtp.rtcp.ReportBlock;

@@ -1,14 +1,13 @@
 package dev.prism.rtp.router.downlink;
 
-import dev.prism.rtp.router.rtcp.RtcpSender;
-import dev.prism.rtp.router.uplink.PacketHistory;
-import dev.prism.rtp.router.uplink.Producer;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prism.core.clock.FakeClock;
 import dev.prism.rtp.packet.Hex;
 import dev.prism.rtp.packet.RtpPacket;
+import dev.prism.rtp.router.rtcp.RtcpSender;
+import dev.prism.rtp.router.uplink.PacketHistory;
+import dev.prism.rtp.router.uplink.Producer;
 import dev.prism.srtp.SrtpSession;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;

@@ -1,8 +1,5 @@
 package dev.prism.rtp.router.uplink;
 
-import dev.prism.rtp.router.rtcp.NtpClock;
-import dev.prism.rtp.router.rtcp.RtcpSender;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prism.core.clock.FakeClock;
@@ -11,6 +8,8 @@ import dev.prism.core.rtp.MediaKind;
 import dev.prism.core.rtp.RtpCodec;
 import dev.prism.core.rtp.RtpEncoding;
 import dev.prism.rtp.packet.RtpPacket;
+import dev.prism.rtp.router.rtcp.NtpClock;
+import dev.prism.rtp.router.rtcp.RtcpSender;
 import dev.prism.rtp.rtcp.ReportBlock;
 import dev.prism.rtp.rtcp.SenderReport;
 import dev.prism.rtp.transport.MediaCounters;

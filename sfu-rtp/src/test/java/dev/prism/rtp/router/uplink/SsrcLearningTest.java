@@ -1,7 +1,5 @@
 package dev.prism.rtp.router.uplink;
 
-import dev.prism.rtp.router.rtcp.RtcpSender;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prism.core.clock.FakeClock;
@@ -12,6 +10,7 @@ import dev.prism.core.rtp.RtpCodec;
 import dev.prism.core.rtp.RtpEncoding;
 import dev.prism.rtp.packet.Hex;
 import dev.prism.rtp.packet.RtpPacket;
+import dev.prism.rtp.router.rtcp.RtcpSender;
 import dev.prism.rtp.transport.DropReason;
 import dev.prism.rtp.transport.MediaCounters;
 import io.netty.buffer.ByteBuf;
