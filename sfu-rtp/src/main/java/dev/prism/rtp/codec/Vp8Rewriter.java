@@ -22,7 +22,7 @@ import io.netty.buffer.ByteBuf;
  * </ul>
  *
  * <p><b>Use.</b> The consumer copies the packet into its own buffer ({@code RtpPacket.copyRewritten}), then calls
- * {@link #rewrite} on the copy's VP8 payload; for a frame thinned out it calls {@link #drop} with the original packet's
+ * {@link #rewrite} on the copy's VP8 payload, which returns what it wrote; for a frame thinned out it calls {@link #drop} with the original packet's
  * payload (read only). Call for every packet of the forwarded source, in arrival order; packets of other sources must
  * not be passed.
  *
@@ -36,38 +36,74 @@ public final class Vp8Rewriter {
     private final CounterRewriter tl0PicIdx = new CounterRewriter(8, HISTORY);
     private final CounterRewriter keyIdx = new CounterRewriter(5, HISTORY);
 
+    /** {@link #rewrite} result for a malformed payload descriptor. */
+    public static final long MALFORMED = -1L;
+
     /**
      * Rewrites the descriptor of the VP8 payload at {@code offset} ({@code length} bytes) in place.
      *
      * @param buf a buffer this consumer owns (its copy of the packet), never the producer's shared one
-     * @return false, leaving the buffer unchanged, when the payload descriptor is malformed; the caller drops the
-     *     packet and counts it. True otherwise, including for a descriptor without any counter field.
+     * @return what it wrote, packed into a long (read it with {@link #pictureId(long)}, {@link #tl0PicIdx(long)} and
+     *     {@link #keyIdx(long)}), so the caller does not read the descriptor again; {@link #MALFORMED}, leaving the
+     *     buffer unchanged, when the payload descriptor is malformed (the caller drops the packet and counts it).
+     *     A descriptor without any counter field is not malformed: every field then reads as absent.
      */
-    public boolean rewrite(ByteBuf buf, int offset, int length) {
+    public long rewrite(ByteBuf buf, int offset, int length) {
         if (Vp8Payload.descriptorLength(buf, offset, length) < 0) {
-            return false;
+            return MALFORMED;
         }
+        int writtenPictureId = -1;
         int pidAt = Vp8Payload.pictureIdOffset(buf, offset, length);
         if (pidAt >= 0) {
             int b = buf.getUnsignedByte(pidAt);
             if ((b & 0x80) != 0) {
                 int out = pictureId.rewrite((b & 0x7F) << 8 | buf.getUnsignedByte(pidAt + 1));
                 buf.setShort(pidAt, 0x8000 | out);
+                writtenPictureId = out & 0x7FFF;
             } else {
                 int out = pictureId.rewrite(pictureId.widen(b, 7));
                 buf.setByte(pidAt, out & 0x7F);
+                writtenPictureId = out & 0x7F;
             }
         }
+        int writtenTl0 = -1;
         int tl0At = Vp8Payload.tl0PicIdxOffset(buf, offset, length);
         if (tl0At >= 0) {
-            buf.setByte(tl0At, tl0PicIdx.rewrite(buf.getUnsignedByte(tl0At)));
+            writtenTl0 = tl0PicIdx.rewrite(buf.getUnsignedByte(tl0At)) & 0xFF;
+            buf.setByte(tl0At, writtenTl0);
         }
+        int writtenKeyIdx = -1;
         if (Vp8Payload.keyIdx(buf, offset, length) >= 0) {
             int at = Vp8Payload.tidKeyIdxOffset(buf, offset, length);
             int tk = buf.getUnsignedByte(at);
-            buf.setByte(at, (tk & 0xE0) | keyIdx.rewrite(tk & 0x1F));
+            writtenKeyIdx = keyIdx.rewrite(tk & 0x1F) & 0x1F;
+            buf.setByte(at, (tk & 0xE0) | writtenKeyIdx);
         }
-        return true;
+        return written(writtenPictureId, writtenTl0, writtenKeyIdx);
+    }
+
+    // A rewrite result: each field + 1 in its own bits (0 = absent), so a valid result is never MALFORMED.
+    private static final int TL0_SHIFT = 16;
+    private static final int KEYIDX_SHIFT = 25;
+
+    /** Packs the values {@link #rewrite} wrote (-1 for an absent field). */
+    static long written(int pictureId, int tl0PicIdx, int keyIdx) {
+        return (long) (pictureId + 1) | (long) (tl0PicIdx + 1) << TL0_SHIFT | (long) (keyIdx + 1) << KEYIDX_SHIFT;
+    }
+
+    /** The picture id a {@link #rewrite} result says was written (7 or 15 bits as in the packet), -1 when absent. */
+    public static int pictureId(long written) {
+        return (int) (written & 0xFFFF) - 1;
+    }
+
+    /** The TL0PICIDX a {@link #rewrite} result says was written, -1 when absent. */
+    public static int tl0PicIdx(long written) {
+        return (int) (written >>> TL0_SHIFT & 0x1FF) - 1;
+    }
+
+    /** The KEYIDX a {@link #rewrite} result says was written, -1 when absent. */
+    public static int keyIdx(long written) {
+        return (int) (written >>> KEYIDX_SHIFT & 0x3F) - 1;
     }
 
     /**

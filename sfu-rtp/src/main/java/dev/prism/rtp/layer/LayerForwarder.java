@@ -108,9 +108,10 @@ public final class LayerForwarder {
     /**
      * Rewrites the VP8 descriptor in the consumer's copy of the latest forwarded packet.
      *
-     * @return false when the descriptor is malformed (the caller drops the copy and counts it)
+     * @return what was written ({@link Vp8Rewriter#pictureId(long)} and its siblings read it), or
+     *     {@link Vp8Rewriter#MALFORMED} when the descriptor is malformed (the caller drops the copy and counts it)
      */
-    public boolean rewritePayload(ByteBuf copy, int payloadOffset, int payloadLength) {
+    public long rewritePayload(ByteBuf copy, int payloadOffset, int payloadLength) {
         return vp8.rewrite(copy, payloadOffset, payloadLength);
     }
 

@@ -53,6 +53,8 @@ public final class RtpPacket {
     private int extHeaderOffset;
     /** Bytes of extension elements after the 4-byte extension header. */
     private int extDataLength;
+    /** Where the latest {@link #copyRewritten} put its appended element's data in its destination; -1 for none. */
+    private int appendedDataOffset = -1;
     private int payloadOffset;
     private int payloadLength;
     private int paddingLength;
@@ -325,11 +327,15 @@ public final class RtpPacket {
      * (a sender-side value such as the transport-wide sequence number, which a forwarder numbers itself). Map the
      * source's own element of that kind to 0 so it is not carried twice. {@code appendId} 0 adds nothing.
      *
+     * {@link #appendedDataOffset()} then tells where that element's data is in {@code dst}, so the caller writes it
+     * without looking for it.
+     *
      * @param appendId     1..255, or 0 for none
      * @param appendLength 1..255 data bytes
      */
     public int copyRewritten(ByteBuf dst, long ssrc, int seq, long timestamp, int payloadType, byte[] extIdMap,
                              int appendId, int appendLength) {
+        appendedDataOffset = -1;
         int form = extHeaderOffset < 0 ? 0 : elementForm(buf.getUnsignedShort(extHeaderOffset));
         int extStart = extHeaderOffset + 4;
         int extEnd = extStart + extDataLength;
@@ -417,6 +423,7 @@ public final class RtpPacket {
                     dst.setByte(p++, appendLength);
                 }
                 dst.setZero(p, appendLength);
+                appendedDataOffset = p;
                 p += appendLength;
             }
             dst.setZero(p, blockEnd - p);
@@ -425,6 +432,14 @@ public final class RtpPacket {
         dst.setBytes(p, buf, payloadOffset, tail);
         dst.writerIndex(w + total);
         return total;
+    }
+
+    /**
+     * The absolute index in the destination of the data of the element the latest {@code copyRewritten} on this view
+     * appended ({@code appendId}), or -1 when it appended none or did not copy. Valid until the next copy.
+     */
+    public int appendedDataOffset() {
+        return appendedDataOffset;
     }
 
     private static int mapId(byte[] extIdMap, int inId) {

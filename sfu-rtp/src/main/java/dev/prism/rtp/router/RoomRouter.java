@@ -2,6 +2,11 @@ package dev.prism.rtp.router;
 
 import dev.prism.core.rtp.HeaderExtension;
 import dev.prism.core.rtp.MediaDescription;
+import dev.prism.rtp.router.downlink.Consumer;
+import dev.prism.rtp.router.downlink.SubscriberEndpoint;
+import dev.prism.rtp.router.rtcp.RtcpSender;
+import dev.prism.rtp.router.uplink.Producer;
+import dev.prism.rtp.router.uplink.PublisherEndpoint;
 import dev.prism.rtp.transport.MediaEngine;
 import java.util.Collection;
 import java.util.Collections;
@@ -10,8 +15,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The media side of one room: its producers (one per published track) and the consumers hanging off them.
- * Signaling decides who publishes and who subscribes; the router only wires the packet flow.
+ * The media side of one room: its producers (one per published track, {@code uplink}) and the consumers hanging off
+ * them ({@code downlink}). Signaling decides who publishes and who subscribes; the router only wires the packet flow.
+ * It is the one place that knows both sides: the uplink fans out through {@link dev.prism.rtp.router.uplink.PacketSink}
+ * and never names a downlink type.
  *
  * <p>Threading: the media event loop only (the room's executor).
  */
@@ -88,7 +95,7 @@ public final class RoomRouter {
         if (p == null) {
             return null;
         }
-        Consumer c = new Consumer(trackId, p, subscriber, ssrc, payloadType, extensions, engine.allocator(),
+        Consumer c = Consumer.create(trackId, p, subscriber, ssrc, payloadType, extensions, engine.allocator(),
                 engine.counters());
         p.addConsumer(c);
         subscriber.addConsumer(c);

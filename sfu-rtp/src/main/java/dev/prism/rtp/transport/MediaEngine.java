@@ -362,7 +362,8 @@ public final class MediaEngine implements AutoCloseable {
     /** @param readNanos when the datagram was taken from the socket (the clock's time base) */
     private void onDatagram(ByteBuf buf, InetSocketAddress from, long readNanos) {
         counters.received(buf.readableBytes());
-        switch (PacketClassifier.classify(buf)) {
+        int kind = PacketClassifier.classify(buf); // once per datagram: the SRTP branch needs it again below
+        switch (kind) {
             case PacketClassifier.STUN -> {
                 String ufrag = StunMessage.localUfragOf(buf);
                 WebRtcTransport t = ufrag == null ? null : byUfrag.get(ufrag);
@@ -385,7 +386,7 @@ public final class MediaEngine implements AutoCloseable {
                 if (t == null) {
                     counters.drop(DropReason.SRTP_UNKNOWN_ADDRESS);
                 } else {
-                    t.onSrtp(buf, PacketClassifier.classify(buf) == PacketClassifier.RTCP, readNanos);
+                    t.onSrtp(buf, kind == PacketClassifier.RTCP, readNanos);
                 }
             }
             default -> counters.drop(DropReason.UNKNOWN_PROTOCOL);

@@ -42,10 +42,10 @@ class Vp8RewriterTest {
                 01
                 """);
         try {
-            assertThat(r.rewrite(first, 0, first.readableBytes())).isTrue();
+            assertThat(r.rewrite(first, 0, first.readableBytes())).isNotEqualTo(Vp8Rewriter.MALFORMED);
             assertThat(Hex.hex(first)).isEqualTo("90f09234070500"); // first packet keeps its values
             r.switchSource();
-            assertThat(r.rewrite(second, 0, second.readableBytes())).isTrue();
+            assertThat(r.rewrite(second, 0, second.readableBytes())).isNotEqualTo(Vp8Rewriter.MALFORMED);
             // pid 0x1235, TL0PICIDX 8, TID 2 Y=1 kept with KEYIDX 6
             assertThat(Hex.hex(second)).isEqualTo("90f0923508a601");
         } finally {
@@ -97,7 +97,7 @@ class Vp8RewriterTest {
                     if (tids[f] == 2) {
                         r.drop(b, 0, b.readableBytes());
                     } else {
-                        assertThat(r.rewrite(b, 0, b.readableBytes())).isTrue();
+                        assertThat(r.rewrite(b, 0, b.readableBytes())).isNotEqualTo(Vp8Rewriter.MALFORMED);
                         if (p == 0) {
                             pids.add(Vp8Payload.pictureId(b, 0, b.readableBytes()));
                             tl0s.add(Vp8Payload.tl0PicIdx(b, 0, b.readableBytes()));
@@ -137,15 +137,59 @@ class Vp8RewriterTest {
         ByteBuf minimal = Hex.buf("10 00");              // no X: nothing to rewrite
         ByteBuf truncated = Hex.buf("90 f0 92");         // I with M=1 but the second pid byte missing
         try {
-            assertThat(r.rewrite(minimal, 0, 2)).isTrue();
+            assertThat(r.rewrite(minimal, 0, 2)).isNotEqualTo(Vp8Rewriter.MALFORMED);
             assertThat(Hex.hex(minimal)).isEqualTo("1000");
-            assertThat(r.rewrite(truncated, 0, 3)).isFalse();
+            assertThat(r.rewrite(truncated, 0, 3)).isEqualTo(Vp8Rewriter.MALFORMED);
             assertThat(Hex.hex(truncated)).isEqualTo("90f092");
             r.drop(truncated, 0, 3); // ignored
             assertThat(r.lastPictureId()).isEqualTo(-1);
         } finally {
             minimal.release();
             truncated.release();
+        }
+    }
+
+    /**
+     * The rewriter returns the values it wrote, so a consumer logging them for retransmissions does not read the
+     * descriptor again: every row's result equals what {@link Vp8Payload} reads back from the rewritten bytes.
+     */
+    @Test
+    void returnsExactlyWhatItWrote() {
+        String[] rows = {
+            "90 f0 92 34 07 05 00",  // 15-bit picture id, TL0PICIDX, KEYIDX
+            "90 80 7e 00",           // 7-bit picture id 126 only
+            "90 40 2a 00",           // TL0PICIDX 42 only
+            "90 10 0b 00",           // KEYIDX 11 only (K without T)
+            "90 20 40 00",           // TID only: no counter
+            "10 00",                 // no X: no counter at all
+        };
+        for (String row : rows) {
+            Vp8Rewriter r = new Vp8Rewriter();
+            ByteBuf b = Hex.buf(row);
+            try {
+                int n = b.readableBytes();
+                long written = r.rewrite(b, 0, n);
+                assertThat(written).as(row).isNotEqualTo(Vp8Rewriter.MALFORMED);
+                assertThat(new int[] {Vp8Rewriter.pictureId(written), Vp8Rewriter.tl0PicIdx(written),
+                        Vp8Rewriter.keyIdx(written)}).as(row).containsExactly(Vp8Payload.pictureId(b, 0, n),
+                        Vp8Payload.tl0PicIdx(b, 0, n), Vp8Payload.keyIdx(b, 0, n));
+            } finally {
+                b.release();
+            }
+        }
+        // After a switch the values move on: still what the packet carries.
+        Vp8Rewriter r = new Vp8Rewriter();
+        ByteBuf a = payload(true, 0x7fff, 255, 0, false, 31);
+        ByteBuf c = payload(true, 5, 9, 0, false, 2);
+        try {
+            r.rewrite(a, 0, 7);
+            r.switchSource();
+            long written = r.rewrite(c, 0, 7);
+            assertThat(new int[] {Vp8Rewriter.pictureId(written), Vp8Rewriter.tl0PicIdx(written),
+                    Vp8Rewriter.keyIdx(written)}).containsExactly(0, 0, 0); // each wrapped past its maximum
+        } finally {
+            a.release();
+            c.release();
         }
     }
 
@@ -169,7 +213,7 @@ class Vp8RewriterTest {
 
     private static int[] forward(Vp8Rewriter r, ByteBuf b) {
         try {
-            assertThat(r.rewrite(b, 0, b.readableBytes())).isTrue();
+            assertThat(r.rewrite(b, 0, b.readableBytes())).isNotEqualTo(Vp8Rewriter.MALFORMED);
             return new int[] {Vp8Payload.pictureId(b, 0, 7), Vp8Payload.tl0PicIdx(b, 0, 7), Vp8Payload.keyIdx(b, 0, 7)};
         } finally {
             b.release();

@@ -156,7 +156,8 @@ class LayerForwarderTest {
                         null)).isPositive();
                 RtpPacket o = new RtpPacket();
                 assertThat(o.wrap(copy)).isTrue();
-                assertThat(forwarder.rewritePayload(copy, o.payloadOffset(), o.payloadLength())).isTrue();
+                assertThat(forwarder.rewritePayload(copy, o.payloadOffset(), o.payloadLength()))
+                        .isNotEqualTo(dev.prism.rtp.codec.Vp8Rewriter.MALFORMED);
                 ByteBuf p = copy;
                 int po = o.payloadOffset();
                 int pl = o.payloadLength();

@@ -349,4 +349,39 @@ class RtpPacketCopyRewrittenTest {
             }
         }
     }
+
+    /** The element a copy appends is where {@code appendedDataOffset} says, in both element forms; -1 without one. */
+    @Test
+    void appendedDataOffsetNamesTheAppendedElementsData() {
+        ByteBuf src = Hex.buf("""
+                90 60 00 64  00 00 07 d0  00 00 0a 0a   // X set
+                be de 00 01  10 05 00 00                // one-byte: id 1 (audio level) = 05, padding
+                11 22
+                """);
+        RtpPacket view = new RtpPacket();
+        assertThat(view.wrap(src)).isTrue();
+        byte[] map = new byte[256];
+        map[1] = 1;
+        ByteBuf oneByte = Unpooled.buffer(64);
+        ByteBuf twoByte = Unpooled.buffer(64);
+        ByteBuf none = Unpooled.buffer(64);
+        try {
+            assertThat(view.copyRewritten(oneByte, 1, 2, 3, 96, map, 3, 2)).isPositive();
+            // 12 header + 4 block header + "10 05" + "31" -> data at 19
+            assertThat(view.appendedDataOffset()).isEqualTo(19);
+            oneByte.setShort(19, 0xabcd);
+            assertThat(Hex.hex(oneByte)).isEqualTo("906000020000000300000001" + "bede0002" + "100531abcd000000" + "1122");
+            assertThat(view.copyRewritten(twoByte, 1, 2, 3, 96, map, 20, 2)).isPositive();
+            // two-byte form: "01 01 05" then "14 02" -> data at 12 + 4 + 3 + 2 = 21
+            assertThat(view.appendedDataOffset()).isEqualTo(21);
+            assertThat(view.copyRewritten(none, 1, 2, 3, 96, map)).isPositive();
+            assertThat(view.appendedDataOffset()).isEqualTo(-1);
+        } finally {
+            view.clear();
+            src.release();
+            oneByte.release();
+            twoByte.release();
+            none.release();
+        }
+    }
 }

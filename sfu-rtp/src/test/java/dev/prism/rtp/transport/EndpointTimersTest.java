@@ -10,7 +10,7 @@ import dev.prism.core.rtp.MediaKind;
 import dev.prism.core.rtp.RtcpFeedback;
 import dev.prism.core.rtp.RtpCodec;
 import dev.prism.core.rtp.RtpEncoding;
-import dev.prism.rtp.router.PublisherEndpoint;
+import dev.prism.rtp.router.uplink.PublisherEndpoint;
 import dev.prism.rtp.router.RoomRouter;
 import dev.prism.rtp.testkit.FakePeer;
 import dev.prism.rtp.testkit.TestRtp;

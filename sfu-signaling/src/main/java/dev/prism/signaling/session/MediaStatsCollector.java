@@ -2,12 +2,12 @@ package dev.prism.signaling.session;
 
 import dev.prism.rtp.alloc.Allocation;
 import dev.prism.rtp.alloc.LayerStats;
-import dev.prism.rtp.router.Consumer;
-import dev.prism.rtp.router.DownlinkController;
-import dev.prism.rtp.router.Producer;
-import dev.prism.rtp.router.ProducerLayer;
-import dev.prism.rtp.router.PublisherEndpoint;
-import dev.prism.rtp.router.SubscriberEndpoint;
+import dev.prism.rtp.router.downlink.Consumer;
+import dev.prism.rtp.router.downlink.DownlinkController;
+import dev.prism.rtp.router.downlink.SubscriberEndpoint;
+import dev.prism.rtp.router.uplink.Producer;
+import dev.prism.rtp.router.uplink.ProducerLayer;
+import dev.prism.rtp.router.uplink.PublisherEndpoint;
 import dev.prism.rtp.rtcp.ReportBlock;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.prism.signaling.session;
 
 import dev.prism.core.rtp.MediaKind;
-import dev.prism.rtp.router.Consumer;
+import dev.prism.rtp.router.downlink.Consumer;
 
 /**
  * One m-line of a participant's subscriber connection. A slot whose track went away stays as an inactive line and is

@@ -2,11 +2,11 @@ package dev.prism.signaling.inspect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.prism.core.inspect.ParticipantSnapshot.TransportSnapshot;
 import dev.prism.core.clock.FakeClock;
+import dev.prism.core.inspect.ParticipantSnapshot.TransportSnapshot;
 import dev.prism.core.rtp.RtpCodec;
-import dev.prism.rtp.router.RtcpSender;
-import dev.prism.rtp.router.SubscriberEndpoint;
+import dev.prism.rtp.router.downlink.SubscriberEndpoint;
+import dev.prism.rtp.router.rtcp.RtcpSender;
 import dev.prism.rtp.transport.MediaCounters;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.util.List;

@@ -1,0 +1,93 @@
+package dev.prism.rtp.router.downlink;
+
+import dev.prism.core.rtp.HeaderExtension;
+import dev.prism.rtp.packet.RtpPacket;
+import dev.prism.rtp.router.uplink.Producer;
+import dev.prism.rtp.transport.DropReason;
+import dev.prism.rtp.transport.MediaCounters;
+import io.netty.buffer.ByteBuf;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A consumer of an audio track: every packet is forwarded as it comes, its sequence number and timestamp moved by a
+ * fixed offset from a random start ({@code out = in + delta}). After a pause (the consumer was closed and reopened, or
+ * continues another one) the offsets are set again so that the output goes on right after the last packet sent: no gap
+ * for the receiver to NACK, time moved on by the pause. Audio has no layers, keyframes or retransmissions.
+ *
+ * <p>Threading and buffers as {@link Consumer}.
+ */
+public final class AudioConsumer extends Consumer {
+    private boolean started;
+    private boolean resync;
+    private int seqDelta;
+    private long timestampDelta;
+
+    AudioConsumer(String id, Producer producer, SubscriberEndpoint subscriber, long ssrc, int payloadType,
+                  List<HeaderExtension> extensions, MediaCounters counters) {
+        super(id, producer, subscriber, ssrc, payloadType, extensions, counters);
+    }
+
+    @Override
+    void forward(RtpPacket packet, int spatial, int meta) {
+        if (!started) {
+            ThreadLocalRandom r = ThreadLocalRandom.current();
+            seqDelta = r.nextInt(0x10000) - packet.sequenceNumber();
+            timestampDelta = r.nextLong(0x1_0000_0000L) - packet.timestamp();
+            started = true;
+        } else if (resync) {
+            // Continue right after the last packet sent: no gap for the receiver to NACK, time moved on by the pause.
+            long ticks = Math.max(1, (producer.lastPacketNanos() - lastForwardNanos)
+                    * producer.receiveStats().clockRate() / 1_000_000_000L);
+            seqDelta = lastOutSeq + 1 - packet.sequenceNumber();
+            timestampDelta = lastOutTs + ticks - packet.timestamp();
+        }
+        resync = false;
+        int seq = (packet.sequenceNumber() + seqDelta) & 0xFFFF;
+        long ts = (packet.timestamp() + timestampDelta) & 0xFFFF_FFFFL;
+        ByteBuf out = send.copy(packet, ssrc, seq, ts, payloadType, extensionIdMap);
+        if (out == null) {
+            return;
+        }
+        srLayer = 0;
+        srTimestampOffset = timestampDelta & 0xFFFF_FFFFL;
+        sent(out, packet.payloadLength(), seq, ts);
+    }
+
+    /** Audio is not retransmitted: the NACK is counted as missed (no RTX). */
+    @Override
+    void retransmit(int outSeq, long nowNanos, long minIntervalNanos) {
+        if (closed) {
+            return;
+        }
+        nackedPackets++;
+        retransmitMissed++;
+        counters.drop(DropReason.RETRANSMIT_NO_RTX);
+    }
+
+    /** Audio needs no keyframe. */
+    @Override
+    public void requestKeyframe() {
+    }
+
+    /** Nothing to wait for: audio goes on with the next packet. */
+    @Override
+    public void restart() {
+    }
+
+    @Override
+    void onReopen() {
+        resync = started;
+    }
+
+    @Override
+    public void continueFrom(Consumer previous) {
+        if (previous instanceof AudioConsumer a && a.started && !started) {
+            started = true;
+            resync = true;
+            lastOutSeq = previous.lastOutSeq;
+            lastOutTs = previous.lastOutTs;
+            lastForwardNanos = previous.lastForwardNanos;
+        }
+    }
+}
