@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.prism.core.config.PrismConfig;
 import dev.prism.signaling.auth.AccessToken;
 import dev.prism.signaling.auth.TokenService;
-import dev.prism.signaling.session.ParticipantMediaStats;
+import dev.prism.conference.ParticipantMediaStats;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;

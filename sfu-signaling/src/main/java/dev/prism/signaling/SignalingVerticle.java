@@ -9,6 +9,7 @@ import dev.prism.signaling.http.OriginPolicy;
 import dev.prism.signaling.http.SecurityHeaders;
 import dev.prism.signaling.session.ParticipantSession;
 import dev.prism.signaling.session.SfuContext;
+import dev.prism.signaling.session.VertxSessionSocket;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
@@ -117,7 +118,7 @@ public final class SignalingVerticle extends VerticleBase {
             String resumeToken = request.getParam("resume");
             request.toWebSocket().onSuccess(ws -> {
                 guards.guard(ws);
-                resumable.resume(ws, resumeToken);
+                resumable.resume(new VertxSessionSocket(vertx, ws), resumeToken);
             }).onFailure(e -> log.info("signaling: WebSocket upgrade failed: {}", e.toString()));
             return;
         }
@@ -132,7 +133,7 @@ public final class SignalingVerticle extends VerticleBase {
         }
         request.toWebSocket().onSuccess(ws -> {
             guards.guard(ws);
-            new ParticipantSession(sfu, ws, token).start();
+            new ParticipantSession(sfu, new VertxSessionSocket(vertx, ws), token).start();
         }).onFailure(e -> log.info("signaling: WebSocket upgrade failed: {}", e.toString()));
     }
 

@@ -3,7 +3,7 @@ package dev.prism.server.browser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prism.rtp.transport.MediaCounters;
-import dev.prism.signaling.session.ParticipantMediaStats;
+import dev.prism.conference.ParticipantMediaStats;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;

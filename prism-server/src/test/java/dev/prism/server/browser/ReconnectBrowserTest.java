@@ -2,7 +2,7 @@ package dev.prism.server.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.prism.signaling.session.ParticipantMediaStats;
+import dev.prism.conference.ParticipantMediaStats;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

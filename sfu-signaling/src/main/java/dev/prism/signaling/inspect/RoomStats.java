@@ -1,5 +1,6 @@
 package dev.prism.signaling.inspect;
 
+import dev.prism.conference.RoomReader;
 import dev.prism.core.inspect.ParticipantHistory;
 import dev.prism.core.inspect.RoomSnapshot;
 import java.util.HashMap;
@@ -15,7 +16,7 @@ import java.util.Set;
  * <p>Threading: the room's executor only, except the {@code last...} counts, which the sampler publishes for metric
  * gauges on any thread.
  */
-final class RoomStats {
+final class RoomStats implements RoomReader.Rates {
     private final int historyCapacity;
     private Map<Object, RateMeter> meters = new IdentityHashMap<>();
     private final Map<String, HistoryRing> histories = new HashMap<>();
@@ -44,7 +45,8 @@ final class RoomStats {
     }
 
     /** Bits per second of the object at the last sample, or null when not measured (yet). */
-    Double bitsPerSecond(Object key) {
+    @Override
+    public Double bitsPerSecond(Object key) {
         RateMeter m = meters.get(key);
         Double bytesPerSecond = m == null ? null : m.rate();
         return bytesPerSecond == null ? null : bytesPerSecond * 8;

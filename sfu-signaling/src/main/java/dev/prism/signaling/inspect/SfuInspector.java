@@ -7,13 +7,9 @@ import dev.prism.core.inspect.NodeSnapshot;
 import dev.prism.core.inspect.ParticipantHistory;
 import dev.prism.core.inspect.RoomSnapshot;
 import dev.prism.core.inspect.RoomSummary;
-import dev.prism.core.room.LeaveReason;
-import dev.prism.core.room.Participant;
 import dev.prism.core.room.Room;
-import dev.prism.core.room.Track;
 import dev.prism.rtp.transport.DropReason;
 import dev.prism.rtp.transport.MediaCounters;
-import dev.prism.signaling.session.ParticipantSession;
 import dev.prism.signaling.session.SfuContext;
 import dev.prism.signaling.session.SignalingCounters;
 import java.util.ArrayList;
@@ -25,14 +21,13 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's {@link NodeInspector}: reads rooms, routers and sessions on each room's executor and answers with
- * immutable snapshots; performs operator actions there too. Futures complete on the room's executor (or at once when
+ * The node's {@link NodeInspector}: reads rooms through the conference on each room's executor and answers with
+ * immutable snapshots; operator actions are the conference's (a removal reaches the session as a conference event). Futures complete on the room's executor (or at once when
  * the room does not exist).
  */
 public final class SfuInspector implements NodeInspector {
@@ -123,46 +118,20 @@ public final class SfuInspector implements NodeInspector {
         });
     }
 
+    /** The conference removes the participant; its session hears it as a room event and tells its client. */
     @Override
     public CompletableFuture<ActionOutcome> removeParticipant(String roomId, String participantId) {
-        return onLiveRoom(roomId, room -> {
-            if (room.participant(participantId) == null) {
-                return ActionOutcome.notFound("participant '" + participantId + "' is not in room '" + roomId + "'");
-            }
-            remove(room, participantId, LeaveReason.REMOVED);
-            sfu.releaseIfEmpty(room);
-            return ActionOutcome.done("participant '" + participantId + "' removed from room '" + roomId + "'");
-        });
+        return sfu.conference().removeParticipant(roomId, participantId);
     }
 
     @Override
     public CompletableFuture<ActionOutcome> muteTrack(String roomId, String trackId, boolean muted) {
-        return onLiveRoom(roomId, room -> {
-            for (Participant p : room.participants()) {
-                Track t = p.track(trackId);
-                if (t != null) {
-                    log.info("room={} participant={} track={} muted={} by an operator", roomId, p.id(), trackId,
-                            muted);
-                    room.setMuted(p.id(), trackId, muted);
-                    return ActionOutcome.done("track '" + trackId + "' of participant '" + p.id() + "' "
-                            + (muted ? "muted" : "unmuted"));
-                }
-            }
-            return ActionOutcome.notFound("no track '" + trackId + "' in room '" + roomId + "'");
-        });
+        return sfu.conference().muteTrack(roomId, trackId, muted);
     }
 
     @Override
     public CompletableFuture<ActionOutcome> closeRoom(String roomId) {
-        return onLiveRoom(roomId, room -> {
-            List<String> ids = room.participants().stream().map(Participant::id).toList();
-            log.info("room={} closed by an operator: removing {} participants", roomId, ids.size());
-            for (String id : ids) {
-                remove(room, id, LeaveReason.ROOM_CLOSED);
-            }
-            sfu.releaseIfEmpty(room);
-            return ActionOutcome.done("room '" + roomId + "' closed; " + ids.size() + " participants removed");
-        });
+        return sfu.conference().closeRoom(roomId);
     }
 
     @Override
@@ -172,19 +141,12 @@ public final class SfuInspector implements NodeInspector {
 
     // ---- room executor ----------------------------------------------------------------------------------------
 
-    private void remove(Room room, String participantId, LeaveReason reason) {
-        ParticipantSession s = sfu.liveSession(room.id(), participantId);
-        if (s == null || !s.removeByOperator(reason)) {
-            room.leave(participantId, reason); // no session (should not happen): the room's word still wins
-        }
-    }
-
     private RoomSnapshot snapshot(Room room) {
-        return sampler.reader().snapshot(room, sampler.statsOf(room), clock.wallMillis());
+        return sfu.conference().reader().snapshot(room, sampler.statsOf(room), clock.wallMillis());
     }
 
     private boolean live(Room room) {
-        return !room.isClosed() && sfu.rooms().get(room.id()) == room;
+        return sfu.conference().isLive(room);
     }
 
     private RoomSummary summary(Room room, RoomSnapshot s) {
@@ -213,20 +175,7 @@ public final class SfuInspector implements NodeInspector {
                 measured ? out : null, thread, port);
     }
 
-    private static ActionOutcome noRoom(String roomId) {
-        return ActionOutcome.notFound("no room '" + roomId + "'");
-    }
-
     /** Runs {@code read} on the room's executor; the future fails if it throws or the executor refuses it. */
-    /** An operator action on the room's executor; "no such room" when it is unknown or closed by then. */
-    private CompletableFuture<ActionOutcome> onLiveRoom(String roomId, Function<Room, ActionOutcome> action) {
-        Room room = sfu.rooms().get(roomId);
-        if (room == null) {
-            return CompletableFuture.completedFuture(noRoom(roomId));
-        }
-        return onRoom(room, () -> live(room) ? action.apply(room) : noRoom(roomId));
-    }
-
     private static <T> CompletableFuture<T> onRoom(Room room, Supplier<T> read) {
         CompletableFuture<T> f = new CompletableFuture<>();
         try {

@@ -39,7 +39,6 @@ public final class StatsSampler implements AutoCloseable {
     private final MonoClock clock;
     private final Duration interval;
     private final int historyPoints;
-    private final RoomReader reader;
     private final JvmProbe jvm = new JvmProbe();
     private final List<EventLoopProbe> loops;
     private final Map<Room, RoomStats> rooms = new ConcurrentHashMap<>();
@@ -66,7 +65,6 @@ public final class StatsSampler implements AutoCloseable {
         this.clock = clock;
         this.interval = interval;
         this.historyPoints = historyPoints;
-        this.reader = new RoomReader(sfu);
         this.loops = List.copyOf(loops);
     }
 
@@ -126,9 +124,9 @@ public final class StatsSampler implements AutoCloseable {
             return;
         }
         RoomStats stats = statsOf(room);
-        stats.sampleBytes(reader.byteCounters(room), clock.nanos());
+        stats.sampleBytes(sfu.conference().reader().byteCounters(room), clock.nanos());
         long at = clock.wallMillis();
-        RoomSnapshot snapshot = reader.snapshot(room, stats, at);
+        RoomSnapshot snapshot = sfu.conference().reader().snapshot(room, stats, at);
         stats.record(snapshot, at);
         for (Listener l : listeners) {
             try {
@@ -142,10 +140,6 @@ public final class StatsSampler implements AutoCloseable {
     /** The room's rate state, created on first use. Its contents: room executor only. */
     RoomStats statsOf(Room room) {
         return rooms.computeIfAbsent(room, r -> new RoomStats(historyPoints));
-    }
-
-    RoomReader reader() {
-        return reader;
     }
 
     JvmProbe jvm() {

@@ -85,7 +85,7 @@ public final class PrismMetrics implements AutoCloseable {
      * Error codes of docs/PROTOCOL.md, registered at zero so that dashboards see them before the first one; codes
      * added later are bound when first seen.
      */
-    /** What a media repair can do (ParticipantSession.repair); each exists at zero from the start. */
+    /** What a media repair can do (sfu-conference's MediaRepair); each exists at zero from the start. */
     private static final List<String> REPAIR_ACTIONS = List.of("keyframe", "resubscribed", "reoffer", "ice_restart",
             "pending_offer", "publisher_stalled", "muted", "state", "none", "coalesced", "connecting");
 

@@ -1,5 +1,6 @@
 package dev.prism.signaling.session;
 
+import dev.prism.conference.SubscriberLine;
 import dev.prism.core.room.Participant;
 import dev.prism.core.room.Room;
 import dev.prism.core.room.Track;
@@ -66,28 +67,22 @@ final class ProtocolJson {
                 .put("subscriptions", subscriptions);
     }
 
-    /** What a subscriber should be receiving: every active slot, with the publisher's mute state. */
-    static JsonArray subscriptions(Room room, List<SubscriberSlot> slots) {
+    /** What a subscriber should be receiving: every active line, with the publisher's mute state. */
+    static JsonArray subscriptions(List<SubscriberLine> lines) {
         JsonArray out = new JsonArray();
-        for (SubscriberSlot s : slots) {
+        for (SubscriberLine s : lines) {
             if (!s.active()) {
                 continue;
             }
-            Track t = findTrack(room, s.trackId);
-            out.add(new JsonObject().put("mid", s.mid).put("trackId", s.trackId).put("participantId", s.publisherId)
-                    .put("kind", s.kind.sdpName()).put("muted", t != null && t.muted()));
+            out.add(new JsonObject().put("mid", s.mid()).put("trackId", s.trackId())
+                    .put("participantId", s.publisherId()).put("kind", s.kind().sdpName()).put("muted", s.muted()));
         }
         return out;
     }
 
-    /** The track of that id in the room, or null. */
-    static Track findTrack(Room room, String trackId) {
-        for (Participant p : room.participants()) {
-            Track t = p.track(trackId);
-            if (t != null) {
-                return t;
-            }
-        }
-        return null;
+    /** The {@code state} message: the room and what the participant receives (the caller adds a requestId). */
+    static JsonObject state(Room room, List<SubscriberLine> subscriptions) {
+        return new JsonObject().put("type", "state").put("room", room(room))
+                .put("subscriptions", subscriptions(subscriptions));
     }
 }

@@ -2,8 +2,6 @@ package dev.prism.signaling.session;
 
 import dev.prism.core.clock.MonoClock;
 import dev.prism.core.text.RepeatingLog;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.ServerWebSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * interval; a flood that does not stop is closed with 1008 (policy violation). This keeps one participant's flood off
  * the room's loop, which every other participant of the room shares, and off the node's CPU.
  *
- * <p>Called on the socket's Vert.x event loop only (one per socket; a resumed session gets a new guard).
+ * <p>Called on the socket's own thread only (one per socket; a resumed session gets a new guard).
  */
 final class SocketFlowGuard {
     private static final Logger log = LoggerFactory.getLogger(SocketFlowGuard.class);
@@ -22,7 +20,7 @@ final class SocketFlowGuard {
     static final short CLOSE_CODE = 1008;
     static final String ERROR_CODE = "rate_limited";
 
-    private final ServerWebSocket socket;
+    private final SessionSocket socket;
     private final MessageRateLimit limit;
     private final int perSecond;
     private final SignalingCounters counters;
@@ -31,7 +29,7 @@ final class SocketFlowGuard {
     private final String logId;
 
     /** {@code logRoom} and {@code logId} are already escaped for logs. */
-    SocketFlowGuard(ServerWebSocket socket, MonoClock clock, int perSecond, SignalingCounters counters,
+    SocketFlowGuard(SessionSocket socket, MonoClock clock, int perSecond, SignalingCounters counters,
             String logRoom, String logId) {
         this.socket = socket;
         this.perSecond = perSecond;
@@ -56,10 +54,9 @@ final class SocketFlowGuard {
                     log.info("room={} participant={} over the message rate ({}/s): not read for {} ms ({} earlier "
                             + "throttles not logged)", logRoom, logId, perSecond, limit.pauseMillis(), suppressed);
                 }
-                socket.writeTextMessage(ProtocolJson.error(ERROR_CODE, "too many messages: at most " + perSecond
+                socket.send(ProtocolJson.error(ERROR_CODE, "too many messages: at most " + perSecond
                         + " a second; the rest are dropped", null, null).encode());
-                socket.pause();
-                Vertx.currentContext().owner().setTimer(limit.pauseMillis(), id -> socket.resume());
+                socket.pauseFor(limit.pauseMillis());
             }
             case CLOSE -> {
                 log.info("room={} participant={} kept flooding past the message rate: closing its socket (1008)",

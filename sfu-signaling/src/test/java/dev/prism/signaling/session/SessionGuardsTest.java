@@ -3,11 +3,9 @@ package dev.prism.signaling.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.prism.core.clock.FakeClock;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** The pure guards of a session: message labels, SDP limits, the repair throttle. */
+/** The pure guards of a session: message labels, SDP limits (the repair throttle is the conference's). */
 class SessionGuardsTest {
     @Test
     void messageLabelsAreBounded() {
@@ -28,20 +26,5 @@ class SessionGuardsTest {
                 .extracting(e -> ((SignalingError) e).code()).isEqualTo("too_many_candidates");
         assertThatThrownBy(() -> SdpLimits.check("v".repeat(SessionLimits.MAX_SDP_CHARS + 1), "offer"))
                 .extracting(e -> ((SignalingError) e).code()).isEqualTo("sdp_too_large");
-    }
-
-    @Test
-    void oneConnectionRepairPerInterval() {
-        FakeClock clock = new FakeClock();
-        RepairThrottle t = new RepairThrottle(clock);
-        assertThat(t.admit()).isTrue();
-        clock.advance(Duration.ofMillis(4)); // the second track's report
-        assertThat(t.admit()).isFalse();
-        clock.advance(Duration.ofSeconds(6)); // the client asks again
-        assertThat(t.admit()).isFalse();
-        clock.advance(Duration.ofSeconds(4));
-        assertThat(t.admit()).isTrue();
-        t.reset();
-        assertThat(t.admit()).isTrue();
     }
 }

@@ -1,4 +1,4 @@
-package dev.prism.signaling.inspect;
+package dev.prism.conference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,12 +1,9 @@
-package dev.prism.signaling.session;
+package dev.prism.conference;
 
 import dev.prism.core.room.Room;
 
 /** The {@code maxParticipantsPerRoom} rule. Room executor only (reads the room's participants). */
 final class RoomCapacity {
-    /** WebSocket close code after {@code room_full}. */
-    static final short CLOSE_CODE = 4006;
-
     private RoomCapacity() {
     }
 

@@ -1,4 +1,4 @@
-package dev.prism.signaling.inspect;
+package dev.prism.conference;
 
 import dev.prism.core.inspect.ParticipantSnapshot.LinkStats;
 import dev.prism.core.inspect.ParticipantSnapshot.TransportSnapshot;
@@ -18,9 +18,6 @@ import dev.prism.rtp.router.downlink.SubscriberEndpoint;
 import dev.prism.rtp.router.uplink.Producer;
 import dev.prism.rtp.router.uplink.ProducerLayer;
 import dev.prism.rtp.transport.WebRtcTransport;
-import dev.prism.signaling.session.ParticipantMediaStats;
-import dev.prism.signaling.session.ParticipantSession;
-import dev.prism.signaling.session.SfuContext;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,27 +27,34 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Reads one room's live objects into counters and snapshots. Room executor only: it walks the room, its router and its
- * participants' sessions, which only that thread may touch.
+ * Reads one room's live objects into counters and snapshots for operators (the admin view, metrics). Room loop only:
+ * it walks the room, its router and its participants' media, which only that thread may touch.
  */
-final class RoomReader {
-    private final SfuContext sfu;
-
-    RoomReader(SfuContext sfu) {
-        this.sfu = sfu;
+public final class RoomReader {
+    /** The rates the caller measured, per media object (a key from {@link #byteCounters}). */
+    @FunctionalInterface
+    public interface Rates {
+        /** Bits per second of the object at the last sample, or null when not measured (yet). */
+        Double bitsPerSecond(Object meterKey);
     }
 
-    /** The byte counter of every producer and live consumer of the room, keyed by the object itself. */
-    Map<Object, Long> byteCounters(Room room) {
+    private final Conference conference;
+
+    RoomReader(Conference conference) {
+        this.conference = conference;
+    }
+
+    /** The byte counter of every producer and live consumer of the room, keyed by the object itself. Room loop only. */
+    public Map<Object, Long> byteCounters(Room room) {
         Map<Object, Long> out = new IdentityHashMap<>();
-        RoomRouter router = sfu.existingRouter(room);
+        RoomRouter router = conference.existingRouter(room);
         if (router != null) {
             for (Producer p : router.producers()) {
                 out.put(p, p.bytes());
             }
         }
         for (Participant p : room.participants()) {
-            ParticipantSession s = sfu.liveSession(room.id(), p.id());
+            ConferenceParticipant s = conference.participant(room.id(), p.id());
             if (s != null) {
                 for (Consumer c : s.consumers()) {
                     out.put(c, c.bytes());
@@ -60,14 +64,14 @@ final class RoomReader {
         return out;
     }
 
-    /** The room as it is now, with the rates {@code stats} measured at its last sample. */
-    RoomSnapshot snapshot(Room room, RoomStats stats, long wallMillis) {
-        RoomRouter router = sfu.existingRouter(room);
-        Map<String, ParticipantSession> sessions = new HashMap<>();
+    /** The room as it is now, with the rates {@code stats} measured at its last sample. Room loop only. */
+    public RoomSnapshot snapshot(Room room, Rates stats, long wallMillis) {
+        RoomRouter router = conference.existingRouter(room);
+        Map<String, ConferenceParticipant> sessions = new HashMap<>();
         Map<String, List<TrackSnapshot.Subscription>> subscriptionsByTrack = new HashMap<>();
         Map<String, Double> downlinkByParticipant = new HashMap<>();
         for (Participant p : room.participants()) {
-            ParticipantSession s = sfu.liveSession(room.id(), p.id());
+            ConferenceParticipant s = conference.participant(room.id(), p.id());
             if (s == null) {
                 continue;
             }
@@ -85,7 +89,7 @@ final class RoomReader {
         }
         List<ParticipantSnapshot> participants = new ArrayList<>();
         for (Participant p : room.participants()) {
-            ParticipantSession s = sessions.get(p.id());
+            ConferenceParticipant s = sessions.get(p.id());
             List<TrackSnapshot> tracks = new ArrayList<>();
             Sum uplink = new Sum();
             for (Track t : p.tracks()) {

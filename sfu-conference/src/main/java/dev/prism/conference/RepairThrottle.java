@@ -1,4 +1,4 @@
-package dev.prism.signaling.session;
+package dev.prism.conference;
 
 import dev.prism.core.clock.MonoClock;
 

@@ -1,4 +1,4 @@
-package dev.prism.signaling.session;
+package dev.prism.conference;
 
 import java.util.List;
 
@@ -6,7 +6,7 @@ import java.util.List;
  * A snapshot of one participant's media health, for the admin view and metrics: per published stream what arrives from
  * the participant (loss before and after repair, jitter, NACKs sent, RTX recovered, keyframe requests), per subscribed
  * stream what Prism sends it and what it reports back (NACKs, retransmissions, loss, jitter), round-trip times, and the
- * media repairs done for it. Immutable; built on the room's executor by {@link SfuContext#mediaStats}.
+ * media repairs done for it. Immutable; built on the room's loop by {@link Conference#mediaStats}.
  *
  * @param participantId   the participant
  * @param signaling       "joined", or "detached" while its WebSocket is gone and the resume window runs

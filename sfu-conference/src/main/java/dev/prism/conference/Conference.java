@@ -1,0 +1,320 @@
+package dev.prism.conference;
+
+import dev.prism.core.clock.MonoClock;
+import dev.prism.core.inspect.ActionOutcome;
+import dev.prism.core.room.LeaveReason;
+import dev.prism.core.room.Participant;
+import dev.prism.core.room.Room;
+import dev.prism.core.room.RoomRegistry;
+import dev.prism.core.room.Track;
+import dev.prism.core.text.ClientText;
+import dev.prism.rtp.router.RoomRouter;
+import dev.prism.rtp.transport.MediaPlane;
+import dev.prism.rtp.transport.WebRtcTransport;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control plane of a node: the API signaling and operators call to join rooms, publish, subscribe, mute, repair
+ * and leave, over the media plane's routers. Each room lives on one media loop ({@link Room#executor()}); every call
+ * hops there and answers with a {@link CompletableFuture} completed on that loop (at once when the caller is on it
+ * already). Events toward a participant's owner go to its {@link ConferenceListener}, on the same loop.
+ *
+ * <p>Thread-safe. The per-room parts (routers, participants) are touched only on the room's loop.
+ */
+public final class Conference {
+    private static final Logger log = LoggerFactory.getLogger(Conference.class);
+    /** Attempts at joining when the room is closed between lookup and join (emptied and dropped in between). */
+    private static final int JOIN_ATTEMPTS = 4;
+
+    private final MediaPlane media;
+    private final RoomRegistry rooms;
+    private final SubscriberCodecPlan codecPlan;
+    private final Map<Room, RoomRouter> routers = new ConcurrentHashMap<>();
+    private final Map<String, ConferenceParticipant> participants = new ConcurrentHashMap<>();
+    private final RoomReader reader = new RoomReader(this);
+    private volatile int maxParticipantsPerRoom = dev.prism.core.config.PrismConfig.DEFAULT_MAX_PARTICIPANTS_PER_ROOM;
+
+    /** @param codecPlan the payload types and extension ids subscriber offers use (signaling's offer writer) */
+    public Conference(MediaPlane media, RoomRegistry rooms, SubscriberCodecPlan codecPlan) {
+        this.media = media;
+        this.rooms = rooms;
+        this.codecPlan = codecPlan;
+    }
+
+    /**
+     * Sets the most participants a room holds; a join beyond it fails with {@code room_full}. A rejoin of an identity
+     * already in the room does not count twice. Call once at startup.
+     */
+    public Conference maxParticipantsPerRoom(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("maxParticipantsPerRoom must be at least 1: " + max);
+        }
+        this.maxParticipantsPerRoom = max;
+        return this;
+    }
+
+    public int maxParticipantsPerRoom() {
+        return maxParticipantsPerRoom;
+    }
+
+    public MediaPlane media() {
+        return media;
+    }
+
+    public RoomRegistry rooms() {
+        return rooms;
+    }
+
+    public MonoClock clock() {
+        return media.clock();
+    }
+
+    /** Reads rooms into operator snapshots; its methods run on the room's loop only. */
+    public RoomReader reader() {
+        return reader;
+    }
+
+    /** The loop of the room of that id (created and placed when there is none yet). Any thread. */
+    public Executor roomExecutor(String roomId) {
+        return rooms.getOrCreate(roomId).executor();
+    }
+
+    /**
+     * Joins a room. On the room's loop: refuses with {@code room_full} beyond the capacity; replaces a participant of
+     * the same identity ({@link ConferenceListener#onReplaced} on its listener, it leaves with {@code replaced}); joins;
+     * calls {@link ConferenceListener#onJoined}; subscribes to the tracks already there (then
+     * {@link ConferenceListener#onSubscriberOfferNeeded}). Any thread.
+     *
+     * @return completes on the room's loop with the participant's handle, or fails with a {@link ConferenceException}
+     *         ({@code room_full}, {@code internal}); cancel it while pending to give the join up
+     */
+    public CompletableFuture<ConferenceParticipant> join(JoinRequest request, ConferenceListener listener) {
+        CompletableFuture<ConferenceParticipant> result = new CompletableFuture<>();
+        joinAttempt(request, listener, result, 0);
+        return result;
+    }
+
+    private void joinAttempt(JoinRequest request, ConferenceListener listener,
+                             CompletableFuture<ConferenceParticipant> result, int attempt) {
+        Room r = rooms.getOrCreate(request.roomId());
+        r.executor().execute(() -> {
+            if (result.isDone()) {
+                return; // given up (cancelled by its caller)
+            }
+            if (r.isClosed()) {
+                if (attempt + 1 < JOIN_ATTEMPTS) {
+                    joinAttempt(request, listener, result, attempt + 1); // take the new room
+                } else {
+                    result.completeExceptionally(new ConferenceException("internal", "room is closing, try again"));
+                }
+                return;
+            }
+            try {
+                joinOpenRoom(r, request, listener, result);
+            } catch (RuntimeException e) {
+                log.warn("room={} participant={} join failed", ClientText.forLog(request.roomId()),
+                        ClientText.forLog(request.identity()), e);
+                result.completeExceptionally(new ConferenceException("internal", "the join failed, try again"));
+                releaseIfEmpty(r);
+            }
+        });
+    }
+
+    private void joinOpenRoom(Room r, JoinRequest request, ConferenceListener listener,
+                              CompletableFuture<ConferenceParticipant> result) {
+        String identity = request.identity();
+        int max = maxParticipantsPerRoom;
+        if (!RoomCapacity.admits(r, identity, max)) {
+            result.completeExceptionally(new ConferenceException("room_full", "the room is full (" + max
+                    + " participants)", "room holds " + r.participants().size() + " participants"));
+            return;
+        }
+        RoomRouter router = router(r);
+        ConferenceParticipant previous = participants.get(key(r.id(), identity));
+        if (previous != null) {
+            previous.replaced(r); // keeps r open even when previous was alone in it
+        }
+        if (r.participant(identity) != null) {
+            r.leave(identity, LeaveReason.REPLACED);
+        }
+        ConferenceParticipant p = new ConferenceParticipant(this, r, router, request, listener);
+        r.join(identity, request.displayName(), request.canPublish(), request.canSubscribe(), p);
+        participants.put(key(r.id(), identity), p);
+        listener.onJoined(p);
+        p.subscribeExisting();
+        result.complete(p);
+    }
+
+    /** The participant of that identity in that room, or null. Any thread; use the handle as it says. */
+    public ConferenceParticipant participant(String roomId, String identity) {
+        return participants.get(key(roomId, identity));
+    }
+
+    /** Participants in all rooms. Any thread. */
+    public int participantCount() {
+        return participants.size();
+    }
+
+    // ---- operators -------------------------------------------------------------------------------------------
+
+    /**
+     * An operator removes a participant: its owner hears {@link ConferenceListener#onRemoved} (and tells its client),
+     * then it leaves with {@code removed}. Any thread; completes on the room's loop.
+     */
+    public CompletableFuture<ActionOutcome> removeParticipant(String roomId, String participantId) {
+        return onLiveRoom(roomId, room -> {
+            if (room.participant(participantId) == null) {
+                return ActionOutcome.notFound("participant '" + participantId + "' is not in room '" + roomId + "'");
+            }
+            remove(room, participantId, LeaveReason.REMOVED);
+            releaseIfEmpty(room);
+            return ActionOutcome.done("participant '" + participantId + "' removed from room '" + roomId + "'");
+        });
+    }
+
+    /** An operator closes a room: every participant is removed with {@code room_closed}. Any thread. */
+    public CompletableFuture<ActionOutcome> closeRoom(String roomId) {
+        return onLiveRoom(roomId, room -> {
+            List<String> ids = room.participants().stream().map(Participant::id).toList();
+            log.info("room={} closed by an operator: removing {} participants", roomId, ids.size());
+            for (String id : ids) {
+                remove(room, id, LeaveReason.ROOM_CLOSED);
+            }
+            releaseIfEmpty(room);
+            return ActionOutcome.done("room '" + roomId + "' closed; " + ids.size() + " participants removed");
+        });
+    }
+
+    /** An operator mutes or unmutes a track; everyone hears. Any thread. */
+    public CompletableFuture<ActionOutcome> muteTrack(String roomId, String trackId, boolean muted) {
+        return onLiveRoom(roomId, room -> {
+            for (Participant p : room.participants()) {
+                Track t = p.track(trackId);
+                if (t != null) {
+                    log.info("room={} participant={} track={} muted={} by an operator", roomId, p.id(), trackId,
+                            muted);
+                    room.setMuted(p.id(), trackId, muted);
+                    return ActionOutcome.done("track '" + trackId + "' of participant '" + p.id() + "' "
+                            + (muted ? "muted" : "unmuted"));
+                }
+            }
+            return ActionOutcome.notFound("no track '" + trackId + "' in room '" + roomId + "'");
+        });
+    }
+
+    /** Media health of every participant of a room (empty when there is no such room). Any thread. */
+    public CompletableFuture<List<ParticipantMediaStats>> mediaStats(String roomId) {
+        Room room = rooms.get(roomId);
+        if (room == null) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        return RoomLoop.call(room, () -> {
+            List<ParticipantMediaStats> out = new ArrayList<>();
+            for (Participant p : room.participants()) {
+                ConferenceParticipant cp = participant(roomId, p.id());
+                if (cp != null) {
+                    out.add(cp.mediaStats());
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Fault injection for tests and drills: silently stops forwarding {@code trackId} to {@code participantId}, as a
+     * lost consumer would; media-state reconciliation must notice and repair it. Any thread.
+     *
+     * @return whether a consumer was stopped
+     */
+    public CompletableFuture<Boolean> dropConsumerForTesting(String roomId, String participantId, String trackId) {
+        Room room = rooms.get(roomId);
+        if (room == null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return RoomLoop.call(room, () -> {
+            ConferenceParticipant p = participant(roomId, participantId);
+            return p != null && p.dropConsumer(trackId);
+        });
+    }
+
+    /** Whether {@code room} is the registry's current room of its id and open. Room loop only. */
+    public boolean isLive(Room room) {
+        return !room.isClosed() && rooms.get(room.id()) == room;
+    }
+
+    // ---- room loop, package ----------------------------------------------------------------------------------
+
+    private void remove(Room room, String participantId, LeaveReason reason) {
+        ConferenceParticipant p = participant(room.id(), participantId);
+        if (p == null || !p.removeByOperator(reason)) {
+            room.leave(participantId, reason); // no handle (should not happen): the room's word still wins
+        }
+    }
+
+    private CompletableFuture<ActionOutcome> onLiveRoom(String roomId,
+                                                        java.util.function.Function<Room, ActionOutcome> action) {
+        Room room = rooms.get(roomId);
+        if (room == null) {
+            return CompletableFuture.completedFuture(noRoom(roomId));
+        }
+        return RoomLoop.call(room, () -> isLive(room) ? action.apply(room) : noRoom(roomId));
+    }
+
+    private static ActionOutcome noRoom(String roomId) {
+        return ActionOutcome.notFound("no room '" + roomId + "'");
+    }
+
+    SubscriberCodecPlan codecPlan() {
+        return codecPlan;
+    }
+
+    /** The room's media router, created on first use. Room loop only. */
+    RoomRouter router(Room room) {
+        return routers.computeIfAbsent(room, r -> new RoomRouter(r.id(), media.engineOf(r.executor())));
+    }
+
+    /** The router if the room has one (read-only views). */
+    RoomRouter existingRouter(Room room) {
+        return routers.get(room);
+    }
+
+    /** Forgets an empty room and its router. Room loop only. */
+    void releaseIfEmpty(Room room) {
+        if (room.isEmpty()) {
+            rooms.removeIfEmpty(room);
+            if (rooms.get(room.id()) != room && routers.remove(room) != null) {
+                media.release(room.executor());
+            }
+        }
+    }
+
+    void forget(ConferenceParticipant p) {
+        participants.remove(key(p.roomId(), p.id()), p);
+    }
+
+    private static String key(String roomId, String identity) {
+        return roomId + "\u0000" + identity;
+    }
+
+    static LocalTransport local(WebRtcTransport t) {
+        return new LocalTransport(t.localIceParameters(), t.localFingerprint(), t.localCandidates());
+    }
+
+    /** The track of that id in the room, or null. Room loop only. */
+    static Track findTrack(Room room, String trackId) {
+        for (Participant p : room.participants()) {
+            Track t = p.track(trackId);
+            if (t != null) {
+                return t;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,54 @@
+package dev.prism.conference;
+
+import dev.prism.core.room.LeaveReason;
+import dev.prism.core.room.RoomEvent;
+
+/**
+ * What the conference tells the owner of one participant (a signaling session, local or proxied). Every method is
+ * called on the room's loop, must return at once and must not block (an asynchronous socket write is fine). Nothing here
+ * knows about sockets or JSON.
+ *
+ * <p>When the conference ends a participant ({@link #onReplaced}, {@link #onRemoved}, {@link #onMediaClosed}) it
+ * calls the listener first, then frees the media and takes the participant out of the room itself; the listener only
+ * tells its client and closes its own connection. Calling {@link ConferenceParticipant#leave} there is harmless.
+ */
+public interface ConferenceListener {
+    /**
+     * The participant is in the room; called once, before any room event and before the participant subscribes to
+     * the tracks already there (so a welcome sent here comes first).
+     */
+    void onJoined(ConferenceParticipant participant);
+
+    /** Something happened in the room (others joined, left, published, unpublished, muted). */
+    void onRoomEvent(RoomEvent event);
+
+    /**
+     * The tracks this participant receives changed (a subscription came or went): its subscriber connection needs a
+     * new offer ({@link ConferenceParticipant#nextSubscriberOffer}). Called once per batch of changes.
+     */
+    void onSubscriberOfferNeeded();
+
+    /**
+     * The subscriber connection closed before any answer reached it and was replaced by a fresh one with the same
+     * subscriptions: any offer still outstanding is void; offer afresh.
+     */
+    void onSubscriberRenewed();
+
+    /**
+     * A media connection closed for good (consent expired, DTLS failed): the participant is about to leave
+     * ({@link LeaveReason#MEDIA_TIMEOUT}).
+     *
+     * @param code    {@code media_timeout}, {@code dtls_failed} or {@code media_closed}
+     * @param message for the client, e.g. {@code media connection closed: consent expired}
+     */
+    void onMediaClosed(String code, String message);
+
+    /** The same identity joined the room from another session: this one is about to leave ({@code replaced}). */
+    void onReplaced();
+
+    /**
+     * An operator removed the participant ({@link LeaveReason#REMOVED}) or closed its room
+     * ({@link LeaveReason#ROOM_CLOSED}): it is about to leave with that reason.
+     */
+    void onRemoved(LeaveReason reason);
+}
