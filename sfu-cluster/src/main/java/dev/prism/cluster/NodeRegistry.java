@@ -135,18 +135,20 @@ public final class NodeRegistry {
         return reportAndRefresh();
     }
 
-    /** One heartbeat: renews the lease unless the previous renewal is still in flight. */
-    void heartbeat() {
+    /** One heartbeat: renews the lease unless the previous renewal is still in flight (then answers that one). */
+    Future<?> heartbeat() {
         if (heartbeatInFlight.compareAndSet(false, true)) {
-            lastHeartbeat = renew().onComplete(ar -> heartbeatInFlight.set(false));
+            lastHeartbeat = renew().andThen(ar -> heartbeatInFlight.set(false));
         }
+        return lastHeartbeat;
     }
 
     /** One report: writes the record and refreshes the view unless the previous report is still in flight. */
-    void report() {
+    Future<?> report() {
         if (reportInFlight.compareAndSet(false, true)) {
-            lastReport = reportAndRefresh().onComplete(ar -> reportInFlight.set(false));
+            lastReport = reportAndRefresh().andThen(ar -> reportInFlight.set(false));
         }
+        return lastReport;
     }
 
     private Future<Void> renew() {
@@ -232,7 +234,7 @@ public final class NodeRegistry {
                     try {
                         nodes.add(NodeRecord.parse(ids.get(i), record));
                     } catch (IllegalArgumentException e) {
-                        logFailure("record of node " + ClientText.forLog(ids.get(i)) + " does not parse", e);
+                        logFailure("reading the record of node " + ClientText.forLog(ids.get(i)), e);
                     }
                 }
                 live = List.copyOf(nodes);
