@@ -14,6 +14,9 @@ import java.util.random.RandomGenerator;
  *
  * <p>Eligible: state SERVING and corrected score below the maximum load (the caller passes only live nodes).
  *
+ * <p>Each placer corrects only for its own placements (as Jicofo does); placers on other nodes see them in the next
+ * report. The random pairs keep concurrent placers from all picking the same node meanwhile.
+ *
  * <p>Thread-safe: {@link #reserve} and {@link #release} are synchronized so that concurrent placements on one node
  * see each other's reservations.
  */
@@ -35,6 +38,9 @@ public final class NodeChooser {
      * node is eligible. A caller whose placement did not happen (another placer won the room) calls {@link #release}.
      */
     public synchronized NodeView reserve(List<NodeView> live) {
+        if (placedSinceReport.size() > live.size()) {
+            retain(live); // nodes came and went: keep memory bounded by the live cluster
+        }
         List<NodeView> eligible = new ArrayList<>(live.size());
         for (NodeView node : live) {
             if (node.state() == NodeState.SERVING && correctedLocked(node) < maxLoad) {

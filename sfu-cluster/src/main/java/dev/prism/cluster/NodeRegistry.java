@@ -119,7 +119,11 @@ public final class NodeRegistry {
         this.leaseLapseHandler = handler == null ? () -> { } : handler;
     }
 
-    /** Registers this node (lease and record), reads the view, then starts the heartbeat and report timers. */
+    /**
+     * Starts the heartbeat and report timers and registers this node at once (lease, record, then the view). When
+     * Redis does not answer the future fails with {@link ClusterUnavailable} but the timers keep trying: the node
+     * registers as soon as Redis answers. {@link #stop()} gives up.
+     */
     public synchronized Future<Void> start() {
         if (heartbeatTimer != null) {
             return Future.failedFuture(new IllegalStateException("already started"));
