@@ -7,6 +7,7 @@ import dev.prism.core.config.PrismConfig;
 import dev.prism.core.room.InMemoryRoomRegistry;
 import dev.prism.rtp.transport.MediaEngineConfig;
 import dev.prism.rtp.transport.MediaPlane;
+import dev.prism.signaling.SignalingMeters;
 import dev.prism.signaling.SignalingVerticle;
 import dev.prism.signaling.auth.DevSecrets;
 import dev.prism.signaling.auth.TokenService;
@@ -75,11 +76,13 @@ public final class PrismServer implements AutoCloseable {
         for (EventLoop loop : media.eventLoops()) {
             loops.add(new EventLoopProbe(loop, "prism-media-" + loops.size()));
         }
-        this.sampler = new StatsSampler(sfu, MonoClock.SYSTEM, Duration.ofSeconds(1), HISTORY_POINTS, loops);
+        this.sampler = new StatsSampler(sfu.conference(), MonoClock.SYSTEM, Duration.ofSeconds(1), HISTORY_POINTS, loops);
         HttpGuardCounters httpCounters = new HttpGuardCounters();
-        metrics.bindNode(media, sfu, sampler, List.copyOf(media.eventLoops()));
-        metrics.bindHttp(httpCounters);
-        this.inspector = new SfuInspector(sfu, sampler, changes, MonoClock.SYSTEM);
+        metrics.bindNode(sfu.conference(), sampler, List.copyOf(media.eventLoops()));
+        SignalingMeters signalingMeters = new SignalingMeters(sfu, httpCounters);
+        metrics.bind(signalingMeters);
+        metrics.beforeScrape(signalingMeters::refresh);
+        this.inspector = new SfuInspector(sfu.conference(), sfu::signalingStats, sampler, changes, MonoClock.SYSTEM);
         this.tokens = new TokenService(apiSecret, TokenService.SYSTEM_EPOCH_SECONDS, config.maxTokenLifetimeSeconds());
         this.vertx = Vertx.vertx();
         AdminRoutes admin = AdminRoutes.create(inspector, adminSecret);
