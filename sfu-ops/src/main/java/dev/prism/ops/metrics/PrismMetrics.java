@@ -1,4 +1,4 @@
-package dev.prism.signaling.metrics;
+package dev.prism.ops.metrics;
 
 import dev.prism.conference.Conference;
 import dev.prism.core.inspect.ParticipantSnapshot;
@@ -10,8 +10,8 @@ import dev.prism.core.rtp.MediaKind;
 import dev.prism.rtp.transport.DropReason;
 import dev.prism.rtp.transport.MediaCounters;
 import dev.prism.rtp.transport.MediaPlane;
-import dev.prism.signaling.inspect.EventLoopProbe;
-import dev.prism.signaling.inspect.StatsSampler;
+import dev.prism.ops.inspect.EventLoopProbe;
+import dev.prism.ops.inspect.StatsSampler;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;

@@ -6,4 +6,4 @@
  * counters, so the packet path pays nothing for metrics. Metrics carry no room or participant ids (bounded label
  * sets only: direction, drop reason, message type, error code, leave reason).
  */
-package dev.prism.signaling.metrics;
+package dev.prism.ops.metrics;

@@ -4,7 +4,7 @@
  *
  * <p>Threading: every read of a room, its router, its sessions and their media objects happens on the room's own
  * executor (a hop with {@code room.executor().execute}); the per-room rate state ({@link
- * dev.prism.signaling.inspect.RoomStats}) lives on that executor too; the reads of live objects are the conference's ({@link dev.prism.conference.RoomReader}). Node-wide values read only atomic counters and
+ * dev.prism.ops.inspect.RoomStats}) lives on that executor too; the reads of live objects are the conference's ({@link dev.prism.conference.RoomReader}). Node-wide values read only atomic counters and
  * JVM beans. Nothing here runs on the packet path: sampling costs one pass over a room's objects per second.
  */
-package dev.prism.signaling.inspect;
+package dev.prism.ops.inspect;
