@@ -1,5 +1,6 @@
 package dev.prism.conference;
 
+import dev.prism.core.clock.Timers;
 import dev.prism.core.room.LeaveReason;
 import dev.prism.core.room.Room;
 import dev.prism.core.room.RoomEvent;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,12 +90,14 @@ public final class ConferenceParticipant implements RoomListener {
     }
 
     /**
-     * Runs {@code task} on the room's loop after {@code delay} (signaling's resume window). Any thread.
+     * Runs {@code task} after {@code delay} (signaling's resume window) on the media engine's {@link Timers}: on the
+     * room's loop in production, when the test advances its fake clock under {@code ManualTimers}. Room loop only (the
+     * timers' thread).
      *
      * @return cancel it to stop it
      */
-    public ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {
-        return router.engine().eventLoop().schedule(task, delay, unit);
+    public Timers.Handle schedule(Runnable task, long delay, TimeUnit unit) {
+        return router.engine().timers().schedule(task, delay, unit);
     }
 
     /** The room (sfu-core's authoritative model, for rendering state). Room loop only. */

@@ -88,6 +88,14 @@ public final class MediaPlane implements AutoCloseable {
         return new MediaPlane(started, handshakes, allocator, config.clock());
     }
 
+    /**
+     * A plane of one engine built on a channel of the caller's (the test kit's {@code EmbeddedMedia}): rooms run on
+     * that channel's loop. The engine's owner closes it; this plane is not closed.
+     */
+    static MediaPlane of(MediaEngine engine) {
+        return new MediaPlane(List.of(engine), engine.handshakeExecutor(), engine.allocator(), engine.clock());
+    }
+
     /** The engines, in port order. */
     public List<MediaEngine> engines() {
         return engines;

@@ -81,6 +81,19 @@ public final class EmbeddedMedia implements AutoCloseable {
         return engine;
     }
 
+    /**
+     * This engine as a one-engine {@link MediaPlane}, so a conference runs over the test kit (its rooms on the
+     * channel's loop: {@link #runPendingTasks} runs their hops). Close this, not the plane.
+     */
+    public MediaPlane plane() {
+        return MediaPlane.of(engine);
+    }
+
+    /** Runs the tasks queued on the channel's loop (what a room's hops posted), on the caller's thread. */
+    public void runPendingTasks() {
+        channel.runPendingTasks();
+    }
+
     public ByteBufAllocator allocator() {
         return engine.allocator();
     }

@@ -4,6 +4,7 @@ import dev.prism.conference.ConferenceException;
 import dev.prism.conference.ConferenceListener;
 import dev.prism.conference.ConferenceParticipant;
 import dev.prism.conference.JoinRequest;
+import dev.prism.core.clock.Timers;
 import dev.prism.core.room.LeaveReason;
 import dev.prism.core.room.RoomEvent;
 import dev.prism.core.text.ClientText;
@@ -14,7 +15,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +48,7 @@ public final class ParticipantSession implements ConferenceListener, SessionProt
     private final SessionProtocol protocol;
     private volatile ConferenceParticipant participant;
     private CompletableFuture<ConferenceParticipant> joining;
-    private ScheduledFuture<?> detachTimer;
+    private Timers.Handle detachTimer;
 
     public ParticipantSession(SfuContext sfu, SessionSocket socket, AccessToken token) {
         this.sfu = sfu;
@@ -323,7 +323,7 @@ public final class ParticipantSession implements ConferenceListener, SessionProt
 
     private void cancelDetachTimer() {
         if (detachTimer != null) {
-            detachTimer.cancel(false);
+            detachTimer.cancel();
             detachTimer = null;
         }
     }

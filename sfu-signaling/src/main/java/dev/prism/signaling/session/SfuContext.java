@@ -3,6 +3,7 @@ package dev.prism.signaling.session;
 import dev.prism.conference.Conference;
 import dev.prism.conference.ParticipantMediaStats;
 import dev.prism.conference.SubscriberCodecPlan;
+import dev.prism.core.inspect.NodeSnapshot;
 import dev.prism.core.room.RoomRegistry;
 import dev.prism.rtp.transport.MediaPlane;
 import dev.prism.signaling.sdp.SubscriberOfferWriter;
@@ -130,6 +131,12 @@ public final class SfuContext {
 
     public SignalingCounters counters() {
         return counters;
+    }
+
+    /** The signaling part of the operators' node snapshot (the inspector's, in sfu-ops). Any thread. */
+    public NodeSnapshot.SignalingStats signalingStats() {
+        return new NodeSnapshot.SignalingStats(sessionCount(), counters.messages(), counters.errors(),
+                counters.handshakeRefusals());
     }
 
     void putSession(ParticipantSession s) {

@@ -1,4 +1,4 @@
-package dev.prism.signaling.inspect;
+package dev.prism.ops.inspect;
 
 import dev.prism.core.room.RoomEvent;
 import dev.prism.core.room.RoomListener;

@@ -1,5 +1,6 @@
-package dev.prism.signaling.inspect;
+package dev.prism.ops.inspect;
 
+import dev.prism.conference.Conference;
 import dev.prism.core.clock.MonoClock;
 import dev.prism.core.inspect.ActionOutcome;
 import dev.prism.core.inspect.NodeInspector;
@@ -10,8 +11,6 @@ import dev.prism.core.inspect.RoomSummary;
 import dev.prism.core.room.Room;
 import dev.prism.rtp.transport.DropReason;
 import dev.prism.rtp.transport.MediaCounters;
-import dev.prism.signaling.session.SfuContext;
-import dev.prism.signaling.session.SignalingCounters;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -33,14 +32,20 @@ import org.slf4j.LoggerFactory;
 public final class SfuInspector implements NodeInspector {
     private static final Logger log = LoggerFactory.getLogger(SfuInspector.class);
 
-    private final SfuContext sfu;
+    private final Conference conference;
+    private final Supplier<NodeSnapshot.SignalingStats> signaling;
     private final StatsSampler sampler;
     private final ChangeNotifier changes;
     private final MonoClock clock;
     private final long startedAtNanos;
 
-    public SfuInspector(SfuContext sfu, StatsSampler sampler, ChangeNotifier changes, MonoClock clock) {
-        this.sfu = sfu;
+    /**
+     * @param signaling the signaling figures of the node snapshot (sessions, messages, errors, refusals); any thread
+     */
+    public SfuInspector(Conference conference, Supplier<NodeSnapshot.SignalingStats> signaling, StatsSampler sampler,
+                        ChangeNotifier changes, MonoClock clock) {
+        this.conference = conference;
+        this.signaling = signaling;
         this.sampler = sampler;
         this.changes = changes;
         this.clock = clock;
@@ -59,25 +64,23 @@ public final class SfuInspector implements NodeInspector {
             participants += r.participants();
             tracks += r.tracks();
         }
-        MediaCounters c = sfu.media().counters();
+        MediaCounters c = conference.media().counters();
         Map<String, Long> drops = new LinkedHashMap<>();
         for (Map.Entry<DropReason, Long> e : c.dropsSnapshot().entrySet()) {
             drops.put(e.getKey().metricName(), e.getValue());
         }
-        SignalingCounters sc = sfu.counters();
         return new NodeSnapshot(clock.wallMillis(), (clock.nanos() - startedAtNanos) / 1_000_000L, rooms.size(),
                 participants, tracks, sampler.mediaIn(), sampler.mediaOut(), c.rtpForwarded(), c.keyframeRequests(),
                 c.dtlsHandshakes(), c.dtlsFailures(), drops, sampler.jvm().jvm(),
-                JvmProbe.buffers(sfu.media().allocator()),
+                JvmProbe.buffers(conference.media().allocator()),
                 sampler.loops().stream().map(EventLoopProbe::stats).toList(),
-                new NodeSnapshot.SignalingStats(sfu.sessionCount(), sc.messages(), sc.errors(),
-                        sc.handshakeRefusals()));
+                signaling.get());
     }
 
     @Override
     public CompletableFuture<List<RoomSummary>> rooms() {
         List<CompletableFuture<RoomSummary>> parts = new ArrayList<>();
-        for (Room room : sfu.rooms().rooms()) {
+        for (Room room : conference.rooms().rooms()) {
             parts.add(onRoom(room, () -> live(room) ? summary(room, snapshot(room)) : null));
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
@@ -95,7 +98,7 @@ public final class SfuInspector implements NodeInspector {
 
     @Override
     public CompletableFuture<Optional<RoomSnapshot>> room(String roomId) {
-        Room room = sfu.rooms().get(roomId);
+        Room room = conference.rooms().get(roomId);
         if (room == null) {
             return CompletableFuture.completedFuture(Optional.empty());
         }
@@ -104,7 +107,7 @@ public final class SfuInspector implements NodeInspector {
 
     @Override
     public CompletableFuture<Optional<ParticipantHistory>> history(String roomId, String participantId) {
-        Room room = sfu.rooms().get(roomId);
+        Room room = conference.rooms().get(roomId);
         if (room == null) {
             return CompletableFuture.completedFuture(Optional.empty());
         }
@@ -121,17 +124,17 @@ public final class SfuInspector implements NodeInspector {
     /** The conference removes the participant; its session hears it as a room event and tells its client. */
     @Override
     public CompletableFuture<ActionOutcome> removeParticipant(String roomId, String participantId) {
-        return sfu.conference().removeParticipant(roomId, participantId);
+        return conference.removeParticipant(roomId, participantId);
     }
 
     @Override
     public CompletableFuture<ActionOutcome> muteTrack(String roomId, String trackId, boolean muted) {
-        return sfu.conference().muteTrack(roomId, trackId, muted);
+        return conference.muteTrack(roomId, trackId, muted);
     }
 
     @Override
     public CompletableFuture<ActionOutcome> closeRoom(String roomId) {
-        return sfu.conference().closeRoom(roomId);
+        return conference.closeRoom(roomId);
     }
 
     @Override
@@ -142,11 +145,11 @@ public final class SfuInspector implements NodeInspector {
     // ---- room executor ----------------------------------------------------------------------------------------
 
     private RoomSnapshot snapshot(Room room) {
-        return sfu.conference().reader().snapshot(room, sampler.statsOf(room), clock.wallMillis());
+        return conference.reader().snapshot(room, sampler.statsOf(room), clock.wallMillis());
     }
 
     private boolean live(Room room) {
-        return sfu.conference().isLive(room);
+        return conference.isLive(room);
     }
 
     private RoomSummary summary(Room room, RoomSnapshot s) {
@@ -165,10 +168,10 @@ public final class SfuInspector implements NodeInspector {
         }
         int thread = -1;
         int port = 0;
-        for (int i = 0; i < sfu.media().engines().size(); i++) {
-            if (sfu.media().engines().get(i).eventLoop() == room.executor()) {
+        for (int i = 0; i < conference.media().engines().size(); i++) {
+            if (conference.media().engines().get(i).eventLoop() == room.executor()) {
                 thread = i;
-                port = sfu.media().engines().get(i).localPort();
+                port = conference.media().engines().get(i).localPort();
             }
         }
         return new RoomSummary(s.id(), s.participants().size(), s.trackCount(), measured ? in : null,

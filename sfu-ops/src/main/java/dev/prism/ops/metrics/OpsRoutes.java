@@ -1,6 +1,6 @@
-package dev.prism.signaling.metrics;
+package dev.prism.ops.metrics;
 
-import dev.prism.signaling.inspect.EventLoopProbe;
+import dev.prism.ops.inspect.EventLoopProbe;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;

@@ -1,11 +1,11 @@
-package dev.prism.signaling.inspect;
+package dev.prism.ops.inspect;
 
+import dev.prism.conference.Conference;
 import dev.prism.core.clock.MonoClock;
 import dev.prism.core.inspect.RoomSnapshot;
 import dev.prism.core.inspect.Traffic;
 import dev.prism.core.room.Room;
 import dev.prism.rtp.transport.MediaCounters;
-import dev.prism.signaling.session.SfuContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import java.util.List;
@@ -35,7 +35,7 @@ public final class StatsSampler implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(StatsSampler.class);
 
-    private final SfuContext sfu;
+    private final Conference conference;
     private final MonoClock clock;
     private final Duration interval;
     private final int historyPoints;
@@ -59,9 +59,9 @@ public final class StatsSampler implements AutoCloseable {
      * @param historyPoints points kept per participant (300 at 1 s = five minutes)
      * @param loops         the media event loops to measure
      */
-    public StatsSampler(SfuContext sfu, MonoClock clock, Duration interval, int historyPoints,
+    public StatsSampler(Conference conference, MonoClock clock, Duration interval, int historyPoints,
                         List<EventLoopProbe> loops) {
-        this.sfu = sfu;
+        this.conference = conference;
         this.clock = clock;
         this.interval = interval;
         this.historyPoints = historyPoints;
@@ -93,7 +93,7 @@ public final class StatsSampler implements AutoCloseable {
     private void tick() {
         try {
             long now = clock.nanos();
-            MediaCounters c = sfu.media().counters();
+            MediaCounters c = conference.media().counters();
             packetsInPerSecond = packetsIn.update(c.packetsIn(), now);
             Double bytesInRate = bytesIn.update(c.bytesIn(), now);
             bitsInPerSecond = bytesInRate == null ? null : bytesInRate * 8;
@@ -104,8 +104,8 @@ public final class StatsSampler implements AutoCloseable {
             for (EventLoopProbe p : loops) {
                 p.sample(now);
             }
-            rooms.keySet().removeIf(r -> sfu.rooms().get(r.id()) != r);
-            for (Room room : sfu.rooms().rooms()) {
+            rooms.keySet().removeIf(r -> conference.rooms().get(r.id()) != r);
+            for (Room room : conference.rooms().rooms()) {
                 try {
                     room.executor().execute(() -> sampleRoom(room));
                 } catch (RejectedExecutionException e) {
@@ -120,13 +120,13 @@ public final class StatsSampler implements AutoCloseable {
 
     /** Room executor only. */
     private void sampleRoom(Room room) {
-        if (room.isClosed() || sfu.rooms().get(room.id()) != room) {
+        if (room.isClosed() || conference.rooms().get(room.id()) != room) {
             return;
         }
         RoomStats stats = statsOf(room);
-        stats.sampleBytes(sfu.conference().reader().byteCounters(room), clock.nanos());
+        stats.sampleBytes(conference.reader().byteCounters(room), clock.nanos());
         long at = clock.wallMillis();
-        RoomSnapshot snapshot = sfu.conference().reader().snapshot(room, stats, at);
+        RoomSnapshot snapshot = conference.reader().snapshot(room, stats, at);
         stats.record(snapshot, at);
         for (Listener l : listeners) {
             try {
@@ -152,13 +152,13 @@ public final class StatsSampler implements AutoCloseable {
 
     /** Datagrams received by the media socket: totals now, rates at the last sample. */
     public Traffic mediaIn() {
-        MediaCounters c = sfu.media().counters();
+        MediaCounters c = conference.media().counters();
         return new Traffic(c.packetsIn(), c.bytesIn(), packetsInPerSecond, bitsInPerSecond);
     }
 
     /** Datagrams sent from the media socket: totals now, rates at the last sample. */
     public Traffic mediaOut() {
-        MediaCounters c = sfu.media().counters();
+        MediaCounters c = conference.media().counters();
         return new Traffic(c.packetsOut(), c.bytesOut(), packetsOutPerSecond, bitsOutPerSecond);
     }
 

@@ -1,4 +1,4 @@
-package dev.prism.signaling.inspect;
+package dev.prism.ops.inspect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,28 +1,23 @@
-package dev.prism.signaling.metrics;
+package dev.prism.ops.metrics;
 
+import dev.prism.conference.Conference;
 import dev.prism.core.inspect.ParticipantSnapshot;
 import dev.prism.core.inspect.RoomSnapshot;
 import dev.prism.core.room.LeaveReason;
 import dev.prism.core.room.RoomEvent;
 import dev.prism.core.room.RoomListener;
 import dev.prism.core.rtp.MediaKind;
+import dev.prism.ops.inspect.EventLoopProbe;
+import dev.prism.ops.inspect.StatsSampler;
 import dev.prism.rtp.transport.DropReason;
 import dev.prism.rtp.transport.MediaCounters;
 import dev.prism.rtp.transport.MediaPlane;
-import dev.prism.signaling.auth.TokenException;
-import dev.prism.signaling.http.HttpGuardCounters;
-import dev.prism.signaling.http.OriginPolicy;
-import dev.prism.signaling.inspect.EventLoopProbe;
-import dev.prism.signaling.inspect.StatsSampler;
-import dev.prism.signaling.session.MessageTypes;
-import dev.prism.signaling.session.PublishRefusals;
-import dev.prism.signaling.session.SfuContext;
-import dev.prism.signaling.session.SignalingCounters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -38,16 +33,14 @@ import io.netty.util.concurrent.EventExecutor;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.ToDoubleFunction;
 
 /**
  * Every metric of a node, in one Prometheus registry. Names as scraped (Prometheus adds {@code _total} to counters):
  *
  * <ul>
- *   <li>{@code prism_rooms}, {@code prism_participants}, {@code prism_tracks}, {@code prism_signaling_sessions}
- *       (attached sockets), {@code prism_signaling_sessions_detached} (waiting for a resume) — gauges;</li>
+ *   <li>{@code prism_rooms}, {@code prism_participants}, {@code prism_tracks} — gauges;</li>
  *   <li>{@code prism_participants_joined_total}, {@code prism_participants_left_total{reason}},
  *       {@code prism_tracks_published_total{kind}};</li>
  *   <li>{@code prism_media_packets_total{direction=in|out}}, {@code prism_media_bytes_total{direction}} — every
@@ -56,13 +49,10 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code prism_rtcp_pli_sent_total} — keyframe requests sent to publishers;
  *       {@code prism_layer_switches_total} — simulcast layer switches of subscribers' streams;</li>
  *   <li>{@code prism_dtls_handshakes_total{result=ok|failed}};</li>
- *   <li>{@code prism_signaling_messages_total{type}} (unknown types as {@code unknown}),
- *       {@code prism_signaling_rejection_log_lines_total}, {@code prism_tracks_refused_total{reason}},
- *       {@code prism_signaling_errors_total{code}},
- *       {@code prism_signaling_refused_total{reason}} (bad token, origin not allowed);</li>
- *   <li>{@code prism_connections_cut_total{reason=message_too_big|request_head_timeout|websocket_unresponsive}} —
- *       connections the HTTP server closed itself; {@code prism_http_downloads_aborted_total} — responses the
- *       client hung up on (a closed tab), not errors;</li>
+ *   <li>signaling's own figures ({@code prism_signaling_*}, {@code prism_tracks_refused_total},
+ *       {@code prism_media_repairs_total}, {@code prism_connections_cut_total},
+ *       {@code prism_http_downloads_aborted_total}): a {@link MeterBinder} of sfu-signaling that the launcher
+ *       {@linkplain #bind binds} here, with a {@linkplain #beforeScrape refresh before each scrape};</li>
  *   <li>{@code prism_participant_uplink_bitrate_bps}, {@code prism_participant_downlink_bitrate_bps},
  *       {@code prism_bandwidth_estimate_bps} — distributions (histogram buckets), one observation per participant
  *       per sample; the estimate only for participants whose downlink Prism estimates (transport-cc or REMB);</li>
@@ -74,35 +64,14 @@ import java.util.function.ToDoubleFunction;
  * <p>Threading: construction and binding on the launcher's thread; scraping from any thread.
  */
 public final class PrismMetrics implements AutoCloseable {
-    /**
-     * Message type labels: the types of docs/PROTOCOL.md, and {@code unknown} for anything else a client sends
-     * (a bounded set: see {@link MessageTypes}).
-     */
-    static final List<String> MESSAGE_TYPES = java.util.stream.Stream.concat(MessageTypes.KNOWN.stream(),
-            java.util.stream.Stream.of(MessageTypes.UNKNOWN)).toList();
-
-    /**
-     * Error codes of docs/PROTOCOL.md, registered at zero so that dashboards see them before the first one; codes
-     * added later are bound when first seen.
-     */
-    /** What a media repair can do (sfu-conference's MediaRepair); each exists at zero from the start. */
-    private static final List<String> REPAIR_ACTIONS = List.of("keyframe", "resubscribed", "reoffer", "ice_restart",
-            "pending_offer", "publisher_stalled", "muted", "state", "none", "coalesced", "connecting");
-
-    static final List<String> ERROR_CODES = List.of("bad_json", "unknown_type", "bad_request", "out_of_order",
-            "bad_sdp", "nothing_to_forward", "not_allowed", "unknown_track", "internal", "room_full",
-            "sdp_too_large", "too_many_media_sections", "too_many_tracks", "too_many_candidates", "rate_limited");
-
     /** Bitrate histogram buckets (bits per second): audio-only through HD video. */
     private static final double[] BITRATE_BUCKETS = {
             32_000, 64_000, 128_000, 256_000, 500_000, 1_000_000, 1_500_000, 2_500_000, 4_000_000, 8_000_000};
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
-    private final Set<String> boundErrorCodes = ConcurrentHashMap.newKeySet();
-    private final Set<String> boundRefusals = ConcurrentHashMap.newKeySet();
+    private final List<Runnable> beforeScrape = new CopyOnWriteArrayList<>();
     private final RoomListener roomEvents;
-    private SignalingCounters signaling;
 
     public PrismMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -142,17 +111,14 @@ public final class PrismMetrics implements AutoCloseable {
     }
 
     /** Binds the node's live objects. Once, after they exist. */
-    public void bindNode(MediaPlane media, SfuContext sfu, StatsSampler sampler, List<EventExecutor> mediaLoops) {
-        Gauge.builder("prism.rooms", sfu, s -> s.rooms().rooms().size()).description("rooms on this node")
+    public void bindNode(Conference conference, StatsSampler sampler, List<EventExecutor> mediaLoops) {
+        MediaPlane media = conference.media();
+        Gauge.builder("prism.rooms", conference, x -> x.rooms().rooms().size()).description("rooms on this node")
                 .register(registry);
         Gauge.builder("prism.participants", sampler, StatsSampler::participants)
                 .description("participants in all rooms (at the last sample)").register(registry);
         Gauge.builder("prism.tracks", sampler, StatsSampler::tracks)
                 .description("published tracks in all rooms (at the last sample)").register(registry);
-        Gauge.builder("prism.signaling.sessions", sfu, SfuContext::attachedSessionCount)
-                .description("live signaling WebSockets (sessions attached to a socket)").register(registry);
-        Gauge.builder("prism.signaling.sessions.detached", sfu, SfuContext::detachedSessionCount)
-                .description("sessions whose socket dropped, kept in their room for a resume").register(registry);
 
         MediaCounters c = media.counters();
         counter("prism.media.packets", "datagrams on the media socket", c, MediaCounters::packetsIn, "direction", "in");
@@ -183,29 +149,6 @@ public final class PrismMetrics implements AutoCloseable {
                     "reason", r.metricName());
         }
 
-        signaling = sfu.counters();
-        for (String type : MESSAGE_TYPES) {
-            counter("prism.signaling.messages", "signaling messages handled, by type", signaling,
-                    s -> s.messages().getOrDefault(type, 0L), "type", type);
-        }
-        counter("prism.signaling.rejection.log.lines", "log lines written about rejected requests (the rest of a "
-                + "participant's rejections in an interval are only counted)", signaling,
-                SignalingCounters::rejectionLogLines);
-        ERROR_CODES.forEach(code -> bindErrorCode(signaling, code));
-        for (String action : REPAIR_ACTIONS) {
-            counter("prism.media.repairs", "media repairs after a client reported missing media, by action", signaling,
-                    x -> x.repairs().getOrDefault(action, 0L), "action", action);
-        }
-        for (String reason : PublishRefusals.REASONS) {
-            counter("prism.tracks.refused", "publishers' m-lines refused in the answer, by reason", signaling,
-                    x -> x.refusedTracks().getOrDefault(reason, 0L), "reason", reason);
-        }
-        for (TokenException.Kind k : TokenException.Kind.values()) {
-            bindRefusal(signaling, k.reason());
-        }
-        bindRefusal(signaling, OriginPolicy.REFUSED);
-        refreshSignaling();
-
         DistributionSummary uplink = bitrate("prism.participant.uplink.bitrate",
                 "what each participant sends, one observation per participant per sample");
         DistributionSummary downlink = bitrate("prism.participant.downlink.bitrate",
@@ -229,19 +172,22 @@ public final class PrismMetrics implements AutoCloseable {
         new NettyEventExecutorMetrics(mediaLoops).bindTo(registry);
     }
 
-    /** Binds the HTTP server's cut connections, by reason. Once. */
-    public void bindHttp(HttpGuardCounters http) {
-        for (HttpGuardCounters.Cut reason : HttpGuardCounters.Cut.values()) {
-            counter("prism.connections.cut", "connections the HTTP server closed itself, by reason", http,
-                    h -> h.cuts(reason), "reason", reason.metricName());
-        }
-        counter("prism.http.downloads.aborted", "responses the client hung up on before they were written", http,
-                HttpGuardCounters::downloadsAborted);
+    /** Binds meters another module owns (signaling's) to this registry. Once per binder, at startup. */
+    public void bind(MeterBinder binder) {
+        binder.bindTo(registry);
+    }
+
+    /**
+     * Runs {@code hook} before each scrape, on the scraping thread: a binder whose label values are open-ended binds
+     * the ones it saw since the last scrape (signaling's error codes). Must return at once.
+     */
+    public void beforeScrape(Runnable hook) {
+        beforeScrape.add(hook);
     }
 
     /** The Prometheus text exposition of every metric. */
     public String scrape() {
-        refreshSignaling();
+        beforeScrape.forEach(Runnable::run);
         return registry.scrape();
     }
 
@@ -253,30 +199,6 @@ public final class PrismMetrics implements AutoCloseable {
     public void close() {
         gc.close();
         registry.close();
-    }
-
-    /** Error codes and refusal reasons are server-defined but open-ended: bind each the first time it is seen. */
-    private void refreshSignaling() {
-        SignalingCounters s = signaling;
-        if (s == null) {
-            return;
-        }
-        s.errors().keySet().forEach(code -> bindErrorCode(s, code));
-        s.handshakeRefusals().keySet().forEach(reason -> bindRefusal(s, reason));
-    }
-
-    private void bindErrorCode(SignalingCounters s, String code) {
-        if (boundErrorCodes.add(code)) {
-            counter("prism.signaling.errors", "signaling errors answered, by code", s, x -> x.errors(code), "code",
-                    code);
-        }
-    }
-
-    private void bindRefusal(SignalingCounters s, String reason) {
-        if (boundRefusals.add(reason)) {
-            counter("prism.signaling.refused", "WebSocket handshakes refused, by reason", s,
-                    x -> x.handshakeRefusals().getOrDefault(reason, 0L), "reason", reason);
-        }
     }
 
     private static void record(RoomSnapshot room, DistributionSummary uplink, DistributionSummary downlink,

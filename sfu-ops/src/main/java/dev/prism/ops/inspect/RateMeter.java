@@ -1,4 +1,4 @@
-package dev.prism.signaling.inspect;
+package dev.prism.ops.inspect;
 
 /**
  * Turns a growing counter into a rate per second: each {@link #update} returns the change since the previous update

@@ -1,4 +1,4 @@
-package dev.prism.signaling.inspect;
+package dev.prism.ops.inspect;
 
 import dev.prism.core.inspect.NodeSnapshot.EventLoopStats;
 import io.netty.util.concurrent.EventExecutor;
