@@ -36,8 +36,8 @@ public final class NewSessionRefusal {
             suppressed = logLine.admit();
         }
         if (suppressed >= 0) {
-            log.info("signaling: refused a new session from {}: the node is stopping ({} more refused since the "
-                    + "last line)", socket.remoteAddress(), suppressed);
+            log.info("signaling: refused a new session from {}: the node is stopping{}", socket.remoteAddress(),
+                    suppressed == 0 ? "" : " (" + suppressed + " more refused since the last line)");
         }
         socket.send(ProtocolJson.error(CODE, "this server is shutting down: connect to another one", null, null)
                 .encode());
