@@ -16,7 +16,7 @@ export type PrismErrorCode =
   | 'bad_json' | 'unknown_type' | 'bad_request' | 'out_of_order' | 'bad_sdp' | 'nothing_to_forward' | 'not_allowed'
   | 'unknown_track' | 'internal' | 'sdp_too_large' | 'too_many_media_sections' | 'too_many_tracks'
   | 'too_many_candidates' | 'room_full' | 'dtls_failed' | 'media_timeout' | 'media_closed' | 'replaced' | 'removed'
-  | 'room_closed'
+  | 'room_closed' | 'node_draining'
   // local codes
   | 'connection_refused' | 'timeout' | 'not_connected' | 'disconnected' | 'bad_state' | 'media' | 'protocol'
   | 'negotiation' | 'transport_failed' | 'http_error' | 'track_refused'
@@ -93,11 +93,31 @@ export interface PrismSubscription {
   mid: string;
 }
 
+/** Why the client reconnects: its socket dropped, the server moved the room (`migrate`), or it shut down. */
+export type ReconnectCause = 'drop' | 'migrate' | 'shutdown';
+
 export interface ReconnectInfo {
   /** true: the same session came back (nobody noticed); false: joined afresh and republished. */
   resumed: boolean;
   ms: number;
   attempts: number;
+  cause: ReconnectCause;
+}
+
+/** The server's `migrate`: the room is moving; the client joins again at once (a fresh join, tracks republished). */
+export interface MigrateInfo {
+  /** 'room_moving' */
+  reason: string;
+  message: string;
+}
+
+/** The server shut down with this client still in the room (close 4010). */
+export interface ShutdownInfo {
+  /** 'server_shutdown' */
+  reason: string;
+  message: string;
+  /** With `rejoinAfterShutdown`: the random delay before joining afresh; null: the session ends (`disconnected`). */
+  rejoinInMs: number | null;
 }
 
 export interface DisconnectInfo {
@@ -143,9 +163,16 @@ export interface PrismClientEvents {
   /** `track.muted` is the new state; local or remote. */
   trackMuted: (track: PrismTrack, participant: PrismParticipant) => void;
   stateChanged: (state: ClientState, previousState: ClientState) => void;
-  /** The signaling socket dropped; media keeps flowing meanwhile. */
-  reconnecting: (info: { code: number; reason: string }) => void;
+  /**
+   * Reconnecting: the signaling socket dropped (media keeps flowing meanwhile), or the server moved the room or shut
+   * down; `delayMs` is the wait before the first attempt after a shutdown.
+   */
+  reconnecting: (info: { code: number; reason: string; cause: ReconnectCause; delayMs?: number }) => void;
   reconnected: (info: ReconnectInfo) => void;
+  /** The server moves the room: a fresh join follows at once (`reconnecting`, then `reconnected`). */
+  migrate: (info: MigrateInfo) => void;
+  /** The server shut down; `disconnected` follows unless `rejoinAfterShutdown`. */
+  shutdown: (info: ShutdownInfo) => void;
   /** Expected media was missing and the server repaired it. */
   repair: (info: {
     track: PrismTrack | null;
@@ -180,6 +207,13 @@ export interface PrismClientOptions {
   reconnectTimeoutMs?: number;
   /** Abandon one reconnect attempt without welcome after this long. Default 4000. */
   connectAttemptTimeoutMs?: number;
+  /**
+   * When the server shuts down (close 4010), join afresh after a random delay within `shutdownRejoinDelayMs` instead
+   * of ending the session. Default false.
+   */
+  rejoinAfterShutdown?: boolean;
+  /** [min, max] of that random delay, in ms. Default [5000, 30000]. */
+  shutdownRejoinDelayMs?: [number, number];
   /** How often received media is checked; 0 turns media repair off. Default 2000. */
   mediaCheckMs?: number;
   /** Expected media without progress this long is reported for repair. Default 4000. */

@@ -10,8 +10,11 @@ export const EVENTS = Object.freeze([
   'trackUnsubscribed', // (track, participant)
   'trackMuted', // (track, participant)                 track.muted is the new state; local or remote
   'stateChanged', // (state, previousState)    'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected'
-  'reconnecting', // ({code, reason})                   the signaling socket dropped; media keeps flowing meanwhile
-  'reconnected', // ({resumed, ms, attempts})           resumed: same session, nobody noticed; else joined afresh
+  'reconnecting', // ({code, reason, cause, delayMs?})   cause 'drop': the socket dropped, media keeps flowing meanwhile;
+  //                                                    'migrate': joining afresh at once; 'shutdown': after delayMs
+  'reconnected', // ({resumed, ms, attempts, cause})    resumed: same session, nobody noticed; else joined afresh
+  'migrate', // ({reason, message})                     the server moves the room: the client joins again at once
+  'shutdown', // ({reason, message, rejoinInMs})        the server shut down; rejoinInMs null: no rejoin (terminal)
   'repair', // ({track, participant, issue, action})    expected media was missing and the server repaired it
   'error', // (PrismError)                              errors not tied to a call the app awaits
   'disconnected', // ({code, reason, wasClean, left, leftReason})

@@ -64,6 +64,9 @@ export class PrismClient {
    * @param {number[]} [options.reconnectDelaysMs=[0, 250, 500, 1000]] delays before successive attempts
    * @param {number} [options.reconnectTimeoutMs=60000] give up (disconnected) this long after a drop
    * @param {number} [options.connectAttemptTimeoutMs=4000] abandon one reconnect attempt after this long
+   * @param {boolean} [options.rejoinAfterShutdown=false] when the server shuts down (close 4010), join afresh after a
+   *   random delay of `shutdownRejoinDelayMs` instead of ending the session (`shutdown` is emitted either way)
+   * @param {number[]} [options.shutdownRejoinDelayMs=[5000, 30000]] the [min, max] of that random delay
    * @param {number} [options.mediaCheckMs=2000] how often received media is compared with what the server says should
    *   arrive; 0 disables media repair
    * @param {number} [options.mediaMissingMs=4000] expected media missing this long is reported for repair
@@ -109,6 +112,10 @@ export class PrismClient {
     this._iceRestarting = null;
     this._leaving = false;
     this._selfLeftReason = null;
+    this._rejoinAfterShutdown = options.rejoinAfterShutdown === true;
+    const [minDelay, maxDelay] = options.shutdownRejoinDelayMs ?? [5000, 30000];
+    /** A delay spread over [min, max]: clients of a stopped server come back at different times. */
+    this._shutdownRejoinDelay = () => Math.round(minDelay + Math.random() * Math.max(0, maxDelay - minDelay));
 
     /** @type {{resumed: boolean, ms: number, attempts: number}|null} how the last reconnect went */
     this.lastReconnect = null;

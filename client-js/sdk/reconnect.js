@@ -7,11 +7,17 @@ import { parseServerMessage } from './wire.js';
 
 /**
  * Close codes after which the session is over for good: media connection closed (4000), replaced (4001), removed by an
- * operator (4004), room closed by an operator (4005).
+ * operator (4004), room closed by an operator (4005), server shut down (4010: see `rejoinAfterShutdown`).
  */
-export const TERMINAL_CLOSE_CODES = new Set([4000, 4001, 4004, 4005]);
+export const TERMINAL_CLOSE_CODES = new Set([4000, 4001, 4004, 4005, 4010]);
 /** The server refused a resume token (spent or expired): the next attempt joins afresh. */
 const RESUME_FAILED = 4002;
+/** The server shut down with us still there (`shutdown` message first). */
+export const SERVER_SHUTDOWN = 4010;
+/** The room is moving (`migrate` message first): join again at once, afresh. */
+export const MIGRATE = 4011;
+/** A new session refused: the server is stopping. A reconnect attempt tries again on its schedule. */
+export const NODE_DRAINING = 4012;
 
 /**
  * Opens new sockets with the resume token after a drop, on the {@link ReconnectSchedule}, until one is welcomed or
@@ -55,21 +61,36 @@ export class Reconnector {
     return this._enabled && !this._client._leaving && this.resumeToken !== null && !TERMINAL_CLOSE_CODES.has(code);
   }
 
+  /** Whether to follow the server's `migrate` (close 4011): a fresh join at once, unless reconnecting is off. */
+  canFollow() {
+    return this._enabled && !this._client._leaving;
+  }
+
   /**
    * The signaling socket dropped: reconnect in the background. Peer connections, published tracks and subscriptions
    * stay as they are; requests in flight wait and are sent again once the session is back.
+   *
+   * @param {{code?: number, reason?: string}} ev the close event
+   * @param {object} [how]
+   * @param {boolean} [how.resume=true] present the resume token (false: the server ended the session, join afresh)
+   * @param {number} [how.firstDelayMs] wait this long before the first attempt (then the usual delays)
+   * @param {string} [how.cause='drop'] what `reconnecting` and `reconnected` report: 'drop', 'migrate', 'shutdown'
    */
-  begin(ev) {
+  begin(ev, { resume = true, firstDelayMs, cause = 'drop' } = {}) {
     const client = this._client;
     client._session.stopTimers();
     client._socket.ws = null;
+    const delaysMs = firstDelayMs === undefined ? this._delaysMs : [firstDelayMs, ...this._delaysMs.slice(1)];
+    const timeoutMs = this._timeoutMs + (firstDelayMs ?? 0);
     this._current = {
-      schedule: new ReconnectSchedule({ delaysMs: this._delaysMs, timeoutMs: this._timeoutMs }),
-      ws: null, timer: null, attemptTimer: null, useResume: true,
+      schedule: new ReconnectSchedule({ delaysMs, timeoutMs }),
+      ws: null, timer: null, attemptTimer: null, useResume: resume, cause,
     };
     this._current.schedule.start(now());
     client._setState('reconnecting');
-    client._emit('reconnecting', { code: ev?.code ?? 1006, reason: ev?.reason ?? '' });
+    const info = { code: ev?.code ?? 1006, reason: ev?.reason ?? '', cause };
+    if (firstDelayMs !== undefined) info.delayMs = firstDelayMs;
+    client._emit('reconnecting', info);
     this._scheduleAttempt();
   }
 
@@ -148,7 +169,7 @@ export class Reconnector {
     clearTimeout(r.attemptTimer);
     this._current = null;
     this._client._socket.adopt(ws);
-    const info = { ms: Math.round(r.schedule.elapsed(now())), attempts: r.schedule.attempts };
+    const info = { ms: Math.round(r.schedule.elapsed(now())), attempts: r.schedule.attempts, cause: r.cause };
     if (msg.resumed === true) this._onResumed(msg, info);
     else this._onRejoined(msg, info);
   }
@@ -158,7 +179,7 @@ export class Reconnector {
     if (!r || r.ws !== ws) return;
     clearTimeout(r.attemptTimer);
     r.ws = null;
-    if (ev?.code === RESUME_FAILED) r.useResume = false;
+    if (ev?.code === RESUME_FAILED || ev?.code === MIGRATE) r.useResume = false;
     if (TERMINAL_CLOSE_CODES.has(ev?.code)) {
       this.stop();
       this._client._session.teardown({ code: ev.code, reason: ev.reason ?? '', wasClean: ev.wasClean ?? false, left: false,

@@ -3,6 +3,7 @@
 
 import { refusalError } from './http.js';
 import { PrismError } from './prism-error.js';
+import { MIGRATE, NODE_DRAINING, SERVER_SHUTDOWN } from './reconnect.js';
 import { errorFromMessage, parseServerMessage } from './wire.js';
 
 /**
@@ -62,6 +63,13 @@ export class Session {
       case 'trackMuted':
         client._dispatch(client._model.apply(msg));
         client._requests.settle(msg);
+        break;
+      case 'migrate':
+        // The room is moving: the server closes with 4011 next, and onClose joins again at once.
+        client._emit('migrate', { reason: String(msg.reason ?? ''), message: String(msg.message ?? '') });
+        break;
+      case 'shutdown':
+        this._shutdown = msg; // reported with the close (4010) that follows
         break;
       case 'welcome':
         client._emit('error', new PrismError('protocol', 'second welcome ignored'));
@@ -128,6 +136,14 @@ export class Session {
   onClose(ev) {
     const client = this._client;
     client._socket.stopConnectTimer(); // the waiter stays: failConnect below settles it
+    if (client._state === 'connected' && ev?.code === MIGRATE && client._reconnector.canFollow()) {
+      client._reconnector.begin(ev, { resume: false, cause: 'migrate' });
+      return;
+    }
+    if (client._state === 'connected' && ev?.code === SERVER_SHUTDOWN && !client._leaving) {
+      this.onShutdown(ev);
+      return;
+    }
     if (client._state === 'connected' && client._reconnector.canReconnect(ev?.code)) {
       client._reconnector.begin(ev);
       return;
@@ -135,6 +151,11 @@ export class Session {
     if (client._state === 'connecting') {
       if (client._leaving) {
         this.failConnect(new PrismError('disconnected', 'left before the connection was established'));
+        return;
+      }
+      if (ev?.code === NODE_DRAINING) {
+        this.failConnect(new PrismError('node_draining', 'the server is shutting down: try again later or elsewhere',
+          { closeCode: ev.code, closeReason: ev.reason ?? '' }));
         return;
       }
       refusalError(ev, client._socket.url, client._probeRefusal).then((err) => this.failConnect(err));
@@ -147,6 +168,26 @@ export class Session {
       left: client._leaving,
       leftReason: client._selfLeftReason,
     });
+  }
+
+  /**
+   * The server shut down with us still in the room (close 4010). Terminal by default: `shutdown`, then `disconnected`.
+   * With `rejoinAfterShutdown` the client joins afresh after a random 5-30 s (so that a whole server's clients do not
+   * all come back in the same instant).
+   */
+  onShutdown(ev) {
+    const client = this._client;
+    const msg = this._shutdown ?? {};
+    this._shutdown = null;
+    const delayMs = client._rejoinAfterShutdown ? client._shutdownRejoinDelay() : null;
+    client._emit('shutdown', { reason: String(msg.reason ?? 'server_shutdown'), message: String(msg.message ?? ''),
+      rejoinInMs: delayMs });
+    if (delayMs !== null && client._reconnector.canFollow() && client._state === 'connected') {
+      client._reconnector.begin(ev, { resume: false, firstDelayMs: delayMs, cause: 'shutdown' });
+      return;
+    }
+    this.teardown({ code: ev.code, reason: ev.reason ?? '', wasClean: ev.wasClean ?? false, left: false,
+      leftReason: client._selfLeftReason });
   }
 
   /** Gives up on a socket that stopped answering without waiting for its close handshake, and reconnects. */

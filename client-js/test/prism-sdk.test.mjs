@@ -623,6 +623,118 @@ describe('PrismClient reconnect', () => {
   });
 });
 
+describe('PrismClient migrate and shutdown', () => {
+  /** A resumable client that published one audio track (so a fresh join must publish it again). */
+  async function publishing(extra = {}) {
+    const { client, ws, events } = await resumable(extra);
+    for (const name of ['migrate', 'shutdown']) client.on(name, (...args) => events.push([name, ...args]));
+    const stream = fakeStream('audio');
+    const published = client.publish({ stream, video: false });
+    await until(() => ws.ofType('publishOffer').length === 1, 'publishOffer');
+    ws.serverSend({ type: 'trackPublished', track: { id: 'me-1:0', participantId: 'me-1', kind: 'audio', source: 'microphone', muted: false } });
+    ws.serverSend({ type: 'publishAnswer', requestId: ws.ofType('publishOffer')[0].requestId, sdp: 'a' });
+    await published;
+    return { client, ws, events, stream };
+  }
+
+  it('migrate: joins afresh at once (no resume token), publishes again and reports why', async () => {
+    const { client, ws, events, stream } = await publishing();
+    const oldPc = client.publisherPc;
+    ws.serverSend({ type: 'migrate', reason: 'room_moving', message: 'the room is moving: join again now' });
+    ws.serverClose(4011, 'migrate');
+    assert.deepEqual(events.find((e) => e[0] === 'migrate')[1], { reason: 'room_moving', message: 'the room is moving: join again now' });
+    assert.equal(client.state, 'reconnecting');
+    assert.equal(events.find((e) => e[0] === 'reconnecting')[1].cause, 'migrate');
+    await until(() => FakeWebSocket.last !== ws, 'the fresh join');
+    const fresh = FakeWebSocket.last;
+    assert.equal(fresh.url, 'ws://prism.test/ws?token=tok+en', 'a fresh join to the same URL, no resume');
+    fresh.open();
+    fresh.serverSend(resumableWelcome({ resumed: false, resumeToken: 'rt-m' }));
+    assert.equal(client.state, 'connected');
+    assert.equal(oldPc.closed, true);
+    await until(() => fresh.ofType('publishOffer').length === 1, 'the track published again');
+    assert.equal(client.publisherPc.transceivers[0].sender.track, stream.tracks[0]);
+    assert.deepEqual(events.filter((e) => e[0] === 'reconnected').map((e) => [e[1].resumed, e[1].cause]), [[false, 'migrate']]);
+    assert.ok(!events.some((e) => e[0] === 'disconnected'));
+    client.leave();
+  });
+
+  it('migrate with reconnect turned off ends the session (the app may join again itself)', async () => {
+    const { client, ws, events } = await publishing({ reconnect: false });
+    ws.serverSend({ type: 'migrate', reason: 'room_moving', message: '' });
+    ws.serverClose(4011, 'migrate');
+    assert.equal(client.state, 'disconnected');
+    assert.deepEqual(events.filter((e) => ['migrate', 'disconnected'].includes(e[0])).map((e) => e[0]), ['migrate', 'disconnected']);
+    assert.equal(events.at(-1)[1].code, 4011);
+  });
+
+  it('shutdown is terminal by default: no reconnect, shutdown then disconnected', async () => {
+    const { client, ws, events } = await publishing();
+    ws.serverSend({ type: 'shutdown', reason: 'server_shutdown', message: 'the server is shutting down' });
+    ws.serverClose(4010, 'server shutdown');
+    assert.equal(client.state, 'disconnected');
+    const shutdown = events.find((e) => e[0] === 'shutdown')[1];
+    assert.deepEqual(shutdown, { reason: 'server_shutdown', message: 'the server is shutting down', rejoinInMs: null });
+    assert.equal(events.at(-1)[0], 'disconnected');
+    assert.equal(events.at(-1)[1].code, 4010);
+    assert.ok(!events.some((e) => e[0] === 'reconnecting'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(FakeWebSocket.last, ws, 'no new socket');
+  });
+
+  it('shutdown with rejoinAfterShutdown joins afresh after a random delay within the configured range', async () => {
+    const { client, ws, events } = await publishing({ rejoinAfterShutdown: true, shutdownRejoinDelayMs: [30, 60] });
+    ws.serverSend({ type: 'shutdown', reason: 'server_shutdown', message: '' });
+    ws.serverClose(4010, 'server shutdown');
+    const shutdown = events.find((e) => e[0] === 'shutdown')[1];
+    assert.ok(shutdown.rejoinInMs >= 30 && shutdown.rejoinInMs <= 60, `delay ${shutdown.rejoinInMs}`);
+    const reconnecting = events.find((e) => e[0] === 'reconnecting')[1];
+    assert.deepEqual([reconnecting.cause, reconnecting.delayMs], ['shutdown', shutdown.rejoinInMs]);
+    assert.equal(client.state, 'reconnecting');
+    assert.equal(FakeWebSocket.last, ws, 'not at once');
+    await until(() => FakeWebSocket.last !== ws, 'the delayed join');
+    const fresh = FakeWebSocket.last;
+    assert.doesNotMatch(fresh.url, /resume=/);
+    fresh.open();
+    fresh.serverSend(resumableWelcome({ resumed: false }));
+    await until(() => fresh.ofType('publishOffer').length === 1, 'the track published again');
+    assert.equal(client.lastReconnect.cause, 'shutdown');
+    client.leave();
+  });
+
+  it('the shutdown spread covers the range (clients of one server do not come back together)', () => {
+    const client = newClient();
+    const delays = Array.from({ length: 200 }, () => client._shutdownRejoinDelay());
+    assert.ok(delays.every((d) => d >= 5000 && d <= 30000));
+    assert.ok(Math.max(...delays) - Math.min(...delays) > 10000);
+  });
+
+  it('a first connect refused by a stopping server rejects with node_draining', async () => {
+    const client = newClient();
+    const done = client.connect();
+    const ws = FakeWebSocket.last;
+    ws.open();
+    client.on('error', () => {});
+    ws.serverSend({ type: 'error', code: 'node_draining', message: 'this server is shutting down' });
+    ws.serverClose(4012, 'node draining');
+    await assert.rejects(done, (e) => e.code === 'node_draining' && e.closeCode === 4012);
+    assert.equal(client.state, 'disconnected');
+  });
+
+  it('a reconnect attempt refused by a stopping server keeps trying', async () => {
+    const { client, ws } = await resumable();
+    ws.serverClose(1006);
+    await until(() => FakeWebSocket.last !== ws, 'attempt 1');
+    const refused = FakeWebSocket.last;
+    refused.open();
+    refused.serverSend({ type: 'error', code: 'node_draining', message: '' });
+    refused.serverClose(4012, 'node draining');
+    await until(() => FakeWebSocket.last !== refused, 'attempt 2');
+    assert.equal(client.state, 'reconnecting');
+    client.leave();
+  });
+});
+
 describe('PrismClient ICE restart and media repair', () => {
   it('restartIce offers with iceRestart on the publisher connection and asks for the subscriber one', async () => {
     const { client, ws } = await resumable();

@@ -1,6 +1,7 @@
 package dev.prism.admin;
 
 import dev.prism.core.inspect.ActionOutcome;
+import dev.prism.core.inspect.NodeControl;
 import dev.prism.core.inspect.NodeInspector;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -32,12 +33,15 @@ final class AdminApi {
     private static final int MAX_ID_LENGTH = 256;
 
     private final NodeInspector inspector;
+    /** Node-wide actions (migrate, drain); null: not offered by this node. */
+    private final NodeControl control;
     private final AdminAuth auth;
     private final long pushIntervalMillis;
     private final AtomicInteger openStreams = new AtomicInteger();
 
-    AdminApi(NodeInspector inspector, AdminAuth auth, long pushIntervalMillis) {
+    AdminApi(NodeInspector inspector, NodeControl control, AdminAuth auth, long pushIntervalMillis) {
         this.inspector = inspector;
+        this.control = control;
         this.auth = auth;
         this.pushIntervalMillis = pushIntervalMillis;
     }
@@ -74,6 +78,10 @@ final class AdminApi {
                 inspector.history(room(ctx), participant(ctx)), AdminJson::history,
                 () -> "no participant '" + participant(ctx) + "' in room '" + room(ctx) + "'"));
         r.post("/admin/api/rooms/:room/tracks/:track/mute").handler(this::mute);
+        if (control != null) {
+            r.post("/admin/api/rooms/:room/migrate").handler(ctx -> act(ctx, control.migrateRoom(room(ctx))));
+            r.post("/admin/api/node/drain").handler(ctx -> act(ctx, control.drain()));
+        }
         r.post("/admin/api/events/ticket").handler(ctx -> ctx.json(new JsonObject()
                 .put("ticket", auth.issueTicket()).put("expiresInSeconds", AdminAuth.TICKET_TTL_SECONDS)));
         r.get("/admin/api/events").handler(this::events);

@@ -1,5 +1,6 @@
 package dev.prism.admin;
 
+import dev.prism.core.inspect.NodeControl;
 import dev.prism.core.inspect.NodeInspector;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -41,6 +42,7 @@ public final class AdminRoutes implements Consumer<Router> {
     private final LongSupplier epochSeconds;
     private final SecureRandom random;
     private final long pushIntervalMillis;
+    private NodeControl control;
 
     /**
      * @param inspector          the node's read model and actions
@@ -62,6 +64,15 @@ public final class AdminRoutes implements Consumer<Router> {
         return new AdminRoutes(inspector, secret, () -> System.currentTimeMillis() / 1000, new SecureRandom(), 1000);
     }
 
+    /**
+     * Adds the node-wide actions ({@code POST /admin/api/rooms/{room}/migrate}, {@code POST /admin/api/node/drain});
+     * without it those answer 404. Call before mounting.
+     */
+    public AdminRoutes withNodeControl(NodeControl nodeControl) {
+        this.control = nodeControl;
+        return this;
+    }
+
     @Override
     public void accept(Router router) {
         if (secret == null) {
@@ -71,7 +82,7 @@ public final class AdminRoutes implements Consumer<Router> {
             return;
         }
         AdminAuth auth = new AdminAuth(secret, epochSeconds, random);
-        AdminApi api = new AdminApi(inspector, auth, pushIntervalMillis);
+        AdminApi api = new AdminApi(inspector, control, auth, pushIntervalMillis);
 
         router.route("/admin/api/*").handler(ctx -> {
             ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-store")

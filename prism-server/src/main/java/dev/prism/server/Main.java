@@ -24,7 +24,14 @@ public final class Main {
             return;
         }
         PrismServer server = PrismServer.start(config);
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "prism-shutdown"));
+        boolean signals = StopSignals.install(server);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (!signals) {
+                server.stop().orTimeout(config.shutdownGraceSeconds() + 15L, java.util.concurrent.TimeUnit.SECONDS)
+                        .exceptionally(e -> 0).join(); // no signal handler: the grace happens here
+            }
+            server.close();
+        }, "prism-shutdown"));
         String base = "http://127.0.0.1:" + server.httpPort();
         StringBuilder banner = new StringBuilder();
         banner.append("\n  Prism is running.\n")

@@ -4,6 +4,7 @@ import dev.prism.admin.AdminRoutes;
 import dev.prism.core.clock.MonoClock;
 import dev.prism.core.config.AdvertiseAddress;
 import dev.prism.core.config.PrismConfig;
+import dev.prism.core.inspect.NodeControl;
 import dev.prism.core.room.InMemoryRoomRegistry;
 import dev.prism.ops.inspect.ChangeNotifier;
 import dev.prism.ops.inspect.EventLoopProbe;
@@ -29,6 +30,7 @@ import io.vertx.ext.web.handler.StaticHandler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +44,8 @@ public final class PrismServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PrismServer.class);
     /** Points of history per participant for the admin plots: five minutes at one sample per second. */
     private static final int HISTORY_POINTS = 300;
+    /** A drain moves one room every this often: their participants' rejoins are spread out. */
+    static final Duration DRAIN_INTERVAL = Duration.ofMillis(200);
 
     private final PrismConfig config;
     private final MediaPlane media;
@@ -55,7 +59,9 @@ public final class PrismServer implements AutoCloseable {
     private final PrismMetrics metrics;
     private final StatsSampler sampler;
     private final SfuInspector inspector;
+    private final NodeDrain drain;
     private volatile boolean accepting;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private PrismServer(PrismConfig config, HttpLimits httpLimits) throws Exception {
         this.config = config;
@@ -85,8 +91,9 @@ public final class PrismServer implements AutoCloseable {
         this.inspector = new SfuInspector(sfu.conference(), sfu::signalingStats, sampler, changes, MonoClock.SYSTEM);
         this.tokens = new TokenService(apiSecret, TokenService.SYSTEM_EPOCH_SECONDS, config.maxTokenLifetimeSeconds());
         this.vertx = Vertx.vertx();
-        AdminRoutes admin = AdminRoutes.create(inspector, adminSecret);
-        OpsRoutes ops = new OpsRoutes(metrics, () -> accepting, loops);
+        this.drain = new NodeDrain(sfu, DRAIN_INTERVAL);
+        AdminRoutes admin = AdminRoutes.create(inspector, adminSecret).withNodeControl(drain);
+        OpsRoutes ops = new OpsRoutes(metrics, () -> accepting && drain.ready(), loops);
         this.signaling = new SignalingVerticle(sfu, tokens, config.developmentMode(), config.tokenTtlSeconds(),
                 config.httpHost(), config.httpPort(),
                 new OriginPolicy(config.allowedOrigins(), config.developmentMode()),
@@ -174,14 +181,52 @@ public final class PrismServer implements AutoCloseable {
         return metrics;
     }
 
+    /** Moves rooms away and drains the node (what the admin API's drain and migrate call). */
+    public NodeControl nodeControl() {
+        return drain;
+    }
+
+    /**
+     * The graceful stop (SIGTERM): {@code /readyz} 503 and new sessions refused at once, then up to the configured
+     * {@code shutdownGraceSeconds} for the rooms to end, then everyone left is told {@code shutdown} (close 4010).
+     * Does not close the node: {@link #close} does, after this completes. Idempotent.
+     *
+     * @return completes with the number of participants told {@code shutdown}
+     */
+    public CompletableFuture<Integer> stop() {
+        return stop(Duration.ofSeconds(config.shutdownGraceSeconds()));
+    }
+
+    /** {@link #stop()} with another grace period (tests). */
+    public CompletableFuture<Integer> stop(Duration grace) {
+        return drain.stop(grace);
+    }
+
+    /** A second stop signal: a stop under way stops waiting and tells everyone {@code shutdown} now. */
+    public void forceStop() {
+        drain.force();
+    }
+
+    /** Stops at once: whoever is still here is told {@code shutdown} (close 4010) first, then everything closes. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            drain.stop(Duration.ZERO).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("prism: participants were not all told about the shutdown: {}", e.toString());
+        }
         closeQuietly();
         log.info("prism: stopped");
     }
 
     private void closeQuietly() {
         accepting = false;
+        if (drain != null) {
+            drain.close();
+        }
         sampler.close();
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);

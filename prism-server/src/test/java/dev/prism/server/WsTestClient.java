@@ -157,6 +157,15 @@ final class WsTestClient implements AutoCloseable {
         return closeCode;
     }
 
+    /** Waits until the server closed the socket (at most {@code seconds}); returns its close code, -1 if open. */
+    int awaitClose(int seconds) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (closeCode == -1 && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // poll
+        }
+        return closeCode;
+    }
+
     @Override
     public void close() {
         try {

@@ -182,14 +182,48 @@ public final class Conference {
     /** An operator closes a room: every participant is removed with {@code room_closed}. Any thread. */
     public CompletableFuture<ActionOutcome> closeRoom(String roomId) {
         return onLiveRoom(roomId, room -> {
-            List<String> ids = room.participants().stream().map(Participant::id).toList();
-            log.info("room={} closed by an operator: removing {} participants", roomId, ids.size());
-            for (String id : ids) {
-                remove(room, id, LeaveReason.ROOM_CLOSED);
-            }
-            releaseIfEmpty(room);
-            return ActionOutcome.done("room '" + roomId + "' closed; " + ids.size() + " participants removed");
+            int n = endRoom(room, LeaveReason.ROOM_CLOSED);
+            return ActionOutcome.done("room '" + roomId + "' closed; " + n + " participants removed");
         });
+    }
+
+    /**
+     * Moves a room: every participant's owner hears {@link ConferenceListener#onRemoved} with
+     * {@link LeaveReason#MIGRATED} (it tells its client to join again at once: in a cluster the join lands on the
+     * room's new owner), then the participant leaves with {@code migrated} and the room is forgotten. A join arriving
+     * afterwards opens the room afresh. Any thread; completes on the room's loop.
+     */
+    public CompletableFuture<ActionOutcome> migrateRoom(String roomId) {
+        return onLiveRoom(roomId, room -> {
+            int n = endRoom(room, LeaveReason.MIGRATED);
+            return ActionOutcome.done("room '" + roomId + "' migrating; " + n + " participants told to join again");
+        });
+    }
+
+    /**
+     * The node stops: every participant of every room is ended with {@link LeaveReason#SERVER_SHUTDOWN} (its owner
+     * tells the client not to come back at once). Any thread.
+     *
+     * @return completes once every room has been ended, with the number of participants ended
+     */
+    public CompletableFuture<Integer> endAllRooms() {
+        List<CompletableFuture<Integer>> ended = new ArrayList<>();
+        for (Room room : rooms.rooms()) {
+            ended.add(RoomLoop.call(room, () -> isLive(room) ? endRoom(room, LeaveReason.SERVER_SHUTDOWN) : 0));
+        }
+        return CompletableFuture.allOf(ended.toArray(CompletableFuture[]::new))
+                .thenApply(v -> ended.stream().mapToInt(CompletableFuture::join).sum());
+    }
+
+    /** Ends every participant of {@code room} with {@code reason} and forgets the room. Room loop only. */
+    private int endRoom(Room room, LeaveReason reason) {
+        List<String> ids = room.participants().stream().map(Participant::id).toList();
+        log.info("room={} ended ({}): {} participants", ClientText.forLog(room.id()), reason.wireName(), ids.size());
+        for (String id : ids) {
+            remove(room, id, reason);
+        }
+        releaseIfEmpty(room);
+        return ids.size();
     }
 
     /** An operator mutes or unmutes a track; everyone hears. Any thread. */
@@ -253,7 +287,7 @@ public final class Conference {
 
     private void remove(Room room, String participantId, LeaveReason reason) {
         ConferenceParticipant p = participant(room.id(), participantId);
-        if (p == null || !p.removeByOperator(reason)) {
+        if (p == null || !p.removeByNode(reason)) {
             room.leave(participantId, reason); // no handle (should not happen): the room's word still wins
         }
     }

@@ -47,8 +47,11 @@ public interface ConferenceListener {
     void onReplaced();
 
     /**
-     * An operator removed the participant ({@link LeaveReason#REMOVED}) or closed its room
-     * ({@link LeaveReason#ROOM_CLOSED}): it is about to leave with that reason.
+     * The node ends the participant for a reason of its own: an operator removed it ({@link LeaveReason#REMOVED}) or
+     * closed its room ({@link LeaveReason#ROOM_CLOSED}); its room is moving and it must join again at once
+     * ({@link LeaveReason#MIGRATED}: tell the client {@code migrate}); the node is shutting down
+     * ({@link LeaveReason#SERVER_SHUTDOWN}: tell the client {@code shutdown}, it must not come back at once). It is
+     * about to leave with that reason. An owner that does not know a reason treats it as {@code REMOVED}.
      */
     void onRemoved(LeaveReason reason);
 }

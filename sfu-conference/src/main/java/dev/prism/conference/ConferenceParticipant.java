@@ -308,14 +308,22 @@ public final class ConferenceParticipant implements RoomListener {
         close(LeaveReason.REPLACED, room != joining);
     }
 
-    /** @return false when the participant had already left */
-    boolean removeByOperator(LeaveReason reason) {
+    /**
+     * The node ends this participant ({@code removed}, {@code room_closed}, {@code migrated}, {@code server_shutdown}):
+     * its owner hears {@link ConferenceListener#onRemoved} first.
+     *
+     * @return false when the participant had already left
+     */
+    boolean removeByNode(LeaveReason reason) {
         if (closed) {
             return false;
         }
-        boolean roomClosed = reason == LeaveReason.ROOM_CLOSED;
-        log.info("room={} participant={} {} by an operator", logRoom, logId,
-                roomClosed ? "disconnected: room closed" : "removed");
+        log.info("room={} participant={} {}", logRoom, logId, switch (reason) {
+            case ROOM_CLOSED -> "disconnected: room closed by an operator";
+            case MIGRATED -> "told to join again (migrate)";
+            case SERVER_SHUTDOWN -> "disconnected: the node is shutting down";
+            default -> "removed by an operator";
+        });
         listener.onRemoved(reason);
         close(reason, true);
         return true;

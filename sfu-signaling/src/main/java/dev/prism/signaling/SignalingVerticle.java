@@ -7,6 +7,7 @@ import dev.prism.signaling.auth.TokenService;
 import dev.prism.signaling.http.HttpGuards;
 import dev.prism.signaling.http.OriginPolicy;
 import dev.prism.signaling.http.SecurityHeaders;
+import dev.prism.signaling.session.NewSessionRefusal;
 import dev.prism.signaling.session.ParticipantSession;
 import dev.prism.signaling.session.SfuContext;
 import dev.prism.signaling.session.VertxSessionSocket;
@@ -48,6 +49,7 @@ public final class SignalingVerticle extends VerticleBase {
     private final OriginPolicy origins;
     private final HttpGuards guards;
     private final SecureRandom random = new SecureRandom();
+    private final NewSessionRefusal refusal;
     private HttpServer server;
 
     /**
@@ -69,6 +71,7 @@ public final class SignalingVerticle extends VerticleBase {
         this.extraRoutes = extraRoutes;
         this.origins = origins;
         this.guards = guards;
+        this.refusal = new NewSessionRefusal(sfu, sfu.media().clock());
     }
 
     @Override
@@ -131,9 +134,14 @@ public final class SignalingVerticle extends VerticleBase {
             request.response().setStatusCode(401).putHeader("content-type", "text/plain; charset=utf-8").end(e.reason());
             return;
         }
+        boolean refused = refusal.refusing(); // the node is stopping: no new session, no room created for it
         request.toWebSocket().onSuccess(ws -> {
             guards.guard(ws);
-            new ParticipantSession(sfu, new VertxSessionSocket(vertx, ws), token).start();
+            if (refused) {
+                refusal.refuse(new VertxSessionSocket(vertx, ws));
+            } else {
+                new ParticipantSession(sfu, new VertxSessionSocket(vertx, ws), token).start();
+            }
         }).onFailure(e -> log.info("signaling: WebSocket upgrade failed: {}", e.toString()));
     }
 

@@ -51,6 +51,11 @@ enum Setting {
             "SRTP implementation: prism (zero-allocation) or jitsi (jitsi-srtp)",
             PrismConfig.DEFAULT_SRTP_IMPLEMENTATION,
             (b, v) -> b.srtpImplementation((String) v)),
+    SHUTDOWN_GRACE("shutdownGraceSeconds", "--shutdown-grace", "SECONDS", "PRISM_SHUTDOWN_GRACE", Type.INT,
+            "on SIGTERM refuse new sessions and wait this long for rooms to empty, then tell the rest to reconnect "
+                    + "later (close 4010) and exit; a second SIGTERM exits at once",
+            PrismConfig.DEFAULT_SHUTDOWN_GRACE_SECONDS + " s; 0 = at once",
+            (b, v) -> b.shutdownGraceSeconds((Integer) v)),
     TOKEN_TTL("tokenTtlSeconds", null, "N", null, Type.LONG,
             "lifetime of the dev tokens this node issues (<= maxTokenLifetimeSeconds)",
             PrismConfig.DEFAULT_TOKEN_TTL_SECONDS + " s",

@@ -97,6 +97,15 @@ class CommandLineTest {
                                 .advertiseAddress("192.0.2.1").apiSecret(S1).adminSecret(S2)),
                 Arguments.of("repeated option: last wins", Input.of("--udp-port", "1", "--udp-port", "2"),
                         defaults().udpPort(2)),
+                Arguments.of("--shutdown-grace", Input.of("--shutdown-grace", "5"), defaults().shutdownGraceSeconds(5)),
+                Arguments.of("--shutdown-grace 0 (at once)", Input.of("--shutdown-grace=0"),
+                        defaults().shutdownGraceSeconds(0)),
+                Arguments.of("env PRISM_SHUTDOWN_GRACE", Input.of().env("PRISM_SHUTDOWN_GRACE", "90"),
+                        defaults().shutdownGraceSeconds(90)),
+                Arguments.of("file shutdownGraceSeconds", Input.of("--config", FILE).file("{\"shutdownGraceSeconds\": 7}"),
+                        defaults().shutdownGraceSeconds(7)),
+                Arguments.of("--shutdown-grace beats env", Input.of("--shutdown-grace", "3")
+                        .env("PRISM_SHUTDOWN_GRACE", "90"), defaults().shutdownGraceSeconds(3)),
                 // environment
                 Arguments.of("env PRISM_HTTP_PORT", Input.of().env("PRISM_HTTP_PORT", "8081"), defaults().httpPort(8081)),
                 Arguments.of("env PRISM_HTTP_HOST", Input.of().env("PRISM_HTTP_HOST", "127.0.0.1"),
@@ -292,6 +301,11 @@ class CommandLineTest {
                         "config file " + FILE + ", key allowedOrigins: must be an array of strings, got an element 1"),
                 Arguments.of(Input.of("--config", FILE).file("{\"allowedOrigins\": [null]}"),
                         "config file " + FILE + ", key allowedOrigins: must be an array of strings, got an element null"),
+                Arguments.of(Input.of("--shutdown-grace", "-1"), "--shutdown-grace: must be between 0 and 3600, got -1"),
+                Arguments.of(Input.of("--shutdown-grace", "3601"),
+                        "--shutdown-grace: must be between 0 and 3600, got 3601"),
+                Arguments.of(Input.of("--shutdown-grace", "30s"), "--shutdown-grace: '30s' is not a whole number"),
+                Arguments.of(Input.of().env("PRISM_SHUTDOWN_GRACE", "x"), "PRISM_SHUTDOWN_GRACE: 'x' is not a whole number"),
                 Arguments.of(Input.of("--max-token-lifetime", "59"),
                         "--max-token-lifetime: must be between 60 and 31622400, got 59"),
                 Arguments.of(Input.of("--max-token-lifetime", "-1"),
@@ -370,6 +384,7 @@ class CommandLineTest {
                 "default: 30 s", "default: 20 s", "default: 0 = one per core", "default: 100", "development mode");
         assertThat(help).contains("--allowed-origin ORIGIN", "--max-token-lifetime SECONDS", "--srtp prism|jitsi",
                 "PRISM_ALLOWED_ORIGINS", "PRISM_MAX_TOKEN_LIFETIME", "PRISM_SRTP", "\"allowedOrigins\"",
+                "--shutdown-grace SECONDS", "PRISM_SHUTDOWN_GRACE", "\"shutdownGraceSeconds\"",
                 "\"maxTokenLifetimeSeconds\"", "\"srtpImplementation\"", "default: 86400 s", "default: prism");
         assertThat(help).startsWith("Usage: prism [options]");
     }
@@ -381,7 +396,7 @@ class CommandLineTest {
         List<String> inHelp = option.matcher(CommandLine.help()).results().map(m -> m.group(1)).toList();
         assertThat(inHelp).containsExactly("--http-port", "--http-host", "--udp-port", "--bind", "--advertise",
                 "--api-secret", "--admin-secret", "--media-threads", "--allowed-origin", "--max-token-lifetime",
-                "--srtp", "--config", "--help");
+                "--srtp", "--shutdown-grace", "--config", "--help");
         Path readme = Path.of("..", "README.md");
         List<String> inReadme = java.util.regex.Pattern.compile("(?m)^\\| `(--[a-z-]+)").matcher(Files.readString(readme))
                 .results().map(m -> m.group(1)).toList();

@@ -50,6 +50,9 @@ import java.util.List;
  * @param signalingMessagesPerSecond messages one signaling socket may send a second (bursts of four times as many);
  *                               beyond it messages are dropped unread and a socket that keeps flooding is closed;
  *                               default {@value #DEFAULT_SIGNALING_MESSAGES_PER_SECOND}
+ * @param shutdownGraceSeconds   on SIGTERM the node refuses new sessions and waits this long for its rooms to empty,
+ *                               then tells the participants left {@code shutdown} (close 4010) and exits; default
+ *                               {@value #DEFAULT_SHUTDOWN_GRACE_SECONDS}; 0 = tell them at once
  */
 public record PrismConfig(
         int httpPort,
@@ -67,7 +70,8 @@ public record PrismConfig(
         List<String> allowedOrigins,
         long maxTokenLifetimeSeconds,
         String srtpImplementation,
-        int signalingMessagesPerSecond) {
+        int signalingMessagesPerSecond,
+        int shutdownGraceSeconds) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
@@ -81,6 +85,7 @@ public record PrismConfig(
     public static final long DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 86_400;
     public static final String DEFAULT_SRTP_IMPLEMENTATION = "prism";
     public static final int DEFAULT_SIGNALING_MESSAGES_PER_SECOND = 50;
+    public static final int DEFAULT_SHUTDOWN_GRACE_SECONDS = 30;
     /** The SRTP implementations {@code srtpImplementation} may name. */
     public static final List<String> SRTP_IMPLEMENTATIONS = List.of("prism", "jitsi");
     /** Minimum secret length, counted in UTF-8 bytes (the HMAC key is the secret's UTF-8 encoding). */
@@ -93,7 +98,8 @@ public record PrismConfig(
     private static final PrismConfig DEFAULTS = new PrismConfig(DEFAULT_HTTP_PORT, DEFAULT_HTTP_HOST, DEFAULT_UDP_PORT,
             DEFAULT_BIND_ADDRESS, null, null, null, DEFAULT_TOKEN_TTL_SECONDS, DEFAULT_CONSENT_TIMEOUT_SECONDS,
             DEFAULT_RESUME_WINDOW_SECONDS, DEFAULT_MEDIA_THREADS, DEFAULT_MAX_PARTICIPANTS_PER_ROOM, List.of(),
-            DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, DEFAULT_SRTP_IMPLEMENTATION, DEFAULT_SIGNALING_MESSAGES_PER_SECOND);
+            DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, DEFAULT_SRTP_IMPLEMENTATION, DEFAULT_SIGNALING_MESSAGES_PER_SECOND,
+            DEFAULT_SHUTDOWN_GRACE_SECONDS);
 
     /** @throws IllegalArgumentException naming the first invalid setting */
     public PrismConfig {
@@ -113,6 +119,7 @@ public record PrismConfig(
         checkMaxTokenLifetime(maxTokenLifetimeSeconds);
         checkSrtp(srtpImplementation);
         checkMessageRate(signalingMessagesPerSecond);
+        checkShutdownGrace(shutdownGraceSeconds);
     }
 
     /** All documented defaults: development mode, auto-detected advertise address. */
@@ -150,7 +157,8 @@ public record PrismConfig(
                 + ", resumeWindowSeconds=" + resumeWindowSeconds + ", mediaThreads=" + mediaThreads
                 + ", maxParticipantsPerRoom=" + maxParticipantsPerRoom + ", allowedOrigins=" + allowedOrigins
                 + ", maxTokenLifetimeSeconds=" + maxTokenLifetimeSeconds + ", srtpImplementation=" + srtpImplementation
-                + ", signalingMessagesPerSecond=" + signalingMessagesPerSecond + "]";
+                + ", signalingMessagesPerSecond=" + signalingMessagesPerSecond
+                + ", shutdownGraceSeconds=" + shutdownGraceSeconds + "]";
     }
 
     // --- validation, shared with the builder so a bad value is reported when it is set ---
@@ -230,6 +238,10 @@ public record PrismConfig(
         checkRange("signalingMessagesPerSecond", v, 1, 1_000_000);
     }
 
+    private static void checkShutdownGrace(long v) {
+        checkRange("shutdownGraceSeconds", v, 0, MAX_TIMEOUT_SECONDS);
+    }
+
     private static void checkRange(String name, long value, long min, long max) {
         if (value < min || value > max) {
             throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + value);
@@ -261,6 +273,7 @@ public record PrismConfig(
         private long maxTokenLifetimeSeconds;
         private String srtpImplementation;
         private int signalingMessagesPerSecond;
+        private int shutdownGraceSeconds;
 
         private Builder(PrismConfig c) {
             httpPort = c.httpPort;
@@ -279,6 +292,7 @@ public record PrismConfig(
             maxTokenLifetimeSeconds = c.maxTokenLifetimeSeconds;
             srtpImplementation = c.srtpImplementation;
             signalingMessagesPerSecond = c.signalingMessagesPerSecond;
+            shutdownGraceSeconds = c.shutdownGraceSeconds;
         }
 
         public Builder httpPort(int v) {
@@ -382,10 +396,18 @@ public record PrismConfig(
             return this;
         }
 
+        /** 0 = no waiting: the participants are told {@code shutdown} at once. */
+        public Builder shutdownGraceSeconds(int v) {
+            checkShutdownGrace(v);
+            shutdownGraceSeconds = v;
+            return this;
+        }
+
         public PrismConfig build() {
             return new PrismConfig(httpPort, httpHost, udpPort, bindAddress, advertiseAddress, apiSecret, adminSecret,
                     tokenTtlSeconds, consentTimeoutSeconds, resumeWindowSeconds, mediaThreads, maxParticipantsPerRoom,
-                    allowedOrigins, maxTokenLifetimeSeconds, srtpImplementation, signalingMessagesPerSecond);
+                    allowedOrigins, maxTokenLifetimeSeconds, srtpImplementation, signalingMessagesPerSecond,
+                    shutdownGraceSeconds);
         }
     }
 }

@@ -41,14 +41,15 @@ class PrismConfigTest {
                 .advertiseAddress("sfu.example.com").apiSecret(SECRET_32).adminSecret(SECRET_32 + "x")
                 .tokenTtlSeconds(60).consentTimeoutSeconds(10).resumeWindowSeconds(0).mediaThreads(3)
                 .maxParticipantsPerRoom(7).allowedOrigins(List.of("https://app.example.com"))
-                .maxTokenLifetimeSeconds(600).srtpImplementation("jitsi").signalingMessagesPerSecond(9).build();
+                .maxTokenLifetimeSeconds(600).srtpImplementation("jitsi").signalingMessagesPerSecond(9)
+                .shutdownGraceSeconds(5).build();
         assertThat(c).isEqualTo(new PrismConfig(9000, "127.0.0.1", 0, "::", "sfu.example.com", SECRET_32,
-                SECRET_32 + "x", 60, 10, 0, 3, 7, List.of("https://app.example.com"), 600, "jitsi", 9));
+                SECRET_32 + "x", 60, 10, 0, 3, 7, List.of("https://app.example.com"), 600, "jitsi", 9, 5));
         assertThat(c.developmentMode()).isFalse();
         assertThat(c.effectiveMediaThreads()).isEqualTo(3);
         assertThat(c.toBuilder().httpPort(1).build()).isEqualTo(new PrismConfig(1, "127.0.0.1", 0, "::",
                 "sfu.example.com", SECRET_32, SECRET_32 + "x", 60, 10, 0, 3, 7, List.of("https://app.example.com"), 600,
-                "jitsi", 9));
+                "jitsi", 9, 5));
     }
 
     @Test
@@ -89,7 +90,11 @@ class PrismConfigTest {
                 Arguments.of((UnaryOperator<PrismConfig.Builder>) b -> b.srtpImplementation("openssl"),
                         "srtpImplementation must be one of [prism, jitsi], got 'openssl'"),
                 Arguments.of((UnaryOperator<PrismConfig.Builder>) b -> b.signalingMessagesPerSecond(0),
-                        "signalingMessagesPerSecond must be between 1"));
+                        "signalingMessagesPerSecond must be between 1"),
+                Arguments.of((UnaryOperator<PrismConfig.Builder>) b -> b.shutdownGraceSeconds(-1),
+                        "shutdownGraceSeconds must be between 0 and 3600"),
+                Arguments.of((UnaryOperator<PrismConfig.Builder>) b -> b.shutdownGraceSeconds(3601),
+                        "shutdownGraceSeconds must be between 0 and 3600"));
     }
 
     @ParameterizedTest(name = "{1}")
@@ -103,7 +108,7 @@ class PrismConfigTest {
     @Test
     void constructorValidatesToo() {
         assertThatThrownBy(() -> new PrismConfig(8080, "0.0.0.0", 40000, "0.0.0.0", null, "too-short", null,
-                3600, 30, 20, 0, 100, List.of(), 86_400, "prism", 50))
+                3600, 30, 20, 0, 100, List.of(), 86_400, "prism", 50, 30))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("API secret must be at least 32 characters");
     }

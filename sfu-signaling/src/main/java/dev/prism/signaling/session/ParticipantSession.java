@@ -186,10 +186,8 @@ public final class ParticipantSession implements ConferenceListener, SessionProt
 
     @Override
     public void onRemoved(LeaveReason reason) {
-        boolean roomClosed = reason == LeaveReason.ROOM_CLOSED;
-        endedByConference(ProtocolJson.error(roomClosed ? "room_closed" : "removed",
-                roomClosed ? "an operator closed the room" : "an operator removed you from the room", null, null),
-                roomClosed ? CloseCodes.ROOM_CLOSED : CloseCodes.REMOVED, roomClosed ? "room closed" : "removed");
+        NodeEnding ending = NodeEnding.of(reason);
+        endedByConference(ending.message(), ending.closeCode(), ending.closeReason());
     }
 
     /** The conference ends the participant (and frees its media itself): tell the client, close the socket. */

@@ -35,6 +35,7 @@ public final class SfuContext {
     private final Map<String, ParticipantSession> byResumeToken = new ConcurrentHashMap<>();
     private final SignalingCounters counters = new SignalingCounters();
     private final Set<ParticipantSession> sessions = ConcurrentHashMap.newKeySet();
+    private volatile boolean admitsNewSessions = true;
     private volatile int messagesPerSecond = dev.prism.core.config.PrismConfig.DEFAULT_SIGNALING_MESSAGES_PER_SECOND;
 
     public SfuContext(MediaPlane media, RoomRegistry rooms) {
@@ -76,6 +77,19 @@ public final class SfuContext {
 
     public Duration resumeWindow() {
         return resumeWindow;
+    }
+
+    /**
+     * From now on new sessions are refused ({@code node_draining}, close 4012): the node is stopping. Sessions already
+     * here keep going and may still resume. Any thread; for good.
+     */
+    public void stopAdmittingNewSessions() {
+        admitsNewSessions = false;
+    }
+
+    /** False once {@link #stopAdmittingNewSessions} was called. Any thread. */
+    public boolean admitsNewSessions() {
+        return admitsNewSessions;
     }
 
     /** The control plane sessions and operators call. */
