@@ -54,6 +54,8 @@ public final class ClusterBench implements AutoCloseable {
     /** How long a node may take from launch to {@code /readyz} 200 (three JVMs start at once on two cores). */
     static final Duration READY_DEADLINE = Duration.ofSeconds(60);
     private static final Duration WELCOME_DEADLINE = Duration.ofSeconds(10);
+    /** PID and start time (epoch ms) of every process this bench started, one per line. */
+    private static final String PIDS_FILE = "pids";
 
     /** Per-node extra command-line options, decided once per node when the bench starts (kept on restart). */
     @FunctionalInterface
@@ -139,6 +141,7 @@ public final class ClusterBench implements AutoCloseable {
         public ClusterBench start() {
             Path base = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().resolve("target/cluster-bench");
             ClusterBench bench;
+            reapOrphans(base);
             try {
                 Files.createDirectories(base);
                 byte[] random = new byte[24];
@@ -166,11 +169,59 @@ public final class ClusterBench implements AutoCloseable {
         }
     }
 
+    /**
+     * Kills processes of earlier benches of this checkout that outlived their test JVM (it was killed with SIGKILL,
+     * so no shutdown hook ran): those listed in a bench's {@code pids} file (same PID and start time, so never a
+     * reused PID) or naming a bench directory on their command line, whose parent is gone (adopted by init).
+     */
+    private static void reapOrphans(Path base) {
+        List<ProcessHandle> orphans = new ArrayList<>();
+        try (var benches = Files.exists(base) ? Files.list(base) : java.util.stream.Stream.<Path>empty()) {
+            for (Path pids : benches.map(d -> d.resolve(PIDS_FILE)).filter(Files::exists).toList()) {
+                for (String line : Files.readAllLines(pids)) {
+                    String[] f = line.split(" ");
+                    ProcessHandle.of(Long.parseLong(f[0]))
+                            .filter(h -> h.info().startInstant().map(t -> t.toEpochMilli() == Long.parseLong(f[1]))
+                                    .orElse(false))
+                            .ifPresent(orphans::add);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            System.out.println("[bench] could not read the pids of earlier benches: " + e);
+        }
+        String marker = base + "/bench-";
+        ProcessHandle.allProcesses().filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
+                .forEach(orphans::add);
+        orphans.stream().filter(ProcessHandle::isAlive)
+                .filter(p -> p.parent().map(parent -> parent.pid() == 1).orElse(true))
+                .distinct()
+                .forEach(p -> {
+                    System.out.println("[bench] killing pid " + p.pid() + ", left by an earlier bench: "
+                            + p.info().command().orElse("?"));
+                    p.descendants().forEach(ProcessHandle::destroyForcibly); // nginx's worker
+                    p.destroyForcibly();
+                });
+    }
+
+    /** Notes a started process in this bench's {@code pids} file, for {@link #reapOrphans} of a later bench. */
+    private void recordPid(long pid) {
+        ProcessHandle.of(pid).flatMap(h -> h.info().startInstant()).ifPresent(start -> {
+            try {
+                Files.writeString(dir.resolve(PIDS_FILE), pid + " " + start.toEpochMilli() + "\n",
+                        StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
     private void startAll(Builder b) {
         long t0 = System.nanoTime();
         if (b.withRedis) {
             try {
                 redis = RedisServer.start();
+                recordPid(redis.pid());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -198,7 +249,8 @@ public final class ClusterBench implements AutoCloseable {
                 command.addAll(List.of("--bind", "127.0.0.1", "--advertise", "127.0.0.1"));
             }
             command.addAll(b.nodeArgs.forNode(n, redis));
-            nodes.add(new PrismNode("node-" + n, http, udp, command, adminSecret, dir.resolve("node-" + n + ".log")));
+            nodes.add(new PrismNode("node-" + n, http, udp, command, adminSecret, dir.resolve("node-" + n + ".log"),
+                    this::recordPid));
         }
         long launched = System.nanoTime();
         nodes.forEach(PrismNode::launch); // all at once: the start-ups overlap
@@ -214,6 +266,7 @@ public final class ClusterBench implements AutoCloseable {
             int listen = freePort(taken, false);
             nginx = Nginx.start(nginxDir, Nginx.render(Nginx.operatorsConfig(),
                     nodes.stream().map(PrismNode::httpPort).toList(), listen));
+            recordPid(nginx.pid());
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Exception e) {

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The cluster bench itself, on today's nodes (no cluster mode yet): three Prism JVMs, Redis and nginx start; sockets
  * through round-robin nginx spread over the nodes; a node killed with SIGKILL is noticed and skipped; SIGSTOP and
- * SIGCONT freeze and thaw a node; a second bench starts after the first closed, leaving no process behind.
+ * SIGCONT freeze and thaw a node; SIGTERM stops one and it restarts on its ports; a second bench starts after the
+ * first closed, leaving no process behind.
  *
  * <p>Today each node keeps its own copy of a room, so the six sockets of one room end up in two or three rooms: the
  * bug cluster mode fixes. The target, once {@code --redis} exists (issue #12, "Tests that must exist"):
@@ -161,6 +162,26 @@ class ClusterBenchTest {
 
     @Test
     @Order(5)
+    void aNodeStoppedWithSigtermClosesItsSocketsExitsAndRestarts() {
+        ClusterBench bench = BENCH.bench();
+        PrismNode node = bench.node(3);
+        long pid = node.pid();
+        try (ClusterBench.Participant p = bench.joinAt(node, "term", "t1")) {
+            long at = System.nanoTime();
+            int exit = node.stop();
+            long exitedMillis = (System.nanoTime() - at) / 1_000_000;
+            Deadline.await(Duration.ofSeconds(5), "the socket of a stopped node closes", () -> p.ws().ended());
+            System.out.printf("[bench] SIGTERM of %s (pid %d): exited with %d after %d ms, its socket closed with "
+                    + "code %d%n", node.name(), pid, exit, exitedMillis, p.ws().closeCode());
+            assertThat(node.isAlive()).isFalse();
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        }
+        node.restart();
+        assertThat(node.get("/readyz", Duration.ofSeconds(5)).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(6)
     void aSecondBenchStartsCleanlyAfterTheFirstClosedAndNoProcessIsLeft() {
         ClusterBench first = BENCH.bench();
         List<Long> pids = new ArrayList<>(first.nodes().stream().map(PrismNode::pid).toList());

@@ -1,5 +1,6 @@
 package dev.prism.server.cluster;
 
+import dev.prism.cluster.testkit.Deadline;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,6 +40,7 @@ public final class PrismNode {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final Duration STOP_DEADLINE = Duration.ofSeconds(15);
+    private static final Duration SIGNAL_DEADLINE = Duration.ofSeconds(5);
 
     private final String name;
     private final int httpPort;
@@ -46,18 +48,21 @@ public final class PrismNode {
     private final List<String> command;
     private final String adminSecret;
     private final Path log;
+    private final java.util.function.LongConsumer onLaunch;
     private Process process;
     private boolean paused;
     private int starts;
     private Duration lastStartup;
 
-    PrismNode(String name, int httpPort, int udpPort, List<String> command, String adminSecret, Path log) {
+    PrismNode(String name, int httpPort, int udpPort, List<String> command, String adminSecret, Path log,
+            java.util.function.LongConsumer onLaunch) {
         this.name = name;
         this.httpPort = httpPort;
         this.udpPort = udpPort;
         this.command = List.copyOf(command);
         this.adminSecret = adminSecret;
         this.log = log;
+        this.onLaunch = onLaunch;
     }
 
     /** "node-1", "node-2", ... */
@@ -143,6 +148,7 @@ public final class PrismNode {
             process = p;
             paused = false;
             p.onExit().thenAccept(RUNNING::remove);
+            onLaunch.accept(p.pid());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
         }
@@ -229,12 +235,43 @@ public final class PrismNode {
     public void pause() {
         signal("STOP");
         paused = true;
+        // The signal is delivered asynchronously: return once every thread of the JVM has stopped.
+        Deadline.await(SIGNAL_DEADLINE, name + " stopped by SIGSTOP",
+                () -> threadStates().allMatch(PrismNode::stopped));
     }
 
-    /** SIGCONT after {@link #pause()}. */
+    /** SIGCONT after {@link #pause()}; returns once no thread of the JVM is stopped any more. */
     public void resume() {
         signal("CONT");
         paused = false;
+        Deadline.await(SIGNAL_DEADLINE, name + " running after SIGCONT",
+                () -> threadStates().noneMatch(PrismNode::stopped));
+    }
+
+    private static boolean stopped(char state) {
+        return state == 'T' || state == 't';
+    }
+
+    /** The state letter of every thread ({@code /proc/<pid>/task/<tid>/stat}); empty when not running. */
+    private java.util.stream.Stream<Character> threadStates() {
+        long pid = pid();
+        if (pid < 0) {
+            return java.util.stream.Stream.empty();
+        }
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            return tasks.map(t -> state(t.resolve("stat"))).filter(c -> c != '-').toList().stream();
+        } catch (IOException e) {
+            return java.util.stream.Stream.empty(); // exited meanwhile
+        }
+    }
+
+    private static char state(Path stat) {
+        try {
+            String text = Files.readString(stat);
+            return text.charAt(text.lastIndexOf(')') + 2); // after "pid (comm) "
+        } catch (IOException e) {
+            return '-'; // the thread ended meanwhile
+        }
     }
 
     /**
@@ -256,15 +293,7 @@ public final class PrismNode {
      */
     public char processState() {
         long pid = pid();
-        if (pid < 0) {
-            return '-';
-        }
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            return stat.charAt(stat.lastIndexOf(')') + 2); // after "pid (comm) "
-        } catch (IOException e) {
-            return '-'; // exited meanwhile
-        }
+        return pid < 0 ? '-' : state(Path.of("/proc/" + pid + "/stat"));
     }
 
     /** {@code GET <path>} on this node with the admin secret; the answer, whatever its status. */
