@@ -9,10 +9,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The multi-process test bench of cluster mode (issue #12): a real {@code redis-server}, N Prism nodes each in its own
@@ -54,8 +49,6 @@ public final class ClusterBench implements AutoCloseable {
     /** How long a node may take from launch to {@code /readyz} 200 (three JVMs start at once on two cores). */
     static final Duration READY_DEADLINE = Duration.ofSeconds(60);
     private static final Duration WELCOME_DEADLINE = Duration.ofSeconds(10);
-    /** PID and start time (epoch ms) of every process this bench started, one per line. */
-    private static final String PIDS_FILE = "pids";
 
     /** Per-node extra command-line options, decided once per node when the bench starts (kept on restart). */
     @FunctionalInterface
@@ -71,6 +64,7 @@ public final class ClusterBench implements AutoCloseable {
     private final String apiSecret;
     private final String adminSecret;
     private final TokenService tokens;
+    private final BenchProcesses processes;
     private final List<PrismNode> nodes = new ArrayList<>();
     private RedisServer redis;
     private Nginx nginx;
@@ -81,6 +75,7 @@ public final class ClusterBench implements AutoCloseable {
         this.apiSecret = apiSecret;
         this.adminSecret = adminSecret;
         this.tokens = new TokenService(apiSecret, TokenService.SYSTEM_EPOCH_SECONDS);
+        this.processes = new BenchProcesses(dir);
     }
 
     public static Builder builder() {
@@ -141,7 +136,7 @@ public final class ClusterBench implements AutoCloseable {
         public ClusterBench start() {
             Path base = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().resolve("target/cluster-bench");
             ClusterBench bench;
-            reapOrphans(base);
+            BenchProcesses.reapOrphans(base);
             try {
                 Files.createDirectories(base);
                 byte[] random = new byte[24];
@@ -169,67 +164,22 @@ public final class ClusterBench implements AutoCloseable {
         }
     }
 
-    /**
-     * Kills processes of earlier benches of this checkout that outlived their test JVM (it was killed with SIGKILL,
-     * so no shutdown hook ran): those listed in a bench's {@code pids} file (same PID and start time, so never a
-     * reused PID) or naming a bench directory on their command line, whose parent is gone (adopted by init).
-     */
-    private static void reapOrphans(Path base) {
-        List<ProcessHandle> orphans = new ArrayList<>();
-        try (var benches = Files.exists(base) ? Files.list(base) : java.util.stream.Stream.<Path>empty()) {
-            for (Path pids : benches.map(d -> d.resolve(PIDS_FILE)).filter(Files::exists).toList()) {
-                for (String line : Files.readAllLines(pids)) {
-                    String[] f = line.split(" ");
-                    ProcessHandle.of(Long.parseLong(f[0]))
-                            .filter(h -> h.info().startInstant().map(t -> t.toEpochMilli() == Long.parseLong(f[1]))
-                                    .orElse(false))
-                            .ifPresent(orphans::add);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            System.out.println("[bench] could not read the pids of earlier benches: " + e);
-        }
-        String marker = base + "/bench-";
-        ProcessHandle.allProcesses().filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
-                .forEach(orphans::add);
-        orphans.stream().filter(ProcessHandle::isAlive)
-                .filter(p -> p.parent().map(parent -> parent.pid() == 1).orElse(true))
-                .distinct()
-                .forEach(p -> {
-                    System.out.println("[bench] killing pid " + p.pid() + ", left by an earlier bench: "
-                            + p.info().command().orElse("?"));
-                    p.descendants().forEach(ProcessHandle::destroyForcibly); // nginx's worker
-                    p.destroyForcibly();
-                });
-    }
 
-    /** Notes a started process in this bench's {@code pids} file, for {@link #reapOrphans} of a later bench. */
-    private void recordPid(long pid) {
-        ProcessHandle.of(pid).flatMap(h -> h.info().startInstant()).ifPresent(start -> {
-            try {
-                Files.writeString(dir.resolve(PIDS_FILE), pid + " " + start.toEpochMilli() + "\n",
-                        StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
-                        java.nio.file.StandardOpenOption.APPEND);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-    }
 
     private void startAll(Builder b) {
         long t0 = System.nanoTime();
         if (b.withRedis) {
             try {
                 redis = RedisServer.start();
-                recordPid(redis.pid());
+                processes.record(redis.pid());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
         Set<Integer> taken = new HashSet<>();
         for (int n = 1; n <= b.nodeCount; n++) {
-            int http = freePort(taken, false);
-            int udp = freePort(taken, true);
+            int http = BenchProcesses.freePort(taken, false);
+            int udp = BenchProcesses.freePort(taken, true);
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     // as ./prism: Prism's SRTP reaches the JDK's GHASH; jitsi-srtp's native library
@@ -250,7 +200,7 @@ public final class ClusterBench implements AutoCloseable {
             }
             command.addAll(b.nodeArgs.forNode(n, redis));
             nodes.add(new PrismNode("node-" + n, http, udp, command, adminSecret, dir.resolve("node-" + n + ".log"),
-                    this::recordPid));
+                    processes::record));
         }
         long launched = System.nanoTime();
         nodes.forEach(PrismNode::launch); // all at once: the start-ups overlap
@@ -263,10 +213,10 @@ public final class ClusterBench implements AutoCloseable {
         long nodesReady = System.nanoTime();
         try {
             Path nginxDir = Files.createDirectories(dir.resolve("nginx"));
-            int listen = freePort(taken, false);
+            int listen = BenchProcesses.freePort(taken, false);
             nginx = Nginx.start(nginxDir, Nginx.render(Nginx.operatorsConfig(),
                     nodes.stream().map(PrismNode::httpPort).toList(), listen));
-            recordPid(nginx.pid());
+            processes.record(nginx.pid());
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Exception e) {
@@ -428,27 +378,18 @@ public final class ClusterBench implements AutoCloseable {
         return leaks;
     }
 
+
     /**
      * PIDs of processes whose command line names this bench's directory ({@code pgrep -f}): nodes and nginx. Empty
      * after {@link #close()}.
      */
-    public List<Long> leftoverProcesses() {
-        try {
-            Process pgrep = new ProcessBuilder("pgrep", "-f", dir.toString()).redirectErrorStream(true).start();
-            String out = new String(pgrep.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!pgrep.waitFor(5, TimeUnit.SECONDS)) {
-                pgrep.destroyForcibly();
-                throw new AssertionError("pgrep did not answer within 5 s");
-            }
-            long self = ProcessHandle.current().pid();
-            return out.lines().filter(l -> !l.isBlank()).map(l -> Long.parseLong(l.trim()))
-                    .filter(pid -> pid != self && pid != pgrep.pid()).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("pgrep (procps) is needed to check for leftover processes", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted");
-        }
+    public List<Long> processesOfBench() {
+        return processes.byCommandLine();
+    }
+
+    /** A free loopback TCP port (for options the test adds per node, e.g. a cluster link port). */
+    public static int freeTcpPort() {
+        return BenchProcesses.freePort(new HashSet<>(), false);
     }
 
     /**
@@ -495,7 +436,7 @@ public final class ClusterBench implements AutoCloseable {
         } catch (Throwable e) {
             failure = add(failure, e);
         }
-        List<Long> left = new ArrayList<>(leftoverProcesses());
+        List<Long> left = new ArrayList<>(processes.byCommandLine());
         pids.stream().filter(pid -> pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
                 .filter(pid -> !left.contains(pid)).forEach(left::add);
         if (!left.isEmpty()) {
@@ -523,33 +464,4 @@ public final class ClusterBench implements AutoCloseable {
         return first;
     }
 
-    /** A free loopback TCP port (for options the test adds per node, e.g. a cluster link port). */
-    public static int freeTcpPort() {
-        return freePort(new HashSet<>(), false);
-    }
-
-    /** A free port not in {@code taken} (TCP, or UDP), added to it. Free when chosen; bound by the node later. */
-    private static int freePort(Set<Integer> taken, boolean udp) {
-        for (int attempt = 0; attempt < 20; attempt++) {
-            int port;
-            try {
-                if (udp) {
-                    try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(),
-                            0))) {
-                        port = s.getLocalPort();
-                    }
-                } else {
-                    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                        port = s.getLocalPort();
-                    }
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            if (taken.add(port)) {
-                return port;
-            }
-        }
-        throw new IllegalStateException("no free port after 20 attempts");
-    }
 }

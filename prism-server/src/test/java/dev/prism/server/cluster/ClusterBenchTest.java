@@ -59,7 +59,7 @@ class ClusterBenchTest {
         assertThat(ports).doesNotHaveDuplicates().doesNotContain(bench.nginx().port(), bench.redis().port());
         assertThat(bench.redis().ping(Duration.ofSeconds(2))).isTrue();
         assertThat(bench.nodes().get(0).get("/healthz", Duration.ofSeconds(5)).statusCode()).isEqualTo(200);
-        assertThat(bench.leftoverProcesses()).as("pgrep -f finds the nodes and nginx")
+        assertThat(bench.processesOfBench()).as("pgrep -f finds the nodes and nginx")
                 .containsAll(nodes.stream().map(PrismNode::pid).toList()).contains(bench.nginx().pid());
     }
 
@@ -188,7 +188,7 @@ class ClusterBenchTest {
         pids.add(first.nginx().pid());
         pids.add(first.redis().pid());
         first.close(); // fails itself when pgrep -f still finds a process of the bench
-        assertThat(first.leftoverProcesses()).isEmpty();
+        assertThat(first.processesOfBench()).isEmpty();
         assertThat(pids).allMatch(pid -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true),
                 "every process of the first bench is gone");
 
