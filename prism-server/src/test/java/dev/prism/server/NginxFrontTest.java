@@ -12,8 +12,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.ConnectException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -24,11 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,7 +45,6 @@ import org.junit.jupiter.api.io.TempDir;
 class NginxFrontTest {
     private static final String API_SECRET = "nginx-front-api-secret-0123456789abcdef";
     private static final String ADMIN_SECRET = "nginx-front-admin-secret-0123456789abcdef";
-    private static final Duration START_DEADLINE = Duration.ofSeconds(20);
 
     @TempDir
     static Path dir;
@@ -66,8 +59,8 @@ class NginxFrontTest {
                 .bindAddress("127.0.0.1").advertiseAddress("127.0.0.1").mediaThreads(1).apiSecret(API_SECRET)
                 .adminSecret(ADMIN_SECRET).build());
         deadPort = freePort();
-        String conf = Files.readString(Path.of(System.getProperty("basedir", ".")).resolve("../deploy/nginx/prism.conf"));
-        nginx = Nginx.start(dir, render(conf, List.of(deadPort, server.httpPort()), freePort()));
+        nginx = Nginx.start(dir, Nginx.render(Nginx.operatorsConfig(), List.of(deadPort, server.httpPort()),
+                freePort()));
     }
 
     @AfterAll
@@ -100,10 +93,10 @@ class NginxFrontTest {
 
     @Test
     void aSignalingSocketThroughNginxJoinsARoom() {
-        try (WsTestClient alice = WsTestClient.connect(nginx.port, token("front", "alice"))) {
+        try (WsTestClient alice = WsTestClient.connect(nginx.port(), token("front", "alice"))) {
             JsonObject welcome = alice.next("welcome", 10);
             assertThat(welcome.getJsonObject("participant").getString("id")).isEqualTo("alice");
-            try (WsTestClient bob = WsTestClient.connect(nginx.port, token("front", "bob"))) {
+            try (WsTestClient bob = WsTestClient.connect(nginx.port(), token("front", "bob"))) {
                 bob.next("welcome", 10);
                 assertThat(alice.next("participantJoined", 10).toString()).contains("bob");
                 alice.send(new JsonObject().put("type", "ping").put("requestId", "through-nginx"));
@@ -114,7 +107,7 @@ class NginxFrontTest {
 
     @Test
     void aPageServedThroughTheProxyMayOpenItsSocketAndAForeignPageMayNot() throws Exception {
-        String self = "http://127.0.0.1:" + nginx.port;
+        String self = "http://127.0.0.1:" + nginx.port();
         String accepted = upgradeAndReadFirstMessage(self, token("origins", "page"));
         assertThat(accepted).as("same origin as the proxy: Host reaches the node with its port")
                 .startsWith("HTTP/1.1 101").contains("\"type\":\"welcome\"");
@@ -126,7 +119,7 @@ class NginxFrontTest {
 
     @Test
     void theAdminApiAnswersThroughNginxWithItsCredentialOnly() throws Exception {
-        try (WsTestClient carol = WsTestClient.connect(nginx.port, token("admin-view", "carol"))) {
+        try (WsTestClient carol = WsTestClient.connect(nginx.port(), token("admin-view", "carol"))) {
             carol.next("welcome", 10);
             assertThat(get("/admin/", null).statusCode()).isEqualTo(200);
             assertThat(get("/admin/api/rooms", null).statusCode()).isEqualTo(401);
@@ -160,24 +153,8 @@ class NginxFrontTest {
             assertThat(get("/healthz", null).statusCode()).isEqualTo(200);
         }
         // The first request after nginx started (the start-up probe) was sent to the dead node first.
-        assertThat(Files.readString(nginx.errorLog)).contains("connect() failed")
+        assertThat(Files.readString(nginx.errorLog())).contains("connect() failed")
                 .contains("127.0.0.1:" + deadPort);
-    }
-
-    /**
-     * The operators' config with {@code nodes} as its upstream servers and nginx listening on {@code listenPort} of
-     * loopback. Fails if the markers or the listen line are missing: the config and this test must not drift apart.
-     */
-    static String render(String conf, List<Integer> nodes, int listenPort) {
-        Matcher m = Pattern.compile("(?s)([ \\t]*# nodes:begin\\n).*?([ \\t]*# nodes:end\\n)").matcher(conf);
-        assertThat(m.find()).as("prism.conf has the # nodes:begin / # nodes:end markers").isTrue();
-        StringBuilder servers = new StringBuilder();
-        for (int port : nodes) {
-            servers.append("    server 127.0.0.1:").append(port).append(" max_fails=1 fail_timeout=10s;\n");
-        }
-        String rendered = conf.substring(0, m.end(1)) + servers + conf.substring(m.start(2));
-        assertThat(rendered).as("prism.conf listens on port 80").contains("    listen 80;\n");
-        return rendered.replace("    listen 80;\n", "    listen 127.0.0.1:" + listenPort + ";\n");
     }
 
     private static String token(String room, String identity) {
@@ -187,7 +164,7 @@ class NginxFrontTest {
     }
 
     private static HttpRequest.Builder request(String path, String bearer) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + nginx.port + path))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + nginx.port() + path))
                 .timeout(Duration.ofSeconds(10));
         if (bearer != null) {
             b.header("Authorization", "Bearer " + bearer);
@@ -211,9 +188,9 @@ class NginxFrontTest {
      * 101 the first text message the node sends; after a refusal, the start of the body.
      */
     private static String upgradeAndReadFirstMessage(String origin, String token) throws IOException {
-        try (Socket s = new Socket("127.0.0.1", nginx.port)) {
+        try (Socket s = new Socket("127.0.0.1", nginx.port())) {
             s.setSoTimeout(10_000);
-            String request = "GET /ws?token=" + token + " HTTP/1.1\r\nHost: 127.0.0.1:" + nginx.port + "\r\n"
+            String request = "GET /ws?token=" + token + " HTTP/1.1\r\nHost: 127.0.0.1:" + nginx.port() + "\r\n"
                     + "Origin: " + origin + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                     + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
             s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
@@ -245,124 +222,6 @@ class NginxFrontTest {
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
-        }
-    }
-
-    /** nginx as a child process: master plus one worker, everything under {@code dir}. */
-    private static final class Nginx implements AutoCloseable {
-        private final Process process;
-        private final Thread killOnExit;
-        final int port;
-        final Path errorLog;
-
-        private Nginx(Process process, int port, Path errorLog) {
-            this.process = process;
-            this.port = port;
-            this.errorLog = errorLog;
-            this.killOnExit = new Thread(this::kill, "nginx-kill-on-exit");
-            Runtime.getRuntime().addShutdownHook(killOnExit);
-        }
-
-        static Nginx start(Path dir, String prismConf) throws Exception {
-            Matcher listen = Pattern.compile("listen 127\\.0\\.0\\.1:(\\d+);").matcher(prismConf);
-            assertThat(listen.find()).isTrue();
-            int port = Integer.parseInt(listen.group(1));
-            Files.writeString(dir.resolve("prism.conf"), prismConf);
-            Path errorLog = dir.resolve("error.log");
-            StringBuilder main = new StringBuilder();
-            // A master started as root hands its workers to another user; ours must reach this private temp dir.
-            if ("root".equals(System.getProperty("user.name"))) {
-                main.append("user root;\n");
-            }
-            main.append("worker_processes 1;\n")
-                    .append("events { worker_connections 256; }\n")
-                    .append("http {\n")
-                    .append("    access_log ").append(dir.resolve("access.log")).append(";\n");
-            for (String temp : new String[] {"client_body", "proxy", "fastcgi", "uwsgi", "scgi"}) {
-                main.append("    ").append(temp).append("_temp_path ").append(dir.resolve(temp)).append(";\n");
-            }
-            main.append("    include ").append(dir.resolve("prism.conf")).append(";\n}\n");
-            Path conf = dir.resolve("nginx.conf");
-            Files.writeString(conf, main);
-            List<String> command = new ArrayList<>(List.of(binary(), "-p", dir + "/", "-e", errorLog.toString(),
-                    "-c", conf.toString(), "-g", "daemon off; pid " + dir.resolve("nginx.pid") + ";"));
-            Path out = dir.resolve("nginx.out");
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-            Nginx nginx = new Nginx(p, port, errorLog);
-            try {
-                nginx.awaitServing(out);
-                return nginx;
-            } catch (Throwable e) {
-                nginx.close();
-                throw e;
-            }
-        }
-
-        private static String binary() {
-            for (String candidate : new String[] {"/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx"}) {
-                if (Files.isExecutable(Path.of(candidate))) {
-                    return candidate;
-                }
-            }
-            throw new AssertionError("nginx is not installed (./test installs Debian's: apt-get install nginx)");
-        }
-
-        /** Until /healthz answers 200 through nginx (from the node behind it), the process dies, or the deadline. */
-        private void awaitServing(Path out) throws Exception {
-            long deadline = System.nanoTime() + START_DEADLINE.toNanos();
-            String last = "nothing yet";
-            while (System.nanoTime() < deadline) {
-                if (!process.isAlive()) {
-                    throw new AssertionError("nginx exited with " + process.exitValue() + ": " + Files.readString(out)
-                            + (Files.exists(errorLog) ? Files.readString(errorLog) : ""));
-                }
-                try {
-                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + port + "/healthz")).timeout(Duration.ofSeconds(5))
-                            .build(), HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() == 200) {
-                        return;
-                    }
-                    last = r.statusCode() + " " + r.body();
-                } catch (ConnectException e) {
-                    last = e.toString(); // not listening yet
-                }
-                process.waitFor(50, TimeUnit.MILLISECONDS); // the pause between probes; returns early if it exits
-            }
-            throw new AssertionError("nginx did not serve /healthz within " + START_DEADLINE + ": " + last + "; "
-                    + (Files.exists(errorLog) ? Files.readString(errorLog) : ""));
-        }
-
-        /** SIGTERM (nginx's fast shutdown: the master stops its workers); then SIGKILL to whatever is left. */
-        private void kill() {
-            List<ProcessHandle> workers = process.descendants().toList();
-            process.destroy();
-            try {
-                if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                process.destroyForcibly();
-            }
-            for (ProcessHandle w : workers) {
-                if (w.isAlive()) {
-                    w.destroyForcibly();
-                }
-            }
-        }
-
-        @Override
-        public void close() {
-            kill();
-            try {
-                Runtime.getRuntime().removeShutdownHook(killOnExit);
-            } catch (IllegalStateException e) {
-                // the JVM is already shutting down: the hook runs kill() again, harmlessly
-            }
-            if (process.isAlive()) {
-                throw new UncheckedIOException(new IOException("nginx (pid " + process.pid() + ") survived SIGKILL"));
-            }
         }
     }
 }

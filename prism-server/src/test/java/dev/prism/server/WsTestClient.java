@@ -13,12 +13,16 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A real WebSocket client for signaling tests (the JDK's), collecting the server's JSON messages in order. */
-final class WsTestClient implements AutoCloseable {
+/**
+ * A real WebSocket client for signaling tests (the JDK's), collecting the server's JSON messages in order. Public for
+ * the tests of other packages (the cluster bench).
+ */
+public final class WsTestClient implements AutoCloseable {
     private final LinkedBlockingQueue<JsonObject> inbox;
     private final List<JsonObject> seen = new ArrayList<>();
     private final WebSocket ws;
     private volatile int closeCode = -1;
+    private volatile boolean ended;
 
     private WsTestClient(WebSocket ws, LinkedBlockingQueue<JsonObject> inbox) {
         this.ws = ws;
@@ -29,17 +33,18 @@ final class WsTestClient implements AutoCloseable {
     record Refusal(int status, String body) {
     }
 
-    static WsTestClient connect(int port, String token) {
+    public static WsTestClient connect(int port, String token) {
         return connectQuery(port, token == null ? "" : "token=" + token);
     }
 
     /** Connects to {@code /ws?<query>} (e.g. {@code token=...&resume=...}). */
-    static WsTestClient connectQuery(int port, String query) {
+    public static WsTestClient connectQuery(int port, String query) {
         // The inbox exists before the socket: the server's first message (welcome) may arrive before buildAsync
         // returns, on the client's own thread, and must not be lost in a hand-over.
         LinkedBlockingQueue<JsonObject> inbox = new LinkedBlockingQueue<>();
         StringBuilder partial = new StringBuilder();
         int[] code = {-1};
+        boolean[] ended = {false};
         WsTestClient[] self = new WsTestClient[1];
         WebSocket.Listener listener = new WebSocket.Listener() {
             @Override
@@ -57,11 +62,24 @@ final class WsTestClient implements AutoCloseable {
             public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
                 synchronized (code) {
                     code[0] = statusCode;
+                    ended[0] = true;
                     if (self[0] != null) {
                         self[0].closeCode = statusCode;
+                        self[0].ended = true;
                     }
                 }
                 return null;
+            }
+
+            @Override
+            public void onError(WebSocket webSocket, Throwable error) {
+                // The connection ended without a close frame (the server's process died, say).
+                synchronized (code) {
+                    ended[0] = true;
+                    if (self[0] != null) {
+                        self[0].ended = true;
+                    }
+                }
             }
         };
         WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
@@ -71,6 +89,7 @@ final class WsTestClient implements AutoCloseable {
         synchronized (code) {
             self[0] = c;
             c.closeCode = code[0];
+            c.ended = ended[0];
         }
         return c;
     }
@@ -94,7 +113,7 @@ final class WsTestClient implements AutoCloseable {
         throw new AssertionError("the server accepted the WebSocket");
     }
 
-    void send(JsonObject msg) {
+    public void send(JsonObject msg) {
         sendRaw(msg.encode());
     }
 
@@ -103,7 +122,7 @@ final class WsTestClient implements AutoCloseable {
     }
 
     /** The next message of {@code type}, skipping others (kept in {@link #seen()}); fails after {@code seconds}. */
-    JsonObject next(String type, int seconds) {
+    public JsonObject next(String type, int seconds) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (true) {
             long left = deadline - System.nanoTime();
@@ -153,17 +172,22 @@ final class WsTestClient implements AutoCloseable {
         return seen;
     }
 
-    int closeCode() {
+    public int closeCode() {
         return closeCode;
     }
 
     /** Waits until the server closed the socket (at most {@code seconds}); returns its close code, -1 if open. */
-    int awaitClose(int seconds) {
+    public int awaitClose(int seconds) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (closeCode == -1 && System.nanoTime() < deadline) {
             java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // poll
         }
         return closeCode;
+    }
+
+    /** Whether the connection ended: a close frame arrived, or the connection broke without one. */
+    public boolean ended() {
+        return ended;
     }
 
     @Override
@@ -180,7 +204,7 @@ final class WsTestClient implements AutoCloseable {
         ws.sendClose(code, "").join();
     }
 
-    void abort() {
+    public void abort() {
         ws.abort();
     }
 }
