@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /** The link's frames as bytes: each row is a frame, its exact encoding, and the decode back. */
 class LinkFrameCodecTest {
-    private static final int MAX = 1024;
+    static final int MAX = 1024;
     private static final byte[] NONCE = new byte[32];
     private static final byte[] MAC = new byte[32];
 
