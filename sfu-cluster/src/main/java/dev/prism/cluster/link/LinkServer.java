@@ -3,10 +3,13 @@ package dev.prism.cluster.link;
 import dev.prism.core.clock.MonoClock;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -87,10 +90,17 @@ public final class LinkServer {
      * here, and the peers' with the same code.
      */
     public Future<Void> close() {
+        List<Future<Void>> shutdowns = new ArrayList<>();
         for (LinkMux mux : connections) {
-            mux.context().runOnContext(v -> mux.shutdown());
+            Promise<Void> done = Promise.promise();
+            mux.context().runOnContext(v -> {
+                mux.shutdown();
+                done.complete();
+            });
+            shutdowns.add(done.future());
         }
-        return server == null ? Future.succeededFuture() : server.close();
+        // the close frames are written before the server closes what is left
+        return Future.all(shutdowns).compose(v -> server == null ? Future.succeededFuture() : server.close());
     }
 
     private void accepted(NetSocket socket) {
