@@ -1,0 +1,396 @@
+package dev.prism.cluster.link;
+
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One channel's state on one end: its send queue and credit, its receive queue and the credit it owes the peer.
+ * Confined to the connection's context ({@link LinkMux}); the public methods hop onto it when called elsewhere.
+ *
+ * <p>Credit: the sender may send a message while its credit is above 0 and subtracts the message's UTF-8 length (so
+ * credit may go negative by less than one frame). The receiver mirrors it ({@link #peerCredit}); a peer that sends
+ * with credit at or below 0 broke the rule and the channel closes with {@link LinkCloseCodes#OVERFLOW}.
+ */
+final class ChannelImpl implements LinkChannel, IncomingChannel {
+    enum State { OPENING, ACCEPTING, OPEN, CLOSING, CLOSED }
+
+    private final LinkMux mux;
+    private final int id;
+    private final OpenRequest request;
+    private final int window;
+    State state;
+    Promise<LinkChannel> opened;
+    long decisionTimer = -1;
+
+    // send side
+    private long sendCredit;
+    private final ArrayDeque<Buffer> pending = new ArrayDeque<>();
+    /** Data bytes accepted by write() and not yet on the socket, hops included: the writer's backpressure signal. */
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private boolean wasFull;
+    boolean waitingForSocket;
+    private int closeCode;
+    private String closeReason;
+
+    // receive side
+    private final ArrayDeque<LinkFrame.Data> received = new ArrayDeque<>();
+    private long peerCredit;
+    private long consumedUngranted;
+    private boolean paused;
+    private boolean delivering;
+    private LinkClose remoteClose;
+
+    private volatile Handler<String> handler;
+    private volatile Handler<LinkClose> closeHandler;
+    private volatile Handler<Void> drainHandler;
+    private volatile boolean closed;
+    private LinkClose terminal;
+    private boolean closeDelivered;
+
+    ChannelImpl(LinkMux mux, int id, OpenRequest request, State state, int window) {
+        this.mux = mux;
+        this.id = id;
+        this.request = request;
+        this.state = state;
+        this.window = window;
+        this.peerCredit = window;
+    }
+
+    @Override
+    public int id() {
+        return id;
+    }
+
+    @Override
+    public String peerNodeId() {
+        return mux.peerNodeId();
+    }
+
+    @Override
+    public OpenRequest request() {
+        return request;
+    }
+
+    @Override
+    public Context context() {
+        return mux.context();
+    }
+
+    // ---- IncomingChannel
+
+    @Override
+    public LinkChannel accept() {
+        if (mux.onContext()) {
+            doAccept();
+        } else if (state != State.ACCEPTING) {
+            throw new IllegalStateException("channel " + id + " already decided: " + state);
+        } else {
+            mux.context().runOnContext(v -> doAccept());
+        }
+        return this;
+    }
+
+    private void doAccept() {
+        if (state != State.ACCEPTING) {
+            if (state == State.CLOSED && terminal != null) {
+                return; // the link died before the decision: the close handler tells the caller
+            }
+            throw new IllegalStateException("channel " + id + " already decided: " + state);
+        }
+        mux.cancelTimer(decisionTimer);
+        state = State.OPEN;
+        mux.accepted(this);
+    }
+
+    @Override
+    public void refuse(String reason, String detail) {
+        mux.onContext(() -> {
+            if (state == State.ACCEPTING) {
+                mux.cancelTimer(decisionTimer);
+                mux.refused(this, reason, detail);
+            }
+        });
+    }
+
+    // ---- handlers
+
+    @Override
+    public LinkChannel handler(Handler<String> messages) {
+        this.handler = messages;
+        mux.onContext(this::deliver);
+        return this;
+    }
+
+    @Override
+    public LinkChannel closeHandler(Handler<LinkClose> h) {
+        this.closeHandler = h;
+        mux.onContext(this::deliverClose);
+        return this;
+    }
+
+    @Override
+    public LinkChannel drainHandler(Handler<Void> h) {
+        this.drainHandler = h;
+        return this;
+    }
+
+    // ---- sending
+
+    @Override
+    public boolean write(String text) {
+        if (closed) {
+            return false;
+        }
+        Buffer frame = FrameCodec.encode(new LinkFrame.Data(id, text, 0));
+        int bytes = frame.length() - FrameCodec.HEADER_BYTES;
+        long queued = queuedBytes.addAndGet(bytes);
+        boolean full = queued >= window;
+        if (mux.onContext()) {
+            enqueue(frame, bytes, full);
+        } else {
+            mux.context().runOnContext(v -> enqueue(frame, bytes, full));
+        }
+        return true;
+    }
+
+    @Override
+    public boolean writeQueueFull() {
+        return queuedBytes.get() >= window;
+    }
+
+    private void enqueue(Buffer frame, int bytes, boolean fullAtWrite) {
+        if (state != State.OPEN) {
+            queuedBytes.addAndGet(-bytes);
+            return;
+        }
+        if (fullAtWrite && !wasFull) {
+            wasFull = true;
+            mux.metrics().sendBlocked.increment();
+        }
+        pending.add(frame);
+        if (queuedBytes.get() > mux.settings().maxQueuedBytesPerChannel()) {
+            mux.metrics().channelsOverflowed.increment();
+            localClose(LinkCloseCodes.OVERFLOW, "send_queue_overflow", true);
+            return;
+        }
+        flush();
+    }
+
+    /** Sends what credit and the socket allow. On the context. */
+    void flush() {
+        while (!pending.isEmpty() && sendCredit > 0) {
+            if (mux.socketFull()) {
+                mux.waitForSocket(this);
+                break;
+            }
+            Buffer frame = pending.poll();
+            int bytes = frame.length() - FrameCodec.HEADER_BYTES;
+            sendCredit -= bytes;
+            queuedBytes.addAndGet(-bytes);
+            mux.metrics().messagesOut.increment();
+            mux.write(frame);
+        }
+        if (state == State.CLOSING && pending.isEmpty()) {
+            finishLocalClose();
+            return;
+        }
+        if (wasFull && queuedBytes.get() < window / 2) {
+            wasFull = false;
+            Handler<Void> h = drainHandler;
+            if (h != null) {
+                mux.call(h, null);
+            }
+        }
+    }
+
+    void opened(int credit) {
+        sendCredit = credit;
+        state = State.OPEN;
+    }
+
+    void creditGranted(int credit) {
+        sendCredit += credit;
+        flush();
+    }
+
+    // ---- receiving
+
+    void received(LinkFrame.Data data) {
+        if (state != State.OPEN && state != State.CLOSING) {
+            return; // closed here while the data was in flight
+        }
+        if (peerCredit <= 0) {
+            mux.metrics().channelsOverflowed.increment();
+            localClose(LinkCloseCodes.OVERFLOW, "credit_exceeded", true);
+            return;
+        }
+        peerCredit -= data.bytes();
+        mux.metrics().messagesIn.increment();
+        received.add(data);
+        deliver();
+    }
+
+    private void deliver() {
+        if (delivering) {
+            return;
+        }
+        delivering = true;
+        try {
+            while (!paused && !received.isEmpty() && terminal == null) {
+                Handler<String> h = handler;
+                if (h == null) {
+                    break;
+                }
+                LinkFrame.Data data = received.poll();
+                consumedUngranted += data.bytes();
+                mux.call(h, data.text());
+            }
+        } finally {
+            delivering = false;
+        }
+        if (terminal != null) {
+            return;
+        }
+        if (remoteClose != null && received.isEmpty()) {
+            terminate(remoteClose);
+            return;
+        }
+        if (remoteClose == null && consumedUngranted > 0 && peerCredit <= window / 2) {
+            int grant = (int) consumedUngranted;
+            peerCredit += grant;
+            consumedUngranted = 0;
+            mux.send(new LinkFrame.Window(id, grant));
+        }
+    }
+
+    @Override
+    public void pause() {
+        mux.onContext(() -> {
+            if (!paused) {
+                paused = true;
+                mux.metrics().receivePauses.increment();
+            }
+        });
+    }
+
+    @Override
+    public void resume() {
+        mux.onContext(() -> {
+            paused = false;
+            deliver();
+        });
+    }
+
+    // ---- closing
+
+    @Override
+    public void close(int code, String reason) {
+        mux.onContext(() -> localClose(code, reason, false));
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    private void localClose(int code, String reason, boolean dropQueued) {
+        if (state == State.ACCEPTING) {
+            refuse("closed", reason);
+            return;
+        }
+        if (state != State.OPEN) {
+            return;
+        }
+        closeCode = code;
+        closeReason = reason == null ? "" : reason;
+        closed = true;
+        if (dropQueued) {
+            pending.clear();
+            queuedBytes.set(0);
+        }
+        if (pending.isEmpty()) {
+            finishLocalClose();
+        } else {
+            state = State.CLOSING;
+            decisionTimer = mux.setTimer(mux.settings().openTimeoutMillis(), v -> {
+                if (state == State.CLOSING) {
+                    pending.clear();
+                    finishLocalClose();
+                }
+            });
+        }
+    }
+
+    private void finishLocalClose() {
+        mux.cancelTimer(decisionTimer);
+        mux.send(new LinkFrame.Close(id, closeCode, closeReason));
+        terminate(new LinkClose(closeCode, closeReason, false));
+    }
+
+    /** The peer closed the channel: deliver what arrived before, then the close. */
+    void remoteClosed(LinkFrame.Close close) {
+        if (terminal != null) {
+            return;
+        }
+        closed = true;
+        pending.clear();
+        queuedBytes.set(0);
+        if (state == State.CLOSING) {
+            mux.cancelTimer(decisionTimer);
+        }
+        state = State.OPEN; // delivery continues until the queue is empty
+        remoteClose = new LinkClose(close.code(), close.reason(), true);
+        mux.forget(this);
+        deliver();
+    }
+
+    /** The connection ended under the channel: closes at once, dropping whatever waits. */
+    void linkDown(int code, String reason) {
+        if (terminal != null) {
+            return;
+        }
+        received.clear();
+        pending.clear();
+        queuedBytes.set(0);
+        terminate(new LinkClose(code, reason, true));
+    }
+
+    private void terminate(LinkClose close) {
+        boolean wasOpen = state == State.OPEN || state == State.CLOSING;
+        state = State.CLOSED;
+        closed = true;
+        terminal = close;
+        mux.cancelTimer(decisionTimer);
+        mux.forget(this);
+        if (wasOpen) {
+            mux.metrics().channelsClosed.increment();
+        }
+        deliverClose();
+    }
+
+    private void deliverClose() {
+        Handler<LinkClose> h = closeHandler;
+        if (terminal != null && !closeDelivered && h != null) {
+            closeDelivered = true;
+            mux.call(h, terminal);
+        }
+    }
+
+    /** An ACCEPTING or OPENING channel that ended before it opened (refused, timed out, link down). */
+    void abandoned(LinkClose close) {
+        state = State.CLOSED;
+        closed = true;
+        terminal = close;
+        closeDelivered = true;
+        mux.cancelTimer(decisionTimer);
+        mux.forget(this);
+    }
+
+    boolean terminal() {
+        return terminal != null;
+    }
+}

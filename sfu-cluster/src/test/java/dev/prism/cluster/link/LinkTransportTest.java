@@ -1,0 +1,379 @@
+package dev.prism.cluster.link;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.prism.cluster.testkit.Deadline;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Two nodes' link endpoints on real loopback TCP: ordering, close, auth, limits, backpressure, loss. */
+class LinkTransportTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static Vertx vertx;
+    private final List<AutoCloseable> closeAfter = new ArrayList<>();
+
+    @BeforeAll
+    static void startVertx() {
+        vertx = Vertx.vertx();
+    }
+
+    @AfterAll
+    static void stopVertx() throws Exception {
+        vertx.close().await(5, TimeUnit.SECONDS);
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable c : closeAfter) {
+            c.close();
+        }
+    }
+
+    private LinkTestNode node(String id, LinkSettings settings) throws Exception {
+        LinkTestNode n = new LinkTestNode(vertx, id, settings);
+        closeAfter.add(n);
+        return n;
+    }
+
+    /** A client-side channel with what it received and how it closed. */
+    static final class Opened {
+        final LinkChannel channel;
+        final List<String> received = new CopyOnWriteArrayList<>();
+        final AtomicReference<LinkClose> closed = new AtomicReference<>();
+
+        Opened(LinkChannel channel) {
+            this.channel = channel;
+            channel.handler(received::add);
+            channel.closeHandler(closed::set);
+        }
+    }
+
+    private static Opened open(LinkConnection c, String room) throws Exception {
+        return c.openChannel(OpenRequest.session("tok", null, "198.51.100.7:5000", room))
+                .map(Opened::new).await(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void messagesKeepTheirOrderBothWaysAcross200ChannelsOnOneConnectionEachWay() throws Exception {
+        LinkTestNode a = node("a", LinkSettings.DEFAULTS);
+        LinkTestNode b = node("b", LinkSettings.DEFAULTS);
+        int channels = 200;
+        int messages = 30;
+        List<Future<Opened>> opening = new ArrayList<>();
+        for (LinkTestNode[] pair : new LinkTestNode[][] {{a, b}, {b, a}}) {
+            LinkConnection c = pair[0].client.open(pair[1].url());
+            for (int i = 0; i < channels; i++) {
+                opening.add(c.openChannel(OpenRequest.session("tok", null, "client", "room-" + i)).map(Opened::new));
+            }
+        }
+        List<Opened> opened = new ArrayList<>();
+        for (Future<Opened> f : opening) {
+            opened.add(f.await(10, TimeUnit.SECONDS));
+        }
+        for (int m = 0; m < messages; m++) {
+            for (Opened o : opened) {
+                o.channel.write(o.channel.request().header(OpenRequest.ROOM) + "/" + m);
+            }
+        }
+        Deadline.await(WAIT, "every echo back", () -> opened.stream().allMatch(o -> o.received.size() == messages));
+
+        for (Opened o : opened) {
+            String room = o.channel.request().header(OpenRequest.ROOM);
+            List<String> sent = new ArrayList<>();
+            for (int m = 0; m < messages; m++) {
+                sent.add(room + "/" + m);
+            }
+            LinkTestNode server = o.channel.peerNodeId().equals("b") ? b : a;
+            assertThat(server.received.get(o.channel.id())).as("owner side of " + room).isEqualTo(sent);
+            assertThat(o.received).as("edge side of " + room).isEqualTo(sent.stream().map(s -> "echo:" + s).toList());
+        }
+        assertThat(a.server.connectionCount()).isEqualTo(1);
+        assertThat(b.server.connectionCount()).isEqualTo(1);
+        assertThat(a.client.connections()).hasSize(1);
+        assertThat(a.metrics.connectionsOpen()).isEqualTo(2); // its client's and its server's
+        assertThat(a.metrics.channelsOpen()).isEqualTo(2L * channels);
+        assertThat(a.metrics.messagesOut()).isEqualTo(2L * channels * messages);
+    }
+
+    @Test
+    void closeTravelsBothWaysWithItsCodeAfterTheMessagesSentBeforeIt() throws Exception {
+        LinkTestNode a = node("a", LinkSettings.DEFAULTS);
+        LinkTestNode b = node("b", LinkSettings.DEFAULTS);
+        LinkConnection c = a.client.open(b.url());
+        Opened first = open(c, "r1");
+        Opened second = open(c, "r2");
+
+        // edge closes: the owner sees the message, then the close with the edge's code
+        first.channel.write("last words");
+        first.channel.close(4321, "client went away");
+        Deadline.await(WAIT, "owner sees the edge's close", () -> b.closes.containsKey(first.channel.id()));
+        assertThat(b.received.get(first.channel.id())).containsExactly("last words");
+        assertThat(b.closes.get(first.channel.id())).isEqualTo(new LinkClose(4321, "client went away", true));
+        assertThat(first.closed.get()).isEqualTo(new LinkClose(4321, "client went away", false));
+        assertThat(first.channel.write("too late")).isFalse();
+
+        // owner closes: the edge gets the owner's message, then its close code (a session close code, passed through)
+        LinkChannel ownerSide = b.accepted.get(second.channel.id());
+        ownerSide.write("resume_failed");
+        ownerSide.close(4002, "resume failed");
+        Deadline.await(WAIT, "edge sees the owner's close", () -> second.closed.get() != null);
+        assertThat(second.received).containsExactly("resume_failed");
+        assertThat(second.closed.get()).isEqualTo(new LinkClose(4002, "resume failed", true));
+        Deadline.await(WAIT, "channels forgotten", () -> a.metrics.channelsOpen() == 0 && b.metrics.channelsOpen() == 0);
+        assertThat(c.isConnected()).isTrue();
+    }
+
+    @Test
+    void aRefusedChannelFailsWithTheOwnersReason() throws Exception {
+        LinkTestNode a = node("a", LinkSettings.DEFAULTS);
+        LinkTestNode b = new LinkTestNode(vertx, "b", LinkTestNode.SECRET, LinkSettings.DEFAULTS,
+                in -> in.refuse("not_owner", "room " + in.request().header(OpenRequest.ROOM) + " is on c"));
+        closeAfter.add(b);
+        LinkConnection c = a.client.open(b.url());
+        ExecutionException e = failure(c.openChannel(OpenRequest.session("tok", null, "x", "r9")));
+        assertThat(e.getCause()).isInstanceOf(ChannelRefusedException.class);
+        ChannelRefusedException refused = (ChannelRefusedException) e.getCause();
+        assertThat(refused.reason()).isEqualTo("not_owner");
+        assertThat(refused.detail()).isEqualTo("room r9 is on c");
+        assertThat(b.metrics.channelsRefused()).isEqualTo(1);
+        assertThat(c.isConnected()).isTrue();
+    }
+
+    @Test
+    void aWrongSecretIsRefusedAndCountedWhileTheRightSecretStillConnects() throws Exception {
+        LinkTestNode b = node("b", LinkSettings.DEFAULTS);
+        LinkTestNode a = node("a", LinkSettings.DEFAULTS);
+        LinkMetrics intruderMetrics = new LinkMetrics();
+        LinkClient intruder = new LinkClient(vertx, "x", "not-the-cluster-secret-at-all", LinkSettings.DEFAULTS,
+                intruderMetrics, dev.prism.core.clock.MonoClock.SYSTEM);
+        closeAfter.add(() -> intruder.close().await(5, TimeUnit.SECONDS));
+
+        ExecutionException e = failure(intruder.open(b.url()).openChannel(OpenRequest.session("t", null, "c", "r")));
+        assertThat(e.getCause()).isInstanceOf(LinkUnavailableException.class);
+        assertThat(((LinkUnavailableException) e.getCause()).reason()).isEqualTo("auth_failed");
+        assertThat(b.metrics.authRefused()).isEqualTo(1);
+        assertThat(intruderMetrics.authRefused()).isEqualTo(1);
+        assertThat(b.server.connectionCount()).isZero();
+
+        Opened ok = open(a.client.open(b.url()), "r");
+        ok.channel.write("hello");
+        Deadline.await(WAIT, "echo", () -> ok.received.contains("echo:hello"));
+        assertThat(b.server.connectionCount()).isEqualTo(1);
+        assertThat(b.metrics.authRefused()).isEqualTo(1);
+    }
+
+    @Test
+    void aRecordedProofDoesNotAuthenticateAnotherConnection() throws Exception {
+        LinkTestNode b = node("b", LinkSettings.DEFAULTS);
+        try (LinkRawPeer first = new LinkRawPeer(vertx, b.port); LinkRawPeer replay = new LinkRawPeer(vertx, b.port)) {
+            byte[] nonce = LinkAuth.nonce();
+            first.send(new LinkFrame.Hello(1, "a", nonce));
+            LinkFrame.Challenge c1 = (LinkFrame.Challenge) first.next();
+            LinkFrame.Auth proof = new LinkFrame.Auth(
+                    new LinkAuth(LinkTestNode.SECRET).clientProof(nonce, c1.nonce(), "a", c1.nodeId()));
+            first.send(proof);
+            assertThat(first.next()).isInstanceOf(LinkFrame.AuthOk.class);
+
+            replay.send(new LinkFrame.Hello(1, "a", nonce)); // same hello, same proof: a new server nonce
+            assertThat(replay.next()).isInstanceOf(LinkFrame.Challenge.class);
+            replay.send(proof);
+            assertThat(replay.next()).isEqualTo(new LinkFrame.Close(0, LinkCloseCodes.AUTH_FAILED, "auth_failed"));
+            assertThat(replay.awaitClosed(5_000)).isTrue();
+            assertThat(b.metrics.authRefused()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aSilentOrSlowSocketIsClosedAtTheHandshakeDeadline() throws Exception {
+        LinkTestNode b = node("b", LinkSettings.DEFAULTS.withTimings(300, 1_000, 3_000));
+        try (LinkRawPeer silent = new LinkRawPeer(vertx, b.port); LinkRawPeer slow = new LinkRawPeer(vertx, b.port)) {
+            slow.sendRaw(Buffer.buffer(new byte[] {0, 0, 0})); // a third of a header, then nothing
+            assertThat(silent.awaitClosed(5_000)).as("silent socket closed").isTrue();
+            assertThat(slow.awaitClosed(5_000)).as("slow socket closed").isTrue();
+        }
+        Deadline.await(WAIT, "counted", () -> b.metrics.handshakeTimeouts() == 2);
+        assertThat(b.metrics.connectionsOpened()).isZero();
+    }
+
+    @Test
+    void anOversizeFrameClosesTheConnectionBeforeItsBodyIsRead() throws Exception {
+        LinkTestNode b = node("b", LinkSettings.DEFAULTS);
+        try (LinkRawPeer before = new LinkRawPeer(vertx, b.port); LinkRawPeer after = new LinkRawPeer(vertx, b.port)) {
+            // unauthenticated: a header announcing max + 1 bytes
+            before.sendRaw(Buffer.buffer().appendInt(LinkSettings.DEFAULTS.maxFrameBytes() + 1).appendByte((byte) 8)
+                    .appendInt(1));
+            assertThat(before.awaitClosed(5_000)).isTrue();
+
+            // authenticated, with an open channel: data of max + 1 bytes
+            assertThat(after.authenticate("a", LinkTestNode.SECRET)).isEqualTo("b");
+            after.send(new LinkFrame.Open(1, 1000, OpenRequest.session("t", null, "c", "r")));
+            assertThat(after.next()).isInstanceOf(LinkFrame.OpenOk.class);
+            after.send(new LinkFrame.Data(1, "x".repeat(LinkSettings.DEFAULTS.maxFrameBytes() + 1)));
+            assertThat(after.awaitClosed(5_000)).isTrue();
+        }
+        assertThat(b.metrics.oversizeFrames()).isEqualTo(2);
+        Deadline.await(WAIT, "the owner's channel closed with the link", () ->
+                b.closes.values().stream().anyMatch(c -> c.code() == LinkCloseCodes.LINK_LOST));
+    }
+
+    @Test
+    void aPausedReceiverFillsOnlyItsOwnChannelWhileAnotherKeepsFlowing() throws Exception {
+        LinkSettings small = LinkSettings.DEFAULTS.withWindow(4096, 64 * 1024);
+        LinkTestNode a = node("a", small);
+        LinkTestNode b = node("b", small);
+        LinkConnection c = a.client.open(b.url());
+        Opened slow = open(c, "slow");
+        Opened fast = open(c, "fast");
+        LinkChannel slowOwnerSide = b.accepted.get(slow.channel.id());
+        slowOwnerSide.pause();
+
+        String message = "m".repeat(200);
+        AtomicInteger drains = new AtomicInteger();
+        slow.channel.drainHandler(v -> drains.incrementAndGet());
+        int written = fillUntilFull(slow.channel, message);
+        assertThat(slow.channel.writeQueueFull()).isTrue();
+        assertThat(written).isGreaterThan(4096 / 200);
+
+        for (int i = 0; i < 100; i++) {
+            fast.channel.write("f" + i);
+        }
+        Deadline.await(WAIT, "the other channel's echoes", () -> fast.received.size() == 100);
+        assertThat(fast.channel.writeQueueFull()).isFalse();
+        assertThat(slow.channel.writeQueueFull()).as("still held back").isTrue();
+        assertThat(b.received.get(slow.channel.id())).isEmpty();
+        assertThat(drains).hasValue(0);
+        assertThat(a.metrics.sendBlocked()).isEqualTo(1);
+        assertThat(b.metrics.receivePauses()).isEqualTo(1);
+
+        slowOwnerSide.resume();
+        Deadline.await(WAIT, "every held message delivered", () -> b.received.get(slow.channel.id()).size() == written);
+        assertThat(b.received.get(slow.channel.id())).allMatch(message::equals);
+        Deadline.await(WAIT, "drained", () -> drains.get() == 1 && !slow.channel.writeQueueFull());
+    }
+
+    @Test
+    void aWriterThatIgnoresWriteQueueFullIsCutOffAtTheQueueLimit() throws Exception {
+        LinkSettings small = LinkSettings.DEFAULTS.withWindow(4096, 16 * 1024);
+        LinkTestNode a = node("a", small);
+        LinkTestNode b = node("b", small);
+        Opened ch = open(a.client.open(b.url()), "r");
+        b.accepted.get(ch.channel.id()).pause();
+        CompletableFuture<Integer> writes = new CompletableFuture<>();
+        ch.channel.context().runOnContext(v -> {
+            int n = 0;
+            while (ch.channel.write("x".repeat(1000))) {
+                n++;
+            }
+            writes.complete(n);
+        });
+        // 5 go out on the 4096-byte credit (the last one while credit is still above 0), 16 fill the 16 KiB queue, the
+        // 17th is accepted and overflows it (the channel closes), the next write answers false
+        assertThat(writes.get(10, TimeUnit.SECONDS)).isEqualTo(5 + 17);
+        assertThat(ch.closed.get().code()).isEqualTo(LinkCloseCodes.OVERFLOW);
+        assertThat(a.metrics.channelsOverflowed()).isEqualTo(1);
+        // the owner's side holds the close behind the messages that arrived before it, until it reads again
+        b.accepted.get(ch.channel.id()).resume();
+        Deadline.await(WAIT, "owner side told", () -> b.closes.containsKey(ch.channel.id()));
+        assertThat(b.received.get(ch.channel.id())).hasSize(5);
+        assertThat(b.closes.get(ch.channel.id()).code()).isEqualTo(LinkCloseCodes.OVERFLOW);
+    }
+
+    @Test
+    void aCutConnectionClosesEveryChannelWithLinkLostAndTheClientReconnects() throws Exception {
+        LinkTestNode a = node("a", LinkSettings.DEFAULTS);
+        LinkTestNode b = node("b", LinkSettings.DEFAULTS);
+        LinkTestProxy proxy = new LinkTestProxy(vertx, b.port);
+        closeAfter.add(proxy);
+        LinkConnection c = a.client.open("127.0.0.1:" + proxy.port);
+        List<Opened> channels = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            channels.add(open(c, "r" + i));
+        }
+        proxy.cut();
+        Deadline.await(WAIT, "every edge channel closed", () -> channels.stream().allMatch(o -> o.closed.get() != null));
+        for (Opened o : channels) {
+            assertThat(o.closed.get().code()).isEqualTo(LinkCloseCodes.LINK_LOST);
+            assertThat(o.closed.get().remote()).isTrue();
+            assertThat(LinkCloseCodes.isLinkFailure(o.closed.get().code())).isTrue();
+        }
+        Deadline.await(WAIT, "every owner channel closed", () -> b.closes.size() == 3
+                && b.closes.values().stream().allMatch(x -> x.code() == LinkCloseCodes.LINK_LOST));
+
+        Deadline.await(WAIT, "reconnected", c::isConnected);
+        Opened again = open(c, "r0");
+        again.channel.write("back");
+        Deadline.await(WAIT, "echo after the reconnect", () -> again.received.contains("echo:back"));
+        assertThat(a.metrics.connectionsLost()).isEqualTo(1);
+        assertThat(a.metrics.reconnectAttempts()).isGreaterThanOrEqualTo(1);
+        assertThat(a.client.connections()).containsExactly(c);
+    }
+
+    @Test
+    void aSilentConnectionIsDeclaredDeadByPingsAndItsChannelsCloseWithLinkLost() throws Exception {
+        LinkSettings fast = LinkSettings.DEFAULTS.withTimings(1_000, 100, 400);
+        LinkTestNode a = node("a", fast);
+        LinkTestNode b = node("b", fast);
+        LinkTestProxy proxy = new LinkTestProxy(vertx, b.port);
+        closeAfter.add(proxy);
+        LinkConnection c = a.client.open("127.0.0.1:" + proxy.port);
+        Opened o = open(c, "r");
+        proxy.freeze(true);
+        Deadline.await(WAIT, "edge side dead", () -> o.closed.get() != null);
+        assertThat(o.closed.get()).isEqualTo(new LinkClose(LinkCloseCodes.LINK_LOST, "ping_timeout", true));
+        Deadline.await(WAIT, "owner side dead", () -> b.closes.containsKey(o.channel.id()));
+        // its own ping deadline, or the edge's close of the dead socket relayed by the proxy, whichever comes first
+        assertThat(b.closes.get(o.channel.id()).code()).isEqualTo(LinkCloseCodes.LINK_LOST);
+        proxy.freeze(false);
+        Deadline.await(WAIT, "reconnected", c::isConnected);
+        assertThat(open(c, "r2").channel.isClosed()).isFalse();
+    }
+
+    @Test
+    void anOrderlyServerShutdownClosesChannelsWithLinkShutdown() throws Exception {
+        LinkTestNode a = node("a", LinkSettings.DEFAULTS);
+        LinkTestNode b = new LinkTestNode(vertx, "b", LinkSettings.DEFAULTS);
+        Opened o = open(a.client.open(b.url()), "r");
+        b.server.close().await(5, TimeUnit.SECONDS);
+        Deadline.await(WAIT, "edge channel closed", () -> o.closed.get() != null);
+        assertThat(o.closed.get().code()).isEqualTo(LinkCloseCodes.LINK_SHUTDOWN);
+        assertThat(b.closes.get(o.channel.id()).code()).isEqualTo(LinkCloseCodes.LINK_SHUTDOWN);
+        b.client.close().await(5, TimeUnit.SECONDS);
+    }
+
+    /** Writes on the channel's own loop until writeQueueFull (so credit and flush are settled); answers how many. */
+    private static int fillUntilFull(LinkChannel ch, String message) throws Exception {
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        ch.context().runOnContext(v -> {
+            int n = 0;
+            while (!ch.writeQueueFull() && n < 10_000) {
+                ch.write(message);
+                n++;
+            }
+            done.complete(n);
+        });
+        return done.get(10, TimeUnit.SECONDS);
+    }
+
+    private static ExecutionException failure(Future<?> f) throws Exception {
+        try {
+            f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            return e;
+        }
+        throw new AssertionError("expected a failure");
+    }
+}
