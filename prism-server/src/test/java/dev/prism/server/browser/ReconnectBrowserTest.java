@@ -64,7 +64,7 @@ class ReconnectBrowserTest implements BrowserArtifacts.Browsers {
         InboundMedia.Sample before = InboundMedia.sample(alice);
 
         // The socket drops without a goodbye (a close code that is not 1000/1001: the server keeps bob for a resume).
-        bob.js("window.prism.client._ws.close(3001, 'test: network drop'); return true;");
+        bob.js("window.prism.client._socket.ws.close(3001, 'test: network drop'); return true;");
         Map<?, ?> resumed = bob.waitUntil("bob's client to resume", Duration.ofSeconds(10),
                 b -> (Map<?, ?>) b.js("const c = window.prism.client;"
                         + "return c.state === 'connected' && c.lastReconnect ? c.lastReconnect : null;"),

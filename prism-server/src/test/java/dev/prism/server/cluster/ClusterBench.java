@@ -192,6 +192,8 @@ public final class ClusterBench implements AutoCloseable {
             command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.prism.server.Main",
                     "--http-host", "127.0.0.1", "--http-port", Integer.toString(http),
                     "--udp-port", Integer.toString(udp), "--media-threads", "1",
+                    // a stop waits this long for rooms to end before telling clients 'shutdown' (4010): short on a bench
+                    "--shutdown-grace", "2",
                     "--api-secret", apiSecret, "--admin-secret", adminSecret));
             if (b.mediaForBrowsers) {
                 command.addAll(List.of("--bind", "0.0.0.0"));

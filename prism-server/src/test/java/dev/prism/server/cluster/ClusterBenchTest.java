@@ -173,6 +173,7 @@ class ClusterBenchTest {
             Deadline.await(Duration.ofSeconds(5), "the socket of a stopped node closes", () -> p.ws().ended());
             System.out.printf("[bench] SIGTERM of %s (pid %d): exited with %d after %d ms, its socket closed with "
                     + "code %d%n", node.name(), pid, exit, exitedMillis, p.ws().closeCode());
+            assertThat(p.ws().closeCode()).as("a stop tells the clients it is terminal: shutdown, 4010").isEqualTo(4010);
             assertThat(node.isAlive()).isFalse();
             assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
         }
