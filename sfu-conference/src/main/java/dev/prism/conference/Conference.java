@@ -149,7 +149,9 @@ public final class Conference {
         participants.put(key(r.id(), identity), p);
         listener.onJoined(p);
         p.subscribeExisting();
-        result.complete(p);
+        if (!result.complete(p)) {
+            p.leave(LeaveReason.DISCONNECTED); // given up while it was joining: nobody holds this handle
+        }
     }
 
     /** The participant of that identity in that room, or null. Any thread; use the handle as it says. */

@@ -11,10 +11,12 @@ import dev.prism.core.text.ClientText;
 import dev.prism.signaling.auth.AccessToken;
 import dev.prism.signaling.session.SessionLifecycle.Phase;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +50,13 @@ public final class ParticipantSession implements ConferenceListener, SessionProt
     private final SessionProtocol protocol;
     private volatile ConferenceParticipant participant;
     private CompletableFuture<ConferenceParticipant> joining;
+    /**
+     * Work for the room loop that arrived before the join settled (socket closed, early messages): run, in order, on
+     * the room's loop right after the join completes, or where a failed join completed. Until then no room is touched,
+     * so a session never creates a room it does not join nor acts on another loop than its room's. Guarded by itself.
+     */
+    private final ArrayDeque<Runnable> beforeJoin = new ArrayDeque<>();
+    private boolean joinSettled; // guarded by beforeJoin
     private Timers.Handle detachTimer;
 
     public ParticipantSession(SfuContext sfu, SessionSocket socket, AccessToken token) {
@@ -75,11 +84,23 @@ public final class ParticipantSession implements ConferenceListener, SessionProt
                 token.identity(), name.isEmpty() ? token.identity() : name, token.canPublish(), token.canSubscribe()),
                 this);
         joining = f;
+        // Runs where the join completed: on the room's loop right after onJoined, or where a failure was decided.
         f.whenComplete((p, e) -> {
             if (e != null && !(e instanceof CancellationException)) {
-                onRoomThread(() -> joinFailed(e instanceof CompletionException c ? c.getCause() : e));
+                joinFailed(e instanceof CompletionException c ? c.getCause() : e);
             }
+            runQueuedBeforeJoin();
         });
+    }
+
+    private void runQueuedBeforeJoin() {
+        List<Runnable> queued;
+        synchronized (beforeJoin) {
+            joinSettled = true;
+            queued = new ArrayList<>(beforeJoin);
+            beforeJoin.clear();
+        }
+        queued.forEach(Runnable::run);
     }
 
     /**
@@ -368,10 +389,26 @@ public final class ParticipantSession implements ConferenceListener, SessionProt
         return token.identity();
     }
 
+    /**
+     * Runs {@code r} on the joined room's loop; before the join settled, queues it (see {@link #beforeJoin}); after a
+     * failed join (no room, the session is over), runs it here.
+     */
     private void onRoomThread(Runnable r) {
         ConferenceParticipant p = participant;
-        Executor loop = p != null ? p.executor() : sfu.conference().roomExecutor(token.room());
-        loop.execute(r);
+        if (p == null) {
+            synchronized (beforeJoin) {
+                if (!joinSettled) {
+                    beforeJoin.add(r);
+                    return;
+                }
+            }
+            p = participant;
+            if (p == null) {
+                r.run();
+                return;
+            }
+        }
+        p.executor().execute(r);
     }
 
     private void reject(SessionSocket to, String code, String message, String requestType, String requestId) {
