@@ -130,7 +130,7 @@ public final class ClusterLinks implements AutoCloseable {
     private static ProxyOpenException openFailure(Throwable e) {
         if (e instanceof ChannelRefusedException refused) {
             return new ProxyOpenException(ProxyOpenException.NOT_OWNER.equals(refused.reason())
-                    ? ProxyOpenException.NOT_OWNER : ProxyOpenException.REFUSED, refused.getMessage());
+                    ? ProxyOpenException.NOT_OWNER : ProxyOpenException.REFUSED, refused.detail());
         }
         if (e instanceof LinkUnavailableException u) {
             return new ProxyOpenException(ProxyOpenException.UNREACHABLE, u.getMessage());
@@ -158,7 +158,8 @@ public final class ClusterLinks implements AutoCloseable {
             if (e != null) {
                 Throwable cause = e.getCause() != null && !(e instanceof ProxyOpenException) ? e.getCause() : e;
                 String reason = cause instanceof ProxyOpenException p ? p.reason() : "internal";
-                in.refuse(reason, cause.getMessage() == null ? "" : truncate(cause.getMessage()));
+                String detail = cause instanceof ProxyOpenException p ? p.detail() : String.valueOf(cause);
+                in.refuse(reason, truncate(detail));
                 return;
             }
             LinkChannel channel;

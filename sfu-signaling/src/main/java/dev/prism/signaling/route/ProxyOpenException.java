@@ -11,10 +11,17 @@ public final class ProxyOpenException extends Exception {
     public static final String REFUSED = "refused";
 
     private final String reason;
+    private final String detail;
 
     public ProxyOpenException(String reason, String detail) {
         super(reason + (detail == null || detail.isEmpty() ? "" : ": " + detail), null, false, false);
         this.reason = reason;
+        this.detail = detail == null ? "" : detail;
+    }
+
+    /** A human-readable detail (may be empty). */
+    public String detail() {
+        return detail;
     }
 
     public String reason() {
