@@ -110,12 +110,12 @@ class ClusterProxyTest {
     @Test
     void aParticipantJoinedAtAAndOneJoinedAtBAreInOneRoomAtB() {
         long opened = a.sfu().proxyCounters().opened();
-        try (WsTestClient viaA = WsTestClient.connect(a.httpPort(), token("room-1", "alice"));
-             WsTestClient atB = WsTestClient.connect(b.httpPort(), token("room-1", "bob"))) {
+        try (WsTestClient viaA = WsTestClient.connect(a.httpPort(), token("room-1", "alice"))) {
             JsonObject welcome = viaA.next("welcome", 10);
             assertThat(welcome.getJsonObject("participant").getString("id")).isEqualTo("alice");
             assertThat(ResumeTokens.roomOf(welcome.getString("resumeToken"))).isEqualTo("room-1");
-            atB.next("welcome", 10);
+            WsTestClient atB = WsTestClient.connect(b.httpPort(), token("room-1", "bob"));
+            assertThat(atB.next("welcome", 10).getJsonObject("room").getJsonArray("participants")).hasSize(2);
             assertThat(viaA.next("participantJoined", 5).getJsonObject("participant").getString("id"))
                     .isEqualTo("bob");
             assertThat(b.inspector().rooms().join().stream().anyMatch(r -> r.id().equals("room-1"))).isTrue();
@@ -127,6 +127,7 @@ class ClusterProxyTest {
             assertThat(atB.next("trackPublished", 5).encode()).contains("alice");
             viaA.send(new JsonObject().put("type", "ping").put("requestId", "x"));
             assertThat(viaA.next("pong", 5).getString("requestId")).isEqualTo("x");
+            atB.close();
         }
         assertThat(a.sfu().proxyCounters().opened()).isEqualTo(opened + 1);
         await(() -> a.sfu().proxyCounters().active() == 0, "the proxied session closed at A");
