@@ -16,7 +16,7 @@ export type PrismErrorCode =
   | 'bad_json' | 'unknown_type' | 'bad_request' | 'out_of_order' | 'bad_sdp' | 'nothing_to_forward' | 'not_allowed'
   | 'unknown_track' | 'internal' | 'sdp_too_large' | 'too_many_media_sections' | 'too_many_tracks'
   | 'too_many_candidates' | 'room_full' | 'dtls_failed' | 'media_timeout' | 'media_closed' | 'replaced' | 'removed'
-  | 'room_closed' | 'node_draining'
+  | 'room_closed' | 'node_draining' | 'cluster_unavailable'
   // local codes
   | 'connection_refused' | 'timeout' | 'not_connected' | 'disconnected' | 'bad_state' | 'media' | 'protocol'
   | 'negotiation' | 'transport_failed' | 'http_error' | 'track_refused'
@@ -94,7 +94,8 @@ export interface PrismSubscription {
 }
 
 /** Why the client reconnects: its socket dropped, the server moved the room (`migrate`), or it shut down. */
-export type ReconnectCause = 'drop' | 'migrate' | 'shutdown';
+/** 'owner_lost': in a cluster, the server holding the socket lost its link to the room's server (close 4013). */
+export type ReconnectCause = 'drop' | 'migrate' | 'shutdown' | 'owner_lost';
 
 export interface ReconnectInfo {
   /** true: the same session came back (nobody noticed); false: joined afresh and republished. */
@@ -207,6 +208,9 @@ export interface PrismClientOptions {
   reconnectTimeoutMs?: number;
   /** Abandon one reconnect attempt without welcome after this long. Default 4000. */
   connectAttemptTimeoutMs?: number;
+  /** Cluster: first extra wait after a reconnect attempt refused with 4014 (`cluster_unavailable`), doubling per
+   *  refusal in a row up to 16 times it, with jitter. Default 1000. */
+  unavailableBackoffMs?: number;
   /**
    * When the server shuts down (close 4010), join afresh after a random delay within `shutdownRejoinDelayMs` instead
    * of ending the session. Default false.

@@ -64,6 +64,8 @@ export class PrismClient {
    * @param {number[]} [options.reconnectDelaysMs=[0, 250, 500, 1000]] delays before successive attempts
    * @param {number} [options.reconnectTimeoutMs=60000] give up (disconnected) this long after a drop
    * @param {number} [options.connectAttemptTimeoutMs=4000] abandon one reconnect attempt after this long
+   * @param {number} [options.unavailableBackoffMs=1000] cluster: first extra wait after an attempt refused with 4014
+   *   (`cluster_unavailable`), doubling per refusal in a row up to 16 times it, with jitter
    * @param {boolean} [options.rejoinAfterShutdown=false] when the server shuts down (close 4010), join afresh after a
    *   random delay of `shutdownRejoinDelayMs` instead of ending the session (`shutdown` is emitted either way)
    * @param {number[]} [options.shutdownRejoinDelayMs=[5000, 30000]] the [min, max] of that random delay
@@ -101,6 +103,7 @@ export class PrismClient {
       delaysMs: options.reconnectDelaysMs ?? [0, 250, 500, 1000],
       timeoutMs: options.reconnectTimeoutMs ?? 60000,
       attemptTimeoutMs: options.connectAttemptTimeoutMs ?? 4000,
+      unavailableBackoffMs: options.unavailableBackoffMs ?? 1000,
     });
     this._publisher = new Publisher(this, { simulcast: options.simulcast !== false });
     this._subscriber = new Subscriber(this);

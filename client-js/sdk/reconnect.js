@@ -18,6 +18,13 @@ export const SERVER_SHUTDOWN = 4010;
 export const MIGRATE = 4011;
 /** A new session refused: the server is stopping. A reconnect attempt tries again on its schedule. */
 export const NODE_DRAINING = 4012;
+/** Cluster: the server holding our socket lost its link to the room's server. Resume at once (it routes again). */
+export const OWNER_LOST = 4013;
+/** Cluster: no server for the room could be found or reached (`cluster_unavailable` first). Retry with backoff. */
+export const CLUSTER_UNAVAILABLE = 4014;
+/** After each 4014 in a row the next attempt waits this much more, doubling, up to 16 times it (with jitter). */
+const UNAVAILABLE_BACKOFF_MS = 1000;
+const UNAVAILABLE_BACKOFF_MAX_FACTOR = 16;
 
 /**
  * Opens new sockets with the resume token after a drop, on the {@link ReconnectSchedule}, until one is welcomed or
@@ -36,8 +43,10 @@ export class Reconnector {
    * @param {number[]} options.delaysMs delays before successive attempts (the last repeats)
    * @param {number} options.timeoutMs give up this long after the drop
    * @param {number} options.attemptTimeoutMs abandon one attempt that got no welcome in this time
+   * @param {number} [options.unavailableBackoffMs] first extra wait after an attempt refused with 4014
    */
-  constructor(client, { enabled, delaysMs, timeoutMs, attemptTimeoutMs }) {
+  constructor(client, { enabled, delaysMs, timeoutMs, attemptTimeoutMs, unavailableBackoffMs = UNAVAILABLE_BACKOFF_MS }) {
+    this._unavailableBackoffMs = unavailableBackoffMs;
     this._client = client;
     this._enabled = enabled;
     this._delaysMs = delaysMs;
@@ -74,7 +83,8 @@ export class Reconnector {
    * @param {object} [how]
    * @param {boolean} [how.resume=true] present the resume token (false: the server ended the session, join afresh)
    * @param {number} [how.firstDelayMs] wait this long before the first attempt (then the usual delays)
-   * @param {string} [how.cause='drop'] what `reconnecting` and `reconnected` report: 'drop', 'migrate', 'shutdown'
+   * @param {string} [how.cause='drop'] what `reconnecting` and `reconnected` report: 'drop', 'migrate', 'shutdown',
+   *   'owner_lost'
    */
   begin(ev, { resume = true, firstDelayMs, cause = 'drop' } = {}) {
     const client = this._client;
@@ -84,7 +94,7 @@ export class Reconnector {
     const timeoutMs = this._timeoutMs + (firstDelayMs ?? 0);
     this._current = {
       schedule: new ReconnectSchedule({ delaysMs, timeoutMs }),
-      ws: null, timer: null, attemptTimer: null, useResume: resume, cause,
+      ws: null, timer: null, attemptTimer: null, useResume: resume, cause, unavailableMs: 0,
     };
     this._current.schedule.start(now());
     client._setState('reconnecting');
@@ -121,7 +131,10 @@ export class Reconnector {
       this._client._session.teardown({ code: 4100, reason: 'could not reconnect', wasClean: false, left: false, leftReason: null });
       return;
     }
-    r.timer = setTimeout(() => this._attempt(), delay);
+    // After 4014 (no server for the room now) wait longer each time, spread out: a cluster's clients do not all
+    // retry at once.
+    const extra = r.unavailableMs > 0 ? Math.round(r.unavailableMs * (0.5 + Math.random() / 2)) : 0;
+    r.timer = setTimeout(() => this._attempt(), delay + extra);
   }
 
   _attempt() {
@@ -180,6 +193,10 @@ export class Reconnector {
     clearTimeout(r.attemptTimer);
     r.ws = null;
     if (ev?.code === RESUME_FAILED || ev?.code === MIGRATE) r.useResume = false;
+    r.unavailableMs = ev?.code === CLUSTER_UNAVAILABLE
+      ? Math.min(r.unavailableMs === 0 ? this._unavailableBackoffMs : r.unavailableMs * 2,
+        this._unavailableBackoffMs * UNAVAILABLE_BACKOFF_MAX_FACTOR)
+      : 0;
     if (TERMINAL_CLOSE_CODES.has(ev?.code)) {
       this.stop();
       this._client._session.teardown({ code: ev.code, reason: ev.reason ?? '', wasClean: ev.wasClean ?? false, left: false,

@@ -3,7 +3,7 @@
 
 import { refusalError } from './http.js';
 import { PrismError } from './prism-error.js';
-import { MIGRATE, NODE_DRAINING, SERVER_SHUTDOWN } from './reconnect.js';
+import { CLUSTER_UNAVAILABLE, MIGRATE, NODE_DRAINING, OWNER_LOST, SERVER_SHUTDOWN } from './reconnect.js';
 import { errorFromMessage, parseServerMessage } from './wire.js';
 
 /**
@@ -144,6 +144,11 @@ export class Session {
       this.onShutdown(ev);
       return;
     }
+    if (client._state === 'connected' && ev?.code === OWNER_LOST && client._reconnector.canReconnect(ev.code)) {
+      // cluster: the link behind our socket broke, the session is still there: resume at once (it routes again)
+      client._reconnector.begin(ev, { firstDelayMs: 0, cause: 'owner_lost' });
+      return;
+    }
     if (client._state === 'connected' && client._reconnector.canReconnect(ev?.code)) {
       client._reconnector.begin(ev);
       return;
@@ -156,6 +161,11 @@ export class Session {
       if (ev?.code === NODE_DRAINING) {
         this.failConnect(new PrismError('node_draining', 'the server is shutting down: try again later or elsewhere',
           { closeCode: ev.code, closeReason: ev.reason ?? '' }));
+        return;
+      }
+      if (ev?.code === CLUSTER_UNAVAILABLE) {
+        this.failConnect(new PrismError('cluster_unavailable', 'no server for this room can be reached now: try again '
+          + 'shortly', { closeCode: ev.code, closeReason: ev.reason ?? '' }));
         return;
       }
       refusalError(ev, client._socket.url, client._probeRefusal).then((err) => this.failConnect(err));

@@ -735,6 +735,49 @@ describe('PrismClient migrate and shutdown', () => {
   });
 });
 
+describe('PrismClient in a cluster (4013 owner lost, 4014 cluster unavailable)', () => {
+  it('4013: resumes at once with the resume token, like a dropped socket, and says why', async () => {
+    const { client, ws, events } = await resumable({ reconnectDelaysMs: [5000] });
+    ws.serverClose(4013, 'owner lost');
+    await until(() => FakeWebSocket.last !== ws, 'an attempt without the usual delay');
+    const again = FakeWebSocket.last;
+    assert.match(again.url, /resume=rt-1/);
+    assert.equal(events.find((e) => e[0] === 'reconnecting')[1].cause, 'owner_lost');
+    again.open();
+    again.serverSend(resumableWelcome({ resumed: true, resumeToken: 'rt-2' }));
+    await until(() => client.state === 'connected', 'resumed');
+    assert.deepEqual([client.lastReconnect.resumed, client.lastReconnect.cause], [true, 'owner_lost']);
+    client.leave();
+  });
+
+  it('4014 on a reconnect attempt: tries again later, waiting longer than the schedule', async () => {
+    const { client, ws } = await resumable({ unavailableBackoffMs: 60 });
+    ws.serverClose(1006);
+    await until(() => FakeWebSocket.last !== ws, 'attempt 1');
+    const refused = FakeWebSocket.last;
+    refused.open();
+    refused.serverSend({ type: 'error', code: 'cluster_unavailable', message: '' });
+    refused.serverClose(4014, 'cluster unavailable');
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(FakeWebSocket.last, refused, 'no attempt at once (the schedule alone would try at once)');
+    assert.equal(client.state, 'reconnecting');
+    await until(() => FakeWebSocket.last !== refused, 'attempt 2, after the backoff');
+    client.leave();
+  });
+
+  it('a first connect refused with 4014 rejects with cluster_unavailable', async () => {
+    const client = newClient();
+    const done = client.connect();
+    const ws = FakeWebSocket.last;
+    ws.open();
+    client.on('error', () => {});
+    ws.serverSend({ type: 'error', code: 'cluster_unavailable', message: 'no server for this room' });
+    ws.serverClose(4014, 'cluster unavailable');
+    await assert.rejects(done, (e) => e.code === 'cluster_unavailable' && e.closeCode === 4014);
+    assert.equal(client.state, 'disconnected');
+  });
+});
+
 describe('PrismClient ICE restart and media repair', () => {
   it('restartIce offers with iceRestart on the publisher connection and asks for the subscriber one', async () => {
     const { client, ws } = await resumable();

@@ -3,6 +3,7 @@ package dev.prism.signaling;
 import dev.prism.signaling.auth.TokenException;
 import dev.prism.signaling.http.HttpGuardCounters;
 import dev.prism.signaling.http.OriginPolicy;
+import dev.prism.signaling.route.ProxyCounters;
 import dev.prism.signaling.session.MessageTypes;
 import dev.prism.signaling.session.PublishRefusals;
 import dev.prism.signaling.session.SfuContext;
@@ -28,6 +29,11 @@ import java.util.stream.Stream;
  *       {@code prism_signaling_rejection_log_lines_total}, {@code prism_tracks_refused_total{reason}},
  *       {@code prism_signaling_errors_total{code}}, {@code prism_media_repairs_total{action}},
  *       {@code prism_signaling_refused_total{reason}} (bad token, origin not allowed);</li>
+ *   <li>{@code prism_proxy_sessions_opened_total}, {@code prism_proxy_sessions_active} (gauge),
+ *       {@code prism_proxy_sessions_closed_total{reason=client|owner|owner_lost}},
+ *       {@code prism_proxy_sessions_failed_total{reason=cluster_unavailable|not_owner|owner_unreachable|refused}} — the
+ *       edge's proxied sessions (cluster mode); {@code prism_proxy_sessions_accepted_total},
+ *       {@code prism_proxy_sessions_refused_total{reason=not_owner|bad_token|bad_request}} — the owner's;</li>
  *   <li>{@code prism_connections_cut_total{reason=message_too_big|request_head_timeout|websocket_unresponsive}} —
  *       connections the HTTP server closed itself; {@code prism_http_downloads_aborted_total} — responses the
  *       client hung up on (a closed tab), not errors.</li>
@@ -106,8 +112,30 @@ public final class SignalingMeters implements MeterBinder {
             counter(registry, "prism.connections.cut", "connections the HTTP server closed itself, by reason", http,
                     h -> h.cuts(reason), "reason", reason.metricName());
         }
+        bindProxy(registry, sfu.proxyCounters());
         counter(registry, "prism.http.downloads.aborted", "responses the client hung up on before they were written",
                 http, HttpGuardCounters::downloadsAborted);
+    }
+
+    private static void bindProxy(MeterRegistry registry, ProxyCounters proxy) {
+        counter(registry, "prism.proxy.sessions.opened", "proxied sessions whose channel to the room's owner opened "
+                + "(this node is their edge)", proxy, ProxyCounters::opened);
+        Gauge.builder("prism.proxy.sessions.active", proxy, ProxyCounters::active)
+                .description("proxied sessions open now (this node is their edge)").register(registry);
+        for (ProxyCounters.Closed why : ProxyCounters.Closed.values()) {
+            counter(registry, "prism.proxy.sessions.closed", "proxied sessions ended at the edge, by who ended them",
+                    proxy, p -> p.closed(why), "reason", why.label());
+        }
+        for (ProxyCounters.Failed why : ProxyCounters.Failed.values()) {
+            counter(registry, "prism.proxy.sessions.failed", "sockets the edge could not proxy to a room's owner "
+                    + "(answered cluster_unavailable), by reason", proxy, p -> p.failed(why), "reason", why.label());
+        }
+        counter(registry, "prism.proxy.sessions.accepted", "proxied sessions this node accepted as the room's owner",
+                proxy, ProxyCounters::accepted);
+        for (ProxyCounters.Refused why : ProxyCounters.Refused.values()) {
+            counter(registry, "prism.proxy.sessions.refused", "proxied sessions this node refused as the room's owner, "
+                    + "by reason", proxy, p -> p.refused(why), "reason", why.label());
+        }
     }
 
     /** Binds error codes and refusal reasons seen since the last call. Call before each scrape; any thread. */

@@ -7,6 +7,8 @@ import dev.prism.signaling.auth.TokenService;
 import dev.prism.signaling.http.HttpGuards;
 import dev.prism.signaling.http.OriginPolicy;
 import dev.prism.signaling.http.SecurityHeaders;
+import dev.prism.signaling.route.EdgeSessions;
+import dev.prism.signaling.route.ResumeTokens;
 import dev.prism.signaling.session.NewSessionRefusal;
 import dev.prism.signaling.session.ParticipantSession;
 import dev.prism.signaling.session.SfuContext;
@@ -51,6 +53,7 @@ public final class SignalingVerticle extends VerticleBase {
     private final SecureRandom random = new SecureRandom();
     private final NewSessionRefusal refusal;
     private HttpServer server;
+    private EdgeSessions edge;
 
     /**
      * @param devMode     when true, {@code /api/dev-token} hands out tokens to anyone (no API secret configured)
@@ -72,10 +75,12 @@ public final class SignalingVerticle extends VerticleBase {
         this.origins = origins;
         this.guards = guards;
         this.refusal = new NewSessionRefusal(sfu, sfu.media().clock());
+        sfu.useTokens(tokens); // the owner of a proxied session verifies its token again with the same service
     }
 
     @Override
     public Future<?> start() {
+        edge = new EdgeSessions(sfu, vertx);
         Router router = Router.router(vertx);
         router.route().handler(guards::rearmAfterResponse);
         router.route().handler(SecurityHeaders::apply);
@@ -125,23 +130,45 @@ public final class SignalingVerticle extends VerticleBase {
             }).onFailure(e -> log.info("signaling: WebSocket upgrade failed: {}", e.toString()));
             return;
         }
-        AccessToken token;
+        AccessToken token = null;
         try {
             token = tokens.verify(request.getParam("token"));
         } catch (TokenException e) {
+            if (sfu.clustered() && ResumeTokens.roomOf(request.getParam("resume")) != null) {
+                clustered(request, null);  // the session may be on another node: the resume token routes it
+                return;
+            }
             sfu.counters().handshakeRefused(e.reason());
             log.info("signaling: refused a WebSocket from {}: {}", request.remoteAddress(), e.reason());
             request.response().setStatusCode(401).putHeader("content-type", "text/plain; charset=utf-8").end(e.reason());
             return;
         }
+        if (sfu.clustered()) {
+            clustered(request, token);
+            return;
+        }
         boolean refused = refusal.refusing(); // the node is stopping: no new session, no room created for it
+        AccessToken verified = token;
         request.toWebSocket().onSuccess(ws -> {
             guards.guard(ws);
             if (refused) {
                 refusal.refuse(new VertxSessionSocket(vertx, ws));
             } else {
-                new ParticipantSession(sfu, new VertxSessionSocket(vertx, ws), token).start();
+                new ParticipantSession(sfu, new VertxSessionSocket(vertx, ws), verified).start();
             }
+        }).onFailure(e -> log.info("signaling: WebSocket upgrade failed: {}", e.toString()));
+    }
+
+    /**
+     * Cluster mode: upgrade now, then route (see {@link EdgeSessions}). {@code token} is null when only the resume
+     * token is usable.
+     */
+    private void clustered(HttpServerRequest request, AccessToken token) {
+        String rawToken = token == null ? null : request.getParam("token");
+        String resumeToken = request.getParam("resume");
+        request.toWebSocket().onSuccess(ws -> {
+            guards.guard(ws);
+            edge.accept(ws, token, rawToken, resumeToken);
         }).onFailure(e -> log.info("signaling: WebSocket upgrade failed: {}", e.toString()));
     }
 

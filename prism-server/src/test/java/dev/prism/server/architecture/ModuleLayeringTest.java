@@ -22,7 +22,8 @@ import org.w3c.dom.NodeList;
 /**
  * The direction of the module dependencies (docs/ARCHITECTURE.md), read from every module's pom.xml:
  * {@code sfu-core <- sfu-srtp <- sfu-rtp <- sfu-conference <- {sfu-signaling, sfu-ops}}; sfu-cluster and admin-ui
- * on sfu-core only; prism-server, the launcher, on everything; perf on prism-server, sfu-rtp's test kit and sfu-cluster (the link benchmark). A module
+ * on sfu-core only; prism-server, the launcher, on everything; perf on prism-server, sfu-cluster (the link bench) and
+ * sfu-rtp's test kit. A module
  * may name anything below it (its own transitive dependencies) and, in test scope, the test-jars of those; nothing
  * else. And the main sources of sfu-signaling and sfu-ops name no router type (they call the conference), and neither
  * names the other's or the admin UI's packages.
@@ -44,7 +45,7 @@ class ModuleLayeringTest {
         ALLOWED.put("admin-ui", Set.of("sfu-core"));
         ALLOWED.put("prism-server", Set.of("sfu-core", "sfu-srtp", "sfu-rtp", "sfu-conference", "sfu-signaling",
                 "sfu-ops", "sfu-cluster", "admin-ui"));
-        ALLOWED.put("perf", Set.of("prism-server", "sfu-rtp", "sfu-cluster"));
+        ALLOWED.put("perf", Set.of("prism-server", "sfu-rtp", "sfu-cluster")); // the link bench (perf/run link)
     }
 
     /** Test-jars a module may use outside test scope (perf's benchmarks run on sfu-rtp's test kit). */

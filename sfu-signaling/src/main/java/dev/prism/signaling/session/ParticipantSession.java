@@ -63,7 +63,8 @@ public final class ParticipantSession implements ConferenceListener, SessionProt
         this.sfu = sfu;
         this.socket = socket;
         this.token = token;
-        this.lifecycle = new SessionLifecycle(sfu.media().clock(), sfu.resumeWindow().toNanos(), sfu::newResumeToken);
+        this.lifecycle = new SessionLifecycle(sfu.media().clock(), sfu.resumeWindow().toNanos(),
+                () -> sfu.newResumeToken(token.room()));
         this.logRoom = ClientText.forLog(token.room());
         this.logId = ClientText.forLog(token.identity());
         this.rejections = new RejectionLog(token.room(), token.identity(), sfu.media().clock(), sfu.counters());
@@ -285,8 +286,9 @@ public final class ParticipantSession implements ConferenceListener, SessionProt
         switch (lifecycle.socketClosed(code)) {
             case LEAVE -> close(LeaveReason.DISCONNECTED);
             case DETACH -> {
-                log.info("room={} participant={} signaling dropped (close code {}): kept {} ms for a resume",
-                        logRoom, logId, code, TimeUnit.NANOSECONDS.toMillis(lifecycle.windowNanos()));
+                log.info("room={} participant={} signaling from {} dropped (close code {}): kept {} ms for a resume",
+                        logRoom, logId, closed.remoteAddress(), code,
+                        TimeUnit.NANOSECONDS.toMillis(lifecycle.windowNanos()));
                 sfu.counters().detached();
                 participant.signalingState(true, lifecycle.resumes());
                 scheduleExpiry();
@@ -334,7 +336,7 @@ public final class ParticipantSession implements ConferenceListener, SessionProt
         }
         participant.signalingState(false, lifecycle.resumes());
         sfu.counters().resumed();
-        log.info("room={} participant={} resumed{}", logRoom, logId,
+        log.info("room={} participant={} resumed from {}{}", logRoom, logId, newSocket.remoteAddress(),
                 wasDetached ? " after " + detachedMs + " ms detached" : " (previous socket still open)");
         send(welcome(true));
         offers.resumed();

@@ -6,6 +6,13 @@ import dev.prism.conference.SubscriberCodecPlan;
 import dev.prism.core.inspect.NodeSnapshot;
 import dev.prism.core.room.RoomRegistry;
 import dev.prism.rtp.transport.MediaPlane;
+import dev.prism.signaling.auth.TokenService;
+import dev.prism.signaling.route.OwnerSessions;
+import dev.prism.signaling.route.ProxiedSessionAcceptor;
+import dev.prism.signaling.route.ProxyCounters;
+import dev.prism.signaling.route.RemoteSessions;
+import dev.prism.signaling.route.ResumeTokens;
+import dev.prism.signaling.route.SessionRouting;
 import dev.prism.signaling.sdp.SubscriberOfferWriter;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -37,6 +44,10 @@ public final class SfuContext {
     private final Set<ParticipantSession> sessions = ConcurrentHashMap.newKeySet();
     private volatile boolean admitsNewSessions = true;
     private volatile int messagesPerSecond = dev.prism.core.config.PrismConfig.DEFAULT_SIGNALING_MESSAGES_PER_SECOND;
+    private final ProxyCounters proxyCounters = new ProxyCounters();
+    private volatile SessionRouting routing = SessionRouting.LOCAL;
+    private volatile RemoteSessions remoteSessions = RemoteSessions.NONE;
+    private volatile TokenService tokens;
 
     public SfuContext(MediaPlane media, RoomRegistry rooms) {
         this(media, rooms, DEFAULT_RESUME_WINDOW);
@@ -97,11 +108,60 @@ public final class SfuContext {
         return conference;
     }
 
-    /** A fresh unguessable resume token (128 bits, URL-safe). */
-    String newResumeToken() {
+    /**
+     * Where rooms' sessions run and how to reach another node's: {@link SessionRouting#LOCAL} and
+     * {@link RemoteSessions#NONE} (a single node) unless the launcher sets a cluster's. Call at startup, before sockets
+     * arrive (the verticle reads both per socket).
+     */
+    public void useRouting(SessionRouting routing, RemoteSessions remote) {
+        this.routing = java.util.Objects.requireNonNull(routing, "routing");
+        this.remoteSessions = java.util.Objects.requireNonNull(remote, "remote");
+    }
+
+    public SessionRouting routing() {
+        return routing;
+    }
+
+    public RemoteSessions remoteSessions() {
+        return remoteSessions;
+    }
+
+    /** True when routing was set to something other than {@link SessionRouting#LOCAL} (cluster mode). */
+    public boolean clustered() {
+        return routing != SessionRouting.LOCAL;
+    }
+
+    /**
+     * The token service access tokens are verified with (the signaling verticle sets it when it is built); the owner's
+     * {@link #proxiedSessionAcceptor()} verifies proxied sessions' tokens with it again.
+     */
+    public void useTokens(TokenService tokens) {
+        this.tokens = tokens;
+    }
+
+    /** The token service set by {@link #useTokens}, or null before. */
+    public TokenService tokens() {
+        return tokens;
+    }
+
+    /** Counters of proxied sessions, edge and owner side. */
+    public ProxyCounters proxyCounters() {
+        return proxyCounters;
+    }
+
+    /** The owner's side of proxied sessions: give it to the node-to-node link's server (prism-server's ClusterLinks). */
+    public ProxiedSessionAcceptor proxiedSessionAcceptor() {
+        return new OwnerSessions(this);
+    }
+
+    /**
+     * A fresh unguessable resume token (128 random bits, URL-safe) naming its room, so that any node can route a resume
+     * ({@link ResumeTokens}).
+     */
+    String newResumeToken(String roomId) {
         byte[] b = new byte[16];
         random.nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        return ResumeTokens.of(roomId, Base64.getUrlEncoder().withoutPadding().encodeToString(b));
     }
 
     void registerResume(String resumeToken, ParticipantSession s) {

@@ -12,9 +12,10 @@ import org.slf4j.LoggerFactory;
  * interval; a flood that does not stop is closed with 1008 (policy violation). This keeps one participant's flood off
  * the room's loop, which every other participant of the room shares, and off the node's CPU.
  *
- * <p>Called on the socket's own thread only (one per socket; a resumed session gets a new guard).
+ * <p>Called on the socket's own thread only (one per socket; a resumed session gets a new guard). The edge of a proxied
+ * session guards the client's socket with one too (dev.prism.signaling.route).
  */
-final class SocketFlowGuard {
+public final class SocketFlowGuard {
     private static final Logger log = LoggerFactory.getLogger(SocketFlowGuard.class);
     /** WebSocket close code for a socket that kept flooding (RFC 6455 policy violation). */
     static final short CLOSE_CODE = 1008;
@@ -29,7 +30,7 @@ final class SocketFlowGuard {
     private final String logId;
 
     /** {@code logRoom} and {@code logId} are already escaped for logs. */
-    SocketFlowGuard(SessionSocket socket, MonoClock clock, int perSecond, SignalingCounters counters,
+    public SocketFlowGuard(SessionSocket socket, MonoClock clock, int perSecond, SignalingCounters counters,
             String logRoom, String logId) {
         this.socket = socket;
         this.perSecond = perSecond;
@@ -41,7 +42,7 @@ final class SocketFlowGuard {
     }
 
     /** True when the message may be handled; otherwise it has been dealt with here. */
-    boolean admit() {
+    public boolean admit() {
         MessageRateLimit.Verdict v = limit.admit();
         if (v == MessageRateLimit.Verdict.ACCEPT) {
             return true;
