@@ -44,7 +44,7 @@ class ModuleLayeringTest {
         ALLOWED.put("admin-ui", Set.of("sfu-core"));
         ALLOWED.put("prism-server", Set.of("sfu-core", "sfu-srtp", "sfu-rtp", "sfu-conference", "sfu-signaling",
                 "sfu-ops", "sfu-cluster", "admin-ui"));
-        ALLOWED.put("perf", Set.of("prism-server", "sfu-rtp"));
+        ALLOWED.put("perf", Set.of("prism-server", "sfu-rtp", "sfu-cluster")); // the link ping bench
     }
 
     /** Test-jars a module may use outside test scope (perf's benchmarks run on sfu-rtp's test kit). */
