@@ -36,6 +36,9 @@ public final class SfuContext {
     private final SignalingCounters counters = new SignalingCounters();
     private final Set<ParticipantSession> sessions = ConcurrentHashMap.newKeySet();
     private volatile boolean admitsNewSessions = true;
+    private volatile dev.prism.signaling.route.SessionRouting routing = dev.prism.signaling.route.SessionRouting.LOCAL;
+    private volatile dev.prism.signaling.route.RemoteSessions remoteSessions =
+            dev.prism.signaling.route.RemoteSessions.NONE;
     private volatile int messagesPerSecond = dev.prism.core.config.PrismConfig.DEFAULT_SIGNALING_MESSAGES_PER_SECOND;
 
     public SfuContext(MediaPlane media, RoomRegistry rooms) {
@@ -93,6 +96,29 @@ public final class SfuContext {
     }
 
     /** The control plane sessions and operators call. */
+    /**
+     * Where rooms' sessions run ({@link dev.prism.signaling.route.SessionRouting#LOCAL} on a single node) and how to
+     * reach another node's sessions. Call before the verticle is deployed.
+     */
+    public void useRouting(dev.prism.signaling.route.SessionRouting routing,
+                           dev.prism.signaling.route.RemoteSessions remote) {
+        this.routing = java.util.Objects.requireNonNull(routing);
+        this.remoteSessions = java.util.Objects.requireNonNull(remote);
+    }
+
+    public dev.prism.signaling.route.SessionRouting routing() {
+        return routing;
+    }
+
+    public dev.prism.signaling.route.RemoteSessions remoteSessions() {
+        return remoteSessions;
+    }
+
+    /** The owner's side of proxied sessions (stub: refuses every one with {@code not_owner}). */
+    public dev.prism.signaling.route.ProxiedSessionAcceptor proxiedSessionAcceptor() {
+        return (socket, request) -> socket.close((short) 4013, "not_owner");
+    }
+
     public Conference conference() {
         return conference;
     }
