@@ -91,7 +91,11 @@ public final class ClusterMode implements AutoCloseable {
         String nodeId = NodeRegistry.newNodeId(config.nodeId() != null ? config.nodeId() : hostName());
         ClusterRedis redis = ClusterRedis.create(vertx, config.redisUrl(), settings);
         LinkMetrics linkMetrics = new LinkMetrics();
-        ClusterLinks links = ClusterLinks.start(vertx, nodeId, config.clusterSecret(), config.httpHost(),
+        // The link listens where HTTP does; a wildcard is not an address other nodes can dial, so the advertised
+        // (media) address stands in for it then.
+        String linkHost = config.httpHost().equals("0.0.0.0") || config.httpHost().equals("::")
+                ? advertiseAddress : config.httpHost();
+        ClusterLinks links = ClusterLinks.start(vertx, nodeId, config.clusterSecret(), linkHost,
                 config.clusterPort(), sfu.proxiedSessionAcceptor(), linkMetrics)
                 .toCompletionStage().toCompletableFuture().get(START_WAIT_SECONDS * 2, TimeUnit.SECONDS);
         NodeDescriptor descriptor = new NodeDescriptor(links.linkAddress(), advertiseAddress, mediaPorts, version);
