@@ -206,6 +206,41 @@ async function connect() {
   es.addEventListener('rooms', (ev) => renderRooms(JSON.parse(ev.data).rooms));
   es.addEventListener('room', (ev) => renderRoom(JSON.parse(ev.data)));
   es.addEventListener('roomGone', (ev) => renderRoomGone(JSON.parse(ev.data)));
+  pollCluster();
+}
+
+// ---- cluster: polled every 2 s; the panel stays hidden on a single node (404) --------------------------------------
+
+async function pollCluster() {
+  clearTimeout(state.clusterTimer);
+  if (!state.secret) return;
+  try {
+    renderCluster(await api('GET', '/cluster'));
+  } catch (e) {
+    $('#cluster').hidden = true;
+    if (e.status === 404) return; // not in cluster mode: stop asking
+  }
+  state.clusterTimer = setTimeout(pollCluster, 2000);
+}
+
+function renderCluster(c) {
+  $('#cluster').hidden = false;
+  sync($('#cluster-nodes tbody'), c.nodes, (n) => n.id,
+    (n) => h('tr', { 'data-node-id': n.id }, h('td', { text: n.self ? `${n.id} (this node)` : n.id }), h('td'),
+      h('td', { class: 'num' }), h('td', { class: 'num' }), h('td', { class: 'num' }), h('td')),
+    (tr, n) => {
+      setCell(tr.children[1], n.state);
+      setCell(tr.children[2], n.score.toFixed(2));
+      setCell(tr.children[3], `${(n.reportAgeMillis / 1000).toFixed(1)} s`);
+      setCell(tr.children[4], count(n.rooms));
+      setCell(tr.children[5], n.link);
+    });
+  sync($('#cluster-rooms tbody'), c.rooms, (r) => r.room,
+    (r) => h('tr', { 'data-cluster-room': r.room }, h('td', { text: r.room }), h('td'), h('td', { class: 'num' })),
+    (tr, r) => {
+      setCell(tr.children[1], r.ownerAlive ? r.node : `${r.node} (lease expired)`);
+      setCell(tr.children[2], String(r.epoch));
+    });
 }
 
 function disconnect() {

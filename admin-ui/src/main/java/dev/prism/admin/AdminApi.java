@@ -65,6 +65,8 @@ final class AdminApi {
     void mount(Router r) {
         r.get("/admin/api/node").handler(ctx -> reply(ctx, inspector.node(), AdminJson::node));
         r.get("/admin/api/rooms").handler(ctx -> reply(ctx, inspector.rooms(), AdminJson::rooms));
+        r.get("/admin/api/cluster").handler(ctx -> replyOptional(ctx, inspector.cluster(), AdminJson::cluster,
+                () -> "not in cluster mode (no --redis)"));
         r.get("/admin/api/rooms/:room").handler(ctx -> replyOptional(ctx, inspector.room(room(ctx)), AdminJson::room,
                 () -> "no room '" + room(ctx) + "'"));
         r.delete("/admin/api/rooms/:room").handler(ctx -> act(ctx, inspector.closeRoom(room(ctx))));

@@ -23,6 +23,24 @@ final class AdminJson {
     private AdminJson() {
     }
 
+    /** {@code GET /admin/api/cluster}: the live nodes and the room owners, as this node reads them from Redis. */
+    static JsonObject cluster(dev.prism.core.inspect.ClusterSnapshot c) {
+        io.vertx.core.json.JsonArray nodes = new io.vertx.core.json.JsonArray();
+        for (dev.prism.core.inspect.ClusterSnapshot.Node n : c.nodes()) {
+            nodes.add(new JsonObject().put("id", n.id()).put("state", n.state()).put("score", n.score())
+                    .put("reportAgeMillis", n.reportAgeMillis()).put("link", n.link())
+                    .put("participants", n.participants()).put("rooms", n.rooms()).put("version", n.version())
+                    .put("self", n.id().equals(c.selfId())));
+        }
+        io.vertx.core.json.JsonArray rooms = new io.vertx.core.json.JsonArray();
+        for (dev.prism.core.inspect.ClusterSnapshot.RoomOwnership r : c.rooms()) {
+            rooms.add(new JsonObject().put("room", r.room()).put("node", r.node()).put("epoch", r.epoch())
+                    .put("ownerAlive", r.ownerAlive()));
+        }
+        return new JsonObject().put("self", c.selfId()).put("nodes", nodes).put("rooms", rooms)
+                .put("roomsTruncated", c.roomsTruncated());
+    }
+
     static JsonObject node(NodeSnapshot n) {
         JsonObject media = new JsonObject()
                 .put("in", traffic(n.mediaIn()))

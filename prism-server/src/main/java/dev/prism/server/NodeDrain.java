@@ -42,6 +42,18 @@ final class NodeDrain implements NodeControl, AutoCloseable {
 
     enum State { SERVING, DRAINING, STOPPING }
 
+    /**
+     * Cluster mode's part of a drain ({@code dev.prism.server.cluster.ClusterMode}): announce DRAINING so placement
+     * skips this node, and hand each room's record over before its participants are told {@code migrate}. Drain thread.
+     */
+    interface RoomHandOver {
+        /** DRAINING in the registry; returns once the other nodes can have seen it. */
+        void startDraining();
+
+        /** Releases the room's record, then migrates its participants; completes when they were told. */
+        CompletableFuture<Void> handOver(String roomId);
+    }
+
     private final SfuContext sfu;
     private final Conference conference;
     private final long migrateIntervalMillis;
@@ -55,12 +67,23 @@ final class NodeDrain implements NodeControl, AutoCloseable {
     private CompletableFuture<Void> forced;
     /** Whether the last step of a stop has begun. Drain thread only. */
     private boolean ending;
+    /** Cluster mode's hand-over, or null on a single node. */
+    private final RoomHandOver handOver;
 
     /** @param migrateInterval the pause between two rooms' moves in a drain (spreads the rejoins out) */
     NodeDrain(SfuContext sfu, Duration migrateInterval) {
+        this(sfu, migrateInterval, null);
+    }
+
+    /**
+     * @param handOver cluster mode's hand-over: a drain then moves rooms until none is left (rejoins go to other
+     *                 nodes) and a stop drains first; null on a single node
+     */
+    NodeDrain(SfuContext sfu, Duration migrateInterval, RoomHandOver handOver) {
         this.sfu = sfu;
         this.conference = sfu.conference();
         this.migrateIntervalMillis = migrateInterval.toMillis();
+        this.handOver = handOver;
     }
 
     synchronized State state() {
@@ -87,6 +110,17 @@ final class NodeDrain implements NodeControl, AutoCloseable {
             }
             state = State.DRAINING;
         }
+        if (handOver != null) {
+            int rooms = conference.rooms().rooms().size();
+            log.info("prism: draining (cluster): not ready, DRAINING in the registry; handing {} rooms over, one every "
+                    + "{} ms", rooms, migrateIntervalMillis);
+            timer.execute(() -> {
+                handOver.startDraining();
+                handOverNext();
+            });
+            return CompletableFuture.completedFuture(ActionOutcome.done("draining: " + rooms
+                    + " rooms to hand over to other nodes, one every " + migrateIntervalMillis + " ms"));
+        }
         conference.rooms().rooms().stream().map(Room::id).sorted(Comparator.naturalOrder()).forEach(queue::add);
         log.info("prism: draining: not ready any more; moving {} rooms, one every {} ms", queue.size(),
                 migrateIntervalMillis);
@@ -111,6 +145,28 @@ final class NodeDrain implements NodeControl, AutoCloseable {
     }
 
     /**
+     * Drain thread, cluster mode: hands the first room left over, then the next after the interval, until none is
+     * left (a room re-created here meanwhile is handed over too) or the stop's last step began.
+     */
+    private void handOverNext() {
+        if (ending) {
+            return;
+        }
+        String roomId = conference.rooms().rooms().stream().map(Room::id).min(Comparator.naturalOrder()).orElse(null);
+        if (roomId == null) {
+            log.info("prism: drain: every room was handed over");
+            timer.schedule(this::handOverNext, 500, TimeUnit.MILLISECONDS); // keep watching until the node stops
+            return;
+        }
+        handOver.handOver(roomId).orTimeout(END_ROOMS_TIMEOUT_SECONDS, TimeUnit.SECONDS).whenComplete((v, e) -> {
+            if (e != null) {
+                log.warn("prism: drain: handing a room over failed: {}", e.toString());
+            }
+            timer.schedule(this::handOverNext, migrateIntervalMillis, TimeUnit.MILLISECONDS);
+        });
+    }
+
+    /**
      * The graceful stop (SIGTERM): not ready, new sessions refused; waits for the node's participants (those detached
      * within their resume window included) to leave, at most {@code grace} or until {@link #force}; then tells each
      * one left {@code shutdown} and closes it (4010). Idempotent: a second call returns the first one's future.
@@ -118,15 +174,22 @@ final class NodeDrain implements NodeControl, AutoCloseable {
      * @return completes on this object's thread with the number of participants told {@code shutdown}
      */
     CompletableFuture<Integer> stop(Duration grace) {
+        if (handOver != null) {
+            drain(); // cluster mode: move the rooms to other nodes, then wait for this node to be empty
+        }
         synchronized (this) {
             if (stopped != null) {
                 return stopped;
             }
-            state = State.STOPPING;
+            if (handOver == null) {
+                state = State.STOPPING;
+            }
             stopped = new CompletableFuture<>();
             forced = new CompletableFuture<>();
         }
-        sfu.stopAdmittingNewSessions();
+        if (handOver == null) {
+            sfu.stopAdmittingNewSessions();
+        }
         log.info("prism: stopping: new sessions refused; waiting up to {} s for {} participants to leave",
                 grace.toSeconds(), conference.participantCount());
         long deadline = System.nanoTime() + grace.toNanos();

@@ -6,6 +6,9 @@ import dev.prism.core.config.AdvertiseAddress;
 import dev.prism.core.config.PrismConfig;
 import dev.prism.core.inspect.NodeControl;
 import dev.prism.core.room.InMemoryRoomRegistry;
+import dev.prism.core.room.RoomRegistry;
+import dev.prism.server.cluster.ClusterMetrics;
+import dev.prism.server.cluster.ClusterMode;
 import dev.prism.ops.inspect.ChangeNotifier;
 import dev.prism.ops.inspect.EventLoopProbe;
 import dev.prism.ops.inspect.SfuInspector;
@@ -60,10 +63,15 @@ public final class PrismServer implements AutoCloseable {
     private final StatsSampler sampler;
     private final SfuInspector inspector;
     private final NodeDrain drain;
+    /** Cluster mode ({@code --redis}), or null on a single node. */
+    private final ClusterMode cluster;
     private volatile boolean accepting;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private PrismServer(PrismConfig config, HttpLimits httpLimits) throws Exception {
+        if (config.clusterModeProblem() != null) {
+            throw new IllegalArgumentException(config.clusterModeProblem());
+        }
         this.config = config;
         DevSecrets dev = DevSecrets.generate();
         this.apiSecret = dev.apiSecretFor(config);
@@ -74,8 +82,12 @@ public final class PrismServer implements AutoCloseable {
                 SrtpImplementation.fromConfigName(config.srtpImplementation())), config.effectiveMediaThreads());
         this.metrics = new PrismMetrics();
         ChangeNotifier changes = new ChangeNotifier();
-        this.sfu = new SfuContext(media, new InMemoryRoomRegistry(roomId -> media.placeRoom().eventLoop(),
-                List.of(changes, metrics.roomEvents())), Duration.ofSeconds(config.resumeWindowSeconds()))
+        RoomRegistry rooms = new InMemoryRoomRegistry(roomId -> media.placeRoom().eventLoop(),
+                List.of(changes, metrics.roomEvents()));
+        if (config.clusterMode()) {
+            rooms = ClusterMode.observe(rooms); // cluster mode hears rooms come and go (claims, releases)
+        }
+        this.sfu = new SfuContext(media, rooms, Duration.ofSeconds(config.resumeWindowSeconds()))
                 .maxParticipantsPerRoom(config.maxParticipantsPerRoom())
                 .messagesPerSecond(config.signalingMessagesPerSecond());
         List<EventLoopProbe> loops = new ArrayList<>();
@@ -91,8 +103,24 @@ public final class PrismServer implements AutoCloseable {
         this.inspector = new SfuInspector(sfu.conference(), sfu::signalingStats, sampler, changes, MonoClock.SYSTEM);
         this.tokens = new TokenService(apiSecret, TokenService.SYSTEM_EPOCH_SECONDS, config.maxTokenLifetimeSeconds());
         this.vertx = Vertx.vertx();
-        this.drain = new NodeDrain(sfu, DRAIN_INTERVAL);
-        AdminRoutes admin = AdminRoutes.create(inspector, adminSecret).withNodeControl(drain);
+        ClusterMetrics clusterMetrics = new ClusterMetrics();
+        metrics.bind(clusterMetrics);
+        this.cluster = config.clusterMode() ? ClusterMode.start(vertx, config, sfu, rooms,
+                ClusterMode.loadSource(loops, sfu.conference(), sampler), advertiseAddress, media.localPorts(),
+                version(), clusterMetrics) : null;
+        this.drain = new NodeDrain(sfu, DRAIN_INTERVAL, cluster == null ? null : new NodeDrain.RoomHandOver() {
+            @Override
+            public void startDraining() {
+                cluster.startDraining();
+            }
+
+            @Override
+            public CompletableFuture<Void> handOver(String roomId) {
+                return cluster.handOver(roomId);
+            }
+        });
+        AdminRoutes admin = AdminRoutes.create(cluster == null ? inspector : cluster.inspector(inspector), adminSecret)
+                .withNodeControl(drain);
         OpsRoutes ops = new OpsRoutes(metrics, () -> accepting && drain.ready(), loops);
         this.signaling = new SignalingVerticle(sfu, tokens, config.developmentMode(), config.tokenTtlSeconds(),
                 config.httpHost(), config.httpPort(),
@@ -222,10 +250,23 @@ public final class PrismServer implements AutoCloseable {
         log.info("prism: stopped");
     }
 
+    /** Cluster mode, or null on a single node. */
+    public ClusterMode cluster() {
+        return cluster;
+    }
+
+    private static String version() {
+        String v = PrismServer.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
     private void closeQuietly() {
         accepting = false;
         if (drain != null) {
             drain.close();
+        }
+        if (cluster != null) {
+            cluster.close(); // leaves the registry before the event loops stop
         }
         sampler.close();
         try {

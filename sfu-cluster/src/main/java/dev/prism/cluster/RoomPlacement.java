@@ -61,7 +61,17 @@ public final class RoomPlacement {
      */
     public Future<RoomOwner> place(String roomId) {
         String key = ClusterKeys.room(roomId);
-        return readRecord(roomId, key).compose(record -> attempt(roomId, key, record, 1));
+        return readRecord(roomId, key).compose(record -> attempt(roomId, key, record, 1, false));
+    }
+
+    /**
+     * Claims the room for this node unless a live node already owns it: for a room that came to exist here without a
+     * placement (the launcher's safety net). Answers the owner: this node at the new (or its current) epoch, or the
+     * live other owner, whose copy wins (the caller closes its own). Does not look at this node's state or load.
+     */
+    public Future<RoomOwner> claimHere(String roomId) {
+        String key = ClusterKeys.room(roomId);
+        return readRecord(roomId, key).compose(record -> attempt(roomId, key, record, 1, true));
     }
 
     /** The room's record as it is (its owner may be dead: see {@link RoomOwner#ownerAlive()}), or empty. */
@@ -108,6 +118,11 @@ public final class RoomPlacement {
                 List.of(registry.nodeId(), Long.toString(epoch))).map(r -> r.toLong() == 1);
     }
 
+    /** This node's id (the one claims and releases name). */
+    public String nodeId() {
+        return registry.nodeId();
+    }
+
     /** Claims this placer won (rooms placed or taken over). */
     public long claimsWon() {
         return claimsWon.sum();
@@ -123,13 +138,13 @@ public final class RoomPlacement {
         return recordsRestored.sum();
     }
 
-    private Future<RoomOwner> attempt(String roomId, String key, RoomOwner record, int attempt) {
+    private Future<RoomOwner> attempt(String roomId, String key, RoomOwner record, int attempt, boolean here) {
         Future<RoomOwner> current = record == null ? Future.succeededFuture(null) : withLiveness(record);
         return current.compose(read -> {
-            if (read != null && read.ownerAlive()) {
+            if (read != null && (read.ownerAlive() || (here && read.nodeId().equals(registry.nodeId())))) {
                 return Future.succeededFuture(read);
             }
-            NodeView target = chooser.reserve(registry.liveNodes());
+            NodeView target = here ? self() : chooser.reserve(registry.liveNodes());
             if (target == null) {
                 return Future.failedFuture(new ClusterUnavailable(ClusterUnavailable.Reason.NO_ELIGIBLE_NODE,
                         "no live, serving node under the maximum load"));
@@ -139,7 +154,7 @@ public final class RoomPlacement {
                     target.id(), Long.toString(now));
             return redis.eval(CLAIM, List.of(key), args)
                     .andThen(ar -> {
-                        if (ar.failed() || ar.result().get(0).toLong() != 1) {
+                        if (!here && (ar.failed() || ar.result().get(0).toLong() != 1)) {
                             chooser.release(target);
                         }
                     })
@@ -156,9 +171,15 @@ public final class RoomPlacement {
                                     "the room's record changed " + attempt + " times during placement"));
                         }
                         RoomOwner winner = node.isEmpty() ? null : new RoomOwner(roomId, node, epoch, 0, false);
-                        return attempt(roomId, key, winner, attempt + 1);
+                        return attempt(roomId, key, winner, attempt + 1, here);
                     });
         });
+    }
+
+    /** This node as a claim target (only its id is used). */
+    private NodeView self() {
+        return new NodeView(registry.nodeId(), new NodeDescriptor("", "", List.of(), ""), NodeState.SERVING,
+                NodeLoad.IDLE, 0, 0, 0);
     }
 
     private Future<RoomOwner> readRecord(String roomId, String key) {

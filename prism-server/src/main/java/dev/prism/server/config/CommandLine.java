@@ -95,6 +95,10 @@ public final class CommandLine {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage()); // not expected: every value was checked as it was set
         }
+        String cluster = result.clusterModeProblem();
+        if (cluster != null) {
+            throw new UsageException(cluster);
+        }
         if (result.tokenTtlSeconds() > result.maxTokenLifetimeSeconds()) {
             throw new UsageException("tokenTtlSeconds (" + result.tokenTtlSeconds() + ") must not exceed "
                     + "maxTokenLifetimeSeconds (" + result.maxTokenLifetimeSeconds()
@@ -231,6 +235,12 @@ public final class CommandLine {
                     throw new UsageException(source + ": '" + text + "' is not a whole number");
                 }
                 yield n;
+            }
+            case DECIMAL -> {
+                if (!text.matches("[+-]?[0-9]{1,9}(\\.[0-9]{1,9})?")) {
+                    throw new UsageException(source + ": '" + text + "' is not a decimal number");
+                }
+                yield Double.parseDouble(text);
             }
             case TEXT, SECRET -> text;
             case LIST -> List.of(text);

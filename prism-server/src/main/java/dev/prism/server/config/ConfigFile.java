@@ -64,6 +64,12 @@ final class ConfigFile {
                 }
                 return s.type == Setting.Type.INT ? (Object) n.intValue() : (Object) n.longValue();
             }
+            case DECIMAL -> {
+                if (!(v instanceof Number n) || !Double.isFinite(n.doubleValue())) {
+                    throw new UsageException(source + ": must be a number, got " + describe(v));
+                }
+                return n.doubleValue();
+            }
             case LIST -> {
                 if (!(v instanceof JsonArray array)) {
                     throw new UsageException(source + ": must be an array of strings, got " + describe(v));

@@ -56,6 +56,27 @@ enum Setting {
                     + "later (close 4010) and exit; a second SIGTERM exits at once",
             PrismConfig.DEFAULT_SHUTDOWN_GRACE_SECONDS + " s; 0 = at once",
             (b, v) -> b.shutdownGraceSeconds((Integer) v)),
+    REDIS("redisUrl", "--redis", "URL", "PRISM_REDIS", Type.TEXT,
+            "cluster mode: the shared Redis, redis://HOST:PORT; the API, admin and cluster secrets must then be set",
+            "none: a single node, no Redis",
+            (b, v) -> b.redisUrl((String) v)),
+    NODE_ID("nodeId", "--node-id", "ID", "PRISM_NODE_ID", Type.TEXT,
+            "cluster mode: this node's name (A-Z a-z 0-9 . _ -, up to 64); a random suffix is added per process",
+            "the host name",
+            (b, v) -> b.nodeId((String) v)),
+    CLUSTER_PORT("clusterPort", "--cluster-port", "N", "PRISM_CLUSTER_PORT", Type.INT,
+            "cluster mode: TCP port of the node-to-node link (listens on --http-host)",
+            PrismConfig.DEFAULT_CLUSTER_PORT + "; 0 = any free port",
+            (b, v) -> b.clusterPort((Integer) v)),
+    CLUSTER_SECRET("clusterSecret", "--cluster-secret", "S", "PRISM_CLUSTER_SECRET", Type.SECRET,
+            "cluster mode: node-to-node link secret, at least " + PrismConfig.MIN_SECRET_LENGTH
+                    + " characters, the same on every node",
+            "none (required with --redis)",
+            (b, v) -> b.clusterSecret((String) v)),
+    MAX_LOAD("maxLoad", "--max-load", "X", "PRISM_MAX_LOAD", Type.DECIMAL,
+            "cluster mode: a node whose load score reaches this takes no new rooms (1.0 = busiest media loop full)",
+            String.valueOf(PrismConfig.DEFAULT_MAX_LOAD),
+            (b, v) -> b.maxLoad((Double) v)),
     TOKEN_TTL("tokenTtlSeconds", null, "N", null, Type.LONG,
             "lifetime of the dev tokens this node issues (<= maxTokenLifetimeSeconds)",
             PrismConfig.DEFAULT_TOKEN_TTL_SECONDS + " s",
@@ -78,7 +99,7 @@ enum Setting {
             (b, v) -> b.signalingMessagesPerSecond((Integer) v));
 
     /** How a value is written and converted. */
-    enum Type { INT, LONG, TEXT, SECRET, LIST }
+    enum Type { INT, LONG, DECIMAL, TEXT, SECRET, LIST }
 
     /** Config file key, also the {@link PrismConfig} component name. */
     final String key;
@@ -114,7 +135,7 @@ enum Setting {
     }
 
     /**
-     * Sets the converted {@code value} (Integer, Long, String or List of String, after {@link #type}).
+     * Sets the converted {@code value} (Integer, Long, Double, String or List of String, after {@link #type}).
      *
      * @param source where the value came from ({@code --udp-port}, {@code PRISM_UDP_PORT}, {@code config file F, key
      *               udpPort}), put in front of the builder's complaint

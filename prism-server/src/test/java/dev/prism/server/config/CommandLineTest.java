@@ -20,6 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CommandLineTest {
     private static final String S1 = "secret-one-0123456789abcdefghijklmnop";
     private static final String S2 = "secret-two-0123456789abcdefghijklmnop";
+    private static final String S3 = "secret-three-0123456789abcdefghijklmnop";
     /** Stands for the temporary config file's path in the rows below. */
     private static final String FILE = "@FILE";
 
@@ -197,6 +198,30 @@ class CommandLineTest {
                                 .file("{\"srtpImplementation\": \"jitsi\", \"maxTokenLifetimeSeconds\": 900,"
                                         + " \"tokenTtlSeconds\": 60}"),
                         defaults().maxTokenLifetimeSeconds(60).tokenTtlSeconds(60)),
+                // cluster mode: --redis needs every secret
+                Arguments.of("--redis with the three secrets", Input.of("--redis", "redis://127.0.0.1:6379",
+                                "--api-secret", S1, "--admin-secret", S2, "--cluster-secret", S3),
+                        defaults().redisUrl("redis://127.0.0.1:6379").apiSecret(S1).adminSecret(S2).clusterSecret(S3)),
+                Arguments.of("every cluster option", Input.of("--redis=redis://[::1]:6380/2", "--node-id", "eu-1.a_b",
+                                "--cluster-port", "7100", "--max-load", "0.65", "--api-secret", S1, "--admin-secret", S2,
+                                "--cluster-secret", S3),
+                        defaults().redisUrl("redis://[::1]:6380/2").nodeId("eu-1.a_b").clusterPort(7100).maxLoad(0.65)
+                                .apiSecret(S1).adminSecret(S2).clusterSecret(S3)),
+                Arguments.of("cluster settings from the environment", Input.of().env("PRISM_REDIS", "redis://redis:6379",
+                                "PRISM_NODE_ID", "n2", "PRISM_CLUSTER_PORT", "0", "PRISM_CLUSTER_SECRET", S3,
+                                "PRISM_MAX_LOAD", "1", "PRISM_API_SECRET", S1, "PRISM_ADMIN_SECRET", S2),
+                        defaults().redisUrl("redis://redis:6379").nodeId("n2").clusterPort(0).clusterSecret(S3)
+                                .maxLoad(1.0).apiSecret(S1).adminSecret(S2)),
+                Arguments.of("cluster settings from the file", Input.of("--config", FILE).file(("{\"redisUrl\": "
+                                + "\"redis://10.0.0.2:6379\", \"nodeId\": \"a\", \"clusterPort\": 7001, "
+                                + "\"clusterSecret\": \"%s\", \"maxLoad\": 0.9, \"apiSecret\": \"%s\", "
+                                + "\"adminSecret\": \"%s\"}").formatted(S3, S1, S2)),
+                        defaults().redisUrl("redis://10.0.0.2:6379").nodeId("a").clusterPort(7001).clusterSecret(S3)
+                                .maxLoad(0.9).apiSecret(S1).adminSecret(S2)),
+                Arguments.of("cluster options without --redis: a single node still", Input.of("--node-id", "x",
+                        "--max-load", "2"), defaults().nodeId("x").maxLoad(2.0)),
+                Arguments.of("--max-load beats PRISM_MAX_LOAD", Input.of("--max-load", "0.3").env("PRISM_MAX_LOAD", "0.9"),
+                        defaults().maxLoad(0.3)),
                 // picocli wiring keeps values as values
                 Arguments.of("secret after the option starting with one '-'", Input.of("--api-secret", "-" + S1),
                         defaults().apiSecret("-" + S1)));
@@ -329,6 +354,32 @@ class CommandLineTest {
                 Arguments.of(Input.of().env("PRISM_SRTP", "bouncy"), "PRISM_SRTP: must be one of [prism, jitsi], got 'bouncy'"),
                 Arguments.of(Input.of("--config", FILE).file("{\"srtpImplementation\": 1}"),
                         "config file " + FILE + ", key srtpImplementation: must be a string, got 1"),
+                // cluster mode refuses development mode, and checks its own values
+                Arguments.of(Input.of("--redis", "redis://127.0.0.1:6379"), "cluster mode (--redis) refuses development "
+                        + "mode: configure --api-secret, --admin-secret, --cluster-secret (at least 32 characters each, "
+                        + "the same on every node)"),
+                Arguments.of(Input.of("--redis", "redis://127.0.0.1:6379", "--api-secret", S1, "--admin-secret", S2),
+                        "cluster mode (--redis) refuses development mode: configure --cluster-secret"),
+                Arguments.of(Input.of().env("PRISM_REDIS", "redis://r:1", "PRISM_CLUSTER_SECRET", S3),
+                        "cluster mode (--redis) refuses development mode: configure --api-secret, --admin-secret ("),
+                Arguments.of(Input.of("--redis", "localhost:6379"),
+                        "--redis: must look like redis://HOST:PORT (optionally /DB), got 'localhost:6379'"),
+                Arguments.of(Input.of("--redis", "tcp://user:too-short@h:1"),
+                        "--redis: must look like redis://HOST:PORT (optionally /DB), got a URL with credentials"),
+                Arguments.of(Input.of("--node-id", "has space"),
+                        "--node-id: must be 1-64 characters of A-Z a-z 0-9 . _ -, got 'has space'"),
+                Arguments.of(Input.of("--cluster-port", "65536"), "--cluster-port: " + portRange + "65536"),
+                Arguments.of(Input.of("--cluster-secret", "too-short"),
+                        "--cluster-secret: cluster secret must be at least 32 characters"),
+                Arguments.of(Input.of("--max-load", "0"), "--max-load: must be above 0 and at most 10, got 0.0"),
+                Arguments.of(Input.of("--max-load", "11"), "--max-load: must be above 0 and at most 10, got 11.0"),
+                Arguments.of(Input.of("--max-load", "80%"), "--max-load: '80%' is not a decimal number"),
+                Arguments.of(Input.of("--max-load", "1e3"), "--max-load: '1e3' is not a decimal number"),
+                Arguments.of(Input.of().env("PRISM_MAX_LOAD", "NaN"), "PRISM_MAX_LOAD: 'NaN' is not a decimal number"),
+                Arguments.of(Input.of("--config", FILE).file("{\"maxLoad\": \"0.5\"}"),
+                        "config file " + FILE + ", key maxLoad: must be a number, got the string \"0.5\""),
+                Arguments.of(Input.of("--config", FILE).file("{\"clusterSecret\": 12345}"),
+                        "config file " + FILE + ", key clusterSecret: must be a string"),
                 // picocli wiring: no argument files, no end-of-options marker, no abbreviations
                 Arguments.of(Input.of("--advertise", "@hosts.txt"),
                         "--advertise: must be an IP address or a host name, got '@hosts.txt'"),
@@ -386,6 +437,10 @@ class CommandLineTest {
                 "PRISM_ALLOWED_ORIGINS", "PRISM_MAX_TOKEN_LIFETIME", "PRISM_SRTP", "\"allowedOrigins\"",
                 "--shutdown-grace SECONDS", "PRISM_SHUTDOWN_GRACE", "\"shutdownGraceSeconds\"",
                 "\"maxTokenLifetimeSeconds\"", "\"srtpImplementation\"", "default: 86400 s", "default: prism");
+        assertThat(help).contains("--redis URL", "--node-id ID", "--cluster-port N", "--cluster-secret S",
+                "--max-load X", "PRISM_REDIS", "PRISM_NODE_ID", "PRISM_CLUSTER_PORT", "PRISM_CLUSTER_SECRET",
+                "PRISM_MAX_LOAD", "\"redisUrl\"", "\"nodeId\"", "\"clusterPort\"", "\"clusterSecret\"", "\"maxLoad\"",
+                "default: 7000", "default: 0.8");
         assertThat(help).startsWith("Usage: prism [options]");
     }
 
@@ -396,7 +451,8 @@ class CommandLineTest {
         List<String> inHelp = option.matcher(CommandLine.help()).results().map(m -> m.group(1)).toList();
         assertThat(inHelp).containsExactly("--http-port", "--http-host", "--udp-port", "--bind", "--advertise",
                 "--api-secret", "--admin-secret", "--media-threads", "--allowed-origin", "--max-token-lifetime",
-                "--srtp", "--shutdown-grace", "--config", "--help");
+                "--srtp", "--shutdown-grace", "--redis", "--node-id", "--cluster-port", "--cluster-secret", "--max-load",
+                "--config", "--help");
         Path readme = Path.of("..", "README.md");
         List<String> inReadme = java.util.regex.Pattern.compile("(?m)^\\| `(--[a-z-]+)").matcher(Files.readString(readme))
                 .results().map(m -> m.group(1)).toList();

@@ -53,6 +53,16 @@ import java.util.List;
  * @param shutdownGraceSeconds   on SIGTERM the node refuses new sessions and waits this long for its rooms to empty,
  *                               then tells the participants left {@code shutdown} (close 4010) and exits; default
  *                               {@value #DEFAULT_SHUTDOWN_GRACE_SECONDS}; 0 = tell them at once
+ * @param redisUrl               {@code redis://HOST:PORT[/DB]} of the cluster's Redis; {@code null} (default) = a single
+ *                               node, no Redis, no node-to-node link (see {@link #clusterMode()})
+ * @param nodeId                 this node's id in the cluster (1-64 characters of {@code A-Z a-z 0-9 . _ -}), made
+ *                               fresh per process by adding a random suffix; {@code null} (default) = the host name
+ * @param clusterPort            TCP port of the node-to-node link (cluster mode); default
+ *                               {@value #DEFAULT_CLUSTER_PORT}; 0 = any free port
+ * @param clusterSecret          the node-to-node link's shared secret, at least {@value #MIN_SECRET_LENGTH}
+ *                               characters; required in cluster mode
+ * @param maxLoad                a node whose corrected load score reaches this takes no new rooms (1.0 = its busiest
+ *                               media loop is saturated); default {@value #DEFAULT_MAX_LOAD}
  */
 public record PrismConfig(
         int httpPort,
@@ -71,7 +81,12 @@ public record PrismConfig(
         long maxTokenLifetimeSeconds,
         String srtpImplementation,
         int signalingMessagesPerSecond,
-        int shutdownGraceSeconds) {
+        int shutdownGraceSeconds,
+        String redisUrl,
+        String nodeId,
+        int clusterPort,
+        String clusterSecret,
+        double maxLoad) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
@@ -86,6 +101,8 @@ public record PrismConfig(
     public static final String DEFAULT_SRTP_IMPLEMENTATION = "prism";
     public static final int DEFAULT_SIGNALING_MESSAGES_PER_SECOND = 50;
     public static final int DEFAULT_SHUTDOWN_GRACE_SECONDS = 30;
+    public static final int DEFAULT_CLUSTER_PORT = 7000;
+    public static final double DEFAULT_MAX_LOAD = 0.8;
     /** The SRTP implementations {@code srtpImplementation} may name. */
     public static final List<String> SRTP_IMPLEMENTATIONS = List.of("prism", "jitsi");
     /** Minimum secret length, counted in UTF-8 bytes (the HMAC key is the secret's UTF-8 encoding). */
@@ -99,7 +116,7 @@ public record PrismConfig(
             DEFAULT_BIND_ADDRESS, null, null, null, DEFAULT_TOKEN_TTL_SECONDS, DEFAULT_CONSENT_TIMEOUT_SECONDS,
             DEFAULT_RESUME_WINDOW_SECONDS, DEFAULT_MEDIA_THREADS, DEFAULT_MAX_PARTICIPANTS_PER_ROOM, List.of(),
             DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, DEFAULT_SRTP_IMPLEMENTATION, DEFAULT_SIGNALING_MESSAGES_PER_SECOND,
-            DEFAULT_SHUTDOWN_GRACE_SECONDS);
+            DEFAULT_SHUTDOWN_GRACE_SECONDS, null, null, DEFAULT_CLUSTER_PORT, null, DEFAULT_MAX_LOAD);
 
     /** @throws IllegalArgumentException naming the first invalid setting */
     public PrismConfig {
@@ -120,6 +137,11 @@ public record PrismConfig(
         checkSrtp(srtpImplementation);
         checkMessageRate(signalingMessagesPerSecond);
         checkShutdownGrace(shutdownGraceSeconds);
+        checkRedisUrl(redisUrl);
+        checkNodeId(nodeId);
+        checkPort("clusterPort", clusterPort);
+        checkSecret("cluster secret", clusterSecret);
+        checkMaxLoad(maxLoad);
     }
 
     /** All documented defaults: development mode, auto-detected advertise address. */
@@ -142,6 +164,37 @@ public record PrismConfig(
         return apiSecret == null;
     }
 
+    /** True when a Redis URL is configured: the node joins a cluster. */
+    public boolean clusterMode() {
+        return redisUrl != null;
+    }
+
+    /**
+     * Why this configuration cannot run in cluster mode, or null when it can (or is not in cluster mode). Every node of
+     * a cluster must verify the others' tokens and reach the others' admin view and link, so the API, admin and
+     * cluster secrets must be configured (and shared); development mode makes a random secret per process.
+     */
+    public String clusterModeProblem() {
+        if (!clusterMode()) {
+            return null;
+        }
+        List<String> missing = new java.util.ArrayList<>();
+        if (apiSecret == null) {
+            missing.add("--api-secret");
+        }
+        if (adminSecret == null) {
+            missing.add("--admin-secret");
+        }
+        if (clusterSecret == null) {
+            missing.add("--cluster-secret");
+        }
+        if (missing.isEmpty()) {
+            return null;
+        }
+        return "cluster mode (--redis) refuses development mode: configure " + String.join(", ", missing)
+                + " (at least " + MIN_SECRET_LENGTH + " characters each, the same on every node)";
+    }
+
     /** {@link #mediaThreads()}, with 0 replaced by the number of available processors. */
     public int effectiveMediaThreads() {
         return mediaThreads > 0 ? mediaThreads : Runtime.getRuntime().availableProcessors();
@@ -158,7 +211,10 @@ public record PrismConfig(
                 + ", maxParticipantsPerRoom=" + maxParticipantsPerRoom + ", allowedOrigins=" + allowedOrigins
                 + ", maxTokenLifetimeSeconds=" + maxTokenLifetimeSeconds + ", srtpImplementation=" + srtpImplementation
                 + ", signalingMessagesPerSecond=" + signalingMessagesPerSecond
-                + ", shutdownGraceSeconds=" + shutdownGraceSeconds + "]";
+                + ", shutdownGraceSeconds=" + shutdownGraceSeconds
+                + ", redisUrl=" + (redisUrl == null ? "none" : redisUrl) + ", nodeId=" + (nodeId == null ? "host name" : nodeId)
+                + ", clusterPort=" + clusterPort + ", clusterSecret=" + (clusterSecret == null ? "none" : "***")
+                + ", maxLoad=" + maxLoad + "]";
     }
 
     // --- validation, shared with the builder so a bad value is reported when it is set ---
@@ -242,6 +298,26 @@ public record PrismConfig(
         checkRange("shutdownGraceSeconds", v, 0, MAX_TIMEOUT_SECONDS);
     }
 
+    private static void checkRedisUrl(String v) {
+        if (v != null && !v.matches("rediss?://([^@/\\s]*@)?[A-Za-z0-9.\\-\\[\\]:]+:[0-9]{1,5}(/[0-9]{1,2})?")) {
+            // A password may sit in the URL: never echo it.
+            throw new IllegalArgumentException("redisUrl must look like redis://HOST:PORT (optionally /DB), got "
+                    + (v.contains("@") ? "a URL with credentials" : quote(v)));
+        }
+    }
+
+    private static void checkNodeId(String v) {
+        if (v != null && !v.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new IllegalArgumentException("nodeId must be 1-64 characters of A-Z a-z 0-9 . _ -, got " + quote(v));
+        }
+    }
+
+    private static void checkMaxLoad(double v) {
+        if (!(v > 0 && v <= 10)) {
+            throw new IllegalArgumentException("maxLoad must be above 0 and at most 10, got " + v);
+        }
+    }
+
     private static void checkRange(String name, long value, long min, long max) {
         if (value < min || value > max) {
             throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + value);
@@ -274,6 +350,11 @@ public record PrismConfig(
         private String srtpImplementation;
         private int signalingMessagesPerSecond;
         private int shutdownGraceSeconds;
+        private String redisUrl;
+        private String nodeId;
+        private int clusterPort;
+        private String clusterSecret;
+        private double maxLoad;
 
         private Builder(PrismConfig c) {
             httpPort = c.httpPort;
@@ -293,6 +374,11 @@ public record PrismConfig(
             srtpImplementation = c.srtpImplementation;
             signalingMessagesPerSecond = c.signalingMessagesPerSecond;
             shutdownGraceSeconds = c.shutdownGraceSeconds;
+            redisUrl = c.redisUrl;
+            nodeId = c.nodeId;
+            clusterPort = c.clusterPort;
+            clusterSecret = c.clusterSecret;
+            maxLoad = c.maxLoad;
         }
 
         public Builder httpPort(int v) {
@@ -403,11 +489,44 @@ public record PrismConfig(
             return this;
         }
 
+        /** {@code null} = a single node. */
+        public Builder redisUrl(String v) {
+            checkRedisUrl(v);
+            redisUrl = v;
+            return this;
+        }
+
+        /** {@code null} = the host name. */
+        public Builder nodeId(String v) {
+            checkNodeId(v);
+            nodeId = v;
+            return this;
+        }
+
+        /** 0 = any free port. */
+        public Builder clusterPort(int v) {
+            checkPort("clusterPort", v);
+            clusterPort = v;
+            return this;
+        }
+
+        public Builder clusterSecret(String v) {
+            checkSecret("cluster secret", v);
+            clusterSecret = v;
+            return this;
+        }
+
+        public Builder maxLoad(double v) {
+            checkMaxLoad(v);
+            maxLoad = v;
+            return this;
+        }
+
         public PrismConfig build() {
             return new PrismConfig(httpPort, httpHost, udpPort, bindAddress, advertiseAddress, apiSecret, adminSecret,
                     tokenTtlSeconds, consentTimeoutSeconds, resumeWindowSeconds, mediaThreads, maxParticipantsPerRoom,
                     allowedOrigins, maxTokenLifetimeSeconds, srtpImplementation, signalingMessagesPerSecond,
-                    shutdownGraceSeconds);
+                    shutdownGraceSeconds, redisUrl, nodeId, clusterPort, clusterSecret, maxLoad);
         }
     }
 }

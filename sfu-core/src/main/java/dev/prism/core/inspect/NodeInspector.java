@@ -37,6 +37,11 @@ public interface NodeInspector {
     /** Removes everyone from the room (reason {@code room_closed}) and forgets the room. */
     CompletableFuture<ActionOutcome> closeRoom(String roomId);
 
+    /** The cluster as this node sees it; empty on a single node (the default). */
+    default CompletableFuture<Optional<ClusterSnapshot>> cluster() {
+        return CompletableFuture.completedFuture(Optional.empty());
+    }
+
     /**
      * Calls {@code listener} after anything changes in any room: a join, a leave, a track published, unpublished,
      * muted or unmuted. It runs on the room's thread: it must return at once (hop elsewhere for real work).

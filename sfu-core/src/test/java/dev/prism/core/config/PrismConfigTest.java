@@ -42,14 +42,27 @@ class PrismConfigTest {
                 .tokenTtlSeconds(60).consentTimeoutSeconds(10).resumeWindowSeconds(0).mediaThreads(3)
                 .maxParticipantsPerRoom(7).allowedOrigins(List.of("https://app.example.com"))
                 .maxTokenLifetimeSeconds(600).srtpImplementation("jitsi").signalingMessagesPerSecond(9)
-                .shutdownGraceSeconds(5).build();
+                .shutdownGraceSeconds(5).redisUrl("redis://10.0.0.9:6379").nodeId("n-1").clusterPort(7001)
+                .clusterSecret(SECRET_32 + "c").maxLoad(0.5).build();
         assertThat(c).isEqualTo(new PrismConfig(9000, "127.0.0.1", 0, "::", "sfu.example.com", SECRET_32,
-                SECRET_32 + "x", 60, 10, 0, 3, 7, List.of("https://app.example.com"), 600, "jitsi", 9, 5));
+                SECRET_32 + "x", 60, 10, 0, 3, 7, List.of("https://app.example.com"), 600, "jitsi", 9, 5,
+                "redis://10.0.0.9:6379", "n-1", 7001, SECRET_32 + "c", 0.5));
         assertThat(c.developmentMode()).isFalse();
         assertThat(c.effectiveMediaThreads()).isEqualTo(3);
         assertThat(c.toBuilder().httpPort(1).build()).isEqualTo(new PrismConfig(1, "127.0.0.1", 0, "::",
                 "sfu.example.com", SECRET_32, SECRET_32 + "x", 60, 10, 0, 3, 7, List.of("https://app.example.com"), 600,
-                "jitsi", 9, 5));
+                "jitsi", 9, 5, "redis://10.0.0.9:6379", "n-1", 7001, SECRET_32 + "c", 0.5));
+    }
+
+    @Test
+    void clusterModeRefusesDevelopmentMode() {
+        assertThat(PrismConfig.defaults().clusterModeProblem()).isNull();
+        PrismConfig cluster = PrismConfig.builder().redisUrl("redis://127.0.0.1:6379").build();
+        assertThat(cluster.clusterMode()).isTrue();
+        assertThat(cluster.clusterModeProblem()).isEqualTo("cluster mode (--redis) refuses development mode: configure "
+                + "--api-secret, --admin-secret, --cluster-secret (at least 32 characters each, the same on every node)");
+        assertThat(cluster.toBuilder().apiSecret(SECRET_32).adminSecret(SECRET_32).clusterSecret(SECRET_32).build()
+                .clusterModeProblem()).isNull();
     }
 
     @Test
@@ -94,7 +107,19 @@ class PrismConfigTest {
                 Arguments.of((UnaryOperator<PrismConfig.Builder>) b -> b.shutdownGraceSeconds(-1),
                         "shutdownGraceSeconds must be between 0 and 3600"),
                 Arguments.of((UnaryOperator<PrismConfig.Builder>) b -> b.shutdownGraceSeconds(3601),
-                        "shutdownGraceSeconds must be between 0 and 3600"));
+                        "shutdownGraceSeconds must be between 0 and 3600"),
+                Arguments.of((UnaryOperator<PrismConfig.Builder>) b -> b.redisUrl("http://x:1"),
+                        "redisUrl must look like redis://HOST:PORT (optionally /DB), got 'http://x:1'"),
+                Arguments.of((UnaryOperator<PrismConfig.Builder>) b -> b.redisUrl("http://u:pw@x:1"),
+                        "redisUrl must look like redis://HOST:PORT (optionally /DB), got a URL with credentials"),
+                Arguments.of((UnaryOperator<PrismConfig.Builder>) b -> b.nodeId("a b"),
+                        "nodeId must be 1-64 characters"),
+                Arguments.of((UnaryOperator<PrismConfig.Builder>) b -> b.clusterPort(70000),
+                        "clusterPort must be between 1 and 65535"),
+                Arguments.of((UnaryOperator<PrismConfig.Builder>) b -> b.clusterSecret("short"),
+                        "cluster secret must be at least 32 characters"),
+                Arguments.of((UnaryOperator<PrismConfig.Builder>) b -> b.maxLoad(0),
+                        "maxLoad must be above 0 and at most 10"));
     }
 
     @ParameterizedTest(name = "{1}")
@@ -108,7 +133,7 @@ class PrismConfigTest {
     @Test
     void constructorValidatesToo() {
         assertThatThrownBy(() -> new PrismConfig(8080, "0.0.0.0", 40000, "0.0.0.0", null, "too-short", null,
-                3600, 30, 20, 0, 100, List.of(), 86_400, "prism", 50, 30))
+                3600, 30, 20, 0, 100, List.of(), 86_400, "prism", 50, 30, null, null, 7000, null, 0.8))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("API secret must be at least 32 characters");
     }

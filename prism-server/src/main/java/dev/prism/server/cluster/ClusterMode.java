@@ -1,0 +1,231 @@
+package dev.prism.server.cluster;
+
+import dev.prism.cluster.ClusterRedis;
+import dev.prism.cluster.ClusterSettings;
+import dev.prism.cluster.LoadModel;
+import dev.prism.cluster.NodeChooser;
+import dev.prism.cluster.NodeDescriptor;
+import dev.prism.cluster.NodeLoad;
+import dev.prism.cluster.NodeRegistry;
+import dev.prism.cluster.NodeState;
+import dev.prism.cluster.PeriodicScheduler;
+import dev.prism.cluster.RoomPlacement;
+import dev.prism.cluster.link.LinkMetrics;
+import dev.prism.core.clock.MonoClock;
+import dev.prism.core.config.PrismConfig;
+import dev.prism.core.room.RoomRegistry;
+import dev.prism.server.link.ClusterLinks;
+import dev.prism.signaling.session.SfuContext;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cluster mode of one node ({@code --redis}): registry entry with lease and load, room placement, the node-to-node
+ * links, the {@link ClusterRouting} given to signaling, fencing ({@link OwnershipGuard}) and the drain's hand-over of
+ * rooms. Built by {@code PrismServer} before the signaling verticle is deployed; closed after it stops.
+ *
+ * <p>Threading: everything runs on Vert.x event loops (timers, Redis answers) except {@link #handOver} and
+ * {@link #startDraining}, which the drain thread calls and which only wait on futures (never on an event loop).
+ */
+public final class ClusterMode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterMode.class);
+    private static final long START_WAIT_SECONDS = 5;
+
+    private final ClusterRedis redis;
+    private final NodeRegistry registry;
+    private final RoomPlacement placement;
+    private final ClusterLinks links;
+    private final HeldRooms held;
+    private final OwnershipGuard guard;
+    private final ClusterRouting routing;
+    private final ClusterMetrics metrics;
+    private final SfuContext sfu;
+    private final long checkTimer;
+    private final Vertx vertx;
+
+    private ClusterMode(Vertx vertx, ClusterRedis redis, NodeRegistry registry, RoomPlacement placement,
+                        ClusterLinks links, HeldRooms held, OwnershipGuard guard, ClusterMetrics metrics,
+                        SfuContext sfu) {
+        this.vertx = vertx;
+        this.redis = redis;
+        this.registry = registry;
+        this.placement = placement;
+        this.links = links;
+        this.held = held;
+        this.guard = guard;
+        this.metrics = metrics;
+        this.sfu = sfu;
+        this.routing = new ClusterRouting(registry, placement, held, guard, metrics, MonoClock.SYSTEM);
+        this.checkTimer = vertx.setPeriodic(OwnershipGuard.CHECK_MILLIS, id -> guard.check());
+    }
+
+    /** Wraps the node's room registry so cluster mode hears rooms come and go; pass the result to the SfuContext. */
+    public static RoomRegistry observe(RoomRegistry rooms) {
+        return new ClusterRoomRegistry(rooms);
+    }
+
+    /**
+     * Joins the cluster; blocks (at most a few seconds per step, never on an event loop) until the links listen and the
+     * node registered. When Redis does not answer the node still starts: it registers as soon as Redis answers, and
+     * placements fail with {@code cluster_unavailable} meanwhile.
+     *
+     * @param rooms      what {@link #observe} returned, given to {@code sfu}
+     * @param mediaPorts the UDP port of each media thread
+     */
+    public static ClusterMode start(Vertx vertx, PrismConfig config, SfuContext sfu, RoomRegistry rooms,
+                                    Supplier<NodeLoad> load, String advertiseAddress, List<Integer> mediaPorts,
+                                    String version, ClusterMetrics metrics) throws Exception {
+        String problem = config.clusterModeProblem();
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        ClusterSettings settings = ClusterSettings.DEFAULTS.withMaxLoad(config.maxLoad());
+        String nodeId = NodeRegistry.newNodeId(config.nodeId() != null ? config.nodeId() : hostName());
+        ClusterRedis redis = ClusterRedis.create(vertx, config.redisUrl(), settings);
+        LinkMetrics linkMetrics = new LinkMetrics();
+        // The link listens where HTTP does; a wildcard is not an address other nodes can dial, so the advertised
+        // (media) address stands in for it then.
+        String linkHost = config.httpHost().equals("0.0.0.0") || config.httpHost().equals("::")
+                ? advertiseAddress : config.httpHost();
+        ClusterLinks links = ClusterLinks.start(vertx, nodeId, config.clusterSecret(), linkHost,
+                config.clusterPort(), sfu.proxiedSessionAcceptor(), linkMetrics)
+                .toCompletionStage().toCompletableFuture().get(START_WAIT_SECONDS * 2, TimeUnit.SECONDS);
+        NodeDescriptor descriptor = new NodeDescriptor(links.linkAddress(), advertiseAddress, mediaPorts, version);
+        NodeRegistry registry = new NodeRegistry(redis, nodeId, descriptor, settings, LoadModel.DEFAULTS, load,
+                PeriodicScheduler.vertx(vertx), MonoClock.SYSTEM);
+        NodeChooser chooser = new NodeChooser(LoadModel.DEFAULTS, settings.maxLoad(), new Random());
+        RoomPlacement placement = new RoomPlacement(redis, registry, chooser, MonoClock.SYSTEM);
+        HeldRooms held = new HeldRooms();
+        OwnershipGuard guard = new OwnershipGuard(placement, rooms, sfu.conference(), held, metrics, MonoClock.SYSTEM);
+        if (rooms instanceof ClusterRoomRegistry observed) {
+            observed.lifecycle(new ClusterRoomRegistry.Lifecycle() {
+                @Override
+                public void created(String roomId) {
+                    guard.created(roomId);
+                }
+
+                @Override
+                public void ended(String roomId) {
+                    guard.ended(roomId);
+                }
+            });
+        }
+        registry.onLeaseLapse(guard::check);
+        metrics.sources(redis::commandsSent, placement::claimsWon, placement::claimsLost,
+                () -> registry.liveNodes().size(), held::size, linkMetrics::authRefused);
+        ClusterMode mode = new ClusterMode(vertx, redis, registry, placement, links, held, guard, metrics, sfu);
+        sfu.useRouting(mode.routing, links.remoteSessions());
+        try {
+            registry.start().toCompletionStage().toCompletableFuture().get(START_WAIT_SECONDS, TimeUnit.SECONDS);
+            LOG.info("cluster: node {} registered at {} (link {}), {} live nodes", nodeId, config.redisUrl(),
+                    links.linkAddress(), registry.liveNodes().size());
+        } catch (Exception e) {
+            LOG.warn("cluster: node {} could not register yet ({}); it keeps trying, and new rooms get "
+                    + "cluster_unavailable until it does", nodeId, e.getMessage());
+        }
+        return mode;
+    }
+
+    public String nodeId() {
+        return registry.nodeId();
+    }
+
+    public String linkAddress() {
+        return links.linkAddress();
+    }
+
+    NodeRegistry registry() {
+        return registry;
+    }
+
+    RoomPlacement placement() {
+        return placement;
+    }
+
+    ClusterRedis redis() {
+        return redis;
+    }
+
+    /** The node's part of the cluster view for the admin API. */
+    public ClusterView view() {
+        return new ClusterView(this);
+    }
+
+    /** The admin read model with the cluster view added ({@code GET /admin/api/cluster}). */
+    public dev.prism.core.inspect.NodeInspector inspector(dev.prism.core.inspect.NodeInspector node) {
+        return new ClusterInspector(node, view());
+    }
+
+    /** The registry's load figures, from the media loops' probes and the sampler. */
+    public static Supplier<NodeLoad> loadSource(List<dev.prism.ops.inspect.EventLoopProbe> loops,
+                                                dev.prism.conference.Conference conference,
+                                                dev.prism.ops.inspect.StatsSampler sampler) {
+        return new NodeLoadSource(loops, conference, sampler);
+    }
+
+    /**
+     * The drain's first step: DRAINING in the registry (placement skips this node), then a wait of one view refresh so
+     * every node's placement sees it before rooms move. Drain thread.
+     */
+    public void startDraining() {
+        try {
+            registry.setState(NodeState.DRAINING).toCompletionStage().toCompletableFuture()
+                    .get(START_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("cluster: announcing DRAINING failed ({}); the next report retries", e.getMessage());
+        }
+        try {
+            Thread.sleep(registry.settings().reportMillis() + 200); // the drain thread's own pacing, not an event loop
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Hands one room over: its record is released (only if it still names this node at its epoch), so the first rejoin
+     * places it afresh on a SERVING node by load; then its participants are told {@code migrate} (4011). Release first,
+     * so a rejoin can never find this node still named. Drain thread; waits at most a few seconds.
+     */
+    public CompletableFuture<Void> handOver(String roomId) {
+        HeldRooms.Held h = held.drop(roomId);
+        Future<Boolean> released = h == null ? Future.succeededFuture(false) : placement.release(roomId, h.epoch());
+        return released.recover(e -> {
+            LOG.warn("cluster: releasing room during the drain failed ({}); moving it anyway", e.getMessage());
+            return Future.succeededFuture(false);
+        }).toCompletionStage().toCompletableFuture().thenCompose(r -> {
+            metrics.migrated();
+            return sfu.conference().migrateRoom(roomId).thenApply(o -> (Void) null);
+        });
+    }
+
+    /** Leaves the registry (a clean stop) and closes the links and the Redis client. Blocks a few seconds at most. */
+    @Override
+    public void close() {
+        vertx.cancelTimer(checkTimer);
+        try {
+            registry.stop().toCompletionStage().toCompletableFuture().get(START_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("cluster: deregistering failed ({}); the lease expires by itself", e.getMessage());
+        }
+        links.close();
+        redis.close();
+    }
+
+    private static String hostName() {
+        try {
+            String name = InetAddress.getLocalHost().getHostName();
+            String cleaned = name.replaceAll("[^A-Za-z0-9._-]", "-");
+            return cleaned.isEmpty() ? "prism" : cleaned.substring(0, Math.min(64, cleaned.length()));
+        } catch (Exception e) {
+            return "prism";
+        }
+    }
+}
