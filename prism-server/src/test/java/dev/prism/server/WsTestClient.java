@@ -147,7 +147,7 @@ public final class WsTestClient implements AutoCloseable {
      * Waits {@code millis} and returns every message that arrived meanwhile (also kept in {@link #seen()}): for checks
      * that something did not happen.
      */
-    List<JsonObject> quietFor(long millis) {
+    public List<JsonObject> quietFor(long millis) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         List<JsonObject> got = new ArrayList<>();
         while (true) {
@@ -168,7 +168,7 @@ public final class WsTestClient implements AutoCloseable {
         }
     }
 
-    List<JsonObject> seen() {
+    public List<JsonObject> seen() {
         return seen;
     }
 
