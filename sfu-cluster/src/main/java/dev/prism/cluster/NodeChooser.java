@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
 /**
@@ -12,7 +13,9 @@ import java.util.random.RandomGenerator;
  * the correction ({@link LoadModel#corrected}) makes each placement count against its node until that node reports
  * again.
  *
- * <p>Eligible: state SERVING and corrected score below the maximum load (the caller passes only live nodes).
+ * <p>Eligible: state SERVING, corrected score below the maximum load (the caller passes only live nodes), and
+ * accepted by the placer's own eligibility test (cluster mode: nodes this node can authenticate with over the
+ * node-to-node link; a room placed where the placer cannot reach would be unreachable from it).
  *
  * <p>Each placer corrects only for its own placements (as Jicofo does); placers on other nodes see them in the next
  * report. The random pairs keep concurrent placers from all picking the same node meanwhile.
@@ -24,13 +27,23 @@ public final class NodeChooser {
     private final LoadModel model;
     private final double maxLoad;
     private final RandomGenerator random;
+    private final Predicate<NodeView> eligible;
     /** Per node: the report sequence seen at placement time and the rooms placed against it since. */
     private final Map<String, long[]> placedSinceReport = new HashMap<>();
 
     public NodeChooser(LoadModel model, double maxLoad, RandomGenerator random) {
+        this(model, maxLoad, random, node -> true);
+    }
+
+    /**
+     * @param eligible the placer's own test on top of state and load; called under this chooser's lock, so it must
+     *                 be cheap and never block (a read of a concurrent map)
+     */
+    public NodeChooser(LoadModel model, double maxLoad, RandomGenerator random, Predicate<NodeView> eligible) {
         this.model = model;
         this.maxLoad = maxLoad;
         this.random = random;
+        this.eligible = eligible;
     }
 
     /**
@@ -43,7 +56,7 @@ public final class NodeChooser {
         }
         List<NodeView> eligible = new ArrayList<>(live.size());
         for (NodeView node : live) {
-            if (node.state() == NodeState.SERVING && correctedLocked(node) < maxLoad) {
+            if (node.state() == NodeState.SERVING && correctedLocked(node) < maxLoad && this.eligible.test(node)) {
                 eligible.add(node);
             }
         }

@@ -63,6 +63,18 @@ class NodeChooserTest {
     }
 
     @Test
+    void aNodeThePlacersOwnTestRefusesIsNeverChosen() {
+        NodeChooser chooser = new NodeChooser(MODEL, 0.8, new Random(3), node -> !node.id().equals("unreachable"));
+        List<NodeView> view = List.of(node("unreachable", NodeState.SERVING, 0.0, 0, 1),
+                node("a", NodeState.SERVING, 0.3, 30, 1), node("b", NodeState.SERVING, 0.3, 30, 1));
+        for (int i = 0; i < 20; i++) { // the unreachable node is the least loaded: it would win every pair it is in
+            assertThat(chooser.reserve(view).id()).isNotEqualTo("unreachable");
+        }
+        assertThat(new NodeChooser(MODEL, 0.8, new Random(3), node -> false).reserve(view)).as("nobody eligible")
+                .isNull();
+    }
+
+    @Test
     void aReleasedReservationNoLongerCountsAndANewReportResetsTheCorrection() {
         NodeChooser chooser = new NodeChooser(MODEL, 0.8, new Random(1));
         NodeView a = node("a", NodeState.SERVING, 0.2, 4, 1);

@@ -8,6 +8,7 @@ import dev.prism.cluster.NodeDescriptor;
 import dev.prism.cluster.NodeLoad;
 import dev.prism.cluster.NodeRegistry;
 import dev.prism.cluster.NodeState;
+import dev.prism.cluster.NodeView;
 import dev.prism.cluster.PeriodicScheduler;
 import dev.prism.cluster.RoomPlacement;
 import dev.prism.cluster.link.LinkMetrics;
@@ -19,7 +20,9 @@ import dev.prism.signaling.session.SfuContext;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.InetAddress;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -49,11 +52,13 @@ public final class ClusterMode implements AutoCloseable {
     private final ClusterMetrics metrics;
     private final SfuContext sfu;
     private final long checkTimer;
+    private final long probeTimer;
     private final Vertx vertx;
+    private final PeerReachability reach;
 
     private ClusterMode(Vertx vertx, ClusterRedis redis, NodeRegistry registry, RoomPlacement placement,
                         ClusterLinks links, HeldRooms held, OwnershipGuard guard, ClusterMetrics metrics,
-                        SfuContext sfu) {
+                        SfuContext sfu, PeerReachability reach) {
         this.vertx = vertx;
         this.redis = redis;
         this.registry = registry;
@@ -65,6 +70,42 @@ public final class ClusterMode implements AutoCloseable {
         this.sfu = sfu;
         this.routing = new ClusterRouting(registry, placement, held, guard, metrics, MonoClock.SYSTEM);
         this.checkTimer = vertx.setPeriodic(OwnershipGuard.CHECK_MILLIS, id -> guard.check());
+        this.reach = reach;
+        reach.use(registry::liveNodes, url -> links.probe(url).map(ok -> ok ? PeerReachability.Outcome.REACHABLE
+                : PeerReachability.Outcome.REFUSED).otherwise(PeerReachability.Outcome.UNKNOWN), this::giveUpRooms);
+        this.probeTimer = vertx.setPeriodic(PeerReachability.PROBE_MILLIS, id -> probePeers());
+    }
+
+    /**
+     * Probes the other nodes' links (a node whose link refuses this one is not given rooms from here; a node refused by
+     * most is isolated) and closes the connections to nodes gone from the view. Event loop.
+     */
+    private void probePeers() {
+        reach.probe();
+        Set<String> live = new HashSet<>();
+        for (NodeView node : registry.liveNodes()) {
+            live.add(node.descriptor().linkUrl());
+        }
+        links.retainConnections(live);
+    }
+
+    /**
+     * This node became isolated (most live nodes refuse its link): it hands its rooms over as a drain does (record
+     * released, participants told {@code migrate}), so their rejoins are placed on nodes that can reach each other.
+     */
+    private void giveUpRooms() {
+        for (dev.prism.core.room.Room room : sfu.conference().rooms().rooms()) {
+            handOver(room.id()).whenComplete((v, e) -> {
+                if (e != null) {
+                    LOG.warn("cluster: handing a room over failed: {}", e.toString());
+                }
+            });
+        }
+    }
+
+    /** Whether this node can take part: most live nodes accept its link. */
+    public boolean isolated() {
+        return reach.isolated();
     }
 
     /** Wraps the node's room registry so cluster mode hears rooms come and go; pass the result to the SfuContext. */
@@ -101,7 +142,9 @@ public final class ClusterMode implements AutoCloseable {
         NodeDescriptor descriptor = new NodeDescriptor(links.linkAddress(), advertiseAddress, mediaPorts, version);
         NodeRegistry registry = new NodeRegistry(redis, nodeId, descriptor, settings, LoadModel.DEFAULTS, load,
                 PeriodicScheduler.vertx(vertx), MonoClock.SYSTEM);
-        NodeChooser chooser = new NodeChooser(LoadModel.DEFAULTS, settings.maxLoad(), new Random());
+        PeerReachability reach = new PeerReachability(nodeId);
+        links.onHandshakeRefused(reach::refused);
+        NodeChooser chooser = new NodeChooser(LoadModel.DEFAULTS, settings.maxLoad(), new Random(), reach::eligible);
         RoomPlacement placement = new RoomPlacement(redis, registry, chooser, MonoClock.SYSTEM);
         HeldRooms held = new HeldRooms();
         OwnershipGuard guard = new OwnershipGuard(placement, rooms, sfu.conference(), held, metrics, MonoClock.SYSTEM);
@@ -121,12 +164,13 @@ public final class ClusterMode implements AutoCloseable {
         registry.onLeaseLapse(guard::check);
         metrics.sources(redis::commandsSent, placement::claimsWon, placement::claimsLost,
                 () -> registry.liveNodes().size(), held::size, linkMetrics::authRefused);
-        ClusterMode mode = new ClusterMode(vertx, redis, registry, placement, links, held, guard, metrics, sfu);
+        ClusterMode mode = new ClusterMode(vertx, redis, registry, placement, links, held, guard, metrics, sfu, reach);
         sfu.useRouting(mode.routing, links.remoteSessions());
         try {
             registry.start().toCompletionStage().toCompletableFuture().get(START_WAIT_SECONDS, TimeUnit.SECONDS);
             LOG.info("cluster: node {} registered at {} (link {}), {} live nodes", nodeId, config.redisUrl(),
                     links.linkAddress(), registry.liveNodes().size());
+            mode.probePeers(); // at once: a node with a wrong cluster secret finds out before it takes rooms
         } catch (Exception e) {
             LOG.warn("cluster: node {} could not register yet ({}); it keeps trying, and new rooms get "
                     + "cluster_unavailable until it does", nodeId, e.getMessage());
@@ -210,6 +254,7 @@ public final class ClusterMode implements AutoCloseable {
     @Override
     public void close() {
         vertx.cancelTimer(checkTimer);
+        vertx.cancelTimer(probeTimer);
         try {
             registry.stop().toCompletionStage().toCompletableFuture().get(START_WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (Exception e) {

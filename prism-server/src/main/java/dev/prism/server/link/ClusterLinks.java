@@ -4,6 +4,8 @@ import dev.prism.cluster.link.ChannelRefusedException;
 import dev.prism.cluster.link.IncomingChannel;
 import dev.prism.cluster.link.LinkChannel;
 import dev.prism.cluster.link.LinkClient;
+import dev.prism.cluster.link.LinkCloseCodes;
+import dev.prism.cluster.link.LinkConnection;
 import dev.prism.cluster.link.LinkMetrics;
 import dev.prism.cluster.link.LinkServer;
 import dev.prism.cluster.link.LinkSettings;
@@ -19,9 +21,13 @@ import dev.prism.signaling.route.Route;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +42,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClusterLinks implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterLinks.class);
+    /** A channel kind only opened to check the handshake (refused at once by the peer). */
+    static final String KIND_PROBE = "probe";
 
     private final Vertx vertx;
     private final LinkServer server;
@@ -43,6 +51,8 @@ public final class ClusterLinks implements AutoCloseable {
     private final String host;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile int port;
+    private volatile Consumer<String> handshakeRefused = nodeId -> { };
+    private Set<String> missingBefore = Set.of();
 
     private ClusterLinks(Vertx vertx, String nodeId, String clusterSecret, String host, LinkSettings settings,
                          ProxiedSessionAcceptor acceptor, LinkMetrics metrics) {
@@ -95,6 +105,70 @@ public final class ClusterLinks implements AutoCloseable {
         return client;
     }
 
+    /** Called with the owner's node id when a proxied open failed because its link refused this node's handshake. */
+    public void onHandshakeRefused(Consumer<String> handler) {
+        this.handshakeRefused = handler;
+    }
+
+    /**
+     * Whether the link at {@code linkUrl} accepts this node's handshake: true once authenticated, false when refused
+     * ({@code auth_failed}: another cluster secret; {@code version_unsupported}); fails when it cannot tell (nothing
+     * listens, a timeout). Uses, and keeps, the cached connection to that node (a connected one answers at once).
+     */
+    public Future<Boolean> probe(String linkUrl) {
+        LinkConnection connection;
+        try {
+            connection = client.open(linkUrl);
+        } catch (IllegalArgumentException e) {
+            return Future.failedFuture(e);
+        }
+        if (connection.isConnected()) {
+            return Future.succeededFuture(true);
+        }
+        return connection.openChannel(new OpenRequest(KIND_PROBE, Map.of())).transform(ar -> {
+            if (ar.succeeded()) {
+                ar.result().close(LinkCloseCodes.NORMAL, "probe");
+                return Future.succeededFuture(true);
+            }
+            if (ar.cause() instanceof ChannelRefusedException) {
+                return Future.succeededFuture(true); // authenticated: the refusal of the probe channel is expected
+            }
+            return handshakeRefusal(ar.cause()) ? Future.succeededFuture(false) : Future.failedFuture(ar.cause());
+        });
+    }
+
+    /**
+     * Closes the cached connections to link addresses missing from {@code live} now and at the previous call (nodes
+     * that left the cluster; twice, so a node that missed one view refresh keeps its sessions): a connection
+     * otherwise reconnects to a dead node forever. One caller (a timer).
+     */
+    public synchronized void retainConnections(Set<String> live) {
+        Set<String> wanted = new HashSet<>();
+        live.forEach(url -> wanted.add(bare(url)));
+        Set<String> missing = new HashSet<>();
+        for (LinkConnection c : client.connections()) {
+            String address = bare(c.address());
+            if (!wanted.contains(address)) {
+                missing.add(address);
+                if (missingBefore.contains(address)) {
+                    log.info("cluster link: closing the connection to {}: its node left the cluster", c.address());
+                    c.close();
+                }
+            }
+        }
+        missingBefore = missing;
+    }
+
+    private static String bare(String address) {
+        String a = address.startsWith("link://") ? address.substring("link://".length()) : address;
+        return a.replace("[", "").replace("]", "");
+    }
+
+    private static boolean handshakeRefusal(Throwable e) {
+        return e instanceof LinkUnavailableException u
+                && ("auth_failed".equals(u.reason()) || "version_unsupported".equals(u.reason()));
+    }
+
     /** Closes both ends: every channel closes with the link's shutdown code (edges tell their clients 4013). */
     @Override
     public void close() {
@@ -119,7 +193,12 @@ public final class ClusterLinks implements AutoCloseable {
             client.open(owner.linkAddress())
                     .openChannel(OpenRequest.session(r.accessToken(), r.resumeToken(), r.clientAddress(), r.roomId()))
                     .onSuccess(ch -> result.complete(new EdgeChannel(ch)))
-                    .onFailure(e -> result.completeExceptionally(openFailure(e)));
+                    .onFailure(e -> {
+                        if (handshakeRefusal(e)) {
+                            handshakeRefused.accept(owner.nodeId());
+                        }
+                        result.completeExceptionally(openFailure(e));
+                    });
         } catch (IllegalArgumentException e) {
             result.completeExceptionally(new ProxyOpenException(ProxyOpenException.UNREACHABLE,
                     "bad link address " + owner.linkAddress()));
@@ -141,6 +220,10 @@ public final class ClusterLinks implements AutoCloseable {
     /** The owner's side: on the connection's event loop. */
     private void incoming(IncomingChannel in, ProxiedSessionAcceptor acceptor) {
         OpenRequest req = in.request();
+        if (KIND_PROBE.equals(req.kind())) {
+            in.refuse("probe", ""); // the handshake, already done, was the answer
+            return;
+        }
         if (!OpenRequest.KIND_SESSION.equals(req.kind())) {
             in.refuse("unknown_kind", "this node takes session channels only");
             return;

@@ -85,6 +85,43 @@ final class ClusterModeBench {
         p.close();
     }
 
+    /**
+     * The value of a metric on {@code node}'s {@code /metrics} (the first series of that name, labels as given, e.g.
+     * {@code prism_proxy_sessions_closed_total{reason="owner_lost"}}); 0 when absent.
+     */
+    static double metric(PrismNode node, String series) {
+        String body = node.get("/metrics", Duration.ofSeconds(5)).body();
+        int brace = series.indexOf('{');
+        String name = brace < 0 ? series : series.substring(0, brace);
+        String label = brace < 0 ? "" : series.substring(brace + 1, series.length() - 1);
+        for (String line : body.split("\n")) {
+            boolean match = line.startsWith(name + " ") || (line.startsWith(name + "{")
+                    && line.substring(name.length(), line.lastIndexOf('}') + 1).contains(label));
+            if (match) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return 0;
+    }
+
+    /** The node's registry id ({@code node-2-1a2b3c4d}), from its own cluster view. */
+    static String registryId(PrismNode node) {
+        return clusterView(node).getJsonArray("nodes").stream().map(JsonObject.class::cast)
+                .filter(n -> n.getBoolean("self", false)).findFirst().orElseThrow().getString("id");
+    }
+
+    /** The room's owner as the first live node reads its record (waits up to 5 s for a record). */
+    static PrismNode ownerOf(ClusterBench bench, String room) {
+        Deadline.await(Duration.ofSeconds(5), "a record for " + room, () -> record(bench, room).isPresent());
+        return nodeOfId(bench, record(bench, room).orElseThrow().getString("node"));
+    }
+
+    /** p-th percentile (nearest rank) of {@code values}, which it sorts. */
+    static double percentile(List<Double> values, int p) {
+        List<Double> sorted = values.stream().sorted().toList();
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1)));
+    }
+
     /** Sends {@code ping} and waits for its {@code pong}. */
     static void ping(ClusterBench.Participant p, int seconds) {
         String id = "ping-" + System.nanoTime();
