@@ -40,6 +40,34 @@ class ClusterSigtermTest {
         };
     }
 
+    /** Rejoins that nginx gave to the stopping node and that its exit cut (4013) before their welcome. */
+    private static int cutBeforeWelcome;
+
+    /**
+     * A fresh join through nginx after {@code migrate}, as the SDK makes it. A socket nginx gives to the stopping node
+     * is proxied from there; if the node exits before the welcome, the socket closes with 4013 and carries no resume
+     * token: the SDK joins again, and so does this.
+     */
+    private static ClusterBench.Participant rejoin(ClusterBench bench, ClusterBench.Participant p) {
+        for (int attempt = 1; ; attempt++) {
+            WsTestClient ws = WsTestClient.connect(bench.nginx().port(), bench.token(p.room(), p.id()));
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (System.nanoTime() < deadline) {
+                try {
+                    JsonObject welcome = ws.next("welcome", 1);
+                    return new ClusterBench.Participant(p.room(), p.id(), ws, welcome);
+                } catch (AssertionError notYet) {
+                    if (ws.ended()) {
+                        break;
+                    }
+                }
+            }
+            assertThat(ws.closeCode()).as("a rejoin cut before its welcome").isEqualTo(4013);
+            assertThat(attempt).as("rejoin attempts").isLessThan(3);
+            cutBeforeWelcome++;
+        }
+    }
+
     @Test
     void sigtermHandsEveryRoomOverAndExitsOnceEmpty() throws Exception {
         ClusterBench bench = BENCH.bench();
@@ -75,7 +103,7 @@ class ClusterSigtermTest {
                 long told = System.nanoTime();
                 assertThat(migrate.getString("reason")).isEqualTo("room_moving");
                 assertThat(p.ws().awaitClose(5)).as(p.room() + "/" + p.id()).isEqualTo(4011);
-                after.add(bench.joinThroughNginx(p.room(), p.id()));
+                after.add(rejoin(bench, p));
                 backMillis.put(p.room() + "/" + p.id(), (System.nanoTime() - told) / 1e6);
             }
             int exitCode = exit.get();
@@ -111,8 +139,9 @@ class ClusterSigtermTest {
             }
             System.out.printf("[cluster] SIGTERM of %s owning 3 rooms / 6 participants: /readyz 503 after %.2f s, "
                             + "exited (code 0) %.2f s after SIGTERM (grace %d s); migrate -> welcome per participant "
-                            + "(ms): %s; %d proxied via the stopping node resumed after its exit%n", stopped.name(),
-                    notReady, exited, GRACE_SECONDS, backMillis, resumedAfterExit);
+                            + "(ms): %s; %d proxied via the stopping node resumed after its exit; %d rejoins cut by "
+                            + "its exit before their welcome, joined again%n", stopped.name(), notReady, exited,
+                    GRACE_SECONDS, backMillis, resumedAfterExit, cutBeforeWelcome);
         } finally {
             after.forEach(ClusterModeBench::leave);
         }
