@@ -111,6 +111,7 @@ final class NodeDrain implements NodeControl, AutoCloseable {
             state = State.DRAINING;
         }
         if (handOver != null) {
+            sfu.stopTakingSockets(); // other nodes take them: upgrades here are answered 503, the balancer retries
             int rooms = conference.rooms().rooms().size();
             log.info("prism: draining (cluster): not ready, DRAINING in the registry; handing {} rooms over, one every "
                     + "{} ms", rooms, migrateIntervalMillis);

@@ -119,6 +119,15 @@ public final class SignalingVerticle extends VerticleBase {
                             + " (allow it with allowedOrigins)");
             return;
         }
+        if (sfu.clustered() && (!sfu.takesSockets() || refusal.refusing())) {
+            // A stopping cluster node answers the upgrade itself with 503: the balancer tries the next node (nginx:
+            // proxy_next_upstream http_503 on /ws). A socket accepted here would be proxied to the room's owner and cut
+            // (4013) when this node exits, before a fresh join even had a resume token to come back with.
+            sfu.counters().handshakeRefused(NewSessionRefusal.CODE);
+            request.response().setStatusCode(503).putHeader("Retry-After", "1")
+                    .putHeader("content-type", "text/plain; charset=utf-8").end(NewSessionRefusal.CODE);
+            return;
+        }
         // A reconnect within the resume window presents its resume token: the session it names takes the socket over
         // (checked again there). An unknown or spent token falls through to a plain join with the access token.
         ParticipantSession resumable = sfu.resumable(request.getParam("resume"));

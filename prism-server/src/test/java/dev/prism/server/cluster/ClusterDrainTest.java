@@ -26,12 +26,23 @@ class ClusterDrainTest {
         ClusterBench bench = BENCH.bench();
         ClusterModeBench.awaitLiveNodes(bench, 3);
         PrismNode drained = bench.node(1);
-        List<String> rooms = List.of("drain-a", "drain-b", "drain-c");
+        // Rooms the drained node owns: a join there is placed by load (and proxied when another node owns the room),
+        // so a probe finds the owner; rooms placed elsewhere end with their probe and are not used.
+        List<String> rooms = new ArrayList<>();
         List<ClusterBench.Participant> before = new ArrayList<>();
-        for (String room : rooms) {
-            before.add(bench.joinAt(drained, room, "p1"));
-            before.add(bench.joinAt(drained, room, "p2"));
+        for (int i = 0; rooms.size() < 3 && i < 40; i++) {
+            String room = "drain-" + i;
+            ClusterBench.Participant probe = bench.joinAt(drained, room, "probe");
+            Deadline.await(Duration.ofSeconds(5), "a record", () -> ClusterModeBench.record(bench, room).isPresent());
+            JsonObject record = ClusterModeBench.record(bench, room).orElseThrow();
+            if (ClusterModeBench.nodeOfId(bench, record.getString("node")) == drained) {
+                rooms.add(room);
+                before.add(bench.joinAt(drained, room, "p1"));
+                before.add(bench.joinAt(drained, room, "p2"));
+            }
+            probe.close();
         }
+        assertThat(rooms).as("rooms placed on the node to drain").hasSize(3);
         List<ClusterBench.Participant> onDrained = before.stream()
                 .filter(p -> bench.nodeOf(p.room(), p.id()).orElseThrow() == drained).toList();
         assertThat(onDrained).as("participants on the drained node").isNotEmpty();

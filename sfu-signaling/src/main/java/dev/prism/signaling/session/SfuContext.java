@@ -43,6 +43,7 @@ public final class SfuContext {
     private final SignalingCounters counters = new SignalingCounters();
     private final Set<ParticipantSession> sessions = ConcurrentHashMap.newKeySet();
     private volatile boolean admitsNewSessions = true;
+    private volatile boolean takesSockets = true;
     private volatile int messagesPerSecond = dev.prism.core.config.PrismConfig.DEFAULT_SIGNALING_MESSAGES_PER_SECOND;
     private final ProxyCounters proxyCounters = new ProxyCounters();
     private volatile SessionRouting routing = SessionRouting.LOCAL;
@@ -96,6 +97,19 @@ public final class SfuContext {
      */
     public void stopAdmittingNewSessions() {
         admitsNewSessions = false;
+    }
+
+    /**
+     * Cluster mode, draining: the node stops taking WebSockets at all (the verticle answers upgrades 503 so the balancer
+     * tries another node); sessions already here, and proxied sessions of rooms it still owns, carry on. Any thread.
+     */
+    public void stopTakingSockets() {
+        takesSockets = false;
+    }
+
+    /** False once {@link #stopTakingSockets} was called. Any thread. */
+    public boolean takesSockets() {
+        return takesSockets;
     }
 
     /** False once {@link #stopAdmittingNewSessions} was called. Any thread. */
