@@ -34,6 +34,7 @@ class ClusterBrowserFailoverTest {
     /** Records the client's failover events with the page's wall clock (same machine as the test's). */
     private static final String RECORD_EVENTS = """
             const c = window.prism.client;
+            c.lastReconnect = null;
             window.failoverSteps = [];
             for (const type of ['reconnecting', 'reconnectAttempt', 'reconnected', 'stateChanged']) {
               c.on(type, (info) => window.failoverSteps.push({ at: Date.now(), type,
@@ -58,16 +59,14 @@ class ClusterBrowserFailoverTest {
             JsonObject first = ClusterModeBench.record(bench, room).orElseThrow();
             PrismNode owner = ClusterModeBench.nodeOfId(bench, first.getString("node"));
             assertThat(bench.distribution(room)).containsExactly(Map.entry(owner.name(), 3));
-            Map<ChromiumParticipant, String> idsBefore = new LinkedHashMap<>();
             for (ChromiumParticipant page : pages) {
-                idsBefore.put(page, page.participantId());
                 page.browser().js(RECORD_EVENTS);
             }
 
             long killedWall = System.currentTimeMillis();
             long killed = System.nanoTime();
             owner.kill9();
-            Map<ChromiumParticipant, Long> backAfterMs = awaitEveryPageDecodingAgain(pages, idsBefore, killed);
+            Map<ChromiumParticipant, Long> backAfterMs = awaitEveryPageDecodingAgain(pages, killed, killedWall);
 
             long max = backAfterMs.values().stream().mapToLong(Long::longValue).max().orElseThrow();
             backAfterMs.forEach((page, ms) -> System.out.printf(
@@ -91,11 +90,12 @@ class ClusterBrowserFailoverTest {
     }
 
     /**
-     * Samples the pages round robin until each one has a new participant id (it joined afresh) and decodes video from
-     * both other names; returns the milliseconds from the kill per page.
+     * Samples the pages round robin until each one has joined afresh since the kill (its client connected again with
+     * {@code resumed: false}: the session died with the owner) and decodes video from both other names; returns the
+     * milliseconds from the kill per page.
      */
     private static Map<ChromiumParticipant, Long> awaitEveryPageDecodingAgain(List<ChromiumParticipant> pages,
-            Map<ChromiumParticipant, String> idsBefore, long killed) {
+            long killed, long killedWall) {
         Map<ChromiumParticipant, Long> back = new LinkedHashMap<>();
         long deadline = killed + RECOVERY_DEADLINE.toNanos();
         while (back.size() < pages.size()) {
@@ -104,9 +104,7 @@ class ClusterBrowserFailoverTest {
                         + RECOVERY_DEADLINE.toSeconds() + " s after the kill:");
                 for (ChromiumParticipant page : pages) {
                     if (!back.containsKey(page)) {
-                        why.append("\n  ").append(page.name()).append(" id ").append(idsBefore.get(page))
-                                .append(" -> ").append(page.participantId()).append(", steps ")
-                                .append(steps(page, 0)).append("\n  console: ").append(page.browser().consoleDump());
+                        why.append("\n  ").append(page.name()).append(" steps ").append(steps(page, killedWall)).append("\n  console: ").append(page.browser().consoleDump());
                     }
                 }
                 throw new AssertionError(why.toString());
@@ -116,14 +114,18 @@ class ClusterBrowserFailoverTest {
                     continue;
                 }
                 Set<String> rising = page.peersDecodingVideo();
-                String id = page.participantId();
-                if (id != null && !id.equals(idsBefore.get(page)) && rising.size() >= 2) {
+                if (rising.size() >= 2 && rejoined(page)) {
                     back.put(page, (System.nanoTime() - killed) / 1_000_000);
                 }
             }
             pauseForSampling();
         }
         return back;
+    }
+
+    private static boolean rejoined(ChromiumParticipant page) {
+        return Boolean.TRUE.equals(page.browser().js("const c = window.prism.client;"
+                + " return c.state === 'connected' && c.lastReconnect != null && c.lastReconnect.resumed === false;"));
     }
 
     /** Polls like {@link Deadline}: a pause between rounds of samples, inside the caller's deadline. */
