@@ -55,7 +55,7 @@ final class FailoverCluster implements AutoCloseable {
     }
 
     FailoverCluster(Path dir) {
-        this.dir = dir;
+        this.dir = dir.toAbsolutePath(); // nginx resolves relative paths against its prefix
     }
 
     /** Starts Redis, the nodes (at once) and nginx; waits for each. */

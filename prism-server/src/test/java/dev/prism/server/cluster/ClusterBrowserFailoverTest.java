@@ -36,9 +36,13 @@ class ClusterBrowserFailoverTest {
             const c = window.prism.client;
             c.lastReconnect = null;
             window.failoverSteps = [];
-            for (const type of ['reconnecting', 'reconnectAttempt', 'reconnected', 'stateChanged']) {
-              c.on(type, (info) => window.failoverSteps.push({ at: Date.now(), type,
-                info: JSON.stringify(info === undefined ? null : info) }));
+            for (const type of ['reconnecting', 'reconnectAttempt', 'reconnected']) {
+              c.on(type, (info) => window.failoverSteps.push({ at: Date.now(), type, info: JSON.stringify(info) }));
+            }
+            // after the welcome: our tracks published again, then each remote track subscribed (its media may follow)
+            for (const type of ['trackPublished', 'trackSubscribed']) {
+              c.on(type, (track, participant) => window.failoverSteps.push({ at: Date.now(), type,
+                info: (participant.isLocal ? 'own ' : participant.name + ' ') + track.kind }));
             }
             """;
 
