@@ -169,6 +169,11 @@ export interface PrismClientEvents {
    * down; `delayMs` is the wait before the first attempt after a shutdown.
    */
   reconnecting: (info: { code: number; reason: string; cause: ReconnectCause; delayMs?: number }) => void;
+  /**
+   * A reconnect attempt's socket is opening: its number (1, 2, ...), whether it presents the resume token, ms since the
+   * drop, and the close code of the socket before it (the drop's, or the previous attempt's; 4101: that one timed out).
+   */
+  reconnectAttempt: (info: { attempt: number; resume: boolean; ms: number; previousCode: number }) => void;
   reconnected: (info: ReconnectInfo) => void;
   /** The server moves the room: a fresh join follows at once (`reconnecting`, then `reconnected`). */
   migrate: (info: MigrateInfo) => void;

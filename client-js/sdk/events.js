@@ -12,6 +12,9 @@ export const EVENTS = Object.freeze([
   'stateChanged', // (state, previousState)    'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected'
   'reconnecting', // ({code, reason, cause, delayMs?})   cause 'drop': the socket dropped, media keeps flowing meanwhile;
   //                                                    'migrate': joining afresh at once; 'shutdown': after delayMs
+  'reconnectAttempt', // ({attempt, resume, ms, previousCode}) a reconnect attempt's socket is opening: its number,
+  //                                                    whether it presents the resume token, ms since the drop, and the
+  //                                                    close code of the socket before it (the drop or the last attempt)
   'reconnected', // ({resumed, ms, attempts, cause})    resumed: same session, nobody noticed; else joined afresh
   'migrate', // ({reason, message})                     the server moves the room: the client joins again at once
   'shutdown', // ({reason, message, rejoinInMs})        the server shut down; rejoinInMs null: no rejoin (terminal)

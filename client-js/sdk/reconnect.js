@@ -94,7 +94,8 @@ export class Reconnector {
     const timeoutMs = this._timeoutMs + (firstDelayMs ?? 0);
     this._current = {
       schedule: new ReconnectSchedule({ delaysMs, timeoutMs }),
-      ws: null, timer: null, attemptTimer: null, useResume: resume, cause, unavailableMs: 0,
+      ws: null, timer: null, attemptTimer: null, useResume: resume, cause, unavailableMs: 0, atOnce: false,
+      lastCode: ev?.code ?? 1006,
     };
     this._current.schedule.start(now());
     client._setState('reconnecting');
@@ -134,7 +135,11 @@ export class Reconnector {
     // After 4014 (no server for the room now) wait longer each time, spread out: a cluster's clients do not all
     // retry at once.
     const extra = r.unavailableMs > 0 ? Math.round(r.unavailableMs * (0.5 + Math.random() / 2)) : 0;
-    r.timer = setTimeout(() => this._attempt(), delay + extra);
+    // After resume_failed (4002) the server is there and answered: the fresh join goes at once (a killed room owner's
+    // clients land here, and every schedule delay would only add to their time without media).
+    const wait = r.atOnce ? 0 : delay + extra;
+    r.atOnce = false;
+    r.timer = setTimeout(() => this._attempt(), wait);
   }
 
   _attempt() {
@@ -151,12 +156,15 @@ export class Reconnector {
       return;
     }
     r.ws = ws;
+    this._client._emit('reconnectAttempt', { attempt: r.schedule.attempts, resume: url.searchParams.has('resume'),
+      ms: Math.round(r.schedule.elapsed(now())), previousCode: r.lastCode });
     ws.onmessage = (ev) => this._onAttemptMessage(ws, ev.data);
     ws.onclose = (ev) => this._onAttemptClose(ws, ev);
     ws.onerror = () => {};
     r.attemptTimer = setTimeout(() => {
       if (r.ws !== ws) return;
       r.ws = null;
+      r.lastCode = 4101;
       ws.onclose = null;
       ws.onmessage = null;
       try {
@@ -192,7 +200,9 @@ export class Reconnector {
     if (!r || r.ws !== ws) return;
     clearTimeout(r.attemptTimer);
     r.ws = null;
+    r.lastCode = ev?.code ?? 1006;
     if (ev?.code === RESUME_FAILED || ev?.code === MIGRATE) r.useResume = false;
+    r.atOnce = ev?.code === RESUME_FAILED;
     r.unavailableMs = ev?.code === CLUSTER_UNAVAILABLE
       ? Math.min(r.unavailableMs === 0 ? this._unavailableBackoffMs : r.unavailableMs * 2,
         this._unavailableBackoffMs * UNAVAILABLE_BACKOFF_MAX_FACTOR)

@@ -765,6 +765,27 @@ describe('PrismClient in a cluster (4013 owner lost, 4014 cluster unavailable)',
     client.leave();
   });
 
+  it('after resume_failed (4002) the fresh join goes at once, not after the next schedule delay', async () => {
+    const { client, ws } = await resumable({ reconnectDelaysMs: [0, 30000] });
+    const attempts = [];
+    client.on('reconnectAttempt', (info) => attempts.push(info));
+    ws.serverClose(4013, 'owner lost');
+    await until(() => FakeWebSocket.last !== ws, 'attempt 1');
+    const refused = FakeWebSocket.last;
+    refused.open();
+    refused.serverSend({ type: 'error', code: 'resume_failed', message: 'join again' });
+    refused.serverClose(4002);
+    await until(() => FakeWebSocket.last !== refused, 'the fresh join, without the 30 s delay');
+    const fresh = FakeWebSocket.last;
+    assert.doesNotMatch(fresh.url, /resume=/);
+    assert.deepEqual(attempts.map((a) => [a.attempt, a.resume, a.previousCode]), [[1, true, 4013], [2, false, 4002]]);
+    fresh.open();
+    fresh.serverSend(resumableWelcome({ resumed: false, resumeToken: 'rt-9' }));
+    assert.equal(client.state, 'connected');
+    assert.deepEqual([client.lastReconnect.resumed, client.lastReconnect.attempts], [false, 2]);
+    client.leave();
+  });
+
   it('a first connect refused with 4014 rejects with cluster_unavailable', async () => {
     const client = newClient();
     const done = client.connect();

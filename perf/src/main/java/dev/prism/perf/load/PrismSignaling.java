@@ -29,6 +29,7 @@ final class PrismSignaling implements RoomSignaling {
     private final AtomicInteger requestIds = new AtomicInteger();
     private final Map<String, CompletableFuture<String>> pending = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> welcomed = new CompletableFuture<>();
+    private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private CompletableFuture<WebSocket> socket;
     private Function<String, String> answerer;
     private CompletableFuture<?> sendChain = CompletableFuture.completedFuture(null);
@@ -51,6 +52,11 @@ final class PrismSignaling implements RoomSignaling {
             }
         });
         return welcomed;
+    }
+
+    /** Completes with the close code (1006 on an error) when the socket ends, on the JDK client's thread. */
+    CompletableFuture<Integer> closed() {
+        return closed;
     }
 
     @Override
@@ -138,12 +144,14 @@ final class PrismSignaling implements RoomSignaling {
         @Override
         public CompletionStage<?> onClose(WebSocket ws, int status, String reason) {
             welcomed.completeExceptionally(new IllegalStateException(name + ": closed " + status + " " + reason));
+            closed.complete(status);
             return null;
         }
 
         @Override
         public void onError(WebSocket ws, Throwable error) {
             welcomed.completeExceptionally(error);
+            closed.complete(1006);
         }
     }
 }

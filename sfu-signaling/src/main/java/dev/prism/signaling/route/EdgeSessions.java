@@ -58,7 +58,10 @@ public final class EdgeSessions {
             if (r instanceof Route.Remote remote) {
                 String logId = token == null ? "-" : ClientText.forLog(token.identity());
                 new ProxiedSession(sfu, vertx, ws, new ProxyRequest(rawToken, resumeToken,
-                        String.valueOf(ws.remoteAddress()), room), logId).start(remote);
+                        String.valueOf(ws.remoteAddress()), room), logId, () -> {
+                            local(ws, token, resumeToken);
+                            ws.resume();
+                        }).start(remote);
             } else if (r instanceof Route.Unavailable) {
                 sfu.proxyCounters().countFailed(ProxyCounters.Failed.CLUSTER_UNAVAILABLE);
                 SessionRefusals.refuse(sfu, new VertxSessionSocket(vertx, ws),

@@ -29,7 +29,12 @@ import org.slf4j.LoggerFactory;
  *       rate ({@link SocketFlowGuard}) before anything is written to the link.</li>
  * </ul>
  * If the channel cannot be opened the client gets {@code cluster_unavailable} and close 4014 (a {@code not_owner}
- * refusal is routed once more first: placement may have just moved).
+ * refusal is routed once more first: placement may have just moved). An owner that cannot be reached at all is most
+ * likely dead (killed, its lease not yet expired): the edge routes again every {@value #UNREACHABLE_RETRY_MILLIS} ms
+ * for up to {@value #UNREACHABLE_WAIT_MILLIS} ms from the start, so the first route after the lease expired places
+ * the room on a live node and the client's attempt succeeds there instead of bouncing off 4014 and backing off
+ * (issue #12 item 5: a killed owner's clients back without a round of 4014s). A route that turns local hands the
+ * socket back to {@code local} (the session then runs on this node).
  *
  * <p>Threading: created and started on the WebSocket's event loop; all its state is touched there only.
  */
@@ -37,6 +42,12 @@ public final class ProxiedSession {
     private static final Logger log = LoggerFactory.getLogger(ProxiedSession.class);
     /** A close frame's reason is at most 123 bytes. */
     private static final int MAX_CLOSE_REASON = 120;
+    /**
+     * How long an edge keeps routing a session whose owner is unreachable: a dead owner's lease (1.5 s in cluster
+     * mode) runs out within this from the kill, with room for a claim; below the SDK's 4 s per attempt.
+     */
+    static final long UNREACHABLE_WAIT_MILLIS = 2_500;
+    static final long UNREACHABLE_RETRY_MILLIS = 200;
 
     private final SfuContext sfu;
     private final Context context;
@@ -45,6 +56,8 @@ public final class ProxiedSession {
     private final ProxyRequest request;
     private final SocketFlowGuard guard;
     private final String logRoom;
+    private final Runnable local;
+    private final long unreachableDeadlineNanos;
     private ProxyChannel channel;
     private boolean clientClosed;
     private Short clientCloseCode;
@@ -54,8 +67,13 @@ public final class ProxiedSession {
     /**
      * @param ws      the client's WebSocket, paused since its upgrade (reading starts once the channel is open)
      * @param logId   the participant as log lines show it, already escaped ({@code -} for a resume without a token)
+     * @param local   runs the session on this node instead (on the WebSocket's loop, reading still paused), when a
+     *                route taken again after an unreachable owner says the room is now here
      */
-    public ProxiedSession(SfuContext sfu, Vertx vertx, ServerWebSocket ws, ProxyRequest request, String logId) {
+    public ProxiedSession(SfuContext sfu, Vertx vertx, ServerWebSocket ws, ProxyRequest request, String logId,
+            Runnable local) {
+        this.local = local;
+        this.unreachableDeadlineNanos = System.nanoTime() + UNREACHABLE_WAIT_MILLIS * 1_000_000L;
         this.sfu = sfu;
         this.context = vertx.getOrCreateContext();
         this.ws = ws;
@@ -97,6 +115,11 @@ public final class ProxiedSession {
                 rerouted(owner);
                 return;
             }
+            if (reason.equals(ProxyOpenException.UNREACHABLE) && !clientClosed
+                    && System.nanoTime() + UNREACHABLE_RETRY_MILLIS * 1_000_000L < unreachableDeadlineNanos) {
+                context.owner().setTimer(UNREACHABLE_RETRY_MILLIS, id -> routeAfterUnreachable(owner));
+                return;
+            }
             failed(ProxyCounters.Failed.of(reason), owner, cause);
         }));
     }
@@ -108,6 +131,27 @@ public final class ProxiedSession {
                 open(r, false);
             } else {
                 failed(ProxyCounters.Failed.NOT_OWNER, wrong, null);
+            }
+        }));
+    }
+
+    /** The owner could not be reached: route again (a live node takes the room once the dead owner's lease ran out). */
+    private void routeAfterUnreachable(Route.Remote unreachable) {
+        if (clientClosed) {
+            return;
+        }
+        sfu.routing().route(request.roomId()).whenComplete((route, e) -> context.runOnContext(v -> {
+            if (clientClosed || ws.isClosed()) {
+                return;
+            }
+            if (route instanceof Route.Remote r) {
+                open(r, false);
+            } else if (route instanceof Route.Local) {
+                log.info("room={} placed here after its owner {} became unreachable: session from {} runs here",
+                        logRoom, ClientText.forLog(unreachable.nodeId()), socket.remoteAddress());
+                local.run();
+            } else {
+                failed(ProxyCounters.Failed.CLUSTER_UNAVAILABLE, unreachable, e);
             }
         }));
     }
