@@ -197,8 +197,13 @@ export interface PrismClientOptions {
   token: string;
   /** WebSocket endpoint, absolute or relative to the page; http(s) becomes ws(s). Default '/ws'. */
   url?: string;
-  /** Used only when the server's welcome lists none. Default []. */
+  /**
+   * Used only when the server's welcome lists none. Default []. The server's list (TURN with short-lived credentials)
+   * is applied to both peer connections, and again with `setConfiguration` whenever the server sends fresh ones.
+   */
   iceServers?: RTCIceServer[];
+  /** Gather relayed (TURN) candidates only: iceTransportPolicy 'relay'. Default false. */
+  forceRelay?: boolean;
   /** Default 10000. */
   requestTimeoutMs?: number;
   /** Default 15000. */

@@ -63,8 +63,9 @@ function main() {
   const token = params.get('token')?.trim() || '';
   const publish = params.get('publish') !== 'none';
   const simulcast = params.get('simulcast') !== '0';
+  const forceRelay = params.get('relay') === '1'; // media only through the server's TURN relays
   if (token || (room && name)) {
-    join({ room, name, token, publish, simulcast });
+    join({ room, name, token, publish, simulcast, forceRelay });
   } else {
     showJoinForm(room, name);
   }
@@ -95,7 +96,7 @@ function showJoinForm(room, name) {
   });
 }
 
-async function join({ room, name, token, publish = true, simulcast = true }) {
+async function join({ room, name, token, publish = true, simulcast = true, forceRelay = false }) {
   const claims = token ? decodeJwtClaims(token) : null;
   const roomLabel = room || claims?.room || '';
   ui.roomLabel.textContent = roomLabel;
@@ -104,7 +105,7 @@ async function join({ room, name, token, publish = true, simulcast = true }) {
       setStatus('connecting', 'Getting a development token…');
       ({ token } = await PrismClient.devToken(room, name));
     }
-    client = new PrismClient({ token, simulcast });
+    client = new PrismClient({ token, simulcast, forceRelay });
     window.prism.client = client;
     wire(client);
     setStatus('connecting', `Connecting${roomLabel ? ` to ${roomLabel}` : ''}…`);

@@ -7,17 +7,49 @@ const PC_CONFIG = Object.freeze({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 're
 const ICE_DISCONNECTED_GRACE_MS = 3000;
 
 /**
- * A new peer connection (bundle, rtcp-mux) that reports its transport's trouble.
+ * The configuration of the client's peer connections: bundle, rtcp-mux, the ICE servers of the last welcome or
+ * `iceServers` message, and relayed candidates only when the client was made with `forceRelay`.
+ * @param {PrismClient} client
+ * @returns {RTCConfiguration}
+ */
+export function pcConfig(client) {
+  const config = { ...PC_CONFIG, iceServers: client._iceServers };
+  if (client._forceRelay) config.iceTransportPolicy = 'relay';
+  return config;
+}
+
+/**
+ * New ICE servers from the server (`welcome.iceServers` or an `iceServers` message: fresh TURN credentials before the
+ * last ones expire). Kept for the peer connections made later and applied at once to the live ones, so that their next
+ * ICE gathering (an ICE restart) uses them. An empty or missing list keeps what the client has.
+ * @param {PrismClient} client
+ * @param {RTCIceServer[]|undefined} iceServers
+ */
+export function useIceServers(client, iceServers) {
+  if (!Array.isArray(iceServers) || iceServers.length === 0) return;
+  client._iceServers = iceServers;
+  for (const pc of [client.publisherPc, client.subscriberPc]) {
+    if (!pc || pc.signalingState === 'closed' || typeof pc.setConfiguration !== 'function') continue;
+    try {
+      pc.setConfiguration(pcConfig(client));
+    } catch (e) {
+      client._emit('error', asPrismError(e, 'negotiation'));
+    }
+  }
+}
+
+/**
+ * A new peer connection that reports its transport's trouble.
  * @param {Function} RTCPeerConnectionImpl the constructor (the global one, or a test's fake)
- * @param {RTCIceServer[]} iceServers
+ * @param {RTCConfiguration} config
  * @param {object} watch callbacks, called on the page's event loop
  * @param {() => void} watch.onFailed the connection went 'failed' (ICE/DTLS)
  * @param {(pc: RTCPeerConnection) => void} watch.onIceLost ICE 'failed', or 'disconnected' for 3 s: time to restart
  *   ICE. A network change (Wi-Fi to cellular) shows as 'disconnected', then 'failed'; the server is ICE-lite, so only
  *   new credentials make the browser look for a new path.
  */
-export function newPeerConnection(RTCPeerConnectionImpl, iceServers, { onFailed, onIceLost }) {
-  const pc = new RTCPeerConnectionImpl({ ...PC_CONFIG, iceServers });
+export function newPeerConnection(RTCPeerConnectionImpl, config, { onFailed, onIceLost }) {
+  const pc = new RTCPeerConnectionImpl(config);
   pc.addEventListener?.('connectionstatechange', () => {
     if (pc.connectionState === 'failed') onFailed();
   });
@@ -37,7 +69,7 @@ export function newPeerConnection(RTCPeerConnectionImpl, iceServers, { onFailed,
  * @param {'publisher'|'subscriber'} role named in the error
  */
 export function newClientPeerConnection(client, role) {
-  return newPeerConnection(client._RTCPeerConnection, client._iceServers, {
+  return newPeerConnection(client._RTCPeerConnection, pcConfig(client), {
     onFailed: () => {
       if (client.state === 'connected') {
         client._emit('error', new PrismError('transport_failed', `${role} connection failed (ICE/DTLS)`));

@@ -56,6 +56,7 @@ export class PrismClient {
    * @param {string} [options.url] WebSocket endpoint, absolute or relative to the page (default `/ws`);
    *   http(s) URLs are turned into ws(s)
    * @param {RTCIceServer[]} [options.iceServers] used when the server's welcome lists none (default none)
+   * @param {boolean} [options.forceRelay=false] gather relayed (TURN) candidates only: iceTransportPolicy 'relay'
    * @param {number} [options.requestTimeoutMs=10000] how long a request waits for its reply
    * @param {number} [options.connectTimeoutMs=15000] how long connect() waits for `welcome`
    * @param {number} [options.keepAliveMs=10000] interval of `ping` messages keeping idle proxies open; a socket that
@@ -83,8 +84,8 @@ export class PrismClient {
     if (!options || typeof options.token !== 'string' || options.token === '') {
       throw new PrismError('bad_request', 'PrismClient needs a token');
     }
-    /** welcome.iceServers replaces these when it lists any. */
-    this._iceServers = Array.isArray(options.iceServers) ? options.iceServers : [];
+    this._iceServers = Array.isArray(options.iceServers) ? options.iceServers : []; // until the server sends some
+    this._forceRelay = options.forceRelay === true;
     this._RTCPeerConnection = options.RTCPeerConnection ?? globalThis.RTCPeerConnection;
     this._probeRefusal = options.probeRefusal !== false;
 

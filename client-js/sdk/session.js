@@ -2,6 +2,7 @@
 // socket closing (reconnect, refusal or the end), and the teardown when the session is over for good.
 
 import { refusalError } from './http.js';
+import { useIceServers } from './peer-connection.js';
 import { PrismError } from './prism-error.js';
 import { CLUSTER_UNAVAILABLE, MIGRATE, NODE_DRAINING, OWNER_LOST, SERVER_SHUTDOWN } from './reconnect.js';
 import { errorFromMessage, parseServerMessage } from './wire.js';
@@ -48,6 +49,9 @@ export class Session {
       case 'subscriberOffer':
         client._subscriber.enqueueOffer(msg);
         break;
+      case 'iceServers':
+        useIceServers(client, msg.iceServers);
+        break;
       case 'error':
         if (!client._requests.settle(msg)) client._emit('error', errorFromMessage(msg));
         break;
@@ -88,7 +92,6 @@ export class Session {
       client._socket.close(1002, 'bad welcome');
       return;
     }
-    if (Array.isArray(msg.iceServers) && msg.iceServers.length > 0) client._iceServers = msg.iceServers;
     this.takeSessionInfo(msg);
     client._setState('connected');
     this.startTimers();
@@ -98,9 +101,10 @@ export class Session {
     client._dispatch(events);
   }
 
-  /** Resume token and window, and the server's list of what we should receive, from a welcome. */
+  /** Resume token and window, fresh ICE servers, and the server's list of what we should receive, from a welcome. */
   takeSessionInfo(msg) {
     const client = this._client;
+    useIceServers(client, msg.iceServers);
     client._reconnector.takeSessionInfo(msg);
     client._subscriber.expected = Array.isArray(msg.subscriptions) ? msg.subscriptions : [];
   }

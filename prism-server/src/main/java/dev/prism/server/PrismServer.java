@@ -21,10 +21,12 @@ import dev.prism.signaling.SignalingMeters;
 import dev.prism.signaling.SignalingVerticle;
 import dev.prism.signaling.auth.DevSecrets;
 import dev.prism.signaling.auth.TokenService;
+import dev.prism.signaling.auth.TurnCredentials;
 import dev.prism.signaling.http.HttpGuardCounters;
 import dev.prism.signaling.http.HttpGuards;
 import dev.prism.signaling.http.HttpLimits;
 import dev.prism.signaling.http.OriginPolicy;
+import dev.prism.signaling.session.IceServers;
 import dev.prism.signaling.session.SfuContext;
 import dev.prism.srtp.SrtpImplementation;
 import io.netty.channel.EventLoop;
@@ -90,6 +92,10 @@ public final class PrismServer implements AutoCloseable {
         this.sfu = new SfuContext(media, rooms, Duration.ofSeconds(config.resumeWindowSeconds()))
                 .maxParticipantsPerRoom(config.maxParticipantsPerRoom())
                 .messagesPerSecond(config.signalingMessagesPerSecond());
+        if (!config.turnUrls().isEmpty()) { // each participant gets its own short-lived TURN credentials
+            sfu.useIceServers(IceServers.turn(config.turnUrls(), new TurnCredentials(config.turnSecret(),
+                    config.turnTtlSeconds(), TokenService.SYSTEM_EPOCH_SECONDS)));
+        }
         List<EventLoopProbe> loops = new ArrayList<>();
         for (EventLoop loop : media.eventLoops()) {
             loops.add(new EventLoopProbe(loop, "prism-media-" + loops.size()));

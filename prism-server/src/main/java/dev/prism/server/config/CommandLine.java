@@ -27,7 +27,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * start-up.
  *
  * <p>Options take their value as the next argument or after {@code =} ({@code --http-port=9000}); the last occurrence
- * wins, except {@code --allowed-origin}, whose occurrences add up. Stateless; called once from {@code main}.
+ * wins, except {@code --allowed-origin} and {@code --turn-url}, whose occurrences add up. Stateless; called once from {@code main}.
  */
 public final class CommandLine {
     private static final String CONFIG_OPTION = "--config";
@@ -93,7 +93,7 @@ public final class CommandLine {
         try {
             result = builder.build();
         } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage()); // not expected: every value was checked as it was set
+            throw new UsageException(e.getMessage()); // settings that must go together (TURN URLs and secret)
         }
         String cluster = result.clusterModeProblem();
         if (cluster != null) {

@@ -77,6 +77,21 @@ enum Setting {
             "cluster mode: a node whose load score reaches this takes no new rooms (1.0 = busiest media loop full)",
             String.valueOf(PrismConfig.DEFAULT_MAX_LOAD),
             (b, v) -> b.maxLoad((Double) v)),
+    TURN_URLS("turnUrls", "--turn-url", "URL", "PRISM_TURN_URLS", Type.LIST,
+            "TURN server URL handed to every participant with short-lived credentials: turn:HOST:3478?transport=udp, "
+                    + "turn:HOST:3478?transport=tcp, turns:HOST:443?transport=tcp; repeat the option for more (env: "
+                    + "comma-separated, file: JSON array); needs --turn-secret",
+            "none: no TURN server",
+            (b, v) -> b.turnUrls(Setting.strings(v))),
+    TURN_SECRET("turnSecret", "--turn-secret", "S", "PRISM_TURN_SECRET", Type.SECRET,
+            "secret shared with the TURN server (coturn's static-auth-secret with use-auth-secret), at least "
+                    + PrismConfig.MIN_SECRET_LENGTH + " characters",
+            "none (required with --turn-url)",
+            (b, v) -> b.turnSecret((String) v)),
+    TURN_TTL("turnTtlSeconds", "--turn-ttl", "SECONDS", "PRISM_TURN_TTL", Type.LONG,
+            "lifetime of a TURN credential; fresh ones are sent when three quarters of it have passed",
+            PrismConfig.DEFAULT_TURN_TTL_SECONDS + " s",
+            (b, v) -> b.turnTtlSeconds((Long) v)),
     TOKEN_TTL("tokenTtlSeconds", null, "N", null, Type.LONG,
             "lifetime of the dev tokens this node issues (<= maxTokenLifetimeSeconds)",
             PrismConfig.DEFAULT_TOKEN_TTL_SECONDS + " s",

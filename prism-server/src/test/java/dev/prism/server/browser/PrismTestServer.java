@@ -34,8 +34,14 @@ final class PrismTestServer implements AutoCloseable {
      * {@code advertiseAddress}: for browsers in a network namespace that reach this machine there.
      */
     static PrismTestServer startReachableAt(String advertiseAddress) {
-        PrismConfig config = PrismConfig.builder().httpHost("0.0.0.0").httpPort(0).udpPort(0).bindAddress("0.0.0.0")
-                .advertiseAddress(advertiseAddress).build();
+        return startReachableAt(advertiseAddress, b -> b);
+    }
+
+    /** {@link #startReachableAt(String)} with more settings (TURN servers, ...). */
+    static PrismTestServer startReachableAt(String advertiseAddress,
+                                            java.util.function.UnaryOperator<PrismConfig.Builder> more) {
+        PrismConfig config = more.apply(PrismConfig.builder().httpHost("0.0.0.0").httpPort(0).udpPort(0)
+                .bindAddress("0.0.0.0").advertiseAddress(advertiseAddress)).build();
         return new PrismTestServer(PrismServer.start(config));
     }
 

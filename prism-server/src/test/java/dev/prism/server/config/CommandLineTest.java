@@ -21,6 +21,9 @@ class CommandLineTest {
     private static final String S1 = "secret-one-0123456789abcdefghijklmnop";
     private static final String S2 = "secret-two-0123456789abcdefghijklmnop";
     private static final String S3 = "secret-three-0123456789abcdefghijklmnop";
+    private static final String TURN_UDP = "turn:turn.example.com:3478?transport=udp";
+    private static final String TURN_TCP = "turn:turn.example.com:3478?transport=tcp";
+    private static final String TURNS = "turns:turn.example.com:443?transport=tcp";
     /** Stands for the temporary config file's path in the rows below. */
     private static final String FILE = "@FILE";
 
@@ -222,6 +225,24 @@ class CommandLineTest {
                         "--max-load", "2"), defaults().nodeId("x").maxLoad(2.0)),
                 Arguments.of("--max-load beats PRISM_MAX_LOAD", Input.of("--max-load", "0.3").env("PRISM_MAX_LOAD", "0.9"),
                         defaults().maxLoad(0.3)),
+                // TURN: --turn-url repeatable, env comma-separated, file JSON array; the secret goes with them
+                Arguments.of("--turn-url and --turn-secret", Input.of("--turn-url", TURN_UDP, "--turn-secret", S1),
+                        defaults().turnUrls(List.of(TURN_UDP)).turnSecret(S1)),
+                Arguments.of("--turn-url repeated: all kept, in order, with --turn-ttl",
+                        Input.of("--turn-url", TURN_UDP, "--turn-url=" + TURN_TCP, "--turn-url", TURNS,
+                                "--turn-secret=" + S1, "--turn-ttl", "900"),
+                        defaults().turnUrls(List.of(TURN_UDP, TURN_TCP, TURNS)).turnSecret(S1).turnTtlSeconds(900)),
+                Arguments.of("TURN from the environment", Input.of().env("PRISM_TURN_URLS", TURN_UDP + ", " + TURNS,
+                                "PRISM_TURN_SECRET", S2, "PRISM_TURN_TTL", "7200"),
+                        defaults().turnUrls(List.of(TURN_UDP, TURNS)).turnSecret(S2).turnTtlSeconds(7200)),
+                Arguments.of("TURN from the file", Input.of("--config", FILE).file(("{\"turnUrls\": [\"%s\"], "
+                                + "\"turnSecret\": \"%s\", \"turnTtlSeconds\": 600}").formatted(TURNS, S3)),
+                        defaults().turnUrls(List.of(TURNS)).turnSecret(S3).turnTtlSeconds(600)),
+                Arguments.of("--turn-url replaces the env list; secret from env", Input.of("--turn-url", TURN_TCP)
+                                .env("PRISM_TURN_URLS", TURN_UDP, "PRISM_TURN_SECRET", S1),
+                        defaults().turnUrls(List.of(TURN_TCP)).turnSecret(S1)),
+                Arguments.of("--turn-ttl alone changes nothing else", Input.of("--turn-ttl", "60"),
+                        defaults().turnTtlSeconds(60)),
                 // picocli wiring keeps values as values
                 Arguments.of("secret after the option starting with one '-'", Input.of("--api-secret", "-" + S1),
                         defaults().apiSecret("-" + S1)));
@@ -380,6 +401,27 @@ class CommandLineTest {
                         "config file " + FILE + ", key maxLoad: must be a number, got the string \"0.5\""),
                 Arguments.of(Input.of("--config", FILE).file("{\"clusterSecret\": 12345}"),
                         "config file " + FILE + ", key clusterSecret: must be a string"),
+                // TURN
+                Arguments.of(Input.of("--turn-url", TURN_UDP), "turnUrls need turnSecret (--turn-secret / "
+                        + "PRISM_TURN_SECRET): the secret shared with the TURN server"),
+                Arguments.of(Input.of("--turn-secret", S1), "turnSecret is set but turnUrls is empty: add --turn-url"),
+                Arguments.of(Input.of("--turn-url", "stun:turn.example.com:3478", "--turn-secret", S1),
+                        "--turn-url: entries must look like turn:HOST:3478?transport=udp, turn:HOST:3478?transport=tcp "
+                                + "or turns:HOST:443?transport=tcp; 'stun:turn.example.com:3478' is not a turn: or "
+                                + "turns: URL"),
+                Arguments.of(Input.of("--turn-url", "turns:t.example:443?transport=udp"),
+                        "--turn-url: entries must look like"),
+                Arguments.of(Input.of().env("PRISM_TURN_URLS", TURN_UDP + ",,"), "PRISM_TURN_URLS: entries must look "
+                        + "like turn:HOST:3478?transport=udp, turn:HOST:3478?transport=tcp or "
+                        + "turns:HOST:443?transport=tcp; '' is not a turn: or turns: URL"),
+                Arguments.of(Input.of("--turn-secret", "too-short"),
+                        "--turn-secret: TURN secret must be at least 32 characters"),
+                Arguments.of(Input.of("--turn-ttl", "59"), "--turn-ttl: must be between 60 and 604800, got 59"),
+                Arguments.of(Input.of("--turn-ttl", "1h"), "--turn-ttl: '1h' is not a whole number"),
+                Arguments.of(Input.of("--config", FILE).file("{\"turnUrls\": \"" + TURN_UDP + "\"}"),
+                        "config file " + FILE + ", key turnUrls: must be an array of strings"),
+                Arguments.of(Input.of("--config", FILE).file("{\"turnSecret\": 12345}"),
+                        "config file " + FILE + ", key turnSecret: must be a string"),
                 // picocli wiring: no argument files, no end-of-options marker, no abbreviations
                 Arguments.of(Input.of("--advertise", "@hosts.txt"),
                         "--advertise: must be an IP address or a host name, got '@hosts.txt'"),
@@ -441,6 +483,8 @@ class CommandLineTest {
                 "--max-load X", "PRISM_REDIS", "PRISM_NODE_ID", "PRISM_CLUSTER_PORT", "PRISM_CLUSTER_SECRET",
                 "PRISM_MAX_LOAD", "\"redisUrl\"", "\"nodeId\"", "\"clusterPort\"", "\"clusterSecret\"", "\"maxLoad\"",
                 "default: 7000", "default: 0.8");
+        assertThat(help).contains("--turn-url URL", "--turn-secret S", "--turn-ttl SECONDS", "PRISM_TURN_URLS",
+                "PRISM_TURN_SECRET", "PRISM_TURN_TTL", "\"turnUrls\"", "\"turnSecret\"", "\"turnTtlSeconds\"");
         assertThat(help).startsWith("Usage: prism [options]");
     }
 
@@ -452,7 +496,7 @@ class CommandLineTest {
         assertThat(inHelp).containsExactly("--http-port", "--http-host", "--udp-port", "--bind", "--advertise",
                 "--api-secret", "--admin-secret", "--media-threads", "--allowed-origin", "--max-token-lifetime",
                 "--srtp", "--shutdown-grace", "--redis", "--node-id", "--cluster-port", "--cluster-secret", "--max-load",
-                "--config", "--help");
+                "--turn-url", "--turn-secret", "--turn-ttl", "--config", "--help");
         Path readme = Path.of("..", "README.md");
         List<String> inReadme = java.util.regex.Pattern.compile("(?m)^\\| `(--[a-z-]+)").matcher(Files.readString(readme))
                 .results().map(m -> m.group(1)).toList();

@@ -63,6 +63,14 @@ import java.util.List;
  *                               characters; required in cluster mode
  * @param maxLoad                a node whose corrected load score reaches this takes no new rooms (1.0 = its busiest
  *                               media loop is saturated); default {@value #DEFAULT_MAX_LOAD}
+ * @param turnUrls               TURN server URLs handed to every participant in {@code welcome.iceServers}
+ *                               ({@code turn:HOST:3478?transport=udp}, {@code turns:HOST:443?transport=tcp}, ... see
+ *                               {@link TurnUrls}); empty (default) = no TURN server
+ * @param turnSecret             the secret shared with the TURN server (coturn's {@code static-auth-secret}) that signs
+ *                               the participants' short-lived credentials, at least {@value #MIN_SECRET_LENGTH}
+ *                               characters; required with {@code turnUrls}, refused without
+ * @param turnTtlSeconds         how long a TURN credential is valid; Prism sends fresh ones before they run out;
+ *                               default {@value #DEFAULT_TURN_TTL_SECONDS}
  */
 public record PrismConfig(
         int httpPort,
@@ -86,7 +94,10 @@ public record PrismConfig(
         String nodeId,
         int clusterPort,
         String clusterSecret,
-        double maxLoad) {
+        double maxLoad,
+        List<String> turnUrls,
+        String turnSecret,
+        long turnTtlSeconds) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
@@ -103,6 +114,7 @@ public record PrismConfig(
     public static final int DEFAULT_SHUTDOWN_GRACE_SECONDS = 30;
     public static final int DEFAULT_CLUSTER_PORT = 7000;
     public static final double DEFAULT_MAX_LOAD = 0.8;
+    public static final long DEFAULT_TURN_TTL_SECONDS = 3600;
     /** The SRTP implementations {@code srtpImplementation} may name. */
     public static final List<String> SRTP_IMPLEMENTATIONS = List.of("prism", "jitsi");
     /** Minimum secret length, counted in UTF-8 bytes (the HMAC key is the secret's UTF-8 encoding). */
@@ -116,7 +128,8 @@ public record PrismConfig(
             DEFAULT_BIND_ADDRESS, null, null, null, DEFAULT_TOKEN_TTL_SECONDS, DEFAULT_CONSENT_TIMEOUT_SECONDS,
             DEFAULT_RESUME_WINDOW_SECONDS, DEFAULT_MEDIA_THREADS, DEFAULT_MAX_PARTICIPANTS_PER_ROOM, List.of(),
             DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, DEFAULT_SRTP_IMPLEMENTATION, DEFAULT_SIGNALING_MESSAGES_PER_SECOND,
-            DEFAULT_SHUTDOWN_GRACE_SECONDS, null, null, DEFAULT_CLUSTER_PORT, null, DEFAULT_MAX_LOAD);
+            DEFAULT_SHUTDOWN_GRACE_SECONDS, null, null, DEFAULT_CLUSTER_PORT, null, DEFAULT_MAX_LOAD, List.of(), null,
+            DEFAULT_TURN_TTL_SECONDS);
 
     /** @throws IllegalArgumentException naming the first invalid setting */
     public PrismConfig {
@@ -142,6 +155,13 @@ public record PrismConfig(
         checkPort("clusterPort", clusterPort);
         checkSecret("cluster secret", clusterSecret);
         checkMaxLoad(maxLoad);
+        turnUrls = TurnUrls.check(turnUrls);
+        checkSecret("TURN secret", turnSecret);
+        TurnUrls.checkTtl(turnTtlSeconds);
+        String turn = TurnUrls.mismatch(turnUrls, turnSecret);
+        if (turn != null) {
+            throw new IllegalArgumentException(turn);
+        }
     }
 
     /** All documented defaults: development mode, auto-detected advertise address. */
@@ -214,7 +234,8 @@ public record PrismConfig(
                 + ", shutdownGraceSeconds=" + shutdownGraceSeconds
                 + ", redisUrl=" + (redisUrl == null ? "none" : redisUrl) + ", nodeId=" + (nodeId == null ? "host name" : nodeId)
                 + ", clusterPort=" + clusterPort + ", clusterSecret=" + (clusterSecret == null ? "none" : "***")
-                + ", maxLoad=" + maxLoad + "]";
+                + ", maxLoad=" + maxLoad + ", turnUrls=" + turnUrls + ", turnSecret=" + (turnSecret == null ? "none" : "***")
+                + ", turnTtlSeconds=" + turnTtlSeconds + "]";
     }
 
     // --- validation, shared with the builder so a bad value is reported when it is set ---
@@ -355,6 +376,9 @@ public record PrismConfig(
         private int clusterPort;
         private String clusterSecret;
         private double maxLoad;
+        private List<String> turnUrls;
+        private String turnSecret;
+        private long turnTtlSeconds;
 
         private Builder(PrismConfig c) {
             httpPort = c.httpPort;
@@ -379,6 +403,9 @@ public record PrismConfig(
             clusterPort = c.clusterPort;
             clusterSecret = c.clusterSecret;
             maxLoad = c.maxLoad;
+            turnUrls = c.turnUrls;
+            turnSecret = c.turnSecret;
+            turnTtlSeconds = c.turnTtlSeconds;
         }
 
         public Builder httpPort(int v) {
@@ -522,11 +549,32 @@ public record PrismConfig(
             return this;
         }
 
+        /** Empty = no TURN server; needs {@link #turnSecret} (checked by {@link #build()}). */
+        public Builder turnUrls(List<String> v) {
+            turnUrls = TurnUrls.check(v);
+            return this;
+        }
+
+        /** {@code null} = none; required with {@link #turnUrls}. */
+        public Builder turnSecret(String v) {
+            checkSecret("TURN secret", v);
+            turnSecret = v;
+            return this;
+        }
+
+        public Builder turnTtlSeconds(long v) {
+            TurnUrls.checkTtl(v);
+            turnTtlSeconds = v;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException when settings do not fit together (TURN URLs without a secret) */
         public PrismConfig build() {
             return new PrismConfig(httpPort, httpHost, udpPort, bindAddress, advertiseAddress, apiSecret, adminSecret,
                     tokenTtlSeconds, consentTimeoutSeconds, resumeWindowSeconds, mediaThreads, maxParticipantsPerRoom,
                     allowedOrigins, maxTokenLifetimeSeconds, srtpImplementation, signalingMessagesPerSecond,
-                    shutdownGraceSeconds, redisUrl, nodeId, clusterPort, clusterSecret, maxLoad);
+                    shutdownGraceSeconds, redisUrl, nodeId, clusterPort, clusterSecret, maxLoad, turnUrls, turnSecret,
+                    turnTtlSeconds);
         }
     }
 }

@@ -29,6 +29,9 @@ class PrismConfigTest {
         assertThat(c.resumeWindowSeconds()).isEqualTo(20);
         assertThat(c.mediaThreads()).isZero();
         assertThat(c.maxParticipantsPerRoom()).isEqualTo(100);
+        assertThat(c.turnUrls()).isEmpty();
+        assertThat(c.turnSecret()).isNull();
+        assertThat(c.turnTtlSeconds()).isEqualTo(3600);
         assertThat(c.developmentMode()).isTrue();
         assertThat(c.effectiveMediaThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(PrismConfig.builder().build()).isEqualTo(c);
@@ -43,15 +46,18 @@ class PrismConfigTest {
                 .maxParticipantsPerRoom(7).allowedOrigins(List.of("https://app.example.com"))
                 .maxTokenLifetimeSeconds(600).srtpImplementation("jitsi").signalingMessagesPerSecond(9)
                 .shutdownGraceSeconds(5).redisUrl("redis://10.0.0.9:6379").nodeId("n-1").clusterPort(7001)
-                .clusterSecret(SECRET_32 + "c").maxLoad(0.5).build();
+                .clusterSecret(SECRET_32 + "c").maxLoad(0.5).turnUrls(List.of("turns:turn.example.com:443?transport=tcp"))
+                .turnSecret(SECRET_32 + "t").turnTtlSeconds(900).build();
         assertThat(c).isEqualTo(new PrismConfig(9000, "127.0.0.1", 0, "::", "sfu.example.com", SECRET_32,
                 SECRET_32 + "x", 60, 10, 0, 3, 7, List.of("https://app.example.com"), 600, "jitsi", 9, 5,
-                "redis://10.0.0.9:6379", "n-1", 7001, SECRET_32 + "c", 0.5));
+                "redis://10.0.0.9:6379", "n-1", 7001, SECRET_32 + "c", 0.5,
+                List.of("turns:turn.example.com:443?transport=tcp"), SECRET_32 + "t", 900));
         assertThat(c.developmentMode()).isFalse();
         assertThat(c.effectiveMediaThreads()).isEqualTo(3);
         assertThat(c.toBuilder().httpPort(1).build()).isEqualTo(new PrismConfig(1, "127.0.0.1", 0, "::",
                 "sfu.example.com", SECRET_32, SECRET_32 + "x", 60, 10, 0, 3, 7, List.of("https://app.example.com"), 600,
-                "jitsi", 9, 5, "redis://10.0.0.9:6379", "n-1", 7001, SECRET_32 + "c", 0.5));
+                "jitsi", 9, 5, "redis://10.0.0.9:6379", "n-1", 7001, SECRET_32 + "c", 0.5,
+                List.of("turns:turn.example.com:443?transport=tcp"), SECRET_32 + "t", 900));
     }
 
     @Test
@@ -67,8 +73,9 @@ class PrismConfigTest {
 
     @Test
     void toStringHidesSecrets() {
-        PrismConfig c = PrismConfig.builder().apiSecret(SECRET_32).adminSecret(SECRET_32).build();
-        assertThat(c.toString()).doesNotContain(SECRET_32).contains("apiSecret=***").contains("httpPort=8080");
+        PrismConfig c = PrismConfig.builder().apiSecret(SECRET_32).adminSecret(SECRET_32).turnSecret(SECRET_32)
+                .turnUrls(List.of("turn:t.example:3478")).build();
+        assertThat(c.toString()).doesNotContain(SECRET_32).contains("turnSecret=***").contains("apiSecret=***").contains("httpPort=8080");
         assertThat(PrismConfig.defaults().toString()).contains("development mode").contains("advertiseAddress=auto");
     }
 
@@ -133,7 +140,7 @@ class PrismConfigTest {
     @Test
     void constructorValidatesToo() {
         assertThatThrownBy(() -> new PrismConfig(8080, "0.0.0.0", 40000, "0.0.0.0", null, "too-short", null,
-                3600, 30, 20, 0, 100, List.of(), 86_400, "prism", 50, 30, null, null, 7000, null, 0.8))
+                3600, 30, 20, 0, 100, List.of(), 86_400, "prism", 50, 30, null, null, 7000, null, 0.8, List.of(), null, 3600))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("API secret must be at least 32 characters");
     }

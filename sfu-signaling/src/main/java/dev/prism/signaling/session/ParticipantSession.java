@@ -48,6 +48,7 @@ public final class ParticipantSession implements ConferenceListener, SessionProt
     private final String logId;
     private final SubscriberOffers offers;
     private final SessionProtocol protocol;
+    private final IceServersRefresh iceServers;
     private volatile ConferenceParticipant participant;
     private CompletableFuture<ConferenceParticipant> joining;
     /**
@@ -70,6 +71,9 @@ public final class ParticipantSession implements ConferenceListener, SessionProt
         this.rejections = new RejectionLog(token.room(), token.identity(), sfu.media().clock(), sfu.counters());
         this.offers = new SubscriberOffers(this::send, () -> lifecycle.phase() == Phase.JOINED);
         this.protocol = new SessionProtocol(this, token, sfu, offers);
+        this.iceServers = new IceServersRefresh(sfu.iceServers(), token.identity(),
+                (task, nanos) -> participant.schedule(() -> onRoomThread(task), nanos, TimeUnit.NANOSECONDS),
+                this::send, () -> lifecycle.phase() == Phase.JOINED);
     }
 
     /** Whether the socket dropped and the session waits for a resume. Any thread (for gauges). */
@@ -273,7 +277,7 @@ public final class ParticipantSession implements ConferenceListener, SessionProt
     // ---- lifecycle ---------------------------------------------------------------------------------------------
 
     private JsonObject welcome(boolean resumed) {
-        return ProtocolJson.welcome(participant.room(), token.identity(), lifecycle.resumeToken(),
+        return ProtocolJson.welcome(participant.room(), token.identity(), iceServers.fresh(), lifecycle.resumeToken(),
                 TimeUnit.NANOSECONDS.toMillis(lifecycle.windowNanos()), resumed,
                 ProtocolJson.subscriptions(participant.subscriptions()));
     }
@@ -369,6 +373,7 @@ public final class ParticipantSession implements ConferenceListener, SessionProt
         String resumeToken = lifecycle.resumeToken();
         lifecycle.close();
         cancelDetachTimer();
+        iceServers.close();
         if (resumeToken != null) {
             sfu.unregisterResume(resumeToken, this);
         }

@@ -55,12 +55,12 @@ final class ProtocolJson {
     }
 
     /** The {@code welcome} message (docs/PROTOCOL.md). */
-    static JsonObject welcome(Room room, String identity, String resumeToken, long resumeWindowMs, boolean resumed,
-                              JsonArray subscriptions) {
+    static JsonObject welcome(Room room, String identity, JsonArray iceServers, String resumeToken,
+                              long resumeWindowMs, boolean resumed, JsonArray subscriptions) {
         return new JsonObject().put("type", "welcome")
                 .put("participant", participant(room.participant(identity)))
                 .put("room", room(room))
-                .put("iceServers", new JsonArray())
+                .put("iceServers", iceServers)
                 .put("resumeToken", resumeToken)
                 .put("resumeWindowMs", resumeWindowMs)
                 .put("resumed", resumed)

@@ -49,6 +49,7 @@ public final class SfuContext {
     private volatile SessionRouting routing = SessionRouting.LOCAL;
     private volatile RemoteSessions remoteSessions = RemoteSessions.NONE;
     private volatile TokenService tokens;
+    private volatile IceServers iceServers = IceServers.NONE;
 
     public SfuContext(MediaPlane media, RoomRegistry rooms) {
         this(media, rooms, DEFAULT_RESUME_WINDOW);
@@ -151,6 +152,19 @@ public final class SfuContext {
      */
     public void useTokens(TokenService tokens) {
         this.tokens = tokens;
+    }
+
+    /**
+     * The ICE servers every participant is handed, with credentials of its own ({@link IceServers#NONE} unless the
+     * launcher configures TURN). Call at startup, before sockets arrive.
+     */
+    public SfuContext useIceServers(IceServers servers) {
+        this.iceServers = java.util.Objects.requireNonNull(servers, "servers");
+        return this;
+    }
+
+    IceServers iceServers() {
+        return iceServers;
     }
 
     /** The token service set by {@link #useTokens}, or null before. */
