@@ -63,6 +63,12 @@ import java.util.List;
  *                               characters; required in cluster mode
  * @param maxLoad                a node whose corrected load score reaches this takes no new rooms (1.0 = its busiest
  *                               media loop is saturated); default {@value #DEFAULT_MAX_LOAD}
+ * @param iceTcp                 ICE-TCP (RFC 6544): each media thread also listens on TCP and every SDP Prism writes
+ *                               carries a passive TCP host candidate below the UDP one, so browsers whose network
+ *                               blocks UDP still connect; default on
+ * @param tcpPort                the first ICE-TCP port: media thread i listens on tcpPort + i;
+ *                               {@value #TCP_PORT_SAME_AS_UDP} (default) = each thread's UDP port number; 0 = any free
+ *                               port
  */
 public record PrismConfig(
         int httpPort,
@@ -86,7 +92,9 @@ public record PrismConfig(
         String nodeId,
         int clusterPort,
         String clusterSecret,
-        double maxLoad) {
+        double maxLoad,
+        boolean iceTcp,
+        int tcpPort) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
@@ -103,6 +111,8 @@ public record PrismConfig(
     public static final int DEFAULT_SHUTDOWN_GRACE_SECONDS = 30;
     public static final int DEFAULT_CLUSTER_PORT = 7000;
     public static final double DEFAULT_MAX_LOAD = 0.8;
+    /** {@code tcpPort}: each media thread's TCP port is its UDP port number. */
+    public static final int TCP_PORT_SAME_AS_UDP = -1;
     /** The SRTP implementations {@code srtpImplementation} may name. */
     public static final List<String> SRTP_IMPLEMENTATIONS = List.of("prism", "jitsi");
     /** Minimum secret length, counted in UTF-8 bytes (the HMAC key is the secret's UTF-8 encoding). */
@@ -116,7 +126,8 @@ public record PrismConfig(
             DEFAULT_BIND_ADDRESS, null, null, null, DEFAULT_TOKEN_TTL_SECONDS, DEFAULT_CONSENT_TIMEOUT_SECONDS,
             DEFAULT_RESUME_WINDOW_SECONDS, DEFAULT_MEDIA_THREADS, DEFAULT_MAX_PARTICIPANTS_PER_ROOM, List.of(),
             DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, DEFAULT_SRTP_IMPLEMENTATION, DEFAULT_SIGNALING_MESSAGES_PER_SECOND,
-            DEFAULT_SHUTDOWN_GRACE_SECONDS, null, null, DEFAULT_CLUSTER_PORT, null, DEFAULT_MAX_LOAD);
+            DEFAULT_SHUTDOWN_GRACE_SECONDS, null, null, DEFAULT_CLUSTER_PORT, null, DEFAULT_MAX_LOAD, true,
+            TCP_PORT_SAME_AS_UDP);
 
     /** @throws IllegalArgumentException naming the first invalid setting */
     public PrismConfig {
@@ -142,6 +153,7 @@ public record PrismConfig(
         checkPort("clusterPort", clusterPort);
         checkSecret("cluster secret", clusterSecret);
         checkMaxLoad(maxLoad);
+        checkTcpPort(tcpPort);
     }
 
     /** All documented defaults: development mode, auto-detected advertise address. */
@@ -214,7 +226,8 @@ public record PrismConfig(
                 + ", shutdownGraceSeconds=" + shutdownGraceSeconds
                 + ", redisUrl=" + (redisUrl == null ? "none" : redisUrl) + ", nodeId=" + (nodeId == null ? "host name" : nodeId)
                 + ", clusterPort=" + clusterPort + ", clusterSecret=" + (clusterSecret == null ? "none" : "***")
-                + ", maxLoad=" + maxLoad + "]";
+                + ", maxLoad=" + maxLoad + ", iceTcp=" + iceTcp
+                + ", tcpPort=" + (tcpPort == TCP_PORT_SAME_AS_UDP ? "same as UDP" : tcpPort) + "]";
     }
 
     // --- validation, shared with the builder so a bad value is reported when it is set ---
@@ -318,6 +331,28 @@ public record PrismConfig(
         }
     }
 
+    private static void checkTcpPort(long port) {
+        if (port != TCP_PORT_SAME_AS_UDP) {
+            checkPort("tcpPort", port);
+        }
+    }
+
+    private static boolean parseOnOff(String name, String v) {
+        if (v != null) {
+            switch (v.toLowerCase(java.util.Locale.ROOT)) {
+                case "on", "true" -> {
+                    return true;
+                }
+                case "off", "false" -> {
+                    return false;
+                }
+                default -> {
+                }
+            }
+        }
+        throw new IllegalArgumentException(name + " must be on or off, got " + quote(v));
+    }
+
     private static void checkRange(String name, long value, long min, long max) {
         if (value < min || value > max) {
             throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + value);
@@ -355,6 +390,8 @@ public record PrismConfig(
         private int clusterPort;
         private String clusterSecret;
         private double maxLoad;
+        private boolean iceTcp;
+        private int tcpPort;
 
         private Builder(PrismConfig c) {
             httpPort = c.httpPort;
@@ -379,6 +416,8 @@ public record PrismConfig(
             clusterPort = c.clusterPort;
             clusterSecret = c.clusterSecret;
             maxLoad = c.maxLoad;
+            iceTcp = c.iceTcp;
+            tcpPort = c.tcpPort;
         }
 
         public Builder httpPort(int v) {
@@ -522,11 +561,29 @@ public record PrismConfig(
             return this;
         }
 
+        public Builder iceTcp(boolean v) {
+            iceTcp = v;
+            return this;
+        }
+
+        /** {@code on}/{@code off} (or {@code true}/{@code false}), as the command line and environment give it. */
+        public Builder iceTcp(String v) {
+            iceTcp = parseOnOff("iceTcp", v);
+            return this;
+        }
+
+        /** 0 = any free port; not calling it keeps the default (each thread's UDP port number). */
+        public Builder tcpPort(int v) {
+            checkPort("tcpPort", v);
+            tcpPort = v;
+            return this;
+        }
+
         public PrismConfig build() {
             return new PrismConfig(httpPort, httpHost, udpPort, bindAddress, advertiseAddress, apiSecret, adminSecret,
                     tokenTtlSeconds, consentTimeoutSeconds, resumeWindowSeconds, mediaThreads, maxParticipantsPerRoom,
                     allowedOrigins, maxTokenLifetimeSeconds, srtpImplementation, signalingMessagesPerSecond,
-                    shutdownGraceSeconds, redisUrl, nodeId, clusterPort, clusterSecret, maxLoad);
+                    shutdownGraceSeconds, redisUrl, nodeId, clusterPort, clusterSecret, maxLoad, iceTcp, tcpPort);
         }
     }
 }

@@ -502,8 +502,9 @@ class PublishNegotiatorTest {
                         "a=end-of-candidates");
         String o = SubscriberOfferWriter.offer(SdpFixtures.OFFER_LINES, withTcp, 1);
         for (MediaSection m : SessionDescription.parse(o).media()) {
-            assertThat(m.attributes("candidate")).containsExactly("1 1 udp 2130706431 192.0.2.7 40000 typ host",
-                    "2 1 tcp 1520435199 192.0.2.7 40000 typ host tcptype passive");
+            assertThat(m.attributes("candidate")).extracting(SdpLine::value).containsExactly(
+                    "candidate:1 1 udp 2130706431 192.0.2.7 40000 typ host",
+                    "candidate:2 1 tcp 1520435199 192.0.2.7 40000 typ host tcptype passive");
         }
         assertThatThrownBy(() -> new LocalTransportInfo(LOCAL.ice(), LOCAL.fingerprint(),
                 List.of(new IceCandidate("2", 1, "tcp", 1L, "192.0.2.7", 9, "host", "pass ive"))))
