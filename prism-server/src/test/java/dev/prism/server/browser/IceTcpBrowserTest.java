@@ -92,15 +92,26 @@ class IceTcpBrowserTest implements BrowserArtifacts.Browsers {
         alice.open(call.server().joinUrl(room, "alice"));
         awaitPublishing(alice);
 
+        // Who joins second sees one more publisher; -Dprism.icetcp.udpFirst=true swaps the order to check for bias.
+        boolean udpFirst = Boolean.getBoolean("prism.icetcp.udpFirst");
+        long[] carolMs = new long[1];
+        JsonObject[] carolFirst = new JsonObject[1];
+        Runnable carolJoins = () -> {
+            long carolStart = System.nanoTime();
+            carol.open(call.server().joinUrl(room, "carol"));
+            carolFirst[0] = awaitFrames(carol, 1);
+            carolMs[0] = (System.nanoTime() - carolStart) / 1_000_000;
+        };
+        if (udpFirst) {
+            carolJoins.run();
+        }
         long bobStart = System.nanoTime();
         bob.open(call.server().joinUrl(call.ns().hostAddress(), room, "bob"));
         JsonObject bobFirst = awaitFrames(bob, 1);
         long bobMs = (System.nanoTime() - bobStart) / 1_000_000;
-
-        long carolStart = System.nanoTime();
-        carol.open(call.server().joinUrl(room, "carol"));
-        JsonObject carolFirst = awaitFrames(carol, 1);
-        long carolMs = (System.nanoTime() - carolStart) / 1_000_000;
+        if (!udpFirst) {
+            carolJoins.run();
+        }
 
         // Alice decodes bob's video (and carol's): two videos decoding.
         JsonObject aliceSees = awaitFrames(alice, 2);
@@ -108,18 +119,18 @@ class IceTcpBrowserTest implements BrowserArtifacts.Browsers {
         MediaCounters media = call.server().server().media().counters();
         String udpDropped = call.ns().exec("nft", "list", "table", "inet", "prism_no_udp");
 
-        System.out.printf("[prism-icetcp] join to first decoded frame: bob over ICE-TCP %d ms, carol over UDP %d ms "
-                + "(ratio %.2f; target within 1.5x); bob's pair %s, carol's %s; Prism: %d transports on TCP, %d TCP "
-                + "connections open, %d accepted; drops before ICE %d, ICE timeouts %d%n",
-                bobMs, carolMs, (double) bobMs / Math.max(1, carolMs), bobFirst.getString("pair"),
-                carolFirst.getString("pair"), media.transportsOnTcp(), media.tcpConnections(), media.tcpAccepted(),
+        System.out.printf("[prism-icetcp] join to first decoded frame (%s joined first): bob over ICE-TCP %d ms, "
+                + "carol over UDP %d ms (ratio %.2f; target within 1.5x); bob's pair %s, carol's %s; Prism: %d "
+                + "transports on TCP, %d TCP connections open, %d accepted; drops before ICE %d, ICE timeouts %d%n",
+                udpFirst ? "carol" : "bob", bobMs, carolMs[0], (double) bobMs / Math.max(1, carolMs[0]),
+                bobFirst.getString("pair"), carolFirst[0].getString("pair"), media.transportsOnTcp(), media.tcpConnections(), media.tcpAccepted(),
                 media.drops(dev.prism.rtp.transport.DropReason.TCP_BEFORE_ICE),
                 media.drops(dev.prism.rtp.transport.DropReason.TCP_ICE_TIMEOUT));
         System.out.printf("[prism-icetcp] nftables in %s: %s%n", call.ns().name(),
                 udpDropped.replaceAll("\\s+", " ").trim());
 
         assertThat(bobSees.getString("pair")).as("bob's selected pair").isEqualTo("tcp");
-        assertThat(carolFirst.getString("pair")).as("carol's selected pair").isEqualTo("udp");
+        assertThat(carolFirst[0].getString("pair")).as("carol's selected pair").isEqualTo("udp");
         assertThat(bobSees.getLong("audioPackets")).as("bob hears the others").isPositive();
         assertThat(aliceSees.getInteger("decodingVideos")).as("alice decodes bob's and carol's video").isEqualTo(2);
         assertThat(aliceSees.getLong("audioPackets")).as("alice hears them").isPositive();
