@@ -431,6 +431,7 @@ function updateParticipant(el, p, names) {
 
 function transportTitle(p) {
   const line = (label, t) => (t ? `${label}: ${t.state}${t.remoteAddress ? ` ${t.remoteAddress}` : ''}`
+    + `${t.protocol === 'tcp' ? ' over ICE-TCP' : ''}`
     + `${t.closeReason ? ` (${t.closeReason})` : ''}` : `${label}: none`);
   return `${line('publisher', p.publisher)}\n${line('subscriber', p.subscriber)}`;
 }

@@ -232,7 +232,7 @@ final class AdminJson {
             return null;
         }
         return new JsonObject().put("state", t.state()).put("remoteAddress", t.remoteAddress())
-                .put("closeReason", t.closeReason());
+                .put("closeReason", t.closeReason()).put("protocol", t.protocol());
     }
 
     private static JsonObject counts(Map<String, Long> m) {

@@ -15,6 +15,7 @@ import dev.prism.ops.inspect.SfuInspector;
 import dev.prism.ops.inspect.StatsSampler;
 import dev.prism.ops.metrics.OpsRoutes;
 import dev.prism.ops.metrics.PrismMetrics;
+import dev.prism.rtp.transport.IceTcpConfig;
 import dev.prism.rtp.transport.MediaEngineConfig;
 import dev.prism.rtp.transport.MediaPlane;
 import dev.prism.signaling.SignalingMeters;
@@ -46,6 +47,15 @@ import org.slf4j.LoggerFactory;
  * HTTP server and the UDP media socket are listening; {@link #close} stops everything.
  */
 public final class PrismServer implements AutoCloseable {
+
+    /** ICE-TCP settings of the media plane from {@code --ice-tcp} / {@code --tcp-port}. */
+    private static IceTcpConfig iceTcp(PrismConfig config) {
+        if (!config.iceTcp()) {
+            return IceTcpConfig.OFF;
+        }
+        return config.tcpPort() == PrismConfig.TCP_PORT_SAME_AS_UDP ? IceTcpConfig.SAME_PORT
+                : IceTcpConfig.onPort(config.tcpPort());
+    }
     private static final Logger log = LoggerFactory.getLogger(PrismServer.class);
     /** Points of history per participant for the admin plots: five minutes at one sample per second. */
     private static final int HISTORY_POINTS = 300;
@@ -81,7 +91,8 @@ public final class PrismServer implements AutoCloseable {
         this.advertiseAddress = AdvertiseAddress.resolve(config.advertiseAddress()).getHostAddress();
         this.media = MediaPlane.start(new MediaEngineConfig(config.bindAddress(), config.udpPort(), advertiseAddress,
                 Duration.ofSeconds(config.consentTimeoutSeconds()), MonoClock.SYSTEM,
-                SrtpImplementation.fromConfigName(config.srtpImplementation())), config.effectiveMediaThreads());
+                SrtpImplementation.fromConfigName(config.srtpImplementation()), iceTcp(config)),
+                config.effectiveMediaThreads());
         this.metrics = new PrismMetrics();
         ChangeNotifier changes = new ChangeNotifier();
         RoomRegistry rooms = new InMemoryRoomRegistry(roomId -> media.placeRoom().eventLoop(),

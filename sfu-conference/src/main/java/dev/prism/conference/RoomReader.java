@@ -249,7 +249,7 @@ public final class RoomReader {
         InetSocketAddress remote = t.remoteAddress();
         return new TransportSnapshot(stateOf(t),
                 remote == null ? null : remote.getAddress().getHostAddress() + ":" + remote.getPort(),
-                t.closeReason());
+                t.closeReason(), t.protocol());
     }
 
     private static String stateOf(WebRtcTransport t) {

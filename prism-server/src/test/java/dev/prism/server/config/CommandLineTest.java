@@ -81,6 +81,17 @@ class CommandLineTest {
                 Arguments.of("--udp-port", Input.of("--udp-port", "50000"), defaults().udpPort(50000)),
                 Arguments.of("--udp-port 0 (ephemeral)", Input.of("--udp-port", "0"), defaults().udpPort(0)),
                 Arguments.of("--udp-port 65535", Input.of("--udp-port", "65535"), defaults().udpPort(65535)),
+                Arguments.of("--ice-tcp off", Input.of("--ice-tcp", "off"), defaults().iceTcp(false)),
+                Arguments.of("--ice-tcp=on", Input.of("--ice-tcp=on"), defaults().iceTcp(true)),
+                Arguments.of("--tcp-port", Input.of("--tcp-port", "443"), defaults().tcpPort(443)),
+                Arguments.of("--tcp-port 0 (ephemeral)", Input.of("--tcp-port", "0"), defaults().tcpPort(0)),
+                Arguments.of("env PRISM_ICE_TCP", Input.of().env("PRISM_ICE_TCP", "false"), defaults().iceTcp(false)),
+                Arguments.of("env PRISM_TCP_PORT", Input.of().env("PRISM_TCP_PORT", "40100"), defaults().tcpPort(40100)),
+                Arguments.of("file iceTcp and tcpPort",
+                        Input.of("--config", FILE).file("{\"iceTcp\": \"off\", \"tcpPort\": 8443}"),
+                        defaults().iceTcp(false).tcpPort(8443)),
+                Arguments.of("--ice-tcp beats env", Input.of("--ice-tcp", "on").env("PRISM_ICE_TCP", "off"),
+                        defaults().iceTcp(true)),
                 Arguments.of("--media-threads", Input.of("--media-threads", "3"), defaults().mediaThreads(3)),
                 Arguments.of("--media-threads 0 (one per core)", Input.of("--media-threads", "0"),
                         defaults().mediaThreads(0)),
@@ -272,6 +283,10 @@ class CommandLineTest {
                 Arguments.of(Input.of("--http-port", "65536"), "--http-port: " + portRange + "65536"),
                 Arguments.of(Input.of("--udp-port", "-1"), "--udp-port: " + portRange + "-1"),
                 Arguments.of(Input.of("--udp-port", "abc"), "--udp-port: 'abc' is not a whole number"),
+                Arguments.of(Input.of("--ice-tcp", "maybe"), "--ice-tcp: must be on or off, got 'maybe'"),
+                Arguments.of(Input.of().env("PRISM_ICE_TCP", "1"), "PRISM_ICE_TCP: must be on or off, got '1'"),
+                Arguments.of(Input.of("--tcp-port", "65536"), "--tcp-port: " + portRange + "65536"),
+                Arguments.of(Input.of("--tcp-port", "-1"), "--tcp-port: " + portRange + "-1"),
                 Arguments.of(Input.of("--media-threads", "-1"), "--media-threads: must be between 0 and 1024, got -1"),
                 Arguments.of(Input.of("--udp-port", "1.5"), "--udp-port: '1.5' is not a whole number"),
                 Arguments.of(Input.of("--udp-port="), "--udp-port: '' is not a whole number"),
@@ -494,7 +509,7 @@ class CommandLineTest {
         java.util.regex.Pattern option = java.util.regex.Pattern.compile("(?m)^\\s+(?:-h, )?(--[a-z-]+)");
         List<String> inHelp = option.matcher(CommandLine.help()).results().map(m -> m.group(1)).toList();
         assertThat(inHelp).containsExactly("--http-port", "--http-host", "--udp-port", "--bind", "--advertise",
-                "--api-secret", "--admin-secret", "--media-threads", "--allowed-origin", "--max-token-lifetime",
+                "--ice-tcp", "--tcp-port", "--api-secret", "--admin-secret", "--media-threads", "--allowed-origin", "--max-token-lifetime",
                 "--srtp", "--shutdown-grace", "--redis", "--node-id", "--cluster-port", "--cluster-secret", "--max-load",
                 "--turn-url", "--turn-secret", "--turn-ttl", "--config", "--help");
         Path readme = Path.of("..", "README.md");

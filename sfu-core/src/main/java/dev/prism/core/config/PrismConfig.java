@@ -71,6 +71,12 @@ import java.util.List;
  *                               characters; required with {@code turnUrls}, refused without
  * @param turnTtlSeconds         how long a TURN credential is valid; Prism sends fresh ones before they run out;
  *                               default {@value #DEFAULT_TURN_TTL_SECONDS}
+ * @param iceTcp                 ICE-TCP (RFC 6544): each media thread also listens on TCP and every SDP Prism writes
+ *                               carries a passive TCP host candidate below the UDP one, so browsers whose network
+ *                               blocks UDP still connect; default on
+ * @param tcpPort                the first ICE-TCP port: media thread i listens on tcpPort + i;
+ *                               {@value #TCP_PORT_SAME_AS_UDP} (default) = each thread's UDP port number; 0 = any free
+ *                               port
  */
 public record PrismConfig(
         int httpPort,
@@ -97,7 +103,9 @@ public record PrismConfig(
         double maxLoad,
         List<String> turnUrls,
         String turnSecret,
-        long turnTtlSeconds) {
+        long turnTtlSeconds,
+        boolean iceTcp,
+        int tcpPort) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
@@ -115,6 +123,8 @@ public record PrismConfig(
     public static final int DEFAULT_CLUSTER_PORT = 7000;
     public static final double DEFAULT_MAX_LOAD = 0.8;
     public static final long DEFAULT_TURN_TTL_SECONDS = 3600;
+    /** {@code tcpPort}: each media thread's TCP port is its UDP port number. */
+    public static final int TCP_PORT_SAME_AS_UDP = -1;
     /** The SRTP implementations {@code srtpImplementation} may name. */
     public static final List<String> SRTP_IMPLEMENTATIONS = List.of("prism", "jitsi");
     /** Minimum secret length, counted in UTF-8 bytes (the HMAC key is the secret's UTF-8 encoding). */
@@ -129,7 +139,7 @@ public record PrismConfig(
             DEFAULT_RESUME_WINDOW_SECONDS, DEFAULT_MEDIA_THREADS, DEFAULT_MAX_PARTICIPANTS_PER_ROOM, List.of(),
             DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, DEFAULT_SRTP_IMPLEMENTATION, DEFAULT_SIGNALING_MESSAGES_PER_SECOND,
             DEFAULT_SHUTDOWN_GRACE_SECONDS, null, null, DEFAULT_CLUSTER_PORT, null, DEFAULT_MAX_LOAD, List.of(), null,
-            DEFAULT_TURN_TTL_SECONDS);
+            DEFAULT_TURN_TTL_SECONDS, true, TCP_PORT_SAME_AS_UDP);
 
     /** @throws IllegalArgumentException naming the first invalid setting */
     public PrismConfig {
@@ -162,6 +172,7 @@ public record PrismConfig(
         if (turn != null) {
             throw new IllegalArgumentException(turn);
         }
+        checkTcpPort(tcpPort);
     }
 
     /** All documented defaults: development mode, auto-detected advertise address. */
@@ -235,7 +246,8 @@ public record PrismConfig(
                 + ", redisUrl=" + (redisUrl == null ? "none" : redisUrl) + ", nodeId=" + (nodeId == null ? "host name" : nodeId)
                 + ", clusterPort=" + clusterPort + ", clusterSecret=" + (clusterSecret == null ? "none" : "***")
                 + ", maxLoad=" + maxLoad + ", turnUrls=" + turnUrls + ", turnSecret=" + (turnSecret == null ? "none" : "***")
-                + ", turnTtlSeconds=" + turnTtlSeconds + "]";
+                + ", turnTtlSeconds=" + turnTtlSeconds + ", iceTcp=" + iceTcp
+                + ", tcpPort=" + (tcpPort == TCP_PORT_SAME_AS_UDP ? "same as UDP" : tcpPort) + "]";
     }
 
     // --- validation, shared with the builder so a bad value is reported when it is set ---
@@ -339,6 +351,28 @@ public record PrismConfig(
         }
     }
 
+    private static void checkTcpPort(long port) {
+        if (port != TCP_PORT_SAME_AS_UDP) {
+            checkPort("tcpPort", port);
+        }
+    }
+
+    private static boolean parseOnOff(String name, String v) {
+        if (v != null) {
+            switch (v.toLowerCase(java.util.Locale.ROOT)) {
+                case "on", "true" -> {
+                    return true;
+                }
+                case "off", "false" -> {
+                    return false;
+                }
+                default -> {
+                }
+            }
+        }
+        throw new IllegalArgumentException(name + " must be on or off, got " + quote(v));
+    }
+
     private static void checkRange(String name, long value, long min, long max) {
         if (value < min || value > max) {
             throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + value);
@@ -379,6 +413,8 @@ public record PrismConfig(
         private List<String> turnUrls;
         private String turnSecret;
         private long turnTtlSeconds;
+        private boolean iceTcp;
+        private int tcpPort;
 
         private Builder(PrismConfig c) {
             httpPort = c.httpPort;
@@ -406,6 +442,8 @@ public record PrismConfig(
             turnUrls = c.turnUrls;
             turnSecret = c.turnSecret;
             turnTtlSeconds = c.turnTtlSeconds;
+            iceTcp = c.iceTcp;
+            tcpPort = c.tcpPort;
         }
 
         public Builder httpPort(int v) {
@@ -549,6 +587,24 @@ public record PrismConfig(
             return this;
         }
 
+        public Builder iceTcp(boolean v) {
+            iceTcp = v;
+            return this;
+        }
+
+        /** {@code on}/{@code off} (or {@code true}/{@code false}), as the command line and environment give it. */
+        public Builder iceTcp(String v) {
+            iceTcp = parseOnOff("iceTcp", v);
+            return this;
+        }
+
+        /** 0 = any free port; not calling it keeps the default (each thread's UDP port number). */
+        public Builder tcpPort(int v) {
+            checkPort("tcpPort", v);
+            tcpPort = v;
+            return this;
+        }
+
         /** Empty = no TURN server; needs {@link #turnSecret} (checked by {@link #build()}). */
         public Builder turnUrls(List<String> v) {
             turnUrls = TurnUrls.check(v);
@@ -574,7 +630,7 @@ public record PrismConfig(
                     tokenTtlSeconds, consentTimeoutSeconds, resumeWindowSeconds, mediaThreads, maxParticipantsPerRoom,
                     allowedOrigins, maxTokenLifetimeSeconds, srtpImplementation, signalingMessagesPerSecond,
                     shutdownGraceSeconds, redisUrl, nodeId, clusterPort, clusterSecret, maxLoad, turnUrls, turnSecret,
-                    turnTtlSeconds);
+                    turnTtlSeconds, iceTcp, tcpPort);
         }
     }
 }

@@ -27,8 +27,13 @@ public record ParticipantSnapshot(String id, String name, boolean canPublish, bo
      * @param state         {@code new}, {@code checking}, {@code connecting}, {@code connected} or {@code closed}
      * @param remoteAddress where its media goes ({@code ip:port}), null before ICE
      * @param closeReason   why it closed, null while open
+     * @param protocol      {@code udp}, or {@code tcp} when its media path is an ICE-TCP connection
      */
-    public record TransportSnapshot(String state, String remoteAddress, String closeReason) {
+    public record TransportSnapshot(String state, String remoteAddress, String closeReason, String protocol) {
+        /** A transport over UDP. */
+        public TransportSnapshot(String state, String remoteAddress, String closeReason) {
+            this(state, remoteAddress, closeReason, "udp");
+        }
     }
 
     /**

@@ -144,6 +144,17 @@ public final class PrismMetrics implements AutoCloseable {
                 MediaCounters::layerSwitches);
         counter("prism.dtls.handshakes", "DTLS handshakes", c, MediaCounters::dtlsHandshakes, "result", "ok");
         counter("prism.dtls.handshakes", "DTLS handshakes", c, MediaCounters::dtlsFailures, "result", "failed");
+        // Connections by transport (issue #13): UDP, or ICE-TCP once ICE selected a TCP connection as the path.
+        Gauge.builder("prism.media.transports", media, m -> liveTransports(m) - m.counters().transportsOnTcp())
+                .description("live peer connections by the protocol of their media path (udp until one is selected)")
+                .tag("transport", "udp").register(registry);
+        Gauge.builder("prism.media.transports", media, m -> m.counters().transportsOnTcp())
+                .description("live peer connections by the protocol of their media path (udp until one is selected)")
+                .tag("transport", "tcp").register(registry);
+        Gauge.builder("prism.media.tcp.connections", c, MediaCounters::tcpConnections)
+                .description("open ICE-TCP connections, checking or bound to a peer connection").register(registry);
+        counter("prism.media.tcp.accepted", "ICE-TCP connections accepted (refused ones count as drops)", c,
+                MediaCounters::tcpAccepted);
         for (DropReason r : DropReason.values()) {
             counter("prism.media.drops", "packets dropped by the media plane, by reason", c, x -> x.drops(r),
                     "reason", r.metricName());
@@ -170,6 +181,14 @@ public final class PrismMetrics implements AutoCloseable {
             new NettyAllocatorMetrics(provider).bindTo(registry);
         }
         new NettyEventExecutorMetrics(mediaLoops).bindTo(registry);
+    }
+
+    private static double liveTransports(MediaPlane plane) {
+        long n = 0;
+        for (dev.prism.rtp.transport.MediaEngine e : plane.engines()) {
+            n += e.liveTransports();
+        }
+        return n;
     }
 
     /** Binds meters another module owns (signaling's) to this registry. Once per binder, at startup. */

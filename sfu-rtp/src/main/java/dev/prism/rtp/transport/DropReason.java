@@ -50,7 +50,27 @@ public enum DropReason {
      * Transport-cc feedback from a subscriber that does not parse: the subscriber's downlink estimate falls back to its
      * REMB or its receiver reports ({@code DownlinkController}).
      */
-    TRANSPORT_CC_MALFORMED;
+    TRANSPORT_CC_MALFORMED,
+    /** ICE-TCP: a frame length above the maximum ({@link TcpLimits#maxFrameLength()}); the connection is closed. */
+    TCP_FRAME_TOO_LONG,
+    /** ICE-TCP: a zero-length frame (carries no packet; skipped). */
+    TCP_EMPTY_FRAME,
+    /**
+     * ICE-TCP: a connection that passed no ICE check within {@link TcpLimits#iceDeadline()} (silent, garbage, or bytes
+     * trickled too slowly to make a frame); closed. Counted per connection.
+     */
+    TCP_ICE_TIMEOUT,
+    /** ICE-TCP: a connection refused because its address has too many connections still checking. */
+    TCP_ADDRESS_LIMIT,
+    /** ICE-TCP: a connection refused because the engine has too many (checking, or in all). */
+    TCP_CONNECTION_LIMIT,
+    /** ICE-TCP: DTLS or SRTP on a connection before it passed an ICE check. */
+    TCP_BEFORE_ICE,
+    /**
+     * ICE-TCP: a packet not sent because the connection's send queue is above its limit (a peer that does not read,
+     * or a path slower than the media): TCP cannot drop, so Prism does.
+     */
+    TCP_SEND_QUEUE_FULL;
 
     public String metricName() {
         return name().toLowerCase(java.util.Locale.ROOT);

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 public final class MediaCounters {
     private final AtomicLongArray drops = new AtomicLongArray(DropReason.values().length);
-    private final AtomicLongArray totals = new AtomicLongArray(13);
+    private final AtomicLongArray totals = new AtomicLongArray(16);
     /** Null for an engine's own counters; the engines' counters for a read-only sum. */
     private final List<MediaCounters> parts;
     private static final int PACKETS_IN = 0;
@@ -28,6 +28,11 @@ public final class MediaCounters {
     private static final int RETRANSMITTED = 10;
     private static final int RTX_RECEIVED = 11;
     private static final int LAYER_SWITCHES = 12;
+    /** A gauge: live transports whose media path is an ICE-TCP connection. */
+    private static final int TRANSPORTS_ON_TCP = 13;
+    /** A gauge: open ICE-TCP connections (checking or bound). */
+    private static final int TCP_CONNECTIONS = 14;
+    private static final int TCP_ACCEPTED = 15;
 
     public MediaCounters() {
         this.parts = null;
@@ -141,6 +146,34 @@ public final class MediaCounters {
 
     public long dtlsFailures() {
         return total(DTLS_FAILED);
+    }
+
+    /** A transport's media path moved onto ({@code +1}) or off ({@code -1}) an ICE-TCP connection. */
+    public void transportsOnTcp(int delta) {
+        writable(totals).addAndGet(TRANSPORTS_ON_TCP, delta);
+    }
+
+    /** Live transports whose media path is ICE-TCP (a gauge); the others use UDP. */
+    public long transportsOnTcp() {
+        return total(TRANSPORTS_ON_TCP);
+    }
+
+    /** An ICE-TCP connection was accepted (and counted open) or closed. */
+    public void tcpConnection(boolean opened) {
+        writable(totals).addAndGet(TCP_CONNECTIONS, opened ? 1 : -1);
+        if (opened) {
+            writable(totals).incrementAndGet(TCP_ACCEPTED);
+        }
+    }
+
+    /** Open ICE-TCP connections (a gauge). */
+    public long tcpConnections() {
+        return total(TCP_CONNECTIONS);
+    }
+
+    /** ICE-TCP connections accepted so far (refused ones are counted as drops instead). */
+    public long tcpAccepted() {
+        return total(TCP_ACCEPTED);
     }
 
     public long drops(DropReason reason) {

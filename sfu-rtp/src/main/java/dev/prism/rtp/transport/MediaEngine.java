@@ -55,6 +55,12 @@ import org.slf4j.LoggerFactory;
 public final class MediaEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MediaEngine.class);
     private static final long HOST_PRIORITY = 2130706431L;
+    /**
+     * A TCP passive host candidate's priority (RFC 8445 5.1.2.1 with RFC 6544 4.2): type preference 90, below UDP
+     * host's 126 so a browser that can use UDP does; local preference (2^13 x direction-pref 4 for passive host + 8191);
+     * component 1.
+     */
+    static final long TCP_PASSIVE_HOST_PRIORITY = (90L << 24) + ((4L << 13) + 8191 << 8) + 255;
 
     private final MediaEngineConfig config;
     private final EventLoopGroup group;
@@ -81,6 +87,10 @@ public final class MediaEngine implements AutoCloseable {
     /** Handshake settings of new transports (the deadline is {@link DtlsSession#DEFAULT_HANDSHAKE_DEADLINE}). */
     private volatile DtlsSession.Options dtlsOptions = DtlsSession.Options.DEFAULT;
     private boolean flushPending;
+    /** ICE-TCP: the listener, or null when off. */
+    private final TcpMediaListener tcp;
+    /** ICE-TCP connections with packets queued since the last flush (event loop only). */
+    private final List<TcpConnection> tcpWritesPending = new ArrayList<>();
     private long lastHandlerFailureLogNanos;
 
     private MediaEngine(MediaEngineConfig config, ByteBufAllocator allocator, DtlsCertificate certificate,
@@ -119,13 +129,37 @@ public final class MediaEngine implements AutoCloseable {
         }
         this.loop = channel.eventLoop();
         int port = ((InetSocketAddress) channel.localAddress()).getPort();
-        this.candidates = List.of(new IceCandidate("1", 1, "udp", HOST_PRIORITY, config.advertiseAddress(), port,
-                "host"));
         this.timers = new EventLoopTimers(loop);
+        IceTcpConfig tcpConfig = config.iceTcp();
+        if (tcpConfig.enabled()) {
+            int tcpPort = tcpConfig.port() == IceTcpConfig.SAME_AS_UDP ? port : tcpConfig.port();
+            try {
+                // The same port number as UDP by default; when the UDP port was picked at random (0: tests), the same
+                // number may be taken for TCP, and then any free one will do.
+                this.tcp = TcpMediaListener.bind(this, group, epoll, config.bindAddress(), tcpPort,
+                        tcpConfig.port() == IceTcpConfig.SAME_AS_UDP && config.port() == 0, tcpConfig.limits());
+            } catch (RuntimeException | InterruptedException e) {
+                channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+                if (ownsHandshakeExecutor) {
+                    handshakeExecutor.close();
+                }
+                throw e;
+            }
+            this.candidates = List.of(
+                    new IceCandidate("1", 1, "udp", HOST_PRIORITY, config.advertiseAddress(), port, "host"),
+                    new IceCandidate("2", 1, "tcp", TCP_PASSIVE_HOST_PRIORITY, config.advertiseAddress(),
+                            tcp.localPort(), "host", "passive"));
+        } else {
+            this.tcp = null;
+            this.candidates = List.of(new IceCandidate("1", 1, "udp", HOST_PRIORITY, config.advertiseAddress(), port,
+                    "host"));
+        }
         timers.scheduleAtFixedRate(this::checkConsent, 1, 1, TimeUnit.SECONDS);
-        log.info("media: UDP {}:{} ({}, loop {}), advertising {}:{}, SRTP {}, DTLS fingerprint {}",
-                config.bindAddress(), port, epoll ? "epoll" : "nio", threadName, config.advertiseAddress(), port,
-                config.srtp(), this.certificate.fingerprint().value());
+        log.info("media: UDP {}:{}{} ({}, loop {}), advertising {}, SRTP {}, DTLS fingerprint {}",
+                config.bindAddress(), port, tcp == null ? ", ICE-TCP off" : ", ICE-TCP " + tcp.localPort(),
+                epoll ? "epoll" : "nio", threadName, config.advertiseAddress(), config.srtp(),
+                this.certificate.fingerprint().value());
     }
 
     /**
@@ -162,6 +196,8 @@ public final class MediaEngine implements AutoCloseable {
         this.loop = channel.eventLoop();
         this.candidates = List.of();
         this.timers = timers != null ? timers : new EventLoopTimers(loop);
+        // ICE-TCP without a socket: the test kit hands it connections on embedded channels (adoptTcp).
+        this.tcp = config.iceTcp().enabled() ? new TcpMediaListener(this, config.iceTcp().limits()) : null;
         if (timers != null) {
             timers.scheduleAtFixedRate(this::checkConsent, 1, 1, TimeUnit.SECONDS);
         }
@@ -203,6 +239,16 @@ public final class MediaEngine implements AutoCloseable {
 
     public List<IceCandidate> localCandidates() {
         return candidates;
+    }
+
+    /** The ICE-TCP port, or -1 when ICE-TCP is off (0 for an engine without sockets). */
+    public int localTcpPort() {
+        return tcp == null ? -1 : tcp.localPort();
+    }
+
+    /** The ICE-TCP listener, or null when off. */
+    TcpMediaListener tcpListener() {
+        return tcp;
     }
 
     public DtlsCertificate certificate() {
@@ -331,6 +377,28 @@ public final class MediaEngine implements AutoCloseable {
         flushPending = true;
     }
 
+    /** {@code c} has packets queued: flush it with the rest of this read batch. Event loop only. */
+    void tcpWritePending(TcpConnection c) {
+        tcpWritesPending.add(c);
+    }
+
+    /**
+     * Flushes what this read batch queued, on the UDP socket and on every ICE-TCP connection written to: a fan-out
+     * reaches UDP and TCP subscribers alike whichever protocol the packet came in on. Event loop only.
+     */
+    void flushPendingWrites() {
+        if (flushPending) {
+            flushPending = false;
+            channel.flush();
+        }
+        if (!tcpWritesPending.isEmpty()) {
+            for (int i = 0; i < tcpWritesPending.size(); i++) {
+                tcpWritesPending.get(i).flushIfPending();
+            }
+            tcpWritesPending.clear();
+        }
+    }
+
     /** Sends a datagram now. Takes ownership. Event loop only. */
     void writeAndFlush(ByteBuf data, InetSocketAddress to) {
         counters.sent(data.readableBytes());
@@ -393,6 +461,54 @@ public final class MediaEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * One RFC 4571 frame from an ICE-TCP connection (lent for the call): the same path as a datagram, except that
+     * DTLS and SRTP are routed by the connection (bound by its first passing STUN check), not by a source address.
+     */
+    void onTcpFrame(ByteBuf frame, TcpConnection from, long readNanos) {
+        counters.received(frame.readableBytes());
+        int kind = PacketClassifier.classify(frame);
+        WebRtcTransport bound = from.transport();
+        switch (kind) {
+            case PacketClassifier.STUN -> {
+                String ufrag = StunMessage.localUfragOf(frame);
+                WebRtcTransport t = ufrag == null ? null : byUfrag.get(ufrag);
+                if (t == null || (bound != null && bound != t)) {
+                    // A connection belongs to one transport for its life.
+                    counters.drop(ufrag == null ? DropReason.STUN_MALFORMED : DropReason.STUN_UNKNOWN_USERNAME);
+                } else {
+                    t.onStun(frame, from.remoteAddress(), from);
+                }
+            }
+            case PacketClassifier.DTLS -> {
+                if (bound == null) {
+                    counters.drop(DropReason.TCP_BEFORE_ICE);
+                } else {
+                    bound.onDtls(frame, from.remoteAddress(), from);
+                }
+            }
+            case PacketClassifier.RTP, PacketClassifier.RTCP -> {
+                if (bound == null) {
+                    counters.drop(DropReason.TCP_BEFORE_ICE);
+                } else {
+                    bound.onSrtp(frame, kind == PacketClassifier.RTCP, readNanos);
+                }
+            }
+            default -> counters.drop(DropReason.UNKNOWN_PROTOCOL);
+        }
+    }
+
+    /** A bug in handling one packet: counted, logged at most once a minute; costs the packet, not the socket. */
+    void handlerFailed(RuntimeException e, InetSocketAddress from) {
+        counters.drop(DropReason.HANDLER_FAILED);
+        long now = config.clock().nanos();
+        if (lastHandlerFailureLogNanos == 0 || now - lastHandlerFailureLogNanos > 60_000_000_000L) {
+            lastHandlerFailureLogNanos = now;
+            log.warn("media: failed to handle a packet from {} (logged at most once a minute; counted as "
+                    + "drop.handler_failed)", from, e);
+        }
+    }
+
     private void checkConsent() {
         long now = config.clock().nanos();
         long limit = config.consentTimeout().toNanos();
@@ -437,9 +553,15 @@ public final class MediaEngine implements AutoCloseable {
                 for (WebRtcTransport t : new ArrayList<>(transports)) {
                     t.close("server shutting down");
                 }
+                if (tcp != null) {
+                    tcp.closeConnections();
+                }
             }).await(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (tcp != null) {
+            tcp.closeSocket();
         }
         channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         // The channel has released what it had queued; the idle envelopes' buffers go back to the allocator.
@@ -466,22 +588,13 @@ public final class MediaEngine implements AutoCloseable {
                 onDatagram(packet.content(), packet.sender(), readNanos);
             } catch (RuntimeException e) {
                 // A bug must cost one packet, not the socket; and its log line must not flood the disk.
-                counters.drop(DropReason.HANDLER_FAILED);
-                long now = config.clock().nanos();
-                if (lastHandlerFailureLogNanos == 0 || now - lastHandlerFailureLogNanos > 60_000_000_000L) {
-                    lastHandlerFailureLogNanos = now;
-                    log.warn("media: failed to handle a datagram from {} (logged at most once a minute; counted as "
-                            + "drop.handler_failed)", packet.sender(), e);
-                }
+                handlerFailed(e, packet.sender());
             }
         }
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
-            if (flushPending) {
-                flushPending = false;
-                ctx.flush();
-            }
+            flushPendingWrites();
         }
 
         @Override

@@ -15,11 +15,19 @@ import java.util.Objects;
  * @param clock            time source for ICE consent and throttles
  * @param srtp             the SRTP implementation every transport of the engine protects media with
  *                         ({@code PrismConfig.srtpImplementation()})
+ * @param iceTcp           ICE-TCP: off unless given (the launcher turns it on from {@code PrismConfig.iceTcp()})
  */
 public record MediaEngineConfig(String bindAddress, int port, String advertiseAddress, Duration consentTimeout,
-                                MonoClock clock, SrtpImplementation srtp) {
+                                MonoClock clock, SrtpImplementation srtp, IceTcpConfig iceTcp) {
     public MediaEngineConfig {
         Objects.requireNonNull(srtp, "srtp");
+        Objects.requireNonNull(iceTcp, "iceTcp");
+    }
+
+    /** Settings without ICE-TCP. */
+    public MediaEngineConfig(String bindAddress, int port, String advertiseAddress, Duration consentTimeout,
+                             MonoClock clock, SrtpImplementation srtp) {
+        this(bindAddress, port, advertiseAddress, consentTimeout, clock, srtp, IceTcpConfig.OFF);
     }
 
     /** Settings with the {@linkplain SrtpImplementation#DEFAULT default SRTP implementation}. */
@@ -30,11 +38,16 @@ public record MediaEngineConfig(String bindAddress, int port, String advertiseAd
 
     /** The same settings on another port. */
     public MediaEngineConfig withPort(int otherPort) {
-        return new MediaEngineConfig(bindAddress, otherPort, advertiseAddress, consentTimeout, clock, srtp);
+        return new MediaEngineConfig(bindAddress, otherPort, advertiseAddress, consentTimeout, clock, srtp, iceTcp);
     }
 
     /** The same settings with another SRTP implementation. */
     public MediaEngineConfig withSrtp(SrtpImplementation implementation) {
-        return new MediaEngineConfig(bindAddress, port, advertiseAddress, consentTimeout, clock, implementation);
+        return new MediaEngineConfig(bindAddress, port, advertiseAddress, consentTimeout, clock, implementation, iceTcp);
+    }
+
+    /** The same settings with other ICE-TCP settings. */
+    public MediaEngineConfig withIceTcp(IceTcpConfig tcp) {
+        return new MediaEngineConfig(bindAddress, port, advertiseAddress, consentTimeout, clock, srtp, tcp);
     }
 }

@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * them would have to be handed to the loop that owns the room. With a socket per loop, a room's candidates name its
  * engine's port and every packet of the room arrives on the thread that owns the room's state: no hand-off, no lock.
  * Engine {@code i} binds {@code port + i} (or a free port each when {@code port} is 0); firewalls open that range.
+ * With ICE-TCP on, engine {@code i} also listens on TCP, on its UDP port number by default
+ * ({@link IceTcpConfig}), accepting on its own loop: a room's TCP participants land on the room's thread too.
  *
  * <p>Placement: a new room goes to the engine hosting the fewest rooms (then the fewest transports); it stays there
  * for its life. The room's executor is its engine's loop, so {@link #engineOf(Executor)} finds the engine from the
@@ -72,12 +74,18 @@ public final class MediaPlane implements AutoCloseable {
             throw new IllegalArgumentException("UDP ports " + config.port() + ".." + (config.port() + threads - 1)
                     + " for " + threads + " media threads do not fit below 65536");
         }
+        int tcpBase = config.iceTcp().port();
+        if (config.iceTcp().enabled() && tcpBase > 0 && tcpBase + threads - 1 > 65535) {
+            throw new IllegalArgumentException("TCP ports " + tcpBase + ".." + (tcpBase + threads - 1) + " for "
+                    + threads + " media threads do not fit below 65536");
+        }
         DtlsCertificate certificate = DtlsCertificate.generate();
         DtlsHandshakePool handshakes = new DtlsHandshakePool();
         List<MediaEngine> started = new ArrayList<>();
         try {
             for (int i = 0; i < threads; i++) {
-                MediaEngineConfig own = config.port() == 0 ? config : config.withPort(config.port() + i);
+                MediaEngineConfig own = (config.port() == 0 ? config : config.withPort(config.port() + i))
+                        .withIceTcp(config.iceTcp().forEngine(i));
                 started.add(MediaEngine.start(own, allocator, certificate, handshakes, "prism-media-" + i));
             }
         } catch (RuntimeException e) {

@@ -22,8 +22,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One peer connection's transport: ICE-lite, DTLS and SRTP for one remote browser connection, all on the UDP socket
- * of its {@link MediaEngine} (the engine of the transport's room).
+ * One peer connection's transport: ICE-lite, DTLS and SRTP for one remote browser connection, over the UDP socket of
+ * its {@link MediaEngine} (the engine of the transport's room) or an ICE-TCP connection to that engine.
+ *
+ * <p>The media path is the source of the check ICE selected: a UDP address, or an ICE-TCP connection
+ * ({@link TcpConnection}, bound to this transport by the first check that passed on it). STUN, DTLS and SRTP are the
+ * same bytes on either; only where they are written differs ({@link #protocol()}).
  *
  * <p>Threading: every method runs on its engine's event loop ({@link MediaEngine#eventLoop()}), except the DTLS
  * callbacks, which arrive on a handshake thread and hop to the loop at once.
@@ -53,6 +57,12 @@ public final class WebRtcTransport {
     private SrtpSession srtp;
     private State state = State.NEW;
     private volatile InetSocketAddress remoteAddress;
+    /** The ICE-TCP connection media goes to, or null when the path is UDP (or none yet). */
+    private volatile TcpConnection remoteTcp;
+    /** The connection of the last nominating check (null: it came over UDP). */
+    private TcpConnection nominatedTcp;
+    /** ICE-TCP connections bound to this transport, oldest first; at most {@link TcpLimits#maxPerTransport()}. */
+    private final java.util.ArrayDeque<TcpConnection> tcpConnections = new java.util.ArrayDeque<>(2);
     private String closeReason;
     /** The addresses routed to this transport, oldest first; at most {@link #MAX_ADDRESSES}. */
     private final java.util.ArrayDeque<InetSocketAddress> boundAddresses = new java.util.ArrayDeque<>();
@@ -118,6 +128,11 @@ public final class WebRtcTransport {
         return remoteAddress;
     }
 
+    /** {@code "tcp"} when media goes over an ICE-TCP connection, else {@code "udp"}; any thread. */
+    public String protocol() {
+        return remoteTcp != null ? "tcp" : "udp";
+    }
+
     /**
      * The remote side's ICE and DTLS parameters from its SDP. May come after the first ICE checks and even after the
      * DTLS ClientHello (a subscriber answer races the browser's connectivity checks). {@code remoteSetup} ACTIVE or
@@ -175,30 +190,41 @@ public final class WebRtcTransport {
     }
 
     void onStun(ByteBuf packet, InetSocketAddress from) {
+        onStun(packet, from, null);
+    }
+
+    /** A STUN request from {@code from}, over UDP ({@code via} null) or the ICE-TCP connection {@code via}. */
+    void onStun(ByteBuf packet, InetSocketAddress from, TcpConnection via) {
         if (state == State.CLOSED) {
             return;
         }
         IceCheckResult r = ice.handleBindingRequest(packet, from, engine.allocator());
         switch (r.outcome()) {
             case OK -> {
-                if (engine.bindAddress(from, this)) {
-                    rememberAddress(from);
-                }
-                if (remoteAddress == null || r.nominated() || from.equals(ice.selectedAddress())) {
-                    if (remoteAddress != null && !from.equals(remoteAddress)) {
-                        long suppressed = addressLog.admit();
-                        if (suppressed >= 0) {
-                            log.info("transport={} remote address changed {} -> {} ({} changes not logged)", id,
-                                    remoteAddress, from, suppressed);
-                        }
+                if (via == null) {
+                    if (engine.bindAddress(from, this)) {
+                        rememberAddress(from);
                     }
-                    remoteAddress = from;
+                } else if (via.transport() == null) {
+                    via.bind(this);
+                    rememberConnection(via);
+                }
+                if (r.nominated()) {
+                    nominatedTcp = via;
+                }
+                if (remoteAddress == null || r.nominated()
+                        || from.equals(ice.selectedAddress()) && via == nominatedTcp) {
+                    selectPath(from, via);
                 }
                 if (state == State.NEW) {
                     state = State.CHECKING;
-                    log.info("transport={} ice checking from {}", id, from);
+                    log.info("transport={} ice checking from {}{}", id, from, via == null ? "" : " over TCP");
                 }
-                engine.writeAndFlush(r.response(), from);
+                if (via == null) {
+                    engine.writeAndFlush(r.response(), from);
+                } else {
+                    via.send(r.response(), true);
+                }
                 startClientDtlsIfReady();
             }
             case MALFORMED -> engine.counters().drop(DropReason.STUN_MALFORMED);
@@ -207,6 +233,62 @@ public final class WebRtcTransport {
             case BAD_FINGERPRINT -> engine.counters().drop(DropReason.STUN_BAD_FINGERPRINT);
             default -> engine.counters().drop(DropReason.STUN_OTHER);
         }
+    }
+
+    /** Media goes to {@code from}, over {@code via} when it is an ICE-TCP connection. */
+    private void selectPath(InetSocketAddress from, TcpConnection via) {
+        if (remoteAddress != null && (!from.equals(remoteAddress) || via != remoteTcp)) {
+            long suppressed = addressLog.admit();
+            if (suppressed >= 0) {
+                log.info("transport={} remote address changed {} -> {}{} ({} changes not logged)", id,
+                        remoteAddress, from, via == null ? "" : " over TCP", suppressed);
+            }
+        }
+        setTcpPath(via);
+        remoteAddress = from;
+    }
+
+    /** Sets the ICE-TCP connection of the path, keeping the count of transports on TCP. */
+    private void setTcpPath(TcpConnection via) {
+        if ((remoteTcp == null) != (via == null)) {
+            engine.counters().transportsOnTcp(via == null ? -1 : 1);
+        }
+        remoteTcp = via;
+    }
+
+    /** A connection bound to this transport; closes the oldest one not carrying media beyond the limit. */
+    private void rememberConnection(TcpConnection c) {
+        tcpConnections.addLast(c);
+        TcpMediaListener listener = engine.tcpListener();
+        int max = listener == null ? TcpLimits.DEFAULT.maxPerTransport() : listener.limits().maxPerTransport();
+        if (tcpConnections.size() <= max) {
+            return;
+        }
+        for (TcpConnection old : tcpConnections) {
+            if (old != remoteTcp && old != c && old != nominatedTcp) {
+                tcpConnections.remove(old);
+                old.close();
+                return;
+            }
+        }
+    }
+
+    /** An ICE-TCP connection bound to this transport closed: media stops going to it. Event loop only. */
+    void tcpClosed(TcpConnection c) {
+        tcpConnections.remove(c);
+        if (nominatedTcp == c) {
+            nominatedTcp = null;
+        }
+        if (remoteTcp == c) {
+            // No path until the browser's next check picks one (its consent checks, or an ICE restart).
+            setTcpPath(null);
+            remoteAddress = null;
+        }
+    }
+
+    /** ICE-TCP connections bound to this transport (tests). Event loop only. */
+    int tcpConnectionCount() {
+        return tcpConnections.size();
     }
 
     /** A new address routed to this transport; forgets the oldest unused one beyond {@link #MAX_ADDRESSES}. */
@@ -232,6 +314,11 @@ public final class WebRtcTransport {
     }
 
     void onDtls(ByteBuf datagram, InetSocketAddress from) {
+        onDtls(datagram, from, null);
+    }
+
+    /** A DTLS record from {@code from}, over UDP ({@code via} null) or the ICE-TCP connection {@code via}. */
+    void onDtls(ByteBuf datagram, InetSocketAddress from, TcpConnection via) {
         if (state == State.CLOSED) {
             return;
         }
@@ -247,7 +334,7 @@ public final class WebRtcTransport {
             state = State.CONNECTING;
         }
         if (remoteAddress == null) {
-            remoteAddress = from;
+            selectPath(from, via);
         }
         dtls.onDatagram(datagram);
     }
@@ -320,7 +407,10 @@ public final class WebRtcTransport {
             engine.counters().drop(DropReason.SRTP_OTHER);
             return;
         }
-        if (flushNow) {
+        TcpConnection tcp = remoteTcp;
+        if (tcp != null) {
+            tcp.send(packet, flushNow);
+        } else if (flushNow) {
             engine.writeAndFlush(packet, to);
         } else {
             engine.write(packet, to);
@@ -342,6 +432,11 @@ public final class WebRtcTransport {
             srtp.close();
             srtp = null;
         }
+        setTcpPath(null);
+        for (TcpConnection c : tcpConnections.toArray(TcpConnection[]::new)) {
+            c.close();
+        }
+        tcpConnections.clear();
         engine.unregister(this);
         listener.onClosed(this, reason);
     }
@@ -409,8 +504,11 @@ public final class WebRtcTransport {
 
     /** DTLS records leave from the handshake thread: a copy in an unpooled buffer, written through the channel. */
     private void sendDtls(byte[] data, int offset, int length) {
+        TcpConnection tcp = remoteTcp;
         InetSocketAddress to = remoteAddress;
-        if (to != null) {
+        if (tcp != null) {
+            tcp.sendCopyFromAnyThread(data, offset, length);
+        } else if (to != null) {
             engine.writeAndFlushFromAnyThread(data, offset, length, to);
         }
     }

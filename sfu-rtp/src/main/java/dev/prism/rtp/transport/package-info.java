@@ -15,6 +15,13 @@
  * (media, RTCP, probes, keyframe requests on its behalf) before DTLS is done; refused sends are counted as
  * {@code drop.send_not_connected}.
  *
+ * <h2>ICE-TCP</h2>
+ * With ICE-TCP on ({@link dev.prism.rtp.transport.IceTcpConfig}), each engine also listens on TCP (its UDP port number
+ * by default) and accepts on its own loop; a {@code TcpConnection} cuts its stream into RFC 4571 frames
+ * ({@link dev.prism.rtp.transport.Rfc4571Framer}) handed to the engine like datagrams. STUN is routed by USERNAME; a
+ * passing check binds the connection to its transport, and DTLS/SRTP on it go to that transport. A transport's media
+ * path is a UDP address or a TCP connection. Limits and deadlines: {@link dev.prism.rtp.transport.TcpLimits}.
+ *
  * <h2>Timers</h2>
  * Every periodic task of the media plane (the engine's consent check; each endpoint's RTCP reports, transport-cc
  * feedback, estimator and allocation ticks, probe pacing) is scheduled through {@link MediaEngine#timers()}, a
@@ -37,6 +44,9 @@
  *     packet) and releases the packet. The envelope owns that buffer; the channel's release after the write returns
  *     both to the engine's {@code OutboundDatagramPool}, which releases idle buffers when the engine closes. Nothing
  *     on the send path allocates per packet.</li>
+ * <li>ICE-TCP: each read is owned by its connection and released after framing; a frame is lent for the call (a window
+ *     of the read, or of the connection's split-frame buffer). Packets sent over TCP are framed into the connection's
+ *     batch buffer (direct, pooled), owned by it until written at the flush; the packet is released at once.</li>
  * <li>Anything handed to another thread is copied (DTLS records) or retained before and released in the task.</li>
  * </ol>
  */

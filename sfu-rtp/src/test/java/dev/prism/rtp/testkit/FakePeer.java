@@ -13,6 +13,9 @@ import java.net.InetSocketAddress;
  * The browser end of one Prism transport: its address and its SRTP session (the DTLS client's side of the keys Prism
  * was given). It encrypts what it sends as a browser would and decrypts what the engine wrote to it.
  *
+ * <p>Over ICE-TCP (a real engine's TCP candidate), the same peer's packets travel as RFC 4571 frames through a
+ * {@link TcpPeerSocket}: {@link #protect} and {@link #unprotect} work on the packet bytes alone, with no datagram.
+ *
  * <p>Buffers: {@link #rtp}/{@link #rtcp} borrow the plain packet and return a new datagram whose ownership passes to
  * the caller (then to the engine's receive path). {@link #decrypt} borrows the datagram and returns a heap copy the
  * caller owns. Single-threaded.
@@ -74,6 +77,28 @@ public final class FakePeer implements AutoCloseable {
             throw new IllegalStateException("datagram for " + d.recipient() + ", not this peer " + address);
         }
         ByteBuf b = Unpooled.copiedBuffer(d.content());
+        check(isRtcp(b) ? srtp.unprotectRtcp(b) : srtp.unprotectRtp(b), b, "unprotect");
+        return b;
+    }
+
+    /** The SRTP (or SRTCP, by its packet type) bytes of {@code plain} (borrowed): what this peer puts on the wire. */
+    public byte[] protect(ByteBuf plain) {
+        ByteBuf b = copyWithTrailerRoom(plain);
+        try {
+            check(isRtcp(b) ? srtp.protectRtcp(b) : srtp.protectRtp(b), b, "protect");
+            byte[] out = new byte[b.readableBytes()];
+            b.getBytes(b.readerIndex(), out);
+            return out;
+        } finally {
+            if (b.refCnt() > 0) {
+                b.release();
+            }
+        }
+    }
+
+    /** The plain packet in {@code wire} (SRTP or SRTCP the engine sent this peer), in a heap buffer the caller owns. */
+    public ByteBuf unprotect(byte[] wire) {
+        ByteBuf b = Unpooled.copiedBuffer(wire);
         check(isRtcp(b) ? srtp.unprotectRtcp(b) : srtp.unprotectRtp(b), b, "unprotect");
         return b;
     }

@@ -10,7 +10,8 @@ import java.util.Objects;
 /**
  * Prism's side of one peer connection as written into SDP: its ICE-lite credentials, the fingerprint of its DTLS
  * certificate, and its host candidates (written in every non-rejected m-section, then {@code a=end-of-candidates}:
- * Prism does not trickle). The first candidate also gives the m= port and c= address (JSEP's default candidate).
+ * Prism does not trickle): UDP first, then TCP passive ones (RFC 6544, {@code tcptype passive}) when ICE-TCP is on.
+ * The first candidate also gives the m= port and c= address (JSEP's default candidate), so it must be the UDP one.
  */
 public record LocalTransportInfo(IceParameters ice, DtlsFingerprint fingerprint, List<IceCandidate> candidates) {
     public LocalTransportInfo {
@@ -26,6 +27,9 @@ public record LocalTransportInfo(IceParameters ice, DtlsFingerprint fingerprint,
             Tokens.requireToken(c.protocol(), "candidate protocol");
             Tokens.requireToken(c.address(), "candidate address");
             Tokens.requireToken(c.type(), "candidate type");
+            if (c.tcpType() != null) {
+                Tokens.requireToken(c.tcpType(), "candidate tcptype");
+            }
         }
     }
 }

@@ -488,6 +488,29 @@ class PublishNegotiatorTest {
                 .startsWith("m=audio 9 UDP/TLS/RTP/SAVPF 111", "c=IN IP4 0.0.0.0").contains("a=end-of-candidates");
     }
 
+    @Test
+    void tcpPassiveCandidateFollowsTheUdpOneInAnswersAndOffers() throws Exception {
+        // What an engine with ICE-TCP advertises: the UDP host candidate (the default), then RFC 6544's passive TCP
+        // host candidate on the same port number with a lower priority (type preference 90 instead of 126).
+        LocalTransportInfo withTcp = new LocalTransportInfo(LOCAL.ice(), LOCAL.fingerprint(),
+                List.of(new IceCandidate("1", 1, "udp", 2130706431L, "192.0.2.7", 40000, "host"),
+                        new IceCandidate("2", 1, "tcp", 1520435199L, "192.0.2.7", 40000, "host", "passive")));
+        String a = PublishNegotiator.answer(offer("0", audio("0", "sendonly")), withTcp).answerSdp();
+        assertThat(section(a, "0")).startsWith("m=audio 40000 UDP/TLS/RTP/SAVPF 111", "c=IN IP4 192.0.2.7")
+                .containsSubsequence("a=candidate:1 1 udp 2130706431 192.0.2.7 40000 typ host",
+                        "a=candidate:2 1 tcp 1520435199 192.0.2.7 40000 typ host tcptype passive",
+                        "a=end-of-candidates");
+        String o = SubscriberOfferWriter.offer(SdpFixtures.OFFER_LINES, withTcp, 1);
+        for (MediaSection m : SessionDescription.parse(o).media()) {
+            assertThat(m.attributes("candidate")).extracting(SdpLine::value).containsExactly(
+                    "candidate:1 1 udp 2130706431 192.0.2.7 40000 typ host",
+                    "candidate:2 1 tcp 1520435199 192.0.2.7 40000 typ host tcptype passive");
+        }
+        assertThatThrownBy(() -> new LocalTransportInfo(LOCAL.ice(), LOCAL.fingerprint(),
+                List.of(new IceCandidate("2", 1, "tcp", 1L, "192.0.2.7", 9, "host", "pass ive"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tcptype");
+    }
+
     // ---- refusals ----
 
     static Stream<Arguments> refused() {
