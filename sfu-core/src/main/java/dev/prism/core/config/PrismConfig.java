@@ -1,6 +1,7 @@
 package dev.prism.core.config;
 
-import java.nio.charset.StandardCharsets;
+import static dev.prism.core.config.ConfigChecks.*;
+
 import java.util.List;
 
 /**
@@ -130,9 +131,9 @@ public record PrismConfig(
     /** Minimum secret length, counted in UTF-8 bytes (the HMAC key is the secret's UTF-8 encoding). */
     public static final int MIN_SECRET_LENGTH = 32;
 
-    private static final int MAX_TIMEOUT_SECONDS = 3600;
-    private static final int MAX_MEDIA_THREADS = 1024;
-    private static final int MAX_PARTICIPANTS = 100_000;
+    static final int MAX_TIMEOUT_SECONDS = 3600;
+    static final int MAX_MEDIA_THREADS = 1024;
+    static final int MAX_PARTICIPANTS = 100_000;
 
     private static final PrismConfig DEFAULTS = new PrismConfig(DEFAULT_HTTP_PORT, DEFAULT_HTTP_HOST, DEFAULT_UDP_PORT,
             DEFAULT_BIND_ADDRESS, null, null, null, DEFAULT_TOKEN_TTL_SECONDS, DEFAULT_CONSENT_TIMEOUT_SECONDS,
@@ -248,139 +249,6 @@ public record PrismConfig(
                 + ", maxLoad=" + maxLoad + ", turnUrls=" + turnUrls + ", turnSecret=" + (turnSecret == null ? "none" : "***")
                 + ", turnTtlSeconds=" + turnTtlSeconds + ", iceTcp=" + iceTcp
                 + ", tcpPort=" + (tcpPort == TCP_PORT_SAME_AS_UDP ? "same as UDP" : tcpPort) + "]";
-    }
-
-    // --- validation, shared with the builder so a bad value is reported when it is set ---
-
-    private static void checkPort(String name, long port) {
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException(name + " must be between 1 and 65535 (0 = any free port), got " + port);
-        }
-    }
-
-    private static void checkLiteral(String name, String address) {
-        if (address == null || !IpLiteral.isLiteral(address)) {
-            throw new IllegalArgumentException(name + " must be an IP address such as 0.0.0.0, 127.0.0.1 or ::, got "
-                    + quote(address));
-        }
-    }
-
-    private static void checkAdvertiseAddress(String address) {
-        if (address != null && !IpLiteral.isLiteral(address) && !IpLiteral.isHostName(address)) {
-            throw new IllegalArgumentException("advertiseAddress must be an IP address or a host name, got "
-                    + quote(address));
-        }
-    }
-
-    private static void checkSecret(String what, String secret) {
-        if (secret != null && secret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_LENGTH) {
-            // Never echo the secret itself.
-            throw new IllegalArgumentException(what + " must be at least " + MIN_SECRET_LENGTH + " characters");
-        }
-    }
-
-    private static void checkTokenTtl(long v) {
-        checkRange("tokenTtlSeconds", v, 1, Integer.MAX_VALUE);
-    }
-
-    private static void checkConsentTimeout(long v) {
-        checkRange("consentTimeoutSeconds", v, 1, MAX_TIMEOUT_SECONDS);
-    }
-
-    private static void checkResumeWindow(long v) {
-        checkRange("resumeWindowSeconds", v, 0, MAX_TIMEOUT_SECONDS);
-    }
-
-    private static void checkMediaThreads(long v) {
-        checkRange("mediaThreads", v, 0, MAX_MEDIA_THREADS);
-    }
-
-    private static void checkMaxParticipants(long v) {
-        checkRange("maxParticipantsPerRoom", v, 1, MAX_PARTICIPANTS);
-    }
-
-    private static List<String> checkOrigins(List<String> origins) {
-        if (origins == null) {
-            throw new IllegalArgumentException("allowedOrigins must be a list (empty = same origin only)");
-        }
-        for (String o : origins) {
-            if (o == null || !(o.equals("*") || o.matches("https?://[A-Za-z0-9.\\-\\[\\]:]+"))) {
-                throw new IllegalArgumentException("allowedOrigins entries must be * or scheme://host[:port] such as "
-                        + "https://app.example.com, got " + quote(o));
-            }
-        }
-        return List.copyOf(origins);
-    }
-
-    private static void checkMaxTokenLifetime(long v) {
-        checkRange("maxTokenLifetimeSeconds", v, 60, 366L * 86_400);
-    }
-
-    private static void checkSrtp(String v) {
-        if (!SRTP_IMPLEMENTATIONS.contains(v)) {
-            throw new IllegalArgumentException("srtpImplementation must be one of " + SRTP_IMPLEMENTATIONS + ", got "
-                    + quote(v));
-        }
-    }
-
-    private static void checkMessageRate(long v) {
-        checkRange("signalingMessagesPerSecond", v, 1, 1_000_000);
-    }
-
-    private static void checkShutdownGrace(long v) {
-        checkRange("shutdownGraceSeconds", v, 0, MAX_TIMEOUT_SECONDS);
-    }
-
-    private static void checkRedisUrl(String v) {
-        if (v != null && !v.matches("rediss?://([^@/\\s]*@)?[A-Za-z0-9.\\-\\[\\]:]+:[0-9]{1,5}(/[0-9]{1,2})?")) {
-            // A password may sit in the URL: never echo it.
-            throw new IllegalArgumentException("redisUrl must look like redis://HOST:PORT (optionally /DB), got "
-                    + (v.contains("@") ? "a URL with credentials" : quote(v)));
-        }
-    }
-
-    private static void checkNodeId(String v) {
-        if (v != null && !v.matches("[A-Za-z0-9._-]{1,64}")) {
-            throw new IllegalArgumentException("nodeId must be 1-64 characters of A-Z a-z 0-9 . _ -, got " + quote(v));
-        }
-    }
-
-    private static void checkMaxLoad(double v) {
-        if (!(v > 0 && v <= 10)) {
-            throw new IllegalArgumentException("maxLoad must be above 0 and at most 10, got " + v);
-        }
-    }
-
-    private static void checkTcpPort(long port) {
-        if (port != TCP_PORT_SAME_AS_UDP) {
-            checkPort("tcpPort", port);
-        }
-    }
-
-    private static boolean parseOnOff(String name, String v) {
-        if (v != null) {
-            switch (v.toLowerCase(java.util.Locale.ROOT)) {
-                case "on", "true" -> {
-                    return true;
-                }
-                case "off", "false" -> {
-                    return false;
-                }
-                default -> {
-                }
-            }
-        }
-        throw new IllegalArgumentException(name + " must be on or off, got " + quote(v));
-    }
-
-    private static void checkRange(String name, long value, long min, long max) {
-        if (value < min || value > max) {
-            throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + value);
-        }
-    }
-
-    private static String quote(String s) {
-        return s == null ? "nothing" : "'" + s + "'";
     }
 
     /**
