@@ -113,8 +113,10 @@ public final class MediaEngine implements AutoCloseable {
                 .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
                 .option(ChannelOption.ALLOCATOR, allocator)
                 .handler(new DatagramHandler());
+        // The advertised address rather than the wildcard when it is local: replies leave from where checks arrived.
+        String bindAddress = MediaBindAddress.choose(config.bindAddress(), config.advertiseAddress());
         try {
-            this.channel = b.bind(config.bindAddress(), config.port()).sync().channel();
+            this.channel = b.bind(bindAddress, config.port()).sync().channel();
         } catch (Exception e) { // bind failures arrive as Netty's (checked) NativeIoException
             // A failed start leaves nothing running when it returns.
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
@@ -124,7 +126,7 @@ public final class MediaEngine implements AutoCloseable {
             if (e instanceof InterruptedException interrupted) {
                 throw interrupted;
             }
-            throw new IllegalStateException("cannot bind the media UDP socket " + config.bindAddress() + ":"
+            throw new IllegalStateException("cannot bind the media UDP socket " + bindAddress + ":"
                     + config.port() + ": " + e.getMessage(), e);
         }
         this.loop = channel.eventLoop();
@@ -136,7 +138,7 @@ public final class MediaEngine implements AutoCloseable {
             try {
                 // The same port number as UDP by default; when the UDP port was picked at random (0: tests), the same
                 // number may be taken for TCP, and then any free one will do.
-                this.tcp = TcpMediaListener.bind(this, group, epoll, config.bindAddress(), tcpPort,
+                this.tcp = TcpMediaListener.bind(this, group, epoll, bindAddress, tcpPort,
                         tcpConfig.port() == IceTcpConfig.SAME_AS_UDP && config.port() == 0, tcpConfig.limits());
             } catch (RuntimeException | InterruptedException e) {
                 channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
@@ -157,7 +159,7 @@ public final class MediaEngine implements AutoCloseable {
         }
         timers.scheduleAtFixedRate(this::checkConsent, 1, 1, TimeUnit.SECONDS);
         log.info("media: UDP {}:{}{} ({}, loop {}), advertising {}, SRTP {}, DTLS fingerprint {}",
-                config.bindAddress(), port, tcp == null ? ", ICE-TCP off" : ", ICE-TCP " + tcp.localPort(),
+                bindAddress, port, tcp == null ? ", ICE-TCP off" : ", ICE-TCP " + tcp.localPort(),
                 epoll ? "epoll" : "nio", threadName, config.advertiseAddress(), config.srtp(),
                 this.certificate.fingerprint().value());
     }
