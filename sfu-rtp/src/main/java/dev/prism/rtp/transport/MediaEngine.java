@@ -8,8 +8,6 @@ import dev.prism.core.text.RepeatingLog;
 import dev.prism.rtp.dtls.DtlsCertificate;
 import dev.prism.rtp.dtls.DtlsHandshakePool;
 import dev.prism.rtp.dtls.DtlsSession;
-import dev.prism.rtp.packet.PacketClassifier;
-import dev.prism.rtp.stun.StunMessage;
 import dev.prism.srtp.SrtpImplementation;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -33,9 +31,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -76,9 +72,8 @@ public final class MediaEngine implements AutoCloseable {
     private final OutboundDatagramPool outbound;
     private final SecureRandom random = new SecureRandom();
     private final List<IceCandidate> candidates;
-    // Event-loop-only maps.
-    private final Map<String, WebRtcTransport> byUfrag = new HashMap<>();
-    private final Map<InetSocketAddress, WebRtcTransport> byAddress = new HashMap<>();
+    /** Routes each received packet to its transport (event loop only). */
+    private final PacketDemux demux = new PacketDemux(counters);
     private final List<WebRtcTransport> transports = new ArrayList<>();
     /** {@code transports.size()} for other threads (room placement). */
     private final AtomicInteger liveTransports = new AtomicInteger();
@@ -321,9 +316,9 @@ public final class MediaEngine implements AutoCloseable {
         String ufrag;
         do {
             ufrag = randomToken(8);
-        } while (byUfrag.containsKey(ufrag));
+        } while (demux.transportOfUfrag(ufrag) != null);
         WebRtcTransport t = new WebRtcTransport(this, id, new IceParameters(ufrag, randomToken(24)), listener);
-        byUfrag.put(ufrag, t);
+        demux.routeUfrag(ufrag, t);
         transports.add(t);
         liveTransports.incrementAndGet();
         return t;
@@ -332,13 +327,13 @@ public final class MediaEngine implements AutoCloseable {
     /** Gives {@code t} fresh ICE credentials (ICE restart); the old ufrag stops routing to it. Event loop only. */
     void restartIce(WebRtcTransport t) {
         assert loop.inEventLoop();
-        byUfrag.remove(t.localIceParameters().ufrag(), t);
+        demux.unrouteUfrag(t.localIceParameters().ufrag(), t);
         String ufrag;
         do {
             ufrag = randomToken(8);
-        } while (byUfrag.containsKey(ufrag));
+        } while (demux.transportOfUfrag(ufrag) != null);
         t.replaceIce(new IceParameters(ufrag, randomToken(24)));
-        byUfrag.put(ufrag, t);
+        demux.routeUfrag(ufrag, t);
     }
 
     /**
@@ -346,27 +341,21 @@ public final class MediaEngine implements AutoCloseable {
      * before (the transport then remembers it, and bounds how many it keeps). Event loop only.
      */
     boolean bindAddress(InetSocketAddress address, WebRtcTransport transport) {
-        WebRtcTransport previous = byAddress.put(address, transport);
-        if (previous != null && previous != transport) {
-            log.info("media: address {} moved from transport={} to transport={}", address, previous.id(),
-                    transport.id());
-        }
-        return previous != transport;
+        return demux.routeAddress(address, transport);
     }
 
     /** Stops routing {@code address} to {@code transport} (if it still is). Event loop only. */
     void unbindAddress(InetSocketAddress address, WebRtcTransport transport) {
-        byAddress.remove(address, transport);
+        demux.unrouteAddress(address, transport);
     }
 
     /** Addresses routed to any transport (tests: the table stays bounded). Event loop only. */
     int routedAddressCount() {
-        return byAddress.size();
+        return demux.routedAddressCount();
     }
 
     void unregister(WebRtcTransport t) {
-        byUfrag.remove(t.localIceParameters().ufrag(), t);
-        byAddress.values().removeIf(v -> v == t);
+        demux.unrouteAll(t);
         if (transports.remove(t)) {
             liveTransports.decrementAndGet();
         }
@@ -429,75 +418,9 @@ public final class MediaEngine implements AutoCloseable {
         channel.writeAndFlush(new DatagramPacket(copy, to), channel.voidPromise());
     }
 
-    /** @param readNanos when the datagram was taken from the socket (the clock's time base) */
-    private void onDatagram(ByteBuf buf, InetSocketAddress from, long readNanos) {
-        counters.received(buf.readableBytes());
-        int kind = PacketClassifier.classify(buf); // once per datagram: the SRTP branch needs it again below
-        switch (kind) {
-            case PacketClassifier.STUN -> {
-                String ufrag = StunMessage.localUfragOf(buf);
-                WebRtcTransport t = ufrag == null ? null : byUfrag.get(ufrag);
-                if (t == null) {
-                    counters.drop(ufrag == null ? DropReason.STUN_MALFORMED : DropReason.STUN_UNKNOWN_USERNAME);
-                } else {
-                    t.onStun(buf, from);
-                }
-            }
-            case PacketClassifier.DTLS -> {
-                WebRtcTransport t = byAddress.get(from);
-                if (t == null) {
-                    counters.drop(DropReason.DTLS_UNKNOWN_ADDRESS);
-                } else {
-                    t.onDtls(buf, from);
-                }
-            }
-            case PacketClassifier.RTP, PacketClassifier.RTCP -> {
-                WebRtcTransport t = byAddress.get(from);
-                if (t == null) {
-                    counters.drop(DropReason.SRTP_UNKNOWN_ADDRESS);
-                } else {
-                    t.onSrtp(buf, kind == PacketClassifier.RTCP, readNanos);
-                }
-            }
-            default -> counters.drop(DropReason.UNKNOWN_PROTOCOL);
-        }
-    }
-
-    /**
-     * One RFC 4571 frame from an ICE-TCP connection (lent for the call): the same path as a datagram, except that
-     * DTLS and SRTP are routed by the connection (bound by its first passing STUN check), not by a source address.
-     */
+    /** One RFC 4571 frame from an ICE-TCP connection (lent for the call); see {@link PacketDemux#onTcpFrame}. */
     void onTcpFrame(ByteBuf frame, TcpConnection from, long readNanos) {
-        counters.received(frame.readableBytes());
-        int kind = PacketClassifier.classify(frame);
-        WebRtcTransport bound = from.transport();
-        switch (kind) {
-            case PacketClassifier.STUN -> {
-                String ufrag = StunMessage.localUfragOf(frame);
-                WebRtcTransport t = ufrag == null ? null : byUfrag.get(ufrag);
-                if (t == null || (bound != null && bound != t)) {
-                    // A connection belongs to one transport for its life.
-                    counters.drop(ufrag == null ? DropReason.STUN_MALFORMED : DropReason.STUN_UNKNOWN_USERNAME);
-                } else {
-                    t.onStun(frame, from.remoteAddress(), from);
-                }
-            }
-            case PacketClassifier.DTLS -> {
-                if (bound == null) {
-                    counters.drop(DropReason.TCP_BEFORE_ICE);
-                } else {
-                    bound.onDtls(frame, from.remoteAddress(), from);
-                }
-            }
-            case PacketClassifier.RTP, PacketClassifier.RTCP -> {
-                if (bound == null) {
-                    counters.drop(DropReason.TCP_BEFORE_ICE);
-                } else {
-                    bound.onSrtp(frame, kind == PacketClassifier.RTCP, readNanos);
-                }
-            }
-            default -> counters.drop(DropReason.UNKNOWN_PROTOCOL);
-        }
+        demux.onTcpFrame(frame, from, readNanos);
     }
 
     /** A bug in handling one packet: counted, logged at most once a minute; costs the packet, not the socket. */
@@ -587,7 +510,7 @@ public final class MediaEngine implements AutoCloseable {
             // time spent decrypting or routing it must not look like network queueing to the sender's estimator.
             long readNanos = config.clock().nanos();
             try {
-                onDatagram(packet.content(), packet.sender(), readNanos);
+                demux.onDatagram(packet.content(), packet.sender(), readNanos);
             } catch (RuntimeException e) {
                 // A bug must cost one packet, not the socket; and its log line must not flood the disk.
                 handlerFailed(e, packet.sender());
