@@ -28,6 +28,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -56,6 +57,11 @@ public final class MediaEngine implements AutoCloseable {
      * host's 126 so a browser that can use UDP does; local preference (2^13 x direction-pref 4 for passive host + 8191);
      * component 1.
      */
+    /**
+     * The IPv6 UDP host candidate's priority: type preference 126 as IPv4's, local preference one lower (65534) so the
+     * two differ (RFC 8445 5.1.2.1); browsers pair by family anyway.
+     */
+    static final long HOST6_PRIORITY = (126L << 24) + (65534L << 8) + 255;
     static final long TCP_PASSIVE_HOST_PRIORITY = (90L << 24) + ((4L << 13) + 8191 << 8) + 255;
 
     private final MediaEngineConfig config;
@@ -64,6 +70,8 @@ public final class MediaEngine implements AutoCloseable {
     /** Where this engine's and its endpoints' timers run: the loop in production, a fake clock's in tests. */
     private final Timers timers;
     private final Channel channel;
+    /** IPv6 dual stack: the engine's IPv6 socket on the same loop, or null (IPv4 only). */
+    private final Channel channel6;
     private final DtlsCertificate certificate;
     private final DtlsHandshakePool handshakeExecutor;
     private final boolean ownsHandshakeExecutor;
@@ -127,36 +135,64 @@ public final class MediaEngine implements AutoCloseable {
         this.loop = channel.eventLoop();
         int port = ((InetSocketAddress) channel.localAddress()).getPort();
         this.timers = new EventLoopTimers(loop);
-        IceTcpConfig tcpConfig = config.iceTcp();
-        if (tcpConfig.enabled()) {
-            int tcpPort = tcpConfig.port() == IceTcpConfig.SAME_AS_UDP ? port : tcpConfig.port();
-            try {
+        String bindAddress6 = null;
+        try {
+            if (config.advertiseAddress6() != null) {
+                // A socket of its own, on the same loop: its own handler instance, the same port number when fixed.
+                bindAddress6 = MediaBindAddress.choose("::", config.advertiseAddress6());
+                this.channel6 = bind6(b.clone().handler(new DatagramHandler()), bindAddress6,
+                        config.port() == 0 ? 0 : port);
+            } else {
+                this.channel6 = null;
+            }
+            IceTcpConfig tcpConfig = config.iceTcp();
+            if (tcpConfig.enabled()) {
+                int tcpPort = tcpConfig.port() == IceTcpConfig.SAME_AS_UDP ? port : tcpConfig.port();
                 // The same port number as UDP by default; when the UDP port was picked at random (0: tests), the same
                 // number may be taken for TCP, and then any free one will do.
                 this.tcp = TcpMediaListener.bind(this, group, epoll, bindAddress, tcpPort,
                         tcpConfig.port() == IceTcpConfig.SAME_AS_UDP && config.port() == 0, tcpConfig.limits());
-            } catch (RuntimeException | InterruptedException e) {
-                channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-                group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
-                if (ownsHandshakeExecutor) {
-                    handshakeExecutor.close();
-                }
-                throw e;
+            } else {
+                this.tcp = null;
             }
-            this.candidates = List.of(
-                    new IceCandidate("1", 1, "udp", HOST_PRIORITY, config.advertiseAddress(), port, "host"),
-                    new IceCandidate("2", 1, "tcp", TCP_PASSIVE_HOST_PRIORITY, config.advertiseAddress(),
-                            tcp.localPort(), "host", "passive"));
-        } else {
-            this.tcp = null;
-            this.candidates = List.of(new IceCandidate("1", 1, "udp", HOST_PRIORITY, config.advertiseAddress(), port,
-                    "host"));
+        } catch (RuntimeException | InterruptedException e) {
+            channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+            if (ownsHandshakeExecutor) {
+                handshakeExecutor.close();
+            }
+            throw e;
         }
+        List<IceCandidate> local = new ArrayList<>(3);
+        local.add(new IceCandidate("1", 1, "udp", HOST_PRIORITY, config.advertiseAddress(), port, "host"));
+        if (tcp != null) {
+            local.add(new IceCandidate("2", 1, "tcp", TCP_PASSIVE_HOST_PRIORITY, config.advertiseAddress(),
+                    tcp.localPort(), "host", "passive"));
+        }
+        if (channel6 != null) {
+            local.add(new IceCandidate("3", 1, "udp", HOST6_PRIORITY, config.advertiseAddress6(),
+                    ((InetSocketAddress) channel6.localAddress()).getPort(), "host"));
+        }
+        this.candidates = List.copyOf(local);
         timers.scheduleAtFixedRate(this::checkConsent, 1, 1, TimeUnit.SECONDS);
-        log.info("media: UDP {}:{}{} ({}, loop {}), advertising {}, SRTP {}, DTLS fingerprint {}",
-                bindAddress, port, tcp == null ? ", ICE-TCP off" : ", ICE-TCP " + tcp.localPort(),
-                epoll ? "epoll" : "nio", threadName, config.advertiseAddress(), config.srtp(),
+        log.info("media: UDP {}:{}{}{} ({}, loop {}), advertising {}, SRTP {}, DTLS fingerprint {}",
+                bindAddress, port, channel6 == null ? "" : ", UDP [" + bindAddress6 + "]:" + localPort6(),
+                tcp == null ? ", ICE-TCP off" : ", ICE-TCP " + tcp.localPort(),
+                epoll ? "epoll" : "nio", threadName, channel6 == null ? config.advertiseAddress()
+                        : config.advertiseAddress() + " and " + config.advertiseAddress6(), config.srtp(),
                 this.certificate.fingerprint().value());
+    }
+
+    private static Channel bind6(Bootstrap b, String address, int port) throws InterruptedException {
+        try {
+            return b.bind(address, port).sync().channel();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) { // NativeIoException is checked
+            throw new IllegalStateException("cannot bind the IPv6 media UDP socket [" + address + "]:" + port + ": "
+                    + e.getMessage() + (address.equals("::") ? " (advertise an IPv6 address of this host to bind it"
+                    + " alone)" : ""), e);
+        }
     }
 
     /**
@@ -190,6 +226,7 @@ public final class MediaEngine implements AutoCloseable {
         this.ownsHandshakeExecutor = true;
         this.handshakeExecutor = new DtlsHandshakePool();
         this.channel = channel;
+        this.channel6 = null;
         this.loop = channel.eventLoop();
         this.candidates = List.of();
         this.timers = timers != null ? timers : new EventLoopTimers(loop);
@@ -232,6 +269,16 @@ public final class MediaEngine implements AutoCloseable {
 
     public int localPort() {
         return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    /** The IPv6 socket's port, or -1 without IPv6. */
+    public int localPort6() {
+        return channel6 == null ? -1 : ((InetSocketAddress) channel6.localAddress()).getPort();
+    }
+
+    /** The socket that sends to {@code to}: the IPv6 one for an IPv6 peer when there is one. */
+    private Channel channelFor(InetSocketAddress to) {
+        return channel6 != null && to.getAddress() instanceof Inet6Address ? channel6 : channel;
     }
 
     public List<IceCandidate> localCandidates() {
@@ -364,7 +411,8 @@ public final class MediaEngine implements AutoCloseable {
     /** Queues a datagram; flushed when the current read batch completes. Takes ownership. Event loop only. */
     void write(ByteBuf data, InetSocketAddress to) {
         counters.sent(data.readableBytes());
-        channel.write(envelope(data, to), channel.voidPromise());
+        Channel out = channelFor(to);
+        out.write(envelope(data, to), out.voidPromise());
         flushPending = true;
     }
 
@@ -381,6 +429,9 @@ public final class MediaEngine implements AutoCloseable {
         if (flushPending) {
             flushPending = false;
             channel.flush();
+            if (channel6 != null) {
+                channel6.flush(); // nothing queued costs a check of its outbound buffer
+            }
         }
         if (!tcpWritesPending.isEmpty()) {
             for (int i = 0; i < tcpWritesPending.size(); i++) {
@@ -393,8 +444,8 @@ public final class MediaEngine implements AutoCloseable {
     /** Sends a datagram now. Takes ownership. Event loop only. */
     void writeAndFlush(ByteBuf data, InetSocketAddress to) {
         counters.sent(data.readableBytes());
-        channel.writeAndFlush(envelope(data, to), channel.voidPromise());
-        flushPending = false;
+        Channel out = channelFor(to);
+        out.writeAndFlush(envelope(data, to), out.voidPromise());
     }
 
     /**
@@ -415,7 +466,8 @@ public final class MediaEngine implements AutoCloseable {
     void writeAndFlushFromAnyThread(byte[] data, int offset, int length, InetSocketAddress to) {
         ByteBuf copy = Unpooled.copiedBuffer(data, offset, length);
         counters.sent(length);
-        channel.writeAndFlush(new DatagramPacket(copy, to), channel.voidPromise());
+        Channel out = channelFor(to);
+        out.writeAndFlush(new DatagramPacket(copy, to), out.voidPromise());
     }
 
     /** One RFC 4571 frame from an ICE-TCP connection (lent for the call); see {@link PacketDemux#onTcpFrame}. */
@@ -489,6 +541,9 @@ public final class MediaEngine implements AutoCloseable {
             tcp.closeSocket();
         }
         channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        if (channel6 != null) {
+            channel6.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
         // The channel has released what it had queued; the idle envelopes' buffers go back to the allocator.
         loop.submit(outbound::close).awaitUninterruptibly(2, TimeUnit.SECONDS);
         if (group != null) {

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A host with two addresses (127.0.0.1 and 127.0.0.2 are both loopback on Linux): with the media socket on the
  * wildcard and 127.0.0.2 advertised, a check sent to 127.0.0.2 from 127.0.0.1 is answered from 127.0.0.2, the address
- * the peer used. Left to the route, the kernel would answer from 127.0.0.1, which a browser ignores (RFC 8445 7.2.5.2.1:
- * the response's source must be the request's destination).
+ * the peer used. Left to the route, the kernel would answer from 127.0.0.1, which a browser ignores
+ * (RFC 8445 7.2.5.2.1: the response's source must be the request's destination).
  */
 class ReplySourceAddressTest {
     @Test
@@ -34,7 +34,8 @@ class ReplySourceAddressTest {
             WebRtcTransport t = engine.eventLoop().submit(() -> engine.createTransport("t1", new TransportListener() {
             })).get(5, TimeUnit.SECONDS);
             byte[] check = check(t);
-            browser.send(new DatagramPacket(check, check.length, InetAddress.getByName("127.0.0.2"), engine.localPort()));
+            browser.send(new DatagramPacket(check, check.length, InetAddress.getByName("127.0.0.2"),
+                    engine.localPort()));
 
             DatagramPacket answer = new DatagramPacket(new byte[2048], 2048);
             browser.receive(answer);
