@@ -91,7 +91,8 @@ public final class PrismServer implements AutoCloseable {
         this.advertiseAddress = AdvertiseAddress.resolve(config.advertiseAddress()).getHostAddress();
         this.media = MediaPlane.start(new MediaEngineConfig(config.bindAddress(), config.udpPort(), advertiseAddress,
                 Duration.ofSeconds(config.consentTimeoutSeconds()), MonoClock.SYSTEM,
-                SrtpImplementation.fromConfigName(config.srtpImplementation()), iceTcp(config)),
+                SrtpImplementation.fromConfigName(config.srtpImplementation()), iceTcp(config))
+                        .withIpv6(config.advertiseAddress6()),
                 config.effectiveMediaThreads());
         this.metrics = new PrismMetrics();
         ChangeNotifier changes = new ChangeNotifier();

@@ -26,6 +26,10 @@ enum Setting {
             "address put in ICE candidates (IP or host name, resolved at start)",
             "auto-detected local IPv4 address",
             (b, v) -> b.advertiseAddress((String) v)),
+    ADVERTISE_ADDRESS6("advertiseAddress6", "--advertise6", "ADDR", "PRISM_ADVERTISE6", Type.TEXT,
+            "IPv6 dual stack: an IPv6 address media threads also serve UDP on and put in a second ICE candidate",
+            "none (IPv4 only)",
+            (b, v) -> b.advertiseAddress6((String) v)),
     ICE_TCP("iceTcp", "--ice-tcp", "on|off", "PRISM_ICE_TCP", Type.TEXT,
             "ICE-TCP: each media thread also listens on TCP and offers browsers a passive TCP candidate (below UDP), "
                     + "for networks that block UDP",

@@ -101,6 +101,8 @@ class CommandLineTest {
                         defaults().advertiseAddress("203.0.113.5")),
                 Arguments.of("--advertise host name", Input.of("--advertise", "sfu.example.com"),
                         defaults().advertiseAddress("sfu.example.com")),
+                Arguments.of("--advertise6", Input.of("--advertise6", "2001:db8::10"),
+                        defaults().advertiseAddress6("2001:db8::10")),
                 Arguments.of("--api-secret", Input.of("--api-secret", S1), defaults().apiSecret(S1)),
                 Arguments.of("--admin-secret", Input.of("--admin-secret", S2), defaults().adminSecret(S2)),
                 Arguments.of("secret with '=' and leading '-'", Input.of("--api-secret=-" + S1 + "=="),
@@ -301,6 +303,8 @@ class CommandLineTest {
                 Arguments.of(Input.of("--advertise", "not a host"),
                         "--advertise: must be an IP address or a host name, got 'not a host'"),
                 Arguments.of(Input.of("--advertise="), "--advertise: must be an IP address or a host name, got ''"),
+                Arguments.of(Input.of("--advertise6", "192.0.2.10"),
+                        "--advertise6: must be an IPv6 address such as 2001:db8::10, got '192.0.2.10'"),
                 Arguments.of(Input.of("--api-secret", "too-short"),
                         "--api-secret: API secret must be at least 32 characters"),
                 Arguments.of(Input.of("--admin-secret", "too-short"),
@@ -481,7 +485,7 @@ class CommandLineTest {
     @Test
     void helpListsEveryOptionVariableKeyAndDefault() {
         String help = CommandLine.help();
-        assertThat(help).contains("--http-port N", "--http-host ADDR", "--udp-port N", "--bind ADDR", "--advertise ADDR",
+        assertThat(help).contains("--http-port N", "--http-host ADDR", "--udp-port N", "--bind ADDR", "--advertise ADDR", "--advertise6 ADDR",
                 "--config FILE", "--api-secret S", "--admin-secret S", "-h, --help");
         assertThat(help).contains("PRISM_HTTP_PORT", "PRISM_HTTP_HOST", "PRISM_UDP_PORT", "PRISM_BIND", "PRISM_ADVERTISE",
                 "PRISM_API_SECRET", "PRISM_ADMIN_SECRET");
@@ -506,14 +510,14 @@ class CommandLineTest {
     /** Every option the parser knows is in the help and in README's option table, and nothing else is. */
     @Test
     void helpAndReadmeListTheSameOptions() throws IOException {
-        java.util.regex.Pattern option = java.util.regex.Pattern.compile("(?m)^\\s+(?:-h, )?(--[a-z-]+)");
+        java.util.regex.Pattern option = java.util.regex.Pattern.compile("(?m)^\\s+(?:-h, )?(--[a-z0-9-]+)");
         List<String> inHelp = option.matcher(CommandLine.help()).results().map(m -> m.group(1)).toList();
         assertThat(inHelp).containsExactly("--http-port", "--http-host", "--udp-port", "--bind", "--advertise",
-                "--ice-tcp", "--tcp-port", "--api-secret", "--admin-secret", "--media-threads", "--allowed-origin", "--max-token-lifetime",
+                "--advertise6", "--ice-tcp", "--tcp-port", "--api-secret", "--admin-secret", "--media-threads", "--allowed-origin", "--max-token-lifetime",
                 "--srtp", "--shutdown-grace", "--redis", "--node-id", "--cluster-port", "--cluster-secret", "--max-load",
                 "--turn-url", "--turn-secret", "--turn-ttl", "--config", "--help");
         Path readme = Path.of("..", "README.md");
-        List<String> inReadme = java.util.regex.Pattern.compile("(?m)^\\| `(--[a-z-]+)").matcher(Files.readString(readme))
+        List<String> inReadme = java.util.regex.Pattern.compile("(?m)^\\| `(--[a-z0-9-]+)").matcher(Files.readString(readme))
                 .results().map(m -> m.group(1)).toList();
         assertThat(inReadme).containsExactlyInAnyOrderElementsOf(
                 inHelp.stream().filter(o -> !o.equals("--help")).toList());

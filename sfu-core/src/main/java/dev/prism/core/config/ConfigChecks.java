@@ -31,6 +31,18 @@ final class ConfigChecks {
         }
     }
 
+    /** An IPv6 literal of one address (no name: it names a socket this node binds when local), or null. */
+    static void checkAdvertiseAddress6(String address) {
+        if (address == null) {
+            return;
+        }
+        java.net.InetAddress a = IpLiteral.parse(address);
+        if (!(a instanceof java.net.Inet6Address) || a.isAnyLocalAddress() || a.isMulticastAddress()) {
+            throw new IllegalArgumentException("advertiseAddress6 must be an IPv6 address such as 2001:db8::10, got "
+                    + quote(address));
+        }
+    }
+
     static void checkSecret(String what, String secret) {
         if (secret != null && secret.getBytes(StandardCharsets.UTF_8).length < PrismConfig.MIN_SECRET_LENGTH) {
             // Never echo the secret itself.

@@ -78,6 +78,9 @@ import java.util.List;
  * @param tcpPort                the first ICE-TCP port: media thread i listens on tcpPort + i;
  *                               {@value #TCP_PORT_SAME_AS_UDP} (default) = each thread's UDP port number; 0 = any free
  *                               port
+ * @param advertiseAddress6      IPv6 dual stack: an IPv6 address (literal) each media thread also serves UDP on and
+ *                               writes into a second host candidate, beside {@code advertiseAddress}; {@code null}
+ *                               (default) = IPv4 only
  */
 public record PrismConfig(
         int httpPort,
@@ -106,7 +109,8 @@ public record PrismConfig(
         String turnSecret,
         long turnTtlSeconds,
         boolean iceTcp,
-        int tcpPort) {
+        int tcpPort,
+        String advertiseAddress6) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
@@ -140,7 +144,7 @@ public record PrismConfig(
             DEFAULT_RESUME_WINDOW_SECONDS, DEFAULT_MEDIA_THREADS, DEFAULT_MAX_PARTICIPANTS_PER_ROOM, List.of(),
             DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, DEFAULT_SRTP_IMPLEMENTATION, DEFAULT_SIGNALING_MESSAGES_PER_SECOND,
             DEFAULT_SHUTDOWN_GRACE_SECONDS, null, null, DEFAULT_CLUSTER_PORT, null, DEFAULT_MAX_LOAD, List.of(), null,
-            DEFAULT_TURN_TTL_SECONDS, true, TCP_PORT_SAME_AS_UDP);
+            DEFAULT_TURN_TTL_SECONDS, true, TCP_PORT_SAME_AS_UDP, null);
 
     /** @throws IllegalArgumentException naming the first invalid setting */
     public PrismConfig {
@@ -174,6 +178,7 @@ public record PrismConfig(
             throw new IllegalArgumentException(turn);
         }
         checkTcpPort(tcpPort);
+        checkAdvertiseAddress6(advertiseAddress6);
     }
 
     /** All documented defaults: development mode, auto-detected advertise address. */
@@ -248,7 +253,8 @@ public record PrismConfig(
                 + ", clusterPort=" + clusterPort + ", clusterSecret=" + (clusterSecret == null ? "none" : "***")
                 + ", maxLoad=" + maxLoad + ", turnUrls=" + turnUrls + ", turnSecret=" + (turnSecret == null ? "none" : "***")
                 + ", turnTtlSeconds=" + turnTtlSeconds + ", iceTcp=" + iceTcp
-                + ", tcpPort=" + (tcpPort == TCP_PORT_SAME_AS_UDP ? "same as UDP" : tcpPort) + "]";
+                + ", tcpPort=" + (tcpPort == TCP_PORT_SAME_AS_UDP ? "same as UDP" : tcpPort)
+                + ", advertiseAddress6=" + (advertiseAddress6 == null ? "none" : advertiseAddress6) + "]";
     }
 
     /**
@@ -283,6 +289,7 @@ public record PrismConfig(
         private long turnTtlSeconds;
         private boolean iceTcp;
         private int tcpPort;
+        private String advertiseAddress6;
 
         private Builder(PrismConfig c) {
             httpPort = c.httpPort;
@@ -312,6 +319,7 @@ public record PrismConfig(
             turnTtlSeconds = c.turnTtlSeconds;
             iceTcp = c.iceTcp;
             tcpPort = c.tcpPort;
+            advertiseAddress6 = c.advertiseAddress6;
         }
 
         public Builder httpPort(int v) {
@@ -492,13 +500,20 @@ public record PrismConfig(
             return this;
         }
 
+        /** {@code null} = IPv4 only. */
+        public Builder advertiseAddress6(String v) {
+            checkAdvertiseAddress6(v);
+            advertiseAddress6 = v;
+            return this;
+        }
+
         /** @throws IllegalArgumentException when settings do not fit together (TURN URLs without a secret) */
         public PrismConfig build() {
             return new PrismConfig(httpPort, httpHost, udpPort, bindAddress, advertiseAddress, apiSecret, adminSecret,
                     tokenTtlSeconds, consentTimeoutSeconds, resumeWindowSeconds, mediaThreads, maxParticipantsPerRoom,
                     allowedOrigins, maxTokenLifetimeSeconds, srtpImplementation, signalingMessagesPerSecond,
                     shutdownGraceSeconds, redisUrl, nodeId, clusterPort, clusterSecret, maxLoad, turnUrls, turnSecret,
-                    turnTtlSeconds, iceTcp, tcpPort);
+                    turnTtlSeconds, iceTcp, tcpPort, advertiseAddress6);
         }
     }
 }

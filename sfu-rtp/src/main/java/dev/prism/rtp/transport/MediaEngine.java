@@ -8,8 +8,6 @@ import dev.prism.core.text.RepeatingLog;
 import dev.prism.rtp.dtls.DtlsCertificate;
 import dev.prism.rtp.dtls.DtlsHandshakePool;
 import dev.prism.rtp.dtls.DtlsSession;
-import dev.prism.rtp.packet.PacketClassifier;
-import dev.prism.rtp.stun.StunMessage;
 import dev.prism.srtp.SrtpImplementation;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -30,12 +28,11 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -60,6 +57,11 @@ public final class MediaEngine implements AutoCloseable {
      * host's 126 so a browser that can use UDP does; local preference (2^13 x direction-pref 4 for passive host + 8191);
      * component 1.
      */
+    /**
+     * The IPv6 UDP host candidate's priority: type preference 126 as IPv4's, local preference one lower (65534) so the
+     * two differ (RFC 8445 5.1.2.1); browsers pair by family anyway.
+     */
+    static final long HOST6_PRIORITY = (126L << 24) + (65534L << 8) + 255;
     static final long TCP_PASSIVE_HOST_PRIORITY = (90L << 24) + ((4L << 13) + 8191 << 8) + 255;
 
     private final MediaEngineConfig config;
@@ -68,6 +70,8 @@ public final class MediaEngine implements AutoCloseable {
     /** Where this engine's and its endpoints' timers run: the loop in production, a fake clock's in tests. */
     private final Timers timers;
     private final Channel channel;
+    /** IPv6 dual stack: the engine's IPv6 socket on the same loop, or null (IPv4 only). */
+    private final Channel channel6;
     private final DtlsCertificate certificate;
     private final DtlsHandshakePool handshakeExecutor;
     private final boolean ownsHandshakeExecutor;
@@ -76,9 +80,8 @@ public final class MediaEngine implements AutoCloseable {
     private final OutboundDatagramPool outbound;
     private final SecureRandom random = new SecureRandom();
     private final List<IceCandidate> candidates;
-    // Event-loop-only maps.
-    private final Map<String, WebRtcTransport> byUfrag = new HashMap<>();
-    private final Map<InetSocketAddress, WebRtcTransport> byAddress = new HashMap<>();
+    /** Routes each received packet to its transport (event loop only). */
+    private final PacketDemux demux = new PacketDemux(counters);
     private final List<WebRtcTransport> transports = new ArrayList<>();
     /** {@code transports.size()} for other threads (room placement). */
     private final AtomicInteger liveTransports = new AtomicInteger();
@@ -113,8 +116,10 @@ public final class MediaEngine implements AutoCloseable {
                 .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
                 .option(ChannelOption.ALLOCATOR, allocator)
                 .handler(new DatagramHandler());
+        // The advertised address rather than the wildcard when it is local: replies leave from where checks arrived.
+        String bindAddress = MediaBindAddress.choose(config.bindAddress(), config.advertiseAddress());
         try {
-            this.channel = b.bind(config.bindAddress(), config.port()).sync().channel();
+            this.channel = b.bind(bindAddress, config.port()).sync().channel();
         } catch (Exception e) { // bind failures arrive as Netty's (checked) NativeIoException
             // A failed start leaves nothing running when it returns.
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
@@ -124,42 +129,70 @@ public final class MediaEngine implements AutoCloseable {
             if (e instanceof InterruptedException interrupted) {
                 throw interrupted;
             }
-            throw new IllegalStateException("cannot bind the media UDP socket " + config.bindAddress() + ":"
+            throw new IllegalStateException("cannot bind the media UDP socket " + bindAddress + ":"
                     + config.port() + ": " + e.getMessage(), e);
         }
         this.loop = channel.eventLoop();
         int port = ((InetSocketAddress) channel.localAddress()).getPort();
         this.timers = new EventLoopTimers(loop);
-        IceTcpConfig tcpConfig = config.iceTcp();
-        if (tcpConfig.enabled()) {
-            int tcpPort = tcpConfig.port() == IceTcpConfig.SAME_AS_UDP ? port : tcpConfig.port();
-            try {
+        String bindAddress6 = null;
+        try {
+            if (config.advertiseAddress6() != null) {
+                // A socket of its own, on the same loop: its own handler instance, the same port number when fixed.
+                bindAddress6 = MediaBindAddress.choose("::", config.advertiseAddress6());
+                this.channel6 = bind6(b.clone().handler(new DatagramHandler()), bindAddress6,
+                        config.port() == 0 ? 0 : port);
+            } else {
+                this.channel6 = null;
+            }
+            IceTcpConfig tcpConfig = config.iceTcp();
+            if (tcpConfig.enabled()) {
+                int tcpPort = tcpConfig.port() == IceTcpConfig.SAME_AS_UDP ? port : tcpConfig.port();
                 // The same port number as UDP by default; when the UDP port was picked at random (0: tests), the same
                 // number may be taken for TCP, and then any free one will do.
-                this.tcp = TcpMediaListener.bind(this, group, epoll, config.bindAddress(), tcpPort,
+                this.tcp = TcpMediaListener.bind(this, group, epoll, bindAddress, tcpPort,
                         tcpConfig.port() == IceTcpConfig.SAME_AS_UDP && config.port() == 0, tcpConfig.limits());
-            } catch (RuntimeException | InterruptedException e) {
-                channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-                group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
-                if (ownsHandshakeExecutor) {
-                    handshakeExecutor.close();
-                }
-                throw e;
+            } else {
+                this.tcp = null;
             }
-            this.candidates = List.of(
-                    new IceCandidate("1", 1, "udp", HOST_PRIORITY, config.advertiseAddress(), port, "host"),
-                    new IceCandidate("2", 1, "tcp", TCP_PASSIVE_HOST_PRIORITY, config.advertiseAddress(),
-                            tcp.localPort(), "host", "passive"));
-        } else {
-            this.tcp = null;
-            this.candidates = List.of(new IceCandidate("1", 1, "udp", HOST_PRIORITY, config.advertiseAddress(), port,
-                    "host"));
+        } catch (RuntimeException | InterruptedException e) {
+            channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+            if (ownsHandshakeExecutor) {
+                handshakeExecutor.close();
+            }
+            throw e;
         }
+        List<IceCandidate> local = new ArrayList<>(3);
+        local.add(new IceCandidate("1", 1, "udp", HOST_PRIORITY, config.advertiseAddress(), port, "host"));
+        if (tcp != null) {
+            local.add(new IceCandidate("2", 1, "tcp", TCP_PASSIVE_HOST_PRIORITY, config.advertiseAddress(),
+                    tcp.localPort(), "host", "passive"));
+        }
+        if (channel6 != null) {
+            local.add(new IceCandidate("3", 1, "udp", HOST6_PRIORITY, config.advertiseAddress6(),
+                    ((InetSocketAddress) channel6.localAddress()).getPort(), "host"));
+        }
+        this.candidates = List.copyOf(local);
         timers.scheduleAtFixedRate(this::checkConsent, 1, 1, TimeUnit.SECONDS);
-        log.info("media: UDP {}:{}{} ({}, loop {}), advertising {}, SRTP {}, DTLS fingerprint {}",
-                config.bindAddress(), port, tcp == null ? ", ICE-TCP off" : ", ICE-TCP " + tcp.localPort(),
-                epoll ? "epoll" : "nio", threadName, config.advertiseAddress(), config.srtp(),
+        log.info("media: UDP {}:{}{}{} ({}, loop {}), advertising {}, SRTP {}, DTLS fingerprint {}",
+                bindAddress, port, channel6 == null ? "" : ", UDP [" + bindAddress6 + "]:" + localPort6(),
+                tcp == null ? ", ICE-TCP off" : ", ICE-TCP " + tcp.localPort(),
+                epoll ? "epoll" : "nio", threadName, channel6 == null ? config.advertiseAddress()
+                        : config.advertiseAddress() + " and " + config.advertiseAddress6(), config.srtp(),
                 this.certificate.fingerprint().value());
+    }
+
+    private static Channel bind6(Bootstrap b, String address, int port) throws InterruptedException {
+        try {
+            return b.bind(address, port).sync().channel();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) { // NativeIoException is checked
+            throw new IllegalStateException("cannot bind the IPv6 media UDP socket [" + address + "]:" + port + ": "
+                    + e.getMessage() + (address.equals("::") ? " (advertise an IPv6 address of this host to bind it"
+                    + " alone)" : ""), e);
+        }
     }
 
     /**
@@ -193,6 +226,7 @@ public final class MediaEngine implements AutoCloseable {
         this.ownsHandshakeExecutor = true;
         this.handshakeExecutor = new DtlsHandshakePool();
         this.channel = channel;
+        this.channel6 = null;
         this.loop = channel.eventLoop();
         this.candidates = List.of();
         this.timers = timers != null ? timers : new EventLoopTimers(loop);
@@ -235,6 +269,16 @@ public final class MediaEngine implements AutoCloseable {
 
     public int localPort() {
         return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    /** The IPv6 socket's port, or -1 without IPv6. */
+    public int localPort6() {
+        return channel6 == null ? -1 : ((InetSocketAddress) channel6.localAddress()).getPort();
+    }
+
+    /** The socket that sends to {@code to}: the IPv6 one for an IPv6 peer when there is one. */
+    private Channel channelFor(InetSocketAddress to) {
+        return channel6 != null && to.getAddress() instanceof Inet6Address ? channel6 : channel;
     }
 
     public List<IceCandidate> localCandidates() {
@@ -319,9 +363,9 @@ public final class MediaEngine implements AutoCloseable {
         String ufrag;
         do {
             ufrag = randomToken(8);
-        } while (byUfrag.containsKey(ufrag));
+        } while (demux.transportOfUfrag(ufrag) != null);
         WebRtcTransport t = new WebRtcTransport(this, id, new IceParameters(ufrag, randomToken(24)), listener);
-        byUfrag.put(ufrag, t);
+        demux.routeUfrag(ufrag, t);
         transports.add(t);
         liveTransports.incrementAndGet();
         return t;
@@ -330,13 +374,13 @@ public final class MediaEngine implements AutoCloseable {
     /** Gives {@code t} fresh ICE credentials (ICE restart); the old ufrag stops routing to it. Event loop only. */
     void restartIce(WebRtcTransport t) {
         assert loop.inEventLoop();
-        byUfrag.remove(t.localIceParameters().ufrag(), t);
+        demux.unrouteUfrag(t.localIceParameters().ufrag(), t);
         String ufrag;
         do {
             ufrag = randomToken(8);
-        } while (byUfrag.containsKey(ufrag));
+        } while (demux.transportOfUfrag(ufrag) != null);
         t.replaceIce(new IceParameters(ufrag, randomToken(24)));
-        byUfrag.put(ufrag, t);
+        demux.routeUfrag(ufrag, t);
     }
 
     /**
@@ -344,27 +388,21 @@ public final class MediaEngine implements AutoCloseable {
      * before (the transport then remembers it, and bounds how many it keeps). Event loop only.
      */
     boolean bindAddress(InetSocketAddress address, WebRtcTransport transport) {
-        WebRtcTransport previous = byAddress.put(address, transport);
-        if (previous != null && previous != transport) {
-            log.info("media: address {} moved from transport={} to transport={}", address, previous.id(),
-                    transport.id());
-        }
-        return previous != transport;
+        return demux.routeAddress(address, transport);
     }
 
     /** Stops routing {@code address} to {@code transport} (if it still is). Event loop only. */
     void unbindAddress(InetSocketAddress address, WebRtcTransport transport) {
-        byAddress.remove(address, transport);
+        demux.unrouteAddress(address, transport);
     }
 
     /** Addresses routed to any transport (tests: the table stays bounded). Event loop only. */
     int routedAddressCount() {
-        return byAddress.size();
+        return demux.routedAddressCount();
     }
 
     void unregister(WebRtcTransport t) {
-        byUfrag.remove(t.localIceParameters().ufrag(), t);
-        byAddress.values().removeIf(v -> v == t);
+        demux.unrouteAll(t);
         if (transports.remove(t)) {
             liveTransports.decrementAndGet();
         }
@@ -373,7 +411,8 @@ public final class MediaEngine implements AutoCloseable {
     /** Queues a datagram; flushed when the current read batch completes. Takes ownership. Event loop only. */
     void write(ByteBuf data, InetSocketAddress to) {
         counters.sent(data.readableBytes());
-        channel.write(envelope(data, to), channel.voidPromise());
+        Channel out = channelFor(to);
+        out.write(envelope(data, to), out.voidPromise());
         flushPending = true;
     }
 
@@ -390,6 +429,9 @@ public final class MediaEngine implements AutoCloseable {
         if (flushPending) {
             flushPending = false;
             channel.flush();
+            if (channel6 != null) {
+                channel6.flush(); // nothing queued costs a check of its outbound buffer
+            }
         }
         if (!tcpWritesPending.isEmpty()) {
             for (int i = 0; i < tcpWritesPending.size(); i++) {
@@ -402,8 +444,8 @@ public final class MediaEngine implements AutoCloseable {
     /** Sends a datagram now. Takes ownership. Event loop only. */
     void writeAndFlush(ByteBuf data, InetSocketAddress to) {
         counters.sent(data.readableBytes());
-        channel.writeAndFlush(envelope(data, to), channel.voidPromise());
-        flushPending = false;
+        Channel out = channelFor(to);
+        out.writeAndFlush(envelope(data, to), out.voidPromise());
     }
 
     /**
@@ -424,78 +466,13 @@ public final class MediaEngine implements AutoCloseable {
     void writeAndFlushFromAnyThread(byte[] data, int offset, int length, InetSocketAddress to) {
         ByteBuf copy = Unpooled.copiedBuffer(data, offset, length);
         counters.sent(length);
-        channel.writeAndFlush(new DatagramPacket(copy, to), channel.voidPromise());
+        Channel out = channelFor(to);
+        out.writeAndFlush(new DatagramPacket(copy, to), out.voidPromise());
     }
 
-    /** @param readNanos when the datagram was taken from the socket (the clock's time base) */
-    private void onDatagram(ByteBuf buf, InetSocketAddress from, long readNanos) {
-        counters.received(buf.readableBytes());
-        int kind = PacketClassifier.classify(buf); // once per datagram: the SRTP branch needs it again below
-        switch (kind) {
-            case PacketClassifier.STUN -> {
-                String ufrag = StunMessage.localUfragOf(buf);
-                WebRtcTransport t = ufrag == null ? null : byUfrag.get(ufrag);
-                if (t == null) {
-                    counters.drop(ufrag == null ? DropReason.STUN_MALFORMED : DropReason.STUN_UNKNOWN_USERNAME);
-                } else {
-                    t.onStun(buf, from);
-                }
-            }
-            case PacketClassifier.DTLS -> {
-                WebRtcTransport t = byAddress.get(from);
-                if (t == null) {
-                    counters.drop(DropReason.DTLS_UNKNOWN_ADDRESS);
-                } else {
-                    t.onDtls(buf, from);
-                }
-            }
-            case PacketClassifier.RTP, PacketClassifier.RTCP -> {
-                WebRtcTransport t = byAddress.get(from);
-                if (t == null) {
-                    counters.drop(DropReason.SRTP_UNKNOWN_ADDRESS);
-                } else {
-                    t.onSrtp(buf, kind == PacketClassifier.RTCP, readNanos);
-                }
-            }
-            default -> counters.drop(DropReason.UNKNOWN_PROTOCOL);
-        }
-    }
-
-    /**
-     * One RFC 4571 frame from an ICE-TCP connection (lent for the call): the same path as a datagram, except that
-     * DTLS and SRTP are routed by the connection (bound by its first passing STUN check), not by a source address.
-     */
+    /** One RFC 4571 frame from an ICE-TCP connection (lent for the call); see {@link PacketDemux#onTcpFrame}. */
     void onTcpFrame(ByteBuf frame, TcpConnection from, long readNanos) {
-        counters.received(frame.readableBytes());
-        int kind = PacketClassifier.classify(frame);
-        WebRtcTransport bound = from.transport();
-        switch (kind) {
-            case PacketClassifier.STUN -> {
-                String ufrag = StunMessage.localUfragOf(frame);
-                WebRtcTransport t = ufrag == null ? null : byUfrag.get(ufrag);
-                if (t == null || (bound != null && bound != t)) {
-                    // A connection belongs to one transport for its life.
-                    counters.drop(ufrag == null ? DropReason.STUN_MALFORMED : DropReason.STUN_UNKNOWN_USERNAME);
-                } else {
-                    t.onStun(frame, from.remoteAddress(), from);
-                }
-            }
-            case PacketClassifier.DTLS -> {
-                if (bound == null) {
-                    counters.drop(DropReason.TCP_BEFORE_ICE);
-                } else {
-                    bound.onDtls(frame, from.remoteAddress(), from);
-                }
-            }
-            case PacketClassifier.RTP, PacketClassifier.RTCP -> {
-                if (bound == null) {
-                    counters.drop(DropReason.TCP_BEFORE_ICE);
-                } else {
-                    bound.onSrtp(frame, kind == PacketClassifier.RTCP, readNanos);
-                }
-            }
-            default -> counters.drop(DropReason.UNKNOWN_PROTOCOL);
-        }
+        demux.onTcpFrame(frame, from, readNanos);
     }
 
     /** A bug in handling one packet: counted, logged at most once a minute; costs the packet, not the socket. */
@@ -564,6 +541,9 @@ public final class MediaEngine implements AutoCloseable {
             tcp.closeSocket();
         }
         channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        if (channel6 != null) {
+            channel6.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
         // The channel has released what it had queued; the idle envelopes' buffers go back to the allocator.
         loop.submit(outbound::close).awaitUninterruptibly(2, TimeUnit.SECONDS);
         if (group != null) {
@@ -585,7 +565,7 @@ public final class MediaEngine implements AutoCloseable {
             // time spent decrypting or routing it must not look like network queueing to the sender's estimator.
             long readNanos = config.clock().nanos();
             try {
-                onDatagram(packet.content(), packet.sender(), readNanos);
+                demux.onDatagram(packet.content(), packet.sender(), readNanos);
             } catch (RuntimeException e) {
                 // A bug must cost one packet, not the socket; and its log line must not flood the disk.
                 handlerFailed(e, packet.sender());

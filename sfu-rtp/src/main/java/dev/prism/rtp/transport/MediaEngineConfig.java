@@ -16,12 +16,29 @@ import java.util.Objects;
  * @param srtp             the SRTP implementation every transport of the engine protects media with
  *                         ({@code PrismConfig.srtpImplementation()})
  * @param iceTcp           ICE-TCP: off unless given (the launcher turns it on from {@code PrismConfig.iceTcp()})
+ * @param advertiseAddress6 IPv6 dual stack: an IPv6 literal written into a second UDP host candidate, served by a
+ *                         second socket of each engine (bound to that address when it is local, else {@code ::});
+ *                         {@code null} (default): IPv4 only
  */
 public record MediaEngineConfig(String bindAddress, int port, String advertiseAddress, Duration consentTimeout,
-                                MonoClock clock, SrtpImplementation srtp, IceTcpConfig iceTcp) {
+                                MonoClock clock, SrtpImplementation srtp, IceTcpConfig iceTcp,
+                                String advertiseAddress6) {
     public MediaEngineConfig {
         Objects.requireNonNull(srtp, "srtp");
         Objects.requireNonNull(iceTcp, "iceTcp");
+        if (advertiseAddress6 != null) {
+            java.net.InetAddress a = dev.prism.core.config.IpLiteral.parse(advertiseAddress6);
+            if (!(a instanceof java.net.Inet6Address) || a.isAnyLocalAddress()) {
+                throw new IllegalArgumentException("advertiseAddress6 must be a specific IPv6 address, got '"
+                        + advertiseAddress6 + "'");
+            }
+        }
+    }
+
+    /** IPv4-only settings. */
+    public MediaEngineConfig(String bindAddress, int port, String advertiseAddress, Duration consentTimeout,
+                             MonoClock clock, SrtpImplementation srtp, IceTcpConfig iceTcp) {
+        this(bindAddress, port, advertiseAddress, consentTimeout, clock, srtp, iceTcp, null);
     }
 
     /** Settings without ICE-TCP. */
@@ -38,16 +55,25 @@ public record MediaEngineConfig(String bindAddress, int port, String advertiseAd
 
     /** The same settings on another port. */
     public MediaEngineConfig withPort(int otherPort) {
-        return new MediaEngineConfig(bindAddress, otherPort, advertiseAddress, consentTimeout, clock, srtp, iceTcp);
+        return new MediaEngineConfig(bindAddress, otherPort, advertiseAddress, consentTimeout, clock, srtp, iceTcp,
+                advertiseAddress6);
     }
 
     /** The same settings with another SRTP implementation. */
     public MediaEngineConfig withSrtp(SrtpImplementation implementation) {
-        return new MediaEngineConfig(bindAddress, port, advertiseAddress, consentTimeout, clock, implementation, iceTcp);
+        return new MediaEngineConfig(bindAddress, port, advertiseAddress, consentTimeout, clock, implementation, iceTcp,
+                advertiseAddress6);
     }
 
     /** The same settings with other ICE-TCP settings. */
     public MediaEngineConfig withIceTcp(IceTcpConfig tcp) {
-        return new MediaEngineConfig(bindAddress, port, advertiseAddress, consentTimeout, clock, srtp, tcp);
+        return new MediaEngineConfig(bindAddress, port, advertiseAddress, consentTimeout, clock, srtp, tcp,
+                advertiseAddress6);
+    }
+
+    /** The same settings with an IPv6 address advertised too (null: IPv4 only). */
+    public MediaEngineConfig withIpv6(String advertise6) {
+        return new MediaEngineConfig(bindAddress, port, advertiseAddress, consentTimeout, clock, srtp, iceTcp,
+                advertise6);
     }
 }

@@ -22,6 +22,14 @@
  * passing check binds the connection to its transport, and DTLS/SRTP on it go to that transport. A transport's media
  * path is a UDP address or a TCP connection. Limits and deadlines: {@link dev.prism.rtp.transport.TcpLimits}.
  *
+ * <h2>Addresses</h2>
+ * A browser ignores a check's answer from another address than the one it sent to, so an engine's sockets bind the
+ * advertised address when {@code bindAddress} is a wildcard and that address is one of this host's
+ * ({@code MediaBindAddress}); the kernel's route then cannot pick another source. With an IPv6 address advertised
+ * too ({@link dev.prism.rtp.transport.MediaEngineConfig#advertiseAddress6()}), each engine has a second UDP socket on
+ * the same loop and a second UDP host candidate; a packet to an IPv6 peer leaves from that socket, so a room forwards
+ * between families. ICE-TCP stays IPv4. {@code PacketDemux} routes what any socket receives.
+ *
  * <h2>Timers</h2>
  * Every periodic task of the media plane (the engine's consent check; each endpoint's RTCP reports, transport-cc
  * feedback, estimator and allocation ticks, probe pacing) is scheduled through {@link MediaEngine#timers()}, a
