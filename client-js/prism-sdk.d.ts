@@ -232,6 +232,10 @@ export interface PrismClientOptions {
   mediaCheckMs?: number;
   /** Expected media without progress this long is reported for repair. Default 4000. */
   mediaMissingMs?: number;
+  /** A connection ICE-'disconnected' this long restarts ICE on both connections. Default 1000. */
+  iceDisconnectedGraceMs?: number;
+  /** Restart ICE at once on the page's `online` event or a `navigator.connection` change. Default true. */
+  watchNetwork?: boolean;
   /** On a refused upgrade, GET the same URL to learn the HTTP status and reason. Default true. */
   probeRefusal?: boolean;
   /** Publish the camera as three simulcast encodings. Default true. */
@@ -239,6 +243,7 @@ export interface PrismClientOptions {
   /** Implementation overrides (tests). */
   WebSocket?: typeof WebSocket;
   RTCPeerConnection?: typeof RTCPeerConnection;
+  networkTargets?: { window: EventTarget | null; connection: EventTarget | null };
 }
 
 export interface PublishOptions {

@@ -25,7 +25,9 @@ import { now } from './clock.js';
 import { EVENTS, Emitter } from './events.js';
 import { fetchDevToken, wsUrl } from './http.js';
 import { MediaRepair } from './media-repair.js';
+import { NetworkWatch, pageNetworkTargets, restartBothConnections } from './network-watch.js';
 import { PendingRequests } from './pending-requests.js';
+import { ICE_DISCONNECTED_GRACE_MS } from './peer-connection.js';
 import { PrismError } from './prism-error.js';
 import { Publisher } from './publisher.js';
 import { Reconnector } from './reconnect.js';
@@ -73,12 +75,15 @@ export class PrismClient {
    * @param {number} [options.mediaCheckMs=2000] how often received media is compared with what the server says should
    *   arrive; 0 disables media repair
    * @param {number} [options.mediaMissingMs=4000] expected media missing this long is reported for repair
+   * @param {number} [options.iceDisconnectedGraceMs=1000] a connection ICE-'disconnected' this long restarts ICE
+   * @param {boolean} [options.watchNetwork=true] restart ICE at once on `online` or a `navigator.connection` change
    * @param {boolean} [options.probeRefusal=true] when the upgrade is refused, GET the same URL to read the server's
    *   HTTP status and reason (browsers hide them from WebSocket)
    * @param {boolean} [options.simulcast=true] publish the camera as three simulcast encodings (320x180, 640x360 and
    *   1280x720 for a 720p camera), so that each subscriber receives the one its downlink carries
    * @param {Function} [options.WebSocket] implementation override (tests)
    * @param {Function} [options.RTCPeerConnection] implementation override (tests)
+   * @param {{window: ?EventTarget, connection: ?EventTarget}} [options.networkTargets] override (tests)
    */
   constructor(options = {}) {
     if (!options || typeof options.token !== 'string' || options.token === '') {
@@ -88,6 +93,7 @@ export class PrismClient {
     this._forceRelay = options.forceRelay === true;
     this._RTCPeerConnection = options.RTCPeerConnection ?? globalThis.RTCPeerConnection;
     this._probeRefusal = options.probeRefusal !== false;
+    this._iceDisconnectedGraceMs = options.iceDisconnectedGraceMs ?? ICE_DISCONNECTED_GRACE_MS;
 
     this._state = 'idle';
     this._events = new Emitter();
@@ -113,6 +119,8 @@ export class PrismClient {
       missingMs: options.mediaMissingMs ?? 4000,
     });
     this._session = new Session(this);
+    this._networkWatch = new NetworkWatch(this, options.watchNetwork === false ? {}
+      : options.networkTargets ?? pageNetworkTargets());
     this._iceRestarting = null;
     this._leaving = false;
     this._selfLeftReason = null;
@@ -297,18 +305,7 @@ export class PrismClient {
    */
   restartIce() {
     this._requireConnected();
-    if (this._iceRestarting) return this._iceRestarting;
-    const work = (async () => {
-      const jobs = [];
-      const publisher = this._publisher.restartIce();
-      if (publisher) jobs.push(publisher);
-      if (this.subscriberPc) jobs.push(this._request({ type: 'iceRestart' }, 'iceRestartAck'));
-      await Promise.all(jobs);
-      this.iceRestarts++;
-    })();
-    this._iceRestarting = work;
-    work.then(() => { this._iceRestarting = null; }, () => { this._iceRestarting = null; });
-    return work;
+    return restartBothConnections(this);
   }
 
   /**

@@ -820,6 +820,69 @@ describe('PrismClient ICE restart and media repair', () => {
     client.leave();
   });
 
+  /** A client publishing audio and subscribed once: both connections exist. */
+  async function withBothConnections(extra) {
+    const { client, ws } = await resumable(extra);
+    const published = client.publish({ stream: fakeStream('audio'), video: false });
+    await until(() => ws.ofType('publishOffer').length === 1, 'publishOffer');
+    ws.serverSend({ type: 'trackPublished', track: { id: 'me-1:0', participantId: 'me-1', kind: 'audio', source: 'microphone', muted: false } });
+    ws.serverSend({ type: 'publishAnswer', requestId: ws.ofType('publishOffer')[0].requestId, sdp: 'a' });
+    await published;
+    ws.serverSend({ type: 'subscriberOffer', version: 1, sdp: 'mids=0:audio', tracks: [] });
+    await until(() => ws.ofType('subscriberAnswer').length === 1, 'answer');
+    return { client, ws };
+  }
+
+  function setIceState(pc, state) {
+    pc.iceConnectionState = state;
+    for (const fn of pc.listeners.iceconnectionstatechange ?? []) fn();
+  }
+
+  /** Answers the restart's two requests; resolves when the client counted it. */
+  async function answerRestart(client, ws, n) {
+    await until(() => ws.ofType('publishOffer').length === n + 1 && ws.ofType('iceRestart').length === n, 'both restart requests');
+    ws.serverSend({ type: 'publishAnswer', requestId: ws.ofType('publishOffer')[n].requestId, sdp: `a${n}` });
+    ws.serverSend({ type: 'iceRestartAck', requestId: ws.ofType('iceRestart')[n - 1].requestId });
+    await until(() => client.iceRestarts === n, `restart ${n} counted`);
+  }
+
+  it('restarts ICE on both connections once ICE stays disconnected for the grace, not when it comes back first', async () => {
+    const { client, ws } = await withBothConnections({ iceDisconnectedGraceMs: 20 });
+    const pc = client.subscriberPc;
+    setIceState(pc, 'disconnected');
+    setIceState(pc, 'connected'); // back within the grace: its timer is cancelled
+    setIceState(pc, 'disconnected');
+    await answerRestart(client, ws, 1);
+    assert.deepEqual(client.publisherPc.offerOptions.at(-1), { iceRestart: true });
+    assert.equal(ws.ofType('iceRestart').length, 1, 'one restart for the one lasting disconnection');
+    client.leave();
+  });
+
+  it('restarts ICE at once on the page\'s online event and on a navigator.connection change, and stops listening on leave', async () => {
+    const win = new EventTarget();
+    const connection = new EventTarget();
+    const { client, ws } = await withBothConnections({ networkTargets: { window: win, connection } });
+    win.dispatchEvent(new Event('online'));
+    await answerRestart(client, ws, 1);
+    connection.dispatchEvent(new Event('change'));
+    await answerRestart(client, ws, 2);
+    assert.equal(client._networkWatch.changes, 2);
+    await client.leave();
+    win.dispatchEvent(new Event('online'));
+    connection.dispatchEvent(new Event('change'));
+    assert.equal(client._networkWatch.changes, 2, 'no restart after leaving');
+    assert.equal(ws.ofType('iceRestart').length, 2);
+  });
+
+  it('ignores a network change before any peer connection exists', async () => {
+    const win = new EventTarget();
+    const { client, ws } = await resumable({ networkTargets: { window: win, connection: null } });
+    win.dispatchEvent(new Event('online'));
+    assert.equal(client._networkWatch.changes, 0);
+    assert.equal(ws.ofType('iceRestart').length, 0);
+    client.leave();
+  });
+
   it('reports no missing media while the subscriber connection is still connecting', async () => {
     const { client, ws } = await resumable({ mediaCheckMs: 10, mediaMissingMs: 40 });
     ws.serverSend({ type: 'subscriberOffer', version: 1, sdp: 'mids=0:audio',
