@@ -234,6 +234,8 @@ export interface PrismClientOptions {
   mediaMissingMs?: number;
   /** A connection ICE-'disconnected' this long restarts ICE on both connections. Default 1000. */
   iceDisconnectedGraceMs?: number;
+  /** An ICE restart unanswered this long takes the signaling socket for dead and resumes; 0 never. Default 1500. */
+  iceRestartReplyMs?: number;
   /** Restart ICE at once on the page's `online` event or a `navigator.connection` change. Default true. */
   watchNetwork?: boolean;
   /** On a refused upgrade, GET the same URL to learn the HTTP status and reason. Default true. */

@@ -57,11 +57,16 @@ export function pageNetworkTargets() {
 /**
  * The ICE restart of both connections behind `PrismClient.restartIce()`: the publisher offers with new credentials,
  * the server gives the subscriber new ones in its next offer. Concurrent calls share one restart.
+ *
+ * A network change usually takes the signaling socket's TCP connection along with the ICE pair, and keep-alive pings
+ * would notice only after up to two intervals. So a restart still unanswered after `client._iceRestartReplyMs`
+ * abandons the socket: the reconnect resumes the session and sends the restart's requests again.
  * @param {PrismClient} client connected
  * @returns {Promise<void>} once both requests were answered
  */
 export function restartBothConnections(client) {
   if (client._iceRestarting) return client._iceRestarting;
+  let answered = false;
   const work = (async () => {
     const jobs = [];
     const publisher = client._publisher.restartIce();
@@ -71,7 +76,14 @@ export function restartBothConnections(client) {
     client.iceRestarts++;
   })();
   client._iceRestarting = work;
-  const done = () => { client._iceRestarting = null; };
+  const replyDeadline = client._iceRestartReplyMs > 0 ? setTimeout(() => {
+    if (!answered) client._session.abandonSocket('no reply to an ICE restart');
+  }, client._iceRestartReplyMs) : null;
+  const done = () => {
+    answered = true;
+    clearTimeout(replyDeadline);
+    client._iceRestarting = null;
+  };
   work.then(done, done);
   return work;
 }

@@ -76,6 +76,7 @@ export class PrismClient {
    *   arrive; 0 disables media repair
    * @param {number} [options.mediaMissingMs=4000] expected media missing this long is reported for repair
    * @param {number} [options.iceDisconnectedGraceMs=1000] a connection ICE-'disconnected' this long restarts ICE
+   * @param {number} [options.iceRestartReplyMs=1500] an ICE restart unanswered this long reconnects the socket; 0: never
    * @param {boolean} [options.watchNetwork=true] restart ICE at once on `online` or a `navigator.connection` change
    * @param {boolean} [options.probeRefusal=true] when the upgrade is refused, GET the same URL to read the server's
    *   HTTP status and reason (browsers hide them from WebSocket)
@@ -94,6 +95,7 @@ export class PrismClient {
     this._RTCPeerConnection = options.RTCPeerConnection ?? globalThis.RTCPeerConnection;
     this._probeRefusal = options.probeRefusal !== false;
     this._iceDisconnectedGraceMs = options.iceDisconnectedGraceMs ?? ICE_DISCONNECTED_GRACE_MS;
+    this._iceRestartReplyMs = options.iceRestartReplyMs ?? 1500;
 
     this._state = 'idle';
     this._events = new Emitter();

@@ -822,7 +822,7 @@ describe('PrismClient ICE restart and media repair', () => {
 
   /** A client publishing audio and subscribed once: both connections exist. */
   async function withBothConnections(extra) {
-    const { client, ws } = await resumable(extra);
+    const { client, ws, events } = await resumable(extra);
     const published = client.publish({ stream: fakeStream('audio'), video: false });
     await until(() => ws.ofType('publishOffer').length === 1, 'publishOffer');
     ws.serverSend({ type: 'trackPublished', track: { id: 'me-1:0', participantId: 'me-1', kind: 'audio', source: 'microphone', muted: false } });
@@ -830,7 +830,7 @@ describe('PrismClient ICE restart and media repair', () => {
     await published;
     ws.serverSend({ type: 'subscriberOffer', version: 1, sdp: 'mids=0:audio', tracks: [] });
     await until(() => ws.ofType('subscriberAnswer').length === 1, 'answer');
-    return { client, ws };
+    return { client, ws, events };
   }
 
   function setIceState(pc, state) {
@@ -872,6 +872,25 @@ describe('PrismClient ICE restart and media repair', () => {
     connection.dispatchEvent(new Event('change'));
     assert.equal(client._networkWatch.changes, 2, 'no restart after leaving');
     assert.equal(ws.ofType('iceRestart').length, 2);
+  });
+
+  it('resumes the signaling socket when an ICE restart goes unanswered, and finishes the restart over the new one', async () => {
+    const { client, ws, events } = await withBothConnections({ iceRestartReplyMs: 20 });
+    const restart = client.restartIce();
+    await until(() => events.some(([name]) => name === 'reconnecting'), 'the socket abandoned');
+    assert.equal(ws.closedByClient?.code, 4100);
+    await until(() => FakeWebSocket.last !== ws, 'a new socket');
+    const next = FakeWebSocket.last;
+    assert.match(next.url, /resume=/);
+    next.open();
+    next.serverSend(resumableWelcome({ resumed: true }));
+    await until(() => next.ofType('publishOffer').length === 1 && next.ofType('iceRestart').length === 1, 'requests sent again');
+    next.serverSend({ type: 'publishAnswer', requestId: next.ofType('publishOffer')[0].requestId, sdp: 'a2' });
+    next.serverSend({ type: 'iceRestartAck', requestId: next.ofType('iceRestart')[0].requestId });
+    await restart;
+    assert.equal(client.iceRestarts, 1);
+    assert.ok(!events.some(([name]) => name === 'disconnected'));
+    client.leave();
   });
 
   it('ignores a network change before any peer connection exists', async () => {
