@@ -236,6 +236,8 @@ export interface PrismClientOptions {
   iceDisconnectedGraceMs?: number;
   /** An ICE restart unanswered this long takes the signaling socket for dead and resumes; 0 never. Default 1500. */
   iceRestartReplyMs?: number;
+  /** Both connections receiving nothing this long (after receiving) restart ICE and resume the socket; 0 off. Default 1000. */
+  mediaStallMs?: number;
   /** Restart ICE at once on the page's `online` event or a `navigator.connection` change. Default true. */
   watchNetwork?: boolean;
   /** On a refused upgrade, GET the same URL to learn the HTTP status and reason. Default true. */

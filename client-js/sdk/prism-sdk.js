@@ -35,6 +35,7 @@ import { RoomModel } from './room-model.js';
 import { Session } from './session.js';
 import { SignalingSocket } from './signaling-socket.js';
 import { Subscriber } from './subscriber.js';
+import { TransportWatch } from './transport-watch.js';
 import { SOURCE_FOR_KIND } from './wire.js';
 
 export { EVENTS, PrismError, SOURCE_FOR_KIND };
@@ -76,7 +77,8 @@ export class PrismClient {
    *   arrive; 0 disables media repair
    * @param {number} [options.mediaMissingMs=4000] expected media missing this long is reported for repair
    * @param {number} [options.iceDisconnectedGraceMs=1000] a connection ICE-'disconnected' this long restarts ICE
-   * @param {number} [options.iceRestartReplyMs=1500] an ICE restart unanswered this long reconnects the socket; 0: never
+   * @param {number} [options.iceRestartReplyMs=1500] an ICE restart unanswered this long resumes the socket; 0 never
+   * @param {number} [options.mediaStallMs=1000] both connections silent this long: restart ICE, resume; 0 disables
    * @param {boolean} [options.watchNetwork=true] restart ICE at once on `online` or a `navigator.connection` change
    * @param {boolean} [options.probeRefusal=true] when the upgrade is refused, GET the same URL to read the server's
    *   HTTP status and reason (browsers hide them from WebSocket)
@@ -95,7 +97,7 @@ export class PrismClient {
     this._RTCPeerConnection = options.RTCPeerConnection ?? globalThis.RTCPeerConnection;
     this._probeRefusal = options.probeRefusal !== false;
     this._iceDisconnectedGraceMs = options.iceDisconnectedGraceMs ?? ICE_DISCONNECTED_GRACE_MS;
-    this._iceRestartReplyMs = options.iceRestartReplyMs ?? 1500;
+    this._iceRestartReplyMs = options.iceRestartReplyMs ?? 1500; // and _iceRestartOnResume, set by the transport watch
 
     this._state = 'idle';
     this._events = new Emitter();
@@ -121,8 +123,8 @@ export class PrismClient {
       missingMs: options.mediaMissingMs ?? 4000,
     });
     this._session = new Session(this);
-    this._networkWatch = new NetworkWatch(this, options.watchNetwork === false ? {}
-      : options.networkTargets ?? pageNetworkTargets());
+    this._transportWatch = new TransportWatch(this, { checkMs: options.mediaStallMs === 0 ? 0 : 250, stallMs: options.mediaStallMs ?? 1000 });
+    this._networkWatch = new NetworkWatch(this, options.watchNetwork === false ? {} : options.networkTargets ?? pageNetworkTargets());
     this._iceRestarting = null;
     this._leaving = false;
     this._selfLeftReason = null;

@@ -115,6 +115,7 @@ export class Session {
     client._socket.startKeepAlive((reason) => this.abandonSocket(reason));
     client._mediaRepair.start();
     client._networkWatch.start();
+    client._transportWatch.start();
   }
 
   stopTimers() {
@@ -122,6 +123,7 @@ export class Session {
     client._socket.stopKeepAlive();
     client._mediaRepair.stop();
     client._networkWatch.stop();
+    client._transportWatch.stop();
   }
 
   /** A page being unloaded (reload, close, navigation) leaves at once, so no ghost stays behind. */

@@ -91,7 +91,9 @@ class FakePeerConnection {
   }
 
   async getStats() {
-    return new Map(this.inbound.map((s, i) => [`in-${i}`, { type: 'inbound-rtp', ...s }]));
+    const stats = new Map(this.inbound.map((s, i) => [`in-${i}`, { type: 'inbound-rtp', ...s }]));
+    if (this.transportBytes !== undefined) stats.set('t', { type: 'transport', bytesReceived: this.transportBytes });
+    return stats;
   }
 
   async createOffer(options) {
@@ -167,7 +169,7 @@ const bob = {
 
 function newClient(extra = {}) {
   return new PrismClient({
-    url: 'ws://prism.test/ws', token: 'tok en', keepAliveMs: 0, mediaCheckMs: 0, requestTimeoutMs: 1000,
+    url: 'ws://prism.test/ws', token: 'tok en', keepAliveMs: 0, mediaCheckMs: 0, mediaStallMs: 0, requestTimeoutMs: 1000,
     WebSocket: FakeWebSocket, RTCPeerConnection: FakePeerConnection, ...extra,
   });
 }
@@ -890,6 +892,32 @@ describe('PrismClient ICE restart and media repair', () => {
     await restart;
     assert.equal(client.iceRestarts, 1);
     assert.ok(!events.some(([name]) => name === 'disconnected'));
+    client.leave();
+  });
+
+  it('resumes the socket and then restarts ICE when both connections stop receiving, not while nothing ever arrived', async () => {
+    const { client, ws, events } = await withBothConnections({ mediaStallMs: 30 });
+    const watch = client._transportWatch;
+    await watch.check(); // nothing received yet: never judged
+    await watch.check();
+    assert.equal(watch.stalls, 0);
+    client.subscriberPc.transportBytes = 1000;
+    await watch.check();
+    client.subscriberPc.transportBytes = 2000; // growing
+    await watch.check();
+    assert.equal(watch.stalls, 0);
+    await until(() => { watch.check(); return watch.stalls === 1; }, 'the stall seen');
+    assert.equal(ws.closedByClient?.code, 4100);
+    assert.equal(ws.ofType('iceRestart').length, 0, 'the restart waits for the resumed socket');
+    await until(() => FakeWebSocket.last !== ws, 'a new socket');
+    const next = FakeWebSocket.last;
+    next.open();
+    next.serverSend(resumableWelcome({ resumed: true }));
+    await until(() => next.ofType('iceRestart').length === 1 && next.ofType('publishOffer').length === 1, 'sent again');
+    next.serverSend({ type: 'publishAnswer', requestId: next.ofType('publishOffer')[0].requestId, sdp: 'a2' });
+    next.serverSend({ type: 'iceRestartAck', requestId: next.ofType('iceRestart')[0].requestId });
+    await until(() => client.iceRestarts === 1, 'restart done');
+    assert.ok(events.some(([name]) => name === 'reconnected'));
     client.leave();
   });
 

@@ -59,6 +59,21 @@ class NetworkChangeBrowserTest implements BrowserArtifacts.Browsers {
             })().then((r) => done(JSON.stringify(r)), (e) => done(JSON.stringify({ error: String(e) })));
             """;
 
+    /** Records, with page timestamps, what the page sees of the change: network events, ICE states, the socket. */
+    private static final String RECORD_TIMELINE = """
+            const c = window.prism.client;
+            window.__timeline = [];
+            const at = (what) => window.__timeline.push(Math.round(performance.now()) + ' ' + what);
+            window.addEventListener('online', () => at('online'));
+            window.addEventListener('offline', () => at('offline'));
+            if (navigator.connection) navigator.connection.addEventListener('change', () => at('connection change'));
+            for (const [role, pc] of [['pub', c.publisherPc], ['sub', c.subscriberPc]]) {
+              pc.addEventListener('iceconnectionstatechange', () => at(role + ' ice ' + pc.iceConnectionState));
+            }
+            for (const n of ['reconnecting', 'reconnected']) c.on(n, () => at(n));
+            return Math.round(performance.now());
+            """;
+
     private BrowserCall call;
 
     @BeforeEach
@@ -93,6 +108,7 @@ class NetworkChangeBrowserTest implements BrowserArtifacts.Browsers {
         long aliceBaseline = stats(alice).getLong("videoFrames");
         long bobBaseline = stats(bob).getLong("videoFrames");
 
+        long pageAtChange = ((Number) bob.js(RECORD_TIMELINE)).longValue();
         long changed = System.nanoTime();
         String newAddress = call.ns().moveAddress();
         long[] backMs = new long[2];
@@ -108,6 +124,10 @@ class NetworkChangeBrowserTest implements BrowserArtifacts.Browsers {
                 + "(bob's video), %d ms at bob (alice's video, both pairs on the new address); target within 2000 ms; "
                 + "bob's ICE restarts %d%n", oldAddress, newAddress, backMs[0], backMs[1],
                 bobAfter.getLong("iceRestarts"));
+        System.out.printf("[prism-netchange] bob's page, ms after the change: %s%n",
+                ((List<?>) bob.js("return window.__timeline;")).stream().map(String::valueOf)
+                        .map(e -> (Long.parseLong(e.substring(0, e.indexOf(' '))) - pageAtChange) + e.substring(e.indexOf(' ')))
+                        .toList());
 
         assertThat(bobBefore.getString("subscriberLocal")).as("bob's pair before the change").isEqualTo(oldAddress);
         assertThat(bobAfter.getLong("iceRestarts")).as("bob restarted ICE").isPositive();
