@@ -27,7 +27,6 @@ import { fetchDevToken, wsUrl } from './http.js';
 import { MediaRepair } from './media-repair.js';
 import { NetworkWatch, pageNetworkTargets, restartBothConnections } from './network-watch.js';
 import { PendingRequests } from './pending-requests.js';
-import { ICE_DISCONNECTED_GRACE_MS } from './peer-connection.js';
 import { PrismError } from './prism-error.js';
 import { Publisher } from './publisher.js';
 import { Reconnector } from './reconnect.js';
@@ -76,8 +75,8 @@ export class PrismClient {
    * @param {number} [options.mediaCheckMs=2000] how often received media is compared with what the server says should
    *   arrive; 0 disables media repair
    * @param {number} [options.mediaMissingMs=4000] expected media missing this long is reported for repair
-   * @param {number} [options.iceDisconnectedGraceMs=1000] a connection ICE-'disconnected' this long restarts ICE
-   * @param {number} [options.iceRestartReplyMs=1500] an ICE restart unanswered this long resumes the socket; 0 never
+   * @param {number} [options.iceDisconnectedGraceMs=1000] ICE-'disconnected' this long restarts ICE; and
+   *   [options.iceRestartReplyMs=1500]: a restart unanswered this long resumes the socket (0 never)
    * @param {number} [options.mediaStallMs=1000] both connections silent this long: restart ICE, resume; 0 disables
    * @param {boolean} [options.watchNetwork=true] restart ICE at once on `online` or a `navigator.connection` change
    * @param {boolean} [options.probeRefusal=true] when the upgrade is refused, GET the same URL to read the server's
@@ -96,7 +95,7 @@ export class PrismClient {
     this._forceRelay = options.forceRelay === true;
     this._RTCPeerConnection = options.RTCPeerConnection ?? globalThis.RTCPeerConnection;
     this._probeRefusal = options.probeRefusal !== false;
-    this._iceDisconnectedGraceMs = options.iceDisconnectedGraceMs ?? ICE_DISCONNECTED_GRACE_MS;
+    this._iceDisconnectedGraceMs = options.iceDisconnectedGraceMs; // undefined: peer-connection's default
     this._iceRestartReplyMs = options.iceRestartReplyMs ?? 1500; // and _iceRestartOnResume, set by the transport watch
 
     this._state = 'idle';
