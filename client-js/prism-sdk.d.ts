@@ -232,6 +232,14 @@ export interface PrismClientOptions {
   mediaCheckMs?: number;
   /** Expected media without progress this long is reported for repair. Default 4000. */
   mediaMissingMs?: number;
+  /** A connection ICE-'disconnected' this long restarts ICE on both connections. Default 1000. */
+  iceDisconnectedGraceMs?: number;
+  /** An ICE restart unanswered this long takes the signaling socket for dead and resumes; 0 never. Default 1500. */
+  iceRestartReplyMs?: number;
+  /** Both connections receiving nothing this long (after receiving) restart ICE and resume the socket; 0 off. Default 1000. */
+  mediaStallMs?: number;
+  /** Restart ICE at once on the page's `online` event or a `navigator.connection` change. Default true. */
+  watchNetwork?: boolean;
   /** On a refused upgrade, GET the same URL to learn the HTTP status and reason. Default true. */
   probeRefusal?: boolean;
   /** Publish the camera as three simulcast encodings. Default true. */
@@ -239,6 +247,7 @@ export interface PrismClientOptions {
   /** Implementation overrides (tests). */
   WebSocket?: typeof WebSocket;
   RTCPeerConnection?: typeof RTCPeerConnection;
+  networkTargets?: { window: EventTarget | null; connection: EventTarget | null };
 }
 
 export interface PublishOptions {

@@ -3,8 +3,12 @@
 import { PrismError, asPrismError } from './prism-error.js';
 
 const PC_CONFIG = Object.freeze({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
-/** How long a peer connection may stay ICE-'disconnected' before the SDK restarts ICE. */
-const ICE_DISCONNECTED_GRACE_MS = 3000;
+/**
+ * Default of how long a peer connection may stay ICE-'disconnected' before the SDK restarts ICE. Short: Chromium
+ * already waited ~2.5 s without an answer to its checks before saying 'disconnected', and a restart over a path that
+ * was about to recover costs one offer/answer, while waiting costs seconds of frozen media.
+ */
+export const ICE_DISCONNECTED_GRACE_MS = 1000;
 
 /**
  * The configuration of the client's peer connections: bundle, rtcp-mux, the ICE servers of the last welcome or
@@ -44,11 +48,12 @@ export function useIceServers(client, iceServers) {
  * @param {RTCConfiguration} config
  * @param {object} watch callbacks, called on the page's event loop
  * @param {() => void} watch.onFailed the connection went 'failed' (ICE/DTLS)
- * @param {(pc: RTCPeerConnection) => void} watch.onIceLost ICE 'failed', or 'disconnected' for 3 s: time to restart
- *   ICE. A network change (Wi-Fi to cellular) shows as 'disconnected', then 'failed'; the server is ICE-lite, so only
+ * @param {(pc: RTCPeerConnection) => void} watch.onIceLost ICE 'failed', or 'disconnected' for `graceMs`: time to
+ *   restart ICE. A network change (Wi-Fi to cellular) shows as 'disconnected', then 'failed'; the server is ICE-lite, so only
  *   new credentials make the browser look for a new path.
+ * @param {number} [watch.graceMs] how long 'disconnected' may last (default {@link ICE_DISCONNECTED_GRACE_MS})
  */
-export function newPeerConnection(RTCPeerConnectionImpl, config, { onFailed, onIceLost }) {
+export function newPeerConnection(RTCPeerConnectionImpl, config, { onFailed, onIceLost, graceMs = ICE_DISCONNECTED_GRACE_MS }) {
   const pc = new RTCPeerConnectionImpl(config);
   pc.addEventListener?.('connectionstatechange', () => {
     if (pc.connectionState === 'failed') onFailed();
@@ -57,7 +62,7 @@ export function newPeerConnection(RTCPeerConnectionImpl, config, { onFailed, onI
   pc.addEventListener?.('iceconnectionstatechange', () => {
     clearTimeout(disconnectedTimer);
     if (pc.iceConnectionState === 'failed') onIceLost(pc);
-    else if (pc.iceConnectionState === 'disconnected') disconnectedTimer = setTimeout(() => onIceLost(pc), ICE_DISCONNECTED_GRACE_MS);
+    else if (pc.iceConnectionState === 'disconnected') disconnectedTimer = setTimeout(() => onIceLost(pc), graceMs);
   });
   return pc;
 }
@@ -70,6 +75,7 @@ export function newPeerConnection(RTCPeerConnectionImpl, config, { onFailed, onI
  */
 export function newClientPeerConnection(client, role) {
   return newPeerConnection(client._RTCPeerConnection, pcConfig(client), {
+    graceMs: client._iceDisconnectedGraceMs,
     onFailed: () => {
       if (client.state === 'connected') {
         client._emit('error', new PrismError('transport_failed', `${role} connection failed (ICE/DTLS)`));

@@ -25,6 +25,7 @@ import { now } from './clock.js';
 import { EVENTS, Emitter } from './events.js';
 import { fetchDevToken, wsUrl } from './http.js';
 import { MediaRepair } from './media-repair.js';
+import { NetworkWatch, pageNetworkTargets, restartBothConnections } from './network-watch.js';
 import { PendingRequests } from './pending-requests.js';
 import { PrismError } from './prism-error.js';
 import { Publisher } from './publisher.js';
@@ -33,6 +34,7 @@ import { RoomModel } from './room-model.js';
 import { Session } from './session.js';
 import { SignalingSocket } from './signaling-socket.js';
 import { Subscriber } from './subscriber.js';
+import { TransportWatch } from './transport-watch.js';
 import { SOURCE_FOR_KIND } from './wire.js';
 
 export { EVENTS, PrismError, SOURCE_FOR_KIND };
@@ -73,12 +75,17 @@ export class PrismClient {
    * @param {number} [options.mediaCheckMs=2000] how often received media is compared with what the server says should
    *   arrive; 0 disables media repair
    * @param {number} [options.mediaMissingMs=4000] expected media missing this long is reported for repair
+   * @param {number} [options.iceDisconnectedGraceMs=1000] ICE-'disconnected' this long restarts ICE; and
+   *   [options.iceRestartReplyMs=1500]: a restart unanswered this long resumes the socket (0 never)
+   * @param {number} [options.mediaStallMs=1000] both connections silent this long: restart ICE, resume; 0 disables
+   * @param {boolean} [options.watchNetwork=true] restart ICE at once on `online` or a `navigator.connection` change
    * @param {boolean} [options.probeRefusal=true] when the upgrade is refused, GET the same URL to read the server's
    *   HTTP status and reason (browsers hide them from WebSocket)
    * @param {boolean} [options.simulcast=true] publish the camera as three simulcast encodings (320x180, 640x360 and
    *   1280x720 for a 720p camera), so that each subscriber receives the one its downlink carries
    * @param {Function} [options.WebSocket] implementation override (tests)
    * @param {Function} [options.RTCPeerConnection] implementation override (tests)
+   * @param {{window: ?EventTarget, connection: ?EventTarget}} [options.networkTargets] override (tests)
    */
   constructor(options = {}) {
     if (!options || typeof options.token !== 'string' || options.token === '') {
@@ -88,6 +95,8 @@ export class PrismClient {
     this._forceRelay = options.forceRelay === true;
     this._RTCPeerConnection = options.RTCPeerConnection ?? globalThis.RTCPeerConnection;
     this._probeRefusal = options.probeRefusal !== false;
+    this._iceDisconnectedGraceMs = options.iceDisconnectedGraceMs; // undefined: peer-connection's default
+    this._iceRestartReplyMs = options.iceRestartReplyMs ?? 1500; // and _iceRestartOnResume, set by the transport watch
 
     this._state = 'idle';
     this._events = new Emitter();
@@ -113,6 +122,8 @@ export class PrismClient {
       missingMs: options.mediaMissingMs ?? 4000,
     });
     this._session = new Session(this);
+    this._transportWatch = new TransportWatch(this, { checkMs: options.mediaStallMs === 0 ? 0 : 250, stallMs: options.mediaStallMs ?? 1000 });
+    this._networkWatch = new NetworkWatch(this, options.watchNetwork === false ? {} : options.networkTargets ?? pageNetworkTargets());
     this._iceRestarting = null;
     this._leaving = false;
     this._selfLeftReason = null;
@@ -297,18 +308,7 @@ export class PrismClient {
    */
   restartIce() {
     this._requireConnected();
-    if (this._iceRestarting) return this._iceRestarting;
-    const work = (async () => {
-      const jobs = [];
-      const publisher = this._publisher.restartIce();
-      if (publisher) jobs.push(publisher);
-      if (this.subscriberPc) jobs.push(this._request({ type: 'iceRestart' }, 'iceRestartAck'));
-      await Promise.all(jobs);
-      this.iceRestarts++;
-    })();
-    this._iceRestarting = work;
-    work.then(() => { this._iceRestarting = null; }, () => { this._iceRestarting = null; });
-    return work;
+    return restartBothConnections(this);
   }
 
   /**

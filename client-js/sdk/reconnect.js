@@ -254,10 +254,12 @@ export class Reconnector {
     client._publisher.republish(republish);
   }
 
-  /** After a resume the network may have changed under the peer connections: restart ICE where it is not well. */
+  /** After a resume the network may have changed under the peer connections: restart ICE where it is not well (or asked). */
   _restartIceIfBroken() {
     const client = this._client;
-    const broken = [client.publisherPc, client.subscriberPc].some((pc) => pc
+    const wanted = client._iceRestartOnResume === true; // the transport watch saw the path die
+    client._iceRestartOnResume = false;
+    const broken = wanted || [client.publisherPc, client.subscriberPc].some((pc) => pc
       && (pc.iceConnectionState === 'failed' || pc.iceConnectionState === 'disconnected'));
     if (broken) client.restartIce().catch((e) => client._emit('error', asPrismError(e, 'negotiation')));
   }

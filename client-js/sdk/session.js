@@ -114,12 +114,16 @@ export class Session {
     const client = this._client;
     client._socket.startKeepAlive((reason) => this.abandonSocket(reason));
     client._mediaRepair.start();
+    client._networkWatch.start();
+    client._transportWatch.start();
   }
 
   stopTimers() {
     const client = this._client;
     client._socket.stopKeepAlive();
     client._mediaRepair.stop();
+    client._networkWatch.stop();
+    client._transportWatch.stop();
   }
 
   /** A page being unloaded (reload, close, navigation) leaves at once, so no ghost stays behind. */

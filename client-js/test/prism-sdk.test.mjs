@@ -91,7 +91,9 @@ class FakePeerConnection {
   }
 
   async getStats() {
-    return new Map(this.inbound.map((s, i) => [`in-${i}`, { type: 'inbound-rtp', ...s }]));
+    const stats = new Map(this.inbound.map((s, i) => [`in-${i}`, { type: 'inbound-rtp', ...s }]));
+    if (this.transportBytes !== undefined) stats.set('t', { type: 'transport', bytesReceived: this.transportBytes });
+    return stats;
   }
 
   async createOffer(options) {
@@ -167,7 +169,7 @@ const bob = {
 
 function newClient(extra = {}) {
   return new PrismClient({
-    url: 'ws://prism.test/ws', token: 'tok en', keepAliveMs: 0, mediaCheckMs: 0, requestTimeoutMs: 1000,
+    url: 'ws://prism.test/ws', token: 'tok en', keepAliveMs: 0, mediaCheckMs: 0, mediaStallMs: 0, requestTimeoutMs: 1000,
     WebSocket: FakeWebSocket, RTCPeerConnection: FakePeerConnection, ...extra,
   });
 }
@@ -817,6 +819,114 @@ describe('PrismClient ICE restart and media repair', () => {
     ws.serverSend({ type: 'iceRestartAck', requestId: ws.ofType('iceRestart')[0].requestId });
     await restart;
     assert.equal(client.iceRestarts, 1);
+    client.leave();
+  });
+
+  /** A client publishing audio and subscribed once: both connections exist. */
+  async function withBothConnections(extra) {
+    const { client, ws, events } = await resumable(extra);
+    const published = client.publish({ stream: fakeStream('audio'), video: false });
+    await until(() => ws.ofType('publishOffer').length === 1, 'publishOffer');
+    ws.serverSend({ type: 'trackPublished', track: { id: 'me-1:0', participantId: 'me-1', kind: 'audio', source: 'microphone', muted: false } });
+    ws.serverSend({ type: 'publishAnswer', requestId: ws.ofType('publishOffer')[0].requestId, sdp: 'a' });
+    await published;
+    ws.serverSend({ type: 'subscriberOffer', version: 1, sdp: 'mids=0:audio', tracks: [] });
+    await until(() => ws.ofType('subscriberAnswer').length === 1, 'answer');
+    return { client, ws, events };
+  }
+
+  function setIceState(pc, state) {
+    pc.iceConnectionState = state;
+    for (const fn of pc.listeners.iceconnectionstatechange ?? []) fn();
+  }
+
+  /** Answers the restart's two requests; resolves when the client counted it. */
+  async function answerRestart(client, ws, n) {
+    await until(() => ws.ofType('publishOffer').length === n + 1 && ws.ofType('iceRestart').length === n, 'both restart requests');
+    ws.serverSend({ type: 'publishAnswer', requestId: ws.ofType('publishOffer')[n].requestId, sdp: `a${n}` });
+    ws.serverSend({ type: 'iceRestartAck', requestId: ws.ofType('iceRestart')[n - 1].requestId });
+    await until(() => client.iceRestarts === n, `restart ${n} counted`);
+  }
+
+  it('restarts ICE on both connections once ICE stays disconnected for the grace, not when it comes back first', async () => {
+    const { client, ws } = await withBothConnections({ iceDisconnectedGraceMs: 20 });
+    const pc = client.subscriberPc;
+    setIceState(pc, 'disconnected');
+    setIceState(pc, 'connected'); // back within the grace: its timer is cancelled
+    setIceState(pc, 'disconnected');
+    await answerRestart(client, ws, 1);
+    assert.deepEqual(client.publisherPc.offerOptions.at(-1), { iceRestart: true });
+    assert.equal(ws.ofType('iceRestart').length, 1, 'one restart for the one lasting disconnection');
+    client.leave();
+  });
+
+  it('restarts ICE at once on the page\'s online event and on a navigator.connection change, and stops listening on leave', async () => {
+    const win = new EventTarget();
+    const connection = new EventTarget();
+    const { client, ws } = await withBothConnections({ networkTargets: { window: win, connection } });
+    win.dispatchEvent(new Event('online'));
+    await answerRestart(client, ws, 1);
+    connection.dispatchEvent(new Event('change'));
+    await answerRestart(client, ws, 2);
+    assert.equal(client._networkWatch.changes, 2);
+    await client.leave();
+    win.dispatchEvent(new Event('online'));
+    connection.dispatchEvent(new Event('change'));
+    assert.equal(client._networkWatch.changes, 2, 'no restart after leaving');
+    assert.equal(ws.ofType('iceRestart').length, 2);
+  });
+
+  it('resumes the signaling socket when an ICE restart goes unanswered, and finishes the restart over the new one', async () => {
+    const { client, ws, events } = await withBothConnections({ iceRestartReplyMs: 20 });
+    const restart = client.restartIce();
+    await until(() => events.some(([name]) => name === 'reconnecting'), 'the socket abandoned');
+    assert.equal(ws.closedByClient?.code, 4100);
+    await until(() => FakeWebSocket.last !== ws, 'a new socket');
+    const next = FakeWebSocket.last;
+    assert.match(next.url, /resume=/);
+    next.open();
+    next.serverSend(resumableWelcome({ resumed: true }));
+    await until(() => next.ofType('publishOffer').length === 1 && next.ofType('iceRestart').length === 1, 'requests sent again');
+    next.serverSend({ type: 'publishAnswer', requestId: next.ofType('publishOffer')[0].requestId, sdp: 'a2' });
+    next.serverSend({ type: 'iceRestartAck', requestId: next.ofType('iceRestart')[0].requestId });
+    await restart;
+    assert.equal(client.iceRestarts, 1);
+    assert.ok(!events.some(([name]) => name === 'disconnected'));
+    client.leave();
+  });
+
+  it('resumes the socket and then restarts ICE when both connections stop receiving, not while nothing ever arrived', async () => {
+    const { client, ws, events } = await withBothConnections({ mediaStallMs: 30 });
+    const watch = client._transportWatch;
+    await watch.check(); // nothing received yet: never judged
+    await watch.check();
+    assert.equal(watch.stalls, 0);
+    client.subscriberPc.transportBytes = 1000;
+    await watch.check();
+    client.subscriberPc.transportBytes = 2000; // growing
+    await watch.check();
+    assert.equal(watch.stalls, 0);
+    await until(() => { watch.check(); return watch.stalls === 1; }, 'the stall seen');
+    assert.equal(ws.closedByClient?.code, 4100);
+    assert.equal(ws.ofType('iceRestart').length, 0, 'the restart waits for the resumed socket');
+    await until(() => FakeWebSocket.last !== ws, 'a new socket');
+    const next = FakeWebSocket.last;
+    next.open();
+    next.serverSend(resumableWelcome({ resumed: true }));
+    await until(() => next.ofType('iceRestart').length === 1 && next.ofType('publishOffer').length === 1, 'sent again');
+    next.serverSend({ type: 'publishAnswer', requestId: next.ofType('publishOffer')[0].requestId, sdp: 'a2' });
+    next.serverSend({ type: 'iceRestartAck', requestId: next.ofType('iceRestart')[0].requestId });
+    await until(() => client.iceRestarts === 1, 'restart done');
+    assert.ok(events.some(([name]) => name === 'reconnected'));
+    client.leave();
+  });
+
+  it('ignores a network change before any peer connection exists', async () => {
+    const win = new EventTarget();
+    const { client, ws } = await resumable({ networkTargets: { window: win, connection: null } });
+    win.dispatchEvent(new Event('online'));
+    assert.equal(client._networkWatch.changes, 0);
+    assert.equal(ws.ofType('iceRestart').length, 0);
     client.leave();
   });
 

@@ -32,7 +32,7 @@ final class NetNamespace implements AutoCloseable {
     private final String hostIf;
     private final String nsIf;
     private final String hostAddress;
-    private final String nsAddress;
+    private volatile String nsAddress;
     private final Path scripts;
     private final Thread cleanupHook;
     private boolean closed;
@@ -96,9 +96,28 @@ final class NetNamespace implements AutoCloseable {
         return hostAddress;
     }
 
-    /** The namespace's end of the link. */
+    /** The namespace's end of the link (the new one after {@link #moveAddress()}). */
     String nsAddress() {
         return nsAddress;
+    }
+
+    /**
+     * A network change as a phone's move from Wi-Fi to cellular looks from inside: the namespace's address is deleted
+     * and another, from a fresh /30 no interface here uses, takes its place as a /32, with host routes both ways
+     * ({@link #hostAddress()} stays reachable from the new address, and this machine reaches the new address over the
+     * link). Every connection bound to the old address dies silently; nothing else changes.
+     *
+     * @return the new address
+     */
+    String moveAddress() {
+        int[] subnet = freeSubnet();
+        String moved = "10.213." + subnet[0] + "." + (subnet[1] + 2);
+        run("ip", "route", "add", moved + "/32", "dev", hostIf);
+        exec("ip", "addr", "del", nsAddress + "/30", "dev", nsIf);
+        exec("ip", "addr", "add", moved + "/32", "dev", nsIf);
+        exec("ip", "route", "add", hostAddress + "/32", "dev", nsIf, "src", moved);
+        nsAddress = moved;
+        return moved;
     }
 
     /** Runs a command inside the namespace; throws with its output if it fails. */
