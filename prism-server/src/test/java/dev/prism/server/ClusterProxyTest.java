@@ -172,7 +172,8 @@ class ClusterProxyTest {
             linksB.close();
             assertThat(viaA.awaitClose(5)).isEqualTo(4013);
         }
-        assertThat(a.sfu().proxyCounters().closed(ProxyCounters.Closed.OWNER_LOST)).isEqualTo(lost + 1);
+        // at least this client's (another test's proxied session through A may still be closing on the same link)
+        assertThat(a.sfu().proxyCounters().closed(ProxyCounters.Closed.OWNER_LOST)).isGreaterThan(lost);
         // B's link comes back (on another port; the routing follows): the client's resume reaches its session there.
         linksB = ClusterLinks.start(vertx, "node-b", CLUSTER_SECRET, "127.0.0.1", 0,
                 b.sfu().proxiedSessionAcceptor(), metricsB, SETTINGS).toCompletionStage().toCompletableFuture()
