@@ -1,0 +1,90 @@
+// Prism admin page: DOM helpers and number formatting, shared by admin.js (loaded before it; classic scripts share
+// their top-level names). NA_HINT, the "not measured" hints, is defined in admin.js and read when a function runs.
+
+// ---- small DOM helpers ------------------------------------------------------------------------------------------
+
+/** Creates an element; attrs may hold `class`, `text`, `on<event>` handlers, `data-*` and plain attributes. */
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v == null || v === false) continue;
+    if (k === 'text') el.textContent = v;
+    else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else el.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) if (c != null) el.append(c instanceof Node ? c : String(c));
+  return el;
+}
+
+/**
+ * Keeps `parent`'s children in step with `items` by key: existing elements are updated in place (so a button under
+ * the pointer survives an update), new ones created, vanished ones removed, order kept.
+ */
+function sync(parent, items, key, create, update) {
+  [...parent.children].filter((c) => c.dataset.key == null).forEach((c) => c.remove()); // placeholders
+  const existing = new Map([...parent.children].filter((c) => c.dataset.key != null).map((c) => [c.dataset.key, c]));
+  let previous = null;
+  for (const item of items) {
+    const k = String(key(item));
+    let el = existing.get(k);
+    if (el) existing.delete(k);
+    else {
+      el = create(item);
+      el.dataset.key = k;
+    }
+    update(el, item);
+    const next = previous ? previous.nextSibling : parent.firstChild;
+    if (el !== next) parent.insertBefore(el, next);
+    previous = el;
+  }
+  existing.forEach((el) => el.remove());
+}
+
+function na(hint) {
+  return h('span', { class: 'na', title: hint, text: 'n/a' });
+}
+
+function setCell(cell, content) {
+  cell.replaceChildren(content instanceof Node ? content : document.createTextNode(content));
+}
+
+// ---- formatting -------------------------------------------------------------------------------------------------
+
+function bitrate(bps, hint = NA_HINT.rate) {
+  if (bps == null) return na(hint);
+  if (bps >= 1e6) return `${(bps / 1e6).toFixed(2)} Mbit/s`;
+  if (bps >= 1e3) return `${(bps / 1e3).toFixed(0)} kbit/s`;
+  return `${bps} bit/s`;
+}
+
+function rate(pps) {
+  return pps == null ? na(NA_HINT.rate) : `${pps.toFixed(0)} pkt/s`;
+}
+
+function percent(fraction, hint) {
+  return fraction == null ? na(hint) : `${(fraction * 100).toFixed(1)} %`;
+}
+
+function millis(ms, hint) {
+  return ms == null ? na(hint) : `${ms.toFixed(ms < 10 ? 1 : 0)} ms`;
+}
+
+function bytes(n) {
+  if (n >= 1 << 30) return `${(n / (1 << 30)).toFixed(2)} GiB`;
+  if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(1)} MiB`;
+  if (n >= 1 << 10) return `${(n / (1 << 10)).toFixed(0)} KiB`;
+  return `${n} B`;
+}
+
+function count(n) {
+  return Number(n).toLocaleString('en');
+}
+
+function duration(ms) {
+  const s = Math.floor(ms / 1000);
+  const d = Math.floor(s / 86400);
+  const hh = String(Math.floor((s % 86400) / 3600)).padStart(2, '0');
+  const mm = String(Math.floor((s % 3600) / 60)).padStart(2, '0');
+  const ss = String(s % 60).padStart(2, '0');
+  return `${d ? `${d}d ` : ''}${hh}:${mm}:${ss}`;
+}
