@@ -165,15 +165,16 @@ class LinkTransportTest {
         ExecutionException e = failure(intruder.open(b.url()).openChannel(OpenRequest.session("t", null, "c", "r")));
         assertThat(e.getCause()).isInstanceOf(LinkUnavailableException.class);
         assertThat(((LinkUnavailableException) e.getCause()).reason()).isEqualTo("auth_failed");
-        assertThat(b.metrics.authRefused()).isEqualTo(1);
-        assertThat(intruderMetrics.authRefused()).isEqualTo(1);
+        // at least once: the refused client reconnects with backoff (100 ms first) and may be refused again already
+        assertThat(b.metrics.authRefused()).isPositive();
+        assertThat(intruderMetrics.authRefused()).isPositive();
         assertThat(b.server.connectionCount()).isZero();
 
         Opened ok = open(a.client.open(b.url()), "r");
         ok.channel.write("hello");
         Deadline.await(WAIT, "echo", () -> ok.received.contains("echo:hello"));
         assertThat(b.server.connectionCount()).isEqualTo(1);
-        assertThat(b.metrics.authRefused()).isEqualTo(1);
+        assertThat(a.metrics.authRefused()).isZero();
     }
 
     @Test
