@@ -31,7 +31,11 @@ record Snapshot(long nanos, long loopCpu, long loopAlloc, long loopSleeps, long 
         for (ProbedThread p : t.peers()) {
             peers += Probe.cpuNanos(p.thread());
         }
+        // Received before sent: a datagram sent and received between two reads would otherwise count as received
+        // but not as sent, and the window (sent in it, received or dropped) would come out one short.
+        long received = t.received();
+        long sent = t.sent();
         return new Snapshot(System.nanoTime(), cpu, alloc, sleeps, peers, Probe.processCpuNanos(),
-                Probe.ksoftirqdCpuNanos(), t.sent(), t.received(), t.readCompletes());
+                Probe.ksoftirqdCpuNanos(), sent, received, t.readCompletes());
     }
 }
