@@ -89,7 +89,17 @@ class LinkTransportTest {
                 o.channel.write(o.channel.request().header(OpenRequest.ROOM) + "/" + m);
             }
         }
-        Deadline.await(WAIT, "every echo back", () -> opened.stream().allMatch(o -> o.received.size() == messages));
+        // 12,000 echoes through two event loops: on a loaded 2-core machine (load 16 seen in CI-like runs) this takes
+        // longer than the other waits, so it has a deadline of its own; the message says how far it got.
+        try {
+            Deadline.await(WAIT.multipliedBy(4), "every echo back",
+                    () -> opened.stream().allMatch(o -> o.received.size() == messages));
+        } catch (AssertionError e) {
+            long done = opened.stream().filter(o -> o.received.size() == messages).count();
+            long echoes = opened.stream().mapToLong(o -> o.received.size()).sum();
+            throw new AssertionError(e.getMessage() + ": " + done + " of " + opened.size() + " channels complete, "
+                    + echoes + " of " + (long) opened.size() * messages + " echoes", e);
+        }
 
         for (Opened o : opened) {
             String room = o.channel.request().header(OpenRequest.ROOM);
