@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.prism.core.inspect.ParticipantSnapshot;
 import dev.prism.core.inspect.ParticipantSnapshot.TransportSnapshot;
 import dev.prism.core.inspect.RoomSnapshot;
-import dev.prism.rtp.transport.MediaEngine;
 import io.vertx.core.json.JsonObject;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -27,7 +26,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * sends media over IPv6 only, to the IPv6 address Prism advertises with {@code --advertise6}. Alice joins from this
  * machine over IPv4. Both publish; each decodes the other's video and hears the other's audio; bob's browser reports
  * IPv6 selected pairs ending at Prism's IPv6 candidate, and Prism sees both of bob's connections come from his IPv6
- * address and alice's from IPv4. Join to first decoded frame is printed for both directions.
+ * address and alice's from IPv4. Join to first decoded frame is printed for both directions. A second case drops all
+ * UDP in bob's namespace: he then joins over Prism's IPv6 ICE-TCP candidate.
  *
  * <p>Needs root (network namespaces), like {@link IceTcpBrowserTest}; everything made here is deleted afterwards.
  */
@@ -93,6 +93,36 @@ class Ipv6OnlyBrowserTest implements BrowserArtifacts.Browsers {
 
     @Test
     void anIpv6OnlyParticipantAndAnIpv4ParticipantSeeAndHearEachOther() throws Exception {
+        callBetweenFamilies("udp");
+    }
+
+    /**
+     * The same when bob's namespace also drops every UDP packet (IPv6 included): his only way in is Prism's IPv6
+     * passive TCP candidate (ICE-TCP over IPv6).
+     */
+    @Test
+    void anIpv6OnlyParticipantWithoutUdpJoinsOverIceTcpOnIpv6() throws Exception {
+        call.ns().nft("""
+                table inet prism_no_udp {
+                  chain output {
+                    type filter hook output priority 0; policy accept;
+                    meta l4proto udp counter drop
+                  }
+                  chain input {
+                    type filter hook input priority 0; policy accept;
+                    meta l4proto udp counter drop
+                  }
+                }
+                """);
+        callBetweenFamilies("tcp");
+        assertThat(call.server().server().media().counters().transportsOnTcp())
+                .as("bob's publisher and subscriber connections run over TCP").isEqualTo(2);
+        assertThat(call.ns().exec("nft", "list", "table", "inet", "prism_no_udp")).as("the namespace did drop UDP")
+                .containsPattern("counter packets [1-9]");
+    }
+
+    /** Alice (IPv4) publishes, bob (IPv6 only, over {@code protocol}) joins; each decodes and hears the other. */
+    private void callBetweenFamilies(String protocol) throws Exception {
         ChromeBrowser alice = call.browsers().get(0);
         ChromeBrowser bob = call.browsers().get(1);
         String room = "ipv6-" + Long.toHexString(System.nanoTime());
@@ -116,13 +146,14 @@ class Ipv6OnlyBrowserTest implements BrowserArtifacts.Browsers {
         RoomSnapshot snapshot = call.server().server().inspector().room(room).get(10, TimeUnit.SECONDS)
                 .orElseThrow();
         List<Integer> prismPorts6 = call.server().server().media().engines().stream()
-                .map(MediaEngine::localPort6).toList();
+                .map(e -> protocol.equals("tcp") ? e.localTcpPort6() : e.localPort6()).toList();
 
-        System.out.printf("[prism-ipv6] join to first decoded frame: bob (IPv6 only) decodes alice %d ms after "
-                + "joining, alice (IPv4) decodes bob %d ms after bob joined; bob's pairs %s / %s, alice's %s / %s;"
-                + " Prism's IPv6 media ports %s%n", bobMs, aliceMs, bobPairs.getJsonObject("publisherPair"),
-                bobPairs.getJsonObject("subscriberPair"), alicePairs.getJsonObject("publisherPair"),
-                alicePairs.getJsonObject("subscriberPair"), prismPorts6);
+        System.out.printf("[prism-ipv6] join to first decoded frame (bob over IPv6 %s): bob (IPv6 only) decodes "
+                + "alice %d ms after joining, alice (IPv4) decodes bob %d ms after bob joined; bob's pairs %s / %s, "
+                + "alice's %s / %s; Prism's IPv6 %s ports %s%n", protocol, bobMs, aliceMs,
+                bobPairs.getJsonObject("publisherPair"), bobPairs.getJsonObject("subscriberPair"),
+                alicePairs.getJsonObject("publisherPair"), alicePairs.getJsonObject("subscriberPair"), protocol,
+                prismPorts6);
 
         assertThat(bobSees.getLong("audioPackets")).as("bob hears alice").isPositive();
         assertThat(aliceSees.getInteger("decodingVideos")).as("alice decodes bob's video").isEqualTo(1);
@@ -133,15 +164,18 @@ class Ipv6OnlyBrowserTest implements BrowserArtifacts.Browsers {
             assertThat(address(pair.getString("remote"))).as("bob's %s remote address", pc)
                     .isEqualTo(address(prism6));
             assertThat(pair.getInteger("remotePort")).as("bob's %s: Prism's IPv6 port", pc).isIn(prismPorts6);
-            assertThat(pair.getString("protocol")).as("bob's %s protocol", pc).isEqualTo("udp");
-            assertThat(address(alicePairs.getJsonObject(pc).getString("remote"))).as("alice's %s remote", pc)
+            assertThat(pair.getString("protocol")).as("bob's %s protocol", pc).isEqualTo(protocol);
+            JsonObject alicePair = alicePairs.getJsonObject(pc);
+            assertThat(address(alicePair.getString("remote"))).as("alice's %s remote", pc)
                     .isInstanceOf(Inet4Address.class);
+            assertThat(alicePair.getString("protocol")).as("alice's %s protocol", pc).isEqualTo("udp");
         }
         // Prism's side: bob's two connections come from his IPv6 address, alice's from IPv4.
         ParticipantSnapshot bobAtPrism = participant(snapshot, "bob");
         ParticipantSnapshot aliceAtPrism = participant(snapshot, "alice");
         for (TransportSnapshot t : List.of(bobAtPrism.publisher(), bobAtPrism.subscriber())) {
             assertThat(t.state()).isEqualTo("connected");
+            assertThat(t.protocol()).isEqualTo(protocol);
             assertThat(address(host(t.remoteAddress()))).isEqualTo(address(bob6));
         }
         for (TransportSnapshot t : List.of(aliceAtPrism.publisher(), aliceAtPrism.subscriber())) {
