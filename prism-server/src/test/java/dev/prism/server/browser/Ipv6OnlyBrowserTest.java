@@ -115,8 +115,6 @@ class Ipv6OnlyBrowserTest implements BrowserArtifacts.Browsers {
                 }
                 """);
         callBetweenFamilies("tcp");
-        assertThat(call.server().server().media().counters().transportsOnTcp())
-                .as("bob's publisher and subscriber connections run over TCP").isEqualTo(2);
         assertThat(call.ns().exec("nft", "list", "table", "inet", "prism_no_udp")).as("the namespace did drop UDP")
                 .containsPattern("counter packets [1-9]");
     }
@@ -175,8 +173,12 @@ class Ipv6OnlyBrowserTest implements BrowserArtifacts.Browsers {
         ParticipantSnapshot aliceAtPrism = participant(snapshot, "alice");
         for (TransportSnapshot t : List.of(bobAtPrism.publisher(), bobAtPrism.subscriber())) {
             assertThat(t.state()).isEqualTo("connected");
-            assertThat(t.protocol()).isEqualTo(protocol);
             assertThat(address(host(t.remoteAddress()))).isEqualTo(address(bob6));
+            if (protocol.equals("tcp")) {
+                // Only without UDP: with it, a loaded Chromium may also nominate its TCP pair for a while (ICE-lite
+                // Prism follows each nomination), while its stats keep naming the UDP pair.
+                assertThat(t.protocol()).as("bob's connections at Prism").isEqualTo("tcp");
+            }
         }
         for (TransportSnapshot t : List.of(aliceAtPrism.publisher(), aliceAtPrism.subscriber())) {
             assertThat(address(host(t.remoteAddress()))).isInstanceOf(Inet4Address.class);
