@@ -27,7 +27,7 @@ enum Setting {
             "auto-detected local IPv4 address",
             (b, v) -> b.advertiseAddress((String) v)),
     ADVERTISE_ADDRESS6("advertiseAddress6", "--advertise6", "ADDR", "PRISM_ADVERTISE6", Type.TEXT,
-            "IPv6 dual stack: an IPv6 address media threads also serve UDP on and put in a second ICE candidate",
+            "IPv6 dual stack: an IPv6 address media threads also serve UDP (and ICE-TCP) on and put in ICE candidates",
             "none (IPv4 only)",
             (b, v) -> b.advertiseAddress6((String) v)),
     ICE_TCP("iceTcp", "--ice-tcp", "on|off", "PRISM_ICE_TCP", Type.TEXT,

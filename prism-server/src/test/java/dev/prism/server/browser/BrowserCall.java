@@ -98,14 +98,37 @@ final class BrowserCall implements AutoCloseable {
                         needTc ? " and tc" : "")
                 .isTrue();
         NetNamespace ns = NetNamespace.create();
+        return launch(ns, () -> PrismTestServer.startReachableAt(ns.hostAddress()), ns.hostAddress(), onHost,
+                List.of(), inNamespace);
+    }
+
+    /**
+     * A namespace whose link carries IPv6 only ({@link NetNamespace#createIpv6Only()}), a node advertising this
+     * machine's own IPv4 address and the link's IPv6 address ({@code --advertise6}) with HTTP on every address of both
+     * families, browsers named {@code onHost} on this machine and {@code inNamespace} inside (reaching the node at
+     * {@code [ns.hostAddress()]}). Those on this machine gather IPv4 candidates only (Chromium's
+     * {@code WebRTC-IPv6Default} field trial disabled): this machine may have IPv6 too, and Chromium prefers IPv6 pairs,
+     * so they would otherwise reach the node's IPv6 candidate as well.
+     */
+    static BrowserCall inIpv6Namespace(List<String> onHost, List<String> inNamespace) {
+        assertThat(NetNamespace.available()).as("network-namespace tests need root, ip and nft (./test installs "
+                + "them; run it as root)").isTrue();
+        NetNamespace ns = NetNamespace.createIpv6Only();
+        return launch(ns, () -> PrismTestServer.startDualStack(ns.hostAddress()), "[" + ns.hostAddress() + "]",
+                onHost, List.of("--force-fieldtrials=WebRTC-IPv6Default/Disabled/"), inNamespace);
+    }
+
+    /** Starts the node, then the browsers; on failure closes what started (the namespace too) and throws. */
+    private static BrowserCall launch(NetNamespace ns, Supplier<PrismTestServer> start, String hostInUrl,
+                                      List<String> onHost, List<String> onHostArgs, List<String> inNamespace) {
         PrismTestServer server = null;
         try {
-            server = PrismTestServer.startReachableAt(ns.hostAddress());
+            server = start.get();
             List<String> secureOrigin = List.of("--unsafely-treat-insecure-origin-as-secure=http://"
-                    + ns.hostAddress() + ":" + server.httpPort());
+                    + hostInUrl + ":" + server.httpPort());
             List<Supplier<ChromeBrowser>> launches = new ArrayList<>();
             for (String name : onHost) {
-                launches.add(() -> ChromeBrowser.launch(name));
+                launches.add(() -> ChromeBrowser.launch(name, ChromeBrowser.CHROMIUM, onHostArgs));
             }
             for (String name : inNamespace) {
                 launches.add(() -> ChromeBrowser.launch(name, ns.wrap(ChromeBrowser.CHROMIUM), secureOrigin));

@@ -87,11 +87,54 @@ final class NetNamespace implements AutoCloseable {
         }
     }
 
+    /**
+     * The same link carrying IPv6 only (issue #13 item 4): a random /64 of unique local addresses
+     * ({@code fd00:70:<hex>::/64}, global scope, which browsers gather as host candidates) that no interface here
+     * uses, {@code ::1} of it on this machine's end and {@code ::2} inside, a default route inside through this
+     * machine's end, and no IPv4 address or route inside: the namespace reaches nothing over IPv4. Addresses are added
+     * without duplicate address detection ({@code nodad}, and none for the link-local ones either), so they are usable
+     * at once instead of "tentative" for a second or two. {@link #moveAddress()} is for IPv4 namespaces only.
+     */
+    static NetNamespace createIpv6Only() {
+        String hex = HexFormat.of().formatHex(randomBytes(3));
+        String name = "prism-" + hex;
+        String hostIf = "pv" + hex + "h";
+        String nsIf = "pv" + hex + "n";
+        String prefix = freeSubnet6();
+        Path scripts;
+        try {
+            scripts = Files.createTempDirectory("prism-netns-" + hex + "-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        NetNamespace ns = new NetNamespace(name, hostIf, nsIf, prefix + "1", prefix + "2", scripts);
+        try {
+            run("ip", "netns", "add", name);
+            run("ip", "link", "add", hostIf, "type", "veth", "peer", "name", nsIf);
+            run("ip", "link", "set", nsIf, "netns", name);
+            noDad(hostIf, null);
+            run("ip", "-6", "addr", "add", prefix + "1/64", "dev", hostIf, "nodad");
+            run("ip", "link", "set", hostIf, "up");
+            noDad(nsIf, ns);
+            ns.exec("ip", "-6", "addr", "add", prefix + "2/64", "dev", nsIf, "nodad");
+            ns.exec("ip", "link", "set", nsIf, "up");
+            ns.exec("ip", "link", "set", "lo", "up");
+            ns.exec("ip", "-6", "route", "add", "default", "via", prefix + "1", "dev", nsIf);
+            return ns;
+        } catch (RuntimeException e) {
+            ns.close();
+            throw e;
+        }
+    }
+
     String name() {
         return name;
     }
 
-    /** This machine's end of the link: where a browser inside reaches the test JVM. */
+    /**
+     * This machine's end of the link: where a browser inside reaches the test JVM (an IPv6 literal for
+     * {@link #createIpv6Only()}).
+     */
     String hostAddress() {
         return hostAddress;
     }
@@ -224,6 +267,35 @@ final class NetNamespace implements AutoCloseable {
             }
         }
         throw new IllegalStateException("no free /30 in 10.213.0.0/16");
+    }
+
+    /**
+     * No duplicate address detection on {@code dev} (before it is up: its link-local address too), inside {@code ns}
+     * when given. Through /proc rather than the sysctl tool, which a minimal machine may lack.
+     */
+    private static void noDad(String dev, NetNamespace ns) {
+        String file = "/proc/sys/net/ipv6/conf/" + dev + "/accept_dad";
+        if (ns == null) {
+            try {
+                Files.writeString(Path.of(file), "0\n");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        } else {
+            ns.exec("sh", "-c", "echo 0 > " + file);
+        }
+    }
+
+    /** A {@code fd00:70:<hex>::} prefix (a /64) that no interface here has an address in. */
+    private static String freeSubnet6() {
+        String inUse = run("ip", "-6", "-o", "addr", "show");
+        for (int attempt = 0; attempt < 50; attempt++) {
+            String prefix = "fd00:70:" + Integer.toHexString(RANDOM.nextInt(0xffff) + 1) + "::";
+            if (!inUse.contains(" " + prefix)) {
+                return prefix;
+            }
+        }
+        throw new IllegalStateException("no free /64 in fd00:70::/32");
     }
 
     private static byte[] randomBytes(int n) {

@@ -45,6 +45,17 @@ final class PrismTestServer implements AutoCloseable {
         return new PrismTestServer(PrismServer.start(config));
     }
 
+    /**
+     * Starts a dual-stack server: HTTP on every address of both families ({@code ::}), media on every IPv4 address
+     * advertised at this machine's own address (the automatic choice) and on {@code advertise6} (an IPv6 address of
+     * this machine, {@code --advertise6}), ICE-TCP on as by default.
+     */
+    static PrismTestServer startDualStack(String advertise6) {
+        PrismConfig config = PrismConfig.builder().httpHost("::").httpPort(0).udpPort(0).bindAddress("0.0.0.0")
+                .advertiseAddress6(advertise6).build();
+        return new PrismTestServer(PrismServer.start(config));
+    }
+
     /** The server itself, for tests that look at its media counters or sessions. */
     PrismServer server() {
         return server;
@@ -68,7 +79,7 @@ final class PrismTestServer implements AutoCloseable {
         return joinUrl("127.0.0.1", room, name);
     }
 
-    /** The join link through {@code host} (an address of this machine the browser can reach). */
+    /** The join link through {@code host} (an address of this machine the browser can reach; IPv6 in brackets). */
     String joinUrl(String host, String room, String name) {
         return "http://" + host + ":" + httpPort() + "/?room=" + URLEncoder.encode(room, StandardCharsets.UTF_8)
                 + "&name=" + URLEncoder.encode(name, StandardCharsets.UTF_8);

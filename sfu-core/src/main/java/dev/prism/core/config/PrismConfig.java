@@ -78,9 +78,9 @@ import java.util.List;
  * @param tcpPort                the first ICE-TCP port: media thread i listens on tcpPort + i;
  *                               {@value #TCP_PORT_SAME_AS_UDP} (default) = each thread's UDP port number; 0 = any free
  *                               port
- * @param advertiseAddress6      IPv6 dual stack: an IPv6 address (literal) each media thread also serves UDP on and
- *                               writes into a second host candidate, beside {@code advertiseAddress}; {@code null}
- *                               (default) = IPv4 only
+ * @param advertiseAddress6      IPv6 dual stack: an IPv6 address (literal) each media thread also serves UDP (and
+ *                               ICE-TCP, when on) on and writes into host candidates beside {@code advertiseAddress}'s;
+ *                               {@code null} (default) = IPv4 only
  */
 public record PrismConfig(
         int httpPort,

@@ -53,16 +53,18 @@ public final class MediaEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MediaEngine.class);
     private static final long HOST_PRIORITY = 2130706431L;
     /**
-     * A TCP passive host candidate's priority (RFC 8445 5.1.2.1 with RFC 6544 4.2): type preference 90, below UDP
-     * host's 126 so a browser that can use UDP does; local preference (2^13 x direction-pref 4 for passive host + 8191);
-     * component 1.
-     */
-    /**
      * The IPv6 UDP host candidate's priority: type preference 126 as IPv4's, local preference one lower (65534) so the
      * two differ (RFC 8445 5.1.2.1); browsers pair by family anyway.
      */
     static final long HOST6_PRIORITY = (126L << 24) + (65534L << 8) + 255;
+    /**
+     * A TCP passive host candidate's priority (RFC 8445 5.1.2.1 with RFC 6544 4.2): type preference 90, below UDP
+     * host's 126 so a browser that can use UDP does; local preference (2^13 x direction-pref 4 for passive host + 8191);
+     * component 1.
+     */
     static final long TCP_PASSIVE_HOST_PRIORITY = (90L << 24) + ((4L << 13) + 8191 << 8) + 255;
+    /** The IPv6 TCP passive host candidate's: as IPv4's, local preference one lower (the same rule as UDP's). */
+    static final long TCP6_PASSIVE_HOST_PRIORITY = (90L << 24) + ((4L << 13) + 8190 << 8) + 255;
 
     private final MediaEngineConfig config;
     private final EventLoopGroup group;
@@ -151,7 +153,8 @@ public final class MediaEngine implements AutoCloseable {
                 // The same port number as UDP by default; when the UDP port was picked at random (0: tests), the same
                 // number may be taken for TCP, and then any free one will do.
                 this.tcp = TcpMediaListener.bind(this, group, epoll, bindAddress, tcpPort,
-                        tcpConfig.port() == IceTcpConfig.SAME_AS_UDP && config.port() == 0, tcpConfig.limits());
+                        tcpConfig.port() == IceTcpConfig.SAME_AS_UDP && config.port() == 0, bindAddress6,
+                        tcpConfig.limits());
             } else {
                 this.tcp = null;
             }
@@ -163,7 +166,7 @@ public final class MediaEngine implements AutoCloseable {
             }
             throw e;
         }
-        List<IceCandidate> local = new ArrayList<>(3);
+        List<IceCandidate> local = new ArrayList<>(4);
         local.add(new IceCandidate("1", 1, "udp", HOST_PRIORITY, config.advertiseAddress(), port, "host"));
         if (tcp != null) {
             local.add(new IceCandidate("2", 1, "tcp", TCP_PASSIVE_HOST_PRIORITY, config.advertiseAddress(),
@@ -172,12 +175,17 @@ public final class MediaEngine implements AutoCloseable {
         if (channel6 != null) {
             local.add(new IceCandidate("3", 1, "udp", HOST6_PRIORITY, config.advertiseAddress6(),
                     ((InetSocketAddress) channel6.localAddress()).getPort(), "host"));
+            if (tcp != null) {
+                local.add(new IceCandidate("4", 1, "tcp", TCP6_PASSIVE_HOST_PRIORITY, config.advertiseAddress6(),
+                        tcp.localPort6(), "host", "passive"));
+            }
         }
         this.candidates = List.copyOf(local);
         timers.scheduleAtFixedRate(this::checkConsent, 1, 1, TimeUnit.SECONDS);
         log.info("media: UDP {}:{}{}{} ({}, loop {}), advertising {}, SRTP {}, DTLS fingerprint {}",
                 bindAddress, port, channel6 == null ? "" : ", UDP [" + bindAddress6 + "]:" + localPort6(),
-                tcp == null ? ", ICE-TCP off" : ", ICE-TCP " + tcp.localPort(),
+                tcp == null ? ", ICE-TCP off" : ", ICE-TCP " + tcp.localPort()
+                        + (channel6 == null ? "" : " and [" + bindAddress6 + "]:" + tcp.localPort6()),
                 epoll ? "epoll" : "nio", threadName, channel6 == null ? config.advertiseAddress()
                         : config.advertiseAddress() + " and " + config.advertiseAddress6(), config.srtp(),
                 this.certificate.fingerprint().value());
@@ -288,6 +296,11 @@ public final class MediaEngine implements AutoCloseable {
     /** The ICE-TCP port, or -1 when ICE-TCP is off (0 for an engine without sockets). */
     public int localTcpPort() {
         return tcp == null ? -1 : tcp.localPort();
+    }
+
+    /** The IPv6 ICE-TCP port, or -1 when ICE-TCP is off or the engine has no IPv6 socket. */
+    public int localTcpPort6() {
+        return tcp == null ? -1 : tcp.localPort6();
     }
 
     /** The ICE-TCP listener, or null when off. */

@@ -16,9 +16,10 @@ import java.util.Objects;
  * @param srtp             the SRTP implementation every transport of the engine protects media with
  *                         ({@code PrismConfig.srtpImplementation()})
  * @param iceTcp           ICE-TCP: off unless given (the launcher turns it on from {@code PrismConfig.iceTcp()})
- * @param advertiseAddress6 IPv6 dual stack: an IPv6 literal written into a second UDP host candidate, served by a
- *                         second socket of each engine (bound to that address when it is local, else {@code ::});
- *                         {@code null} (default): IPv4 only
+ * @param advertiseAddress6 IPv6 dual stack: an IPv6 literal written into a second UDP host candidate (and a second
+ *                         TCP passive one with ICE-TCP), served by a second UDP socket of each engine (and a second
+ *                         listening socket of its ICE-TCP listener), bound to that address when it is local, else
+ *                         {@code ::}; {@code null} (default): IPv4 only
  */
 public record MediaEngineConfig(String bindAddress, int port, String advertiseAddress, Duration consentTimeout,
                                 MonoClock clock, SrtpImplementation srtp, IceTcpConfig iceTcp,

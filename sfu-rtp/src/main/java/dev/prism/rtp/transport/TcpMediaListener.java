@@ -21,16 +21,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One engine's ICE-TCP listener: accepts browsers' active TCP connections to the engine's passive candidate on the
- * engine's own event loop (the engine's group has one thread, which is both the acceptor and every connection's
- * loop), so a room's packets still arrive on the loop that owns the room, whichever protocol carries them.
+ * One engine's ICE-TCP listener: accepts browsers' active TCP connections to the engine's passive candidate (one per
+ * address family with IPv6 dual stack) on the engine's own event loop (the engine's group has one thread, which is
+ * both the acceptor and every connection's loop), so a room's packets still arrive on the loop that owns the room,
+ * whichever protocol and family carry them.
  *
  * <p>It enforces {@link TcpLimits}: checking connections per remote address and in all, connections in all, and the
  * ICE deadline; every refusal or forced close is counted by a bounded {@link DropReason} and logged at most once per
  * 10 s with the number not logged.
  *
- * <p>Threads: the engine's event loop only (accept, limits, bookkeeping); {@link #localPort()} and {@link #close()}
- * from any thread.
+ * <p>Threads: the engine's event loop only (accept, limits, bookkeeping); {@link #localPort()},
+ * {@link #localPort6()} and {@link #closeSocket()} from any thread.
  */
 final class TcpMediaListener {
     private static final Logger log = LoggerFactory.getLogger(TcpMediaListener.class);
@@ -38,6 +39,8 @@ final class TcpMediaListener {
     private final MediaEngine engine;
     private final TcpLimits limits;
     private final Channel serverChannel;
+    /** IPv6 dual stack: the listening socket on the engine's IPv6 address, or null. */
+    private final Channel serverChannel6;
     private final RepeatingLog rejectLog;
     // Event-loop-only bookkeeping.
     private final Set<TcpConnection> connections = new LinkedHashSet<>();
@@ -46,24 +49,29 @@ final class TcpMediaListener {
 
     /** A listener whose connections come from {@link #adopt} only (tests: connections on embedded channels). */
     TcpMediaListener(MediaEngine engine, TcpLimits limits) {
-        this(engine, limits, null);
+        this(engine, limits, null, null);
     }
 
-    private TcpMediaListener(MediaEngine engine, TcpLimits limits, Channel serverChannel) {
+    private TcpMediaListener(MediaEngine engine, TcpLimits limits, Channel serverChannel, Channel serverChannel6) {
         this.engine = engine;
         this.limits = limits;
         this.serverChannel = serverChannel;
+        this.serverChannel6 = serverChannel6;
         this.rejectLog = new RepeatingLog(engine.clock(), 10_000);
     }
 
     /**
-     * Binds the listening socket on {@code group} (the engine's one-thread group).
+     * Binds the listening socket(s) on {@code group} (the engine's one-thread group). With IPv6 dual stack a second
+     * socket listens on {@code bindAddress6}, on the IPv4 socket's port number when it is free; both feed this one
+     * listener, so the limits count the engine's connections of both families together.
      *
      * @param port            the port; when {@code anyPortFallback} and it is taken, any free port instead
-     * @throws IllegalStateException naming the address and port when it cannot bind
+     * @param bindAddress6    the IPv6 address to listen on too, or null (IPv4 only)
+     * @throws IllegalStateException naming the address and port when it cannot bind (nothing is left listening)
      */
     static TcpMediaListener bind(MediaEngine engine, EventLoopGroup group, boolean epoll, String bindAddress, int port,
-                                 boolean anyPortFallback, TcpLimits limits) throws InterruptedException {
+                                 boolean anyPortFallback, String bindAddress6, TcpLimits limits)
+            throws InterruptedException {
         TcpMediaListener[] self = new TcpMediaListener[1];
         ServerBootstrap b = new ServerBootstrap()
                 .group(group, group)
@@ -80,30 +88,52 @@ final class TcpMediaListener {
                         self[0].adopt(ch, (InetSocketAddress) ch.remoteAddress());
                     }
                 });
-        Channel server;
+        Channel server = listen(b, bindAddress, port, anyPortFallback);
+        Channel server6 = null;
+        if (bindAddress6 != null) {
+            int port4 = ((InetSocketAddress) server.localAddress()).getPort();
+            try {
+                // The IPv4 socket's port number: one number per media thread for both families, as for UDP; any
+                // free one when that number was itself picked at random and is taken on IPv6.
+                server6 = listen(b, bindAddress6, port4, anyPortFallback || port == 0);
+            } catch (RuntimeException | InterruptedException e) {
+                server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+                throw e;
+            }
+        }
+        self[0] = new TcpMediaListener(engine, limits, server, server6);
+        return self[0];
+    }
+
+    private static Channel listen(ServerBootstrap b, String address, int port, boolean anyPortFallback)
+            throws InterruptedException {
+        String shown = address.indexOf(':') >= 0 ? "[" + address + "]" : address;
         try {
-            server = b.bind(bindAddress, port).sync().channel();
-        } catch (Exception e) {
+            return b.bind(address, port).sync().channel();
+        } catch (Exception e) { // bind failures arrive as Netty's (checked) NativeIoException
             if (e instanceof InterruptedException interrupted) {
                 throw interrupted;
             }
             if (!anyPortFallback) {
-                throw new IllegalStateException("cannot bind the ICE-TCP socket " + bindAddress + ":" + port + ": "
-                        + e.getMessage(), e);
+                throw new IllegalStateException("cannot bind the ICE-TCP socket " + shown + ":" + port + ": "
+                        + e.getMessage() + wildcardHint(address), e);
             }
-            log.info("media: TCP port {} is taken; ICE-TCP listens on any free port", port);
+            log.info("media: TCP port {} on {} is taken; ICE-TCP listens on any free port there", port, shown);
             try {
-                server = b.bind(bindAddress, 0).sync().channel();
+                return b.bind(address, 0).sync().channel();
             } catch (Exception again) {
                 if (again instanceof InterruptedException interrupted) {
                     throw interrupted;
                 }
-                throw new IllegalStateException("cannot bind the ICE-TCP socket " + bindAddress + ": "
-                        + again.getMessage(), again);
+                throw new IllegalStateException("cannot bind the ICE-TCP socket " + shown + ": "
+                        + again.getMessage() + wildcardHint(address), again);
             }
         }
-        self[0] = new TcpMediaListener(engine, limits, server);
-        return self[0];
+    }
+
+    /** The IPv6 wildcard also takes IPv4 on Linux unless v6only: the same hint as the IPv6 UDP socket's. */
+    private static String wildcardHint(String address) {
+        return address.equals("::") ? " (advertise an IPv6 address of this host to bind it alone)" : "";
     }
 
     TcpLimits limits() {
@@ -113,6 +143,11 @@ final class TcpMediaListener {
     /** The listening port (0 for a listener without a socket). */
     int localPort() {
         return serverChannel == null ? 0 : ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** The IPv6 listening port, or -1 without an IPv6 socket. */
+    int localPort6() {
+        return serverChannel6 == null ? -1 : ((InetSocketAddress) serverChannel6.localAddress()).getPort();
     }
 
     /**
@@ -206,6 +241,9 @@ final class TcpMediaListener {
     void closeSocket() {
         if (serverChannel != null) {
             serverChannel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        if (serverChannel6 != null) {
+            serverChannel6.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
     }
 }

@@ -28,7 +28,9 @@
  * ({@code MediaBindAddress}); the kernel's route then cannot pick another source. With an IPv6 address advertised
  * too ({@link dev.prism.rtp.transport.MediaEngineConfig#advertiseAddress6()}), each engine has a second UDP socket on
  * the same loop and a second UDP host candidate; a packet to an IPv6 peer leaves from that socket, so a room forwards
- * between families. ICE-TCP stays IPv4. {@code PacketDemux} routes what any socket receives.
+ * between families. With ICE-TCP on, the engine's one TCP listener also listens on the IPv6 address (the IPv4 TCP port
+ * number) and a fourth candidate offers it; connections of both families share the listener's limits.
+ * {@code PacketDemux} routes what any socket receives.
  *
  * <h2>Timers</h2>
  * Every periodic task of the media plane (the engine's consent check; each endpoint's RTCP reports, transport-cc

@@ -511,6 +511,28 @@ class PublishNegotiatorTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tcptype");
     }
 
+    @Test
+    void dualStackWithIceTcpWritesFourCandidatesAndKeepsTheIpv4UdpOneAsTheDefault() throws Exception {
+        // What an engine with --advertise6 and ICE-TCP advertises, in its order: UDP and TCP per family, IPv4 first.
+        LocalTransportInfo dual = new LocalTransportInfo(LOCAL.ice(), LOCAL.fingerprint(),
+                List.of(new IceCandidate("1", 1, "udp", 2130706431L, "192.0.2.7", 40000, "host"),
+                        new IceCandidate("2", 1, "tcp", 1520435199L, "192.0.2.7", 40000, "host", "passive"),
+                        new IceCandidate("3", 1, "udp", 2130706175L, "2001:db8::7", 40000, "host"),
+                        new IceCandidate("4", 1, "tcp", 1520434943L, "2001:db8::7", 40000, "host", "passive")));
+        List<String> expected = List.of("candidate:1 1 udp 2130706431 192.0.2.7 40000 typ host",
+                "candidate:2 1 tcp 1520435199 192.0.2.7 40000 typ host tcptype passive",
+                "candidate:3 1 udp 2130706175 2001:db8::7 40000 typ host",
+                "candidate:4 1 tcp 1520434943 2001:db8::7 40000 typ host tcptype passive");
+        String a = PublishNegotiator.answer(offer("0", audio("0", "sendonly")), dual).answerSdp();
+        assertThat(section(a, "0")).startsWith("m=audio 40000 UDP/TLS/RTP/SAVPF 111", "c=IN IP4 192.0.2.7");
+        assertThat(SessionDescription.parse(a).media().get(0).attributes("candidate")).extracting(SdpLine::value)
+                .containsExactlyElementsOf(expected);
+        String o = SubscriberOfferWriter.offer(SdpFixtures.OFFER_LINES, dual, 1);
+        for (MediaSection m : SessionDescription.parse(o).media()) {
+            assertThat(m.attributes("candidate")).extracting(SdpLine::value).containsExactlyElementsOf(expected);
+        }
+    }
+
     // ---- refusals ----
 
     static Stream<Arguments> refused() {
