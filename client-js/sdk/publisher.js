@@ -48,10 +48,14 @@ export class Publisher {
     return this._enqueue(() => this._publishPicks(picks, media, owned));
   }
 
-  /** ICE restart of the publisher connection: an offer with new credentials. @returns {Promise|null} null if idle */
+  /**
+   * ICE restart of the publisher connection: an offer with new credentials. Checked again when its turn in the queue
+   * comes: a publish queued before it may have failed and left the connection carrying nothing, and an offer without
+   * a live m-line has no BUNDLE group, which a max-bundle connection refuses. @returns {Promise|null} null if idle
+   */
   restartIce() {
     if (!this.active) return null;
-    return this._enqueue(() => this._negotiate({ iceRestart: true }));
+    return this._enqueue(() => (this.active ? this._negotiate({ iceRestart: true }) : undefined));
   }
 
   /**

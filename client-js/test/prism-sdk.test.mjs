@@ -822,6 +822,22 @@ describe('PrismClient ICE restart and media repair', () => {
     client.leave();
   });
 
+  it('an ICE restart queued behind a publish that then fails offers nothing on the emptied publisher connection', async () => {
+    const { client, ws } = await resumable();
+    client.on('error', () => {});
+    const published = client.publish({ stream: fakeStream('audio'), video: false });
+    await until(() => ws.ofType('publishOffer').length === 1, 'publishOffer');
+    const restart = client.restartIce();
+    ws.serverSend({ type: 'error', code: 'nothing_to_forward', message: 'no codec', requestId: ws.ofType('publishOffer')[0].requestId });
+    await assert.rejects(published, (e) => e.code === 'nothing_to_forward');
+    await restart;
+    // Nothing is published any more: an offer now would have no live m-line, no BUNDLE group, and Chromium refuses
+    // it under max-bundle ("session description has no BUNDLE group").
+    assert.equal(ws.ofType('publishOffer').length, 1, 'no restart offer for a connection that carries nothing');
+    assert.equal(client.publisherPc.offerOptions.filter((o) => o && o.iceRestart).length, 0);
+    client.leave();
+  });
+
   /** A client publishing audio and subscribed once: both connections exist. */
   async function withBothConnections(extra) {
     const { client, ws, events } = await resumable(extra);
