@@ -54,13 +54,24 @@ public final class Link {
     }
 
     /**
-     * Replaces the profile from {@code nowNanos} on. A new or changed rate starts with a full bucket of the new burst
-     * (what {@code tc qdisc replace} does); the Gilbert-Elliott state is kept when the model stays one.
+     * Replaces the profile from {@code nowNanos} on. A rate limit where there was none starts with a full bucket; a
+     * changed rate keeps the queue and the credit (capped to the new depth), so a link that narrows drains what it
+     * holds and queues new packets behind at the new rate. The Gilbert-Elliott state is kept while the model stays
+     * one.
      */
     public void setProfile(long nowNanos, LinkProfile next) {
         java.util.Objects.requireNonNull(next, "profile");
-        if (next.rateBitsPerSecond() != profile.rateBitsPerSecond() || next.burstBytes() != profile.burstBytes()) {
+        if (next.rateBitsPerSecond() == 0) {
             bucketStarted = false;
+        } else if (bucketStarted && profile.rateBitsPerSecond() > 0) {
+            // A link whose rate changes: the queue keeps its departures and the credit it had, capped to the new
+            // depth; later packets queue behind at the new rate.
+            long oldCapacity = (long) profile.burstBytes() * 8 * SCALE;
+            if (nowNanos - creditTime > 0) {
+                credit = creditAt(nowNanos, oldCapacity, profile.rateBitsPerSecond());
+                creditTime = nowNanos;
+            }
+            credit = Math.min(credit, (long) next.burstBytes() * 8 * SCALE);
         }
         if (!(next.loss() instanceof LossModel.GilbertElliott)) {
             badState = false;
@@ -109,9 +120,6 @@ public final class Link {
             }
         }
         long departure = leavesBucket + Math.max(0, profile.delayNanos() + jitterOffset());
-        if (departure < leavesBucket) {
-            departure = leavesBucket;
-        }
         if (!profile.reorder() && anyDeparture && departure - lastDeparture < 0) {
             departure = lastDeparture;
         }
@@ -163,6 +171,8 @@ public final class Link {
             credit = capacity;
             creditTime = now;
             bucketFreeAt = now;
+            queueSize = 0;
+            queueTotalBytes = 0;
         }
         // Packets that have left the bucket by now no longer count against the queue limit.
         while (queueSize > 0 && queuedUntil[queueHead] - now <= 0) {
