@@ -1,0 +1,181 @@
+package dev.prism.server.browser;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What a subscriber's video looked like over a measurement window, from its {@code getStats()} sampled about once a
+ * second: frozen time per minute, decoded resolution over time, PLIs sent, loss left after retransmission, and the
+ * selected candidate pair. For impaired-network scenarios ({@link RelayedLink}); one remote video stream expected.
+ */
+final class ReceiveQuality {
+    /** The subscriber's inbound video and selected pair, as JSON text. */
+    private static final String STATS = """
+            const done = arguments[arguments.length - 1];
+            (async () => {
+              const pc = window.prism && window.prism.client && window.prism.client.subscriberPc;
+              if (!pc) return { error: 'no subscriber connection' };
+              const out = { video: null, pair: null };
+              const stats = await pc.getStats();
+              stats.forEach((s) => {
+                if (s.type === 'inbound-rtp' && s.kind === 'video' && !out.video) {
+                  out.video = {
+                    packetsReceived: s.packetsReceived || 0, packetsLost: s.packetsLost || 0,
+                    nackCount: s.nackCount || 0, retransmittedPacketsReceived: s.retransmittedPacketsReceived || 0,
+                    framesDecoded: s.framesDecoded || 0, freezeCount: s.freezeCount || 0,
+                    totalFreezesDuration: s.totalFreezesDuration || 0, pliCount: s.pliCount || 0,
+                    frameWidth: s.frameWidth || 0, frameHeight: s.frameHeight || 0,
+                    jitterMs: (s.jitter || 0) * 1000,
+                    jitterBufferMs: s.jitterBufferEmittedCount ? 1000 * s.jitterBufferDelay / s.jitterBufferEmittedCount : 0
+                  };
+                }
+                if (s.type === 'transport' && s.selectedCandidatePairId) {
+                  const pair = stats.get(s.selectedCandidatePairId);
+                  const local = pair && stats.get(pair.localCandidateId);
+                  const remote = pair && stats.get(pair.remoteCandidateId);
+                  if (pair && local && remote) {
+                    out.pair = { local: local.candidateType + ' ' + local.address + ':' + local.port,
+                      remote: remote.candidateType + ' ' + remote.address + ':' + remote.port,
+                      remotePort: remote.port, protocol: remote.protocol,
+                      rttMs: pair.currentRoundTripTime != null ? pair.currentRoundTripTime * 1000 : -1 };
+                  }
+                }
+              });
+              return out;
+            })().then((r) => done(JSON.stringify(r)), (e) => done(JSON.stringify({ error: String(e) })));
+            """;
+
+    /** One sample: when (test clock, ns) and the stats. */
+    record Sample(long atNanos, JsonObject video, JsonObject pair) {
+        long frames() {
+            return video.getLong("framesDecoded");
+        }
+
+        String resolution() {
+            return video.getInteger("frameWidth") + "x" + video.getInteger("frameHeight");
+        }
+    }
+
+    private final List<Sample> samples = new ArrayList<>();
+
+    /** Takes one sample of {@code subscriber}; fails on a stats error or when no video is received yet. */
+    Sample sample(ChromeBrowser subscriber) {
+        JsonObject s = read(subscriber);
+        if (s.getJsonObject("video") == null) {
+            throw new org.openqa.selenium.WebDriverException("stats: no inbound video yet: " + s);
+        }
+        Sample sample = new Sample(System.nanoTime(), s.getJsonObject("video"), s.getJsonObject("pair"));
+        samples.add(sample);
+        return sample;
+    }
+
+    /** Samples once a second for {@code window} (plus a bounded margin for slow stats calls). */
+    ReceiveQuality sampleFor(ChromeBrowser subscriber, Duration window) {
+        long start = System.nanoTime();
+        sample(subscriber);
+        subscriber.waitUntil("the end of the " + window.toSeconds() + " s window", window.plusSeconds(30),
+                Duration.ofSeconds(1), b -> {
+                    Sample s = sample(b);
+                    return s.atNanos() - start >= window.toNanos() ? s : null;
+                }, () -> "last sample " + (samples.isEmpty() ? null : samples.get(samples.size() - 1)));
+        return this;
+    }
+
+    static JsonObject read(ChromeBrowser b) {
+        JsonObject s = new JsonObject(String.valueOf(b.asyncJs(STATS)));
+        if (s.containsKey("error")) {
+            throw new org.openqa.selenium.WebDriverException("stats: " + s.getString("error"));
+        }
+        return s;
+    }
+
+    List<Sample> samples() {
+        return List.copyOf(samples);
+    }
+
+    Sample first() {
+        return samples.get(0);
+    }
+
+    Sample last() {
+        return samples.get(samples.size() - 1);
+    }
+
+    double seconds() {
+        return (last().atNanos() - first().atNanos()) / 1e9;
+    }
+
+    private long delta(String field) {
+        return last().video().getLong(field) - first().video().getLong(field);
+    }
+
+    double freezeSecondsPerMinute() {
+        double freeze = last().video().getDouble("totalFreezesDuration")
+                - first().video().getDouble("totalFreezesDuration");
+        return freeze * 60 / Math.max(1e-9, seconds());
+    }
+
+    /** Share of video packets lost and not repaired by retransmission (Chrome counts an RTX copy apart). */
+    double residualLoss() {
+        long received = delta("packetsReceived");
+        long lost = delta("packetsLost");
+        long unrepaired = Math.max(0, lost - delta("retransmittedPacketsReceived"));
+        return received + lost == 0 ? 1 : (double) unrepaired / (received + lost);
+    }
+
+    long plis() {
+        return delta("pliCount");
+    }
+
+    long framesDecoded() {
+        return delta("framesDecoded");
+    }
+
+    /** "t=0s 320x180, t=7s 640x360, ...": the decoded size at the start and at each change. */
+    String resolutionTimeline() {
+        StringBuilder s = new StringBuilder();
+        String previous = null;
+        for (Sample x : samples) {
+            String r = x.resolution();
+            if (!r.equals(previous)) {
+                s.append(s.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "t=%.0fs %s",
+                        (x.atNanos() - first().atNanos()) / 1e9, r));
+                previous = r;
+            }
+        }
+        return s.toString();
+    }
+
+    /**
+     * The windows of {@code slice} (consecutive, from the first sample) in which no frame was decoded: empty when
+     * video decoded throughout.
+     */
+    List<String> slicesWithoutFrames(Duration slice) {
+        List<String> out = new ArrayList<>();
+        Sample from = first();
+        for (Sample x : samples) {
+            if (x.atNanos() - from.atNanos() >= slice.toNanos()) {
+                if (x.frames() == from.frames()) {
+                    out.add(String.format(Locale.ROOT, "t=%.0f..%.0fs", (from.atNanos() - first().atNanos()) / 1e9,
+                            (x.atNanos() - first().atNanos()) / 1e9));
+                }
+                from = x;
+            }
+        }
+        return out;
+    }
+
+    /** The figures on one line. */
+    String summary() {
+        return String.format(Locale.ROOT, "%.1f s: %d frames decoded, freeze %.2f s per minute (%d freezes), %d PLIs, "
+                + "video loss %d of %d packets, residual after retransmission %.3f%% (%d retransmissions received, "
+                + "%d NACKs), jitter %.1f ms, jitter buffer %.0f ms; decoded size %s; pair %s",
+                seconds(), framesDecoded(), freezeSecondsPerMinute(), delta("freezeCount"), plis(),
+                delta("packetsLost"), delta("packetsReceived") + delta("packetsLost"), residualLoss() * 100,
+                delta("retransmittedPacketsReceived"), delta("nackCount"), last().video().getDouble("jitterMs"),
+                last().video().getDouble("jitterBufferMs"), resolutionTimeline(), last().pair());
+    }
+}
