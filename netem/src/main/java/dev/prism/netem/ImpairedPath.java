@@ -39,6 +39,8 @@ public final class ImpairedPath {
     private long maxHold;
     private long sumHold;
     private long maxLate;
+    private long sumLate;
+    private long lateOver2ms;
 
     /**
      * @param capacity  packets that may be held at once (beyond: {@link DropReason#RELEASE_FULL})
@@ -124,7 +126,12 @@ public final class ImpairedPath {
             minHold = Math.min(minHold, hold);
             maxHold = Math.max(maxHold, hold);
             sumHold += hold;
-            maxLate = Math.max(maxLate, now - departure);
+            long late = now - departure;
+            maxLate = Math.max(maxLate, late);
+            sumLate += late;
+            if (late > 2_000_000L) {
+                lateOver2ms++;
+            }
             sink.deliver(queue.route(slot), payload, arrival, departure);
             n++;
         }
@@ -137,6 +144,6 @@ public final class ImpairedPath {
             byReason.put(r, dropped[r.ordinal()]);
         }
         return new PathCounters(offered, offeredBytes, delivered, deliveredBytes, byReason, queue.size(),
-                delivered == 0 ? 0 : minHold, maxHold, sumHold, maxLate);
+                delivered == 0 ? 0 : minHold, maxHold, sumHold, maxLate, sumLate, lateOver2ms);
     }
 }

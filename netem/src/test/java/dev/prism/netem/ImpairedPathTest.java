@@ -59,6 +59,7 @@ class ImpairedPathTest {
         assertThat(c.maxHoldNanos()).isEqualTo(70_000_000L);
         assertThat(c.meanHoldMillis()).isEqualTo(47.5); // (50 + 30 + 70 + 40) / 4
         assertThat(c.maxLateNanos()).isZero();
+        assertThat(c.lateOver2ms()).isZero();
         assertThat(path.hasHeld()).isFalse();
         assertThat(path.nanosUntilNextDeparture()).isEqualTo(Long.MAX_VALUE);
     }
@@ -76,7 +77,10 @@ class ImpairedPathTest {
         path.releaseDue(sink);
         assertThat(released).as("released late in one go: departure order, ties by arrival")
                 .containsExactly("0@200", "1@200", "2@200", "3@200");
-        assertThat(path.counters().maxLateNanos()).isEqualTo(150_000_000L);
+        PathCounters c = path.counters();
+        assertThat(c.maxLateNanos()).isEqualTo(150_000_000L);
+        assertThat(c.sumLateNanos()).isEqualTo((150 + 150 + 110 + 110) * 1_000_000L);
+        assertThat(c.lateOver2ms()).isEqualTo(4);
     }
 
     @Test
