@@ -72,16 +72,55 @@ final class ReceiveQuality {
         return sample;
     }
 
+    /** Something a scenario does {@code at} into the window (change the link, cut it), named for the printout. */
+    record Step(Duration at, String name, Runnable action) {
+    }
+
+    private final List<String> stepsTaken = new ArrayList<>();
+
     /** Samples once a second for {@code window} (plus a bounded margin for slow stats calls). */
     ReceiveQuality sampleFor(ChromeBrowser subscriber, Duration window) {
+        return sampleFor(subscriber, window, List.of());
+    }
+
+    /**
+     * Samples once a second for {@code window}, taking each step (in order) at the first sample at or after its time.
+     */
+    ReceiveQuality sampleFor(ChromeBrowser subscriber, Duration window, List<Step> steps) {
         long start = System.nanoTime();
+        int[] next = {0};
         sample(subscriber);
         subscriber.waitUntil("the end of the " + window.toSeconds() + " s window", window.plusSeconds(30),
                 Duration.ofSeconds(1), b -> {
+                    long elapsed = System.nanoTime() - start;
+                    while (next[0] < steps.size() && elapsed >= steps.get(next[0]).at().toNanos()) {
+                        Step step = steps.get(next[0]++);
+                        step.action().run();
+                        stepsTaken.add(String.format(Locale.ROOT, "t=%.1fs %s",
+                                (System.nanoTime() - first().atNanos()) / 1e9, step.name()));
+                    }
                     Sample s = sample(b);
                     return s.atNanos() - start >= window.toNanos() ? s : null;
                 }, () -> "last sample " + (samples.isEmpty() ? null : samples.get(samples.size() - 1)));
         return this;
+    }
+
+    /** The steps taken, with when. */
+    List<String> stepsTaken() {
+        return List.copyOf(stepsTaken);
+    }
+
+    /** Seconds from the first sample to the first one at or after {@code fromSeconds} whose frame count moved. */
+    double secondsUntilFramesMoveAfter(double fromSeconds) {
+        Sample previous = null;
+        for (Sample x : samples) {
+            double t = (x.atNanos() - first().atNanos()) / 1e9;
+            if (previous != null && t >= fromSeconds && x.frames() > previous.frames()) {
+                return t;
+            }
+            previous = x;
+        }
+        return Double.NaN;
     }
 
     static JsonObject read(ChromeBrowser b) {
@@ -172,10 +211,10 @@ final class ReceiveQuality {
     String summary() {
         return String.format(Locale.ROOT, "%.1f s: %d frames decoded, freeze %.2f s per minute (%d freezes), %d PLIs, "
                 + "video loss %d of %d packets, residual after retransmission %.3f%% (%d retransmissions received, "
-                + "%d NACKs), jitter %.1f ms, jitter buffer %.0f ms; decoded size %s; pair %s",
+                + "%d NACKs), jitter %.1f ms, jitter buffer %.0f ms; decoded size %s; steps %s; pair %s",
                 seconds(), framesDecoded(), freezeSecondsPerMinute(), delta("freezeCount"), plis(),
                 delta("packetsLost"), delta("packetsReceived") + delta("packetsLost"), residualLoss() * 100,
                 delta("retransmittedPacketsReceived"), delta("nackCount"), last().video().getDouble("jitterMs"),
-                last().video().getDouble("jitterBufferMs"), resolutionTimeline(), last().pair());
+                last().video().getDouble("jitterBufferMs"), resolutionTimeline(), stepsTaken, last().pair());
     }
 }

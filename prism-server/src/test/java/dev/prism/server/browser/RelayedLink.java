@@ -21,7 +21,7 @@ import java.util.List;
  * to the listener (its answers come back through the namespace's connection tracking with Prism's port as their
  * source). Prism and the browser are unchanged: the browser selects its host candidate with Prism's, Prism sees the
  * relay's per-client socket as the remote address (as a NAT's); the netem package-info says what follows for ICE.
- * Only UDP is relayed: ICE-TCP goes straight to Prism, so a scenario that cuts the relay for long must block TCP too.
+ * Only UDP is relayed: ICE-TCP goes straight to Prism; {@link #outage} blocks it (and signaling) as well.
  *
  * <p>Install it after the namespace and the server exist and before the participant joins (a flow that began before
  * the rule keeps its untranslated path). {@link #close()} removes the rules and stops the relay; closing the
@@ -42,12 +42,16 @@ final class RelayedLink implements AutoCloseable {
     private final NetNamespace ns;
     private final UdpRelay relay;
     private final String table;
+    private final String mediaPorts;
+    private final int httpPort;
     private boolean closed;
 
-    private RelayedLink(NetNamespace ns, UdpRelay relay, String table) {
+    private RelayedLink(NetNamespace ns, UdpRelay relay, String table, String mediaPorts, int httpPort) {
         this.ns = ns;
         this.relay = relay;
         this.table = table;
+        this.mediaPorts = mediaPorts;
+        this.httpPort = httpPort;
     }
 
     /**
@@ -70,7 +74,7 @@ final class RelayedLink implements AutoCloseable {
         }
         UdpRelay relay = UdpRelay.builder(host, targets).seed(seed).start();
         String table = "prism_relay_" + HexFormat.of().formatHex(randomBytes());
-        RelayedLink link = new RelayedLink(ns, relay, table);
+        RelayedLink link = new RelayedLink(ns, relay, table, server.mediaPortsForNft(), server.httpPort());
         try {
             StringBuilder rules = new StringBuilder();
             for (int i = 0; i < ports.size(); i++) {
@@ -108,9 +112,30 @@ final class RelayedLink implements AutoCloseable {
         relay.setProfile(UdpRelay.Direction.TO_SERVER, profile);
     }
 
-    /** Cuts (true) or restores the participant's UDP both ways. */
+    /**
+     * Cuts (true) or restores everything between the participant and Prism, as a network that goes away: the relayed
+     * UDP both ways, and in the namespace its TCP to Prism's media ports (ICE-TCP, which would otherwise carry the
+     * media instead) and to the HTTP port (signaling). Packets vanish (dropped, not refused).
+     */
     void outage(boolean down) {
-        relay.setOutage(down);
+        if (down) {
+            ns.nft("""
+                    table inet %s {
+                      chain output {
+                        type filter hook output priority 0; policy accept;
+                        ip daddr %s tcp dport { %s, %d } counter drop
+                      }
+                    }
+                    """.formatted(outageTable(), ns.hostAddress(), mediaPorts, httpPort));
+            relay.setOutage(true);
+        } else {
+            relay.setOutage(false);
+            ns.exec("nft", "delete", "table", "inet", outageTable());
+        }
+    }
+
+    private String outageTable() {
+        return table + "_outage";
     }
 
     /** What the relay took, delivered and dropped each way. */
@@ -137,6 +162,7 @@ final class RelayedLink implements AutoCloseable {
         closed = true;
         try {
             ns.exec("nft", "delete", "table", "ip", table);
+            ns.exec("sh", "-c", "nft delete table inet " + outageTable() + " 2>/dev/null || true");
         } catch (RuntimeException e) {
             // the namespace is gone already, and its rules with it
         } finally {

@@ -6,6 +6,7 @@ import dev.prism.conference.ParticipantMediaStats;
 import dev.prism.netem.DropReason;
 import dev.prism.netem.Jitter;
 import dev.prism.netem.LinkProfile;
+import dev.prism.netem.LossModel;
 import dev.prism.netem.PathCounters;
 import dev.prism.netem.RelayCounters;
 import io.vertx.core.json.JsonObject;
@@ -79,13 +80,105 @@ class RelayedNetworkBrowserTest implements BrowserArtifacts.Browsers {
             assertThat(path.delivered()).as("packets through the relay: %s", relay).isPositive();
             assertThat(path.minHoldNanos()).as("every packet held at least 50 - 20 ms: %s", relay)
                     .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(30));
+        }
+        assertRoomForEverything(relay);
+    }
+
+    private static void assertRoomForEverything(RelayCounters relay) {
+        for (PathCounters path : List.of(relay.toClient(), relay.toServer())) {
             assertThat(path.dropped(DropReason.RELEASE_FULL) + path.dropped(DropReason.OVERSIZE))
                     .as("the relay had room for everything: %s", relay).isZero();
         }
+        assertThat(relay.sendFailures()).as("the kernel took every datagram the relay sent: %s", relay).isZero();
+    }
+
+    @Test
+    void twoPercentBurstyLossInBurstsOfThreeIsRepairedByRetransmission() throws Exception {
+        lossScenario("bursty", "2% bursty loss (Gilbert, mean burst 3 packets) on bob's downlink",
+                LossModel.GilbertElliott.bursty(0.02, 3));
+    }
+
+    @Test
+    void fivePercentRandomLossThroughTheRelayIsRepairedByRetransmission() throws Exception {
+        lossScenario("random", "5% random loss on bob's downlink", new LossModel.Bernoulli(0.05));
+    }
+
+    /** Loss on bob's downlink only (with 10 ms each way, a short real path): NACK/RTX must reach him. */
+    private void lossScenario(String scenario, String description, LossModel loss) throws Exception {
+        LinkProfile path = LinkProfile.PERFECT.withDelay(Duration.ofMillis(10));
+        link.set(path.withLoss(loss), path);
+        ReceiveQuality quality = joinAndMeasure(scenario, description, WINDOW, List.of());
+        RelayCounters relay = link.counters();
+
+        assertDecodedThroughout(quality);
+        assertThat(relay.toClient().dropped(DropReason.LOSS)).as("the relay lost packets: %s", relay).isPositive();
+        assertThat(quality.last().video().getLong("retransmittedPacketsReceived")
+                - quality.first().video().getLong("retransmittedPacketsReceived"))
+                .as("retransmissions reached bob: %s", quality.summary()).isPositive();
+        assertRoomForEverything(relay);
+    }
+
+    @Test
+    void aTwoMegabitDownlinkDroppingTo300KilobitsAndBackKeepsDecoding() throws Exception {
+        // tc tbf-like: a 10 KB burst, a queue of 150 ms at each rate; 10 ms each way.
+        LinkProfile base = LinkProfile.PERFECT.withDelay(Duration.ofMillis(10));
+        LinkProfile wide = base.withRate(2_000_000, 10_000, 37_500);
+        LinkProfile narrow = base.withRate(300_000, 10_000, 5_625);
+        link.set(wide, base);
+        long[] narrowStart = new long[2]; // nanoTime, delivered bytes
+        long[] narrowEnd = new long[2];
+        List<ReceiveQuality.Step> steps = List.of(
+                new ReceiveQuality.Step(Duration.ofSeconds(10), "downlink 300 kbit/s", () -> {
+                    link.setDownlink(narrow);
+                    narrowStart[0] = System.nanoTime();
+                    narrowStart[1] = link.counters().toClient().deliveredBytes();
+                }),
+                new ReceiveQuality.Step(Duration.ofSeconds(25), "downlink 2 Mbit/s", () -> {
+                    narrowEnd[1] = link.counters().toClient().deliveredBytes();
+                    narrowEnd[0] = System.nanoTime();
+                    link.setDownlink(wide);
+                }));
+        ReceiveQuality quality = joinAndMeasure("rate", "2 Mbit/s -> 300 kbit/s (t=10..25 s) -> 2 Mbit/s downlink",
+                Duration.ofSeconds(40), steps);
+        RelayCounters relay = link.counters();
+        double narrowSeconds = (narrowEnd[0] - narrowStart[0]) / 1e9;
+        long narrowBytes = narrowEnd[1] - narrowStart[1];
+        System.out.printf("[prism-relay] rate drop: %.0f kbit/s delivered to bob during the %.1f s at 300 kbit/s%n",
+                narrowBytes * 8 / narrowSeconds / 1000, narrowSeconds);
+
+        assertDecodedThroughout(quality);
+        // By construction: the bucket's rate, plus its burst and what the wide queue still held when it narrowed.
+        assertThat(narrowBytes).as("bytes the relay delivered in the narrow phase: %s", relay)
+                .isLessThanOrEqualTo((long) (300_000 / 8.0 * (narrowSeconds + 0.1)) + 10_000 + 37_500);
+        assertRoomForEverything(relay);
+    }
+
+    @Test
+    void aThirtySecondOutageEndsWithVideoBack() throws Exception {
+        LinkProfile path = LinkProfile.PERFECT.withDelay(Duration.ofMillis(10));
+        link.set(path, path);
+        List<ReceiveQuality.Step> steps = List.of(
+                new ReceiveQuality.Step(Duration.ofSeconds(8), "outage", () -> link.outage(true)),
+                new ReceiveQuality.Step(Duration.ofSeconds(38), "network back", () -> link.outage(false)));
+        ReceiveQuality quality = joinAndMeasure("outage", "30 s outage of everything between bob and Prism",
+                Duration.ofSeconds(68), steps);
+        RelayCounters relay = link.counters();
+        double back = quality.secondsUntilFramesMoveAfter(38);
+        System.out.printf("[prism-relay] outage: video back %.1f s after the network came back%n", back - 38);
+
+        assertThat(relay.toServer().dropped(DropReason.OUTAGE)).as("the outage cut bob's packets: %s", relay)
+                .isPositive();
+        assertThat(back).as("bob decodes video again after the outage: %s", quality.summary()).isNotNaN();
+        assertRoomForEverything(relay);
     }
 
     /** Joins alice (simulcast) and bob (behind the relay, watching), waits for bob's video, measures the window. */
     private ReceiveQuality joinAndMeasure(String scenario, String description) throws Exception {
+        return joinAndMeasure(scenario, description, WINDOW, List.of());
+    }
+
+    private ReceiveQuality joinAndMeasure(String scenario, String description, Duration window,
+            List<ReceiveQuality.Step> steps) throws Exception {
         ChromeBrowser alice = call.browsers().get(0);
         ChromeBrowser bob = call.browsers().get(1);
         String room = scenario + "-" + Long.toHexString(System.nanoTime());
@@ -101,7 +194,7 @@ class RelayedNetworkBrowserTest implements BrowserArtifacts.Browsers {
         }, () -> "last stats " + last.get() + "; relay " + link.counters());
         long firstFrameMs = (System.nanoTime() - joining) / 1_000_000;
 
-        ReceiveQuality quality = new ReceiveQuality().sampleFor(bob, WINDOW);
+        ReceiveQuality quality = new ReceiveQuality().sampleFor(bob, window, steps);
         ParticipantMediaStats bobStats = call.server().server().sfu().mediaStats(room).get(5, TimeUnit.SECONDS)
                 .stream().filter(p -> p.participantId().startsWith("bob")).findFirst().orElseThrow();
         String bobVideo = bobStats.subscribed().stream().filter(x -> x.kind().equals("video")).findFirst()
