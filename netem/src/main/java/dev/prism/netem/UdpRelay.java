@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
@@ -32,8 +33,10 @@ import java.util.function.Supplier;
  * listener (toward the client) or the mapping's socket (toward the target).
  *
  * <p>Threads: one thread ({@code prism-netem-relay}) owns every socket, both paths and the mappings; it sleeps in a
- * {@link Selector} until a datagram arrives or the next departure is due (millisecond resolution: a packet leaves at
- * most about a millisecond after its time, which {@link PathCounters#maxLateNanos()} reports). Every public method
+ * {@link Selector} until a datagram arrives or the next departure is due. The selector counts whole milliseconds, so
+ * within 2 ms of a departure the thread parks in steps of at most 0.5 ms and polls the sockets between them: a packet
+ * leaves a fraction of a millisecond after its time when the machine gives the thread a core
+ * ({@link PathCounters#meanLateMillis()}, {@link PathCounters#maxLateNanos()} report what happened). Every public method
  * may be called from any thread: changes are handed to the relay's thread and applied before the call returns.
  * Bounded: the mapping table ({@code maxClients}) and each path's release queue ({@code capacity} datagrams of at
  * most {@code slotBytes}); what does not fit is dropped and counted.
@@ -48,6 +51,9 @@ public final class UdpRelay implements AutoCloseable {
     }
 
     private static final long CALL_TIMEOUT_SECONDS = 5;
+    /** Below this wait the thread parks in short steps (polling the sockets between them) instead of selecting. */
+    private static final long FINE_WAIT_NANOS = 2_000_000;
+    private static final long FINE_STEP_NANOS = 500_000;
 
     private final List<InetSocketAddress> targets;
     private final InetAddress upstreamBind;
@@ -235,8 +241,12 @@ public final class UdpRelay implements AutoCloseable {
                     selector.selectNow();
                 } else if (wait == Long.MAX_VALUE) {
                     selector.select();
+                } else if (wait >= FINE_WAIT_NANOS) {
+                    // The selector's timeout is in whole milliseconds: wake a millisecond early, then wait finely.
+                    selector.select(wait / 1_000_000 - 1);
                 } else {
-                    selector.select(Math.max(1, (wait + 999_999) / 1_000_000));
+                    LockSupport.parkNanos(Math.min(wait, FINE_STEP_NANOS));
+                    selector.selectNow();
                 }
                 Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
                 while (keys.hasNext()) {

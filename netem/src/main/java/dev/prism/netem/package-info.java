@@ -41,9 +41,11 @@
  *   <li>Only UDP passes through the relay. ICE-TCP and TURN do not: the browser prefers the UDP pair while it works,
  *       but a scenario that cuts the relay for long (an outage) must also block TCP to Prism, or the browser may move
  *       to the TCP pair and measure that instead. A cut longer than Prism's consent timeout ends the transport.</li>
- *   <li>Timing: the relay releases a packet when its departure is due, at millisecond resolution of the selector
- *       ({@link dev.prism.netem.PathCounters#maxLateNanos()} reports the worst case), never before. It adds one
- *       userspace hop (a copy and a send) in each direction.</li>
+ *   <li>Timing: the relay releases a packet when its departure is due, never before, a fraction of a millisecond
+ *       after it when its thread gets a core ({@link dev.prism.netem.PathCounters} reports the mean and worst
+ *       lateness and how many were over 2 ms late: on a busy machine that shares its cores with browsers, a
+ *       scheduling stall delays packets beyond the profile, which the printed figures show). It adds one userspace
+ *       hop (a copy and a send) in each direction.</li>
  * </ul>
  *
  * <p>Test infrastructure: bounded everywhere (mapping table, release queue, datagram size), counted, but not
