@@ -115,7 +115,7 @@ final class ReceiveQuality {
         Sample previous = null;
         for (Sample x : samples) {
             double t = (x.atNanos() - first().atNanos()) / 1e9;
-            if (previous != null && t >= fromSeconds && x.frames() > previous.frames()) {
+            if (previous != null && t >= fromSeconds && x.frames() != previous.frames()) {
                 return t;
             }
             previous = x;
@@ -147,14 +147,38 @@ final class ReceiveQuality {
         return (last().atNanos() - first().atNanos()) / 1e9;
     }
 
+    /**
+     * How much {@code field} grew over the window. A stream that starts again (a new subscriber connection or
+     * receiver after a repair: its counters fall back) counts from zero from there on.
+     */
+    private double growth(String field) {
+        double sum = 0;
+        for (int i = 1; i < samples.size(); i++) {
+            double a = samples.get(i - 1).video().getDouble(field);
+            double b = samples.get(i).video().getDouble(field);
+            sum += b >= a ? b - a : b;
+        }
+        return sum;
+    }
+
     private long delta(String field) {
-        return last().video().getLong(field) - first().video().getLong(field);
+        return Math.round(growth(field));
+    }
+
+    /** How many times the received stream's counters started again (a new connection or receiver). */
+    int restarts() {
+        int n = 0;
+        for (int i = 1; i < samples.size(); i++) {
+            if (samples.get(i).video().getLong("packetsReceived") < samples.get(i - 1).video()
+                    .getLong("packetsReceived")) {
+                n++;
+            }
+        }
+        return n;
     }
 
     double freezeSecondsPerMinute() {
-        double freeze = last().video().getDouble("totalFreezesDuration")
-                - first().video().getDouble("totalFreezesDuration");
-        return freeze * 60 / Math.max(1e-9, seconds());
+        return growth("totalFreezesDuration") * 60 / Math.max(1e-9, seconds());
     }
 
     /** Share of video packets lost and not repaired by retransmission (Chrome counts an RTX copy apart). */
@@ -197,7 +221,7 @@ final class ReceiveQuality {
         Sample from = first();
         for (Sample x : samples) {
             if (x.atNanos() - from.atNanos() >= slice.toNanos()) {
-                if (x.frames() == from.frames()) {
+                if (x.frames() == from.frames()) { // a restarted stream that decoded exactly as many: not missed
                     out.add(String.format(Locale.ROOT, "t=%.0f..%.0fs", (from.atNanos() - first().atNanos()) / 1e9,
                             (x.atNanos() - first().atNanos()) / 1e9));
                 }
@@ -211,10 +235,11 @@ final class ReceiveQuality {
     String summary() {
         return String.format(Locale.ROOT, "%.1f s: %d frames decoded, freeze %.2f s per minute (%d freezes), %d PLIs, "
                 + "video loss %d of %d packets, residual after retransmission %.3f%% (%d retransmissions received, "
-                + "%d NACKs), jitter %.1f ms, jitter buffer %.0f ms; decoded size %s; steps %s; pair %s",
+                + "%d NACKs), jitter %.1f ms, jitter buffer %.0f ms; decoded size %s; steps %s; stream restarts %d; "
+                + "pair %s",
                 seconds(), framesDecoded(), freezeSecondsPerMinute(), delta("freezeCount"), plis(),
                 delta("packetsLost"), delta("packetsReceived") + delta("packetsLost"), residualLoss() * 100,
                 delta("retransmittedPacketsReceived"), delta("nackCount"), last().video().getDouble("jitterMs"),
-                last().video().getDouble("jitterBufferMs"), resolutionTimeline(), stepsTaken, last().pair());
+                last().video().getDouble("jitterBufferMs"), resolutionTimeline(), stepsTaken, restarts(), last().pair());
     }
 }

@@ -207,8 +207,9 @@ class RelayedNetworkBrowserTest implements BrowserArtifacts.Browsers {
         System.out.printf("[prism-relay] %s: relay (down %s / up %s): %s%n", description,
                 link.relay().profile(dev.prism.netem.UdpRelay.Direction.TO_CLIENT),
                 link.relay().profile(dev.prism.netem.UdpRelay.Direction.TO_SERVER), link.counters());
-        System.out.printf("[prism-relay] %s: Prism's view of bob: subscriber RTT %d ms; video %s; downlink %s%n",
-                description, bobStats.subscriberRttMs(), bobVideo, bobStats.downlink());
+        System.out.printf("[prism-relay] %s: Prism's view of bob: subscriber RTT %d ms; %d ICE restarts, %d "
+                + "signaling resumes; video %s; downlink %s%n", description, bobStats.subscriberRttMs(),
+                bobStats.iceRestarts(), bobStats.resumes(), bobVideo, bobStats.downlink());
 
         JsonObject pair = quality.last().pair();
         assertThat(pair).as("bob's selected pair").isNotNull();
