@@ -23,13 +23,20 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Scenarios of issue #14's test bench on a real network path: alice publishes her simulcast camera from this
  * machine; bob, in a network namespace, only watches, and all his UDP to Prism passes through a userspace impairment
- * relay ({@link RelayedLink}, module netem). Each scenario prints bob's freeze time per minute, decoded resolution
- * over time, PLIs and residual loss, with the relay's counters, and asserts only what cannot pass by luck: video
- * decoded through the whole window, the browser's pair is its candidate with Prism's over UDP, and the relay did to
- * the packets what it was told (held each at least the configured minimum, dropped none for lack of room).
+ * relay ({@link RelayedLink}, module netem). The scenarios: 100 ms RTT with 20 ms jitter; 2 % bursty loss
+ * (Gilbert, bursts of 3 on average) and 5 % random loss on his downlink; his downlink at 2 Mbit/s dropping to
+ * 300 kbit/s for 15 s and back; a 30 s outage of everything between him and Prism.
  *
- * <p>{@code -Dprism.relay.windowSeconds=60} measures longer. Needs root (namespaces, nftables) as the other
- * namespace tests; CI runs as root.
+ * <p>Each prints bob's freeze time per minute, decoded resolution over time, PLIs and residual loss
+ * ({@link ReceiveQuality}), the relay's counters (including how late it released packets: on a machine whose cores
+ * are shared, scheduling stalls add delay of their own) and Prism's view of bob. Each asserts only what cannot pass
+ * or fail by luck of timing: video decoded in every 5 s slice of the window (the outage: again after it), the
+ * browser's pair is its candidate with Prism's over UDP, and the relay did to the packets what it was told (held each
+ * at least the configured minimum, lost some, delivered no more than the narrow rate allows, cut the outage) and had
+ * room for everything. Not freeze or loss thresholds: those are the figures to watch.
+ *
+ * <p>{@code -Dprism.relay.windowSeconds=60} measures the steady scenarios longer. Needs root (namespaces, nftables)
+ * as the other namespace tests; CI runs as root.
  */
 @Tag("browser")
 @ExtendWith(BrowserArtifacts.class)
