@@ -129,7 +129,7 @@ public final class UdpRelay implements AutoCloseable {
         return List.copyOf(listenAddresses);
     }
 
-    /** The target the listener at {@code index} forwards to. */
+    /** Where each listener forwards, in the order of {@link #listenAddresses()}. */
     public List<InetSocketAddress> targets() {
         return targets;
     }
