@@ -22,7 +22,8 @@ import org.w3c.dom.NodeList;
 /**
  * The direction of the module dependencies (docs/ARCHITECTURE.md), read from every module's pom.xml:
  * {@code sfu-core <- sfu-srtp <- sfu-rtp <- sfu-conference <- {sfu-signaling, sfu-ops}}; sfu-cluster and admin-ui
- * on sfu-core only; prism-server, the launcher, on everything; perf on prism-server, sfu-cluster (the link bench) and
+ * on sfu-core only; netem (the test network emulator) on sfu-core only, used by prism-server's tests; prism-server,
+ * the launcher, on everything; perf on prism-server, sfu-cluster (the link bench) and
  * sfu-rtp's test kit. A module
  * may name anything below it (its own transitive dependencies) and, in test scope, the test-jars of those; nothing
  * else. And the main sources of sfu-signaling and sfu-ops name no router type (they call the conference), and neither
@@ -36,6 +37,7 @@ class ModuleLayeringTest {
 
     static {
         ALLOWED.put("sfu-core", Set.of());
+        ALLOWED.put("netem", Set.of("sfu-core")); // test infrastructure: prism-server's browser tests use it
         ALLOWED.put("sfu-srtp", Set.of("sfu-core"));
         ALLOWED.put("sfu-rtp", Set.of("sfu-core", "sfu-srtp"));
         ALLOWED.put("sfu-conference", Set.of("sfu-core", "sfu-srtp", "sfu-rtp"));
@@ -44,7 +46,7 @@ class ModuleLayeringTest {
         ALLOWED.put("sfu-cluster", Set.of("sfu-core"));
         ALLOWED.put("admin-ui", Set.of("sfu-core"));
         ALLOWED.put("prism-server", Set.of("sfu-core", "sfu-srtp", "sfu-rtp", "sfu-conference", "sfu-signaling",
-                "sfu-ops", "sfu-cluster", "admin-ui"));
+                "sfu-ops", "sfu-cluster", "admin-ui", "netem"));
         ALLOWED.put("perf", Set.of("prism-server", "sfu-rtp", "sfu-cluster")); // the link bench (perf/run link)
     }
 
@@ -97,6 +99,19 @@ class ModuleLayeringTest {
         }
         assertThat(users).containsExactlyInAnyOrder("prism-server -> sfu-signaling [compile]",
                 "prism-server -> sfu-ops [compile]", "prism-server -> admin-ui [compile]");
+    }
+
+    @Test
+    void theNetworkEmulatorIsUsedByTestsOnly() throws Exception {
+        List<String> mainUses = new ArrayList<>();
+        for (String module : modules()) {
+            for (Dependency d : prismDependencies(module)) {
+                if ("netem".equals(d.to()) && !"test".equals(d.scope())) {
+                    mainUses.add(d.toString());
+                }
+            }
+        }
+        assertThat(mainUses).as("netem is test infrastructure").isEmpty();
     }
 
     @Test
