@@ -123,10 +123,11 @@ final class NodeDrain implements NodeControl, AutoCloseable {
                     + " rooms to hand over to other nodes, one every " + migrateIntervalMillis + " ms"));
         }
         conference.rooms().rooms().stream().map(Room::id).sorted(Comparator.naturalOrder()).forEach(queue::add);
-        log.info("prism: draining: not ready any more; moving {} rooms, one every {} ms", queue.size(),
+        int rooms = queue.size(); // before the drain thread starts taking rooms off the queue
+        log.info("prism: draining: not ready any more; moving {} rooms, one every {} ms", rooms,
                 migrateIntervalMillis);
         timer.execute(() -> migrateNext(queue));
-        return CompletableFuture.completedFuture(ActionOutcome.done("draining: " + queue.size()
+        return CompletableFuture.completedFuture(ActionOutcome.done("draining: " + rooms
                 + " rooms to move, one every " + migrateIntervalMillis + " ms"));
     }
 

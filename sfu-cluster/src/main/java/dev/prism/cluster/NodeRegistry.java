@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *       address and ports, version, state, load figures and score, report sequence) and {@code PEXPIRE} on it. Writing
  *       it whole every time also re-registers the node after Redis lost its data (a restart without persistence).</li>
  *   <li>View: after each report, the records and leases of all registered nodes; a node counts as live while its
- *       lease holds. Ids whose record and lease are both gone are removed from the set (by whichever node sees them).</li>
+ *       lease holds. Ids whose record and lease are both gone are removed from the set (by whichever node sees them).
+ *       A change of the live ids is logged ({@code cluster: node <id> sees <n> live nodes: <ids>}).</li>
  * </ul>
  *
  * <p>Threading: timers and Redis answers run on Vert.x event loops; nothing here blocks. {@link #liveNodes()} and
@@ -59,6 +60,8 @@ public final class NodeRegistry {
     private volatile long lastRenewalNanos;
     private volatile boolean renewalFailed;
     private long reportSeq;
+    /** The live ids last logged; guarded by this. */
+    private List<String> loggedLiveIds = List.of();
     private PeriodicScheduler.Cancellable heartbeatTimer;
     private PeriodicScheduler.Cancellable reportTimer;
 
@@ -242,6 +245,7 @@ public final class NodeRegistry {
                     }
                 }
                 live = List.copyOf(nodes);
+                logMembership(live);
                 if (vanished.isEmpty()) {
                     return Future.succeededFuture(live);
                 }
@@ -250,6 +254,19 @@ public final class NodeRegistry {
                 return redis.send(srem).map(r -> live);
             });
         });
+    }
+
+    /** Logs the live nodes when they are not the ones of the previous refresh: a node came, left or expired. */
+    private void logMembership(List<NodeView> nodes) {
+        List<String> ids = nodes.stream().map(NodeView::id).sorted().toList();
+        synchronized (this) {
+            if (ids.equals(loggedLiveIds)) {
+                return;
+            }
+            loggedLiveIds = ids;
+        }
+        LOG.info("cluster: node {} sees {} live nodes: {}", nodeId, ids.size(),
+                ClientText.forLog(String.join(" ", ids)));
     }
 
     /**

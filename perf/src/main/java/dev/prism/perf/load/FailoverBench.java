@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -56,7 +57,7 @@ public final class FailoverBench {
     });
     private final int participants;
     private final List<AtomicReference<Publisher>> publishers = new ArrayList<>();
-    private final List<AtomicReference<FailoverReceiver>> receivers = new ArrayList<>();
+    private final List<ReceiverSlot> receivers = new ArrayList<>();
     /** Set when the bench ends: sockets closing then are not rejoined. */
     private volatile boolean stopping;
 
@@ -103,7 +104,7 @@ public final class FailoverBench {
     private int run(int runs, String stamp, Path dir) throws Exception {
         for (int i = 0; i < participants; i++) {
             publishers.add(new AtomicReference<>());
-            receivers.add(new AtomicReference<>());
+            receivers.add(new ReceiverSlot());
         }
         long joinStart = System.nanoTime();
         List<CompletableFuture<?>> joined = new ArrayList<>();
@@ -160,38 +161,78 @@ public final class FailoverBench {
         return 0;
     }
 
-    /** Waits until every current receiver has video from every publisher; ms from {@code since} per receiver. */
+    /**
+     * Waits until every current receiver has video from every publisher; ms from {@code since} per receiver. A receiver
+     * whose socket closed is waited past (its rejoin puts a new one in the slot), and so is one whose media came before
+     * {@code since} (its socket closes when its owner's end reaches it).
+     */
     private long[] awaitMedia(long since, String what) throws Exception {
         long[] ms = new long[participants];
         long deadline = since + RUN_DEADLINE_MS * 1_000_000L;
         for (int i = 0; i < participants; i++) {
+            FailoverReceiver passed = null;
             while (true) {
-                FailoverReceiver r = receivers.get(i).get();
-                long left = (deadline - System.nanoTime()) / 1_000_000L;
-                if (left <= 0) {
-                    throw new IllegalStateException(what + ": receiver " + i + " without media from all "
-                            + participants + " publishers after " + RUN_DEADLINE_MS + " ms");
-                }
-                if (r == null || r.signaling().closed().isDone()) {
-                    Thread.sleep(20); // the old one died: its rejoin is under way
+                String late = what + ": receiver " + i + " without media from all " + participants
+                        + " publishers after " + RUN_DEADLINE_MS + " ms";
+                FailoverReceiver r = receivers.get(i).awaitOther(passed, deadline, late);
+                CompletableFuture<Integer> closed = r.signaling().closed();
+                Object first = awaitBefore(CompletableFuture.anyOf(r.mediaFromAll(), closed), deadline, late);
+                if (closed.isDone()) {
+                    passed = r; // it died: its rejoin is under way
                     continue;
                 }
-                try {
-                    long at = r.mediaFromAll().get(Math.min(left, 200), TimeUnit.MILLISECONDS);
-                    if (at <= since) {
-                        Thread.sleep(20); // media from before the kill: this socket has not seen its end yet
-                        continue;
-                    }
-                    if (receivers.get(i).get() == r && !r.signaling().closed().isDone()) {
-                        ms[i] = Math.max(0, (at - since) / 1_000_000L);
-                        break;
-                    }
-                } catch (java.util.concurrent.TimeoutException e) {
-                    // look again: the receiver may have been replaced meanwhile
+                long at = (Long) first;
+                if (at <= since) {
+                    awaitBefore(closed, deadline, late + " (its media came before the kill, its socket never closed)");
+                    passed = r;
+                    continue;
                 }
+                ms[i] = Math.max(0, (at - since) / 1_000_000L);
+                break;
             }
         }
         return ms;
+    }
+
+    /** The future's value, waited for until {@code deadlineNanos}; then an error saying {@code late}. */
+    private static <T> T awaitBefore(CompletableFuture<T> f, long deadlineNanos, String late) throws Exception {
+        try {
+            return f.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(late);
+        }
+    }
+
+    /**
+     * The current receiver of one participant, replaced by each rejoin; {@link #awaitOther} waits for a replacement.
+     * Thread-safe: set on the receivers' loops, waited for on the bench's main thread.
+     */
+    private static final class ReceiverSlot {
+        private FailoverReceiver current;
+
+        synchronized void set(FailoverReceiver r) {
+            current = r;
+            notifyAll();
+        }
+
+        synchronized FailoverReceiver getAndClear() {
+            FailoverReceiver r = current;
+            current = null;
+            return r;
+        }
+
+        /** Waits until the slot holds a receiver other than {@code passed} (null: any), until the deadline. */
+        synchronized FailoverReceiver awaitOther(FailoverReceiver passed, long deadlineNanos, String late)
+                throws InterruptedException {
+            while (current == null || current == passed) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    throw new IllegalStateException(late);
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+            return current;
+        }
     }
 
     private CompletableFuture<Void> joinPublisher(int i, long deadlineNanos) {
@@ -290,8 +331,8 @@ public final class FailoverBench {
                 p.loop().execute(p::stop);
             }
         });
-        receivers.forEach(ref -> {
-            FailoverReceiver r = ref.getAndSet(null);
+        receivers.forEach(slot -> {
+            FailoverReceiver r = slot.getAndClear();
             if (r != null) {
                 r.stop();
             }

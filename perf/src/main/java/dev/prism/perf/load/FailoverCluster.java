@@ -3,8 +3,6 @@ package dev.prism.perf.load;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,18 +14,28 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What {@code perf/run failover} runs on: a {@code redis-server}, three Prism nodes in cluster mode (each
  * {@code dev.prism.server.Main} in its own JVM from this class path, media on loopback, one media thread) and an nginx
  * in front of them (round robin, WebSocket upgrade), all child processes killed on {@link #close()} and by shutdown
- * hooks ({@link ServerProcess}).
+ * hooks ({@link ServerProcess}). Each wait is for what the process prints when it happened (Redis and nginx listening,
+ * a node's registry view changing), with a deadline.
  *
  * <p>Not thread-safe: the bench's main thread drives it.
  */
 final class FailoverCluster implements AutoCloseable {
     private static final String HOST = "127.0.0.1";
     private static final Duration READY = Duration.ofSeconds(60);
+    private static final Duration LISTENING = Duration.ofSeconds(15);
+    private static final Duration VIEW = Duration.ofSeconds(20);
+    /** What a node logs when its registry view changes ({@code NodeRegistry}). */
+    private static final Pattern LIVE_NODES = Pattern.compile("cluster: node \\S+ sees (\\d+) live nodes: (.*)$");
 
     private final Path dir;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -63,8 +71,9 @@ final class FailoverCluster implements AutoCloseable {
         Files.createDirectories(dir);
         redisPort = ServerProcess.freeTcpPort();
         redis = ServerProcess.start(List.of("redis-server", "--port", Integer.toString(redisPort), "--bind", HOST,
-                "--save", "", "--appendonly", "no"), dir.resolve("redis.log"));
-        awaitTcp(redisPort);
+                "--save", "", "--appendonly", "no"), dir.resolve("redis.log"),
+                Pattern.compile("Ready to accept connections"));
+        redis.awaitLine(0, line -> true, LISTENING, "redis-server on port " + redisPort + " ready");
         for (int n = 1; n <= nodeCount; n++) {
             nodes.add(new Node("node-" + n, ServerProcess.freeTcpPort(), ServerProcess.freeUdpPort(HOST)));
         }
@@ -75,7 +84,9 @@ final class FailoverCluster implements AutoCloseable {
             awaitReady(node);
         }
         startNginx();
-        awaitLiveNodes(nodeCount);
+        for (Node node : nodes) {
+            awaitAllLive(node, 0);
+        }
     }
 
     private void launch(Node node) throws IOException {
@@ -88,7 +99,7 @@ final class FailoverCluster implements AutoCloseable {
                 "--api-secret", apiSecret, "--admin-secret", adminSecret,
                 "--redis", "redis://" + HOST + ":" + redisPort, "--node-id", node.name, "--cluster-port", "0",
                 "--cluster-secret", clusterSecret));
-        node.process = ServerProcess.start(cmd, dir.resolve(node.name + ".log"));
+        node.process = ServerProcess.start(cmd, dir.resolve(node.name + ".log"), LIVE_NODES);
     }
 
     private void awaitReady(Node node) throws InterruptedException {
@@ -107,7 +118,7 @@ final class FailoverCluster implements AutoCloseable {
                 daemon off;
                 worker_processes 1;
                 pid %1$s/nginx.pid;
-                error_log %1$s/error.log warn;
+                error_log stderr notice;
                 events { worker_connections 1024; }
                 http {
                   access_log off;
@@ -132,22 +143,10 @@ final class FailoverCluster implements AutoCloseable {
                 """.formatted(temp, upstream, HOST, nginxPort);
         Path file = temp.resolve("nginx.conf");
         Files.writeString(file, conf);
+        // its master prints this at notice level once the listening sockets are open, before the workers start
         nginx = ServerProcess.start(List.of("nginx", "-p", temp.toString(), "-c", file.toString()),
-                dir.resolve("nginx.out"));
-        awaitTcp(nginxPort);
-    }
-
-    private void awaitTcp(int port) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(HOST, port), 500);
-                return;
-            } catch (IOException e) {
-                Thread.sleep(50);
-            }
-        }
-        throw new IllegalStateException("nothing listens on " + HOST + ":" + port + " after 15 s; see " + dir);
+                dir.resolve("nginx.out"), Pattern.compile("start worker processes"));
+        nginx.awaitLine(0, line -> true, LISTENING, "nginx on port " + nginxPort + " listening");
     }
 
     String apiSecret() {
@@ -206,25 +205,43 @@ final class FailoverCluster implements AutoCloseable {
 
     /** Starts a killed node again on its ports and waits until every node sees all nodes live. */
     void restart(Node node) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (node.process.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
+        try {
+            ProcessHandle.of(node.process.pid()).ifPresent(h -> {
+                try {
+                    h.onExit().get(10, TimeUnit.SECONDS);
+                } catch (InterruptedException | ExecutionException | TimeoutException e) {
+                    throw new IllegalStateException(node.name + " (pid " + h.pid() + ") still running 10 s after "
+                            + "SIGKILL: " + e, e);
+                }
+            });
+        } finally {
+            node.process.close();
         }
-        node.process.close();
+        List<Node> others = nodes.stream().filter(n -> n != node).toList();
+        int[] marks = others.stream().mapToInt(n -> n.process.watchedLines()).toArray();
         launch(node);
         awaitReady(node);
-        awaitLiveNodes(nodes.size());
+        awaitAllLive(node, 0);
+        for (int i = 0; i < others.size(); i++) {
+            awaitAllLive(others.get(i), marks[i]);
+        }
     }
 
-    private void awaitLiveNodes(int count) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (clusterView().getJsonArray("nodes", new JsonArray()).size() == count) {
-                return;
-            }
-            Thread.sleep(100);
+    /**
+     * Waits until {@code node} logs, after its first {@code mark} view lines, a view with every bench node live once
+     * (a restarted node has a new id under the same name; its previous one must have expired).
+     */
+    private void awaitAllLive(Node node, int mark) throws InterruptedException {
+        node.process.awaitLine(mark, this::allLive, VIEW, node.name + " seeing all " + nodes.size() + " nodes live");
+    }
+
+    private boolean allLive(String viewLine) {
+        Matcher m = LIVE_NODES.matcher(viewLine);
+        if (!m.find() || Integer.parseInt(m.group(1)) != nodes.size()) {
+            return false;
         }
-        throw new IllegalStateException(count + " live nodes not in the registry view within 20 s; see " + dir);
+        List<String> ids = List.of(m.group(2).trim().split(" "));
+        return nodes.stream().allMatch(n -> ids.stream().filter(id -> id.startsWith(n.name + "-")).count() == 1);
     }
 
     /** Kills every process (nodes, nginx, Redis); never throws. */

@@ -22,6 +22,7 @@ import io.vertx.core.Vertx;
 import java.net.InetAddress;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -216,20 +217,43 @@ public final class ClusterMode implements AutoCloseable {
     }
 
     /**
-     * The drain's first step: DRAINING in the registry (placement skips this node), then a wait of one view refresh so
-     * every node's placement sees it before rooms move. Drain thread.
+     * The drain's first step: DRAINING in the registry (placement skips this node), then a wait until every other
+     * live node has reported since, so its view shows this node DRAINING before rooms move ({@link DrainAnnouncement}),
+     * at most three report periods. Drain thread; waits on futures only.
      */
     public void startDraining() {
+        Map<String, Long> baseline;
         try {
             registry.setState(NodeState.DRAINING).toCompletionStage().toCompletableFuture()
                     .get(START_WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            LOG.warn("cluster: announcing DRAINING failed ({}); the next report retries", e.getMessage());
-        }
-        try {
-            Thread.sleep(registry.settings().reportMillis() + 200); // the drain thread's own pacing, not an event loop
+            // read after the DRAINING record was written (a periodic refresh may finish later with older numbers)
+            baseline = DrainAnnouncement.baseline(registry.refresh().toCompletionStage().toCompletableFuture()
+                    .get(START_WAIT_SECONDS, TimeUnit.SECONDS), registry.nodeId());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return;
+        } catch (Exception e) {
+            // Redis did not take it: no node can see it (nor place rooms) until the next report does
+            LOG.warn("cluster: announcing DRAINING failed ({}); the next report retries", e.getMessage());
+            return;
+        }
+        long deadlineMillis = 3 * registry.settings().reportMillis();
+        long start = System.nanoTime();
+        try {
+            List<String> unconfirmed = DrainAnnouncement.await(vertx, registry, baseline, deadlineMillis)
+                    .get(deadlineMillis + START_WAIT_SECONDS * 1000, TimeUnit.MILLISECONDS);
+            if (unconfirmed.isEmpty()) {
+                LOG.info("cluster: every live node sees {} DRAINING ({} ms)", registry.nodeId(),
+                        (System.nanoTime() - start) / 1_000_000);
+            } else {
+                LOG.warn("cluster: nodes {} did not report within {} ms of DRAINING; handing rooms over anyway",
+                        unconfirmed, deadlineMillis);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warn("cluster: waiting for the other nodes to see DRAINING failed ({}); handing rooms over anyway",
+                    e.toString());
         }
     }
 

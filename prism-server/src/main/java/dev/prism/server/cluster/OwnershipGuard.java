@@ -11,6 +11,7 @@ import io.vertx.core.Promise;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,8 @@ import org.slf4j.LoggerFactory;
  *   <li>A room that ended here has its record released ({@link RoomPlacement#release}, owner and epoch checked in
  *       Redis). A placement that answered this node but whose room never came to exist here within
  *       {@link #UNUSED_HOLD_NANOS} is released too.</li>
+ *   <li>A copy is closed and counted once: until it ends, checks pass it by (it is neither claimed again nor fenced
+ *       again while its participants are still leaving).</li>
  *   <li>When a check fails (Redis down), nothing is closed: running rooms keep their media. Until a check succeeds
  *       again, {@link #verifiedFirst()} runs one before any placement is answered.</li>
  * </ul>
@@ -46,6 +49,8 @@ final class OwnershipGuard {
     private final ClusterMetrics metrics;
     private final MonoClock clock;
     private Future<Void> running;
+    /** The copies being closed by a fence, by room id, until they end. */
+    private final Map<String, Room> closing = new ConcurrentHashMap<>();
     private volatile boolean verified = true;
 
     OwnershipGuard(RoomPlacement placement, RoomRegistry rooms, Conference conference, HeldRooms held,
@@ -84,7 +89,11 @@ final class OwnershipGuard {
         Map<String, Long> epochs = new HashMap<>();
         Map<String, HeldRooms.Held> snapshot = held.snapshot();
         long now = clock.nanos();
+        closing.entrySet().removeIf(e -> rooms.get(e.getKey()) != e.getValue()); // ended before the fence noted it
         for (Room room : rooms.rooms()) {
+            if (closing.get(room.id()) == room) {
+                continue; // fenced already; its participants are leaving
+            }
             HeldRooms.Held h = snapshot.remove(room.id());
             if (h == null) {
                 claim(room.id());
@@ -115,6 +124,7 @@ final class OwnershipGuard {
 
     /** A room ended here: release its record. Room loop; does not block. */
     void ended(String roomId) {
+        closing.remove(roomId);
         HeldRooms.Held h = held.drop(roomId);
         if (h != null) {
             release(roomId, h.epoch());
@@ -146,8 +156,9 @@ final class OwnershipGuard {
     private void fence(Set<String> roomIds, String why) {
         for (String roomId : roomIds) {
             held.drop(roomId);
-            if (rooms.get(roomId) == null) {
-                continue;
+            Room copy = rooms.get(roomId);
+            if (copy == null || closing.put(roomId, copy) == copy) {
+                continue; // gone, or this copy was fenced already (a check and a claim can both find it)
             }
             metrics.fenced();
             LOG.warn("cluster: room {} is fenced here ({}): closing this copy, its participants rejoin at the owner",

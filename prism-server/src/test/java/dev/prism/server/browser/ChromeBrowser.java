@@ -1,6 +1,5 @@
 package dev.prism.server.browser;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,17 +9,13 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Level;
-import java.util.stream.Stream;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -28,7 +23,6 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
-import org.openqa.selenium.support.ui.FluentWait;
 
 /**
  * One headless Chromium (Debian's {@code chromium} driven by its {@code chromium-driver}) with fake camera and
@@ -42,7 +36,7 @@ import org.openqa.selenium.support.ui.FluentWait;
  * may be driven from different threads concurrently; {@link #launchAll} starts several in parallel because a launch
  * takes from half a second to several seconds on a loaded two-core machine.
  */
-public final class ChromeBrowser implements AutoCloseable {
+public final class ChromeBrowser extends DrivenBrowser<ChromeBrowser> {
 
     /** The Chromium binary; Debian's package path by default. */
     public static final Path CHROMIUM = Path.of(System.getProperty("prism.chromium", "/usr/bin/chromium"));
@@ -71,17 +65,12 @@ public final class ChromeBrowser implements AutoCloseable {
         SELENIUM_LOG.setLevel(Level.SEVERE);
     }
 
-    private final String name;
-    private final Path profileDir;
     private final ChromeDriverService service;
     private final ChromeDriver driver;
-    private final List<String> console = new ArrayList<>();
-    private volatile long openedAtNanos;
-    private boolean closed;
 
     private ChromeBrowser(String name, Path profileDir, ChromeDriverService service, ChromeDriver driver) {
-        this.name = name;
-        this.profileDir = profileDir;
+        // a WebDriverException from a probe (a script error while the page is still starting) means "not yet"
+        super(name, profileDir, WebDriverException.class, DEFAULT_POLL);
         this.service = service;
         this.driver = driver;
     }
@@ -204,11 +193,6 @@ public final class ChromeBrowser implements AutoCloseable {
         return options;
     }
 
-    /** The label given at launch. */
-    public String name() {
-        return name;
-    }
-
     /**
      * Navigates to {@code url} and blocks until its load event; remembers when navigation started. Chromium aborts the
      * requests in flight with {@code net::ERR_NETWORK_CHANGED} when the host's addresses change, which the fixtures
@@ -218,7 +202,7 @@ public final class ChromeBrowser implements AutoCloseable {
     public void open(String url) {
         for (int attempt = 1; ; attempt++) {
             int seen = consoleLog().size();
-            openedAtNanos = System.nanoTime();
+            markOpened();
             driver.get(url);
             List<String> log = consoleLog();
             boolean networkChanged = log.subList(seen, log.size()).stream()
@@ -227,13 +211,8 @@ public final class ChromeBrowser implements AutoCloseable {
                 return;
             }
             System.out.printf("[%s] page load hit net::ERR_NETWORK_CHANGED (a fixture changed the host's addresses); "
-                    + "loading it again%n", name);
+                    + "loading it again%n", name());
         }
-    }
-
-    /** {@link System#nanoTime()} at the start of the last {@link #open}, or 0 if nothing was opened. */
-    public long openedAtNanos() {
-        return openedAtNanos;
     }
 
     /**
@@ -262,41 +241,10 @@ public final class ChromeBrowser implements AutoCloseable {
         waitUntil(description, timeout, b -> Boolean.TRUE.equals(b.js(script)) ? Boolean.TRUE : null, () -> "");
     }
 
-    /**
-     * Calls {@code probe} every 200 ms until it returns something other than null or {@code false}, and returns that.
-     * A {@link WebDriverException} from the probe (a script error while the page is still starting, say) counts as
-     * "not yet" and becomes the cause of the timeout; anything else, an AssertionError in particular, ends the wait
-     * at once. An interrupt ends it too (see {@link BrowserThreads#parallel}).
-     *
-     * @param diagnostics extra text for the failure message, computed only on timeout (e.g. the last stats sample)
-     * @throws AssertionError on timeout, naming {@code description}, with {@code diagnostics} and the console log
-     */
-    public <T> T waitUntil(String description, Duration timeout, Function<ChromeBrowser, T> probe,
-            Supplier<String> diagnostics) {
-        return waitUntil(description, timeout, DEFAULT_POLL, probe, diagnostics);
-    }
-
-    /** {@link #waitUntil(String, Duration, Function, Supplier)} with an explicit polling interval. */
-    public <T> T waitUntil(String description, Duration timeout, Duration poll, Function<ChromeBrowser, T> probe,
-            Supplier<String> diagnostics) {
+    @Override
+    protected void writeScreenshot(Path file) {
         try {
-            return new FluentWait<>(this)
-                    .withTimeout(timeout)
-                    .pollingEvery(poll)
-                    .ignoring(WebDriverException.class)
-                    .until(probe::apply);
-        } catch (TimeoutException e) {
-            throw new AssertionError("[" + name + "] timed out after " + timeout.toMillis() + " ms waiting for: "
-                    + description + "\n" + diagnostics.get() + "\n" + consoleDump(), e.getCause());
-        }
-    }
-
-    /** Saves a PNG of the viewport; creates parent directories. Returns {@code file}. */
-    public Path screenshot(Path file) {
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
             Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
-            return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -307,8 +255,9 @@ public final class ChromeBrowser implements AutoCloseable {
      * accumulates them; returns an empty list (and never throws) once the browser is closed or logging is
      * unsupported.
      */
+    @Override
     public synchronized List<String> consoleLog() {
-        if (!closed) {
+        if (!isClosed()) {
             try {
                 for (LogEntry e : driver.manage().logs().get(LogType.BROWSER)) {
                     console.add(LOG_TIME.format(Instant.ofEpochMilli(e.getTimestamp())) + " " + e.getLevel() + " "
@@ -321,66 +270,32 @@ public final class ChromeBrowser implements AutoCloseable {
         return List.copyOf(console);
     }
 
-    /** The console log as a block of text for failure messages. */
-    public String consoleDump() {
-        List<String> lines = consoleLog();
-        StringBuilder sb = new StringBuilder("--- console of ").append(name).append(" (")
-                .append(lines.size()).append(" entries) ---\n");
-        lines.forEach(l -> sb.append("  ").append(l).append('\n'));
-        return sb.append("--- end of console of ").append(name).append(" ---").toString();
-    }
-
-    /** The throw-away profile directory ({@code --user-data-dir}); gone after {@link #close()}. */
-    Path profileDir() {
-        return profileDir;
-    }
-
-    /** Whether {@link #close()} ran. */
-    public synchronized boolean isClosed() {
-        return closed;
-    }
-
     /**
      * Quits the browser, stops chromedriver and deletes the profile directory. Idempotent; never throws. The console
      * log is collected first so that it stays readable after close.
      */
     @Override
     public void close() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            consoleLog();
-            closed = true;
+        if (!markClosed()) {
+            return;
         }
         try {
             driver.quit();
         } catch (RuntimeException e) {
-            System.err.println("[" + name + "] quit failed: " + e);
+            System.err.println("[" + name() + "] quit failed: " + e);
         } finally {
             service.stop();
-            deleteTree(profileDir);
+            deleteTree(profileDir());
         }
     }
 
     @Override
     public String toString() {
-        return "ChromeBrowser[" + name + "]";
+        return "ChromeBrowser[" + name() + "]";
     }
 
     /** The version string Chromium reported when the session started, e.g. {@code 156.0.8078.79}. */
     public String browserVersion() {
         return driver.getCapabilities().getBrowserVersion();
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-        } catch (IOException | UncheckedIOException e) {
-            System.err.println("could not delete " + root + ": " + e);
-        }
     }
 }

@@ -4,7 +4,6 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
@@ -13,17 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import java.util.function.Supplier;
-import java.util.stream.Stream;
-import org.openqa.selenium.TimeoutException;
-import org.openqa.selenium.support.ui.FluentWait;
 
 /**
  * One headless Firefox (Debian's {@code firefox-esr}) with fake camera and microphone, standing in for one conference
@@ -43,7 +35,7 @@ import org.openqa.selenium.support.ui.FluentWait;
  * <p>Threading: one thread at a time per instance (requests are answered in order); different instances may be driven
  * from different threads.
  */
-public final class FirefoxBrowser implements AutoCloseable {
+public final class FirefoxBrowser extends DrivenBrowser<FirefoxBrowser> {
 
     /** The Firefox binary; Debian's firefox-esr by default. */
     public static final Path FIREFOX = Path.of(System.getProperty("prism.firefox", "/usr/bin/firefox-esr"));
@@ -57,21 +49,16 @@ public final class FirefoxBrowser implements AutoCloseable {
     /** Marks the end of the driver's output in the reply queue. */
     private static final String EOF = "\u0000eof";
 
-    private final String name;
-    private final Path profileDir;
     private final Process driver;
     private final BufferedWriter requests;
     private final BlockingQueue<String> replies;
     private final String version;
-    private final List<String> console = new ArrayList<>();
-    private volatile long openedAtNanos;
     private long nextId = 1;
-    private boolean closed;
 
     private FirefoxBrowser(String name, Path profileDir, Process driver, BufferedWriter requests,
             BlockingQueue<String> replies, String version) {
-        this.name = name;
-        this.profileDir = profileDir;
+        // an IllegalStateException from a probe (a script error while the page is still starting) means "not yet"
+        super(name, profileDir, IllegalStateException.class, DEFAULT_POLL);
         this.driver = driver;
         this.requests = requests;
         this.replies = replies;
@@ -158,11 +145,6 @@ public final class FirefoxBrowser implements AutoCloseable {
         }
     }
 
-    /** The label given at launch. */
-    public String name() {
-        return name;
-    }
-
     /** What Firefox reports, e.g. {@code firefox/153.8.0}. */
     public String browserVersion() {
         return version;
@@ -170,13 +152,8 @@ public final class FirefoxBrowser implements AutoCloseable {
 
     /** Navigates to {@code url} and blocks until its load event; remembers when navigation started. */
     public void open(String url) {
-        openedAtNanos = System.nanoTime();
+        markOpened();
         request(new JsonObject().put("cmd", "open").put("url", url));
-    }
-
-    /** {@link System#nanoTime()} at the start of the last {@link #open}, or 0 if nothing was opened. */
-    public long openedAtNanos() {
-        return openedAtNanos;
     }
 
     /**
@@ -189,35 +166,10 @@ public final class FirefoxBrowser implements AutoCloseable {
         return request(new JsonObject().put("cmd", "eval").put("expression", expression));
     }
 
-    /**
-     * Calls {@code probe} every {@code poll} until it returns something other than null or {@code false}, and returns
-     * that. A probe's {@link IllegalStateException} (a script error while the page starts, say) counts as "not yet".
-     *
-     * @throws AssertionError on timeout, naming {@code description}, with {@code diagnostics} and the console log
-     */
-    public <T> T waitUntil(String description, Duration timeout, Duration poll, Function<FirefoxBrowser, T> probe,
-            Supplier<String> diagnostics) {
-        try {
-            return new FluentWait<>(this)
-                    .withTimeout(timeout)
-                    .pollingEvery(poll)
-                    .ignoring(IllegalStateException.class)
-                    .until(probe::apply);
-        } catch (TimeoutException e) {
-            throw new AssertionError("[" + name + "] timed out after " + timeout.toMillis() + " ms waiting for: "
-                    + description + "\n" + diagnostics.get() + "\n" + consoleDump(), e.getCause());
-        }
-    }
-
-    /** {@link #waitUntil(String, Duration, Duration, Function, Supplier)} polling every 250 ms. */
-    public <T> T waitUntil(String description, Duration timeout, Function<FirefoxBrowser, T> probe,
-            Supplier<String> diagnostics) {
-        return waitUntil(description, timeout, DEFAULT_POLL, probe, diagnostics);
-    }
-
     /** Every console line of the page so far; what was collected before close once closed. Never throws. */
+    @Override
     public synchronized List<String> consoleLog() {
-        if (!closed) {
+        if (!isClosed()) {
             try {
                 Object lines = request(new JsonObject().put("cmd", "console"));
                 console.clear();
@@ -231,38 +183,19 @@ public final class FirefoxBrowser implements AutoCloseable {
         return List.copyOf(console);
     }
 
-    /** The console log as a block of text for failure messages. */
-    public String consoleDump() {
-        List<String> lines = consoleLog();
-        StringBuilder sb = new StringBuilder("--- console of ").append(name).append(" (Firefox, ")
-                .append(lines.size()).append(" entries) ---\n");
-        lines.forEach(l -> sb.append("  ").append(l).append('\n'));
-        return sb.append("--- end of console of ").append(name).append(" ---").toString();
+    @Override
+    protected String consoleKind() {
+        return "Firefox, ";
     }
 
-    /** Saves a PNG of the viewport; creates parent directories. Returns {@code file}. */
-    public Path screenshot(Path file) {
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    @Override
+    protected void writeScreenshot(Path file) {
         request(new JsonObject().put("cmd", "screenshot").put("path", file.toAbsolutePath().toString()));
-        return file;
-    }
-
-    /** The throw-away profile directory; gone after {@link #close()}. */
-    Path profileDir() {
-        return profileDir;
     }
 
     /** The driver process (tests of this fixture check that it and Firefox are gone after close). */
     ProcessHandle driverProcess() {
         return driver.toHandle();
-    }
-
-    public synchronized boolean isClosed() {
-        return closed;
     }
 
     /**
@@ -273,18 +206,16 @@ public final class FirefoxBrowser implements AutoCloseable {
     public void close() {
         List<ProcessHandle> tree;
         synchronized (this) {
-            if (closed) {
+            if (!markClosed()) {
                 return;
             }
-            consoleLog();
             // Firefox's processes are the driver's descendants now; after the driver exits they would be orphans.
             tree = driver.descendants().toList();
-            closed = true;
         }
         try {
             requestWithin(new JsonObject().put("cmd", "close"), QUIT_TIMEOUT);
         } catch (RuntimeException e) {
-            System.err.println("[" + name + "] Firefox quit failed: " + e.getMessage());
+            System.err.println("[" + name() + "] Firefox quit failed: " + e.getMessage());
         }
         try {
             requests.close();
@@ -293,7 +224,7 @@ public final class FirefoxBrowser implements AutoCloseable {
         }
         try {
             if (!driver.waitFor(QUIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                System.err.println("[" + name + "] the Firefox driver did not exit; killing it");
+                System.err.println("[" + name() + "] the Firefox driver did not exit; killing it");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -301,19 +232,19 @@ public final class FirefoxBrowser implements AutoCloseable {
             killTree(driver);
             tree.forEach(ProcessHandle::destroyForcibly);
             awaitGone(tree);
-            deleteTree(profileDir);
+            deleteTree(profileDir());
         }
     }
 
     @Override
     public String toString() {
-        return "FirefoxBrowser[" + name + "]";
+        return "FirefoxBrowser[" + name() + "]";
     }
 
     private Object request(JsonObject request) {
         synchronized (this) {
-            if (closed && !"close".equals(request.getString("cmd"))) {
-                throw new IllegalStateException("[" + name + "] closed");
+            if (isClosed() && !"close".equals(request.getString("cmd"))) {
+                throw new IllegalStateException("[" + name() + "] closed");
             }
         }
         return requestWithin(request, REQUEST_TIMEOUT);
@@ -327,18 +258,18 @@ public final class FirefoxBrowser implements AutoCloseable {
             requests.write('\n');
             requests.flush();
         } catch (IOException e) {
-            throw new IllegalStateException("[" + name + "] the Firefox driver is gone: " + e.getMessage(), e);
+            throw new IllegalStateException("[" + name() + "] the Firefox driver is gone: " + e.getMessage(), e);
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             String line = take(replies, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             if (line == null) {
-                throw new IllegalStateException("[" + name + "] no answer to " + request.getString("cmd") + " in "
+                throw new IllegalStateException("[" + name() + "] no answer to " + request.getString("cmd") + " in "
                         + timeout.toMillis() + " ms");
             }
             if (line.equals(EOF)) {
                 replies.add(EOF);
-                throw new IllegalStateException("[" + name + "] the Firefox driver exited");
+                throw new IllegalStateException("[" + name() + "] the Firefox driver exited");
             }
             JsonObject reply;
             try {
@@ -350,7 +281,7 @@ public final class FirefoxBrowser implements AutoCloseable {
                 continue;
             }
             if (!reply.getBoolean("ok", false)) {
-                throw new IllegalStateException("[" + name + "] " + request.getString("cmd") + " failed: "
+                throw new IllegalStateException("[" + name() + "] " + request.getString("cmd") + " failed: "
                         + reply.getString("error"));
             }
             return reply.getValue("value");
@@ -381,17 +312,6 @@ public final class FirefoxBrowser implements AutoCloseable {
             process.waitFor(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-        } catch (IOException | UncheckedIOException e) {
-            System.err.println("could not delete " + root + ": " + e);
         }
     }
 }
