@@ -210,9 +210,23 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** A currently free UDP port on {@code address}. */
+    /**
+     * A port number free for UDP and for TCP on {@code address}: Prism listens for ICE-TCP on its UDP port's number,
+     * and a number free for UDP alone may be one of the many TCP ports a test run has open (the server then fails to
+     * start: "cannot bind the ICE-TCP socket").
+     */
     static int freeUdpPort(String address) throws IOException {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getByName(address))) {
-            return s.getLocalPort();
+        InetAddress host = InetAddress.getByName(address);
+        for (int attempt = 0; attempt < 50; attempt++) {
+            try (DatagramSocket s = new DatagramSocket(0, host)) {
+                int port = s.getLocalPort();
+                try (java.net.ServerSocket tcp = new java.net.ServerSocket(port, 1, host)) {
+                    return port;
+                } catch (IOException takenForTcp) {
+                    // try another number
+                }
+            }
         }
+        throw new IOException("no port free for both UDP and TCP on " + address + " after 50 attempts");
     }
 }

@@ -101,9 +101,15 @@ final class BenchProcesses {
             int port;
             try {
                 if (udp) {
+                    // Free for TCP too: Prism listens for ICE-TCP on its UDP port's number.
                     try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(),
                             0))) {
                         port = s.getLocalPort();
+                        try (ServerSocket tcp = new ServerSocket(port, 1)) { // the wildcard: some nodes bind 0.0.0.0
+                            tcp.getLocalPort();
+                        } catch (IOException takenForTcp) {
+                            continue;
+                        }
                     }
                 } else {
                     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
