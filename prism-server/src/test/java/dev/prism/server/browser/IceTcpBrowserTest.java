@@ -141,6 +141,18 @@ class IceTcpBrowserTest implements BrowserArtifacts.Browsers {
         assertThat(media.transportsOnTcp()).as("bob's publisher and subscriber connections run over TCP")
                 .isEqualTo(2);
         assertThat(udpDropped).as("the namespace did drop UDP").containsPattern("counter packets [1-9]");
+
+        // What Prism shows (issue #13 "Visible"): bob's two connections on TCP in its own view, with the host
+        // candidate his browser reported (its active TCP candidate), counted as such.
+        ConnectionPaths.Both bobSeen = ConnectionPaths.await(bob, call.server().server(), room, "bob",
+                t -> t != null && "connected".equals(t.state()) && t.clientPath() != null, "tcp", "ipv4", "host", 2);
+        System.out.printf("[prism-icetcp] Prism shows bob: %s; carol: %s%n", bobSeen,
+                ConnectionPaths.read(call.server().server(), room, "carol"));
+        for (var t : List.of(bobSeen.publisher(), bobSeen.subscriber())) {
+            assertThat(t.protocol()).as("Prism's view of bob's path: %s", bobSeen).isEqualTo("tcp");
+            assertThat(t.clientPath().protocol()).as("bob's report: %s", bobSeen).isEqualTo("tcp");
+            assertThat(t.candidate()).as("bob's report: %s", bobSeen).isEqualTo("host");
+        }
     }
 
     /** The publisher's connection is up and sends video. */
