@@ -37,19 +37,20 @@ final class ConnectionPaths {
 
     /**
      * Waits (polling through {@code browser}'s deadline wait) until both connections of {@code name} in {@code room}
-     * satisfy {@code ready} and the gauge {@code prism_media_connections} with these labels reads {@code expected}
-     * (it is refreshed once a second); returns the connections.
+     * satisfy {@code ready} and the gauge {@code prism_media_connections} with these labels reads at least
+     * {@code atLeast} (it is refreshed once a second; others in the room may share the labels); returns the
+     * connections.
      */
     static Both await(ChromeBrowser browser, PrismServer server, String room, String name,
                       Predicate<TransportSnapshot> ready, String transport, String family, String candidate,
-                      double expected) {
+                      double atLeast) {
         AtomicReference<String> last = new AtomicReference<>();
         return browser.waitUntil(name + "'s connections reported to Prism", TIMEOUT, b -> {
             Both both = read(server, room, name);
             double gauge = gauge(server, transport, family, candidate);
             last.set(both + "; prism_media_connections{" + transport + "," + family + "," + candidate + "} = "
                     + gauge);
-            return both != null && ready.test(both.publisher()) && ready.test(both.subscriber()) && gauge == expected
+            return both != null && ready.test(both.publisher()) && ready.test(both.subscriber()) && gauge >= atLeast
                     ? both : null;
         }, last::get);
     }

@@ -133,15 +133,6 @@ class IceTcpBrowserTest implements BrowserArtifacts.Browsers {
         System.out.printf("[prism-icetcp] nftables in %s: %s%n", call.ns().name(),
                 udpDropped.replaceAll("\\s+", " ").trim());
 
-        assertThat(bobFirst.getString("pair")).as("bob's selected pair").isEqualTo("tcp");
-        assertThat(carolFirst[0].getString("pair")).as("carol's selected pair").isEqualTo("udp");
-        assertThat(bobSees.getLong("audioPackets")).as("bob hears the others").isPositive();
-        assertThat(aliceSees.getInteger("decodingVideos")).as("alice decodes bob's and carol's video").isEqualTo(2);
-        assertThat(aliceSees.getLong("audioPackets")).as("alice hears them").isPositive();
-        assertThat(media.transportsOnTcp()).as("bob's publisher and subscriber connections run over TCP")
-                .isEqualTo(2);
-        assertThat(udpDropped).as("the namespace did drop UDP").containsPattern("counter packets [1-9]");
-
         // What Prism shows (issue #13 "Visible"): bob's two connections on TCP in its own view, with the host
         // candidate his browser reported (its active TCP candidate), counted as such.
         ConnectionPaths.Both bobSeen = ConnectionPaths.await(bob, call.server().server(), room, "bob",
@@ -153,6 +144,16 @@ class IceTcpBrowserTest implements BrowserArtifacts.Browsers {
             assertThat(t.clientPath().protocol()).as("bob's report: %s", bobSeen).isEqualTo("tcp");
             assertThat(t.candidate()).as("bob's report: %s", bobSeen).isEqualTo("host");
         }
+
+        assertThat(bobFirst.getString("pair")).as("bob's selected pair").isEqualTo("tcp");
+        assertThat(carolFirst[0].getString("pair")).as("carol's selected pair").isEqualTo("udp");
+        assertThat(bobSees.getLong("audioPackets")).as("bob hears the others").isPositive();
+        assertThat(aliceSees.getInteger("decodingVideos")).as("alice decodes bob's and carol's video").isEqualTo(2);
+        assertThat(aliceSees.getLong("audioPackets")).as("alice hears them").isPositive();
+        assertThat(media.transportsOnTcp()).as("bob's publisher and subscriber connections run over TCP")
+                .isEqualTo(2);
+        assertThat(udpDropped).as("the namespace did drop UDP").containsPattern("counter packets [1-9]");
+
     }
 
     /** The publisher's connection is up and sends video. */
