@@ -238,6 +238,12 @@ export interface PrismClientOptions {
   iceRestartReplyMs?: number;
   /** Both connections receiving nothing this long (after receiving) restart ICE and resume the socket; 0 off. Default 1000. */
   mediaStallMs?: number;
+  /**
+   * How often each connection's selected candidate pair is read (also when it connects and when the browser says the
+   * pair changed); a change is told to the server (`connectionInfo`), which shows and counts it. 0 tells nothing.
+   * Default 3000.
+   */
+  connectionInfoMs?: number;
   /** Restart ICE at once on the page's `online` event or a `navigator.connection` change. Default true. */
   watchNetwork?: boolean;
   /** On a refused upgrade, GET the same URL to learn the HTTP status and reason. Default true. */
@@ -248,6 +254,17 @@ export interface PrismClientOptions {
   WebSocket?: typeof WebSocket;
   RTCPeerConnection?: typeof RTCPeerConnection;
   networkTargets?: { window: EventTarget | null; connection: EventTarget | null };
+}
+
+/** What one peer connection's selected candidate pair runs over (its local candidate, from getStats). */
+export interface ConnectionInfo {
+  /** The local candidate's protocol; for a relayed one, the relay's side toward the server (UDP). */
+  protocol: 'udp' | 'tcp';
+  candidateType: 'host' | 'srflx' | 'prflx' | 'relay';
+  /** How a relayed candidate reaches its TURN server; null for other types, or when the browser does not say. */
+  relayProtocol: 'udp' | 'tcp' | 'tls' | null;
+  /** Of the server's address on the pair (else the local one); null when unknown. */
+  family: 'ipv4' | 'ipv6' | null;
 }
 
 export interface PublishOptions {
@@ -285,6 +302,8 @@ export class PrismClient {
   readonly publisherPc: RTCPeerConnection | null;
   /** The connection the server offers on (kept after close, for getStats). */
   readonly subscriberPc: RTCPeerConnection | null;
+  /** What each connection's selected candidate pair runs over, as last read (and told to the server). */
+  readonly connectionInfo: { publisher: ConnectionInfo | null; subscriber: ConnectionInfo | null };
   /** How the last reconnect went. */
   lastReconnect: ReconnectInfo | null;
   /** Media repairs so far (the last 50). */

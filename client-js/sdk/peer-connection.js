@@ -68,13 +68,13 @@ export function newPeerConnection(RTCPeerConnectionImpl, config, { onFailed, onI
 }
 
 /**
- * A peer connection for `client`: its failure is emitted as `transport_failed`, and lost ICE restarts ICE on both
- * connections (while connected and not leaving).
+ * A peer connection for `client`: its failure is emitted as `transport_failed`, lost ICE restarts ICE on both
+ * connections (while connected and not leaving), and its selected candidate pair is reported to the server.
  * @param {PrismClient} client the owner
  * @param {'publisher'|'subscriber'} role named in the error
  */
 export function newClientPeerConnection(client, role) {
-  return newPeerConnection(client._RTCPeerConnection, pcConfig(client), {
+  const pc = newPeerConnection(client._RTCPeerConnection, pcConfig(client), {
     graceMs: client._iceDisconnectedGraceMs,
     onFailed: () => {
       if (client.state === 'connected') {
@@ -87,4 +87,6 @@ export function newClientPeerConnection(client, role) {
       }
     },
   });
+  client._connectionReport?.watch(pc, role); // tells the server what it runs over once connected
+  return pc;
 }

@@ -15,13 +15,14 @@
 //   reconnect.js         reconnecting and resuming after a drop
 //   publisher.js         the publisher peer connection (local-media.js: capture and simulcast encodings)
 //   subscriber.js        the subscriber peer connection and its offers
-//   peer-connection.js   creating one, watching its transport
+//   peer-connection.js   creating one, watching its transport (connection-report.js: telling what it runs over)
 //   media-repair.js      missing remote media reported for repair
 //   events.js            EVENTS and the listener registry;  http.js  dev tokens, why an upgrade was refused
 // and the pure part, unit-tested under node (prism-state.js gathers it): room-model.js, pending-requests.js,
-// wire.js, prism-error.js, reconnect-schedule.js, media-watch.js. API reference: docs/SDK.md.
+// wire.js, prism-error.js, reconnect-schedule.js, media-watch.js, connection-info.js. API reference: docs/SDK.md.
 
 import { now } from './clock.js';
+import { ConnectionReport } from './connection-report.js';
 import { EVENTS, Emitter } from './events.js';
 import { fetchDevToken, wsUrl } from './http.js';
 import { MediaRepair } from './media-repair.js';
@@ -78,6 +79,8 @@ export class PrismClient {
    * @param {number} [options.iceDisconnectedGraceMs=1000] ICE-'disconnected' this long restarts ICE; and
    *   [options.iceRestartReplyMs=1500]: a restart unanswered this long resumes the socket (0 never)
    * @param {number} [options.mediaStallMs=1000] both connections silent this long: restart ICE, resume; 0 disables
+   * @param {number} [options.connectionInfoMs=3000] how often each connection's selected candidate pair is read (also
+   *   on connecting and pair changes); a change is told to the server (`connectionInfo`); 0 tells nothing
    * @param {boolean} [options.watchNetwork=true] restart ICE at once on `online` or a `navigator.connection` change
    * @param {boolean} [options.probeRefusal=true] when the upgrade is refused, GET the same URL to read the server's
    *   HTTP status and reason (browsers hide them from WebSocket)
@@ -117,11 +120,9 @@ export class PrismClient {
     });
     this._publisher = new Publisher(this, { simulcast: options.simulcast !== false });
     this._subscriber = new Subscriber(this);
-    this._mediaRepair = new MediaRepair(this, {
-      checkMs: options.mediaCheckMs ?? 2000,
-      missingMs: options.mediaMissingMs ?? 4000,
-    });
+    this._mediaRepair = new MediaRepair(this, { checkMs: options.mediaCheckMs ?? 2000, missingMs: options.mediaMissingMs ?? 4000 });
     this._session = new Session(this);
+    this._connectionReport = new ConnectionReport(this, { checkMs: options.connectionInfoMs ?? 3000 });
     this._transportWatch = new TransportWatch(this, { checkMs: options.mediaStallMs === 0 ? 0 : 250, stallMs: options.mediaStallMs ?? 1000 });
     this._networkWatch = new NetworkWatch(this, options.watchNetwork === false ? {} : options.networkTargets ?? pageNetworkTargets());
     this._iceRestarting = null;
@@ -138,10 +139,9 @@ export class PrismClient {
     this.repairs = this._mediaRepair.repairs;
     /** ICE restarts so far (both connections count as one). */
     this.iceRestarts = 0;
+    this.connectionInfo = this._connectionReport.current; // {publisher, subscriber}: what each selected pair runs over
 
-    this._closed = new Promise((resolve) => {
-      this._resolveClosed = resolve;
-    });
+    this._closed = new Promise((resolve) => { this._resolveClosed = resolve; });
   }
 
   /**

@@ -1,5 +1,5 @@
 // Prism SDK, pure part: room state, subscription bookkeeping, request/reply matching and the timing decisions
-// (reconnect schedule, media watch).
+// (reconnect schedule, media watch), reading a connection's selected candidate pair from its stats.
 //
 // Nothing here touches the DOM, WebRTC or a socket, so it runs unchanged under `node --test`
 // (client-js/test/). prism-sdk.js feeds it server messages and receiver snapshots and turns the
@@ -12,3 +12,4 @@ export { RoomModel } from './room-model.js';
 export { PendingRequests } from './pending-requests.js';
 export { ReconnectSchedule } from './reconnect-schedule.js';
 export { MediaWatch } from './media-watch.js';
+export { familyOf, sameConnectionInfo, selectedConnectionInfo } from './connection-info.js';

@@ -116,6 +116,7 @@ export class Session {
     client._mediaRepair.start();
     client._networkWatch.start();
     client._transportWatch.start();
+    client._connectionReport.start();
   }
 
   stopTimers() {
@@ -124,6 +125,7 @@ export class Session {
     client._mediaRepair.stop();
     client._networkWatch.stop();
     client._transportWatch.stop();
+    client._connectionReport.stop();
   }
 
   /** A page being unloaded (reload, close, navigation) leaves at once, so no ghost stays behind. */

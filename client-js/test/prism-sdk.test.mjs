@@ -169,7 +169,8 @@ const bob = {
 
 function newClient(extra = {}) {
   return new PrismClient({
-    url: 'ws://prism.test/ws', token: 'tok en', keepAliveMs: 0, mediaCheckMs: 0, mediaStallMs: 0, requestTimeoutMs: 1000,
+    url: 'ws://prism.test/ws', token: 'tok en', keepAliveMs: 0, mediaCheckMs: 0, mediaStallMs: 0, connectionInfoMs: 0,
+    requestTimeoutMs: 1000,
     WebSocket: FakeWebSocket, RTCPeerConnection: FakePeerConnection, ...extra,
   });
 }

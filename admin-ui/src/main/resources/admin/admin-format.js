@@ -88,3 +88,36 @@ function duration(ms) {
   const ss = String(s % 60).padStart(2, '0');
   return `${d ? `${d}d ` : ''}${hh}:${mm}:${ss}`;
 }
+
+// ---- connection paths -------------------------------------------------------------------------------------------
+
+/**
+ * One connection's path in a few words: "UDP IPv4 host", "TCP IPv6", "relay TURN/TLS IPv4". The protocol and the
+ * family are Prism's view (its transport knows them); the candidate type and a relay's protocol (how the browser
+ * reaches its TURN server) are what the client reported (`clientPath`, null until it does). A client that reports
+ * another protocol than Prism uses is shown beside it. Null for no connection.
+ */
+function connectionLabel(t) {
+  if (!t) return null;
+  const path = t.clientPath || null;
+  const protocol = (t.protocol || 'udp').toUpperCase();
+  const words = [];
+  if (path && path.candidateType === 'relay') {
+    words.push(`relay TURN${path.relayProtocol ? `/${path.relayProtocol.toUpperCase()}` : ''}`);
+  } else {
+    words.push(protocol);
+  }
+  if (t.family === 'ipv4' || t.family === 'ipv6') words.push(t.family === 'ipv4' ? 'IPv4' : 'IPv6');
+  if (path && path.candidateType !== 'relay') words.push(path.candidateType);
+  if (path && path.protocol && path.protocol.toUpperCase() !== protocol) {
+    words.push(`(client says ${path.protocol.toUpperCase()})`);
+  }
+  return words.join(' ');
+}
+
+/** Both connections of a participant, e.g. "pub UDP IPv4 host · sub relay TURN/TLS IPv4"; null when it has none. */
+function connectionsText(p) {
+  const parts = [['pub', p.publisher], ['sub', p.subscriber]].filter(([, t]) => t)
+    .map(([name, t]) => `${name} ${connectionLabel(t)}`);
+  return parts.length === 0 ? null : parts.join(' · ');
+}

@@ -286,6 +286,7 @@ function createParticipant(p) {
       h('span', { class: 'stat', 'data-stat': 'jitter' }),
       h('span', { class: 'stat', 'data-stat': 'estimate' }),
       h('span', { class: 'stat', 'data-stat': 'recovery' }),
+      h('span', { class: 'stat', 'data-stat': 'paths' }),
       h('div', { class: 'buttons' },
         h('button', { class: 'small quiet', 'data-action': 'plot', text: 'Plot', onclick: () => startPlot(p.id, p.name) }),
         h('button', {
@@ -336,6 +337,8 @@ function updateParticipant(el, p, names) {
     setCell(rec, stat('NACK/RTX', 'n/a'));
     rec.title = '';
   }
+  const paths = connectionsText(p); // what each connection runs over (admin-format.js)
+  setCell(head.querySelector('[data-stat=paths]'), stat('path', paths ?? na('no media connection yet')));
   el.querySelector('table').hidden = p.tracks.length === 0;
   el.querySelector('.none').hidden = p.tracks.length > 0;
   sync(el.querySelector('tbody'), p.tracks, (t) => t.id, (t) => createTrack(t, p), (tr, t) => updateTrack(tr, t, names));
@@ -343,7 +346,7 @@ function updateParticipant(el, p, names) {
 
 function transportTitle(p) {
   const line = (label, t) => (t ? `${label}: ${t.state}${t.remoteAddress ? ` ${t.remoteAddress}` : ''}`
-    + `${t.protocol === 'tcp' ? ' over ICE-TCP' : ''}`
+    + ` ${connectionLabel(t)}${t.protocol === 'tcp' ? ' (ICE-TCP)' : ''}`
     + `${t.closeReason ? ` (${t.closeReason})` : ''}` : `${label}: none`);
   return `${line('publisher', p.publisher)}\n${line('subscriber', p.subscriber)}`;
 }

@@ -1,6 +1,7 @@
 package dev.prism.admin;
 
 import dev.prism.core.inspect.ActionOutcome;
+import dev.prism.core.inspect.ConnectionPath;
 import dev.prism.core.inspect.NodeSnapshot;
 import dev.prism.core.inspect.ParticipantHistory;
 import dev.prism.core.inspect.ParticipantSnapshot;
@@ -232,7 +233,17 @@ final class AdminJson {
             return null;
         }
         return new JsonObject().put("state", t.state()).put("remoteAddress", t.remoteAddress())
-                .put("closeReason", t.closeReason()).put("protocol", t.protocol());
+                .put("closeReason", t.closeReason()).put("protocol", t.protocol()).put("family", t.family())
+                .put("candidate", t.candidate()).put("clientPath", clientPath(t.clientPath()));
+    }
+
+    /** What the client reported about the connection's selected pair; null until it reports. */
+    private static JsonObject clientPath(ConnectionPath p) {
+        if (p == null) {
+            return null;
+        }
+        return new JsonObject().put("protocol", p.protocol()).put("candidateType", p.candidateType())
+                .put("relayProtocol", p.relayProtocol()).put("family", p.family());
     }
 
     private static JsonObject counts(Map<String, Long> m) {

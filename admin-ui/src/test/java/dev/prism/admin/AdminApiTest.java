@@ -142,7 +142,13 @@ class AdminApiTest {
         JsonObject alice = ps.getJsonObject(0);
         assertThat(alice.getString("name")).isEqualTo("Alice");
         assertThat(alice.getString("connectionState")).isEqualTo("connected");
-        assertThat(alice.getJsonObject("publisher").getString("remoteAddress")).isEqualTo("192.0.2.7:50000");
+        JsonObject publisher = alice.getJsonObject("publisher");
+        assertThat(publisher.getString("remoteAddress")).isEqualTo("192.0.2.7:50000");
+        assertThat(publisher.getString("protocol")).isEqualTo("udp");
+        assertThat(publisher.getString("family")).isEqualTo("ipv4");
+        assertThat(publisher.getString("candidate")).isEqualTo("relay_tls");
+        assertThat(publisher.getJsonObject("clientPath")).isEqualTo(new JsonObject().put("protocol", "udp")
+                .put("candidateType", "relay").put("relayProtocol", "tls").put("family", "ipv4"));
         assertThat(alice.getValue("subscriber")).isNull();
         JsonObject link = alice.getJsonObject("link");
         assertThat(link.getLong("uplinkBps")).isEqualTo(32_000);

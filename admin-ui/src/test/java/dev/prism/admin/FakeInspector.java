@@ -1,6 +1,7 @@
 package dev.prism.admin;
 
 import dev.prism.core.inspect.ActionOutcome;
+import dev.prism.core.inspect.ConnectionPath;
 import dev.prism.core.inspect.NodeInspector;
 import dev.prism.core.inspect.NodeSnapshot;
 import dev.prism.core.inspect.ParticipantHistory;
@@ -38,7 +39,8 @@ final class FakeInspector implements NodeInspector {
                 40_000, 32_000.0, null, null, List.of(new TrackSnapshot.Subscription("other", 2222L, 490, 39_000,
                 31_000.0, null, null, null, "connected")));
         return new ParticipantSnapshot(id, name, true, true, "connected",
-                new ParticipantSnapshot.TransportSnapshot("connected", "192.0.2.7:50000", null), null,
+                new ParticipantSnapshot.TransportSnapshot("connected", "192.0.2.7:50000", null, "udp", "ipv4",
+                        new ConnectionPath("udp", "relay", "tls", "ipv4")), null,
                 new ParticipantSnapshot.LinkStats(32_000.0, 0.0, null, null, null, null), List.of(audio),
                 new ParticipantSnapshot.Recovery(3, 2, 1, 1, 0, 0, List.of(
                         new ParticipantSnapshot.Repair(1_700_000_000_000L, "x:1", "no_media", "keyframe"))));

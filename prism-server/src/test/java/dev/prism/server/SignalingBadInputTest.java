@@ -80,7 +80,11 @@ class SignalingBadInputTest {
                 Arguments.of(new JsonObject().put("type", "publishOffer").put("sdp", h264Only).encode(),
                         "nothing_to_forward"),
                 Arguments.of("{\"type\":\"mute\",\"trackId\":\"nobody:0\",\"muted\":true}", "unknown_track"),
-                Arguments.of("{\"type\":\"mute\",\"trackId\":\"x\",\"muted\":\"yes\"}", "bad_request"));
+                Arguments.of("{\"type\":\"mute\",\"trackId\":\"x\",\"muted\":\"yes\"}", "bad_request"),
+                Arguments.of("{\"type\":\"connectionInfo\",\"connection\":\"publisher\",\"protocol\":\"udp\","
+                        + "\"candidateType\":\"mdns\"}", "bad_request"),
+                Arguments.of("{\"type\":\"connectionInfo\",\"connection\":\"subscriber\",\"protocol\":\"udp\","
+                        + "\"candidateType\":\"host\",\"relayProtocol\":\"tls\"}", "bad_request"));
     }
 
     @ParameterizedTest(name = "{1}: {0}")

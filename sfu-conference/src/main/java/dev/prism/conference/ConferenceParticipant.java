@@ -1,6 +1,7 @@
 package dev.prism.conference;
 
 import dev.prism.core.clock.Timers;
+import dev.prism.core.inspect.ConnectionPath;
 import dev.prism.core.room.LeaveReason;
 import dev.prism.core.room.Room;
 import dev.prism.core.room.RoomEvent;
@@ -54,6 +55,9 @@ public final class ConferenceParticipant implements RoomListener {
     private volatile boolean closed;
     private volatile boolean signalingDetached;
     private volatile int signalingResumes;
+    /** What the client last reported about each connection's selected pair; null until it does. Room loop only. */
+    private ConnectionPath publisherPath;
+    private ConnectionPath subscriberPath;
 
     ConferenceParticipant(Conference conference, Room room, RoomRouter router, JoinRequest request,
                           ConferenceListener listener) {
@@ -230,6 +234,22 @@ public final class ConferenceParticipant implements RoomListener {
         });
     }
 
+    /**
+     * The client's report of one connection's selected candidate pair (what only the browser knows: a TURN relay, the
+     * candidate type), kept for the admin view and metrics beside what Prism's transport sees, which stays the
+     * authority on the protocol and the address family. Replaces the previous report of that connection.
+     */
+    public CompletableFuture<Void> reportConnectionPath(ConnectionRole role, ConnectionPath path) {
+        return call(() -> {
+            if (role == ConnectionRole.PUBLISHER) {
+                publisherPath = path;
+            } else {
+                subscriberPath = path;
+            }
+            return null;
+        });
+    }
+
     /** Leaves the room and frees every media resource. Idempotent. */
     public CompletableFuture<Void> leave(LeaveReason reason) {
         return call(() -> {
@@ -289,6 +309,7 @@ public final class ConferenceParticipant implements RoomListener {
             log.info("room={} participant={} subscriber connection closed unanswered ({}): offered afresh", logRoom,
                     logId, reason);
             subscriber.renew();
+            subscriberPath = null; // a new connection: the client reports its pair again
             listener.onSubscriberRenewed();
             return;
         }
@@ -378,6 +399,11 @@ public final class ConferenceParticipant implements RoomListener {
     WebRtcTransport subscriberTransport() {
         SubscriberEndpoint s = subscriber.endpoint();
         return s == null ? null : s.transport();
+    }
+
+    /** The client's last report about {@code role}'s connection, or null. Room loop only. */
+    ConnectionPath connectionPath(ConnectionRole role) {
+        return role == ConnectionRole.PUBLISHER ? publisherPath : subscriberPath;
     }
 
     SubscriberEndpoint subscriberEndpoint() {

@@ -1,5 +1,6 @@
 package dev.prism.conference;
 
+import dev.prism.core.inspect.ConnectionPath;
 import dev.prism.core.inspect.ParticipantSnapshot.LinkStats;
 import dev.prism.core.inspect.ParticipantSnapshot.TransportSnapshot;
 import dev.prism.core.inspect.ParticipantSnapshot;
@@ -104,8 +105,10 @@ public final class RoomReader {
                         producer == null ? 0 : producer.packets(), producer == null ? 0 : producer.bytes(), bps,
                         frameRate(producer), layers(producer), subscriptionsByTrack.getOrDefault(t.id(), List.of())));
             }
-            TransportSnapshot pub = s == null ? null : transport(s.publisherTransport());
-            TransportSnapshot sub = s == null ? null : transport(s.subscriberTransport());
+            TransportSnapshot pub = s == null ? null : transport(s.publisherTransport(),
+                    s.connectionPath(ConnectionRole.PUBLISHER));
+            TransportSnapshot sub = s == null ? null : transport(s.subscriberTransport(),
+                    s.connectionPath(ConnectionRole.SUBSCRIBER));
             ParticipantMediaStats media = s == null ? null : s.mediaStats();
             participants.add(new ParticipantSnapshot(p.id(), p.name(), p.canPublish(), p.canSubscribe(),
                     connectionState(pub, sub), pub, sub,
@@ -242,14 +245,20 @@ public final class RoomReader {
         return c.name() + "/" + c.clockRate() + (c.channels() > 1 ? "/" + c.channels() : "");
     }
 
-    private static TransportSnapshot transport(WebRtcTransport t) {
+    /**
+     * Prism's view of a transport (state, address, protocol, family) with what the client reported about it: the
+     * protocol and family are Prism's where it knows them, the client's report rides along (a relay, the candidate).
+     */
+    static TransportSnapshot transport(WebRtcTransport t, ConnectionPath reported) {
         if (t == null) {
             return null;
         }
         InetSocketAddress remote = t.remoteAddress();
+        String family = remote != null && remote.getAddress() != null ? ConnectionPath.familyOf(remote.getAddress())
+                : reported == null ? null : reported.family();
         return new TransportSnapshot(stateOf(t),
                 remote == null ? null : remote.getAddress().getHostAddress() + ":" + remote.getPort(),
-                t.closeReason(), t.protocol());
+                t.closeReason(), t.protocol(), family, reported);
     }
 
     private static String stateOf(WebRtcTransport t) {

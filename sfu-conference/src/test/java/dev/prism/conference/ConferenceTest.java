@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.prism.core.clock.FakeClock;
 import dev.prism.core.inspect.ActionOutcome;
+import dev.prism.core.inspect.ConnectionPath;
+import dev.prism.core.inspect.ParticipantSnapshot;
+import dev.prism.core.inspect.RoomSnapshot;
 import dev.prism.core.room.InMemoryRoomRegistry;
 import dev.prism.core.room.LeaveReason;
 import dev.prism.core.room.Room;
@@ -275,5 +278,43 @@ class ConferenceTest {
         assertThat(repair).isEqualTo(new RepairOutcome("state", RepairOutcome.FollowUp.SEND_STATE));
         assertThat(alice.stats().get(5, TimeUnit.SECONDS).repairs()).singleElement()
                 .satisfies(e -> assertThat(e.action()).isEqualTo("state"));
+    }
+
+    /**
+     * The client's report of a connection's selected pair rides along with Prism's view of that transport: Prism's
+     * protocol stays (its transport knows what it uses), the client's candidate and relay are shown, and the family
+     * is the client's only while Prism has no remote address. A later report replaces the earlier one.
+     */
+    @Test
+    void theClientsReportOfItsSelectedPairShowsBesidePrismsViewOfTheTransport() throws Exception {
+        ConferenceParticipant alice = join("r7", "alice", new Recorder());
+        alice.publish(Map.of(), l -> new PublishNegotiation.Negotiated<>("answer-sdp", BROWSER,
+                List.of(audio("0", 1234)))).get(5, TimeUnit.SECONDS);
+        assertThat(publisherOf("r7", "alice").clientPath()).as("nothing reported yet").isNull();
+        assertThat(publisherOf("r7", "alice").candidate()).isEqualTo("unknown");
+
+        ConnectionPath claim = new ConnectionPath("tcp", "relay", "tls", "ipv6");
+        alice.reportConnectionPath(ConnectionRole.PUBLISHER, claim).get(5, TimeUnit.SECONDS);
+        ParticipantSnapshot.TransportSnapshot pub = publisherOf("r7", "alice");
+        assertThat(pub.clientPath()).isEqualTo(claim);
+        assertThat(pub.candidate()).isEqualTo("relay_tls");
+        assertThat(pub.protocol()).as("Prism's view wins").isEqualTo("udp");
+        assertThat(pub.clientDisagrees()).isTrue();
+        assertThat(pub.family()).as("no remote address yet: the client's").isEqualTo("ipv6");
+
+        alice.reportConnectionPath(ConnectionRole.PUBLISHER, new ConnectionPath("udp", "host", null, "ipv4"))
+                .get(5, TimeUnit.SECONDS);
+        assertThat(publisherOf("r7", "alice").candidate()).isEqualTo("host");
+        assertThat(publisherOf("r7", "alice").clientDisagrees()).isFalse();
+        alice.reportConnectionPath(ConnectionRole.SUBSCRIBER, claim).get(5, TimeUnit.SECONDS);
+        assertThat(publisherOf("r7", "alice").candidate()).as("the other connection's report").isEqualTo("host");
+    }
+
+    private ParticipantSnapshot.TransportSnapshot publisherOf(String roomId, String identity) throws Exception {
+        Room room = conference.rooms().get(roomId);
+        RoomSnapshot snapshot = CompletableFuture.supplyAsync(() -> conference.reader().snapshot(room, key -> null, 0),
+                room.executor()).get(5, TimeUnit.SECONDS);
+        return snapshot.participants().stream().filter(p -> p.id().equals(identity)).findFirst().orElseThrow()
+                .publisher();
     }
 }

@@ -137,6 +137,19 @@ class IceTcpBrowserTest implements BrowserArtifacts.Browsers {
         System.out.printf("[prism-icetcp] nftables in %s: %s%n", call.ns().name(),
                 udpDropped.replaceAll("\\s+", " ").trim());
 
+        // What Prism shows (issue #13 "Visible"): bob's two connections on TCP in its own view, with the candidate his
+        // browser reported: peer-reflexive, as Chromium reports an active TCP connection (its host candidate says
+        // port 9; the connection's real local port is learned when it connects). Counted as such.
+        ConnectionPaths.Both bobSeen = ConnectionPaths.await(bob, call.server().server(), room, "bob",
+                t -> t != null && "connected".equals(t.state()) && t.clientPath() != null, "tcp", "ipv4", "prflx", 2);
+        System.out.printf("[prism-icetcp] Prism shows bob: %s; carol: %s%n", bobSeen,
+                ConnectionPaths.read(call.server().server(), room, "carol"));
+        for (var t : List.of(bobSeen.publisher(), bobSeen.subscriber())) {
+            assertThat(t.protocol()).as("Prism's view of bob's path: %s", bobSeen).isEqualTo("tcp");
+            assertThat(t.clientPath().protocol()).as("bob's report: %s", bobSeen).isEqualTo("tcp");
+            assertThat(t.candidate()).as("bob's report: %s", bobSeen).isEqualTo("prflx");
+        }
+
         assertThat(bobFirst.getString("pair")).as("bob's selected pair").isEqualTo("tcp");
         assertThat(carolFirst[0].getString("pair")).as("carol's selected pair").isEqualTo("udp");
         assertThat(bobSees.getLong("audioPackets")).as("bob hears the others").isPositive();
@@ -152,6 +165,7 @@ class IceTcpBrowserTest implements BrowserArtifacts.Browsers {
         }
         assertThat(media.transportsOnTcp()).as("transports on TCP, bob's two among them").isGreaterThanOrEqualTo(2);
         assertThat(udpDropped).as("the namespace did drop UDP").containsPattern("counter packets [1-9]");
+
     }
 
     /** The publisher's connection is up and sends video. */

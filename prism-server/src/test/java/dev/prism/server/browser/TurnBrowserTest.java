@@ -174,6 +174,18 @@ class TurnBrowserTest implements BrowserArtifacts.Browsers {
             assertThat(p.getString("candidateType")).as("bob's %s path: %s", pc, bobPaths).isEqualTo("relay");
             assertThat(p.getString("relayProtocol")).as("bob's %s path: %s", pc, bobPaths).isEqualTo(expectedRelay);
         }
+        // What Prism shows (issue #13 "Visible"): bob's browser reported both connections relayed through TURN over
+        // TLS; Prism's own view of them is UDP from the relay's IPv4 address.
+        ConnectionPaths.Both bobSeen = ConnectionPaths.await(bob, server.server(), room, "bob",
+                t -> t != null && "connected".equals(t.state()) && t.candidate().equals("relay_" + expectedRelay),
+                "udp", "ipv4", "relay_" + expectedRelay, 2);
+        System.out.printf("[prism-turn] Prism shows bob: %s; carol: %s%n", bobSeen,
+                ConnectionPaths.read(server.server(), room, "carol"));
+        for (var t : List.of(bobSeen.publisher(), bobSeen.subscriber())) {
+            assertThat(t.protocol()).as("Prism's view of bob's path: %s", bobSeen).isEqualTo("udp");
+            assertThat(t.family()).as("Prism's view of bob's path: %s", bobSeen).isEqualTo("ipv4");
+            assertThat(t.clientDisagrees()).as("bob's report agrees with Prism: %s", bobSeen).isFalse();
+        }
         assertThat(rules).as("bob's traffic went to coturn's 443 and the rest was dropped")
                 .containsPattern("dport " + TLS_PORT + " counter packets [1-9]");
         assertThat(alicePaths.getJsonObject("subscriber").getLong("framesDecoded")).as("alice decodes bob's video")

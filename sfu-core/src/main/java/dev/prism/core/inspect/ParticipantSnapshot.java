@@ -27,12 +27,33 @@ public record ParticipantSnapshot(String id, String name, boolean canPublish, bo
      * @param state         {@code new}, {@code checking}, {@code connecting}, {@code connected} or {@code closed}
      * @param remoteAddress where its media goes ({@code ip:port}), null before ICE
      * @param closeReason   why it closed, null while open
-     * @param protocol      {@code udp}, or {@code tcp} when its media path is an ICE-TCP connection
+     * @param protocol      {@code udp}, or {@code tcp} when its media path is an ICE-TCP connection (Prism's view,
+     *                      which wins over the client's {@code clientPath.protocol()})
+     * @param family        {@code ipv4} or {@code ipv6} of {@code remoteAddress} (Prism's view); else the client's;
+     *                      null when neither is known
+     * @param clientPath    what the client reported about this connection's selected candidate pair (a relay, the
+     *                      candidate type); null until it reports
      */
-    public record TransportSnapshot(String state, String remoteAddress, String closeReason, String protocol) {
+    public record TransportSnapshot(String state, String remoteAddress, String closeReason, String protocol,
+                                    String family, ConnectionPath clientPath) {
         /** A transport over UDP. */
         public TransportSnapshot(String state, String remoteAddress, String closeReason) {
             this(state, remoteAddress, closeReason, "udp");
+        }
+
+        /** Without family or client report. */
+        public TransportSnapshot(String state, String remoteAddress, String closeReason, String protocol) {
+            this(state, remoteAddress, closeReason, protocol, null, null);
+        }
+
+        /** The candidate label ({@link ConnectionPath#CANDIDATE_LABELS}): {@code unknown} until the client reports. */
+        public String candidate() {
+            return ConnectionPath.candidateLabel(clientPath);
+        }
+
+        /** Whether the client reported a protocol other than the one Prism's transport uses. */
+        public boolean clientDisagrees() {
+            return clientPath != null && !clientPath.protocol().equals(protocol);
         }
     }
 

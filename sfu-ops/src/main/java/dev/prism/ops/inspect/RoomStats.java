@@ -22,6 +22,8 @@ final class RoomStats implements RoomReader.Rates {
     private final Map<String, HistoryRing> histories = new HashMap<>();
     private volatile int lastParticipants;
     private volatile int lastTracks;
+    /** {@link ConnectionTally} of the last sample; replaced, never changed. */
+    private volatile int[] lastConnections = new int[ConnectionTally.SIZE];
 
     RoomStats(int historyCapacity) {
         this.historyCapacity = historyCapacity;
@@ -64,6 +66,7 @@ final class RoomStats implements RoomReader.Rates {
         histories.keySet().retainAll(present);
         lastParticipants = snapshot.participants().size();
         lastTracks = snapshot.trackCount();
+        lastConnections = ConnectionTally.count(snapshot);
     }
 
     /** The participant's points, oldest first, or null when it has none. */
@@ -80,5 +83,10 @@ final class RoomStats implements RoomReader.Rates {
     /** Published tracks at the last sample; any thread. */
     int lastTracks() {
         return lastTracks;
+    }
+
+    /** Connected peer connections in {@link ConnectionTally} slot {@code index} at the last sample; any thread. */
+    int lastConnections(int index) {
+        return lastConnections[index];
     }
 }

@@ -180,6 +180,22 @@ public final class StatsSampler implements AutoCloseable {
         return n;
     }
 
+    /**
+     * Connected peer connections in all rooms at their last sample, by transport, family and candidate (the fixed
+     * values of {@link ConnectionTally}; 0 for any other); any thread.
+     */
+    public int connections(String transport, String family, String candidate) {
+        int i = ConnectionTally.index(transport, family, candidate);
+        if (i < 0) {
+            return 0;
+        }
+        int n = 0;
+        for (RoomStats s : rooms.values()) {
+            n += s.lastConnections(i);
+        }
+        return n;
+    }
+
     @Override
     public synchronized void close() {
         if (timer != null) {

@@ -7,6 +7,7 @@ import dev.prism.core.room.LeaveReason;
 import dev.prism.core.room.RoomEvent;
 import dev.prism.core.room.RoomListener;
 import dev.prism.core.rtp.MediaKind;
+import dev.prism.ops.inspect.ConnectionTally;
 import dev.prism.ops.inspect.EventLoopProbe;
 import dev.prism.ops.inspect.StatsSampler;
 import dev.prism.rtp.transport.DropReason;
@@ -46,6 +47,9 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code prism_media_packets_total{direction=in|out}}, {@code prism_media_bytes_total{direction}} — every
  *       datagram of the media socket; {@code prism_rtp_forwarded_packets_total};
  *       {@code prism_media_drops_total{reason}};</li>
+ *   <li>{@code prism_media_transports{transport}} (live, by Prism's protocol), {@code prism_media_tcp_connections},
+ *       and {@code prism_media_connections{transport,family,candidate}} — connected peer connections at the last
+ *       sample with the candidate type the client reported ({@link ConnectionTally});</li>
  *   <li>{@code prism_rtcp_pli_sent_total} — keyframe requests sent to publishers;
  *       {@code prism_layer_switches_total} — simulcast layer switches of subscribers' streams;</li>
  *   <li>{@code prism_dtls_handshakes_total{result=ok|failed}};</li>
@@ -151,6 +155,19 @@ public final class PrismMetrics implements AutoCloseable {
         Gauge.builder("prism.media.transports", media, m -> m.counters().transportsOnTcp())
                 .description("live peer connections by the protocol of their media path (udp until one is selected)")
                 .tag("transport", "tcp").register(registry);
+        // What the client reported (issue #13): the candidate type, and how a relayed one reaches its TURN server.
+        for (String transport : ConnectionTally.TRANSPORTS) {
+            for (String family : ConnectionTally.FAMILIES) {
+                for (String candidate : ConnectionTally.CANDIDATES) {
+                    Gauge.builder("prism.media.connections", sampler, s -> s.connections(transport, family, candidate))
+                            .description("connected peer connections at the last sample, by the protocol Prism uses, "
+                                    + "the remote address family and the candidate the client reported (relay_*: "
+                                    + "by how it reaches its TURN server; unknown until it reports)")
+                            .tags("transport", transport, "family", family, "candidate", candidate)
+                            .register(registry);
+                }
+            }
+        }
         Gauge.builder("prism.media.tcp.connections", c, MediaCounters::tcpConnections)
                 .description("open ICE-TCP connections, checking or bound to a peer connection").register(registry);
         counter("prism.media.tcp.accepted", "ICE-TCP connections accepted (refused ones count as drops)", c,

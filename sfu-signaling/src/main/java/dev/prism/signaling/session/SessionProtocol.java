@@ -71,6 +71,7 @@ final class SessionProtocol {
             case "iceRestart" -> onIceRestart(requestId);
             case "repairTrack" -> onRepairTrack(msg, requestId);
             case "trackPreferences" -> onTrackPreferences(msg, requestId);
+            case "connectionInfo" -> onConnectionInfo(msg);
             case "leave" -> session.leave();
             case "ping" -> send(new JsonObject().put("type", "pong").put("requestId", requestId));
             default -> throw new SignalingError("unknown_type", "unknown message type '"
@@ -205,6 +206,16 @@ final class SessionProtocol {
         }
         send(new JsonObject().put("type", "repairResult").put("trackId", trackId).put("issue", issue)
                 .put("action", action).put("requestId", requestId));
+    }
+
+    /**
+     * The client's report of a connection's selected candidate pair (a TURN relay, the candidate type: what only it
+     * knows). Kept by the conference for the admin view and metrics; no answer. The SDK sends one when a connection
+     * comes up and when its pair changes; the socket's rate limit bounds a client that sends more.
+     */
+    private void onConnectionInfo(JsonObject msg) throws SignalingError {
+        ConnectionInfoMessage info = ConnectionInfoMessage.parse(msg);
+        OnLoop.value(participant().reportConnectionPath(info.role(), info.path()));
     }
 
     private ConferenceParticipant participant() {

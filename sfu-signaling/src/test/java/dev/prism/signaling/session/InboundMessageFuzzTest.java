@@ -9,8 +9,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * Fuzz target (docs/FUZZING.md): a text frame from a participant's WebSocket, through {@link InboundMessage#decode}
  * and the field checks the request handlers apply ({@code sdp}, {@code trackId}, {@code maxHeight},
- * {@code maxTemporal}, {@code version}). Expected: a message, or a {@link SignalingError} coded {@code bad_json} /
- * {@code bad_request}; an integer field that passes is exactly the JSON number and inside its range. Seeds:
+ * {@code maxTemporal}, {@code version}) and the {@code connectionInfo} parse. Expected: a message, or a
+ * {@link SignalingError} coded {@code bad_json} / {@code bad_request}; an integer field that passes is exactly the
+ * JSON number and inside its range; a connection report that passes holds only the allowed words. Seeds:
  * InboundMessageFuzzTestInputs/ (a message of each type of docs/PROTOCOL.md, as the JS SDK sends them).
  */
 class InboundMessageFuzzTest {
@@ -36,6 +37,14 @@ class InboundMessageFuzzTest {
         checkInt(body, "maxHeight", 0, 100_000);
         checkInt(body, "maxTemporal", 0, 3);
         checkInt(body, "version", 1, Integer.MAX_VALUE);
+        try {
+            ConnectionInfoMessage info = ConnectionInfoMessage.parse(body);
+            assertThat(info.role()).isNotNull();
+            assertThat(dev.prism.core.inspect.ConnectionPath.CANDIDATE_LABELS)
+                    .contains(info.path().candidateLabel());
+        } catch (SignalingError e) {
+            assertThat(e.code()).isEqualTo("bad_request");
+        }
         assertThat(body.encode()).isNotNull();
     }
 
