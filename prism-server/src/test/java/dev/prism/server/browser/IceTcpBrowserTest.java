@@ -2,14 +2,10 @@ package dev.prism.server.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.prism.core.inspect.ParticipantSnapshot;
-import dev.prism.core.inspect.ParticipantSnapshot.TransportSnapshot;
-import dev.prism.core.inspect.RoomSnapshot;
 import dev.prism.rtp.transport.MediaCounters;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -155,17 +151,10 @@ class IceTcpBrowserTest implements BrowserArtifacts.Browsers {
         assertThat(bobSees.getLong("audioPackets")).as("bob hears the others").isPositive();
         assertThat(aliceSees.getInteger("decodingVideos")).as("alice decodes bob's and carol's video").isEqualTo(2);
         assertThat(aliceSees.getLong("audioPackets")).as("alice hears them").isPositive();
-        // Per participant, not the node-wide count: ICE-lite Prism follows each nomination, and a loaded Chromium with
-        // UDP (alice, carol) may nominate its TCP pair for a while too (seen at load 40: 4 transports on TCP).
-        RoomSnapshot snapshot = call.server().server().inspector().room(room).get(10, TimeUnit.SECONDS).orElseThrow();
-        ParticipantSnapshot bobAtPrism = snapshot.participants().stream().filter(p -> "bob".equals(p.name()))
-                .findFirst().orElseThrow(() -> new AssertionError("bob not in " + snapshot));
-        for (TransportSnapshot t : List.of(bobAtPrism.publisher(), bobAtPrism.subscriber())) {
-            assertThat(t.protocol()).as("bob's connections at Prism run over TCP").isEqualTo("tcp");
-        }
+        // At least: ICE-lite Prism follows each nomination, and a loaded Chromium with UDP (alice, carol) may nominate
+        // its TCP pair for a while too (seen at load 40: 4 transports on TCP). Bob's own are checked above.
         assertThat(media.transportsOnTcp()).as("transports on TCP, bob's two among them").isGreaterThanOrEqualTo(2);
         assertThat(udpDropped).as("the namespace did drop UDP").containsPattern("counter packets [1-9]");
-
     }
 
     /** The publisher's connection is up and sends video. */
