@@ -96,6 +96,19 @@ export interface PrismSubscription {
 /** Why the client reconnects: its socket dropped, the server moved the room (`migrate`), or it shut down. */
 /** 'owner_lost': in a cluster, the server holding the socket lost its link to the room's server (close 4013). */
 export type ReconnectCause = 'drop' | 'migrate' | 'shutdown' | 'owner_lost';
+/**
+ * Why an ICE restart ran: both connections stopped receiving ('stall'), the page saw a network change ('network'), a
+ * connection's ICE failed or stayed disconnected ('ice'), a resume found a connection not well ('resume'), or the
+ * application called restartIce() ('app').
+ */
+export type IceRestartCause = 'stall' | 'network' | 'ice' | 'resume' | 'app';
+/**
+ * An ICE restart's steps, in order: 'detected' (the path was found dead; a socket resume follows before 'started'),
+ * 'started' (the publisher's offer with new credentials and the subscriber's iceRestart go out), 'publisherAnswered',
+ * 'acknowledged' (the server renewed the subscriber's credentials), 'subscriberAnswered' (its offer carrying them was
+ * answered), 'done' (both requests answered; 'subscriberAnswered' may come after it).
+ */
+export type IceRestartPhase = 'detected' | 'started' | 'publisherAnswered' | 'acknowledged' | 'subscriberAnswered' | 'done';
 
 export interface ReconnectInfo {
   /** true: the same session came back (nobody noticed); false: joined afresh and republished. */
@@ -179,6 +192,8 @@ export interface PrismClientEvents {
   migrate: (info: MigrateInfo) => void;
   /** The server shut down; `disconnected` follows unless `rejoinAfterShutdown`. */
   shutdown: (info: ShutdownInfo) => void;
+  /** An ICE restart's progress (timestamps taken by the listener show where a recovery's time goes). */
+  iceRestart: (info: { phase: IceRestartPhase; cause: IceRestartCause }) => void;
   /** Expected media was missing and the server repaired it. */
   repair: (info: {
     track: PrismTrack | null;

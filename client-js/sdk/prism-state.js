@@ -12,3 +12,4 @@ export { RoomModel } from './room-model.js';
 export { PendingRequests } from './pending-requests.js';
 export { ReconnectSchedule } from './reconnect-schedule.js';
 export { MediaWatch } from './media-watch.js';
+export { FlowStall } from './flow-stall.js';
