@@ -251,7 +251,10 @@ export interface PrismClientOptions {
   iceDisconnectedGraceMs?: number;
   /** An ICE restart unanswered this long takes the signaling socket for dead and resumes; 0 never. Default 1500. */
   iceRestartReplyMs?: number;
-  /** Both connections receiving nothing this long (after receiving) restart ICE and resume the socket; 0 off. Default 1000. */
+  /**
+   * A steady flow into both connections (growing at every read, 100 ms apart, for this long) that stands still this
+   * long resumes the socket and restarts ICE; 0 off. Default 600.
+   */
   mediaStallMs?: number;
   /** Restart ICE at once on the page's `online` event or a `navigator.connection` change. Default true. */
   watchNetwork?: boolean;

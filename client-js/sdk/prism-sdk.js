@@ -77,7 +77,7 @@ export class PrismClient {
    * @param {number} [options.mediaMissingMs=4000] expected media missing this long is reported for repair
    * @param {number} [options.iceDisconnectedGraceMs=1000] ICE-'disconnected' this long restarts ICE; and
    *   [options.iceRestartReplyMs=1500]: a restart unanswered this long resumes the socket (0 never)
-   * @param {number} [options.mediaStallMs=1000] both connections silent this long: restart ICE, resume; 0 disables
+   * @param {number} [options.mediaStallMs=600] a steady flow silent this long: resume, restart ICE; 0 disables
    * @param {boolean} [options.watchNetwork=true] restart ICE at once on `online` or a `navigator.connection` change
    * @param {boolean} [options.probeRefusal=true] when the upgrade is refused, GET the same URL to read the server's
    *   HTTP status and reason (browsers hide them from WebSocket)
@@ -122,7 +122,7 @@ export class PrismClient {
       missingMs: options.mediaMissingMs ?? 4000,
     });
     this._session = new Session(this);
-    this._transportWatch = new TransportWatch(this, { checkMs: options.mediaStallMs === 0 ? 0 : 250, stallMs: options.mediaStallMs ?? 1000 });
+    this._transportWatch = new TransportWatch(this, { checkMs: options.mediaStallMs === 0 ? 0 : 100, stallMs: options.mediaStallMs ?? 600 });
     this._networkWatch = new NetworkWatch(this, options.watchNetwork === false ? {} : options.networkTargets ?? pageNetworkTargets());
     this._iceRestarting = null;
     this._leaving = false;

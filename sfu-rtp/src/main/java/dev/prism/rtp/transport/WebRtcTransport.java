@@ -47,6 +47,10 @@ public final class WebRtcTransport {
     private final String id;
     private IceLiteAgent ice;
     private int iceRestarts;
+    /** Logs the first check that passes under restarted credentials (where a recovery's time goes). */
+    private boolean firstCheckAfterRestart;
+    /** An ICE restart's first nominated path is still to come: if it moves, the listener hears onPathMoved. */
+    private boolean pathMovePending;
     private final TransportListener listener;
     private final RtpPacket rtpView = new RtpPacket();
     /** When the datagram being handed to the listener was read from the socket. */
@@ -186,6 +190,8 @@ public final class WebRtcTransport {
     void replaceIce(IceParameters local) {
         ice = new IceLiteAgent(local, engine.clock());
         iceRestarts++;
+        firstCheckAfterRestart = true;
+        pathMovePending = remoteAddress != null;
         log.info("transport={} ice restart, ufrag {}", id, local.ufrag());
     }
 
@@ -201,6 +207,11 @@ public final class WebRtcTransport {
         IceCheckResult r = ice.handleBindingRequest(packet, from, engine.allocator());
         switch (r.outcome()) {
             case OK -> {
+                if (firstCheckAfterRestart) {
+                    firstCheckAfterRestart = false;
+                    log.info("transport={} ice restart: first check from {}{}{}", id, from, via == null ? "" : " over TCP",
+                            r.nominated() ? " (nominated)" : "");
+                }
                 if (via == null) {
                     if (engine.bindAddress(from, this)) {
                         rememberAddress(from);
@@ -212,8 +223,10 @@ public final class WebRtcTransport {
                 if (r.nominated()) {
                     nominatedTcp = via;
                 }
+                boolean moved = false;
                 if (remoteAddress == null || r.nominated()
                         || from.equals(ice.selectedAddress()) && via == nominatedTcp) {
+                    moved = remoteAddress != null && (!from.equals(remoteAddress) || via != remoteTcp);
                     selectPath(from, via);
                 }
                 if (state == State.NEW) {
@@ -226,6 +239,14 @@ public final class WebRtcTransport {
                     via.send(r.response(), true);
                 }
                 startClientDtlsIfReady();
+                if (pathMovePending && r.nominated()) {
+                    pathMovePending = false;
+                    if (moved && state == State.CONNECTED) {
+                        log.info("transport={} ice restart: media path moved to {}{}", id, from,
+                                via == null ? "" : " over TCP");
+                        listener.onPathMoved(this);
+                    }
+                }
             }
             case MALFORMED -> engine.counters().drop(DropReason.STUN_MALFORMED);
             case UNKNOWN_USERNAME -> engine.counters().drop(DropReason.STUN_UNKNOWN_USERNAME);
