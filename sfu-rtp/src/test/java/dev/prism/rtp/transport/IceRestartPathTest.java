@@ -9,6 +9,7 @@ import dev.prism.rtp.stun.StunIntegrity;
 import dev.prism.rtp.stun.StunMessage;
 import dev.prism.rtp.stun.StunMessageWriter;
 import dev.prism.rtp.testkit.FakePeer;
+import dev.prism.rtp.testkit.TestRtp;
 import dev.prism.srtp.SrtpProfile;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.socket.DatagramPacket;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * An ICE restart after the browser's network changed (issue #13, item 5): the transport tells its listener once, when
  * the first path nominated under the new credentials is another address, so that its owner can measure the new path
  * afresh and ask for key frames. A restart that ends on the same path (nothing moved), checks that are not nominated
- * and later nominations say nothing.
+ * and later nominations say nothing. Authenticated media from an address checked under the new credentials moves the
+ * path before the nomination (the browser sends where it has switched to, and nominates up to half a second later).
  */
 class IceRestartPathTest {
     private static final InetSocketAddress WIFI = new InetSocketAddress("10.0.0.2", 50000);
@@ -45,6 +47,20 @@ class IceRestartPathTest {
 
     private void connectOverWifi() {
         media.connect(transport, WIFI, SrtpProfile.AEAD_AES_128_GCM, FakePeer.keys(SrtpProfile.AEAD_AES_128_GCM, 1));
+    }
+
+    /** One SRTP audio packet from the browser at {@code from} (its keys: DTLS is kept across the restart). */
+    private void mediaFrom(InetSocketAddress from, int seq) {
+        try (FakePeer browser = new FakePeer(from, EmbeddedMedia.LOCAL,
+                FakePeer.keys(SrtpProfile.AEAD_AES_128_GCM, 1))) {
+            ByteBuf plain = TestRtp.audio(111, 0x1234, seq, seq * 960L, 0, 0, 40);
+            try {
+                media.receive(browser.rtp(plain));
+            } finally {
+                plain.release();
+            }
+        }
+        media.drainOutbound();
     }
 
     /** The browser's ICE restart: new credentials on both sides (its new ones from its offer or answer). */
@@ -102,6 +118,29 @@ class IceRestartPathTest {
         connectOverWifi();
         assertThat(check(CELLULAR, true)).isTrue();
         assertThat(transport.remoteAddress()).isEqualTo(CELLULAR);
+        assertThat(moves).isEmpty();
+    }
+
+    @Test
+    void afterARestartMediaFromTheNewlyCheckedAddressMovesThePathBeforeTheNomination() {
+        connectOverWifi();
+        restart();
+        assertThat(check(CELLULAR, false)).isTrue();
+        mediaFrom(CELLULAR, 1);
+        assertThat(transport.remoteAddress()).isEqualTo(CELLULAR);
+        assertThat(moves).containsExactly(CELLULAR);
+
+        check(CELLULAR, true); // the nomination that follows changes nothing more
+        mediaFrom(CELLULAR, 2);
+        assertThat(moves).containsExactly(CELLULAR);
+    }
+
+    @Test
+    void withoutARestartMediaFromAnotherCheckedAddressDoesNotMoveThePath() {
+        connectOverWifi();
+        assertThat(check(CELLULAR, false)).isTrue();
+        mediaFrom(CELLULAR, 1);
+        assertThat(transport.remoteAddress()).isEqualTo(WIFI);
         assertThat(moves).isEmpty();
     }
 }
