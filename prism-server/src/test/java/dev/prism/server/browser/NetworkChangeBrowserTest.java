@@ -17,8 +17,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * alice see each other, his address is replaced by another ({@link NetNamespace#moveAddress()}: what a phone's move
  * from Wi-Fi to cellular looks like from inside). His ICE pairs and his signaling socket die with the old address.
  * The SDK restarts ICE on both connections (and resumes the socket) without leaving the room: alice decodes his video
- * again and he decodes hers, he is the same participant, and alice never sees him leave. The time from the change to
- * video decoded again on each side is printed (the issue's target: within 2 s).
+ * again and he decodes hers on his new pairs, he is the same participant, and alice never sees him leave. What is
+ * asserted can truly fail; the times are printed, not asserted (the issue's target: video back within 2 s): from the
+ * old address's deletion, both pages' timelines (the SDK's ICE restart steps, local candidates, selected pairs, video
+ * frozen and back from a 30 ms stats poll). They show where the time goes: the restart is answered within about a
+ * second, but Chromium gathers a candidate on the new address only ~2 s after the change (its own network-change
+ * notification), and the pair and the first key frame follow within ~0.5 s.
  *
  * <p>Needs root (network namespaces), like {@link ImpairedNetworkBrowserTest}; everything made here is deleted
  * afterwards.
@@ -172,9 +176,9 @@ class NetworkChangeBrowserTest implements BrowserArtifacts.Browsers {
                 first(bobTimeline, "restart started"), first(bobTimeline, "restart done"),
                 first(bobTimeline, "restart subscriberAnswered"), first(bobTimeline, "pub pair " + newAddress),
                 first(bobTimeline, "sub pair " + newAddress), videoBack(aliceTimeline, "video back"),
-                FRAMES_AFTER_CHANGE, videoBack(aliceTimeline, "video " + FRAMES_AFTER_CHANGE),
+                FRAMES_AFTER_CHANGE, videoBack(aliceTimeline, "video " + FRAMES_AFTER_CHANGE + " frames"),
                 videoBack(bobTimeline, "video back"), FRAMES_AFTER_CHANGE,
-                videoBack(bobTimeline, "video " + FRAMES_AFTER_CHANGE));
+                videoBack(bobTimeline, "video " + FRAMES_AFTER_CHANGE + " frames"));
 
         assertThat(bobBefore.getString("subscriberLocal")).as("bob's pair before the change").isEqualTo(oldAddress);
         assertThat(bobAfter.getLong("iceRestarts")).as("bob restarted ICE").isPositive();
