@@ -96,6 +96,19 @@ export interface PrismSubscription {
 /** Why the client reconnects: its socket dropped, the server moved the room (`migrate`), or it shut down. */
 /** 'owner_lost': in a cluster, the server holding the socket lost its link to the room's server (close 4013). */
 export type ReconnectCause = 'drop' | 'migrate' | 'shutdown' | 'owner_lost';
+/**
+ * Why an ICE restart ran: both connections stopped receiving ('stall'), the page saw a network change ('network'), a
+ * connection's ICE failed or stayed disconnected ('ice'), a resume found a connection not well ('resume'), or the
+ * application called restartIce() ('app').
+ */
+export type IceRestartCause = 'stall' | 'network' | 'ice' | 'resume' | 'app';
+/**
+ * An ICE restart's steps, in order: 'detected' (the path was found dead; a socket resume follows before 'started'),
+ * 'started' (the publisher's offer with new credentials and the subscriber's iceRestart go out), 'publisherAnswered',
+ * 'acknowledged' (the server renewed the subscriber's credentials), 'subscriberAnswered' (its offer carrying them was
+ * answered), 'done' (both requests answered; 'subscriberAnswered' may come after it).
+ */
+export type IceRestartPhase = 'detected' | 'started' | 'publisherAnswered' | 'acknowledged' | 'subscriberAnswered' | 'done';
 
 export interface ReconnectInfo {
   /** true: the same session came back (nobody noticed); false: joined afresh and republished. */
@@ -179,6 +192,8 @@ export interface PrismClientEvents {
   migrate: (info: MigrateInfo) => void;
   /** The server shut down; `disconnected` follows unless `rejoinAfterShutdown`. */
   shutdown: (info: ShutdownInfo) => void;
+  /** An ICE restart's progress (timestamps taken by the listener show where a recovery's time goes). */
+  iceRestart: (info: { phase: IceRestartPhase; cause: IceRestartCause }) => void;
   /** Expected media was missing and the server repaired it. */
   repair: (info: {
     track: PrismTrack | null;
@@ -236,7 +251,10 @@ export interface PrismClientOptions {
   iceDisconnectedGraceMs?: number;
   /** An ICE restart unanswered this long takes the signaling socket for dead and resumes; 0 never. Default 1500. */
   iceRestartReplyMs?: number;
-  /** Both connections receiving nothing this long (after receiving) restart ICE and resume the socket; 0 off. Default 1000. */
+  /**
+   * A steady flow into both connections (growing at every read, 100 ms apart, for this long) that stands still this
+   * long resumes the socket and restarts ICE; 0 off. Default 600.
+   */
   mediaStallMs?: number;
   /**
    * How often each connection's selected candidate pair is read (also when it connects and when the browser says the

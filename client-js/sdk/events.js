@@ -18,6 +18,9 @@ export const EVENTS = Object.freeze([
   'reconnected', // ({resumed, ms, attempts, cause})    resumed: same session, nobody noticed; else joined afresh
   'migrate', // ({reason, message})                     the server moves the room: the client joins again at once
   'shutdown', // ({reason, message, rejoinInMs})        the server shut down; rejoinInMs null: no rejoin (terminal)
+  'iceRestart', // ({phase, cause})                    an ICE restart's progress: 'detected' (the path died), 'started',
+  //                                                    'publisherAnswered', 'acknowledged', 'subscriberAnswered', 'done';
+  //                                                    cause 'stall', 'network', 'ice', 'resume' or 'app'
   'repair', // ({track, participant, issue, action})    expected media was missing and the server repaired it
   'error', // (PrismError)                              errors not tied to a call the app awaits
   'disconnected', // ({code, reason, wasClean, left, leftReason})

@@ -42,7 +42,7 @@ export class NetworkWatch {
     if (client.state !== 'connected' || client._leaving) return;
     if (!client.publisherPc && !client.subscriberPc) return; // nothing to restart yet
     this.changes++;
-    client.restartIce().catch((e) => client._emit('error', asPrismError(e, 'negotiation')));
+    restartIceFor(client, 'network');
   }
 }
 
@@ -56,24 +56,35 @@ export function pageNetworkTargets() {
 
 /**
  * The ICE restart of both connections behind `PrismClient.restartIce()`: the publisher offers with new credentials,
- * the server gives the subscriber new ones in its next offer. Concurrent calls share one restart.
+ * the server gives the subscriber new ones in its next offer. Concurrent calls share one restart. Its steps are emitted
+ * as `iceRestart` ({phase, cause}): 'started', 'publisherAnswered', 'acknowledged', 'done', and 'subscriberAnswered'
+ * once the subscriber's renewed offer is answered (Subscriber).
  *
  * A network change usually takes the signaling socket's TCP connection along with the ICE pair, and keep-alive pings
  * would notice only after up to two intervals. So a restart still unanswered after `client._iceRestartReplyMs`
  * abandons the socket: the reconnect resumes the session and sends the restart's requests again.
  * @param {PrismClient} client connected
+ * @param {string} [cause='app'] why: 'stall', 'network', 'ice', 'resume' or 'app' (docs/SDK.md)
  * @returns {Promise<void>} once both requests were answered
  */
-export function restartBothConnections(client) {
+export function restartBothConnections(client, cause = 'app') {
   if (client._iceRestarting) return client._iceRestarting;
   let answered = false;
+  const step = (phase) => client._emit('iceRestart', { phase, cause });
   const work = (async () => {
+    step('started');
     const jobs = [];
     const publisher = client._publisher.restartIce();
-    if (publisher) jobs.push(publisher);
-    if (client.subscriberPc) jobs.push(client._request({ type: 'iceRestart' }, 'iceRestartAck'));
+    if (publisher) jobs.push(publisher.then(() => step('publisherAnswered')));
+    if (client.subscriberPc) {
+      jobs.push(client._request({ type: 'iceRestart' }, 'iceRestartAck').then(() => {
+        client._subscriber.renewing = cause; // the server's next offer carries the new credentials
+        step('acknowledged');
+      }));
+    }
     await Promise.all(jobs);
     client.iceRestarts++;
+    step('done');
   })();
   client._iceRestarting = work;
   const replyDeadline = client._iceRestartReplyMs > 0 ? setTimeout(() => {
@@ -86,4 +97,9 @@ export function restartBothConnections(client) {
   };
   work.then(done, done);
   return work;
+}
+
+/** Restarts ICE for `cause` (see {@link restartBothConnections}); a failure is emitted as `error`. */
+export function restartIceFor(client, cause) {
+  restartBothConnections(client, cause).catch((e) => client._emit('error', asPrismError(e, 'negotiation')));
 }

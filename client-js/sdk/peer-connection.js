@@ -1,5 +1,6 @@
 // Prism SDK: creating a peer connection and watching its transport (failure and ICE loss).
 
+import { restartIceFor } from './network-watch.js';
 import { PrismError, asPrismError } from './prism-error.js';
 
 const PC_CONFIG = Object.freeze({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
@@ -83,7 +84,7 @@ export function newClientPeerConnection(client, role) {
     },
     onIceLost: (pc) => {
       if (client.state === 'connected' && !client._leaving && pc.signalingState !== 'closed') {
-        client.restartIce().catch((e) => client._emit('error', asPrismError(e, 'negotiation')));
+        restartIceFor(client, 'ice');
       }
     },
   });

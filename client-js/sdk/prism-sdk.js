@@ -78,7 +78,7 @@ export class PrismClient {
    * @param {number} [options.mediaMissingMs=4000] expected media missing this long is reported for repair
    * @param {number} [options.iceDisconnectedGraceMs=1000] ICE-'disconnected' this long restarts ICE; and
    *   [options.iceRestartReplyMs=1500]: a restart unanswered this long resumes the socket (0 never)
-   * @param {number} [options.mediaStallMs=1000] both connections silent this long: restart ICE, resume; 0 disables
+   * @param {number} [options.mediaStallMs=600] a steady flow silent this long: resume, restart ICE; 0 disables
    * @param {number} [options.connectionInfoMs=3000] how often each connection's selected candidate pair is read (also
    *   on connecting and pair changes); a change is told to the server (`connectionInfo`); 0 tells nothing
    * @param {boolean} [options.watchNetwork=true] restart ICE at once on `online` or a `navigator.connection` change
@@ -123,7 +123,7 @@ export class PrismClient {
     this._mediaRepair = new MediaRepair(this, { checkMs: options.mediaCheckMs ?? 2000, missingMs: options.mediaMissingMs ?? 4000 });
     this._session = new Session(this);
     this._connectionReport = new ConnectionReport(this, { checkMs: options.connectionInfoMs ?? 3000 });
-    this._transportWatch = new TransportWatch(this, { checkMs: options.mediaStallMs === 0 ? 0 : 250, stallMs: options.mediaStallMs ?? 1000 });
+    this._transportWatch = new TransportWatch(this, { checkMs: options.mediaStallMs === 0 ? 0 : 100, stallMs: options.mediaStallMs ?? 600 });
     this._networkWatch = new NetworkWatch(this, options.watchNetwork === false ? {} : options.networkTargets ?? pageNetworkTargets());
     this._iceRestarting = null;
     this._leaving = false;

@@ -13,3 +13,4 @@ export { PendingRequests } from './pending-requests.js';
 export { ReconnectSchedule } from './reconnect-schedule.js';
 export { MediaWatch } from './media-watch.js';
 export { familyOf, sameConnectionInfo, selectedConnectionInfo } from './connection-info.js';
+export { FlowStall } from './flow-stall.js';

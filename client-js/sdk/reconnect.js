@@ -1,7 +1,8 @@
 // Prism SDK: reconnecting after the signaling socket dropped, and resuming the session (docs/SDK.md, Reconnecting).
 
 import { now } from './clock.js';
-import { PrismError, asPrismError } from './prism-error.js';
+import { restartIceFor } from './network-watch.js';
+import { PrismError } from './prism-error.js';
 import { ReconnectSchedule } from './reconnect-schedule.js';
 import { parseServerMessage } from './wire.js';
 
@@ -257,10 +258,10 @@ export class Reconnector {
   /** After a resume the network may have changed under the peer connections: restart ICE where it is not well (or asked). */
   _restartIceIfBroken() {
     const client = this._client;
-    const wanted = client._iceRestartOnResume === true; // the transport watch saw the path die
-    client._iceRestartOnResume = false;
+    const wanted = client._iceRestartOnResume; // the transport watch saw the path die: its cause
+    client._iceRestartOnResume = null;
     const broken = wanted || [client.publisherPc, client.subscriberPc].some((pc) => pc
       && (pc.iceConnectionState === 'failed' || pc.iceConnectionState === 'disconnected'));
-    if (broken) client.restartIce().catch((e) => client._emit('error', asPrismError(e, 'negotiation')));
+    if (broken) restartIceFor(client, wanted || 'resume');
   }
 }

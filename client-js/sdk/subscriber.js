@@ -26,6 +26,8 @@ export class Subscriber {
     this._lastOfferVersion = -Infinity;
     /** {version, sdp} of the last answer sent, sent again if the server repeats that offer (its answer was lost). */
     this._lastAnswer = null;
+    /** The cause of an ICE restart whose renewed offer is still to come (set when the server acknowledged it). */
+    this.renewing = null;
   }
 
   /** Queues a `subscriberOffer`; a failure to apply it is emitted as `error` (code `negotiation`). */
@@ -41,6 +43,7 @@ export class Subscriber {
     this._lastOfferVersion = -Infinity;
     this._lastAnswer = null;
     this._offerQueue = Promise.resolve();
+    this.renewing = null;
   }
 
   async _onOffer(msg) {
@@ -68,6 +71,10 @@ export class Subscriber {
       } catch {
         // the socket dropped meanwhile: the server sends this offer again after the resume, we answer it then
       }
+    }
+    if (this.renewing) {
+      client._emit('iceRestart', { phase: 'subscriberAnswered', cause: this.renewing });
+      this.renewing = null;
     }
     // Bind by transceiver rather than by 'track' events: the receiver's track exists as soon as the offer is set,
     // and an m-line reused for another track keeps its receiver without necessarily firing 'track' again.

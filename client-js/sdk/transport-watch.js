@@ -1,14 +1,17 @@
-// Prism SDK: noticing within a second that both peer connections stopped receiving (the path died), long before ICE.
+// Prism SDK: noticing within about half a second that both peer connections stopped receiving (the path died), long before ICE.
 
 import { now } from './clock.js';
-import { asPrismError } from './prism-error.js';
+import { FlowStall } from './flow-stall.js';
+import { restartIceFor } from './network-watch.js';
 
 /**
- * Every `checkMs` sums `bytesReceived` of both connections' transports (getStats). When the sum stood still for
- * `stallMs` after it had been growing, the network path is taken for dead: a changed address (Wi-Fi to cellular)
- * leaves ICE-'connected' for ~6 s in Chromium before it says 'disconnected'. Then the signaling socket, whose TCP
- * connection went with the old address, is resumed at once, and ICE restarts on both connections once it is back. A publisher always receives the server's RTCP feedback, a subscriber its media, so
- * silence while connected is not normal; a client that receives nothing at all is never judged (no growth seen yet).
+ * Every `checkMs` sums `bytesReceived` of both connections' transports (getStats) and hands the sum to a
+ * {@link FlowStall}: a flow that was steady and stood still for `stallMs` means the network path died. A changed
+ * address (Wi-Fi to cellular) leaves ICE-'connected' for ~6 s in Chromium before it says 'disconnected', and the page
+ * hears of no change. Then the signaling socket, whose TCP connection went with the old address, is resumed at once,
+ * and ICE restarts on both connections once it is back (`iceRestart` phase 'detected', cause 'stall'). A publisher
+ * receives the server's transport-cc feedback every 50 ms and a subscriber its media, so silence there is not normal;
+ * a quiet connection (nothing steady to lose) is never judged.
  * Runs on the page's event loop, while the session is connected.
  */
 export class TransportWatch {
@@ -21,18 +24,16 @@ export class TransportWatch {
   constructor(client, { checkMs, stallMs }) {
     this._client = client;
     this._checkMs = checkMs;
-    this._stallMs = stallMs;
+    this._flow = new FlowStall({ stallMs });
     this._timer = null;
     this._checking = false;
-    this._bytes = -1;
-    this._since = 0;
     /** Stalls acted on so far. */
     this.stalls = 0;
   }
 
   start() {
     this.stop();
-    this._bytes = -1;
+    this._flow.reset();
     if (this._checkMs > 0) {
       this._timer = setInterval(() => this.check().catch((e) => console.warn('prism: transport check failed', e)), this._checkMs);
     }
@@ -58,22 +59,15 @@ export class TransportWatch {
     } finally {
       this._checking = false;
     }
-    const t = now();
-    if (bytes !== this._bytes) {
-      const growing = bytes > this._bytes && this._bytes >= 0;
-      this._bytes = bytes;
-      this._since = growing ? t : -1; // -1: not judged until bytes grow (a new connection, nothing received yet)
-      return;
-    }
-    if (this._since < 0 || t - this._since < this._stallMs || client._iceRestarting) return;
-    this._since = -1; // once per stall: the restart's own traffic starts the next judgement
+    if (!this._flow.sample(now(), bytes) || client._iceRestarting) return;
     this.stalls++;
     if (client.state !== 'connected' || client._leaving) return;
+    client._emit('iceRestart', { phase: 'detected', cause: 'stall' });
     if (!client._reconnector.canReconnect(4100)) {
-      client.restartIce().catch((e) => client._emit('error', asPrismError(e, 'negotiation')));
+      restartIceFor(client, 'stall');
       return;
     }
-    client._iceRestartOnResume = true; // the restart's requests need a live socket: they go once resumed
+    client._iceRestartOnResume = 'stall'; // the restart's requests need a live socket: they go once resumed
     client._session.abandonSocket('nothing received on either connection');
   }
 }

@@ -4,6 +4,7 @@ import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { PrismClient, PrismError } from '../sdk/prism-sdk.js';
+import { FlowStall } from '../sdk/prism-state.js';
 
 // ---------------------------------------------------------------------------------------------- fakes
 
@@ -504,7 +505,7 @@ async function resumable(extra = {}) {
   const client = newClient({ reconnectDelaysMs: [0], ...extra });
   const events = [];
   for (const name of ['participantJoined', 'participantLeft', 'trackSubscribed', 'trackUnsubscribed', 'stateChanged',
-    'reconnecting', 'reconnected', 'repair', 'disconnected', 'error']) {
+    'reconnecting', 'reconnected', 'repair', 'disconnected', 'error', 'iceRestart']) {
     client.on(name, (...args) => events.push([name, ...args]));
   }
   const done = client.connect();
@@ -913,17 +914,23 @@ describe('PrismClient ICE restart and media repair', () => {
   });
 
   it('resumes the socket and then restarts ICE when both connections stop receiving, not while nothing ever arrived', async () => {
-    const { client, ws, events } = await withBothConnections({ mediaStallMs: 30 });
+    const { client, ws, events } = await withBothConnections({ mediaStallMs: 100 });
     const watch = client._transportWatch;
+    // Gaps between reads on a loaded machine must not break the steady run here (FlowStall's own tests cover them).
+    watch._flow = new FlowStall({ stallMs: 100, steadyMs: 100, maxGapMs: 60_000 });
     await watch.check(); // nothing received yet: never judged
     await watch.check();
     assert.equal(watch.stalls, 0);
-    client.subscriberPc.transportBytes = 1000;
-    await watch.check();
-    client.subscriberPc.transportBytes = 2000; // growing
-    await watch.check();
+    // A steady flow (growing at every check for longer than the 100 ms it may stand still), then silence.
+    for (let t0 = Date.now(), bytes = 1000; Date.now() - t0 < 150; bytes += 100) {
+      client.subscriberPc.transportBytes = bytes;
+      await watch.check();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
     assert.equal(watch.stalls, 0);
     await until(() => { watch.check(); return watch.stalls === 1; }, 'the stall seen');
+    assert.deepEqual(events.filter(([name]) => name === 'iceRestart').map(([, e]) => e),
+      [{ phase: 'detected', cause: 'stall' }]);
     assert.equal(ws.closedByClient?.code, 4100);
     assert.equal(ws.ofType('iceRestart').length, 0, 'the restart waits for the resumed socket');
     await until(() => FakeWebSocket.last !== ws, 'a new socket');
@@ -935,6 +942,14 @@ describe('PrismClient ICE restart and media repair', () => {
     next.serverSend({ type: 'iceRestartAck', requestId: next.ofType('iceRestart')[0].requestId });
     await until(() => client.iceRestarts === 1, 'restart done');
     assert.ok(events.some(([name]) => name === 'reconnected'));
+    next.serverSend({ type: 'subscriberOffer', version: 2, sdp: 'mids=0:audio', tracks: [] }); // the new credentials
+    await until(() => next.ofType('subscriberAnswer').length === 1, 'the renewed offer answered');
+    const steps = events.filter(([name]) => name === 'iceRestart').map(([, e]) => e);
+    assert.ok(steps.every((e) => e.cause === 'stall'), JSON.stringify(steps));
+    assert.deepEqual(steps.map((e) => e.phase).filter((p) => p !== 'publisherAnswered' && p !== 'acknowledged'),
+      ['detected', 'started', 'done', 'subscriberAnswered']);
+    assert.deepEqual(steps.map((e) => e.phase).filter((p) => p === 'publisherAnswered' || p === 'acknowledged').sort(),
+      ['acknowledged', 'publisherAnswered']);
     client.leave();
   });
 

@@ -144,6 +144,8 @@ final class NetNamespace implements AutoCloseable {
         return nsAddress;
     }
 
+    private long addressDeletedAtMillis;
+
     /**
      * A network change as a phone's move from Wi-Fi to cellular looks from inside: the namespace's address is deleted
      * and another, from a fresh /30 no interface here uses, takes its place as a /32, with host routes both ways
@@ -157,10 +159,16 @@ final class NetNamespace implements AutoCloseable {
         String moved = "10.213." + subnet[0] + "." + (subnet[1] + 2);
         run("ip", "route", "add", moved + "/32", "dev", hostIf);
         exec("ip", "addr", "del", nsAddress + "/30", "dev", nsIf);
+        addressDeletedAtMillis = System.currentTimeMillis();
         exec("ip", "addr", "add", moved + "/32", "dev", nsIf);
         exec("ip", "route", "add", hostAddress + "/32", "dev", nsIf, "src", moved);
         nsAddress = moved;
         return moved;
+    }
+
+    /** Wall-clock time at which {@link #moveAddress()} had deleted the old address (the moment the change bites). */
+    long addressDeletedAtMillis() {
+        return addressDeletedAtMillis;
     }
 
     /** Runs a command inside the namespace; throws with its output if it fails. */

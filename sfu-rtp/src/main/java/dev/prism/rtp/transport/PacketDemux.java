@@ -92,7 +92,7 @@ final class PacketDemux {
                 if (t == null) {
                     counters.drop(DropReason.SRTP_UNKNOWN_ADDRESS);
                 } else {
-                    t.onSrtp(buf, kind == PacketClassifier.RTCP, readNanos);
+                    t.onSrtp(buf, kind == PacketClassifier.RTCP, readNanos, from);
                 }
             }
             default -> counters.drop(DropReason.UNKNOWN_PROTOCOL);

@@ -14,6 +14,15 @@ public interface TransportListener {
     default void onConnected(WebRtcTransport transport) {
     }
 
+    /**
+     * The media path moved to another address (or ICE-TCP connection) under the credentials of an ICE restart: the
+     * peer's network changed. What was sent on the old path meanwhile is lost, and what was measured of the old path
+     * (the downlink estimate) says nothing of the new one. Called once per restart, after the path moved, while
+     * connected.
+     */
+    default void onPathMoved(WebRtcTransport transport) {
+    }
+
     /** One decrypted, validated RTP packet. */
     default void onRtp(WebRtcTransport transport, RtpPacket packet) {
     }

@@ -47,6 +47,10 @@ public final class WebRtcTransport {
     private final String id;
     private IceLiteAgent ice;
     private int iceRestarts;
+    /** Logs the first check that passes under restarted credentials (where a recovery's time goes). */
+    private boolean firstCheckAfterRestart;
+    /** An ICE restart's first nominated path is still to come: if it moves, the listener hears onPathMoved. */
+    private boolean pathMovePending;
     private final TransportListener listener;
     private final RtpPacket rtpView = new RtpPacket();
     /** When the datagram being handed to the listener was read from the socket. */
@@ -186,6 +190,8 @@ public final class WebRtcTransport {
     void replaceIce(IceParameters local) {
         ice = new IceLiteAgent(local, engine.clock());
         iceRestarts++;
+        firstCheckAfterRestart = true;
+        pathMovePending = remoteAddress != null;
         log.info("transport={} ice restart, ufrag {}", id, local.ufrag());
     }
 
@@ -201,6 +207,11 @@ public final class WebRtcTransport {
         IceCheckResult r = ice.handleBindingRequest(packet, from, engine.allocator());
         switch (r.outcome()) {
             case OK -> {
+                if (firstCheckAfterRestart) {
+                    firstCheckAfterRestart = false;
+                    log.info("transport={} ice restart: first check from {}{}{}", id, from, via == null ? "" : " over TCP",
+                            r.nominated() ? " (nominated)" : "");
+                }
                 if (via == null) {
                     if (engine.bindAddress(from, this)) {
                         rememberAddress(from);
@@ -212,8 +223,10 @@ public final class WebRtcTransport {
                 if (r.nominated()) {
                     nominatedTcp = via;
                 }
+                boolean moved = false;
                 if (remoteAddress == null || r.nominated()
                         || from.equals(ice.selectedAddress()) && via == nominatedTcp) {
+                    moved = remoteAddress != null && (!from.equals(remoteAddress) || via != remoteTcp);
                     selectPath(from, via);
                 }
                 if (state == State.NEW) {
@@ -226,6 +239,12 @@ public final class WebRtcTransport {
                     via.send(r.response(), true);
                 }
                 startClientDtlsIfReady();
+                if (pathMovePending && r.nominated()) {
+                    pathMovePending = false;
+                    if (moved && state == State.CONNECTED) {
+                        pathMovedAfterRestart(from, via, "nominated");
+                    }
+                }
             }
             case MALFORMED -> engine.counters().drop(DropReason.STUN_MALFORMED);
             case UNKNOWN_USERNAME -> engine.counters().drop(DropReason.STUN_UNKNOWN_USERNAME);
@@ -339,12 +358,38 @@ public final class WebRtcTransport {
         dtls.onDatagram(datagram);
     }
 
-    void onSrtp(ByteBuf datagram, boolean rtcp, long readNanos) {
+    /**
+     * {@link #onSrtp(ByteBuf, boolean, long)} for a datagram from {@code from} (UDP). After an ICE restart, before the
+     * browser nominates a pair, authenticated media from another address that ICE checked (the demux routes only
+     * those here) is where the browser already sends: it has switched to a new path and nominates it on a later check,
+     * up to half a second on. The path follows the media at once (what mediasoup does for ICE-lite).
+     */
+    void onSrtp(ByteBuf datagram, boolean rtcp, long readNanos, InetSocketAddress from) {
+        if (onSrtp(datagram, rtcp, readNanos) && pathMovePending && state == State.CONNECTED
+                && !from.equals(remoteAddress)) {
+            pathMovePending = false;
+            selectPath(from, null);
+            pathMovedAfterRestart(from, null, "media arrived there first");
+        }
+    }
+
+    /** The first path after an ICE restart is another one: the listener measures it afresh and asks for key frames. */
+    private void pathMovedAfterRestart(InetSocketAddress to, TcpConnection via, String how) {
+        log.info("transport={} ice restart: media path moved to {}{} ({})", id, to, via == null ? "" : " over TCP", how);
+        listener.onPathMoved(this);
+    }
+
+    /**
+     * SRTP or SRTCP for this transport: decrypted into a pooled heap copy and handed to the listener.
+     *
+     * @return true when it authenticated (and was handed on, unless malformed)
+     */
+    boolean onSrtp(ByteBuf datagram, boolean rtcp, long readNanos) {
         receivedAtNanos = readNanos;
         SrtpSession s = srtp;
         if (s == null) {
             engine.counters().drop(DropReason.SRTP_NOT_READY);
-            return;
+            return false;
         }
         // SRTP runs on arrays (the JDK's AES and GHASH take byte[]), the socket reads into direct memory. SrtpSession
         // accepts the direct datagram too, but through a scratch copy and back: one copy into a pooled heap buffer
@@ -360,7 +405,7 @@ public final class WebRtcTransport {
                     case REPLAY_FAIL, REPLAY_OLD -> DropReason.SRTP_REPLAY;
                     default -> DropReason.SRTP_OTHER;
                 });
-                return;
+                return false;
             }
             if (rtcp) {
                 listener.onRtcp(this, plain);
@@ -369,6 +414,7 @@ public final class WebRtcTransport {
             } else {
                 engine.counters().drop(DropReason.RTP_MALFORMED);
             }
+            return true;
         } finally {
             plain.release();
         }

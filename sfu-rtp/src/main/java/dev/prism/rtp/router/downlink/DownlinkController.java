@@ -128,6 +128,7 @@ public final class DownlinkController {
     private long probesStarted;
     private long paddingPackets;
     private long paddingBytes;
+    private long pathMoves;
 
     public DownlinkController(MonoClock clock) {
         this.clock = clock;
@@ -252,6 +253,34 @@ public final class DownlinkController {
             case REMB -> EstimateSource.REMB;
             case NONE -> EstimateSource.NONE;
         };
+    }
+
+    /**
+     * The subscriber's media path moved (an ICE restart after its network changed, {@link
+     * dev.prism.rtp.transport.TransportListener#onPathMoved}). While the old path died its feedback stopped, so the
+     * feedback timeouts cut the estimate, and the packets sent into the dead path will be reported lost: neither says
+     * anything of the new path, and left alone they keep the subscriber on its lowest layer for seconds. The new path
+     * is measured as a new connection's is: the send-side estimate starts again from {@link #ESTIMATOR}'s start (what
+     * was sent before is forgotten, so its losses are not counted), the prober starts afresh, and the allocator forgets
+     * its upgrade holds and failed upgrades (measured on the old path). The caller allocates again.
+     *
+     * @param consumers the subscriber's consumers, whose allocation state goes
+     */
+    public void onPathMoved(List<Consumer> consumers) {
+        if (mode == Mode.TRANSPORT_CC) {
+            sendSide = new SendSideEstimator(clock, ESTIMATOR);
+            prober = new Prober(clock, PROBER);
+            sendSide.setProbeObserver(prober);
+        }
+        for (Consumer c : consumers) {
+            allocator.forget(c.id());
+        }
+        pathMoves++;
+    }
+
+    /** Times the subscriber's path moved and its estimate started again ({@link #onPathMoved}). */
+    public long pathMoves() {
+        return pathMoves;
     }
 
     /** Transport-cc messages from this subscriber that did not parse. */

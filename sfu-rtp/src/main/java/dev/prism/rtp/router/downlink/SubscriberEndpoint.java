@@ -290,6 +290,24 @@ public final class SubscriberEndpoint implements TransportListener {
         }
     }
 
+    /**
+     * The subscriber's network changed and ICE found the new path: its downlink is measured afresh (the outage cut the
+     * estimate, see {@link DownlinkController#onPathMoved}) and allocated again, and every consumer asks for a key
+     * frame of the layer it now wants at once, rather than when the subscriber's decoder gives up on the gap.
+     */
+    @Override
+    public void onPathMoved(WebRtcTransport t) {
+        long before = downlink.estimateBps();
+        List<Consumer> all = consumers();
+        downlink.onPathMoved(all);
+        reallocate();
+        for (Consumer c : all) {
+            c.requestKeyframe();
+        }
+        log.info("transport={} path moved: downlink estimate {} -> {} kbit/s, key frames asked for", t.id(),
+                before / 1000, downlink.estimateBps() / 1000);
+    }
+
     @Override
     public void onRtcp(WebRtcTransport t, ByteBuf compound) {
         feedback.onRtcp(compound);

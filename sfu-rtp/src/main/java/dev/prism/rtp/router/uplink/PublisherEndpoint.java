@@ -184,6 +184,15 @@ public final class PublisherEndpoint implements TransportListener {
         producers.forEach(Producer::requestKeyframe);
     }
 
+    /**
+     * The publisher's network changed and ICE found the new path: what it sent while the old path died is lost beyond
+     * retransmission, so every producer asks it for a key frame now, before its subscribers' decoders ask.
+     */
+    @Override
+    public void onPathMoved(WebRtcTransport t) {
+        producers.forEach(Producer::requestKeyframe);
+    }
+
     @Override
     public void onRtp(WebRtcTransport t, RtpPacket packet) {
         int ssrc = (int) packet.ssrc();

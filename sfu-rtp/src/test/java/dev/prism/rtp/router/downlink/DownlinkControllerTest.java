@@ -186,4 +186,33 @@ class DownlinkControllerTest {
         clock.advanceMillis(DownlinkController.ALLOCATION_INTERVAL_MILLIS);
         assertThat(downlink.onTick()).isTrue();
     }
+    @Test
+    void aPathMoveAfterAnOutageMeasuresTheNewPathAfreshInsteadOfKeepingTheCollapsedEstimate() {
+        Producer cam = producer("cam", MediaKind.VIDEO, 3);
+        Consumer video = consume(cam);
+        second(() -> traffic(cam, 15, 30, 70)); // 150k, 300k, 700k
+        downlink.configure(true, false);        // start estimate 1 Mbit/s
+        downlink.allocate(subscriber.consumers());
+        assertThat(video.targetLayerName()).isEqualTo("s2t0");
+
+        // The subscriber's network changes: packets go out into the dead path, no feedback comes back for 4 s, and the
+        // feedback timeouts halve the estimate once a second (1000, 500, 250, 125 kbit/s) down to the floor.
+        for (int tick = 0; tick < 40; tick++) {
+            traffic(cam, 15, 30, 70);
+            downlink.onPacketSent(1200);
+            clock.advanceMillis(SubscriberEndpoint.BWE_TICK_MILLIS);
+            if (downlink.onTick()) {
+                downlink.allocate(subscriber.consumers());
+            }
+        }
+        assertThat(downlink.estimateBps()).isEqualTo(DownlinkController.ESTIMATOR.minBps());
+        assertThat(video.targetLayerName()).isNotEqualTo("s2t0");
+
+        // ICE found the new path: measured as a new connection's, and the downgrade's 3 s upgrade hold is forgotten.
+        downlink.onPathMoved(subscriber.consumers());
+        assertThat(downlink.estimateBps()).isEqualTo(DownlinkController.ESTIMATOR.startBps());
+        downlink.allocate(subscriber.consumers());
+        assertThat(video.targetLayerName()).isEqualTo("s2t0");
+        assertThat(downlink.pathMoves()).isEqualTo(1);
+    }
 }
