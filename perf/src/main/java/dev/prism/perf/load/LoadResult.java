@@ -162,10 +162,27 @@ final class LoadResult {
         return b.pauses == null ? List.of() : GcLog.between(b.pauses, b.up0, b.up1);
     }
 
+    /** How the participants reached the server. */
+    PeerTransport transport() {
+        return b.transport;
+    }
+
+    /** The leg of a {@code --transport both} run, from 1; 0 for a run of one leg. */
+    int leg() {
+        return b.leg;
+    }
+
+    /** Latency of every media packet in the window (nanoseconds; read only), or null when none was recorded. */
+    Histogram latencyNanos() {
+        return b.all;
+    }
+
     JsonObject toJson() {
         LoadOptions o = b.options;
         JsonObject j = new JsonObject()
                 .put("target", b.target)
+                .put("transport", b.transport.label())
+                .put("leg", b.leg)
                 .put("scenario", o.scenario())
                 .put("publishers", o.publishers())
                 .put("subscribers", o.subscribers())
@@ -283,7 +300,9 @@ final class LoadResult {
                 : "n/a", "none > 5 ms");
         t.row("allocated B/forwarded", fmt(allocatedPerForward(), 0), "0");
         t.row("  of which on the media loop", fmt(mediaLoopAllocatedPerForward(), 1), "0");
-        return b.target + " " + b.options.scenario() + ", " + b.options.seconds() + " s, "
+        return b.target + " " + b.options.scenario()
+                + (b.transport == PeerTransport.UDP ? "" : " over ICE-TCP")
+                + (b.leg == 0 ? "" : " (leg " + b.leg + ")") + ", " + b.options.seconds() + " s, "
                 + b.options.media().videoKbps() + " kbit/s video @ " + b.options.media().fps() + " fps"
                 + (b.options.media().pacingFactor() > 0 ? " paced x" + b.options.media().pacingFactor() : " unpaced")
                 + " + Opus, " + b.options.clientThreads() + " client thread"
@@ -320,6 +339,8 @@ final class LoadResult {
     static final class Builder {
         private final LoadOptions options;
         private final String target;
+        private PeerTransport transport = PeerTransport.UDP;
+        private int leg;
         private String command = "";
         private String jvmArgs = "";
         private boolean jvm;
@@ -371,6 +392,13 @@ final class LoadResult {
         Builder(LoadOptions options, String target) {
             this.options = options;
             this.target = target;
+        }
+
+        /** @param leg the leg of a multi-leg run, from 1; 0 for a run of one leg */
+        Builder transport(PeerTransport t, int leg) {
+            transport = t;
+            this.leg = leg;
+            return this;
         }
 
         Builder serverCommand(String c) {

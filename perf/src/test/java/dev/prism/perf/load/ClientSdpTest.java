@@ -67,7 +67,7 @@ class ClientSdpTest {
         assertThat(read.extensionId("http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01"))
                 .isEqualTo(SubscriberOfferWriter.EXT_TRANSPORT_CC_ID);
 
-        String answer = ClientSdp.subscriberAnswer(read.sdp(), CLIENT_ICE, CLIENT_FP, null);
+        String answer = ClientSdp.subscriberAnswer(read.sdp(), CLIENT_ICE, CLIENT_FP, (String) null);
         SubscriberAnswer a = SubscriberAnswerReader.read(answer, lines);
         assertThat(a.remoteSetup()).isEqualTo(DtlsRole.ACTIVE);
         assertThat(a.remoteIce()).isEqualTo(CLIENT_ICE);
