@@ -91,7 +91,7 @@ final class TransportComparison {
         for (double p : PERCENTILES) {
             double u = latencyMillis(PeerTransport.UDP, p);
             double c = latencyMillis(PeerTransport.TCP, p);
-            t.row("latency p" + label(p) + " ms (all legs)", f(u, 3), f(c, 3), "+" + f(c - u, 3) + " ms");
+            t.row("latency p" + label(p) + " ms (all legs)", f(u, 3), f(c, 3), signed(c - u) + " ms");
         }
         return "legs\n" + legsTable.render() + "\nudp against tcp\n" + t.render();
     }
@@ -106,6 +106,10 @@ final class TransportComparison {
         }
         double scale = Math.pow(10, decimals);
         return Math.round(v * scale) / scale;
+    }
+
+    private static String signed(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format("%+.3f", v);
     }
 
     private static String f(double v, int decimals) {
