@@ -162,6 +162,14 @@ final class LoadResult {
         return b.pauses == null ? List.of() : GcLog.between(b.pauses, b.up0, b.up1);
     }
 
+    /**
+     * The load generator's own CPU (this process, all threads: participants, DTLS, the run) over the window /
+     * forwarded packets; NaN when not measured. It competes with the server for the same cores.
+     */
+    double loadGeneratorCpuMicrosPerForward() {
+        return b.received == 0 || b.loadCpuNanos < 0 ? Double.NaN : b.loadCpuNanos / 1000.0 / b.received;
+    }
+
     /** How the participants reached the server. */
     PeerTransport transport() {
         return b.transport;
@@ -264,6 +272,7 @@ final class LoadResult {
         List<GcLog.Pause> ownPauses = b.loadPauses == null ? List.of()
                 : GcLog.between(b.loadPauses, b.localUp0, b.localUp1);
         j.put("loadGenerator", new JsonObject()
+                .put("cpuMicrosPerForwarded", round(loadGeneratorCpuMicrosPerForward()))
                 .put("gcPausesInWindow", b.loadPauses == null ? null : ownPauses.size())
                 .put("maxGcPauseMillis", b.loadPauses == null ? null
                         : round(ownPauses.stream().mapToDouble(GcLog.Pause::millis).max().orElse(0))));
@@ -388,6 +397,7 @@ final class LoadResult {
         private double localUp0;
         private double localUp1;
         private List<GcLog.Pause> loadPauses;
+        private long loadCpuNanos = -1;
 
         Builder(LoadOptions options, String target) {
             this.options = options;
@@ -488,6 +498,12 @@ final class LoadResult {
             all = s.all();
             audio = s.audio();
             video = s.video();
+            return this;
+        }
+
+        /** The load generator's own CPU over the window. */
+        Builder loadGeneratorCpu(long nanos) {
+            loadCpuNanos = nanos;
             return this;
         }
 

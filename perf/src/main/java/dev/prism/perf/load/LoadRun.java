@@ -168,6 +168,7 @@ final class LoadRun {
                 return null;
             });
             ProcStats proc0 = ProcStats.read(pid);
+            ProcStats own0 = ProcStats.read(ProcessHandle.current().pid());
             long alloc0 = jvm == null ? 0 : jvm.totalAllocatedBytes();
             long mediaAlloc0 = jvm == null ? 0 : jvm.allocatedBytesOfThreads(MEDIA_THREADS);
             double up0 = jvm == null ? 0 : jvm.uptimeMillis() / 1000.0;
@@ -178,6 +179,7 @@ final class LoadRun {
             long wall = System.nanoTime() - wall0;
             result.loadGcWindow(localUp0, ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0);
             ProcStats proc1 = ProcStats.read(pid);
+            ProcStats own1 = ProcStats.read(ProcessHandle.current().pid());
             long alloc1 = jvm == null ? 0 : jvm.totalAllocatedBytes();
             long mediaAlloc1 = jvm == null ? 0 : jvm.allocatedBytesOfThreads(MEDIA_THREADS);
             double up1 = jvm == null ? 0 : jvm.uptimeMillis() / 1000.0;
@@ -206,6 +208,7 @@ final class LoadRun {
                 log.accept("uneven reception: " + onOwnLoops(subscribers, Subscriber::loop, Subscriber::toString));
             }
             result.serverCpu(proc1.cpuNanos() - proc0.cpuNanos());
+            result.loadGeneratorCpu(own1.cpuNanos() - own0.cpuNanos());
             if (jvm != null) {
                 result.allocated(alloc1 - alloc0, mediaAlloc1 - mediaAlloc0);
                 result.heapWithParticipants(jvm.heapUsedAfterGc());

@@ -27,6 +27,12 @@ final class TransportComparison {
                 .average().orElse(Double.NaN);
     }
 
+    /** Mean load generator CPU (us) per forwarded packet over the legs of {@code t}; NaN without any. */
+    double loadGeneratorCpuMicrosPerForward(PeerTransport t) {
+        return legs.stream().filter(r -> r.transport() == t)
+                .mapToDouble(LoadResult::loadGeneratorCpuMicrosPerForward).average().orElse(Double.NaN);
+    }
+
     /** TCP's mean CPU per forwarded packet / UDP's. */
     double tcpToUdpCpu() {
         return cpuMicrosPerForward(PeerTransport.TCP) / cpuMicrosPerForward(PeerTransport.UDP);
@@ -58,6 +64,7 @@ final class TransportComparison {
                 latency.put("p" + label(p), round(latencyMillis(t, p), 4));
             }
             j.put(t.label(), new JsonObject().put("cpuMicrosPerForwarded", round(cpuMicrosPerForward(t), 3))
+                    .put("loadGeneratorCpuMicrosPerForwarded", round(loadGeneratorCpuMicrosPerForward(t), 3))
                     .put("latencyMillis", latency));
         }
         for (double p : PERCENTILES) {
@@ -69,6 +76,8 @@ final class TransportComparison {
         for (LoadResult r : legs) {
             each.add(new JsonObject().put("leg", r.leg()).put("transport", r.transport().label())
                     .put("serverMicrosPerForwarded", round(r.serverCpuMicrosPerForward(), 3))
+                    .put("loadGeneratorMicrosPerForwarded", round(r.loadGeneratorCpuMicrosPerForward(), 3))
+                    .put("allocatedBytesPerForwarded", round(r.allocatedPerForward(), 1))
                     .put("forwardedPerSecond", round(r.forwardedPerSecond(), 1))
                     .put("lossPercent", round(r.lossPercent(), 4))
                     .put("latencyP99Millis", round(r.latencyMillis(99), 4)));
@@ -77,17 +86,21 @@ final class TransportComparison {
     }
 
     String table() {
-        Table legsTable = new Table("leg", "transport", "forwarded/s", "server CPU us/forwarded", "loss %",
-                "latency p50 ms", "p99 ms", "p99.9 ms");
+        Table legsTable = new Table("leg", "transport", "forwarded/s", "server CPU us/forwarded",
+                "load gen. CPU us/fwd", "server B/fwd", "loss %", "latency p50 ms", "p99 ms", "p99.9 ms");
         for (LoadResult r : legs) {
             legsTable.row(Integer.toString(r.leg()), r.transport().label(), f(r.forwardedPerSecond(), 0),
-                    f(r.serverCpuMicrosPerForward(), 2), f(r.lossPercent(), 3), f(r.latencyMillis(50), 3),
+                    f(r.serverCpuMicrosPerForward(), 2), f(r.loadGeneratorCpuMicrosPerForward(), 2),
+                    f(r.allocatedPerForward(), 0), f(r.lossPercent(), 3), f(r.latencyMillis(50), 3),
                     f(r.latencyMillis(99), 3), f(r.latencyMillis(99.9), 3));
         }
         Table t = new Table("metric", "udp", "tcp", "tcp / udp or tcp - udp");
         double udp = cpuMicrosPerForward(PeerTransport.UDP);
         double tcp = cpuMicrosPerForward(PeerTransport.TCP);
         t.row("server CPU us/forwarded (mean of legs)", f(udp, 2), f(tcp, 2), f(tcpToUdpCpu(), 3) + " x");
+        double lu = loadGeneratorCpuMicrosPerForward(PeerTransport.UDP);
+        double lt = loadGeneratorCpuMicrosPerForward(PeerTransport.TCP);
+        t.row("load generator CPU us/forwarded (mean)", f(lu, 2), f(lt, 2), f(lt / lu, 3) + " x");
         for (double p : PERCENTILES) {
             double u = latencyMillis(PeerTransport.UDP, p);
             double c = latencyMillis(PeerTransport.TCP, p);

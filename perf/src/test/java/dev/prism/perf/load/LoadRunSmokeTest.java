@@ -120,9 +120,11 @@ class LoadRunSmokeTest {
         JsonObject cj = c.toJson();
         assertThat(cj.getDouble("tcpToUdpCpu")).isPositive();
         assertThat(cj.getJsonArray("legs")).hasSize(2);
+        assertThat(cj.getJsonObject("tcp").getDouble("loadGeneratorCpuMicrosPerForwarded")).isPositive();
         assertThat(cj.getJsonObject("tcpAddedLatencyMillis").fieldNames()).containsExactly("p50", "p90", "p99",
                 "p99.9");
-        assertThat(c.table()).contains("server CPU us/forwarded (mean of legs)", "latency p99.9 ms (all legs)");
+        assertThat(c.table()).contains("server CPU us/forwarded (mean of legs)", "latency p99.9 ms (all legs)",
+                "load generator CPU us/forwarded (mean)");
         System.out.println("transport smoke:\n" + c.table());
     }
 }
