@@ -51,3 +51,20 @@ for r in sorted({int(m.group(1)) for f in glob.glob(prefix + "load-base-*.json")
         print(f"{r} | new/base CPU | {rc[-1]:.3f}")
 if rc:
     print(f"geometric mean of new/base CPU per round: {statistics.geometric_mean(rc):.3f}")
+
+print()
+print("fanOut (10 receivers) by thread CPU time (FanOutCpuTime), per forwarded packet: median of 10 batches of 10,000 calls")
+print("round | base ns | new ns | new/base | base B | new B | cpu/wall base, new")
+cr = []
+for r in sorted({int(m.group(1)) for f in glob.glob(prefix + "cpu-base-*.txt") for m in [re.search(r"-(\d+)\.txt$", f)] if m}):
+    vals = {}
+    for v in ("base", "new"):
+        p = f"{prefix}cpu-{v}-{r}.txt"
+        m = os.path.exists(p) and re.search(r"cpu ns/fwd median ([\d.]+) min ([\d.]+) max ([\d.]+) \| B/fwd median ([\d.]+) \| cpu/wall ([\d.]+)", open(p).read())
+        if m:
+            vals[v] = [float(x) for x in m.groups()]
+    if len(vals) == 2:
+        cr.append(vals['new'][0] / vals['base'][0])
+        print(f"{r} | {vals['base'][0]:.1f} | {vals['new'][0]:.1f} | {cr[-1]:.3f} | {vals['base'][3]:.2f} | {vals['new'][3]:.2f} | {vals['base'][4]:.2f}, {vals['new'][4]:.2f}")
+if cr:
+    print(f"geometric mean new/base: {statistics.geometric_mean(cr):.3f} (min {min(cr):.3f}, max {max(cr):.3f}, {len(cr)} rounds)")
