@@ -12,26 +12,19 @@ import dev.prism.srtp.SrtpKeyingMaterial;
 import dev.prism.srtp.SrtpProfile;
 import dev.prism.srtp.SrtpSession;
 import dev.prism.srtp.SrtpStatus;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The client end of one WebRTC peer connection, as a browser would run it against an SFU: its own UDP socket, ICE as
+ * The client end of one WebRTC peer connection, as a browser would run it against an SFU: its own UDP socket or one
+ * ICE-TCP connection to the SFU's passive TCP candidate ({@link PeerPath}: the rest is the same over both), ICE as
  * the controlling agent (nominating checks to the SFU's host candidate, then consent checks; it also answers the SFU's
  * checks, for full-ICE servers), DTLS-SRTP in either role, and SRTP both ways. It uses Prism's own STUN writer,
  * {@link DtlsSession} and {@link SrtpSession}.
@@ -57,7 +50,16 @@ final class ClientPeer {
 
     /** What the remote side's SDP says about its transport. */
     record Remote(IceParameters ice, DtlsFingerprint fingerprint, boolean remoteIsDtlsServer,
-                  InetSocketAddress candidate) {
+                  InetSocketAddress candidate, InetSocketAddress tcpCandidate) {
+        /** The UDP host candidate, and no TCP one. */
+        Remote(IceParameters ice, DtlsFingerprint fingerprint, boolean remoteIsDtlsServer, InetSocketAddress candidate) {
+            this(ice, fingerprint, remoteIsDtlsServer, candidate, null);
+        }
+
+        /** The candidate a peer over {@code t} connects to, or null when the SDP has none. */
+        InetSocketAddress candidate(PeerTransport t) {
+            return t == PeerTransport.TCP ? tcpCandidate : candidate;
+        }
     }
 
     private static final long CHECK_INTERVAL_MILLIS = 50;
@@ -68,11 +70,12 @@ final class ClientPeer {
     private final EventLoop loop;
     private final String name;
     private final Handler handler;
+    private final PeerTransport transport;
     private final IceParameters localIce;
     private final long tieBreaker = RANDOM.nextLong() & Long.MAX_VALUE;
     private final RtpPacket view = new RtpPacket();
     private final CompletableFuture<ClientPeer> connected = new CompletableFuture<>();
-    private Channel channel;
+    private PeerPath path;
     private Remote remote;
     private StunIntegrity remoteIntegrity;
     private final StunIntegrity localIntegrity;
@@ -88,25 +91,34 @@ final class ClientPeer {
     private long datagramsIn;
     private long rtpIn;
 
-    /** @param loop the event loop the socket, timers and handler calls run on */
+    /** A peer over UDP. @param loop the event loop the socket, timers and handler calls run on */
     ClientPeer(LoadContext ctx, EventLoop loop, String name, Handler handler) {
+        this(ctx, loop, name, handler, PeerTransport.UDP);
+    }
+
+    /** @param loop the event loop the socket, timers and handler calls run on */
+    ClientPeer(LoadContext ctx, EventLoop loop, String name, Handler handler, PeerTransport transport) {
         this.ctx = ctx;
         this.loop = loop;
         this.name = name;
         this.handler = handler;
+        this.transport = transport;
         this.localIce = new IceParameters(token(8), token(24));
         this.localIntegrity = StunIntegrity.forPassword(localIce.pwd());
     }
 
-    /** Binds the socket; blocks briefly. Call before writing the local SDP. */
+    /**
+     * Binds the UDP socket (blocks briefly) or prepares the TCP connection (made by {@link #start}). Call before
+     * writing the local SDP.
+     */
     ClientPeer bind() throws InterruptedException {
-        Bootstrap b = new Bootstrap().group(loop) // this loop, not the group's next one
-                .channel(Epoll.isAvailable() ? EpollDatagramChannel.class : NioDatagramChannel.class)
-                .option(ChannelOption.SO_RCVBUF, 2 * 1024 * 1024)
-                .option(ChannelOption.SO_SNDBUF, 2 * 1024 * 1024)
-                .handler(new Inbound());
-        channel = b.bind(ctx.bindAddress(), 0).sync().channel();
+        Inbound inbound = new Inbound();
+        path = transport == PeerTransport.TCP ? new TcpPath(ctx, loop, inbound) : UdpPath.bind(ctx, loop, inbound);
         return this;
+    }
+
+    PeerTransport transport() {
+        return transport;
     }
 
     String name() {
@@ -121,8 +133,19 @@ final class ClientPeer {
         return ctx.certificate().fingerprint();
     }
 
+    /** The UDP socket's address; null over TCP (the connection is made later, from an ephemeral port). */
     InetSocketAddress localAddress() {
-        return (InetSocketAddress) channel.localAddress();
+        return path instanceof UdpPath u ? u.localAddress() : null;
+    }
+
+    /** The candidate our SDP lists (value of {@code a=candidate:}). */
+    String localCandidate() {
+        return path.localCandidate();
+    }
+
+    /** Packets dropped because the TCP connection's send buffer was full (0 over UDP). */
+    long sendDrops() {
+        return path == null ? 0 : path.sendDrops();
     }
 
     /** Completes on the loop once DTLS is done and SRTP keys are installed. */
@@ -161,13 +184,33 @@ final class ClientPeer {
         return rtpIn;
     }
 
-    /** Starts ICE towards the remote candidate; DTLS follows the first successful check. Loop only. */
+    /**
+     * Starts ICE towards the remote candidate of this peer's transport (over TCP: once connected); DTLS follows the
+     * first successful check. Loop only.
+     */
     void start(Remote r) {
         assert loop.inEventLoop();
+        InetSocketAddress to = r.candidate(transport);
+        if (to == null) {
+            connected.completeExceptionally(new IllegalStateException(name + ": the remote SDP has no "
+                    + transport.label() + " candidate"));
+            close();
+            return;
+        }
         this.remote = r;
         this.remoteIntegrity = StunIntegrity.forPassword(r.ice().pwd());
+        path.open(to, this::beginIce, cause -> {
+            connected.completeExceptionally(new IllegalStateException(name + ": cannot reach " + to, cause));
+            close();
+        });
+    }
+
+    private void beginIce() {
+        if (closed) {
+            return;
+        }
         iceTimer = loop.scheduleAtFixedRate(this::sendCheck, 0, CHECK_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
-        if (!r.remoteIsDtlsServer()) {
+        if (!remote.remoteIsDtlsServer()) {
             startDtls(); // we are the DTLS server: be ready for the ClientHello
         }
     }
@@ -184,8 +227,8 @@ final class ClientPeer {
 
     /** Sends everything queued since the last flush (one sendmmsg where the transport has it). */
     void flush() {
-        if (channel != null) {
-            channel.flush();
+        if (path != null && !closed) {
+            path.flush();
         }
     }
 
@@ -204,8 +247,8 @@ final class ClientPeer {
             srtp.close();
             srtp = null;
         }
-        if (channel != null) {
-            channel.close();
+        if (path != null) {
+            path.close();
         }
         if (!connected.isDone()) {
             connected.completeExceptionally(new IllegalStateException(name + " closed before connecting"));
@@ -225,7 +268,7 @@ final class ClientPeer {
             return;
         }
         packetsOut++;
-        channel.write(new DatagramPacket(packet, remote.candidate()), channel.voidPromise());
+        path.write(packet);
     }
 
     private void sendCheck() {
@@ -240,7 +283,7 @@ final class ClientPeer {
                 .iceControlling(tieBreaker)
                 .useCandidate()
                 .finish(remoteIntegrity, true);
-        channel.writeAndFlush(new DatagramPacket(check, remote.candidate()), channel.voidPromise());
+        path.writeNow(check);
     }
 
     private void onStun(ByteBuf buf, InetSocketAddress from) {
@@ -253,11 +296,11 @@ final class ClientPeer {
             if (localIntegrity.verify(buf, m)) {
                 ByteBuf response = StunMessageWriter.bindingSuccessResponse(ctx.allocator(), m.transactionId(), from,
                         localIntegrity);
-                channel.writeAndFlush(new DatagramPacket(response, from), channel.voidPromise());
+                path.reply(response, from);
             }
             return;
         }
-        if (m.messageType() == StunMessage.BINDING_SUCCESS_RESPONSE && !iceConnected) {
+        if (m.messageType() == StunMessage.BINDING_SUCCESS_RESPONSE && !iceConnected && iceTimer != null) {
             iceConnected = true;
             iceTimer.cancel(false);
             iceTimer = loop.scheduleAtFixedRate(this::sendCheck, CONSENT_INTERVAL_MILLIS,
@@ -305,12 +348,19 @@ final class ClientPeer {
         handler.onConnected(this);
     }
 
-    /** From the handshake thread: a copy, written through the channel (thread-safe). */
+    /** From the handshake thread: a copy, written on the loop (the path is the loop's). */
     private void sendDtls(byte[] data, int offset, int length) {
-        Channel c = channel;
-        if (c != null && !closed) {
-            c.writeAndFlush(new DatagramPacket(Unpooled.copiedBuffer(data, offset, length), remote.candidate()),
-                    c.voidPromise());
+        ByteBuf copy = Unpooled.copiedBuffer(data, offset, length);
+        try {
+            loop.execute(() -> {
+                if (closed) {
+                    copy.release();
+                } else {
+                    path.writeNow(copy);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            copy.release(); // the run is shutting down
         }
     }
 
@@ -340,14 +390,13 @@ final class ClientPeer {
         }
     }
 
-    private final class Inbound extends SimpleChannelInboundHandler<DatagramPacket> {
+    /** Every datagram or frame the path reads, classified once (RFC 7983). */
+    private final class Inbound implements PeerPath.Receiver {
         @Override
-        protected void channelRead0(ChannelHandlerContext c, DatagramPacket p) {
-            long now = System.nanoTime();
+        public void onPacket(ByteBuf buf, InetSocketAddress from, long now) {
             datagramsIn++;
-            ByteBuf buf = p.content();
             switch (PacketClassifier.classify(buf)) {
-                case PacketClassifier.STUN -> onStun(buf, p.sender());
+                case PacketClassifier.STUN -> onStun(buf, from);
                 case PacketClassifier.DTLS -> {
                     if (dtls != null) {
                         dtls.onDatagram(buf);
@@ -360,8 +409,8 @@ final class ClientPeer {
         }
 
         @Override
-        public void channelReadComplete(ChannelHandlerContext c) {
-            c.flush(); // feedback written while handling the batch
+        public void onReadComplete() {
+            flush(); // feedback written while handling the batch
         }
     }
 

@@ -55,6 +55,12 @@ final class ClientSdp {
     /** A browser's publish offer: audio mid 0, video mid 1, both sendonly, actpass. */
     static String publishOffer(IceParameters ice, DtlsFingerprint fp, long audioSsrc, long videoSsrc,
                                long videoRtxSsrc, String cname, InetSocketAddress candidate) {
+        return publishOffer(ice, fp, audioSsrc, videoSsrc, videoRtxSsrc, cname, udpCandidate(candidate));
+    }
+
+    /** The same with any candidate value ({@code a=candidate:} without the prefix), or none when null. */
+    static String publishOffer(IceParameters ice, DtlsFingerprint fp, long audioSsrc, long videoSsrc,
+                               long videoRtxSsrc, String cname, String candidate) {
         SessionDescription.Builder sd = session().attribute("group", "BUNDLE 0 1")
                 .attribute("msid-semantic", " WMS " + cname);
         MediaSection.Builder audio = MediaSection.builder("audio", 9, "UDP/TLS/RTP/SAVPF", List.of("111"))
@@ -104,6 +110,12 @@ final class ClientSdp {
      */
     static String subscriberAnswer(SessionDescription offer, IceParameters ice, DtlsFingerprint fp,
                                    InetSocketAddress candidate) {
+        return subscriberAnswer(offer, ice, fp, udpCandidate(candidate));
+    }
+
+    /** The same with any candidate value ({@code a=candidate:} without the prefix), or none when null. */
+    static String subscriberAnswer(SessionDescription offer, IceParameters ice, DtlsFingerprint fp,
+                                   String candidate) {
         List<String> bundle = new ArrayList<>();
         List<MediaSection> sections = new ArrayList<>();
         for (MediaSection m : offer.media()) {
@@ -214,19 +226,25 @@ final class ClientSdp {
         // makes it the server.
         boolean remoteIsServer = !"active".equals(setup);
         InetSocketAddress candidate = null;
+        InetSocketAddress tcpCandidate = null;
         for (SdpLine l : m.attributes("candidate")) {
-            // foundation component transport priority address port typ host
+            // foundation component transport priority address port typ host [tcptype passive]
             String[] t = l.attributeValue().split(" ");
-            if (t.length >= 8 && t[1].equals("1") && t[2].equalsIgnoreCase("udp") && t[7].equals("host")
-                    && t[4].indexOf(':') < 0) {
+            if (t.length < 8 || !t[1].equals("1") || !t[7].equals("host") || t[4].indexOf(':') >= 0) {
+                continue;
+            }
+            if (candidate == null && t[2].equalsIgnoreCase("udp")) {
                 candidate = new InetSocketAddress(t[4], Integer.parseInt(t[5]));
-                break;
+            } else if (tcpCandidate == null && t[2].equalsIgnoreCase("tcp") && t.length >= 10
+                    && t[8].equals("tcptype") && t[9].equals("passive")) {
+                tcpCandidate = new InetSocketAddress(t[4], Integer.parseInt(t[5]));
             }
         }
         if (candidate == null) {
             throw new SdpParseException(0, "remote SDP has no IPv4 UDP host candidate");
         }
-        return new ClientPeer.Remote(new IceParameters(ufrag, pwd), fingerprint, remoteIsServer, candidate);
+        return new ClientPeer.Remote(new IceParameters(ufrag, pwd), fingerprint, remoteIsServer, candidate,
+                tcpCandidate);
     }
 
     private static String attr(SessionDescription d, MediaSection m, String name) {
@@ -242,11 +260,16 @@ final class ClientSdp {
                 .line('t', "0 0");
     }
 
-    /** Our host candidate, as a browser that gathered before writing its SDP lists it; nothing when null. */
-    private static void candidate(MediaSection.Builder b, InetSocketAddress c) {
-        if (c != null) {
-            b.attribute("candidate", "1 1 udp 2122260223 " + c.getAddress().getHostAddress() + " " + c.getPort()
-                    + " typ host generation 0").flag("end-of-candidates");
+    /** Our UDP host candidate's value, or null when none. */
+    static String udpCandidate(InetSocketAddress c) {
+        return c == null ? null : "1 1 udp 2122260223 " + c.getAddress().getHostAddress() + " " + c.getPort()
+                + " typ host generation 0";
+    }
+
+    /** Our candidate, as a browser that gathered before writing its SDP lists it; nothing when null. */
+    private static void candidate(MediaSection.Builder b, String candidate) {
+        if (candidate != null) {
+            b.attribute("candidate", candidate).flag("end-of-candidates");
         }
     }
 

@@ -2,11 +2,13 @@ package dev.prism.perf.load;
 
 import dev.prism.perf.report.MachineInfo;
 import dev.prism.perf.report.Table;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,8 +31,8 @@ public final class LoadMain {
             System.exit(e.getMessage().startsWith("perf/run load") ? 0 : 2);
             return;
         }
-        int runs = options.target().equals("both") ? 2 : 1;
-        startWatchdog(runs * (options.warmupSeconds() + options.seconds() + 300L));
+        int runs = options.target().equals("both") ? 2 : options.legs().size();
+        startWatchdog(runs * (options.warmupSeconds() + options.seconds() + 60L) + 240L);
         Path out = options.out();
         Files.createDirectories(out);
         Path work = out.resolve("tmp");
@@ -38,7 +40,21 @@ public final class LoadMain {
         String stamp = (options.media().videoKbps() == MediaProfile.DEFAULT.videoKbps() ? ""
                 : options.media().videoKbps() + "k-")
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        if (options.target().equals("both")) {
+        if (options.transport().equals("both")) {
+            Target target = new PrismTarget(options.serverJvm(), options.serverArgs(), work);
+            List<LoadResult> legs = new LoadRun(options, target,
+                    m -> System.out.println("load: prism: " + m)).runLegs();
+            TransportComparison c = new TransportComparison(legs);
+            JsonArray each = new JsonArray();
+            StringBuilder text = new StringBuilder(MachineInfo.describe()).append('\n');
+            for (LoadResult r : legs) {
+                each.add(r.toJson());
+                text.append(r.table()).append('\n');
+            }
+            write(out, "transport-" + options.scenario() + "-" + stamp,
+                    c.toJson().put("scenario", options.scenario()).put("results", each),
+                    text.append(c.table()).toString());
+        } else if (options.target().equals("both")) {
             LoadResult prism = run(options.withTarget("prism", options.floor()), work);
             LoadResult janus = run(options.withTarget("janus", false), work);
             String base = "compare-" + options.scenario() + "-" + stamp;

@@ -21,10 +21,16 @@ import java.util.List;
  * @param clientThreads  event loop threads the participants are spread over, round-robin
  * @param floor          also run the floor loop after the server has stopped
  * @param out            where the JSON and text results go
+ * @param transport      how the participants reach the server: "udp", "tcp" (ICE-TCP, Prism only) or "both" (UDP and
+ *                       TCP legs alternating on one server, compared)
+ * @param rounds         with "both": how many UDP legs and as many TCP legs (ABBA order: udp tcp, tcp udp, ...)
  */
 record LoadOptions(int publishers, int subscribers, int rooms, int seconds, int warmupSeconds, String target,
                    MediaProfile media, List<String> serverJvm, List<String> serverArgs, int clientThreads, boolean floor,
-                   Path out) {
+                   Path out, String transport, int rounds) {
+    /** Most rounds of a "both" run. */
+    static final int MAX_ROUNDS = 10;
+
     /** Most participant threads: more than the machine has cores only adds switching. */
     static final int MAX_CLIENT_THREADS = 64;
 
@@ -47,6 +53,11 @@ record LoadOptions(int publishers, int subscribers, int rooms, int seconds, int 
                                      and jitsi-srtp's OpenSSL without warnings on JDK 22+)
               --server-args "ARGS"   appended to Prism's command line, e.g. "--media-threads 2" (Prism only)
               --client-threads N     event loop threads of the simulated participants, round-robin; default 1
+              --transport udp|tcp|both  how participants reach Prism: UDP, ICE-TCP (RFC 6544/4571 to its passive TCP
+                                     candidate), or both: UDP and TCP legs alternating on one server (each leg its own
+                                     participants, warm-up and window), CPU per forwarded packet and latency
+                                     compared, TCP/UDP ratio printed; default udp
+              --rounds N             with --transport both: N legs of each, in ABBA order; default 2
               --no-floor             skip the floor loop
               --out DIR              results directory; default perf/results
             """;
@@ -67,6 +78,8 @@ record LoadOptions(int publishers, int subscribers, int rooms, int seconds, int 
         int clientThreads = 1;
         boolean floor = true;
         Path out = Path.of("perf/results");
+        String transport = "udp";
+        int rounds = 0;
         List<String> a = new ArrayList<>(Arrays.asList(args));
         for (int i = 0; i < a.size(); i++) {
             String opt = a.get(i);
@@ -112,6 +125,13 @@ record LoadOptions(int publishers, int subscribers, int rooms, int seconds, int 
                 case "--server-args" -> serverArgs = words(v);
                 case "--client-threads" -> clientThreads = positive(opt, v);
                 case "--out" -> out = Path.of(v);
+                case "--transport" -> {
+                    if (!v.equals("udp") && !v.equals("tcp") && !v.equals("both")) {
+                        throw new IllegalArgumentException("--transport is udp, tcp or both");
+                    }
+                    transport = v;
+                }
+                case "--rounds" -> rounds = positive(opt, v);
                 default -> throw new IllegalArgumentException("unknown option " + opt + "\n" + HELP);
             }
         }
@@ -130,16 +150,48 @@ record LoadOptions(int publishers, int subscribers, int rooms, int seconds, int 
         if (!serverArgs.isEmpty() && target.equals("janus")) {
             throw new IllegalArgumentException("--server-args are Prism's; Janus is configured by the run");
         }
+        if (!transport.equals("udp") && !target.equals("prism")) {
+            throw new IllegalArgumentException(
+                    "--transport tcp and both are for Prism only (Janus runs without ICE-TCP)");
+        }
+        if (rounds > 0 && !transport.equals("both")) {
+            throw new IllegalArgumentException("--rounds goes with --transport both");
+        }
+        if (rounds > MAX_ROUNDS) {
+            throw new IllegalArgumentException("--rounds is at most " + MAX_ROUNDS);
+        }
+        if (transport.equals("both") && 2L * Math.max(rounds, 2) * (seconds + warmup) > 3600) {
+            throw new IllegalArgumentException("a load run is bounded: --transport both legs add up to at most 3600 s");
+        }
         MediaProfile d = MediaProfile.DEFAULT;
         return new LoadOptions(pubs, subs, rooms, seconds, warmup, target,
                 new MediaProfile(kbps, fps, d.keyframeSeconds(), d.keyframeFactor(), d.maxPayload(),
-                        d.audioPayload(), pacing), jvm, serverArgs, clientThreads, floor, out);
+                        d.audioPayload(), pacing), jvm, serverArgs, clientThreads, floor, out, transport,
+                transport.equals("both") ? (rounds == 0 ? 2 : rounds) : 1);
     }
 
     /** The same options for one server. */
     LoadOptions withTarget(String t, boolean withFloor) {
         return new LoadOptions(publishers, subscribers, rooms, seconds, warmupSeconds, t, media, serverJvm,
-                serverArgs, clientThreads, withFloor, out);
+                serverArgs, clientThreads, withFloor, out, transport, rounds);
+    }
+
+    /**
+     * The transports of the legs, in order: one leg for "udp" or "tcp"; for "both" {@code rounds} of each, ABBA
+     * (udp tcp, tcp udp, udp tcp, ...) so that a drift over the run (the server's JIT, other work on the machine)
+     * falls on both alike.
+     */
+    List<PeerTransport> legs() {
+        if (!transport.equals("both")) {
+            return List.of(PeerTransport.valueOf(transport.toUpperCase(java.util.Locale.ROOT)));
+        }
+        List<PeerTransport> legs = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            boolean udpFirst = r % 2 == 0;
+            legs.add(udpFirst ? PeerTransport.UDP : PeerTransport.TCP);
+            legs.add(udpFirst ? PeerTransport.TCP : PeerTransport.UDP);
+        }
+        return legs;
     }
 
     /** A quoted option value as separate arguments (split at white space; no quoting inside). */

@@ -162,10 +162,35 @@ final class LoadResult {
         return b.pauses == null ? List.of() : GcLog.between(b.pauses, b.up0, b.up1);
     }
 
+    /**
+     * The load generator's own CPU (this process, all threads: participants, DTLS, the run) over the window /
+     * forwarded packets; NaN when not measured. It competes with the server for the same cores.
+     */
+    double loadGeneratorCpuMicrosPerForward() {
+        return b.received == 0 || b.loadCpuNanos < 0 ? Double.NaN : b.loadCpuNanos / 1000.0 / b.received;
+    }
+
+    /** How the participants reached the server. */
+    PeerTransport transport() {
+        return b.transport;
+    }
+
+    /** The leg of a {@code --transport both} run, from 1; 0 for a run of one leg. */
+    int leg() {
+        return b.leg;
+    }
+
+    /** Latency of every media packet in the window (nanoseconds; read only), or null when none was recorded. */
+    Histogram latencyNanos() {
+        return b.all;
+    }
+
     JsonObject toJson() {
         LoadOptions o = b.options;
         JsonObject j = new JsonObject()
                 .put("target", b.target)
+                .put("transport", b.transport.label())
+                .put("leg", b.leg)
                 .put("scenario", o.scenario())
                 .put("publishers", o.publishers())
                 .put("subscribers", o.subscribers())
@@ -247,6 +272,7 @@ final class LoadResult {
         List<GcLog.Pause> ownPauses = b.loadPauses == null ? List.of()
                 : GcLog.between(b.loadPauses, b.localUp0, b.localUp1);
         j.put("loadGenerator", new JsonObject()
+                .put("cpuMicrosPerForwarded", round(loadGeneratorCpuMicrosPerForward()))
                 .put("gcPausesInWindow", b.loadPauses == null ? null : ownPauses.size())
                 .put("maxGcPauseMillis", b.loadPauses == null ? null
                         : round(ownPauses.stream().mapToDouble(GcLog.Pause::millis).max().orElse(0))));
@@ -283,7 +309,9 @@ final class LoadResult {
                 : "n/a", "none > 5 ms");
         t.row("allocated B/forwarded", fmt(allocatedPerForward(), 0), "0");
         t.row("  of which on the media loop", fmt(mediaLoopAllocatedPerForward(), 1), "0");
-        return b.target + " " + b.options.scenario() + ", " + b.options.seconds() + " s, "
+        return b.target + " " + b.options.scenario()
+                + (b.transport == PeerTransport.UDP ? "" : " over ICE-TCP")
+                + (b.leg == 0 ? "" : " (leg " + b.leg + ")") + ", " + b.options.seconds() + " s, "
                 + b.options.media().videoKbps() + " kbit/s video @ " + b.options.media().fps() + " fps"
                 + (b.options.media().pacingFactor() > 0 ? " paced x" + b.options.media().pacingFactor() : " unpaced")
                 + " + Opus, " + b.options.clientThreads() + " client thread"
@@ -320,6 +348,8 @@ final class LoadResult {
     static final class Builder {
         private final LoadOptions options;
         private final String target;
+        private PeerTransport transport = PeerTransport.UDP;
+        private int leg;
         private String command = "";
         private String jvmArgs = "";
         private boolean jvm;
@@ -367,10 +397,18 @@ final class LoadResult {
         private double localUp0;
         private double localUp1;
         private List<GcLog.Pause> loadPauses;
+        private long loadCpuNanos = -1;
 
         Builder(LoadOptions options, String target) {
             this.options = options;
             this.target = target;
+        }
+
+        /** @param leg the leg of a multi-leg run, from 1; 0 for a run of one leg */
+        Builder transport(PeerTransport t, int leg) {
+            transport = t;
+            this.leg = leg;
+            return this;
         }
 
         Builder serverCommand(String c) {
@@ -460,6 +498,12 @@ final class LoadResult {
             all = s.all();
             audio = s.audio();
             video = s.video();
+            return this;
+        }
+
+        /** The load generator's own CPU over the window. */
+        Builder loadGeneratorCpu(long nanos) {
+            loadCpuNanos = nanos;
             return this;
         }
 

@@ -38,8 +38,69 @@ final class LoadRun {
         this.log = log;
     }
 
+    /** A run with one leg ({@code --transport udp} or {@code tcp}): its result. */
     LoadResult run() throws Exception {
-        LoadResult.Builder result = new LoadResult.Builder(options, target.name());
+        List<LoadResult> legs = runLegs();
+        if (legs.size() != 1) {
+            throw new IllegalStateException("--transport both has " + legs.size() + " legs: call runLegs()");
+        }
+        return legs.get(0);
+    }
+
+    /**
+     * Every leg of {@link LoadOptions#legs()} against one server start: each leg connects its own participants over
+     * its transport (in rooms of its own), warms up, measures its window and stops them before the next leg begins.
+     * The floor loop runs after the server stopped, for a single leg only. Results in leg order.
+     */
+    List<LoadResult> runLegs() throws Exception {
+        List<PeerTransport> legs = options.legs();
+        List<LoadResult.Builder> results = new ArrayList<>();
+        try (LoadContext ctx = new LoadContext(target.clientBindAddress(), options.clientThreads())) {
+            try {
+                log.accept("starting " + target.name() + "...");
+                target.start();
+                String runId = "load-" + Long.toHexString(System.nanoTime());
+                for (int leg = 0; leg < legs.size(); leg++) {
+                    PeerTransport transport = legs.get(leg);
+                    LoadResult.Builder result = new LoadResult.Builder(options, target.name())
+                            .transport(transport, legs.size() == 1 ? 0 : leg + 1);
+                    results.add(result);
+                    result.serverCommand(target.description());
+                    String prefix = legs.size() == 1 ? "" : "leg " + (leg + 1) + "/" + legs.size() + " "
+                            + transport.label() + ": ";
+                    runLeg(ctx, result, transport, legs.size() == 1 ? runId : runId + "-" + leg,
+                            m -> log.accept(prefix + m));
+                }
+            } finally {
+                target.close();
+            }
+        }
+        String ownGcLog = System.getProperty("prism.perf.gcLog");
+        for (LoadResult.Builder result : results) {
+            if (target.gcLog() != null) {
+                result.gcPauses(GcLog.pauses(target.gcLog()));
+            }
+            if (ownGcLog != null) {
+                result.loadGcPauses(GcLog.pauses(Path.of(ownGcLog)));
+            }
+        }
+        if (legs.size() == 1 && options.floor()) {
+            LoadResult partial = results.get(0).build();
+            if (partial.forwarded() > 0) {
+                int incoming = (int) Math.max(5_000, Math.min(60_000,
+                        partial.forwarded() / ((long) options.rooms() * options.subscribers())));
+                log.accept("floor loop: " + incoming + " packets x " + options.subscribers() + " receivers...");
+                FloorLoop floor = new FloorLoop(options.media(), options.publishers(), options.subscribers(),
+                        SrtpProfile.AEAD_AES_128_GCM, target.clientBindAddress());
+                results.get(0).floor(floor.run(incoming));
+            }
+        }
+        return results.stream().map(LoadResult.Builder::build).toList();
+    }
+
+    /** One leg on the started server: connect, warm up, measure, stop this leg's participants. */
+    private void runLeg(LoadContext ctx, LoadResult.Builder result, PeerTransport transport, String runId,
+                        Consumer<String> log) throws Exception {
         List<Publisher> publishers = new ArrayList<>();
         List<Subscriber> subscribers = new ArrayList<>();
         int lanes = options.clientThreads();
@@ -47,145 +108,121 @@ final class LoadRun {
         for (int i = 0; i < lanes; i++) {
             latency.add(new LatencyRecorder());
         }
-        try (LoadContext ctx = new LoadContext(target.clientBindAddress(), lanes)) {
-            try {
-                log.accept("starting " + target.name() + "...");
-                target.start();
-                result.serverCommand(target.description());
-                long pid = target.pid();
-                JvmProbe jvm = target.jvm();
-                if (jvm != null) {
-                    result.serverJvmArgs(jvm.inputArguments());
-                    result.heapBaseline(jvm.heapUsedAfterGc());
+        long pid = target.pid();
+        JvmProbe jvm = target.jvm();
+        if (jvm != null) {
+            result.serverJvmArgs(jvm.inputArguments());
+            result.heapBaseline(jvm.heapUsedAfterGc());
+        }
+        result.rssBaseline(ProcStats.read(pid).rssBytes());
+        try {
+            int rooms = options.rooms();
+            log.accept("connecting " + (rooms == 1 ? "" : rooms + " rooms of ") + options.publishers()
+                    + " publishers and " + options.subscribers() + " subscribers on " + lanes + " client thread"
+                    + (lanes == 1 ? "" : "s") + (transport == PeerTransport.UDP ? "" : " over ICE-TCP") + "...");
+            // Participant n (publishers of every room first, then subscribers) lives on loop n % lanes.
+            List<CompletableFuture<?>> joins = new ArrayList<>();
+            for (int r = 0; r < rooms; r++) {
+                String room = rooms == 1 ? runId : runId + "-" + r;
+                for (int i = 0; i < options.publishers(); i++) {
+                    int n = r * options.publishers() + i;
+                    EventLoop loop = ctx.loop(n);
+                    Publisher p = new Publisher(ctx, loop, options.media(), n,
+                            target.signaling(room, "pub" + i, true, loop), transport);
+                    publishers.add(p);
+                    joins.add(p.start());
                 }
-                result.rssBaseline(ProcStats.read(pid).rssBytes());
-
-                String runId = "load-" + Long.toHexString(System.nanoTime());
-                int rooms = options.rooms();
-                log.accept("connecting " + (rooms == 1 ? "" : rooms + " rooms of ") + options.publishers()
-                        + " publishers and " + options.subscribers() + " subscribers on " + lanes + " client thread"
-                        + (lanes == 1 ? "" : "s") + "...");
-                // Participant n (publishers of every room first, then subscribers) lives on loop n % lanes.
-                List<CompletableFuture<?>> joins = new ArrayList<>();
-                for (int r = 0; r < rooms; r++) {
-                    String room = rooms == 1 ? runId : runId + "-" + r;
-                    for (int i = 0; i < options.publishers(); i++) {
-                        int n = r * options.publishers() + i;
-                        EventLoop loop = ctx.loop(n);
-                        Publisher p = new Publisher(ctx, loop, options.media(), n,
-                                target.signaling(room, "pub" + i, true, loop));
-                        publishers.add(p);
-                        joins.add(p.start());
-                    }
-                }
-                await(joins, 30, "publishers to connect");
-                joins.clear();
-                for (int r = 0; r < rooms; r++) {
-                    String room = rooms == 1 ? runId : runId + "-" + r;
-                    for (int i = 0; i < options.subscribers(); i++) {
-                        int n = rooms * options.publishers() + r * options.subscribers() + i;
-                        EventLoop loop = ctx.loop(n);
-                        Subscriber s = new Subscriber(ctx, loop, r * options.subscribers() + i,
-                                target.signaling(room, "sub" + i, false, loop), latency.get(n % lanes));
-                        subscribers.add(s);
-                        joins.add(s.start());
-                    }
-                }
-                await(joins, 30, "subscribers to join");
-                int streams = 2 * options.publishers();
-                long deadline = System.nanoTime()
-                        + TimeUnit.SECONDS.toNanos(30 + rooms * options.subscribers() / 5);
-                while (!onOwnLoops(subscribers, Subscriber::loop, Subscriber::streamsReceiving).stream()
-                        .allMatch(n -> n == streams)) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("not every subscriber receives all " + streams
-                                + " streams: " + onOwnLoops(subscribers, Subscriber::loop, Subscriber::toString));
-                    }
-                    Thread.sleep(100);
-                }
-                log.accept("media flowing; warming up " + options.warmupSeconds() + " s...");
-                sleepWatching(options.warmupSeconds());
-
-                // ---- the measurement window ----
-                onEachLoop(ctx, lane -> {
-                    publishers.stream().filter(p -> p.loop() == ctx.loops().get(lane)).forEach(Publisher::mark);
-                    subscribers.stream().filter(s -> s.loop() == ctx.loops().get(lane)).forEach(Subscriber::mark);
-                    latency.get(lane).start();
-                    return null;
-                });
-                ProcStats proc0 = ProcStats.read(pid);
-                long alloc0 = jvm == null ? 0 : jvm.totalAllocatedBytes();
-                long mediaAlloc0 = jvm == null ? 0 : jvm.allocatedBytesOfThreads(MEDIA_THREADS);
-                double up0 = jvm == null ? 0 : jvm.uptimeMillis() / 1000.0;
-                long wall0 = System.nanoTime();
-                double localUp0 = ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0;
-                log.accept("measuring " + options.seconds() + " s...");
-                sleepWatching(options.seconds());
-                long wall = System.nanoTime() - wall0;
-                result.loadGcWindow(localUp0,
-                        ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0);
-                ProcStats proc1 = ProcStats.read(pid);
-                long alloc1 = jvm == null ? 0 : jvm.totalAllocatedBytes();
-                long mediaAlloc1 = jvm == null ? 0 : jvm.allocatedBytesOfThreads(MEDIA_THREADS);
-                double up1 = jvm == null ? 0 : jvm.uptimeMillis() / 1000.0;
-                // One task per loop closes the window for its recorder and participants at once: a packet read in
-                // between would be counted but not timed.
-                List<LaneWindow> lanesEnd = onEachLoop(ctx, lane -> {
-                    EventLoop loop = ctx.loops().get(lane);
-                    latency.get(lane).stop();
-                    return new LaneWindow(latency.get(lane).snapshot(),
-                            subscribers.stream().filter(s -> s.loop() == loop).map(Subscriber::window).toList(),
-                            publishers.stream().filter(p -> p.loop() == loop).map(Publisher::window).toList());
-                });
-                List<Subscriber.Window> subWindows = new ArrayList<>();
-                List<Publisher.Window> pubWindows = new ArrayList<>();
-                List<LatencyRecorder.Snapshot> recorded = new ArrayList<>();
-                for (LaneWindow w : lanesEnd) {
-                    subWindows.addAll(w.subscribers());
-                    pubWindows.addAll(w.publishers());
-                    recorded.add(w.latency());
-                }
-                result.window(wall).subscribers(subWindows).publishers(pubWindows)
-                        .latency(LatencyRecorder.Snapshot.merge(recorded));
-                long min = subWindows.stream().mapToLong(Subscriber.Window::media).min().orElse(0);
-                long max = subWindows.stream().mapToLong(Subscriber.Window::media).max().orElse(0);
-                if (min < max / 2 || Boolean.getBoolean("prism.perf.verbose")) {
-                    log.accept("uneven reception: " + onOwnLoops(subscribers, Subscriber::loop, Subscriber::toString));
-                }
-                result.serverCpu(proc1.cpuNanos() - proc0.cpuNanos());
-                if (jvm != null) {
-                    result.allocated(alloc1 - alloc0, mediaAlloc1 - mediaAlloc0);
-                    result.heapWithParticipants(jvm.heapUsedAfterGc());
-                    result.gcWindow(up0, up1);
-                }
-                result.rssWithParticipants(ProcStats.read(pid).rssBytes());
-            } finally {
-                onEachLoop(ctx, lane -> {
-                    EventLoop loop = ctx.loops().get(lane);
-                    publishers.stream().filter(p -> p.loop() == loop).forEach(Publisher::stop);
-                    subscribers.stream().filter(s -> s.loop() == loop).forEach(Subscriber::stop);
-                    return null;
-                });
-                target.close();
             }
+            await(joins, 30, "publishers to connect");
+            joins.clear();
+            for (int r = 0; r < rooms; r++) {
+                String room = rooms == 1 ? runId : runId + "-" + r;
+                for (int i = 0; i < options.subscribers(); i++) {
+                    int n = rooms * options.publishers() + r * options.subscribers() + i;
+                    EventLoop loop = ctx.loop(n);
+                    Subscriber s = new Subscriber(ctx, loop, r * options.subscribers() + i,
+                            target.signaling(room, "sub" + i, false, loop), latency.get(n % lanes), transport);
+                    subscribers.add(s);
+                    joins.add(s.start());
+                }
+            }
+            await(joins, 30, "subscribers to join");
+            int streams = 2 * options.publishers();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30 + rooms * options.subscribers() / 5);
+            while (!onOwnLoops(subscribers, Subscriber::loop, Subscriber::streamsReceiving).stream()
+                    .allMatch(n -> n == streams)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("not every subscriber receives all " + streams
+                            + " streams: " + onOwnLoops(subscribers, Subscriber::loop, Subscriber::toString));
+                }
+                Thread.sleep(100);
+            }
+            log.accept("media flowing; warming up " + options.warmupSeconds() + " s...");
+            sleepWatching(options.warmupSeconds());
+
+            // ---- the measurement window ----
+            onEachLoop(ctx, lane -> {
+                publishers.stream().filter(p -> p.loop() == ctx.loops().get(lane)).forEach(Publisher::mark);
+                subscribers.stream().filter(s -> s.loop() == ctx.loops().get(lane)).forEach(Subscriber::mark);
+                latency.get(lane).start();
+                return null;
+            });
+            ProcStats proc0 = ProcStats.read(pid);
+            ProcStats own0 = ProcStats.read(ProcessHandle.current().pid());
+            long alloc0 = jvm == null ? 0 : jvm.totalAllocatedBytes();
+            long mediaAlloc0 = jvm == null ? 0 : jvm.allocatedBytesOfThreads(MEDIA_THREADS);
+            double up0 = jvm == null ? 0 : jvm.uptimeMillis() / 1000.0;
+            long wall0 = System.nanoTime();
+            double localUp0 = ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0;
+            log.accept("measuring " + options.seconds() + " s...");
+            sleepWatching(options.seconds());
+            long wall = System.nanoTime() - wall0;
+            result.loadGcWindow(localUp0, ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0);
+            ProcStats proc1 = ProcStats.read(pid);
+            ProcStats own1 = ProcStats.read(ProcessHandle.current().pid());
+            long alloc1 = jvm == null ? 0 : jvm.totalAllocatedBytes();
+            long mediaAlloc1 = jvm == null ? 0 : jvm.allocatedBytesOfThreads(MEDIA_THREADS);
+            double up1 = jvm == null ? 0 : jvm.uptimeMillis() / 1000.0;
+            // One task per loop closes the window for its recorder and participants at once: a packet read in
+            // between would be counted but not timed.
+            List<LaneWindow> lanesEnd = onEachLoop(ctx, lane -> {
+                EventLoop loop = ctx.loops().get(lane);
+                latency.get(lane).stop();
+                return new LaneWindow(latency.get(lane).snapshot(),
+                        subscribers.stream().filter(s -> s.loop() == loop).map(Subscriber::window).toList(),
+                        publishers.stream().filter(p -> p.loop() == loop).map(Publisher::window).toList());
+            });
+            List<Subscriber.Window> subWindows = new ArrayList<>();
+            List<Publisher.Window> pubWindows = new ArrayList<>();
+            List<LatencyRecorder.Snapshot> recorded = new ArrayList<>();
+            for (LaneWindow w : lanesEnd) {
+                subWindows.addAll(w.subscribers());
+                pubWindows.addAll(w.publishers());
+                recorded.add(w.latency());
+            }
+            result.window(wall).subscribers(subWindows).publishers(pubWindows)
+                    .latency(LatencyRecorder.Snapshot.merge(recorded));
+            long min = subWindows.stream().mapToLong(Subscriber.Window::media).min().orElse(0);
+            long max = subWindows.stream().mapToLong(Subscriber.Window::media).max().orElse(0);
+            if (min < max / 2 || Boolean.getBoolean("prism.perf.verbose")) {
+                log.accept("uneven reception: " + onOwnLoops(subscribers, Subscriber::loop, Subscriber::toString));
+            }
+            result.serverCpu(proc1.cpuNanos() - proc0.cpuNanos());
+            result.loadGeneratorCpu(own1.cpuNanos() - own0.cpuNanos());
+            if (jvm != null) {
+                result.allocated(alloc1 - alloc0, mediaAlloc1 - mediaAlloc0);
+                result.heapWithParticipants(jvm.heapUsedAfterGc());
+                result.gcWindow(up0, up1);
+            }
+            result.rssWithParticipants(ProcStats.read(pid).rssBytes());
+        } finally {
+            onEachLoop(ctx, lane -> {
+                EventLoop loop = ctx.loops().get(lane);
+                publishers.stream().filter(p -> p.loop() == loop).forEach(Publisher::stop);
+                subscribers.stream().filter(s -> s.loop() == loop).forEach(Subscriber::stop);
+                return null;
+            });
         }
-        if (target.gcLog() != null) {
-            result.gcPauses(GcLog.pauses(target.gcLog()));
-        }
-        String ownGcLog = System.getProperty("prism.perf.gcLog");
-        if (ownGcLog != null) {
-            result.loadGcPauses(GcLog.pauses(Path.of(ownGcLog)));
-        }
-        LoadResult partial = result.build();
-        if (options.floor() && partial.forwarded() > 0) {
-            int incoming = (int) Math.max(5_000, Math.min(60_000,
-                    partial.forwarded() / ((long) options.rooms() * options.subscribers())));
-            log.accept("floor loop: " + incoming + " packets x " + options.subscribers() + " receivers...");
-            FloorLoop floor = new FloorLoop(options.media(), options.publishers(), options.subscribers(),
-                    SrtpProfile.AEAD_AES_128_GCM, target.clientBindAddress());
-            result.floor(floor.run(incoming));
-        }
-        return result.build();
     }
 
     private void sleepWatching(int seconds) throws InterruptedException {

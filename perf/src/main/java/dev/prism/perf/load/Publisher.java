@@ -45,17 +45,24 @@ final class Publisher implements ClientPeer.Handler {
     private long markSent;
     private long markDatagrams;
 
+    /** A publisher over UDP. */
+    Publisher(LoadContext ctx, EventLoop loop, MediaProfile profile, int index, RoomSignaling signaling) {
+        this(ctx, loop, profile, index, signaling, PeerTransport.UDP);
+    }
+
     /**
      * @param loop  the event loop this participant lives on
      * @param index distinguishes this publisher's streams in probes: video 2*index, audio 2*index + 1
+     * @param transport how its peer connection reaches the SFU
      */
-    Publisher(LoadContext ctx, EventLoop loop, MediaProfile profile, int index, RoomSignaling signaling) {
+    Publisher(LoadContext ctx, EventLoop loop, MediaProfile profile, int index, RoomSignaling signaling,
+              PeerTransport transport) {
         this.ctx = ctx;
         this.loop = loop;
         this.signaling = signaling;
         this.profile = profile;
         this.cname = "pub" + index;
-        this.peer = new ClientPeer(ctx, loop, cname, this);
+        this.peer = new ClientPeer(ctx, loop, cname, this, transport);
         ThreadLocalRandom r = ThreadLocalRandom.current();
         this.audioSsrc = r.nextLong(1, 0x1_0000_0000L);
         this.videoSsrc = r.nextLong(1, 0x1_0000_0000L);
@@ -71,7 +78,7 @@ final class Publisher implements ClientPeer.Handler {
     CompletableFuture<Publisher> start() throws InterruptedException {
         peer.bind();
         String offer = ClientSdp.publishOffer(peer.localIce(), peer.localFingerprint(), audioSsrc, videoSsrc, rtxSsrc,
-                cname, peer.localAddress());
+                cname, peer.localCandidate());
         return signaling.join(null)
                 .thenCompose(v -> signaling.publish(offer))
                 .thenApplyAsync(answer -> {

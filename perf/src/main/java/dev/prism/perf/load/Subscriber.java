@@ -55,14 +55,16 @@ final class Subscriber implements ClientPeer.Handler {
     /**
      * @param loop      the event loop this participant lives on; {@code signaling} must deliver offers on it
      * @param latency   the recorder of that loop (shared with the loop's other subscribers, never across loops)
+     * @param transport how its peer connection reaches the SFU
      */
-    Subscriber(LoadContext ctx, EventLoop loop, int index, RoomSignaling signaling, LatencyRecorder latency) {
+    Subscriber(LoadContext ctx, EventLoop loop, int index, RoomSignaling signaling, LatencyRecorder latency,
+               PeerTransport transport) {
         this.ctx = ctx;
         this.loop = loop;
         this.signaling = signaling;
         this.latency = latency;
         this.name = "sub" + index;
-        this.peer = new ClientPeer(ctx, loop, name, this);
+        this.peer = new ClientPeer(ctx, loop, name, this, transport);
     }
 
     EventLoop loop() {
@@ -94,7 +96,8 @@ final class Subscriber implements ClientPeer.Handler {
             started = true;
             peer.start(d.transport());
         }
-        return ClientSdp.subscriberAnswer(d.sdp(), peer.localIce(), peer.localFingerprint(), peer.localAddress());
+        return ClientSdp.subscriberAnswer(d.sdp(), peer.localIce(), peer.localFingerprint(),
+                peer.localCandidate());
     }
 
     @Override

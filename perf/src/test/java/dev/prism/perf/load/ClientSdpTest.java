@@ -49,6 +49,24 @@ class ClientSdpTest {
     }
 
     @Test
+    void theAnswersPassiveTcpCandidateIsReadForIceTcpPeers() throws Exception {
+        LocalTransportInfo withTcp = new LocalTransportInfo(PRISM.ice(), PRISM.fingerprint(), List.of(
+                new IceCandidate("1", 1, "udp", 2130706431L, "127.0.0.1", 40000, "host"),
+                new IceCandidate("2", 1, "tcp", 1518280447L, "127.0.0.1", 40001, "host", "passive")));
+        // A browser over ICE-TCP lists an active candidate on the discard port; Prism's negotiator must take it.
+        String tcpCandidate = "1 1 tcp 1518280447 127.0.0.1 9 typ host tcptype active generation 0";
+        String offer = ClientSdp.publishOffer(CLIENT_ICE, CLIENT_FP, 1111, 2222, 3333, "pub0", tcpCandidate);
+        assertThat(offer).contains("a=candidate:" + tcpCandidate);
+        ClientPeer.Remote r = ClientSdp.read(PublishNegotiator.answer(offer, withTcp).answerSdp()).transport();
+        assertThat(r.candidate(PeerTransport.UDP)).isEqualTo(new InetSocketAddress("127.0.0.1", 40000));
+        assertThat(r.candidate(PeerTransport.TCP)).isEqualTo(new InetSocketAddress("127.0.0.1", 40001));
+
+        // Without ICE-TCP on the server there is no TCP candidate: a TCP peer then fails to start, with that reason.
+        ClientPeer.Remote udpOnly = ClientSdp.read(PublishNegotiator.answer(offer, PRISM).answerSdp()).transport();
+        assertThat(udpOnly.candidate(PeerTransport.TCP)).isNull();
+    }
+
+    @Test
     void subscriberAnswerIsAcceptedForActiveAndInactiveLines() throws Exception {
         List<SubscriberTrackLine> lines = List.of(
                 SubscriberTrackLine.active("0", MediaKind.AUDIO, 11111111L, 0, "alice", "alice:0"),
@@ -67,7 +85,7 @@ class ClientSdpTest {
         assertThat(read.extensionId("http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01"))
                 .isEqualTo(SubscriberOfferWriter.EXT_TRANSPORT_CC_ID);
 
-        String answer = ClientSdp.subscriberAnswer(read.sdp(), CLIENT_ICE, CLIENT_FP, null);
+        String answer = ClientSdp.subscriberAnswer(read.sdp(), CLIENT_ICE, CLIENT_FP, (String) null);
         SubscriberAnswer a = SubscriberAnswerReader.read(answer, lines);
         assertThat(a.remoteSetup()).isEqualTo(DtlsRole.ACTIVE);
         assertThat(a.remoteIce()).isEqualTo(CLIENT_ICE);

@@ -56,9 +56,27 @@ class LoadOptionsTest {
                 {"--target", "mediasoup"}, {"--scenario", "16x1"}, {"--scenario", "10x600"}, {"--fps", "x"},
                 {"--client-threads", "0"}, {"--client-threads", "65"}, {"--client-threads", "two"},
                 {"--server-args"}, {"--target", "janus", "--server-args", "--media-threads 2"},
-                {"--rooms", "0"}, {"--rooms", "51", "--scenario", "1x9"}, {"--rooms", "2", "--target", "both"}}) {
+                {"--rooms", "0"}, {"--rooms", "51", "--scenario", "1x9"}, {"--rooms", "2", "--target", "both"},
+                {"--transport", "quic"}, {"--transport", "tcp", "--target", "janus"},
+                {"--transport", "both", "--target", "both"}, {"--rounds", "2"}, {"--transport", "udp", "--rounds", "2"},
+                {"--transport", "both", "--rounds", "11"}, {"--transport", "both", "--rounds", "0"},
+                {"--transport", "both", "--rounds", "10", "--seconds", "200", "--warmup", "30"}}) {
             assertThatThrownBy(() -> LoadOptions.parse(args)).as(String.join(" ", args))
                     .isInstanceOf(IllegalArgumentException.class);
         }
+    }
+
+    @Test
+    void transportsMakeLegsBothAlternatesAbba() {
+        assertThat(LoadOptions.parse(new String[0]).legs()).containsExactly(PeerTransport.UDP);
+        assertThat(LoadOptions.parse(new String[] {"--transport", "tcp"}).legs()).containsExactly(PeerTransport.TCP);
+        LoadOptions both = LoadOptions.parse(new String[] {"--transport", "both"});
+        assertThat(both.rounds()).isEqualTo(2);
+        assertThat(both.legs()).containsExactly(PeerTransport.UDP, PeerTransport.TCP, PeerTransport.TCP,
+                PeerTransport.UDP);
+        assertThat(LoadOptions.parse(new String[] {"--transport", "both", "--rounds", "3"}).legs()).containsExactly(
+                PeerTransport.UDP, PeerTransport.TCP, PeerTransport.TCP, PeerTransport.UDP, PeerTransport.UDP,
+                PeerTransport.TCP);
+        assertThat(both.withTarget("prism", false).legs()).isEqualTo(both.legs());
     }
 }

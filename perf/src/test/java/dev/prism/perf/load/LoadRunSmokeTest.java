@@ -87,4 +87,44 @@ class LoadRunSmokeTest {
         assertThat((double) fwd.getLong("packets")).isCloseTo(fwd.getLong("expected"),
                 org.assertj.core.data.Percentage.withPercentage(5));
     }
+
+    @Test
+    @Timeout(90)
+    void udpAndIceTcpLegsOnOneServerAreComparedAndTcpAccountsForEveryPacket(@TempDir Path dir) throws Exception {
+        // One round: a UDP leg, then an ICE-TCP leg (its own participants, 1x1, 2 s each) against the same server.
+        LoadOptions options = LoadOptions.parse(new String[] {"--scenario", "1x1", "--seconds", "2", "--warmup", "0",
+                "--no-floor", "--server-jvm", "-Xmx256m -XX:TieredStopAtLevel=1", "--transport", "both",
+                "--rounds", "1", "--out", dir.toString()});
+        List<String> log = new ArrayList<>();
+        PrismTarget target = new PrismTarget(options.serverJvm(), options.serverArgs(), dir);
+        List<LoadResult> legs = new LoadRun(options, target, log::add).runLegs();
+
+        assertThat(legs).extracting(LoadResult::transport).containsExactly(PeerTransport.UDP, PeerTransport.TCP);
+        assertThat(legs).extracting(LoadResult::leg).containsExactly(1, 2);
+        assertThat(log).contains("starting prism...", "leg 2/2 tcp: media flowing; warming up 0 s...")
+                .filteredOn(m -> m.contains("starting")).hasSize(1); // one server for both legs
+        LoadResult tcp = legs.get(1);
+        assertThat(tcp.forwarded()).as("media over ICE-TCP").isPositive();
+        JsonObject j = tcp.toJson();
+        assertThat(j.getString("transport")).isEqualTo("tcp");
+        assertThat(j.getJsonObject("clients").getLong("srtpFailures")).isZero();
+        assertThat(tcp.unknown()).isZero();
+        assertThat(tcp.sortedPackets()).isEqualTo(tcp.subscriberRtpPackets())
+                .isEqualTo(tcp.forwarded() + tcp.retransmissions() + tcp.probePadding());
+        assertThat(tcp.sequenceGaps()).as("TCP loses nothing on loopback").isZero();
+        assertThat(tcp.latencySamples()).isEqualTo(tcp.forwarded());
+
+        TransportComparison c = new TransportComparison(legs);
+        assertThat(c.cpuMicrosPerForward(PeerTransport.UDP)).isPositive();
+        assertThat(c.cpuMicrosPerForward(PeerTransport.TCP)).isPositive();
+        JsonObject cj = c.toJson();
+        assertThat(cj.getDouble("tcpToUdpCpu")).isPositive();
+        assertThat(cj.getJsonArray("legs")).hasSize(2);
+        assertThat(cj.getJsonObject("tcp").getDouble("loadGeneratorCpuMicrosPerForwarded")).isPositive();
+        assertThat(cj.getJsonObject("tcpAddedLatencyMillis").fieldNames()).containsExactly("p50", "p90", "p99",
+                "p99.9");
+        assertThat(c.table()).contains("server CPU us/forwarded (mean of legs)", "latency p99.9 ms (all legs)",
+                "load generator CPU us/forwarded (mean)");
+        System.out.println("transport smoke:\n" + c.table());
+    }
 }
