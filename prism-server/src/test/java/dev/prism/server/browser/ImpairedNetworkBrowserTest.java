@@ -139,8 +139,17 @@ class ImpairedNetworkBrowserTest implements BrowserArtifacts.Browsers {
             return l != null && l.startsWith("s2") ? l : null;
         }, () -> "bob's layer " + layer.get());
         LossRun run = measureRandomLoss(room, bob, "simulcast");
-        assertThat(run.bobVideo.currentLayer()).as("bob's layer at the end (top kept)%s", run.context)
-                .startsWith("s2");
+        // The top layer alice sends at the end: on two loaded cores her own encoder or uplink estimate may turn the
+        // top encoding off, which no subscriber-side repair can bring back.
+        ParticipantMediaStats.Published aliceVideo = call.server().server().sfu().mediaStats(room)
+                .get(5, TimeUnit.SECONDS).stream().filter(p -> p.participantId().startsWith("alice")).findFirst()
+                .orElseThrow().published().stream().filter(x -> x.kind().equals("video")).findFirst().orElseThrow();
+        int top = aliceVideo.layers().stream().filter(ParticipantMediaStats.Layer::active)
+                .mapToInt(ParticipantMediaStats.Layer::spatial).max().orElse(-1);
+        System.out.printf("[prism-loss] simulcast: alice's layers at the end %s%n", aliceVideo.layers());
+        assertThat(top).as("alice still sends a video layer").isNotNegative();
+        assertThat(run.bobVideo.currentLayer()).as("bob's layer at the end: alice's top active layer s%d kept%s",
+                top, run.context).startsWith("s" + top);
     }
 
     /** Figures of one measurement window. */
