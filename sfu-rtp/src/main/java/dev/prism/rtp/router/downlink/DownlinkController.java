@@ -194,8 +194,12 @@ public final class DownlinkController {
      * where every extra byte adds to the loss.
      */
     int repairCopies(boolean keyframe) {
-        LossClassifier.LossKind kind = sendSide == null || transportCcBroken ? LossClassifier.LossKind.CONGESTION
-                : sendSide.lossKind();
+        return repairCopies(sendSide == null || transportCcBroken ? LossClassifier.LossKind.CONGESTION
+                : sendSide.lossKind(), keyframe);
+    }
+
+    /** The rule of {@link #repairCopies(boolean)}: unknown loss (no transport-cc) counts as congestion. */
+    static int repairCopies(LossClassifier.LossKind kind, boolean keyframe) {
         return kind == LossClassifier.LossKind.RANDOM || keyframe && kind == LossClassifier.LossKind.NONE ? 2 : 1;
     }
 

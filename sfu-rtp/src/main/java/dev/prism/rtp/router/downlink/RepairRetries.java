@@ -13,13 +13,22 @@ package dev.prism.rtp.router.downlink;
  * consumers referenced are only looked up, never kept beyond their slot's reuse; a closed one ignores the retry.
  */
 final class RepairRetries {
+    /** Who sends a packet again ({@link VideoConsumer}). */
+    interface Target {
+        /**
+         * Sends output packet {@code outSeq} again as try {@code n}; false when it did not (closed, throttled, too
+         * old). Sending registers the new copy here again.
+         */
+        boolean retryLostRetransmission(int outSeq, int n, long nowNanos);
+    }
+
     static final int CAPACITY = 512;
     /** Tries of one packet, the NACK's answer included: two second tries make a 5 % loss of one repair 0.0125 %. */
     static final int MAX_TRIES = 3;
     private static final int MASK = CAPACITY - 1;
 
     private final int[] transportSeqs = new int[CAPACITY];
-    private final VideoConsumer[] consumers = new VideoConsumer[CAPACITY];
+    private final Target[] consumers = new Target[CAPACITY];
     private final int[] outSeqs = new int[CAPACITY];
     private final byte[] tries = new byte[CAPACITY];
 
@@ -28,7 +37,7 @@ final class RepairRetries {
     }
 
     /** {@code consumer} sent output packet {@code outSeq} again as transport-wide {@code transportSeq}, try {@code n}. */
-    void onSent(int transportSeq, VideoConsumer consumer, int outSeq, int n) {
+    void onSent(int transportSeq, Target consumer, int outSeq, int n) {
         int i = transportSeq & MASK;
         transportSeqs[i] = transportSeq & 0xFFFF;
         consumers[i] = consumer;
@@ -48,7 +57,7 @@ final class RepairRetries {
             return false;
         }
         transportSeqs[i] = -1;
-        VideoConsumer c = consumers[i];
+        Target c = consumers[i];
         consumers[i] = null;
         if (c == null || tries[i] >= MAX_TRIES) {
             return false;

@@ -171,7 +171,7 @@ public final class SubscriberEndpoint implements TransportListener {
     }
 
     /** A consumer sent a retransmission (try {@code n} of output packet {@code outSeq}) as {@code transportSeq}. */
-    void onRepairSent(int transportSeq, VideoConsumer consumer, int outSeq, int n) {
+    void onRepairSent(int transportSeq, RepairRetries.Target consumer, int outSeq, int n) {
         downlink.onRepairSent(transportSeq);
         repairs.onSent(transportSeq, consumer, outSeq, n);
     }

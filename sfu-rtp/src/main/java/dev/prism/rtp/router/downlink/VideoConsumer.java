@@ -50,6 +50,8 @@ public final class VideoConsumer extends Consumer {
     private int lastForwardedSpatial = -1;
     /** Retransmissions sent again because the first was reported lost ({@link RepairRetries}). */
     private long retransmitAgain;
+    /** This consumer as its subscriber's {@link RepairRetries} sees it (made once, not per retransmission). */
+    private final RepairRetries.Target retryTarget = this::retryLostRetransmission;
     /** Second copies sent with a NACK's answer ({@link DownlinkController#repairCopies}). */
     private long retransmitCopies;
     /** Output timestamp of the latest key frame forwarded, -1 before one. */
@@ -278,7 +280,7 @@ public final class VideoConsumer extends Consumer {
         counters.retransmitted();
         int transportSeq = send.stamp(rtx, retransmitter.transportCcOffset());
         if (transportSeq >= 0) {
-            subscriber.onRepairSent(transportSeq, this, outSeq, n);
+            subscriber.onRepairSent(transportSeq, retryTarget, outSeq, n);
         }
         send.send(rtx);
     }
