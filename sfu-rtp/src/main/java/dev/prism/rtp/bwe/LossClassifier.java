@@ -12,7 +12,7 @@ package dev.prism.rtp.bwe;
  *   <li>a full queue or a token bucket drops in runs (consecutive transport-wide numbers), random loss one at a time
  *       (a mean run above {@link #MAX_RANDOM_RUN} is congestion);</li>
  *   <li>random loss is repaired: the retransmissions the subscriber's NACKs asked for are delivered (at least
- *       {@link #MIN_REPAIRED_SHARE} of the losses), and lost no more often than the media
+ *       {@link #MIN_REPAIRED_SHARE} per lost packet), and lost no more often than the media
  *       ({@link #repairsLostMore});</li>
  * </ul>
  * Loss that passes all three and stays below {@link #MAX_RANDOM_LOSS} is {@link LossKind#RANDOM}; any other loss above {@link #LOW_LOSS} is
@@ -46,8 +46,12 @@ public final class LossClassifier {
     static final long QUEUE_DELAY_CONGESTED_MICROS = 30_000;
     /** Mean length of a run of consecutive losses beyond which the drops come in bursts (queue or policer). */
     static final double MAX_RANDOM_RUN = 1.5;
-    /** Share of the lost packets whose retransmission was delivered, at least, for the loss to count as repaired. */
-    static final double MIN_REPAIRED_SHARE = 0.5;
+    /**
+     * Retransmissions delivered per lost packet, at least, for the loss to count as repaired: not every loss can be
+     * (audio and probe padding are never NACKed; audio is a third of a low layer's packets), so this asks only that
+     * retransmission is clearly at work.
+     */
+    static final double MIN_REPAIRED_SHARE = 0.3;
     /** Reported packets that close a window. */
     static final int MIN_WINDOW_PACKETS = 100;
     /** Fewest reported packets a window needs when it closes by time. */
@@ -217,6 +221,15 @@ public final class LossClassifier {
     /** Windows judged random loss so far. */
     public long randomWindows() {
         return randomWindows;
+    }
+
+    /** The latest verdict with its figures, for operators: {@code RANDOM(loss 0.05 run 1.0 repaired 0.8 queue 1 ms)}. */
+    @Override
+    public String toString() {
+        return kind + "(loss " + Math.round(lastLossFraction * 1000) / 1000.0 + " run "
+                + Math.round(lastMeanRun * 100) / 100.0 + " repaired " + Math.round(lastRepairedShare * 100) / 100.0
+                + " queue " + Math.round(lastQueueDelayMillis) + " ms; windows random " + randomWindows
+                + " congestion " + congestionWindows + ")";
     }
 
     /** Windows judged congestion so far. */

@@ -326,7 +326,7 @@ public final class SendSideEstimator implements BandwidthEstimator {
         return "SendSideEstimator[estimate=" + estimate + " delay=" + aimd.estimate() + " lossCap="
                 + (loss.cap() == LossBasedController.NO_CAP ? "none" : loss.cap()) + " usage=" + usage + " acked="
                 + acked.rateBps() + " loss=" + Math.round(loss.lossFraction() * 1000) / 1000.0 + " lossKind="
-                + classifier.kind() + "]"; // no Formatter: the
+                + classifier + "]"; // no Formatter: the
         // admin sampler asks once a second for every subscriber
     }
 }

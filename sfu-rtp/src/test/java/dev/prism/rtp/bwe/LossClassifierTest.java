@@ -26,6 +26,7 @@ class LossClassifierTest {
                 {0.05, 3.0, 1.0, 0.05, false, 0, CONGESTION},           // drops in runs: a policer or full queue
                 {0.05, 1.5, 1.0, 0.05, false, 0, RANDOM},               // runs of 1.5 on average still random
                 {0.05, 1.0, 0.2, 0.00, false, 0, CONGESTION},           // not repaired (no NACK, no RTX)
+                {0.05, 1.0, 0.4, 0.05, false, 0, RANDOM},               // video repaired, audio's loss never is
                 {0.05, 1.0, 0.6, 0.30, false, 0, CONGESTION},           // repairs lost far more than media
                 {0.05, 1.0, 0.9, 0.10, false, 0, RANDOM},               // repairs lost 2x media: not more
                 {0.01, 1.0, 1.0, 0.00, true, 80, NONE},                 // a queue without loss: delay-based's job
