@@ -77,6 +77,7 @@ public final class LossClassifier {
     private long basePeriodStartMicros = Long.MIN_VALUE;
 
     private LossKind kind = LossKind.NONE;
+    private int lastReason;
     private double lastLossFraction;
     private double lastQueueDelayMillis;
     private double lastMeanRun;
@@ -96,18 +97,42 @@ public final class LossClassifier {
      */
     public static LossKind classify(double lossFraction, double meanLossRun, double repairedShare,
                                     double repairLossFraction, boolean overusing, long queueDelayMicros) {
-        if (overusing || queueDelayMicros >= QUEUE_DELAY_CONGESTED_MICROS) {
-            return lossFraction < LOW_LOSS ? LossKind.NONE : LossKind.CONGESTION;
-        }
-        if (lossFraction < LOW_LOSS) {
-            return LossKind.NONE;
-        }
-        if (lossFraction > MAX_RANDOM_LOSS || meanLossRun > MAX_RANDOM_RUN || repairedShare < MIN_REPAIRED_SHARE
-                || repairsLostMore(lossFraction, repairLossFraction)) {
-            return LossKind.CONGESTION;
-        }
-        return LossKind.RANDOM;
+        return KINDS[reason(lossFraction, meanLossRun, repairedShare, repairLossFraction, overusing,
+                queueDelayMicros)];
     }
+
+    /** Why {@link #classify} says what it says: an index into {@link #REASONS} (and {@link #KINDS}). */
+    static int reason(double lossFraction, double meanLossRun, double repairedShare, double repairLossFraction,
+                      boolean overusing, long queueDelayMicros) {
+        if (lossFraction < LOW_LOSS) {
+            return 0;
+        }
+        if (overusing) {
+            return 1;
+        }
+        if (queueDelayMicros >= QUEUE_DELAY_CONGESTED_MICROS) {
+            return 2;
+        }
+        if (lossFraction > MAX_RANDOM_LOSS) {
+            return 3;
+        }
+        if (meanLossRun > MAX_RANDOM_RUN) {
+            return 4;
+        }
+        if (repairedShare < MIN_REPAIRED_SHARE) {
+            return 5;
+        }
+        if (repairsLostMore(lossFraction, repairLossFraction)) {
+            return 6;
+        }
+        return 7;
+    }
+
+    /** Reasons for operators, by {@link #reason} (fixed strings: nothing is built per verdict). */
+    static final String[] REASONS = {"low loss", "overuse", "queue", "heavy loss", "loss in runs", "not repaired",
+            "repairs lost more", "random"};
+    private static final LossKind[] KINDS = {LossKind.NONE, LossKind.CONGESTION, LossKind.CONGESTION,
+            LossKind.CONGESTION, LossKind.CONGESTION, LossKind.CONGESTION, LossKind.CONGESTION, LossKind.RANDOM};
 
     /**
      * Whether retransmissions are lost clearly more often than the media: then the extra load is what the path drops
@@ -175,7 +200,10 @@ public final class LossClassifier {
         int repairs = repairsReceived + repairsLost;
         double repairLoss = repairs == 0 ? 0 : repairsLost / (double) repairs;
         lastQueueDelayMillis = queue / 1000.0;
-        kind = classify(lastLossFraction, lastMeanRun, lastRepairedShare, repairLoss, overused, queue);
+        // Fewer than 3 lost retransmissions say nothing about their loss rate (one in five looks like 20 %).
+        lastReason = reason(lastLossFraction, lastMeanRun, lastRepairedShare, repairsLost < 3 ? 0 : repairLoss,
+                overused, queue);
+        kind = KINDS[lastReason];
         if (kind == LossKind.RANDOM) {
             randomWindows++;
         } else if (kind == LossKind.CONGESTION) {
@@ -223,10 +251,10 @@ public final class LossClassifier {
         return randomWindows;
     }
 
-    /** The latest verdict with its figures, for operators: {@code RANDOM(loss 0.05 run 1.0 repaired 0.8 queue 1 ms)}. */
+    /** The latest verdict, why, and its figures, for operators: {@code RANDOM(random: loss 0.05 run 1.0 ...)}. */
     @Override
     public String toString() {
-        return kind + "(loss " + Math.round(lastLossFraction * 1000) / 1000.0 + " run "
+        return kind + "(" + REASONS[lastReason] + ": loss " + Math.round(lastLossFraction * 1000) / 1000.0 + " run "
                 + Math.round(lastMeanRun * 100) / 100.0 + " repaired " + Math.round(lastRepairedShare * 100) / 100.0
                 + " queue " + Math.round(lastQueueDelayMillis) + " ms; windows random " + randomWindows
                 + " congestion " + congestionWindows + ")";

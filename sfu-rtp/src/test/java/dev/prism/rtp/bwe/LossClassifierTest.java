@@ -157,4 +157,24 @@ class LossClassifierTest {
         }
         assertThat(f.message(10, 20, true, 0, false)).isEqualTo(RANDOM);
     }
+
+    @Test
+    void oneOrTwoLostRetransmissionsDoNotMakeRepairsLookLostMore() {
+        Feed f = new Feed();
+        f.message(50, 20, true, 0, false);
+        // 100 packets, 5 lost and repaired; two more retransmissions (of older losses) lost: 2 of 7 is 29 %, but two
+        // are too few to say the retransmissions are what the path drops
+        f.c.onLost(true);
+        f.c.onLost(true);
+        assertThat(f.message(50, 20, true, 0, false)).isEqualTo(RANDOM);
+        assertThat(f.c.toString()).startsWith("RANDOM(random: loss 0.06");
+    }
+
+    @Test
+    void theVerdictSaysWhy() {
+        Feed f = new Feed();
+        f.message(50, 20, true, 0, false);
+        f.message(50, 20, true, 0, true);
+        assertThat(f.c.toString()).startsWith("CONGESTION(overuse: loss 0.048 run 1.0 repaired 1.0 queue 0 ms");
+    }
 }
