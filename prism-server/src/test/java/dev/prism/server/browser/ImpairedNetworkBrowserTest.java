@@ -135,7 +135,9 @@ class ImpairedNetworkBrowserTest implements BrowserArtifacts.Browsers {
         awaitVideo(bob);
         awaitSteadySender(alice);
         AtomicReference<String> layer = new AtomicReference<>();
-        bob.waitUntil("bob to receive the top layer before the loss", MEDIA_TIMEOUT, Duration.ofMillis(500), b -> {
+        // Alice's top encoding may take a while on two loaded cores (her uplink estimate has to allow it).
+        bob.waitUntil("bob to receive the top layer before the loss", MEDIA_TIMEOUT.multipliedBy(2),
+                Duration.ofMillis(500), b -> {
             String l = bobVideo(room).currentLayer();
             layer.set(l);
             return l != null && l.startsWith("s2") ? l : null;
