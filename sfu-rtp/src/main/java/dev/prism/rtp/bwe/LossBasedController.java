@@ -12,6 +12,7 @@ package dev.prism.rtp.bwe;
  *       forwards the layer it has until the key frame of a lower one arrives): the loss of that excess must not cut
  *       the estimate again and again down to its floor.</li>
  * </ul>
+ * Random loss that retransmission repairs ({@link LossClassifier}) counts as low loss whatever its level.
  * Packets never reported (a lost feedback message) are not losses. Times are local microseconds. Not thread-safe.
  */
 final class LossBasedController {
@@ -49,6 +50,16 @@ final class LossBasedController {
      * whose {@link #DELIVERED_SHARE} a loss cut does not go.
      */
     long update(long estimateBps, long nowMicros, long rttMillis, long ackedBps) {
+        return update(estimateBps, nowMicros, rttMillis, ackedBps, LossClassifier.LossKind.NONE);
+    }
+
+    /**
+     * As {@link #update(long, long, long, long)}, knowing what the recent loss was ({@link LossClassifier}): random
+     * loss that retransmission repairs is not a reason to send less, so while it is {@link LossClassifier.LossKind#RANDOM}
+     * the window is treated as a low-loss one (the cap loosens and goes). The classifier itself calls heavy loss
+     * ({@link LossClassifier#MAX_RANDOM_LOSS}) congestion.
+     */
+    long update(long estimateBps, long nowMicros, long rttMillis, long ackedBps, LossClassifier.LossKind kind) {
         int total = received + lost;
         if (total < MIN_PACKETS) {
             return cap;
@@ -56,7 +67,7 @@ final class LossBasedController {
         lossFraction = lost / (double) total;
         received = 0;
         lost = 0;
-        if (lossFraction < LOW_LOSS) {
+        if (lossFraction < LOW_LOSS || kind == LossClassifier.LossKind.RANDOM) {
             if (cap != NO_CAP && nowMicros - lastIncreaseMicros >= 1_000_000) {
                 cap = (long) (cap * 1.08) + 1_000;
                 lastIncreaseMicros = nowMicros;

@@ -50,11 +50,18 @@ public final class SendSideEstimator implements BandwidthEstimator {
 
     private static final byte UNREPORTED = 0;
     private static final byte REPORTED_LOST = 1;
+    /** Most lost retransmissions one feedback message hands back for a second try ({@link #lostRepair}). */
+    static final int MAX_LOST_REPAIRS = 64;
 
     private final MonoClock clock;
     private final Config config;
     private final SentPacketHistory history = new SentPacketHistory();
     private final byte[] lostReported = new byte[SentPacketHistory.CAPACITY];
+    /** Per slot: the packet was a retransmission answering a NACK ({@link #markRepair}). */
+    private final boolean[] repair = new boolean[SentPacketHistory.CAPACITY];
+    private final int[] lostRepairs = new int[MAX_LOST_REPAIRS];
+    private int lostRepairCount;
+    private final LossClassifier classifier = new LossClassifier();
     private final InterArrival interArrival = new InterArrival();
     private final TrendlineFilter trendline = new TrendlineFilter();
     private final OveruseDetector detector = new OveruseDetector();
@@ -106,11 +113,23 @@ public final class SendSideEstimator implements BandwidthEstimator {
         long nowMicros = nowNanos / 1000;
         int slot = history.add(transportSeq, sizeBytes, nowMicros, probeClusterId);
         lostReported[slot] = UNREPORTED;
+        repair[slot] = false;
         probes.onSent(probeClusterId, sizeBytes, nowMicros);
         packetsSent++;
         if (!sentSinceFeedback) {
             sentSinceFeedback = true;
             firstSentSinceFeedbackNanos = nowNanos;
+        }
+    }
+
+    /**
+     * The packet just sent with {@code transportSeq} is a retransmission answering a NACK: its delivery tells the loss
+     * classifier whether loss is being repaired, and its loss is handed back by {@link #lostRepair} for a second try.
+     */
+    public void markRepair(int transportSeq) {
+        int slot = history.find(transportSeq);
+        if (slot >= 0) {
+            repair[slot] = true;
         }
     }
 
@@ -132,6 +151,7 @@ public final class SendSideEstimator implements BandwidthEstimator {
 
         int received = 0;
         int lost = 0;
+        lostRepairCount = 0;
         boolean overuse = false;
         long newestSend = Long.MIN_VALUE;
         int n = fb.packetStatusCount();
@@ -150,6 +170,10 @@ public final class SendSideEstimator implements BandwidthEstimator {
                 if (lostReported[slot] == UNREPORTED) {
                     lostReported[slot] = REPORTED_LOST;
                     lost++;
+                    classifier.onLost(repair[slot]);
+                    if (repair[slot] && lostRepairCount < MAX_LOST_REPAIRS) {
+                        lostRepairs[lostRepairCount++] = fb.sequenceNumber(i);
+                    }
                 }
                 continue;
             }
@@ -157,6 +181,7 @@ public final class SendSideEstimator implements BandwidthEstimator {
             received++;
             int size = history.size(slot);
             long arrival = fb.arrivalTimeMicros(i);
+            classifier.onReceived(sendMicros, arrival, repair[slot]);
             acked.add(arrival, size);
             probes.onReceived(history.cluster(slot), size, arrival);
             if (interArrival.add(sendMicros, arrival)) {
@@ -169,6 +194,7 @@ public final class SendSideEstimator implements BandwidthEstimator {
         }
         usage = overuse ? BandwidthUsage.OVERUSING : detector.state();
         loss.onPackets(received, lost);
+        LossClassifier.LossKind kind = classifier.onFeedback(usage == BandwidthUsage.OVERUSING, nowMicros);
 
         long before = estimate;
         long delayBased = aimd.update(usage, acked.rateBps(), nowMicros);
@@ -180,7 +206,7 @@ public final class SendSideEstimator implements BandwidthEstimator {
                 loss.onProbeResult(probe);
             }
         }
-        long lossCap = loss.update(before, nowMicros, rttMillis, acked.rateBps());
+        long lossCap = loss.update(before, nowMicros, rttMillis, acked.rateBps(), kind);
         estimate = combine(delayBased, lossCap, nowNanos);
     }
 
@@ -243,12 +269,33 @@ public final class SendSideEstimator implements BandwidthEstimator {
 
     /**
      * True while probing would be unwise: the path is overused, the rate was cut within the last second, or recent
-     * loss is above the low threshold.
+     * loss is above the low threshold and not random loss that retransmission repairs ({@link LossClassifier}).
      */
     public boolean isCongested() {
         long nowMicros = clock.nanos() / 1000;
         return usage == BandwidthUsage.OVERUSING || nowMicros - aimd.lastDecreaseMicros() < 1_000_000
-                || loss.lossFraction() >= LossBasedController.LOW_LOSS;
+                || loss.lossFraction() >= LossBasedController.LOW_LOSS
+                        && classifier.kind() != LossClassifier.LossKind.RANDOM;
+    }
+
+    /** What the latest loss was judged to be. */
+    public LossClassifier.LossKind lossKind() {
+        return classifier.kind();
+    }
+
+    /** The loss classifier (its latest window's figures, for operators and tests). */
+    public LossClassifier lossClassifier() {
+        return classifier;
+    }
+
+    /** Retransmissions the latest feedback reported lost for the first time (see {@link #lostRepair}). */
+    public int lostRepairCount() {
+        return lostRepairCount;
+    }
+
+    /** The transport-wide sequence number of the {@code i}-th retransmission the latest feedback reported lost. */
+    public int lostRepair(int i) {
+        return lostRepairs[i];
     }
 
     public long feedbacks() {
@@ -278,7 +325,8 @@ public final class SendSideEstimator implements BandwidthEstimator {
     public String toString() {
         return "SendSideEstimator[estimate=" + estimate + " delay=" + aimd.estimate() + " lossCap="
                 + (loss.cap() == LossBasedController.NO_CAP ? "none" : loss.cap()) + " usage=" + usage + " acked="
-                + acked.rateBps() + " loss=" + Math.round(loss.lossFraction() * 1000) / 1000.0 + "]"; // no Formatter: the
+                + acked.rateBps() + " loss=" + Math.round(loss.lossFraction() * 1000) / 1000.0 + " lossKind="
+                + classifier + "]"; // no Formatter: the
         // admin sampler asks once a second for every subscriber
     }
 }

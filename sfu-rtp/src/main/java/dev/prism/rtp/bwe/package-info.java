@@ -14,7 +14,9 @@
  *       the subscriber's transport-cc feedback about packets Prism numbered), or
  *       {@link dev.prism.rtp.bwe.RembEstimator} for a subscriber that only sends REMB; both are
  *       {@link dev.prism.rtp.bwe.BandwidthEstimator}s for the allocator. {@link dev.prism.rtp.bwe.Prober} decides when
- *       to send padding above the media so the estimate can rise to the next layer.</li>
+ *       to send padding above the media so the estimate can rise to the next layer.
+ *       {@link dev.prism.rtp.bwe.LossClassifier} tells random loss (repaired by retransmission, no queue) from
+ *       congestion, so that the loss cap and probing carry on through the former.</li>
  * </ul>
  *
  * <h2>Threads</h2>

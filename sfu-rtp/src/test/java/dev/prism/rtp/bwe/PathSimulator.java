@@ -36,6 +36,14 @@ final class PathSimulator {
     private long probeBps;
     private long probeEndNanos;
 
+    /**
+     * When true, every dropped packet is sent again one round trip later as a retransmission
+     * ({@link SendSideEstimator#markRepair}), and again if that one is dropped: a subscriber that NACKs.
+     */
+    boolean repairLosses;
+    private final ArrayDeque<Long> repairsDue = new ArrayDeque<>();
+    long repairsSent;
+
     /** When set, drives probing instead of {@link #probe}: asked every 500 ms with {@link #desiredBps}. */
     Prober prober;
     long desiredBps;
@@ -106,6 +114,11 @@ final class PathSimulator {
                 send(now);
             }
         }
+        while (!repairsDue.isEmpty() && repairsDue.peekFirst() <= now) {
+            repairsDue.pollFirst();
+            repairsSent++;
+            send(now, true);
+        }
         while (!inFlight.isEmpty() && inFlight.peekFirst()[0] <= now) {
             long[] p = inFlight.pollFirst();
             receiver.onPacket((int) p[1], 0x1234, p[0]);
@@ -130,6 +143,10 @@ final class PathSimulator {
     }
 
     private void send(long now) {
+        send(now, false);
+    }
+
+    private void send(long now, boolean repair) {
         int seq = nextSeq & 0xFFFF;
         nextSeq++;
         if (prober != null) {
@@ -137,12 +154,18 @@ final class PathSimulator {
             prober.onSent(packetBytes);
         }
         estimator.onPacketSent(seq, packetBytes, probeCluster);
+        if (repair) {
+            estimator.markRepair(seq);
+        }
         sentPackets++;
         long serviceNanos = packetBytes * 8L * 1_000_000_000L / capacityBps;
         long start = Math.max(now, queueFreeAtNanos);
         long queueDelay = start - now;
         if (queueDelay > maxQueueMs * 1_000_000L || random.nextDouble() < randomLoss) {
             droppedPackets++;
+            if (repairLosses) {
+                repairsDue.addLast(now + 2 * oneWayDelayMs * 1_000_000L);
+            }
             return;
         }
         maxQueueDelayMs = Math.max(maxQueueDelayMs, queueDelay / 1_000_000L);

@@ -61,6 +61,82 @@ class SendSideEstimatorTest {
         assertThat(sim.estimator.estimateBps()).isGreaterThan(CONFIG.startBps());
     }
 
+    /** A wide path with random loss; the subscriber's NACKs repair it or not; the sender sends {@code bps}. */
+    private static PathSimulator lossyWidePath(boolean repaired, long sendBps, long desiredBps, double loss) {
+        PathSimulator sim = new PathSimulator(CONFIG, 0);
+        sim.capacityBps = 20_000_000;
+        sim.randomLoss = loss;
+        sim.repairLosses = repaired;
+        if (sendBps > 0) {
+            sim.sendRateBps = () -> sendBps;
+        }
+        if (desiredBps > 0) {
+            sim.prober = new Prober(sim.clock, Prober.Config.DEFAULT);
+            sim.estimator.setProbeObserver(sim.prober);
+            sim.desiredBps = desiredBps;
+        }
+        return sim;
+    }
+
+    /** Milliseconds until the estimate first exceeds {@code bps} (runs in 100 ms steps, at most {@code maxMillis}). */
+    private static long millisUntilAbove(PathSimulator sim, long bps, long maxMillis) {
+        for (long t = 0; t < maxMillis; t += 100) {
+            if (sim.estimator.estimateBps() > bps) {
+                return t;
+            }
+            sim.run(100);
+        }
+        return Long.MAX_VALUE;
+    }
+
+    @Test
+    void repairedRandomLossDoesNotStopProbing() {
+        // A subscriber knocked down to a low layer (300 kbit/s forwarded) that wants much more (12 Mbit/s, e.g. many
+        // tracks) on a wide path: with the loss repaired and no queue, probe follows probe as on a clean path;
+        // unrepaired (nothing says it is random) each probe waits for a window that happens to show under 2 % loss.
+        long clean = millisUntilAbove(lossyWidePath(true, 300_000, 12_000_000, 0), 8_000_000, 60_000);
+        PathSimulator repaired = lossyWidePath(true, 300_000, 12_000_000, 0.05);
+        long repairedMillis = millisUntilAbove(repaired, 8_000_000, 60_000);
+        long unrepaired = millisUntilAbove(lossyWidePath(false, 300_000, 12_000_000, 0.05), 8_000_000, 60_000);
+        System.out.printf("above 8 Mbit/s after: clean %d ms, repaired %d ms, unrepaired %d ms%n", clean,
+                repairedMillis, unrepaired);
+        assertThat(repaired.repairsSent).isPositive();
+        assertThat(repaired.estimator.lossClassifier().randomWindows()).isPositive();
+        assertThat(repairedMillis).isLessThan(2 * clean + 1_000);
+        assertThat(unrepaired).isGreaterThan(repairedMillis);
+    }
+
+    @Test
+    void repairedRandomLossDoesNotHoldTheEstimateOfASenderThatFollowsIt() {
+        PathSimulator clean = lossyWidePath(true, 0, 0, 0);
+        PathSimulator repaired = lossyWidePath(true, 0, 0, 0.05);
+        PathSimulator unrepaired = lossyWidePath(false, 0, 0, 0.05);
+        clean.run(15_000);
+        repaired.run(15_000);
+        unrepaired.run(15_000);
+        System.out.printf("estimate after 15 s: clean %d, repaired %d, unrepaired %d%n",
+                clean.estimator.estimateBps(), repaired.estimator.estimateBps(), unrepaired.estimator.estimateBps());
+        LossClassifier judged = repaired.estimator.lossClassifier();
+        assertThat(judged.randomWindows()).as("mostly judged random").isGreaterThan(3 * judged.congestionWindows());
+        assertThat(unrepaired.estimator.lossKind()).isEqualTo(LossClassifier.LossKind.CONGESTION);
+        assertThat(repaired.estimator.estimateBps()).isGreaterThan((long) (0.9 * clean.estimator.estimateBps()))
+                .isGreaterThan((long) (1.3 * unrepaired.estimator.estimateBps()));
+    }
+
+    @Test
+    void congestionLossIsNotMistakenForRandomEvenWhenRepaired() {
+        // A narrow path with a deep buffer: the sender that follows the estimate overshoots, the queue grows and
+        // overflows; the drops are NACKed and repaired, and still the classifier sees the queue.
+        PathSimulator sim = new PathSimulator(CONFIG, 0);
+        sim.capacityBps = 1_000_000;
+        sim.repairLosses = true;
+        sim.sendRateBps = () -> 1_500_000;
+        sim.run(5_000);
+        assertThat(sim.droppedPackets).isPositive();
+        assertThat(sim.estimator.lossKind()).isEqualTo(LossClassifier.LossKind.CONGESTION);
+        assertThat(sim.estimator.isCongested()).isTrue();
+    }
+
     @Test
     void lostFeedbackMessagesAreNotMistakenForLoss() {
         PathSimulator sim = new PathSimulator(CONFIG, 0);

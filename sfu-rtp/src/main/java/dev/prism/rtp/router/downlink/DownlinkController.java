@@ -7,6 +7,7 @@ import dev.prism.rtp.alloc.Assignment;
 import dev.prism.rtp.alloc.BitrateAllocator;
 import dev.prism.rtp.alloc.LayerStats;
 import dev.prism.rtp.alloc.Subscription;
+import dev.prism.rtp.bwe.LossClassifier;
 import dev.prism.rtp.bwe.ProbeCluster;
 import dev.prism.rtp.bwe.Prober;
 import dev.prism.rtp.bwe.ReceiverReportLossEstimator;
@@ -174,6 +175,33 @@ public final class DownlinkController {
             prober.onSent(sizeBytes);
         }
         return seq;
+    }
+
+    /**
+     * The packet just numbered {@code transportSeq} ({@link #onPacketSent}) is a retransmission answering a NACK: the
+     * estimator's loss classifier counts its delivery as repair, and reports its loss for a second try.
+     */
+    void onRepairSent(int transportSeq) {
+        if (sendSide != null) {
+            sendSide.markRepair(transportSeq);
+        }
+    }
+
+    /**
+     * How many copies to send of a retransmission answering a NACK: two while the loss is random
+     * ({@link LossClassifier.LossKind#RANDOM}: a second copy costs a few percent of the rate and saves the wait for
+     * another NACK when the first copy is lost too), and two of a key frame's packets unless the path is congested (a
+     * key frame not repaired freezes the picture until the next one); one otherwise, and always on a congested path,
+     * where every extra byte adds to the loss.
+     */
+    int repairCopies(boolean keyframe) {
+        return repairCopies(sendSide == null || transportCcBroken ? LossClassifier.LossKind.CONGESTION
+                : sendSide.lossKind(), keyframe);
+    }
+
+    /** The rule of {@link #repairCopies(boolean)}: unknown loss (no transport-cc) counts as congestion. */
+    static int repairCopies(LossClassifier.LossKind kind, boolean keyframe) {
+        return kind == LossClassifier.LossKind.RANDOM || keyframe && kind == LossClassifier.LossKind.NONE ? 2 : 1;
     }
 
     /** Transport-cc feedback from the subscriber. True when the estimate moved enough to allocate again now. */

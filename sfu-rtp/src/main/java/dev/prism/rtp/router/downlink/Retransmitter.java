@@ -81,6 +81,11 @@ final class Retransmitter {
         sent.record(outSeq, layer, origSeq, outTs, pictureId, tl0PicIdx, keyIdx);
     }
 
+    /** The output timestamp output packet {@code outSeq} carried, -1 when it was not sent lately. */
+    long outputTimestamp(int outSeq) {
+        return sent.originalSeq(outSeq) < 0 ? -1 : sent.outputTimestamp(outSeq);
+    }
+
     /**
      * The RTX packet answering a NACK of {@code outSeq}, or null with the reason in {@link #outcome()}: RTX off, not
      * sent lately, gone from the history (too old to help), resent less than {@code minIntervalNanos} ago (at least

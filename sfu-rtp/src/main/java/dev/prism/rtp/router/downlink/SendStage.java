@@ -75,13 +75,17 @@ public final class SendStage {
      * Numbers a packet built elsewhere (a retransmission, probe padding) whose transport-wide element's data is at
      * {@code elementDataOffset} (-1: it has none), and records it for the estimator. Call once, right before
      * {@link #send}, when the packet has its final size.
+     *
+     * @return the transport-wide sequence number written, -1 when none was
      */
-    void stamp(ByteBuf packet, int elementDataOffset) {
+    int stamp(ByteBuf packet, int elementDataOffset) {
         if (elementDataOffset >= 0 && downlink.numbersPackets()) {
             int transportSeq = downlink.onPacketSent(packet.readableBytes() + Producer.WIRE_OVERHEAD_BYTES);
             packet.setShort(elementDataOffset, transportSeq);
             numbered++;
+            return transportSeq;
         }
+        return -1;
     }
 
     /** Hands a copy to the transport (encrypt, write), which owns it from now on. */

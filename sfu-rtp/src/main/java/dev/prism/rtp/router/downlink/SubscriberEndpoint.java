@@ -55,6 +55,8 @@ public final class SubscriberEndpoint implements TransportListener {
     private final BiConsumer<WebRtcTransport, String> onClosed;
     private final IntObjectHashMap<Consumer> bySsrc = new IntObjectHashMap<>();
     private final RttEstimate rtt = new RttEstimate();
+    private final RepairRetries repairs = new RepairRetries();
+    private long repairRetries;
     private WebRtcTransport transport;
     private final DownlinkController downlink;
     private final SendStage send;
@@ -146,9 +148,37 @@ public final class SubscriberEndpoint implements TransportListener {
     }
 
     private void onTransportFeedback(dev.prism.rtp.rtcp.TransportCcFeedback fb) {
-        if (downlink.onFeedback(fb)) {
+        boolean moved = downlink.onFeedback(fb);
+        retryLostRepairs();
+        if (moved) {
             reallocate();
         }
+    }
+
+    /** Retransmissions the feedback just reported lost go again at once (a second try; see {@link RepairRetries}). */
+    private void retryLostRepairs() {
+        dev.prism.rtp.bwe.SendSideEstimator e = downlink.sendSideEstimator();
+        int n = e == null ? 0 : e.lostRepairCount();
+        if (n == 0) {
+            return;
+        }
+        long now = rtcp.clock().nanos();
+        for (int i = 0; i < n; i++) {
+            if (repairs.take(e.lostRepair(i), now)) {
+                repairRetries++;
+            }
+        }
+    }
+
+    /** A consumer sent a retransmission (try {@code n} of output packet {@code outSeq}) as {@code transportSeq}. */
+    void onRepairSent(int transportSeq, RepairRetries.Target consumer, int outSeq, int n) {
+        downlink.onRepairSent(transportSeq);
+        repairs.onSent(transportSeq, consumer, outSeq, n);
+    }
+
+    /** Retransmissions sent again because the subscriber's feedback reported the previous one lost. */
+    public long repairRetries() {
+        return repairRetries;
     }
 
     private void onMalformedTransportFeedback(ByteBuf buffer, int offset, int length) {

@@ -7,6 +7,7 @@ import dev.prism.rtp.layer.LayerDecision;
 import dev.prism.rtp.layer.LayerDropReason;
 import dev.prism.rtp.layer.LayerForwarder;
 import dev.prism.rtp.layer.LayerSelector;
+import dev.prism.rtp.layer.PacketMeta;
 import dev.prism.rtp.packet.RtpPacket;
 import dev.prism.rtp.packet.SeqNum;
 import dev.prism.rtp.router.uplink.Producer;
@@ -47,6 +48,14 @@ public final class VideoConsumer extends Consumer {
     private long layerSwitches;
     private long layerKeyframeRequests;
     private int lastForwardedSpatial = -1;
+    /** Retransmissions sent again because the first was reported lost ({@link RepairRetries}). */
+    private long retransmitAgain;
+    /** This consumer as its subscriber's {@link RepairRetries} sees it (made once, not per retransmission). */
+    private final RepairRetries.Target retryTarget = this::retryLostRetransmission;
+    /** Second copies sent with a NACK's answer ({@link DownlinkController#repairCopies}). */
+    private long retransmitCopies;
+    /** Output timestamp of the latest key frame forwarded, -1 before one. */
+    private long keyframeOutTs = -1;
     /** Output sequence number of the latest switch's first packet, -1 before any: older ones are not resent. */
     private int switchSeq = -1;
 
@@ -95,6 +104,16 @@ public final class VideoConsumer extends Consumer {
     public String currentLayerName() {
         LayerSelector s = forwarder.selector();
         return s.currentSpatial() < 0 ? "none" : "s" + s.currentSpatial() + "t" + s.currentTemporal();
+    }
+
+    /** Retransmissions sent again, without a NACK, because transport-cc feedback reported the first one lost. */
+    public long retransmittedAgain() {
+        return retransmitAgain;
+    }
+
+    /** Second copies sent along with a NACK's answer. */
+    public long retransmitCopies() {
+        return retransmitCopies;
     }
 
     @Override
@@ -169,6 +188,9 @@ public final class VideoConsumer extends Consumer {
         if (d.action() == LayerAction.SWITCH) {
             switchSeq = seq;
         }
+        if (PacketMeta.isKeyframe(meta)) {
+            keyframeOutTs = ts; // every packet with this output timestamp is part of the key frame
+        }
         // The send stage numbers the copy as it makes it, so the copy must go out: the selector forwards only
         // packets whose VP8 descriptor parsed (PacketMeta.INVALID and padding are dropped above), hence the rewrite
         // below cannot fail on a descriptor it has not already read.
@@ -211,13 +233,59 @@ public final class VideoConsumer extends Consumer {
         ByteBuf rtx = retransmitter.answer(outSeq, producer, extensionIdMap, send.transportCcExtensionId(), nowNanos,
                 minIntervalNanos);
         if (rtx != null) {
-            retransmitted++;
-            counters.retransmitted();
-            send.stamp(rtx, retransmitter.transportCcOffset());
-            send.send(rtx);
+            sendRepair(rtx, outSeq, 1);
+            boolean keyframe = keyframeOutTs >= 0 && retransmitter.outputTimestamp(outSeq) == keyframeOutTs;
+            if (subscriber.downlink().repairCopies(keyframe) > 1) {
+                // A second copy now: on a lossy path one copy in twenty is lost too, and waiting for the subscriber to
+                // notice and ask again (100 ms or more) is what freezes its video.
+                ByteBuf copy = retransmitter.duplicate(outSeq, producer, extensionIdMap, send.transportCcExtensionId(),
+                        nowNanos);
+                if (copy != null) {
+                    retransmitCopies++;
+                    sendRepair(copy, outSeq, RepairRetries.MAX_TRIES);
+                }
+            }
             return;
         }
-        int why = retransmitter.outcome();
+        countMiss(retransmitter.outcome());
+    }
+
+    /**
+     * A retransmission of output packet {@code outSeq} that the subscriber's transport-cc feedback reported lost: sent
+     * again now, as try {@code n} ({@link RepairRetries}), unless the subscriber's own NACK got it resent within
+     * {@link Retransmitter#MIN_RESEND_INTERVAL_NANOS} or it can no longer help (before a switch, gone from the history).
+     *
+     * @return whether it was sent
+     */
+    boolean retryLostRetransmission(int outSeq, int n, long nowNanos) {
+        if (closed || switchSeq >= 0 && SeqNum.isOlder(outSeq & 0xFFFF, switchSeq)) {
+            return false;
+        }
+        ByteBuf rtx = retransmitter.answer(outSeq, producer, extensionIdMap, send.transportCcExtensionId(), nowNanos,
+                0);
+        if (rtx == null) {
+            if (retransmitter.outcome() != Retransmitter.THROTTLED) {
+                countMiss(retransmitter.outcome());
+            }
+            return false;
+        }
+        retransmitAgain++;
+        sendRepair(rtx, outSeq, n);
+        return true;
+    }
+
+    /** Numbers and sends one retransmission, marked for the estimator and remembered for a retry if it is lost. */
+    private void sendRepair(ByteBuf rtx, int outSeq, int n) {
+        retransmitted++;
+        counters.retransmitted();
+        int transportSeq = send.stamp(rtx, retransmitter.transportCcOffset());
+        if (transportSeq >= 0) {
+            subscriber.onRepairSent(transportSeq, retryTarget, outSeq, n);
+        }
+        send.send(rtx);
+    }
+
+    private void countMiss(int why) {
         if (why != Retransmitter.THROTTLED) {
             retransmitMissed++;
         }

@@ -351,9 +351,13 @@ public final class Producer {
         layer.packets++;
         layer.bytes += packet.length();
         layer.stats.onPacket(seq, packet.timestamp(), now, retransmission);
+        int meta = video ? PacketMeta.vp8(packet.buffer(), packet.payloadOffset(), packet.payloadLength())
+                : PacketMeta.of(0, PacketMeta.KEYFRAME);
         NackGenerator nacks = layer.nacks;
         if (nacks != null) {
-            int r = nacks.onPacket(seq, now);
+            // The timestamp and key frame start tell the generator which gaps belong to a key frame (asked for first).
+            int r = nacks.onPacket(seq, now, packet.timestamp(),
+                    meta != PacketMeta.INVALID && PacketMeta.isKeyframe(meta));
             if (r == NackGenerator.GAP) {
                 sendNacks(layer, now);
             } else if (r == NackGenerator.RESET) {
@@ -362,12 +366,10 @@ public final class Producer {
                 layer.recoveryRtt = nacks.lastRecoveryDelayNanos();
             }
         }
-        int meta;
         if (video) {
             ByteBuf buf = packet.buffer();
             int payload = packet.payloadOffset();
             int length = packet.payloadLength();
-            meta = PacketMeta.vp8(buf, payload, length);
             layer.history.add(buf, seq, now);
             if (meta != PacketMeta.INVALID && PacketMeta.isKeyframe(meta)) {
                 layer.keyframes++;
@@ -383,7 +385,6 @@ public final class Producer {
                         PacketMeta.isFrameStart(meta));
             }
         } else {
-            meta = PacketMeta.of(0, PacketMeta.KEYFRAME);
             layerStats.onPacket(0, 0, packet.length() + WIRE_OVERHEAD_BYTES, true);
         }
         int spatial = layer.index();

@@ -215,4 +215,23 @@ class DownlinkControllerTest {
         assertThat(video.targetLayerName()).isEqualTo("s2t0");
         assertThat(downlink.pathMoves()).isEqualTo(1);
     }
+
+    @Test
+    void copiesOfARetransmissionFollowTheLossKind() {
+        // loss kind                                   key-frame packet  -> copies
+        Object[][] rows = {
+                {dev.prism.rtp.bwe.LossClassifier.LossKind.NONE, false, 1},
+                {dev.prism.rtp.bwe.LossClassifier.LossKind.NONE, true, 2},       // a key frame is worth a copy
+                {dev.prism.rtp.bwe.LossClassifier.LossKind.RANDOM, false, 2},    // random loss hits copies alike
+                {dev.prism.rtp.bwe.LossClassifier.LossKind.RANDOM, true, 2},
+                {dev.prism.rtp.bwe.LossClassifier.LossKind.CONGESTION, false, 1},
+                {dev.prism.rtp.bwe.LossClassifier.LossKind.CONGESTION, true, 1}, // no extra load on a full path
+        };
+        for (Object[] r : rows) {
+            assertThat(DownlinkController.repairCopies((dev.prism.rtp.bwe.LossClassifier.LossKind) r[0],
+                    (boolean) r[1])).as("%s key %s", r[0], r[1]).isEqualTo(r[2]);
+        }
+        assertThat(new DownlinkController(new FakeClock()).repairCopies(true))
+                .as("no transport-cc estimator: unknown loss counts as congestion").isEqualTo(1);
+    }
 }

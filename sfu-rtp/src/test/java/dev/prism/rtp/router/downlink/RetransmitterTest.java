@@ -184,4 +184,36 @@ class RetransmitterTest {
         assertThat(r.answer(500, history, extensionMap, clock.nanos(), 0)).isNull();
         assertThat(r.outcome()).isEqualTo(Retransmitter.NO_RTX);
     }
+
+    @Test
+    void retryRulesAsATable() {
+        // A subscriber's NACKs are throttled to one answer per max(5 ms, RTT / 2) per packet (a re-ask sooner could
+        // not have seen the answer); a retry because the feedback reported the answer lost uses the 5 ms floor only.
+        // At loopback RTT (1 ms) a second NACK after a lost RTX is answered as soon as it comes.
+        r.setRtx(RTX_SSRC, 97);
+        Object[][] rows = {
+                // t ms   who        RTT ms  -> outcome
+                {0, "nack", 1, Retransmitter.SENT},          // the first answer
+                {3, "nack", 1, Retransmitter.THROTTLED},     // a duplicate NACK 3 ms later: within the 5 ms floor
+                {5, "nack", 1, Retransmitter.SENT},          // loopback: the re-ask after a lost RTX, answered
+                {60, "retry", 1, Retransmitter.SENT},        // feedback says that one was lost too: again at once
+                {62, "retry", 1, Retransmitter.THROTTLED},   // never twice within 5 ms
+                {100, "nack", 80, Retransmitter.SENT},       // 40 ms since the last answer at RTT 80: re-asked
+                {130, "nack", 80, Retransmitter.THROTTLED},  // 30 ms < RTT / 2: the answer is still on its way
+                {131, "retry", 80, Retransmitter.SENT},      // a reported loss is not throttled by the RTT
+                {1001, "nack", 1, Retransmitter.TOO_OLD},    // a second after it arrived: no help any more
+        };
+        long now = 0;
+        for (Object[] row : rows) {
+            long t = (int) row[0];
+            clock.advanceMillis(t - now);
+            now = t;
+            long minInterval = row[1].equals("nack") ? (int) row[2] * MS / 2 : 0;
+            ByteBuf out = r.answer(500, history, extensionMap, clock.nanos(), minInterval);
+            if (out != null) {
+                out.release();
+            }
+            assertThat(r.outcome()).as("t=%d %s", t, row[1]).isEqualTo(row[3]);
+        }
+    }
 }

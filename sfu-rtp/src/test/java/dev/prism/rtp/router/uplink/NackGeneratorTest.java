@@ -31,8 +31,10 @@ class NackGeneratorTest {
         assertThat(collect(g, 40)).containsExactly(102, 103);                        // t=50: retry
         assertThat(g.onPacket(103, clock.nanos())).isEqualTo(NackGenerator.RECOVERED);
         assertThat(g.lastRecoveryDelayNanos()).as("asked twice: no RTT sample").isEqualTo(-1);
-        clock.advanceMillis(50);
-        assertThat(collect(g, 40)).containsExactly(102);                             // t=100
+        clock.advanceMillis(74);
+        assertThat(collect(g, 40)).as("the third NACK waits 1.5 x 50 ms").isEmpty(); // t=124
+        clock.advanceMillis(1);
+        assertThat(collect(g, 40)).containsExactly(102);                             // t=125
         clock.advanceMillis(3);
         assertThat(g.onPacket(102, clock.nanos())).isEqualTo(NackGenerator.RECOVERED);
         assertThat(g.missingCount()).isZero();
@@ -69,10 +71,15 @@ class NackGeneratorTest {
         NackGenerator g = new NackGenerator(16, 3, 10_000 * MS);
         g.onPacket(10, clock.nanos());
         g.onPacket(12, clock.nanos());
-        for (int i = 0; i < 3; i++) {
-            assertThat(collect(g, 20)).containsExactly(11);
-            clock.advanceMillis(25);
+        // RTT 20 ms: NACKs at 0, 25 (RTT + 1/4) and 25 + 37.5 ms (x 1.5)
+        long[] at = {0, 25, 63};
+        long now = 0;
+        for (long t : at) {
+            clock.advanceMillis(t - now);
+            now = t;
+            assertThat(collect(g, 20)).as("t=%d", t).containsExactly(11);
         }
+        clock.advanceMillis(60);
         assertThat(collect(g, 20)).isEmpty();
         assertThat(g.missingCount()).isZero();
         assertThat(g.givenUp()).isEqualTo(1);
@@ -148,5 +155,82 @@ class NackGeneratorTest {
         assertThat(small).containsExactly(1, 2, 3, 4);
         assertThat(g.collect(clock.nanos(), 0, small)).as("the rest on the next call").isEqualTo(4);
         assertThat(small).containsExactly(5, 6, 7, 8);
+    }
+
+    @Test
+    void retriesBackOffSoThatATinyRoundTripDoesNotSpendThemAllAtOnce() {
+        // Loopback: RTT 1 ms, so the floor (10 ms) applies; each retry waits 1.5 x the one before. Ten NACKs used to
+        // go out within 90 ms and the packet was given up while its retransmission could still have helped.
+        NackGenerator g = new NackGenerator();
+        g.onPacket(1, clock.nanos());
+        g.onPacket(3, clock.nanos());
+        // NACK number:           1  2   3   4   5   6    7    8    9   10   (checked every 1 ms: waits round up)
+        long[] expectedAtMillis = {0, 10, 25, 48, 82, 133, 209, 323, 494, 751};
+        long[] sentAt = new long[10];
+        int sent = 0;
+        for (long t = 0; t <= 1000 && sent < 10; t++) {
+            if (collect(g, 1).length == 1) {
+                sentAt[sent++] = t;
+            }
+            clock.advanceMillis(1);
+        }
+        assertThat(sentAt).containsExactly(expectedAtMillis);
+        assertThat(g.givenUp()).as("still tracked after 10 NACKs until the next check").isZero();
+        assertThat(g.onPacket(2, clock.nanos())).as("a late retransmission still counts").isEqualTo(
+                NackGenerator.RECOVERED);
+    }
+
+    @Test
+    void retryIntervalTable() {
+        // first interval  NACKs so far  wait
+        long[][] rows = {
+                {10, 1, 10},
+                {10, 2, 15},
+                {10, 3, 22},
+                {50, 1, 50},
+                {50, 2, 75},
+                {50, 4, 168},
+        };
+        for (long[] r : rows) {
+            assertThat(NackGenerator.retryInterval(r[0] * MS, (int) r[1]) / MS).as("first %d after %d", r[0], r[1])
+                    .isEqualTo(r[2]);
+        }
+    }
+
+    @Test
+    void keyFramePacketsAreAskedForFirst() {
+        // A NACK message holds 2 numbers here, so the order matters.
+        int[] two = new int[2];
+        NackGenerator g = new NackGenerator();
+        // seq  timestamp  key frame start
+        g.onPacket(10, clock.nanos(), 1000, false);  // a delta frame
+        g.onPacket(13, clock.nanos(), 2000, false);  // 11, 12 lost: between two delta frames
+        g.onPacket(14, clock.nanos(), 3000, true);   // a key frame starts
+        g.onPacket(17, clock.nanos(), 3000, false);  // 15, 16 lost inside the key frame
+        g.onPacket(18, clock.nanos(), 3000, false);
+        g.onPacket(20, clock.nanos(), 4000, false);  // 19 lost right after the key frame's last packet seen
+        g.onPacket(21, clock.nanos(), 5000, false);
+        g.onPacket(23, clock.nanos(), 6000, false);  // 22 lost between delta frames
+        assertThat(g.collect(clock.nanos(), 20 * MS, two)).isEqualTo(2);
+        assertThat(two).containsExactly(15, 16);
+        assertThat(g.collect(clock.nanos(), 20 * MS, two)).isEqualTo(2);
+        assertThat(two).as("then the key frame's possible tail, then the oldest others").containsExactly(19, 11);
+        assertThat(g.collect(clock.nanos(), 20 * MS, two)).isEqualTo(2);
+        assertThat(two).containsExactly(12, 22);
+    }
+
+    @Test
+    void aGapBeforeAKeyFrameStartIsNotPartOfIt() {
+        int[] one = new int[1];
+        NackGenerator g = new NackGenerator();
+        g.onPacket(1, clock.nanos(), 1000, true);   // key frame 1000
+        g.onPacket(2, clock.nanos(), 2000, false);  // delta
+        g.onPacket(4, clock.nanos(), 3000, true);   // 3 lost: the delta frame's tail, before the next key frame
+        g.onPacket(5, clock.nanos(), 3000, false);
+        g.onPacket(7, clock.nanos(), 3000, false);  // 6 lost inside key frame 3000
+        assertThat(g.collect(clock.nanos(), 20 * MS, one)).isEqualTo(1);
+        assertThat(one).containsExactly(6);
+        assertThat(g.collect(clock.nanos(), 20 * MS, one)).isEqualTo(1);
+        assertThat(one).containsExactly(3);
     }
 }
