@@ -4,6 +4,7 @@ import dev.prism.core.clock.MonoClock;
 import dev.prism.core.clock.Timers;
 import dev.prism.core.text.ClientText;
 import dev.prism.rtp.bwe.ProbeCluster;
+import dev.prism.rtp.pacer.PacketClass;
 import dev.prism.rtp.router.rtcp.RtcpSender;
 import dev.prism.rtp.router.rtcp.RttEstimate;
 import dev.prism.rtp.rtcp.SenderReport;
@@ -70,7 +71,7 @@ public final class SubscriberEndpoint implements TransportListener {
         this.onClosed = onClosed;
         this.rtcp = rtcp;
         this.downlink = new DownlinkController(rtcp.clock());
-        this.send = new SendStage(downlink, rtcp.allocator(), counters);
+        this.send = new SendStage(downlink, rtcp.allocator(), counters, rtcp.clock());
         this.feedback = new RtcpFeedbackRouter(bySsrc, counters, rtcp, this::onRttSample, rtt::nanos,
                 this::onTransportFeedback, this::onRemb, new RtcpFeedbackRouter.Listener() {
                     @Override
@@ -179,6 +180,8 @@ public final class SubscriberEndpoint implements TransportListener {
     void bweTick() {
         if (downlink.onTick()) {
             reallocate();
+        } else {
+            send.onEstimate(); // a feedback timeout can lower the estimate without an allocation
         }
     }
 
@@ -186,6 +189,7 @@ public final class SubscriberEndpoint implements TransportListener {
     public void reallocate() {
         // No probe before DTLS is done: it could not be sent, and its missing result would count as a failure.
         boolean connected = transport != null && transport.isConnected();
+        send.onEstimate();
         ProbeCluster probe = downlink.allocate(consumers(), connected);
         if (probe != null && connected && probeTask == null) {
             probeTask = transport.scheduleAtFixedRate(this::pacePadding, PROBE_PACING_MILLIS, TimeUnit.MILLISECONDS);
@@ -200,9 +204,11 @@ public final class SubscriberEndpoint implements TransportListener {
                 probeTask.cancel();
                 probeTask = null;
             }
+            send.discardPadding();
             return;
         }
-        int due = downlink.paddingBytesDue();
+        // What the pacer still holds of the probe counts as sent: it leaves in the next gap.
+        long due = downlink.paddingBytesDue() - send.queuedPaddingBytes();
         if (due <= 0 || send.transportCcExtensionId() == 0) {
             return;
         }
@@ -224,13 +230,13 @@ public final class SubscriberEndpoint implements TransportListener {
             if (p != null) {
                 probeCopyBack = (probeCopyBack + 1) % PROBE_COPY_DEPTH;
             } else {
-                p = carrier.padding(Math.min(due, Retransmitter.MAX_PADDING));
+                p = carrier.padding((int) Math.min(due, Retransmitter.MAX_PADDING));
             }
             if (p == null) {
                 return;
             }
             int size = p.readableBytes();
-            send.send(p);
+            send.send(p, carrier.transportCcOffset(), PacketClass.PADDING);
             downlink.onPaddingSent(size);
             due -= size;
         }
@@ -275,6 +281,7 @@ public final class SubscriberEndpoint implements TransportListener {
         }
         bySsrc.clear();
         cancelReports();
+        send.close();
     }
 
     @Override
@@ -298,6 +305,7 @@ public final class SubscriberEndpoint implements TransportListener {
     @Override
     public void onClosed(WebRtcTransport t, String reason) {
         cancelReports();
+        send.close(); // what the pacer still holds will never leave
         onClosed.accept(t, reason);
     }
 

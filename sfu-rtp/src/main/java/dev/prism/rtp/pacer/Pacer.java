@@ -1,0 +1,253 @@
+package dev.prism.rtp.pacer;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * One subscriber's pacer: a leaky bucket filled at {@link #PACING_FACTOR} x the downlink estimate, holding at most
+ * {@link #BURST_MILLIS} worth of bytes, in front of the transport. A packet leaves at once when nothing is queued and
+ * the bucket has budget, so an uncongested subscriber waits for nothing; otherwise it is queued by
+ * {@link PacketClass} and leaves when the bucket has refilled: retransmissions before new video, probe padding only
+ * in the gaps. Audio is never queued: it leaves at once and is charged to the budget, so video yields to it.
+ *
+ * <p>The budget may go negative by one packet (a packet leaves whenever the budget is positive), so a full-size packet
+ * never waits on a bucket smaller than itself. A queue that would take longer than {@link #MAX_QUEUE_MILLIS} to drain
+ * at the pacing rate drains faster: the rate rises to what empties it in that time (a stale estimate must not turn
+ * into seconds of delay).
+ *
+ * <p>Bounds and drops (each reported to {@link PacedOutput#dropped} and counted): at most {@link #VIDEO_CAPACITY} video
+ * packets and {@link #RTX_CAPACITY} retransmissions are queued; a full queue drops its <em>oldest</em> packet to take
+ * the new one (the oldest is the most late, its loss is a gap the subscriber NACKs, and its retransmission goes ahead
+ * of video). Padding is best effort: when its queue ({@link #PADDING_CAPACITY}) is full the new one is dropped. Audio
+ * is never dropped here.
+ *
+ * <p>Time comes in as arguments (nanoseconds of the media plane's monotonic clock). Threading: the subscriber's media
+ * event loop only. Buffers: {@link #send} takes ownership of the packet in every outcome (emitted to the
+ * {@link PacedOutput}, which then owns it; queued; or released when dropped); {@link #close} releases everything queued.
+ */
+public final class Pacer {
+    /** Pacing rate relative to the estimate (libwebrtc uses the same factor): room for bursts above the average. */
+    public static final double PACING_FACTOR = 2.5;
+    /** The bucket holds this much time at the pacing rate: a short burst leaves at once. */
+    public static final long BURST_MILLIS = 40;
+    /** A queue never takes longer than this to drain: the rate rises to empty it in time. */
+    public static final long MAX_QUEUE_MILLIS = 500;
+    /** Queue bounds, in packets (a 1080p key frame is about 150 packets). */
+    public static final int VIDEO_CAPACITY = 512;
+    public static final int RTX_CAPACITY = 256;
+    public static final int PADDING_CAPACITY = 64;
+    /** Refill is computed over at most this much elapsed time (the bucket is full long before). */
+    private static final long MAX_REFILL_NANOS = 1_000_000_000L;
+    private static final int CLASSES = PacketClass.values().length;
+
+    private final PacedOutput output;
+    private final PacingLoop loop;
+    private final PacketRing retransmissions = new PacketRing(RTX_CAPACITY);
+    private final PacketRing video = new PacketRing(VIDEO_CAPACITY);
+    private final PacketRing padding = new PacketRing(PADDING_CAPACITY);
+    private final long[] immediate = new long[CLASSES];
+    private final long[] paced = new long[CLASSES];
+    private final long[] drops = new long[CLASSES];
+    /** Pacing rate in bytes per second. */
+    private long rateBytesPerSecond;
+    private long budgetBytes;
+    private long lastRefillNanos = Long.MIN_VALUE;
+    /** The fraction of a byte (in byte-nanoseconds) the last refill did not add. */
+    private long refillRemainder;
+    private boolean closed;
+    /** Whether {@link PacingLoop} holds this pacer among those it drains (its own bookkeeping). */
+    boolean inLoop;
+
+    /**
+     * @param output       where packets leave
+     * @param loop         the event loop's coalesced drain timer, woken when packets are queued; null in tests that
+     *                     call {@link #process} themselves
+     * @param estimateBps  the downlink estimate to start from
+     */
+    public Pacer(PacedOutput output, PacingLoop loop, long estimateBps) {
+        this.output = output;
+        this.loop = loop;
+        setEstimate(estimateBps);
+        budgetBytes = burstBytes();
+    }
+
+    /** The downlink estimate moved: the pacing rate is {@link #PACING_FACTOR} x it. */
+    public void setEstimate(long estimateBps) {
+        rateBytesPerSecond = Math.max(1, (long) (Math.max(0, estimateBps) * PACING_FACTOR / 8));
+    }
+
+    /** The pacing rate in bits per second. */
+    public long rateBps() {
+        return rateBytesPerSecond * 8;
+    }
+
+    /**
+     * A packet to send: leaves now (audio; or nothing queued and budget left) or is queued. Takes ownership.
+     * Hot path: no allocation.
+     *
+     * @param elementOffset where the packet's transport-wide sequence number goes, for the output; -1 for none
+     */
+    public void send(ByteBuf packet, int elementOffset, PacketClass type, long nowNanos) {
+        if (closed) {
+            output.emit(packet, elementOffset, type); // the transport is closed too: it releases and counts
+            return;
+        }
+        refill(nowNanos);
+        if (type == PacketClass.AUDIO || (!hasQueued() && budgetBytes > 0)) {
+            immediate[type.ordinal()]++;
+            budgetBytes -= packet.readableBytes();
+            output.emit(packet, elementOffset, type);
+            return;
+        }
+        enqueue(packet, elementOffset, type);
+        drain();
+        if (hasQueued() && loop != null) {
+            loop.wake(this);
+        }
+    }
+
+    /** Sends what the budget allows now. True while packets remain queued (the loop keeps waking this pacer). */
+    public boolean process(long nowNanos) {
+        if (closed) {
+            return false;
+        }
+        refill(nowNanos);
+        drain();
+        return hasQueued();
+    }
+
+    private void enqueue(ByteBuf packet, int elementOffset, PacketClass type) {
+        PacketRing ring = ring(type);
+        if (ring.isFull()) {
+            if (type == PacketClass.PADDING) {
+                packet.release();
+                countDrop(type);
+                return;
+            }
+            ring.poll().release(); // the oldest: the most late
+            countDrop(type);
+        }
+        ring.add(packet, elementOffset);
+    }
+
+    private void drain() {
+        while (budgetBytes > 0) {
+            PacketRing ring = !retransmissions.isEmpty() ? retransmissions : !video.isEmpty() ? video
+                    : !padding.isEmpty() ? padding : null;
+            if (ring == null) {
+                return;
+            }
+            PacketClass type = ring == retransmissions ? PacketClass.RETRANSMISSION
+                    : ring == video ? PacketClass.VIDEO : PacketClass.PADDING;
+            int offset = ring.peekElementOffset();
+            budgetBytes -= ring.peekSize();
+            paced[type.ordinal()]++;
+            output.emit(ring.poll(), offset, type);
+        }
+    }
+
+    private void refill(long nowNanos) {
+        if (lastRefillNanos == Long.MIN_VALUE) {
+            lastRefillNanos = nowNanos;
+            return;
+        }
+        long elapsed = Math.min(MAX_REFILL_NANOS, nowNanos - lastRefillNanos);
+        if (elapsed <= 0) {
+            return;
+        }
+        lastRefillNanos = nowNanos;
+        long rate = rateBytesPerSecond;
+        long queued = queuedBytes();
+        if (queued > 0) {
+            rate = Math.max(rate, queued * 1000 / MAX_QUEUE_MILLIS);
+        }
+        // Byte-nanoseconds carried over: refills every few microseconds (one per packet on a busy loop) lose nothing.
+        long add = rate * elapsed + refillRemainder;
+        refillRemainder = add % 1_000_000_000L;
+        budgetBytes = Math.min(burstBytes(), budgetBytes + add / 1_000_000_000L);
+        if (budgetBytes == burstBytes()) {
+            refillRemainder = 0;
+        }
+    }
+
+    private long burstBytes() {
+        return rateBytesPerSecond * BURST_MILLIS / 1000;
+    }
+
+    private PacketRing ring(PacketClass type) {
+        return switch (type) {
+            case RETRANSMISSION -> retransmissions;
+            case VIDEO -> video;
+            case PADDING -> padding;
+            case AUDIO -> throw new IllegalArgumentException("audio is never queued");
+        };
+    }
+
+    private void countDrop(PacketClass type) {
+        drops[type.ordinal()]++;
+        output.dropped(type);
+    }
+
+    /** Whether any packet waits. */
+    public boolean hasQueued() {
+        return !retransmissions.isEmpty() || !video.isEmpty() || !padding.isEmpty();
+    }
+
+    /** Packets waiting, all classes. */
+    public int queuedPackets() {
+        return retransmissions.size() + video.size() + padding.size();
+    }
+
+    /** Bytes waiting, all classes. */
+    public long queuedBytes() {
+        return retransmissions.bytes() + video.bytes() + padding.bytes();
+    }
+
+    /** Probe padding bytes waiting (a probe tops up by what has not left yet, not again). */
+    public long queuedPaddingBytes() {
+        return padding.bytes();
+    }
+
+    /** Releases the probe padding still queued (the probe ended: late padding would measure nothing). */
+    public int discardPadding() {
+        return padding.clear();
+    }
+
+    /** Packets of {@code type} that left at once (never queued). */
+    public long sentImmediately(PacketClass type) {
+        return immediate[type.ordinal()];
+    }
+
+    /** Packets of {@code type} that left after waiting in the queue. */
+    public long sentPaced(PacketClass type) {
+        return paced[type.ordinal()];
+    }
+
+    /** Packets of {@code type} dropped because their queue was full. */
+    public long dropped(PacketClass type) {
+        return drops[type.ordinal()];
+    }
+
+    /**
+     * The transport closed: releases every queued packet and leaves the loop. Later {@link #send}s go straight to the
+     * output (the closed transport releases them). Returns how many packets were released. Idempotent.
+     */
+    public int close() {
+        if (closed) {
+            return 0;
+        }
+        closed = true;
+        if (loop != null) {
+            loop.remove(this);
+        }
+        return retransmissions.clear() + video.clear() + padding.clear();
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public String toString() {
+        return "Pacer[rate=" + rateBps() + " budget=" + budgetBytes + " queued=" + queuedPackets() + "]";
+    }
+}
