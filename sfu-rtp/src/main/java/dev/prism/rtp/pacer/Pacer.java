@@ -10,9 +10,9 @@ import io.netty.buffer.ByteBuf;
  * in the gaps. Audio is never queued: it leaves at once and is charged to the budget, so video yields to it.
  *
  * <p>The budget may go negative by one packet (a packet leaves whenever the budget is positive), so a full-size packet
- * never waits on a bucket smaller than itself. A queue that would take longer than {@link #MAX_QUEUE_MILLIS} to drain
- * at the pacing rate drains faster: the rate rises to what empties it in that time (a stale estimate must not turn
- * into seconds of delay).
+ * never waits on a bucket smaller than itself. No packet should wait longer than {@link #MAX_QUEUE_MILLIS}: while
+ * packets wait, the rate rises to what empties the queue by the time its oldest packet reaches that age (a stale
+ * estimate must not turn into seconds of delay).
  *
  * <p>Bounds and drops (each reported to {@link PacedOutput#dropped} and counted): at most {@link #VIDEO_CAPACITY} video
  * packets and {@link #RTX_CAPACITY} retransmissions are queued; a full queue drops its <em>oldest</em> packet to take
@@ -37,6 +37,9 @@ public final class Pacer {
     public static final int PADDING_CAPACITY = 64;
     /** Refill is computed over at most this much elapsed time (the bucket is full long before). */
     private static final long MAX_REFILL_NANOS = 1_000_000_000L;
+    private static final long MAX_QUEUE_NANOS = MAX_QUEUE_MILLIS * 1_000_000L;
+    /** The queue-age rate never plans on less than one drain tick. */
+    private static final long MIN_DRAIN_NANOS = PacingLoop.TICK_MILLIS * 1_000_000L;
     private static final int CLASSES = PacketClass.values().length;
 
     private final PacedOutput output;
@@ -98,7 +101,7 @@ public final class Pacer {
             output.emit(packet, elementOffset, type);
             return;
         }
-        enqueue(packet, elementOffset, type);
+        enqueue(packet, elementOffset, type, nowNanos);
         drain();
         if (hasQueued() && loop != null) {
             loop.wake(this);
@@ -115,7 +118,7 @@ public final class Pacer {
         return hasQueued();
     }
 
-    private void enqueue(ByteBuf packet, int elementOffset, PacketClass type) {
+    private void enqueue(ByteBuf packet, int elementOffset, PacketClass type, long nowNanos) {
         PacketRing ring = ring(type);
         if (ring.isFull()) {
             if (type == PacketClass.PADDING) {
@@ -126,7 +129,7 @@ public final class Pacer {
             ring.poll().release(); // the oldest: the most late
             countDrop(type);
         }
-        ring.add(packet, elementOffset);
+        ring.add(packet, elementOffset, nowNanos);
     }
 
     private void drain() {
@@ -158,15 +161,32 @@ public final class Pacer {
         long rate = rateBytesPerSecond;
         long queued = queuedBytes();
         if (queued > 0) {
-            rate = Math.max(rate, queued * 1000 / MAX_QUEUE_MILLIS);
+            // What empties the queue by the time its oldest packet has waited MAX_QUEUE_MILLIS (at least a tick).
+            long left = Math.max(MIN_DRAIN_NANOS, MAX_QUEUE_NANOS - (nowNanos - oldestQueuedAt()));
+            rate = Math.max(rate, queued * 1_000_000_000L / left);
         }
         // Byte-nanoseconds carried over: refills every few microseconds (one per packet on a busy loop) lose nothing.
         long add = rate * elapsed + refillRemainder;
         refillRemainder = add % 1_000_000_000L;
-        budgetBytes = Math.min(burstBytes(), budgetBytes + add / 1_000_000_000L);
-        if (budgetBytes == burstBytes()) {
+        long cap = rate * BURST_MILLIS / 1000; // the burst at the rate in force (raised while a queue is old)
+        budgetBytes = Math.min(cap, budgetBytes + add / 1_000_000_000L);
+        if (budgetBytes == cap) {
             refillRemainder = 0;
         }
+    }
+
+    private long oldestQueuedAt() {
+        long oldest = Long.MAX_VALUE;
+        if (!retransmissions.isEmpty()) {
+            oldest = retransmissions.peekQueuedAt();
+        }
+        if (!video.isEmpty()) {
+            oldest = Math.min(oldest, video.peekQueuedAt());
+        }
+        if (!padding.isEmpty()) {
+            oldest = Math.min(oldest, padding.peekQueuedAt());
+        }
+        return oldest;
     }
 
     private long burstBytes() {

@@ -12,6 +12,7 @@ import io.netty.buffer.ByteBuf;
 final class PacketRing {
     private final ByteBuf[] packets;
     private final int[] elementOffsets;
+    private final long[] queuedAtNanos;
     private int head;
     private int size;
     private long bytes;
@@ -22,6 +23,7 @@ final class PacketRing {
         }
         packets = new ByteBuf[capacity];
         elementOffsets = new int[capacity];
+        queuedAtNanos = new long[capacity];
     }
 
     int size() {
@@ -42,10 +44,11 @@ final class PacketRing {
     }
 
     /** Appends; the caller checked {@link #isFull()}. Takes ownership. */
-    void add(ByteBuf packet, int elementOffset) {
+    void add(ByteBuf packet, int elementOffset, long nowNanos) {
         int at = (head + size) % packets.length;
         packets[at] = packet;
         elementOffsets[at] = elementOffset;
+        queuedAtNanos[at] = nowNanos;
         size++;
         bytes += packet.readableBytes();
     }
@@ -58,6 +61,11 @@ final class PacketRing {
     /** The element offset of the oldest packet; read it before {@link #poll}. */
     int peekElementOffset() {
         return elementOffsets[head];
+    }
+
+    /** When the oldest packet was queued; the ring is not empty. */
+    long peekQueuedAt() {
+        return queuedAtNanos[head];
     }
 
     /** Removes the oldest packet and returns it; the caller owns it. */

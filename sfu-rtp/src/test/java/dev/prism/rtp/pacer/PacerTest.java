@@ -115,9 +115,11 @@ class PacerTest {
                 // name, ms it left
                 {"v0", "0"}, {"v1", "0"}, {"v2", "0"}, {"v3", "0"},
                 {"a0", "2"},   // audio passes the 6 queued video packets at once
-                {"v4", "20"},  // (a0 took its 100 bytes from the budget: v4 leaves at 20 ms, not 15)
-                {"a1", "22"},
-                {"v5", "35"}, {"v6", "45"}, {"v7", "60"}, {"v8", "75"}, {"v9", "85"},
+                {"v4", "15"},
+                {"a1", "22"},  // and again
+                // Audio's 200 bytes came out of the video's budget: v5.. leave later than in the key-frame table
+                // above (25, 40, 50, 65, 80).
+                {"v5", "30"}, {"v6", "40"}, {"v7", "55"}, {"v8", "65"}, {"v9", "80"},
         };
         assertLeft(expected);
         assertThat(pacer.sentImmediately(PacketClass.AUDIO)).isEqualTo(2);
@@ -147,8 +149,9 @@ class PacerTest {
     @Test
     void aFullVideoQueueDropsItsOldestAndPaddingDropsTheNewOne() {
         Pacer pacer = new Pacer(wire, null, 100_000);
-        // 4 leave from the bucket (1.25 KB at 100 kbit/s: one packet), the rest fill the queue, 3 more overflow.
-        int sent = 1 + Pacer.VIDEO_CAPACITY + 3;
+        // At 100 kbit/s the bucket holds 1,250 B: two packets leave at once (the second overdraws it), the queue
+        // takes the next 512, and 3 more overflow.
+        int sent = 2 + Pacer.VIDEO_CAPACITY + 3;
         for (int i = 0; i < sent; i++) {
             send(pacer, "v" + i, 1200, PacketClass.VIDEO, 0);
         }
@@ -158,31 +161,33 @@ class PacerTest {
         for (int i = 0; i < 200; i++) { // audio is never queued, never dropped
             send(pacer, "a" + i, 100, PacketClass.AUDIO, 0);
         }
-        assertThat(wire.out.subList(0, 1)).containsExactly("v0");
-        assertThat(wire.out).hasSize(1 + 200).endsWith("a199");
+        assertThat(wire.out.subList(0, 2)).containsExactly("v0", "v1");
+        assertThat(wire.out).hasSize(2 + 200).endsWith("a199");
         assertThat(pacer.dropped(PacketClass.VIDEO)).isEqualTo(3);
         assertThat(pacer.dropped(PacketClass.PADDING)).isEqualTo(2);
         assertThat(pacer.dropped(PacketClass.AUDIO)).isZero();
         assertThat(wire.drops).containsExactly(PacketClass.VIDEO, PacketClass.VIDEO, PacketClass.VIDEO,
                 PacketClass.PADDING, PacketClass.PADDING);
         assertThat(pacer.queuedPackets()).isEqualTo(Pacer.VIDEO_CAPACITY + Pacer.PADDING_CAPACITY);
-        // The next video out is v4: v1..v3, the oldest queued, were the ones dropped.
+        // The next video out is v5: v2..v4, the oldest queued, were the ones dropped.
         wire.out.clear();
-        tick(pacer, 1000, 1000);
-        assertThat(wire.out.get(0)).isEqualTo("v4");
+        tick(pacer, 5, 1000);
+        assertThat(wire.out.get(0)).isEqualTo("v5");
+        assertThat(wire.out).as("then the rest of the video, then padding").hasSize(
+                Pacer.VIDEO_CAPACITY + Pacer.PADDING_CAPACITY).endsWith("p" + (Pacer.PADDING_CAPACITY - 1));
         pacer.close();
     }
 
     @Test
     void aStaleLowEstimateCannotQueueForLongerThanHalfASecond() {
-        // 100 kbit/s pacing would take 2.9 s for 100 x 1,200 B; the queue's own bound drains it in ~0.5 s.
+        // 100 kbit/s pacing would take 9.6 s for 100 x 1,200 B; the queue's age bound drains it in about 0.5 s.
         Pacer pacer = new Pacer(wire, null, 40_000);
         for (int i = 0; i < 100; i++) {
             send(pacer, "v" + i, 1200, PacketClass.VIDEO, 0);
         }
         tick(pacer, 5, 1000);
         assertThat(pacer.hasQueued()).isFalse();
-        assertThat(wire.times.get(wire.times.size() - 1)).isBetween(400L, 600L);
+        assertThat(wire.times.get(wire.times.size() - 1)).isBetween(450L, 510L);
     }
 
     @Test
