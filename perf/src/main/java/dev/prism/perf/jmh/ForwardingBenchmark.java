@@ -76,6 +76,13 @@ public class ForwardingBenchmark {
     @Param({"PRISM"})
     public SrtpImplementation srtp = SrtpImplementation.DEFAULT;
 
+    /**
+     * The subscribers' pacer; {@code -p pacer=true,false} compares. The subscribers negotiate no congestion feedback,
+     * so their estimate is unlimited: this measures what the pacer costs a subscriber it does not hold back.
+     */
+    @Param({"true"})
+    public boolean pacer = true;
+
     /** Where the engine's buffers come from; the tests swap in a pool whose outstanding buffers they count. */
     ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
 
@@ -94,7 +101,7 @@ public class ForwardingBenchmark {
 
     @Setup
     public void setUp() {
-        media = new EmbeddedMedia(allocator, srtp);
+        media = new EmbeddedMedia(allocator, srtp, dev.prism.core.clock.MonoClock.SYSTEM, null, pacer);
         room = new RoomRouter("bench", media.engine());
         Random random = new Random(1);
 
