@@ -3,7 +3,8 @@ package dev.prism.rtp.pacer;
 import io.netty.buffer.ByteBuf;
 
 /**
- * One subscriber's pacer: a leaky bucket filled at {@link #PACING_FACTOR} x the downlink estimate, holding at most
+ * One subscriber's pacer: a leaky bucket filled at {@link #PACING_FACTOR} x the downlink estimate (the caller passes
+ * the larger of the estimate and what it forwards anyway, see {@link #setEstimate}), holding at most
  * {@link #BURST_MILLIS} worth of bytes, in front of the transport. A packet leaves at once when nothing is queued and
  * the bucket has budget, so an uncongested subscriber waits for nothing; otherwise it is queued by
  * {@link PacketClass} and leaves when the bucket has refilled: retransmissions before new video, probe padding only
@@ -73,9 +74,14 @@ public final class Pacer {
         budgetBytes = burstBytes();
     }
 
-    /** The downlink estimate moved: the pacing rate is {@link #PACING_FACTOR} x it. */
+    /**
+     * The rate to pace at moved: {@link #PACING_FACTOR} x {@code estimateBps}. An SFU may forward more than the
+     * estimate (audio, video sent as one encoding): the caller passes the larger of the two, so the pacer spreads
+     * bursts rather than throttling the average.
+     */
     public void setEstimate(long estimateBps) {
         rateBytesPerSecond = Math.max(1, (long) (Math.max(0, estimateBps) * PACING_FACTOR / 8));
+        budgetBytes = Math.min(budgetBytes, burstBytes()); // a bucket filled at a higher rate holds no more now
     }
 
     /** The pacing rate in bits per second. */

@@ -212,6 +212,18 @@ class PacerTest {
     }
 
     @Test
+    void aLowerEstimateShrinksTheBucketItFilledAtTheHigherRate() {
+        // Made before the subscriber negotiated feedback (no limit: a 1.25 MB bucket), then told 300 kbit/s.
+        Pacer pacer = new Pacer(wire, null, 100_000_000);
+        pacer.setEstimate(300_000);
+        for (int i = 0; i < 10; i++) {
+            send(pacer, "v" + i, 1200, PacketClass.VIDEO, 0);
+        }
+        assertThat(wire.out).as("the 3,750 B bucket of 300 kbit/s, not 1.25 MB").hasSize(4);
+        pacer.close();
+    }
+
+    @Test
     void theRateFollowsTheEstimate() {
         Pacer pacer = new Pacer(wire, null, 300_000);
         pacer.setEstimate(2_000_000);

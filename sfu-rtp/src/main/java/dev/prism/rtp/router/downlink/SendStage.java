@@ -1,6 +1,7 @@
 package dev.prism.rtp.router.downlink;
 
 import dev.prism.core.clock.MonoClock;
+import dev.prism.rtp.alloc.Allocation;
 import dev.prism.rtp.bwe.TransportWideSeq;
 import dev.prism.rtp.pacer.PacedOutput;
 import dev.prism.rtp.pacer.PacketClass;
@@ -132,10 +133,16 @@ public final class SendStage implements PacedOutput {
         });
     }
 
-    /** The downlink estimate may have moved: the pacing rate follows it. */
+    /**
+     * The downlink estimate or the allocation may have moved: the pacer paces at a multiple of the larger of the
+     * estimate and what the allocation forwards. Audio and video sent as one encoding are served whole whatever the
+     * estimate (the allocator cannot make them smaller); pacing them below their own rate would only queue them up to
+     * the pacer's age bound (measured: a load run's video waited ~250 ms behind a low estimate).
+     */
     void onEstimate() {
         if (pacer != null) {
-            pacer.setEstimate(downlink.estimateBps());
+            Allocation a = downlink.lastAllocation();
+            pacer.setEstimate(Math.max(downlink.estimateBps(), a == null ? 0 : a.allocatedBps()));
         }
     }
 

@@ -189,8 +189,8 @@ public final class SubscriberEndpoint implements TransportListener {
     public void reallocate() {
         // No probe before DTLS is done: it could not be sent, and its missing result would count as a failure.
         boolean connected = transport != null && transport.isConnected();
-        send.onEstimate();
         ProbeCluster probe = downlink.allocate(consumers(), connected);
+        send.onEstimate();
         if (probe != null && connected && probeTask == null) {
             probeTask = transport.scheduleAtFixedRate(this::pacePadding, PROBE_PACING_MILLIS, TimeUnit.MILLISECONDS);
             pacePadding();
