@@ -63,7 +63,7 @@ enum Setting {
     PACER("pacer", "--pacer", "on|off", "PRISM_PACER", Type.TEXT,
             "a pacer per subscriber: packets leave at most at 2.5 x the subscriber's downlink estimate (key frames "
                     + "and probes spread out; audio and retransmissions first); off sends each packet at once",
-            "on",
+            "off",
             (b, v) -> b.pacer((String) v)),
     SRTP("srtpImplementation", "--srtp", "prism|jitsi", "PRISM_SRTP", Type.TEXT,
             "SRTP implementation: prism (zero-allocation) or jitsi (jitsi-srtp)",

@@ -19,8 +19,9 @@ import java.util.Objects;
  * @param advertiseAddress6 IPv6 dual stack: an IPv6 literal written into a second UDP host candidate, served by a
  *                         second socket of each engine (bound to that address when it is local, else {@code ::});
  *                         {@code null} (default): IPv4 only
- * @param pacer            a pacer per subscriber ({@code dev.prism.rtp.pacer}, {@code PrismConfig.pacer()}): on by
- *                         default; off sends every packet the moment it is made (for comparing)
+ * @param pacer            a pacer per subscriber ({@code dev.prism.rtp.pacer}): on in the shorter constructors (and
+ *                         so in the test kit); the server passes {@code PrismConfig.pacer()}, off by default for now;
+ *                         off sends every packet the moment it is made
  */
 public record MediaEngineConfig(String bindAddress, int port, String advertiseAddress, Duration consentTimeout,
                                 MonoClock clock, SrtpImplementation srtp, IceTcpConfig iceTcp,
