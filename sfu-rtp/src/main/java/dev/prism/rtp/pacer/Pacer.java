@@ -15,11 +15,12 @@ import io.netty.buffer.ByteBuf;
  * packets wait, the rate rises to what empties the queue by the time its oldest packet reaches that age (a stale
  * estimate must not turn into seconds of delay).
  *
- * <p>Bounds and drops (each reported to {@link PacedOutput#dropped} and counted): at most {@link #VIDEO_CAPACITY} video
- * packets and {@link #RTX_CAPACITY} retransmissions are queued; a full queue drops its <em>oldest</em> packet to take
- * the new one (the oldest is the most late, its loss is a gap the subscriber NACKs, and its retransmission goes ahead
- * of video). Padding is best effort: when its queue ({@link #PADDING_CAPACITY}) is full the new one is dropped. Audio
- * is never dropped here.
+ * <p>Bounds: at most {@link #VIDEO_CAPACITY} video packets and {@link #RTX_CAPACITY} retransmissions are queued; a
+ * full queue sends its <em>oldest</em> packet at once to take the new one ({@link #sentEarly}), charged to the
+ * budget: the pacer never drops media. (It dropped the oldest at first; a media loop that stood still for a moment
+ * then read a burst larger than the queue, and the pacer turned that into loss the unpaced path never had.) Padding is
+ * best effort: when its queue ({@link #PADDING_CAPACITY}) is full the new one is dropped (reported to
+ * {@link PacedOutput#dropped}). Audio is never queued.
  *
  * <p>Time comes in as arguments (nanoseconds of the media plane's monotonic clock). Threading: the subscriber's media
  * event loop only. Buffers: {@link #send} takes ownership of the packet in every outcome (emitted to the
@@ -51,6 +52,7 @@ public final class Pacer {
     private final long[] immediate = new long[CLASSES];
     private final long[] paced = new long[CLASSES];
     private final long[] drops = new long[CLASSES];
+    private final long[] early = new long[CLASSES];
     /** Pacing rate in bytes per second. */
     private long rateBytesPerSecond;
     private long budgetBytes;
@@ -132,8 +134,11 @@ public final class Pacer {
                 countDrop(type);
                 return;
             }
-            ring.poll().release(); // the oldest: the most late
-            countDrop(type);
+            // The oldest leaves now: bounded memory without loss (after a stall, a burst goes out as it would unpaced).
+            int offset = ring.peekElementOffset();
+            budgetBytes -= ring.peekSize();
+            early[type.ordinal()]++;
+            output.emit(ring.poll(), offset, type);
         }
         ring.add(packet, elementOffset, nowNanos);
     }
@@ -248,7 +253,12 @@ public final class Pacer {
         return paced[type.ordinal()];
     }
 
-    /** Packets of {@code type} dropped because their queue was full. */
+    /** Packets of {@code type} sent ahead of their time because their queue was full. */
+    public long sentEarly(PacketClass type) {
+        return early[type.ordinal()];
+    }
+
+    /** Packets of {@code type} dropped because their queue was full (padding only). */
     public long dropped(PacketClass type) {
         return drops[type.ordinal()];
     }

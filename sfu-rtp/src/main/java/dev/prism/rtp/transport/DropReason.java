@@ -71,13 +71,6 @@ public enum DropReason {
      * or a path slower than the media): TCP cannot drop, so Prism does.
      */
     TCP_SEND_QUEUE_FULL,
-    /**
-     * The subscriber's pacer had {@code Pacer.VIDEO_CAPACITY} video packets queued (its link is far slower than what
-     * is sent): the oldest queued one is dropped for the new one; the subscriber NACKs the gap.
-     */
-    PACER_VIDEO_OVERFLOW,
-    /** As {@link #PACER_VIDEO_OVERFLOW} for the pacer's retransmission queue: its oldest is dropped. */
-    PACER_RETRANSMISSION_OVERFLOW,
     /** Probe padding not queued because the pacer's padding queue was full (probing is best effort). */
     PACER_PADDING_OVERFLOW;
 

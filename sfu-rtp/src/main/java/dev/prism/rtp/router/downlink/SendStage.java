@@ -126,11 +126,7 @@ public final class SendStage implements PacedOutput {
 
     @Override
     public void dropped(PacketClass type) {
-        counters.drop(switch (type) {
-            case RETRANSMISSION -> DropReason.PACER_RETRANSMISSION_OVERFLOW;
-            case PADDING -> DropReason.PACER_PADDING_OVERFLOW;
-            default -> DropReason.PACER_VIDEO_OVERFLOW;
-        });
+        counters.drop(DropReason.PACER_PADDING_OVERFLOW); // the pacer drops nothing else
     }
 
     /**
