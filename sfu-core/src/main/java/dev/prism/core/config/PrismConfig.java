@@ -83,9 +83,8 @@ import java.util.List;
  *                               (default) = IPv4 only
  * @param pacer                  a pacer per subscriber: packets toward each subscriber leave at most at 2.5 x its
  *                               downlink estimate (key frames and probes spread out instead of overrunning a narrow
- *                               link; audio and retransmissions first); default off until the overflow drops seen
- *                               at join in load runs are understood (perf/results/pacer-20261207); off sends each
- *                               packet at once
+ *                               link; audio and retransmissions first); default off until the on/off load comparison
+ *                               is repeated (perf/results/pacer-20261207); off sends each packet at once
  */
 public record PrismConfig(
         int httpPort,
