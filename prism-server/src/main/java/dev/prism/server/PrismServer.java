@@ -92,7 +92,7 @@ public final class PrismServer implements AutoCloseable {
         this.media = MediaPlane.start(new MediaEngineConfig(config.bindAddress(), config.udpPort(), advertiseAddress,
                 Duration.ofSeconds(config.consentTimeoutSeconds()), MonoClock.SYSTEM,
                 SrtpImplementation.fromConfigName(config.srtpImplementation()), iceTcp(config))
-                        .withIpv6(config.advertiseAddress6()),
+                        .withIpv6(config.advertiseAddress6()).withPacer(config.pacer()),
                 config.effectiveMediaThreads());
         this.metrics = new PrismMetrics();
         ChangeNotifier changes = new ChangeNotifier();

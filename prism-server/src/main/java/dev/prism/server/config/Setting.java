@@ -60,6 +60,11 @@ enum Setting {
             Type.LONG, "refuse access tokens whose exp lies further than this past their iat (or past now)",
             PrismConfig.DEFAULT_MAX_TOKEN_LIFETIME_SECONDS + " s (one day)",
             (b, v) -> b.maxTokenLifetimeSeconds((Long) v)),
+    PACER("pacer", "--pacer", "on|off", "PRISM_PACER", Type.TEXT,
+            "a pacer per subscriber: packets leave at most at 2.5 x the subscriber's downlink estimate (key frames "
+                    + "and probes spread out; audio and retransmissions first); off sends each packet at once",
+            "off",
+            (b, v) -> b.pacer((String) v)),
     SRTP("srtpImplementation", "--srtp", "prism|jitsi", "PRISM_SRTP", Type.TEXT,
             "SRTP implementation: prism (zero-allocation) or jitsi (jitsi-srtp)",
             PrismConfig.DEFAULT_SRTP_IMPLEMENTATION,

@@ -92,6 +92,11 @@ class CommandLineTest {
                         defaults().iceTcp(false).tcpPort(8443)),
                 Arguments.of("--ice-tcp beats env", Input.of("--ice-tcp", "on").env("PRISM_ICE_TCP", "off"),
                         defaults().iceTcp(true)),
+                Arguments.of("--pacer on", Input.of("--pacer", "on"), defaults().pacer(true)),
+                Arguments.of("--pacer off", Input.of("--pacer", "off"), defaults().pacer(false)),
+                Arguments.of("env PRISM_PACER", Input.of().env("PRISM_PACER", "on"), defaults().pacer(true)),
+                Arguments.of("file pacer", Input.of("--config", FILE).file("{\"pacer\": \"on\"}"),
+                        defaults().pacer(true)),
                 Arguments.of("--media-threads", Input.of("--media-threads", "3"), defaults().mediaThreads(3)),
                 Arguments.of("--media-threads 0 (one per core)", Input.of("--media-threads", "0"),
                         defaults().mediaThreads(0)),
@@ -286,6 +291,7 @@ class CommandLineTest {
                 Arguments.of(Input.of("--udp-port", "-1"), "--udp-port: " + portRange + "-1"),
                 Arguments.of(Input.of("--udp-port", "abc"), "--udp-port: 'abc' is not a whole number"),
                 Arguments.of(Input.of("--ice-tcp", "maybe"), "--ice-tcp: must be on or off, got 'maybe'"),
+                Arguments.of(Input.of("--pacer", "fast"), "--pacer: must be on or off, got 'fast'"),
                 Arguments.of(Input.of().env("PRISM_ICE_TCP", "1"), "PRISM_ICE_TCP: must be on or off, got '1'"),
                 Arguments.of(Input.of("--tcp-port", "65536"), "--tcp-port: " + portRange + "65536"),
                 Arguments.of(Input.of("--tcp-port", "-1"), "--tcp-port: " + portRange + "-1"),
@@ -514,7 +520,7 @@ class CommandLineTest {
         List<String> inHelp = option.matcher(CommandLine.help()).results().map(m -> m.group(1)).toList();
         assertThat(inHelp).containsExactly("--http-port", "--http-host", "--udp-port", "--bind", "--advertise",
                 "--advertise6", "--ice-tcp", "--tcp-port", "--api-secret", "--admin-secret", "--media-threads", "--allowed-origin", "--max-token-lifetime",
-                "--srtp", "--shutdown-grace", "--redis", "--node-id", "--cluster-port", "--cluster-secret", "--max-load",
+                "--pacer", "--srtp", "--shutdown-grace", "--redis", "--node-id", "--cluster-port", "--cluster-secret", "--max-load",
                 "--turn-url", "--turn-secret", "--turn-ttl", "--config", "--help");
         Path readme = Path.of("..", "README.md");
         List<String> inReadme = java.util.regex.Pattern.compile("(?m)^\\| `(--[a-z0-9-]+)").matcher(Files.readString(readme))

@@ -81,6 +81,10 @@ import java.util.List;
  * @param advertiseAddress6      IPv6 dual stack: an IPv6 address (literal) each media thread also serves UDP (and
  *                               ICE-TCP, when on) on and writes into host candidates beside {@code advertiseAddress}'s;
  *                               {@code null} (default) = IPv4 only
+ * @param pacer                  a pacer per subscriber: packets toward each subscriber leave at most at 2.5 x its
+ *                               downlink estimate (key frames and probes spread out instead of overrunning a narrow
+ *                               link; audio and retransmissions first); default off until the on/off load comparison
+ *                               is repeated (perf/results/pacer-20261207); off sends each packet at once
  */
 public record PrismConfig(
         int httpPort,
@@ -110,7 +114,8 @@ public record PrismConfig(
         long turnTtlSeconds,
         boolean iceTcp,
         int tcpPort,
-        String advertiseAddress6) {
+        String advertiseAddress6,
+        boolean pacer) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
@@ -144,7 +149,7 @@ public record PrismConfig(
             DEFAULT_RESUME_WINDOW_SECONDS, DEFAULT_MEDIA_THREADS, DEFAULT_MAX_PARTICIPANTS_PER_ROOM, List.of(),
             DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, DEFAULT_SRTP_IMPLEMENTATION, DEFAULT_SIGNALING_MESSAGES_PER_SECOND,
             DEFAULT_SHUTDOWN_GRACE_SECONDS, null, null, DEFAULT_CLUSTER_PORT, null, DEFAULT_MAX_LOAD, List.of(), null,
-            DEFAULT_TURN_TTL_SECONDS, true, TCP_PORT_SAME_AS_UDP, null);
+            DEFAULT_TURN_TTL_SECONDS, true, TCP_PORT_SAME_AS_UDP, null, false);
 
     /** @throws IllegalArgumentException naming the first invalid setting */
     public PrismConfig {
@@ -254,7 +259,8 @@ public record PrismConfig(
                 + ", maxLoad=" + maxLoad + ", turnUrls=" + turnUrls + ", turnSecret=" + (turnSecret == null ? "none" : "***")
                 + ", turnTtlSeconds=" + turnTtlSeconds + ", iceTcp=" + iceTcp
                 + ", tcpPort=" + (tcpPort == TCP_PORT_SAME_AS_UDP ? "same as UDP" : tcpPort)
-                + ", advertiseAddress6=" + (advertiseAddress6 == null ? "none" : advertiseAddress6) + "]";
+                + ", advertiseAddress6=" + (advertiseAddress6 == null ? "none" : advertiseAddress6)
+                + ", pacer=" + (pacer ? "on" : "off") + "]";
     }
 
     /**
@@ -290,6 +296,7 @@ public record PrismConfig(
         private boolean iceTcp;
         private int tcpPort;
         private String advertiseAddress6;
+        private boolean pacer;
 
         private Builder(PrismConfig c) {
             httpPort = c.httpPort;
@@ -320,6 +327,7 @@ public record PrismConfig(
             iceTcp = c.iceTcp;
             tcpPort = c.tcpPort;
             advertiseAddress6 = c.advertiseAddress6;
+            pacer = c.pacer;
         }
 
         public Builder httpPort(int v) {
@@ -474,6 +482,17 @@ public record PrismConfig(
             return this;
         }
 
+        public Builder pacer(boolean v) {
+            pacer = v;
+            return this;
+        }
+
+        /** {@code on}/{@code off} (or {@code true}/{@code false}), as the command line and environment give it. */
+        public Builder pacer(String v) {
+            pacer = parseOnOff("pacer", v);
+            return this;
+        }
+
         /** 0 = any free port; not calling it keeps the default (each thread's UDP port number). */
         public Builder tcpPort(int v) {
             checkPort("tcpPort", v);
@@ -513,7 +532,7 @@ public record PrismConfig(
                     tokenTtlSeconds, consentTimeoutSeconds, resumeWindowSeconds, mediaThreads, maxParticipantsPerRoom,
                     allowedOrigins, maxTokenLifetimeSeconds, srtpImplementation, signalingMessagesPerSecond,
                     shutdownGraceSeconds, redisUrl, nodeId, clusterPort, clusterSecret, maxLoad, turnUrls, turnSecret,
-                    turnTtlSeconds, iceTcp, tcpPort, advertiseAddress6);
+                    turnTtlSeconds, iceTcp, tcpPort, advertiseAddress6, pacer);
         }
     }
 }

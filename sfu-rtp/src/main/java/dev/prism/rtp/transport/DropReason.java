@@ -70,7 +70,9 @@ public enum DropReason {
      * ICE-TCP: a packet not sent because the connection's send queue is above its limit (a peer that does not read,
      * or a path slower than the media): TCP cannot drop, so Prism does.
      */
-    TCP_SEND_QUEUE_FULL;
+    TCP_SEND_QUEUE_FULL,
+    /** Probe padding not queued because the pacer's padding queue was full (probing is best effort). */
+    PACER_PADDING_OVERFLOW;
 
     public String metricName() {
         return name().toLowerCase(java.util.Locale.ROOT);

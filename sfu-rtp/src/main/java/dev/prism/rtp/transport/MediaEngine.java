@@ -2,6 +2,7 @@ package dev.prism.rtp.transport;
 
 import dev.prism.core.clock.MonoClock;
 import dev.prism.core.clock.Timers;
+import dev.prism.rtp.pacer.PacingLoop;
 import dev.prism.core.rtp.IceCandidate;
 import dev.prism.core.rtp.IceParameters;
 import dev.prism.core.text.RepeatingLog;
@@ -97,6 +98,8 @@ public final class MediaEngine implements AutoCloseable {
     /** ICE-TCP connections with packets queued since the last flush (event loop only). */
     private final List<TcpConnection> tcpWritesPending = new ArrayList<>();
     private long lastHandlerFailureLogNanos;
+    /** The drain timer of this loop's pacers, made on first use; stays null while the pacer is off. */
+    private PacingLoop pacing;
 
     private MediaEngine(MediaEngineConfig config, ByteBufAllocator allocator, DtlsCertificate certificate,
                         DtlsHandshakePool sharedHandshakeExecutor, String threadName) throws InterruptedException {
@@ -322,6 +325,17 @@ public final class MediaEngine implements AutoCloseable {
      */
     public Timers timers() {
         return timers;
+    }
+
+    /**
+     * The coalesced drain timer shared by the pacers of this engine's subscribers (one per loop), or null when the
+     * config turned the pacer off. Event loop only.
+     */
+    public PacingLoop pacing() {
+        if (pacing == null && config.pacer()) {
+            pacing = new PacingLoop(timers, config.clock(), this::flushPendingWrites);
+        }
+        return pacing;
     }
 
     public MonoClock clock() {

@@ -20,10 +20,13 @@ import java.util.Objects;
  *                         TCP passive one with ICE-TCP), served by a second UDP socket of each engine (and a second
  *                         listening socket of its ICE-TCP listener), bound to that address when it is local, else
  *                         {@code ::}; {@code null} (default): IPv4 only
+ * @param pacer            a pacer per subscriber ({@code dev.prism.rtp.pacer}): on in the shorter constructors (and
+ *                         so in the test kit); the server passes {@code PrismConfig.pacer()}, off by default for now;
+ *                         off sends every packet the moment it is made
  */
 public record MediaEngineConfig(String bindAddress, int port, String advertiseAddress, Duration consentTimeout,
                                 MonoClock clock, SrtpImplementation srtp, IceTcpConfig iceTcp,
-                                String advertiseAddress6) {
+                                String advertiseAddress6, boolean pacer) {
     public MediaEngineConfig {
         Objects.requireNonNull(srtp, "srtp");
         Objects.requireNonNull(iceTcp, "iceTcp");
@@ -34,6 +37,12 @@ public record MediaEngineConfig(String bindAddress, int port, String advertiseAd
                         + advertiseAddress6 + "'");
             }
         }
+    }
+
+    /** Settings with the pacer on. */
+    public MediaEngineConfig(String bindAddress, int port, String advertiseAddress, Duration consentTimeout,
+                             MonoClock clock, SrtpImplementation srtp, IceTcpConfig iceTcp, String advertiseAddress6) {
+        this(bindAddress, port, advertiseAddress, consentTimeout, clock, srtp, iceTcp, advertiseAddress6, true);
     }
 
     /** IPv4-only settings. */
@@ -57,24 +66,30 @@ public record MediaEngineConfig(String bindAddress, int port, String advertiseAd
     /** The same settings on another port. */
     public MediaEngineConfig withPort(int otherPort) {
         return new MediaEngineConfig(bindAddress, otherPort, advertiseAddress, consentTimeout, clock, srtp, iceTcp,
-                advertiseAddress6);
+                advertiseAddress6, pacer);
     }
 
     /** The same settings with another SRTP implementation. */
     public MediaEngineConfig withSrtp(SrtpImplementation implementation) {
         return new MediaEngineConfig(bindAddress, port, advertiseAddress, consentTimeout, clock, implementation, iceTcp,
-                advertiseAddress6);
+                advertiseAddress6, pacer);
     }
 
     /** The same settings with other ICE-TCP settings. */
     public MediaEngineConfig withIceTcp(IceTcpConfig tcp) {
         return new MediaEngineConfig(bindAddress, port, advertiseAddress, consentTimeout, clock, srtp, tcp,
-                advertiseAddress6);
+                advertiseAddress6, pacer);
     }
 
     /** The same settings with an IPv6 address advertised too (null: IPv4 only). */
     public MediaEngineConfig withIpv6(String advertise6) {
         return new MediaEngineConfig(bindAddress, port, advertiseAddress, consentTimeout, clock, srtp, iceTcp,
-                advertise6);
+                advertise6, pacer);
+    }
+
+    /** The same settings with the pacer on or off. */
+    public MediaEngineConfig withPacer(boolean on) {
+        return new MediaEngineConfig(bindAddress, port, advertiseAddress, consentTimeout, clock, srtp, iceTcp,
+                advertiseAddress6, on);
     }
 }

@@ -117,6 +117,11 @@ public final class WebRtcTransport {
         return receivedAtNanos;
     }
 
+    /** The engine's pacer drain timer ({@link MediaEngine#pacing()}), null when the pacer is off. Event loop only. */
+    public dev.prism.rtp.pacer.PacingLoop pacing() {
+        return engine.pacing();
+    }
+
     public boolean isConnected() {
         return state == State.CONNECTED;
     }

@@ -71,9 +71,16 @@ public final class EmbeddedMedia implements AutoCloseable {
      * loop runs endpoint timers by the wall clock when its pending tasks run, and there is no consent check.
      */
     public EmbeddedMedia(ByteBufAllocator allocator, SrtpImplementation srtp, MonoClock clock, Timers timers) {
+        this(allocator, srtp, clock, timers, true);
+    }
+
+    /** The same with the subscribers' pacer on or off ({@link MediaEngineConfig#pacer()}). */
+    public EmbeddedMedia(ByteBufAllocator allocator, SrtpImplementation srtp, MonoClock clock, Timers timers,
+                         boolean pacer) {
         channel = new EmbeddedChannel();
         engine = new MediaEngine(new MediaEngineConfig(LOCAL.getHostString(), LOCAL.getPort(),
-                LOCAL.getHostString(), Duration.ofSeconds(30), clock, srtp), channel, allocator, timers);
+                LOCAL.getHostString(), Duration.ofSeconds(30), clock, srtp).withPacer(pacer), channel, allocator,
+                timers);
         pipeline = channel.pipeline();
     }
 

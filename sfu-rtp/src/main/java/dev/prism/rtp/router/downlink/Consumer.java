@@ -6,6 +6,7 @@ import dev.prism.rtp.alloc.Preferences;
 import dev.prism.rtp.alloc.Priority;
 import dev.prism.rtp.layer.LayerDropReason;
 import dev.prism.rtp.layer.LayerSelector;
+import dev.prism.rtp.pacer.PacketClass;
 import dev.prism.rtp.packet.RtpPacket;
 import dev.prism.rtp.packet.SeqNum;
 import dev.prism.rtp.router.rtcp.NtpClock;
@@ -53,6 +54,8 @@ public abstract sealed class Consumer implements PacketSink permits AudioConsume
     final long ssrc;
     final int payloadType;
     final MediaCounters counters;
+    /** What this consumer's packets are to the subscriber's pacer. */
+    private final PacketClass packetClass;
     final byte[] extensionIdMap = new byte[256];
     private final String id;
     boolean closed;
@@ -86,6 +89,7 @@ public abstract sealed class Consumer implements PacketSink permits AudioConsume
         this.ssrc = ssrc;
         this.payloadType = payloadType;
         this.counters = counters;
+        this.packetClass = producer.kind() == MediaKind.AUDIO ? PacketClass.AUDIO : PacketClass.VIDEO;
         setExtensions(extensions);
     }
 
@@ -320,7 +324,10 @@ public abstract sealed class Consumer implements PacketSink permits AudioConsume
     /** One packet to rewrite and send. Hot path: one pooled copy when forwarded, nothing else allocated. */
     abstract void forward(RtpPacket packet, int spatial, int meta);
 
-    /** Counts and sends {@code out}, the rewritten copy (all of it readable). Takes ownership. */
+    /**
+     * Counts and sends {@code out}, the rewritten copy (all of it readable) the send stage's latest copy returned.
+     * Takes ownership.
+     */
     final void sent(ByteBuf out, int payloadLength, int seq, long ts) {
         packets++;
         bytes += out.readableBytes();
@@ -331,7 +338,7 @@ public abstract sealed class Consumer implements PacketSink permits AudioConsume
             lastOutTs = ts;
         }
         counters.forwarded();
-        send.send(out);
+        send.sendCopy(out, packetClass);
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.prism.core.clock.MonoClock;
 import dev.prism.core.clock.Timers;
 import dev.prism.core.text.ClientText;
 import dev.prism.rtp.bwe.ProbeCluster;
+import dev.prism.rtp.pacer.PacketClass;
 import dev.prism.rtp.router.rtcp.RtcpSender;
 import dev.prism.rtp.router.rtcp.RttEstimate;
 import dev.prism.rtp.rtcp.SenderReport;
@@ -72,7 +73,8 @@ public final class SubscriberEndpoint implements TransportListener {
         this.onClosed = onClosed;
         this.rtcp = rtcp;
         this.downlink = new DownlinkController(rtcp.clock());
-        this.send = new SendStage(downlink, rtcp.allocator(), counters);
+        this.send = new SendStage(downlink, rtcp.allocator(), counters, rtcp.clock());
+        send.repairSentTo(this::onRepairSent);
         this.feedback = new RtcpFeedbackRouter(bySsrc, counters, rtcp, this::onRttSample, rtt::nanos,
                 this::onTransportFeedback, this::onRemb, new RtcpFeedbackRouter.Listener() {
                     @Override
@@ -209,6 +211,8 @@ public final class SubscriberEndpoint implements TransportListener {
     void bweTick() {
         if (downlink.onTick()) {
             reallocate();
+        } else {
+            send.onEstimate(); // a feedback timeout can lower the estimate without an allocation
         }
     }
 
@@ -217,6 +221,7 @@ public final class SubscriberEndpoint implements TransportListener {
         // No probe before DTLS is done: it could not be sent, and its missing result would count as a failure.
         boolean connected = transport != null && transport.isConnected();
         ProbeCluster probe = downlink.allocate(consumers(), connected);
+        send.onEstimate();
         if (probe != null && connected && probeTask == null) {
             probeTask = transport.scheduleAtFixedRate(this::pacePadding, PROBE_PACING_MILLIS, TimeUnit.MILLISECONDS);
             pacePadding();
@@ -230,9 +235,11 @@ public final class SubscriberEndpoint implements TransportListener {
                 probeTask.cancel();
                 probeTask = null;
             }
+            send.discardPadding();
             return;
         }
-        int due = downlink.paddingBytesDue();
+        // What the pacer still holds of the probe counts as sent: it leaves in the next gap.
+        long due = downlink.paddingBytesDue() - send.queuedPaddingBytes();
         if (due <= 0 || send.transportCcExtensionId() == 0) {
             return;
         }
@@ -254,13 +261,13 @@ public final class SubscriberEndpoint implements TransportListener {
             if (p != null) {
                 probeCopyBack = (probeCopyBack + 1) % PROBE_COPY_DEPTH;
             } else {
-                p = carrier.padding(Math.min(due, Retransmitter.MAX_PADDING));
+                p = carrier.padding((int) Math.min(due, Retransmitter.MAX_PADDING));
             }
             if (p == null) {
                 return;
             }
             int size = p.readableBytes();
-            send.send(p);
+            send.send(p, carrier.transportCcOffset(), PacketClass.PADDING);
             downlink.onPaddingSent(size);
             due -= size;
         }
@@ -305,6 +312,7 @@ public final class SubscriberEndpoint implements TransportListener {
         }
         bySsrc.clear();
         cancelReports();
+        send.close();
     }
 
     @Override
@@ -346,6 +354,7 @@ public final class SubscriberEndpoint implements TransportListener {
     @Override
     public void onClosed(WebRtcTransport t, String reason) {
         cancelReports();
+        send.close(); // what the pacer still holds will never leave
         onClosed.accept(t, reason);
     }
 

@@ -8,6 +8,7 @@ import dev.prism.rtp.layer.LayerDropReason;
 import dev.prism.rtp.layer.LayerForwarder;
 import dev.prism.rtp.layer.LayerSelector;
 import dev.prism.rtp.layer.PacketMeta;
+import dev.prism.rtp.pacer.PacketClass;
 import dev.prism.rtp.packet.RtpPacket;
 import dev.prism.rtp.packet.SeqNum;
 import dev.prism.rtp.router.uplink.Producer;
@@ -191,9 +192,8 @@ public final class VideoConsumer extends Consumer {
         if (PacketMeta.isKeyframe(meta)) {
             keyframeOutTs = ts; // every packet with this output timestamp is part of the key frame
         }
-        // The send stage numbers the copy as it makes it, so the copy must go out: the selector forwards only
-        // packets whose VP8 descriptor parsed (PacketMeta.INVALID and padding are dropped above), hence the rewrite
-        // below cannot fail on a descriptor it has not already read.
+        // The selector forwards only packets whose VP8 descriptor parsed (PacketMeta.INVALID and padding are dropped
+        // above), hence the rewrite below cannot fail on a descriptor it has not already read.
         ByteBuf out = send.copy(packet, ssrc, seq, ts, payloadType, extensionIdMap);
         if (out == null) {
             return;
@@ -201,7 +201,7 @@ public final class VideoConsumer extends Consumer {
         int payloadAt = out.writerIndex() - packet.payloadLength() - packet.paddingLength();
         long written = forwarder.rewritePayload(out, payloadAt, packet.payloadLength());
         if (written == Vp8Rewriter.MALFORMED) {
-            // Unreachable through a producer (see above); a caller passing a wrong meta loses the numbered copy.
+            // Unreachable through a producer (see above); a caller passing a wrong meta loses the copy.
             out.release();
             layerDrops[LayerDropReason.MALFORMED_PAYLOAD.ordinal()]++;
             counters.drop(DropReason.RTP_MALFORMED);
@@ -278,11 +278,7 @@ public final class VideoConsumer extends Consumer {
     private void sendRepair(ByteBuf rtx, int outSeq, int n) {
         retransmitted++;
         counters.retransmitted();
-        int transportSeq = send.stamp(rtx, retransmitter.transportCcOffset());
-        if (transportSeq >= 0) {
-            subscriber.onRepairSent(transportSeq, retryTarget, outSeq, n);
-        }
-        send.send(rtx);
+        send.sendRepair(rtx, retransmitter.transportCcOffset(), retryTarget, outSeq, n);
     }
 
     private void countMiss(int why) {
@@ -301,8 +297,8 @@ public final class VideoConsumer extends Consumer {
 
     /**
      * For bandwidth probing: an RTX copy of the packet forwarded {@code back} packets before the newest one (0 = the
-     * newest), numbered for transport-wide feedback, when it is still in the producer's history and after the latest
-     * layer switch; else null. The caller owns and sends it ({@link SendStage#send}).
+     * newest), when it is still in the producer's history and after the latest layer switch; else null. The caller
+     * owns it and sends it with {@link #transportCcOffset()} ({@link SendStage#send}), which numbers it.
      */
     ByteBuf probeCopy(int back, long nowNanos) {
         if (closed || packets == 0) {
@@ -312,27 +308,23 @@ public final class VideoConsumer extends Consumer {
         if (switchSeq >= 0 && SeqNum.isOlder(outSeq, switchSeq)) {
             return null;
         }
-        ByteBuf copy = retransmitter.duplicate(outSeq, producer, extensionIdMap, send.transportCcExtensionId(),
-                nowNanos);
-        if (copy != null) {
-            send.stamp(copy, retransmitter.transportCcOffset());
-        }
-        return copy;
+        return retransmitter.duplicate(outSeq, producer, extensionIdMap, send.transportCcExtensionId(), nowNanos);
     }
 
     /**
-     * A padding-only packet on this consumer's RTX stream, numbered for transport-wide feedback, for bandwidth probing;
-     * null when it has no RTX or has not forwarded anything yet. The caller owns and sends it.
+     * A padding-only packet on this consumer's RTX stream, for bandwidth probing; null when it has no RTX or has not
+     * forwarded anything yet. The caller owns it and sends it with {@link #transportCcOffset()}.
      */
     ByteBuf padding(int bytes) {
         if (closed || packets == 0) {
             return null;
         }
-        ByteBuf p = retransmitter.padding(bytes, lastOutTs, send.transportCcExtensionId());
-        if (p != null) {
-            send.stamp(p, retransmitter.transportCcOffset());
-        }
-        return p;
+        return retransmitter.padding(bytes, lastOutTs, send.transportCcExtensionId());
+    }
+
+    /** Where the transport-wide element's data is in the latest {@link #probeCopy} or {@link #padding}, -1 none. */
+    int transportCcOffset() {
+        return retransmitter.transportCcOffset();
     }
 
     @Override
