@@ -2,12 +2,7 @@
 
 import { PrismError, asPrismError } from './prism-error.js';
 
-/**
- * A candidate pool of 1 makes the browser gather its candidates when the connection is made, not when its local
- * description is set: the subscriber connection, made at welcome, has them ready when the server's offer is answered,
- * so its ICE checks start at once (perf/README.md, "Join time").
- */
-const PC_CONFIG = Object.freeze({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', iceCandidatePoolSize: 1 });
+const PC_CONFIG = Object.freeze({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
 /**
  * Default of how long a peer connection may stay ICE-'disconnected' before the SDK restarts ICE. Short: Chromium
  * already waited ~2.5 s without an answer to its checks before saying 'disconnected', and a restart over a path that

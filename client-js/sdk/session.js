@@ -95,8 +95,6 @@ export class Session {
     }
     this.takeSessionInfo(msg);
     client._setState('connected');
-    // The server's first offer follows the welcome: have the connection gathering candidates meanwhile.
-    if (client._model.local.canSubscribe !== false) client._subscriber.prepare();
     this.startTimers();
     globalThis.addEventListener?.('pagehide', this._onPageHide);
     const waiter = client._socket.endConnect();
@@ -254,7 +252,6 @@ export class Session {
   releaseMedia() {
     const client = this._client;
     client._publisher.stopOwnedTracks();
-    client._subscriber.dropPrepared();
     for (const pc of [client.publisherPc, client.subscriberPc]) {
       try {
         pc?.close();

@@ -26,8 +26,6 @@ export class Subscriber {
     this._lastOfferVersion = -Infinity;
     /** {version, sdp} of the last answer sent, sent again if the server repeats that offer (its answer was lost). */
     this._lastAnswer = null;
-    /** @type {RTCPeerConnection|null} made at welcome, ahead of the first offer ({@link prepare}) */
-    this._prepared = null;
   }
 
   /** Queues a `subscriberOffer`; a failure to apply it is emitted as `error` (code `negotiation`). */
@@ -38,39 +36,8 @@ export class Subscriber {
       .catch((e) => this._client._emit('error', asPrismError(e, 'negotiation')));
   }
 
-  /**
-   * Makes the subscriber connection ahead of the server's first offer (at welcome), so that it gathers its candidates
-   * (pool of 1) while the offer is on its way. It becomes {@link pc} when that offer arrives: until then the client has
-   * no negotiated subscriber connection (nothing to restart or report).
-   */
-  prepare() {
-    if (this.pc || this._prepared) return;
-    this._prepared = newClientPeerConnection(this._client, 'subscriber');
-    this._client._joinTimeline.watchSubscriber(this._prepared);
-  }
-
-  /** Closes a connection made ahead of an offer that never came (the session ended). */
-  dropPrepared() {
-    try {
-      this._prepared?.close();
-    } catch {
-      // already closed
-    }
-    this._prepared = null;
-  }
-
-  _connection() {
-    if (!this.pc) {
-      this.pc = this._prepared ?? newClientPeerConnection(this._client, 'subscriber');
-      this._prepared = null;
-      this._client._joinTimeline.watchSubscriber(this.pc);
-    }
-    return this.pc;
-  }
-
   /** After a fresh join: forgets the old connection (the caller closes it) and the offers it negotiated. */
   reset() {
-    this.dropPrepared();
     this.pc = null;
     this._lastOfferVersion = -Infinity;
     this._lastAnswer = null;
@@ -89,7 +56,11 @@ export class Subscriber {
       return;
     }
     if (msg.version <= this._lastOfferVersion) return; // stale: a newer one was already answered
-    const pc = this._connection();
+    if (!this.pc) {
+      this.pc = newClientPeerConnection(client, 'subscriber');
+      client._joinTimeline.watchSubscriber(this.pc);
+    }
+    const pc = this.pc;
     await pc.setRemoteDescription({ type: 'offer', sdp: msg.sdp });
     const answer = await pc.createAnswer();
     await pc.setLocalDescription(answer);

@@ -128,7 +128,7 @@ describe('ICE servers and TURN', () => {
   it('gives the peer connection the ICE servers of welcome, all candidate types by default', async () => {
     const { client } = await connected();
     assert.deepEqual(client.subscriberPc.config,
-      { bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', iceCandidatePoolSize: 1, iceServers: TURN_A });
+      { bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', iceServers: TURN_A });
     client.leave();
   });
 
@@ -144,7 +144,7 @@ describe('ICE servers and TURN', () => {
     const pc = client.subscriberPc;
     ws.serverSend({ type: 'iceServers', iceServers: TURN_B });
     assert.deepEqual(pc.configurations, [
-      { bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', iceCandidatePoolSize: 1, iceServers: TURN_B, iceTransportPolicy: 'relay' }]);
+      { bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', iceServers: TURN_B, iceTransportPolicy: 'relay' }]);
     // an empty or malformed list changes nothing
     ws.serverSend({ type: 'iceServers', iceServers: [] });
     ws.serverSend({ type: 'iceServers' });

@@ -260,7 +260,7 @@ describe('PrismClient publish and mute', () => {
     assert.equal(offer.sdp, 'offer:audio,video');
     assert.deepEqual(offer.tracks, [{ mid: '0', source: 'microphone' }, { mid: '1', source: 'camera' }]);
     const pc = client.publisherPc;
-    assert.deepEqual(pc.config, { bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', iceCandidatePoolSize: 1, iceServers: [] });
+    assert.deepEqual(pc.config, { bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', iceServers: [] });
     assert.deepEqual(pc.transceivers.map((t) => t.direction), ['sendonly', 'sendonly']);
 
     ws.serverSend({ type: 'publishAnswer', requestId: offer.requestId, sdp: 'answer-sdp' });
@@ -362,35 +362,6 @@ describe('PrismClient publish and mute', () => {
 });
 
 describe('PrismClient subscriber connection', () => {
-  it('makes the subscriber connection at welcome, gathering ahead, and answers the first offer on it', async () => {
-    const { client, ws } = await connected();
-    assert.equal(FakePeerConnection.created.length, 1, 'made at welcome');
-    const early = FakePeerConnection.created[0];
-    assert.equal(early.config.iceCandidatePoolSize, 1);
-    assert.equal(client.subscriberPc, null, 'not the subscriber connection before an offer negotiated it');
-    ws.serverSend({ type: 'subscriberOffer', version: 1, sdp: 'mids=0:audio', tracks: [] });
-    await until(() => ws.ofType('subscriberAnswer').length === 1, 'subscriberAnswer');
-    assert.equal(client.subscriberPc, early);
-    assert.equal(FakePeerConnection.created.length, 1);
-  });
-
-  it('makes no subscriber connection ahead for a participant that may not subscribe, and closes an unused one', async () => {
-    const client = newClient();
-    const done = client.connect();
-    const ws = FakeWebSocket.last;
-    ws.open();
-    const watcher = { ...self, canSubscribe: false };
-    ws.serverSend({ type: 'welcome', participant: watcher, room: { id: 'demo', participants: [watcher] }, iceServers: [] });
-    await done;
-    assert.equal(FakePeerConnection.created.length, 0);
-    FakePeerConnection.created = [];
-    const { client: other, ws: ws2 } = await connected();
-    const early = FakePeerConnection.created[0];
-    ws2.serverClose(4001, 'replaced');
-    assert.equal(other.state, 'disconnected');
-    assert.ok(early.closed, 'the connection made ahead is closed with the session');
-  });
-
   it('marks the join steps in order on its joinTimeline: connect, socket open, welcome, offer, answer', async () => {
     const { client, ws } = await connected();
     const marks = client.joinTimeline;
@@ -413,7 +384,7 @@ describe('PrismClient subscriber connection', () => {
     await until(() => ws.ofType('subscriberAnswer').length === 1, 'subscriberAnswer');
     assert.deepEqual(ws.ofType('subscriberAnswer')[0], { type: 'subscriberAnswer', version: 1, sdp: 'answer:0' });
     const pc = client.subscriberPc;
-    assert.deepEqual(pc.config, { bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', iceCandidatePoolSize: 1, iceServers: [] });
+    assert.deepEqual(pc.config, { bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', iceServers: [] });
     const subscribed = events.filter((e) => e[0] === 'trackSubscribed');
     assert.equal(subscribed.length, 1);
     assert.equal(subscribed[0][1].id, 'bob-1:0');
