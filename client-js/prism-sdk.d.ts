@@ -262,6 +262,11 @@ export interface PrismClientOptions {
    * Default 3000.
    */
   connectionInfoMs?: number;
+  /**
+   * Also mark the first remote video packet, frame and decoded frame in `joinTimeline`, from the subscriber
+   * connection's getStats read every this many ms until the first decoded frame (at most 15 s). Default 0: off.
+   */
+  joinTimelineMs?: number;
   /** Restart ICE at once on the page's `online` event or a `navigator.connection` change. Default true. */
   watchNetwork?: boolean;
   /** On a refused upgrade, GET the same URL to learn the HTTP status and reason. Default true. */
@@ -272,6 +277,20 @@ export interface PrismClientOptions {
   WebSocket?: typeof WebSocket;
   RTCPeerConnection?: typeof RTCPeerConnection;
   networkTargets?: { window: EventTarget | null; connection: EventTarget | null };
+}
+
+/** {@link PrismClient.joinTimeline}: each step of the first join, in the order a join takes them. */
+export interface JoinTimeline {
+  connect: number | null;
+  socketOpen: number | null;
+  welcome: number | null;
+  subscriberOffer: number | null;
+  answerSent: number | null;
+  iceConnected: number | null;
+  dtlsConnected: number | null;
+  firstRtp: number | null;
+  firstFrame: number | null;
+  firstDecoded: number | null;
 }
 
 /** What one peer connection's selected candidate pair runs over (its local candidate, from getStats). */
@@ -328,6 +347,11 @@ export class PrismClient {
   repairs: RepairRecord[];
   /** ICE restarts so far (both connections count as one). */
   iceRestarts: number;
+  /**
+   * When each step of the first join happened (performance.now() ms; null until it did): for join-time benchmarks.
+   * The media steps stay null unless `joinTimelineMs` is set.
+   */
+  readonly joinTimeline: JoinTimeline;
 
   /** Opens the WebSocket and resolves with the local participant on welcome. Once per client. */
   connect(): Promise<PrismParticipant>;

@@ -18,6 +18,7 @@
 //   peer-connection.js   creating one, watching its transport (connection-report.js: telling what it runs over)
 //   media-repair.js      missing remote media reported for repair
 //   events.js            EVENTS and the listener registry;  http.js  dev tokens, why an upgrade was refused
+//   join-timeline.js     when each step of the first join happened (for join-time benchmarks)
 // and the pure part, unit-tested under node (prism-state.js gathers it): room-model.js, pending-requests.js,
 // wire.js, prism-error.js, reconnect-schedule.js, media-watch.js, connection-info.js. API reference: docs/SDK.md.
 
@@ -25,6 +26,7 @@ import { now } from './clock.js';
 import { ConnectionReport } from './connection-report.js';
 import { EVENTS, Emitter } from './events.js';
 import { fetchDevToken, wsUrl } from './http.js';
+import { JoinTimeline } from './join-timeline.js';
 import { MediaRepair } from './media-repair.js';
 import { NetworkWatch, pageNetworkTargets, restartBothConnections } from './network-watch.js';
 import { PendingRequests } from './pending-requests.js';
@@ -81,6 +83,7 @@ export class PrismClient {
    * @param {number} [options.mediaStallMs=600] a steady flow silent this long: resume, restart ICE; 0 disables
    * @param {number} [options.connectionInfoMs=3000] how often each connection's selected candidate pair is read (also
    *   on connecting and pair changes); a change is told to the server (`connectionInfo`); 0 tells nothing
+   * @param {number} [options.joinTimelineMs=0] `joinTimeline` also reads the first video packet/frame/decode (getStats)
    * @param {boolean} [options.watchNetwork=true] restart ICE at once on `online` or a `navigator.connection` change
    * @param {boolean} [options.probeRefusal=true] when the upgrade is refused, GET the same URL to read the server's
    *   HTTP status and reason (browsers hide them from WebSocket)
@@ -102,6 +105,7 @@ export class PrismClient {
     this._iceRestartReplyMs = options.iceRestartReplyMs ?? 1500; // and _iceRestartOnResume, set by the transport watch
 
     this._state = 'idle';
+    this._joinTimeline = new JoinTimeline({ pollMs: options.joinTimelineMs ?? 0 });
     this._events = new Emitter();
     this._model = new RoomModel();
     this._requests = new PendingRequests({ timeoutMs: options.requestTimeoutMs ?? 10000 });
@@ -133,13 +137,11 @@ export class PrismClient {
     /** A delay spread over [min, max]: clients of a stopped server come back at different times. */
     this._shutdownRejoinDelay = () => Math.round(minDelay + Math.random() * Math.max(0, maxDelay - minDelay));
 
-    /** @type {{resumed: boolean, ms: number, attempts: number}|null} how the last reconnect went */
-    this.lastReconnect = null;
-    /** @type {Array<{at: number, trackId: string, issue: string, action: string}>} media repairs so far */
-    this.repairs = this._mediaRepair.repairs;
-    /** ICE restarts so far (both connections count as one). */
-    this.iceRestarts = 0;
+    this.lastReconnect = null; // {resumed, ms, attempts, cause} of the last reconnect
+    this.repairs = this._mediaRepair.repairs; // [{at, trackId, issue, action}]: media repairs so far
+    this.iceRestarts = 0; // ICE restarts so far (both connections count as one)
     this.connectionInfo = this._connectionReport.current; // {publisher, subscriber}: what each selected pair runs over
+    this.joinTimeline = this._joinTimeline.marks; // step -> performance.now() ms of the first join (JOIN_STEPS)
 
     this._closed = new Promise((resolve) => { this._resolveClosed = resolve; });
   }
@@ -189,9 +191,7 @@ export class PrismClient {
   }
 
   /** Remote tracks currently subscribed: [{track, participant, mid}]. */
-  subscriptions() {
-    return this._model.subscriptions();
-  }
+  subscriptions() { return this._model.subscriptions(); }
 
   /**
    * Registers a listener. @returns {() => void} a function that removes it

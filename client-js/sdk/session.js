@@ -86,6 +86,7 @@ export class Session {
   /** The first welcome: connected. (A reconnect's welcome goes to the Reconnector.) */
   onWelcome(msg) {
     const client = this._client;
+    client._joinTimeline.mark('welcome');
     const events = client._model.applyWelcome(msg);
     if (!client._model.local) {
       this.failConnect(events[0]?.[1] ?? new PrismError('protocol', 'bad welcome'));
@@ -235,6 +236,7 @@ export class Session {
     const client = this._client;
     if (client._state === 'disconnected') return;
     this.stopTimers();
+    client._joinTimeline.stop();
     client._reconnector.stop();
     client._socket.stop();
     globalThis.removeEventListener?.('pagehide', this._onPageHide);

@@ -50,6 +50,8 @@ export class SignalingSocket {
         client._session.failConnect(new PrismError('connection_refused', `connection refused: ${e.message}`, { cause: e }));
         return;
       }
+      client._joinTimeline.mark('connect');
+      ws.onopen = () => client._joinTimeline.mark('socketOpen');
       this.adopt(ws);
       this._connectTimer = setTimeout(() => {
         client._session.failConnect(new PrismError('timeout', `no welcome within ${this._connectTimeoutMs} ms`));

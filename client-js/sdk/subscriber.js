@@ -32,6 +32,7 @@ export class Subscriber {
 
   /** Queues a `subscriberOffer`; a failure to apply it is emitted as `error` (code `negotiation`). */
   enqueueOffer(msg) {
+    this._client._joinTimeline.mark('subscriberOffer');
     this._offerQueue = this._offerQueue
       .then(() => this._onOffer(msg))
       .catch((e) => this._client._emit('error', asPrismError(e, 'negotiation')));
@@ -58,7 +59,10 @@ export class Subscriber {
       return;
     }
     if (msg.version <= this._lastOfferVersion) return; // stale: a newer one was already answered
-    if (!this.pc) this.pc = newClientPeerConnection(client, 'subscriber');
+    if (!this.pc) {
+      this.pc = newClientPeerConnection(client, 'subscriber');
+      client._joinTimeline.watchSubscriber(this.pc);
+    }
     const pc = this.pc;
     await pc.setRemoteDescription({ type: 'offer', sdp: msg.sdp });
     const answer = await pc.createAnswer();
@@ -68,6 +72,7 @@ export class Subscriber {
     if (client.state === 'connected') {
       try {
         client._send({ type: 'subscriberAnswer', version: msg.version, sdp: pc.localDescription.sdp });
+        client._joinTimeline.mark('answerSent');
       } catch {
         // the socket dropped meanwhile: the server sends this offer again after the resume, we answer it then
       }

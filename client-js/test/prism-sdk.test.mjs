@@ -35,6 +35,7 @@ class FakeWebSocket {
   // --- what the test calls
   open() {
     this.readyState = 1;
+    this.onopen?.();
   }
 
   serverSend(message) {
@@ -362,6 +363,19 @@ describe('PrismClient publish and mute', () => {
 });
 
 describe('PrismClient subscriber connection', () => {
+  it('marks the join steps in order on its joinTimeline: connect, socket open, welcome, offer, answer', async () => {
+    const { client, ws } = await connected();
+    const marks = client.joinTimeline;
+    assert.equal(marks.subscriberOffer, null);
+    ws.serverSend({ type: 'subscriberOffer', version: 1, sdp: 'mids=0:audio',
+      tracks: [{ mid: '0', trackId: 'bob-1:0', participantId: 'bob-1', kind: 'audio' }] });
+    await until(() => ws.ofType('subscriberAnswer').length === 1, 'subscriberAnswer');
+    const steps = ['connect', 'socketOpen', 'welcome', 'subscriberOffer', 'answerSent'];
+    for (const step of steps) assert.equal(typeof marks[step], 'number', step);
+    for (let i = 1; i < steps.length; i++) assert.ok(marks[steps[i]] >= marks[steps[i - 1]], steps[i]);
+    assert.equal(marks.firstDecoded, null, 'media steps only with joinTimelineMs');
+  });
+
   it('answers each offer with its version and reports tracks by mid', async () => {
     const { client, ws, events } = await connected();
     ws.serverSend({
