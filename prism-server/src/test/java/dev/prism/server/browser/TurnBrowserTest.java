@@ -151,7 +151,9 @@ class TurnBrowserTest implements BrowserArtifacts.Browsers {
                 FIRST_FRAME_TIMEOUT);
         bob.open(server.joinUrl(addr, room, "bob") + "&simulcast=0&relay=1");
         long bobFirstFrameMs = firstFrameMs(bob);
-        JsonObject bobPaths = paths(bob);
+        // His publisher connection may still be negotiating when he decodes his first frame (the camera comes later
+        // on a loaded machine): wait, with a deadline, until both name a selected pair.
+        JsonObject bobPaths = awaitBothPaths(bob);
         carol.open(server.joinUrl(room, "carol") + "&publish=none");
         long carolFirstFrameMs = firstFrameMs(carol);
         // alice decodes bob's video: his publisher connection runs over the relay too
@@ -201,6 +203,18 @@ class TurnBrowserTest implements BrowserArtifacts.Browsers {
             JsonObject sub = p.getJsonObject("subscriber");
             return sub != null && sub.getLong("framesDecoded", 0L) > 0
                     ? (System.nanoTime() - x.openedAtNanos()) / 1_000_000 : null;
+        }, () -> "last " + last.get());
+    }
+
+    private static JsonObject awaitBothPaths(ChromeBrowser b) {
+        AtomicReference<JsonObject> last = new AtomicReference<>();
+        return b.waitUntil("both connections' selected pairs", FIRST_FRAME_TIMEOUT, x -> {
+            JsonObject p = paths(x);
+            last.set(p);
+            JsonObject sub = p.getJsonObject("subscriber");
+            JsonObject pub = p.getJsonObject("publisher");
+            return sub != null && pub != null && sub.getString("candidateType") != null
+                    && pub.getString("candidateType") != null ? p : null;
         }, () -> "last " + last.get());
     }
 
