@@ -72,6 +72,8 @@ public final class Producer {
     private final ProducerLayer[] layers;
     private final LayerStats layerStats;
     private final boolean video;
+    /** An H.264 track (RFC 6184): read with {@link PacketMeta#h264}, else VP8. */
+    private final boolean h264;
     private final RtpPacket rtxView = new RtpPacket();
     private final int[] nackScratch = new int[64];
     /** Array replaced on change: the fan-out loop needs neither a lock nor an iterator. */
@@ -107,6 +109,7 @@ public final class Producer {
             }
         }
         this.video = description.kind() == MediaKind.VIDEO;
+        this.h264 = video && codec != null && codec.name().equalsIgnoreCase("H264");
         RtpCodec rtx = codec == null ? null : description.rtxFor(codec.payloadType());
         this.rtxPayloadType = rtx == null ? -1 : rtx.payloadType();
         boolean nackNegotiated = codec != null && codec.feedback().contains(new RtcpFeedback("nack", ""));
@@ -186,6 +189,11 @@ public final class Producer {
     /** The payload type of the publisher's RTX, -1 when it negotiated none. */
     int rtxPayloadType() {
         return rtxPayloadType;
+    }
+
+    /** True for an H.264 video track: its payloads are read as RFC 6184 and carry nothing to rewrite. */
+    public boolean isH264() {
+        return h264;
     }
 
     public RtpCodec codec() {
@@ -367,12 +375,12 @@ public final class Producer {
             ByteBuf buf = packet.buffer();
             int payload = packet.payloadOffset();
             int length = packet.payloadLength();
-            meta = PacketMeta.vp8(buf, payload, length);
+            meta = h264 ? PacketMeta.h264(buf, payload, length) : PacketMeta.vp8(buf, payload, length);
             layer.history.add(buf, seq, now);
             if (meta != PacketMeta.INVALID && PacketMeta.isKeyframe(meta)) {
                 layer.keyframes++;
                 layer.keyframeThrottle.onKeyframe();
-                int w = Vp8Payload.keyframeWidth(buf, payload, length);
+                int w = h264 ? -1 : Vp8Payload.keyframeWidth(buf, payload, length);
                 if (w > 0) {
                     layer.width = w;
                     layer.height = Vp8Payload.keyframeHeight(buf, payload, length);
