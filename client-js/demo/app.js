@@ -2,7 +2,8 @@
 //
 // URL: /?room=ROOM&name=NAME joins at once with camera and microphone; &token=JWT uses that token instead of asking
 // the server for a development one (the room and name then come from the token); &publish=none joins to watch only;
-// &simulcast=0 publishes the camera as one encoding. Without them a join form shows.
+// &simulcast=0 publishes the camera as one encoding; &codec=h264 makes a room this join creates an H.264 room (the
+// development token's codec claim; an existing room keeps its codec). Without them a join form shows.
 //
 // For automated browser tests: window.prism = {client, ready, error, errors}; stable ids #status, #grid, #btn-mic,
 // #btn-cam, #btn-leave; every tile has data-participant-id, data-mic / data-cam ('on' | 'off' | 'none'); a remote
@@ -64,8 +65,9 @@ function main() {
   const publish = params.get('publish') !== 'none';
   const simulcast = params.get('simulcast') !== '0';
   const forceRelay = params.get('relay') === '1'; // media only through the server's TURN relays
+  const codec = params.get('codec')?.trim().toLowerCase() || undefined;
   if (token || (room && name)) {
-    join({ room, name, token, publish, simulcast, forceRelay });
+    join({ room, name, token, publish, simulcast, forceRelay, codec });
   } else {
     showJoinForm(room, name);
   }
@@ -96,14 +98,14 @@ function showJoinForm(room, name) {
   });
 }
 
-async function join({ room, name, token, publish = true, simulcast = true, forceRelay = false }) {
+async function join({ room, name, token, publish = true, simulcast = true, forceRelay = false, codec }) {
   const claims = token ? decodeJwtClaims(token) : null;
   const roomLabel = room || claims?.room || '';
   ui.roomLabel.textContent = roomLabel;
   try {
     if (!token) {
       setStatus('connecting', 'Getting a development token…');
-      ({ token } = await PrismClient.devToken(room, name));
+      ({ token } = await PrismClient.devToken(room, name, { codec }));
     }
     client = new PrismClient({ token, simulcast, forceRelay });
     window.prism.client = client;
