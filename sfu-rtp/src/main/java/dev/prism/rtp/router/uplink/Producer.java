@@ -7,6 +7,7 @@ import dev.prism.core.rtp.RtcpFeedback;
 import dev.prism.core.rtp.RtpCodec;
 import dev.prism.core.rtp.RtpEncoding;
 import dev.prism.rtp.alloc.LayerStats;
+import dev.prism.rtp.codec.H264Sps;
 import dev.prism.rtp.codec.Vp8Payload;
 import dev.prism.rtp.layer.LayerSelector;
 import dev.prism.rtp.layer.PacketMeta;
@@ -380,10 +381,18 @@ public final class Producer {
             if (meta != PacketMeta.INVALID && PacketMeta.isKeyframe(meta)) {
                 layer.keyframes++;
                 layer.keyframeThrottle.onKeyframe();
-                int w = h264 ? -1 : Vp8Payload.keyframeWidth(buf, payload, length);
-                if (w > 0) {
-                    layer.width = w;
-                    layer.height = Vp8Payload.keyframeHeight(buf, payload, length);
+                if (h264) {
+                    int d = H264Sps.dimensions(buf, payload, length); // the SPS packet of an H.264 key frame
+                    if (d != H264Sps.ABSENT) {
+                        layer.width = H264Sps.width(d);
+                        layer.height = H264Sps.height(d);
+                    }
+                } else {
+                    int w = Vp8Payload.keyframeWidth(buf, payload, length);
+                    if (w > 0) {
+                        layer.width = w;
+                        layer.height = Vp8Payload.keyframeHeight(buf, payload, length);
+                    }
                 }
             }
             if (meta != PacketMeta.INVALID && !PacketMeta.isPaddingOnly(meta)) {
