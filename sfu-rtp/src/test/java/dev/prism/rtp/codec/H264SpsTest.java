@@ -35,8 +35,8 @@ class H264SpsTest {
             // Constrained Baseline 120x68 macroblocks, frame_cropping bottom 4 (x2 lines for 4:2:0): 1920x1080;
             // written field by field (sps id 0, log2_max_frame_num 4, poc type 2, 1 ref frame, frame_mbs_only)
             "'1080p with bottom cropping',        '67 42 c0 28 da 01 e0 08 9f 95',                         1920, 1080",
-            "'STAP-A with the PPS first',          '78 00 04 68 ce 3c 80 00 12 67 42 c0 1f 8c 8d 40 50 1e d3 50 60 60 60'
-                    + ' 78 44 23 50',                                                                    640,  480",
+            "'STAP-A with the PPS first',          '78 00 04 68 ce 3c 80 00 12 67 42 c0 1f 8c 8d 40 50 1e d3 50 60 60 60"
+                    + " 78 44 23 50',                                                                    640,  480",
             "'PPS only',                           '68 ce 3c 80',                                           -1,  -1",
             "'IDR fragment',                       '7c 85 b8 00 04',                                        -1,  -1",
             "'SPS cut before the picture size',    '67 42 c0 1f 8c 8d',                                     -1,  -1",
