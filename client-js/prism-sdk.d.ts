@@ -319,13 +319,14 @@ export class PrismClient {
   constructor(options: PrismClientOptions);
 
   /**
-   * Asks a development-mode server for a token (`GET /api/dev-token`).
-   * @throws PrismError `not_allowed` (the server has an API secret), `http_error`, `protocol`
+   * Asks a development-mode server for a token (`GET /api/dev-token`). `codec` ('vp8' | 'h264') becomes the token's
+   * `codec` claim: the video codec the room gets if this join creates it (an existing room keeps its own).
+   * @throws PrismError `not_allowed` (the server has an API secret), `http_error` (also for an unknown codec), `protocol`
    */
   static devToken(
     room: string,
     name: string,
-    options?: { baseUrl?: string; fetch?: typeof fetch },
+    options?: { baseUrl?: string; fetch?: typeof fetch; codec?: 'vp8' | 'h264' },
   ): Promise<{ token: string; identity: string }>;
 
   readonly state: ClientState;

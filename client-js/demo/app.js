@@ -2,8 +2,9 @@
 //
 // URL: /?room=ROOM&name=NAME joins at once with camera and microphone; &token=JWT uses that token instead of asking
 // the server for a development one (the room and name then come from the token); &publish=none joins to watch only;
-// &simulcast=0 publishes the camera as one encoding; &timeline=MS reads the first remote video frame into the SDK's
-// joinTimeline (getStats every MS ms: the join-time benchmark). Without them a join form shows.
+// &simulcast=0 publishes the camera as one encoding; &codec=h264 makes a room this join creates an H.264 room (the
+// development token's codec claim; an existing room keeps its codec); &timeline=MS reads the first remote video frame
+// into the SDK's joinTimeline (getStats every MS ms: the join-time benchmark). Without them a join form shows.
 //
 // For automated browser tests: window.prism = {client, ready, error, errors}; stable ids #status, #grid, #btn-mic,
 // #btn-cam, #btn-leave; every tile has data-participant-id, data-mic / data-cam ('on' | 'off' | 'none'); a remote
@@ -66,8 +67,9 @@ function main() {
   const simulcast = params.get('simulcast') !== '0';
   const forceRelay = params.get('relay') === '1'; // media only through the server's TURN relays
   const joinTimelineMs = Number(params.get('timeline')) || 0;
+  const codec = params.get('codec')?.trim().toLowerCase() || undefined;
   if (token || (room && name)) {
-    join({ room, name, token, publish, simulcast, forceRelay, joinTimelineMs });
+    join({ room, name, token, publish, simulcast, forceRelay, joinTimelineMs, codec });
   } else {
     showJoinForm(room, name);
   }
@@ -98,14 +100,15 @@ function showJoinForm(room, name) {
   });
 }
 
-async function join({ room, name, token, publish = true, simulcast = true, forceRelay = false, joinTimelineMs = 0 }) {
+async function join({ room, name, token, publish = true, simulcast = true, forceRelay = false, joinTimelineMs = 0,
+  codec }) {
   const claims = token ? decodeJwtClaims(token) : null;
   const roomLabel = room || claims?.room || '';
   ui.roomLabel.textContent = roomLabel;
   try {
     if (!token) {
       setStatus('connecting', 'Getting a development token…');
-      ({ token } = await PrismClient.devToken(room, name));
+      ({ token } = await PrismClient.devToken(room, name, { codec }));
     }
     client = new PrismClient({ token, simulcast, forceRelay, joinTimelineMs });
     window.prism.client = client;

@@ -25,6 +25,8 @@ export async function fetchDevToken(room, name, options = {}) {
   const url = new URL('/api/dev-token', options.baseUrl ?? globalThis.location?.href);
   url.searchParams.set('room', room);
   url.searchParams.set('name', name);
+  // The video codec the room gets if this join creates it ('vp8' | 'h264'); an existing room keeps its own.
+  if (options.codec) url.searchParams.set('codec', options.codec);
   let res;
   try {
     res = await doFetch(url.href, { cache: 'no-store' });

@@ -2,7 +2,8 @@
 # Records the first decrypted RTP/RTCP packets a real headless Chromium sends to Prism (PacketCapture, a main class in
 # test scope), for sfu-rtp's parser fixtures: see sfu-rtp/src/test/resources/captures/CAPTURED.md.
 #
-#   tools/packet-capture/run.sh [out.txt] [seconds]     (defaults: target/capture/chromium-packets.txt in the module, 12)
+#   tools/packet-capture/run.sh [out.txt] [seconds] [vp8|h264]   (defaults: target/capture/chromium-packets.txt in the
+#                                                              module, 12, vp8: the video codec Prism negotiates)
 #
 # Needs Debian's chromium and chromium-driver, like the browser tests; takes about 20 s after the build. Compiles the
 # module's tests offline (test-compile, never install) and runs the class with its test class path.
@@ -21,5 +22,5 @@ trap 'rm -f "$CP_FILE"' EXIT
 OUT=$(realpath -m "${1:-$MODULE/target/capture/chromium-packets.txt}")
 mkdir -p "$(dirname "$OUT")"
 cd "$MODULE"
-java -cp "target/test-classes:target/classes:$(cat "$CP_FILE")" "$CLASS" "$OUT" "${2:-12}"
+java -cp "target/test-classes:target/classes:$(cat "$CP_FILE")" "$CLASS" "$OUT" "${2:-12}" "${3:-vp8}"
 echo "wrote $OUT"

@@ -7,13 +7,16 @@ import dev.prism.core.room.Participant;
 import dev.prism.core.room.Room;
 import dev.prism.core.room.RoomRegistry;
 import dev.prism.core.room.Track;
+import dev.prism.core.rtp.VideoCodec;
 import dev.prism.core.text.ClientText;
 import dev.prism.rtp.router.RoomRouter;
 import dev.prism.rtp.transport.MediaPlane;
 import dev.prism.rtp.transport.WebRtcTransport;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -40,6 +43,8 @@ public final class Conference {
     private final Map<String, ConferenceParticipant> participants = new ConcurrentHashMap<>();
     private final RoomReader reader = new RoomReader(this);
     private volatile int maxParticipantsPerRoom = dev.prism.core.config.PrismConfig.DEFAULT_MAX_PARTICIPANTS_PER_ROOM;
+    private volatile VideoCodec defaultVideoCodec = VideoCodec.VP8;
+    private volatile Set<VideoCodec> allowedVideoCodecs = EnumSet.allOf(VideoCodec.class);
 
     /** @param codecPlan the payload types and extension ids subscriber offers use (signaling's offer writer) */
     public Conference(MediaPlane media, RoomRegistry rooms, SubscriberCodecPlan codecPlan) {
@@ -57,6 +62,19 @@ public final class Conference {
             throw new IllegalArgumentException("maxParticipantsPerRoom must be at least 1: " + max);
         }
         this.maxParticipantsPerRoom = max;
+        return this;
+    }
+
+    /**
+     * Sets the video codec a new room gets when its first join asks for none, or for one not in {@code allowed}
+     * ({@link JoinRequest#videoCodec()}). Defaults: VP8, every codec allowed. Call once at startup.
+     */
+    public Conference videoCodecs(VideoCodec defaultCodec, Set<VideoCodec> allowed) {
+        if (!allowed.contains(defaultCodec)) {
+            throw new IllegalArgumentException("the default video codec " + defaultCodec + " is not allowed");
+        }
+        this.defaultVideoCodec = defaultCodec;
+        this.allowedVideoCodecs = EnumSet.copyOf(allowed);
         return this;
     }
 
@@ -144,6 +162,8 @@ public final class Conference {
         if (r.participant(identity) != null) {
             r.leave(identity, LeaveReason.REPLACED);
         }
+        VideoCodec asked = request.videoCodec();
+        r.chooseVideoCodec(asked != null && allowedVideoCodecs.contains(asked) ? asked : defaultVideoCodec);
         ConferenceParticipant p = new ConferenceParticipant(this, r, router, request, listener);
         r.join(identity, request.displayName(), request.canPublish(), request.canSubscribe(), p);
         participants.put(key(r.id(), identity), p);

@@ -1,14 +1,22 @@
 package dev.prism.conference;
 
+import dev.prism.core.rtp.VideoCodec;
 import java.util.Objects;
 
 /**
  * Who joins which room, with which grants. Signaling builds it from a verified access token.
  *
  * @param displayName the name others see, already made display-safe by the caller
+ * @param videoCodec  the video codec the room gets when this join creates it (null: the node's default); a room
+ *                    that exists keeps its own ({@link dev.prism.core.room.Room#chooseVideoCodec})
  */
 public record JoinRequest(String roomId, String identity, String displayName, boolean canPublish,
-                          boolean canSubscribe) {
+                          boolean canSubscribe, VideoCodec videoCodec) {
+    /** A join that leaves a new room the node's default video codec. */
+    public JoinRequest(String roomId, String identity, String displayName, boolean canPublish, boolean canSubscribe) {
+        this(roomId, identity, displayName, canPublish, canSubscribe, null);
+    }
+
     public JoinRequest {
         Objects.requireNonNull(roomId, "roomId");
         Objects.requireNonNull(identity, "identity");

@@ -19,6 +19,7 @@ import dev.prism.core.rtp.MediaDescription;
 import dev.prism.core.rtp.MediaKind;
 import dev.prism.core.rtp.RtpCodec;
 import dev.prism.core.rtp.RtpEncoding;
+import dev.prism.core.rtp.VideoCodec;
 import dev.prism.rtp.transport.MediaEngineConfig;
 import dev.prism.rtp.transport.MediaPlane;
 import io.netty.channel.EventLoop;
@@ -149,6 +150,28 @@ class ConferenceTest {
         assertThat(conference.participant("r1", "alice")).isSameAs(alice);
         assertThat(alice.nextSubscriberOffer().get(5, TimeUnit.SECONDS)).as("nothing subscribed: no connection")
                 .isNull();
+    }
+
+    @Test
+    void theFirstJoinChoosesTheRoomsVideoCodecAndLaterJoinsFollowIt() throws Exception {
+        ConferenceParticipant alice = conference.join(new JoinRequest("codec-1", "alice", "Alice", true, true,
+                VideoCodec.H264), new Recorder()).get(5, TimeUnit.SECONDS);
+        ConferenceParticipant bob = conference.join(new JoinRequest("codec-1", "bob", "Bob", true, true,
+                VideoCodec.VP8), new Recorder()).get(5, TimeUnit.SECONDS);
+        ConferenceParticipant carol = join("codec-1", "carol", new Recorder()); // asks for nothing
+        // Read after the joins completed on the room's loop (the futures order it).
+        assertThat(List.of(alice.room().videoCodec(), bob.room().videoCodec(), carol.room().videoCodec()))
+                .containsOnly(VideoCodec.H264);
+        assertThat(join("codec-2", "dave", new Recorder()).room().videoCodec()).as("the node's default")
+                .isEqualTo(VideoCodec.VP8);
+    }
+
+    @Test
+    void aCodecTheNodeDoesNotAllowGetsTheDefault() throws Exception {
+        conference.videoCodecs(VideoCodec.VP8, java.util.Set.of(VideoCodec.VP8));
+        ConferenceParticipant alice = conference.join(new JoinRequest("codec-3", "alice", "Alice", true, true,
+                VideoCodec.H264), new Recorder()).get(5, TimeUnit.SECONDS);
+        assertThat(alice.room().videoCodec()).isEqualTo(VideoCodec.VP8);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.prism.signaling;
 
+import dev.prism.core.rtp.VideoCodec;
 import dev.prism.core.text.ClientText;
 import dev.prism.signaling.auth.AccessToken;
 import dev.prism.signaling.auth.TokenException;
@@ -202,7 +203,14 @@ public final class SignalingVerticle extends VerticleBase {
         byte[] suffix = new byte[3];
         random.nextBytes(suffix);
         String identity = (slug.isEmpty() ? "user" : slug) + "-" + HexFormat.of().formatHex(suffix);
-        AccessToken t = AccessToken.grant(room, identity, name.strip(), tokens.nowEpochSeconds(), devTokenTtlSeconds);
+        String codecParam = ctx.request().getParam("codec");
+        VideoCodec codec = VideoCodec.fromWire(codecParam);
+        if (codecParam != null && codec == null) {
+            badRequest(ctx, "codec must be vp8 or h264");
+            return;
+        }
+        AccessToken t = AccessToken.grant(room, identity, name.strip(), tokens.nowEpochSeconds(), devTokenTtlSeconds)
+                .withVideoCodec(codec);
         ctx.json(new JsonObject().put("token", tokens.issue(t)).put("identity", identity).put("room", room));
     }
 

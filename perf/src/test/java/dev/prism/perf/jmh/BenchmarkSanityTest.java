@@ -37,6 +37,24 @@ class BenchmarkSanityTest {
         }
     }
 
+    /** The H.264 variant forwards every packet too (a consumer that never saw a key frame would drop them all). */
+    @Test
+    void h264ForwardingReachesEveryReceiver() {
+        ForwardingBenchmark b = new ForwardingBenchmark();
+        b.receivers = 3;
+        b.profile = SrtpProfile.AEAD_AES_128_GCM;
+        b.codec = "H264";
+        b.setUp();
+        try {
+            for (int i = 0; i < 3; i++) {
+                assertThat(b.fanOut()).isBetween(3, 4);
+                assertThat(b.receiveAndFanOut()).isBetween(3, 4);
+            }
+        } finally {
+            b.tearDown();
+        }
+    }
+
     /**
      * The real forwarding path (receive, unprotect, fan-out copies, protect, send) returns every pooled buffer: the
      * engine gets a pool without thread caches, so its count of outstanding buffers is exact.

@@ -44,10 +44,39 @@ final class CapturedPackets {
             } else {
                 what = "VP8 delta start";
             }
+        } else if (codec.equals("H264") && p.payloadLength() > 0) {
+            what = "H264 " + h264Label(p.buffer(), p.payloadOffset(), p.payloadLength())
+                    + (p.marker() ? " marker" : "");
         } else {
             what = codec;
         }
         keep(side + " RTP " + what, p.buffer(), p.offset(), p.length());
+    }
+
+    /**
+     * What an H.264 payload is by its RTP packetization (RFC 6184), read here byte by byte, independently of the
+     * parser under test: "single nal 1", "STAP-A 7,8,5", "FU-A start 5", "FU-A middle 5", "FU-A end 1".
+     */
+    private static String h264Label(ByteBuf b, int at, int length) {
+        int type = b.getUnsignedByte(at) & 0x1F;
+        if (type == 24) {
+            StringBuilder sb = new StringBuilder("STAP-A ");
+            int i = at + 1;
+            String sep = "";
+            while (i + 2 < at + length) {
+                int size = b.getUnsignedShort(i);
+                sb.append(sep).append(b.getUnsignedByte(i + 2) & 0x1F);
+                sep = ",";
+                i += 2 + size;
+            }
+            return sb.toString();
+        }
+        if (type == 28 && length > 1) {
+            int fu = b.getUnsignedByte(at + 1);
+            String pos = (fu & 0x80) != 0 ? "start" : (fu & 0x40) != 0 ? "end" : "middle";
+            return "FU-A " + pos + " " + (fu & 0x1F);
+        }
+        return "single nal " + type;
     }
 
     /** Records one decrypted compound RTCP packet (its readable bytes). */

@@ -5,6 +5,7 @@ import dev.prism.core.rtp.HeaderExtension;
 import dev.prism.core.rtp.MediaDescription;
 import dev.prism.core.rtp.MediaKind;
 import dev.prism.core.rtp.RtpEncoding;
+import dev.prism.core.rtp.VideoCodec;
 import dev.prism.rtp.packet.RtpPacket;
 import dev.prism.rtp.router.RoomRouter;
 import dev.prism.rtp.router.downlink.Consumer;
@@ -45,7 +46,7 @@ import java.util.regex.Pattern;
  * mvn -o -q -pl prism-server -am test-compile dependency:build-classpath \
  *     -Dmdep.outputFile=/tmp/prism-test-cp.txt -Dmdep.includeScope=test
  * cd prism-server && java -cp target/test-classes:target/classes:$(cat /tmp/prism-test-cp.txt) \
- *     dev.prism.server.capture.PacketCapture [out.txt] [seconds]
+ *     dev.prism.server.capture.PacketCapture [out.txt] [seconds] [vp8|h264]
  * }</pre>
  * Needs Debian's chromium and chromium-driver, like the browser tests; takes about 20 s.
  *
@@ -83,11 +84,15 @@ public final class PacketCapture {
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args.length > 0 ? args[0] : "target/capture/chromium-packets.txt");
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 12;
-        new PacketCapture().run(out, seconds);
+        VideoCodec codec = args.length > 2 ? VideoCodec.fromWire(args[2]) : VideoCodec.VP8;
+        if (codec == null) {
+            throw new IllegalArgumentException("codec must be vp8 or h264: " + args[2]);
+        }
+        new PacketCapture().run(out, seconds, codec);
         System.exit(0); // Selenium and Vert.x leave non-daemon threads behind
     }
 
-    private void run(Path out, int seconds) throws Exception {
+    private void run(Path out, int seconds, VideoCodec codec) throws Exception {
         PrismConfig config = PrismConfig.builder().httpHost("127.0.0.1").httpPort(0).udpPort(0).build();
         try (PrismServer server = PrismServer.start(config);
              ChromeBrowser browser = ChromeBrowser.launch("capture")) {
@@ -105,7 +110,7 @@ public final class PacketCapture {
                 publisher.bind(t);
                 return t;
             });
-            PublishNegotiation n = PublishNegotiator.answer(offer, localInfo(pubTransport));
+            PublishNegotiation n = PublishNegotiator.answer(offer, localInfo(pubTransport), codec);
             List<MediaDescription> accepted = n.accepted();
             onLoop(() -> {
                 pubTransport.setRemoteParameters(n.remoteIce(), n.remoteFingerprint(), n.remoteSetup());
@@ -141,10 +146,10 @@ public final class PacketCapture {
                 }
                 return list;
             });
-            String subOffer = SubscriberOfferWriter.offer(lines, localInfo(subTransport), 1);
+            String subOffer = SubscriberOfferWriter.offer(lines, localInfo(subTransport), 1, codec);
             String answer = (String) browser.asyncJs(SUBSCRIBE_JS, subOffer);
             check(answer);
-            SubscriberAnswer a = SubscriberAnswerReader.read(answer, lines);
+            SubscriberAnswer a = SubscriberAnswerReader.read(answer, lines, codec);
             onLoop(() -> {
                 subTransport.setRemoteParameters(a.remoteIce(), a.remoteFingerprint(), a.remoteSetup());
                 for (int i = 0; i < consumers.size(); i++) {
@@ -195,7 +200,8 @@ public final class PacketCapture {
         @Override
         public void onRtp(WebRtcTransport t, RtpPacket packet) {
             captured.rtp(side, packet, ptNames);
-            if (publisher && "VP8".equals(ptNames.get(packet.payloadType()))
+            String name = ptNames.get(packet.payloadType());
+            if (publisher && ("VP8".equals(name) || "H264".equals(name))
                     && ++videoPackets % WITHHOLD_EVERY == 0 && withheld < WITHHOLD_MAX) {
                 withheld++;
                 return;

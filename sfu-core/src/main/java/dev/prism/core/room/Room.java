@@ -1,6 +1,7 @@
 package dev.prism.core.room;
 
 import dev.prism.core.rtp.MediaKind;
+import dev.prism.core.rtp.VideoCodec;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -27,6 +28,7 @@ public final class Room {
     private final Map<String, Participant> participants = new LinkedHashMap<>();
     private final List<RoomListener> observers = new CopyOnWriteArrayList<>();
     private boolean closed;
+    private VideoCodec videoCodec;
 
     public Room(String id, Executor executor) {
         this.id = id;
@@ -49,6 +51,22 @@ public final class Room {
 
     public void removeObserver(RoomListener observer) {
         observers.remove(observer);
+    }
+
+    /**
+     * Fixes the room's video codec the first time it is called (by the first join, see {@link VideoCodec}) and
+     * returns it; later calls return the codec already chosen, whatever they ask for.
+     */
+    public VideoCodec chooseVideoCodec(VideoCodec wanted) {
+        if (videoCodec == null) {
+            videoCodec = wanted == null ? VideoCodec.VP8 : wanted;
+        }
+        return videoCodec;
+    }
+
+    /** The room's video codec: {@link VideoCodec#VP8} until a join chose one. */
+    public VideoCodec videoCodec() {
+        return videoCodec == null ? VideoCodec.VP8 : videoCodec;
     }
 
     public boolean isClosed() {

@@ -8,7 +8,7 @@ import dev.prism.rtp.packet.TimestampRewriter;
 import io.netty.buffer.ByteBuf;
 
 /**
- * One VP8 simulcast consumer's forwarding state: the {@link LayerSelector} plus the rewriters that keep its single
+ * One VP8 or H.264 simulcast consumer's forwarding state: the {@link LayerSelector} plus the rewriters that keep its single
  * output stream continuous (sequence numbers, timestamps, VP8 picture id / TL0PICIDX / KEYIDX). It applies each
  * decision to the rewriters, so the consumer only does the I/O:
  *
@@ -31,14 +31,32 @@ public final class LayerForwarder {
     private final SeqRewriter seq;
     private final TimestampRewriter timestamps;
     private final Vp8Rewriter vp8 = new Vp8Rewriter();
+    /** False for a codec without a VP8 payload descriptor (H.264): no picture id to keep continuous. */
+    private final boolean rewriteVp8;
     private int outSeq;
     private long outTs;
 
+    /** {@link #rewritePayload} result when nothing was rewritten: every {@link Vp8Rewriter} field reads as absent. */
+    public static final long NOTHING_WRITTEN = 0L;
+
     /**
+     * A VP8 forwarder.
+     *
      * @param firstSequence the subscriber's first output sequence number (0..65535), or -1 to keep the publisher's
      * @param clockRate     RTP clock rate of the codec (90000 for VP8)
      */
     public LayerForwarder(MonoClock clock, LayerSelector.Config config, int firstSequence, int clockRate) {
+        this(clock, config, firstSequence, clockRate, true);
+    }
+
+    /**
+     * @param rewriteVp8 true for VP8 (the payload descriptor's picture id / TL0PICIDX / KEYIDX are rewritten); false
+     *                   for H.264, whose payload carries no such counter: only sequence numbers and timestamps are
+     *                   rewritten, and packets are read with {@link PacketMeta#h264}
+     */
+    public LayerForwarder(MonoClock clock, LayerSelector.Config config, int firstSequence, int clockRate,
+                          boolean rewriteVp8) {
+        this.rewriteVp8 = rewriteVp8;
         this.clock = clock;
         this.selector = new LayerSelector(clock, config);
         this.seq = new SeqRewriter(firstSequence, SeqRewriter.DEFAULT_HISTORY);
@@ -57,7 +75,9 @@ public final class LayerForwarder {
      * @param spatial the packet's spatial layer index (from the producer's SSRC -> layer map), -1 when unmapped
      */
     public LayerDecision onPacket(RtpPacket packet, int spatial) {
-        return onPacket(packet, spatial, PacketMeta.vp8(packet.buffer(), packet.payloadOffset(), packet.payloadLength()));
+        return onPacket(packet, spatial, rewriteVp8
+                ? PacketMeta.vp8(packet.buffer(), packet.payloadOffset(), packet.payloadLength())
+                : PacketMeta.h264(packet.buffer(), packet.payloadOffset(), packet.payloadLength()));
     }
 
     /**
@@ -72,7 +92,9 @@ public final class LayerForwarder {
         switch (d.action()) {
             case SKIP -> {
                 seq.drop(packet.sequenceNumber());
-                vp8.drop(buf, payloadOffset, payloadLength);
+                if (rewriteVp8) {
+                    vp8.drop(buf, payloadOffset, payloadLength);
+                }
                 return d;
             }
             case DROP -> {
@@ -81,7 +103,9 @@ public final class LayerForwarder {
             case SWITCH -> {
                 seq.switchSource();
                 timestamps.switchSource();
-                vp8.switchSource();
+                if (rewriteVp8) {
+                    vp8.switchSource();
+                }
             }
             case FORWARD -> {
             }
@@ -109,10 +133,11 @@ public final class LayerForwarder {
      * Rewrites the VP8 descriptor in the consumer's copy of the latest forwarded packet.
      *
      * @return what was written ({@link Vp8Rewriter#pictureId(long)} and its siblings read it), or
-     *     {@link Vp8Rewriter#MALFORMED} when the descriptor is malformed (the caller drops the copy and counts it)
+     *     {@link Vp8Rewriter#MALFORMED} when the descriptor is malformed (the caller drops the copy and counts it);
+     *     {@link #NOTHING_WRITTEN} for H.264, which has nothing to rewrite
      */
     public long rewritePayload(ByteBuf copy, int payloadOffset, int payloadLength) {
-        return vp8.rewrite(copy, payloadOffset, payloadLength);
+        return rewriteVp8 ? vp8.rewrite(copy, payloadOffset, payloadLength) : NOTHING_WRITTEN;
     }
 
     /** Output continuity state, for a consumer that rebuilds retransmissions or reports stats. */

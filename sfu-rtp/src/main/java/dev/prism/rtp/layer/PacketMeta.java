@@ -1,5 +1,6 @@
 package dev.prism.rtp.layer;
 
+import dev.prism.rtp.codec.H264Payload;
 import dev.prism.rtp.codec.Vp8Payload;
 import io.netty.buffer.ByteBuf;
 
@@ -11,7 +12,7 @@ import io.netty.buffer.ByteBuf;
  * bits 0-1  temporal layer id
  * bit  2    FRAME_START   first packet of a frame
  * bit  3    KEYFRAME      first packet of a key frame (implies FRAME_START)
- * bit  4    LAYER_SYNC    the frame depends only on temporal layer 0 (VP8 Y bit)
+ * bit  4    LAYER_SYNC    the frame depends only on temporal layer 0 (VP8 Y bit; never for H.264)
  * bit  5    PADDING_ONLY  no payload
  * </pre>
  * {@link #INVALID} (-1) marks a payload whose descriptor could not be read. The spatial layer is not in here: it comes
@@ -62,6 +63,23 @@ public final class PacketMeta {
             flags |= LAYER_SYNC;
         }
         return of(Vp8Payload.temporalId(buf, payloadOffset, payloadLength), flags);
+    }
+
+    /**
+     * Reads an H.264 payload (RFC 6184 packetization-mode 1, see {@link H264Payload}). Hot path: no allocation. Empty
+     * payload: {@link #PADDING_ONLY}. H.264 carries no temporal layer id in its payload: the temporal id is 0, so a
+     * layer selector treats each simulcast encoding as one temporal layer.
+     */
+    public static int h264(ByteBuf buf, int payloadOffset, int payloadLength) {
+        if (payloadLength == 0) {
+            return PADDING_ONLY;
+        }
+        int f = H264Payload.flags(buf, payloadOffset, payloadLength);
+        if (f == H264Payload.MALFORMED) {
+            return INVALID;
+        }
+        return of(0, ((f & H264Payload.FRAME_START) != 0 ? FRAME_START : 0)
+                | ((f & H264Payload.KEYFRAME) != 0 ? KEYFRAME : 0));
     }
 
     public static int temporalId(int meta) {

@@ -2,7 +2,9 @@
  * Simulcast layer selection per consumer: {@link dev.prism.rtp.layer.LayerSelector} decides packet by packet
  * (forward, switch, skip, drop with a {@link dev.prism.rtp.layer.LayerDropReason}) and when to ask for a key frame;
  * {@link dev.prism.rtp.layer.LayerForwarder} applies those decisions to the sequence number, timestamp and VP8
- * rewriters so one output stream stays continuous. See {@code docs/SIMULCAST.md}.
+ * rewriters so one output stream stays continuous. H.264 tracks use the same two classes: their packets are read by
+ * {@link dev.prism.rtp.layer.PacketMeta#h264} (one temporal layer, key frame = SPS or IDR start) and have no payload
+ * field to rewrite. See {@code docs/SIMULCAST.md}.
  *
  * <h2>Threads</h2>
  * One selector/forwarder per video consumer, on the room's event loop; not thread-safe. Targets come from the bitrate

@@ -1,5 +1,6 @@
 package dev.prism.signaling.auth;
 
+import dev.prism.core.rtp.VideoCodec;
 import dev.prism.core.text.ClientText;
 
 /**
@@ -16,9 +17,18 @@ import dev.prism.core.text.ClientText;
  * @param canSubscribe          may receive other participants' tracks
  * @param issuedAtEpochSeconds  {@code iat}; 0 when a token read by {@link TokenService#verify} carries none
  * @param expiresAtEpochSeconds {@code exp}
+ * @param videoCodec            the optional {@code codec} claim: the video codec the room gets if this join creates it
+ *                              (null: the node's default; a room that exists keeps its own, see
+ *                              {@link VideoCodec})
  */
 public record AccessToken(String room, String identity, String name, boolean canPublish, boolean canSubscribe,
-                          long issuedAtEpochSeconds, long expiresAtEpochSeconds) {
+                          long issuedAtEpochSeconds, long expiresAtEpochSeconds, VideoCodec videoCodec) {
+
+    /** A token without a {@code codec} claim. */
+    public AccessToken(String room, String identity, String name, boolean canPublish, boolean canSubscribe,
+                       long issuedAtEpochSeconds, long expiresAtEpochSeconds) {
+        this(room, identity, name, canPublish, canSubscribe, issuedAtEpochSeconds, expiresAtEpochSeconds, null);
+    }
 
     /** @throws IllegalArgumentException if room or identity is null or blank */
     public AccessToken {
@@ -34,6 +44,12 @@ public record AccessToken(String room, String identity, String name, boolean can
     /** A token with both grants, issued at {@code nowEpochSeconds} and valid for {@code ttlSeconds}. */
     public static AccessToken grant(String room, String identity, String name, long nowEpochSeconds, long ttlSeconds) {
         return new AccessToken(room, identity, name, true, true, nowEpochSeconds, nowEpochSeconds + ttlSeconds);
+    }
+
+    /** This token with the {@code codec} claim set to {@code codec} (null removes it). */
+    public AccessToken withVideoCodec(VideoCodec codec) {
+        return new AccessToken(room, identity, name, canPublish, canSubscribe, issuedAtEpochSeconds,
+                expiresAtEpochSeconds, codec);
     }
 
     private static String displayName(String name, String identity) {

@@ -19,7 +19,9 @@ public final class TokenException extends Exception {
         NO_ROOM("token has no room"),
         NO_IDENTITY("token has no identity"),
         /** {@code exp} lies further past {@code iat}, or past now, than the node's maximum token lifetime. */
-        LIFETIME_TOO_LONG("token lifetime too long");
+        LIFETIME_TOO_LONG("token lifetime too long"),
+        /** The {@code codec} claim is not a string naming a video codec Prism forwards ("vp8", "h264"). */
+        BAD_CODEC("token codec must be vp8 or h264");
 
         private final String reason;
 

@@ -10,6 +10,7 @@ import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.prism.core.config.PrismConfig;
+import dev.prism.core.rtp.VideoCodec;
 import dev.prism.signaling.auth.TokenException.Kind;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
@@ -152,6 +153,9 @@ public final class TokenService {
         claims.put("canSubscribe", token.canSubscribe());
         claims.put("iat", token.issuedAtEpochSeconds());
         claims.put("exp", token.expiresAtEpochSeconds());
+        if (token.videoCodec() != null) {
+            claims.put("codec", token.videoCodec().wireName());
+        }
         JWSObject jws = new JWSObject(header, new Payload(JSONObjectUtils.toJSONString(claims))); // Payload(Map) reorders
         try {
             jws.sign(signer);
@@ -244,7 +248,15 @@ public final class TokenService {
         if (nbf != null && NumericDate.add(now, CLOCK_SKEW_SECONDS) < nbf) {
             throw new TokenException(Kind.NOT_YET_VALID);
         }
-        return new AccessToken(room, identity, name, canPublish, canSubscribe, iat == null ? 0 : iat, exp);
+        Object codecValue = claims.get("codec");
+        VideoCodec codec = null;
+        if (codecValue != null) {
+            codec = codecValue instanceof String c ? VideoCodec.fromWire(c) : null;
+            if (codec == null) {
+                throw new TokenException(Kind.BAD_CODEC);
+            }
+        }
+        return new AccessToken(room, identity, name, canPublish, canSubscribe, iat == null ? 0 : iat, exp, codec);
     }
 
     private static String nonEmptyString(Object value) {

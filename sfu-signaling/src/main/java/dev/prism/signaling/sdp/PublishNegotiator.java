@@ -6,6 +6,7 @@ import dev.prism.core.rtp.MediaDescription;
 import dev.prism.core.rtp.MediaKind;
 import dev.prism.core.rtp.RtpCodec;
 import dev.prism.core.rtp.RtpEncoding;
+import dev.prism.core.rtp.VideoCodec;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,7 +54,22 @@ public final class PublishNegotiator {
      */
     public static PublishNegotiation answer(String offerSdp, LocalTransportInfo local)
             throws SdpParseException, NegotiationException {
+        return answer(offerSdp, local, VideoCodec.VP8);
+    }
+
+    /**
+     * As {@link #answer(String, LocalTransportInfo)} in a room whose video codec is {@code video}: video lines keep
+     * that codec only (for H.264 the first one offered with packetization-mode 1 and a Constrained Baseline
+     * profile-level-id, at any level, see {@link H264ProfileLevelId}). A video line that sends but offers no such
+     * codec is refused with {@code codec_unsupported} (the browser cannot publish in this room), unlike other
+     * unusable lines, which are rejected with port 0.
+     *
+     * @throws NegotiationException also {@code codec_unsupported}, see above
+     */
+    public static PublishNegotiation answer(String offerSdp, LocalTransportInfo local, VideoCodec video)
+            throws SdpParseException, NegotiationException {
         Objects.requireNonNull(local, "local");
+        Objects.requireNonNull(video, "video");
         SessionDescription offer = SessionDescription.parse(offerSdp);
         if (offer.media().isEmpty()) {
             throw NegotiationException.nothingToForward("offer has no m-lines");
@@ -83,7 +99,7 @@ public final class PublishNegotiator {
         List<Outcome> outcomes = new ArrayList<>();
         boolean anyForwardable = false;
         for (MediaInfo m : infos) {
-            Outcome o = decide(m, bundle);
+            Outcome o = decide(m, bundle, video);
             if (o != Outcome.REJECT && !m.section.hasAttribute("rtcp-mux")) {
                 throw NegotiationException.badSdp("m-line mid " + m.mid
                         + " has no a=rtcp-mux; Prism requires rtcp-mux");
@@ -107,7 +123,7 @@ public final class PublishNegotiator {
                 continue;
             }
             MediaKind kind = m.kind();
-            List<MediaInfo.Codec> codecs = keptCodecs(m, kind);
+            List<MediaInfo.Codec> codecs = keptCodecs(m, kind, video);
             List<SdpAttributes.ExtMap> extmaps = keptExtensions(m);
             List<String> rids = List.of();
             if (o == Outcome.ACCEPT) {
@@ -145,17 +161,25 @@ public final class PublishNegotiator {
         }
     }
 
-    private static Outcome decide(MediaInfo m, List<String> bundle) {
-        if (m.section.isRejected() || m.kind() == null || !m.isSecureRtp() || !bundle.contains(m.mid)
-                || Forwarded.primary(m, m.kind()) == null) {
+    private static Outcome decide(MediaInfo m, List<String> bundle, VideoCodec video) throws NegotiationException {
+        if (m.section.isRejected() || m.kind() == null || !m.isSecureRtp() || !bundle.contains(m.mid)) {
+            return Outcome.REJECT;
+        }
+        if (Forwarded.primary(m, m.kind(), video) == null) {
+            if (video != VideoCodec.VP8 && m.kind() == MediaKind.VIDEO && m.sends()) {
+                throw NegotiationException.codecUnsupported("video mid " + m.mid + " offers no " + video.rtpName()
+                        + " Prism can forward (this room's video codec"
+                        + (video == VideoCodec.H264 ? ": H264 with packetization-mode=1 and a Constrained Baseline "
+                        + "profile-level-id such as 42e01f)" : ")"));
+            }
             return Outcome.REJECT;
         }
         return m.sends() ? Outcome.ACCEPT : Outcome.INACTIVE;
     }
 
     /** The primary codec, then (video) its RTX. */
-    private static List<MediaInfo.Codec> keptCodecs(MediaInfo m, MediaKind kind) {
-        MediaInfo.Codec primary = Forwarded.primary(m, kind);
+    private static List<MediaInfo.Codec> keptCodecs(MediaInfo m, MediaKind kind, VideoCodec video) {
+        MediaInfo.Codec primary = Forwarded.primary(m, kind, video);
         List<MediaInfo.Codec> out = new ArrayList<>(2);
         out.add(primary);
         if (kind == MediaKind.VIDEO) {

@@ -7,6 +7,7 @@ import dev.prism.core.rtp.MediaKind;
 import dev.prism.core.rtp.RtcpFeedback;
 import dev.prism.core.rtp.RtpCodec;
 import dev.prism.core.rtp.RtpEncoding;
+import dev.prism.core.rtp.VideoCodec;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,7 +36,18 @@ public final class SubscriberAnswerReader {
      */
     public static SubscriberAnswer read(String answerSdp, List<SubscriberTrackLine> offeredLines)
             throws SdpParseException, NegotiationException {
+        return read(answerSdp, offeredLines, VideoCodec.VP8);
+    }
+
+    /**
+     * As {@link #read(String, List)} for an offer written for a room whose video codec is {@code video}: an accepted
+     * video line must keep that codec on Prism's payload type (for H.264 with packetization-mode 1 and a Constrained
+     * Baseline profile-level-id), else {@code codec_unsupported}: the browser cannot receive this room's video.
+     */
+    public static SubscriberAnswer read(String answerSdp, List<SubscriberTrackLine> offeredLines, VideoCodec video)
+            throws SdpParseException, NegotiationException {
         Objects.requireNonNull(offeredLines, "offeredLines");
+        Objects.requireNonNull(video, "video");
         SessionDescription answer = SessionDescription.parse(answerSdp);
         List<MediaSection> sections = answer.media();
         if (sections.size() != offeredLines.size()) {
@@ -83,19 +95,25 @@ public final class SubscriberAnswerReader {
             MediaInfo m = infos.get(i);
             SubscriberTrackLine offered = offeredLines.get(i);
             if (offered.active() && !m.section.isRejected() && m.receives()) {
-                accepted.put(offered.mid(), describe(m, offered));
+                accepted.put(offered.mid(), describe(m, offered, video));
             }
         }
         return new SubscriberAnswer(remote.ice(), remote.fingerprint(), remote.setup(), accepted);
     }
 
-    private static MediaDescription describe(MediaInfo m, SubscriberTrackLine offered) throws NegotiationException {
+    private static MediaDescription describe(MediaInfo m, SubscriberTrackLine offered, VideoCodec videoCodec)
+            throws NegotiationException {
         boolean video = offered.kind() == MediaKind.VIDEO;
         int pt = video ? SubscriberOfferWriter.VP8_PT : SubscriberOfferWriter.OPUS_PT;
-        MediaInfo.Codec primary = Forwarded.primary(m, offered.kind());
+        MediaInfo.Codec primary = Forwarded.primary(m, offered.kind(), videoCodec);
         if (primary == null || primary.payloadType() != pt) {
-            throw NegotiationException.badSdp("mid " + m.mid + " accepted without " + (video ? "VP8" : "Opus")
-                    + " on payload type " + pt);
+            String what = "mid " + m.mid + " accepted without " + (video ? videoCodec.rtpName() : "Opus")
+                    + " on payload type " + pt;
+            if (video && videoCodec != VideoCodec.VP8) {
+                throw NegotiationException.codecUnsupported(what
+                        + ": the browser cannot receive this room's video codec");
+            }
+            throw NegotiationException.badSdp(what);
         }
         List<RtcpFeedback> offeredFeedback = video ? SubscriberOfferWriter.VIDEO_FEEDBACK
                 : SubscriberOfferWriter.AUDIO_FEEDBACK;

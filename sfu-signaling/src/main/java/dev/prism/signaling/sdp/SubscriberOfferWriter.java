@@ -4,6 +4,7 @@ import dev.prism.core.rtp.DtlsRole;
 import dev.prism.core.rtp.HeaderExtension;
 import dev.prism.core.rtp.MediaKind;
 import dev.prism.core.rtp.RtcpFeedback;
+import dev.prism.core.rtp.VideoCodec;
 
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -62,7 +63,19 @@ public final class SubscriberOfferWriter {
      * @throws IllegalArgumentException when {@code lines} is empty, mids repeat, or the version is negative
      */
     public static String offer(List<SubscriberTrackLine> lines, LocalTransportInfo local, long sessionVersion) {
+        return offer(lines, local, sessionVersion, VideoCodec.VP8);
+    }
+
+    /**
+     * As {@link #offer(List, LocalTransportInfo, long)} for a room whose video codec is {@code video}: video lines
+     * offer that codec alone on payload type {@value #VP8_PT} (the forwarder writes one video payload type whatever
+     * the codec), with its RTX on {@value #VP8_RTX_PT}; H.264 as {@code Forwarded.H264_FMTP} (Constrained Baseline,
+     * packetization-mode 1).
+     */
+    public static String offer(List<SubscriberTrackLine> lines, LocalTransportInfo local, long sessionVersion,
+                               VideoCodec video) {
         Objects.requireNonNull(local, "local");
+        Objects.requireNonNull(video, "video");
         if (lines.isEmpty()) {
             throw new IllegalArgumentException("a subscriber offer needs at least one m-line; do not offer before "
                     + "the first track");
@@ -92,12 +105,12 @@ public final class SubscriberOfferWriter {
                 .attribute("group", bundle.toString())
                 .attribute("msid-semantic", wms.toString());
         for (SubscriberTrackLine l : lines) {
-            sd.media(section(l, local));
+            sd.media(section(l, local, video));
         }
         return sd.build().write();
     }
 
-    private static MediaSection section(SubscriberTrackLine l, LocalTransportInfo local) {
+    private static MediaSection section(SubscriberTrackLine l, LocalTransportInfo local, VideoCodec codec) {
         boolean video = l.kind() == MediaKind.VIDEO;
         List<String> pts = video ? List.of(Integer.toString(VP8_PT), Integer.toString(VP8_RTX_PT))
                 : List.of(Integer.toString(OPUS_PT));
@@ -120,7 +133,8 @@ public final class SubscriberOfferWriter {
         }
         b.flag("rtcp-mux").flag("rtcp-rsize");
         if (video) {
-            CodecLines.write(b, VP8_PT, Forwarded.VP8, Forwarded.VP8_CLOCK, 1, VIDEO_FEEDBACK, null);
+            CodecLines.write(b, VP8_PT, codec.rtpName(), Forwarded.VP8_CLOCK, 1, VIDEO_FEEDBACK,
+                    codec == VideoCodec.H264 ? Forwarded.H264_FMTP : null);
             CodecLines.write(b, VP8_RTX_PT, Forwarded.RTX, Forwarded.VP8_CLOCK, 1, List.of(), "apt=" + VP8_PT);
         } else {
             CodecLines.write(b, OPUS_PT, Forwarded.OPUS, Forwarded.OPUS_CLOCK, 2, AUDIO_FEEDBACK, OPUS_FMTP);

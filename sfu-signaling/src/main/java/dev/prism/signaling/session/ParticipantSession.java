@@ -86,7 +86,8 @@ public final class ParticipantSession implements ConferenceListener, SessionProt
         bindSocket(socket);
         String name = ClientText.forDisplay(token.name());
         CompletableFuture<ConferenceParticipant> f = sfu.conference().join(new JoinRequest(token.room(),
-                token.identity(), name.isEmpty() ? token.identity() : name, token.canPublish(), token.canSubscribe()),
+                token.identity(), name.isEmpty() ? token.identity() : name, token.canPublish(), token.canSubscribe(),
+                token.videoCodec()),
                 this);
         joining = f;
         // Runs where the join completed: on the room's loop right after onJoined, or where a failure was decided.

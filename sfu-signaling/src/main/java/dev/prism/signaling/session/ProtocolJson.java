@@ -40,7 +40,8 @@ final class ProtocolJson {
         for (Participant p : room.participants()) {
             ps.add(participant(p));
         }
-        return new JsonObject().put("id", room.id()).put("participants", ps);
+        return new JsonObject().put("id", room.id()).put("videoCodec", room.videoCodec().wireName())
+                .put("participants", ps);
     }
 
     static JsonObject error(String code, String message, String requestType, String requestId) {

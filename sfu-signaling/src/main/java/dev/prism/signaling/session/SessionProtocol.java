@@ -6,6 +6,7 @@ import dev.prism.conference.RepairOutcome;
 import dev.prism.conference.TrackPreferences;
 import dev.prism.core.room.RoomEvent;
 import dev.prism.core.room.TrackSource;
+import dev.prism.core.rtp.VideoCodec;
 import dev.prism.core.text.ClientText;
 import dev.prism.core.text.RepeatingLog;
 import dev.prism.signaling.auth.AccessToken;
@@ -114,7 +115,7 @@ final class SessionProtocol {
         }
         // Negotiation runs inside the conference's publish step, on the room's loop (again after an ICE restart).
         String answerSdp = OnLoop.now(participant().publish(sources, local -> {
-            PublishNegotiation n = negotiatePublish(sdp, local);
+            PublishNegotiation n = negotiatePublish(sdp, local, participant().room().videoCodec());
             if (n.accepted().size() > SessionLimits.MAX_PUBLISHED_TRACKS) {
                 throw new SignalingError("too_many_tracks", "the offer sends " + n.accepted().size()
                         + " tracks; the limit is " + SessionLimits.MAX_PUBLISHED_TRACKS);
@@ -128,10 +129,10 @@ final class SessionProtocol {
                 .put("refused", PublishRefusals.toJson(refused)).put("requestId", requestId));
     }
 
-    private static PublishNegotiation negotiatePublish(String sdp, dev.prism.conference.LocalTransport local)
-            throws SignalingError {
+    private static PublishNegotiation negotiatePublish(String sdp, dev.prism.conference.LocalTransport local,
+                                                      VideoCodec video) throws SignalingError {
         try {
-            return PublishNegotiator.answer(sdp, SubscriberOffers.localInfo(local));
+            return PublishNegotiator.answer(sdp, SubscriberOffers.localInfo(local), video);
         } catch (SdpParseException e) {
             throw new SignalingError("bad_sdp", "cannot parse the offer: " + e.getMessage());
         } catch (NegotiationException e) {

@@ -111,7 +111,8 @@ final class SubscriberOffers {
         offeredLines = lines;
         outstanding = true;
         dirty = false;
-        String sdp = SubscriberOfferWriter.offer(lines, localInfo(offer.local()), version);
+        String sdp = SubscriberOfferWriter.offer(lines, localInfo(offer.local()), version,
+                participant.room().videoCodec());
         outstandingOffer = new JsonObject().put("type", "subscriberOffer").put("version", version).put("sdp", sdp)
                 .put("tracks", tracks);
         send.accept(outstandingOffer);
@@ -131,7 +132,7 @@ final class SubscriberOffers {
         }
         SubscriberAnswer answer;
         try {
-            answer = SubscriberAnswerReader.read(sdp, offeredLines);
+            answer = SubscriberAnswerReader.read(sdp, offeredLines, participant.room().videoCodec());
         } catch (SdpParseException e) {
             throw new SignalingError("bad_sdp", "cannot parse the answer: " + e.getMessage());
         } catch (NegotiationException e) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.prism.core.rtp.VideoCodec;
 import dev.prism.signaling.auth.TokenException.Kind;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -61,7 +62,17 @@ class TokenServiceTest {
                 KNOWN_TOKEN,
                 new AccessToken("demo", "bob", null, false, true, NOW, NOW + 60),
                 new AccessToken("salle été", "zoë-🎥", "Zoë \"the\" Ü/\\ser", true, true, NOW, NOW + 1),
-                AccessToken.grant("r", "viewer-7", "Viewer", NOW, 3600));
+                AccessToken.grant("r", "viewer-7", "Viewer", NOW, 3600),
+                AccessToken.grant("r", "h264-fan", "Fan", NOW, 3600).withVideoCodec(VideoCodec.H264),
+                AccessToken.grant("r", "vp8-fan", "Fan", NOW, 3600).withVideoCodec(VideoCodec.VP8));
+    }
+
+    @Test
+    void readsTheCodecClaim() throws TokenException {
+        assertThat(service.verify(sign(HS256, claims(",\"codec\":\"h264\""))).videoCodec())
+                .isEqualTo(VideoCodec.H264);
+        assertThat(service.verify(sign(HS256, claims(",\"codec\":\"VP8\""))).videoCodec()).isEqualTo(VideoCodec.VP8);
+        assertThat(service.verify(sign(HS256, claims(""))).videoCodec()).isNull();
     }
 
     @ParameterizedTest
@@ -179,6 +190,8 @@ class TokenServiceTest {
                 row("name a number", () -> sign(HS256, claims(",\"name\":5")), Kind.MALFORMED),
                 row("canPublish a string", () -> sign(HS256, claims(",\"canPublish\":\"yes\"")), Kind.MALFORMED),
                 row("canSubscribe a number", () -> sign(HS256, claims(",\"canSubscribe\":1")), Kind.MALFORMED),
+                row("codec not one Prism forwards", () -> sign(HS256, claims(",\"codec\":\"vp9\"")), Kind.BAD_CODEC),
+                row("codec a number", () -> sign(HS256, claims(",\"codec\":264")), Kind.BAD_CODEC),
                 // maximum lifetime (default one day) and huge numbers
                 row("exp = iat + maximum + 1", () -> sign(HS256, "{\"room\":\"demo\",\"sub\":\"alice\",\"iat\":" + NOW
                         + ",\"exp\":" + (NOW + DAY + 1) + "}"), Kind.LIFETIME_TOO_LONG),
@@ -237,7 +250,7 @@ class TokenServiceTest {
         assertThat(Stream.of(Kind.values()).map(Kind::reason)).containsExactly(
                 "token missing", "malformed token", "unsupported algorithm", "bad token signature", "token expired",
                 "token not yet valid", "token has no expiry", "token has no room", "token has no identity",
-                "token lifetime too long");
+                "token lifetime too long", "token codec must be vp8 or h264");
     }
 
     @Test

@@ -65,7 +65,7 @@ public final class VideoConsumer extends Consumer {
         super(id, producer, subscriber, ssrc, payloadType, extensions, counters);
         this.retransmitter = new Retransmitter(allocator, ThreadLocalRandom.current().nextInt(0x10000));
         this.forwarder = new LayerForwarder(subscriber.clock(), LayerSelector.Config.of(producer.layerCount()),
-                ThreadLocalRandom.current().nextInt(0x10000), producer.receiveStats().clockRate());
+                ThreadLocalRandom.current().nextInt(0x10000), producer.receiveStats().clockRate(), !producer.isH264());
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.prism.core.rtp.RtcpFeedback;
 import dev.prism.core.rtp.RtpCodec;
 import dev.prism.core.rtp.RtpEncoding;
 import dev.prism.rtp.alloc.LayerStats;
+import dev.prism.rtp.codec.H264Sps;
 import dev.prism.rtp.codec.Vp8Payload;
 import dev.prism.rtp.layer.LayerSelector;
 import dev.prism.rtp.layer.PacketMeta;
@@ -72,6 +73,8 @@ public final class Producer {
     private final ProducerLayer[] layers;
     private final LayerStats layerStats;
     private final boolean video;
+    /** An H.264 track (RFC 6184): read with {@link PacketMeta#h264}, else VP8. */
+    private final boolean h264;
     private final RtpPacket rtxView = new RtpPacket();
     private final int[] nackScratch = new int[64];
     /** Array replaced on change: the fan-out loop needs neither a lock nor an iterator. */
@@ -107,6 +110,7 @@ public final class Producer {
             }
         }
         this.video = description.kind() == MediaKind.VIDEO;
+        this.h264 = video && codec != null && codec.name().equalsIgnoreCase("H264");
         RtpCodec rtx = codec == null ? null : description.rtxFor(codec.payloadType());
         this.rtxPayloadType = rtx == null ? -1 : rtx.payloadType();
         boolean nackNegotiated = codec != null && codec.feedback().contains(new RtcpFeedback("nack", ""));
@@ -186,6 +190,11 @@ public final class Producer {
     /** The payload type of the publisher's RTX, -1 when it negotiated none. */
     int rtxPayloadType() {
         return rtxPayloadType;
+    }
+
+    /** True for an H.264 video track: its payloads are read as RFC 6184 and carry nothing to rewrite. */
+    public boolean isH264() {
+        return h264;
     }
 
     public RtpCodec codec() {
@@ -351,8 +360,9 @@ public final class Producer {
         layer.packets++;
         layer.bytes += packet.length();
         layer.stats.onPacket(seq, packet.timestamp(), now, retransmission);
-        int meta = video ? PacketMeta.vp8(packet.buffer(), packet.payloadOffset(), packet.payloadLength())
-                : PacketMeta.of(0, PacketMeta.KEYFRAME);
+        int meta = !video ? PacketMeta.of(0, PacketMeta.KEYFRAME)
+                : h264 ? PacketMeta.h264(packet.buffer(), packet.payloadOffset(), packet.payloadLength())
+                : PacketMeta.vp8(packet.buffer(), packet.payloadOffset(), packet.payloadLength());
         NackGenerator nacks = layer.nacks;
         if (nacks != null) {
             // The timestamp and key frame start tell the generator which gaps belong to a key frame (asked for first).
@@ -374,10 +384,18 @@ public final class Producer {
             if (meta != PacketMeta.INVALID && PacketMeta.isKeyframe(meta)) {
                 layer.keyframes++;
                 layer.keyframeThrottle.onKeyframe();
-                int w = Vp8Payload.keyframeWidth(buf, payload, length);
-                if (w > 0) {
-                    layer.width = w;
-                    layer.height = Vp8Payload.keyframeHeight(buf, payload, length);
+                if (h264) {
+                    int d = H264Sps.dimensions(buf, payload, length); // the SPS packet of an H.264 key frame
+                    if (d != H264Sps.ABSENT) {
+                        layer.width = H264Sps.width(d);
+                        layer.height = H264Sps.height(d);
+                    }
+                } else {
+                    int w = Vp8Payload.keyframeWidth(buf, payload, length);
+                    if (w > 0) {
+                        layer.width = w;
+                        layer.height = Vp8Payload.keyframeHeight(buf, payload, length);
+                    }
                 }
             }
             if (meta != PacketMeta.INVALID && !PacketMeta.isPaddingOnly(meta)) {
