@@ -134,6 +134,12 @@ final class OwnershipGuard {
     private void claim(String roomId) {
         placement.claimHere(roomId).onSuccess(owner -> {
             if (owner.nodeId().equals(placement.nodeId())) {
+                if (rooms.get(roomId) == null) {
+                    // The room ended while the claim was in flight: its end found nothing (or an older epoch) to
+                    // release, so holding the record now would keep it until the unused-hold expiry (10 s and more).
+                    release(roomId, owner.epoch());
+                    return;
+                }
                 if (owner.epoch() > 1 && held.get(roomId) == null) {
                     metrics.tookOver();
                 }
