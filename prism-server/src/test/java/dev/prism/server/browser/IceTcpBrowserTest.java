@@ -78,18 +78,7 @@ class IceTcpBrowserTest implements BrowserArtifacts.Browsers {
         ChromeBrowser bob = call.browsers().get(2);
         String room = "icetcp-" + Long.toHexString(System.nanoTime());
         // No UDP in or out of bob's namespace: no STUN, no DTLS, no SRTP over UDP; TCP (signaling, ICE-TCP) passes.
-        call.ns().nft("""
-                table inet prism_no_udp {
-                  chain output {
-                    type filter hook output priority 0; policy accept;
-                    meta l4proto udp counter drop
-                  }
-                  chain input {
-                    type filter hook input priority 0; policy accept;
-                    meta l4proto udp counter drop
-                  }
-                }
-                """);
+        call.ns().dropAllUdp();
         alice.open(call.server().joinUrl(room, "alice"));
         awaitPublishing(alice);
 
@@ -121,7 +110,7 @@ class IceTcpBrowserTest implements BrowserArtifacts.Browsers {
         JsonObject aliceSees = awaitFrames(alice, 2);
         JsonObject bobSees = awaitFrames(bob, 2);
         MediaCounters media = call.server().server().media().counters();
-        String udpDropped = call.ns().exec("nft", "list", "table", "inet", "prism_no_udp");
+        String udpDropped = call.ns().udpDropRules();
 
         System.out.printf("[prism-icetcp] join to first decoded frame (%s joined first): bob over ICE-TCP %d ms, "
                 + "carol over UDP %d ms (ratio %.2f; target within 1.5x); bob's pair %s, carol's %s; Prism: %d "

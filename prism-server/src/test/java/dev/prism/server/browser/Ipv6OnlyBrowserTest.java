@@ -102,20 +102,9 @@ class Ipv6OnlyBrowserTest implements BrowserArtifacts.Browsers {
      */
     @Test
     void anIpv6OnlyParticipantWithoutUdpJoinsOverIceTcpOnIpv6() throws Exception {
-        call.ns().nft("""
-                table inet prism_no_udp {
-                  chain output {
-                    type filter hook output priority 0; policy accept;
-                    meta l4proto udp counter drop
-                  }
-                  chain input {
-                    type filter hook input priority 0; policy accept;
-                    meta l4proto udp counter drop
-                  }
-                }
-                """);
+        call.ns().dropAllUdp();
         callBetweenFamilies("tcp");
-        assertThat(call.ns().exec("nft", "list", "table", "inet", "prism_no_udp")).as("the namespace did drop UDP")
+        assertThat(call.ns().udpDropRules()).as("the namespace did drop UDP")
                 .containsPattern("counter packets [1-9]");
     }
 

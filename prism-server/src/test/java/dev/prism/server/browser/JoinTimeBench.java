@@ -31,8 +31,12 @@ class JoinTimeBench {
 
     static final int MAX_RUNS = 30;
     static final Duration JOIN_TIMEOUT = Duration.ofSeconds(20);
-    /** Between joins: the last page's leave is done and the publisher's keyframe throttle (500 ms) has expired. */
-    static final Duration PAUSE = Duration.ofMillis(1500);
+    /**
+     * Between joins, after the last page's leave is seen at the server: the publisher's key frame throttle (500 ms)
+     * must have expired, or the next join's key frame request waits on it. A time window of the server being measured,
+     * not an event the bench could wait for.
+     */
+    static final Duration THROTTLE_PAUSE = Duration.ofMillis(500);
 
     /** Columns, in join order: name of the step, and the JavaScript giving its time in ms since navigation. */
     static final List<String> STEPS = List.of("document", "connect", "socketOpen", "welcome", "subscriberOffer",
@@ -58,7 +62,7 @@ class JoinTimeBench {
                 ChromeBrowser joiner = browsers.get(1);
                 publisher.open(server.joinUrl(room, "publisher"));
                 publisher.waitFor("the publisher publishing", "window.prism.ready === true", JOIN_TIMEOUT);
-                Thread.sleep(2000); // a publisher already in the room: its encoders past their start
+                awaitVideoFramesEncoded(publisher, 30); // a publisher already in the room: its encoders past their start
                 line(out, String.format("join-time bench: %d joins into a room with one publisher (camera + mic, "
                         + "simulcast); the joining page %s; media steps polled every %d ms; Chromium %s; "
                         + "load average %.1f on %d cores", runs, publish ? "publishes too (demo default)"
@@ -75,7 +79,8 @@ class JoinTimeBench {
                         rows.add(row);
                     }
                     joiner.open("about:blank"); // pagehide: the SDK leaves
-                    Thread.sleep(PAUSE.toMillis());
+                    awaitOnlyThePublisher(server, room, publisher);
+                    Thread.sleep(THROTTLE_PAUSE.toMillis());
                 }
             } finally {
                 browsers.forEach(ChromeBrowser::close);
@@ -94,31 +99,49 @@ class JoinTimeBench {
     }
 
     /** Polls the page's timeline until the first decoded remote frame (or the timeout). Times in ms since navigation. */
-    @SuppressWarnings("unchecked")
-    private static Map<String, Double> awaitFirstDecoded(ChromeBrowser b) throws InterruptedException {
-        long deadline = System.nanoTime() + JOIN_TIMEOUT.toNanos();
+    private static Map<String, Double> awaitFirstDecoded(ChromeBrowser b) {
         Map<String, Double> row = new LinkedHashMap<>();
-        while (true) {
-            Object raw;
-            try {
-                raw = b.js(TIMELINE_JS);
-            } catch (RuntimeException e) {
-                raw = null; // the page is still starting
-            }
-            if (raw instanceof Map<?, ?> m) {
-                row.clear();
-                for (String step : STEPS) {
-                    row.put(step, m.get(step) instanceof Number n ? n.doubleValue() : null);
+        try {
+            b.waitUntil("the first decoded remote frame", JOIN_TIMEOUT, Duration.ofMillis(100), x -> {
+                if (x.js(TIMELINE_JS) instanceof Map<?, ?> m) {
+                    row.clear();
+                    for (String step : STEPS) {
+                        row.put(step, m.get(step) instanceof Number n ? n.doubleValue() : null);
+                    }
                 }
-                if (row.get("firstDecoded") != null) {
-                    return row;
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                return row;
-            }
-            Thread.sleep(100);
+                return row.get("firstDecoded") != null ? Boolean.TRUE : null;
+            }, () -> "timeline " + row);
+        } catch (AssertionError timedOut) {
+            // A join that never decoded is a row of its own (its steps up to where it stopped), not the end of the run.
         }
+        return row;
+    }
+
+    /** Waits until the publisher's camera has encoded {@code frames} video frames. */
+    private static void awaitVideoFramesEncoded(ChromeBrowser b, long frames) {
+        b.waitUntil(frames + " video frames encoded", JOIN_TIMEOUT, x -> {
+            Object n = x.asyncJs("""
+                    const done = arguments[arguments.length - 1];
+                    const pc = window.prism && window.prism.client && window.prism.client.publisherPc;
+                    if (!pc) { done(0); return; }
+                    pc.getStats().then((r) => { let n = 0; r.forEach((s) => {
+                      if (s.type === 'outbound-rtp' && s.kind === 'video') n += s.framesEncoded || 0; }); done(n); },
+                      () => done(0));
+                    """);
+            return n instanceof Number c && c.longValue() >= frames ? Boolean.TRUE : null;
+        }, () -> "");
+    }
+
+    /** Waits until the server's room holds the publisher alone: the last joiner has left, the next one starts clean. */
+    private static void awaitOnlyThePublisher(PrismTestServer server, String room, ChromeBrowser publisher) {
+        publisher.waitUntil("the joiner gone from the room", JOIN_TIMEOUT, x -> {
+            try {
+                return server.server().inspector().room(room).get(5, java.util.concurrent.TimeUnit.SECONDS)
+                        .map(r -> r.participants().size() == 1 ? Boolean.TRUE : null).orElse(null);
+            } catch (Exception e) {
+                throw new IllegalStateException("reading the room: " + e, e);
+            }
+        }, () -> "");
     }
 
     private static String header() {

@@ -202,6 +202,27 @@ final class NetNamespace implements AutoCloseable {
         return Files.isExecutable(Path.of("/usr/sbin/tc")) || Files.isExecutable(Path.of("/sbin/tc"));
     }
 
+    /** Drops every UDP packet in and out of the namespace (IPv4 and IPv6), counted: TCP (signaling, ICE-TCP) passes. */
+    void dropAllUdp() {
+        nft("""
+                table inet prism_no_udp {
+                  chain output {
+                    type filter hook output priority 0; policy accept;
+                    meta l4proto udp counter drop
+                  }
+                  chain input {
+                    type filter hook input priority 0; policy accept;
+                    meta l4proto udp counter drop
+                  }
+                }
+                """);
+    }
+
+    /** The rules {@link #dropAllUdp} installed, with their packet counters. */
+    String udpDropRules() {
+        return exec("nft", "list", "table", "inet", "prism_no_udp");
+    }
+
     /** Loads an nftables ruleset (nft -f syntax) inside the namespace. */
     void nft(String ruleset) {
         runWithInput(ruleset, "ip", "netns", "exec", name, "nft", "-f", "-");

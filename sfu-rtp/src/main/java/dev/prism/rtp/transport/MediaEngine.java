@@ -52,20 +52,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class MediaEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MediaEngine.class);
-    private static final long HOST_PRIORITY = 2130706431L;
-    /**
-     * The IPv6 UDP host candidate's priority: type preference 126 as IPv4's, local preference one lower (65534) so the
-     * two differ (RFC 8445 5.1.2.1); browsers pair by family anyway.
-     */
-    static final long HOST6_PRIORITY = (126L << 24) + (65534L << 8) + 255;
-    /**
-     * A TCP passive host candidate's priority (RFC 8445 5.1.2.1 with RFC 6544 4.2): type preference 90, below UDP
-     * host's 126 so a browser that can use UDP does; local preference (2^13 x direction-pref 4 for passive host + 8191);
-     * component 1.
-     */
-    static final long TCP_PASSIVE_HOST_PRIORITY = (90L << 24) + ((4L << 13) + 8191 << 8) + 255;
-    /** The IPv6 TCP passive host candidate's: as IPv4's, local preference one lower (the same rule as UDP's). */
-    static final long TCP6_PASSIVE_HOST_PRIORITY = (90L << 24) + ((4L << 13) + 8190 << 8) + 255;
 
     private final MediaEngineConfig config;
     private final EventLoopGroup group;
@@ -169,21 +155,8 @@ public final class MediaEngine implements AutoCloseable {
             }
             throw e;
         }
-        List<IceCandidate> local = new ArrayList<>(4);
-        local.add(new IceCandidate("1", 1, "udp", HOST_PRIORITY, config.advertiseAddress(), port, "host"));
-        if (tcp != null) {
-            local.add(new IceCandidate("2", 1, "tcp", TCP_PASSIVE_HOST_PRIORITY, config.advertiseAddress(),
-                    tcp.localPort(), "host", "passive"));
-        }
-        if (channel6 != null) {
-            local.add(new IceCandidate("3", 1, "udp", HOST6_PRIORITY, config.advertiseAddress6(),
-                    ((InetSocketAddress) channel6.localAddress()).getPort(), "host"));
-            if (tcp != null) {
-                local.add(new IceCandidate("4", 1, "tcp", TCP6_PASSIVE_HOST_PRIORITY, config.advertiseAddress6(),
-                        tcp.localPort6(), "host", "passive"));
-            }
-        }
-        this.candidates = List.copyOf(local);
+        this.candidates = HostCandidates.of(config, port, tcp,
+                channel6 == null ? -1 : ((InetSocketAddress) channel6.localAddress()).getPort());
         timers.scheduleAtFixedRate(this::checkConsent, 1, 1, TimeUnit.SECONDS);
         log.info("media: UDP {}:{}{}{} ({}, loop {}), advertising {}, SRTP {}, DTLS fingerprint {}",
                 bindAddress, port, channel6 == null ? "" : ", UDP [" + bindAddress6 + "]:" + localPort6(),

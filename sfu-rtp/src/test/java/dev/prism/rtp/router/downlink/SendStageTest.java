@@ -38,6 +38,25 @@ class SendStageTest {
         stage.bind(wire::add, null);
     }
 
+    /** The paced stages' clock and the timers their pacing loop drains on. */
+    private final FakeClock pacedTime = new FakeClock();
+    private final dev.prism.core.clock.ManualTimers pacedTimers = new dev.prism.core.clock.ManualTimers(pacedTime);
+
+    /** A stage with a pacer at 2.5 x {@code rembBps}, numbering with element id 3; {@code repairs} may be null. */
+    private SendStage pacedStage(long rembBps, SendStage.RepairSent repairs) {
+        DownlinkController d = new DownlinkController(pacedTime);
+        d.configure(true, false);
+        d.onRemb(rembBps);
+        SendStage paced = new SendStage(d, UnpooledByteBufAllocator.DEFAULT, counters, pacedTime);
+        if (repairs != null) {
+            paced.repairSentTo(repairs);
+        }
+        paced.bind(wire::add, new PacingLoop(pacedTimers, pacedTime, () -> { }));
+        paced.setTransportCcExtensionId(3);
+        paced.onEstimate();
+        return paced;
+    }
+
     @Test
     void everyCopyCarriesTheNextTransportWideNumber() {
         downlink.configure(true, false);
@@ -148,15 +167,7 @@ class SendStageTest {
     void pacedPacketsAreNumberedInTheOrderTheyLeave() {
         // A pacer at 300 kbit/s (the estimate's floor is 100 kbit/s; REMB sets it): video beyond the bucket waits,
         // audio does not; the audio packet takes the number after the video that left before it.
-        FakeClock time = new FakeClock();
-        dev.prism.core.clock.ManualTimers timers = new dev.prism.core.clock.ManualTimers(time);
-        DownlinkController d = new DownlinkController(time);
-        d.configure(true, false);
-        d.onRemb(300_000);
-        SendStage paced = new SendStage(d, UnpooledByteBufAllocator.DEFAULT, counters, time);
-        paced.bind(wire::add, new PacingLoop(timers, time, () -> { }));
-        paced.setTransportCcExtensionId(3);
-        paced.onEstimate();
+        SendStage paced = pacedStage(300_000, null);
         ByteBuf big = io.netty.buffer.Unpooled.buffer();
         big.writeBytes(Hex.buf("80 60 00 64 00 00 07 d0 00 00 0a 0a")).writeZero(1100);
         RtpPacket view = new RtpPacket();
@@ -173,7 +184,7 @@ class SendStageTest {
             paced.sendCopy(paced.copy(audio, 0x0a0a, 1, 1, 111, null), PacketClass.AUDIO);
             assertThat(wire).hasSize(videoOut + 1);
             assertThat(wire.get(videoOut).getUnsignedShort(17)).as("audio's number").isEqualTo(videoOut);
-            timers.advanceMillis(1000);
+            pacedTimers.advanceMillis(1000);
             assertThat(wire).hasSize(9);
             for (int i = 0; i < 9; i++) {
                 assertThat(wire.get(i).getUnsignedShort(17)).as("numbers in wire order").isEqualTo(i);
@@ -193,21 +204,12 @@ class SendStageTest {
     @Test
     void aRetransmissionHeldByThePacerIsReportedWithTheNumberItLeavesWith() {
         // The retry of a lost retransmission needs its transport-wide number, known only when the pacer lets it go.
-        FakeClock time = new FakeClock();
-        dev.prism.core.clock.ManualTimers timers = new dev.prism.core.clock.ManualTimers(time);
-        DownlinkController d = new DownlinkController(time);
-        d.configure(true, false);
-        d.onRemb(300_000);
-        SendStage paced = new SendStage(d, UnpooledByteBufAllocator.DEFAULT, counters, time);
         List<int[]> reported = new ArrayList<>();
         RepairRetries.Target target = (outSeq, n, now) -> true;
-        paced.repairSentTo((transportSeq, t, outSeq, n) -> {
+        SendStage paced = pacedStage(300_000, (transportSeq, t, outSeq, n) -> {
             assertThat(t).isSameAs(target);
             reported.add(new int[] {transportSeq, outSeq, n});
         });
-        paced.bind(wire::add, new PacingLoop(timers, time, () -> { }));
-        paced.setTransportCcExtensionId(3);
-        paced.onEstimate();
         ByteBuf big = io.netty.buffer.Unpooled.buffer();
         big.writeBytes(Hex.buf("80 60 00 64 00 00 07 d0 00 00 0a 0a")).writeZero(1100);
         RtpPacket view = new RtpPacket();
@@ -219,7 +221,7 @@ class SendStageTest {
             ByteBuf rtx = paced.copy(view, 0x0c0c, 500, 9000, 101, null);
             paced.sendRepair(rtx, 17, target, 4242, 2); // the element's data: 12-byte header + 4 + 1
             assertThat(reported).as("held: no number yet").isEmpty();
-            timers.advanceMillis(1000);
+            pacedTimers.advanceMillis(1000);
             assertThat(wire).contains(rtx);
             assertThat(reported).hasSize(1);
             assertThat(reported.get(0)).containsExactly(rtx.getUnsignedShort(17), 4242, 2);
@@ -234,14 +236,7 @@ class SendStageTest {
 
     @Test
     void closeReleasesWhatThePacerHolds() {
-        FakeClock time = new FakeClock();
-        dev.prism.core.clock.ManualTimers timers = new dev.prism.core.clock.ManualTimers(time);
-        DownlinkController d = new DownlinkController(time);
-        d.configure(true, false);
-        d.onRemb(100_000);
-        SendStage paced = new SendStage(d, UnpooledByteBufAllocator.DEFAULT, counters, time);
-        paced.bind(wire::add, new PacingLoop(timers, time, () -> { }));
-        paced.onEstimate();
+        SendStage paced = pacedStage(100_000, null);
         List<ByteBuf> all = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             ByteBuf b = io.netty.buffer.Unpooled.buffer(1300).writeZero(1200);
