@@ -182,10 +182,14 @@ class LinkTransportTest {
         ExecutionException e = failure(intruder.open(b.url()).openChannel(OpenRequest.session("t", null, "c", "r")));
         assertThat(e.getCause()).isInstanceOf(LinkUnavailableException.class);
         assertThat(((LinkUnavailableException) e.getCause()).reason()).isEqualTo("auth_failed");
-        assertThat(intruderMetrics.reconnectAttempts()).isZero();
-        assertThat(b.metrics.authRefused()).isEqualTo(1);
-        assertThat(intruderMetrics.authRefused()).isEqualTo(1);
-        assertThat(b.server.connectionCount()).isZero();
+        // open() starts a connect and openChannel() asks for one too: when the first attempt is refused before the
+        // open reaches the connection's loop (a loaded machine), the open makes a second attempt, refused the same way.
+        // Either way every attempt was refused, counted once on each side, and none stays connected.
+        long attempts = intruderMetrics.reconnectAttempts() + 1;
+        assertThat(attempts).isBetween(1L, 2L);
+        assertThat(b.metrics.authRefused()).isEqualTo(attempts);
+        assertThat(intruderMetrics.authRefused()).isEqualTo(attempts);
+        Deadline.await(WAIT, "refused connections closed", () -> b.server.connectionCount() == 0);
 
         Opened ok = open(a.client.open(b.url()), "r");
         ok.channel.write("hello");
