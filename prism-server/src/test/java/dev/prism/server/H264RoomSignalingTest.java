@@ -83,6 +83,23 @@ class H264RoomSignalingTest {
     }
 
     @Test
+    void theNodesCodecListSetsTheDefaultAndWhatATokenMayAskFor() {
+        try (PrismServer h264Only = PrismServer.start(PrismConfig.builder().httpPort(0).udpPort(0)
+                .httpHost("127.0.0.1").bindAddress("127.0.0.1").advertiseAddress("127.0.0.1").apiSecret(SECRET)
+                .videoCodecs(java.util.List.of("h264")).build())) {
+            try (WsTestClient dave = WsTestClient.connect(h264Only.httpPort(), token("no-claim", "dave", null))) {
+                assertThat(dave.next("welcome", 5).getJsonObject("room").getString("videoCodec"))
+                        .as("no claim: the node's first codec").isEqualTo("h264");
+            }
+            try (WsTestClient erin = WsTestClient.connect(h264Only.httpPort(), token("asks-vp8", "erin",
+                    VideoCodec.VP8))) {
+                assertThat(erin.next("welcome", 5).getJsonObject("room").getString("videoCodec"))
+                        .as("VP8 is not allowed on this node: the default instead").isEqualTo("h264");
+            }
+        }
+    }
+
+    @Test
     void theDevTokenEndpointRefusesAnUnknownCodec() throws Exception {
         try (PrismServer dev = PrismServer.start(PrismConfig.builder().httpPort(0).udpPort(0).httpHost("127.0.0.1")
                 .bindAddress("127.0.0.1").advertiseAddress("127.0.0.1").build())) {

@@ -65,6 +65,12 @@ enum Setting {
                     + "and probes spread out; audio and retransmissions first); off sends each packet at once",
             "off",
             (b, v) -> b.pacer((String) v)),
+    VIDEO_CODECS("videoCodecs", "--video-codec", "vp8|h264", "PRISM_VIDEO_CODECS", Type.LIST,
+            "a video codec rooms may forward (Prism does not transcode: a room forwards one, chosen by its first "
+                    + "join's token claim `codec`); the first named is the default for rooms that ask for none or for "
+                    + "one not named; repeat the option for more (env: comma-separated, file: JSON array)",
+            "vp8, h264 (VP8 the default)",
+            (b, v) -> b.videoCodecs(Setting.strings(v))),
     SRTP("srtpImplementation", "--srtp", "prism|jitsi", "PRISM_SRTP", Type.TEXT,
             "SRTP implementation: prism (zero-allocation) or jitsi (jitsi-srtp)",
             PrismConfig.DEFAULT_SRTP_IMPLEMENTATION,

@@ -94,6 +94,9 @@ class CommandLineTest {
                         defaults().iceTcp(true)),
                 Arguments.of("--pacer on", Input.of("--pacer", "on"), defaults().pacer(true)),
                 Arguments.of("--pacer off", Input.of("--pacer", "off"), defaults().pacer(false)),
+                Arguments.of("--video-codec h264 --video-codec vp8",
+                        Input.of("--video-codec", "h264", "--video-codec", "vp8"),
+                        defaults().videoCodecs(List.of("h264", "vp8"))),
                 Arguments.of("env PRISM_PACER", Input.of().env("PRISM_PACER", "on"), defaults().pacer(true)),
                 Arguments.of("file pacer", Input.of("--config", FILE).file("{\"pacer\": \"on\"}"),
                         defaults().pacer(true)),
@@ -520,7 +523,7 @@ class CommandLineTest {
         List<String> inHelp = option.matcher(CommandLine.help()).results().map(m -> m.group(1)).toList();
         assertThat(inHelp).containsExactly("--http-port", "--http-host", "--udp-port", "--bind", "--advertise",
                 "--advertise6", "--ice-tcp", "--tcp-port", "--api-secret", "--admin-secret", "--media-threads", "--allowed-origin", "--max-token-lifetime",
-                "--pacer", "--srtp", "--shutdown-grace", "--redis", "--node-id", "--cluster-port", "--cluster-secret", "--max-load",
+                "--pacer", "--video-codec", "--srtp", "--shutdown-grace", "--redis", "--node-id", "--cluster-port", "--cluster-secret", "--max-load",
                 "--turn-url", "--turn-secret", "--turn-ttl", "--config", "--help");
         Path readme = Path.of("..", "README.md");
         List<String> inReadme = java.util.regex.Pattern.compile("(?m)^\\| `(--[a-z0-9-]+)").matcher(Files.readString(readme))

@@ -85,6 +85,9 @@ import java.util.List;
  *                               downlink estimate (key frames and probes spread out instead of overrunning a narrow
  *                               link; audio and retransmissions first); default off until the on/off load comparison
  *                               is repeated (perf/results/pacer-20261207); off sends each packet at once
+ * @param videoCodecs            the video codecs a room may forward, by wire name ({@code vp8}, {@code h264}); the
+ *                               first is the default for a room whose first join asks for none (or for one not in
+ *                               the list); default {@code [vp8, h264]}
  */
 public record PrismConfig(
         int httpPort,
@@ -115,7 +118,8 @@ public record PrismConfig(
         boolean iceTcp,
         int tcpPort,
         String advertiseAddress6,
-        boolean pacer) {
+        boolean pacer,
+        List<String> videoCodecs) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
@@ -128,6 +132,8 @@ public record PrismConfig(
     public static final int DEFAULT_MAX_PARTICIPANTS_PER_ROOM = 100;
     public static final long DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 86_400;
     public static final String DEFAULT_SRTP_IMPLEMENTATION = "prism";
+    /** Every codec Prism forwards, VP8 first: every WebRTC browser has VP8, not every one H.264 (Firefox ESR here). */
+    public static final List<String> DEFAULT_VIDEO_CODECS = List.of("vp8", "h264");
     public static final int DEFAULT_SIGNALING_MESSAGES_PER_SECOND = 50;
     public static final int DEFAULT_SHUTDOWN_GRACE_SECONDS = 30;
     public static final int DEFAULT_CLUSTER_PORT = 7000;
@@ -149,7 +155,7 @@ public record PrismConfig(
             DEFAULT_RESUME_WINDOW_SECONDS, DEFAULT_MEDIA_THREADS, DEFAULT_MAX_PARTICIPANTS_PER_ROOM, List.of(),
             DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, DEFAULT_SRTP_IMPLEMENTATION, DEFAULT_SIGNALING_MESSAGES_PER_SECOND,
             DEFAULT_SHUTDOWN_GRACE_SECONDS, null, null, DEFAULT_CLUSTER_PORT, null, DEFAULT_MAX_LOAD, List.of(), null,
-            DEFAULT_TURN_TTL_SECONDS, true, TCP_PORT_SAME_AS_UDP, null, false);
+            DEFAULT_TURN_TTL_SECONDS, true, TCP_PORT_SAME_AS_UDP, null, false, DEFAULT_VIDEO_CODECS);
 
     /** @throws IllegalArgumentException naming the first invalid setting */
     public PrismConfig {
@@ -184,6 +190,24 @@ public record PrismConfig(
         }
         checkTcpPort(tcpPort);
         checkAdvertiseAddress6(advertiseAddress6);
+        videoCodecs = checkVideoCodecs(videoCodecs);
+    }
+
+    /** Lower-cased, without repeats, each a codec Prism forwards, at least one. */
+    static List<String> checkVideoCodecs(List<String> codecs) {
+        if (codecs == null || codecs.isEmpty()) {
+            throw new IllegalArgumentException("videoCodecs: name at least one of " + DEFAULT_VIDEO_CODECS);
+        }
+        java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+        for (String c : codecs) {
+            String name = c == null ? "" : c.trim().toLowerCase(java.util.Locale.ROOT);
+            if (dev.prism.core.rtp.VideoCodec.fromWire(name) == null) {
+                throw new IllegalArgumentException("videoCodecs: unknown codec '" + c + "' (known: "
+                        + DEFAULT_VIDEO_CODECS + ")");
+            }
+            out.add(name);
+        }
+        return List.copyOf(out);
     }
 
     /** All documented defaults: development mode, auto-detected advertise address. */
@@ -260,7 +284,7 @@ public record PrismConfig(
                 + ", turnTtlSeconds=" + turnTtlSeconds + ", iceTcp=" + iceTcp
                 + ", tcpPort=" + (tcpPort == TCP_PORT_SAME_AS_UDP ? "same as UDP" : tcpPort)
                 + ", advertiseAddress6=" + (advertiseAddress6 == null ? "none" : advertiseAddress6)
-                + ", pacer=" + (pacer ? "on" : "off") + "]";
+                + ", pacer=" + (pacer ? "on" : "off") + ", videoCodecs=" + videoCodecs + "]";
     }
 
     /**
@@ -297,6 +321,7 @@ public record PrismConfig(
         private int tcpPort;
         private String advertiseAddress6;
         private boolean pacer;
+        private List<String> videoCodecs;
 
         private Builder(PrismConfig c) {
             httpPort = c.httpPort;
@@ -328,6 +353,7 @@ public record PrismConfig(
             tcpPort = c.tcpPort;
             advertiseAddress6 = c.advertiseAddress6;
             pacer = c.pacer;
+            videoCodecs = c.videoCodecs;
         }
 
         public Builder httpPort(int v) {
@@ -493,6 +519,12 @@ public record PrismConfig(
             return this;
         }
 
+        /** Wire names ({@code vp8}, {@code h264}); the first is the default for new rooms. */
+        public Builder videoCodecs(List<String> v) {
+            videoCodecs = checkVideoCodecs(v);
+            return this;
+        }
+
         /** 0 = any free port; not calling it keeps the default (each thread's UDP port number). */
         public Builder tcpPort(int v) {
             checkPort("tcpPort", v);
@@ -532,7 +564,7 @@ public record PrismConfig(
                     tokenTtlSeconds, consentTimeoutSeconds, resumeWindowSeconds, mediaThreads, maxParticipantsPerRoom,
                     allowedOrigins, maxTokenLifetimeSeconds, srtpImplementation, signalingMessagesPerSecond,
                     shutdownGraceSeconds, redisUrl, nodeId, clusterPort, clusterSecret, maxLoad, turnUrls, turnSecret,
-                    turnTtlSeconds, iceTcp, tcpPort, advertiseAddress6, pacer);
+                    turnTtlSeconds, iceTcp, tcpPort, advertiseAddress6, pacer, videoCodecs);
         }
     }
 }
