@@ -146,6 +146,12 @@ public final class PrismMetrics implements AutoCloseable {
                 MediaCounters::rtxReceived);
         counter("prism.layer.switches", "simulcast layer switches of subscribers' video streams", c,
                 MediaCounters::layerSwitches);
+        counter("prism.pacer.packets", "packets a subscriber's pacer held before sending (--pacer on)", c,
+                MediaCounters::pacerWaited, "outcome", "waited");
+        counter("prism.pacer.packets", "packets a subscriber's pacer held before sending (--pacer on)", c,
+                MediaCounters::pacerSentEarly, "outcome", "sent_early");
+        FunctionCounter.builder("prism.pacer.wait", c, x -> x.pacerWaitMicros() / 1e6).baseUnit("seconds")
+                .description("time packets waited in subscribers' pacers, summed").register(registry);
         counter("prism.dtls.handshakes", "DTLS handshakes", c, MediaCounters::dtlsHandshakes, "result", "ok");
         counter("prism.dtls.handshakes", "DTLS handshakes", c, MediaCounters::dtlsFailures, "result", "failed");
         // Connections by transport (issue #13): UDP, or ICE-TCP once ICE selected a TCP connection as the path.

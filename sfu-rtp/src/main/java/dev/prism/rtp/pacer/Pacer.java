@@ -110,7 +110,7 @@ public final class Pacer {
             return;
         }
         enqueue(packet, elementOffset, type, nowNanos);
-        drain();
+        drain(nowNanos);
         if (hasQueued() && loop != null) {
             loop.wake(this);
         }
@@ -122,7 +122,7 @@ public final class Pacer {
             return false;
         }
         refill(nowNanos);
-        drain();
+        drain(nowNanos);
         return hasQueued();
     }
 
@@ -138,12 +138,15 @@ public final class Pacer {
             int offset = ring.peekElementOffset();
             budgetBytes -= ring.peekSize();
             early[type.ordinal()]++;
+            if (loop != null) {
+                loop.totals().sentEarly();
+            }
             output.emit(ring.poll(), offset, type);
         }
         ring.add(packet, elementOffset, nowNanos);
     }
 
-    private void drain() {
+    private void drain(long nowNanos) {
         while (budgetBytes > 0) {
             PacketRing ring = !retransmissions.isEmpty() ? retransmissions : !video.isEmpty() ? video
                     : !padding.isEmpty() ? padding : null;
@@ -155,6 +158,9 @@ public final class Pacer {
             int offset = ring.peekElementOffset();
             budgetBytes -= ring.peekSize();
             paced[type.ordinal()]++;
+            if (loop != null) {
+                loop.totals().waited(nowNanos - ring.peekQueuedAt());
+            }
             output.emit(ring.poll(), offset, type);
         }
     }

@@ -24,6 +24,7 @@ public final class PacingLoop {
     private final Timers timers;
     private final MonoClock clock;
     private final Runnable flush;
+    private final PacerTotals totals;
     private final Runnable tickTask = this::tick;
     private Pacer[] active = new Pacer[16];
     private int count;
@@ -33,9 +34,19 @@ public final class PacingLoop {
 
     /** @param flush writes what the tick's pacers emitted to the socket (the engine's batched flush) */
     public PacingLoop(Timers timers, MonoClock clock, Runnable flush) {
+        this(timers, clock, flush, PacerTotals.NONE);
+    }
+
+    /** @param totals where this loop's pacers report waits and early sends (the engine's media counters) */
+    public PacingLoop(Timers timers, MonoClock clock, Runnable flush, PacerTotals totals) {
         this.timers = timers;
         this.clock = clock;
         this.flush = flush;
+        this.totals = totals;
+    }
+
+    PacerTotals totals() {
+        return totals;
     }
 
     /** {@code pacer} has packets queued: drain it from the next tick on. */

@@ -1,5 +1,6 @@
 package dev.prism.rtp.transport;
 
+import dev.prism.rtp.pacer.PacerTotals;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -10,9 +11,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * loop, read by anyone (admin, metrics). Increments are single atomic adds: no allocation, no lock; each engine has
  * its own, so loops never write the same cache line.
  */
-public final class MediaCounters {
+public final class MediaCounters implements PacerTotals {
     private final AtomicLongArray drops = new AtomicLongArray(DropReason.values().length);
-    private final AtomicLongArray totals = new AtomicLongArray(16);
+    private final AtomicLongArray totals = new AtomicLongArray(19);
     /** Null for an engine's own counters; the engines' counters for a read-only sum. */
     private final List<MediaCounters> parts;
     private static final int PACKETS_IN = 0;
@@ -33,6 +34,9 @@ public final class MediaCounters {
     /** A gauge: open ICE-TCP connections (checking or bound). */
     private static final int TCP_CONNECTIONS = 14;
     private static final int TCP_ACCEPTED = 15;
+    private static final int PACER_WAITED = 16;
+    private static final int PACER_WAIT_MICROS = 17;
+    private static final int PACER_SENT_EARLY = 18;
 
     public MediaCounters() {
         this.parts = null;
@@ -217,5 +221,31 @@ public final class MediaCounters {
 
     public long keyframeRequests() {
         return total(KEYFRAME_REQUESTS);
+    }
+
+    @Override
+    public void waited(long waitNanos) {
+        writable(totals).incrementAndGet(PACER_WAITED);
+        writable(totals).addAndGet(PACER_WAIT_MICROS, waitNanos / 1_000);
+    }
+
+    @Override
+    public void sentEarly() {
+        writable(totals).incrementAndGet(PACER_SENT_EARLY);
+    }
+
+    /** Packets a subscriber's pacer held before sending (the others left at once). */
+    public long pacerWaited() {
+        return total(PACER_WAITED);
+    }
+
+    /** The time those packets waited, summed, in microseconds (divided by {@link #pacerWaited}: the mean wait). */
+    public long pacerWaitMicros() {
+        return total(PACER_WAIT_MICROS);
+    }
+
+    /** Packets a full pacer queue sent before their turn (bounded memory instead of loss). */
+    public long pacerSentEarly() {
+        return total(PACER_SENT_EARLY);
     }
 }

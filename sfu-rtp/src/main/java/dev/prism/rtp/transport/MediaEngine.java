@@ -306,7 +306,7 @@ public final class MediaEngine implements AutoCloseable {
      */
     public PacingLoop pacing() {
         if (pacing == null && config.pacer()) {
-            pacing = new PacingLoop(timers, config.clock(), this::flushPendingWrites);
+            pacing = new PacingLoop(timers, config.clock(), this::flushPendingWrites, counters);
         }
         return pacing;
     }

@@ -67,6 +67,42 @@ class PacingLoopTest {
     }
 
     @Test
+    void waitsAndEarlySendsReachTheLoopsTotals() {
+        long[] waited = new long[3]; // count, summed nanos, early sends
+        PacingLoop counted = new PacingLoop(timers, clock, () -> { }, new PacerTotals() {
+            @Override
+            public void waited(long waitNanos) {
+                waited[0]++;
+                waited[1] += waitNanos;
+            }
+
+            @Override
+            public void sentEarly() {
+                waited[2]++;
+            }
+        });
+        Pacer a = new Pacer(wire, counted, 300_000);
+        for (int i = 0; i < 10; i++) {
+            a.send(Unpooled.buffer(1200).writerIndex(1200), -1, PacketClass.VIDEO, clock.nanos());
+        }
+        assertThat(out).as("4 leave from the bucket at once").hasSize(4);
+        assertThat(waited[0]).isZero();
+        timers.advanceMillis(100);
+        assertThat(out).hasSize(10);
+        assertThat(waited[0]).as("the 6 queued ones").isEqualTo(6);
+        assertThat(waited[1]).as("each waited at least one 5 ms tick, none past the 80 ms drain")
+                .isBetween(6 * 5_000_000L, 6 * 80_000_000L);
+        assertThat(waited[2]).isZero();
+
+        Pacer slow = new Pacer(wire, counted, 10_000); // a full video queue sends its oldest early
+        for (int i = 0; i < Pacer.VIDEO_CAPACITY + 20; i++) {
+            slow.send(Unpooled.buffer(1200).writerIndex(1200), -1, PacketClass.VIDEO, clock.nanos());
+        }
+        assertThat(waited[2]).isEqualTo(slow.sentEarly(PacketClass.VIDEO)).isPositive();
+        slow.close();
+    }
+
+    @Test
     void aClosedPacerLeavesTheLoop() {
         Pacer a = new Pacer(wire, loop, 100_000);
         List<ByteBuf> sent = new ArrayList<>();
