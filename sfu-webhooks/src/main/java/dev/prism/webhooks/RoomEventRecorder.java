@@ -196,7 +196,7 @@ public final class RoomEventRecorder {
         return new StringBuilder(",\"participant\":{\"identity\":").append(quote(t.participantId()))
                 .append("},\"track\":{\"sid\":").append(quote(t.id())).append(",\"kind\":")
                 .append(quote(t.kind().name().toLowerCase(Locale.ROOT))).append(",\"source\":")
-                .append(quote(t.source().name().toLowerCase(Locale.ROOT))).append(",\"muted\":").append(t.muted())
+                .append(quote(t.source().wireName())).append(",\"muted\":").append(t.muted())
                 .append('}').toString();
     }
 
