@@ -22,44 +22,58 @@ public final class Webhooks implements AutoCloseable {
     /** Rooms that ended longer than the retention ago are forgotten this often. */
     private static final long SWEEP_MILLIS = TimeUnit.MINUTES.toMillis(1);
 
-    private final Vertx vertx;
+    /** Sent in {@value WebhookSigner#KEY_ID_HEADER} while the node has a single API secret. */
+    public static final String DEFAULT_KEY_ID = "default";
+
     private final RoomEventRecorder recorder;
     private final WebhookDispatcher dispatcher;
+    private final boolean delivering;
     private final WebhookMeters meters;
-    private final long sweepTimer;
+    private Vertx vertx;
+    private long sweepTimer = -1;
     private String deployment;
 
-    private Webhooks(Vertx vertx, RoomEventRecorder recorder, WebhookDispatcher dispatcher, WebhookMeters meters) {
-        this.vertx = vertx;
+    private Webhooks(RoomEventRecorder recorder, WebhookDispatcher dispatcher, boolean delivering,
+                     WebhookMeters meters) {
         this.recorder = recorder;
         this.dispatcher = dispatcher;
+        this.delivering = delivering;
         this.meters = meters;
-        this.sweepTimer = vertx.setPeriodic(SWEEP_MILLIS, id -> recorder.sweep());
     }
 
     /**
-     * Checks the receiver URLs and starts. Blocks until the dispatcher is deployed.
+     * Checks the receiver URLs and builds everything; {@link #start} begins delivering.
      *
-     * @param urls          receiver URLs (may be empty: replay only)
-     * @param allowPrivate  whether receivers on loopback or private networks are allowed
-     * @param keyId         the signing key's id, sent in {@value WebhookSigner#KEY_ID_HEADER}
-     * @param secret        the signing secret (the API secret)
+     * @param urls               receiver URLs (may be empty: the replay endpoint only)
+     * @param allowPrivate       whether receivers on loopback or private networks are allowed
+     * @param retryWindowSeconds how long a failing delivery is retried
+     * @param keyId              the signing key's id, sent in {@value WebhookSigner#KEY_ID_HEADER}
+     * @param secret             the signing secret (the API secret)
      * @throws IllegalArgumentException when a URL is refused
      */
-    public static Webhooks start(Vertx vertx, List<String> urls, boolean allowPrivate, WebhookDispatcher.Settings
-            settings, String keyId, String secret, MonoClock clock) throws Exception {
+    public static Webhooks create(List<String> urls, boolean allowPrivate, long retryWindowSeconds, String keyId,
+                                  String secret, MonoClock clock) {
         List<URI> receivers = ReceiverUrls.check(urls, allowPrivate, ReceiverUrls.Resolver.SYSTEM);
+        WebhookDispatcher.Settings defaults = WebhookDispatcher.Settings.DEFAULT;
+        WebhookDispatcher.Settings settings = new WebhookDispatcher.Settings(
+                defaults.schedule().withWindowMillis(TimeUnit.SECONDS.toMillis(retryWindowSeconds)),
+                defaults.maxQueuedPerRoom(), defaults.requestTimeoutMillis());
         WebhookMeters meters = new WebhookMeters();
         WebhookDispatcher dispatcher = new WebhookDispatcher(receivers, new WebhookSigner(keyId, secret), settings,
                 clock, meters);
         EventSink sink = receivers.isEmpty() ? EventSink.NONE : dispatcher;
-        Webhooks w = new Webhooks(vertx, new RoomEventRecorder(clock, sink, RING_CAPACITY, RETENTION_MILLIS),
-                dispatcher, meters);
-        if (!receivers.isEmpty()) {
-            w.deployment = vertx.deployVerticle(dispatcher).toCompletionStage().toCompletableFuture()
+        return new Webhooks(new RoomEventRecorder(clock, sink, RING_CAPACITY, RETENTION_MILLIS), dispatcher,
+                !receivers.isEmpty(), meters);
+    }
+
+    /** Deploys the dispatcher (when there are receivers) and the sweep of old rooms. Blocks until deployed. */
+    public void start(Vertx vertx) throws Exception {
+        this.vertx = vertx;
+        this.sweepTimer = vertx.setPeriodic(SWEEP_MILLIS, id -> recorder.sweep());
+        if (delivering) {
+            deployment = vertx.deployVerticle(dispatcher).toCompletionStage().toCompletableFuture()
                     .get(10, TimeUnit.SECONDS);
         }
-        return w;
     }
 
     /** The registry the conference must use so every room's events are recorded. */
@@ -102,6 +116,9 @@ public final class Webhooks implements AutoCloseable {
 
     @Override
     public void close() {
+        if (vertx == null) {
+            return;
+        }
         vertx.cancelTimer(sweepTimer);
         if (deployment != null) {
             try {

@@ -85,6 +85,7 @@ import java.util.List;
  *                               downlink estimate (key frames and probes spread out instead of overrunning a narrow
  *                               link; audio and retransmissions first); default off until the on/off load comparison
  *                               is repeated (perf/results/pacer-20261207); off sends each packet at once
+ * @param webhooks               webhook receivers and their retry window ({@link WebhookSettings}); none by default
  */
 public record PrismConfig(
         int httpPort,
@@ -115,7 +116,8 @@ public record PrismConfig(
         boolean iceTcp,
         int tcpPort,
         String advertiseAddress6,
-        boolean pacer) {
+        boolean pacer,
+        WebhookSettings webhooks) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
@@ -149,7 +151,7 @@ public record PrismConfig(
             DEFAULT_RESUME_WINDOW_SECONDS, DEFAULT_MEDIA_THREADS, DEFAULT_MAX_PARTICIPANTS_PER_ROOM, List.of(),
             DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, DEFAULT_SRTP_IMPLEMENTATION, DEFAULT_SIGNALING_MESSAGES_PER_SECOND,
             DEFAULT_SHUTDOWN_GRACE_SECONDS, null, null, DEFAULT_CLUSTER_PORT, null, DEFAULT_MAX_LOAD, List.of(), null,
-            DEFAULT_TURN_TTL_SECONDS, true, TCP_PORT_SAME_AS_UDP, null, false);
+            DEFAULT_TURN_TTL_SECONDS, true, TCP_PORT_SAME_AS_UDP, null, false, WebhookSettings.NONE);
 
     /** @throws IllegalArgumentException naming the first invalid setting */
     public PrismConfig {
@@ -184,6 +186,7 @@ public record PrismConfig(
         }
         checkTcpPort(tcpPort);
         checkAdvertiseAddress6(advertiseAddress6);
+        webhooks = webhooks == null ? WebhookSettings.NONE : webhooks;
     }
 
     /** All documented defaults: development mode, auto-detected advertise address. */
@@ -260,7 +263,7 @@ public record PrismConfig(
                 + ", turnTtlSeconds=" + turnTtlSeconds + ", iceTcp=" + iceTcp
                 + ", tcpPort=" + (tcpPort == TCP_PORT_SAME_AS_UDP ? "same as UDP" : tcpPort)
                 + ", advertiseAddress6=" + (advertiseAddress6 == null ? "none" : advertiseAddress6)
-                + ", pacer=" + (pacer ? "on" : "off") + "]";
+                + ", pacer=" + (pacer ? "on" : "off") + ", webhooks=" + webhooks + "]";
     }
 
     /**
@@ -297,6 +300,7 @@ public record PrismConfig(
         private int tcpPort;
         private String advertiseAddress6;
         private boolean pacer;
+        private WebhookSettings webhooks;
 
         private Builder(PrismConfig c) {
             httpPort = c.httpPort;
@@ -328,6 +332,7 @@ public record PrismConfig(
             tcpPort = c.tcpPort;
             advertiseAddress6 = c.advertiseAddress6;
             pacer = c.pacer;
+            webhooks = c.webhooks;
         }
 
         public Builder httpPort(int v) {
@@ -526,13 +531,30 @@ public record PrismConfig(
             return this;
         }
 
+        /** Webhook receiver URLs; empty = none. */
+        public Builder webhookUrls(List<String> v) {
+            webhooks = webhooks.withUrls(v);
+            return this;
+        }
+
+        /** {@code on}/{@code off}: allow receivers on loopback or private networks. */
+        public Builder webhookAllowPrivate(String v) {
+            webhooks = webhooks.withAllowPrivate(parseOnOff("webhookAllowPrivate", v));
+            return this;
+        }
+
+        public Builder webhookRetryWindowSeconds(long v) {
+            webhooks = webhooks.withRetryWindowSeconds(v);
+            return this;
+        }
+
         /** @throws IllegalArgumentException when settings do not fit together (TURN URLs without a secret) */
         public PrismConfig build() {
             return new PrismConfig(httpPort, httpHost, udpPort, bindAddress, advertiseAddress, apiSecret, adminSecret,
                     tokenTtlSeconds, consentTimeoutSeconds, resumeWindowSeconds, mediaThreads, maxParticipantsPerRoom,
                     allowedOrigins, maxTokenLifetimeSeconds, srtpImplementation, signalingMessagesPerSecond,
                     shutdownGraceSeconds, redisUrl, nodeId, clusterPort, clusterSecret, maxLoad, turnUrls, turnSecret,
-                    turnTtlSeconds, iceTcp, tcpPort, advertiseAddress6, pacer);
+                    turnTtlSeconds, iceTcp, tcpPort, advertiseAddress6, pacer, webhooks);
         }
     }
 }
