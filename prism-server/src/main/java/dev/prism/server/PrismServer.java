@@ -106,8 +106,9 @@ public final class PrismServer implements AutoCloseable {
         }
         this.webhooks = Webhooks.create(config.webhooks().urls(), config.webhooks().allowPrivate(),
                 config.webhooks().retryWindowSeconds(), Webhooks.DEFAULT_KEY_ID, apiSecret, MonoClock.SYSTEM);
-        rooms = webhooks.wrap(rooms); // every room's events are numbered, kept for replay and posted
-        this.sfu = new SfuContext(media, rooms, Duration.ofSeconds(config.resumeWindowSeconds()))
+        // The conference's registry: every room's events are numbered, kept for replay and posted. Cluster mode keeps
+        // the registry it observes (it looks for its own type).
+        this.sfu = new SfuContext(media, webhooks.wrap(rooms), Duration.ofSeconds(config.resumeWindowSeconds()))
                 .maxParticipantsPerRoom(config.maxParticipantsPerRoom())
                 .messagesPerSecond(config.signalingMessagesPerSecond());
         if (!config.turnUrls().isEmpty()) { // each participant gets its own short-lived TURN credentials
