@@ -91,6 +91,9 @@ public final class PrismServer implements AutoCloseable {
         DevSecrets dev = DevSecrets.generate();
         this.apiSecret = dev.apiSecretFor(config);
         this.adminSecret = dev.adminSecretFor(config);
+        // Receiver URLs are checked (a private one refused) before anything starts.
+        this.webhooks = Webhooks.create(config.webhooks().urls(), config.webhooks().allowPrivate(),
+                config.webhooks().retryWindowSeconds(), Webhooks.DEFAULT_KEY_ID, apiSecret, MonoClock.SYSTEM);
         this.advertiseAddress = AdvertiseAddress.resolve(config.advertiseAddress()).getHostAddress();
         this.media = MediaPlane.start(new MediaEngineConfig(config.bindAddress(), config.udpPort(), advertiseAddress,
                 Duration.ofSeconds(config.consentTimeoutSeconds()), MonoClock.SYSTEM,
@@ -104,8 +107,6 @@ public final class PrismServer implements AutoCloseable {
         if (config.clusterMode()) {
             rooms = ClusterMode.observe(rooms); // cluster mode hears rooms come and go (claims, releases)
         }
-        this.webhooks = Webhooks.create(config.webhooks().urls(), config.webhooks().allowPrivate(),
-                config.webhooks().retryWindowSeconds(), Webhooks.DEFAULT_KEY_ID, apiSecret, MonoClock.SYSTEM);
         // The conference's registry: every room's events are numbered, kept for replay and posted. Cluster mode keeps
         // the registry it observes (it looks for its own type).
         this.sfu = new SfuContext(media, webhooks.wrap(rooms), Duration.ofSeconds(config.resumeWindowSeconds()))
