@@ -30,6 +30,7 @@ import dev.prism.signaling.http.OriginPolicy;
 import dev.prism.signaling.session.IceServers;
 import dev.prism.signaling.session.SfuContext;
 import dev.prism.srtp.SrtpImplementation;
+import dev.prism.webhooks.Webhooks;
 import io.netty.channel.EventLoop;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.handler.StaticHandler;
@@ -77,6 +78,8 @@ public final class PrismServer implements AutoCloseable {
     private final NodeDrain drain;
     /** Cluster mode ({@code --redis}), or null on a single node. */
     private final ClusterMode cluster;
+    /** Room events for backends: the replay ring and, with --webhook-url, signed deliveries. */
+    private final Webhooks webhooks;
     private volatile boolean accepting;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -88,6 +91,9 @@ public final class PrismServer implements AutoCloseable {
         DevSecrets dev = DevSecrets.generate();
         this.apiSecret = dev.apiSecretFor(config);
         this.adminSecret = dev.adminSecretFor(config);
+        // Receiver URLs are checked (a private one refused) before anything starts.
+        this.webhooks = Webhooks.create(config.webhooks().urls(), config.webhooks().allowPrivate(),
+                config.webhooks().retryWindowSeconds(), Webhooks.DEFAULT_KEY_ID, apiSecret, MonoClock.SYSTEM);
         this.advertiseAddress = AdvertiseAddress.resolve(config.advertiseAddress()).getHostAddress();
         this.media = MediaPlane.start(new MediaEngineConfig(config.bindAddress(), config.udpPort(), advertiseAddress,
                 Duration.ofSeconds(config.consentTimeoutSeconds()), MonoClock.SYSTEM,
@@ -101,7 +107,9 @@ public final class PrismServer implements AutoCloseable {
         if (config.clusterMode()) {
             rooms = ClusterMode.observe(rooms); // cluster mode hears rooms come and go (claims, releases)
         }
-        this.sfu = new SfuContext(media, rooms, Duration.ofSeconds(config.resumeWindowSeconds()))
+        // The conference's registry: every room's events are numbered, kept for replay and posted. Cluster mode keeps
+        // the registry it observes (it looks for its own type).
+        this.sfu = new SfuContext(media, webhooks.wrap(rooms), Duration.ofSeconds(config.resumeWindowSeconds()))
                 .maxParticipantsPerRoom(config.maxParticipantsPerRoom())
                 .messagesPerSecond(config.signalingMessagesPerSecond());
         sfu.conference().videoCodecs(VideoCodecs.defaultOf(config.videoCodecs()), VideoCodecs.allowed(config.videoCodecs()));
@@ -122,6 +130,8 @@ public final class PrismServer implements AutoCloseable {
         this.inspector = new SfuInspector(sfu.conference(), sfu::signalingStats, sampler, changes, MonoClock.SYSTEM);
         this.tokens = new TokenService(apiSecret, TokenService.SYSTEM_EPOCH_SECONDS, config.maxTokenLifetimeSeconds());
         this.vertx = Vertx.vertx();
+        metrics.bind(webhooks.meters());
+        webhooks.start(vertx);
         ClusterMetrics clusterMetrics = new ClusterMetrics();
         metrics.bind(clusterMetrics);
         this.cluster = config.clusterMode() ? ClusterMode.start(vertx, config, sfu, rooms,
@@ -147,6 +157,7 @@ public final class PrismServer implements AutoCloseable {
                 new HttpGuards(httpLimits, httpCounters, MonoClock.SYSTEM), router -> {
                     ops.accept(router);
                     admin.accept(router);
+                    webhooks.mountReplay(router, adminSecret); // until the /api/v1 router mounts replayHandler()
                     // The web client (client-js/, copied into this module's jar): the demo page at /, the SDK at /sdk/.
                     router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
                 });
@@ -269,6 +280,11 @@ public final class PrismServer implements AutoCloseable {
         log.info("prism: stopped");
     }
 
+    /** Room events for backends (the replay ring, webhook deliveries and their meters). */
+    public Webhooks webhooks() {
+        return webhooks;
+    }
+
     /** Cluster mode, or null on a single node. */
     public ClusterMode cluster() {
         return cluster;
@@ -288,6 +304,9 @@ public final class PrismServer implements AutoCloseable {
             cluster.close(); // leaves the registry before the event loops stop
         }
         sampler.close();
+        if (webhooks != null) {
+            webhooks.close();
+        }
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         } catch (Exception e) {

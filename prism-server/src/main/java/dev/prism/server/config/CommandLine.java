@@ -143,7 +143,8 @@ public final class CommandLine {
                         .paramLabel(s.valueName)
                         .type(s.type == Setting.Type.LIST ? List.class : String.class)
                         .auxiliaryTypes(String.class)
-                        .arity("1")
+                        // --webhook-allow-private alone means on (a flag); every other option takes its value.
+                        .arity(s == Setting.WEBHOOK_ALLOW_PRIVATE ? "0..1" : "1").fallbackValue("on")
                         .hideParamSyntax(true)
                         .description(s.description, "default: " + s.defaultText,
                                 "env " + s.env + ", file key \"" + s.key + "\"")

@@ -45,8 +45,9 @@ class ModuleLayeringTest {
         ALLOWED.put("sfu-ops", Set.of("sfu-core", "sfu-srtp", "sfu-rtp", "sfu-conference"));
         ALLOWED.put("sfu-cluster", Set.of("sfu-core"));
         ALLOWED.put("admin-ui", Set.of("sfu-core"));
+        ALLOWED.put("sfu-webhooks", Set.of("sfu-core")); // hears sfu-core's room events; the launcher wires it
         ALLOWED.put("prism-server", Set.of("sfu-core", "sfu-srtp", "sfu-rtp", "sfu-conference", "sfu-signaling",
-                "sfu-ops", "sfu-cluster", "admin-ui", "netem"));
+                "sfu-ops", "sfu-cluster", "admin-ui", "sfu-webhooks", "netem"));
         ALLOWED.put("perf", Set.of("prism-server", "sfu-rtp", "sfu-cluster")); // the link bench (perf/run link)
     }
 

@@ -100,6 +100,17 @@ class CommandLineTest {
                 Arguments.of("env PRISM_PACER", Input.of().env("PRISM_PACER", "on"), defaults().pacer(true)),
                 Arguments.of("file pacer", Input.of("--config", FILE).file("{\"pacer\": \"on\"}"),
                         defaults().pacer(true)),
+                Arguments.of("--webhook-url twice", Input.of("--webhook-url", "https://a.example.com/h", "--webhook-url",
+                        "https://b.example.com/h"), defaults().webhookUrls(List.of("https://a.example.com/h",
+                        "https://b.example.com/h"))),
+                Arguments.of("--webhook-allow-private alone", Input.of("--webhook-allow-private"),
+                        defaults().webhookAllowPrivate("on")),
+                Arguments.of("env webhooks", Input.of().env("PRISM_WEBHOOK_URLS", "https://a.example.com/h",
+                        "PRISM_WEBHOOK_RETRY_WINDOW", "60"), defaults().webhookUrls(List.of(
+                        "https://a.example.com/h")).webhookRetryWindowSeconds(60)),
+                Arguments.of("file webhooks", Input.of("--config", FILE).file("{\"webhookUrls\": [\"http://127.0.0.1:9/h\"],"
+                        + " \"webhookAllowPrivate\": \"on\"}"), defaults().webhookUrls(List.of("http://127.0.0.1:9/h"))
+                        .webhookAllowPrivate("on")),
                 Arguments.of("--media-threads", Input.of("--media-threads", "3"), defaults().mediaThreads(3)),
                 Arguments.of("--media-threads 0 (one per core)", Input.of("--media-threads", "0"),
                         defaults().mediaThreads(0)),
@@ -295,6 +306,8 @@ class CommandLineTest {
                 Arguments.of(Input.of("--udp-port", "abc"), "--udp-port: 'abc' is not a whole number"),
                 Arguments.of(Input.of("--ice-tcp", "maybe"), "--ice-tcp: must be on or off, got 'maybe'"),
                 Arguments.of(Input.of("--pacer", "fast"), "--pacer: must be on or off, got 'fast'"),
+                Arguments.of(Input.of("--webhook-url", "ftp://a.example.com/"),
+                        "--webhook-url: must be http:// or https:// URLs: ftp://a.example.com/"),
                 Arguments.of(Input.of().env("PRISM_ICE_TCP", "1"), "PRISM_ICE_TCP: must be on or off, got '1'"),
                 Arguments.of(Input.of("--tcp-port", "65536"), "--tcp-port: " + portRange + "65536"),
                 Arguments.of(Input.of("--tcp-port", "-1"), "--tcp-port: " + portRange + "-1"),
@@ -524,7 +537,8 @@ class CommandLineTest {
         assertThat(inHelp).containsExactly("--http-port", "--http-host", "--udp-port", "--bind", "--advertise",
                 "--advertise6", "--ice-tcp", "--tcp-port", "--api-secret", "--admin-secret", "--media-threads", "--allowed-origin", "--max-token-lifetime",
                 "--pacer", "--video-codec", "--srtp", "--shutdown-grace", "--redis", "--node-id", "--cluster-port", "--cluster-secret", "--max-load",
-                "--turn-url", "--turn-secret", "--turn-ttl", "--config", "--help");
+                "--turn-url", "--turn-secret", "--turn-ttl", "--webhook-url", "--webhook-allow-private",
+                "--webhook-retry-window", "--config", "--help");
         Path readme = Path.of("..", "README.md");
         List<String> inReadme = java.util.regex.Pattern.compile("(?m)^\\| `(--[a-z0-9-]+)").matcher(Files.readString(readme))
                 .results().map(m -> m.group(1)).toList();

@@ -88,6 +88,7 @@ import java.util.List;
  * @param videoCodecs            the video codecs a room may forward, by wire name ({@code vp8}, {@code h264}); the
  *                               first is the default for a room whose first join asks for none (or for one not in
  *                               the list); default {@code [vp8, h264]}
+ * @param webhooks               webhook receivers and their retry window ({@link WebhookSettings}); none by default
  */
 public record PrismConfig(
         int httpPort,
@@ -119,7 +120,8 @@ public record PrismConfig(
         int tcpPort,
         String advertiseAddress6,
         boolean pacer,
-        List<String> videoCodecs) {
+        List<String> videoCodecs,
+        WebhookSettings webhooks) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
@@ -155,7 +157,8 @@ public record PrismConfig(
             DEFAULT_RESUME_WINDOW_SECONDS, DEFAULT_MEDIA_THREADS, DEFAULT_MAX_PARTICIPANTS_PER_ROOM, List.of(),
             DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, DEFAULT_SRTP_IMPLEMENTATION, DEFAULT_SIGNALING_MESSAGES_PER_SECOND,
             DEFAULT_SHUTDOWN_GRACE_SECONDS, null, null, DEFAULT_CLUSTER_PORT, null, DEFAULT_MAX_LOAD, List.of(), null,
-            DEFAULT_TURN_TTL_SECONDS, true, TCP_PORT_SAME_AS_UDP, null, false, DEFAULT_VIDEO_CODECS);
+            DEFAULT_TURN_TTL_SECONDS, true, TCP_PORT_SAME_AS_UDP, null, false, DEFAULT_VIDEO_CODECS,
+            WebhookSettings.NONE);
 
     /** @throws IllegalArgumentException naming the first invalid setting */
     public PrismConfig {
@@ -191,6 +194,7 @@ public record PrismConfig(
         checkTcpPort(tcpPort);
         checkAdvertiseAddress6(advertiseAddress6);
         videoCodecs = checkVideoCodecs(videoCodecs);
+        webhooks = webhooks == null ? WebhookSettings.NONE : webhooks;
     }
 
     /** Lower-cased, without repeats, each a codec Prism forwards, at least one. */
@@ -284,7 +288,8 @@ public record PrismConfig(
                 + ", turnTtlSeconds=" + turnTtlSeconds + ", iceTcp=" + iceTcp
                 + ", tcpPort=" + (tcpPort == TCP_PORT_SAME_AS_UDP ? "same as UDP" : tcpPort)
                 + ", advertiseAddress6=" + (advertiseAddress6 == null ? "none" : advertiseAddress6)
-                + ", pacer=" + (pacer ? "on" : "off") + ", videoCodecs=" + videoCodecs + "]";
+                + ", pacer=" + (pacer ? "on" : "off") + ", videoCodecs=" + videoCodecs
+                + ", webhooks=" + webhooks + "]";
     }
 
     /**
@@ -322,6 +327,7 @@ public record PrismConfig(
         private String advertiseAddress6;
         private boolean pacer;
         private List<String> videoCodecs;
+        private WebhookSettings webhooks;
 
         private Builder(PrismConfig c) {
             httpPort = c.httpPort;
@@ -354,6 +360,7 @@ public record PrismConfig(
             advertiseAddress6 = c.advertiseAddress6;
             pacer = c.pacer;
             videoCodecs = c.videoCodecs;
+            webhooks = c.webhooks;
         }
 
         public Builder httpPort(int v) {
@@ -558,13 +565,31 @@ public record PrismConfig(
             return this;
         }
 
+        /** Webhook receiver URLs; empty = none. */
+        public Builder webhookUrls(List<String> v) {
+            webhooks = webhooks.withUrls(v);
+            return this;
+        }
+
+        /** {@code on}/{@code off}: allow receivers on loopback or private networks. */
+        public Builder webhookAllowPrivate(String v) {
+            webhooks = webhooks.withAllowPrivate(parseOnOff("webhookAllowPrivate", v));
+            return this;
+        }
+
+        public Builder webhookRetryWindowSeconds(long v) {
+            webhooks = webhooks.withRetryWindowSeconds(v);
+            return this;
+        }
+
         /** @throws IllegalArgumentException when settings do not fit together (TURN URLs without a secret) */
         public PrismConfig build() {
             return new PrismConfig(httpPort, httpHost, udpPort, bindAddress, advertiseAddress, apiSecret, adminSecret,
                     tokenTtlSeconds, consentTimeoutSeconds, resumeWindowSeconds, mediaThreads, maxParticipantsPerRoom,
                     allowedOrigins, maxTokenLifetimeSeconds, srtpImplementation, signalingMessagesPerSecond,
                     shutdownGraceSeconds, redisUrl, nodeId, clusterPort, clusterSecret, maxLoad, turnUrls, turnSecret,
-                    turnTtlSeconds, iceTcp, tcpPort, advertiseAddress6, pacer, videoCodecs);
+                    turnTtlSeconds, iceTcp, tcpPort, advertiseAddress6, pacer, videoCodecs,
+                    webhooks);
         }
     }
 }
