@@ -71,7 +71,13 @@ class ScreenShareBrowserTest implements BrowserArtifacts.Browsers {
                     fps: s.framesPerSecond || 0 });
                 }
               });
-              return { local, outbound: out, sharing: c.isSharingScreen() };
+              const screen = [...c.localParticipant.tracks.values()].find((t) => t.source === 'screen');
+              const sender = screen && c.publisherPc.getSenders().find((x) => x.track === screen.mediaStreamTrack);
+              const p = sender ? sender.getParameters() : null;
+              const encodings = p ? p.encodings.map((e) => ({ maxFramerate: e.maxFramerate, maxBitrate: e.maxBitrate,
+                scale: e.scaleResolutionDownBy })) : null;
+              return { local, outbound: out, sharing: c.isSharingScreen(), encodings,
+                degradation: p ? p.degradationPreference || null : null };
             })().then((r) => done(JSON.stringify(r)), (e) => done(JSON.stringify({ error: String(e) })));
             """;
 
@@ -122,6 +128,12 @@ class ScreenShareBrowserTest implements BrowserArtifacts.Browsers {
                 .collect(Collectors.toMap(o -> o.getString("source"), o -> String.valueOf(o.getString("contentHint"))));
         assertThat(hints).containsOnlyKeys("microphone", "camera", "screen", "screen_audio");
         assertThat(hints.get("screen")).isEqualTo("detail");
+        // One full-resolution encoding at a low frame rate, keeping resolution under pressure: text stays sharp.
+        assertThat(sent.getJsonArray("encodings")).as("%s", sent).hasSize(1);
+        JsonObject encoding = sent.getJsonArray("encodings").getJsonObject(0);
+        assertThat(encoding.getInteger("maxFramerate")).isEqualTo(5);
+        assertThat(encoding.getInteger("maxBitrate")).isEqualTo(1_500_000);
+        assertThat(sent.getString("degradation")).isEqualTo("maintain-resolution");
         assertThat(presenter.consoleLog()).noneMatch(l -> l.contains("bad_source"));
 
         // --- the viewer decodes the screen and the camera, and knows which is which ----------------------------
