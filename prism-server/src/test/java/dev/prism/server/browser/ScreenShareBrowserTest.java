@@ -176,6 +176,63 @@ class ScreenShareBrowserTest implements BrowserArtifacts.Browsers {
         assertThat(adminSources(roomFromAdminApi(room))).containsExactlyInAnyOrder("microphone", "camera");
     }
 
+    /**
+     * The SDK's other way in, for pages that draw what they share (and browsers without getDisplayMedia): a canvas's
+     * captureStream track passed as {@code shareScreen({track, simulcast: true})} goes out as two layers (half, full
+     * resolution) and the viewer decodes it as a screen. The canvas stays the page's: stopping the share leaves it
+     * running.
+     */
+    @Test
+    void aCanvasTrackSharedAsTwoLayersIsDecodedAsAScreen() {
+        ChromeBrowser presenter = call.browsers().get(0);
+        ChromeBrowser viewer = call.browsers().get(1);
+        String room = "canvas-" + Long.toHexString(System.nanoTime());
+        presenter.open(call.server().joinUrl(room, "presenter") + "&simulcast=0");
+        viewer.open(call.server().joinUrl(room, "viewer") + "&simulcast=0");
+        for (ChromeBrowser b : call.browsers()) {
+            b.waitFor("joined and publishing", "window.prism.ready === true", TIMEOUT);
+        }
+        Object shared = presenter.asyncJs("""
+                const done = arguments[arguments.length - 1];
+                const canvas = document.createElement('canvas');
+                canvas.width = 1280;
+                canvas.height = 720;
+                const g = canvas.getContext('2d');
+                let n = 0;
+                window.slides = setInterval(() => {
+                  g.fillStyle = '#fff'; g.fillRect(0, 0, 1280, 720);
+                  g.fillStyle = '#000'; g.font = '40px monospace';
+                  for (let i = 0; i < 12; i++) g.fillText('slide ' + n + ' line ' + i, 40, 60 + i * 55);
+                  n++;
+                }, 200);
+                window.canvasTrack = canvas.captureStream(5).getVideoTracks()[0];
+                window.prism.client.shareScreen({ track: window.canvasTrack, simulcast: true })
+                  .then((ts) => done(ts.map((t) => t.source).join(',')), (e) => done('ERROR ' + e.code + ': ' + e.message));
+                """);
+        assertThat(shared).isEqualTo("screen");
+        Object rids = presenter.js("const t = [...window.prism.client.localParticipant.tracks.values()]"
+                + ".find((x) => x.source === 'screen');"
+                + "return window.prism.client.publisherPc.getSenders().find((s) => s.track === t.mediaStreamTrack)"
+                + ".getParameters().encodings.map((e) => e.rid + '/' + e.scaleResolutionDownBy + '/' + e.maxFramerate)"
+                + ".join(' ');");
+        assertThat(rids).isEqualTo("h/2/5 f/1/5");
+
+        JsonObject seen = viewer.waitUntil("the canvas decoded as a screen", TIMEOUT, POLL,
+                b -> decodingScreenAndCamera(b, 2), () -> String.valueOf(viewer.asyncJs(SUBSCRIPTIONS)));
+        System.out.printf("[prism-screen] viewer of a canvas: %s%n", seen.encode());
+        assertThat(track(seen, "screen").getString("kind")).isEqualTo("video");
+        assertThat(sourcesFrom(seen, "presenter")).containsExactlyInAnyOrder("microphone", "camera", "screen");
+
+        Object stopped = presenter.asyncJs("const done = arguments[arguments.length - 1];"
+                + "window.prism.client.stopScreenShare().then(() => done(window.canvasTrack.readyState),"
+                + " (e) => done('ERROR ' + e.message));");
+        assertThat(stopped).as("the page's own track keeps running").isEqualTo("live");
+        viewer.waitUntil("the screen gone", TIMEOUT, POLL, b -> {
+            JsonObject s = new JsonObject((String) b.asyncJs(SUBSCRIPTIONS));
+            return !s.containsKey("error") && track(s, "screen") == null ? s : null;
+        }, () -> "last " + viewer.asyncJs(SUBSCRIPTIONS));
+    }
+
     /** The subscriptions when presenter's screen decoded more than {@code minScreenFrames} frames and its camera some. */
     private static JsonObject decodingScreenAndCamera(ChromeBrowser viewer, long minScreenFrames) {
         JsonObject s = new JsonObject((String) viewer.asyncJs(SUBSCRIPTIONS));
