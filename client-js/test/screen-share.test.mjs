@@ -35,6 +35,11 @@ class FakeWebSocket {
     this.onmessage({ data: JSON.stringify(message) });
   }
 
+  serverClose(code, reason = '') {
+    this.readyState = 3;
+    this.onclose?.({ code, reason, wasClean: false });
+  }
+
   ofType(type) {
     return this.sent.filter((m) => m.type === type);
   }
@@ -143,10 +148,13 @@ async function until(condition, what) {
 
 const self = { id: 'me-1', name: 'Me', canPublish: true, canSubscribe: true, tracks: [] };
 
-async function connected() {
+const welcome = (extra = {}) => ({ type: 'welcome', participant: self, room: { id: 'demo', participants: [self] },
+  iceServers: [], ...extra });
+
+async function connected(extra = {}) {
   const client = new PrismClient({
     url: 'ws://prism.test/ws', token: 't', keepAliveMs: 0, mediaCheckMs: 0, mediaStallMs: 0, connectionInfoMs: 0,
-    requestTimeoutMs: 1000, WebSocket: FakeWebSocket, RTCPeerConnection: FakePeerConnection,
+    requestTimeoutMs: 1000, WebSocket: FakeWebSocket, RTCPeerConnection: FakePeerConnection, ...extra,
   });
   const events = [];
   client.on('trackUnpublished', (track, participant) => events.push(['trackUnpublished', track.source, participant.id]));
@@ -154,7 +162,7 @@ async function connected() {
   const done = client.connect();
   const ws = FakeWebSocket.last;
   ws.open();
-  ws.serverSend({ type: 'welcome', participant: self, room: { id: 'demo', participants: [self] }, iceServers: [] });
+  ws.serverSend(welcome(extra.reconnectDelaysMs ? { resumeToken: 'rt-1', resumeWindowMs: 20000 } : {}));
   await done;
   return { client, ws, events };
 }
@@ -322,5 +330,32 @@ describe('PrismClient shareScreen', () => {
     await assert.rejects(sharing, (e) => e.code === 'bad_source');
     assert.equal(client.isSharingScreen(), false);
     assert.equal(client.publisherPc.transceivers[0].stopped, true);
+  });
+
+  it('a fresh join (the server lost the session) publishes the screen again, with its source and encodings', async () => {
+    const { client, ws } = await connected({ reconnectDelaysMs: [0] });
+    const sharing = client.shareScreen({ audio: false, simulcast: true });
+    await answer(ws, 1, KINDS);
+    await sharing;
+    const screenTrack = client.publisherPc.transceivers[0].sender.track;
+
+    ws.serverClose(1006);
+    await until(() => FakeWebSocket.last !== ws, 'a resume attempt');
+    const refused = FakeWebSocket.last;
+    refused.open();
+    refused.serverSend({ type: 'error', code: 'resume_failed', message: 'join again' });
+    refused.serverClose(4002);
+    await until(() => FakeWebSocket.last !== refused, 'the fresh join');
+    const fresh = FakeWebSocket.last;
+    fresh.open();
+    fresh.serverSend(welcome({ resumeToken: 'rt-2', resumeWindowMs: 20000, resumed: false }));
+    const offer = await answer(fresh, 1, KINDS);
+
+    assert.deepEqual(offer.tracks, [{ mid: '0', source: 'screen' }]);
+    const t = client.publisherPc.transceivers[0];
+    assert.equal(t.sender.track, screenTrack);
+    assert.deepEqual(t.init.sendEncodings.map((e) => e.rid), ['h', 'f']);
+    assert.equal(client.isSharingScreen(), true);
+    client.leave();
   });
 });
