@@ -36,8 +36,8 @@ export async function captureScreen({ track = null, audioTrack = null, stream = 
   video = null, maxFramerate = SCREEN_FRAME_RATE, contentHint = 'detail', simulcast = false,
   maxBitrate = SCREEN_MAX_BITRATE } = {}) {
   let media = stream;
-  let video0 = track;
-  let audio0 = audioTrack;
+  let screenVideo = track;
+  let screenAudio = audioTrack;
   const owned = !track && !stream;
   if (owned) {
     const constraints = { video: video ?? { frameRate: { ideal: maxFramerate } }, audio: !!audio };
@@ -49,20 +49,20 @@ export async function captureScreen({ track = null, audioTrack = null, stream = 
     }
   }
   if (media) {
-    video0 ??= media.getTracks().find((t) => t.kind === 'video' && t.readyState !== 'ended') ?? null;
-    if (audio) audio0 ??= media.getTracks().find((t) => t.kind === 'audio' && t.readyState !== 'ended') ?? null;
+    screenVideo ??= media.getTracks().find((t) => t.kind === 'video' && t.readyState !== 'ended') ?? null;
+    if (audio) screenAudio ??= media.getTracks().find((t) => t.kind === 'audio' && t.readyState !== 'ended') ?? null;
   }
   if (owned) {
-    for (const t of media.getTracks()) if (t !== video0 && t !== audio0) t.stop();
+    for (const t of media.getTracks()) if (t !== screenVideo && t !== screenAudio) t.stop();
   }
-  if (!video0 || video0.kind !== 'video') {
-    if (owned && audio0) audio0.stop();
+  if (!screenVideo || screenVideo.kind !== 'video') {
+    if (owned && screenAudio) screenAudio.stop();
     throw new PrismError('media', 'no screen video track to share');
   }
-  if (contentHint && 'contentHint' in video0) video0.contentHint = contentHint;
-  const picks = [{ kind: 'video', source: 'screen', track: video0,
+  if (contentHint && 'contentHint' in screenVideo) screenVideo.contentHint = contentHint;
+  const picks = [{ kind: 'video', source: 'screen', track: screenVideo,
     sendEncodings: screenEncodings({ simulcast, maxFramerate, maxBitrate }) }];
-  if (audio0) picks.push({ kind: 'audio', source: 'screen_audio', track: audio0 });
+  if (screenAudio) picks.push({ kind: 'audio', source: 'screen_audio', track: screenAudio });
   if (!media && typeof MediaStream === 'function') media = new MediaStream(picks.map((p) => p.track));
   return { media, owned, picks };
 }
