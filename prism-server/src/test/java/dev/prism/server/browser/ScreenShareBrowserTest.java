@@ -154,6 +154,7 @@ class ScreenShareBrowserTest implements BrowserArtifacts.Browsers {
                         + "' && !document.querySelector('#screen-stage').hidden"
                         + " && /^\\d+x\\d+$/.test(document.querySelector('#screen-stage').dataset.received)",
                 TIMEOUT);
+        viewer.screenshot(BrowserArtifacts.file("screen-share-viewer.png"));
 
         // --- the admin inspector shows the sources Prism kept per track -----------------------------------------
         JsonObject admin = roomFromAdminApi(room);
