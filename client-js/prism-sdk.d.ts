@@ -16,7 +16,7 @@ export type PrismErrorCode =
   | 'bad_json' | 'unknown_type' | 'bad_request' | 'out_of_order' | 'bad_sdp' | 'nothing_to_forward' | 'not_allowed'
   | 'unknown_track' | 'internal' | 'sdp_too_large' | 'too_many_media_sections' | 'too_many_tracks'
   | 'too_many_candidates' | 'room_full' | 'dtls_failed' | 'media_timeout' | 'media_closed' | 'replaced' | 'removed'
-  | 'room_closed' | 'node_draining' | 'cluster_unavailable'
+  | 'room_closed' | 'node_draining' | 'cluster_unavailable' | 'bad_source'
   // local codes
   | 'connection_refused' | 'timeout' | 'not_connected' | 'disconnected' | 'bad_state' | 'media' | 'protocol'
   | 'negotiation' | 'transport_failed' | 'http_error' | 'track_refused'
@@ -65,7 +65,7 @@ export interface PrismTrack {
   id: string;
   participantId: string;
   kind: TrackKind | (string & {});
-  /** 'microphone' | 'camera' | ... */
+  /** 'microphone' | 'camera' | 'screen' | 'screen_audio' | ... */
   source: string;
   muted: boolean;
   /** Remote: set while subscribed. Local: the published capture track. */
@@ -313,6 +313,28 @@ export interface PublishOptions {
   stream?: MediaStream | null;
 }
 
+/** `shareScreen()` (docs/SDK.md "Screen share"). Without `track` or `stream` the SDK calls getDisplayMedia. */
+export interface ScreenShareOptions {
+  /** Default true: publish the screen's audio as `screen_audio` when the browser gives one. */
+  audio?: boolean;
+  /** getDisplayMedia's video constraints; default `{frameRate: {ideal: maxFramerate}}`. */
+  video?: MediaTrackConstraints | null;
+  /** Share this video track (e.g. a canvas's captureStream) instead; the caller keeps owning it. */
+  track?: MediaStreamTrack | null;
+  /** With `track`: its audio, published as `screen_audio`. */
+  audioTrack?: MediaStreamTrack | null;
+  /** Share this stream's video (and audio) instead; the caller keeps owning it. */
+  stream?: MediaStream | null;
+  /** Default false: one full-resolution layer; true: two (half, full resolution). */
+  simulcast?: boolean;
+  /** Default 5. */
+  maxFramerate?: number;
+  /** Of the full-resolution layer, bit/s; default 1,500,000. */
+  maxBitrate?: number;
+  /** Set on the video track; default 'detail' ('text' for sharper text at a lower frame rate, '' to leave it). */
+  contentHint?: 'detail' | 'text' | 'motion' | '';
+}
+
 /** One participant's connection to a Prism room (docs/SDK.md). */
 export class PrismClient {
   /** @throws PrismError `bad_request` without a token */
@@ -358,6 +380,15 @@ export class PrismClient {
   connect(): Promise<PrismParticipant>;
   /** Captures and publishes; rejects with `track_refused` when the server refused some tracks. */
   publish(options?: PublishOptions): Promise<PrismTrack[]>;
+  /**
+   * Publishes a screen (and its audio) beside camera and microphone: sources 'screen' and 'screen_audio'. Ending the
+   * video track (the browser's own "stop sharing") unpublishes it. Rejects with `bad_state` while already sharing.
+   */
+  shareScreen(options?: ScreenShareOptions): Promise<PrismTrack[]>;
+  /** Unpublishes the screen and its audio (stopping them if the SDK captured them); resolves when the server knows. */
+  stopScreenShare(): Promise<void>;
+  /** Whether a screen is shared (or being picked or published). */
+  isSharingScreen(): boolean;
   /** Resolves with the muted state the server confirmed. */
   setMuted(kind: TrackKind | (string & {}), muted: boolean): Promise<boolean>;
   /** Server view; null when nothing of that kind is published. */

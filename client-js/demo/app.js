@@ -8,9 +8,11 @@
 //
 // For automated browser tests: window.prism = {client, ready, error, errors}; stable ids #status, #grid, #btn-mic,
 // #btn-cam, #btn-leave; every tile has data-participant-id, data-mic / data-cam ('on' | 'off' | 'none'); a remote
-// tile's .quality badge shows the video it receives (data-received = 'WIDTHxHEIGHT', or 'none').
+// tile's .quality badge shows the video it receives (data-received = 'WIDTHxHEIGHT', or 'none'). Screen share:
+// #btn-screen and #screen-stage (screen-stage.js).
 
 import { PrismClient } from './sdk/prism-sdk.js';
+import { ScreenStage } from './screen-stage.js';
 
 const $ = (selector) => document.querySelector(selector);
 const ui = {
@@ -51,6 +53,9 @@ const SIZE_STEPS = [{ below: 200, maxHeight: 180 }];
 
 /** Test hook: replaced fields, same object, so a test can hold on to it. */
 window.prism = { client: null, ready: false, error: null, errors: [] };
+
+const screenStage = new ScreenStage({ stage: $('#screen-stage'), button: $('#btn-screen'), onLayout: () => layout(),
+  onStatus: (text) => setStatus('warning', text) });
 
 /** participantId -> tile view. */
 const tiles = new Map();
@@ -176,6 +181,7 @@ function fail(e) {
 // ---------------------------------------------------------------------------------------------- SDK events
 
 function wire(c) {
+  screenStage.wire(c);
   c.on('participantJoined', (participant) => {
     ensureTile(participant);
     if (window.prism.ready) showConnected(null);

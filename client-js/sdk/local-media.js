@@ -50,15 +50,17 @@ export async function captureMedia(wanted, { audio, video, stream }) {
 }
 
 /**
- * Adds a sendonly transceiver for one picked track; the camera goes out as three simulcast encodings when `simulcast`.
+ * Adds a sendonly transceiver for one picked track; the camera goes out as three simulcast encodings when `simulcast`,
+ * a pick carrying `sendEncodings` (a screen) with those.
  * @returns {Promise<RTCRtpTransceiver>}
  */
 export async function addSender(pc, pick, media, simulcast) {
-  const init = { direction: 'sendonly', streams: [media] };
+  const init = { direction: 'sendonly', streams: media ? [media] : [] };
   const layered = pick.kind === 'video' && pick.source === 'camera' && simulcast;
   if (layered) init.sendEncodings = SIMULCAST_ENCODINGS.map((e) => ({ ...e }));
+  else if (pick.sendEncodings) init.sendEncodings = pick.sendEncodings.map((e) => ({ ...e })); // a screen's
   const transceiver = pc.addTransceiver(pick.track, init);
-  if (layered) await keepResolution(transceiver.sender);
+  if (layered || pick.source === 'screen') await keepResolution(transceiver.sender);
   return transceiver;
 }
 

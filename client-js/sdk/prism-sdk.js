@@ -13,7 +13,7 @@
 //   session.js           welcome, routing server messages, close, teardown
 //   signaling-socket.js  the WebSocket: connect, send, keep-alive
 //   reconnect.js         reconnecting and resuming after a drop
-//   publisher.js         the publisher peer connection (local-media.js: capture and simulcast encodings)
+//   publisher.js         the publisher peer connection (local-media.js: capture, encodings; screen-share.js: screen)
 //   subscriber.js        the subscriber peer connection and its offers
 //   peer-connection.js   creating one, watching its transport (connection-report.js: telling what it runs over)
 //   media-repair.js      missing remote media reported for repair
@@ -34,6 +34,7 @@ import { PrismError } from './prism-error.js';
 import { Publisher } from './publisher.js';
 import { Reconnector } from './reconnect.js';
 import { RoomModel } from './room-model.js';
+import { addScreenShareApi } from './screen-share.js';
 import { Session } from './session.js';
 import { SignalingSocket } from './signaling-socket.js';
 import { Subscriber } from './subscriber.js';
@@ -193,16 +194,12 @@ export class PrismClient {
   /** Remote tracks currently subscribed: [{track, participant, mid}]. */
   subscriptions() { return this._model.subscriptions(); }
 
-  /**
-   * Registers a listener. @returns {() => void} a function that removes it
-   */
+  /** Registers a listener. @returns {() => void} a function that removes it */
   on(event, fn) {
     return this._events.on(event, fn);
   }
 
-  off(event, fn) {
-    this._events.off(event, fn);
-  }
+  off(event, fn) { this._events.off(event, fn); }
 
   /**
    * Opens the WebSocket and waits for `welcome`.
@@ -397,3 +394,5 @@ export class PrismClient {
     this._events.emit(event, ...args);
   }
 }
+
+addScreenShareApi(PrismClient); // shareScreen(options), stopScreenShare(), isSharingScreen()

@@ -3,6 +3,7 @@
 import { PrismError, asPrismError } from './prism-error.js';
 import { addSender, captureMedia } from './local-media.js';
 import { newClientPeerConnection } from './peer-connection.js';
+import { SOURCE_FOR_KIND } from './wire.js';
 
 /**
  * What this client publishes and the connection it goes out on. Renegotiations (new tracks, ICE restarts,
@@ -74,12 +75,46 @@ export class Publisher {
     const byMedia = new Map();
     for (const p of again) {
       if (!byMedia.has(p.media)) byMedia.set(p.media, []);
-      byMedia.get(p.media).push({ kind: p.kind, source: p.source, track: p.track, owned: p.owned });
+      byMedia.get(p.media).push({ kind: p.kind, source: p.source, track: p.track, owned: p.owned,
+        sendEncodings: p.sendEncodings });
     }
     for (const [media, picks] of byMedia) {
       this._enqueue(() => this._publishPicks(picks, media, picks[0].owned),
         (e) => this._client._emit('error', asPrismError(e, 'negotiation')));
     }
+  }
+
+  /**
+   * Publishes tracks captured elsewhere (screen-share.js), each `{kind, source, track, sendEncodings?}`, beside what is
+   * already published. @returns {Promise<object[]>} their local track objects (as {@link publish})
+   */
+  publishTracks(picks, media, owned) {
+    return this._enqueue(() => this._publishPicks(picks, media, owned));
+  }
+
+  /**
+   * Stops sending the tracks of these sources, stops them if the SDK captured them, forgets their local track
+   * objects (`trackUnpublished` for the local participant) and tells the server by renegotiating: the server
+   * unpublishes an m-line that no longer sends. Resolves at once when none is published.
+   */
+  unpublish(sources) {
+    return this._enqueue(async () => {
+      const gone = this._published.filter((p) => sources.includes(p.source));
+      if (gone.length === 0) return;
+      this._published = this._published.filter((p) => !gone.includes(p));
+      const model = this._client._model;
+      for (const p of gone) {
+        stopSending(this.pc, p.transceiver, this._published.length > 0);
+        if (p.owned) p.track.stop();
+        const track = model.findLocalTrack(p.source);
+        model.unbindLocalMedia(p.source);
+        if (track && model.local) {
+          this._client._dispatch(model.apply({ type: 'trackUnpublished', participantId: model.local.id,
+            trackId: track.id }));
+        }
+      }
+      if (this.pc && this._client.state === 'connected') await this._negotiate();
+    });
   }
 
   /** Stops the tracks the SDK captured itself (leave, teardown); tracks the app passed in keep running. */
@@ -198,7 +233,21 @@ export class Publisher {
     }
   }
 
+  /** Whether the kind's own source is published (a shared screen is video, yet no camera). */
   _publishedKind(kind) {
-    return this._published.some((p) => p.kind === kind);
+    return this._published.some((p) => p.source === SOURCE_FOR_KIND[kind]);
+  }
+}
+
+/**
+ * Stops one transceiver sending. While other m-lines stay live it is stopped (its m-line is then rejected and may be
+ * reused); the last one only loses its track, so the offer keeps a bundled (inactive) m-line the server can answer.
+ */
+function stopSending(pc, transceiver, othersLive) {
+  try {
+    if (othersLive) transceiver.stop();
+    else pc.removeTrack(transceiver.sender);
+  } catch {
+    // connection already closed
   }
 }

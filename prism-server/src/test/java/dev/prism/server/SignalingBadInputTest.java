@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.prism.core.config.PrismConfig;
 import dev.prism.signaling.auth.AccessToken;
 import dev.prism.signaling.auth.TokenService;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -69,6 +70,7 @@ class SignalingBadInputTest {
 
     static Stream<Arguments> badMessages() throws IOException {
         String h264Only = resource("/sdp/h264-only-offer.sdp");
+        String chrome = resource("/sdp/chrome-publish-offer-plain.sdp");
         return Stream.of(
                 Arguments.of("{not json", "bad_json"),
                 Arguments.of("[1,2,3]", "bad_json"),
@@ -79,6 +81,12 @@ class SignalingBadInputTest {
                 Arguments.of("{\"type\":\"publishOffer\",\"sdp\":\"this is not sdp\"}", "bad_sdp"),
                 Arguments.of(new JsonObject().put("type", "publishOffer").put("sdp", h264Only).encode(),
                         "nothing_to_forward"),
+                Arguments.of(new JsonObject().put("type", "publishOffer").put("sdp", chrome).put("tracks",
+                        new JsonArray().add(new JsonObject().put("mid", "1").put("source", "window"))).encode(),
+                        "bad_source"),
+                Arguments.of(new JsonObject().put("type", "publishOffer").put("sdp", chrome).put("tracks",
+                        new JsonArray().add(new JsonObject().put("mid", "0").put("source", "screen"))).encode(),
+                        "bad_source"),
                 Arguments.of("{\"type\":\"mute\",\"trackId\":\"nobody:0\",\"muted\":true}", "unknown_track"),
                 Arguments.of("{\"type\":\"mute\",\"trackId\":\"x\",\"muted\":\"yes\"}", "bad_request"),
                 Arguments.of("{\"type\":\"connectionInfo\",\"connection\":\"publisher\",\"protocol\":\"udp\","

@@ -2,7 +2,6 @@ package dev.prism.conference;
 
 import dev.prism.core.room.Room;
 import dev.prism.core.room.Track;
-import dev.prism.core.room.TrackSource;
 import dev.prism.core.rtp.HeaderExtension;
 import dev.prism.core.rtp.IceParameters;
 import dev.prism.core.rtp.MediaDescription;
@@ -101,8 +100,7 @@ final class SubscriberSide {
         configure(slot);
         if (c != null) {
             Track track = Conference.findTrack(room, slot.trackId);
-            c.setPriority(track != null && track.source() == TrackSource.SCREEN ? Priority.SCREEN_SHARE
-                    : Priority.NORMAL);
+            c.setPriority(track != null ? TrackPriority.of(track.source()) : Priority.NORMAL);
             if (slot.preferences != null) {
                 c.setPreferences(slot.preferences);
             }

@@ -63,7 +63,8 @@ public final class SignalingMeters implements MeterBinder {
      */
     static final List<String> ERROR_CODES = List.of("bad_json", "unknown_type", "bad_request", "out_of_order",
             "bad_sdp", "nothing_to_forward", "codec_unsupported", "not_allowed", "unknown_track", "internal", "room_full",
-            "sdp_too_large", "too_many_media_sections", "too_many_tracks", "too_many_candidates", "rate_limited");
+            "sdp_too_large", "too_many_media_sections", "too_many_tracks", "too_many_candidates", "rate_limited",
+            "bad_source");
 
     private final SfuContext sfu;
     private final SignalingCounters signaling;

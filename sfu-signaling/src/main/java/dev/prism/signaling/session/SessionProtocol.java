@@ -14,9 +14,7 @@ import dev.prism.signaling.sdp.NegotiationException;
 import dev.prism.signaling.sdp.PublishNegotiation;
 import dev.prism.signaling.sdp.PublishNegotiator;
 import dev.prism.signaling.sdp.SdpParseException;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -106,13 +104,7 @@ final class SessionProtocol {
         }
         String sdp = InboundMessage.requiredString(msg, "sdp");
         SdpLimits.check(sdp, "offer");
-        Map<String, TrackSource> sources = new HashMap<>();
-        JsonArray declared = msg.getValue("tracks") instanceof JsonArray a ? a : new JsonArray();
-        for (Object o : declared) {
-            if (o instanceof JsonObject d && d.getValue("mid") != null) {
-                sources.put(String.valueOf(d.getValue("mid")), TrackSource.fromWire(d.getString("source", null)));
-            }
-        }
+        Map<String, TrackSource> sources = PublishSources.parse(msg);
         // Negotiation runs inside the conference's publish step, on the room's loop (again after an ICE restart).
         String answerSdp = OnLoop.now(participant().publish(sources, local -> {
             PublishNegotiation n = negotiatePublish(sdp, local, participant().room().videoCodec());
@@ -120,6 +112,7 @@ final class SessionProtocol {
                 throw new SignalingError("too_many_tracks", "the offer sends " + n.accepted().size()
                         + " tracks; the limit is " + SessionLimits.MAX_PUBLISHED_TRACKS);
             }
+            PublishSources.checkKinds(sources, n.accepted());
             return new dev.prism.conference.PublishNegotiation.Negotiated<>(n.answerSdp(),
                     new RemoteTransport(n.remoteIce(), n.remoteFingerprint(), n.remoteSetup()), n.accepted());
         }));

@@ -3,13 +3,16 @@ package dev.prism.signaling.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.prism.core.room.TrackSource;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
  * Fuzz target (docs/FUZZING.md): a text frame from a participant's WebSocket, through {@link InboundMessage#decode}
  * and the field checks the request handlers apply ({@code sdp}, {@code trackId}, {@code maxHeight},
- * {@code maxTemporal}, {@code version}) and the {@code connectionInfo} parse. Expected: a message, or a
+ * {@code maxTemporal}, {@code version}), the {@code connectionInfo} parse and a publishOffer's track sources
+ * ({@link PublishSources#parse}: only known sources, or {@code bad_source}). Expected: a message, or a
  * {@link SignalingError} coded {@code bad_json} / {@code bad_request}; an integer field that passes is exactly the
  * JSON number and inside its range; a connection report that passes holds only the allowed words. Seeds:
  * InboundMessageFuzzTestInputs/ (a message of each type of docs/PROTOCOL.md, as the JS SDK sends them).
@@ -44,6 +47,13 @@ class InboundMessageFuzzTest {
                     .contains(info.path().candidateLabel());
         } catch (SignalingError e) {
             assertThat(e.code()).isEqualTo("bad_request");
+        }
+        try {
+            Map<String, TrackSource> sources = PublishSources.parse(body);
+            assertThat(sources).hasSizeLessThanOrEqualTo(PublishSources.MAX_ENTRIES);
+            assertThat(sources.values()).doesNotContain(TrackSource.UNKNOWN);
+        } catch (SignalingError e) {
+            assertThat(e.code()).isEqualTo(PublishSources.CODE);
         }
         assertThat(body.encode()).isNotNull();
     }
