@@ -20,6 +20,8 @@ export type PrismErrorCode =
   // local codes
   | 'connection_refused' | 'timeout' | 'not_connected' | 'disconnected' | 'bad_state' | 'media' | 'protocol'
   | 'negotiation' | 'transport_failed' | 'http_error' | 'track_refused'
+  // dynacast: applying the server's publisherLayers to a sender failed (emitted as `error`)
+  | 'dynacast'
   | (string & {});
 
 /** A track of a `publish()` the server refused (its `publishAnswer.refused` entry). */
@@ -271,8 +273,13 @@ export interface PrismClientOptions {
   watchNetwork?: boolean;
   /** On a refused upgrade, GET the same URL to learn the HTTP status and reason. Default true. */
   probeRefusal?: boolean;
-  /** Publish the camera as three simulcast encodings. Default true. */
+  /** Publish the camera as three simulcast encodings (the server turns off those nobody needs). Default true. */
   simulcast?: boolean;
+  /**
+   * Adaptive stream: each received video track's preferences follow the size and visibility of the <video> elements
+   * playing it (paused when none is visible); a track the app sets preferences for is left alone. Default true.
+   */
+  adaptiveStream?: boolean;
   /** Implementation overrides (tests). */
   WebSocket?: typeof WebSocket;
   RTCPeerConnection?: typeof RTCPeerConnection;
@@ -364,6 +371,7 @@ export class PrismClient {
   isMuted(kind: TrackKind | (string & {})): boolean | null;
   /** State replay: the SDK reconciles and emits events for every difference. Resolves with the wire room object. */
   getState(): Promise<{ id: string; participants: unknown[]; [key: string]: unknown }>;
+  /** Turns adaptive stream off for that track (the app's choice wins). */
   setTrackPreferences(
     trackId: string,
     prefs?: TrackPreferences,
