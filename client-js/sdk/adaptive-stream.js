@@ -30,8 +30,9 @@ export function worthSending(last, next, minChange = 0.15) {
  * Watches the page's <video> elements: every `scanMs` it finds those whose srcObject holds a subscribed remote video
  * track, and observes their size (ResizeObserver), their visibility (IntersectionObserver) and the page's
  * (visibilitychange). Changes are debounced (`debounceMs`, at most 4x that while they keep coming), then each track's
- * preference is sent when {@link worthSending}. A track once shown and then in no element any more is paused. A track
- * the app sets preferences for itself ({@link manual}) is left alone from then on. Does nothing without a DOM.
+ * preference is sent when {@link worthSending}. A track is judged only once both observers reported on one of its
+ * elements (a page whose observers stay silent keeps the server's defaults); once shown and then in no element any
+ * more, it is paused. A track the app sets preferences for ({@link manual}) is left alone. Does nothing without a DOM.
  *
  * Owned by a {@link PrismClient}. Runs on the page's event loop; `env` stands for the page (tests pass a fake).
  */
@@ -118,7 +119,7 @@ export class AdaptiveStream {
     }
     for (const [el, trackId] of found) {
       if (this._views.has(el)) continue;
-      this._views.set(el, { trackId, height: 0, visible: false }); // the observers report the first state at once
+      this._views.set(el, { trackId, height: null, visible: null }); // until both observers have reported
       this._resize.observe(el);
       this._intersect.observe(el);
       changed = true;
@@ -160,8 +161,9 @@ export class AdaptiveStream {
     const page = { documentHidden: this._env.document.visibilityState === 'hidden',
       devicePixelRatio: this._env.devicePixelRatio ?? 1, oversize: this._oversize };
     for (const [trackId, views] of byTrack) {
-      if (this._manual.has(trackId)) continue;
-      const next = preferenceFor(views, page);
+      const known = views.filter((v) => v.height != null && v.visible != null);
+      if (this._manual.has(trackId) || (views.length > 0 && known.length === 0)) continue; // not measured yet
+      const next = preferenceFor(known, page);
       if (!worthSending(this._sent.get(trackId), next)) continue;
       this._sent.set(trackId, next);
       this._client.setTrackPreferences(trackId, next, { adaptive: true })

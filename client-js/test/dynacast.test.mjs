@@ -228,3 +228,21 @@ describe('AdaptiveStream', () => {
     assert.equal(headless.running, false);
   });
 });
+
+describe('AdaptiveStream before the observers report', () => {
+  it('sends nothing for an element not measured yet (silent observers never pause a track)', () => {
+    const page = fakePage();
+    const media = { kind: 'video' };
+    const client = fakeSubscriberClient([{ id: 'alice:1', kind: 'video', mediaStreamTrack: media }]);
+    const a = new AdaptiveStream(client, { env: page.env });
+    const el = page.video(media);
+    a.start();
+    page.flush();
+    page.resize(el, 300); // size known, visibility not yet
+    page.flush();
+    assert.deepEqual(client.sent, []);
+    page.show(el, true);
+    page.flush();
+    assert.deepEqual(client.sent.map((s) => [s[1], s[2]]), [[450, false]]);
+  });
+});
