@@ -3,7 +3,10 @@
 // encodings[i].active), saving the publisher's uplink and CPU. Turning one back on makes the browser start that
 // encoding with a key frame; the server asks for another through its usual key frame path if it needs to.
 
+import { now } from './clock.js';
 import { asPrismError } from './prism-error.js';
+
+const LOG_SIZE = 16;
 
 /**
  * The encodings with `active` set from the server's list: an encoding with a rid is active when the list names it;
@@ -34,6 +37,8 @@ export class Dynacast {
     this._client = client;
     /** trackId -> the rids the server asked for last */
     this.active = new Map();
+    /** The latest messages, oldest first: [{at (ms, the SDK's monotonic clock), trackId, active}] (benchmarks). */
+    this.log = [];
     this._queues = new Map();
   }
 
@@ -42,6 +47,8 @@ export class Dynacast {
     if (typeof msg?.trackId !== 'string' || !Array.isArray(msg.active)) return;
     const rids = msg.active.filter((r) => typeof r === 'string');
     this.active.set(msg.trackId, rids);
+    this.log.push({ at: now(), trackId: msg.trackId, active: rids });
+    if (this.log.length > LOG_SIZE) this.log.shift();
     const previous = this._queues.get(msg.trackId) ?? Promise.resolve();
     const run = previous.then(() => this._set(msg.trackId, rids))
       .catch((e) => this._client._emit('error', asPrismError(e, 'dynacast')));
