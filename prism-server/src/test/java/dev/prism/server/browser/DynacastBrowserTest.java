@@ -102,7 +102,10 @@ class DynacastBrowserTest implements BrowserArtifacts.Browsers {
         pub.open(call.server().joinUrl(room, "pub"));
         sub.open(call.server().joinUrl(room, "sub") + "&publish=none");
 
-        // --- all three layers flow, and the subscriber decodes the top one in its (large) tile --------------------
+        // --- a large tile: all three layers flow, and the subscriber decodes the top one ---------------------------
+        // (The demo's own tile, beside the subscriber's local one, is about 620x350 CSS px: worth 640x360 only.)
+        sub.waitFor("the publisher's tile", "document.querySelector('.tile:not(.local) video')", START_TIMEOUT);
+        assertThat(sub.js(RESIZE, 1280, 720)).isEqualTo(true);
         AtomicReference<JsonObject> last = new AtomicReference<>();
         pub.waitUntil("three simulcast layers being sent", START_TIMEOUT, Duration.ofMillis(500), b -> {
             JsonObject o = json(b.asyncJs(OUTBOUND));
@@ -111,7 +114,7 @@ class DynacastBrowserTest implements BrowserArtifacts.Browsers {
             return l != null && l.size() == 3 && l.stream().allMatch(e -> ((JsonObject) e.getValue())
                     .getLong("framesEncoded") > 0) ? o : null;
         }, () -> "last " + last.get());
-        awaitDecoded(sub, 1280, START_TIMEOUT, "decoding 1280 wide in the demo's large tile");
+        awaitDecoded(sub, 1280, START_TIMEOUT, "decoding 1280 wide in a 1280x720 tile");
         double before = uplinkKbps(pub);
         System.out.printf("[prism-dynacast] publisher uplink with every layer on: %.0f kbit/s%n", before);
 
