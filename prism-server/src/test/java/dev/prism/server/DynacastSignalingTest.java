@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.prism.core.config.PrismConfig;
 import dev.prism.signaling.auth.AccessToken;
 import dev.prism.signaling.auth.TokenService;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import org.junit.jupiter.api.AfterAll;
@@ -48,7 +47,7 @@ class DynacastSignalingTest {
             alice.send(new JsonObject().put("type", "publishOffer").put("requestId", "1")
                     .put("sdp", SignalingBadInputTest.resource("/sdp/chrome-publish-offer-simulcast.sdp")));
             assertThat(alice.next("publishAnswer", 5).getString("sdp")).contains("a=simulcast:recv q;h;f");
-            String trackId = videoTrack(bob.next("subscriberOffer", 5).getJsonArray("tracks"));
+            String trackId = videoTrack(bob);
 
             bob.send(new JsonObject().put("type", "trackPreferences").put("requestId", "2")
                     .put("trackId", trackId).put("paused", true));
@@ -64,13 +63,14 @@ class DynacastSignalingTest {
         }
     }
 
-    private static String videoTrack(JsonArray tracks) {
-        for (Object o : tracks) {
-            JsonObject t = (JsonObject) o;
+    /** The id of the first video track bob hears published (he receives it from then on). */
+    private static String videoTrack(WsTestClient bob) {
+        for (int i = 0; i < 4; i++) {
+            JsonObject t = bob.next("trackPublished", 5).getJsonObject("track");
             if ("video".equals(t.getString("kind"))) {
-                return t.getString("trackId");
+                return t.getString("id");
             }
         }
-        throw new AssertionError("no video line in " + tracks);
+        throw new AssertionError("no video track published");
     }
 }
