@@ -27,8 +27,8 @@ import java.util.concurrent.TimeUnit;
  * back. A subscriber whose estimate does not carry its preferred layer still keeps it on (it may grow into it). The
  * hold, the lowest-layer rule and the rate limit are {@link NeededLayers}'.
  *
- * <p>Room loop only (the timers run there). Cost per tick: one pass over the room's participants per simulcast track,
- * no allocation beyond the announcement itself.
+ * <p>Room loop only (the timers run there). Cost per tick: one pass over the room's participants per simulcast track
+ * (a map lookup each), never per packet.
  */
 final class Dynacast {
     static final long TICK_MILLIS = 250;
