@@ -20,8 +20,6 @@ export type PrismErrorCode =
   // local codes
   | 'connection_refused' | 'timeout' | 'not_connected' | 'disconnected' | 'bad_state' | 'media' | 'protocol'
   | 'negotiation' | 'transport_failed' | 'http_error' | 'track_refused'
-  // dynacast: applying the server's publisherLayers to a sender failed (emitted as `error`)
-  | 'dynacast'
   | (string & {});
 
 /** A track of a `publish()` the server refused (its `publishAnswer.refused` entry). */

@@ -4,7 +4,6 @@
 // encoding with a key frame; the server asks for another through its usual key frame path if it needs to.
 
 import { now } from './clock.js';
-import { asPrismError } from './prism-error.js';
 
 const LOG_SIZE = 16;
 
@@ -28,6 +27,8 @@ export function encodingsWithActive(encodings, activeRids) {
 /**
  * Applies `publisherLayers` messages to the publisher's senders, one at a time per track (a later message waits for
  * the earlier setParameters). Remembers the latest list per track in {@link Dynacast#active} (for apps and tests).
+ * A browser refusing the change costs only the saving: it is counted ({@link Dynacast#failures}) and logged as a
+ * console warning, not emitted as an `error` (media is unaffected).
  *
  * Owned by a {@link PrismClient}; reads its publisher's published entries. Runs on the page's event loop.
  */
@@ -39,10 +40,12 @@ export class Dynacast {
     this.active = new Map();
     /** The latest messages, oldest first: [{at (ms, the SDK's monotonic clock), trackId, active}] (benchmarks). */
     this.log = [];
+    /** setParameters calls the browser refused. */
+    this.failures = 0;
     this._queues = new Map();
   }
 
-  /** One `publisherLayers` message. Failures are emitted as `error` (code `dynacast`), never thrown. */
+  /** One `publisherLayers` message. Never throws; a refused change is counted and warned about. */
   apply(msg) {
     if (typeof msg?.trackId !== 'string' || !Array.isArray(msg.active)) return;
     const rids = msg.active.filter((r) => typeof r === 'string');
@@ -50,8 +53,10 @@ export class Dynacast {
     this.log.push({ at: now(), trackId: msg.trackId, active: rids });
     if (this.log.length > LOG_SIZE) this.log.shift();
     const previous = this._queues.get(msg.trackId) ?? Promise.resolve();
-    const run = previous.then(() => this._set(msg.trackId, rids))
-      .catch((e) => this._client._emit('error', asPrismError(e, 'dynacast')));
+    const run = previous.then(() => this._set(msg.trackId, rids)).catch((e) => {
+      this.failures++;
+      console.warn(`prism: dynacast could not set the encodings of ${msg.trackId}: ${e?.message ?? e}`);
+    });
     this._queues.set(msg.trackId, run);
     return run;
   }
