@@ -49,8 +49,6 @@ final class Dynacast {
     private volatile boolean replayDue;
     /** Scratch for {@link #ceiling(Producer, int)}: the layers' heights. */
     private final int[] heights = new int[dev.prism.rtp.alloc.LayerStats.MAX_SPATIAL];
-    /** Set by {@link #demand}: whether anyone receives the track. */
-    private boolean anyReceiver;
 
     Dynacast(Conference conference, Room room, String publisherId, PublisherSide publisher,
              ConferenceListener listener, MonoClock clock, Timers timers) {
@@ -111,7 +109,7 @@ final class Dynacast {
             seen.add(trackId);
             NeededLayers needed = byTrack.computeIfAbsent(trackId, id -> new NeededLayers(p.layerCount(),
                     HOLD_MILLIS * 1_000_000L, MIN_INTERVAL_MILLIS * 1_000_000L, now));
-            int mask = needed.update(now, demand(trackId, p), anyReceiver);
+            int mask = needed.update(now, demand(trackId, p));
             if (mask < 0 && replay) {
                 mask = needed.replay();
             }
@@ -122,9 +120,8 @@ final class Dynacast {
         byTrack.keySet().retainAll(seen);
     }
 
-    /** The layers the subscribers of {@code trackId} need now, as a mask; sets {@link #anyReceiver}. */
+    /** The layers the subscribers of {@code trackId} need now, as a mask. */
     private int demand(String trackId, Producer p) {
-        anyReceiver = false;
         int mask = 0;
         for (Participant other : room.participants()) {
             if (other.id().equals(publisherId)) {
@@ -135,7 +132,6 @@ final class Dynacast {
             if (slot == null) {
                 continue;
             }
-            anyReceiver = true;
             Preferences prefs = slot.preferences != null ? slot.preferences : Preferences.DEFAULT;
             if (prefs.paused()) {
                 continue;

@@ -9,8 +9,9 @@ package dev.prism.conference;
  *   <li>A layer is on while some subscriber needs it ({@code demandMask}), and for {@link #holdNanos} after the last
  *       one stopped needing it: a tile that shrinks and grows again, or an allocator stepping down and up, does not
  *       make the publisher's encoder flap.</li>
- *   <li>The lowest layer stays on while anyone subscribes ({@code anyReceiver}), paused or not: a new or resumed
- *       subscriber has a picture at once.</li>
+ *   <li>The lowest layer always stays on, even with nobody subscribed: a new or resumed subscriber has a picture at
+ *       once (no encoder restart and key frame to wait for), and the publisher's connection never goes silent (the
+ *       SDK takes a connection that stops receiving the server's feedback for a dead path and restarts ICE).</li>
  *   <li>A new track starts with every layer on (what the publisher sends before any message) and every layer held, so
  *       nothing is switched off during the hold that follows the publish while subscribers arrive.</li>
  *   <li>A change is announced only when the mask differs from the last one announced, and at most once per
@@ -55,13 +56,12 @@ final class NeededLayers {
     /**
      * One tick.
      *
-     * @param demandMask  bit {@code s} set when some subscriber needs layer {@code s} now (bits beyond the track's
-     *                    layers are ignored)
-     * @param anyReceiver whether anyone subscribes to the track at all (paused subscribers count)
+     * @param demandMask bit {@code s} set when some subscriber needs layer {@code s} now (bits beyond the track's
+     *                   layers are ignored)
      * @return the mask to announce to the publisher now, or -1 when there is nothing to announce
      */
-    int update(long nowNanos, int demandMask, boolean anyReceiver) {
-        int wanted = 0;
+    int update(long nowNanos, int demandMask) {
+        int wanted = 1; // the lowest, always
         for (int s = 0; s < layers; s++) {
             if ((demandMask & (1 << s)) != 0) {
                 lastNeededNanos[s] = nowNanos;
@@ -69,9 +69,6 @@ final class NeededLayers {
             if (nowNanos - lastNeededNanos[s] < holdNanos || (demandMask & (1 << s)) != 0) {
                 wanted |= 1 << s;
             }
-        }
-        if (anyReceiver) {
-            wanted |= 1;
         }
         if (wanted == announced || nowNanos - announcedAtNanos < minIntervalNanos) {
             return -1;

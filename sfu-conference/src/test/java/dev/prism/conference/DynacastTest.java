@@ -113,25 +113,25 @@ class DynacastTest {
     }
 
     @Test
-    void withNobodySubscribedEveryLayerGoesOffAndTheFirstSubscriberTurnsThemOn() throws Exception {
+    void withNobodySubscribedOnlyTheLowestStaysAndTheFirstSubscriberTurnsTheRestOn() throws Exception {
         advance(3_250);
-        assertThat(aliceHears.messages).containsExactly(trackId + "=[]");
+        assertThat(aliceHears.messages).containsExactly(trackId + "=[q]");
 
         join("bob", new Layers());
         advance(250);
         assertThat(aliceHears.messages).as("250 ms after the last message: waits for the interval").hasSize(1);
         advance(250);
-        assertThat(aliceHears.messages).containsExactly(trackId + "=[]", trackId + "=[q, h, f]");
+        assertThat(aliceHears.messages).containsExactly(trackId + "=[q]", trackId + "=[q, h, f]");
     }
 
     @Test
     void theLastAnnouncementIsSentAgainAfterThePublishersSignalingResumed() throws Exception {
         advance(3_250);
-        assertThat(aliceHears.messages).containsExactly(trackId + "=[]");
+        assertThat(aliceHears.messages).containsExactly(trackId + "=[q]");
         alice.signalingState(true, 0);
         alice.signalingState(false, 1);
         advance(250);
-        assertThat(aliceHears.messages).containsExactly(trackId + "=[]", trackId + "=[]");
+        assertThat(aliceHears.messages).containsExactly(trackId + "=[q]", trackId + "=[q]");
     }
 
     @Test

@@ -20,54 +20,55 @@ class NeededLayersTest {
         return new NeededLayers(3, HOLD, INTERVAL, now);
     }
 
-    private int at(NeededLayers n, long ms, int demand, boolean anyReceiver) {
+    private int at(NeededLayers n, long ms, int demand) {
         now += ms * MS;
-        return n.update(now, demand, anyReceiver);
+        return n.update(now, demand);
     }
 
     @Test
-    void everyLayerIsOnAndHeldRightAfterThePublish() {
+    void everyLayerIsOnAndHeldRightAfterThePublishAndTheLowestStaysWithNobodySubscribed() {
         NeededLayers n = track();
         assertThat(n.announced()).isEqualTo(Q | H | F);
-        assertThat(at(n, 250, 0, false)).as("held: nothing announced").isEqualTo(-1);
-        assertThat(at(n, 2_500, 0, false)).isEqualTo(-1);
-        assertThat(at(n, 250, 0, false)).as("hold over, nobody subscribes: every layer off").isEqualTo(0);
+        assertThat(at(n, 250, 0)).as("held: nothing announced").isEqualTo(-1);
+        assertThat(at(n, 2_500, 0)).isEqualTo(-1);
+        assertThat(at(n, 250, 0)).as("hold over, nobody subscribes: the lowest only").isEqualTo(Q);
+        assertThat(at(n, 60_000, 0)).isEqualTo(-1);
     }
 
     @Test
-    void aLayerNobodyNeedsGoesOffAfterTheHoldAndTheLowestStaysWhileAnyoneSubscribes() {
+    void aLayerNobodyNeedsGoesOffAfterTheHold() {
         NeededLayers n = track();
-        assertThat(at(n, 250, Q, true)).isEqualTo(-1);
-        assertThat(at(n, 2_700, Q, true)).as("2.95 s: still held").isEqualTo(-1);
-        assertThat(at(n, 50, Q, true)).as("3 s after the last need: h and f off").isEqualTo(Q);
-        assertThat(at(n, 250, Q, true)).as("no change, no message").isEqualTo(-1);
-        assertThat(at(n, 5_000, 0, true)).as("a paused subscriber still keeps the lowest").isEqualTo(-1);
+        assertThat(at(n, 250, Q)).isEqualTo(-1);
+        assertThat(at(n, 2_700, Q)).as("2.95 s: still held").isEqualTo(-1);
+        assertThat(at(n, 50, Q)).as("3 s after the last need: h and f off").isEqualTo(Q);
+        assertThat(at(n, 250, Q)).as("no change, no message").isEqualTo(-1);
+        assertThat(at(n, 5_000, 0)).as("a paused subscriber: the lowest stays").isEqualTo(-1);
         assertThat(n.announced()).isEqualTo(Q);
     }
 
     @Test
     void aNeededLayerComesBackAtOnceWhenTheIntervalAllows() {
         NeededLayers n = track();
-        at(n, 3_000, Q, true);
+        at(n, 3_000, Q);
         assertThat(n.announced()).isEqualTo(Q);
-        assertThat(at(n, 250, Q, true)).isEqualTo(-1);
-        assertThat(at(n, 250, Q | F, true)).as("500 ms after the last message: sent now").isEqualTo(Q | F);
+        assertThat(at(n, 250, Q)).isEqualTo(-1);
+        assertThat(at(n, 250, Q | F)).as("500 ms after the last message: sent now").isEqualTo(Q | F);
     }
 
     @Test
     void aChangeInsideTheIntervalWaitsForItsEnd() {
         NeededLayers n = track();
-        at(n, 3_000, Q, true);
-        assertThat(at(n, 100, Q | H | F, true)).as("100 ms after the last message").isEqualTo(-1);
-        assertThat(at(n, 250, Q | H | F, true)).isEqualTo(-1);
-        assertThat(at(n, 150, Q | H | F, true)).isEqualTo(Q | H | F);
+        at(n, 3_000, Q);
+        assertThat(at(n, 100, Q | H | F)).as("100 ms after the last message").isEqualTo(-1);
+        assertThat(at(n, 250, Q | H | F)).isEqualTo(-1);
+        assertThat(at(n, 150, Q | H | F)).isEqualTo(Q | H | F);
     }
 
     @Test
     void aLayerThatFlapsInsideTheHoldIsNeverAnnouncedOff() {
         NeededLayers n = track();
         for (int i = 0; i < 40; i++) { // a tile resized back and forth every second for 40 s
-            assertThat(at(n, 1_000, i % 2 == 0 ? Q : Q | H | F, true)).isEqualTo(-1);
+            assertThat(at(n, 1_000, i % 2 == 0 ? Q : Q | H | F)).isEqualTo(-1);
         }
         assertThat(n.announced()).isEqualTo(Q | H | F);
     }
@@ -75,14 +76,14 @@ class NeededLayersTest {
     @Test
     void theMiddleLayerAloneCanBeNeeded() {
         NeededLayers n = track();
-        assertThat(at(n, 3_000, H, true)).isEqualTo(Q | H);
+        assertThat(at(n, 3_000, H)).isEqualTo(Q | H);
     }
 
     @Test
     void nothingIsReplayedBeforeTheFirstAnnouncementAndTheLastOneAfter() {
         NeededLayers n = track();
         assertThat(n.replay()).isEqualTo(-1);
-        at(n, 3_000, Q, true);
+        at(n, 3_000, Q);
         assertThat(n.replay()).isEqualTo(Q);
     }
 
