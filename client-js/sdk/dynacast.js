@@ -9,8 +9,8 @@ const LOG_SIZE = 16;
 
 /**
  * The encodings with `active` set from the server's list: an encoding with a rid is active when the list names it;
- * one without a rid (a single-encoding track) is left as it is. Pure. @returns {{encodings: object[], changed: boolean}}
- * a copy (the input is untouched) and whether any flag changed
+ * one without a rid (a single-encoding track) is left as it is. Pure.
+ * @returns {{encodings: object[], changed: boolean}} a copy (the input is untouched) and whether any flag changed
  */
 export function encodingsWithActive(encodings, activeRids) {
   const wanted = new Set(Array.isArray(activeRids) ? activeRids.filter((r) => typeof r === 'string') : []);

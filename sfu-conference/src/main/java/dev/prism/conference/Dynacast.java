@@ -21,11 +21,12 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A subscriber needs, of a track it receives and has not paused: the highest layer its {@code trackPreferences}
  * allow (by the layers' heights, as the allocator reads them; the top when it set no height or a height is not known
- * yet) and every layer below it (the allocator steps down to them when the subscriber's estimate shrinks), plus the layer the allocator targets for it and the layer forwarded to it now (still needed until the
- * switch away from it has happened). The preference, not only the allocator's assignment, counts because a layer the
- * publisher stopped sending is not measured, so the allocator cannot assign it: the preference is what asks for it
- * back. A subscriber whose estimate does not carry its preferred layer still keeps it on (it may grow into it). The
- * hold, the lowest-layer rule and the rate limit are {@link NeededLayers}'.
+ * yet) and every layer below it (the allocator steps down to them when the subscriber's estimate shrinks), plus the
+ * layer the allocator targets for it and the layer forwarded to it now (still needed until the switch away from it has
+ * happened). The preference, not only the allocator's assignment, counts because a layer the publisher stopped sending
+ * is not measured, so the allocator cannot assign it: the preference is what asks for it back. A subscriber whose
+ * estimate does not carry its preferred layer still keeps it on (it may grow into it). The hold, the lowest-layer rule
+ * and the rate limit are {@link NeededLayers}'.
  *
  * <p>Room loop only (the timers run there). Cost per tick: one pass over the room's participants per simulcast track
  * (a map lookup each), never per packet.

@@ -124,13 +124,14 @@ class DynacastBrowserTest implements BrowserArtifacts.Browsers {
         JsonObject stopped = pub.waitUntil("f's bytesSent standing still after the server's message", CHANGE_TIMEOUT,
                 Duration.ofMillis(250), new FlatLayer("f"), () -> "");
         double messageAt = lastMessageAt(stopped, false);
-        System.out.printf("[prism-dynacast] small tile: the server said %s %d ms after the resize; f stood still (within one 250 ms sample) "
-                + "within %.0f ms of that message (target 2000 ms)%n", lastActive(stopped),
+        System.out.printf("[prism-dynacast] small tile: the server said %s %d ms after the resize; f stood still "
+                + "within %.0f ms of that message (one 250 ms sample; target 2000 ms)%n", lastActive(stopped),
                 millisSince(shrunk) - Math.round(stopped.getDouble("at") - messageAt), stopped.getDouble("stillSince")
                 - messageAt);
         assertThat(lastActive(stopped)).as("only the lowest layer is needed").isEqualTo(new JsonArray().add("q"));
         double after = uplinkKbps(pub);
-        System.out.printf("[prism-dynacast] publisher video uplink with q only: %.0f kbit/s (was %.0f)%n", after, before);
+        System.out.printf("[prism-dynacast] publisher video uplink with q only: %.0f kbit/s (was %.0f)%n", after,
+                before);
         assertThat(after).as("the uplink shrinks").isLessThan(before * 0.6);
 
         // --- the tile grows: f comes back, and the subscriber decodes it --------------------------------------------
@@ -149,11 +150,12 @@ class DynacastBrowserTest implements BrowserArtifacts.Browsers {
                 + "2000 ms), %.0f ms after the server's message %s%n", toUplink,
                 resumed.getDouble("at") - resumedMessageAt, lastActive(resumed));
         JsonObject decoded = awaitDecoded(sub, 1280, CHANGE_TIMEOUT, "decoding 1280 wide again");
-        System.out.printf("[prism-dynacast] the subscriber decodes %dx%d %d ms after the resize; publisher video uplink "
+        System.out.printf("[prism-dynacast] the subscriber decodes %dx%d %d ms after the resize; publisher video "
+                + "uplink "
                 + "%.0f kbit/s%n", decoded.getInteger("width"), decoded.getInteger("height"), millisSince(grown),
                 uplinkKbps(pub));
-        System.out.printf("[prism-dynacast] FIGURES: publisher video uplink %.0f -> %.0f kbit/s for a small tile; tile enlarged -> "
-                + "top layer sent again in %d ms (target <= 2000)%n", before, after, toUplink);
+        System.out.printf("[prism-dynacast] FIGURES: publisher video uplink %.0f -> %.0f kbit/s for a small tile; "
+                + "tile enlarged -> top layer sent again in %d ms (target <= 2000)%n", before, after, toUplink);
     }
 
     /** Probe: f's bytesSent equal in two samples at least 1 s apart; records when it first stood still. */
@@ -181,7 +183,7 @@ class DynacastBrowserTest implements BrowserArtifacts.Browsers {
         }
     }
 
-    /** The publisher's video uplink over 2 s, all rids (RTP payload and headers as bytesSent counts them), in kbit/s. */
+    /** The publisher's video uplink over 2 s (bytesSent of every rid), in kbit/s. */
     private static double uplinkKbps(ChromeBrowser pub) {
         JsonObject a = json(pub.asyncJs(OUTBOUND));
         pub.asyncJs("setTimeout(arguments[arguments.length - 1], 2000);");
