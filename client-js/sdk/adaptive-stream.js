@@ -91,6 +91,11 @@ export class AdaptiveStream {
     this._manual.clear();
   }
 
+  /** Whether adaptive stream paused this track (media repair then expects nothing of it). */
+  isPaused(trackId) {
+    return this._sent.get(trackId)?.paused === true;
+  }
+
   /** The app set this track's preferences itself: adaptive stream keeps off it. */
   manual(trackId) {
     this._manual.add(trackId);

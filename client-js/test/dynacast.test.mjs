@@ -212,6 +212,11 @@ describe('AdaptiveStream', () => {
     page.env.document.listeners.visibilitychange();
     page.flush();
     assert.deepEqual(client.sent.map((s) => s[2]), [false, true, false]);
+    assert.equal(a.isPaused('alice:1'), false);
+    page.env.document.visibilityState = 'hidden';
+    page.env.document.listeners.visibilitychange();
+    page.flush();
+    assert.equal(a.isPaused('alice:1'), true, 'media repair expects nothing of it now');
   });
 
   it('leaves alone tracks the app set itself, tracks in no element, and does nothing when disabled or without a DOM', () => {

@@ -135,6 +135,16 @@ class DynacastTest {
     }
 
     @Test
+    void aTrackTheSubscriberPausedIsNotRepaired() throws Exception {
+        ConferenceParticipant bob = join("bob", new Layers());
+        prefer(bob, new TrackPreferences(0, TrackPreferences.DEFAULT_MAX_TEMPORAL, true));
+        CompletableFuture<RepairOutcome> repaired = bob.repair(trackId, "no_media");
+        embedded.runPendingTasks();
+        assertThat(repaired.get(0, TimeUnit.SECONDS).action()).as("nothing is expected of a paused track")
+                .isEqualTo("paused");
+    }
+
+    @Test
     void theTickStopsWhenThePublisherLeaves() throws Exception {
         alice.leave(LeaveReason.LEFT);
         embedded.runPendingTasks();
