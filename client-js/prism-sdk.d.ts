@@ -271,8 +271,13 @@ export interface PrismClientOptions {
   watchNetwork?: boolean;
   /** On a refused upgrade, GET the same URL to learn the HTTP status and reason. Default true. */
   probeRefusal?: boolean;
-  /** Publish the camera as three simulcast encodings. Default true. */
+  /** Publish the camera as three simulcast encodings (the server turns off those nobody needs). Default true. */
   simulcast?: boolean;
+  /**
+   * Adaptive stream: each received video track's preferences follow the size and visibility of the <video> elements
+   * playing it (paused when none is visible); a track the app sets preferences for is left alone. Default true.
+   */
+  adaptiveStream?: boolean;
   /** Implementation overrides (tests). */
   WebSocket?: typeof WebSocket;
   RTCPeerConnection?: typeof RTCPeerConnection;
@@ -395,6 +400,7 @@ export class PrismClient {
   isMuted(kind: TrackKind | (string & {})): boolean | null;
   /** State replay: the SDK reconciles and emits events for every difference. Resolves with the wire room object. */
   getState(): Promise<{ id: string; participants: unknown[]; [key: string]: unknown }>;
+  /** Turns adaptive stream off for that track (the app's choice wins). */
   setTrackPreferences(
     trackId: string,
     prefs?: TrackPreferences,

@@ -52,6 +52,9 @@ export class Session {
       case 'iceServers':
         useIceServers(client, msg.iceServers);
         break;
+      case 'publisherLayers':
+        client._publisher.dynacast.apply(msg);
+        break;
       case 'error':
         if (!client._requests.settle(msg)) client._emit('error', errorFromMessage(msg));
         break;
@@ -118,6 +121,7 @@ export class Session {
     client._networkWatch.start();
     client._transportWatch.start();
     client._connectionReport.start();
+    client._subscriber.adaptive.start();
   }
 
   stopTimers() {
@@ -127,6 +131,7 @@ export class Session {
     client._networkWatch.stop();
     client._transportWatch.stop();
     client._connectionReport.stop();
+    client._subscriber.adaptive.stop();
   }
 
   /** A page being unloaded (reload, close, navigation) leaves at once, so no ghost stays behind. */

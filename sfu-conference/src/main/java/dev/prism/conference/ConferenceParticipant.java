@@ -51,6 +51,7 @@ public final class ConferenceParticipant implements RoomListener {
     private final String logId;
     private final PublisherSide publisher;
     private final SubscriberSide subscriber;
+    private final Dynacast dynacast;
     private final ArrayDeque<ParticipantMediaStats.RepairEvent> repairs = new ArrayDeque<>();
     private volatile boolean closed;
     private volatile boolean signalingDetached;
@@ -71,6 +72,8 @@ public final class ConferenceParticipant implements RoomListener {
         this.publisher = new PublisherSide(room, router, request.identity());
         this.subscriber = new SubscriberSide(room, router, room.id() + "/" + request.identity() + "/sub",
                 conference.codecPlan(), this::onTransportClosed);
+        this.dynacast = new Dynacast(conference, room, request.identity(), publisher, listener,
+                router.engine().clock(), router.engine().timers());
     }
 
     /** Any thread. */
@@ -123,6 +126,9 @@ public final class ConferenceParticipant implements RoomListener {
     public void signalingState(boolean detached, int resumes) {
         this.signalingDetached = detached;
         this.signalingResumes = resumes;
+        if (!detached) {
+            dynacast.replayOnNextTick();
+        }
     }
 
     // ---- requests ---------------------------------------------------------------------------------------------
@@ -142,10 +148,12 @@ public final class ConferenceParticipant implements RoomListener {
             if (!request.canPublish()) {
                 throw new ConferenceException("not_allowed", "this token does not grant publishing");
             }
-            return publisher.publish(sources, negotiation, this::onTransportClosed, () -> {
+            A answer = publisher.publish(sources, negotiation, this::onTransportClosed, () -> {
                 SubscriberEndpoint s = subscriber.endpoint();
                 return s == null ? -1 : s.rttNanos();
             });
+            dynacast.published();
+            return answer;
         });
     }
 
@@ -356,6 +364,7 @@ public final class ConferenceParticipant implements RoomListener {
             return;
         }
         closed = true;
+        dynacast.close();
         subscriber.close();
         publisher.close();
         conference.forget(this);
@@ -385,6 +394,11 @@ public final class ConferenceParticipant implements RoomListener {
         }
         return MediaStatsCollector.collect(id(), signalingDetached, trackIds, producers, subscriber.slots(),
                 publisher.endpoint(), subscriber.endpoint(), new ArrayList<>(repairs), signalingResumes);
+    }
+
+    /** The slot on which this participant receives {@code trackId}, or null. Room loop only. */
+    SubscriberSlot receivedSlot(String trackId) {
+        return subscriber.slot(trackId);
     }
 
     List<Consumer> consumers() {

@@ -55,7 +55,7 @@ public final class SignalingMeters implements MeterBinder {
 
     /** What a media repair can do (sfu-conference's MediaRepair); each exists at zero from the start. */
     private static final List<String> REPAIR_ACTIONS = List.of("keyframe", "resubscribed", "reoffer", "ice_restart",
-            "pending_offer", "publisher_stalled", "muted", "state", "none", "coalesced", "connecting");
+            "pending_offer", "publisher_stalled", "muted", "paused", "state", "none", "coalesced", "connecting");
 
     /**
      * Error codes of docs/PROTOCOL.md, registered at zero so that dashboards see them before the first one; codes

@@ -108,6 +108,21 @@ class LayerSelectorTest {
                         "1 key t0 => switch",
                         "current 1/3",
                         "2 key t0 => switch"}),                          // it comes back: up again
+                Arguments.of("dynacast: the publisher stops the top layer, then turns it back on: it is switched to "
+                        + "again on its key frame, asked for when the first packets are not one", new String[] {
+                        "target 2 3", "0 key t0 => switch", "1 key t0 => switch", "2 key t0 => switch",
+                        "wait 1000", "1 start t0 => drop(other_layer)",
+                        "wait 1001",                                     // layer 2 paused 2001 ms ago
+                        "1 start t0 => drop(waiting_for_keyframe)+pli",  // fall back to the highest live layer
+                        "1 key t0 => switch",
+                        "target 1 3",                                    // the allocator no longer measures 2
+                        "wait 5000", "1 start t0 => forward",            // paused for long: not dead for good
+                        "2 start t0 => drop(other_layer)",               // turned back on, not yet targeted
+                        "target 2 3",                                    // measured again: the allocator raises
+                        "2 start t0 => drop(waiting_for_keyframe)+pli",
+                        "1 start t0 => forward",                         // no freeze meanwhile
+                        "2 key t0 => switch",
+                        "current 2/3"}),
                 Arguments.of("the target layer disappears while waiting for it: new PLI for the fallback", new String[] {
                         "target 0 3", "0 key t0 => switch", "1 start t0 => drop(other_layer)",
                         "2 start t0 => drop(other_layer)",

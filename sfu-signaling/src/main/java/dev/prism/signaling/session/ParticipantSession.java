@@ -200,6 +200,11 @@ public final class ParticipantSession implements ConferenceListener, SessionProt
     }
 
     @Override
+    public void onPublisherLayers(String trackId, java.util.List<String> activeRids) {
+        send(PublisherLayersMessage.of(trackId, activeRids)); // lost while detached: replayed after a resume
+    }
+
+    @Override
     public void onMediaClosed(String code, String message) {
         endedByConference(ProtocolJson.error(code, message, null, null), CloseCodes.MEDIA_CLOSED,
                 "media connection closed");
