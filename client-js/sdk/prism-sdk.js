@@ -1,13 +1,6 @@
 // Prism browser SDK: one WebSocket for signaling, a publisher RTCPeerConnection the client offers on and a
 // subscriber RTCPeerConnection the server offers on (docs/PROTOCOL.md). Dependency-free ES modules, no build step.
-//
-//   import { PrismClient } from '/sdk/prism-sdk.js';
-//   const { token } = await PrismClient.devToken('demo', 'Alice');
-//   const client = new PrismClient({ token });
-//   client.on('trackSubscribed', (track, participant) => attach(track.mediaStreamTrack));
-//   await client.connect();
-//   await client.publish({ audio: true, video: true });
-//
+// (Usage: docs/SDK.md "Quick start".)
 // This module is the public entry: PrismClient (the session's state and the API) and what it exports. The work is
 // split by responsibility into the modules beside it, imported relatively (the node serves them all under /sdk/):
 //   session.js           welcome, routing server messages, close, teardown
