@@ -11,8 +11,10 @@ import java.util.List;
  *       Prism's receive preference, so the browser's encoder sends almost nothing in silence (Chromium: one packet
  *       per 400 ms). Sequence numbers stay contiguous across the silence; only timestamps jump.</li>
  *   <li>RED: {@code red/48000/2} whose fmtp names only the Opus payload type ({@code 111/111}, what Chromium
- *       offers) is kept beside Opus in a publish answer; subscribers are offered it on {@link #SUBSCRIBER_RED_PT} and
- *       get RED packets when their answer keeps it, plain Opus otherwise.</li>
+ *       offers) is kept beside Opus in a publish answer, listed first: Chromium sends RED only when the remote
+ *       description puts it before Opus (with Opus first it negotiates RED and sends plain Opus; captured with
+ *       Chromium 156). Subscribers are offered it after Opus on {@link #SUBSCRIBER_RED_PT} and get RED packets when
+ *       their answer keeps it, plain Opus otherwise.</li>
  * </ul>
  */
 final class OpusRed {
@@ -68,6 +70,17 @@ final class OpusRed {
             }
         }
         return true;
+    }
+
+    /**
+     * The order a publish answer lists {@code kept} in: RED before Opus, so that Chromium sends RED; anything else as
+     * it is. (The negotiated description keeps Opus first: it is the primary codec.)
+     */
+    static List<MediaInfo.Codec> answerOrder(List<MediaInfo.Codec> kept) {
+        if (kept.size() == 2 && kept.get(1).is(RED, Forwarded.OPUS_CLOCK)) {
+            return List.of(kept.get(1), kept.get(0));
+        }
+        return kept;
     }
 
     /** The kept codecs of an audio section: Opus, then its RED when offered. */

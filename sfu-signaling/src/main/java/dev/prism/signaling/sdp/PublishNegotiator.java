@@ -216,6 +216,7 @@ public final class PublishNegotiator {
     private static MediaSection answerSection(MediaInfo m, Outcome o, List<MediaInfo.Codec> codecs,
                                               List<SdpAttributes.ExtMap> extmaps, List<String> rids,
                                               LocalTransportInfo local) {
+        codecs = OpusRed.answerOrder(codecs);
         List<String> pts = new ArrayList<>();
         for (MediaInfo.Codec c : codecs) {
             pts.add(Integer.toString(c.payloadType()));

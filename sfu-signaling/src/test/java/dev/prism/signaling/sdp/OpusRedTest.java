@@ -50,7 +50,7 @@ class OpusRedTest {
     @Test
     void chromePublisherKeepsRedAndIsAskedForDtx() throws Exception {
         String a = PublishNegotiator.answer(resource("chrome-publish-offer-plain.sdp"), LOCAL).answerSdp();
-        assertThat(linesStarting(a, "m=audio")).containsExactly("m=audio 40000 UDP/TLS/RTP/SAVPF 111 63");
+        assertThat(linesStarting(a, "m=audio")).containsExactly("m=audio 40000 UDP/TLS/RTP/SAVPF 63 111");
         assertThat(linesStarting(a, "a=fmtp:111")).containsExactly("a=fmtp:111 minptime=10;useinbandfec=1;usedtx=1");
         assertThat(linesStarting(a, "a=rtpmap:63")).containsExactly("a=rtpmap:63 red/48000/2");
         assertThat(linesStarting(a, "a=fmtp:63")).containsExactly("a=fmtp:63 111/111");
