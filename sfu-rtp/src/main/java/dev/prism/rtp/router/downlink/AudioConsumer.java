@@ -22,10 +22,29 @@ public final class AudioConsumer extends Consumer {
     private boolean resync;
     private int seqDelta;
     private long timestampDelta;
+    private final RedForwarder red;
 
     AudioConsumer(String id, Producer producer, SubscriberEndpoint subscriber, long ssrc, int payloadType,
                   List<HeaderExtension> extensions, MediaCounters counters) {
         super(id, producer, subscriber, ssrc, payloadType, extensions, counters);
+        this.red = new RedForwarder(producer.description(), payloadType, counters);
+    }
+
+    /**
+     * The subscriber's answer kept Opus RED on {@code redPayloadType}: RED packets go to it as they are; -1 (the
+     * default): they are stripped to plain Opus. See {@link RedForwarder}.
+     */
+    public void setRedPayloadType(int redPayloadType) {
+        red.setSubscriberRedPayloadType(redPayloadType);
+    }
+
+    /** RED packets stripped to Opus for this subscriber, and RED packets forwarded to it as RED. */
+    public long redStripped() {
+        return red.stripped();
+    }
+
+    public long redForwarded() {
+        return red.forwardedRed();
     }
 
     @Override
@@ -45,13 +64,18 @@ public final class AudioConsumer extends Consumer {
         resync = false;
         int seq = (packet.sequenceNumber() + seqDelta) & 0xFFFF;
         long ts = (packet.timestamp() + timestampDelta) & 0xFFFF_FFFFL;
-        ByteBuf out = send.copy(packet, ssrc, seq, ts, payloadType, extensionIdMap);
+        int pt = red.payloadType(packet);
+        if (pt < 0) {
+            return; // RED that cannot become Opus: counted
+        }
+        ByteBuf out = send.copy(packet, ssrc, seq, ts, pt, extensionIdMap);
         if (out == null) {
             return;
         }
+        int payloadLength = red.finish(out, packet); // RED as is, or stripped to Opus, before SRTP and numbering
         srLayer = 0;
         srTimestampOffset = timestampDelta & 0xFFFF_FFFFL;
-        sent(out, packet.payloadLength(), seq, ts);
+        sent(out, payloadLength, seq, ts);
     }
 
     /** Audio is not retransmitted: the NACK is counted as missed (no RTX). */
