@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 public final class MediaCounters {
     private final AtomicLongArray drops = new AtomicLongArray(DropReason.values().length);
-    private final AtomicLongArray totals = new AtomicLongArray(16);
+    private final AtomicLongArray totals = new AtomicLongArray(18);
     /** Null for an engine's own counters; the engines' counters for a read-only sum. */
     private final List<MediaCounters> parts;
     private static final int PACKETS_IN = 0;
@@ -33,6 +33,9 @@ public final class MediaCounters {
     /** A gauge: open ICE-TCP connections (checking or bound). */
     private static final int TCP_CONNECTIONS = 14;
     private static final int TCP_ACCEPTED = 15;
+    /** Opus RED packets forwarded as RED, and stripped to their Opus primary block, for subscribers. */
+    private static final int RED_FORWARDED = 16;
+    private static final int RED_STRIPPED = 17;
 
     public MediaCounters() {
         this.parts = null;
@@ -67,6 +70,24 @@ public final class MediaCounters {
 
     public void drop(DropReason reason) {
         writable(drops).incrementAndGet(reason.ordinal());
+    }
+
+    /** An Opus RED packet went to a subscriber as RED ({@code RedForwarder}). */
+    public void redForwarded() {
+        writable(totals).incrementAndGet(RED_FORWARDED);
+    }
+
+    /** An Opus RED packet went to a subscriber as plain Opus, its primary block ({@code RedForwarder}). */
+    public void redStripped() {
+        writable(totals).incrementAndGet(RED_STRIPPED);
+    }
+
+    public long redForwardedPackets() {
+        return total(RED_FORWARDED);
+    }
+
+    public long redStrippedPackets() {
+        return total(RED_STRIPPED);
     }
 
     public void received(int bytes) {

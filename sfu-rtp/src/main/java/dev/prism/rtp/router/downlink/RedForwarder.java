@@ -98,6 +98,7 @@ final class RedForwarder {
         switch (action) {
             case RED_REWRITE -> {
                 forwardedRed++;
+                counters.redForwarded();
                 if (publisherOpusPt != subscriberOpusPt && packet.payloadLength() > 0) {
                     RedPayload.rewriteBlockPayloadTypes(copy, payloadAt, publisherOpusPt, subscriberOpusPt);
                 }
@@ -105,6 +106,7 @@ final class RedForwarder {
             }
             case STRIP -> {
                 stripped++;
+                counters.redStripped();
                 int length = red.primaryLength();
                 copy.setBytes(payloadAt, copy, payloadAt + (red.primaryOffset() - packet.payloadOffset()), length);
                 copy.writerIndex(payloadAt + length);
