@@ -49,6 +49,7 @@ class DtxRedBrowserTest implements BrowserArtifacts.Browsers {
                   if (s.kind !== 'audio') return;
                   if (s.type === 'inbound-rtp') into.inbound.push({ codec: codecs.get(s.codecId) || null,
                     packetsReceived: s.packetsReceived || 0, packetsLost: s.packetsLost || 0,
+                    bytesReceived: s.bytesReceived || 0,
                     totalSamplesReceived: s.totalSamplesReceived || 0, concealedSamples: s.concealedSamples || 0,
                     silentConcealedSamples: s.silentConcealedSamples || 0 });
                   if (s.type === 'outbound-rtp') into.outbound.push({ codec: codecs.get(s.codecId) || null,
@@ -143,6 +144,9 @@ class DtxRedBrowserTest implements BrowserArtifacts.Browsers {
         assertThat(counters.redStrippedPackets()).as("RED stripped for fox").isGreaterThan(100);
         assertThat(counters.drops(DropReason.RED_UNUSABLE)).isZero();
         assertThat(inbound(f2).getString("codec")).as("fox receives Opus").isEqualTo("audio/opus");
+        System.out.printf("[prism-dtxred] FIGURES: audio payload received while speaking: ears (RED) %.1f kbit/s, fox "
+                + "(stripped to Opus) %.1f kbit/s%n", 8 * rate(e1, e2, "bytesReceived", false) / 1000,
+                8 * rate(f1, f2, "bytesReceived", false) / 1000);
         for (JsonObject[] pair : new JsonObject[][] {{e1, e2}, {f1, f2}}) {
             assertDecoding(pair[0], pair[1]);
         }
