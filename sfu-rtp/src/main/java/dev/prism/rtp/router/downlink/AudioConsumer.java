@@ -13,7 +13,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * A consumer of an audio track: every packet is forwarded as it comes, its sequence number and timestamp moved by a
  * fixed offset from a random start ({@code out = in + delta}). After a pause (the consumer was closed and reopened, or
  * continues another one) the offsets are set again so that the output goes on right after the last packet sent: no gap
- * for the receiver to NACK, time moved on by the pause. Audio has no layers, keyframes or retransmissions.
+ * for the receiver to NACK, time moved on by the pause. Audio has no layers, keyframes or retransmissions. Opus RED
+ * (RFC 2198) goes to the subscriber as it is when its answer kept RED, else as plain Opus ({@link RedForwarder}).
  *
  * <p>Threading and buffers as {@link Consumer}.
  */
