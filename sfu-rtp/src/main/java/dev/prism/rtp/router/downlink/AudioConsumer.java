@@ -39,6 +39,11 @@ public final class AudioConsumer extends Consumer {
         red.setSubscriberRedPayloadType(redPayloadType);
     }
 
+    /** The RED payload type RED packets go to this subscriber on, -1 when they are stripped to Opus. */
+    public int redPayloadType() {
+        return red.subscriberRedPayloadType();
+    }
+
     /** RED packets stripped to Opus for this subscriber, and RED packets forwarded to it as RED. */
     public long redStripped() {
         return red.stripped();
