@@ -8,6 +8,7 @@ import dev.prism.core.rtp.MediaDescription;
 import dev.prism.core.rtp.MediaKind;
 import dev.prism.core.rtp.RtcpFeedback;
 import dev.prism.rtp.alloc.Priority;
+import dev.prism.rtp.router.downlink.AudioConsumer;
 import dev.prism.rtp.router.downlink.Consumer;
 import dev.prism.rtp.router.RoomRouter;
 import dev.prism.rtp.router.downlink.SubscriberEndpoint;
@@ -118,6 +119,9 @@ final class SubscriberSide {
             c.setExtensions(slot.extensions);
         }
         c.setRtx(slot.rtxAccepted ? slot.rtxSsrc : 0, plan.vp8RtxPayloadType());
+        if (c instanceof AudioConsumer a) {
+            a.setRedPayloadType(slot.redPayloadType);
+        }
     }
 
     /** A slot that the outstanding offer still shows as active must not be reused before that offer is answered. */
@@ -186,6 +190,7 @@ final class SubscriberSide {
             if (d != null && s.active()) {
                 long rtx = d.encodings().isEmpty() ? 0 : d.encodings().get(0).rtxSsrc();
                 s.rtxAccepted = rtx != 0;
+                s.redPayloadType = s.kind == MediaKind.AUDIO ? SubscriberSlot.redPayloadType(d) : -1;
                 s.answered = true;
                 s.extensions = d.extensions();
                 configure(s);

@@ -152,6 +152,10 @@ public final class PrismMetrics implements AutoCloseable {
                 MediaCounters::pacerSentEarly, "outcome", "sent_early");
         FunctionCounter.builder("prism.pacer.wait", c, x -> x.pacerWaitMicros() / 1e6).baseUnit("seconds")
                 .description("time packets waited in subscribers' pacers, summed").register(registry);
+        counter("prism.rtp.red.packets", "Opus RED packets to subscribers: as RED, or stripped to Opus", c,
+                MediaCounters::redForwardedPackets, "as", "red");
+        counter("prism.rtp.red.packets", "Opus RED packets to subscribers: as RED, or stripped to Opus", c,
+                MediaCounters::redStrippedPackets, "as", "opus");
         counter("prism.dtls.handshakes", "DTLS handshakes", c, MediaCounters::dtlsHandshakes, "result", "ok");
         counter("prism.dtls.handshakes", "DTLS handshakes", c, MediaCounters::dtlsFailures, "result", "failed");
         // Connections by transport (issue #13): UDP, or ICE-TCP once ICE selected a TCP connection as the path.

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 public final class MediaCounters implements PacerTotals {
     private final AtomicLongArray drops = new AtomicLongArray(DropReason.values().length);
-    private final AtomicLongArray totals = new AtomicLongArray(19);
+    private final AtomicLongArray totals = new AtomicLongArray(21);
     /** Null for an engine's own counters; the engines' counters for a read-only sum. */
     private final List<MediaCounters> parts;
     private static final int PACKETS_IN = 0;
@@ -37,6 +37,9 @@ public final class MediaCounters implements PacerTotals {
     private static final int PACER_WAITED = 16;
     private static final int PACER_WAIT_MICROS = 17;
     private static final int PACER_SENT_EARLY = 18;
+    /** Opus RED packets forwarded as RED, and stripped to their Opus primary block, for subscribers. */
+    private static final int RED_FORWARDED = 19;
+    private static final int RED_STRIPPED = 20;
 
     public MediaCounters() {
         this.parts = null;
@@ -71,6 +74,24 @@ public final class MediaCounters implements PacerTotals {
 
     public void drop(DropReason reason) {
         writable(drops).incrementAndGet(reason.ordinal());
+    }
+
+    /** An Opus RED packet went to a subscriber as RED ({@code RedForwarder}). */
+    public void redForwarded() {
+        writable(totals).incrementAndGet(RED_FORWARDED);
+    }
+
+    /** An Opus RED packet went to a subscriber as plain Opus, its primary block ({@code RedForwarder}). */
+    public void redStripped() {
+        writable(totals).incrementAndGet(RED_STRIPPED);
+    }
+
+    public long redForwardedPackets() {
+        return total(RED_FORWARDED);
+    }
+
+    public long redStrippedPackets() {
+        return total(RED_STRIPPED);
     }
 
     public void received(int bytes) {

@@ -201,6 +201,11 @@ public final class Producer {
         return codec;
     }
 
+    /** What the publisher negotiated for this track: payload types (Opus and its RED, VP8 and its RTX), extensions. */
+    public MediaDescription description() {
+        return description;
+    }
+
     public long packets() {
         return sumOverLayers(l -> l.packets);
     }
