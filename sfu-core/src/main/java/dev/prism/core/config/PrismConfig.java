@@ -81,6 +81,9 @@ import java.util.List;
  * @param advertiseAddress6      IPv6 dual stack: an IPv6 address (literal) each media thread also serves UDP (and
  *                               ICE-TCP, when on) on and writes into host candidates beside {@code advertiseAddress}'s;
  *                               {@code null} (default) = IPv4 only
+ * @param apiKeys                extra API keys for rotation, each {@code id=secret} (see {@link ApiKeys}): a token whose
+ *                               {@code kid} header names one is verified with its secret; a token without {@code kid}
+ *                               with {@code apiSecret}; empty (default) = {@code apiSecret} only
  * @param pacer                  a pacer per subscriber: packets toward each subscriber leave at most at 2.5 x its
  *                               downlink estimate (key frames and probes spread out instead of overrunning a narrow
  *                               link; audio and retransmissions first); default off until the on/off load comparison
@@ -115,7 +118,8 @@ public record PrismConfig(
         boolean iceTcp,
         int tcpPort,
         String advertiseAddress6,
-        boolean pacer) {
+        boolean pacer,
+        List<String> apiKeys) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
@@ -149,7 +153,7 @@ public record PrismConfig(
             DEFAULT_RESUME_WINDOW_SECONDS, DEFAULT_MEDIA_THREADS, DEFAULT_MAX_PARTICIPANTS_PER_ROOM, List.of(),
             DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, DEFAULT_SRTP_IMPLEMENTATION, DEFAULT_SIGNALING_MESSAGES_PER_SECOND,
             DEFAULT_SHUTDOWN_GRACE_SECONDS, null, null, DEFAULT_CLUSTER_PORT, null, DEFAULT_MAX_LOAD, List.of(), null,
-            DEFAULT_TURN_TTL_SECONDS, true, TCP_PORT_SAME_AS_UDP, null, false);
+            DEFAULT_TURN_TTL_SECONDS, true, TCP_PORT_SAME_AS_UDP, null, false, List.of());
 
     /** @throws IllegalArgumentException naming the first invalid setting */
     public PrismConfig {
@@ -184,6 +188,7 @@ public record PrismConfig(
         }
         checkTcpPort(tcpPort);
         checkAdvertiseAddress6(advertiseAddress6);
+        apiKeys = ApiKeys.check(apiKeys);
     }
 
     /** All documented defaults: development mode, auto-detected advertise address. */
@@ -260,7 +265,7 @@ public record PrismConfig(
                 + ", turnTtlSeconds=" + turnTtlSeconds + ", iceTcp=" + iceTcp
                 + ", tcpPort=" + (tcpPort == TCP_PORT_SAME_AS_UDP ? "same as UDP" : tcpPort)
                 + ", advertiseAddress6=" + (advertiseAddress6 == null ? "none" : advertiseAddress6)
-                + ", pacer=" + (pacer ? "on" : "off") + "]";
+                + ", pacer=" + (pacer ? "on" : "off") + ", apiKeys=" + ApiKeys.ids(apiKeys) + "]";
     }
 
     /**
@@ -297,6 +302,7 @@ public record PrismConfig(
         private int tcpPort;
         private String advertiseAddress6;
         private boolean pacer;
+        private List<String> apiKeys;
 
         private Builder(PrismConfig c) {
             httpPort = c.httpPort;
@@ -328,6 +334,13 @@ public record PrismConfig(
             tcpPort = c.tcpPort;
             advertiseAddress6 = c.advertiseAddress6;
             pacer = c.pacer;
+            apiKeys = c.apiKeys;
+        }
+
+        /** Extra API keys, each {@code id=secret} (see {@link ApiKeys}); empty = the API secret only. */
+        public Builder apiKeys(List<String> v) {
+            apiKeys = ApiKeys.check(v);
+            return this;
         }
 
         public Builder httpPort(int v) {
@@ -532,7 +545,7 @@ public record PrismConfig(
                     tokenTtlSeconds, consentTimeoutSeconds, resumeWindowSeconds, mediaThreads, maxParticipantsPerRoom,
                     allowedOrigins, maxTokenLifetimeSeconds, srtpImplementation, signalingMessagesPerSecond,
                     shutdownGraceSeconds, redisUrl, nodeId, clusterPort, clusterSecret, maxLoad, turnUrls, turnSecret,
-                    turnTtlSeconds, iceTcp, tcpPort, advertiseAddress6, pacer);
+                    turnTtlSeconds, iceTcp, tcpPort, advertiseAddress6, pacer, apiKeys);
         }
     }
 }
