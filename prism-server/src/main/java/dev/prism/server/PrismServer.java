@@ -21,7 +21,9 @@ import dev.prism.rtp.transport.MediaPlane;
 import dev.prism.signaling.SignalingMeters;
 import dev.prism.signaling.SignalingVerticle;
 import dev.prism.signaling.auth.DevSecrets;
+import dev.prism.signaling.api.ServerApiRoutes;
 import dev.prism.signaling.auth.TokenService;
+import dev.prism.core.config.ApiKeys;
 import dev.prism.signaling.auth.TurnCredentials;
 import dev.prism.signaling.http.HttpGuardCounters;
 import dev.prism.signaling.http.HttpGuards;
@@ -68,6 +70,7 @@ public final class PrismServer implements AutoCloseable {
     private final Vertx vertx;
     private final SignalingVerticle signaling;
     private final TokenService tokens;
+    private final ServerApiRoutes serverApi;
     private final String apiSecret;
     private final String adminSecret;
     private final String advertiseAddress;
@@ -119,7 +122,9 @@ public final class PrismServer implements AutoCloseable {
         metrics.bind(signalingMeters);
         metrics.beforeScrape(signalingMeters::refresh);
         this.inspector = new SfuInspector(sfu.conference(), sfu::signalingStats, sampler, changes, MonoClock.SYSTEM);
-        this.tokens = new TokenService(apiSecret, TokenService.SYSTEM_EPOCH_SECONDS, config.maxTokenLifetimeSeconds());
+        this.tokens = TokenService.withExtraKeys(apiSecret, ApiKeys.parse(config.apiKeys()),
+                TokenService.SYSTEM_EPOCH_SECONDS, config.maxTokenLifetimeSeconds());
+        this.serverApi = ServerApi.create(sfu, tokens); // /api/v1; other features add routes with serverApi.route(..)
         this.vertx = Vertx.vertx();
         ClusterMetrics clusterMetrics = new ClusterMetrics();
         metrics.bind(clusterMetrics);
@@ -146,6 +151,7 @@ public final class PrismServer implements AutoCloseable {
                 new HttpGuards(httpLimits, httpCounters, MonoClock.SYSTEM), router -> {
                     ops.accept(router);
                     admin.accept(router);
+                    serverApi.accept(router);
                     // The web client (client-js/, copied into this module's jar): the demo page at /, the SDK at /sdk/.
                     router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
                 });
@@ -156,6 +162,7 @@ public final class PrismServer implements AutoCloseable {
             throw e;
         }
         sampler.start();
+        ServerApi.started(serverApi, vertx, metrics);
         accepting = true;
     }
 
@@ -211,6 +218,11 @@ public final class PrismServer implements AutoCloseable {
 
     public TokenService tokens() {
         return tokens;
+    }
+
+    /** The server API ({@code /api/v1}). */
+    public ServerApiRoutes serverApi() {
+        return serverApi;
     }
 
     /** The admin credential in force (configured, or generated for this run in development mode). */
