@@ -16,16 +16,15 @@ final class ApiBody {
         if (ctx.body() == null || ctx.body().length() == 0) {
             body = new JsonObject();
         } else {
-            Object parsed;
+            String text = ctx.body().asString().strip();
+            if (!text.startsWith("{")) {
+                throw new ApiException(400, "bad_json", "the body must be a JSON object");
+            }
             try {
-                parsed = ctx.body().buffer().toJson();
+                body = new JsonObject(text);
             } catch (DecodeException e) {
                 throw new ApiException(400, "bad_json", "the body is not valid JSON");
             }
-            if (!(parsed instanceof JsonObject o)) {
-                throw new ApiException(400, "bad_json", "the body must be a JSON object");
-            }
-            body = o;
         }
         for (String name : body.fieldNames()) {
             if (!allowed.contains(name)) {
