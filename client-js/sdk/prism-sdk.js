@@ -37,11 +37,11 @@ import { RoomModel } from './room-model.js';
 import { Session } from './session.js';
 import { SignalingSocket } from './signaling-socket.js';
 import { Subscriber } from './subscriber.js';
+import { installDataMessages } from './data-messages.js';
 import { TransportWatch } from './transport-watch.js';
 import { SOURCE_FOR_KIND } from './wire.js';
 
 export { EVENTS, PrismError, SOURCE_FOR_KIND };
-
 const LEAVE_CLOSE_GRACE_MS = 1500;
 
 /**
@@ -397,3 +397,4 @@ export class PrismClient {
     this._events.emit(event, ...args);
   }
 }
+installDataMessages(PrismClient); // sendData(): data-messages.js
