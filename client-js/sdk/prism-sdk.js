@@ -11,12 +11,11 @@
 // This module is the public entry: PrismClient (the session's state and the API) and what it exports. The work is
 // split by responsibility into the modules beside it, imported relatively (the node serves them all under /sdk/):
 //   session.js           welcome, routing server messages, close, teardown
-//   signaling-socket.js  the WebSocket: connect, send, keep-alive
-//   reconnect.js         reconnecting and resuming after a drop
+//   signaling-socket.js  the WebSocket: connect, send, keep-alive;  reconnect.js  resuming after a drop
 //   publisher.js         the publisher peer connection (local-media.js: capture and simulcast encodings)
 //   subscriber.js        the subscriber peer connection and its offers
 //   peer-connection.js   creating one, watching its transport (connection-report.js: telling what it runs over)
-//   media-repair.js      missing remote media reported for repair
+//   media-repair.js      missing remote media reported for repair;  data-messages.js  sendData and its events
 //   events.js            EVENTS and the listener registry;  http.js  dev tokens, why an upgrade was refused
 //   join-timeline.js     when each step of the first join happened (for join-time benchmarks)
 // and the pure part, unit-tested under node (prism-state.js gathers it): room-model.js, pending-requests.js,
@@ -37,7 +36,7 @@ import { RoomModel } from './room-model.js';
 import { Session } from './session.js';
 import { SignalingSocket } from './signaling-socket.js';
 import { Subscriber } from './subscriber.js';
-import { installDataMessages } from './data-messages.js';
+import { sendData } from './data-messages.js';
 import { TransportWatch } from './transport-watch.js';
 import { SOURCE_FOR_KIND } from './wire.js';
 
@@ -298,6 +297,7 @@ export class PrismClient {
     await this._request({ type: 'ping' }, 'pong');
     return now() - start;
   }
+  sendData(payload, options = {}) { return sendData(this, payload, options); } // in-room message: data-messages.js
 
   /**
    * ICE restart of both connections (after a network change, e.g. Wi-Fi to cellular): the publisher connection offers
@@ -397,4 +397,3 @@ export class PrismClient {
     this._events.emit(event, ...args);
   }
 }
-installDataMessages(PrismClient); // sendData(): data-messages.js
