@@ -8,14 +8,14 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /** A small client of a node's server API ({@code /api/v1}) for tests: one bearer token, JSON in and out. */
-final class ApiHttp {
+public final class ApiHttp {
     /** An answer: its status and its body (a JSON object, or {@code {"raw": text}} when it is not one). */
-    record Reply(int status, JsonObject body) {
-        String error() {
+    public record Reply(int status, JsonObject body) {
+        public String error() {
             return body.getString("error");
         }
 
-        String message() {
+        public String message() {
             return body.getString("message");
         }
     }
@@ -24,33 +24,33 @@ final class ApiHttp {
     private final int port;
     private final String token;
 
-    ApiHttp(int port, String token) {
+    public ApiHttp(int port, String token) {
         this.port = port;
         this.token = token;
     }
 
-    ApiHttp as(String otherToken) {
+    public ApiHttp as(String otherToken) {
         return new ApiHttp(port, otherToken);
     }
 
-    Reply get(String path) {
+    public Reply get(String path) {
         return send("GET", path, null);
     }
 
-    Reply delete(String path) {
+    public Reply delete(String path) {
         return send("DELETE", path, null);
     }
 
-    Reply post(String path, Object body) {
+    public Reply post(String path, Object body) {
         return send("POST", path, body);
     }
 
-    Reply patch(String path, Object body) {
+    public Reply patch(String path, Object body) {
         return send("PATCH", path, body);
     }
 
     /** {@code body}: a JsonObject, a raw String sent as is, or null. */
-    Reply send(String method, String path, Object body) {
+    public Reply send(String method, String path, Object body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1" + path))
                 .timeout(Duration.ofSeconds(15))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
