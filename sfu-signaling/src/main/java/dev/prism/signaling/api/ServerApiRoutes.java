@@ -107,9 +107,11 @@ public final class ServerApiRoutes implements Consumer<Router> {
 
     /** Forgets created rooms empty for longer than their {@code emptyTimeout}; call every second or so. */
     public void sweep() {
+        // A room is in the registry while someone is in it (the conference drops it when it empties): no need to
+        // read its participants off its loop.
         directory.sweep(id -> {
             var r = sfu.rooms().get(id);
-            return r != null && !r.isClosed() && !r.isEmpty();
+            return r != null && !r.isClosed();
         }, key -> {
             int sep = key.indexOf('\u0000');
             return sfu.conference().participant(key.substring(0, sep), key.substring(sep + 1)) != null;
