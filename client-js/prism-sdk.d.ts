@@ -17,6 +17,7 @@ export type PrismErrorCode =
   | 'unknown_track' | 'internal' | 'sdp_too_large' | 'too_many_media_sections' | 'too_many_tracks'
   | 'too_many_candidates' | 'room_full' | 'dtls_failed' | 'media_timeout' | 'media_closed' | 'replaced' | 'removed'
   | 'room_closed' | 'node_draining' | 'cluster_unavailable' | 'bad_source'
+  | 'data_too_large' | 'data_rate_limited'
   // local codes
   | 'connection_refused' | 'timeout' | 'not_connected' | 'disconnected' | 'bad_state' | 'media' | 'protocol'
   | 'negotiation' | 'transport_failed' | 'http_error' | 'track_refused'
@@ -201,6 +202,23 @@ export interface PrismClientEvents {
     issue: string;
     action: string;
   }) => void;
+  /** An in-room data message: from a participant (`from` its identity) or the server API (`fromServer`). */
+  dataReceived: (message: {
+    payload: unknown;
+    from: string | null;
+    fromServer: boolean;
+    participant: PrismParticipant | null;
+  }) => void;
+  /** The server API changed this participant's grants (revoked publish: its tracks were unpublished). */
+  permissionsChanged: (permissions: { canPublish: boolean; canSubscribe: boolean; canData: boolean }) => void;
+  /** The server API set a participant's metadata (this one's included). */
+  participantMetadata: (info: {
+    participantId: string;
+    metadata: string | null;
+    participant: PrismParticipant | null;
+  }) => void;
+  /** The server API set the room's metadata. */
+  roomMetadata: (info: { metadata: string | null }) => void;
   /** Errors no awaited call receives. Without a listener they are logged with console.warn. */
   error: (error: PrismError) => void;
   /** The session is over for good; no further events. */
@@ -407,6 +425,11 @@ export class PrismClient {
   ): Promise<{ trackId: string; maxHeight: number; maxTemporal: number; paused: boolean }>;
   /** Round trip through the server, in milliseconds. */
   ping(): Promise<number>;
+  /**
+   * An in-room data message to everyone else, or to the identities in `to`: over the signaling WebSocket, in order,
+   * at most 16 KiB, 20 a second (bursts of 60). Resolves with how many received it and the unknown identities.
+   */
+  sendData(payload: unknown, options?: { to?: string[] }): Promise<{ delivered: number; unknown: string[] }>;
   restartIce(): Promise<void>;
   /** Resolves once disconnected. */
   leave(): Promise<void>;

@@ -4,12 +4,11 @@
 // This module is the public entry: PrismClient (the session's state and the API) and what it exports. The work is
 // split by responsibility into the modules beside it, imported relatively (the node serves them all under /sdk/):
 //   session.js           welcome, routing server messages, close, teardown
-//   signaling-socket.js  the WebSocket: connect, send, keep-alive
-//   reconnect.js         reconnecting and resuming after a drop
+//   signaling-socket.js  the WebSocket: connect, send, keep-alive;  reconnect.js  resuming after a drop
 //   publisher.js         the publisher peer connection (local-media.js; screen-share.js: screen; dynacast.js)
 //   subscriber.js        the subscriber peer connection and its offers (adaptive-stream.js: preferences from tiles)
 //   peer-connection.js   creating one, watching its transport (connection-report.js: telling what it runs over)
-//   media-repair.js      missing remote media reported for repair
+//   media-repair.js      missing remote media reported for repair;  data-messages.js  sendData and its events
 //   events.js  EVENTS, listeners;  http.js  dev tokens, refusals;  join-timeline.js  when each join step happened
 // and the pure part, unit-tested under node (prism-state.js gathers it): room-model.js, pending-requests.js,
 // wire.js, prism-error.js, reconnect-schedule.js, media-watch.js, connection-info.js. API reference: docs/SDK.md.
@@ -30,11 +29,11 @@ import { addScreenShareApi } from './screen-share.js';
 import { Session } from './session.js';
 import { SignalingSocket } from './signaling-socket.js';
 import { Subscriber } from './subscriber.js';
+import { sendData } from './data-messages.js';
 import { TransportWatch } from './transport-watch.js';
 import { SOURCE_FOR_KIND } from './wire.js';
 
 export { EVENTS, PrismError, SOURCE_FOR_KIND };
-
 const LEAVE_CLOSE_GRACE_MS = 1500;
 
 /**
@@ -290,6 +289,7 @@ export class PrismClient {
     await this._request({ type: 'ping' }, 'pong');
     return now() - start;
   }
+  sendData(payload, options = {}) { return sendData(this, payload, options); } // in-room message: data-messages.js
 
   /**
    * ICE restart of both connections (after a network change, e.g. Wi-Fi to cellular): the publisher connection offers

@@ -1,6 +1,7 @@
 // Prism SDK: the session's lifecycle on the signaling socket: welcome, which part handles each server message, the
 // socket closing (reconnect, refusal or the end), and the teardown when the session is over for good.
 
+import { handleDataMessage } from './data-messages.js';
 import { refusalError } from './http.js';
 import { useIceServers } from './peer-connection.js';
 import { PrismError } from './prism-error.js';
@@ -44,6 +45,7 @@ export class Session {
       case 'iceRestartAck':
       case 'repairResult':
       case 'trackPreferencesAck':
+      case 'dataAck':
         client._requests.settle(msg);
         break;
       case 'subscriberOffer':
@@ -82,6 +84,7 @@ export class Session {
         client._emit('error', new PrismError('protocol', 'second welcome ignored'));
         break;
       default:
+        handleDataMessage(client, msg); // data, permissionsChanged, metadata (data-messages.js); else ignored
         break; // newer server: ignore what we do not know
     }
   }

@@ -45,6 +45,8 @@ public final class Conference {
     private volatile int maxParticipantsPerRoom = dev.prism.core.config.PrismConfig.DEFAULT_MAX_PARTICIPANTS_PER_ROOM;
     private volatile VideoCodec defaultVideoCodec = VideoCodec.VP8;
     private volatile Set<VideoCodec> allowedVideoCodecs = EnumSet.allOf(VideoCodec.class);
+    /** A room's own participant limit (the server API's room options), 0 = the node's. Room loop. */
+    private volatile java.util.function.ToIntFunction<String> roomMaxParticipants = roomId -> 0;
 
     /** @param codecPlan the payload types and extension ids subscriber offers use (signaling's offer writer) */
     public Conference(MediaPlane media, RoomRegistry rooms, SubscriberCodecPlan codecPlan) {
@@ -75,6 +77,16 @@ public final class Conference {
         }
         this.defaultVideoCodec = defaultCodec;
         this.allowedVideoCodecs = EnumSet.copyOf(allowed);
+        return this;
+    }
+
+    /**
+     * Per-room participant limits (the server API's {@code maxParticipants}): {@code limits} answers a room's own
+     * limit, or 0 for the node's {@link #maxParticipantsPerRoom}. Called on the room's loop at each join; must be
+     * quick and non-blocking. Call once at startup.
+     */
+    public Conference roomMaxParticipants(java.util.function.ToIntFunction<String> limits) {
+        this.roomMaxParticipants = java.util.Objects.requireNonNull(limits);
         return this;
     }
 
@@ -148,7 +160,8 @@ public final class Conference {
     private void joinOpenRoom(Room r, JoinRequest request, ConferenceListener listener,
                               CompletableFuture<ConferenceParticipant> result) {
         String identity = request.identity();
-        int max = maxParticipantsPerRoom;
+        int own = roomMaxParticipants.applyAsInt(r.id());
+        int max = own > 0 ? own : maxParticipantsPerRoom;
         if (!RoomCapacity.admits(r, identity, max)) {
             result.completeExceptionally(new ConferenceException("room_full", "the room is full (" + max
                     + " participants)", "room holds " + r.participants().size() + " participants"));

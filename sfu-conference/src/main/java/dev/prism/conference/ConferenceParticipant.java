@@ -54,6 +54,10 @@ public final class ConferenceParticipant implements RoomListener {
     private final Dynacast dynacast;
     private final ArrayDeque<ParticipantMediaStats.RepairEvent> repairs = new ArrayDeque<>();
     private volatile boolean closed;
+    /** Live grants: the token's at first, changed by the server API ({@link #updateGrants}). */
+    private volatile boolean canPublish;
+    private volatile boolean canSubscribe;
+    private volatile boolean canData;
     private volatile boolean signalingDetached;
     private volatile int signalingResumes;
     /** What the client last reported about each connection's selected pair; null until it does. Room loop only. */
@@ -69,6 +73,9 @@ public final class ConferenceParticipant implements RoomListener {
         this.listener = listener;
         this.logRoom = ClientText.forLog(request.roomId());
         this.logId = ClientText.forLog(request.identity());
+        this.canPublish = request.canPublish();
+        this.canSubscribe = request.canSubscribe();
+        this.canData = request.canData();
         this.publisher = new PublisherSide(room, router, request.identity());
         this.subscriber = new SubscriberSide(room, router, room.id() + "/" + request.identity() + "/sub",
                 conference.codecPlan(), this::onTransportClosed);
@@ -145,7 +152,7 @@ public final class ConferenceParticipant implements RoomListener {
      */
     public <A> CompletableFuture<A> publish(Map<String, TrackSource> sources, PublishNegotiation<A> negotiation) {
         return call(() -> {
-            if (!request.canPublish()) {
+            if (!canPublish) {
                 throw new ConferenceException("not_allowed", "this token does not grant publishing");
             }
             A answer = publisher.publish(sources, negotiation, this::onTransportClosed, () -> {
@@ -231,7 +238,7 @@ public final class ConferenceParticipant implements RoomListener {
      */
     public CompletableFuture<RepairOutcome> repair(String trackId, String issue) {
         return call(() -> {
-            RepairOutcome outcome = MediaRepair.repair(room, id(), request.canSubscribe(), subscriber, trackId,
+            RepairOutcome outcome = MediaRepair.repair(room, id(), canSubscribe, subscriber, trackId,
                     conference.clock());
             if (repairs.size() == MAX_REPAIRS) {
                 repairs.removeFirst();
@@ -258,6 +265,58 @@ public final class ConferenceParticipant implements RoomListener {
         });
     }
 
+    /** May publish tracks now. Any thread. */
+    public boolean canPublish() {
+        return canPublish;
+    }
+
+    /** Receives the others' tracks now. Any thread. */
+    public boolean canSubscribe() {
+        return canSubscribe;
+    }
+
+    /** May send in-room data messages now (signaling enforces it). Any thread. */
+    public boolean canData() {
+        return canData;
+    }
+
+    /**
+     * Changes the grants live (the server API); null leaves one as it is. Revoking publish unpublishes every track
+     * (the others unsubscribe at once) and refuses further offers; revoking subscribe drops every subscription (a new
+     * subscriber offer follows); granting subscribe subscribes to what the room has now. The caller tells the client.
+     *
+     * @return completes with whether the participant was still here
+     */
+    public CompletableFuture<Boolean> updateGrants(Boolean publish, Boolean subscribe, Boolean data) {
+        return call(() -> {
+            if (closed) {
+                return false;
+            }
+            if (publish != null && publish != canPublish) {
+                canPublish = publish;
+                if (!publish) {
+                    int n = publisher.unpublishAll();
+                    log.info("room={} participant={} publish grant revoked: {} tracks unpublished", logRoom, logId, n);
+                }
+            }
+            if (subscribe != null && subscribe != canSubscribe) {
+                canSubscribe = subscribe;
+                if (!subscribe) {
+                    if (subscriber.unsubscribeAll()) {
+                        listener.onSubscriberOfferNeeded();
+                    }
+                } else {
+                    subscribeExisting();
+                }
+            }
+            if (data != null) {
+                canData = data;
+            }
+            room.setGrants(id(), canPublish, canSubscribe);
+            return true;
+        });
+    }
+
     /** Leaves the room and frees every media resource. Idempotent. */
     public CompletableFuture<Void> leave(LeaveReason reason) {
         return call(() -> {
@@ -280,7 +339,7 @@ public final class ConferenceParticipant implements RoomListener {
         }
         listener.onRoomEvent(event);
         if (event instanceof RoomEvent.TrackPublished e) {
-            if (request.canSubscribe()) {
+            if (canSubscribe) {
                 subscriber.subscribe(e.track());
                 listener.onSubscriberOfferNeeded();
             }
@@ -293,7 +352,7 @@ public final class ConferenceParticipant implements RoomListener {
 
     /** Right after joining: receive every track already in the room. */
     void subscribeExisting() {
-        if (!request.canSubscribe()) {
+        if (!canSubscribe) {
             return;
         }
         for (var other : room.participants()) {

@@ -11,7 +11,13 @@ import java.util.Objects;
  *                    that exists keeps its own ({@link dev.prism.core.room.Room#chooseVideoCodec})
  */
 public record JoinRequest(String roomId, String identity, String displayName, boolean canPublish,
-                          boolean canSubscribe, VideoCodec videoCodec) {
+                          boolean canSubscribe, VideoCodec videoCodec, boolean canData) {
+    /** A join with the data grant (may send in-room data messages; signaling enforces it). */
+    public JoinRequest(String roomId, String identity, String displayName, boolean canPublish, boolean canSubscribe,
+                       VideoCodec videoCodec) {
+        this(roomId, identity, displayName, canPublish, canSubscribe, videoCodec, true);
+    }
+
     /** A join that leaves a new room the node's default video codec. */
     public JoinRequest(String roomId, String identity, String displayName, boolean canPublish, boolean canSubscribe) {
         this(roomId, identity, displayName, canPublish, canSubscribe, null);

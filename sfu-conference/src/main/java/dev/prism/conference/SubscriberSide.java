@@ -137,6 +137,15 @@ final class SubscriberSide {
         return false;
     }
 
+    /** The subscribe grant was revoked. @return whether anything was subscribed */
+    boolean unsubscribeAll() {
+        boolean any = false;
+        for (String trackId : new ArrayList<>(slotByTrack.keySet())) {
+            any |= unsubscribe(trackId);
+        }
+        return any;
+    }
+
     /** @return whether the track was subscribed (its line is now inactive) */
     boolean unsubscribe(String trackId) {
         SubscriberSlot slot = slotByTrack.remove(trackId);

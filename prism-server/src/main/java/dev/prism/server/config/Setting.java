@@ -43,6 +43,12 @@ enum Setting {
             "token signing secret, at least " + PrismConfig.MIN_SECRET_LENGTH + " characters",
             "none: development mode, random per run, dev tokens served",
             (b, v) -> b.apiSecret((String) v)),
+    API_KEYS("apiKeys", "--api-key", "ID=SECRET", "PRISM_API_KEYS", Type.LIST,
+            "an extra API key for rotation: tokens whose kid header names ID are verified with SECRET (at least "
+                    + PrismConfig.MIN_SECRET_LENGTH + " characters); repeat the option for more (env: comma-separated, "
+                    + "file: JSON array); tokens without kid use the API secret",
+            "none: the API secret only",
+            (b, v) -> b.apiKeys(Setting.strings(v))),
     ADMIN_SECRET("adminSecret", "--admin-secret", "S", "PRISM_ADMIN_SECRET", Type.SECRET,
             "admin API secret, at least " + PrismConfig.MIN_SECRET_LENGTH + " characters",
             "random per run in development mode, else admin API off",

@@ -535,7 +535,7 @@ class CommandLineTest {
         java.util.regex.Pattern option = java.util.regex.Pattern.compile("(?m)^\\s+(?:-h, )?(--[a-z0-9-]+)");
         List<String> inHelp = option.matcher(CommandLine.help()).results().map(m -> m.group(1)).toList();
         assertThat(inHelp).containsExactly("--http-port", "--http-host", "--udp-port", "--bind", "--advertise",
-                "--advertise6", "--ice-tcp", "--tcp-port", "--api-secret", "--admin-secret", "--media-threads", "--allowed-origin", "--max-token-lifetime",
+                "--advertise6", "--ice-tcp", "--tcp-port", "--api-secret", "--api-key", "--admin-secret", "--media-threads", "--allowed-origin", "--max-token-lifetime",
                 "--pacer", "--video-codec", "--srtp", "--shutdown-grace", "--redis", "--node-id", "--cluster-port", "--cluster-secret", "--max-load",
                 "--turn-url", "--turn-secret", "--turn-ttl", "--webhook-url", "--webhook-allow-private",
                 "--webhook-retry-window", "--config", "--help");

@@ -81,6 +81,9 @@ import java.util.List;
  * @param advertiseAddress6      IPv6 dual stack: an IPv6 address (literal) each media thread also serves UDP (and
  *                               ICE-TCP, when on) on and writes into host candidates beside {@code advertiseAddress}'s;
  *                               {@code null} (default) = IPv4 only
+ * @param apiKeys                extra API keys for rotation, each {@code id=secret} (see {@link ApiKeys}): a token whose
+ *                               {@code kid} header names one is verified with its secret; a token without {@code kid}
+ *                               with {@code apiSecret}; empty (default) = {@code apiSecret} only
  * @param pacer                  a pacer per subscriber: packets toward each subscriber leave at most at 2.5 x its
  *                               downlink estimate (key frames and probes spread out instead of overrunning a narrow
  *                               link; audio and retransmissions first); default off until the on/off load comparison
@@ -121,7 +124,8 @@ public record PrismConfig(
         String advertiseAddress6,
         boolean pacer,
         List<String> videoCodecs,
-        WebhookSettings webhooks) {
+        WebhookSettings webhooks,
+        List<String> apiKeys) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
@@ -158,7 +162,7 @@ public record PrismConfig(
             DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, DEFAULT_SRTP_IMPLEMENTATION, DEFAULT_SIGNALING_MESSAGES_PER_SECOND,
             DEFAULT_SHUTDOWN_GRACE_SECONDS, null, null, DEFAULT_CLUSTER_PORT, null, DEFAULT_MAX_LOAD, List.of(), null,
             DEFAULT_TURN_TTL_SECONDS, true, TCP_PORT_SAME_AS_UDP, null, false, DEFAULT_VIDEO_CODECS,
-            WebhookSettings.NONE);
+            WebhookSettings.NONE, List.of());
 
     /** @throws IllegalArgumentException naming the first invalid setting */
     public PrismConfig {
@@ -195,6 +199,7 @@ public record PrismConfig(
         checkAdvertiseAddress6(advertiseAddress6);
         videoCodecs = checkVideoCodecs(videoCodecs);
         webhooks = webhooks == null ? WebhookSettings.NONE : webhooks;
+        apiKeys = ApiKeys.check(apiKeys);
     }
 
     /** Lower-cased, without repeats, each a codec Prism forwards, at least one. */
@@ -289,7 +294,8 @@ public record PrismConfig(
                 + ", tcpPort=" + (tcpPort == TCP_PORT_SAME_AS_UDP ? "same as UDP" : tcpPort)
                 + ", advertiseAddress6=" + (advertiseAddress6 == null ? "none" : advertiseAddress6)
                 + ", pacer=" + (pacer ? "on" : "off") + ", videoCodecs=" + videoCodecs
-                + ", webhooks=" + webhooks + "]";
+                + ", webhooks=" + webhooks
+                + ", apiKeys=" + ApiKeys.ids(apiKeys) + "]";
     }
 
     /**
@@ -328,6 +334,7 @@ public record PrismConfig(
         private boolean pacer;
         private List<String> videoCodecs;
         private WebhookSettings webhooks;
+        private List<String> apiKeys;
 
         private Builder(PrismConfig c) {
             httpPort = c.httpPort;
@@ -361,6 +368,13 @@ public record PrismConfig(
             pacer = c.pacer;
             videoCodecs = c.videoCodecs;
             webhooks = c.webhooks;
+            apiKeys = c.apiKeys;
+        }
+
+        /** Extra API keys, each {@code id=secret} (see {@link ApiKeys}); empty = the API secret only. */
+        public Builder apiKeys(List<String> v) {
+            apiKeys = ApiKeys.check(v);
+            return this;
         }
 
         public Builder httpPort(int v) {
@@ -589,7 +603,7 @@ public record PrismConfig(
                     allowedOrigins, maxTokenLifetimeSeconds, srtpImplementation, signalingMessagesPerSecond,
                     shutdownGraceSeconds, redisUrl, nodeId, clusterPort, clusterSecret, maxLoad, turnUrls, turnSecret,
                     turnTtlSeconds, iceTcp, tcpPort, advertiseAddress6, pacer, videoCodecs,
-                    webhooks);
+                    webhooks, apiKeys);
         }
     }
 }

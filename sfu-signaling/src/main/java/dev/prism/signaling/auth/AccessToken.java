@@ -20,9 +20,18 @@ import dev.prism.core.text.ClientText;
  * @param videoCodec            the optional {@code codec} claim: the video codec the room gets if this join creates it
  *                              (null: the node's default; a room that exists keeps its own, see
  *                              {@link VideoCodec})
+ * @param canData               may send in-room data messages ({@code canData} claim, default true)
  */
 public record AccessToken(String room, String identity, String name, boolean canPublish, boolean canSubscribe,
-                          long issuedAtEpochSeconds, long expiresAtEpochSeconds, VideoCodec videoCodec) {
+                          long issuedAtEpochSeconds, long expiresAtEpochSeconds, VideoCodec videoCodec,
+                          boolean canData) {
+
+    /** A token with the data grant (the default). */
+    public AccessToken(String room, String identity, String name, boolean canPublish, boolean canSubscribe,
+                       long issuedAtEpochSeconds, long expiresAtEpochSeconds, VideoCodec videoCodec) {
+        this(room, identity, name, canPublish, canSubscribe, issuedAtEpochSeconds, expiresAtEpochSeconds, videoCodec,
+                true);
+    }
 
     /** A token without a {@code codec} claim. */
     public AccessToken(String room, String identity, String name, boolean canPublish, boolean canSubscribe,
@@ -49,7 +58,13 @@ public record AccessToken(String room, String identity, String name, boolean can
     /** This token with the {@code codec} claim set to {@code codec} (null removes it). */
     public AccessToken withVideoCodec(VideoCodec codec) {
         return new AccessToken(room, identity, name, canPublish, canSubscribe, issuedAtEpochSeconds,
-                expiresAtEpochSeconds, codec);
+                expiresAtEpochSeconds, codec, canData);
+    }
+
+    /** This token with the {@code canData} grant set. */
+    public AccessToken withCanData(boolean data) {
+        return new AccessToken(room, identity, name, canPublish, canSubscribe, issuedAtEpochSeconds,
+                expiresAtEpochSeconds, videoCodec, data);
     }
 
     private static String displayName(String name, String identity) {

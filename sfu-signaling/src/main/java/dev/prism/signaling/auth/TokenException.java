@@ -21,7 +21,9 @@ public final class TokenException extends Exception {
         /** {@code exp} lies further past {@code iat}, or past now, than the node's maximum token lifetime. */
         LIFETIME_TOO_LONG("token lifetime too long"),
         /** The {@code codec} claim is not a string naming a video codec Prism forwards ("vp8", "h264"). */
-        BAD_CODEC("token codec must be vp8 or h264");
+        BAD_CODEC("token codec must be vp8 or h264"),
+        /** A server API call with a valid token that does not carry {@code roomAdmin: true} (HTTP 403). */
+        NOT_ROOM_ADMIN("token does not grant roomAdmin");
 
         private final String reason;
 

@@ -87,7 +87,7 @@ public final class ParticipantSession implements ConferenceListener, SessionProt
         String name = ClientText.forDisplay(token.name());
         CompletableFuture<ConferenceParticipant> f = sfu.conference().join(new JoinRequest(token.room(),
                 token.identity(), name.isEmpty() ? token.identity() : name, token.canPublish(), token.canSubscribe(),
-                token.videoCodec()),
+                token.videoCodec(), token.canData()),
                 this);
         joining = f;
         // Runs where the join completed: on the room's loop right after onJoined, or where a failure was decided.

@@ -250,7 +250,7 @@ class TokenServiceTest {
         assertThat(Stream.of(Kind.values()).map(Kind::reason)).containsExactly(
                 "token missing", "malformed token", "unsupported algorithm", "bad token signature", "token expired",
                 "token not yet valid", "token has no expiry", "token has no room", "token has no identity",
-                "token lifetime too long", "token codec must be vp8 or h264");
+                "token lifetime too long", "token codec must be vp8 or h264", "token does not grant roomAdmin");
     }
 
     @Test
