@@ -54,4 +54,11 @@ public interface ConferenceListener {
      * about to leave with that reason. An owner that does not know a reason treats it as {@code REMOVED}.
      */
     void onRemoved(LeaveReason reason);
+
+    /**
+     * Who speaks in the room changed ({@link RoomSpeakers}): at most one call per ~300 ms, only on a change, and once
+     * after joining when someone speaks. The default ignores it (an owner that cannot tell its client).
+     */
+    default void onSpeakers(ActiveSpeakers speakers) {
+    }
 }

@@ -85,6 +85,9 @@ import java.util.List;
  *                               downlink estimate (key frames and probes spread out instead of overrunning a narrow
  *                               link; audio and retransmissions first); default off until the on/off load comparison
  *                               is repeated (perf/results/pacer-20261207); off sends each packet at once
+ * @param audioTopN              top-N audio: each subscriber receives only the N loudest audio streams of the others
+ *                               (a room's {@code audioTopN} token claim overrides it); 0 (default) = every stream,
+ *                               at most {@value #MAX_AUDIO_TOP_N}
  */
 public record PrismConfig(
         int httpPort,
@@ -115,7 +118,8 @@ public record PrismConfig(
         boolean iceTcp,
         int tcpPort,
         String advertiseAddress6,
-        boolean pacer) {
+        boolean pacer,
+        int audioTopN) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
@@ -143,13 +147,15 @@ public record PrismConfig(
     static final int MAX_TIMEOUT_SECONDS = 3600;
     static final int MAX_MEDIA_THREADS = 1024;
     static final int MAX_PARTICIPANTS = 100_000;
+    /** The largest top-N audio setting (beyond it top-N saves little and a room's ranking is all noise). */
+    public static final int MAX_AUDIO_TOP_N = 64;
 
     private static final PrismConfig DEFAULTS = new PrismConfig(DEFAULT_HTTP_PORT, DEFAULT_HTTP_HOST, DEFAULT_UDP_PORT,
             DEFAULT_BIND_ADDRESS, null, null, null, DEFAULT_TOKEN_TTL_SECONDS, DEFAULT_CONSENT_TIMEOUT_SECONDS,
             DEFAULT_RESUME_WINDOW_SECONDS, DEFAULT_MEDIA_THREADS, DEFAULT_MAX_PARTICIPANTS_PER_ROOM, List.of(),
             DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, DEFAULT_SRTP_IMPLEMENTATION, DEFAULT_SIGNALING_MESSAGES_PER_SECOND,
             DEFAULT_SHUTDOWN_GRACE_SECONDS, null, null, DEFAULT_CLUSTER_PORT, null, DEFAULT_MAX_LOAD, List.of(), null,
-            DEFAULT_TURN_TTL_SECONDS, true, TCP_PORT_SAME_AS_UDP, null, false);
+            DEFAULT_TURN_TTL_SECONDS, true, TCP_PORT_SAME_AS_UDP, null, false, 0);
 
     /** @throws IllegalArgumentException naming the first invalid setting */
     public PrismConfig {
@@ -184,6 +190,14 @@ public record PrismConfig(
         }
         checkTcpPort(tcpPort);
         checkAdvertiseAddress6(advertiseAddress6);
+        checkAudioTopN(audioTopN);
+    }
+
+    /** @throws IllegalArgumentException unless {@code n} is 0..{@value #MAX_AUDIO_TOP_N} */
+    public static void checkAudioTopN(int n) {
+        if (n < 0 || n > MAX_AUDIO_TOP_N) {
+            throw new IllegalArgumentException("audioTopN must be 0 (off) to " + MAX_AUDIO_TOP_N + ": " + n);
+        }
     }
 
     /** All documented defaults: development mode, auto-detected advertise address. */
@@ -260,7 +274,8 @@ public record PrismConfig(
                 + ", turnTtlSeconds=" + turnTtlSeconds + ", iceTcp=" + iceTcp
                 + ", tcpPort=" + (tcpPort == TCP_PORT_SAME_AS_UDP ? "same as UDP" : tcpPort)
                 + ", advertiseAddress6=" + (advertiseAddress6 == null ? "none" : advertiseAddress6)
-                + ", pacer=" + (pacer ? "on" : "off") + "]";
+                + ", pacer=" + (pacer ? "on" : "off")
+                + ", audioTopN=" + (audioTopN == 0 ? "off" : audioTopN) + "]";
     }
 
     /**
@@ -297,6 +312,7 @@ public record PrismConfig(
         private int tcpPort;
         private String advertiseAddress6;
         private boolean pacer;
+        private int audioTopN;
 
         private Builder(PrismConfig c) {
             httpPort = c.httpPort;
@@ -328,6 +344,7 @@ public record PrismConfig(
             tcpPort = c.tcpPort;
             advertiseAddress6 = c.advertiseAddress6;
             pacer = c.pacer;
+            audioTopN = c.audioTopN;
         }
 
         public Builder httpPort(int v) {
@@ -482,6 +499,13 @@ public record PrismConfig(
             return this;
         }
 
+        /** 0 = off. */
+        public Builder audioTopN(int v) {
+            checkAudioTopN(v);
+            audioTopN = v;
+            return this;
+        }
+
         public Builder pacer(boolean v) {
             pacer = v;
             return this;
@@ -532,7 +556,7 @@ public record PrismConfig(
                     tokenTtlSeconds, consentTimeoutSeconds, resumeWindowSeconds, mediaThreads, maxParticipantsPerRoom,
                     allowedOrigins, maxTokenLifetimeSeconds, srtpImplementation, signalingMessagesPerSecond,
                     shutdownGraceSeconds, redisUrl, nodeId, clusterPort, clusterSecret, maxLoad, turnUrls, turnSecret,
-                    turnTtlSeconds, iceTcp, tcpPort, advertiseAddress6, pacer);
+                    turnTtlSeconds, iceTcp, tcpPort, advertiseAddress6, pacer, audioTopN);
         }
     }
 }
