@@ -20,14 +20,24 @@ import dev.prism.core.text.ClientText;
  * @param videoCodec            the optional {@code codec} claim: the video codec the room gets if this join creates it
  *                              (null: the node's default; a room that exists keeps its own, see
  *                              {@link VideoCodec})
+ * @param audioTopN             the optional {@code audioTopN} claim: top-N audio for the room if this join creates it
+ *                              (null: the node's setting; 0: off)
  */
 public record AccessToken(String room, String identity, String name, boolean canPublish, boolean canSubscribe,
-                          long issuedAtEpochSeconds, long expiresAtEpochSeconds, VideoCodec videoCodec) {
+                          long issuedAtEpochSeconds, long expiresAtEpochSeconds, VideoCodec videoCodec,
+                          Integer audioTopN) {
+
+    /** A token without an {@code audioTopN} claim. */
+    public AccessToken(String room, String identity, String name, boolean canPublish, boolean canSubscribe,
+                       long issuedAtEpochSeconds, long expiresAtEpochSeconds, VideoCodec videoCodec) {
+        this(room, identity, name, canPublish, canSubscribe, issuedAtEpochSeconds, expiresAtEpochSeconds, videoCodec,
+                null);
+    }
 
     /** A token without a {@code codec} claim. */
     public AccessToken(String room, String identity, String name, boolean canPublish, boolean canSubscribe,
                        long issuedAtEpochSeconds, long expiresAtEpochSeconds) {
-        this(room, identity, name, canPublish, canSubscribe, issuedAtEpochSeconds, expiresAtEpochSeconds, null);
+        this(room, identity, name, canPublish, canSubscribe, issuedAtEpochSeconds, expiresAtEpochSeconds, null, null);
     }
 
     /** @throws IllegalArgumentException if room or identity is null or blank */
@@ -49,7 +59,13 @@ public record AccessToken(String room, String identity, String name, boolean can
     /** This token with the {@code codec} claim set to {@code codec} (null removes it). */
     public AccessToken withVideoCodec(VideoCodec codec) {
         return new AccessToken(room, identity, name, canPublish, canSubscribe, issuedAtEpochSeconds,
-                expiresAtEpochSeconds, codec);
+                expiresAtEpochSeconds, codec, audioTopN);
+    }
+
+    /** This token with the {@code audioTopN} claim set to {@code n} (null removes it). */
+    public AccessToken withAudioTopN(Integer n) {
+        return new AccessToken(room, identity, name, canPublish, canSubscribe, issuedAtEpochSeconds,
+                expiresAtEpochSeconds, videoCodec, n);
     }
 
     private static String displayName(String name, String identity) {

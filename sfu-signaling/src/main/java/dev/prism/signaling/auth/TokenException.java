@@ -21,7 +21,9 @@ public final class TokenException extends Exception {
         /** {@code exp} lies further past {@code iat}, or past now, than the node's maximum token lifetime. */
         LIFETIME_TOO_LONG("token lifetime too long"),
         /** The {@code codec} claim is not a string naming a video codec Prism forwards ("vp8", "h264"). */
-        BAD_CODEC("token codec must be vp8 or h264");
+        BAD_CODEC("token codec must be vp8 or h264"),
+        /** The {@code audioTopN} claim is not a whole number from 0 (off) to 64. */
+        BAD_AUDIO_TOP_N("token audioTopN must be a whole number from 0 to 64");
 
         private final String reason;
 

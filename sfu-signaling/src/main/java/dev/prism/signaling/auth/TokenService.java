@@ -156,6 +156,9 @@ public final class TokenService {
         if (token.videoCodec() != null) {
             claims.put("codec", token.videoCodec().wireName());
         }
+        if (token.audioTopN() != null) {
+            claims.put("audioTopN", token.audioTopN());
+        }
         JWSObject jws = new JWSObject(header, new Payload(JSONObjectUtils.toJSONString(claims))); // Payload(Map) reorders
         try {
             jws.sign(signer);
@@ -256,7 +259,21 @@ public final class TokenService {
                 throw new TokenException(Kind.BAD_CODEC);
             }
         }
-        return new AccessToken(room, identity, name, canPublish, canSubscribe, iat == null ? 0 : iat, exp, codec);
+        Integer audioTopN = audioTopNClaim(claims.get("audioTopN"));
+        return new AccessToken(room, identity, name, canPublish, canSubscribe, iat == null ? 0 : iat, exp, codec,
+                audioTopN);
+    }
+
+    /** The {@code audioTopN} claim: absent, or a whole number 0..{@link PrismConfig#MAX_AUDIO_TOP_N}. */
+    private static Integer audioTopNClaim(Object v) throws TokenException {
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof Number n && (n instanceof Long || n instanceof Integer) && n.longValue() >= 0
+                && n.longValue() <= PrismConfig.MAX_AUDIO_TOP_N) {
+            return n.intValue();
+        }
+        throw new TokenException(Kind.BAD_AUDIO_TOP_N);
     }
 
     private static String nonEmptyString(Object value) {
