@@ -102,7 +102,7 @@ public final class PrismServer implements AutoCloseable {
             rooms = ClusterMode.observe(rooms); // cluster mode hears rooms come and go (claims, releases)
         }
         this.sfu = new SfuContext(media, rooms, Duration.ofSeconds(config.resumeWindowSeconds()))
-                .maxParticipantsPerRoom(config.maxParticipantsPerRoom())
+                .maxParticipantsPerRoom(config.maxParticipantsPerRoom()).audioTopN(config.audioTopN())
                 .messagesPerSecond(config.signalingMessagesPerSecond());
         if (!config.turnUrls().isEmpty()) { // each participant gets its own short-lived TURN credentials
             sfu.useIceServers(IceServers.turn(config.turnUrls(), new TurnCredentials(config.turnSecret(),
