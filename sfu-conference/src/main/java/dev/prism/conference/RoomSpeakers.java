@@ -159,7 +159,7 @@ final class RoomSpeakers {
                     if (rank != null) {
                         Integer r = rank.get(slot.publisherId);
                         // Among the others: a subscriber ranked above this stream does not take one of its N places.
-                        a.topNGate().select(r == null || r - (own < r ? 1 : 0) < topN, now);
+                        a.topNGate().select(r == null || amongTopN(r, own, topN), now);
                     }
                 } else if (c.priority() != Priority.SCREEN_SHARE) {
                     boolean speaker = slot.publisherId.equals(dominant) && !isScreen(slot.trackId);
@@ -167,6 +167,14 @@ final class RoomSpeakers {
                 }
             }
         }
+    }
+
+    /**
+     * Whether the stream ranked {@code streamRank} in the room (0 = loudest) is among the {@code n} loudest that a
+     * subscriber ranked {@code ownRank} hears: its own stream, when louder, does not take one of the places.
+     */
+    static boolean amongTopN(int streamRank, int ownRank, int n) {
+        return streamRank - (ownRank < streamRank ? 1 : 0) < n;
     }
 
     private boolean isScreen(String trackId) {
