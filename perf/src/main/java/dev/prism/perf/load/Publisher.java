@@ -74,6 +74,12 @@ final class Publisher implements ClientPeer.Handler {
                 2 * index, index);
     }
 
+    /** Its audio says silence from now on (a listener in a large room). */
+    Publisher silentAudio() {
+        source.silentAudio();
+        return this;
+    }
+
     /** Joins, publishes and connects; completes (on the loop) when media can flow. */
     CompletableFuture<Publisher> start() throws InterruptedException {
         peer.bind();
