@@ -58,9 +58,9 @@ record LoadOptions(int publishers, int subscribers, int rooms, int seconds, int 
                                      participants, warm-up and window), CPU per forwarded packet and latency
                                      compared, TCP/UDP ratio printed; default udp
               --rounds N             with --transport both: N legs of each, in ABBA order; default 2
-              --speakers K           only the first K publishers of a room speak (audio level -30 dBov); the others
-                                     send silence (-127 dBov): a large room for top-N audio (--server-args
-                                     "--audio-top-n 3"); default every publisher speaks
+              --speakers K           a large room for top-N audio (--server-args "--audio-top-n 3"): publishers send
+                                     audio only, the first K of a room speak (level -30 dBov), the others send
+                                     silence (-127 dBov); up to 60 publishers; default: audio and video, all speak
               --no-floor             skip the floor loop
               --out DIR              results directory; default perf/results
             """;

@@ -129,8 +129,11 @@ final class LoadRun {
                     EventLoop loop = ctx.loop(n);
                     Publisher p = new Publisher(ctx, loop, options.media(), n,
                             target.signaling(room, "pub" + i, true, loop), transport);
-                    if (options.speakers() >= 0 && i >= options.speakers()) {
-                        p.silentAudio();
+                    if (options.speakers() >= 0) {
+                        p.audioOnly();
+                        if (i >= options.speakers()) {
+                            p.silentAudio();
+                        }
                     }
                     publishers.add(p);
                     joins.add(p.start());
@@ -154,7 +157,7 @@ final class LoadRun {
                 }
             }
             await(joins, 30, "subscribers to join");
-            int streams = 2 * options.publishers();
+            int streams = (options.speakers() >= 0 ? 1 : 2) * options.publishers();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30 + rooms * options.subscribers() / 5);
             while (!onOwnLoops(subscribers, Subscriber::loop, Subscriber::streamsReceiving).stream()
                     .allMatch(n -> n == streams)) {
