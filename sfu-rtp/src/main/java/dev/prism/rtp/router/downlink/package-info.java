@@ -5,7 +5,8 @@
  * allocation ({@link dev.prism.rtp.router.downlink.DownlinkController}) and probes.
  *
  * <p>A {@link dev.prism.rtp.router.downlink.Consumer} is one subscriber's copy of one producer, either an
- * {@link dev.prism.rtp.router.downlink.AudioConsumer} (fixed offsets) or a
+ * {@link dev.prism.rtp.router.downlink.AudioConsumer} (fixed offsets; top-N audio's per-packet decision in its
+ * {@link dev.prism.rtp.router.downlink.TopNAudioGate}, a withheld run resynchronising the output so it is no gap) or a
  * {@link dev.prism.rtp.router.downlink.VideoConsumer} (simulcast layer selection, VP8 continuity, RTX answers from the
  * producer's history through its {@link dev.prism.rtp.router.downlink.Retransmitter} and
  * {@link dev.prism.rtp.router.downlink.SentPacketLog}). Every packet leaves through the subscriber's
