@@ -50,7 +50,11 @@ final class RoomSpeakers {
     private final int topN;
     private final SpeakerDetector detector = new SpeakerDetector();
     private final Timers.Handle timer;
-    private Set<String> forwardedBefore = Set.of();
+    // Reused every tick (the tick allocates little: the detector's per-tick lists and the ranking's sort).
+    private final Set<String> forwardedBefore = new HashSet<>();
+    private final Set<String> present = new HashSet<>();
+    private final Map<String, Integer> rank = new HashMap<>();
+    private final List<ConferenceParticipant> participants = new java.util.ArrayList<>();
     private ActiveSpeakers current = ActiveSpeakers.NONE;
     private boolean changePending;
     private long lastSentNanos = Long.MIN_VALUE;
@@ -99,7 +103,7 @@ final class RoomSpeakers {
             return; // the room ended; the conference cancels this timer when it forgets the room
         }
         long now = router.engine().clock().nanos();
-        Set<String> present = new HashSet<>();
+        present.clear();
         for (Producer p : router.producers()) {
             AudioLevelMeter meter = p.kind() == MediaKind.AUDIO ? p.audioLevel() : null;
             if (meter != null) {
@@ -126,37 +130,38 @@ final class RoomSpeakers {
         applyPriorityAndTopN(now);
     }
 
+    /** The room's open participants, in a list reused until the next call. */
     private List<ConferenceParticipant> participants() {
-        List<ConferenceParticipant> out = new java.util.ArrayList<>();
+        participants.clear();
         for (Participant p : room.participants()) {
             ConferenceParticipant cp = conference.participant(room.id(), p.id());
             if (cp != null && cp.isOpen()) {
-                out.add(cp);
+                participants.add(cp);
             }
         }
-        return out;
+        return participants;
     }
 
     private void applyPriorityAndTopN(long now) {
         String dominant = current.dominant();
-        Map<String, Integer> rank = null;
+        rank.clear();
         if (topN > 0) {
             List<String> ranking = detector.ranking(forwardedBefore, STICKY_BONUS);
-            rank = new HashMap<>();
             for (int i = 0; i < ranking.size(); i++) {
                 rank.put(ranking.get(i), i);
             }
-            forwardedBefore = new HashSet<>(ranking.subList(0, Math.min(topN, ranking.size())));
+            forwardedBefore.clear();
+            forwardedBefore.addAll(ranking.subList(0, Math.min(topN, ranking.size())));
         }
         for (ConferenceParticipant cp : participants()) {
-            int own = rank == null ? -1 : rank.getOrDefault(cp.id(), Integer.MAX_VALUE);
+            int own = topN == 0 ? -1 : rank.getOrDefault(cp.id(), Integer.MAX_VALUE);
             for (SubscriberSlot slot : cp.subscriberSide().slots()) {
                 Consumer c = slot.consumer;
                 if (c == null || !slot.active()) {
                     continue;
                 }
                 if (c instanceof AudioConsumer a) {
-                    if (rank != null) {
+                    if (topN > 0) {
                         Integer r = rank.get(slot.publisherId);
                         // Among the others: a subscriber ranked above this stream does not take one of its N places.
                         a.topNGate().select(r == null || amongTopN(r, own, topN), now);
