@@ -38,6 +38,16 @@ public final class AudioLevelMeter {
         this.extensionId = extensionId;
     }
 
+    /** The meter for a track whose description negotiated the audio level extension, else null. */
+    static AudioLevelMeter of(dev.prism.core.rtp.MediaDescription description) {
+        for (dev.prism.core.rtp.HeaderExtension e : description.extensions()) {
+            if (dev.prism.core.rtp.HeaderExtension.AUDIO_LEVEL.equals(e.uri()) && e.id() > 0 && e.id() < 256) {
+                return new AudioLevelMeter(e.id());
+            }
+        }
+        return null;
+    }
+
     /**
      * Reads the level of one packet; a packet without the element (or with an empty one) leaves the level as it was
      * and is not counted.

@@ -112,7 +112,7 @@ public final class Producer {
             }
         }
         this.video = description.kind() == MediaKind.VIDEO;
-        this.audioLevel = video ? null : audioLevelMeter(description);
+        this.audioLevel = video ? null : AudioLevelMeter.of(description);
         this.h264 = video && codec != null && codec.name().equalsIgnoreCase("H264");
         RtpCodec rtx = codec == null ? null : description.rtxFor(codec.payloadType());
         this.rtxPayloadType = rtx == null ? -1 : rtx.payloadType();
@@ -267,15 +267,6 @@ public final class Producer {
     /** The audio level of an audio track whose publisher negotiated RFC 6464's extension; null otherwise. */
     public AudioLevelMeter audioLevel() {
         return audioLevel;
-    }
-
-    private static AudioLevelMeter audioLevelMeter(MediaDescription description) {
-        for (HeaderExtension e : description.extensions()) {
-            if (HeaderExtension.AUDIO_LEVEL.equals(e.uri()) && e.id() > 0 && e.id() < 256) {
-                return new AudioLevelMeter(e.id());
-            }
-        }
-        return null;
     }
 
     /** The URI the publisher negotiated for header extension {@code id}, or null. */
