@@ -164,6 +164,24 @@ export interface TrackPreferences {
   paused?: boolean;
 }
 
+/** One participant speaking now (`speakersChanged`). */
+export interface ActiveSpeaker {
+  participantId: string;
+  /** The participant (local or remote); null when the room state does not know it (yet). */
+  participant: PrismParticipant | null;
+  /** Smoothed loudness, 0 (at the noise floor) to 1 (0 dBov). */
+  level: number;
+}
+
+/** The `speakersChanged` event's value. */
+export interface SpeakersInfo {
+  /** Who speaks now, loudest first; empty when nobody does. */
+  speakers: ActiveSpeaker[];
+  /** The dominant speaker (changes only after a sustained lead; stays when everyone falls silent); null before anyone spoke. */
+  dominantId: string | null;
+  dominant: PrismParticipant | null;
+}
+
 /** Listener signatures per event (docs/SDK.md "Events"). */
 export interface PrismClientEvents {
   participantJoined: (participant: PrismParticipant) => void;
@@ -177,6 +195,8 @@ export interface PrismClientEvents {
   trackUnsubscribed: (track: PrismTrack, participant: PrismParticipant) => void;
   /** `track.muted` is the new state; local or remote. */
   trackMuted: (track: PrismTrack, participant: PrismParticipant) => void;
+  /** Who speaks changed (server-detected, at most every ~300 ms, only on change). */
+  speakersChanged: (info: SpeakersInfo) => void;
   stateChanged: (state: ClientState, previousState: ClientState) => void;
   /**
    * Reconnecting: the signaling socket dropped (media keeps flowing meanwhile), or the server moved the room or shut

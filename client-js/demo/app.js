@@ -9,7 +9,8 @@
 //
 // For automated browser tests: window.prism = {client, ready, error, errors}; stable ids #status, #grid, #btn-mic,
 // #btn-cam, #btn-leave; every tile has data-participant-id, data-mic / data-cam ('on' | 'off' | 'none'); a remote
-// tile's .quality badge shows the video it receives (data-received = 'WIDTHxHEIGHT', or 'none'). Screen share:
+// tile's .quality badge shows the video it receives (data-received = 'WIDTHxHEIGHT', or 'none'); a tile whose
+// participant the server reports speaking has class .speaking (the dominant speaker's also .dominant). Screen share:
 // #btn-screen and #screen-stage (screen-stage.js).
 
 import { PrismClient } from './sdk/prism-sdk.js';
@@ -43,8 +44,6 @@ const ICONS = {
 };
 
 const TILE_ASPECT = 16 / 9;
-const SPEAKING_LEVEL = 0.03; // RTCRtpSynchronizationSource.audioLevel, linear 0..1
-const SPEAKING_POLL_MS = 250;
 const QUALITY_POLL_MS = 1000;
 
 /** Test hook: replaced fields, same object, so a test can hold on to it. */
@@ -76,7 +75,6 @@ function main() {
     showJoinForm(room, name);
   }
   new ResizeObserver(layout).observe(ui.grid);
-  setInterval(pollSpeaking, SPEAKING_POLL_MS);
   setInterval(pollQuality, QUALITY_POLL_MS);
 }
 
@@ -211,6 +209,7 @@ function wire(c) {
     }
     renderParticipant(participant);
   });
+  c.on('speakersChanged', showSpeakers);
   c.on('trackMuted', (track, participant) => {
     renderParticipant(participant);
     if (participant.isLocal) renderControls();
@@ -422,14 +421,12 @@ async function pollQuality() {
   }
 }
 
-function pollSpeaking() {
-  for (const tile of tiles.values()) {
-    let level = 0;
-    for (const track of tile.participant.tracks.values()) {
-      if (track.kind !== 'audio' || track.muted || !track.receiver?.getSynchronizationSources) continue;
-      for (const source of track.receiver.getSynchronizationSources()) level = Math.max(level, source.audioLevel ?? 0);
-    }
-    tile.el.classList.toggle('speaking', level > SPEAKING_LEVEL);
+/** The server's speaker detection (the SDK's speakersChanged) outlines who speaks, local tile included. */
+function showSpeakers({ speakers, dominantId }) {
+  const speaking = new Set(speakers.map((sp) => sp.participantId));
+  for (const [id, tile] of tiles) {
+    tile.el.classList.toggle('speaking', speaking.has(id));
+    tile.el.classList.toggle('dominant', id === dominantId);
   }
 }
 

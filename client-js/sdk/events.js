@@ -9,6 +9,7 @@ export const EVENTS = Object.freeze([
   'trackSubscribed', // (track, participant)           track.mediaStreamTrack is set
   'trackUnsubscribed', // (track, participant)
   'trackMuted', // (track, participant)                 track.muted is the new state; local or remote
+  'speakersChanged', // ({speakers, dominantId, dominant})  who speaks, loudest first (server-detected)
   'stateChanged', // (state, previousState)    'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected'
   'reconnecting', // ({code, reason, cause, delayMs?})   cause 'drop': the socket dropped, media keeps flowing meanwhile;
   //                                                    'migrate': joining afresh at once; 'shutdown': after delayMs

@@ -6,6 +6,7 @@ import { refusalError } from './http.js';
 import { useIceServers } from './peer-connection.js';
 import { PrismError } from './prism-error.js';
 import { CLUSTER_UNAVAILABLE, MIGRATE, NODE_DRAINING, OWNER_LOST, SERVER_SHUTDOWN } from './reconnect.js';
+import { toSpeakers } from './speakers.js';
 import { errorFromMessage, parseServerMessage } from './wire.js';
 
 /**
@@ -72,6 +73,9 @@ export class Session {
       case 'trackMuted':
         client._dispatch(client._model.apply(msg));
         client._requests.settle(msg);
+        break;
+      case 'speakers':
+        client._emit('speakersChanged', toSpeakers(msg, (id) => client._model._owner(id)));
         break;
       case 'migrate':
         // The room is moving: the server closes with 4011 next, and onClose joins again at once.

@@ -113,7 +113,7 @@ public final class PrismServer implements AutoCloseable {
         // The conference's registry: every room's events are numbered, kept for replay and posted. Cluster mode keeps
         // the registry it observes (it looks for its own type).
         this.sfu = new SfuContext(media, webhooks.wrap(rooms), Duration.ofSeconds(config.resumeWindowSeconds()))
-                .maxParticipantsPerRoom(config.maxParticipantsPerRoom())
+                .maxParticipantsPerRoom(config.maxParticipantsPerRoom()).audioTopN(config.audioTopN())
                 .messagesPerSecond(config.signalingMessagesPerSecond());
         sfu.conference().videoCodecs(VideoCodecs.defaultOf(config.videoCodecs()), VideoCodecs.allowed(config.videoCodecs()));
         if (!config.turnUrls().isEmpty()) { // each participant gets its own short-lived TURN credentials

@@ -62,4 +62,11 @@ public interface ConferenceListener {
      */
     default void onPublisherLayers(String trackId, java.util.List<String> activeRids) {
     }
+
+    /**
+     * Who speaks in the room changed ({@link RoomSpeakers}): at most one call per ~300 ms, only on a change, and once
+     * after joining when someone speaks. The default ignores it (an owner that cannot tell its client).
+     */
+    default void onSpeakers(ActiveSpeakers speakers) {
+    }
 }

@@ -114,6 +114,14 @@ public final class ConferenceParticipant implements RoomListener {
         return router.engine().timers().schedule(task, delay, unit);
     }
 
+    ConferenceListener listener() {
+        return listener;
+    }
+
+    SubscriberSide subscriberSide() {
+        return subscriber;
+    }
+
     /** The room (sfu-core's authoritative model, for rendering state). Room loop only. */
     public Room room() {
         return room;

@@ -209,8 +209,13 @@ public final class SignalingVerticle extends VerticleBase {
             badRequest(ctx, "codec must be vp8 or h264");
             return;
         }
+        Integer audioTopN = DevTokenAudioTopN.parse(ctx.request().getParam("audioTopN"));
+        if (audioTopN != null && audioTopN < 0) {
+            badRequest(ctx, "audioTopN must be a whole number from 0 to 64");
+            return;
+        }
         AccessToken t = AccessToken.grant(room, identity, name.strip(), tokens.nowEpochSeconds(), devTokenTtlSeconds)
-                .withVideoCodec(codec);
+                .withVideoCodec(codec).withAudioTopN(audioTopN);
         ctx.json(new JsonObject().put("token", tokens.issue(t)).put("identity", identity).put("room", room));
     }
 

@@ -77,6 +77,11 @@ enum Setting {
                     + "one not named; repeat the option for more (env: comma-separated, file: JSON array)",
             "vp8, h264 (VP8 the default)",
             (b, v) -> b.videoCodecs(Setting.strings(v))),
+    AUDIO_TOP_N("audioTopN", "--audio-top-n", "N", "PRISM_AUDIO_TOP_N", Type.INT,
+            "top-N audio: each subscriber receives only the N loudest audio streams of the others (a token's "
+                    + "audioTopN claim sets it per room), 1.." + PrismConfig.MAX_AUDIO_TOP_N,
+            "0 = every stream",
+            (b, v) -> b.audioTopN((Integer) v)),
     SRTP("srtpImplementation", "--srtp", "prism|jitsi", "PRISM_SRTP", Type.TEXT,
             "SRTP implementation: prism (zero-allocation) or jitsi (jitsi-srtp)",
             PrismConfig.DEFAULT_SRTP_IMPLEMENTATION,

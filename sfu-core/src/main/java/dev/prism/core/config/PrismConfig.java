@@ -92,6 +92,9 @@ import java.util.List;
  *                               first is the default for a room whose first join asks for none (or for one not in
  *                               the list); default {@code [vp8, h264]}
  * @param webhooks               webhook receivers and their retry window ({@link WebhookSettings}); none by default
+ * @param audioTopN              top-N audio: each subscriber receives only the N loudest audio streams of the others
+ *                               (a room's {@code audioTopN} token claim overrides it); 0 (default) = every stream,
+ *                               at most {@value #MAX_AUDIO_TOP_N}
  */
 public record PrismConfig(
         int httpPort,
@@ -125,7 +128,8 @@ public record PrismConfig(
         boolean pacer,
         List<String> videoCodecs,
         WebhookSettings webhooks,
-        List<String> apiKeys) {
+        List<String> apiKeys,
+        int audioTopN) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
@@ -155,6 +159,8 @@ public record PrismConfig(
     static final int MAX_TIMEOUT_SECONDS = 3600;
     static final int MAX_MEDIA_THREADS = 1024;
     static final int MAX_PARTICIPANTS = 100_000;
+    /** The largest top-N audio setting (beyond it top-N saves little and a room's ranking is all noise). */
+    public static final int MAX_AUDIO_TOP_N = 64;
 
     private static final PrismConfig DEFAULTS = new PrismConfig(DEFAULT_HTTP_PORT, DEFAULT_HTTP_HOST, DEFAULT_UDP_PORT,
             DEFAULT_BIND_ADDRESS, null, null, null, DEFAULT_TOKEN_TTL_SECONDS, DEFAULT_CONSENT_TIMEOUT_SECONDS,
@@ -162,7 +168,7 @@ public record PrismConfig(
             DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, DEFAULT_SRTP_IMPLEMENTATION, DEFAULT_SIGNALING_MESSAGES_PER_SECOND,
             DEFAULT_SHUTDOWN_GRACE_SECONDS, null, null, DEFAULT_CLUSTER_PORT, null, DEFAULT_MAX_LOAD, List.of(), null,
             DEFAULT_TURN_TTL_SECONDS, true, TCP_PORT_SAME_AS_UDP, null, false, DEFAULT_VIDEO_CODECS,
-            WebhookSettings.NONE, List.of());
+            WebhookSettings.NONE, List.of(), 0);
 
     /** @throws IllegalArgumentException naming the first invalid setting */
     public PrismConfig {
@@ -200,6 +206,14 @@ public record PrismConfig(
         videoCodecs = checkVideoCodecs(videoCodecs);
         webhooks = webhooks == null ? WebhookSettings.NONE : webhooks;
         apiKeys = ApiKeys.check(apiKeys);
+        checkAudioTopN(audioTopN);
+    }
+
+    /** @throws IllegalArgumentException unless {@code n} is 0..{@value #MAX_AUDIO_TOP_N} */
+    public static void checkAudioTopN(int n) {
+        if (n < 0 || n > MAX_AUDIO_TOP_N) {
+            throw new IllegalArgumentException("audioTopN must be 0 (off) to " + MAX_AUDIO_TOP_N + ": " + n);
+        }
     }
 
     /** Lower-cased, without repeats, each a codec Prism forwards, at least one. */
@@ -295,7 +309,7 @@ public record PrismConfig(
                 + ", advertiseAddress6=" + (advertiseAddress6 == null ? "none" : advertiseAddress6)
                 + ", pacer=" + (pacer ? "on" : "off") + ", videoCodecs=" + videoCodecs
                 + ", webhooks=" + webhooks
-                + ", apiKeys=" + ApiKeys.ids(apiKeys) + "]";
+                + ", apiKeys=" + ApiKeys.ids(apiKeys) + ", audioTopN=" + (audioTopN == 0 ? "off" : audioTopN) + "]";
     }
 
     /**
@@ -335,6 +349,7 @@ public record PrismConfig(
         private List<String> videoCodecs;
         private WebhookSettings webhooks;
         private List<String> apiKeys;
+        private int audioTopN;
 
         private Builder(PrismConfig c) {
             httpPort = c.httpPort;
@@ -369,6 +384,7 @@ public record PrismConfig(
             videoCodecs = c.videoCodecs;
             webhooks = c.webhooks;
             apiKeys = c.apiKeys;
+            audioTopN = c.audioTopN;
         }
 
         /** Extra API keys, each {@code id=secret} (see {@link ApiKeys}); empty = the API secret only. */
@@ -529,6 +545,13 @@ public record PrismConfig(
             return this;
         }
 
+        /** 0 = off. */
+        public Builder audioTopN(int v) {
+            checkAudioTopN(v);
+            audioTopN = v;
+            return this;
+        }
+
         public Builder pacer(boolean v) {
             pacer = v;
             return this;
@@ -603,7 +626,7 @@ public record PrismConfig(
                     allowedOrigins, maxTokenLifetimeSeconds, srtpImplementation, signalingMessagesPerSecond,
                     shutdownGraceSeconds, redisUrl, nodeId, clusterPort, clusterSecret, maxLoad, turnUrls, turnSecret,
                     turnTtlSeconds, iceTcp, tcpPort, advertiseAddress6, pacer, videoCodecs,
-                    webhooks, apiKeys);
+                    webhooks, apiKeys, audioTopN);
         }
     }
 }

@@ -134,6 +134,8 @@ public final class PrismMetrics implements AutoCloseable {
                 .description("bytes on the media socket").register(registry);
         counter("prism.rtp.forwarded.packets", "RTP packets forwarded to subscribers", c,
                 MediaCounters::rtpForwarded);
+        counter("prism.rtp.audio.forwarded.packets", "audio packets forwarded to subscribers (those top-N audio "
+                + "withheld: prism_media_drops reason audio_top_n)", c, MediaCounters::audioForwardedPackets);
         counter("prism.rtcp.pli.sent", "keyframe requests (PLI) sent to publishers", c,
                 MediaCounters::keyframeRequests);
         counter("prism.rtcp.nacks.received", "sequence numbers subscribers asked for again (NACK)", c,

@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 public final class MediaCounters implements PacerTotals {
     private final AtomicLongArray drops = new AtomicLongArray(DropReason.values().length);
     private final AtomicLongArray totals = new AtomicLongArray(21);
+    /** Audio packets forwarded to subscribers (beside {@link DropReason#AUDIO_TOP_N}, those top-N withheld). */
+    private final java.util.concurrent.atomic.AtomicLong audioForwarded = new java.util.concurrent.atomic.AtomicLong();
     /** Null for an engine's own counters; the engines' counters for a read-only sum. */
     private final List<MediaCounters> parts;
     private static final int PACKETS_IN = 0;
@@ -106,6 +108,26 @@ public final class MediaCounters implements PacerTotals {
 
     public void forwarded() {
         writable(totals).incrementAndGet(RTP_FORWARDED);
+    }
+
+    /** One audio packet forwarded to a subscriber (also counted in {@link #rtpForwarded()}). */
+    public void audioForwarded() {
+        if (parts != null) {
+            throw new UnsupportedOperationException("a sum of media counters is read-only");
+        }
+        audioForwarded.incrementAndGet();
+    }
+
+    /** Audio packets forwarded to subscribers. */
+    public long audioForwardedPackets() {
+        if (parts == null) {
+            return audioForwarded.get();
+        }
+        long sum = 0;
+        for (MediaCounters p : parts) {
+            sum += p.audioForwardedPackets();
+        }
+        return sum;
     }
 
     public void keyframeRequested() {

@@ -21,22 +21,40 @@ import dev.prism.core.text.ClientText;
  *                              (null: the node's default; a room that exists keeps its own, see
  *                              {@link VideoCodec})
  * @param canData               may send in-room data messages ({@code canData} claim, default true)
+ * @param audioTopN             the optional {@code audioTopN} claim: top-N audio for the room if this join creates it
+ *                              (null: the node's setting; 0: off)
  */
 public record AccessToken(String room, String identity, String name, boolean canPublish, boolean canSubscribe,
                           long issuedAtEpochSeconds, long expiresAtEpochSeconds, VideoCodec videoCodec,
-                          boolean canData) {
+                          boolean canData, Integer audioTopN) {
 
-    /** A token with the data grant (the default). */
+    /** A token with the data grant (the default) and no {@code audioTopN} claim. */
     public AccessToken(String room, String identity, String name, boolean canPublish, boolean canSubscribe,
                        long issuedAtEpochSeconds, long expiresAtEpochSeconds, VideoCodec videoCodec) {
         this(room, identity, name, canPublish, canSubscribe, issuedAtEpochSeconds, expiresAtEpochSeconds, videoCodec,
-                true);
+                true, null);
+    }
+
+    /** A token without an {@code audioTopN} claim. */
+    public AccessToken(String room, String identity, String name, boolean canPublish, boolean canSubscribe,
+                       long issuedAtEpochSeconds, long expiresAtEpochSeconds, VideoCodec videoCodec, boolean canData) {
+        this(room, identity, name, canPublish, canSubscribe, issuedAtEpochSeconds, expiresAtEpochSeconds, videoCodec,
+                canData, null);
+    }
+
+    /** A token with the data grant (the default). */
+    public AccessToken(String room, String identity, String name, boolean canPublish, boolean canSubscribe,
+                       long issuedAtEpochSeconds, long expiresAtEpochSeconds, VideoCodec videoCodec,
+                       Integer audioTopN) {
+        this(room, identity, name, canPublish, canSubscribe, issuedAtEpochSeconds, expiresAtEpochSeconds, videoCodec,
+                true, audioTopN);
     }
 
     /** A token without a {@code codec} claim. */
     public AccessToken(String room, String identity, String name, boolean canPublish, boolean canSubscribe,
                        long issuedAtEpochSeconds, long expiresAtEpochSeconds) {
-        this(room, identity, name, canPublish, canSubscribe, issuedAtEpochSeconds, expiresAtEpochSeconds, null);
+        this(room, identity, name, canPublish, canSubscribe, issuedAtEpochSeconds, expiresAtEpochSeconds, null, true,
+                null);
     }
 
     /** @throws IllegalArgumentException if room or identity is null or blank */
@@ -58,13 +76,19 @@ public record AccessToken(String room, String identity, String name, boolean can
     /** This token with the {@code codec} claim set to {@code codec} (null removes it). */
     public AccessToken withVideoCodec(VideoCodec codec) {
         return new AccessToken(room, identity, name, canPublish, canSubscribe, issuedAtEpochSeconds,
-                expiresAtEpochSeconds, codec, canData);
+                expiresAtEpochSeconds, codec, canData, audioTopN);
     }
 
     /** This token with the {@code canData} grant set. */
     public AccessToken withCanData(boolean data) {
         return new AccessToken(room, identity, name, canPublish, canSubscribe, issuedAtEpochSeconds,
-                expiresAtEpochSeconds, videoCodec, data);
+                expiresAtEpochSeconds, videoCodec, data, audioTopN);
+    }
+
+    /** This token with the {@code audioTopN} claim set to {@code n} (null removes it). */
+    public AccessToken withAudioTopN(Integer n) {
+        return new AccessToken(room, identity, name, canPublish, canSubscribe, issuedAtEpochSeconds,
+                expiresAtEpochSeconds, videoCodec, canData, n);
     }
 
     private static String displayName(String name, String identity) {

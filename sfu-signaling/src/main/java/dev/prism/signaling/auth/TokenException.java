@@ -23,7 +23,9 @@ public final class TokenException extends Exception {
         /** The {@code codec} claim is not a string naming a video codec Prism forwards ("vp8", "h264"). */
         BAD_CODEC("token codec must be vp8 or h264"),
         /** A server API call with a valid token that does not carry {@code roomAdmin: true} (HTTP 403). */
-        NOT_ROOM_ADMIN("token does not grant roomAdmin");
+        NOT_ROOM_ADMIN("token does not grant roomAdmin"),
+        /** The {@code audioTopN} claim is not a whole number from 0 (off) to 64. */
+        BAD_AUDIO_TOP_N("token audioTopN must be a whole number from 0 to 64");
 
         private final String reason;
 

@@ -178,6 +178,9 @@ public final class TokenService {
         if (!token.canData()) {
             claims.put("canData", false); // written only when refused: older tokens' bytes stay as they were
         }
+        if (token.audioTopN() != null) {
+            claims.put("audioTopN", token.audioTopN());
+        }
         return sign(claims);
     }
 
@@ -317,7 +320,20 @@ public final class TokenService {
                 throw new TokenException(Kind.BAD_CODEC);
             }
         }
-        return new AccessToken(room, identity, name, canPublish, canSubscribe, iat, exp, codec, canData);
+        Integer audioTopN = audioTopNClaim(claims.get("audioTopN"));
+        return new AccessToken(room, identity, name, canPublish, canSubscribe, iat, exp, codec, canData, audioTopN);
+    }
+
+    /** The {@code audioTopN} claim: absent, or a whole number 0..{@link PrismConfig#MAX_AUDIO_TOP_N}. */
+    private static Integer audioTopNClaim(Object v) throws TokenException {
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof Number n && (n instanceof Long || n instanceof Integer) && n.longValue() >= 0
+                && n.longValue() <= PrismConfig.MAX_AUDIO_TOP_N) {
+            return n.intValue();
+        }
+        throw new TokenException(Kind.BAD_AUDIO_TOP_N);
     }
 
     private static String nonEmptyString(Object value) {

@@ -87,7 +87,7 @@ public final class ParticipantSession implements ConferenceListener, SessionProt
         String name = ClientText.forDisplay(token.name());
         CompletableFuture<ConferenceParticipant> f = sfu.conference().join(new JoinRequest(token.room(),
                 token.identity(), name.isEmpty() ? token.identity() : name, token.canPublish(), token.canSubscribe(),
-                token.videoCodec(), token.canData()),
+                token.videoCodec(), token.canData(), token.audioTopN()),
                 this);
         joining = f;
         // Runs where the join completed: on the room's loop right after onJoined, or where a failure was decided.
@@ -186,6 +186,13 @@ public final class ParticipantSession implements ConferenceListener, SessionProt
         if (phase == Phase.JOINED || phase == Phase.DETACHED) {
             // while detached, messages are lost but the subscriber connection keeps up; resume replays state
             protocol.onRoomEvent(event);
+        }
+    }
+
+    @Override
+    public void onSpeakers(dev.prism.conference.ActiveSpeakers speakers) {
+        if (lifecycle.phase() == Phase.JOINED) {
+            send(SpeakersMessage.of(speakers));
         }
     }
 

@@ -86,6 +86,12 @@ public final class SfuContext {
         return this;
     }
 
+    /** Top-N audio for new rooms whose token sets none ({@code Conference#audioTopN}); 0 = off. */
+    public SfuContext audioTopN(int n) {
+        conference.audioTopN(n);
+        return this;
+    }
+
     public int maxParticipantsPerRoom() {
         return conference.maxParticipantsPerRoom();
     }

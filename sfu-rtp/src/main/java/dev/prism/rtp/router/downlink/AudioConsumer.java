@@ -24,6 +24,7 @@ public final class AudioConsumer extends Consumer {
     private int seqDelta;
     private long timestampDelta;
     private final RedForwarder red;
+    private final TopNAudioGate topN = new TopNAudioGate();
 
     AudioConsumer(String id, Producer producer, SubscriberEndpoint subscriber, long ssrc, int payloadType,
                   List<HeaderExtension> extensions, MediaCounters counters) {
@@ -55,6 +56,13 @@ public final class AudioConsumer extends Consumer {
 
     @Override
     void forward(RtpPacket packet, int spatial, int meta) {
+        int gate = topN.admit(producer.audioLevel() == null ? -1 : producer.audioLevel().lastLevel(),
+                producer.lastPacketNanos());
+        if (gate == TopNAudioGate.WITHHOLD) {
+            counters.drop(DropReason.AUDIO_TOP_N);
+            return;
+        }
+        resync |= gate == TopNAudioGate.RESUME && started; // a withheld run is a pause, not a gap
         if (!started) {
             ThreadLocalRandom r = ThreadLocalRandom.current();
             seqDelta = r.nextInt(0x10000) - packet.sequenceNumber();
@@ -82,6 +90,12 @@ public final class AudioConsumer extends Consumer {
         srLayer = 0;
         srTimestampOffset = timestampDelta & 0xFFFF_FFFFL;
         sent(out, payloadLength, seq, ts);
+        counters.audioForwarded();
+    }
+
+    /** Top-N audio's decision for this subscriber (always forwarding while top-N is off). */
+    public TopNAudioGate topNGate() {
+        return topN;
     }
 
     /** Audio is not retransmitted: the NACK is counted as missed (no RTX). */

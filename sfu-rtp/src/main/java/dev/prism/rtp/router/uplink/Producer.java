@@ -75,6 +75,8 @@ public final class Producer {
     private final boolean video;
     /** An H.264 track (RFC 6184): read with {@link PacketMeta#h264}, else VP8. */
     private final boolean h264;
+    /** The RFC 6464 level reader of an audio track whose publisher negotiated the extension, else null. */
+    private final AudioLevelMeter audioLevel;
     private final RtpPacket rtxView = new RtpPacket();
     private final int[] nackScratch = new int[64];
     /** Array replaced on change: the fan-out loop needs neither a lock nor an iterator. */
@@ -110,6 +112,7 @@ public final class Producer {
             }
         }
         this.video = description.kind() == MediaKind.VIDEO;
+        this.audioLevel = video ? null : AudioLevelMeter.of(description);
         this.h264 = video && codec != null && codec.name().equalsIgnoreCase("H264");
         RtpCodec rtx = codec == null ? null : description.rtxFor(codec.payloadType());
         this.rtxPayloadType = rtx == null ? -1 : rtx.payloadType();
@@ -266,6 +269,11 @@ public final class Producer {
         return sumOverLayers(l -> l.keyframes);
     }
 
+    /** The audio level of an audio track whose publisher negotiated RFC 6464's extension; null otherwise. */
+    public AudioLevelMeter audioLevel() {
+        return audioLevel;
+    }
+
     /** The URI the publisher negotiated for header extension {@code id}, or null. */
     public String extensionUri(int id) {
         return extensionUriById[id];
@@ -409,6 +417,9 @@ public final class Producer {
             }
         } else {
             layerStats.onPacket(0, 0, packet.length() + WIRE_OVERHEAD_BYTES, true);
+            if (audioLevel != null) {
+                audioLevel.onPacket(packet, now); // before the fan-out: top-N gates read this packet's level
+            }
         }
         int spatial = layer.index();
         PacketSink[] cs = sinks;

@@ -5,7 +5,10 @@
  * sends the publisher its receiver reports, REMB and transport-wide feedback. Each video stream keeps a
  * {@link dev.prism.rtp.router.uplink.PacketHistory} of the last second and NACKs the publisher for gaps
  * ({@link dev.prism.rtp.router.uplink.NackGenerator}); keyframe requests are coalesced and throttled per stream
- * ({@link dev.prism.rtp.router.uplink.KeyframeRequestThrottle}); reception statistics feed the receiver reports.
+ * ({@link dev.prism.rtp.router.uplink.KeyframeRequestThrottle}); reception statistics feed the receiver reports. An
+ * audio track whose publisher negotiated RFC 6464's audio level reads each packet's level into its
+ * {@link dev.prism.rtp.router.uplink.AudioLevelMeter} (primitive fields, before the fan-out), which the room's speaker
+ * detection (sfu-conference) drains every 100 ms.
  *
  * <p>A producer reads each packet's layer metadata once and fans the packet out to its
  * {@link dev.prism.rtp.router.uplink.PacketSink}s (the downlink's consumers implement it). Nothing here imports the
