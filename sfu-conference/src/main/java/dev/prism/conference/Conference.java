@@ -92,6 +92,7 @@ public final class Conference {
         return this;
     }
 
+    /**
      * Sets top-N audio for rooms whose first join asks for nothing else ({@link JoinRequest#audioTopN()}): each
      * subscriber gets only the {@code n} loudest audio streams of the others; 0 (the default) forwards every one.
      * Call once at startup.
