@@ -183,6 +183,24 @@ public final class Prober implements ProbeObserver {
         conclude(success, clock.nanos());
     }
 
+    /**
+     * The link dropped to {@code capacityBps} ({@link LinkDropDetector}): counts as a failed probe that measured that
+     * capacity (a running cluster ends). The back-off grows, and the next probes are retries, at most
+     * {@link Config#retryStepFactor} above it and {@link Config#retryClusterMillis} long: after a drop the path is a
+     * narrow one until a probe proves otherwise, and a short burst into a narrow link's token bucket passes unharmed
+     * and would look like the link had widened again.
+     */
+    @Override
+    public void onLinkDrop(long capacityBps) {
+        if (capacityBps <= 0) {
+            return;
+        }
+        measuredCapacityBps = capacityBps;
+        running = false;
+        awaitingResult = false;
+        conclude(false, clock.nanos());
+    }
+
     private void expire(long now) {
         if (running && now - endNanos() >= 0) {
             running = false;
