@@ -15,7 +15,8 @@ package dev.prism.rtp.bwe;
  * packets, compare the rate the packets were sent at with the rate they arrived at, and look at their queueing delay
  * (one-way delay above the lowest seen lately, from {@link LossClassifier}). A standing queue
  * ({@link #QUEUE_DELAY_MICROS} or more on average) means the bottleneck was busy the whole interval, so the arrival
- * rate <em>is</em> its capacity; when that is below {@link #DELIVERY_SHARE} of the send rate, the link dropped, and
+ * rate <em>is</em> its capacity (taken over the packets that queued, at least {@link #QUEUE_DELAY_MICROS} / 2: those
+ * that arrived before the queue formed still show the old link's rate); when that is below {@link #DELIVERY_SHARE} of the send rate, the link dropped, and
  * {@link #onFeedback} returns the capacity. Jitter alone does not trip it (no standing queue of that size), random
  * loss does not (arrivals keep pace with sending), nor does a probe into a wide path. After a detection the rule rests
  * for {@link #HOLD_MICROS}: the queue it found takes that long to drain, and measuring it again would only repeat
@@ -46,6 +47,12 @@ public final class LinkDropDetector {
     private long lastArrival = Long.MIN_VALUE;
     private int firstArrivalSize;
     private long receivedBytes;
+    /** The same, of the packets that waited in a queue: they left the bottleneck back to back. */
+    private long queuedFirstArrival = Long.MAX_VALUE;
+    private long queuedLastArrival = Long.MIN_VALUE;
+    private int queuedFirstArrivalSize;
+    private long queuedBytes;
+    private int queuedPackets;
     private int packets;
     private long queueSum;
     private int queueSamples;
@@ -63,6 +70,15 @@ public final class LinkDropDetector {
         }
         lastArrival = Math.max(lastArrival, arrivalMicros);
         receivedBytes += sizeBytes;
+        if (queueDelayMicros >= QUEUE_DELAY_MICROS / 2) {
+            if (arrivalMicros < queuedFirstArrival) {
+                queuedFirstArrival = arrivalMicros;
+                queuedFirstArrivalSize = sizeBytes;
+            }
+            queuedLastArrival = Math.max(queuedLastArrival, arrivalMicros);
+            queuedBytes += sizeBytes;
+            queuedPackets++;
+        }
         queueSum += Math.max(0, queueDelayMicros);
         queueSamples++;
     }
@@ -96,7 +112,11 @@ public final class LinkDropDetector {
                 && queueSum / queueSamples >= QUEUE_DELAY_MICROS) {
             // The last send closes the send interval and the first arrival opens the arrival interval.
             double sendBps = (sentBytes - lastSendSize) * 8e6 / (lastSend - firstSend);
-            double arrivalBps = (receivedBytes - firstArrivalSize) * 8e6 / (lastArrival - firstArrival);
+            // Arrivals of queued packets are spaced by the bottleneck alone; those that came before the queue formed
+            // (the first message after a drop holds some) would add the old, wider link's rate.
+            double arrivalBps = queuedPackets >= 3 && queuedLastArrival > queuedFirstArrival
+                    ? (queuedBytes - queuedFirstArrivalSize) * 8e6 / (queuedLastArrival - queuedFirstArrival)
+                    : (receivedBytes - firstArrivalSize) * 8e6 / (lastArrival - firstArrival);
             if (arrivalBps < DELIVERY_SHARE * sendBps) {
                 result = (long) arrivalBps;
                 lastCapacityBps = result;
@@ -115,6 +135,10 @@ public final class LinkDropDetector {
         firstArrival = Long.MAX_VALUE;
         lastArrival = Long.MIN_VALUE;
         receivedBytes = 0;
+        queuedFirstArrival = Long.MAX_VALUE;
+        queuedLastArrival = Long.MIN_VALUE;
+        queuedBytes = 0;
+        queuedPackets = 0;
         packets = 0;
         queueSum = 0;
         queueSamples = 0;

@@ -16,7 +16,8 @@ import dev.prism.rtp.rtcp.TransportCcFeedback;
  *   <li>A link that drops far below what is sent (a standing queue, arrivals well behind sending) is caught by the
  *       {@link LinkDropDetector} within one or two feedback messages: the estimate falls at once to
  *       {@link AimdRateControl#BETA} x the rate the link delivered, and the prober treats that as the path's measured
- *       capacity. A probe evaluated by the same feedback cannot lift the estimate above it.</li>
+ *       capacity. A probe evaluated by the same feedback cannot lift the estimate above it, and until a later probe
+ *       succeeds above that capacity, the delay-based estimate does not grow past it either.</li>
  *   <li>The estimate is {@code min(delay-based, loss cap, recent REMB)} clamped to the configured range.</li>
  *   <li>{@link #onTick}: when packets went out but no feedback came for {@link Config#feedbackTimeoutMillis}, the
  *       estimate halves (once per timeout): either the feedback path or the link is down, and in both cases sending
@@ -81,6 +82,11 @@ public final class SendSideEstimator implements BandwidthEstimator {
     private ProbeObserver probeObserver;
 
     private long estimate;
+    /**
+     * The capacity the latest link drop measured ({@link LinkDropDetector}), which the delay-based estimate may not
+     * exceed until a probe proves the path wider; 0 when none holds.
+     */
+    private long linkCapBps;
     private long rttMillis = 100;
     private long rembBps;
     private long rembAtNanos;
@@ -214,15 +220,26 @@ public final class SendSideEstimator implements BandwidthEstimator {
             // The link carries only `capacity` now: below it at once, so the queue drains and the allocation steps
             // down in one go (one switch, one key frame request) instead of one layer per loss cut.
             aimd.dropTo((long) (AimdRateControl.BETA * capacity), capacity, nowMicros);
+            linkCapBps = capacity;
             delayBased = aimd.estimate();
             if (probeObserver != null) {
                 probeObserver.onLinkDrop(capacity);
             }
         }
+        if (linkCapBps > 0 && delayBased > linkCapBps) {
+            // Additive increase alone would reach the next layer's price on a link that has not changed since it
+            // dropped (measured: 286 -> 409 kbit/s in 3.5 s on a 300 kbit/s link, an upgrade, a queue, a switch
+            // back: two key frames). Only a probe proves it wider.
+            aimd.setEstimate(linkCapBps);
+            delayBased = aimd.estimate();
+        }
         if (newestSend != Long.MIN_VALUE) {
             long probe = probes.evaluate(newestSend, probeObserver,
                     capacity != LinkDropDetector.NO_DROP ? capacity : Long.MAX_VALUE);
             if (probe > delayBased && usage != BandwidthUsage.OVERUSING && capacity == LinkDropDetector.NO_DROP) {
+                if (probe > linkCapBps) {
+                    linkCapBps = 0; // the path carries more than at the drop: it widened again
+                }
                 aimd.setEstimate(probe);
                 delayBased = aimd.estimate();
                 loss.onProbeResult(probe);

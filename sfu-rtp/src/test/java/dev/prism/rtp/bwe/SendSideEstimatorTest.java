@@ -92,6 +92,38 @@ class SendSideEstimatorTest {
         assertThat(sim.queueDelayMs()).isLessThan(150);
     }
 
+    /**
+     * After the drop the sender switched down to 200 kbit/s (below the link): additive increase must not take the
+     * estimate past what the link measured, to the next layer's price (a false upgrade costs two key frames and a
+     * freeze); it stays there until a probe proves the path wider.
+     */
+    @Test
+    void afterALinkDropOnlyAProbeLiftsTheEstimateAboveTheMeasuredCapacity() {
+        PathSimulator sim = new PathSimulator(CONFIG, 0);
+        sim.capacityBps = 2_000_000;
+        sim.maxQueueMs = 150;
+        long[] sendBps = {1_600_000};
+        sim.sendRateBps = () -> sendBps[0];
+        sim.run(10_000);
+        sim.capacityBps = 300_000;
+        sim.run(600);
+        assertThat(sim.estimator.linkDrops()).isEqualTo(1);
+        sendBps[0] = 200_000;                             // the switch down took effect
+        long max = 0;
+        for (int i = 0; i < 100; i++) {
+            sim.run(100);
+            max = Math.max(max, sim.estimator.estimateBps());
+        }
+        assertThat(max).as("highest estimate over 10 s on the 300 kbit/s link").isLessThanOrEqualTo(330_000L);
+        sim.capacityBps = 2_000_000;                      // the limit lifts; a probe finds it
+        long[] result = {-1};
+        sim.estimator.setProbeObserver((id, bps) -> result[0] = bps);
+        sim.probe(1, 600_000, 400);
+        sim.run(1_000);
+        assertThat(result[0]).isGreaterThan(500_000L);
+        assertThat(sim.estimator.estimateBps()).isGreaterThan(500_000L);
+    }
+
     /** Jitter-free 5 % random loss (repaired) on a wide path: never a link drop. */
     @Test
     void randomLossIsNotALinkDrop() {
