@@ -13,21 +13,23 @@ import org.junit.jupiter.api.Test;
 class LinkDropDetectorTest {
     private static final int SIZE = 1200;
 
-    @ParameterizedTest(name = "sent {0} bit/s, arrived {1} bit/s, queue {2} us, {3} lost -> {4}")
+    @ParameterizedTest(name = "sent {0} bit/s, arrived {1} bit/s, queue {2} us, {3} lost, overusing {4} -> {5}")
     @CsvSource({
-            // send bps, arrival bps, queue us, lost of 20, capacity found (-1 none)
-            "1600000, 300000, 120000, 0,  300000",   // link dropped, deep queue: arrivals pace at the link's rate
-            "1600000, 300000, 120000, 12, 300000",   // the same with the queue overflowing (losses are not arrivals)
-            "1600000, 1600000,  2000, 0,  -1",       // a wide path
-            "1600000, 1600000, 120000, 0, -1",       // a standing queue but delivering everything (a slow path)
-            "1600000, 300000,  20000, 0,  -1",       // arrivals bunched and spread by jitter, no standing queue
-            "1600000, 1520000,   3000, 1, -1",       // 5 % random loss: arrivals keep pace
-            "1600000, 1400000,  60000, 0, -1",       // a queue, arrivals at 87 % of sending: not a drop
+            // send bps, arrival bps, queue us, lost of the first 20, delay gradient overusing, capacity (-1 none)
+            "1600000, 300000, 120000, 12, false, 300000",  // link dropped, its queue overflowing
+            "1600000, 300000, 120000, 0,  true,  300000",  // link dropped, a deep queue still growing
+            "1600000, 300000, 120000, 0,  false, -1",      // a queue neither full nor growing: a stalled thread
+            "1600000, 1600000,  2000, 0,  false, -1",      // a wide path
+            "1600000, 1600000, 120000, 0, true,  -1",      // a standing queue but delivering everything
+            "1600000, 300000,  20000, 12, false, -1",      // arrivals bunched and spread by jitter, no standing queue
+            "1600000, 1520000,   3000, 1, false, -1",      // 5 % random loss: arrivals keep pace
+            "1600000, 1400000,  60000, 2, false, -1",      // a queue, arrivals at 87 % of sending: not a drop
     })
-    void judgesOneInterval(long sendBps, long arrivalBps, long queueMicros, int lost, long expected) {
+    void judgesOneInterval(long sendBps, long arrivalBps, long queueMicros, int lost, boolean overusing,
+                           long expected) {
         LinkDropDetector d = new LinkDropDetector();
         feed(d, 0, sendBps, arrivalBps, queueMicros, lost);
-        long found = d.onFeedback();
+        long found = d.onFeedback(overusing);
         if (expected < 0) {
             assertThat(found).isEqualTo(LinkDropDetector.NO_DROP);
             assertThat(d.drops()).isZero();
@@ -46,22 +48,22 @@ class LinkDropDetectorTest {
         for (int i = 0; i < 5; i++) {
             d.onReceived(i * sendGap, 50_000 + i * 32_000L, SIZE, 120_000);
         }
-        assertThat(d.onFeedback()).isEqualTo(LinkDropDetector.NO_DROP);
+        assertThat(d.onFeedback(true)).isEqualTo(LinkDropDetector.NO_DROP);
         for (int i = 5; i < 25; i++) {
             d.onReceived(i * sendGap, 50_000 + i * 32_000L, SIZE, 120_000);
         }
-        assertThat(d.onFeedback()).isBetween(280_000L, 320_000L);
+        assertThat(d.onFeedback(true)).isBetween(280_000L, 320_000L);
     }
 
     @Test
     void restsAfterADetectionWhileTheQueueDrains() {
         LinkDropDetector d = new LinkDropDetector();
         long t = feed(d, 0, 1_600_000, 300_000, 120_000, 0);
-        assertThat(d.onFeedback()).isPositive();
+        assertThat(d.onFeedback(true)).isPositive();
         t = feed(d, t, 1_600_000, 300_000, 120_000, 0);  // the same queue, 200 ms later: within the rest
-        assertThat(d.onFeedback()).isEqualTo(LinkDropDetector.NO_DROP);
+        assertThat(d.onFeedback(true)).isEqualTo(LinkDropDetector.NO_DROP);
         t = feed(d, t + 400_000, 1_600_000, 300_000, 120_000, 0); // past it: measured again
-        assertThat(d.onFeedback()).isPositive();
+        assertThat(d.onFeedback(true)).isPositive();
         assertThat(d.drops()).isEqualTo(2);
     }
 
