@@ -73,6 +73,12 @@ public final class Prober implements ProbeObserver {
         }
     }
 
+    /**
+     * How long after a link drop every probe lasts {@link Config#retryClusterMillis}, successful ones too: the first
+     * retry that fits the narrow link succeeds, and a short probe after it would pass through the link's token bucket
+     * burst as success again (measured: 150 -> 728 kbit/s on a 300 kbit/s link, one false upgrade).
+     */
+    static final long LINK_DROP_MEMORY_NANOS = 20_000_000_000L;
     /** Pacing granularity: padding is released this far ahead of the exact schedule. */
     private static final long LOOKAHEAD_NANOS = 5_000_000;
     /** A probe succeeded when the path delivered this share of its target: the goal is reachable. */
@@ -92,6 +98,9 @@ public final class Prober implements ProbeObserver {
     private boolean everStarted;
     /** The capacity the latest failed probe measured, 0 after a success or before any failure. */
     private long measuredCapacityBps;
+    /** When the latest link drop was reported ({@link #onLinkDrop}); valid while {@link #linkDropped}. */
+    private long linkDropNanos;
+    private boolean linkDropped;
 
     private long started;
     private long succeeded;
@@ -129,8 +138,9 @@ public final class Prober implements ProbeObserver {
         if (target <= Math.max(estimateBps, allocatedBps)) {
             return null;
         }
-        cluster = new ProbeCluster(nextId++, target, retry ? config.retryClusterMillis() : config.clusterMillis(),
-                estimateBps);
+        boolean afterDrop = linkDropped && now - linkDropNanos < LINK_DROP_MEMORY_NANOS;
+        cluster = new ProbeCluster(nextId++, target,
+                retry || afterDrop ? config.retryClusterMillis() : config.clusterMillis(), estimateBps);
         nextId &= Integer.MAX_VALUE;
         clusterStartNanos = now;
         clusterSentBytes = 0;
@@ -196,6 +206,8 @@ public final class Prober implements ProbeObserver {
             return;
         }
         measuredCapacityBps = capacityBps;
+        linkDropped = true;
+        linkDropNanos = clock.nanos();
         running = false;
         awaitingResult = false;
         conclude(false, clock.nanos());

@@ -16,8 +16,9 @@ import dev.prism.rtp.rtcp.TransportCcFeedback;
  *   <li>A link that drops far below what is sent (a standing queue, arrivals well behind sending) is caught by the
  *       {@link LinkDropDetector} within one or two feedback messages: the estimate falls at once to
  *       {@link AimdRateControl#BETA} x the rate the link delivered, and the prober treats that as the path's measured
- *       capacity. A probe evaluated by the same feedback cannot lift the estimate above it, and until a later probe
- *       succeeds above that capacity, the delay-based estimate does not grow past it either.</li>
+ *       capacity. A probe evaluated by the same feedback cannot lift the estimate above it; from then on the
+ *       delay-based estimate does not grow by itself past what the path has proven to carry (that capacity, raised
+ *       by each successful probe).</li>
  *   <li>The estimate is {@code min(delay-based, loss cap, recent REMB)} clamped to the configured range.</li>
  *   <li>{@link #onTick}: when packets went out but no feedback came for {@link Config#feedbackTimeoutMillis}, the
  *       estimate halves (once per timeout): either the feedback path or the link is down, and in both cases sending
@@ -83,8 +84,9 @@ public final class SendSideEstimator implements BandwidthEstimator {
 
     private long estimate;
     /**
-     * The capacity the latest link drop measured ({@link LinkDropDetector}), which the delay-based estimate may not
-     * exceed until a probe proves the path wider; 0 when none holds.
+     * Since a link drop: the most the path has proven to carry (the capacity the drop measured, raised by each
+     * successful probe). The delay-based estimate does not grow past it by itself, only probes raise it; 0 before any
+     * drop.
      */
     private long linkCapBps;
     private long rttMillis = 100;
@@ -237,8 +239,8 @@ public final class SendSideEstimator implements BandwidthEstimator {
             long probe = probes.evaluate(newestSend, probeObserver,
                     capacity != LinkDropDetector.NO_DROP ? capacity : Long.MAX_VALUE);
             if (probe > delayBased && usage != BandwidthUsage.OVERUSING && capacity == LinkDropDetector.NO_DROP) {
-                if (probe > linkCapBps) {
-                    linkCapBps = 0; // the path carries more than at the drop: it widened again
+                if (linkCapBps > 0) {
+                    linkCapBps = Math.max(linkCapBps, probe); // what the path has proven to carry since the drop
                 }
                 aimd.setEstimate(probe);
                 delayBased = aimd.estimate();

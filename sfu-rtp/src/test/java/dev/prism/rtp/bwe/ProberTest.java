@@ -188,5 +188,17 @@ class ProberTest {
         assertThat(retry).isNotNull();
         assertThat(retry.targetBps()).isEqualTo(510_000);         // 2 x the estimate after the drop, not 2 x 1.5 Mbit/s
         assertThat(retry.durationMillis()).isEqualTo(400);
+        clock.advanceMillis(400);
+        p.onProbeResult(retry.id(), 500_000);                     // fits the narrow link: a success
+        assertThat(p.succeeded()).isEqualTo(1);
+        clock.advanceMillis(1_000);
+        ProbeCluster next = p.maybeStart(500_000, 200_000, 2_000_000, false);
+        assertThat(next.targetBps()).isEqualTo(1_000_000);
+        assertThat(next.durationMillis()).as("still long: a short one would pass the link's burst").isEqualTo(400);
+        clock.advanceMillis(20_000);
+        p.onProbeResult(next.id(), 1_000_000);
+        clock.advanceMillis(1_000);
+        assertThat(p.maybeStart(1_000_000, 800_000, 2_000_000, false).durationMillis()).as("20 s after the drop")
+                .isEqualTo(100);
     }
 }
