@@ -132,13 +132,18 @@ public final class Prober implements ProbeObserver {
         }
         long target = (long) Math.min(estimateBps * config.maxStepFactor(), desiredBps * config.goalHeadroom());
         boolean retry = measuredCapacityBps > 0;
-        if (retry) {
+        boolean afterDrop = linkDropped && now - linkDropNanos < LINK_DROP_MEMORY_NANOS;
+        if (retry && afterDrop) {
+            // Aim above the capacity the drop measured even when the estimate sits below it: a probe at 2 x a low
+            // estimate (446 kbit/s on a 300 kbit/s link) fits in the link's burst allowance and passes.
+            target = (long) Math.min(desiredBps * config.goalHeadroom(),
+                    Math.max(estimateBps, measuredCapacityBps) * config.retryStepFactor());
+        } else if (retry) {
             target = Math.min(target, (long) (Math.max(estimateBps, measuredCapacityBps) * config.retryStepFactor()));
         }
         if (target <= Math.max(estimateBps, allocatedBps)) {
             return null;
         }
-        boolean afterDrop = linkDropped && now - linkDropNanos < LINK_DROP_MEMORY_NANOS;
         cluster = new ProbeCluster(nextId++, target,
                 retry || afterDrop ? config.retryClusterMillis() : config.clusterMillis(), estimateBps);
         nextId &= Integer.MAX_VALUE;

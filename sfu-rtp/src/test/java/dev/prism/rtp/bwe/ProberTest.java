@@ -164,8 +164,8 @@ class ProberTest {
     }
     /**
      * A link drop ({@link LinkDropDetector}) ends a running probe and counts as a failure that measured the capacity:
-     * the next probe waits the back-off and is a long retry at most twice the capacity, so a narrow link's token bucket
-     * cannot swallow it and pass it as success. Before: the drop changed nothing and the next probe was a 100 ms burst
+     * the next probe waits the back-off and is a long retry at twice the capacity (even when the estimate is lower),
+     * so a narrow link's token bucket cannot swallow it and pass it as success. Before: the drop changed nothing and the next probe was a 100 ms burst
      * at twice the estimate one second later.
      */
     @Test
@@ -186,17 +186,17 @@ class ProberTest {
         clock.advanceMillis(1_000);
         ProbeCluster retry = p.maybeStart(255_000, 200_000, 2_000_000, false);
         assertThat(retry).isNotNull();
-        assertThat(retry.targetBps()).isEqualTo(510_000);         // 2 x the estimate after the drop, not 2 x 1.5 Mbit/s
+        assertThat(retry.targetBps()).isEqualTo(600_000);         // 2 x the measured capacity (not of the lower estimate)
         assertThat(retry.durationMillis()).isEqualTo(400);
         clock.advanceMillis(400);
-        p.onProbeResult(retry.id(), 500_000);                     // fits the narrow link: a success
+        p.onProbeResult(retry.id(), 560_000);                     // the link widened: a success
         assertThat(p.succeeded()).isEqualTo(1);
         clock.advanceMillis(1_000);
-        ProbeCluster next = p.maybeStart(500_000, 200_000, 2_000_000, false);
-        assertThat(next.targetBps()).isEqualTo(1_000_000);
+        ProbeCluster next = p.maybeStart(560_000, 200_000, 2_000_000, false);
+        assertThat(next.targetBps()).isEqualTo(1_120_000);
         assertThat(next.durationMillis()).as("still long: a short one would pass the link's burst").isEqualTo(400);
         clock.advanceMillis(20_000);
-        p.onProbeResult(next.id(), 1_000_000);
+        p.onProbeResult(next.id(), 1_120_000);
         clock.advanceMillis(1_000);
         assertThat(p.maybeStart(1_000_000, 800_000, 2_000_000, false).durationMillis()).as("20 s after the drop")
                 .isEqualTo(100);
