@@ -218,6 +218,11 @@ public final class SendSideEstimator implements BandwidthEstimator {
         long before = estimate;
         long delayBased = aimd.update(usage, acked.rateBps(), nowMicros);
         long capacity = linkDrop.onFeedback(usage == BandwidthUsage.OVERUSING);
+        if (capacity != LinkDropDetector.NO_DROP && AimdRateControl.BETA * capacity >= before) {
+            // The link carries more than the estimate already allows: a probe or a key frame burst overran it for a
+            // moment, which the delay and loss rules handle. Not a drop.
+            capacity = LinkDropDetector.NO_DROP;
+        }
         if (capacity != LinkDropDetector.NO_DROP) {
             // The link carries only `capacity` now: below it at once, so the queue drains and the allocation steps
             // down in one go (one switch, one key frame request) instead of one layer per loss cut.

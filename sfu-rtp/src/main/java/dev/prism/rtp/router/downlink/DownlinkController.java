@@ -401,9 +401,10 @@ public final class DownlinkController {
             }
             int after = c.targetLayerCode();
             if (after != before && after != Integer.MIN_VALUE && log.isInfoEnabled()) {
-                log.info("transport={} track={} layer target {} -> {} ({}), estimate {} kbit/s",
+                log.info("transport={} track={} layer target {} -> {} ({}), estimate {} kbit/s, link drops {}",
                         c.transport() == null ? "-" : c.transport().id(), c.id(), Consumer.layerName(before),
-                        Consumer.layerName(after), as.state(), estimate / 1000);
+                        Consumer.layerName(after), as.state(), estimate / 1000,
+                        sendSide == null ? 0 : sendSide.linkDrops());
             }
         }
         allocator.commit(a);
