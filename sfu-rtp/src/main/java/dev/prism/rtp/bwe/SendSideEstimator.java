@@ -105,6 +105,7 @@ public final class SendSideEstimator implements BandwidthEstimator {
     private long lostFeedbacks;
     private long unknownReports;
     private long timeoutCuts;
+    private long linkDrops;
     private long packetsSent;
 
     public SendSideEstimator(MonoClock clock, Config config) {
@@ -228,6 +229,7 @@ public final class SendSideEstimator implements BandwidthEstimator {
             // down in one go (one switch, one key frame request) instead of one layer per loss cut.
             aimd.dropTo((long) (AimdRateControl.BETA * capacity), capacity, nowMicros);
             linkCapBps = capacity;
+            linkDrops++;
             delayBased = aimd.estimate();
             if (probeObserver != null) {
                 probeObserver.onLinkDrop(capacity);
@@ -340,9 +342,12 @@ public final class SendSideEstimator implements BandwidthEstimator {
                 && now - firstSentSinceFeedbackNanos >= FEEDBACK_OVERDUE_MILLIS * 1_000_000L;
     }
 
-    /** Times the link was found to have dropped below what was sent ({@link LinkDropDetector}). */
+    /**
+     * Times the link was found to have dropped below what was sent and below the estimate, which then fell
+     * ({@link LinkDropDetector}).
+     */
     public long linkDrops() {
-        return linkDrop.drops();
+        return linkDrops;
     }
 
     /** What the latest loss was judged to be. */
@@ -392,7 +397,7 @@ public final class SendSideEstimator implements BandwidthEstimator {
     public String toString() {
         return "SendSideEstimator[estimate=" + estimate + " delay=" + aimd.estimate() + " lossCap="
                 + (loss.cap() == LossBasedController.NO_CAP ? "none" : loss.cap()) + " usage=" + usage + " acked="
-                + acked.rateBps() + " linkDrops=" + linkDrop.drops() + " loss=" + Math.round(loss.lossFraction() * 1000) / 1000.0 + " lossKind="
+                + acked.rateBps() + " linkDrops=" + linkDrops + " loss=" + Math.round(loss.lossFraction() * 1000) / 1000.0 + " lossKind="
                 + classifier + "]"; // no Formatter: the
         // admin sampler asks once a second for every subscriber
     }
