@@ -144,3 +144,51 @@ describe('PrismClient#publish at join', () => {
     client.leave?.();
   });
 });
+
+describe('PrismClient#connect at join', () => {
+  const self = { id: 'me-1', name: 'Me', canPublish: true, canSubscribe: true, tracks: [] };
+  const bob = { id: 'bob-1', name: 'Bob', canPublish: true, canSubscribe: true,
+    tracks: [{ id: 'bob-1:1', participantId: 'bob-1', kind: 'video', source: 'camera', muted: false }] };
+  const lines = [{ mid: '0', trackId: 'bob-1:1', participantId: 'bob-1', kind: 'video' }];
+
+  async function joining(participants) {
+    const { PrismClient } = await import('../sdk/prism-sdk.js');
+    const client = new PrismClient({
+      url: 'ws://prism.test/ws', token: 't', keepAliveMs: 0, mediaCheckMs: 0, mediaStallMs: 0, connectionInfoMs: 0,
+      WebSocket: FakeWebSocket, RTCPeerConnection: FakePeerConnection,
+    });
+    const state = { resolved: false, pcAtResolve: undefined };
+    const done = client.connect().then(() => {
+      state.resolved = true;
+      state.pcAtResolve = client.subscriberPc;
+    });
+    const ws = FakeWebSocket.last;
+    ws.open();
+    ws.serverSend({ type: 'welcome', participant: self, room: { id: 'demo', participants: [self, ...participants] },
+      iceServers: [], subscriptions: [] });
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    return { client, ws, state, done };
+  }
+
+  it('resolves after the subscriber offer that follows the welcome, whose connection exists by then', async () => {
+    const { client, ws, state, done } = await joining([bob]);
+    assert.equal(state.resolved, false, 'held for the offer');
+    ws.serverSend({ type: 'subscriberOffer', version: 1, sdp: 'offer', tracks: lines });
+    await done;
+    assert.ok(state.pcAtResolve, 'the offer was being applied before the app went on');
+    client.leave?.();
+  });
+
+  it('resolves at once when nobody in the room publishes', async () => {
+    const { client, state } = await joining([{ ...bob, tracks: [] }]);
+    assert.equal(state.resolved, true);
+    client.leave?.();
+  });
+
+  it('resolves anyway when no offer comes', async () => {
+    const { client, done } = await joining([bob]);
+    await done; // after OFFER_AFTER_WELCOME_MS
+    assert.equal(client.state, 'connected');
+    client.leave?.();
+  });
+});
