@@ -7,18 +7,6 @@ import { PrismError } from './prism-error.js';
 import { CLUSTER_UNAVAILABLE, MIGRATE, NODE_DRAINING, OWNER_LOST, SERVER_SHUTDOWN } from './reconnect.js';
 import { errorFromMessage, parseServerMessage } from './wire.js';
 
-/** The longest connect() waits after the welcome for the subscriber offer its room promises. */
-export const OFFER_AFTER_WELCOME_MS = 100;
-
-/** Whether a subscriber offer follows the welcome: we may subscribe and someone in the room publishes. */
-function offerComing(model) {
-  if (model.local?.canSubscribe === false) return false;
-  for (const participant of model.participants.values()) {
-    if (participant.tracks?.size > 0) return true;
-  }
-  return false;
-}
-
 /**
  * Routes what the signaling socket delivers and decides what a close means. Holds no state of its own besides the
  * page-unload listener: the client's state, room model, requests and parts are the session.
@@ -60,7 +48,6 @@ export class Session {
         break;
       case 'subscriberOffer':
         client._subscriber.enqueueOffer(msg);
-        this._releaseHeld?.(); // after the offer's work is queued: it starts before the app's
         break;
       case 'iceServers':
         useIceServers(client, msg.iceServers);
@@ -111,26 +98,8 @@ export class Session {
     this.startTimers();
     globalThis.addEventListener?.('pagehide', this._onPageHide);
     const waiter = client._socket.endConnect();
-    if (waiter && offerComing(client._model)) this.holdConnect(waiter);
-    else waiter?.resolve(client._model.local);
+    waiter?.resolve(client._model.local);
     client._dispatch(events);
-  }
-
-  /**
-   * connect() resolves once the subscriber offer that follows this welcome was taken (or after
-   * {@link OFFER_AFTER_WELCOME_MS}): the server sends both at once, and the app's work after connect() (rendering,
-   * getUserMedia, publishing) would otherwise run before the offer's message and delay the subscriber connection.
-   */
-  holdConnect(waiter) {
-    const release = () => {
-      clearTimeout(this._heldTimer);
-      this._releaseHeld = null;
-      const client = this._client;
-      if (client._state === 'disconnected') waiter.reject(new PrismError('disconnected', 'disconnected while joining'));
-      else waiter.resolve(client._model.local); // joined, even if the socket is being resumed meanwhile
-    };
-    this._releaseHeld = release;
-    this._heldTimer = setTimeout(release, OFFER_AFTER_WELCOME_MS);
   }
 
   /** Resume token and window, fresh ICE servers, and the server's list of what we should receive, from a welcome. */
@@ -275,7 +244,6 @@ export class Session {
     this.releaseMedia();
     client._model.reset();
     client._setState('disconnected');
-    this._releaseHeld?.(); // a connect() still held for the offer rejects
     client._emit('disconnected', info);
     client._resolveClosed();
   }
