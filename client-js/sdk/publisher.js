@@ -3,7 +3,6 @@
 import { PrismError, asPrismError } from './prism-error.js';
 import { addSender, captureMedia } from './local-media.js';
 import { newClientPeerConnection } from './peer-connection.js';
-import { subscriberFirst } from './subscriber-first.js';
 
 /**
  * What this client publishes and the connection it goes out on. Renegotiations (new tracks, ICE restarts,
@@ -42,8 +41,6 @@ export class Publisher {
     const wanted = ['audio', 'video'].filter((kind) => (kind === 'audio' ? audio : video) && !this._publishedKind(kind));
     if (wanted.length === 0) return [];
     const { media, owned, picks } = await captureMedia(wanted, { audio, video, stream });
-    // The first publish of a join lets the subscriber connection's handshake go first (subscriber-first.js).
-    if (!this.pc) await subscriberFirst(client);
     if (client.state !== 'connected') {
       if (owned) picks.forEach((p) => p.track.stop());
       throw new PrismError('disconnected', 'disconnected while capturing media');
