@@ -49,6 +49,7 @@ public final class VideoConsumer extends Consumer {
     private long layerSwitches;
     private long layerKeyframeRequests;
     private long keyframeRequestsAnsweredBySwitch;
+    private long keyframeReplays;
     private int lastForwardedSpatial = -1;
     /** Retransmissions sent again because the first was reported lost ({@link RepairRetries}). */
     private long retransmitAgain;
@@ -158,6 +159,37 @@ public final class VideoConsumer extends Consumer {
     /** The subscriber's key frame requests not passed on because a pending switch's key frame answers them. */
     public long keyframeRequestsAnsweredBySwitch() {
         return keyframeRequestsAnsweredBySwitch;
+    }
+
+    /** The layer a new subscriber starts on: the allocation's target, else the lowest. */
+    private int startLayer() {
+        return Math.max(0, forwarder.selector().targetSpatial());
+    }
+
+    /** Asked once per layer whoever asks: the publisher's throttle coalesces several subscribers joining at once. */
+    @Override
+    void onSubscriberChecking() {
+        if (!closed && forwarder.selector().currentSpatial() < 0) {
+            producer.requestKeyframe(startLayer());
+        }
+    }
+
+    @Override
+    void onSubscriberConnected() {
+        if (closed) {
+            return;
+        }
+        if (forwarder.selector().currentSpatial() < 0 && producer.replayLatestKeyframe(startLayer(), this) > 0
+                && forwarder.selector().currentSpatial() >= 0) {
+            keyframeReplays++;
+            return; // started from the replayed key frame: nothing to ask for
+        }
+        requestKeyframe();
+    }
+
+    /** Times this consumer started from a key frame replayed from the producer's history (no PLI needed). */
+    public long keyframeReplays() {
+        return keyframeReplays;
     }
 
     @Override

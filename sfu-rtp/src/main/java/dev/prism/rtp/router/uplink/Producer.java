@@ -78,6 +78,7 @@ public final class Producer {
     /** The RFC 6464 level reader of an audio track whose publisher negotiated the extension, else null. */
     private final AudioLevelMeter audioLevel;
     private final RtpPacket rtxView = new RtpPacket();
+    private final RtpPacket replayView = new RtpPacket();
     private final int[] nackScratch = new int[64];
     /** Array replaced on change: the fan-out loop needs neither a lock nor an iterator. */
     private PacketSink[] sinks = NONE;
@@ -394,6 +395,8 @@ public final class Producer {
             int payload = packet.payloadOffset();
             int length = packet.payloadLength();
             layer.history.add(buf, seq, now);
+            layer.latestKeyframe.onPacket(seq, packet.timestamp(),
+                    meta != PacketMeta.INVALID && PacketMeta.isKeyframe(meta), now);
             if (meta != PacketMeta.INVALID && PacketMeta.isKeyframe(meta)) {
                 layer.keyframes++;
                 layer.keyframeThrottle.onKeyframe();
@@ -552,6 +555,21 @@ public final class Producer {
         }
     }
 
+    /**
+     * Sends {@code sink} alone the latest key frame of spatial layer {@code index} and every packet after it, from the
+     * history, when they are all still there and recent ({@link LatestKeyframe}): a subscriber that just connected
+     * starts at once instead of waiting for the publisher to answer a PLI. Event loop only; no allocation.
+     *
+     * @return packets replayed, 0 when there was nothing to replay (the caller asks for a key frame instead)
+     */
+    public int replayLatestKeyframe(int index, PacketSink sink) {
+        if (!video || closed || index < 0 || index >= layers.length) {
+            return 0;
+        }
+        ProducerLayer l = layers[index];
+        return l.latestKeyframe.replay(l.history, replayView, h264, index, sink, rtcp.clock().nanos());
+    }
+
     /** Starts fanning out to {@code sink} (a subscriber's consumer). Event loop only. */
     public void addConsumer(PacketSink sink) {
         PacketSink[] next = Arrays.copyOf(sinks, sinks.length + 1);
@@ -583,6 +601,7 @@ public final class Producer {
             if (l.history != null) {
                 l.history.clear();
             }
+            l.latestKeyframe.clear();
         }
     }
 
