@@ -9,7 +9,6 @@
  * audio track whose publisher negotiated RFC 6464's audio level reads each packet's level into its
  * {@link dev.prism.rtp.router.uplink.AudioLevelMeter} (primitive fields, before the fan-out), which the room's speaker
  * detection (sfu-conference) drains every 100 ms.
- * ({@link dev.prism.rtp.router.uplink.KeyframeRequestThrottle}); reception statistics feed the receiver reports.
  * {@link dev.prism.rtp.router.uplink.LatestKeyframe} remembers where each stream's latest key frame starts in its
  * history, so a subscriber that just connected is sent that key frame and what followed it at once
  * ({@code Producer.replayLatestKeyframe}) rather than waiting for the publisher to answer a PLI.
