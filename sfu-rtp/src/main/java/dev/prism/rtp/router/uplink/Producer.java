@@ -20,7 +20,6 @@ import dev.prism.rtp.transport.DropReason;
 import dev.prism.rtp.transport.MediaCounters;
 import dev.prism.rtp.transport.WebRtcTransport;
 import io.netty.buffer.ByteBuf;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
@@ -49,7 +48,6 @@ import java.util.function.ToLongFunction;
  * and releases it when it is overwritten, expires, or {@link #closeAll()} runs.
  */
 public final class Producer {
-    private static final PacketSink[] NONE = new PacketSink[0];
     /** Window of the per-layer bitrate and frame rate measurement. */
     static final long LAYER_STATS_WINDOW_MILLIS = 1000;
     /**
@@ -81,7 +79,7 @@ public final class Producer {
     private final RtpPacket replayView = new RtpPacket();
     private final int[] nackScratch = new int[64];
     /** Array replaced on change: the fan-out loop needs neither a lock nor an iterator. */
-    private PacketSink[] sinks = NONE;
+    private final SinkArray sinks = new SinkArray();
     private boolean closed;
 
     /**
@@ -425,7 +423,7 @@ public final class Producer {
             }
         }
         int spatial = layer.index();
-        PacketSink[] cs = sinks;
+        PacketSink[] cs = sinks.array();
         for (int i = 0; i < cs.length; i++) {
             cs[i].onPacket(packet, spatial, meta);
         }
@@ -572,28 +570,18 @@ public final class Producer {
 
     /** Starts fanning out to {@code sink} (a subscriber's consumer). Event loop only. */
     public void addConsumer(PacketSink sink) {
-        PacketSink[] next = Arrays.copyOf(sinks, sinks.length + 1);
-        next[sinks.length] = sink;
-        sinks = next;
+        sinks.add(sink);
     }
 
     /** Stops fanning out to {@code sink}; nothing when it is not attached. Event loop only. */
     public void removeConsumer(PacketSink sink) {
-        int i = Arrays.asList(sinks).indexOf(sink);
-        if (i < 0) {
-            return;
-        }
-        PacketSink[] next = new PacketSink[sinks.length - 1];
-        System.arraycopy(sinks, 0, next, 0, i);
-        System.arraycopy(sinks, i + 1, next, i, sinks.length - i - 1);
-        sinks = next;
+        sinks.remove(sink);
     }
 
     /** Detaches every consumer and releases the histories (the track went away). */
     public void closeAll() {
         closed = true;
-        PacketSink[] detached = sinks;
-        sinks = NONE;
+        PacketSink[] detached = sinks.detachAll();
         for (PacketSink c : detached) {
             c.onProducerClosed();
         }
@@ -606,7 +594,7 @@ public final class Producer {
     }
 
     public int consumerCount() {
-        return sinks.length;
+        return sinks.size();
     }
 
     public boolean isClosed() {
