@@ -33,8 +33,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class Dynacast {
     static final long TICK_MILLIS = 250;
-    /** How long a layer stays on after its last subscriber stopped needing it. */
-    static final long HOLD_MILLIS = 3_000;
+    /**
+     * How long a layer stays on after its last subscriber stopped needing it: long enough that a tile resized back
+     * and forth does not make the encoder flap, short enough that the uplink follows a shrink within 2 s (the
+     * adaptive stream debounce, this hold and one tick).
+     */
+    static final long HOLD_MILLIS = 1_000;
     /** At most one announcement per track per this interval. */
     static final long MIN_INTERVAL_MILLIS = 500;
 

@@ -99,7 +99,7 @@ class DynacastTest {
         assertThat(aliceHears.messages).as("bob wants everything (no limit): nothing to say").isEmpty();
 
         prefer(bob, new TrackPreferences(0, TrackPreferences.DEFAULT_MAX_TEMPORAL, true));
-        advance(2_750);
+        advance(Dynacast.HOLD_MILLIS - 250);
         assertThat(aliceHears.messages).as("held").isEmpty();
         advance(500);
         assertThat(aliceHears.messages).containsExactly(trackId + "=[q]");
@@ -114,7 +114,7 @@ class DynacastTest {
 
     @Test
     void withNobodySubscribedOnlyTheLowestStaysAndTheFirstSubscriberTurnsTheRestOn() throws Exception {
-        advance(3_250);
+        advance(Dynacast.HOLD_MILLIS + 250);
         assertThat(aliceHears.messages).containsExactly(trackId + "=[q]");
 
         join("bob", new Layers());
@@ -126,7 +126,7 @@ class DynacastTest {
 
     @Test
     void theLastAnnouncementIsSentAgainAfterThePublishersSignalingResumed() throws Exception {
-        advance(3_250);
+        advance(Dynacast.HOLD_MILLIS + 250);
         assertThat(aliceHears.messages).containsExactly(trackId + "=[q]");
         alice.signalingState(true, 0);
         alice.signalingState(false, 1);
