@@ -11,11 +11,13 @@ public final class PrismApiException extends RuntimeException {
 
     private final int status;
     private final String code;
+    private final String reason;
 
     public PrismApiException(int status, String code, String message) {
         super(status + " " + code + ": " + message);
         this.status = status;
         this.code = code;
+        this.reason = message;
     }
 
     /** The HTTP status, e.g. 404. */
@@ -30,7 +32,6 @@ public final class PrismApiException extends RuntimeException {
 
     /** The node's {@code message}, e.g. {@code token expired}. */
     public String reason() {
-        String m = getMessage();
-        return m.substring(m.indexOf(": ") + 2);
+        return reason;
     }
 }
