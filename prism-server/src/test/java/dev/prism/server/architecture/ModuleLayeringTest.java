@@ -24,7 +24,7 @@ import org.w3c.dom.NodeList;
  * {@code sfu-core <- sfu-srtp <- sfu-rtp <- sfu-conference <- {sfu-signaling, sfu-ops}}; sfu-cluster and admin-ui
  * on sfu-core only; netem (the test network emulator) on sfu-core only, used by prism-server's tests; prism-server,
  * the launcher, on everything; perf on prism-server, sfu-cluster (the link bench) and
- * sfu-rtp's test kit. A module
+ * sfu-rtp's test kit; prism-server-sdk (backends' library) on nothing, used by prism-server's tests only. A module
  * may name anything below it (its own transitive dependencies) and, in test scope, the test-jars of those; nothing
  * else. And the main sources of sfu-signaling and sfu-ops name no router type (they call the conference), and neither
  * names the other's or the admin UI's packages.
@@ -47,8 +47,9 @@ class ModuleLayeringTest {
         ALLOWED.put("admin-ui", Set.of("sfu-core"));
         ALLOWED.put("sfu-webhooks", Set.of("sfu-core")); // hears sfu-core's room events; the launcher wires it
         ALLOWED.put("prism-server", Set.of("sfu-core", "sfu-srtp", "sfu-rtp", "sfu-conference", "sfu-signaling",
-                "sfu-ops", "sfu-cluster", "admin-ui", "sfu-webhooks", "netem"));
+                "sfu-ops", "sfu-cluster", "admin-ui", "sfu-webhooks", "netem", "prism-server-sdk"));
         ALLOWED.put("perf", Set.of("prism-server", "sfu-rtp", "sfu-cluster")); // the link bench (perf/run link)
+        ALLOWED.put("prism-server-sdk", Set.of()); // a backend's library: JDK only (theServerSdkIsABackendLibrary)
     }
 
     /** Test-jars a module may use outside test scope (perf's benchmarks run on sfu-rtp's test kit). */
@@ -113,6 +114,42 @@ class ModuleLayeringTest {
             }
         }
         assertThat(mainUses).as("netem is test infrastructure").isEmpty();
+    }
+
+    /**
+     * The server SDK goes on backends' classpaths: it declares no dependency outside test scope (no Prism module, no
+     * third-party jar), its main sources name no Prism package but its own, and Prism modules use it in tests only.
+     */
+    @Test
+    void theServerSdkIsABackendLibrary() throws Exception {
+        List<String> sdkRuntime = new ArrayList<>();
+        for (Element d : children(pom(ROOT.resolve("prism-server-sdk/pom.xml")).getDocumentElement(), "dependencies",
+                "dependency")) {
+            if (!"test".equals(text(d, "scope", "compile"))) {
+                sdkRuntime.add(text(d, "groupId", null) + ":" + text(d, "artifactId", null));
+            }
+        }
+        assertThat(sdkRuntime).as("prism-server-sdk's runtime dependencies").isEmpty();
+        List<String> mainUses = new ArrayList<>();
+        for (String module : modules()) {
+            for (Dependency d : prismDependencies(module)) {
+                if ("prism-server-sdk".equals(d.to()) && !"test".equals(d.scope())) {
+                    mainUses.add(d.toString());
+                }
+            }
+        }
+        assertThat(mainUses).as("the server SDK is for backends; Prism's modules use it in tests").isEmpty();
+        List<String> imports = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(ROOT.resolve("prism-server-sdk/src/main/java"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                for (String line : Files.readAllLines(f)) {
+                    if (line.startsWith("import") && line.contains("dev.prism.") && !line.contains("dev.prism.sdk.")) {
+                        imports.add(ROOT.relativize(f) + ": " + line.strip());
+                    }
+                }
+            }
+        }
+        assertThat(imports).as("the server SDK names no Prism server package").isEmpty();
     }
 
     @Test
