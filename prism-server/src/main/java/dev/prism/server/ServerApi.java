@@ -28,6 +28,8 @@ final class ServerApi {
             dev.prism.server.cluster.ApiForwardCounters counters = new dev.prism.server.cluster.ApiForwardCounters();
             metrics.bind(counters);
             api.forwarding(cluster.apiForwarding(counters));
+            cluster.keepPlacedWhile(id -> api.directory().options(id) != null); // the options stay with the room
+
         }
     }
 

@@ -193,6 +193,14 @@ public final class ClusterMode implements AutoCloseable {
     }
 
     /**
+     * A room placed here stays placed here while {@code remembered} says this node knows it (a room created through
+     * the server API, empty, within its {@code emptyTimeout}): a later join or call finds its options here.
+     */
+    public void keepPlacedWhile(java.util.function.Predicate<String> remembered) {
+        guard.keepWhile(remembered);
+    }
+
+    /**
      * Where other nodes send server API calls: the HTTP port on the link's host (the HTTP host, or the advertised
      * address when HTTP listens on a wildcard). Empty with an ephemeral port (0): not known before the server listens.
      */
