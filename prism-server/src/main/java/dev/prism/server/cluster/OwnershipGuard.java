@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  *       node ({@link RoomPlacement#claimHere}); if a live node owns it, this copy is closed the same way.</li>
  *   <li>A room that ended here has its record released ({@link RoomPlacement#release}, owner and epoch checked in
  *       Redis). A placement that answered this node but whose room never came to exist here within
- *       {@link #UNUSED_HOLD_NANOS} is released too.</li>
+ *       {@link #UNUSED_HOLD_NANOS} is released too. Neither is released while {@link #keepWhile} says the server API
+ *       remembers the room (created with options, within its empty timeout): its options live here.</li>
  *   <li>A copy is closed and counted once: until it ends, checks pass it by (it is neither claimed again nor fenced
  *       again while its participants are still leaving).</li>
  *   <li>When a check fails (Redis down), nothing is closed: running rooms keep their media. Until a check succeeds
