@@ -176,6 +176,7 @@ class ClusterServerApiTest {
 
         double answeredBefore = ClusterModeBench.metric(bench.node(1),
                 "prism_api_forwarded_total{outcome=\"answered\"}");
+        assertThat(answeredBefore).as("the refused call above was forwarded and counted").isPositive();
         ApiHttp.Reply noToken = new ApiHttp(bench.node(1).httpPort(), null).get("/rooms/" + onSecond);
         assertThat(noToken.status()).isEqualTo(401);
         ApiHttp.Reply forged = new ApiHttp(bench.node(1).httpPort(), "not.a.token").delete("/rooms/" + onSecond);
