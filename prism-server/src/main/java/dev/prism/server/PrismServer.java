@@ -145,6 +145,7 @@ public final class PrismServer implements AutoCloseable {
         this.cluster = config.clusterMode() ? ClusterMode.start(vertx, config, sfu, rooms,
                 ClusterMode.loadSource(loops, sfu.conference(), sampler), advertiseAddress, media.localPorts(),
                 version(), clusterMetrics) : null;
+        ServerApi.forwardInCluster(serverApi, cluster, metrics); // /api/v1 works on any node (docs/API.md "Cluster")
         this.drain = new NodeDrain(sfu, DRAIN_INTERVAL, cluster == null ? null : new NodeDrain.RoomHandOver() {
             @Override
             public void startDraining() {

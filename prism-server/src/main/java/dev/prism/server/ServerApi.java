@@ -21,6 +21,18 @@ final class ServerApi {
         return new ServerApiRoutes(sfu, new ServerApiTokens(tokens), directory, MonoClock.SYSTEM);
     }
 
+    /** Cluster mode: calls about other nodes' rooms are forwarded to their owner, room lists cover the cluster. */
+    static void forwardInCluster(ServerApiRoutes api, dev.prism.server.cluster.ClusterMode cluster,
+                                 PrismMetrics metrics) {
+        if (cluster != null) {
+            dev.prism.server.cluster.ApiForwardCounters counters = new dev.prism.server.cluster.ApiForwardCounters();
+            metrics.bind(counters);
+            api.forwarding(cluster.apiForwarding(counters));
+            cluster.keepPlacedWhile(id -> api.directory().options(id) != null); // the options stay with the room
+
+        }
+    }
+
     /** Once the HTTP server runs (the routes are mounted): counters bound, the empty-timeout sweep started. */
     static void started(ServerApiRoutes api, Vertx vertx, PrismMetrics metrics) {
         metrics.bind(api.counters());

@@ -12,6 +12,7 @@ final class NodeRecord {
     static final String MEDIA_HOST = "mediaHost";
     static final String MEDIA_PORTS = "mediaPorts";
     static final String VERSION = "version";
+    static final String API = "api";
     static final String STATE = "state";
     static final String SCORE = "score";
     static final String BUSY = "busy";
@@ -29,7 +30,7 @@ final class NodeRecord {
     /** Field, value, field, value... for HSET. */
     static List<String> fields(NodeDescriptor descriptor, NodeState state, NodeLoad load, double score, long seq,
                                long reportedAtMillis) {
-        List<String> f = new ArrayList<>(28);
+        List<String> f = new ArrayList<>(30);
         add(f, LINK, descriptor.linkUrl());
         add(f, MEDIA_HOST, descriptor.mediaHost());
         StringBuilder ports = new StringBuilder();
@@ -41,6 +42,7 @@ final class NodeRecord {
         }
         add(f, MEDIA_PORTS, ports.toString());
         add(f, VERSION, descriptor.version());
+        add(f, API, descriptor.apiUrl());
         add(f, STATE, state.name());
         add(f, SCORE, Double.toString(score));
         add(f, BUSY, Double.toString(load.busiestLoopBusyRatio()));
@@ -79,7 +81,8 @@ final class NodeRecord {
                 ports.add(Integer.parseInt(p));
             }
         }
-        NodeDescriptor descriptor = new NodeDescriptor(f.get(LINK), f.get(MEDIA_HOST), ports, f.get(VERSION));
+        NodeDescriptor descriptor = new NodeDescriptor(f.get(LINK), f.get(MEDIA_HOST), ports, f.get(VERSION),
+                f.get(API));
         NodeLoad load = new NodeLoad(num(f, BUSY), num(f, LAG_MS), (int) whole(f, PARTICIPANTS), (int) whole(f, ROOMS),
                 whole(f, INGRESS_BPS), whole(f, EGRESS_BPS));
         double score = num(f, SCORE);

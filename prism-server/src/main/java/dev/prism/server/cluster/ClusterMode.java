@@ -140,7 +140,8 @@ public final class ClusterMode implements AutoCloseable {
         ClusterLinks links = ClusterLinks.start(vertx, nodeId, config.clusterSecret(), linkHost,
                 config.clusterPort(), sfu.proxiedSessionAcceptor(), linkMetrics)
                 .toCompletionStage().toCompletableFuture().get(START_WAIT_SECONDS * 2, TimeUnit.SECONDS);
-        NodeDescriptor descriptor = new NodeDescriptor(links.linkAddress(), advertiseAddress, mediaPorts, version);
+        NodeDescriptor descriptor = new NodeDescriptor(links.linkAddress(), advertiseAddress, mediaPorts, version,
+                apiUrl(linkHost, config.httpPort()));
         NodeRegistry registry = new NodeRegistry(redis, nodeId, descriptor, settings, LoadModel.DEFAULTS, load,
                 PeriodicScheduler.vertx(vertx), MonoClock.SYSTEM);
         PeerReachability reach = new PeerReachability(nodeId);
@@ -181,6 +182,33 @@ public final class ClusterMode implements AutoCloseable {
 
     public String nodeId() {
         return registry.nodeId();
+    }
+
+    /**
+     * The server API's cluster filter ({@code ServerApiRoutes.forwarding}): calls about other nodes' rooms are sent to
+     * their owner, room lists cover every node. Event loops; closed with the node's Vert.x.
+     */
+    public ApiForwarding apiForwarding(ApiForwardCounters counters) {
+        return new ApiForwarding(vertx, sfu, registry.nodeId(), registry::liveNodes, counters);
+    }
+
+    /**
+     * A room placed here stays placed here while {@code remembered} says this node knows it (a room created through
+     * the server API, empty, within its {@code emptyTimeout}): a later join or call finds its options here.
+     */
+    public void keepPlacedWhile(java.util.function.Predicate<String> remembered) {
+        guard.keepWhile(remembered);
+    }
+
+    /**
+     * Where other nodes send server API calls: the HTTP port on the link's host (the HTTP host, or the advertised
+     * address when HTTP listens on a wildcard). Empty with an ephemeral port (0): not known before the server listens.
+     */
+    static String apiUrl(String host, int httpPort) {
+        if (httpPort == 0) {
+            return "";
+        }
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + httpPort;
     }
 
     public String linkAddress() {

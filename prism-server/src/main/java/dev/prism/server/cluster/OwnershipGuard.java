@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  *       node ({@link RoomPlacement#claimHere}); if a live node owns it, this copy is closed the same way.</li>
  *   <li>A room that ended here has its record released ({@link RoomPlacement#release}, owner and epoch checked in
  *       Redis). A placement that answered this node but whose room never came to exist here within
- *       {@link #UNUSED_HOLD_NANOS} is released too.</li>
+ *       {@link #UNUSED_HOLD_NANOS} is released too. Neither is released while {@link #keepWhile} says the server API
+ *       remembers the room (created with options, within its empty timeout): its options live here.</li>
  *   <li>A copy is closed and counted once: until it ends, checks pass it by (it is neither claimed again nor fenced
  *       again while its participants are still leaving).</li>
  *   <li>When a check fails (Redis down), nothing is closed: running rooms keep their media. Until a check succeeds
@@ -52,6 +53,13 @@ final class OwnershipGuard {
     /** The copies being closed by a fence, by room id, until they end. */
     private final Map<String, Room> closing = new ConcurrentHashMap<>();
     private volatile boolean verified = true;
+    /** Rooms whose placement stays held here while empty (the server API remembers their options); any thread. */
+    private volatile java.util.function.Predicate<String> remembered = id -> false;
+
+    /** Placements of rooms {@code remembered} says are known here are not released while unused. */
+    void keepWhile(java.util.function.Predicate<String> remembered) {
+        this.remembered = remembered;
+    }
 
     OwnershipGuard(RoomPlacement placement, RoomRegistry rooms, Conference conference, HeldRooms held,
                    ClusterMetrics metrics, MonoClock clock) {
@@ -102,6 +110,9 @@ final class OwnershipGuard {
             }
         }
         for (Map.Entry<String, HeldRooms.Held> unused : snapshot.entrySet()) {
+            if (remembered.test(unused.getKey())) {
+                continue; // created through the API and not yet forgotten: its options live here, so does the room
+            }
             if (now - unused.getValue().sinceNanos() > UNUSED_HOLD_NANOS && held.drop(unused.getKey(), unused.getValue())) {
                 release(unused.getKey(), unused.getValue().epoch());
             }
@@ -124,7 +135,9 @@ final class OwnershipGuard {
 
     /** A room ended here: release its record. Room loop; does not block. */
     void ended(String roomId) {
-        closing.remove(roomId);
+        if (closing.remove(roomId) == null && remembered.test(roomId)) {
+            return; // emptied, but the API remembers it here: keep the placement (released once it is forgotten)
+        }
         HeldRooms.Held h = held.drop(roomId);
         if (h != null) {
             release(roomId, h.epoch());

@@ -12,10 +12,12 @@ import java.util.concurrent.RejectedExecutionException;
  * Finds the room a server API call is about and runs work on its loop.
  *
  * <p>Cluster mode: a room that is not live on this node is looked up in the cluster's placement
- * ({@link SfuContext#routing()}). When another node owns it the call is answered {@code 421 wrong_node} with the
- * owner's node id: the backend repeats it there (forwarding over the node-to-node link is not done yet, see
- * docs/API.md). Looking a room up places it as a join would, so the first call about a room nobody owns yet makes
- * this node its owner (an unused placement is released after the cluster's hold time).
+ * ({@link SfuContext#routing()}). Calls about another node's room are normally forwarded to it before they get here
+ * (prism-server's {@code ApiForwarding}, mounted with {@link ServerApiRoutes#forwarding}); one that still arrives
+ * (a request forwarded already, or an owner without an API address) is answered {@code 421 wrong_node} with the
+ * owner's node id. Looking a room up places it as a join would, so the first call about a room nobody owns yet may
+ * make this node its owner (an unused placement is released after the cluster's hold time, unless the API remembers
+ * the room).
  */
 final class LiveRooms {
     private final SfuContext sfu;

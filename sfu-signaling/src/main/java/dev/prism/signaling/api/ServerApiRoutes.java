@@ -53,6 +53,8 @@ public final class ServerApiRoutes implements Consumer<Router> {
     private final List<Registered> routes = new ArrayList<>();
     private ApiCounters counters;
     private boolean mounted;
+    /** Cluster mode: sends calls about other nodes' rooms to their owner (prism-server's ApiForwarding); or null. */
+    private Handler<RoutingContext> forwarding;
 
     /**
      * @param directory the room options the conference's per-room limit reads (wired by the launcher with
@@ -95,6 +97,18 @@ public final class ServerApiRoutes implements Consumer<Router> {
         return this;
     }
 
+    /**
+     * Cluster mode: {@code filter} sees every authenticated request (body read) before the endpoints; it answers those
+     * about another node's rooms itself (forwarded) and calls {@code ctx.next()} for the rest. Call before mounting.
+     */
+    public ServerApiRoutes forwarding(Handler<RoutingContext> filter) {
+        if (mounted) {
+            throw new IllegalStateException("set the forwarding before the router is mounted");
+        }
+        this.forwarding = filter;
+        return this;
+    }
+
     /** The options of rooms created through the API. */
     public RoomDirectory directory() {
         return directory;
@@ -132,6 +146,9 @@ public final class ServerApiRoutes implements Consumer<Router> {
         });
         router.route(PREFIX + "/*").handler(this::authenticate);
         router.route(PREFIX + "/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
+        if (forwarding != null) {
+            router.route(PREFIX + "/*").handler(forwarding);
+        }
         for (Registered r : routes) {
             router.route(r.method(), PREFIX + r.path()).handler(ctx -> run(ctx, r));
         }

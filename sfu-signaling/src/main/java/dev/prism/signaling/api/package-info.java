@@ -8,6 +8,7 @@
  * ({@link ApiReplies}). {@link RoomDirectory} is thread-safe.
  *
  * <p>Extension: other features add authenticated routes with {@link ServerApiRoutes#route} before the router is
- * mounted.
+ * mounted; cluster mode adds a filter with {@link ServerApiRoutes#forwarding} that sends calls about other nodes' rooms
+ * to their owner (it runs after authentication, so an unauthenticated request is never forwarded).
  */
 package dev.prism.signaling.api;
