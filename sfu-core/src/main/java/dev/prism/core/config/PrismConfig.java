@@ -89,6 +89,9 @@ import java.util.List;
  *                               first is the default for a room whose first join asks for none (or for one not in
  *                               the list); default {@code [vp8, h264]}
  * @param webhooks               webhook receivers and their retry window ({@link WebhookSettings}); none by default
+ * @param maxPublishersPerRoom   participants of one room that may publish at once; a publish beyond it is refused
+ *                               ({@code publishers_full}); default {@value #DEFAULT_MAX_PUBLISHERS_PER_ROOM}; a token's
+ *                               {@code roomMaxPublishers} claim may lower it for the room its join creates
  */
 public record PrismConfig(
         int httpPort,
@@ -121,7 +124,8 @@ public record PrismConfig(
         String advertiseAddress6,
         boolean pacer,
         List<String> videoCodecs,
-        WebhookSettings webhooks) {
+        WebhookSettings webhooks,
+        int maxPublishersPerRoom) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
@@ -132,6 +136,8 @@ public record PrismConfig(
     public static final int DEFAULT_RESUME_WINDOW_SECONDS = 20;
     public static final int DEFAULT_MEDIA_THREADS = 0;
     public static final int DEFAULT_MAX_PARTICIPANTS_PER_ROOM = 100;
+    /** As many as participants by default: no separate limit unless configured. */
+    public static final int DEFAULT_MAX_PUBLISHERS_PER_ROOM = 100;
     public static final long DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 86_400;
     public static final String DEFAULT_SRTP_IMPLEMENTATION = "prism";
     /** Every codec Prism forwards, VP8 first: every WebRTC browser has VP8, not every one H.264 (Firefox ESR here). */
@@ -158,7 +164,7 @@ public record PrismConfig(
             DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, DEFAULT_SRTP_IMPLEMENTATION, DEFAULT_SIGNALING_MESSAGES_PER_SECOND,
             DEFAULT_SHUTDOWN_GRACE_SECONDS, null, null, DEFAULT_CLUSTER_PORT, null, DEFAULT_MAX_LOAD, List.of(), null,
             DEFAULT_TURN_TTL_SECONDS, true, TCP_PORT_SAME_AS_UDP, null, false, DEFAULT_VIDEO_CODECS,
-            WebhookSettings.NONE);
+            WebhookSettings.NONE, DEFAULT_MAX_PUBLISHERS_PER_ROOM);
 
     /** @throws IllegalArgumentException naming the first invalid setting */
     public PrismConfig {
@@ -195,6 +201,7 @@ public record PrismConfig(
         checkAdvertiseAddress6(advertiseAddress6);
         videoCodecs = checkVideoCodecs(videoCodecs);
         webhooks = webhooks == null ? WebhookSettings.NONE : webhooks;
+        checkMaxPublishers(maxPublishersPerRoom);
     }
 
     /** Lower-cased, without repeats, each a codec Prism forwards, at least one. */
@@ -289,7 +296,7 @@ public record PrismConfig(
                 + ", tcpPort=" + (tcpPort == TCP_PORT_SAME_AS_UDP ? "same as UDP" : tcpPort)
                 + ", advertiseAddress6=" + (advertiseAddress6 == null ? "none" : advertiseAddress6)
                 + ", pacer=" + (pacer ? "on" : "off") + ", videoCodecs=" + videoCodecs
-                + ", webhooks=" + webhooks + "]";
+                + ", webhooks=" + webhooks + ", maxPublishersPerRoom=" + maxPublishersPerRoom + "]";
     }
 
     /**
@@ -328,6 +335,7 @@ public record PrismConfig(
         private boolean pacer;
         private List<String> videoCodecs;
         private WebhookSettings webhooks;
+        private int maxPublishersPerRoom;
 
         private Builder(PrismConfig c) {
             httpPort = c.httpPort;
@@ -361,6 +369,7 @@ public record PrismConfig(
             pacer = c.pacer;
             videoCodecs = c.videoCodecs;
             webhooks = c.webhooks;
+            maxPublishersPerRoom = c.maxPublishersPerRoom;
         }
 
         public Builder httpPort(int v) {
@@ -436,6 +445,12 @@ public record PrismConfig(
         public Builder maxParticipantsPerRoom(int v) {
             checkMaxParticipants(v);
             maxParticipantsPerRoom = v;
+            return this;
+        }
+
+        public Builder maxPublishersPerRoom(int v) {
+            checkMaxPublishers(v);
+            maxPublishersPerRoom = v;
             return this;
         }
 
@@ -589,7 +604,7 @@ public record PrismConfig(
                     allowedOrigins, maxTokenLifetimeSeconds, srtpImplementation, signalingMessagesPerSecond,
                     shutdownGraceSeconds, redisUrl, nodeId, clusterPort, clusterSecret, maxLoad, turnUrls, turnSecret,
                     turnTtlSeconds, iceTcp, tcpPort, advertiseAddress6, pacer, videoCodecs,
-                    webhooks);
+                    webhooks, maxPublishersPerRoom);
         }
     }
 }
