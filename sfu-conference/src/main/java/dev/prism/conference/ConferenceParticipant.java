@@ -70,7 +70,8 @@ public final class ConferenceParticipant implements RoomListener {
         this.logId = ClientText.forLog(request.identity());
         this.publisher = new PublisherSide(room, router, request.identity());
         this.subscriber = new SubscriberSide(room, router, room.id() + "/" + request.identity() + "/sub",
-                conference.codecPlan(), this::onTransportClosed);
+                conference.codecPlan(), this::onTransportClosed,
+                publisherId -> request.grants().qualityCap().and(conference.sendCapOf(room.id(), publisherId)));
     }
 
     /** Any thread. */
@@ -81,6 +82,11 @@ public final class ConferenceParticipant implements RoomListener {
     /** The participant's identity. Any thread. */
     public String id() {
         return request.identity();
+    }
+
+    /** The grants of its token beyond publish and subscribe. Any thread. */
+    public ParticipantGrants grants() {
+        return request.grants();
     }
 
     /** The room's loop: every state change of this participant happens there. Any thread. */
@@ -142,6 +148,7 @@ public final class ConferenceParticipant implements RoomListener {
             if (!request.canPublish()) {
                 throw new ConferenceException("not_allowed", "this token does not grant publishing");
             }
+            PublisherLimit.check(room, id());
             return publisher.publish(sources, negotiation, this::onTransportClosed, () -> {
                 SubscriberEndpoint s = subscriber.endpoint();
                 return s == null ? -1 : s.rttNanos();
@@ -183,7 +190,7 @@ public final class ConferenceParticipant implements RoomListener {
             slot.preferences = new Preferences(preferences.maxHeight(), preferences.maxTemporal(),
                     preferences.paused());
             if (slot.consumer != null) {
-                slot.consumer.setPreferences(slot.preferences);
+                slot.consumer.setPreferences(subscriber.capped(slot));
             }
             if (subscriber.endpoint() != null) {
                 subscriber.endpoint().reallocate();

@@ -9,9 +9,16 @@ import java.util.Objects;
  * @param displayName the name others see, already made display-safe by the caller
  * @param videoCodec  the video codec the room gets when this join creates it (null: the node's default); a room
  *                    that exists keeps its own ({@link dev.prism.core.room.Room#chooseVideoCodec})
+ * @param grants      hidden, quality cap, the room's publisher limit ({@link ParticipantGrants#NONE} for none)
  */
 public record JoinRequest(String roomId, String identity, String displayName, boolean canPublish,
-                          boolean canSubscribe, VideoCodec videoCodec) {
+                          boolean canSubscribe, VideoCodec videoCodec, ParticipantGrants grants) {
+    /** A join without the grants of {@link ParticipantGrants}. */
+    public JoinRequest(String roomId, String identity, String displayName, boolean canPublish, boolean canSubscribe,
+                       VideoCodec videoCodec) {
+        this(roomId, identity, displayName, canPublish, canSubscribe, videoCodec, ParticipantGrants.NONE);
+    }
+
     /** A join that leaves a new room the node's default video codec. */
     public JoinRequest(String roomId, String identity, String displayName, boolean canPublish, boolean canSubscribe) {
         this(roomId, identity, displayName, canPublish, canSubscribe, null);
@@ -21,5 +28,6 @@ public record JoinRequest(String roomId, String identity, String displayName, bo
         Objects.requireNonNull(roomId, "roomId");
         Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(displayName, "displayName");
+        grants = grants == null ? ParticipantGrants.NONE : grants;
     }
 }
