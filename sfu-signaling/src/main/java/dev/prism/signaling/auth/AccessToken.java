@@ -20,9 +20,19 @@ import dev.prism.core.text.ClientText;
  * @param videoCodec            the optional {@code codec} claim: the video codec the room gets if this join creates it
  *                              (null: the node's default; a room that exists keeps its own, see
  *                              {@link VideoCodec})
+ * @param grants                sources, data, hidden, quality cap, room publisher limit ({@link TokenGrants});
+ *                              {@link TokenGrants#DEFAULT} when the token carries none of those claims
  */
 public record AccessToken(String room, String identity, String name, boolean canPublish, boolean canSubscribe,
-                          long issuedAtEpochSeconds, long expiresAtEpochSeconds, VideoCodec videoCodec) {
+                          long issuedAtEpochSeconds, long expiresAtEpochSeconds, VideoCodec videoCodec,
+                          TokenGrants grants) {
+
+    /** A token with the default {@link TokenGrants}. */
+    public AccessToken(String room, String identity, String name, boolean canPublish, boolean canSubscribe,
+                       long issuedAtEpochSeconds, long expiresAtEpochSeconds, VideoCodec videoCodec) {
+        this(room, identity, name, canPublish, canSubscribe, issuedAtEpochSeconds, expiresAtEpochSeconds, videoCodec,
+                TokenGrants.DEFAULT);
+    }
 
     /** A token without a {@code codec} claim. */
     public AccessToken(String room, String identity, String name, boolean canPublish, boolean canSubscribe,
@@ -39,6 +49,23 @@ public record AccessToken(String room, String identity, String name, boolean can
             throw new IllegalArgumentException("identity must not be blank");
         }
         name = displayName(name, identity);
+        grants = grants == null ? TokenGrants.DEFAULT : grants;
+    }
+
+    /** The {@code data} grant: may send in-room data messages (default true). */
+    public boolean canPublishData() {
+        return grants.canPublishData();
+    }
+
+    /** The {@code hidden} grant: the others do not see the holder (default false). */
+    public boolean hidden() {
+        return grants.hidden();
+    }
+
+    /** This token with {@code g} as its grants (null: the defaults). */
+    public AccessToken withGrants(TokenGrants g) {
+        return new AccessToken(room, identity, name, canPublish, canSubscribe, issuedAtEpochSeconds,
+                expiresAtEpochSeconds, videoCodec, g);
     }
 
     /** A token with both grants, issued at {@code nowEpochSeconds} and valid for {@code ttlSeconds}. */
@@ -49,7 +76,7 @@ public record AccessToken(String room, String identity, String name, boolean can
     /** This token with the {@code codec} claim set to {@code codec} (null removes it). */
     public AccessToken withVideoCodec(VideoCodec codec) {
         return new AccessToken(room, identity, name, canPublish, canSubscribe, issuedAtEpochSeconds,
-                expiresAtEpochSeconds, codec);
+                expiresAtEpochSeconds, codec, grants);
     }
 
     private static String displayName(String name, String identity) {

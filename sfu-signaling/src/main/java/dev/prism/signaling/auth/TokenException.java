@@ -21,7 +21,15 @@ public final class TokenException extends Exception {
         /** {@code exp} lies further past {@code iat}, or past now, than the node's maximum token lifetime. */
         LIFETIME_TOO_LONG("token lifetime too long"),
         /** The {@code codec} claim is not a string naming a video codec Prism forwards ("vp8", "h264"). */
-        BAD_CODEC("token codec must be vp8 or h264");
+        BAD_CODEC("token codec must be vp8 or h264"),
+        /** {@code sources} is not an array of microphone, camera, screen, screen_audio. */
+        BAD_SOURCES("token sources must be a list of microphone, camera, screen, screen_audio"),
+        /** {@code data} or {@code hidden} is not a boolean. */
+        BAD_GRANT("token data and hidden must be booleans"),
+        /** {@code maxVideo} is not {@code {"height": 1..4320}} or {@code maxBitrate} not a whole number of bps. */
+        BAD_QUALITY_CAP("token maxVideo.height and maxBitrate must be positive integers"),
+        /** {@code roomMaxPublishers} is not a positive integer. */
+        BAD_ROOM_LIMIT("token roomMaxPublishers must be a positive integer");
 
         private final String reason;
 

@@ -28,7 +28,7 @@ import java.util.function.LongSupplier;
  *
  * <p>Claims: {@code room} and {@code sub} (identity) required; {@code exp} required; {@code name} (defaults to
  * {@code sub}, made display-safe by {@link AccessToken}); {@code canPublish}, {@code canSubscribe} (default
- * {@code true}); {@code iat}; {@code nbf} optional. {@code exp} and {@code nbf} are checked with
+ * {@code true}); {@code iat}; {@code nbf} optional; the grants of {@link TokenGrants} ({@link GrantClaims}). {@code exp} and {@code nbf} are checked with
  * {@value #CLOCK_SKEW_SECONDS} s of tolerance for clock skew between the backend that minted the token and this node.
  * A token may live at most {@code maxLifetimeSeconds}: its {@code exp} may lie no further than that past its
  * {@code iat}, nor past now (plus the skew), so a stolen token with a far-away {@code exp} is worthless. Other claims
@@ -156,6 +156,7 @@ public final class TokenService {
         if (token.videoCodec() != null) {
             claims.put("codec", token.videoCodec().wireName());
         }
+        GrantClaims.write(claims, token.grants());
         JWSObject jws = new JWSObject(header, new Payload(JSONObjectUtils.toJSONString(claims))); // Payload(Map) reorders
         try {
             jws.sign(signer);
@@ -256,7 +257,8 @@ public final class TokenService {
                 throw new TokenException(Kind.BAD_CODEC);
             }
         }
-        return new AccessToken(room, identity, name, canPublish, canSubscribe, iat == null ? 0 : iat, exp, codec);
+        return new AccessToken(room, identity, name, canPublish, canSubscribe, iat == null ? 0 : iat, exp, codec,
+                GrantClaims.read(claims));
     }
 
     private static String nonEmptyString(Object value) {

@@ -250,7 +250,11 @@ class TokenServiceTest {
         assertThat(Stream.of(Kind.values()).map(Kind::reason)).containsExactly(
                 "token missing", "malformed token", "unsupported algorithm", "bad token signature", "token expired",
                 "token not yet valid", "token has no expiry", "token has no room", "token has no identity",
-                "token lifetime too long", "token codec must be vp8 or h264");
+                "token lifetime too long", "token codec must be vp8 or h264",
+                "token sources must be a list of microphone, camera, screen, screen_audio",
+                "token data and hidden must be booleans",
+                "token maxVideo.height and maxBitrate must be positive integers",
+                "token roomMaxPublishers must be a positive integer");
     }
 
     @Test
