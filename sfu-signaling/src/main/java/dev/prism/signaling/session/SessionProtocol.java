@@ -102,6 +102,7 @@ final class SessionProtocol {
         if (!token.canPublish()) {
             throw new SignalingError("not_allowed", "this token does not grant publishing");
         }
+        GrantPolicy.checkMayPublish(token);
         String sdp = InboundMessage.requiredString(msg, "sdp");
         SdpLimits.check(sdp, "offer");
         Map<String, TrackSource> sources = PublishSources.parse(msg);
@@ -113,6 +114,7 @@ final class SessionProtocol {
                         + " tracks; the limit is " + SessionLimits.MAX_PUBLISHED_TRACKS);
             }
             PublishSources.checkKinds(sources, n.accepted());
+            GrantPolicy.checkSources(token, sources, n.accepted());
             return new dev.prism.conference.PublishNegotiation.Negotiated<>(n.answerSdp(),
                     new RemoteTransport(n.remoteIce(), n.remoteFingerprint(), n.remoteSetup()), n.accepted());
         }));
