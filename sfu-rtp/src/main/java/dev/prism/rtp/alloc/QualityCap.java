@@ -35,8 +35,8 @@ public record QualityCap(int maxHeight, long maxBitrateBps) {
         if (!isLimited()) {
             return p;
         }
-        return new Preferences(tighter(p.maxHeight(), maxHeight), p.maxTemporal(), p.paused(),
-                tighter(p.maxBitrateBps(), maxBitrateBps));
+        return new Preferences(p.maxHeight(), p.maxTemporal(), p.paused(),
+                tighter(p.maxBitrateBps(), maxBitrateBps), tighter(p.capHeight(), maxHeight));
     }
 
     /** The smaller limit, where 0 means none. */

@@ -54,9 +54,24 @@ class QualityCapTest {
     }
 
     @Test
+    void aHeightCapHoldsBeforeTheLayersSizesAreKnown() {
+        Preferences capped = new QualityCap(360, 0).apply(Preferences.DEFAULT);
+        BitrateAllocator allocator = new BitrateAllocator(clock, BitrateAllocator.Config.DEFAULT);
+        // no key frame seen yet: the lowest layer, not the top one
+        assertThat(allocator.allocate(PLENTY, List.of(new Subscription("a", MediaKind.VIDEO, Priority.NORMAL,
+                capped, CAMERA, new int[] {0, 0, 0}))).get("a").toString()).startsWith("a=s0t2");
+        // the top layer's size still unknown: at most the known one that fits
+        assertThat(allocator.allocate(PLENTY, List.of(new Subscription("b", MediaKind.VIDEO, Priority.NORMAL,
+                capped, CAMERA, new int[] {180, 360, 0}))).get("b").toString()).startsWith("b=s1t2");
+        // without a height limit, unknown sizes change nothing
+        assertThat(allocator.allocate(PLENTY, List.of(new Subscription("c", MediaKind.VIDEO, Priority.NORMAL,
+                Preferences.DEFAULT, CAMERA, new int[] {0, 0, 0}))).get("c").toString()).startsWith("c=s2t2");
+    }
+
+    @Test
     void pausedStaysPausedUnderACap() {
         Preferences p = new QualityCap(360, 300_000).apply(new Preferences(0, 3, true));
-        assertThat(p).isEqualTo(new Preferences(360, 3, true, 300_000));
+        assertThat(p).isEqualTo(new Preferences(0, 3, true, 300_000, 360));
     }
 
     @Test
