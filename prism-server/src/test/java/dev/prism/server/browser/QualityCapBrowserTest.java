@@ -25,7 +25,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * encodings; "capped" joins with a token carrying {@code maxVideo: {height: 360}}, "full" with a plain one. Sampled
  * from the browsers' own {@code getStats()} (inbound-rtp {@code frameHeight}) from the moment each subscriber opens
  * until {@link #WINDOW} after "full" decodes 720p: capped never receives more than 360 lines (and does decode
- * video), full gets 720. Prints both maximum heights and Prism's view of the layers.
+ * video), full gets 720. Prints both maximum heights and Prism's view of the layers. A second test caps the
+ * publisher instead: nobody receives its video above the cap.
  */
 @Tag("browser")
 @ExtendWith(BrowserArtifacts.class)
@@ -110,6 +111,52 @@ class QualityCapBrowserTest implements BrowserArtifacts.Browsers {
         assertThat(cappedMax.get()).as("capped's largest frame height").isLessThanOrEqualTo(CAP).isPositive();
         assertThat(cappedFrames).as("capped keeps decoding").isPositive();
         assertThat(fullMax.get()).as("full's largest frame height").isEqualTo(720);
+    }
+
+    /**
+     * The cap on the sending side: "pub" has {@code maxVideo: {height: 360}} and still sends its 720p layer (the SDK
+     * is not told to stop it); Prism forwards none of its layers above 360 lines to "viewer", who has no cap.
+     */
+    @Test
+    void aCappedPublishersVideoReachesNobodyAboveItsCap() {
+        CompletableFuture<List<ChromeBrowser>> launching = CompletableFuture.supplyAsync(
+                () -> ChromeBrowser.launchAll(List.of("pub", "viewer")), BrowserThreads.POOL);
+        server = PrismServer.start(PrismConfig.builder().httpHost("127.0.0.1").httpPort(0).udpPort(0)
+                .apiSecret(SECRET).build());
+        browsers = launching.join();
+        ChromeBrowser pub = browsers.get(0);
+        ChromeBrowser viewer = browsers.get(1);
+        String room = "sendcap-" + Long.toHexString(System.nanoTime());
+        pub.open(url(token(room, "pub", TokenGrants.DEFAULT.withQualityCap(CAP, 0)), false));
+        viewer.open(url(token(room, "viewer", TokenGrants.DEFAULT), true));
+
+        AtomicInteger viewerMax = new AtomicInteger();
+        AtomicReference<String> last = new AtomicReference<>("");
+        viewer.waitUntil("viewer decoding pub's video", START_TIMEOUT, Duration.ofMillis(250), b -> {
+            int h = sample(viewer, viewerMax);
+            last.set("viewer " + h + "; Prism " + prismView(room));
+            return h > 0 ? Boolean.TRUE : null;
+        }, last::get);
+        long windowStart = System.nanoTime();
+        long framesBefore = frames(viewer);
+        viewer.waitUntil("the sampling window", WINDOW.plusSeconds(30), Duration.ofMillis(250), b -> {
+            sample(viewer, viewerMax);
+            assertThat(viewerMax.get()).as("viewer's largest frame height so far; Prism %s", prismView(room))
+                    .isLessThanOrEqualTo(CAP);
+            return System.nanoTime() - windowStart >= WINDOW.toNanos() ? Boolean.TRUE : null;
+        }, () -> "");
+        long frames = frames(viewer) - framesBefore;
+        Object sent = pub.asyncJs("""
+                const done = arguments[arguments.length - 1];
+                window.prism.client.publisherPc.getStats().then((r) => { let h = 0; r.forEach((s) => {
+                  if (s.type === 'outbound-rtp' && s.kind === 'video') h = Math.max(h, s.frameHeight || 0); });
+                  done(h); }, () => done(-1));
+                """);
+        System.out.printf("[prism-quality-cap] FIGURES: publisher capped at %d lines (its largest encoded layer %s): "
+                + "the uncapped viewer's max frameHeight over %d s: %d, %d frames decoded; Prism: %s%n", CAP, sent,
+                WINDOW.toSeconds(), viewerMax.get(), frames, prismView(room));
+        assertThat(viewerMax.get()).as("viewer's largest frame height").isLessThanOrEqualTo(CAP).isPositive();
+        assertThat(frames).as("viewer keeps decoding").isPositive();
     }
 
     private static int sample(ChromeBrowser b, AtomicInteger max) {
