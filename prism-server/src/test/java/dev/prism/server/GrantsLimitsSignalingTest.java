@@ -177,6 +177,28 @@ class GrantsLimitsSignalingTest {
                 .isEqualTo("token sources must be a list of microphone, camera, screen, screen_audio");
     }
 
+    @Test
+    void theDevTokenEndpointGrantsACapAndHiddenAndRefusesBadValues() throws Exception {
+        try (PrismServer dev = PrismServer.start(PrismConfig.builder().httpPort(0).udpPort(0).httpHost("127.0.0.1")
+                .bindAddress("127.0.0.1").advertiseAddress("127.0.0.1").build())) {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + dev.httpPort() + "/api/dev-token?room=a&name=b";
+            for (String bad : List.of("&maxHeight=0", "&maxHeight=abc", "&maxHeight=5000", "&hidden=yes")) {
+                var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + bad)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(bad).isEqualTo(400);
+            }
+            var ok = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base
+                    + "&maxHeight=360&hidden=1")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(ok.statusCode()).isEqualTo(200);
+            String jwt = new JsonObject(ok.body()).getString("token");
+            JsonObject claims = new JsonObject(new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]),
+                    StandardCharsets.UTF_8));
+            assertThat(claims.getJsonObject("maxVideo").getInteger("height")).isEqualTo(360);
+            assertThat(claims.getBoolean("hidden")).isTrue();
+        }
+    }
+
     private static String sign(String payload) {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         String input = b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8))

@@ -209,8 +209,15 @@ public final class SignalingVerticle extends VerticleBase {
             badRequest(ctx, "codec must be vp8 or h264");
             return;
         }
+        dev.prism.signaling.auth.TokenGrants grants;
+        try {
+            grants = dev.prism.signaling.auth.DevTokenGrants.read(ctx.request()::getParam);
+        } catch (IllegalArgumentException e) {
+            badRequest(ctx, e.getMessage());
+            return;
+        }
         AccessToken t = AccessToken.grant(room, identity, name.strip(), tokens.nowEpochSeconds(), devTokenTtlSeconds)
-                .withVideoCodec(codec);
+                .withVideoCodec(codec).withGrants(grants);
         ctx.json(new JsonObject().put("token", tokens.issue(t)).put("identity", identity).put("room", room));
     }
 
