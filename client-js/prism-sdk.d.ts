@@ -17,6 +17,7 @@ export type PrismErrorCode =
   | 'unknown_track' | 'internal' | 'sdp_too_large' | 'too_many_media_sections' | 'too_many_tracks'
   | 'too_many_candidates' | 'room_full' | 'dtls_failed' | 'media_timeout' | 'media_closed' | 'replaced' | 'removed'
   | 'room_closed' | 'node_draining' | 'cluster_unavailable' | 'bad_source'
+  | 'data_too_large' | 'data_rate_limited'
   // local codes
   | 'connection_refused' | 'timeout' | 'not_connected' | 'disconnected' | 'bad_state' | 'media' | 'protocol'
   | 'negotiation' | 'transport_failed' | 'http_error' | 'track_refused'
@@ -163,6 +164,24 @@ export interface TrackPreferences {
   paused?: boolean;
 }
 
+/** One participant speaking now (`speakersChanged`). */
+export interface ActiveSpeaker {
+  participantId: string;
+  /** The participant (local or remote); null when the room state does not know it (yet). */
+  participant: PrismParticipant | null;
+  /** Smoothed loudness, 0 (at the noise floor) to 1 (0 dBov). */
+  level: number;
+}
+
+/** The `speakersChanged` event's value. */
+export interface SpeakersInfo {
+  /** Who speaks now, loudest first; empty when nobody does. */
+  speakers: ActiveSpeaker[];
+  /** The dominant speaker (changes only after a sustained lead; stays when everyone falls silent); null before anyone spoke. */
+  dominantId: string | null;
+  dominant: PrismParticipant | null;
+}
+
 /** Listener signatures per event (docs/SDK.md "Events"). */
 export interface PrismClientEvents {
   participantJoined: (participant: PrismParticipant) => void;
@@ -176,6 +195,8 @@ export interface PrismClientEvents {
   trackUnsubscribed: (track: PrismTrack, participant: PrismParticipant) => void;
   /** `track.muted` is the new state; local or remote. */
   trackMuted: (track: PrismTrack, participant: PrismParticipant) => void;
+  /** Who speaks changed (server-detected, at most every ~300 ms, only on change). */
+  speakersChanged: (info: SpeakersInfo) => void;
   stateChanged: (state: ClientState, previousState: ClientState) => void;
   /**
    * Reconnecting: the signaling socket dropped (media keeps flowing meanwhile), or the server moved the room or shut
@@ -201,6 +222,23 @@ export interface PrismClientEvents {
     issue: string;
     action: string;
   }) => void;
+  /** An in-room data message: from a participant (`from` its identity) or the server API (`fromServer`). */
+  dataReceived: (message: {
+    payload: unknown;
+    from: string | null;
+    fromServer: boolean;
+    participant: PrismParticipant | null;
+  }) => void;
+  /** The server API changed this participant's grants (revoked publish: its tracks were unpublished). */
+  permissionsChanged: (permissions: { canPublish: boolean; canSubscribe: boolean; canData: boolean }) => void;
+  /** The server API set a participant's metadata (this one's included). */
+  participantMetadata: (info: {
+    participantId: string;
+    metadata: string | null;
+    participant: PrismParticipant | null;
+  }) => void;
+  /** The server API set the room's metadata. */
+  roomMetadata: (info: { metadata: string | null }) => void;
   /** Errors no awaited call receives. Without a listener they are logged with console.warn. */
   error: (error: PrismError) => void;
   /** The session is over for good; no further events. */
@@ -271,8 +309,13 @@ export interface PrismClientOptions {
   watchNetwork?: boolean;
   /** On a refused upgrade, GET the same URL to learn the HTTP status and reason. Default true. */
   probeRefusal?: boolean;
-  /** Publish the camera as three simulcast encodings. Default true. */
+  /** Publish the camera as three simulcast encodings (the server turns off those nobody needs). Default true. */
   simulcast?: boolean;
+  /**
+   * Adaptive stream: each received video track's preferences follow the size and visibility of the <video> elements
+   * playing it (paused when none is visible); a track the app sets preferences for is left alone. Default true.
+   */
+  adaptiveStream?: boolean;
   /** Implementation overrides (tests). */
   WebSocket?: typeof WebSocket;
   RTCPeerConnection?: typeof RTCPeerConnection;
@@ -396,12 +439,18 @@ export class PrismClient {
   isMuted(kind: TrackKind | (string & {})): boolean | null;
   /** State replay: the SDK reconciles and emits events for every difference. Resolves with the wire room object. */
   getState(): Promise<{ id: string; participants: unknown[]; [key: string]: unknown }>;
+  /** Turns adaptive stream off for that track (the app's choice wins). */
   setTrackPreferences(
     trackId: string,
     prefs?: TrackPreferences,
   ): Promise<{ trackId: string; maxHeight: number; maxTemporal: number; paused: boolean }>;
   /** Round trip through the server, in milliseconds. */
   ping(): Promise<number>;
+  /**
+   * An in-room data message to everyone else, or to the identities in `to`: over the signaling WebSocket, in order,
+   * at most 16 KiB, 20 a second (bursts of 60). Resolves with how many received it and the unknown identities.
+   */
+  sendData(payload: unknown, options?: { to?: string[] }): Promise<{ delivered: number; unknown: string[] }>;
   restartIce(): Promise<void>;
   /** Resolves once disconnected. */
   leave(): Promise<void>;

@@ -4,12 +4,14 @@
 // the server for a development one (the room and name then come from the token); &publish=none joins to watch only;
 // &simulcast=0 publishes the camera as one encoding; &codec=h264 makes a room this join creates an H.264 room (the
 // development token's codec claim; an existing room keeps its codec); &timeline=MS reads the first remote video frame
-// into the SDK's joinTimeline (getStats every MS ms: the join-time benchmark); &maxHeight=N caps the video this
+// into the SDK's joinTimeline (getStats every MS ms: the join-time benchmark); &adaptive=0 turns adaptive stream off
+// (each tile otherwise asks for what its size and visibility show, see docs/SDK.md); &maxHeight=N caps the video this
 // participant receives and sends, &hidden=1 joins unseen (development token grants). Without them a join form shows.
 //
 // For automated browser tests: window.prism = {client, ready, error, errors}; stable ids #status, #grid, #btn-mic,
 // #btn-cam, #btn-leave; every tile has data-participant-id, data-mic / data-cam ('on' | 'off' | 'none'); a remote
-// tile's .quality badge shows the video it receives (data-received = 'WIDTHxHEIGHT', or 'none'). Screen share:
+// tile's .quality badge shows the video it receives (data-received = 'WIDTHxHEIGHT', or 'none'); a tile whose
+// participant the server reports speaking has class .speaking (the dominant speaker's also .dominant). Screen share:
 // #btn-screen and #screen-stage (screen-stage.js).
 
 import { PrismClient } from './sdk/prism-sdk.js';
@@ -43,14 +45,7 @@ const ICONS = {
 };
 
 const TILE_ASPECT = 16 / 9;
-const SPEAKING_LEVEL = 0.03; // RTCRtpSynchronizationSource.audioLevel, linear 0..1
-const SPEAKING_POLL_MS = 250;
 const QUALITY_POLL_MS = 1000;
-/**
- * Tile height (CSS pixels x devicePixelRatio) -> the largest picture height worth receiving: a thumbnail needs no
- * 720p. Larger tiles take whatever the downlink carries.
- */
-const SIZE_STEPS = [{ below: 200, maxHeight: 180 }];
 
 /** Test hook: replaced fields, same object, so a test can hold on to it. */
 window.prism = { client: null, ready: false, error: null, errors: [] };
@@ -75,13 +70,13 @@ function main() {
   const joinTimelineMs = Number(params.get('timeline')) || 0;
   const codec = params.get('codec')?.trim().toLowerCase() || undefined;
   const grants = { maxHeight: Number(params.get('maxHeight')) || undefined, hidden: params.get('hidden') === '1' };
+  const adaptiveStream = params.get('adaptive') !== '0';
   if (token || (room && name)) {
-    join({ room, name, token, publish, simulcast, forceRelay, joinTimelineMs, codec, grants });
+    join({ room, name, token, publish, simulcast, forceRelay, joinTimelineMs, codec, grants, adaptiveStream });
   } else {
     showJoinForm(room, name);
   }
   new ResizeObserver(layout).observe(ui.grid);
-  setInterval(pollSpeaking, SPEAKING_POLL_MS);
   setInterval(pollQuality, QUALITY_POLL_MS);
 }
 
@@ -108,7 +103,7 @@ function showJoinForm(room, name) {
 }
 
 async function join({ room, name, token, publish = true, simulcast = true, forceRelay = false, joinTimelineMs = 0,
-  codec, grants = {} }) {
+  codec, grants = {}, adaptiveStream = true }) {
   const claims = token ? decodeJwtClaims(token) : null;
   const roomLabel = room || claims?.room || '';
   ui.roomLabel.textContent = roomLabel;
@@ -117,7 +112,7 @@ async function join({ room, name, token, publish = true, simulcast = true, force
       setStatus('connecting', 'Getting a development token…');
       ({ token } = await PrismClient.devToken(room, name, { codec, ...grants }));
     }
-    client = new PrismClient({ token, simulcast, forceRelay, joinTimelineMs });
+    client = new PrismClient({ token, simulcast, forceRelay, joinTimelineMs, adaptiveStream });
     window.prism.client = client;
     wire(client);
     setStatus('connecting', `Connecting${roomLabel ? ` to ${roomLabel}` : ''}…`);
@@ -216,6 +211,7 @@ function wire(c) {
     }
     renderParticipant(participant);
   });
+  c.on('speakersChanged', showSpeakers);
   c.on('trackMuted', (track, participant) => {
     renderParticipant(participant);
     if (participant.isLocal) renderControls();
@@ -294,7 +290,7 @@ function ensureTile(participant) {
   else ui.grid.append(el);
 
   tile = { el, video, avatar, name, mic, cam, quality, participant, videoTrackId: null, audios: new Map(),
-    lastFrames: null, maxHeight: null };
+    lastFrames: null };
   tiles.set(participant.id, tile);
   renderParticipant(participant);
   layout();
@@ -333,7 +329,6 @@ function attachVideo(tile, participant) {
   if (!pick) return;
   if (tile.videoTrackId === pick.id && tile.video.srcObject?.getVideoTracks()[0] === pick.mediaStreamTrack) return;
   tile.videoTrackId = pick.id;
-  tile.maxHeight = null;
   tile.lastFrames = null;
   tile.video.srcObject = new MediaStream([pick.mediaStreamTrack]);
   tile.video.play().catch(() => {}); // muted video may always autoplay; nothing to do if not
@@ -394,22 +389,7 @@ function layout() {
     if (tileWidth > best.tileWidth) best = { cols, tileWidth };
   }
   ui.grid.style.setProperty('--cols', String(best.cols));
-  ui.grid.style.setProperty('--tile-w', `${Math.floor(best.tileWidth)}px`);
-  requestSizes(best.tileWidth / TILE_ASPECT);
-}
-
-/** Asks the server for no more than each remote tile shows (see SIZE_STEPS); only when the step changes. */
-function requestSizes(tileHeight) {
-  if (!client || client.state !== 'connected') return;
-  const pixels = tileHeight * (window.devicePixelRatio || 1);
-  const maxHeight = SIZE_STEPS.find((s) => pixels < s.below)?.maxHeight ?? 0;
-  for (const tile of tiles.values()) {
-    if (tile.participant.isLocal || tile.videoTrackId === null || tile.maxHeight === maxHeight) continue;
-    tile.maxHeight = maxHeight;
-    client.setTrackPreferences(tile.videoTrackId, { maxHeight }).catch(() => {
-      tile.maxHeight = null; // try again at the next layout
-    });
-  }
+  ui.grid.style.setProperty('--tile-w', `${Math.floor(best.tileWidth)}px`); // the SDK's adaptive stream follows
 }
 
 /**
@@ -443,14 +423,12 @@ async function pollQuality() {
   }
 }
 
-function pollSpeaking() {
-  for (const tile of tiles.values()) {
-    let level = 0;
-    for (const track of tile.participant.tracks.values()) {
-      if (track.kind !== 'audio' || track.muted || !track.receiver?.getSynchronizationSources) continue;
-      for (const source of track.receiver.getSynchronizationSources()) level = Math.max(level, source.audioLevel ?? 0);
-    }
-    tile.el.classList.toggle('speaking', level > SPEAKING_LEVEL);
+/** The server's speaker detection (the SDK's speakersChanged) outlines who speaks, local tile included. */
+function showSpeakers({ speakers, dominantId }) {
+  const speaking = new Set(speakers.map((sp) => sp.participantId));
+  for (const [id, tile] of tiles) {
+    tile.el.classList.toggle('speaking', speaking.has(id));
+    tile.el.classList.toggle('dominant', id === dominantId);
   }
 }
 

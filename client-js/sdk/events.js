@@ -9,6 +9,7 @@ export const EVENTS = Object.freeze([
   'trackSubscribed', // (track, participant)           track.mediaStreamTrack is set
   'trackUnsubscribed', // (track, participant)
   'trackMuted', // (track, participant)                 track.muted is the new state; local or remote
+  'speakersChanged', // ({speakers, dominantId, dominant})  who speaks, loudest first (server-detected)
   'stateChanged', // (state, previousState)    'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected'
   'reconnecting', // ({code, reason, cause, delayMs?})   cause 'drop': the socket dropped, media keeps flowing meanwhile;
   //                                                    'migrate': joining afresh at once; 'shutdown': after delayMs
@@ -22,6 +23,10 @@ export const EVENTS = Object.freeze([
   //                                                    'publisherAnswered', 'acknowledged', 'subscriberAnswered', 'done';
   //                                                    cause 'stall', 'network', 'ice', 'resume' or 'app'
   'repair', // ({track, participant, issue, action})    expected media was missing and the server repaired it
+  'dataReceived', // ({payload, from, fromServer, participant}) an in-room data message (sendData, or the server API's)
+  'permissionsChanged', // ({canPublish, canSubscribe, canData}) the server API changed this participant's grants
+  'participantMetadata', // ({participantId, metadata, participant}) the server API set someone's metadata
+  'roomMetadata', // ({metadata})                       the server API set the room's metadata
   'error', // (PrismError)                              errors not tied to a call the app awaits
   'disconnected', // ({code, reason, wasClean, left, leftReason})
 ]);

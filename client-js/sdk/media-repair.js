@@ -76,7 +76,8 @@ export class MediaRepair {
         if (!entry || typeof entry.trackId !== 'string' || !known(entry.trackId)) continue;
         const sub = subscribed.get(entry.trackId);
         const track = sub?.track;
-        const muted = track ? track.muted : entry.muted === true;
+        const paused = client._subscriber.adaptive.isPaused(entry.trackId); // a hidden tile: nothing is expected
+        const muted = (track ? track.muted : entry.muted === true) || paused;
         const s = sub ? byMid.get(String(sub.mid)) : undefined;
         const count = !sub ? null : !s ? 0 : (track.kind === 'video' ? (s.framesDecoded ?? 0) : (s.packetsReceived ?? 0));
         observed.push({ trackId: entry.trackId, expected: !muted, count });

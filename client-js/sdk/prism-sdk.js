@@ -1,24 +1,15 @@
 // Prism browser SDK: one WebSocket for signaling, a publisher RTCPeerConnection the client offers on and a
 // subscriber RTCPeerConnection the server offers on (docs/PROTOCOL.md). Dependency-free ES modules, no build step.
-//
-//   import { PrismClient } from '/sdk/prism-sdk.js';
-//   const { token } = await PrismClient.devToken('demo', 'Alice');
-//   const client = new PrismClient({ token });
-//   client.on('trackSubscribed', (track, participant) => attach(track.mediaStreamTrack));
-//   await client.connect();
-//   await client.publish({ audio: true, video: true });
-//
+// (Usage: docs/SDK.md "Quick start".)
 // This module is the public entry: PrismClient (the session's state and the API) and what it exports. The work is
 // split by responsibility into the modules beside it, imported relatively (the node serves them all under /sdk/):
 //   session.js           welcome, routing server messages, close, teardown
-//   signaling-socket.js  the WebSocket: connect, send, keep-alive
-//   reconnect.js         reconnecting and resuming after a drop
-//   publisher.js         the publisher peer connection (local-media.js: capture, encodings; screen-share.js: screen)
-//   subscriber.js        the subscriber peer connection and its offers
+//   signaling-socket.js  the WebSocket: connect, send, keep-alive;  reconnect.js  resuming after a drop
+//   publisher.js         the publisher peer connection (local-media.js; screen-share.js: screen; dynacast.js)
+//   subscriber.js        the subscriber peer connection and its offers (adaptive-stream.js: preferences from tiles)
 //   peer-connection.js   creating one, watching its transport (connection-report.js: telling what it runs over)
-//   media-repair.js      missing remote media reported for repair
-//   events.js            EVENTS and the listener registry;  http.js  dev tokens, why an upgrade was refused
-//   join-timeline.js     when each step of the first join happened (for join-time benchmarks)
+//   media-repair.js      missing remote media reported for repair;  data-messages.js  sendData and its events
+//   events.js  EVENTS, listeners;  http.js  dev tokens, refusals;  join-timeline.js  when each join step happened
 // and the pure part, unit-tested under node (prism-state.js gathers it): room-model.js, pending-requests.js,
 // wire.js, prism-error.js, reconnect-schedule.js, media-watch.js, connection-info.js. API reference: docs/SDK.md.
 
@@ -38,11 +29,11 @@ import { addScreenShareApi } from './screen-share.js';
 import { Session } from './session.js';
 import { SignalingSocket } from './signaling-socket.js';
 import { Subscriber } from './subscriber.js';
+import { sendData } from './data-messages.js';
 import { TransportWatch } from './transport-watch.js';
 import { SOURCE_FOR_KIND } from './wire.js';
 
 export { EVENTS, PrismError, SOURCE_FOR_KIND };
-
 const LEAVE_CLOSE_GRACE_MS = 1500;
 
 /**
@@ -89,7 +80,10 @@ export class PrismClient {
    * @param {boolean} [options.probeRefusal=true] when the upgrade is refused, GET the same URL to read the server's
    *   HTTP status and reason (browsers hide them from WebSocket)
    * @param {boolean} [options.simulcast=true] publish the camera as three simulcast encodings (320x180, 640x360 and
-   *   1280x720 for a 720p camera), so that each subscriber receives the one its downlink carries
+   *   1280x720 for a 720p camera), so that each subscriber receives the one its downlink carries; the server turns
+   *   off the ones nobody needs (dynacast)
+   * @param {boolean} [options.adaptiveStream=true] set each received video track's preferences from the size and
+   *   visibility of the <video> elements playing it (until the app calls setTrackPreferences for that track)
    * @param {Function} [options.WebSocket] implementation override (tests)
    * @param {Function} [options.RTCPeerConnection] implementation override (tests)
    * @param {{window: ?EventTarget, connection: ?EventTarget}} [options.networkTargets] override (tests)
@@ -124,7 +118,7 @@ export class PrismClient {
       unavailableBackoffMs: options.unavailableBackoffMs ?? 1000,
     });
     this._publisher = new Publisher(this, { simulcast: options.simulcast !== false });
-    this._subscriber = new Subscriber(this);
+    this._subscriber = new Subscriber(this, { adaptiveStream: options.adaptiveStream !== false });
     this._mediaRepair = new MediaRepair(this, { checkMs: options.mediaCheckMs ?? 2000, missingMs: options.mediaMissingMs ?? 4000 });
     this._session = new Session(this);
     this._connectionReport = new ConnectionReport(this, { checkMs: options.connectionInfoMs ?? 3000 });
@@ -266,14 +260,13 @@ export class PrismClient {
 
   /** Asks for the full room state and reconciles (events fire for any difference). @returns {Promise<object>} room */
   async getState() {
-    const reply = await this._request({ type: 'getState' }, 'state');
-    return reply.room;
+    return (await this._request({ type: 'getState' }, 'state')).room;
   }
 
   /**
    * Tells the server how much of a remote video track this client wants, so that its bandwidth goes where it shows:
    * a small tile needs no 720p, a hidden one nothing at all. The server picks the simulcast layer within these limits
-   * (and the downlink estimate). Kept while the track stays subscribed; call again to change.
+   * (and the downlink estimate). Kept while subscribed; call again to change. Adaptive stream then leaves it alone.
    * @param {string} trackId a remote track's id
    * @param {object} prefs
    * @param {number} [prefs.maxHeight=0] largest picture height wanted in pixels (e.g. the tile's height x
@@ -283,7 +276,8 @@ export class PrismClient {
    * @returns {Promise<object>} what the server applied: `{trackId, maxHeight, maxTemporal, paused}`
    * @throws {PrismError} `unknown_track` when the track is not subscribed, `bad_request` for invalid values
    */
-  async setTrackPreferences(trackId, { maxHeight = 0, maxTemporal = 3, paused = false } = {}) {
+  async setTrackPreferences(trackId, { maxHeight = 0, maxTemporal = 3, paused = false } = {}, { adaptive = false } = {}) {
+    if (!adaptive) this._subscriber.adaptive.manual(trackId); // the app's choice wins over adaptive stream
     const reply = await this._request({ type: 'trackPreferences', trackId, maxHeight: Math.round(maxHeight),
       maxTemporal, paused: !!paused }, 'trackPreferencesAck', (m) => m.trackId === trackId);
     return { trackId: reply.trackId, maxHeight: reply.maxHeight, maxTemporal: reply.maxTemporal, paused: reply.paused };
@@ -295,6 +289,7 @@ export class PrismClient {
     await this._request({ type: 'ping' }, 'pong');
     return now() - start;
   }
+  sendData(payload, options = {}) { return sendData(this, payload, options); } // in-room message: data-messages.js
 
   /**
    * ICE restart of both connections (after a network change, e.g. Wi-Fi to cellular): the publisher connection offers

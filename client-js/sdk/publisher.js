@@ -1,5 +1,6 @@
 // Prism SDK: the publisher peer connection, the one this client offers on (PROTOCOL.md publishOffer/publishAnswer).
 
+import { Dynacast } from './dynacast.js';
 import { PrismError, asPrismError } from './prism-error.js';
 import { addSender, captureMedia } from './local-media.js';
 import { newClientPeerConnection } from './peer-connection.js';
@@ -25,6 +26,8 @@ export class Publisher {
     this._queue = Promise.resolve();
     /** [{kind, source, track, transceiver, owned, media}] in publish order. */
     this._published = [];
+    /** Turns encodings off and on as the server's `publisherLayers` say. */
+    this.dynacast = new Dynacast(client);
   }
 
   /** Whether anything is published (an ICE restart then has a connection to renegotiate). */
@@ -67,6 +70,7 @@ export class Publisher {
     const again = this._published.filter((p) => p.track.readyState !== 'ended');
     this.pc = null;
     this._published = [];
+    this.dynacast.reset();
     return again;
   }
 

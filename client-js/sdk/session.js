@@ -1,10 +1,12 @@
 // Prism SDK: the session's lifecycle on the signaling socket: welcome, which part handles each server message, the
 // socket closing (reconnect, refusal or the end), and the teardown when the session is over for good.
 
+import { handleDataMessage } from './data-messages.js';
 import { refusalError } from './http.js';
 import { useIceServers } from './peer-connection.js';
 import { PrismError } from './prism-error.js';
 import { CLUSTER_UNAVAILABLE, MIGRATE, NODE_DRAINING, OWNER_LOST, SERVER_SHUTDOWN } from './reconnect.js';
+import { toSpeakers } from './speakers.js';
 import { errorFromMessage, parseServerMessage } from './wire.js';
 
 /**
@@ -44,6 +46,7 @@ export class Session {
       case 'iceRestartAck':
       case 'repairResult':
       case 'trackPreferencesAck':
+      case 'dataAck':
         client._requests.settle(msg);
         break;
       case 'subscriberOffer':
@@ -51,6 +54,9 @@ export class Session {
         break;
       case 'iceServers':
         useIceServers(client, msg.iceServers);
+        break;
+      case 'publisherLayers':
+        client._publisher.dynacast.apply(msg);
         break;
       case 'error':
         if (!client._requests.settle(msg)) client._emit('error', errorFromMessage(msg));
@@ -68,6 +74,9 @@ export class Session {
         client._dispatch(client._model.apply(msg));
         client._requests.settle(msg);
         break;
+      case 'speakers':
+        client._emit('speakersChanged', toSpeakers(msg, (id) => client._model._owner(id)));
+        break;
       case 'migrate':
         // The room is moving: the server closes with 4011 next, and onClose joins again at once.
         client._emit('migrate', { reason: String(msg.reason ?? ''), message: String(msg.message ?? '') });
@@ -79,6 +88,7 @@ export class Session {
         client._emit('error', new PrismError('protocol', 'second welcome ignored'));
         break;
       default:
+        handleDataMessage(client, msg); // data, permissionsChanged, metadata (data-messages.js); else ignored
         break; // newer server: ignore what we do not know
     }
   }
@@ -118,6 +128,7 @@ export class Session {
     client._networkWatch.start();
     client._transportWatch.start();
     client._connectionReport.start();
+    client._subscriber.adaptive.start();
   }
 
   stopTimers() {
@@ -127,6 +138,7 @@ export class Session {
     client._networkWatch.stop();
     client._transportWatch.stop();
     client._connectionReport.stop();
+    client._subscriber.adaptive.stop();
   }
 
   /** A page being unloaded (reload, close, navigation) leaves at once, so no ghost stays behind. */

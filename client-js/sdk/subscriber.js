@@ -1,5 +1,6 @@
 // Prism SDK: the subscriber peer connection, the one the server offers on (PROTOCOL.md subscriberOffer/Answer).
 
+import { AdaptiveStream } from './adaptive-stream.js';
 import { newClientPeerConnection } from './peer-connection.js';
 import { PrismError, asPrismError } from './prism-error.js';
 
@@ -11,9 +12,14 @@ import { PrismError, asPrismError } from './prism-error.js';
  * Owned by a {@link PrismClient}; uses its room model, socket and state. Runs on the page's event loop.
  */
 export class Subscriber {
-  /** @param {PrismClient} client the owner */
-  constructor(client) {
+  /**
+   * @param {PrismClient} client the owner
+   * @param {{adaptiveStream?: boolean}} [options] `adaptiveStream`: preferences follow the video elements
+   */
+  constructor(client, { adaptiveStream = true } = {}) {
     this._client = client;
+    /** Sets each received video track's preferences from its elements (started and stopped with the session). */
+    this.adaptive = new AdaptiveStream(client, { enabled: adaptiveStream });
     /** @type {RTCPeerConnection|null} kept after close (tests read its stats); null again after a fresh join */
     this.pc = null;
     /**
@@ -41,6 +47,7 @@ export class Subscriber {
   /** After a fresh join: forgets the old connection (the caller closes it) and the offers it negotiated. */
   reset() {
     this.pc = null;
+    this.adaptive.forget();
     this._lastOfferVersion = -Infinity;
     this._lastAnswer = null;
     this._offerQueue = Promise.resolve();

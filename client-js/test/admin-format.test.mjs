@@ -37,3 +37,17 @@ describe('admin connection labels', () => {
     assert.equal(connectionLabel(null), null);
   });
 });
+
+describe('speakersText', () => {
+  const { speakersText } = page;
+  const names = new Map([['bob-1', 'Bob'], ['alice-1', 'Alice']]);
+  it('names the speakers loudest first, the dominant one and the room setting', () => {
+    assert.equal(speakersText({ speaking: ['bob-1', 'x-9'], levels: [0.57, 0.3], dominant: 'bob-1', audioTopN: 3,
+      updatesSent: 12 }, names), 'Speaking: Bob 57%, x-9 30% · dominant Bob · top-N audio 3 · 12 updates');
+  });
+  it('nobody yet', () => {
+    assert.equal(speakersText({ speaking: [], levels: [], dominant: null, audioTopN: 0, updatesSent: 0 }, names),
+      'Speaking: nobody · dominant none yet · top-N audio off · 0 updates');
+    assert.equal(speakersText(undefined, names), 'Speaking: unknown');
+  });
+});

@@ -118,6 +118,17 @@ describe('demo page in Chromium', { skip, timeout: 120000 }, () => {
     assert.deepEqual((await tiles()).map((t) => t.id), [me, 'carol-1']);
   });
 
+  it('outlines the tiles of the speakers the server names', async () => {
+    const me = await joinAs('Listener');
+    await browser.waitFor('document.querySelector(\'[data-participant-id="carol-1"]\')', { what: 'carol tile' });
+    server.sendTo(me, { type: 'speakers', speakers: [{ participantId: 'carol-1', level: 0.5 }, { participantId: me, level: 0.2 }], dominant: 'carol-1' });
+    await browser.waitFor('document.querySelector(\'[data-participant-id="carol-1"]\').classList.contains("dominant")', { what: 'carol dominant' });
+    const speaking = await browser.eval('[...document.querySelectorAll(".tile.speaking")].map((t) => t.dataset.participantId).sort()');
+    assert.deepEqual(speaking, [me, 'carol-1'].sort());
+    server.sendTo(me, { type: 'speakers', speakers: [], dominant: 'carol-1' });
+    await browser.waitFor('document.querySelectorAll(".tile.speaking").length === 0', { what: 'nobody speaking' });
+  });
+
   it('leave sends leave and shows that we left', async () => {
     await joinAs('Leaver');
     await browser.eval('document.querySelector("#btn-leave").click()');

@@ -1020,3 +1020,27 @@ describe('PrismClient ICE restart and media repair', () => {
     client.leave();
   });
 });
+
+describe('PrismClient speakersChanged', () => {
+  it('emits the server speakers with their participants, loudest first, skipping bad entries', async () => {
+    const { client, ws } = await connected();
+    const heard = [];
+    client.on('speakersChanged', (info) => heard.push(info));
+    ws.serverSend({
+      type: 'speakers',
+      speakers: [{ participantId: 'bob-1', level: 0.6 }, { participantId: 'me-1', level: 7 }, { level: 0.2 },
+        { participantId: 'bob-1', level: 0.1 }, { participantId: 'ghost', level: 'x' }],
+      dominant: 'bob-1',
+    });
+    assert.equal(heard.length, 1);
+    const [info] = heard;
+    assert.deepEqual(info.speakers.map((s) => [s.participantId, s.level]), [['bob-1', 0.6], ['me-1', 1], ['ghost', 0]]);
+    assert.equal(info.speakers[0].participant, client.participants.get('bob-1'));
+    assert.equal(info.speakers[1].participant, client.localParticipant);
+    assert.equal(info.speakers[2].participant, null);
+    assert.equal(info.dominantId, 'bob-1');
+    assert.equal(info.dominant, client.participants.get('bob-1'));
+    ws.serverSend({ type: 'speakers', speakers: [], dominant: null });
+    assert.deepEqual(heard[1], { speakers: [], dominantId: null, dominant: null });
+  });
+});

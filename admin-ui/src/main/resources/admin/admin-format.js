@@ -121,3 +121,17 @@ function connectionsText(p) {
     .map(([name, t]) => `${name} ${connectionLabel(t)}`);
   return parts.length === 0 ? null : parts.join(' · ');
 }
+
+/**
+ * A room's speaker line, e.g. "Speaking: Bob 57%, Alice 30% · dominant Bob · top-N audio 3 · 12 updates"; names
+ * maps participant ids to names (an unknown id shows as itself).
+ */
+function speakersText(s, names) {
+  if (!s) return 'Speaking: unknown';
+  const name = (id) => names.get(id) ?? id;
+  const who = s.speaking.map((id, i) => `${name(id)} ${Math.round((s.levels[i] ?? 0) * 100)}%`);
+  return [`Speaking: ${who.length === 0 ? 'nobody' : who.join(', ')}`,
+    `dominant ${s.dominant ? name(s.dominant) : 'none yet'}`,
+    `top-N audio ${s.audioTopN > 0 ? s.audioTopN : 'off'}`,
+    `${s.updatesSent} updates`].join(' · ');
+}

@@ -257,6 +257,7 @@ function renderRoom(room) {
   $('#room-gone').hidden = true;
   $('#room-title').textContent = room.id;
   const names = new Map(room.participants.map((p) => [p.id, p.name]));
+  $('#room-speakers').textContent = speakersText(room.speakers, names);
   sync($('#participants'), room.participants, (p) => p.id, createParticipant, (el, p) => updateParticipant(el, p, names));
   if (room.participants.length === 0) $('#participants').replaceChildren(h('p', { class: 'muted', text: 'Empty.' }));
   const plotted = room.participants.find((p) => p.id === state.plotted);

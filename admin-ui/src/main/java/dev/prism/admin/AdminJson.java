@@ -108,7 +108,10 @@ final class AdminJson {
     static JsonObject room(RoomSnapshot r) {
         JsonArray ps = new JsonArray();
         r.participants().forEach(p -> ps.add(participant(p)));
-        return new JsonObject().put("id", r.id()).put("takenAt", r.takenAtMillis()).put("participants", ps);
+        return new JsonObject().put("id", r.id()).put("takenAt", r.takenAtMillis()).put("participants", ps)
+                .put("speakers", new JsonObject().put("speaking", new JsonArray(r.speakers().speaking()))
+                        .put("levels", new JsonArray(r.speakers().levels())).put("dominant", r.speakers().dominant())
+                        .put("audioTopN", r.speakers().audioTopN()).put("updatesSent", r.speakers().updatesSent()));
     }
 
     static JsonObject participant(ParticipantSnapshot p) {

@@ -137,6 +137,8 @@ class AdminApiTest {
     void room() throws Exception {
         JsonObject room = okJson("GET", "/admin/api/rooms/demo");
         assertThat(room.getString("id")).isEqualTo("demo");
+        assertThat(room.getJsonObject("speakers").encode()).as("no speaker view in the fake: NONE")
+                .isEqualTo("{\"speaking\":[],\"levels\":[],\"dominant\":null,\"audioTopN\":0,\"updatesSent\":0}");
         JsonArray ps = room.getJsonArray("participants");
         assertThat(ps).hasSize(2);
         JsonObject alice = ps.getJsonObject(0);

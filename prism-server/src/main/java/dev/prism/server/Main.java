@@ -4,12 +4,17 @@ import dev.prism.core.config.PrismConfig;
 import dev.prism.server.config.CommandLine;
 import dev.prism.server.config.UsageException;
 
-/** {@code ./prism [options]}: runs one node until interrupted. */
+/** {@code ./prism [options]}: runs one node until interrupted; {@code ./prism token ...} prints a token. */
 public final class Main {
     private Main() {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("token")) { // ./prism token ...: print a token and exit
+            System.exit(TokenCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.getenv(),
+                    System.out, System.err));
+            return;
+        }
         PrismConfig config;
         try {
             config = CommandLine.parse(args, System.getenv());

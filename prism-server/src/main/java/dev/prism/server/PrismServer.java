@@ -3,6 +3,7 @@ package dev.prism.server;
 import dev.prism.admin.AdminRoutes;
 import dev.prism.core.clock.MonoClock;
 import dev.prism.core.config.AdvertiseAddress;
+import dev.prism.core.config.ApiKeys;
 import dev.prism.core.config.PrismConfig;
 import dev.prism.core.inspect.NodeControl;
 import dev.prism.core.room.InMemoryRoomRegistry;
@@ -20,6 +21,7 @@ import dev.prism.rtp.transport.MediaEngineConfig;
 import dev.prism.rtp.transport.MediaPlane;
 import dev.prism.signaling.SignalingMeters;
 import dev.prism.signaling.SignalingVerticle;
+import dev.prism.signaling.api.ServerApiRoutes;
 import dev.prism.signaling.auth.DevSecrets;
 import dev.prism.signaling.auth.TokenService;
 import dev.prism.signaling.auth.TurnCredentials;
@@ -69,6 +71,7 @@ public final class PrismServer implements AutoCloseable {
     private final Vertx vertx;
     private final SignalingVerticle signaling;
     private final TokenService tokens;
+    private final ServerApiRoutes serverApi;
     private final String apiSecret;
     private final String adminSecret;
     private final String advertiseAddress;
@@ -110,7 +113,7 @@ public final class PrismServer implements AutoCloseable {
         // The conference's registry: every room's events are numbered, kept for replay and posted. Cluster mode keeps
         // the registry it observes (it looks for its own type).
         this.sfu = new SfuContext(media, webhooks.wrap(rooms), Duration.ofSeconds(config.resumeWindowSeconds()))
-                .maxParticipantsPerRoom(config.maxParticipantsPerRoom())
+                .maxParticipantsPerRoom(config.maxParticipantsPerRoom()).audioTopN(config.audioTopN())
                 .messagesPerSecond(config.signalingMessagesPerSecond());
         sfu.conference().videoCodecs(VideoCodecs.defaultOf(config.videoCodecs()), VideoCodecs.allowed(config.videoCodecs()));
         sfu.conference().maxPublishersPerRoom(config.maxPublishersPerRoom());
@@ -129,7 +132,12 @@ public final class PrismServer implements AutoCloseable {
         metrics.bind(signalingMeters);
         metrics.beforeScrape(signalingMeters::refresh);
         this.inspector = new SfuInspector(sfu.conference(), sfu::signalingStats, sampler, changes, MonoClock.SYSTEM);
-        this.tokens = new TokenService(apiSecret, TokenService.SYSTEM_EPOCH_SECONDS, config.maxTokenLifetimeSeconds());
+        this.tokens = TokenService.withExtraKeys(apiSecret, ApiKeys.parse(config.apiKeys()),
+                TokenService.SYSTEM_EPOCH_SECONDS, config.maxTokenLifetimeSeconds());
+        this.serverApi = ServerApi.create(sfu, tokens); // /api/v1; other features add routes with serverApi.route(..)
+        // a room's recent webhook events (docs/WEBHOOKS.md "Replay"), behind the server API's roomAdmin tokens
+        serverApi.route(io.vertx.core.http.HttpMethod.GET, "/rooms/:room/events", "rooms.events",
+                webhooks.replayHandler()::handle);
         this.vertx = Vertx.vertx();
         metrics.bind(webhooks.meters());
         webhooks.start(vertx);
@@ -158,7 +166,7 @@ public final class PrismServer implements AutoCloseable {
                 new HttpGuards(httpLimits, httpCounters, MonoClock.SYSTEM), router -> {
                     ops.accept(router);
                     admin.accept(router);
-                    webhooks.mountReplay(router, adminSecret); // until the /api/v1 router mounts replayHandler()
+                    serverApi.accept(router);
                     // The web client (client-js/, copied into this module's jar): the demo page at /, the SDK at /sdk/.
                     router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
                 });
@@ -169,6 +177,7 @@ public final class PrismServer implements AutoCloseable {
             throw e;
         }
         sampler.start();
+        ServerApi.started(serverApi, vertx, metrics);
         accepting = true;
     }
 
@@ -224,6 +233,11 @@ public final class PrismServer implements AutoCloseable {
 
     public TokenService tokens() {
         return tokens;
+    }
+
+    /** The server API ({@code /api/v1}). */
+    public ServerApiRoutes serverApi() {
+        return serverApi;
     }
 
     /** The admin credential in force (configured, or generated for this run in development mode). */

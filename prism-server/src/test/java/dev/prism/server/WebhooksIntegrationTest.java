@@ -46,6 +46,14 @@ class WebhooksIntegrationTest {
                 .map(r -> r.seq() + " " + r.type()).toList();
     }
 
+    /** A server API token signed with the node's API secret, as a backend signs it. */
+    private static String roomAdmin() {
+        dev.prism.signaling.auth.TokenService ts = new dev.prism.signaling.auth.TokenService(SECRET,
+                dev.prism.signaling.auth.TokenService.SYSTEM_EPOCH_SECONDS);
+        long now = ts.nowEpochSeconds();
+        return ts.issueRoomAdmin("backend", now, now + 600);
+    }
+
     private static HttpResponse<String> replay(PrismServer node, String pathAndQuery, String bearer) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + pathAndQuery))
                 .timeout(Duration.ofSeconds(10));
@@ -131,18 +139,20 @@ class WebhooksIntegrationTest {
             assertThat(node.webhooks().meters().droppedCount(DeliveryQueues.DropReason.EXPIRED)).isZero();
             assertThat(slow.accepted()).isEmpty();
 
-            // Replay: the same bodies, after a seq; behind the admin bearer until the /api/v1 router mounts it.
-            HttpResponse<String> after7 = replay(node, "/api/v1/rooms/wh/events?after=7", ADMIN);
+            // Replay: the same bodies, after a seq; a server API route, behind a roomAdmin token.
+            HttpResponse<String> after7 = replay(node, "/api/v1/rooms/wh/events?after=7", roomAdmin());
             assertThat(after7.statusCode()).isEqualTo(200);
             JsonArray replayed = new JsonObject(after7.body()).getJsonArray("events");
             assertThat(replayed.stream().map(o -> ((JsonObject) o).getLong("seq")).toList())
                     .containsExactly(8L, 9L, 10L, 11L);
             assertThat(replayed.getJsonObject(0)).isEqualTo(got.get(7).event());
-            assertThat(replay(node, "/api/v1/rooms/wh/events", ADMIN).body()).contains("\"seq\":1,");
+            assertThat(replay(node, "/api/v1/rooms/wh/events", roomAdmin()).body()).contains("\"seq\":1,");
             assertThat(replay(node, "/api/v1/rooms/wh/events?after=7", null).statusCode()).isEqualTo(401);
             assertThat(replay(node, "/api/v1/rooms/wh/events?after=7", "wrong-secret").statusCode()).isEqualTo(401);
-            assertThat(replay(node, "/api/v1/rooms/wh/events?after=-1", ADMIN).statusCode()).isEqualTo(400);
-            assertThat(replay(node, "/api/v1/rooms/nowhere/events", ADMIN).statusCode()).isEqualTo(404);
+            assertThat(replay(node, "/api/v1/rooms/wh/events?after=7", ADMIN).statusCode())
+                    .as("the admin secret is not a server API token").isEqualTo(401);
+            assertThat(replay(node, "/api/v1/rooms/wh/events?after=-1", roomAdmin()).statusCode()).isEqualTo(400);
+            assertThat(replay(node, "/api/v1/rooms/nowhere/events", roomAdmin()).statusCode()).isEqualTo(404);
 
             long p99 = printLatencies("all", all);
             // The node's first delivery opens the connection and loads the client's classes; seq 2 waits behind it.

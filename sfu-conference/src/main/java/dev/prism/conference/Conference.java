@@ -41,12 +41,16 @@ public final class Conference {
     private final RoomRegistry rooms;
     private final SubscriberCodecPlan codecPlan;
     private final Map<Room, RoomRouter> routers = new ConcurrentHashMap<>();
+    private final Map<Room, RoomSpeakers> speakers = new ConcurrentHashMap<>();
     private final Map<String, ConferenceParticipant> participants = new ConcurrentHashMap<>();
     private final RoomReader reader = new RoomReader(this);
     private volatile int maxParticipantsPerRoom = dev.prism.core.config.PrismConfig.DEFAULT_MAX_PARTICIPANTS_PER_ROOM;
     private volatile int maxPublishersPerRoom = dev.prism.core.config.PrismConfig.DEFAULT_MAX_PUBLISHERS_PER_ROOM;
     private volatile VideoCodec defaultVideoCodec = VideoCodec.VP8;
     private volatile Set<VideoCodec> allowedVideoCodecs = EnumSet.allOf(VideoCodec.class);
+    /** A room's own participant limit (the server API's room options), 0 = the node's. Room loop. */
+    private volatile java.util.function.ToIntFunction<String> roomMaxParticipants = roomId -> 0;
+    private volatile int audioTopN;
 
     /** @param codecPlan the payload types and extension ids subscriber offers use (signaling's offer writer) */
     public Conference(MediaPlane media, RoomRegistry rooms, SubscriberCodecPlan codecPlan) {
@@ -100,6 +104,46 @@ public final class Conference {
     QualityCap sendCapOf(String roomId, String identity) {
         ConferenceParticipant p = participants.get(key(roomId, identity));
         return p == null ? QualityCap.NONE : p.grants().qualityCap();
+    }
+
+    /**
+     * Per-room participant limits (the server API's {@code maxParticipants}): {@code limits} answers a room's own
+     * limit, or 0 for the node's {@link #maxParticipantsPerRoom}. Called on the room's loop at each join; must be
+     * quick and non-blocking. Call once at startup.
+     */
+    public Conference roomMaxParticipants(java.util.function.ToIntFunction<String> limits) {
+        this.roomMaxParticipants = java.util.Objects.requireNonNull(limits);
+        return this;
+    }
+
+    /**
+     * Sets top-N audio for rooms whose first join asks for nothing else ({@link JoinRequest#audioTopN()}): each
+     * subscriber gets only the {@code n} loudest audio streams of the others; 0 (the default) forwards every one.
+     * Call once at startup.
+     */
+    public Conference audioTopN(int n) {
+        dev.prism.core.config.PrismConfig.checkAudioTopN(n);
+        this.audioTopN = n;
+        return this;
+    }
+
+    public int audioTopN() {
+        return audioTopN;
+    }
+
+    /**
+     * Who speaks in a room now and its top-N setting (null when there is no such room). Any thread; completes on the
+     * room's loop.
+     */
+    public CompletableFuture<RoomSpeakerState> speakers(String roomId) {
+        Room room = rooms.get(roomId);
+        if (room == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return RoomLoop.call(room, () -> {
+            RoomSpeakers s = speakers.get(room);
+            return s == null ? null : new RoomSpeakerState(s.current(), s.topN(), s.updatesSent());
+        });
     }
 
     public int maxParticipantsPerRoom() {
@@ -172,7 +216,8 @@ public final class Conference {
     private void joinOpenRoom(Room r, JoinRequest request, ConferenceListener listener,
                               CompletableFuture<ConferenceParticipant> result) {
         String identity = request.identity();
-        int max = maxParticipantsPerRoom;
+        int own = roomMaxParticipants.applyAsInt(r.id());
+        int max = own > 0 ? own : maxParticipantsPerRoom;
         if (!RoomCapacity.admits(r, identity, max)) {
             result.completeExceptionally(new ConferenceException("room_full", "the room is full (" + max
                     + " participants)", "room holds " + r.participants().size() + " participants"));
@@ -194,6 +239,7 @@ public final class Conference {
                 request.grants().hidden(), p);
         participants.put(key(r.id(), identity), p);
         listener.onJoined(p);
+        roomSpeakers(r, router, request).welcome(listener);
         p.subscribeExisting();
         if (!result.complete(p)) {
             p.leave(LeaveReason.DISCONNECTED); // given up while it was joining: nobody holds this handle
@@ -362,6 +408,17 @@ public final class Conference {
         return routers.computeIfAbsent(room, r -> new RoomRouter(r.id(), media.engineOf(r.executor())));
     }
 
+    /** The room's speaker detection and top-N audio, started by its first join (whose claim sets N). Room loop only. */
+    private RoomSpeakers roomSpeakers(Room room, RoomRouter router, JoinRequest first) {
+        return speakers.computeIfAbsent(room, r -> new RoomSpeakers(this, r, router,
+                first.audioTopN() != null ? first.audioTopN() : audioTopN));
+    }
+
+    /** The speaker state of a room, null before its first join. Room loop only. */
+    RoomSpeakers existingSpeakers(Room room) {
+        return speakers.get(room);
+    }
+
     /** The router if the room has one (read-only views). */
     RoomRouter existingRouter(Room room) {
         return routers.get(room);
@@ -371,6 +428,10 @@ public final class Conference {
     void releaseIfEmpty(Room room) {
         if (room.isEmpty()) {
             rooms.removeIfEmpty(room);
+            RoomSpeakers s = rooms.get(room.id()) != room ? speakers.remove(room) : null;
+            if (s != null) {
+                s.close();
+            }
             if (rooms.get(room.id()) != room && routers.remove(room) != null) {
                 media.release(room.executor());
             }

@@ -54,4 +54,19 @@ public interface ConferenceListener {
      * about to leave with that reason. An owner that does not know a reason treats it as {@code REMOVED}.
      */
     void onRemoved(LeaveReason reason);
+
+    /**
+     * Dynacast: of a simulcast video track this participant publishes, the layers its subscribers need changed; the
+     * client should send only {@code activeRids} (lowest first; the lowest is always there) and stop encoding the
+     * others. Sent on change only, at most every half second per track, and again after the owner's signaling resumed.
+     */
+    default void onPublisherLayers(String trackId, java.util.List<String> activeRids) {
+    }
+
+    /**
+     * Who speaks in the room changed ({@link RoomSpeakers}): at most one call per ~300 ms, only on a change, and once
+     * after joining when someone speaks. The default ignores it (an owner that cannot tell its client).
+     */
+    default void onSpeakers(ActiveSpeakers speakers) {
+    }
 }

@@ -51,8 +51,13 @@ public final class ConferenceParticipant implements RoomListener {
     private final String logId;
     private final PublisherSide publisher;
     private final SubscriberSide subscriber;
+    private final Dynacast dynacast;
     private final ArrayDeque<ParticipantMediaStats.RepairEvent> repairs = new ArrayDeque<>();
     private volatile boolean closed;
+    /** Live grants: the token's at first, changed by the server API ({@link #updateGrants}). */
+    private volatile boolean canPublish;
+    private volatile boolean canSubscribe;
+    private volatile boolean canData;
     private volatile boolean signalingDetached;
     private volatile int signalingResumes;
     /** What the client last reported about each connection's selected pair; null until it does. Room loop only. */
@@ -68,10 +73,15 @@ public final class ConferenceParticipant implements RoomListener {
         this.listener = listener;
         this.logRoom = ClientText.forLog(request.roomId());
         this.logId = ClientText.forLog(request.identity());
+        this.canPublish = request.canPublish() && !request.grants().hidden(); // hidden: never a publisher
+        this.canSubscribe = request.canSubscribe();
+        this.canData = request.canData();
         this.publisher = new PublisherSide(room, router, request.identity());
         this.subscriber = new SubscriberSide(room, router, room.id() + "/" + request.identity() + "/sub",
                 conference.codecPlan(), this::onTransportClosed,
                 publisherId -> request.grants().qualityCap().and(conference.sendCapOf(room.id(), publisherId)));
+        this.dynacast = new Dynacast(conference, room, request.identity(), publisher, listener,
+                router.engine().clock(), router.engine().timers());
     }
 
     /** Any thread. */
@@ -110,6 +120,14 @@ public final class ConferenceParticipant implements RoomListener {
         return router.engine().timers().schedule(task, delay, unit);
     }
 
+    ConferenceListener listener() {
+        return listener;
+    }
+
+    SubscriberSide subscriberSide() {
+        return subscriber;
+    }
+
     /** The room (sfu-core's authoritative model, for rendering state). Room loop only. */
     public Room room() {
         return room;
@@ -129,6 +147,9 @@ public final class ConferenceParticipant implements RoomListener {
     public void signalingState(boolean detached, int resumes) {
         this.signalingDetached = detached;
         this.signalingResumes = resumes;
+        if (!detached) {
+            dynacast.replayOnNextTick();
+        }
     }
 
     // ---- requests ---------------------------------------------------------------------------------------------
@@ -145,14 +166,16 @@ public final class ConferenceParticipant implements RoomListener {
      */
     public <A> CompletableFuture<A> publish(Map<String, TrackSource> sources, PublishNegotiation<A> negotiation) {
         return call(() -> {
-            if (!request.canPublish()) {
+            if (!canPublish) {
                 throw new ConferenceException("not_allowed", "this token does not grant publishing");
             }
             PublisherLimit.check(room, id());
-            return publisher.publish(sources, negotiation, this::onTransportClosed, () -> {
+            A answer = publisher.publish(sources, negotiation, this::onTransportClosed, () -> {
                 SubscriberEndpoint s = subscriber.endpoint();
                 return s == null ? -1 : s.rttNanos();
             });
+            dynacast.published();
+            return answer;
         });
     }
 
@@ -230,7 +253,7 @@ public final class ConferenceParticipant implements RoomListener {
      */
     public CompletableFuture<RepairOutcome> repair(String trackId, String issue) {
         return call(() -> {
-            RepairOutcome outcome = MediaRepair.repair(room, id(), request.canSubscribe(), subscriber, trackId,
+            RepairOutcome outcome = MediaRepair.repair(room, id(), canSubscribe, subscriber, trackId,
                     conference.clock());
             if (repairs.size() == MAX_REPAIRS) {
                 repairs.removeFirst();
@@ -257,6 +280,60 @@ public final class ConferenceParticipant implements RoomListener {
         });
     }
 
+    /** May publish tracks now. Any thread. */
+    public boolean canPublish() {
+        return canPublish;
+    }
+
+    /** Receives the others' tracks now. Any thread. */
+    public boolean canSubscribe() {
+        return canSubscribe;
+    }
+
+    /** May send in-room data messages now (signaling enforces it). Any thread. */
+    public boolean canData() {
+        return canData;
+    }
+
+    /**
+     * Changes the grants live (the server API); null leaves one as it is. Revoking publish unpublishes every track
+     * (the others unsubscribe at once) and refuses further offers; revoking subscribe drops every subscription (a new
+     * subscriber offer follows); granting subscribe subscribes to what the room has now. The caller tells the client.
+     * The token's other grants ({@link #grants()}: hidden, quality cap) and signaling's source grants stay as the token
+     * gave them; a hidden participant is never granted publish (the others could not be told whose tracks they get).
+     *
+     * @return completes with whether the participant was still here
+     */
+    public CompletableFuture<Boolean> updateGrants(Boolean publish, Boolean subscribe, Boolean data) {
+        return call(() -> {
+            if (closed) {
+                return false;
+            }
+            if (publish != null && publish != canPublish && !(publish && request.grants().hidden())) {
+                canPublish = publish;
+                if (!publish) {
+                    int n = publisher.unpublishAll();
+                    log.info("room={} participant={} publish grant revoked: {} tracks unpublished", logRoom, logId, n);
+                }
+            }
+            if (subscribe != null && subscribe != canSubscribe) {
+                canSubscribe = subscribe;
+                if (!subscribe) {
+                    if (subscriber.unsubscribeAll()) {
+                        listener.onSubscriberOfferNeeded();
+                    }
+                } else {
+                    subscribeExisting();
+                }
+            }
+            if (data != null) {
+                canData = data;
+            }
+            room.setGrants(id(), canPublish, canSubscribe);
+            return true;
+        });
+    }
+
     /** Leaves the room and frees every media resource. Idempotent. */
     public CompletableFuture<Void> leave(LeaveReason reason) {
         return call(() -> {
@@ -279,7 +356,7 @@ public final class ConferenceParticipant implements RoomListener {
         }
         listener.onRoomEvent(event);
         if (event instanceof RoomEvent.TrackPublished e) {
-            if (request.canSubscribe()) {
+            if (canSubscribe) {
                 subscriber.subscribe(e.track());
                 listener.onSubscriberOfferNeeded();
             }
@@ -292,7 +369,7 @@ public final class ConferenceParticipant implements RoomListener {
 
     /** Right after joining: receive every track already in the room. */
     void subscribeExisting() {
-        if (!request.canSubscribe()) {
+        if (!canSubscribe) {
             return;
         }
         for (var other : room.participants()) {
@@ -363,6 +440,7 @@ public final class ConferenceParticipant implements RoomListener {
             return;
         }
         closed = true;
+        dynacast.close();
         subscriber.close();
         publisher.close();
         conference.forget(this);
@@ -392,6 +470,11 @@ public final class ConferenceParticipant implements RoomListener {
         }
         return MediaStatsCollector.collect(id(), signalingDetached, trackIds, producers, subscriber.slots(),
                 publisher.endpoint(), subscriber.endpoint(), new ArrayList<>(repairs), signalingResumes);
+    }
+
+    /** The slot on which this participant receives {@code trackId}, or null. Room loop only. */
+    SubscriberSlot receivedSlot(String trackId) {
+        return subscriber.slot(trackId);
     }
 
     List<Consumer> consumers() {

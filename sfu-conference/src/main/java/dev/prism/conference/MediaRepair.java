@@ -40,6 +40,10 @@ final class MediaRepair {
         if (track.muted()) {
             return new RepairOutcome("muted", FollowUp.NONE); // nothing is expected
         }
+        if (slot.preferences != null && slot.preferences.paused()) {
+            // the subscriber paused it (a hidden tile, adaptive stream): nothing is expected either
+            return new RepairOutcome("paused", FollowUp.NONE);
+        }
         if (!slot.answered) {
             // The client has not answered an offer carrying it yet: send the outstanding one again in case it was lost
             // (the client answers a repeated version with its stored answer).

@@ -133,6 +133,18 @@ final class PublisherSide {
         }
     }
 
+    /**
+     * The publish grant was revoked: every track is unpublished (the others unsubscribe); the connection stays, idle,
+     * so a grant given back only needs a new offer.
+     *
+     * @return how many tracks were unpublished
+     */
+    int unpublishAll() {
+        List<String> mids = new ArrayList<>(publishedByMid.keySet());
+        mids.forEach(this::unpublish);
+        return mids.size();
+    }
+
     /** Removes every producer and closes the connection (the room forgets the tracks when the participant leaves). */
     void close() {
         for (PublishedTrack pt : publishedByMid.values()) {

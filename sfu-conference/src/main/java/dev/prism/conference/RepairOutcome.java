@@ -4,7 +4,8 @@ package dev.prism.conference;
  * What a media repair did, and what signaling must do about the subscriber offer before it answers the client.
  *
  * @param action {@code keyframe}, {@code resubscribed}, {@code reoffer}, {@code ice_restart}, {@code pending_offer},
- *               {@code connecting}, {@code coalesced}, {@code muted}, {@code publisher_stalled}, {@code state} or
+ *               {@code connecting}, {@code coalesced}, {@code muted}, {@code paused}, {@code publisher_stalled},
+ *               {@code state} or
  *               {@code none} (a bounded set: it is a metric label)
  */
 public record RepairOutcome(String action, FollowUp followUp) {

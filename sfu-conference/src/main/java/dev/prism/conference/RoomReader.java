@@ -117,7 +117,18 @@ public final class RoomReader {
                             s == null ? null : estimateSource(s.subscriberEndpoint())),
                     tracks, recovery(media)));
         }
-        return new RoomSnapshot(room.id(), wallMillis, participants);
+        return new RoomSnapshot(room.id(), wallMillis, participants, speakerView(conference.existingSpeakers(room)));
+    }
+
+    private static dev.prism.core.inspect.SpeakerView speakerView(RoomSpeakers s) {
+        if (s == null) {
+            return dev.prism.core.inspect.SpeakerView.NONE;
+        }
+        ActiveSpeakers a = s.current();
+        return new dev.prism.core.inspect.SpeakerView(
+                a.speakers().stream().map(SpeakerDetector.Speaker::participantId).toList(),
+                a.speakers().stream().map(SpeakerDetector.Speaker::level).toList(), a.dominant(), s.topN(),
+                s.updatesSent());
     }
 
     /** The subscriber's downlink estimate, null without a subscriber connection or an estimator. */

@@ -10,6 +10,7 @@ import dev.prism.core.rtp.RtcpFeedback;
 import dev.prism.rtp.alloc.Preferences;
 import dev.prism.rtp.alloc.Priority;
 import dev.prism.rtp.alloc.QualityCap;
+import dev.prism.rtp.router.downlink.AudioConsumer;
 import dev.prism.rtp.router.downlink.Consumer;
 import dev.prism.rtp.router.RoomRouter;
 import dev.prism.rtp.router.downlink.SubscriberEndpoint;
@@ -130,6 +131,9 @@ final class SubscriberSide {
             c.setExtensions(slot.extensions);
         }
         c.setRtx(slot.rtxAccepted ? slot.rtxSsrc : 0, plan.vp8RtxPayloadType());
+        if (c instanceof AudioConsumer a) {
+            a.setRedPayloadType(slot.redPayloadType);
+        }
     }
 
     /** A slot that the outstanding offer still shows as active must not be reused before that offer is answered. */
@@ -143,6 +147,15 @@ final class SubscriberSide {
             }
         }
         return false;
+    }
+
+    /** The subscribe grant was revoked. @return whether anything was subscribed */
+    boolean unsubscribeAll() {
+        boolean any = false;
+        for (String trackId : new ArrayList<>(slotByTrack.keySet())) {
+            any |= unsubscribe(trackId);
+        }
+        return any;
     }
 
     /** @return whether the track was subscribed (its line is now inactive) */
@@ -198,6 +211,7 @@ final class SubscriberSide {
             if (d != null && s.active()) {
                 long rtx = d.encodings().isEmpty() ? 0 : d.encodings().get(0).rtxSsrc();
                 s.rtxAccepted = rtx != 0;
+                s.redPayloadType = s.kind == MediaKind.AUDIO ? SubscriberSlot.redPayloadType(d) : -1;
                 s.answered = true;
                 s.extensions = d.extensions();
                 configure(s);

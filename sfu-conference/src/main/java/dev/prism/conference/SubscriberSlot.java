@@ -17,6 +17,8 @@ final class SubscriberSlot {
     long rtxSsrc;
     /** Whether the subscriber's answer accepted RTX on this line (retransmissions then go out on {@link #rtxSsrc}). */
     boolean rtxAccepted;
+    /** The RED payload type the subscriber's answer kept on this audio line, -1 for none (RED stripped to Opus). */
+    int redPayloadType = -1;
     /** Whether an answer accepted this line since the track was put on it. */
     boolean answered;
     /** The header extensions the subscriber's answer kept on this line; null until answered. */
@@ -30,6 +32,16 @@ final class SubscriberSlot {
         this.kind = kind;
     }
 
+    /** The payload type of the Opus RED codec {@code accepted} kept, or -1. */
+    static int redPayloadType(dev.prism.core.rtp.MediaDescription accepted) {
+        for (dev.prism.core.rtp.RtpCodec c : accepted.codecs()) {
+            if (c.name().equalsIgnoreCase("red")) {
+                return c.payloadType();
+            }
+        }
+        return -1;
+    }
+
     boolean active() {
         return trackId != null;
     }
@@ -40,6 +52,7 @@ final class SubscriberSlot {
         ssrc = 0;
         rtxSsrc = 0;
         rtxAccepted = false;
+        redPayloadType = -1;
         answered = false;
         extensions = null;
         consumer = null;

@@ -55,7 +55,7 @@ public final class SignalingMeters implements MeterBinder {
 
     /** What a media repair can do (sfu-conference's MediaRepair); each exists at zero from the start. */
     private static final List<String> REPAIR_ACTIONS = List.of("keyframe", "resubscribed", "reoffer", "ice_restart",
-            "pending_offer", "publisher_stalled", "muted", "state", "none", "coalesced", "connecting");
+            "pending_offer", "publisher_stalled", "muted", "paused", "state", "none", "coalesced", "connecting");
 
     /**
      * Error codes of docs/PROTOCOL.md, registered at zero so that dashboards see them before the first one; codes
@@ -64,7 +64,7 @@ public final class SignalingMeters implements MeterBinder {
     static final List<String> ERROR_CODES = List.of("bad_json", "unknown_type", "bad_request", "out_of_order",
             "bad_sdp", "nothing_to_forward", "codec_unsupported", "not_allowed", "unknown_track", "internal", "room_full",
             "sdp_too_large", "too_many_media_sections", "too_many_tracks", "too_many_candidates", "rate_limited",
-            "bad_source");
+            "bad_source", "data_too_large", "data_rate_limited");
 
     private final SfuContext sfu;
     private final SignalingCounters signaling;
@@ -114,8 +114,20 @@ public final class SignalingMeters implements MeterBinder {
                     h -> h.cuts(reason), "reason", reason.metricName());
         }
         bindProxy(registry, sfu.proxyCounters());
+        bindData(registry, sfu.dataCounters());
         counter(registry, "prism.http.downloads.aborted", "responses the client hung up on before they were written",
                 http, HttpGuardCounters::downloadsAborted);
+    }
+
+    private static void bindData(MeterRegistry registry, dev.prism.signaling.session.DataCounters data) {
+        counter(registry, "prism.data.messages.relayed", "in-room data messages relayed (participants' and the server "
+                + "API's)", data, dev.prism.signaling.session.DataCounters::relayed);
+        counter(registry, "prism.data.messages.deliveries", "in-room data messages handed to recipients' sockets", data,
+                dev.prism.signaling.session.DataCounters::deliveries);
+        for (var why : dev.prism.signaling.session.DataCounters.Refusal.values()) {
+            counter(registry, "prism.data.messages.refused", "in-room data messages refused to their sender, by reason",
+                    data, d -> d.refused(why), "reason", why.label());
+        }
     }
 
     private static void bindProxy(MeterRegistry registry, ProxyCounters proxy) {

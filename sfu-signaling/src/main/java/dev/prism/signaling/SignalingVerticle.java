@@ -216,8 +216,13 @@ public final class SignalingVerticle extends VerticleBase {
             badRequest(ctx, e.getMessage());
             return;
         }
+        Integer audioTopN = DevTokenAudioTopN.parse(ctx.request().getParam("audioTopN"));
+        if (audioTopN != null && audioTopN < 0) {
+            badRequest(ctx, "audioTopN must be a whole number from 0 to 64");
+            return;
+        }
         AccessToken t = AccessToken.grant(room, identity, name.strip(), tokens.nowEpochSeconds(), devTokenTtlSeconds)
-                .withVideoCodec(codec).withGrants(grants);
+                .withVideoCodec(codec).withAudioTopN(audioTopN).withGrants(grants);
         ctx.json(new JsonObject().put("token", tokens.issue(t)).put("identity", identity).put("room", room));
     }
 

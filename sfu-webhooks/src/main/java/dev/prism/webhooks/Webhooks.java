@@ -3,10 +3,7 @@ package dev.prism.webhooks;
 import dev.prism.core.clock.MonoClock;
 import dev.prism.core.room.RoomRegistry;
 import io.vertx.core.Vertx;
-import io.vertx.ext.web.Router;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -94,26 +91,6 @@ public final class Webhooks implements AutoCloseable {
         return meters;
     }
 
-    /**
-     * Mounts the replay endpoint at {@code /api/v1/rooms/:room/events} behind {@code Authorization: Bearer <admin
-     * secret>} (until the server API's router mounts {@link #replayHandler()} behind its roomAdmin tokens).
-     */
-    public void mountReplay(Router router, String adminSecret) {
-        byte[] expected = sha256(adminSecret == null ? "" : adminSecret);
-        router.get("/api/v1/rooms/:room/events").handler(ctx -> {
-            String auth = ctx.request().getHeader("Authorization");
-            boolean ok = adminSecret != null && auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
-                    && MessageDigest.isEqual(expected, sha256(auth.substring(7).strip()));
-            if (!ok) {
-                ctx.response().setStatusCode(401).putHeader("Content-Type", "application/json")
-                        .putHeader("WWW-Authenticate", "Bearer realm=\"prism-api\"")
-                        .end("{\"error\":\"unauthorized\",\"message\":\"Authorization: Bearer <admin secret> required\"}");
-                return;
-            }
-            ctx.next();
-        }).handler(replayHandler());
-    }
-
     @Override
     public void close() {
         if (vertx == null) {
@@ -126,14 +103,6 @@ public final class Webhooks implements AutoCloseable {
             } catch (Exception e) {
                 // the node is stopping; the dispatcher's clients close with Vert.x
             }
-        }
-    }
-
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -61,7 +61,13 @@ final class ClientSdp {
     /** The same with any candidate value ({@code a=candidate:} without the prefix), or none when null. */
     static String publishOffer(IceParameters ice, DtlsFingerprint fp, long audioSsrc, long videoSsrc,
                                long videoRtxSsrc, String cname, String candidate) {
-        SessionDescription.Builder sd = session().attribute("group", "BUNDLE 0 1")
+        return publishOffer(ice, fp, audioSsrc, videoSsrc, videoRtxSsrc, cname, candidate, true);
+    }
+
+    /** The same, without the video section when {@code withVideo} is false (a large room's audio-only publisher). */
+    static String publishOffer(IceParameters ice, DtlsFingerprint fp, long audioSsrc, long videoSsrc,
+                               long videoRtxSsrc, String cname, String candidate, boolean withVideo) {
+        SessionDescription.Builder sd = session().attribute("group", withVideo ? "BUNDLE 0 1" : "BUNDLE 0")
                 .attribute("msid-semantic", " WMS " + cname);
         MediaSection.Builder audio = MediaSection.builder("audio", 9, "UDP/TLS/RTP/SAVPF", List.of("111"))
                 .line('c', "IN IP4 0.0.0.0");
@@ -79,6 +85,9 @@ final class ClientSdp {
                 .attribute("ssrc", audioSsrc + " cname:" + cname)
                 .attribute("ssrc", audioSsrc + " msid:" + cname + " " + cname + "-audio");
         candidate(audio, candidate);
+        if (!withVideo) {
+            return sd.media(audio.build()).build().write();
+        }
         MediaSection.Builder video = MediaSection.builder("video", 9, "UDP/TLS/RTP/SAVPF", List.of("96", "97"))
                 .line('c', "IN IP4 0.0.0.0");
         transport(video, ice, fp, "actpass");

@@ -27,7 +27,7 @@ import java.util.List;
  */
 record LoadOptions(int publishers, int subscribers, int rooms, int seconds, int warmupSeconds, String target,
                    MediaProfile media, List<String> serverJvm, List<String> serverArgs, int clientThreads, boolean floor,
-                   Path out, String transport, int rounds) {
+                   Path out, String transport, int rounds, int speakers) {
     /** Most rounds of a "both" run. */
     static final int MAX_ROUNDS = 10;
 
@@ -58,6 +58,9 @@ record LoadOptions(int publishers, int subscribers, int rooms, int seconds, int 
                                      participants, warm-up and window), CPU per forwarded packet and latency
                                      compared, TCP/UDP ratio printed; default udp
               --rounds N             with --transport both: N legs of each, in ABBA order; default 2
+              --speakers K           a large room for top-N audio (--server-args "--audio-top-n 3"): publishers send
+                                     audio only, the first K of a room speak (level -30 dBov), the others send
+                                     silence (-127 dBov); up to 60 publishers; default: audio and video, all speak
               --no-floor             skip the floor loop
               --out DIR              results directory; default perf/results
             """;
@@ -80,6 +83,7 @@ record LoadOptions(int publishers, int subscribers, int rooms, int seconds, int 
         Path out = Path.of("perf/results");
         String transport = "udp";
         int rounds = 0;
+        int speakers = -1;
         List<String> a = new ArrayList<>(Arrays.asList(args));
         for (int i = 0; i < a.size(); i++) {
             String opt = a.get(i);
@@ -132,11 +136,16 @@ record LoadOptions(int publishers, int subscribers, int rooms, int seconds, int 
                     transport = v;
                 }
                 case "--rounds" -> rounds = positive(opt, v);
+                case "--speakers" -> speakers = Integer.parseInt(v);
                 default -> throw new IllegalArgumentException("unknown option " + opt + "\n" + HELP);
             }
         }
-        if (pubs > 15) {
-            throw new IllegalArgumentException("at most 15 publishers (receiver reports list at most 31 streams)");
+        if (pubs > (speakers >= 0 ? 60 : 15)) {
+            throw new IllegalArgumentException("at most 15 publishers (receiver reports list at most 31 streams), 60 "
+                    + "in a large-room run (--speakers K: its figure is the audio forwarded, not the reports)");
+        }
+        if (speakers > pubs) {
+            throw new IllegalArgumentException("--speakers is at most the publishers of a room");
         }
         if (rooms * (pubs + subs) > 500 || seconds > 3600 || warmup < 0 || warmup > 600) {
             throw new IllegalArgumentException("a load run is bounded: at most 500 participants, 3600 s, 600 s warm-up");
@@ -167,13 +176,13 @@ record LoadOptions(int publishers, int subscribers, int rooms, int seconds, int 
         return new LoadOptions(pubs, subs, rooms, seconds, warmup, target,
                 new MediaProfile(kbps, fps, d.keyframeSeconds(), d.keyframeFactor(), d.maxPayload(),
                         d.audioPayload(), pacing), jvm, serverArgs, clientThreads, floor, out, transport,
-                transport.equals("both") ? (rounds == 0 ? 2 : rounds) : 1);
+                transport.equals("both") ? (rounds == 0 ? 2 : rounds) : 1, speakers);
     }
 
     /** The same options for one server. */
     LoadOptions withTarget(String t, boolean withFloor) {
         return new LoadOptions(publishers, subscribers, rooms, seconds, warmupSeconds, t, media, serverJvm,
-                serverArgs, clientThreads, withFloor, out, transport, rounds);
+                serverArgs, clientThreads, withFloor, out, transport, rounds, speakers);
     }
 
     /**

@@ -209,6 +209,8 @@ final class LoadResult {
                         .put("extraArgs", new JsonArray(new ArrayList<>(o.serverArgs()))));
         j.put("forwarded", new JsonObject()
                 .put("packets", b.received)
+                .put("audioPackets", b.audioForwarded)
+                .put("speakers", o.speakers())
                 .put("perSecond", round(forwardedPerSecond()))
                 .put("expected", b.expected)
                 .put("lossPercent", round3(lossPercent()))
@@ -354,6 +356,7 @@ final class LoadResult {
         private String jvmArgs = "";
         private boolean jvm;
         private long heapBaseline;
+        private long audioForwarded;
         private long heapWith;
         private long rssBaseline;
         private long rssWith;
@@ -439,6 +442,12 @@ final class LoadResult {
 
         Builder rssWithParticipants(long v) {
             rssWith = v;
+            return this;
+        }
+
+        /** Audio packets the subscribers received in the window. */
+        Builder audioForwarded(long n) {
+            audioForwarded = n;
             return this;
         }
 

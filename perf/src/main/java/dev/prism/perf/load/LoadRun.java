@@ -129,8 +129,18 @@ final class LoadRun {
                     EventLoop loop = ctx.loop(n);
                     Publisher p = new Publisher(ctx, loop, options.media(), n,
                             target.signaling(room, "pub" + i, true, loop), transport);
+                    if (options.speakers() >= 0) {
+                        p.audioOnly();
+                        if (i >= options.speakers()) {
+                            p.silentAudio();
+                        }
+                    }
                     publishers.add(p);
                     joins.add(p.start());
+                    if (options.speakers() >= 0 && joins.size() % 10 == 0) {
+                        // A large room: ten DTLS handshakes at a time, or a loaded machine misses their deadlines.
+                        await(joins, 30, "publishers to connect");
+                    }
                 }
             }
             await(joins, 30, "publishers to connect");
@@ -147,10 +157,11 @@ final class LoadRun {
                 }
             }
             await(joins, 30, "subscribers to join");
-            int streams = 2 * options.publishers();
+            // A large room: the speakers' audio is forwarded with or without top-N audio, the rest maybe not at all.
+            int streams = options.speakers() >= 0 ? Math.max(1, options.speakers()) : 2 * options.publishers();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30 + rooms * options.subscribers() / 5);
             while (!onOwnLoops(subscribers, Subscriber::loop, Subscriber::streamsReceiving).stream()
-                    .allMatch(n -> n == streams)) {
+                    .allMatch(n -> n >= streams)) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("not every subscriber receives all " + streams
                             + " streams: " + onOwnLoops(subscribers, Subscriber::loop, Subscriber::toString));
@@ -190,16 +201,22 @@ final class LoadRun {
                 latency.get(lane).stop();
                 return new LaneWindow(latency.get(lane).snapshot(),
                         subscribers.stream().filter(s -> s.loop() == loop).map(Subscriber::window).toList(),
-                        publishers.stream().filter(p -> p.loop() == loop).map(Publisher::window).toList());
+                        publishers.stream().filter(p -> p.loop() == loop).map(Publisher::window).toList(),
+                        subscribers.stream().filter(s -> s.loop() == loop).mapToLong(Subscriber::audioSinceMark).sum());
             });
             List<Subscriber.Window> subWindows = new ArrayList<>();
             List<Publisher.Window> pubWindows = new ArrayList<>();
             List<LatencyRecorder.Snapshot> recorded = new ArrayList<>();
+            long audio = 0;
             for (LaneWindow w : lanesEnd) {
+                audio += w.audio();
                 subWindows.addAll(w.subscribers());
                 pubWindows.addAll(w.publishers());
                 recorded.add(w.latency());
             }
+            log.accept("audio packets forwarded in the window: " + audio + " (" + Math.round(audio * 1e9 / wall)
+                    + "/s)" + (options.speakers() >= 0 ? ", " + options.speakers() + " speaking per room" : ""));
+            result.audioForwarded(audio);
             result.window(wall).subscribers(subWindows).publishers(pubWindows)
                     .latency(LatencyRecorder.Snapshot.merge(recorded));
             long min = subWindows.stream().mapToLong(Subscriber.Window::media).min().orElse(0);
@@ -250,7 +267,7 @@ final class LoadRun {
 
     /** What one loop's participants and recorder held when the window closed. */
     private record LaneWindow(LatencyRecorder.Snapshot latency, List<Subscriber.Window> subscribers,
-                              List<Publisher.Window> publishers) {
+                              List<Publisher.Window> publishers, long audio) {
     }
 
     /**

@@ -29,6 +29,8 @@ final class MediaSource {
     private final int streamIndex;
     private final SplittableRandom random;
     private int audioSeq;
+    /** The RFC 6464 byte of every audio packet: speech unless {@link #silentAudio} (a participant who listens). */
+    private int audioLevelByte = SyntheticRtp.SPEECH_LEVEL;
     private int videoSeq;
     private long audioTs;
     private long videoTs;
@@ -97,13 +99,19 @@ final class MediaSource {
         return packets;
     }
 
+    /** From now on the audio packets say silence (-127 dBov): a participant who does not speak. */
+    void silentAudio() {
+        audioLevelByte = SyntheticRtp.SILENCE_LEVEL;
+    }
+
     /** The next 20 ms audio packet. */
     ByteBuf nextAudioPacket(ByteBufAllocator alloc, long nowNanos) {
         ByteBuf b = alloc.heapBuffer(HEADER_ROOM + profile.audioPayload() + SrtpSession.MAX_TRAILER);
         audioSeq = (audioSeq + 1) & 0xFFFF;
         twSeq = (twSeq + 1) & 0xFFFF;
         audioTs = (audioTs + 48 * MediaProfile.AUDIO_PTIME_MILLIS) & 0xFFFF_FFFFL;
-        SyntheticRtp.writeHeader(b, audioPt, false, audioSeq, audioTs, audioSsrc, audioExt, twSeq, nowNanos);
+        SyntheticRtp.writeHeader(b, audioPt, false, audioSeq, audioTs, audioSsrc, audioExt, twSeq, nowNanos,
+                audioLevelByte);
         SyntheticRtp.writeOpusPayload(b, profile.audioPayload(), streamIndex + 1, nowNanos);
         return b;
     }

@@ -37,6 +37,8 @@ final class Publisher implements ClientPeer.Handler {
     private final RtcpCompoundParser rtcp = new RtcpCompoundParser();
     private ScheduledFuture<?> audioTimer;
     private ScheduledFuture<?> videoTimer;
+    /** A large room's publisher: a microphone only (set before {@link #start}). */
+    private boolean audioOnly;
     private ScheduledFuture<?> pacerTimer;
     private final ArrayDeque<ByteBuf> paced = new ArrayDeque<>();
     private long pacerBudget;
@@ -74,11 +76,23 @@ final class Publisher implements ClientPeer.Handler {
                 2 * index, index);
     }
 
+    /** Its audio says silence from now on (a listener in a large room). */
+    Publisher silentAudio() {
+        source.silentAudio();
+        return this;
+    }
+
+    /** Publishes a microphone only (a large room: its subscribers' SDP stays within the signaling limit). */
+    Publisher audioOnly() {
+        audioOnly = true;
+        return this;
+    }
+
     /** Joins, publishes and connects; completes (on the loop) when media can flow. */
     CompletableFuture<Publisher> start() throws InterruptedException {
         peer.bind();
         String offer = ClientSdp.publishOffer(peer.localIce(), peer.localFingerprint(), audioSsrc, videoSsrc, rtxSsrc,
-                cname, peer.localCandidate());
+                cname, peer.localCandidate(), !audioOnly);
         return signaling.join(null)
                 .thenCompose(v -> signaling.publish(offer))
                 .thenApplyAsync(answer -> {
@@ -98,8 +112,10 @@ final class Publisher implements ClientPeer.Handler {
         long framePeriod = 1_000_000L / profile.fps();
         ThreadLocalRandom r = ThreadLocalRandom.current();
         // Random phases: publishers do not send in lockstep.
-        videoTimer = loop.scheduleAtFixedRate(this::sendFrame, r.nextLong(framePeriod), framePeriod,
-                TimeUnit.MICROSECONDS);
+        if (!audioOnly) {
+            videoTimer = loop.scheduleAtFixedRate(this::sendFrame, r.nextLong(framePeriod), framePeriod,
+                    TimeUnit.MICROSECONDS);
+        }
         audioTimer = loop.scheduleAtFixedRate(this::sendAudio, r.nextLong(20_000), 20_000,
                 TimeUnit.MICROSECONDS);
         if (profile.pacerBytesPerTick() > 0) {

@@ -180,6 +180,15 @@ final class Subscriber implements ClientPeer.Handler {
         return sb.toString().trim();
     }
 
+    /** Audio packets received since the mark (top-N audio's saving shows here). Loop only. */
+    long audioSinceMark() {
+        long n = 0;
+        for (StreamStats s : downlink.streams()) {
+            n += s.kind() == dev.prism.core.rtp.MediaKind.AUDIO ? s.receivedSinceMark() : 0;
+        }
+        return n;
+    }
+
     /** Media streams that have delivered at least one packet. Loop only. */
     int streamsReceiving() {
         int n = 0;

@@ -57,6 +57,17 @@ public final class SyntheticRtp {
      */
     public static int writeHeader(ByteBuf dst, int payloadType, boolean marker, int seq, long timestamp, long ssrc,
                                   ExtensionIds ids, int twSeq, long nowNanos) {
+        return writeHeader(dst, payloadType, marker, seq, timestamp, ssrc, ids, twSeq, nowNanos, SPEECH_LEVEL);
+    }
+
+    /** RFC 6464's byte for speech: voice activity set, -30 dBov. */
+    public static final int SPEECH_LEVEL = 0x80 | 30;
+    /** RFC 6464's byte for silence: no voice activity, -127 dBov. */
+    public static final int SILENCE_LEVEL = 127;
+
+    /** {@link #writeHeader} with the audio level byte given ({@link #SPEECH_LEVEL}, {@link #SILENCE_LEVEL}). */
+    public static int writeHeader(ByteBuf dst, int payloadType, boolean marker, int seq, long timestamp, long ssrc,
+                                  ExtensionIds ids, int twSeq, long nowNanos, int audioLevelByte) {
         int start = dst.writerIndex();
         int elements = (ids.absSendTime() != 0 ? 4 : 0) + (ids.transportCc() != 0 ? 3 : 0)
                 + (ids.audioLevel() != 0 ? 2 : 0);
@@ -83,7 +94,7 @@ public final class SyntheticRtp {
             }
             if (ids.audioLevel() != 0) {
                 dst.writeByte(ids.audioLevel() << 4);
-                dst.writeByte(0x80 | 30); // voice activity, -30 dBov
+                dst.writeByte(audioLevelByte);
             }
             dst.writeZero(words * 4 - (dst.writerIndex() - blockStart));
         }

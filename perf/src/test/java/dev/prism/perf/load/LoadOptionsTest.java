@@ -42,6 +42,20 @@ class LoadOptionsTest {
     }
 
     @Test
+    void aLargeRoomRunNamesItsSpeakers() {
+        LoadOptions o = LoadOptions.parse(new String[] {"--scenario", "50x4", "--speakers", "3", "--server-args",
+                "--audio-top-n 3"});
+        assertThat(o.publishers()).isEqualTo(50);
+        assertThat(o.speakers()).isEqualTo(3);
+        assertThat(o.withTarget("prism", false).speakers()).isEqualTo(3);
+        assertThat(LoadOptions.parse(new String[0]).speakers()).as("everyone speaks").isEqualTo(-1);
+        assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--scenario", "50x4"}))
+                .hasMessageStartingWith("at most 15 publishers");
+        assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--scenario", "2x4", "--speakers", "3"}))
+                .hasMessageStartingWith("--speakers is at most");
+    }
+
+    @Test
     void roomsMultiplyTheScenarioAndNameIt() {
         LoadOptions o = LoadOptions.parse(new String[] {"--rooms", "4", "--scenario", "1x10"});
         assertThat(o.rooms()).isEqualTo(4);

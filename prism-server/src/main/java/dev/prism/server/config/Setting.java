@@ -43,6 +43,12 @@ enum Setting {
             "token signing secret, at least " + PrismConfig.MIN_SECRET_LENGTH + " characters",
             "none: development mode, random per run, dev tokens served",
             (b, v) -> b.apiSecret((String) v)),
+    API_KEYS("apiKeys", "--api-key", "ID=SECRET", "PRISM_API_KEYS", Type.LIST,
+            "an extra API key for rotation: tokens whose kid header names ID are verified with SECRET (at least "
+                    + PrismConfig.MIN_SECRET_LENGTH + " characters); repeat the option for more (env: comma-separated, "
+                    + "file: JSON array); tokens without kid use the API secret",
+            "none: the API secret only",
+            (b, v) -> b.apiKeys(Setting.strings(v))),
     ADMIN_SECRET("adminSecret", "--admin-secret", "S", "PRISM_ADMIN_SECRET", Type.SECRET,
             "admin API secret, at least " + PrismConfig.MIN_SECRET_LENGTH + " characters",
             "random per run in development mode, else admin API off",
@@ -71,6 +77,11 @@ enum Setting {
                     + "one not named; repeat the option for more (env: comma-separated, file: JSON array)",
             "vp8, h264 (VP8 the default)",
             (b, v) -> b.videoCodecs(Setting.strings(v))),
+    AUDIO_TOP_N("audioTopN", "--audio-top-n", "N", "PRISM_AUDIO_TOP_N", Type.INT,
+            "top-N audio: each subscriber receives only the N loudest audio streams of the others (a token's "
+                    + "audioTopN claim sets it per room), 1.." + PrismConfig.MAX_AUDIO_TOP_N,
+            "0 = every stream",
+            (b, v) -> b.audioTopN((Integer) v)),
     SRTP("srtpImplementation", "--srtp", "prism|jitsi", "PRISM_SRTP", Type.TEXT,
             "SRTP implementation: prism (zero-allocation) or jitsi (jitsi-srtp)",
             PrismConfig.DEFAULT_SRTP_IMPLEMENTATION,

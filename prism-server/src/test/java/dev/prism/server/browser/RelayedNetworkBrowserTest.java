@@ -209,8 +209,18 @@ class RelayedNetworkBrowserTest implements BrowserArtifacts.Browsers {
                         + "reported loss %.1f%%", v.currentLayer(), v.targetLayer(), v.layerReason(),
                         v.layerSwitches(), v.nacked(), v.retransmitted(), v.reportedLoss() * 100))
                 .orElse("no video");
+        // Key frame requests Prism sent alice for her video (all subscribers, after the throttle): issue #14 counts
+        // them per switch.
+        long plisToAlice = call.server().server().sfu().mediaStats(room).get(5, TimeUnit.SECONDS).stream()
+                .filter(p -> p.participantId().startsWith("alice")).flatMap(p -> p.published().stream())
+                .filter(t -> t.kind().equals("video")).mapToLong(ParticipantMediaStats.Published::keyframeRequests)
+                .sum();
+        long switchPlis = bobStats.subscribed().stream().filter(x -> x.kind().equals("video"))
+                .mapToLong(ParticipantMediaStats.Subscribed::layerKeyframeRequests).sum();
         System.out.printf("[prism-relay] %s: first frame %d ms after bob opened the page; %s%n", description,
                 firstFrameMs, quality.summary());
+        System.out.printf("[prism-relay] %s: Prism's PLIs to alice's video %d (bob's layer switches asked %d)%n",
+                description, plisToAlice, switchPlis);
         System.out.printf("[prism-relay] %s: relay (down %s / up %s): %s%n", description,
                 link.relay().profile(dev.prism.netem.UdpRelay.Direction.TO_CLIENT),
                 link.relay().profile(dev.prism.netem.UdpRelay.Direction.TO_SERVER), link.counters());

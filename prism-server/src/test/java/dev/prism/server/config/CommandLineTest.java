@@ -92,6 +92,10 @@ class CommandLineTest {
                         defaults().iceTcp(false).tcpPort(8443)),
                 Arguments.of("--ice-tcp beats env", Input.of("--ice-tcp", "on").env("PRISM_ICE_TCP", "off"),
                         defaults().iceTcp(true)),
+                Arguments.of("--audio-top-n 3", Input.of("--audio-top-n", "3"), defaults().audioTopN(3)),
+                Arguments.of("env PRISM_AUDIO_TOP_N", Input.of().env("PRISM_AUDIO_TOP_N", "5"), defaults().audioTopN(5)),
+                Arguments.of("file audioTopN", Input.of("--config", FILE).file("{\"audioTopN\": 4}"),
+                        defaults().audioTopN(4)),
                 Arguments.of("--pacer on", Input.of("--pacer", "on"), defaults().pacer(true)),
                 Arguments.of("--pacer off", Input.of("--pacer", "off"), defaults().pacer(false)),
                 Arguments.of("--video-codec h264 --video-codec vp8",
@@ -308,6 +312,7 @@ class CommandLineTest {
                 Arguments.of(Input.of("--pacer", "fast"), "--pacer: must be on or off, got 'fast'"),
                 Arguments.of(Input.of("--webhook-url", "ftp://a.example.com/"),
                         "--webhook-url: must be http:// or https:// URLs: ftp://a.example.com/"),
+                Arguments.of(Input.of("--audio-top-n", "65"), "--audio-top-n: must be 0 (off) to 64: 65"),
                 Arguments.of(Input.of().env("PRISM_ICE_TCP", "1"), "PRISM_ICE_TCP: must be on or off, got '1'"),
                 Arguments.of(Input.of("--tcp-port", "65536"), "--tcp-port: " + portRange + "65536"),
                 Arguments.of(Input.of("--tcp-port", "-1"), "--tcp-port: " + portRange + "-1"),
@@ -535,8 +540,8 @@ class CommandLineTest {
         java.util.regex.Pattern option = java.util.regex.Pattern.compile("(?m)^\\s+(?:-h, )?(--[a-z0-9-]+)");
         List<String> inHelp = option.matcher(CommandLine.help()).results().map(m -> m.group(1)).toList();
         assertThat(inHelp).containsExactly("--http-port", "--http-host", "--udp-port", "--bind", "--advertise",
-                "--advertise6", "--ice-tcp", "--tcp-port", "--api-secret", "--admin-secret", "--media-threads", "--allowed-origin", "--max-token-lifetime",
-                "--pacer", "--video-codec", "--srtp", "--shutdown-grace", "--redis", "--node-id", "--cluster-port", "--cluster-secret", "--max-load",
+                "--advertise6", "--ice-tcp", "--tcp-port", "--api-secret", "--api-key", "--admin-secret", "--media-threads", "--allowed-origin", "--max-token-lifetime",
+                "--pacer", "--video-codec", "--audio-top-n", "--srtp", "--shutdown-grace", "--redis", "--node-id", "--cluster-port", "--cluster-secret", "--max-load",
                 "--turn-url", "--turn-secret", "--turn-ttl", "--webhook-url", "--webhook-allow-private",
                 "--webhook-retry-window", "--max-publishers-per-room", "--config", "--help");
         Path readme = Path.of("..", "README.md");

@@ -81,6 +81,9 @@ import java.util.List;
  * @param advertiseAddress6      IPv6 dual stack: an IPv6 address (literal) each media thread also serves UDP (and
  *                               ICE-TCP, when on) on and writes into host candidates beside {@code advertiseAddress}'s;
  *                               {@code null} (default) = IPv4 only
+ * @param apiKeys                extra API keys for rotation, each {@code id=secret} (see {@link ApiKeys}): a token whose
+ *                               {@code kid} header names one is verified with its secret; a token without {@code kid}
+ *                               with {@code apiSecret}; empty (default) = {@code apiSecret} only
  * @param pacer                  a pacer per subscriber: packets toward each subscriber leave at most at 2.5 x its
  *                               downlink estimate (key frames and probes spread out instead of overrunning a narrow
  *                               link; audio and retransmissions first); default off until the on/off load comparison
@@ -89,6 +92,9 @@ import java.util.List;
  *                               first is the default for a room whose first join asks for none (or for one not in
  *                               the list); default {@code [vp8, h264]}
  * @param webhooks               webhook receivers and their retry window ({@link WebhookSettings}); none by default
+ * @param audioTopN              top-N audio: each subscriber receives only the N loudest audio streams of the others
+ *                               (a room's {@code audioTopN} token claim overrides it); 0 (default) = every stream,
+ *                               at most {@value #MAX_AUDIO_TOP_N}
  * @param maxPublishersPerRoom   participants of one room that may publish at once; a publish beyond it is refused
  *                               ({@code publishers_full}); default {@value #DEFAULT_MAX_PUBLISHERS_PER_ROOM}; a token's
  *                               {@code roomMaxPublishers} claim may lower it for the room its join creates
@@ -125,6 +131,8 @@ public record PrismConfig(
         boolean pacer,
         List<String> videoCodecs,
         WebhookSettings webhooks,
+        List<String> apiKeys,
+        int audioTopN,
         int maxPublishersPerRoom) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
@@ -157,6 +165,8 @@ public record PrismConfig(
     static final int MAX_TIMEOUT_SECONDS = 3600;
     static final int MAX_MEDIA_THREADS = 1024;
     static final int MAX_PARTICIPANTS = 100_000;
+    /** The largest top-N audio setting (beyond it top-N saves little and a room's ranking is all noise). */
+    public static final int MAX_AUDIO_TOP_N = 64;
 
     private static final PrismConfig DEFAULTS = new PrismConfig(DEFAULT_HTTP_PORT, DEFAULT_HTTP_HOST, DEFAULT_UDP_PORT,
             DEFAULT_BIND_ADDRESS, null, null, null, DEFAULT_TOKEN_TTL_SECONDS, DEFAULT_CONSENT_TIMEOUT_SECONDS,
@@ -164,7 +174,7 @@ public record PrismConfig(
             DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, DEFAULT_SRTP_IMPLEMENTATION, DEFAULT_SIGNALING_MESSAGES_PER_SECOND,
             DEFAULT_SHUTDOWN_GRACE_SECONDS, null, null, DEFAULT_CLUSTER_PORT, null, DEFAULT_MAX_LOAD, List.of(), null,
             DEFAULT_TURN_TTL_SECONDS, true, TCP_PORT_SAME_AS_UDP, null, false, DEFAULT_VIDEO_CODECS,
-            WebhookSettings.NONE, DEFAULT_MAX_PUBLISHERS_PER_ROOM);
+            WebhookSettings.NONE, List.of(), 0, DEFAULT_MAX_PUBLISHERS_PER_ROOM);
 
     /** @throws IllegalArgumentException naming the first invalid setting */
     public PrismConfig {
@@ -201,7 +211,16 @@ public record PrismConfig(
         checkAdvertiseAddress6(advertiseAddress6);
         videoCodecs = checkVideoCodecs(videoCodecs);
         webhooks = webhooks == null ? WebhookSettings.NONE : webhooks;
+        apiKeys = ApiKeys.check(apiKeys);
+        checkAudioTopN(audioTopN);
         checkMaxPublishers(maxPublishersPerRoom);
+    }
+
+    /** @throws IllegalArgumentException unless {@code n} is 0..{@value #MAX_AUDIO_TOP_N} */
+    public static void checkAudioTopN(int n) {
+        if (n < 0 || n > MAX_AUDIO_TOP_N) {
+            throw new IllegalArgumentException("audioTopN must be 0 (off) to " + MAX_AUDIO_TOP_N + ": " + n);
+        }
     }
 
     /** Lower-cased, without repeats, each a codec Prism forwards, at least one. */
@@ -296,7 +315,9 @@ public record PrismConfig(
                 + ", tcpPort=" + (tcpPort == TCP_PORT_SAME_AS_UDP ? "same as UDP" : tcpPort)
                 + ", advertiseAddress6=" + (advertiseAddress6 == null ? "none" : advertiseAddress6)
                 + ", pacer=" + (pacer ? "on" : "off") + ", videoCodecs=" + videoCodecs
-                + ", webhooks=" + webhooks + ", maxPublishersPerRoom=" + maxPublishersPerRoom + "]";
+                + ", webhooks=" + webhooks
+                + ", apiKeys=" + ApiKeys.ids(apiKeys) + ", audioTopN=" + (audioTopN == 0 ? "off" : audioTopN)
+                + ", maxPublishersPerRoom=" + maxPublishersPerRoom + "]";
     }
 
     /**
@@ -335,6 +356,8 @@ public record PrismConfig(
         private boolean pacer;
         private List<String> videoCodecs;
         private WebhookSettings webhooks;
+        private List<String> apiKeys;
+        private int audioTopN;
         private int maxPublishersPerRoom;
 
         private Builder(PrismConfig c) {
@@ -369,7 +392,15 @@ public record PrismConfig(
             pacer = c.pacer;
             videoCodecs = c.videoCodecs;
             webhooks = c.webhooks;
+            apiKeys = c.apiKeys;
+            audioTopN = c.audioTopN;
             maxPublishersPerRoom = c.maxPublishersPerRoom;
+        }
+
+        /** Extra API keys, each {@code id=secret} (see {@link ApiKeys}); empty = the API secret only. */
+        public Builder apiKeys(List<String> v) {
+            apiKeys = ApiKeys.check(v);
+            return this;
         }
 
         public Builder httpPort(int v) {
@@ -530,6 +561,13 @@ public record PrismConfig(
             return this;
         }
 
+        /** 0 = off. */
+        public Builder audioTopN(int v) {
+            checkAudioTopN(v);
+            audioTopN = v;
+            return this;
+        }
+
         public Builder pacer(boolean v) {
             pacer = v;
             return this;
@@ -604,7 +642,7 @@ public record PrismConfig(
                     allowedOrigins, maxTokenLifetimeSeconds, srtpImplementation, signalingMessagesPerSecond,
                     shutdownGraceSeconds, redisUrl, nodeId, clusterPort, clusterSecret, maxLoad, turnUrls, turnSecret,
                     turnTtlSeconds, iceTcp, tcpPort, advertiseAddress6, pacer, videoCodecs,
-                    webhooks, maxPublishersPerRoom);
+                    webhooks, apiKeys, audioTopN, maxPublishersPerRoom);
         }
     }
 }

@@ -12,8 +12,8 @@ import java.util.Map;
 public final class Participant {
     private final String id;
     private final String name;
-    private final boolean canPublish;
-    private final boolean canSubscribe;
+    private boolean canPublish;
+    private boolean canSubscribe;
     private final boolean hidden;
     private final RoomListener listener;
     private final Map<String, Track> tracks = new LinkedHashMap<>();
@@ -60,6 +60,12 @@ public final class Participant {
 
     public Track track(String trackId) {
         return tracks.get(trackId);
+    }
+
+    /** The server API changed the grants live ({@link Room#setGrants}). */
+    void setGrants(boolean publish, boolean subscribe) {
+        this.canPublish = publish;
+        this.canSubscribe = subscribe;
     }
 
     RoomListener listener() {

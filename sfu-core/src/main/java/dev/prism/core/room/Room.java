@@ -133,6 +133,21 @@ public final class Room {
         return p;
     }
 
+    /**
+     * Changes a participant's grants live (the server API); the caller ({@code ConferenceParticipant}) stops what a
+     * revoked grant no longer allows. No event: the client is told by signaling.
+     *
+     * @return false when the participant is not here
+     */
+    public boolean setGrants(String participantId, boolean canPublish, boolean canSubscribe) {
+        Participant p = participants.get(participantId);
+        if (p == null) {
+            return false;
+        }
+        p.setGrants(canPublish, canSubscribe);
+        return true;
+    }
+
     /** Removes a participant and its tracks; tells everyone else. No-op when it is not here. */
     public void leave(String participantId, LeaveReason reason) {
         Participant p = participants.get(participantId);

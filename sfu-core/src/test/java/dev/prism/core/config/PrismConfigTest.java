@@ -47,19 +47,20 @@ class PrismConfigTest {
                 .maxTokenLifetimeSeconds(600).srtpImplementation("jitsi").signalingMessagesPerSecond(9)
                 .shutdownGraceSeconds(5).redisUrl("redis://10.0.0.9:6379").nodeId("n-1").clusterPort(7001)
                 .clusterSecret(SECRET_32 + "c").maxLoad(0.5).turnUrls(List.of("turns:turn.example.com:443?transport=tcp"))
-                .turnSecret(SECRET_32 + "t").turnTtlSeconds(900).iceTcp("off").tcpPort(443).videoCodecs(List.of("H264", "vp8", "h264")).build();
+                .turnSecret(SECRET_32 + "t").turnTtlSeconds(900).iceTcp("off").tcpPort(443).videoCodecs(List.of("H264", "vp8", "h264"))
+                .audioTopN(3).build();
         assertThat(c).isEqualTo(new PrismConfig(9000, "127.0.0.1", 0, "::", "sfu.example.com", SECRET_32,
                 SECRET_32 + "x", 60, 10, 0, 3, 7, List.of("https://app.example.com"), 600, "jitsi", 9, 5,
                 "redis://10.0.0.9:6379", "n-1", 7001, SECRET_32 + "c", 0.5,
                 List.of("turns:turn.example.com:443?transport=tcp"), SECRET_32 + "t", 900, false, 443, null, false, List.of("h264", "vp8"),
-                WebhookSettings.NONE, 100));
+                WebhookSettings.NONE, List.of(), 3, 100));
         assertThat(c.developmentMode()).isFalse();
         assertThat(c.effectiveMediaThreads()).isEqualTo(3);
         assertThat(c.toBuilder().httpPort(1).build()).isEqualTo(new PrismConfig(1, "127.0.0.1", 0, "::",
                 "sfu.example.com", SECRET_32, SECRET_32 + "x", 60, 10, 0, 3, 7, List.of("https://app.example.com"), 600,
                 "jitsi", 9, 5, "redis://10.0.0.9:6379", "n-1", 7001, SECRET_32 + "c", 0.5,
                 List.of("turns:turn.example.com:443?transport=tcp"), SECRET_32 + "t", 900, false, 443, null, false, List.of("h264", "vp8"),
-                WebhookSettings.NONE, 100));
+                WebhookSettings.NONE, List.of(), 3, 100));
     }
 
     @Test
@@ -176,10 +177,20 @@ class PrismConfigTest {
     }
 
     @Test
+    void audioTopNIsZeroToSixtyFour() {
+        assertThat(PrismConfig.defaults().audioTopN()).isZero();
+        assertThat(PrismConfig.builder().audioTopN(64).build().audioTopN()).isEqualTo(64);
+        assertThatThrownBy(() -> PrismConfig.builder().audioTopN(-1))
+                .hasMessage("audioTopN must be 0 (off) to 64: -1");
+        assertThatThrownBy(() -> PrismConfig.builder().audioTopN(65))
+                .hasMessage("audioTopN must be 0 (off) to 64: 65");
+    }
+
+    @Test
     void constructorValidatesToo() {
         assertThatThrownBy(() -> new PrismConfig(8080, "0.0.0.0", 40000, "0.0.0.0", null, "too-short", null,
                 3600, 30, 20, 0, 100, List.of(), 86_400, "prism", 50, 30, null, null, 7000, null, 0.8, List.of(), null, 3600,
-                true, -1, null, false, List.of("vp8"), WebhookSettings.NONE, 100))
+                true, -1, null, false, List.of("vp8"), WebhookSettings.NONE, List.of(), 0, 100))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("API secret must be at least 32 characters");
     }

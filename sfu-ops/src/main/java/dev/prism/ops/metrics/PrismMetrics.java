@@ -134,6 +134,8 @@ public final class PrismMetrics implements AutoCloseable {
                 .description("bytes on the media socket").register(registry);
         counter("prism.rtp.forwarded.packets", "RTP packets forwarded to subscribers", c,
                 MediaCounters::rtpForwarded);
+        counter("prism.rtp.audio.forwarded.packets", "audio packets forwarded to subscribers (those top-N audio "
+                + "withheld: prism_media_drops reason audio_top_n)", c, MediaCounters::audioForwardedPackets);
         counter("prism.rtcp.pli.sent", "keyframe requests (PLI) sent to publishers", c,
                 MediaCounters::keyframeRequests);
         counter("prism.rtcp.nacks.received", "sequence numbers subscribers asked for again (NACK)", c,
@@ -152,6 +154,10 @@ public final class PrismMetrics implements AutoCloseable {
                 MediaCounters::pacerSentEarly, "outcome", "sent_early");
         FunctionCounter.builder("prism.pacer.wait", c, x -> x.pacerWaitMicros() / 1e6).baseUnit("seconds")
                 .description("time packets waited in subscribers' pacers, summed").register(registry);
+        counter("prism.rtp.red.packets", "Opus RED packets to subscribers: as RED, or stripped to Opus", c,
+                MediaCounters::redForwardedPackets, "as", "red");
+        counter("prism.rtp.red.packets", "Opus RED packets to subscribers: as RED, or stripped to Opus", c,
+                MediaCounters::redStrippedPackets, "as", "opus");
         counter("prism.dtls.handshakes", "DTLS handshakes", c, MediaCounters::dtlsHandshakes, "result", "ok");
         counter("prism.dtls.handshakes", "DTLS handshakes", c, MediaCounters::dtlsFailures, "result", "failed");
         // Connections by transport (issue #13): UDP, or ICE-TCP once ICE selected a TCP connection as the path.

@@ -72,7 +72,8 @@ class PrismMetricsTest {
         String scrape = metrics.scrape();
         assertThat(scrape).contains("prism_rooms 1.0", "prism_participants 1.0", "prism_tracks 0.0",
                 "prism_participants_joined_total 1.0", "prism_participants_left_total{reason=\"left\"} 0.0",
-                "prism_media_connections{candidate=\"relay_tls\",family=\"ipv4\",transport=\"udp\"} 0.0");
+                "prism_media_connections{candidate=\"relay_tls\",family=\"ipv4\",transport=\"udp\"} 0.0",
+                "prism_rtp_audio_forwarded_packets_total 0.0", "prism_media_drops_total{reason=\"audio_top_n\"} 0.0");
         assertThat(scrape.lines().filter(l -> l.startsWith("prism_media_connections{"))).as("every combination")
                 .hasSize(2 * 2 * 7);
     }

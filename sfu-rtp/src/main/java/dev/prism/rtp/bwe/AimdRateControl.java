@@ -127,6 +127,20 @@ final class AimdRateControl {
         return (long) ((capacityKbps + 3 * sigma) * 1000);
     }
 
+    /**
+     * The link dropped ({@link LinkDropDetector}): the estimate falls to {@code bps} at once (never rises), the
+     * measured capacity replaces the one known (the path changed: its old capacity says nothing), increases from here
+     * are additive, and the cut counts as a decrease (no probing for a second, see
+     * {@link SendSideEstimator#isCongested()}).
+     */
+    void dropTo(long bps, long capacityBps, long nowMicros) {
+        current = clamp(Math.min(current, bps));
+        capacityKbps = capacityBps / 1000.0;
+        capacityVar = 0.4;
+        state = State.HOLD;
+        lastDecreaseMicros = nowMicros;
+    }
+
     /** Overrides the estimate, e.g. with a probe result or after a feedback timeout. */
     void setEstimate(long bps) {
         current = clamp(bps);

@@ -71,6 +71,7 @@ public final class LossClassifier {
     private long queueDelaySumMicros;
     private int queueDelaySamples;
     private long windowStartMicros = Long.MIN_VALUE;
+    private long latestQueueDelayMicros;
 
     private long baseDelayCurrent = Long.MAX_VALUE;
     private long baseDelayPrevious = Long.MAX_VALUE;
@@ -157,8 +158,14 @@ public final class LossClassifier {
         }
         baseDelayCurrent = Math.min(baseDelayCurrent, offset);
         long base = Math.min(baseDelayCurrent, baseDelayPrevious);
-        queueDelaySumMicros += offset - base;
+        latestQueueDelayMicros = offset - base;
+        queueDelaySumMicros += latestQueueDelayMicros;
         queueDelaySamples++;
+    }
+
+    /** The one-way delay above the lowest seen lately of the packet {@link #onReceived} saw last, in microseconds. */
+    public long latestQueueDelayMicros() {
+        return latestQueueDelayMicros;
     }
 
     /** A packet reported lost (in transport-wide order with {@link #onReceived}: consecutive losses form a run). */

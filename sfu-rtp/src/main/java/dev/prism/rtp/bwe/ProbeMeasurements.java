@@ -78,13 +78,22 @@ final class ProbeMeasurements {
      * @return the best usable result in bits per second, or 0
      */
     long evaluate(long newestReportedSendMicros, ProbeObserver observer) {
+        return evaluate(newestReportedSendMicros, observer, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #evaluate(long, ProbeObserver)}, no result above {@code capBps}: the same feedback showed the path
+     * queueing and delivering only that much ({@link LinkDropDetector}), so a cluster that seemed to pass went into
+     * a token bucket's burst or a queue, not through a wider path.
+     */
+    long evaluate(long newestReportedSendMicros, ProbeObserver observer, long capBps) {
         long best = 0;
         for (int s = 0; s < SLOTS; s++) {
             if (!active[s] || !sendingDone[s] || newestReportedSendMicros <= lastSend[s]) {
                 continue;
             }
             active[s] = false;
-            long result = result(s);
+            long result = Math.min(capBps, result(s));
             best = Math.max(best, result);
             if (observer != null) {
                 observer.onProbeResult(id[s], result);

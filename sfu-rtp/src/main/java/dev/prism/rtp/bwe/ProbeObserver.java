@@ -8,4 +8,11 @@ public interface ProbeObserver {
      * @param resultBps   the rate the path delivered during the cluster, or 0 when the measurement was unusable
      */
     void onProbeResult(int clusterId, long resultBps);
+
+    /**
+     * The estimator found the link dropped below what is sent ({@link LinkDropDetector}) and cut the estimate to what
+     * it measured: later probes should treat {@code capacityBps} as the path's known capacity. Nothing by default.
+     */
+    default void onLinkDrop(long capacityBps) {
+    }
 }

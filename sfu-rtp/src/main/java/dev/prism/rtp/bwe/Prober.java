@@ -73,6 +73,12 @@ public final class Prober implements ProbeObserver {
         }
     }
 
+    /**
+     * How long after a link drop every probe lasts {@link Config#retryClusterMillis}, successful ones too: the first
+     * retry that fits the narrow link succeeds, and a short probe after it would pass through the link's token bucket
+     * burst as success again (measured: 150 -> 728 kbit/s on a 300 kbit/s link, one false upgrade).
+     */
+    static final long LINK_DROP_MEMORY_NANOS = 20_000_000_000L;
     /** Pacing granularity: padding is released this far ahead of the exact schedule. */
     private static final long LOOKAHEAD_NANOS = 5_000_000;
     /** A probe succeeded when the path delivered this share of its target: the goal is reachable. */
@@ -92,6 +98,9 @@ public final class Prober implements ProbeObserver {
     private boolean everStarted;
     /** The capacity the latest failed probe measured, 0 after a success or before any failure. */
     private long measuredCapacityBps;
+    /** When the latest link drop was reported ({@link #onLinkDrop}); valid while {@link #linkDropped}. */
+    private long linkDropNanos;
+    private boolean linkDropped;
 
     private long started;
     private long succeeded;
@@ -123,14 +132,20 @@ public final class Prober implements ProbeObserver {
         }
         long target = (long) Math.min(estimateBps * config.maxStepFactor(), desiredBps * config.goalHeadroom());
         boolean retry = measuredCapacityBps > 0;
-        if (retry) {
+        boolean afterDrop = linkDropped && now - linkDropNanos < LINK_DROP_MEMORY_NANOS;
+        if (retry && afterDrop) {
+            // Aim above the capacity the drop measured even when the estimate sits below it: a probe at 2 x a low
+            // estimate (446 kbit/s on a 300 kbit/s link) fits in the link's burst allowance and passes.
+            target = (long) Math.min(desiredBps * config.goalHeadroom(),
+                    Math.max(estimateBps, measuredCapacityBps) * config.retryStepFactor());
+        } else if (retry) {
             target = Math.min(target, (long) (Math.max(estimateBps, measuredCapacityBps) * config.retryStepFactor()));
         }
         if (target <= Math.max(estimateBps, allocatedBps)) {
             return null;
         }
-        cluster = new ProbeCluster(nextId++, target, retry ? config.retryClusterMillis() : config.clusterMillis(),
-                estimateBps);
+        cluster = new ProbeCluster(nextId++, target,
+                retry || afterDrop ? config.retryClusterMillis() : config.clusterMillis(), estimateBps);
         nextId &= Integer.MAX_VALUE;
         clusterStartNanos = now;
         clusterSentBytes = 0;
@@ -181,6 +196,26 @@ public final class Prober implements ProbeObserver {
             measuredCapacityBps = resultBps; // what the path delivered: the capacity, as far as it was found
         }
         conclude(success, clock.nanos());
+    }
+
+    /**
+     * The link dropped to {@code capacityBps} ({@link LinkDropDetector}): counts as a failed probe that measured that
+     * capacity (a running cluster ends). The back-off grows, and the next probes are retries, at most
+     * {@link Config#retryStepFactor} above it and {@link Config#retryClusterMillis} long: after a drop the path is a
+     * narrow one until a probe proves otherwise, and a short burst into a narrow link's token bucket passes unharmed
+     * and would look like the link had widened again.
+     */
+    @Override
+    public void onLinkDrop(long capacityBps) {
+        if (capacityBps <= 0) {
+            return;
+        }
+        measuredCapacityBps = capacityBps;
+        linkDropped = true;
+        linkDropNanos = clock.nanos();
+        running = false;
+        awaitingResult = false;
+        conclude(false, clock.nanos());
     }
 
     private void expire(long now) {

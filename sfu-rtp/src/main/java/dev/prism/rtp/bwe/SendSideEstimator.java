@@ -13,10 +13,18 @@ import dev.prism.rtp.rtcp.TransportCcFeedback;
  *   <li>{@link #onFeedback}: each reported packet is matched to what was sent. Received ones feed the delay-gradient
  *       chain ({@link InterArrival} -> {@link TrendlineFilter} -> {@link OveruseDetector} -> {@link AimdRateControl}),
  *       the acknowledged rate and the probe measurements; reported losses feed the {@link LossBasedController}.</li>
+ *   <li>A link that drops far below what is sent (a standing queue, arrivals well behind sending) is caught by the
+ *       {@link LinkDropDetector} within one or two feedback messages: the estimate falls at once to
+ *       {@link AimdRateControl#BETA} x the rate the link delivered, and the prober treats that as the path's measured
+ *       capacity. A probe evaluated by the same feedback cannot lift the estimate above it; from then on the
+ *       delay-based estimate does not grow by itself past what the path has proven to carry (that capacity, raised
+ *       by each successful probe).</li>
  *   <li>The estimate is {@code min(delay-based, loss cap, recent REMB)} clamped to the configured range.</li>
  *   <li>{@link #onTick}: when packets went out but no feedback came for {@link Config#feedbackTimeoutMillis}, the
  *       estimate halves (once per timeout): either the feedback path or the link is down, and in both cases sending
- *       less is right. A lost feedback message alone costs nothing; its packets are simply never reported.</li>
+ *       less is right. A lost feedback message alone costs nothing; its packets are simply never reported. Earlier,
+ *       from {@link #FEEDBACK_OVERDUE_MILLIS} of silence, the estimate is held and no probe starts
+ *       ({@link #isCongested()}).</li>
  * </ol>
  *
  * <p>Duplicate reports of a packet are ignored; a packet reported lost and later received counts as received for the
@@ -52,6 +60,8 @@ public final class SendSideEstimator implements BandwidthEstimator {
     private static final byte REPORTED_LOST = 1;
     /** Most lost retransmissions one feedback message hands back for a second try ({@link #lostRepair}). */
     static final int MAX_LOST_REPAIRS = 64;
+    /** Feedback silence, while sending, after which no probe starts ({@link #isFeedbackOverdue()}). */
+    static final long FEEDBACK_OVERDUE_MILLIS = 300;
 
     private final MonoClock clock;
     private final Config config;
@@ -62,6 +72,7 @@ public final class SendSideEstimator implements BandwidthEstimator {
     private final int[] lostRepairs = new int[MAX_LOST_REPAIRS];
     private int lostRepairCount;
     private final LossClassifier classifier = new LossClassifier();
+    private final LinkDropDetector linkDrop = new LinkDropDetector();
     private final InterArrival interArrival = new InterArrival();
     private final TrendlineFilter trendline = new TrendlineFilter();
     private final OveruseDetector detector = new OveruseDetector();
@@ -72,6 +83,12 @@ public final class SendSideEstimator implements BandwidthEstimator {
     private ProbeObserver probeObserver;
 
     private long estimate;
+    /**
+     * Since a link drop: the most the path has proven to carry (the capacity the drop measured, raised by each
+     * successful probe). The delay-based estimate does not grow past it by itself, only probes raise it; 0 before any
+     * drop.
+     */
+    private long linkCapBps;
     private long rttMillis = 100;
     private long rembBps;
     private long rembAtNanos;
@@ -88,6 +105,7 @@ public final class SendSideEstimator implements BandwidthEstimator {
     private long lostFeedbacks;
     private long unknownReports;
     private long timeoutCuts;
+    private long linkDrops;
     private long packetsSent;
 
     public SendSideEstimator(MonoClock clock, Config config) {
@@ -171,6 +189,7 @@ public final class SendSideEstimator implements BandwidthEstimator {
                     lostReported[slot] = REPORTED_LOST;
                     lost++;
                     classifier.onLost(repair[slot]);
+                    linkDrop.onLost(sendMicros, history.size(slot));
                     if (repair[slot] && lostRepairCount < MAX_LOST_REPAIRS) {
                         lostRepairs[lostRepairCount++] = fb.sequenceNumber(i);
                     }
@@ -182,6 +201,7 @@ public final class SendSideEstimator implements BandwidthEstimator {
             int size = history.size(slot);
             long arrival = fb.arrivalTimeMicros(i);
             classifier.onReceived(sendMicros, arrival, repair[slot]);
+            linkDrop.onReceived(sendMicros, arrival, size, classifier.latestQueueDelayMicros());
             acked.add(arrival, size);
             probes.onReceived(history.cluster(slot), size, arrival);
             if (interArrival.add(sendMicros, arrival)) {
@@ -198,9 +218,37 @@ public final class SendSideEstimator implements BandwidthEstimator {
 
         long before = estimate;
         long delayBased = aimd.update(usage, acked.rateBps(), nowMicros);
+        long capacity = linkDrop.onFeedback(usage == BandwidthUsage.OVERUSING);
+        if (capacity != LinkDropDetector.NO_DROP && AimdRateControl.BETA * capacity >= before) {
+            // The link carries more than the estimate already allows: a probe or a key frame burst overran it for a
+            // moment, which the delay and loss rules handle. Not a drop.
+            capacity = LinkDropDetector.NO_DROP;
+        }
+        if (capacity != LinkDropDetector.NO_DROP) {
+            // The link carries only `capacity` now: below it at once, so the queue drains and the allocation steps
+            // down in one go (one switch, one key frame request) instead of one layer per loss cut.
+            aimd.dropTo((long) (AimdRateControl.BETA * capacity), capacity, nowMicros);
+            linkCapBps = capacity;
+            linkDrops++;
+            delayBased = aimd.estimate();
+            if (probeObserver != null) {
+                probeObserver.onLinkDrop(capacity);
+            }
+        }
+        if (linkCapBps > 0 && delayBased > linkCapBps) {
+            // Additive increase alone would reach the next layer's price on a link that has not changed since it
+            // dropped (measured: 286 -> 409 kbit/s in 3.5 s on a 300 kbit/s link, an upgrade, a queue, a switch
+            // back: two key frames). Only a probe proves it wider.
+            aimd.setEstimate(linkCapBps);
+            delayBased = aimd.estimate();
+        }
         if (newestSend != Long.MIN_VALUE) {
-            long probe = probes.evaluate(newestSend, probeObserver);
-            if (probe > delayBased && usage != BandwidthUsage.OVERUSING) {
+            long probe = probes.evaluate(newestSend, probeObserver,
+                    capacity != LinkDropDetector.NO_DROP ? capacity : Long.MAX_VALUE);
+            if (probe > delayBased && usage != BandwidthUsage.OVERUSING && capacity == LinkDropDetector.NO_DROP) {
+                if (linkCapBps > 0) {
+                    linkCapBps = Math.max(linkCapBps, probe); // what the path has proven to carry since the drop
+                }
                 aimd.setEstimate(probe);
                 delayBased = aimd.estimate();
                 loss.onProbeResult(probe);
@@ -272,10 +320,34 @@ public final class SendSideEstimator implements BandwidthEstimator {
      * loss is above the low threshold and not random loss that retransmission repairs ({@link LossClassifier}).
      */
     public boolean isCongested() {
-        long nowMicros = clock.nanos() / 1000;
-        return usage == BandwidthUsage.OVERUSING || nowMicros - aimd.lastDecreaseMicros() < 1_000_000
+        long now = clock.nanos();
+        long nowMicros = now / 1000;
+        return isFeedbackOverdue(now) || usage == BandwidthUsage.OVERUSING || nowMicros - aimd.lastDecreaseMicros() < 1_000_000
                 || loss.lossFraction() >= LossBasedController.LOW_LOSS
                         && classifier.kind() != LossClassifier.LossKind.RANDOM;
+    }
+
+    /**
+     * True while packets went out {@link #FEEDBACK_OVERDUE_MILLIS} ago or more and no feedback came since: the
+     * subscriber normally reports every 50-100 ms, so a gap this long means its feedback or its link stalled. The
+     * estimate is held (it moves only on feedback) and no probe starts into a path that may be down; the feedback
+     * timeout ({@link Config#feedbackTimeoutMillis}) cuts it if the gap lasts.
+     */
+    public boolean isFeedbackOverdue() {
+        return isFeedbackOverdue(clock.nanos());
+    }
+
+    private boolean isFeedbackOverdue(long now) {
+        return sentSinceFeedback && feedbacks > 0
+                && now - firstSentSinceFeedbackNanos >= FEEDBACK_OVERDUE_MILLIS * 1_000_000L;
+    }
+
+    /**
+     * Times the link was found to have dropped below what was sent and below the estimate, which then fell
+     * ({@link LinkDropDetector}).
+     */
+    public long linkDrops() {
+        return linkDrops;
     }
 
     /** What the latest loss was judged to be. */
@@ -325,7 +397,7 @@ public final class SendSideEstimator implements BandwidthEstimator {
     public String toString() {
         return "SendSideEstimator[estimate=" + estimate + " delay=" + aimd.estimate() + " lossCap="
                 + (loss.cap() == LossBasedController.NO_CAP ? "none" : loss.cap()) + " usage=" + usage + " acked="
-                + acked.rateBps() + " loss=" + Math.round(loss.lossFraction() * 1000) / 1000.0 + " lossKind="
+                + acked.rateBps() + " linkDrops=" + linkDrops + " loss=" + Math.round(loss.lossFraction() * 1000) / 1000.0 + " lossKind="
                 + classifier + "]"; // no Formatter: the
         // admin sampler asks once a second for every subscriber
     }

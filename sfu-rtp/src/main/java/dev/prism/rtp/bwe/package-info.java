@@ -16,7 +16,10 @@
  *       {@link dev.prism.rtp.bwe.BandwidthEstimator}s for the allocator. {@link dev.prism.rtp.bwe.Prober} decides when
  *       to send padding above the media so the estimate can rise to the next layer.
  *       {@link dev.prism.rtp.bwe.LossClassifier} tells random loss (repaired by retransmission, no queue) from
- *       congestion, so that the loss cap and probing carry on through the former.</li>
+ *       congestion, so that the loss cap and probing carry on through the former.
+ *       {@link dev.prism.rtp.bwe.LinkDropDetector} notices a link that dropped far below what is sent (a full or growing standing queue, arrivals well behind
+ *       sending) within one or two feedback messages and measures what it carries, so the estimate falls in one
+ *       step and the subscriber switches down once (docs/SIMULCAST.md, "Switching down when a link drops").</li>
  * </ul>
  *
  * <h2>Threads</h2>

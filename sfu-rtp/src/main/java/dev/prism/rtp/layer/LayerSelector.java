@@ -24,7 +24,9 @@ import dev.prism.core.clock.MonoClock;
  *   <li>Key frame requests: when wanted differs from current, one request for the wanted layer, flagged on the
  *       decision. None while it is pending; when no key frame came within {@link Config#keyframeRetryMillis}, one more
  *       (and so on). A new wanted layer is a new switch with its own request. However many packets arrive, that is
- *       all: no PLI storm from one consumer. (The producer's throttle still limits requests from all consumers.)</li>
+ *       all: no PLI storm from one consumer. (The producer's throttle still limits requests from all consumers.) The
+ *       subscriber's own key frame requests during a switch are answered by the switch's key frame
+ *       ({@link #keyframeLayerForSubscriber()}).</li>
  *   <li>Temporal layers change only at a frame start, so a frame is forwarded whole or not at all, also when the
  *       target changes mid-frame. Going down takes effect at the next frame. Going up needs a frame of the higher
  *       layer with the layer sync bit, or a key frame. While switching up spatially, the current (lower) layer keeps
@@ -241,6 +243,21 @@ public final class LayerSelector {
         currentSpatial = -1;
         currentTemporal = -1;
         keyframePending = false;
+    }
+
+    /**
+     * The subscriber asked for a key frame (a PLI or FIR: its decoder lost the picture, often to loss on the path that
+     * is making this consumer switch down). Returns the spatial layer to ask the publisher for, or -1 when nothing
+     * needs asking: a switch is under way and its key frame request is still pending, and that key frame (the first
+     * thing forwarded on the new layer) restarts the decoder anyway. So a switch costs the publisher one PLI, however
+     * often a struggling subscriber asks meanwhile. Otherwise the forwarded layer, or the wanted one when none is.
+     */
+    public int keyframeLayerForSubscriber() {
+        int want = wantedSpatial;
+        if (want >= 0 && want != currentSpatial && isKeyframePending() && keyframeLayer == want) {
+            return -1;
+        }
+        return currentSpatial >= 0 && currentSpatial == want ? currentSpatial : Math.max(0, want);
     }
 
     /** The spatial layer the latest key frame request was for (the SSRC to send the PLI to); -1 before any. */

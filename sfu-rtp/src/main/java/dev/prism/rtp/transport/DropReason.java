@@ -72,7 +72,14 @@ public enum DropReason {
      */
     TCP_SEND_QUEUE_FULL,
     /** Probe padding not queued because the pacer's padding queue was full (probing is best effort). */
-    PACER_PADDING_OVERFLOW;
+    PACER_PADDING_OVERFLOW,
+    /**
+     * A publisher's Opus RED packet (RFC 2198) that could not be stripped to Opus for a subscriber without RED: its
+     * block headers do not parse, or its primary block is not Opus. Counted per subscriber.
+     */
+    RED_UNUSABLE,
+    /** An audio packet top-N audio withheld from a subscriber: the stream is not among its N loudest now. */
+    AUDIO_TOP_N;
 
     public String metricName() {
         return name().toLowerCase(java.util.Locale.ROOT);

@@ -13,7 +13,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 public final class MediaCounters implements PacerTotals {
     private final AtomicLongArray drops = new AtomicLongArray(DropReason.values().length);
-    private final AtomicLongArray totals = new AtomicLongArray(19);
+    private final AtomicLongArray totals = new AtomicLongArray(21);
+    /** Audio packets forwarded to subscribers (beside {@link DropReason#AUDIO_TOP_N}, those top-N withheld). */
+    private final java.util.concurrent.atomic.AtomicLong audioForwarded = new java.util.concurrent.atomic.AtomicLong();
     /** Null for an engine's own counters; the engines' counters for a read-only sum. */
     private final List<MediaCounters> parts;
     private static final int PACKETS_IN = 0;
@@ -37,6 +39,9 @@ public final class MediaCounters implements PacerTotals {
     private static final int PACER_WAITED = 16;
     private static final int PACER_WAIT_MICROS = 17;
     private static final int PACER_SENT_EARLY = 18;
+    /** Opus RED packets forwarded as RED, and stripped to their Opus primary block, for subscribers. */
+    private static final int RED_FORWARDED = 19;
+    private static final int RED_STRIPPED = 20;
 
     public MediaCounters() {
         this.parts = null;
@@ -73,6 +78,24 @@ public final class MediaCounters implements PacerTotals {
         writable(drops).incrementAndGet(reason.ordinal());
     }
 
+    /** An Opus RED packet went to a subscriber as RED ({@code RedForwarder}). */
+    public void redForwarded() {
+        writable(totals).incrementAndGet(RED_FORWARDED);
+    }
+
+    /** An Opus RED packet went to a subscriber as plain Opus, its primary block ({@code RedForwarder}). */
+    public void redStripped() {
+        writable(totals).incrementAndGet(RED_STRIPPED);
+    }
+
+    public long redForwardedPackets() {
+        return total(RED_FORWARDED);
+    }
+
+    public long redStrippedPackets() {
+        return total(RED_STRIPPED);
+    }
+
     public void received(int bytes) {
         writable(totals).incrementAndGet(PACKETS_IN);
         writable(totals).addAndGet(BYTES_IN, bytes);
@@ -85,6 +108,26 @@ public final class MediaCounters implements PacerTotals {
 
     public void forwarded() {
         writable(totals).incrementAndGet(RTP_FORWARDED);
+    }
+
+    /** One audio packet forwarded to a subscriber (also counted in {@link #rtpForwarded()}). */
+    public void audioForwarded() {
+        if (parts != null) {
+            throw new UnsupportedOperationException("a sum of media counters is read-only");
+        }
+        audioForwarded.incrementAndGet();
+    }
+
+    /** Audio packets forwarded to subscribers. */
+    public long audioForwardedPackets() {
+        if (parts == null) {
+            return audioForwarded.get();
+        }
+        long sum = 0;
+        for (MediaCounters p : parts) {
+            sum += p.audioForwardedPackets();
+        }
+        return sum;
     }
 
     public void keyframeRequested() {

@@ -10,6 +10,13 @@ import io.netty.buffer.ByteBuf;
  * the transport releases it afterwards. Keep a reference only by {@code retain()}ing it (and releasing it later).
  */
 public interface TransportListener {
+    /**
+     * The peer's first valid ICE check arrived (the transport left NEW): DTLS follows. Called once per transport,
+     * before {@link #onConnected}; lets the owner start work that takes a round trip elsewhere (a key frame request).
+     */
+    default void onIceChecking(WebRtcTransport transport) {
+    }
+
     /** ICE, DTLS and SRTP are ready: media can flow both ways. */
     default void onConnected(WebRtcTransport transport) {
     }

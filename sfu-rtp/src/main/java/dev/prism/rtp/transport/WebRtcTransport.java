@@ -234,7 +234,8 @@ public final class WebRtcTransport {
                     moved = remoteAddress != null && (!from.equals(remoteAddress) || via != remoteTcp);
                     selectPath(from, via);
                 }
-                if (state == State.NEW) {
+                boolean firstCheck = state == State.NEW;
+                if (firstCheck) {
                     state = State.CHECKING;
                     log.info("transport={} ice checking from {}{}", id, from, via == null ? "" : " over TCP");
                 }
@@ -244,6 +245,9 @@ public final class WebRtcTransport {
                     via.send(r.response(), true);
                 }
                 startClientDtlsIfReady();
+                if (firstCheck) {
+                    listener.onIceChecking(this); // after the response: its work must not delay the handshake
+                }
                 if (pathMovePending && r.nominated()) {
                     pathMovePending = false;
                     if (moved && state == State.CONNECTED) {

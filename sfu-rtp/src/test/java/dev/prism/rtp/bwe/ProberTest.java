@@ -162,4 +162,43 @@ class ProberTest {
         assertThat(p.started()).isLessThan(12);                   // exponential back-off, not one per second
         assertThat(p.backoffMillis()).isGreaterThanOrEqualTo(8_000);
     }
+    /**
+     * A link drop ({@link LinkDropDetector}) ends a running probe and counts as a failure that measured the capacity:
+     * the next probe waits the back-off and is a long retry at twice the capacity (even when the estimate is lower),
+     * so a narrow link's token bucket cannot swallow it and pass it as success. Before: the drop changed nothing and the next probe was a 100 ms burst
+     * at twice the estimate one second later.
+     */
+    @Test
+    void aLinkDropEndsTheProbeAndMakesTheNextOneALongRetryAboveTheMeasuredCapacity() {
+        Prober p = new Prober(clock, new Prober.Config(100, 2.0, 1.2, 1_000, 3_000, 2_000, 2.0, 400));
+        ProbeCluster first = p.maybeStart(1_500_000, 1_400_000, 2_000_000, false);
+        assertThat(first).isNotNull();
+        clock.advanceMillis(50);
+        p.onLinkDrop(300_000);
+        assertThat(p.isProbing()).isFalse();
+        assertThat(p.paddingBytesDue()).isZero();
+        assertThat(p.measuredCapacityBps()).isEqualTo(300_000);
+        assertThat(p.failed()).isEqualTo(1);
+        p.onProbeResult(first.id(), 1_500_000);                   // the cut-short cluster's late result: ignored
+        assertThat(p.succeeded()).isZero();
+        clock.advanceMillis(1_000);
+        assertThat(p.maybeStart(255_000, 200_000, 2_000_000, false)).as("back-off of 2 s").isNull();
+        clock.advanceMillis(1_000);
+        ProbeCluster retry = p.maybeStart(255_000, 200_000, 2_000_000, false);
+        assertThat(retry).isNotNull();
+        assertThat(retry.targetBps()).isEqualTo(600_000);         // 2 x the measured capacity (not of the lower estimate)
+        assertThat(retry.durationMillis()).isEqualTo(400);
+        clock.advanceMillis(400);
+        p.onProbeResult(retry.id(), 560_000);                     // the link widened: a success
+        assertThat(p.succeeded()).isEqualTo(1);
+        clock.advanceMillis(1_000);
+        ProbeCluster next = p.maybeStart(560_000, 200_000, 2_000_000, false);
+        assertThat(next.targetBps()).isEqualTo(1_120_000);
+        assertThat(next.durationMillis()).as("still long: a short one would pass the link's burst").isEqualTo(400);
+        clock.advanceMillis(20_000);
+        p.onProbeResult(next.id(), 1_120_000);
+        clock.advanceMillis(1_000);
+        assertThat(p.maybeStart(1_000_000, 800_000, 2_000_000, false).durationMillis()).as("20 s after the drop")
+                .isEqualTo(100);
+    }
 }

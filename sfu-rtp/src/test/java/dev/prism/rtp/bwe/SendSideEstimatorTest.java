@@ -42,6 +42,123 @@ class SendSideEstimatorTest {
         assertThat(sim.queueDelayMs()).isLessThan(150);
     }
 
+    /**
+     * Issue #14 item 2: a subscriber's 2 Mbit/s link drops to 300 kbit/s (150 ms of queue) while Prism forwards it
+     * 1.6 Mbit/s (the top layer, until a switch down takes effect). The estimate must fall near what the link carries
+     * (below the 360p layer's price) within 400 ms (531 ms before the link drop detector), in one step that the
+     * allocator can act on (one switch, one key frame), not loss cuts that step the layer down one at a time.
+     */
+    @Test
+    void aLinkDroppingFarBelowTheSendRateIsFollowedWithin400Milliseconds() {
+        PathSimulator sim = new PathSimulator(CONFIG, 0);
+        sim.capacityBps = 2_000_000;
+        sim.maxQueueMs = 150;
+        sim.sendRateBps = () -> 1_600_000;
+        sim.run(10_000);
+        assertThat(sim.estimator.estimateBps()).isGreaterThan(1_500_000L);
+        sim.capacityBps = 300_000;
+        long[] atMs = {-1};
+        for (int ms = 1; ms <= 2_000 && atMs[0] < 0; ms++) {
+            sim.run(1);
+            if (sim.estimator.estimateBps() < 400_000) {
+                atMs[0] = ms;
+            }
+        }
+        System.out.println("link drop followed in " + atMs[0] + " ms, estimate " + sim.estimator.estimateBps());
+        assertThat(atMs[0]).as("ms until the estimate fell below 400 kbit/s (the link's 300 plus what arrived before the drop)").isBetween(1L, 400L);
+        assertThat(sim.estimator.estimateBps()).as("not far below either").isGreaterThan(200_000L);
+        assertThat(sim.estimator.linkDrops()).isEqualTo(1);
+        assertThat(sim.estimator.isCongested()).as("no probe straight after a drop").isTrue();
+    }
+
+    /** The same drop, then the sender follows the estimate: the estimate stays near the link, no climb past it. */
+    @Test
+    void afterALinkDropTheEstimateStaysNearTheLinkWhileItIsNarrow() {
+        PathSimulator sim = new PathSimulator(CONFIG, 0);
+        sim.capacityBps = 2_000_000;
+        sim.maxQueueMs = 150;
+        sim.run(10_000);
+        sim.capacityBps = 300_000;
+        long[] min = {Long.MAX_VALUE};
+        long[] max = {0};
+        sim.run(1_000);
+        for (int i = 0; i < 100; i++) {
+            sim.run(100);
+            min[0] = Math.min(min[0], sim.estimator.estimateBps());
+            max[0] = Math.max(max[0], sim.estimator.estimateBps());
+        }
+        assertThat(max[0]).as("highest estimate over 10 s on the 300 kbit/s link").isLessThan(420_000L);
+        assertThat(min[0]).as("lowest").isGreaterThan(150_000L);
+        assertThat(sim.queueDelayMs()).isLessThan(150);
+    }
+
+    /**
+     * After the drop the sender switched down to 200 kbit/s (below the link): additive increase must not take the
+     * estimate past what the link measured, to the next layer's price (a false upgrade costs two key frames and a
+     * freeze); it stays there until a probe proves the path wider.
+     */
+    @Test
+    void afterALinkDropOnlyAProbeLiftsTheEstimateAboveTheMeasuredCapacity() {
+        PathSimulator sim = new PathSimulator(CONFIG, 0);
+        sim.capacityBps = 2_000_000;
+        sim.maxQueueMs = 150;
+        long[] sendBps = {1_600_000};
+        sim.sendRateBps = () -> sendBps[0];
+        sim.run(10_000);
+        sim.capacityBps = 300_000;
+        sim.run(600);
+        assertThat(sim.estimator.linkDrops()).isEqualTo(1);
+        sendBps[0] = 200_000;                             // the switch down took effect
+        long max = 0;
+        for (int i = 0; i < 100; i++) {
+            sim.run(100);
+            max = Math.max(max, sim.estimator.estimateBps());
+        }
+        assertThat(max).as("highest estimate over 10 s on the 300 kbit/s link").isLessThanOrEqualTo(330_000L);
+        sim.capacityBps = 2_000_000;                      // the limit lifts; a probe finds it
+        long[] result = {-1};
+        sim.estimator.setProbeObserver((id, bps) -> result[0] = bps);
+        sim.probe(1, 600_000, 400);
+        sim.run(1_000);
+        assertThat(result[0]).isGreaterThan(500_000L);
+        assertThat(sim.estimator.estimateBps()).isGreaterThan(500_000L);
+    }
+
+    /** Jitter-free 5 % random loss (repaired) on a wide path: never a link drop. */
+    @Test
+    void randomLossIsNotALinkDrop() {
+        PathSimulator sim = new PathSimulator(CONFIG, 0);
+        sim.capacityBps = 20_000_000;
+        sim.randomLoss = 0.05;
+        sim.repairLosses = true;
+        sim.run(15_000);
+        assertThat(sim.estimator.linkDrops()).isZero();
+    }
+
+    /**
+     * A feedback gap: while packets go out and no feedback has come for 300 ms the estimate is held and no probe may
+     * start (the link or its feedback may be down); the feedback timeout cuts it later.
+     */
+    @Test
+    void aFeedbackGapHoldsTheEstimateAndStopsProbingBeforeTheTimeoutCutsIt() {
+        PathSimulator sim = new PathSimulator(CONFIG, 0);
+        sim.capacityBps = 5_000_000;
+        sim.run(5_000);
+        assertThat(sim.estimator.isCongested()).isFalse();
+        sim.feedbackLost = n -> true;
+        sim.run(200);                     // the last feedback in flight lands; a gap no longer than usual
+        long held = sim.estimator.estimateBps();
+        assertThat(sim.estimator.isCongested()).isFalse();
+        sim.run(350);
+        assertThat(sim.estimator.isFeedbackOverdue()).isTrue();
+        assertThat(sim.estimator.isCongested()).as("no probe into a silent path").isTrue();
+        assertThat(sim.estimator.estimateBps()).isEqualTo(held);
+        assertThat(sim.estimator.timeoutCuts()).isZero();
+        sim.feedbackLost = n -> false;
+        sim.run(300);
+        assertThat(sim.estimator.isFeedbackOverdue()).isFalse();
+    }
+
     @Test
     void heavyRandomLossLowersTheEstimate() {
         PathSimulator sim = new PathSimulator(CONFIG, 0);

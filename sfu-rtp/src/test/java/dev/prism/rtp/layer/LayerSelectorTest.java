@@ -20,6 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  *       DECISION as {@link LayerDecision#toString()}, e.g. {@code switch}, {@code drop(other_layer)+pli}</li>
  *   <li>{@code "target S T"}; {@code "wait MS"}; {@code "current S/T"} checks the forwarded layer.</li>
  *   <li>{@code "repeat N S FLAGS => DECISION"} the same packet N times, 1 ms apart.</li>
+ *   <li>{@code "subpli => L"} the subscriber asks for a key frame: the layer to ask the publisher for, -1 none.</li>
  * </ul>
  */
 class LayerSelectorTest {
@@ -71,6 +72,21 @@ class LayerSelectorTest {
                         "0 key t0 => switch",
                         "current 0/1",                                  // arrived: the target's temporal limit
                         "1 start t0 => drop(other_layer)"}),
+                Arguments.of("issue 14: a link drop from 720p to 180p: the old layer flows until the target's key "
+                        + "frame, one PLI for the switch however often the subscriber asks", new String[] {
+                        "target 2 3", "0 key t0 => switch", "1 key t0 => switch", "2 key t0 => switch",
+                        "subpli => 2",                                  // nothing pending: the forwarded layer
+                        "target 0 3",                                   // the estimate fell
+                        "2 start t0 => forward+pli",                    // asked once, for layer 0
+                        "wait 100",
+                        "subpli => -1",                                 // the subscriber's decoder broke meanwhile
+                        "2 cont t0 => forward",
+                        "repeat 300 2 start t0 => forward",             // 300 more packets: no more PLIs
+                        "subpli => -1",
+                        "0 key t0 => switch",                           // the publisher's answer
+                        "current 0/3",
+                        "2 start t0 => drop(other_layer)",
+                        "subpli => 0"}),
                 Arguments.of("estimate drops mid-frame: the frame stays whole, thinning starts at the next one",
                         new String[] {
                         "target 0 3", "0 key t0 => switch",
@@ -108,6 +124,21 @@ class LayerSelectorTest {
                         "1 key t0 => switch",
                         "current 1/3",
                         "2 key t0 => switch"}),                          // it comes back: up again
+                Arguments.of("dynacast: the publisher stops the top layer, then turns it back on: it is switched to "
+                        + "again on its key frame, asked for when the first packets are not one", new String[] {
+                        "target 2 3", "0 key t0 => switch", "1 key t0 => switch", "2 key t0 => switch",
+                        "wait 1000", "1 start t0 => drop(other_layer)",
+                        "wait 1001",                                     // layer 2 paused 2001 ms ago
+                        "1 start t0 => drop(waiting_for_keyframe)+pli",  // fall back to the highest live layer
+                        "1 key t0 => switch",
+                        "target 1 3",                                    // the allocator no longer measures 2
+                        "wait 5000", "1 start t0 => forward",            // paused for long: not dead for good
+                        "2 start t0 => drop(other_layer)",               // turned back on, not yet targeted
+                        "target 2 3",                                    // measured again: the allocator raises
+                        "2 start t0 => drop(waiting_for_keyframe)+pli",
+                        "1 start t0 => forward",                         // no freeze meanwhile
+                        "2 key t0 => switch",
+                        "current 2/3"}),
                 Arguments.of("the target layer disappears while waiting for it: new PLI for the fallback", new String[] {
                         "target 0 3", "0 key t0 => switch", "1 start t0 => drop(other_layer)",
                         "2 start t0 => drop(other_layer)",
@@ -171,6 +202,8 @@ class LayerSelectorTest {
                 case "target" -> s.setTarget(Integer.parseInt(f[1]), Integer.parseInt(f[2]));
                 case "wait" -> clock.advanceMillis(Long.parseLong(f[1]));
                 case "current" -> assertThat(s.currentSpatial() + "/" + s.currentTemporal()).as(step).isEqualTo(f[1]);
+                case "subpli" -> assertThat(s.keyframeLayerForSubscriber()).as(step + "  " + s)
+                        .isEqualTo(Integer.parseInt(f[2]));
                 case "repeat" -> {
                     int n = Integer.parseInt(f[1]);
                     String packet = step.substring(step.indexOf(' ', step.indexOf(' ') + 1) + 1);

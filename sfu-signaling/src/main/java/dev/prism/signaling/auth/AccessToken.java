@@ -20,24 +20,59 @@ import dev.prism.core.text.ClientText;
  * @param videoCodec            the optional {@code codec} claim: the video codec the room gets if this join creates it
  *                              (null: the node's default; a room that exists keeps its own, see
  *                              {@link VideoCodec})
- * @param grants                sources, data, hidden, quality cap, room publisher limit ({@link TokenGrants});
+ * @param canData               may send in-room data messages ({@code canData} claim, default true)
+ * @param audioTopN             the optional {@code audioTopN} claim: top-N audio for the room if this join creates it
+ *                              (null: the node's setting; 0: off)
+ * @param grants                sources, hidden, quality cap, room publisher limit ({@link TokenGrants});
  *                              {@link TokenGrants#DEFAULT} when the token carries none of those claims
  */
 public record AccessToken(String room, String identity, String name, boolean canPublish, boolean canSubscribe,
                           long issuedAtEpochSeconds, long expiresAtEpochSeconds, VideoCodec videoCodec,
-                          TokenGrants grants) {
+                          boolean canData, Integer audioTopN, TokenGrants grants) {
 
-    /** A token with the default {@link TokenGrants}. */
+    /** A token with the data grant (the default), no {@code audioTopN} claim and the default {@link TokenGrants}. */
     public AccessToken(String room, String identity, String name, boolean canPublish, boolean canSubscribe,
                        long issuedAtEpochSeconds, long expiresAtEpochSeconds, VideoCodec videoCodec) {
         this(room, identity, name, canPublish, canSubscribe, issuedAtEpochSeconds, expiresAtEpochSeconds, videoCodec,
-                TokenGrants.DEFAULT);
+                true, null);
+    }
+
+    /** A token with the default {@link TokenGrants}. */
+    public AccessToken(String room, String identity, String name, boolean canPublish, boolean canSubscribe,
+                       long issuedAtEpochSeconds, long expiresAtEpochSeconds, VideoCodec videoCodec,
+                       boolean canData, Integer audioTopN) {
+        this(room, identity, name, canPublish, canSubscribe, issuedAtEpochSeconds, expiresAtEpochSeconds, videoCodec,
+                canData, audioTopN, TokenGrants.DEFAULT);
+    }
+
+    /** A token with the data grant (the default) and no {@code audioTopN} claim. */
+    public AccessToken(String room, String identity, String name, boolean canPublish, boolean canSubscribe,
+                       long issuedAtEpochSeconds, long expiresAtEpochSeconds, VideoCodec videoCodec,
+                       TokenGrants grants) {
+        this(room, identity, name, canPublish, canSubscribe, issuedAtEpochSeconds, expiresAtEpochSeconds, videoCodec,
+                true, null, grants);
+    }
+
+    /** A token without an {@code audioTopN} claim. */
+    public AccessToken(String room, String identity, String name, boolean canPublish, boolean canSubscribe,
+                       long issuedAtEpochSeconds, long expiresAtEpochSeconds, VideoCodec videoCodec, boolean canData) {
+        this(room, identity, name, canPublish, canSubscribe, issuedAtEpochSeconds, expiresAtEpochSeconds, videoCodec,
+                canData, null);
+    }
+
+    /** A token with the data grant (the default). */
+    public AccessToken(String room, String identity, String name, boolean canPublish, boolean canSubscribe,
+                       long issuedAtEpochSeconds, long expiresAtEpochSeconds, VideoCodec videoCodec,
+                       Integer audioTopN) {
+        this(room, identity, name, canPublish, canSubscribe, issuedAtEpochSeconds, expiresAtEpochSeconds, videoCodec,
+                true, audioTopN);
     }
 
     /** A token without a {@code codec} claim. */
     public AccessToken(String room, String identity, String name, boolean canPublish, boolean canSubscribe,
                        long issuedAtEpochSeconds, long expiresAtEpochSeconds) {
-        this(room, identity, name, canPublish, canSubscribe, issuedAtEpochSeconds, expiresAtEpochSeconds, null);
+        this(room, identity, name, canPublish, canSubscribe, issuedAtEpochSeconds, expiresAtEpochSeconds, null, true,
+                null);
     }
 
     /** @throws IllegalArgumentException if room or identity is null or blank */
@@ -52,11 +87,6 @@ public record AccessToken(String room, String identity, String name, boolean can
         grants = grants == null ? TokenGrants.DEFAULT : grants;
     }
 
-    /** The {@code data} grant: may send in-room data messages (default true). */
-    public boolean canPublishData() {
-        return grants.canPublishData();
-    }
-
     /** The {@code hidden} grant: the others do not see the holder (default false). */
     public boolean hidden() {
         return grants.hidden();
@@ -65,7 +95,7 @@ public record AccessToken(String room, String identity, String name, boolean can
     /** This token with {@code g} as its grants (null: the defaults). */
     public AccessToken withGrants(TokenGrants g) {
         return new AccessToken(room, identity, name, canPublish, canSubscribe, issuedAtEpochSeconds,
-                expiresAtEpochSeconds, videoCodec, g);
+                expiresAtEpochSeconds, videoCodec, canData, audioTopN, g);
     }
 
     /** A token with both grants, issued at {@code nowEpochSeconds} and valid for {@code ttlSeconds}. */
@@ -76,7 +106,19 @@ public record AccessToken(String room, String identity, String name, boolean can
     /** This token with the {@code codec} claim set to {@code codec} (null removes it). */
     public AccessToken withVideoCodec(VideoCodec codec) {
         return new AccessToken(room, identity, name, canPublish, canSubscribe, issuedAtEpochSeconds,
-                expiresAtEpochSeconds, codec, grants);
+                expiresAtEpochSeconds, codec, canData, audioTopN, grants);
+    }
+
+    /** This token with the {@code canData} grant set. */
+    public AccessToken withCanData(boolean data) {
+        return new AccessToken(room, identity, name, canPublish, canSubscribe, issuedAtEpochSeconds,
+                expiresAtEpochSeconds, videoCodec, data, audioTopN, grants);
+    }
+
+    /** This token with the {@code audioTopN} claim set to {@code n} (null removes it). */
+    public AccessToken withAudioTopN(Integer n) {
+        return new AccessToken(room, identity, name, canPublish, canSubscribe, issuedAtEpochSeconds,
+                expiresAtEpochSeconds, videoCodec, canData, n, grants);
     }
 
     private static String displayName(String name, String identity) {

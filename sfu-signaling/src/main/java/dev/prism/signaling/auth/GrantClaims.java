@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads and writes the claims of {@link TokenGrants}: {@code sources}, {@code data}, {@code hidden}, {@code maxVideo}
+ * Reads and writes the claims of {@link TokenGrants}: {@code sources}, {@code hidden}, {@code maxVideo}
  * ({@code {"height": N}}), {@code maxBitrate} and {@code roomMaxPublishers}. A claim of the wrong type or out of range
  * refuses the whole token with its own {@link Kind} (a 401 whose body says which claim), so a backend's mistake is
  * never read as a looser grant. Pure; any thread.
@@ -25,8 +25,8 @@ final class GrantClaims {
 
     /** The grants of verified {@code claims}; {@link TokenGrants#DEFAULT} when none is present. */
     static TokenGrants read(Map<String, Object> claims) throws TokenException {
-        return new TokenGrants(sources(claims.get("sources")), bool(claims, "data", true),
-                bool(claims, "hidden", false), maxHeight(claims.get("maxVideo")),
+        return new TokenGrants(sources(claims.get("sources")), bool(claims, "hidden", false),
+                maxHeight(claims.get("maxVideo")),
                 positive(claims.get("maxBitrate"), MAX_BITRATE_BPS, Kind.BAD_QUALITY_CAP),
                 (int) positive(claims.get("roomMaxPublishers"), MAX_ROOM_PUBLISHERS, Kind.BAD_ROOM_LIMIT));
     }
@@ -41,9 +41,6 @@ final class GrantClaims {
                 }
             }
             claims.put("sources", names);
-        }
-        if (!g.canPublishData()) {
-            claims.put("data", false);
         }
         if (g.hidden()) {
             claims.put("hidden", true);

@@ -6,11 +6,10 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The grants of an access token beyond {@code canPublish} / {@code canSubscribe} (docs/PROTOCOL.md, token claims),
- * read and written by {@link GrantClaims}. Immutable.
+ * The grants of an access token beyond {@code canPublish} / {@code canSubscribe} / {@code canData} (docs/PROTOCOL.md,
+ * token claims), read and written by {@link GrantClaims}. Immutable.
  *
  * @param sources           the sources the holder may publish ({@code sources}); every source when the claim is absent
- * @param canPublishData    may send in-room data messages ({@code data}, default true)
  * @param hidden            the others do not see the holder: not in room state, no join/leave events, and it may not
  *                          publish ({@code hidden}, default false; for recorders and bots)
  * @param maxVideoHeight    the largest picture height the holder receives, and of its own video forwarded to anyone
@@ -19,13 +18,13 @@ import java.util.Set;
  * @param roomMaxPublishers publishers the room allows at once if the holder's join creates it
  *                          ({@code roomMaxPublishers}); 0 for the node's setting
  */
-public record TokenGrants(Set<TrackSource> sources, boolean canPublishData, boolean hidden, int maxVideoHeight,
-                          long maxBitrateBps, int roomMaxPublishers) {
+public record TokenGrants(Set<TrackSource> sources, boolean hidden, int maxVideoHeight, long maxBitrateBps,
+                          int roomMaxPublishers) {
     /** Every publishable source. */
     public static final Set<TrackSource> ALL_SOURCES = Set.copyOf(
             EnumSet.of(TrackSource.MICROPHONE, TrackSource.CAMERA, TrackSource.SCREEN, TrackSource.SCREEN_AUDIO));
     /** What a token without any of these claims grants. */
-    public static final TokenGrants DEFAULT = new TokenGrants(ALL_SOURCES, true, false, 0, 0, 0);
+    public static final TokenGrants DEFAULT = new TokenGrants(ALL_SOURCES, false, 0, 0, 0);
 
     /** @throws IllegalArgumentException on a negative limit or an {@code unknown} source */
     public TokenGrants {
@@ -50,23 +49,19 @@ public record TokenGrants(Set<TrackSource> sources, boolean canPublishData, bool
     }
 
     public TokenGrants withSources(Set<TrackSource> s) {
-        return new TokenGrants(s, canPublishData, hidden, maxVideoHeight, maxBitrateBps, roomMaxPublishers);
-    }
-
-    public TokenGrants withCanPublishData(boolean d) {
-        return new TokenGrants(sources, d, hidden, maxVideoHeight, maxBitrateBps, roomMaxPublishers);
+        return new TokenGrants(s, hidden, maxVideoHeight, maxBitrateBps, roomMaxPublishers);
     }
 
     public TokenGrants withHidden(boolean h) {
-        return new TokenGrants(sources, canPublishData, h, maxVideoHeight, maxBitrateBps, roomMaxPublishers);
+        return new TokenGrants(sources, h, maxVideoHeight, maxBitrateBps, roomMaxPublishers);
     }
 
     /** @param height 0 for none @param bitrateBps 0 for none */
     public TokenGrants withQualityCap(int height, long bitrateBps) {
-        return new TokenGrants(sources, canPublishData, hidden, height, bitrateBps, roomMaxPublishers);
+        return new TokenGrants(sources, hidden, height, bitrateBps, roomMaxPublishers);
     }
 
     public TokenGrants withRoomMaxPublishers(int max) {
-        return new TokenGrants(sources, canPublishData, hidden, maxVideoHeight, maxBitrateBps, max);
+        return new TokenGrants(sources, hidden, maxVideoHeight, maxBitrateBps, max);
     }
 }

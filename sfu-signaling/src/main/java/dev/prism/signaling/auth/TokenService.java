@@ -32,7 +32,8 @@ import java.util.function.LongSupplier;
  * {@value #CLOCK_SKEW_SECONDS} s of tolerance for clock skew between the backend that minted the token and this node.
  * A token may live at most {@code maxLifetimeSeconds}: its {@code exp} may lie no further than that past its
  * {@code iat}, nor past now (plus the skew), so a stolen token with a far-away {@code exp} is worthless. Other claims
- * ({@code iss}, {@code aud}, ...) are ignored. JSON with duplicate members is refused, so a backend and Prism can never
+ * ({@code iss}, {@code aud}, ...) are ignored. {@code canData} (default {@code true}) grants in-room data messages.
+ * Server API tokens ({@code roomAdmin}) are read by {@link ServerApiTokens}. JSON with duplicate members is refused, so a backend and Prism can never
  * read different values from one token. Key rotation is prepared: {@link #withKeyIds} lets the {@code kid} header choose
  * among named keys; a service with one unnamed key ignores {@code kid}.
  *
@@ -118,6 +119,24 @@ public final class TokenService {
                 epochSecondsNow, maxLifetimeSeconds);
     }
 
+    /**
+     * The node's service: issues with {@code defaultSecret} and no {@code kid} (tokens stay as they were); verifies a
+     * token without {@code kid} with it, a token whose {@code kid} is {@code "default"} too, and a token whose
+     * {@code kid} names one of {@code extraById} with that key; any other {@code kid} is a {@code bad token
+     * signature}. With no extra keys, {@code kid} is ignored as by {@link #TokenService(String, LongSupplier, long)}.
+     */
+    public static TokenService withExtraKeys(String defaultSecret, Map<String, String> extraById,
+                                             LongSupplier epochSecondsNow, long maxLifetimeSeconds) {
+        if (extraById.isEmpty()) {
+            return new TokenService(defaultSecret, epochSecondsNow, maxLifetimeSeconds);
+        }
+        Map<String, byte[]> keys = new LinkedHashMap<>();
+        byte[] current = defaultSecret == null ? null : defaultSecret.getBytes(StandardCharsets.UTF_8);
+        keys.put(dev.prism.core.config.ApiKeys.DEFAULT_KEY_ID, current);
+        extraById.forEach((id, secret) -> keys.put(id, secret == null ? null : secret.getBytes(StandardCharsets.UTF_8)));
+        return new TokenService(HEADER, current, keys, epochSecondsNow, maxLifetimeSeconds);
+    }
+
     /** The key is the secret's UTF-8 encoding; see {@link #TokenService(byte[], LongSupplier, long)}. */
     public TokenService(String secret, LongSupplier epochSecondsNow, long maxLifetimeSeconds) {
         this(secret == null ? null : secret.getBytes(StandardCharsets.UTF_8), epochSecondsNow, maxLifetimeSeconds);
@@ -156,7 +175,17 @@ public final class TokenService {
         if (token.videoCodec() != null) {
             claims.put("codec", token.videoCodec().wireName());
         }
+        if (!token.canData()) {
+            claims.put("canData", false); // written only when refused: older tokens' bytes stay as they were
+        }
+        if (token.audioTopN() != null) {
+            claims.put("audioTopN", token.audioTopN());
+        }
         GrantClaims.write(claims, token.grants());
+        return sign(claims);
+    }
+
+    private String sign(Map<String, Object> claims) {
         JWSObject jws = new JWSObject(header, new Payload(JSONObjectUtils.toJSONString(claims))); // Payload(Map) reorders
         try {
             jws.sign(signer);
@@ -167,12 +196,10 @@ public final class TokenService {
     }
 
     /**
-     * Checks a token's form, algorithm, signature and claims, in that order, and returns its claims. Never throws
-     * anything but {@link TokenException}, whatever the input.
-     *
-     * @param jwt the compact token, e.g. from the {@code token} query parameter; may be null
+     * Checks a token's form, algorithm and signature and returns its claims, unchecked. Never throws anything but
+     * {@link TokenException}, whatever the input.
      */
-    public AccessToken verify(String jwt) throws TokenException {
+    Map<String, Object> verifiedClaims(String jwt) throws TokenException {
         if (jwt == null || jwt.isEmpty()) {
             throw new TokenException(Kind.MISSING);
         }
@@ -212,25 +239,40 @@ public final class TokenService {
             throw new TokenException(Kind.BAD_SIGNATURE);
         }
         // Only now, authenticated, is the payload parsed.
-        return checkClaims(parseJsonObject(jws.getPayload().toBase64URL()));
+        return parseJsonObject(jws.getPayload().toBase64URL());
     }
 
-    private AccessToken checkClaims(Map<String, Object> claims) throws TokenException {
-        String room = nonEmptyString(claims.get("room"));
-        if (room == null) {
-            throw new TokenException(Kind.NO_ROOM);
+    /**
+     * Checks a token's form, algorithm, signature and claims, in that order, and returns its claims. Never throws
+     * anything but {@link TokenException}, whatever the input.
+     *
+     * @param jwt the compact token, e.g. from the {@code token} query parameter; may be null
+     */
+    public AccessToken verify(String jwt) throws TokenException {
+        return checkClaims(verifiedClaims(jwt));
+    }
+
+    /**
+     * Signs a server API token ({@code roomAdmin: true}, no room), as a backend would: see
+     * {@link ServerApiTokens}. {@code subject} names the backend in logs; may be null.
+     */
+    public String issueRoomAdmin(String subject, long issuedAtEpochSeconds, long expiresAtEpochSeconds) {
+        Map<String, Object> claims = new LinkedHashMap<>();
+        if (subject != null) {
+            claims.put("sub", subject);
         }
-        String identity = nonEmptyString(claims.get("sub"));
-        if (identity == null) {
-            throw new TokenException(Kind.NO_IDENTITY);
-        }
-        Object nameValue = claims.get("name");
-        if (nameValue != null && !(nameValue instanceof String)) {
-            throw new TokenException(Kind.MALFORMED);
-        }
-        String name = (String) nameValue; // null or empty: AccessToken shows the identity instead
-        boolean canPublish = booleanClaim(claims, "canPublish");
-        boolean canSubscribe = booleanClaim(claims, "canSubscribe");
+        claims.put("roomAdmin", true);
+        claims.put("iat", issuedAtEpochSeconds);
+        claims.put("exp", expiresAtEpochSeconds);
+        return sign(claims);
+    }
+
+    /**
+     * The expiry checks every token passes ({@code exp} required, skew, maximum lifetime, {@code nbf}).
+     *
+     * @return {@code iat}, 0 when absent
+     */
+    long checkTimes(Map<String, Object> claims) throws TokenException {
         Long iat = NumericDate.read(claims, "iat");
         Long exp = NumericDate.read(claims, "exp");
         Long nbf = NumericDate.read(claims, "nbf");
@@ -249,6 +291,28 @@ public final class TokenService {
         if (nbf != null && NumericDate.add(now, CLOCK_SKEW_SECONDS) < nbf) {
             throw new TokenException(Kind.NOT_YET_VALID);
         }
+        return iat == null ? 0 : iat;
+    }
+
+    private AccessToken checkClaims(Map<String, Object> claims) throws TokenException {
+        String room = nonEmptyString(claims.get("room"));
+        if (room == null) {
+            throw new TokenException(Kind.NO_ROOM);
+        }
+        String identity = nonEmptyString(claims.get("sub"));
+        if (identity == null) {
+            throw new TokenException(Kind.NO_IDENTITY);
+        }
+        Object nameValue = claims.get("name");
+        if (nameValue != null && !(nameValue instanceof String)) {
+            throw new TokenException(Kind.MALFORMED);
+        }
+        String name = (String) nameValue; // null or empty: AccessToken shows the identity instead
+        boolean canPublish = booleanClaim(claims, "canPublish");
+        boolean canSubscribe = booleanClaim(claims, "canSubscribe");
+        boolean canData = booleanClaim(claims, "canData");
+        long iat = checkTimes(claims);
+        long exp = NumericDate.read(claims, "exp");
         Object codecValue = claims.get("codec");
         VideoCodec codec = null;
         if (codecValue != null) {
@@ -257,8 +321,21 @@ public final class TokenService {
                 throw new TokenException(Kind.BAD_CODEC);
             }
         }
-        return new AccessToken(room, identity, name, canPublish, canSubscribe, iat == null ? 0 : iat, exp, codec,
+        Integer audioTopN = audioTopNClaim(claims.get("audioTopN"));
+        return new AccessToken(room, identity, name, canPublish, canSubscribe, iat, exp, codec, canData, audioTopN,
                 GrantClaims.read(claims));
+    }
+
+    /** The {@code audioTopN} claim: absent, or a whole number 0..{@link PrismConfig#MAX_AUDIO_TOP_N}. */
+    private static Integer audioTopNClaim(Object v) throws TokenException {
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof Number n && (n instanceof Long || n instanceof Integer) && n.longValue() >= 0
+                && n.longValue() <= PrismConfig.MAX_AUDIO_TOP_N) {
+            return n.intValue();
+        }
+        throw new TokenException(Kind.BAD_AUDIO_TOP_N);
     }
 
     private static String nonEmptyString(Object value) {

@@ -33,7 +33,8 @@ import java.util.Set;
  * A section with port 0 and {@code a=bundle-only} (Firefox writes every bundled section after the first one so, RFC
  * 8843 section 6) is not rejected: named by the BUNDLE group it is negotiated like any other and answered on Prism's
  * port; outside the group it is rejected. Port 0 without {@code a=bundle-only} stays a rejection.
- * Kept in the answer: Opus with its fmtp, the first VP8 and its RTX, the rtcp-fb entries nack, nack pli, ccm fir,
+ * Kept in the answer: Opus with its fmtp plus {@code usedtx=1}, Opus RED ({@code red/48000/2}, fmtp
+ * {@code <opus>/<opus>}) when offered (see {@link OpusRed}), the first VP8 and its RTX, the rtcp-fb entries nack, nack pli, ccm fir,
  * goog-remb and transport-cc, and the header extensions listed in {@link HeaderExtension} (mid, rid, repaired rid,
  * audio level, abs-send-time, transport-wide cc) with the offerer's ids. A simulcast offer (send rids) is answered
  * with the same rids as {@code a=rid:<id> recv} and {@code a=simulcast:recv}, unpaused.
@@ -177,9 +178,12 @@ public final class PublishNegotiator {
         return m.sends() ? Outcome.ACCEPT : Outcome.INACTIVE;
     }
 
-    /** The primary codec, then (video) its RTX. */
+    /** The primary codec, then its RTX (video) or its RED (audio, {@link OpusRed}). */
     private static List<MediaInfo.Codec> keptCodecs(MediaInfo m, MediaKind kind, VideoCodec video) {
         MediaInfo.Codec primary = Forwarded.primary(m, kind, video);
+        if (kind == MediaKind.AUDIO) {
+            return OpusRed.audioCodecs(m, primary);
+        }
         List<MediaInfo.Codec> out = new ArrayList<>(2);
         out.add(primary);
         if (kind == MediaKind.VIDEO) {
@@ -212,6 +216,7 @@ public final class PublishNegotiator {
     private static MediaSection answerSection(MediaInfo m, Outcome o, List<MediaInfo.Codec> codecs,
                                               List<SdpAttributes.ExtMap> extmaps, List<String> rids,
                                               LocalTransportInfo local) {
+        codecs = OpusRed.answerOrder(codecs);
         List<String> pts = new ArrayList<>();
         for (MediaInfo.Codec c : codecs) {
             pts.add(Integer.toString(c.payloadType()));
@@ -231,8 +236,12 @@ public final class PublishNegotiator {
             b.flag("rtcp-rsize");
         }
         for (MediaInfo.Codec c : codecs) {
+            String fmtp = c.fmtp() == null ? null : c.fmtp().params();
+            if (c.is(Forwarded.OPUS, Forwarded.OPUS_CLOCK)) {
+                fmtp = OpusRed.answerFmtp(fmtp); // DTX: Prism asks for it as the receiver
+            }
             CodecLines.write(b, c.payloadType(), c.rtpmap().name(), c.rtpmap().clockRate(), c.rtpmap().channels(),
-                    Forwarded.keptFeedback(c.feedback()), c.fmtp() == null ? null : c.fmtp().params());
+                    Forwarded.keptFeedback(c.feedback()), fmtp);
         }
         // RFC 8853: the answer lists the rids it receives, else the browser sends one encoding only.
         for (String rid : rids) {

@@ -120,6 +120,10 @@ public final class SubscriberAnswerReader {
         List<RtpCodec> codecs = new ArrayList<>();
         codecs.add(Forwarded.toRtpCodec(primary, intersect(primary.feedback(), offeredFeedback)));
         long rtxSsrc = 0;
+        MediaInfo.Codec red = video ? null : OpusRed.redFor(m, pt);
+        if (red != null && red.payloadType() == SubscriberOfferWriter.RED_PT) {
+            codecs.add(Forwarded.toRtpCodec(red, List.of())); // the subscriber receives RED as it comes
+        }
         if (video) {
             MediaInfo.Codec rtx = m.rtxFor(pt);
             if (rtx != null && rtx.payloadType() == SubscriberOfferWriter.VP8_RTX_PT) {

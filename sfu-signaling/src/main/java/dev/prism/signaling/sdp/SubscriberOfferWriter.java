@@ -19,7 +19,8 @@ import java.util.Set;
  * <p>Prism offers a fixed codec set and fixed header extension ids, so the forwarder can rewrite every outgoing packet
  * to these constants (the payload types and ids of the publisher are not the subscriber's):
  * <ul>
- *   <li>audio: Opus PT {@value #OPUS_PT} 48000/2, fmtp {@value #OPUS_FMTP}, rtcp-fb transport-cc; extensions
+ *   <li>audio: Opus PT {@value #OPUS_PT} 48000/2, fmtp {@value #OPUS_FMTP}, rtcp-fb transport-cc, then RED PT
+ *       {@value #RED_PT} red/48000/2 fmtp {@code 111/111} (RFC 2198; see {@code OpusRed}); extensions
  *       ssrc-audio-level id {@value #EXT_AUDIO_LEVEL_ID}, transport-wide-cc id {@value #EXT_TRANSPORT_CC_ID};</li>
  *   <li>video: VP8 PT {@value #VP8_PT} with rtcp-fb goog-remb, transport-cc, ccm fir, nack, nack pli; RTX PT
  *       {@value #VP8_RTX_PT} apt={@value #VP8_PT}; extensions abs-send-time id {@value #EXT_ABS_SEND_TIME_ID},
@@ -36,7 +37,9 @@ public final class SubscriberOfferWriter {
     }
 
     public static final int OPUS_PT = 111;
-    public static final String OPUS_FMTP = "minptime=10;useinbandfec=1";
+    public static final String OPUS_FMTP = "minptime=10;useinbandfec=1;" + OpusRed.DTX;
+    /** Audio RED (RFC 2198) of Opus, offered after Opus; a subscriber that keeps it receives RED packets. */
+    public static final int RED_PT = OpusRed.SUBSCRIBER_RED_PT;
     public static final int VP8_PT = 96;
     public static final int VP8_RTX_PT = 97;
 
@@ -113,7 +116,7 @@ public final class SubscriberOfferWriter {
     private static MediaSection section(SubscriberTrackLine l, LocalTransportInfo local, VideoCodec codec) {
         boolean video = l.kind() == MediaKind.VIDEO;
         List<String> pts = video ? List.of(Integer.toString(VP8_PT), Integer.toString(VP8_RTX_PT))
-                : List.of(Integer.toString(OPUS_PT));
+                : List.of(Integer.toString(OPUS_PT), Integer.toString(RED_PT));
         MediaSection.Builder b = MediaSection.builder(l.kind().sdpName(), LocalLines.port(local),
                         LocalLines.PROTOCOL, pts)
                 .line('c', LocalLines.connection(local));
@@ -138,6 +141,7 @@ public final class SubscriberOfferWriter {
             CodecLines.write(b, VP8_RTX_PT, Forwarded.RTX, Forwarded.VP8_CLOCK, 1, List.of(), "apt=" + VP8_PT);
         } else {
             CodecLines.write(b, OPUS_PT, Forwarded.OPUS, Forwarded.OPUS_CLOCK, 2, AUDIO_FEEDBACK, OPUS_FMTP);
+            CodecLines.write(b, RED_PT, OpusRed.RED, Forwarded.OPUS_CLOCK, 2, List.of(), OPUS_PT + "/" + OPUS_PT);
         }
         if (l.active()) {
             boolean rtx = video && l.rtxSsrc() != 0;

@@ -72,7 +72,7 @@ final class GrantPolicy {
             }
         }
         JsonObject o = new JsonObject().put("canPublish", token.canPublish() && !g.hidden())
-                .put("canSubscribe", token.canSubscribe()).put("sources", sources).put("data", g.canPublishData())
+                .put("canSubscribe", token.canSubscribe()).put("sources", sources).put("canData", token.canData())
                 .put("hidden", g.hidden());
         if (g.maxVideoHeight() > 0) {
             o.put("maxVideo", new JsonObject().put("height", g.maxVideoHeight()));

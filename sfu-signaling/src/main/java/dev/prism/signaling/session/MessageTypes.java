@@ -14,7 +14,7 @@ public final class MessageTypes {
 
     /** Every type of docs/PROTOCOL.md a client sends, in the order the document lists them. */
     public static final List<String> KNOWN = List.of("publishOffer", "subscriberAnswer", "mute", "getState",
-            "iceRestart", "repairTrack", "trackPreferences", "connectionInfo", "leave", "ping");
+            "iceRestart", "repairTrack", "trackPreferences", "connectionInfo", "leave", "ping", "sendData");
 
     private static final Set<String> KNOWN_SET = Set.copyOf(KNOWN);
 

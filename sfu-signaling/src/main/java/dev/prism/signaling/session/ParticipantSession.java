@@ -87,7 +87,7 @@ public final class ParticipantSession implements ConferenceListener, SessionProt
         String name = ClientText.forDisplay(token.name());
         CompletableFuture<ConferenceParticipant> f = sfu.conference().join(new JoinRequest(token.room(),
                 token.identity(), name.isEmpty() ? token.identity() : name, token.canPublish(), token.canSubscribe(),
-                token.videoCodec(), GrantPolicy.joinGrants(token)),
+                token.videoCodec(), token.canData(), token.audioTopN(), GrantPolicy.joinGrants(token)),
                 this);
         joining = f;
         // Runs where the join completed: on the room's loop right after onJoined, or where a failure was decided.
@@ -190,6 +190,13 @@ public final class ParticipantSession implements ConferenceListener, SessionProt
     }
 
     @Override
+    public void onSpeakers(dev.prism.conference.ActiveSpeakers speakers) {
+        if (lifecycle.phase() == Phase.JOINED) {
+            send(SpeakersMessage.of(speakers));
+        }
+    }
+
+    @Override
     public void onSubscriberOfferNeeded() {
         offers.changed();
     }
@@ -197,6 +204,11 @@ public final class ParticipantSession implements ConferenceListener, SessionProt
     @Override
     public void onSubscriberRenewed() {
         offers.renewed();
+    }
+
+    @Override
+    public void onPublisherLayers(String trackId, java.util.List<String> activeRids) {
+        send(PublisherLayersMessage.of(trackId, activeRids)); // lost while detached: replayed after a resume
     }
 
     @Override

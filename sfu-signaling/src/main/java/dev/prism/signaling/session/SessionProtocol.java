@@ -48,6 +48,7 @@ final class SessionProtocol {
     private final String logRoom;
     private final String logId;
     private final RepeatingLog repairLog;
+    private final DataSender data;
 
     SessionProtocol(Session session, AccessToken token, SfuContext sfu, SubscriberOffers offers) {
         this.session = session;
@@ -57,6 +58,7 @@ final class SessionProtocol {
         this.logRoom = ClientText.forLog(token.room());
         this.logId = ClientText.forLog(token.identity());
         this.repairLog = new RepeatingLog(sfu.media().clock(), 1_000);
+        this.data = new DataSender(session::participant, session::send, sfu);
     }
 
     /** One request of a joined session. */
@@ -72,6 +74,7 @@ final class SessionProtocol {
             case "trackPreferences" -> onTrackPreferences(msg, requestId);
             case "connectionInfo" -> onConnectionInfo(msg);
             case "leave" -> session.leave();
+            case "sendData" -> data.onSendData(msg, requestId);
             case "ping" -> send(new JsonObject().put("type", "pong").put("requestId", requestId));
             default -> throw new SignalingError("unknown_type", "unknown message type '"
                     + ClientText.forLog(type) + "'");
@@ -99,10 +102,10 @@ final class SessionProtocol {
     }
 
     private void onPublishOffer(JsonObject msg, String requestId) throws SignalingError {
-        if (!token.canPublish()) {
+        GrantPolicy.checkMayPublish(token); // first: a hidden participant's live publish grant is always false
+        if (!participant().canPublish()) { // the token's grant, or as the server API changed it since
             throw new SignalingError("not_allowed", "this token does not grant publishing");
         }
-        GrantPolicy.checkMayPublish(token);
         String sdp = InboundMessage.requiredString(msg, "sdp");
         SdpLimits.check(sdp, "offer");
         Map<String, TrackSource> sources = PublishSources.parse(msg);

@@ -42,6 +42,8 @@ public final class SfuContext {
     private final Map<String, ParticipantSession> byResumeToken = new ConcurrentHashMap<>();
     private final SignalingCounters counters = new SignalingCounters();
     private final Set<ParticipantSession> sessions = ConcurrentHashMap.newKeySet();
+    private final RoomSessions roomSessions = new RoomSessions();
+    private final DataCounters dataCounters = new DataCounters();
     private volatile boolean admitsNewSessions = true;
     private volatile boolean takesSockets = true;
     private volatile int messagesPerSecond = dev.prism.core.config.PrismConfig.DEFAULT_SIGNALING_MESSAGES_PER_SECOND;
@@ -81,6 +83,12 @@ public final class SfuContext {
      */
     public SfuContext maxParticipantsPerRoom(int max) {
         conference.maxParticipantsPerRoom(max);
+        return this;
+    }
+
+    /** Top-N audio for new rooms whose token sets none ({@code Conference#audioTopN}); 0 = off. */
+    public SfuContext audioTopN(int n) {
+        conference.audioTopN(n);
         return this;
     }
 
@@ -243,10 +251,22 @@ public final class SfuContext {
 
     void putSession(ParticipantSession s) {
         sessions.add(s);
+        roomSessions.put(s);
     }
 
     void removeSession(ParticipantSession s) {
         sessions.remove(s);
+        roomSessions.remove(s);
+    }
+
+    /** Joined sessions by room and identity: how data messages and server API notices reach sockets. */
+    public RoomSessions roomSessions() {
+        return roomSessions;
+    }
+
+    /** Counts of in-room data messages, by outcome. */
+    public DataCounters dataCounters() {
+        return dataCounters;
     }
 
     /** Live sessions, attached to a socket or detached (for admin and tests). */

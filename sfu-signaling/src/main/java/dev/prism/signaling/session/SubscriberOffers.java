@@ -122,7 +122,7 @@ final class SubscriberOffers {
     void onAnswer(JsonObject msg) throws SignalingError {
         String sdp = InboundMessage.requiredString(msg, "sdp");
         Integer answered = msg.getValue("version") instanceof Number v ? v.intValue() : null;
-        SdpLimits.check(sdp, "answer");
+        SdpLimits.checkAnswer(sdp, outstanding && offeredLines != null ? offeredLines.size() : 0);
         if (!outstanding) {
             throw new SignalingError("out_of_order", "no subscriber offer is outstanding");
         }

@@ -64,7 +64,9 @@ class TokenServiceTest {
                 new AccessToken("salle été", "zoë-🎥", "Zoë \"the\" Ü/\\ser", true, true, NOW, NOW + 1),
                 AccessToken.grant("r", "viewer-7", "Viewer", NOW, 3600),
                 AccessToken.grant("r", "h264-fan", "Fan", NOW, 3600).withVideoCodec(VideoCodec.H264),
-                AccessToken.grant("r", "vp8-fan", "Fan", NOW, 3600).withVideoCodec(VideoCodec.VP8));
+                AccessToken.grant("r", "vp8-fan", "Fan", NOW, 3600).withVideoCodec(VideoCodec.VP8),
+                AccessToken.grant("r", "big-room", "Host", NOW, 3600).withAudioTopN(3),
+                AccessToken.grant("r", "no-top-n", "Host", NOW, 3600).withAudioTopN(0));
     }
 
     @Test
@@ -73,6 +75,14 @@ class TokenServiceTest {
                 .isEqualTo(VideoCodec.H264);
         assertThat(service.verify(sign(HS256, claims(",\"codec\":\"VP8\""))).videoCodec()).isEqualTo(VideoCodec.VP8);
         assertThat(service.verify(sign(HS256, claims(""))).videoCodec()).isNull();
+    }
+
+    @Test
+    void readsTheAudioTopNClaim() throws TokenException {
+        assertThat(service.verify(sign(HS256, claims(",\"audioTopN\":3"))).audioTopN()).isEqualTo(3);
+        assertThat(service.verify(sign(HS256, claims(",\"audioTopN\":0"))).audioTopN()).isZero();
+        assertThat(service.verify(sign(HS256, claims(",\"audioTopN\":64"))).audioTopN()).isEqualTo(64);
+        assertThat(service.verify(sign(HS256, claims(""))).audioTopN()).isNull();
     }
 
     @ParameterizedTest
@@ -192,6 +202,11 @@ class TokenServiceTest {
                 row("canSubscribe a number", () -> sign(HS256, claims(",\"canSubscribe\":1")), Kind.MALFORMED),
                 row("codec not one Prism forwards", () -> sign(HS256, claims(",\"codec\":\"vp9\"")), Kind.BAD_CODEC),
                 row("codec a number", () -> sign(HS256, claims(",\"codec\":264")), Kind.BAD_CODEC),
+                row("audioTopN negative", () -> sign(HS256, claims(",\"audioTopN\":-1")), Kind.BAD_AUDIO_TOP_N),
+                row("audioTopN above 64", () -> sign(HS256, claims(",\"audioTopN\":65")), Kind.BAD_AUDIO_TOP_N),
+                row("audioTopN a fraction", () -> sign(HS256, claims(",\"audioTopN\":2.5")), Kind.BAD_AUDIO_TOP_N),
+                row("audioTopN a string", () -> sign(HS256, claims(",\"audioTopN\":\"3\"")), Kind.BAD_AUDIO_TOP_N),
+                row("audioTopN huge", () -> sign(HS256, claims(",\"audioTopN\":1e300")), Kind.BAD_AUDIO_TOP_N),
                 // maximum lifetime (default one day) and huge numbers
                 row("exp = iat + maximum + 1", () -> sign(HS256, "{\"room\":\"demo\",\"sub\":\"alice\",\"iat\":" + NOW
                         + ",\"exp\":" + (NOW + DAY + 1) + "}"), Kind.LIFETIME_TOO_LONG),
@@ -252,9 +267,10 @@ class TokenServiceTest {
                 "token not yet valid", "token has no expiry", "token has no room", "token has no identity",
                 "token lifetime too long", "token codec must be vp8 or h264",
                 "token sources must be a list of microphone, camera, screen, screen_audio",
-                "token data and hidden must be booleans",
+                "token hidden must be a boolean",
                 "token maxVideo.height and maxBitrate must be positive integers",
-                "token roomMaxPublishers must be a positive integer");
+                "token roomMaxPublishers must be a positive integer", "token does not grant roomAdmin",
+                "token audioTopN must be a whole number from 0 to 64");
     }
 
     @Test

@@ -93,7 +93,9 @@ class PublishNegotiatorTest {
         PublishNegotiation n = PublishNegotiator.answer(resource(browser + "-publish-offer-" + variant + ".sdp"), LOCAL);
         String a = n.answerSdp();
         assertThat(linesStarting(a, "a=group:")).containsExactly("a=group:BUNDLE 0 1");
-        assertThat(linesStarting(a, "m=")).startsWith("m=audio 40000 UDP/TLS/RTP/SAVPF " + opusPt,
+        // Chromium offers RED of Opus (red/48000/2, fmtp 111/111) and keeps it; Firefox offers none.
+        String audioPts = browser.equals("chrome") ? "63 " + opusPt : Integer.toString(opusPt);
+        assertThat(linesStarting(a, "m=")).startsWith("m=audio 40000 UDP/TLS/RTP/SAVPF " + audioPts,
                 "m=video 40000 UDP/TLS/RTP/SAVPF " + vp8Pt + " " + rtxPt);
         assertThat(section(a, "1")).contains("a=recvonly", "a=rtcp-mux").doesNotContain("a=bundle-only");
         assertThat(n.accepted()).extracting(MediaDescription::mid).containsExactly("0", "1");
@@ -191,7 +193,7 @@ class PublishNegotiatorTest {
         assertThat(a).endsWith("\r\n");
         assertThat(lines(a).subList(0, 7)).containsExactly("v=0", "o=- " + LocalLines.sessionId(LOCAL)
                 + " 2 IN IP4 0.0.0.0", "s=-", "t=0 0", "a=ice-lite", "a=group:BUNDLE 0 1", "a=msid-semantic: WMS");
-        assertThat(linesStarting(a, "m=")).containsExactly("m=audio 40000 UDP/TLS/RTP/SAVPF 111",
+        assertThat(linesStarting(a, "m=")).containsExactly("m=audio 40000 UDP/TLS/RTP/SAVPF 63 111",
                 "m=video 40000 UDP/TLS/RTP/SAVPF 96 97");
         for (String mid : List.of("0", "1")) {
             assertThat(section(a, mid)).contains("c=IN IP4 127.0.0.1", "a=ice-ufrag:prsm",
@@ -199,10 +201,10 @@ class PublishNegotiatorTest {
                     "a=setup:passive", "a=recvonly", "a=rtcp-mux", "a=rtcp-rsize",
                     "a=candidate:1 1 udp 2130706431 127.0.0.1 40000 typ host", "a=end-of-candidates");
         }
-        assertThat(linesStarting(a, "a=rtpmap:")).containsExactly("a=rtpmap:111 opus/48000/2",
-                "a=rtpmap:96 VP8/90000", "a=rtpmap:97 rtx/90000");
-        assertThat(linesStarting(a, "a=fmtp:")).containsExactly("a=fmtp:111 minptime=10;useinbandfec=1",
-                "a=fmtp:97 apt=96");
+        assertThat(linesStarting(a, "a=rtpmap:")).containsExactly("a=rtpmap:63 red/48000/2",
+                "a=rtpmap:111 opus/48000/2", "a=rtpmap:96 VP8/90000", "a=rtpmap:97 rtx/90000");
+        assertThat(linesStarting(a, "a=fmtp:")).containsExactly("a=fmtp:63 111/111",
+                "a=fmtp:111 minptime=10;useinbandfec=1;usedtx=1", "a=fmtp:97 apt=96");
         assertThat(linesStarting(a, "a=rtcp-fb:")).containsExactly("a=rtcp-fb:111 transport-cc",
                 "a=rtcp-fb:96 goog-remb", "a=rtcp-fb:96 transport-cc", "a=rtcp-fb:96 ccm fir", "a=rtcp-fb:96 nack",
                 "a=rtcp-fb:96 nack pli");
@@ -226,7 +228,8 @@ class PublishNegotiatorTest {
         assertThat(n.accepted()).containsExactly(
                 new MediaDescription("0", MediaKind.AUDIO,
                         List.of(new RtpCodec(111, "opus", 48000, 2, Map.of("minptime", "10", "useinbandfec", "1"),
-                                List.of(new RtcpFeedback("transport-cc", "")))),
+                                        List.of(new RtcpFeedback("transport-cc", ""))),
+                                new RtpCodec(63, "red", 48000, 2, Map.of("111/111", ""), List.of())),
                         List.of(new HeaderExtension(1, HeaderExtension.AUDIO_LEVEL),
                                 new HeaderExtension(2, HeaderExtension.ABS_SEND_TIME), new HeaderExtension(3, TCC),
                                 new HeaderExtension(4, HeaderExtension.SDES_MID)),

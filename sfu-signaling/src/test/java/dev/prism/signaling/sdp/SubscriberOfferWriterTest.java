@@ -54,8 +54,9 @@ class SubscriberOfferWriterTest {
         }
 
         List<String> audio = section(o, "0");
-        assertThat(audio).contains("m=audio 40000 UDP/TLS/RTP/SAVPF 111", "a=sendonly", "a=msid:alice-1 alice-1:0",
-                "a=rtpmap:111 opus/48000/2", "a=rtcp-fb:111 transport-cc", "a=fmtp:111 minptime=10;useinbandfec=1",
+        assertThat(audio).contains("m=audio 40000 UDP/TLS/RTP/SAVPF 111 63", "a=sendonly", "a=msid:alice-1 alice-1:0",
+                "a=rtpmap:111 opus/48000/2", "a=rtcp-fb:111 transport-cc",
+                "a=fmtp:111 minptime=10;useinbandfec=1;usedtx=1", "a=rtpmap:63 red/48000/2", "a=fmtp:63 111/111",
                 "a=ssrc:11111111 cname:alice-1", "a=ssrc:11111111 msid:alice-1 alice-1:0",
                 "a=extmap:" + SubscriberOfferWriter.EXT_AUDIO_LEVEL_ID + " " + HeaderExtension.AUDIO_LEVEL,
                 "a=extmap:" + SubscriberOfferWriter.EXT_TRANSPORT_CC_ID + " " + HeaderExtension.TRANSPORT_CC);

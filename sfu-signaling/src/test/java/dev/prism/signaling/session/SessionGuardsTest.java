@@ -27,4 +27,17 @@ class SessionGuardsTest {
         assertThatThrownBy(() -> SdpLimits.check("v".repeat(SessionLimits.MAX_SDP_CHARS + 1), "offer"))
                 .extracting(e -> ((SignalingError) e).code()).isEqualTo("sdp_too_large");
     }
+
+    @Test
+    void anAnswerToALargeRoomsOfferMayHaveAsManyLinesAsOffered() throws SignalingError {
+        String line = "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=candidate:1 1 udp 1 h 1 typ host\r\n";
+        String fifty = "v=0\r\n" + line.repeat(50) + "a=x:" + "y".repeat(SessionLimits.MAX_SDP_CHARS) + "\r\n";
+        assertThatThrownBy(() -> SdpLimits.checkAnswer(fifty, 16)).extracting(e -> ((SignalingError) e).code())
+                .isEqualTo("sdp_too_large");
+        SdpLimits.checkAnswer(fifty, 50); // 34 lines beyond 16: 34 x 2 KiB more, 34 more lines and candidates
+        assertThatThrownBy(() -> SdpLimits.checkAnswer(fifty.replace("y", ""), 49))
+                .hasMessageContaining("50 m-lines; the limit is 49");
+        assertThatThrownBy(() -> SdpLimits.checkAnswer(line.repeat(17), 0)).as("no offer outstanding: base limits")
+                .hasMessageContaining("17 m-lines; the limit is 16");
+    }
 }

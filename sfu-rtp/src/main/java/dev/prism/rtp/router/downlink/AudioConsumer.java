@@ -13,7 +13,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * A consumer of an audio track: every packet is forwarded as it comes, its sequence number and timestamp moved by a
  * fixed offset from a random start ({@code out = in + delta}). After a pause (the consumer was closed and reopened, or
  * continues another one) the offsets are set again so that the output goes on right after the last packet sent: no gap
- * for the receiver to NACK, time moved on by the pause. Audio has no layers, keyframes or retransmissions.
+ * for the receiver to NACK, time moved on by the pause. Audio has no layers, keyframes or retransmissions. Opus RED
+ * (RFC 2198) goes to the subscriber as it is when its answer kept RED, else as plain Opus ({@link RedForwarder}).
  *
  * <p>Threading and buffers as {@link Consumer}.
  */
@@ -22,14 +23,46 @@ public final class AudioConsumer extends Consumer {
     private boolean resync;
     private int seqDelta;
     private long timestampDelta;
+    private final RedForwarder red;
+    private final TopNAudioGate topN = new TopNAudioGate();
 
     AudioConsumer(String id, Producer producer, SubscriberEndpoint subscriber, long ssrc, int payloadType,
                   List<HeaderExtension> extensions, MediaCounters counters) {
         super(id, producer, subscriber, ssrc, payloadType, extensions, counters);
+        this.red = new RedForwarder(producer.description(), payloadType, counters);
+    }
+
+    /**
+     * The subscriber's answer kept Opus RED on {@code redPayloadType}: RED packets go to it as they are; -1 (the
+     * default): they are stripped to plain Opus. See {@link RedForwarder}.
+     */
+    public void setRedPayloadType(int redPayloadType) {
+        red.setSubscriberRedPayloadType(redPayloadType);
+    }
+
+    /** The RED payload type RED packets go to this subscriber on, -1 when they are stripped to Opus. */
+    public int redPayloadType() {
+        return red.subscriberRedPayloadType();
+    }
+
+    /** RED packets stripped to Opus for this subscriber, and RED packets forwarded to it as RED. */
+    public long redStripped() {
+        return red.stripped();
+    }
+
+    public long redForwarded() {
+        return red.forwardedRed();
     }
 
     @Override
     void forward(RtpPacket packet, int spatial, int meta) {
+        int gate = topN.admit(producer.audioLevel() == null ? -1 : producer.audioLevel().lastLevel(),
+                producer.lastPacketNanos());
+        if (gate == TopNAudioGate.WITHHOLD) {
+            counters.drop(DropReason.AUDIO_TOP_N);
+            return;
+        }
+        resync |= gate == TopNAudioGate.RESUME && started; // a withheld run is a pause, not a gap
         if (!started) {
             ThreadLocalRandom r = ThreadLocalRandom.current();
             seqDelta = r.nextInt(0x10000) - packet.sequenceNumber();
@@ -45,13 +78,24 @@ public final class AudioConsumer extends Consumer {
         resync = false;
         int seq = (packet.sequenceNumber() + seqDelta) & 0xFFFF;
         long ts = (packet.timestamp() + timestampDelta) & 0xFFFF_FFFFL;
-        ByteBuf out = send.copy(packet, ssrc, seq, ts, payloadType, extensionIdMap);
+        int pt = red.payloadType(packet);
+        if (pt < 0) {
+            return; // RED that cannot become Opus: counted
+        }
+        ByteBuf out = send.copy(packet, ssrc, seq, ts, pt, extensionIdMap);
         if (out == null) {
             return;
         }
+        int payloadLength = red.finish(out, packet); // RED as is, or stripped to Opus, before SRTP and numbering
         srLayer = 0;
         srTimestampOffset = timestampDelta & 0xFFFF_FFFFL;
-        sent(out, packet.payloadLength(), seq, ts);
+        sent(out, payloadLength, seq, ts);
+        counters.audioForwarded();
+    }
+
+    /** Top-N audio's decision for this subscriber (always forwarding while top-N is off). */
+    public TopNAudioGate topNGate() {
+        return topN;
     }
 
     /** Audio is not retransmitted: the NACK is counted as missed (no RTX). */

@@ -301,6 +301,21 @@ public abstract sealed class Consumer implements PacketSink permits AudioConsume
     public abstract void requestKeyframe();
 
     /**
+     * The subscriber's first ICE check arrived (its transport is not connected yet): a video consumer asks for its
+     * key frame now, so that the publisher's answer travels while DTLS runs. Nothing for audio.
+     */
+    void onSubscriberChecking() {
+    }
+
+    /**
+     * The subscriber's transport connected: a video consumer starts from the latest key frame still in the producer's
+     * history ({@link Producer#replayLatestKeyframe}) or else asks for one. Nothing for audio.
+     */
+    void onSubscriberConnected() {
+        requestKeyframe();
+    }
+
+    /**
      * Starts over as if new: waits for the next keyframe (video) and asks for it. The sequence and timestamp mapping
      * stays, so the subscriber sees one continuous stream. Used by media repair.
      */

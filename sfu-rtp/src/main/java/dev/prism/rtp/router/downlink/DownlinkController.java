@@ -73,9 +73,15 @@ public final class DownlinkController {
      * capacity was found) at most 4 s apart, so that a path that widens again (the constrained link recovers) is found
      * within seconds. Retries stay short and high: a burst of twice the capacity for 100 ms overflows a narrow path's
      * token bucket and queue clearly (a failure that cannot be mistaken) yet briefly (little loss), where a longer,
-     * gentler one both looks more like success and loses more.
+     * gentler one both looks more like success and loses more. Retries after a failure or a link drop
+     * ({@link dev.prism.rtp.bwe.LinkDropDetector}), and every probe for 20 s after a drop, last 600 ms and aim at twice
+     * the capacity the drop measured: at 300 kbit/s behind a 10 KB token bucket (and 150 ms of queue), a probe of
+     * 100 ms at twice the rate, or of 400 ms at 1.5 times, fits in the bucket's burst and passes as success (measured:
+     * the estimate climbed to 400-900 kbit/s on a 300 kbit/s link, and each upgrade it allowed cost two key frames
+     * and a freeze); 600 ms at twice the capacity overflows bucket and queue and fails clearly, and on a widened link
+     * passes at once. At most 3 s apart, so a lifted limit is found and the top layer is back within seconds.
      */
-    static final Prober.Config PROBER = new Prober.Config(100, 2.0, 1.2, 1_000, 4_000, 2_000);
+    static final Prober.Config PROBER = new Prober.Config(100, 2.0, 1.2, 1_000, 3_000, 2_000, 2.0, 600);
 
     /** Malformed transport-cc messages in a row (about 100 ms apart) that make the estimate fall back. */
     static final int MALFORMED_BEFORE_FALLBACK = 3;
@@ -395,9 +401,10 @@ public final class DownlinkController {
             }
             int after = c.targetLayerCode();
             if (after != before && after != Integer.MIN_VALUE && log.isInfoEnabled()) {
-                log.info("transport={} track={} layer target {} -> {} ({}), estimate {} kbit/s",
+                log.info("transport={} track={} layer target {} -> {} ({}), estimate {} kbit/s, link drops {}",
                         c.transport() == null ? "-" : c.transport().id(), c.id(), Consumer.layerName(before),
-                        Consumer.layerName(after), as.state(), estimate / 1000);
+                        Consumer.layerName(after), as.state(), estimate / 1000,
+                        sendSide == null ? 0 : sendSide.linkDrops());
             }
         }
         allocator.commit(a);

@@ -315,11 +315,19 @@ public final class SubscriberEndpoint implements TransportListener {
         send.close();
     }
 
+    /** The first ICE check: every video consumer asks for its key frame now, while DTLS runs. */
+    @Override
+    public void onIceChecking(WebRtcTransport t) {
+        for (Consumer c : bySsrc.values()) {
+            c.onSubscriberChecking();
+        }
+    }
+
     @Override
     public void onConnected(WebRtcTransport t) {
-        // Every video consumer waits for a keyframe: ask now that packets can flow.
+        // Every video consumer waits for a keyframe: the latest one replayed from the history, else asked for now.
         for (Consumer c : bySsrc.values()) {
-            c.requestKeyframe();
+            c.onSubscriberConnected();
         }
         if (reportTask == null) {
             reportTask = t.scheduleAtFixedRate(this::sendSenderReports, SENDER_REPORT_INTERVAL_MILLIS,

@@ -48,6 +48,8 @@ public final class VideoConsumer extends Consumer {
     private final long[] layerDrops = new long[DROP_REASONS.length];
     private long layerSwitches;
     private long layerKeyframeRequests;
+    private long keyframeRequestsAnsweredBySwitch;
+    private long keyframeReplays;
     private int lastForwardedSpatial = -1;
     /** Retransmissions sent again because the first was reported lost ({@link RepairRetries}). */
     private long retransmitAgain;
@@ -137,17 +139,57 @@ public final class VideoConsumer extends Consumer {
     /**
      * Asks the publisher for a keyframe of the layer this consumer needs one of: the one it is switching to, else the
      * one it forwards (a subscriber's PLI or FIR). Nothing while the subscriber's transport is not connected: the
-     * keyframe could not reach it, and connecting asks for one anyway ({@link SubscriberEndpoint#onConnected}).
+     * keyframe could not reach it, and connecting asks for one anyway ({@link SubscriberEndpoint#onConnected}). Nothing
+     * either while a switch's own request is pending: its key frame answers this one
+     * ({@link LayerSelector#keyframeLayerForSubscriber()}; counted in {@link #keyframeRequestsAnsweredBySwitch()}).
      */
     @Override
     public void requestKeyframe() {
         if (transport != null && !transport.isConnected()) {
             return;
         }
-        LayerSelector s = forwarder.selector();
-        int layer = s.currentSpatial() >= 0 && s.currentSpatial() == s.wantedSpatial() ? s.currentSpatial()
-                : s.wantedSpatial();
-        producer.requestKeyframe(Math.max(0, layer));
+        int layer = forwarder.selector().keyframeLayerForSubscriber();
+        if (layer < 0) {
+            keyframeRequestsAnsweredBySwitch++;
+            return;
+        }
+        producer.requestKeyframe(layer);
+    }
+
+    /** The subscriber's key frame requests not passed on because a pending switch's key frame answers them. */
+    public long keyframeRequestsAnsweredBySwitch() {
+        return keyframeRequestsAnsweredBySwitch;
+    }
+
+    /** The layer a new subscriber starts on: the allocation's target, else the lowest. */
+    private int startLayer() {
+        return Math.max(0, forwarder.selector().targetSpatial());
+    }
+
+    /** Asked once per layer whoever asks: the publisher's throttle coalesces several subscribers joining at once. */
+    @Override
+    void onSubscriberChecking() {
+        if (!closed && forwarder.selector().currentSpatial() < 0) {
+            producer.requestKeyframe(startLayer());
+        }
+    }
+
+    @Override
+    void onSubscriberConnected() {
+        if (closed) {
+            return;
+        }
+        if (forwarder.selector().currentSpatial() < 0 && producer.replayLatestKeyframe(startLayer(), this) > 0
+                && forwarder.selector().currentSpatial() >= 0) {
+            keyframeReplays++;
+            return; // started from the replayed key frame: nothing to ask for
+        }
+        requestKeyframe();
+    }
+
+    /** Times this consumer started from a key frame replayed from the producer's history (no PLI needed). */
+    public long keyframeReplays() {
+        return keyframeReplays;
     }
 
     @Override

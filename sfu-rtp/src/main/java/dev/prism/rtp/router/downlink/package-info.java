@@ -5,7 +5,10 @@
  * allocation ({@link dev.prism.rtp.router.downlink.DownlinkController}) and probes.
  *
  * <p>A {@link dev.prism.rtp.router.downlink.Consumer} is one subscriber's copy of one producer, either an
- * {@link dev.prism.rtp.router.downlink.AudioConsumer} (fixed offsets) or a
+ * {@link dev.prism.rtp.router.downlink.AudioConsumer} (fixed offsets; Opus RED forwarded as is or stripped to Opus
+ * by its {@link dev.prism.rtp.router.downlink.RedForwarder}, which edits the copy before it is sent; top-N audio's
+ * per-packet decision in its {@link dev.prism.rtp.router.downlink.TopNAudioGate}, a withheld run resynchronising the
+ * output so it is no gap) or a
  * {@link dev.prism.rtp.router.downlink.VideoConsumer} (simulcast layer selection, VP8 continuity, RTX answers from the
  * producer's history through its {@link dev.prism.rtp.router.downlink.Retransmitter} and
  * {@link dev.prism.rtp.router.downlink.SentPacketLog}). Every packet leaves through the subscriber's

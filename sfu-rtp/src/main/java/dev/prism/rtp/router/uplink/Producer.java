@@ -75,7 +75,10 @@ public final class Producer {
     private final boolean video;
     /** An H.264 track (RFC 6184): read with {@link PacketMeta#h264}, else VP8. */
     private final boolean h264;
+    /** The RFC 6464 level reader of an audio track whose publisher negotiated the extension, else null. */
+    private final AudioLevelMeter audioLevel;
     private final RtpPacket rtxView = new RtpPacket();
+    private final RtpPacket replayView = new RtpPacket();
     private final int[] nackScratch = new int[64];
     /** Array replaced on change: the fan-out loop needs neither a lock nor an iterator. */
     private PacketSink[] sinks = NONE;
@@ -110,6 +113,7 @@ public final class Producer {
             }
         }
         this.video = description.kind() == MediaKind.VIDEO;
+        this.audioLevel = video ? null : AudioLevelMeter.of(description);
         this.h264 = video && codec != null && codec.name().equalsIgnoreCase("H264");
         RtpCodec rtx = codec == null ? null : description.rtxFor(codec.payloadType());
         this.rtxPayloadType = rtx == null ? -1 : rtx.payloadType();
@@ -201,6 +205,11 @@ public final class Producer {
         return codec;
     }
 
+    /** What the publisher negotiated for this track: payload types (Opus and its RED, VP8 and its RTX), extensions. */
+    public MediaDescription description() {
+        return description;
+    }
+
     public long packets() {
         return sumOverLayers(l -> l.packets);
     }
@@ -259,6 +268,11 @@ public final class Producer {
     /** Keyframes received, all layers. */
     public long keyframes() {
         return sumOverLayers(l -> l.keyframes);
+    }
+
+    /** The audio level of an audio track whose publisher negotiated RFC 6464's extension; null otherwise. */
+    public AudioLevelMeter audioLevel() {
+        return audioLevel;
     }
 
     /** The URI the publisher negotiated for header extension {@code id}, or null. */
@@ -381,6 +395,8 @@ public final class Producer {
             int payload = packet.payloadOffset();
             int length = packet.payloadLength();
             layer.history.add(buf, seq, now);
+            layer.latestKeyframe.onPacket(seq, packet.timestamp(),
+                    meta != PacketMeta.INVALID && PacketMeta.isKeyframe(meta), now);
             if (meta != PacketMeta.INVALID && PacketMeta.isKeyframe(meta)) {
                 layer.keyframes++;
                 layer.keyframeThrottle.onKeyframe();
@@ -404,6 +420,9 @@ public final class Producer {
             }
         } else {
             layerStats.onPacket(0, 0, packet.length() + WIRE_OVERHEAD_BYTES, true);
+            if (audioLevel != null) {
+                audioLevel.onPacket(packet, now); // before the fan-out: top-N gates read this packet's level
+            }
         }
         int spatial = layer.index();
         PacketSink[] cs = sinks;
@@ -536,6 +555,21 @@ public final class Producer {
         }
     }
 
+    /**
+     * Sends {@code sink} alone the latest key frame of spatial layer {@code index} and every packet after it, from the
+     * history, when they are all still there and recent ({@link LatestKeyframe}): a subscriber that just connected
+     * starts at once instead of waiting for the publisher to answer a PLI. Event loop only; no allocation.
+     *
+     * @return packets replayed, 0 when there was nothing to replay (the caller asks for a key frame instead)
+     */
+    public int replayLatestKeyframe(int index, PacketSink sink) {
+        if (!video || closed || index < 0 || index >= layers.length) {
+            return 0;
+        }
+        ProducerLayer l = layers[index];
+        return l.latestKeyframe.replay(l.history, replayView, h264, index, sink, rtcp.clock().nanos());
+    }
+
     /** Starts fanning out to {@code sink} (a subscriber's consumer). Event loop only. */
     public void addConsumer(PacketSink sink) {
         PacketSink[] next = Arrays.copyOf(sinks, sinks.length + 1);
@@ -567,6 +601,7 @@ public final class Producer {
             if (l.history != null) {
                 l.history.clear();
             }
+            l.latestKeyframe.clear();
         }
     }
 

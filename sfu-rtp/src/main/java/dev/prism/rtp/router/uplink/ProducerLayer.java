@@ -23,6 +23,8 @@ public final class ProducerLayer {
     final NackGenerator nacks;
     final ReceiveStreamStats stats;
     final KeyframeRequestThrottle keyframeThrottle;
+    /** Where the latest key frame starts in {@link #history}, for a subscriber that just connected. */
+    final LatestKeyframe latestKeyframe = new LatestKeyframe();
     long packets;
     long bytes;
     long keyframes;

@@ -5,7 +5,13 @@
  * sends the publisher its receiver reports, REMB and transport-wide feedback. Each video stream keeps a
  * {@link dev.prism.rtp.router.uplink.PacketHistory} of the last second and NACKs the publisher for gaps
  * ({@link dev.prism.rtp.router.uplink.NackGenerator}); keyframe requests are coalesced and throttled per stream
- * ({@link dev.prism.rtp.router.uplink.KeyframeRequestThrottle}); reception statistics feed the receiver reports.
+ * ({@link dev.prism.rtp.router.uplink.KeyframeRequestThrottle}); reception statistics feed the receiver reports. An
+ * audio track whose publisher negotiated RFC 6464's audio level reads each packet's level into its
+ * {@link dev.prism.rtp.router.uplink.AudioLevelMeter} (primitive fields, before the fan-out), which the room's speaker
+ * detection (sfu-conference) drains every 100 ms.
+ * {@link dev.prism.rtp.router.uplink.LatestKeyframe} remembers where each stream's latest key frame starts in its
+ * history, so a subscriber that just connected is sent that key frame and what followed it at once
+ * ({@code Producer.replayLatestKeyframe}) rather than waiting for the publisher to answer a PLI.
  *
  * <p>A producer reads each packet's layer metadata once and fans the packet out to its
  * {@link dev.prism.rtp.router.uplink.PacketSink}s (the downlink's consumers implement it). Nothing here imports the
@@ -22,7 +28,7 @@
  * <li>The video history {@code retain()}s the packet and owns that reference until the slot is reused, the packet
  *     expires or the producer closes ({@code closeAll}); nobody writes to a buffer once it is in the history (RTX
  *     unwrapping happens in place before it goes in). {@link dev.prism.rtp.router.uplink.PacketHistory#get} lends
- *     a packet to the downlink's retransmitter for the call only.</li>
+ *     a packet to the downlink's retransmitter for the call only, and to a consumer for a key frame replay.</li>
  * </ol>
  */
 package dev.prism.rtp.router.uplink;
