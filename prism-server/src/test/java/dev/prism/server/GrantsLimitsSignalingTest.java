@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The token grants and room limits of docs/PROTOCOL.md against a real node over real WebSockets: a source the token
- * does not grant, a hidden participant, the publisher limit (node setting and token claim), a grant of the wrong type.
+ * does not grant (also after the server API grants publishing live), a hidden participant, the publisher limit (node
+ * setting and token claim), a grant of the wrong type.
  */
 class GrantsLimitsSignalingTest {
     private static final String SECRET = "test-secret-test-secret-test-secret-0123";
@@ -116,6 +117,34 @@ class GrantsLimitsSignalingTest {
             alice.quietFor(500);
             assertThat(alice.seen()).noneMatch(m -> "participantJoined".equals(m.getString("type"))
                     || "participantLeft".equals(m.getString("type")));
+        }
+    }
+
+    @Test
+    void aLivePublishGrantKeepsTheTokensSourcesAndWelcomeShowsTheOneDataGrant() throws IOException {
+        TokenService ts = new TokenService(SECRET, TokenService.SYSTEM_EPOCH_SECONDS);
+        long now = ts.nowEpochSeconds();
+        String viewerToken = ts.issue(new AccessToken("live", "viewer", "viewer", false, true, now, now + 600, null,
+                false, null, TokenGrants.DEFAULT.withSources(Set.of(TrackSource.MICROPHONE))));
+        ApiHttp api = new ApiHttp(server.httpPort(), ts.issueRoomAdmin("backend", now, now + 600));
+        try (WsTestClient viewer = WsTestClient.connect(server.httpPort(), viewerToken)) {
+            JsonObject grants = viewer.next("welcome", 5).getJsonObject("grants");
+            assertThat(grants.getBoolean("canPublish")).isFalse();
+            assertThat(grants.getBoolean("canData")).isFalse();
+            assertThat(grants.containsKey("data")).isFalse();
+            sendPublish(viewer, "v1");
+            assertThat(viewer.next("error", 5).getString("message")).isEqualTo("this token does not grant publishing");
+
+            ApiHttp.Reply granted = api.patch("/rooms/live/participants/viewer",
+                    new JsonObject().put("permissions", new JsonObject().put("canPublish", true)));
+            assertThat(granted.status()).as(granted.body().encode()).isEqualTo(200);
+            JsonObject changed = viewer.next("permissionsChanged", 5).getJsonObject("permissions");
+            assertThat(changed.getBoolean("canPublish")).isTrue();
+            assertThat(changed.getBoolean("canData")).isFalse();
+            sendPublish(viewer, "v2"); // microphone and camera: publishing is granted now, the camera still is not
+            JsonObject error = viewer.next("error", 5);
+            assertThat(error.getString("code")).isEqualTo("not_allowed");
+            assertThat(error.getString("message")).contains("'camera'").contains("granted: microphone");
         }
     }
 
