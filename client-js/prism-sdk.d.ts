@@ -385,13 +385,14 @@ export class PrismClient {
 
   /**
    * Asks a development-mode server for a token (`GET /api/dev-token`). `codec` ('vp8' | 'h264') becomes the token's
-   * `codec` claim: the video codec the room gets if this join creates it (an existing room keeps its own).
+   * `codec` claim: the video codec the room gets if this join creates it (an existing room keeps its own). `maxHeight`
+   * becomes the `maxVideo.height` quality cap, `hidden` the `hidden` grant (docs/PROTOCOL.md "Grants and room limits").
    * @throws PrismError `not_allowed` (the server has an API secret), `http_error` (also for an unknown codec), `protocol`
    */
   static devToken(
     room: string,
     name: string,
-    options?: { baseUrl?: string; fetch?: typeof fetch; codec?: 'vp8' | 'h264' },
+    options?: { baseUrl?: string; fetch?: typeof fetch; codec?: 'vp8' | 'h264'; maxHeight?: number; hidden?: boolean },
   ): Promise<{ token: string; identity: string }>;
 
   readonly state: ClientState;

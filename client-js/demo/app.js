@@ -5,7 +5,8 @@
 // &simulcast=0 publishes the camera as one encoding; &codec=h264 makes a room this join creates an H.264 room (the
 // development token's codec claim; an existing room keeps its codec); &timeline=MS reads the first remote video frame
 // into the SDK's joinTimeline (getStats every MS ms: the join-time benchmark); &adaptive=0 turns adaptive stream off
-// (each tile otherwise asks for what its size and visibility show, see docs/SDK.md). Without them a join form shows.
+// (each tile otherwise asks for what its size and visibility show, see docs/SDK.md); &maxHeight=N caps the video this
+// participant receives and sends, &hidden=1 joins unseen (development token grants). Without them a join form shows.
 //
 // For automated browser tests: window.prism = {client, ready, error, errors}; stable ids #status, #grid, #btn-mic,
 // #btn-cam, #btn-leave; every tile has data-participant-id, data-mic / data-cam ('on' | 'off' | 'none'); a remote
@@ -63,14 +64,15 @@ function main() {
   const room = params.get('room')?.trim() || '';
   const name = params.get('name')?.trim() || '';
   const token = params.get('token')?.trim() || '';
-  const publish = params.get('publish') !== 'none';
+  const publish = params.get('publish') !== 'none' && params.get('hidden') !== '1'; // a hidden one may not publish
   const simulcast = params.get('simulcast') !== '0';
   const forceRelay = params.get('relay') === '1'; // media only through the server's TURN relays
   const joinTimelineMs = Number(params.get('timeline')) || 0;
   const codec = params.get('codec')?.trim().toLowerCase() || undefined;
+  const grants = { maxHeight: Number(params.get('maxHeight')) || undefined, hidden: params.get('hidden') === '1' };
   const adaptiveStream = params.get('adaptive') !== '0';
   if (token || (room && name)) {
-    join({ room, name, token, publish, simulcast, forceRelay, joinTimelineMs, codec, adaptiveStream });
+    join({ room, name, token, publish, simulcast, forceRelay, joinTimelineMs, codec, grants, adaptiveStream });
   } else {
     showJoinForm(room, name);
   }
@@ -101,14 +103,14 @@ function showJoinForm(room, name) {
 }
 
 async function join({ room, name, token, publish = true, simulcast = true, forceRelay = false, joinTimelineMs = 0,
-  codec, adaptiveStream = true }) {
+  codec, grants = {}, adaptiveStream = true }) {
   const claims = token ? decodeJwtClaims(token) : null;
   const roomLabel = room || claims?.room || '';
   ui.roomLabel.textContent = roomLabel;
   try {
     if (!token) {
       setStatus('connecting', 'Getting a development token…');
-      ({ token } = await PrismClient.devToken(room, name, { codec }));
+      ({ token } = await PrismClient.devToken(room, name, { codec, ...grants }));
     }
     client = new PrismClient({ token, simulcast, forceRelay, joinTimelineMs, adaptiveStream });
     window.prism.client = client;

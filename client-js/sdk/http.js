@@ -27,6 +27,10 @@ export async function fetchDevToken(room, name, options = {}) {
   url.searchParams.set('name', name);
   // The video codec the room gets if this join creates it ('vp8' | 'h264'); an existing room keeps its own.
   if (options.codec) url.searchParams.set('codec', options.codec);
+  // Grants (docs/PROTOCOL.md "Grants and room limits"): a quality cap on what this participant receives and sends,
+  // and a hidden participant (a recorder: nobody sees it, it may not publish).
+  if (options.maxHeight) url.searchParams.set('maxHeight', String(options.maxHeight));
+  if (options.hidden) url.searchParams.set('hidden', '1');
   let res;
   try {
     res = await doFetch(url.href, { cache: 'no-store' });

@@ -503,6 +503,8 @@ describe('PrismClient errors and leaving', () => {
     assert.deepEqual(calls, ['http://prism.test/api/dev-token?room=my+room&name=Alice']);
     await PrismClient.devToken('r', 'n', { baseUrl: 'http://prism.test/', fetch: ok, codec: 'h264' });
     assert.equal(calls[1], 'http://prism.test/api/dev-token?room=r&name=n&codec=h264');
+    await PrismClient.devToken('r', 'n', { baseUrl: 'http://prism.test/', fetch: ok, maxHeight: 360, hidden: true });
+    assert.equal(calls[2], 'http://prism.test/api/dev-token?room=r&name=n&maxHeight=360&hidden=1');
     const forbidden = async () => ({ ok: false, status: 403, text: async () => 'forbidden' });
     await assert.rejects(PrismClient.devToken('r', 'n', { baseUrl: 'http://prism.test/', fetch: forbidden }),
       (e) => e.code === 'not_allowed' && e.status === 403);

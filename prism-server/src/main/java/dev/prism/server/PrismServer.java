@@ -116,6 +116,7 @@ public final class PrismServer implements AutoCloseable {
                 .maxParticipantsPerRoom(config.maxParticipantsPerRoom()).audioTopN(config.audioTopN())
                 .messagesPerSecond(config.signalingMessagesPerSecond());
         sfu.conference().videoCodecs(VideoCodecs.defaultOf(config.videoCodecs()), VideoCodecs.allowed(config.videoCodecs()));
+        sfu.conference().maxPublishersPerRoom(config.maxPublishersPerRoom());
         if (!config.turnUrls().isEmpty()) { // each participant gets its own short-lived TURN credentials
             sfu.useIceServers(IceServers.turn(config.turnUrls(), new TurnCredentials(config.turnSecret(),
                     config.turnTtlSeconds(), TokenService.SYSTEM_EPOCH_SECONDS)));

@@ -9,6 +9,7 @@ import dev.prism.core.room.RoomRegistry;
 import dev.prism.core.room.Track;
 import dev.prism.core.rtp.VideoCodec;
 import dev.prism.core.text.ClientText;
+import dev.prism.rtp.alloc.QualityCap;
 import dev.prism.rtp.router.RoomRouter;
 import dev.prism.rtp.transport.MediaPlane;
 import dev.prism.rtp.transport.WebRtcTransport;
@@ -44,6 +45,7 @@ public final class Conference {
     private final Map<String, ConferenceParticipant> participants = new ConcurrentHashMap<>();
     private final RoomReader reader = new RoomReader(this);
     private volatile int maxParticipantsPerRoom = dev.prism.core.config.PrismConfig.DEFAULT_MAX_PARTICIPANTS_PER_ROOM;
+    private volatile int maxPublishersPerRoom = dev.prism.core.config.PrismConfig.DEFAULT_MAX_PUBLISHERS_PER_ROOM;
     private volatile VideoCodec defaultVideoCodec = VideoCodec.VP8;
     private volatile Set<VideoCodec> allowedVideoCodecs = EnumSet.allOf(VideoCodec.class);
     /** A room's own participant limit (the server API's room options), 0 = the node's. Room loop. */
@@ -80,6 +82,28 @@ public final class Conference {
         this.defaultVideoCodec = defaultCodec;
         this.allowedVideoCodecs = EnumSet.copyOf(allowed);
         return this;
+    }
+
+    /**
+     * Sets how many participants of a room may publish at once (a token's {@code roomMaxPublishers} may lower it for
+     * the room its join creates); a publish beyond it fails with {@code publishers_full}. Call once at startup.
+     */
+    public Conference maxPublishersPerRoom(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("maxPublishersPerRoom must be at least 1: " + max);
+        }
+        this.maxPublishersPerRoom = max;
+        return this;
+    }
+
+    public int maxPublishersPerRoom() {
+        return maxPublishersPerRoom;
+    }
+
+    /** The quality cap of {@code identity}'s own video (its token's), {@link QualityCap#NONE} if none or gone. */
+    QualityCap sendCapOf(String roomId, String identity) {
+        ConferenceParticipant p = participants.get(key(roomId, identity));
+        return p == null ? QualityCap.NONE : p.grants().qualityCap();
     }
 
     /**
@@ -209,8 +233,10 @@ public final class Conference {
         }
         VideoCodec asked = request.videoCodec();
         r.chooseVideoCodec(asked != null && allowedVideoCodecs.contains(asked) ? asked : defaultVideoCodec);
+        r.chooseMaxPublishers(PublisherLimit.forNewRoom(maxPublishersPerRoom, request.grants()));
         ConferenceParticipant p = new ConferenceParticipant(this, r, router, request, listener);
-        r.join(identity, request.displayName(), request.canPublish(), request.canSubscribe(), p);
+        r.join(identity, request.displayName(), request.canPublish(), request.canSubscribe(),
+                request.grants().hidden(), p);
         participants.put(key(r.id(), identity), p);
         listener.onJoined(p);
         roomSpeakers(r, router, request).welcome(listener);

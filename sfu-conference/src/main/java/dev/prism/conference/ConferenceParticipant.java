@@ -73,12 +73,13 @@ public final class ConferenceParticipant implements RoomListener {
         this.listener = listener;
         this.logRoom = ClientText.forLog(request.roomId());
         this.logId = ClientText.forLog(request.identity());
-        this.canPublish = request.canPublish();
+        this.canPublish = request.canPublish() && !request.grants().hidden(); // hidden: never a publisher
         this.canSubscribe = request.canSubscribe();
         this.canData = request.canData();
         this.publisher = new PublisherSide(room, router, request.identity());
         this.subscriber = new SubscriberSide(room, router, room.id() + "/" + request.identity() + "/sub",
-                conference.codecPlan(), this::onTransportClosed);
+                conference.codecPlan(), this::onTransportClosed,
+                publisherId -> request.grants().qualityCap().and(conference.sendCapOf(room.id(), publisherId)));
         this.dynacast = new Dynacast(conference, room, request.identity(), publisher, listener,
                 router.engine().clock(), router.engine().timers());
     }
@@ -91,6 +92,11 @@ public final class ConferenceParticipant implements RoomListener {
     /** The participant's identity. Any thread. */
     public String id() {
         return request.identity();
+    }
+
+    /** The grants of its token beyond publish and subscribe. Any thread. */
+    public ParticipantGrants grants() {
+        return request.grants();
     }
 
     /** The room's loop: every state change of this participant happens there. Any thread. */
@@ -163,6 +169,7 @@ public final class ConferenceParticipant implements RoomListener {
             if (!canPublish) {
                 throw new ConferenceException("not_allowed", "this token does not grant publishing");
             }
+            PublisherLimit.check(room, id());
             A answer = publisher.publish(sources, negotiation, this::onTransportClosed, () -> {
                 SubscriberEndpoint s = subscriber.endpoint();
                 return s == null ? -1 : s.rttNanos();
@@ -206,7 +213,7 @@ public final class ConferenceParticipant implements RoomListener {
             slot.preferences = new Preferences(preferences.maxHeight(), preferences.maxTemporal(),
                     preferences.paused());
             if (slot.consumer != null) {
-                slot.consumer.setPreferences(slot.preferences);
+                slot.consumer.setPreferences(subscriber.capped(slot));
             }
             if (subscriber.endpoint() != null) {
                 subscriber.endpoint().reallocate();
@@ -292,6 +299,8 @@ public final class ConferenceParticipant implements RoomListener {
      * Changes the grants live (the server API); null leaves one as it is. Revoking publish unpublishes every track
      * (the others unsubscribe at once) and refuses further offers; revoking subscribe drops every subscription (a new
      * subscriber offer follows); granting subscribe subscribes to what the room has now. The caller tells the client.
+     * The token's other grants ({@link #grants()}: hidden, quality cap) and signaling's source grants stay as the token
+     * gave them; a hidden participant is never granted publish (the others could not be told whose tracks they get).
      *
      * @return completes with whether the participant was still here
      */
@@ -300,7 +309,7 @@ public final class ConferenceParticipant implements RoomListener {
             if (closed) {
                 return false;
             }
-            if (publish != null && publish != canPublish) {
+            if (publish != null && publish != canPublish && !(publish && request.grants().hidden())) {
                 canPublish = publish;
                 if (!publish) {
                     int n = publisher.unpublishAll();

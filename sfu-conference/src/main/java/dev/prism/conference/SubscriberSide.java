@@ -7,7 +7,9 @@ import dev.prism.core.rtp.IceParameters;
 import dev.prism.core.rtp.MediaDescription;
 import dev.prism.core.rtp.MediaKind;
 import dev.prism.core.rtp.RtcpFeedback;
+import dev.prism.rtp.alloc.Preferences;
 import dev.prism.rtp.alloc.Priority;
+import dev.prism.rtp.alloc.QualityCap;
 import dev.prism.rtp.router.downlink.AudioConsumer;
 import dev.prism.rtp.router.downlink.Consumer;
 import dev.prism.rtp.router.RoomRouter;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * One participant's subscriber connection: its endpoint, its m-line slots (one consumer each) and which lines the
@@ -32,6 +35,8 @@ final class SubscriberSide {
     private final String transportName;
     private final SubscriberCodecPlan plan;
     private final BiConsumer<WebRtcTransport, String> onClosed;
+    /** Publisher id -> the quality cap on what this subscriber gets of it (its own grant and the publisher's). */
+    private final Function<String, QualityCap> capFor;
     private final List<SubscriberSlot> slots = new ArrayList<>();
     private final Map<String, SubscriberSlot> slotByTrack = new HashMap<>();
     final RepairThrottle repairThrottle;
@@ -40,7 +45,8 @@ final class SubscriberSide {
     private List<SubscriberLine> pendingOffer;
 
     SubscriberSide(Room room, RoomRouter router, String transportName, SubscriberCodecPlan plan,
-                   BiConsumer<WebRtcTransport, String> onClosed) {
+                   BiConsumer<WebRtcTransport, String> onClosed, Function<String, QualityCap> capFor) {
+        this.capFor = capFor;
         this.room = room;
         this.router = router;
         this.transportName = transportName;
@@ -102,11 +108,17 @@ final class SubscriberSide {
         if (c != null) {
             Track track = Conference.findTrack(room, slot.trackId);
             c.setPriority(track != null ? TrackPriority.of(track.source()) : Priority.NORMAL);
-            if (slot.preferences != null) {
-                c.setPreferences(slot.preferences);
+            QualityCap cap = capFor.apply(slot.publisherId);
+            if (slot.preferences != null || cap.isLimited()) {
+                c.setPreferences(cap.apply(slot.preferences));
             }
         }
         return c;
+    }
+
+    /** The slot's preferences (null: the defaults) under the quality cap of its subscriber and publisher. */
+    Preferences capped(SubscriberSlot slot) {
+        return capFor.apply(slot.publisherId).apply(slot.preferences);
     }
 
     /** Applies what the subscriber's answer settled for the slot (extension ids, RTX) to its consumer. */

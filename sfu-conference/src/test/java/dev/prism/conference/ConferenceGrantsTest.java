@@ -15,6 +15,7 @@ import dev.prism.core.rtp.MediaDescription;
 import dev.prism.core.rtp.MediaKind;
 import dev.prism.core.rtp.RtpCodec;
 import dev.prism.core.rtp.RtpEncoding;
+import dev.prism.rtp.alloc.QualityCap;
 import dev.prism.rtp.transport.MediaEngineConfig;
 import dev.prism.rtp.transport.MediaPlane;
 import java.time.Duration;
@@ -154,6 +155,33 @@ class ConferenceGrantsTest {
 
         bob.leave(LeaveReason.LEFT).get(5, TimeUnit.SECONDS);
         assertThat(bob.updateGrants(false, false, false).get(5, TimeUnit.SECONDS)).as("gone").isFalse();
+    }
+
+    @Test
+    void aLiveGrantChangesOnlyPublishSubscribeAndDataNotTheTokensOtherGrants() throws Exception {
+        conference.maxPublishersPerRoom(1);
+        ParticipantGrants hiddenCapped = new ParticipantGrants(true, new QualityCap(360, 0), 0);
+        ConferenceParticipant recorder = conference.join(new JoinRequest("g3", "rec", "rec", true, true, null,
+                hiddenCapped), new Recorder()).get(5, TimeUnit.SECONDS);
+        Room room = conference.rooms().get("g3");
+        assertThat(recorder.canPublish()).as("a hidden participant never publishes").isFalse();
+
+        assertThat(recorder.updateGrants(true, null, false).get(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(recorder.canPublish()).isFalse();
+        assertThat(onLoop(room, () -> room.participant("rec").canPublish())).isFalse();
+        assertThat(recorder.canData()).isFalse();
+        assertThat(recorder.grants()).isEqualTo(hiddenCapped);
+        assertThatThrownBy(() -> publishAudio(recorder)).cause().isInstanceOfSatisfying(ConferenceException.class,
+                e -> assertThat(e.code()).isEqualTo("not_allowed"));
+
+        ConferenceParticipant viewer = conference.join(new JoinRequest("g3", "viewer", "viewer", false, true),
+                new Recorder()).get(5, TimeUnit.SECONDS);
+        publishAudio(join("g3", "speaker", new Recorder()));
+        viewer.updateGrants(true, null, null).get(5, TimeUnit.SECONDS);
+        assertThat(viewer.canPublish()).isTrue();
+        assertThatThrownBy(() -> publishAudio(viewer)).as("the room's publisher limit still holds").cause()
+                .isInstanceOfSatisfying(ConferenceException.class,
+                        e -> assertThat(e.code()).isEqualTo("publishers_full"));
     }
 
     @Test

@@ -209,13 +209,20 @@ public final class SignalingVerticle extends VerticleBase {
             badRequest(ctx, "codec must be vp8 or h264");
             return;
         }
+        dev.prism.signaling.auth.TokenGrants grants;
+        try {
+            grants = dev.prism.signaling.auth.DevTokenGrants.read(ctx.request()::getParam);
+        } catch (IllegalArgumentException e) {
+            badRequest(ctx, e.getMessage());
+            return;
+        }
         Integer audioTopN = DevTokenAudioTopN.parse(ctx.request().getParam("audioTopN"));
         if (audioTopN != null && audioTopN < 0) {
             badRequest(ctx, "audioTopN must be a whole number from 0 to 64");
             return;
         }
         AccessToken t = AccessToken.grant(room, identity, name.strip(), tokens.nowEpochSeconds(), devTokenTtlSeconds)
-                .withVideoCodec(codec).withAudioTopN(audioTopN);
+                .withVideoCodec(codec).withAudioTopN(audioTopN).withGrants(grants);
         ctx.json(new JsonObject().put("token", tokens.issue(t)).put("identity", identity).put("room", room));
     }
 

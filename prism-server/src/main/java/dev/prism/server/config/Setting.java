@@ -157,6 +157,10 @@ enum Setting {
     MAX_PARTICIPANTS("maxParticipantsPerRoom", null, "N", null, Type.INT,
             "joins beyond this are refused", String.valueOf(PrismConfig.DEFAULT_MAX_PARTICIPANTS_PER_ROOM),
             (b, v) -> b.maxParticipantsPerRoom((Integer) v)),
+    MAX_PUBLISHERS("maxPublishersPerRoom", "--max-publishers-per-room", "N", "PRISM_MAX_PUBLISHERS_PER_ROOM",
+            Type.INT, "participants of one room that may publish at once; a publish beyond it is refused "
+                    + "(publishers_full)", String.valueOf(PrismConfig.DEFAULT_MAX_PUBLISHERS_PER_ROOM),
+            (b, v) -> b.maxPublishersPerRoom((Integer) v)),
     MESSAGE_RATE("signalingMessagesPerSecond", null, "N", null, Type.INT,
             "messages one signaling socket may send a second (bursts of 4x); beyond it they are dropped unread, "
                     + "a socket that keeps flooding is closed (1008)",

@@ -543,7 +543,7 @@ class CommandLineTest {
                 "--advertise6", "--ice-tcp", "--tcp-port", "--api-secret", "--api-key", "--admin-secret", "--media-threads", "--allowed-origin", "--max-token-lifetime",
                 "--pacer", "--video-codec", "--audio-top-n", "--srtp", "--shutdown-grace", "--redis", "--node-id", "--cluster-port", "--cluster-secret", "--max-load",
                 "--turn-url", "--turn-secret", "--turn-ttl", "--webhook-url", "--webhook-allow-private",
-                "--webhook-retry-window", "--config", "--help");
+                "--webhook-retry-window", "--max-publishers-per-room", "--config", "--help");
         Path readme = Path.of("..", "README.md");
         List<String> inReadme = java.util.regex.Pattern.compile("(?m)^\\| `(--[a-z0-9-]+)").matcher(Files.readString(readme))
                 .results().map(m -> m.group(1)).toList();

@@ -70,6 +70,10 @@ final class ConfigChecks {
         checkRange("maxParticipantsPerRoom", v, 1, PrismConfig.MAX_PARTICIPANTS);
     }
 
+    static void checkMaxPublishers(long v) {
+        checkRange("maxPublishersPerRoom", v, 1, PrismConfig.MAX_PARTICIPANTS);
+    }
+
     static List<String> checkOrigins(List<String> origins) {
         if (origins == null) {
             throw new IllegalArgumentException("allowedOrigins must be a list (empty = same origin only)");

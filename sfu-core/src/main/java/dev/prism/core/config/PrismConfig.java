@@ -95,6 +95,9 @@ import java.util.List;
  * @param audioTopN              top-N audio: each subscriber receives only the N loudest audio streams of the others
  *                               (a room's {@code audioTopN} token claim overrides it); 0 (default) = every stream,
  *                               at most {@value #MAX_AUDIO_TOP_N}
+ * @param maxPublishersPerRoom   participants of one room that may publish at once; a publish beyond it is refused
+ *                               ({@code publishers_full}); default {@value #DEFAULT_MAX_PUBLISHERS_PER_ROOM}; a token's
+ *                               {@code roomMaxPublishers} claim may lower it for the room its join creates
  */
 public record PrismConfig(
         int httpPort,
@@ -129,7 +132,8 @@ public record PrismConfig(
         List<String> videoCodecs,
         WebhookSettings webhooks,
         List<String> apiKeys,
-        int audioTopN) {
+        int audioTopN,
+        int maxPublishersPerRoom) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
@@ -140,6 +144,8 @@ public record PrismConfig(
     public static final int DEFAULT_RESUME_WINDOW_SECONDS = 20;
     public static final int DEFAULT_MEDIA_THREADS = 0;
     public static final int DEFAULT_MAX_PARTICIPANTS_PER_ROOM = 100;
+    /** As many as participants by default: no separate limit unless configured. */
+    public static final int DEFAULT_MAX_PUBLISHERS_PER_ROOM = 100;
     public static final long DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 86_400;
     public static final String DEFAULT_SRTP_IMPLEMENTATION = "prism";
     /** Every codec Prism forwards, VP8 first: every WebRTC browser has VP8, not every one H.264 (Firefox ESR here). */
@@ -168,7 +174,7 @@ public record PrismConfig(
             DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, DEFAULT_SRTP_IMPLEMENTATION, DEFAULT_SIGNALING_MESSAGES_PER_SECOND,
             DEFAULT_SHUTDOWN_GRACE_SECONDS, null, null, DEFAULT_CLUSTER_PORT, null, DEFAULT_MAX_LOAD, List.of(), null,
             DEFAULT_TURN_TTL_SECONDS, true, TCP_PORT_SAME_AS_UDP, null, false, DEFAULT_VIDEO_CODECS,
-            WebhookSettings.NONE, List.of(), 0);
+            WebhookSettings.NONE, List.of(), 0, DEFAULT_MAX_PUBLISHERS_PER_ROOM);
 
     /** @throws IllegalArgumentException naming the first invalid setting */
     public PrismConfig {
@@ -207,6 +213,7 @@ public record PrismConfig(
         webhooks = webhooks == null ? WebhookSettings.NONE : webhooks;
         apiKeys = ApiKeys.check(apiKeys);
         checkAudioTopN(audioTopN);
+        checkMaxPublishers(maxPublishersPerRoom);
     }
 
     /** @throws IllegalArgumentException unless {@code n} is 0..{@value #MAX_AUDIO_TOP_N} */
@@ -309,7 +316,8 @@ public record PrismConfig(
                 + ", advertiseAddress6=" + (advertiseAddress6 == null ? "none" : advertiseAddress6)
                 + ", pacer=" + (pacer ? "on" : "off") + ", videoCodecs=" + videoCodecs
                 + ", webhooks=" + webhooks
-                + ", apiKeys=" + ApiKeys.ids(apiKeys) + ", audioTopN=" + (audioTopN == 0 ? "off" : audioTopN) + "]";
+                + ", apiKeys=" + ApiKeys.ids(apiKeys) + ", audioTopN=" + (audioTopN == 0 ? "off" : audioTopN)
+                + ", maxPublishersPerRoom=" + maxPublishersPerRoom + "]";
     }
 
     /**
@@ -350,6 +358,7 @@ public record PrismConfig(
         private WebhookSettings webhooks;
         private List<String> apiKeys;
         private int audioTopN;
+        private int maxPublishersPerRoom;
 
         private Builder(PrismConfig c) {
             httpPort = c.httpPort;
@@ -385,6 +394,7 @@ public record PrismConfig(
             webhooks = c.webhooks;
             apiKeys = c.apiKeys;
             audioTopN = c.audioTopN;
+            maxPublishersPerRoom = c.maxPublishersPerRoom;
         }
 
         /** Extra API keys, each {@code id=secret} (see {@link ApiKeys}); empty = the API secret only. */
@@ -466,6 +476,12 @@ public record PrismConfig(
         public Builder maxParticipantsPerRoom(int v) {
             checkMaxParticipants(v);
             maxParticipantsPerRoom = v;
+            return this;
+        }
+
+        public Builder maxPublishersPerRoom(int v) {
+            checkMaxPublishers(v);
+            maxPublishersPerRoom = v;
             return this;
         }
 
@@ -626,7 +642,7 @@ public record PrismConfig(
                     allowedOrigins, maxTokenLifetimeSeconds, srtpImplementation, signalingMessagesPerSecond,
                     shutdownGraceSeconds, redisUrl, nodeId, clusterPort, clusterSecret, maxLoad, turnUrls, turnSecret,
                     turnTtlSeconds, iceTcp, tcpPort, advertiseAddress6, pacer, videoCodecs,
-                    webhooks, apiKeys, audioTopN);
+                    webhooks, apiKeys, audioTopN, maxPublishersPerRoom);
         }
     }
 }

@@ -14,12 +14,15 @@ public final class Participant {
     private final String name;
     private boolean canPublish;
     private boolean canSubscribe;
+    private final boolean hidden;
     private final RoomListener listener;
     private final Map<String, Track> tracks = new LinkedHashMap<>();
     private int nextTrackIndex;
 
-    Participant(String id, String name, boolean canPublish, boolean canSubscribe, RoomListener listener) {
+    Participant(String id, String name, boolean canPublish, boolean canSubscribe, boolean hidden,
+                RoomListener listener) {
         this.id = id;
+        this.hidden = hidden;
         this.name = name;
         this.canPublish = canPublish;
         this.canSubscribe = canSubscribe;
@@ -40,6 +43,14 @@ public final class Participant {
 
     public boolean canSubscribe() {
         return canSubscribe;
+    }
+
+    /**
+     * A participant the others do not see (a recorder, a bot: the token's {@code hidden} grant): its joining and
+     * leaving reach only the room's observers, and room state sent to clients leaves it out.
+     */
+    public boolean hidden() {
+        return hidden;
     }
 
     /** Tracks in publication order; unmodifiable view. */

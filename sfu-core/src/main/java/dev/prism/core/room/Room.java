@@ -29,6 +29,8 @@ public final class Room {
     private final List<RoomListener> observers = new CopyOnWriteArrayList<>();
     private boolean closed;
     private VideoCodec videoCodec;
+    /** Participants that may publish at once; 0 until the first join sets it. */
+    private int maxPublishers;
 
     public Room(String id, Executor executor) {
         this.id = id;
@@ -64,6 +66,22 @@ public final class Room {
         return videoCodec;
     }
 
+    /**
+     * Fixes how many participants may publish at once the first time it is called (by the first join, from the node's
+     * setting or the token's {@code roomMaxPublishers}) and returns it; later calls return the limit already fixed.
+     */
+    public int chooseMaxPublishers(int wanted) {
+        if (maxPublishers == 0) {
+            maxPublishers = Math.max(1, wanted);
+        }
+        return maxPublishers;
+    }
+
+    /** The room's publisher limit; {@link Integer#MAX_VALUE} until a join fixed one. */
+    public int maxPublishers() {
+        return maxPublishers == 0 ? Integer.MAX_VALUE : maxPublishers;
+    }
+
     /** The room's video codec: {@link VideoCodec#VP8} until a join chose one. */
     public VideoCodec videoCodec() {
         return videoCodec == null ? VideoCodec.VP8 : videoCodec;
@@ -93,16 +111,25 @@ public final class Room {
      */
     public Participant join(String participantId, String name, boolean canPublish, boolean canSubscribe,
                             RoomListener listener) {
+        return join(participantId, name, canPublish, canSubscribe, false, listener);
+    }
+
+    /**
+     * Like {@link #join(String, String, boolean, boolean, RoomListener)}; a {@code hidden} participant's joining and
+     * leaving are told to the observers only (see {@link Participant#hidden()}).
+     */
+    public Participant join(String participantId, String name, boolean canPublish, boolean canSubscribe,
+                            boolean hidden, RoomListener listener) {
         if (closed) {
             throw new IllegalStateException("room " + id + " is closed");
         }
         if (participants.containsKey(participantId)) {
             throw new IllegalStateException("participant " + participantId + " is already in room " + id);
         }
-        Participant p = new Participant(participantId, name, canPublish, canSubscribe, listener);
+        Participant p = new Participant(participantId, name, canPublish, canSubscribe, hidden, listener);
         participants.put(participantId, p);
-        log.info("room={} participant={} joined name='{}'", id, participantId, name);
-        emit(new RoomEvent.ParticipantJoined(id, p), p);
+        log.info("room={} participant={} joined name='{}'{}", id, participantId, name, hidden ? " hidden" : "");
+        emit(new RoomEvent.ParticipantJoined(id, p), hidden ? p : null, p);
         return p;
     }
 
@@ -132,7 +159,7 @@ public final class Room {
         }
         participants.remove(participantId);
         log.info("room={} participant={} left reason={}", id, participantId, reason.wireName());
-        emit(new RoomEvent.ParticipantLeft(id, participantId, reason), p);
+        emit(new RoomEvent.ParticipantLeft(id, participantId, reason), p.hidden() ? p : null, p);
     }
 
     /**
@@ -212,7 +239,13 @@ public final class Room {
 
     /** Delivers to every participant but {@code origin} (null = everyone), then to observers. */
     private void emit(RoomEvent event, Participant origin) {
-        for (Participant other : new ArrayList<>(participants.values())) {
+        emit(event, null, origin);
+    }
+
+    /** Like {@link #emit(RoomEvent, Participant)}; with a {@code hiddenSubject}, to the observers only. */
+    private void emit(RoomEvent event, Participant hiddenSubject, Participant origin) {
+        for (Participant other : hiddenSubject != null ? List.<Participant>of()
+                : new ArrayList<>(participants.values())) {
             if (other != origin) {
                 deliver(other.listener(), event);
             }

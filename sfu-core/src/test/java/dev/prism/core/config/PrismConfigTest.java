@@ -53,14 +53,14 @@ class PrismConfigTest {
                 SECRET_32 + "x", 60, 10, 0, 3, 7, List.of("https://app.example.com"), 600, "jitsi", 9, 5,
                 "redis://10.0.0.9:6379", "n-1", 7001, SECRET_32 + "c", 0.5,
                 List.of("turns:turn.example.com:443?transport=tcp"), SECRET_32 + "t", 900, false, 443, null, false, List.of("h264", "vp8"),
-                WebhookSettings.NONE, List.of(), 3));
+                WebhookSettings.NONE, List.of(), 3, 100));
         assertThat(c.developmentMode()).isFalse();
         assertThat(c.effectiveMediaThreads()).isEqualTo(3);
         assertThat(c.toBuilder().httpPort(1).build()).isEqualTo(new PrismConfig(1, "127.0.0.1", 0, "::",
                 "sfu.example.com", SECRET_32, SECRET_32 + "x", 60, 10, 0, 3, 7, List.of("https://app.example.com"), 600,
                 "jitsi", 9, 5, "redis://10.0.0.9:6379", "n-1", 7001, SECRET_32 + "c", 0.5,
                 List.of("turns:turn.example.com:443?transport=tcp"), SECRET_32 + "t", 900, false, 443, null, false, List.of("h264", "vp8"),
-                WebhookSettings.NONE, List.of(), 3));
+                WebhookSettings.NONE, List.of(), 3, 100));
     }
 
     @Test
@@ -190,7 +190,7 @@ class PrismConfigTest {
     void constructorValidatesToo() {
         assertThatThrownBy(() -> new PrismConfig(8080, "0.0.0.0", 40000, "0.0.0.0", null, "too-short", null,
                 3600, 30, 20, 0, 100, List.of(), 86_400, "prism", 50, 30, null, null, 7000, null, 0.8, List.of(), null, 3600,
-                true, -1, null, false, List.of("vp8"), WebhookSettings.NONE, List.of(), 0))
+                true, -1, null, false, List.of("vp8"), WebhookSettings.NONE, List.of(), 0, 100))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("API secret must be at least 32 characters");
     }

@@ -24,7 +24,8 @@ import java.util.Map;
  * </ol>
  * A track's ladder is its available layers ({@code bitrate > 0}) within its preferences, spatial-major:
  * s0t0, s0t1, ... s1t0, ...; a step costs the difference of the measured cumulative bitrates. Above the lowest
- * spatial layer, thinned temporal layers below {@link Config#minUpgradeFrameRate} are left out of the ladder.
+ * spatial layer, thinned temporal layers below {@link Config#minUpgradeFrameRate} are left out of the ladder. Layers
+ * measured above {@link Preferences#maxBitrateBps} (a token's quality cap) are left out too, all but the lowest.
  *
  * <h2>Hysteresis</h2>
  * Keeping a layer that was committed costs exactly its bitrate. Going beyond the committed layer needs the new layer's
@@ -288,6 +289,7 @@ public final class BitrateAllocator {
             this.sub = sub;
             int maxS = sub.maxSpatial();
             int maxT = sub.preferences().maxTemporal();
+            long maxRate = sub.preferences().maxBitrateBps();
             int cap = 0;
             for (int s = 0; s <= maxS; s++) {
                 cap += Math.min(maxT + 1, sub.layerBitrates()[s].length);
@@ -308,7 +310,8 @@ public final class BitrateAllocator {
                     long r = sub.bitrate(s, t);
                     double fps = sub.frameRate(s, t);
                     boolean smooth = lowest || t == top || fps == 0 || fps >= minUpgradeFrameRate;
-                    if (r > 0 && smooth) {
+                    boolean withinCap = maxRate == 0 || r <= maxRate || k == 0;
+                    if (r > 0 && smooth && withinCap) {
                         ss[k] = s;
                         ts[k] = t;
                         rs[k] = r;

@@ -72,8 +72,31 @@ public record Subscription(String id, MediaKind kind, Priority priority, Prefere
         return layerBitrates.length;
     }
 
-    /** The highest spatial layer the preferences allow: by height when heights are known. */
+    /** The highest spatial layer the preferences allow: by height when heights are known, and under the cap. */
     public int maxSpatial() {
+        return Math.min(wantedSpatial(), cappedSpatial());
+    }
+
+    /**
+     * The highest layer under {@link Preferences#capHeight} (a token's cap): a layer whose height is not known yet (no
+     * key frame seen) is not taken, so the cap holds from the first allocation (the lowest layer until sizes are known).
+     */
+    private int cappedSpatial() {
+        int n = layerBitrates.length;
+        int cap = preferences.capHeight();
+        if (cap == 0 || layerHeights.length < n) {
+            return n - 1;
+        }
+        int best = 0;
+        for (int s = 0; s < n; s++) {
+            if (layerHeights[s] != 0 && layerHeights[s] <= cap) {
+                best = s;
+            }
+        }
+        return best;
+    }
+
+    private int wantedSpatial() {
         int n = layerBitrates.length;
         int max = preferences.maxHeight();
         if (max == 0 || layerHeights.length < n) {

@@ -1,7 +1,8 @@
 /**
  * Bitrate allocation per subscriber: {@link dev.prism.rtp.alloc.BitrateAllocator} shares a downlink estimate among the
  * subscriber's tracks (audio first, then video by {@link dev.prism.rtp.alloc.Priority}, within each track's
- * {@link dev.prism.rtp.alloc.Preferences}), provisional then committed, with hysteresis;
+ * {@link dev.prism.rtp.alloc.Preferences}, lowered by a token's {@link dev.prism.rtp.alloc.QualityCap}), provisional then
+ * committed, with hysteresis;
  * {@link dev.prism.rtp.alloc.LayerStats} measures each published layer's bitrate and frame rate from packet arrivals.
  * See {@code docs/SIMULCAST.md}.
  *

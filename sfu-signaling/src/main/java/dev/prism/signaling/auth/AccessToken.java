@@ -23,16 +23,34 @@ import dev.prism.core.text.ClientText;
  * @param canData               may send in-room data messages ({@code canData} claim, default true)
  * @param audioTopN             the optional {@code audioTopN} claim: top-N audio for the room if this join creates it
  *                              (null: the node's setting; 0: off)
+ * @param grants                sources, hidden, quality cap, room publisher limit ({@link TokenGrants});
+ *                              {@link TokenGrants#DEFAULT} when the token carries none of those claims
  */
 public record AccessToken(String room, String identity, String name, boolean canPublish, boolean canSubscribe,
                           long issuedAtEpochSeconds, long expiresAtEpochSeconds, VideoCodec videoCodec,
-                          boolean canData, Integer audioTopN) {
+                          boolean canData, Integer audioTopN, TokenGrants grants) {
 
-    /** A token with the data grant (the default) and no {@code audioTopN} claim. */
+    /** A token with the data grant (the default), no {@code audioTopN} claim and the default {@link TokenGrants}. */
     public AccessToken(String room, String identity, String name, boolean canPublish, boolean canSubscribe,
                        long issuedAtEpochSeconds, long expiresAtEpochSeconds, VideoCodec videoCodec) {
         this(room, identity, name, canPublish, canSubscribe, issuedAtEpochSeconds, expiresAtEpochSeconds, videoCodec,
                 true, null);
+    }
+
+    /** A token with the default {@link TokenGrants}. */
+    public AccessToken(String room, String identity, String name, boolean canPublish, boolean canSubscribe,
+                       long issuedAtEpochSeconds, long expiresAtEpochSeconds, VideoCodec videoCodec,
+                       boolean canData, Integer audioTopN) {
+        this(room, identity, name, canPublish, canSubscribe, issuedAtEpochSeconds, expiresAtEpochSeconds, videoCodec,
+                canData, audioTopN, TokenGrants.DEFAULT);
+    }
+
+    /** A token with the data grant (the default) and no {@code audioTopN} claim. */
+    public AccessToken(String room, String identity, String name, boolean canPublish, boolean canSubscribe,
+                       long issuedAtEpochSeconds, long expiresAtEpochSeconds, VideoCodec videoCodec,
+                       TokenGrants grants) {
+        this(room, identity, name, canPublish, canSubscribe, issuedAtEpochSeconds, expiresAtEpochSeconds, videoCodec,
+                true, null, grants);
     }
 
     /** A token without an {@code audioTopN} claim. */
@@ -66,6 +84,18 @@ public record AccessToken(String room, String identity, String name, boolean can
             throw new IllegalArgumentException("identity must not be blank");
         }
         name = displayName(name, identity);
+        grants = grants == null ? TokenGrants.DEFAULT : grants;
+    }
+
+    /** The {@code hidden} grant: the others do not see the holder (default false). */
+    public boolean hidden() {
+        return grants.hidden();
+    }
+
+    /** This token with {@code g} as its grants (null: the defaults). */
+    public AccessToken withGrants(TokenGrants g) {
+        return new AccessToken(room, identity, name, canPublish, canSubscribe, issuedAtEpochSeconds,
+                expiresAtEpochSeconds, videoCodec, canData, audioTopN, g);
     }
 
     /** A token with both grants, issued at {@code nowEpochSeconds} and valid for {@code ttlSeconds}. */
@@ -76,19 +106,19 @@ public record AccessToken(String room, String identity, String name, boolean can
     /** This token with the {@code codec} claim set to {@code codec} (null removes it). */
     public AccessToken withVideoCodec(VideoCodec codec) {
         return new AccessToken(room, identity, name, canPublish, canSubscribe, issuedAtEpochSeconds,
-                expiresAtEpochSeconds, codec, canData, audioTopN);
+                expiresAtEpochSeconds, codec, canData, audioTopN, grants);
     }
 
     /** This token with the {@code canData} grant set. */
     public AccessToken withCanData(boolean data) {
         return new AccessToken(room, identity, name, canPublish, canSubscribe, issuedAtEpochSeconds,
-                expiresAtEpochSeconds, videoCodec, data, audioTopN);
+                expiresAtEpochSeconds, videoCodec, data, audioTopN, grants);
     }
 
     /** This token with the {@code audioTopN} claim set to {@code n} (null removes it). */
     public AccessToken withAudioTopN(Integer n) {
         return new AccessToken(room, identity, name, canPublish, canSubscribe, issuedAtEpochSeconds,
-                expiresAtEpochSeconds, videoCodec, canData, n);
+                expiresAtEpochSeconds, videoCodec, canData, n, grants);
     }
 
     private static String displayName(String name, String identity) {

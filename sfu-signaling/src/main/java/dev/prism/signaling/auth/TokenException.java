@@ -22,6 +22,14 @@ public final class TokenException extends Exception {
         LIFETIME_TOO_LONG("token lifetime too long"),
         /** The {@code codec} claim is not a string naming a video codec Prism forwards ("vp8", "h264"). */
         BAD_CODEC("token codec must be vp8 or h264"),
+        /** {@code sources} is not an array of microphone, camera, screen, screen_audio. */
+        BAD_SOURCES("token sources must be a list of microphone, camera, screen, screen_audio"),
+        /** {@code hidden} is not a boolean. */
+        BAD_GRANT("token hidden must be a boolean"),
+        /** {@code maxVideo} is not {@code {"height": 1..4320}} or {@code maxBitrate} not a whole number of bps. */
+        BAD_QUALITY_CAP("token maxVideo.height and maxBitrate must be positive integers"),
+        /** {@code roomMaxPublishers} is not a positive integer. */
+        BAD_ROOM_LIMIT("token roomMaxPublishers must be a positive integer"),
         /** A server API call with a valid token that does not carry {@code roomAdmin: true} (HTTP 403). */
         NOT_ROOM_ADMIN("token does not grant roomAdmin"),
         /** The {@code audioTopN} claim is not a whole number from 0 (off) to 64. */

@@ -28,7 +28,7 @@ import java.util.function.LongSupplier;
  *
  * <p>Claims: {@code room} and {@code sub} (identity) required; {@code exp} required; {@code name} (defaults to
  * {@code sub}, made display-safe by {@link AccessToken}); {@code canPublish}, {@code canSubscribe} (default
- * {@code true}); {@code iat}; {@code nbf} optional. {@code exp} and {@code nbf} are checked with
+ * {@code true}); {@code iat}; {@code nbf} optional; the grants of {@link TokenGrants} ({@link GrantClaims}). {@code exp} and {@code nbf} are checked with
  * {@value #CLOCK_SKEW_SECONDS} s of tolerance for clock skew between the backend that minted the token and this node.
  * A token may live at most {@code maxLifetimeSeconds}: its {@code exp} may lie no further than that past its
  * {@code iat}, nor past now (plus the skew), so a stolen token with a far-away {@code exp} is worthless. Other claims
@@ -181,6 +181,7 @@ public final class TokenService {
         if (token.audioTopN() != null) {
             claims.put("audioTopN", token.audioTopN());
         }
+        GrantClaims.write(claims, token.grants());
         return sign(claims);
     }
 
@@ -321,7 +322,8 @@ public final class TokenService {
             }
         }
         Integer audioTopN = audioTopNClaim(claims.get("audioTopN"));
-        return new AccessToken(room, identity, name, canPublish, canSubscribe, iat, exp, codec, canData, audioTopN);
+        return new AccessToken(room, identity, name, canPublish, canSubscribe, iat, exp, codec, canData, audioTopN,
+                GrantClaims.read(claims));
     }
 
     /** The {@code audioTopN} claim: absent, or a whole number 0..{@link PrismConfig#MAX_AUDIO_TOP_N}. */

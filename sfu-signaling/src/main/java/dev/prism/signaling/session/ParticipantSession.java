@@ -87,7 +87,7 @@ public final class ParticipantSession implements ConferenceListener, SessionProt
         String name = ClientText.forDisplay(token.name());
         CompletableFuture<ConferenceParticipant> f = sfu.conference().join(new JoinRequest(token.room(),
                 token.identity(), name.isEmpty() ? token.identity() : name, token.canPublish(), token.canSubscribe(),
-                token.videoCodec(), token.canData(), token.audioTopN()),
+                token.videoCodec(), token.canData(), token.audioTopN(), GrantPolicy.joinGrants(token)),
                 this);
         joining = f;
         // Runs where the join completed: on the room's loop right after onJoined, or where a failure was decided.
@@ -292,7 +292,7 @@ public final class ParticipantSession implements ConferenceListener, SessionProt
     private JsonObject welcome(boolean resumed) {
         return ProtocolJson.welcome(participant.room(), token.identity(), iceServers.fresh(), lifecycle.resumeToken(),
                 TimeUnit.NANOSECONDS.toMillis(lifecycle.windowNanos()), resumed,
-                ProtocolJson.subscriptions(participant.subscriptions()));
+                ProtocolJson.subscriptions(participant.subscriptions())).put("grants", GrantPolicy.toJson(token));
     }
 
     /** The socket this session is on closed: leave, or wait for a resume (see {@link SessionLifecycle}). */

@@ -38,7 +38,9 @@ final class ProtocolJson {
     static JsonObject room(Room room) {
         JsonArray ps = new JsonArray();
         for (Participant p : room.participants()) {
-            ps.add(participant(p));
+            if (!p.hidden()) { // a recorder or bot: nobody is told it is there (the token's hidden grant)
+                ps.add(participant(p));
+            }
         }
         return new JsonObject().put("id", room.id()).put("videoCodec", room.videoCodec().wireName())
                 .put("participants", ps);

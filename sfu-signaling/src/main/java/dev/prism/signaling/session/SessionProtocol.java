@@ -102,6 +102,7 @@ final class SessionProtocol {
     }
 
     private void onPublishOffer(JsonObject msg, String requestId) throws SignalingError {
+        GrantPolicy.checkMayPublish(token); // first: a hidden participant's live publish grant is always false
         if (!participant().canPublish()) { // the token's grant, or as the server API changed it since
             throw new SignalingError("not_allowed", "this token does not grant publishing");
         }
@@ -116,6 +117,7 @@ final class SessionProtocol {
                         + " tracks; the limit is " + SessionLimits.MAX_PUBLISHED_TRACKS);
             }
             PublishSources.checkKinds(sources, n.accepted());
+            GrantPolicy.checkSources(token, sources, n.accepted());
             return new dev.prism.conference.PublishNegotiation.Negotiated<>(n.answerSdp(),
                     new RemoteTransport(n.remoteIce(), n.remoteFingerprint(), n.remoteSetup()), n.accepted());
         }));

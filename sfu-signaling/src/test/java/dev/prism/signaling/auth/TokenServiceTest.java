@@ -265,7 +265,11 @@ class TokenServiceTest {
         assertThat(Stream.of(Kind.values()).map(Kind::reason)).containsExactly(
                 "token missing", "malformed token", "unsupported algorithm", "bad token signature", "token expired",
                 "token not yet valid", "token has no expiry", "token has no room", "token has no identity",
-                "token lifetime too long", "token codec must be vp8 or h264", "token does not grant roomAdmin",
+                "token lifetime too long", "token codec must be vp8 or h264",
+                "token sources must be a list of microphone, camera, screen, screen_audio",
+                "token hidden must be a boolean",
+                "token maxVideo.height and maxBitrate must be positive integers",
+                "token roomMaxPublishers must be a positive integer", "token does not grant roomAdmin",
                 "token audioTopN must be a whole number from 0 to 64");
     }
 
