@@ -355,7 +355,9 @@ public final class PublisherEndpoint implements TransportListener {
 
     void tick() {
         long now = rtcp.clock().nanos();
-        for (Producer p : producers) {
+        // Indexed: a for-each's iterator was not scalar-replaced here (JFR), and this runs every tick per publisher.
+        for (int i = 0; i < producers.size(); i++) {
+            Producer p = producers.get(i);
             long sample = p.takeRecoveryRttSample();
             if (sample >= 0) {
                 rtt.add(sample);
@@ -367,7 +369,7 @@ public final class PublisherEndpoint implements TransportListener {
     /** Transport-wide feedback for what arrived since the last one; every 50 ms. */
     void sendTransportFeedback() {
         if (transportFeedback != null && transport != null && transport.isConnected()) {
-            rtcp.sendTransportFeedback(transport, transportFeedback.build());
+            rtcp.sendTransportFeedback(transport, transportFeedback);
         }
     }
 
