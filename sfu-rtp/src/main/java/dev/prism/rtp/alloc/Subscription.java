@@ -28,9 +28,13 @@ public record Subscription(String id, MediaKind kind, Priority priority, Prefere
         Objects.requireNonNull(priority, "priority");
         Objects.requireNonNull(preferences, "preferences");
         layerBitrates = layerBitrates == null ? new long[0][] : deepCopy(layerBitrates);
-        layerHeights = layerHeights == null ? new int[0] : layerHeights.clone();
-        layerFrameRates = layerFrameRates == null ? new double[0][] : deepCopy(layerFrameRates);
+        layerHeights = layerHeights == null ? NO_HEIGHTS : layerHeights.clone();
+        layerFrameRates = layerFrameRates == null ? NO_FRAME_RATES : deepCopy(layerFrameRates);
     }
+
+    // Shared empty arrays for what is absent (audio has neither): nobody may modify an accessor's array anyway.
+    private static final int[] NO_HEIGHTS = new int[0];
+    private static final double[][] NO_FRAME_RATES = new double[0][];
 
     /** A subscription without frame rates. */
     public Subscription(String id, MediaKind kind, Priority priority, Preferences preferences, long[][] layerBitrates,
@@ -38,9 +42,12 @@ public record Subscription(String id, MediaKind kind, Priority priority, Prefere
         this(id, kind, priority, preferences, layerBitrates, layerHeights, null);
     }
 
+    private static final Preferences AUDIO = new Preferences(0, 0, false);
+    private static final Preferences AUDIO_PAUSED = new Preferences(0, 0, true);
+
     /** An audio track with its measured (or nominal) bitrate. */
     public static Subscription audio(String id, long bitrateBps, boolean paused) {
-        return new Subscription(id, MediaKind.AUDIO, Priority.NORMAL, new Preferences(0, 0, paused),
+        return new Subscription(id, MediaKind.AUDIO, Priority.NORMAL, paused ? AUDIO_PAUSED : AUDIO,
                 new long[][] {{bitrateBps}}, null);
     }
 
