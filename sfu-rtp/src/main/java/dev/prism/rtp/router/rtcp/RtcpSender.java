@@ -86,7 +86,9 @@ public final class RtcpSender {
         int i = 0;
         do {
             int end = Math.min(blocks.size(), i + 31);
-            messages.add(new ReceiverReport(SENDER_SSRC, blocks.subList(i, end)));
+            // The report copies its blocks: a view is only needed when they do not fit in one.
+            List<ReportBlock> part = i == 0 && end == blocks.size() ? blocks : blocks.subList(i, end);
+            messages.add(new ReceiverReport(SENDER_SSRC, part));
             i = end;
         } while (i < blocks.size());
         if (rembSsrcs.length > 0) {
