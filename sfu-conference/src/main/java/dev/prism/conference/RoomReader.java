@@ -45,24 +45,39 @@ public final class RoomReader {
         this.conference = conference;
     }
 
+    /** Receives the byte counters of {@link #byteCounters(Room, ByteCounterSink)}. */
+    @FunctionalInterface
+    public interface ByteCounterSink {
+        /** The byte counter of one media object (a producer or a consumer: the key is the object itself). */
+        void counter(Object key, long bytes);
+    }
+
     /** The byte counter of every producer and live consumer of the room, keyed by the object itself. Room loop only. */
     public Map<Object, Long> byteCounters(Room room) {
         Map<Object, Long> out = new IdentityHashMap<>();
+        byteCounters(room, out::put);
+        return out;
+    }
+
+    /**
+     * The same counters as {@link #byteCounters(Room)}, handed to {@code sink} one by one without a map or boxing (the
+     * stats sampler reads them every second). Room loop only.
+     */
+    public void byteCounters(Room room, ByteCounterSink sink) {
         RoomRouter router = conference.existingRouter(room);
         if (router != null) {
             for (Producer p : router.producers()) {
-                out.put(p, p.bytes());
+                sink.counter(p, p.bytes());
             }
         }
         for (Participant p : room.participants()) {
             ConferenceParticipant s = conference.participant(room.id(), p.id());
             if (s != null) {
                 for (Consumer c : s.consumers()) {
-                    out.put(c, c.bytes());
+                    sink.counter(c, c.bytes());
                 }
             }
         }
-        return out;
     }
 
     /** The room as it is now, with the rates {@code stats} measured at its last sample. Room loop only. */

@@ -4,9 +4,12 @@ package dev.prism.core.rtp;
 public enum MediaKind {
     AUDIO, VIDEO;
 
+    /** Built once: the stats sampler names every track's kind each second. */
+    private final String sdpName = name().toLowerCase(java.util.Locale.ROOT);
+
     /** "audio" or "video". */
     public String sdpName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return sdpName;
     }
 
     /** Parses "audio" / "video"; throws {@link IllegalArgumentException} for anything else. */

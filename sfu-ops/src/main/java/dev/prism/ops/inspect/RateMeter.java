@@ -8,26 +8,39 @@ final class RateMeter {
     private long lastValue;
     private long lastNanos;
     private boolean primed;
-    private Double rate;
+    private boolean hasRate;
+    private double rate;
 
     /**
      * Records {@code value} at {@code nowNanos} and returns the rate per second since the previous update, or null on
      * the first update, when no time passed, or when the counter went backwards (a new counter under the same key).
      */
     Double update(long value, long nowNanos) {
-        if (primed && nowNanos > lastNanos && value >= lastValue) {
-            rate = (value - lastValue) * 1e9 / (nowNanos - lastNanos);
-        } else {
-            rate = null;
-        }
+        record(value, nowNanos);
+        return rate();
+    }
+
+    /** As {@link #update} without the boxed result (the sampler records every counter each second). */
+    void record(long value, long nowNanos) {
+        hasRate = primed && nowNanos > lastNanos && value >= lastValue;
+        rate = hasRate ? (value - lastValue) * 1e9 / (nowNanos - lastNanos) : 0;
         lastValue = value;
         lastNanos = nowNanos;
         primed = true;
+    }
+
+    /** Whether the last update computed a rate. */
+    boolean hasRate() {
+        return hasRate;
+    }
+
+    /** The rate the last update computed (0 when {@link #hasRate} is false). */
+    double rateValue() {
         return rate;
     }
 
     /** The rate the last update computed, or null. */
     Double rate() {
-        return rate;
+        return hasRate ? rate : null;
     }
 }

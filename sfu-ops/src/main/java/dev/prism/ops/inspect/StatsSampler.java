@@ -124,7 +124,7 @@ public final class StatsSampler implements AutoCloseable {
             return;
         }
         RoomStats stats = statsOf(room);
-        stats.sampleBytes(conference.reader().byteCounters(room), clock.nanos());
+        stats.sampleBytes(conference.reader(), room, clock.nanos());
         long at = clock.wallMillis();
         RoomSnapshot snapshot = conference.reader().snapshot(room, stats, at);
         stats.record(snapshot, at);

@@ -23,9 +23,12 @@ public record Assignment(String id, int spatial, int temporal, long bitrateBps, 
         /** No layer measured yet: the lowest layer is forwarded on trust until numbers arrive. */
         UNMEASURED;
 
+        /** The lower-case name, built once: the downlink passes it with every allocation round's layer targets. */
+        private final String label = name().toLowerCase(Locale.ROOT);
+
         @Override
         public String toString() {
-            return name().toLowerCase(Locale.ROOT);
+            return label;
         }
     }
 

@@ -35,7 +35,9 @@ import java.util.Map;
  * ({@link FailedUpgrades}) an upgrade that had to be undone at once is retried only at a clearly higher estimate.
  *
  * <p>One instance per subscriber, on the room's event loop; not thread-safe. Runs per allocation round (every few
- * hundred ms and on estimate changes), not per packet.
+ * hundred ms and on estimate changes), not per packet. A round allocates only its result (the {@link Allocation} and
+ * its assignments, which the caller keeps): the ladders and the priority order are working arrays kept between
+ * rounds, and the committed state of each subscription is updated in place.
  */
 public final class BitrateAllocator {
     /**
@@ -92,19 +94,46 @@ public final class BitrateAllocator {
 
     /**
      * What was committed for one subscription, with the latest upgrade (layer, when, at which estimate) and the latest
-     * failed upgrade (see {@link FailedUpgrades}).
+     * failed upgrade (see {@link FailedUpgrades}). One per subscription, updated in place by each commit.
      */
-    private record Committed(int spatial, int temporal, long lastDowngradeNanos, boolean downgraded,
-                             int upSpatial, int upTemporal, long upAtNanos, long upEstimateBps,
-                             int failedSpatial, int failedTemporal, long failedAtNanos, long failedEstimateBps) {
+    private static final class Committed {
+        final String id;
+        int spatial;
+        int temporal;
+        long lastDowngradeNanos;
+        boolean downgraded;
+        int upSpatial;
+        int upTemporal;
+        long upAtNanos;
+        long upEstimateBps;
+        int failedSpatial;
+        int failedTemporal;
+        long failedAtNanos;
+        long failedEstimateBps;
+        /** The commit that last named this subscription; older ones are forgotten at the end of a commit. */
+        long commit;
+
+        Committed(String id) {
+            this.id = id;
+        }
+
         boolean hasFailure() {
             return failedSpatial >= 0;
         }
     }
 
+    private static final Priority[] PRIORITIES = Priority.values();
+
     private final MonoClock clock;
     private final Config config;
     private final Map<String, Committed> committed = new HashMap<>();
+    /** The same entries as {@link #committed}, to sweep by index after a commit (no iterator). */
+    private final List<Committed> committedList = new ArrayList<>();
+    private long commits;
+    /** Working arrays of {@link #allocate}, grown to the most subscriptions seen; ladders are reused objects. */
+    private Ladder[] ladderPool = new Ladder[0];
+    private Ladder[] ladders = new Ladder[0];
+    private int[] order = new int[0];
 
     public BitrateAllocator(MonoClock clock, Config config) {
         this.clock = clock;
@@ -116,7 +145,9 @@ public final class BitrateAllocator {
         long now = clock.nanos();
         int n = subscriptions.size();
         Assignment[] out = new Assignment[n];
-        Ladder[] ladders = new Ladder[n];
+        ensureCapacity(n);
+        Ladder[] ladders = this.ladders;
+        java.util.Arrays.fill(ladders, 0, n, null);
         long budget = estimateBps;
         long desired = 0;
 
@@ -130,7 +161,7 @@ public final class BitrateAllocator {
                 desired += cost;
                 out[i] = new Assignment(sub.id(), 0, 0, cost, Assignment.State.OPTIMAL);
             } else {
-                Ladder l = new Ladder(sub, config.minUpgradeFrameRate());
+                Ladder l = ladderPool[i].reset(sub, config.minUpgradeFrameRate());
                 if (l.size() == 0) {
                     out[i] = new Assignment(sub.id(), 0, LayerSelector.ALL_TEMPORAL, 0, Assignment.State.UNMEASURED);
                 } else {
@@ -140,16 +171,17 @@ public final class BitrateAllocator {
             }
         }
 
-        List<Integer> order = new ArrayList<>();
-        for (Priority p : Priority.values()) {
+        int[] order = this.order;
+        int ordered = 0;
+        for (Priority p : PRIORITIES) {
             for (int i = 0; i < n; i++) {
                 if (ladders[i] != null && subscriptions.get(i).priority() == p) {
-                    order.add(i);
+                    order[ordered++] = i;
                 }
             }
         }
-        for (int i : order) {
-            Ladder l = ladders[i];
+        for (int k = 0; k < ordered; k++) {
+            Ladder l = ladders[order[k]];
             long delta = cost(l, 0, now, estimateBps, desired);
             if (delta >= 0 && delta <= budget) {
                 budget -= l.rate(0);
@@ -158,11 +190,12 @@ public final class BitrateAllocator {
                 l.done = true;
             }
         }
-        for (Priority p : Priority.values()) {
+        for (Priority p : PRIORITIES) {
             boolean progressed = true;
             while (progressed) {
                 progressed = false;
-                for (int i : order) {
+                for (int k = 0; k < ordered; k++) {
+                    int i = order[k];
                     Ladder l = ladders[i];
                     if (l.done || subscriptions.get(i).priority() != p) {
                         continue;
@@ -197,7 +230,26 @@ public final class BitrateAllocator {
             }
             allocated += out[i].bitrateBps();
         }
+        for (int i = 0; i < n; i++) {
+            if (ladders[i] != null) {
+                ladders[i].sub = null; // keep no subscription past its round
+                ladders[i] = null;
+            }
+        }
         return new Allocation(estimateBps, allocated, desired, List.of(out));
+    }
+
+    private void ensureCapacity(int n) {
+        if (ladderPool.length < n) {
+            int cap = Math.max(n, ladderPool.length * 2);
+            Ladder[] pool = java.util.Arrays.copyOf(ladderPool, cap);
+            for (int i = ladderPool.length; i < cap; i++) {
+                pool[i] = new Ladder();
+            }
+            ladderPool = pool;
+            ladders = new Ladder[cap];
+            order = new int[cap];
+        }
     }
 
     /**
@@ -207,21 +259,21 @@ public final class BitrateAllocator {
     private long cost(Ladder l, int next, long now, long estimateBps, long desiredBps) {
         long delta = l.rate(next) - (l.index >= 0 ? l.rate(l.index) : 0);
         Committed c = committed.get(l.sub.id());
-        int cs = c == null ? -1 : c.spatial();
-        int ct = c == null ? -1 : c.temporal();
+        int cs = c == null ? -1 : c.spatial;
+        int ct = c == null ? -1 : c.temporal;
         int s = l.spatial(next);
         int t = l.temporal(next);
         boolean beyond = s != cs ? s > cs : t > ct;
         if (!beyond) {
             return delta;
         }
-        if (c != null && c.downgraded() && now - c.lastDowngradeNanos() < config.upgradeHoldMillis() * 1_000_000L) {
+        if (c != null && c.downgraded && now - c.lastDowngradeNanos < config.upgradeHoldMillis() * 1_000_000L) {
             return Long.MAX_VALUE;
         }
         FailedUpgrades f = config.failedUpgrades();
-        if (c != null && c.hasFailure() && now - c.failedAtNanos() < f.memoryMillis() * 1_000_000L
-                && (s != c.failedSpatial() ? s > c.failedSpatial() : t >= c.failedTemporal())
-                && estimateBps < Math.min(c.failedEstimateBps() * f.factor(), desiredBps)) {
+        if (c != null && c.hasFailure() && now - c.failedAtNanos < f.memoryMillis() * 1_000_000L
+                && (s != c.failedSpatial ? s > c.failedSpatial : t >= c.failedTemporal)
+                && estimateBps < Math.min(c.failedEstimateBps * f.factor(), desiredBps)) {
             return Long.MAX_VALUE; // this layer failed at about this estimate not long ago
         }
         return Math.max(delta, 0) + (long) (l.rate(next) * (config.upgradeHeadroom() - 1));
@@ -234,59 +286,95 @@ public final class BitrateAllocator {
     public void commit(Allocation allocation) {
         long now = clock.nanos();
         long window = config.failedUpgrades().windowMillis() * 1_000_000L;
-        Map<String, Committed> next = new HashMap<>();
-        for (Assignment a : allocation.assignments()) {
+        long round = ++commits;
+        List<Assignment> assignments = allocation.assignments();
+        for (int i = 0; i < assignments.size(); i++) {
+            Assignment a = assignments.get(i);
             Committed c = committed.get(a.id());
+            boolean known = c != null;
             // Only a downgrade the estimate forced holds later upgrades back: a subscriber asking for less (a smaller
             // tile, a pause) is free to ask for more again at once.
             boolean forced = a.state() == Assignment.State.LIMITED || a.state() == Assignment.State.PAUSED_NO_BANDWIDTH;
-            boolean down = c != null && a.compareLayer(c.spatial(), c.temporal()) < 0 && forced;
-            boolean up = c != null && a.compareLayer(c.spatial(), c.temporal()) > 0;
-            long at = down ? now : c == null ? 0 : c.lastDowngradeNanos();
-            boolean downgraded = down || c != null && c.downgraded();
-            int upS = up ? a.spatial() : c == null ? -1 : c.upSpatial();
-            int upT = up ? a.temporal() : c == null ? -1 : c.upTemporal();
-            long upAt = up ? now : c == null ? 0 : c.upAtNanos();
-            long upEstimate = up ? allocation.estimateBps() : c == null ? 0 : c.upEstimateBps();
-            int failS = c == null ? -1 : c.failedSpatial();
-            int failT = c == null ? -1 : c.failedTemporal();
-            long failAt = c == null ? 0 : c.failedAtNanos();
-            long failEstimate = c == null ? 0 : c.failedEstimateBps();
+            boolean down = known && a.compareLayer(c.spatial, c.temporal) < 0 && forced;
+            boolean up = known && a.compareLayer(c.spatial, c.temporal) > 0;
+            long at = down ? now : known ? c.lastDowngradeNanos : 0;
+            boolean downgraded = down || known && c.downgraded;
+            int upS = up ? a.spatial() : known ? c.upSpatial : -1;
+            int upT = up ? a.temporal() : known ? c.upTemporal : -1;
+            long upAt = up ? now : known ? c.upAtNanos : 0;
+            long upEstimate = up ? allocation.estimateBps() : known ? c.upEstimateBps : 0;
+            int failS = known ? c.failedSpatial : -1;
+            int failT = known ? c.failedTemporal : -1;
+            long failAt = known ? c.failedAtNanos : 0;
+            long failEstimate = known ? c.failedEstimateBps : 0;
             if (down && window > 0 && upS >= 0 && now - upAt < window && a.compareLayer(upS, upT) < 0) {
                 failS = upS;
                 failT = upT;
                 failAt = now;
                 failEstimate = upEstimate;
             }
-            next.put(a.id(), new Committed(a.spatial(), a.temporal(), at, downgraded, upS, upT, upAt, upEstimate,
-                    failS, failT, failAt, failEstimate));
+            if (!known) {
+                c = new Committed(a.id()); // once per subscription, not per round
+                committed.put(a.id(), c);
+                committedList.add(c);
+            }
+            c.spatial = a.spatial();
+            c.temporal = a.temporal();
+            c.lastDowngradeNanos = at;
+            c.downgraded = downgraded;
+            c.upSpatial = upS;
+            c.upTemporal = upT;
+            c.upAtNanos = upAt;
+            c.upEstimateBps = upEstimate;
+            c.failedSpatial = failS;
+            c.failedTemporal = failT;
+            c.failedAtNanos = failAt;
+            c.failedEstimateBps = failEstimate;
+            c.commit = round;
         }
-        committed.clear();
-        committed.putAll(next);
+        // Subscriptions absent from this allocation are forgotten.
+        for (int i = committedList.size() - 1; i >= 0; i--) {
+            Committed c = committedList.get(i);
+            if (c.commit != round) {
+                committed.remove(c.id);
+                int last = committedList.size() - 1;
+                committedList.set(i, committedList.get(last));
+                committedList.remove(last);
+            }
+        }
     }
 
     /** The committed layer of {@code id} as {@code {spatial, temporal}}, or null when unknown. */
     public int[] committedLayer(String id) {
         Committed c = committed.get(id);
-        return c == null ? null : new int[] {c.spatial(), c.temporal()};
+        return c == null ? null : new int[] {c.spatial, c.temporal};
     }
 
     /** A subscription ended: forget its state. */
     public void forget(String id) {
-        committed.remove(id);
+        Committed c = committed.remove(id);
+        if (c != null) {
+            committedList.remove(c);
+        }
     }
 
-    /** The available layers of one video subscription within its preferences, cheapest first (spatial-major). */
+    /**
+     * The available layers of one video subscription within its preferences, cheapest first (spatial-major). Reused
+     * from round to round ({@link #reset}); its arrays grow to the largest ladder seen.
+     */
     private static final class Ladder {
-        final Subscription sub;
-        final int[] spatial;
-        final int[] temporal;
-        final long[] rate;
-        int index = -1;
+        Subscription sub;
+        int[] spatial = new int[8];
+        int[] temporal = new int[8];
+        long[] rate = new long[8];
+        int size;
+        int index;
         boolean done;
 
-        Ladder(Subscription sub, double minUpgradeFrameRate) {
+        Ladder reset(Subscription sub, double minUpgradeFrameRate) {
             this.sub = sub;
+            index = -1;
+            done = false;
             int maxS = sub.maxSpatial();
             int maxT = sub.preferences().maxTemporal();
             long maxRate = sub.preferences().maxBitrateBps();
@@ -294,9 +382,11 @@ public final class BitrateAllocator {
             for (int s = 0; s <= maxS; s++) {
                 cap += Math.min(maxT + 1, sub.layerBitrates()[s].length);
             }
-            int[] ss = new int[cap];
-            int[] ts = new int[cap];
-            long[] rs = new long[cap];
+            if (rate.length < cap) {
+                spatial = new int[cap];
+                temporal = new int[cap];
+                rate = new long[cap];
+            }
             int k = 0;
             for (int s = 0; s <= maxS; s++) {
                 int top = -1;
@@ -312,20 +402,19 @@ public final class BitrateAllocator {
                     boolean smooth = lowest || t == top || fps == 0 || fps >= minUpgradeFrameRate;
                     boolean withinCap = maxRate == 0 || r <= maxRate || k == 0;
                     if (r > 0 && smooth && withinCap) {
-                        ss[k] = s;
-                        ts[k] = t;
-                        rs[k] = r;
+                        spatial[k] = s;
+                        temporal[k] = t;
+                        rate[k] = r;
                         k++;
                     }
                 }
             }
-            spatial = java.util.Arrays.copyOf(ss, k);
-            temporal = java.util.Arrays.copyOf(ts, k);
-            rate = java.util.Arrays.copyOf(rs, k);
+            size = k;
+            return this;
         }
 
         int size() {
-            return rate.length;
+            return size;
         }
 
         int spatial(int i) {

@@ -12,8 +12,11 @@ public enum Priority {
     /** Thumbnails off screen, for example. */
     LOW;
 
+    /** The lower-case name, built once: the downlink passes it with every allocation round's layer targets. */
+    private final String label = name().toLowerCase(Locale.ROOT);
+
     @Override
     public String toString() {
-        return name().toLowerCase(Locale.ROOT);
+        return label;
     }
 }

@@ -7,30 +7,96 @@ import java.util.Objects;
 /**
  * One track one subscriber receives, as the allocator sees it for one round.
  *
- * @param id             stable key (the consumer's id); hysteresis state is kept per id
- * @param kind           audio is served first and never paused for bandwidth
- * @param priority       order among video subscriptions
- * @param preferences    the subscriber's limits
- * @param layerBitrates  {@code [spatial][temporal]} cumulative bitrates measured on the producer
+ * <br>{@code id}: stable key (the consumer's id); hysteresis state is kept per id
+ * <br>{@code kind}: audio is served first and never paused for bandwidth
+ * <br>{@code priority}: order among video subscriptions
+ * <br>{@code preferences}: the subscriber's limits
+ * <br>{@code layerBitrates}: {@code [spatial][temporal]} cumulative bitrates measured on the producer
  *                       ({@link LayerStats#snapshot}); 0 marks a layer that is not available. Audio: {@code [[bps]]}
- * @param layerHeights   picture height per spatial layer, 0 when unknown (then {@code maxHeight} is not applied)
- * @param layerFrameRates {@code [spatial][temporal]} cumulative frame rates ({@link LayerStats#frameRate}), 0 or
+ * <br>{@code layerHeights}: picture height per spatial layer, 0 when unknown (then {@code maxHeight} is not applied)
+ * <br>{@code layerFrameRates}: {@code [spatial][temporal]} cumulative frame rates ({@link LayerStats#frameRate}), 0 or
  *                       absent when unknown; lets the allocator refuse a higher resolution at a frame rate too low
  *                       ({@link BitrateAllocator.Config#minUpgradeFrameRate})
  *
- * <p>The arrays are copied on construction; the accessors return those copies, which callers must not modify.
+ * <p>The public constructors copy the arrays; the accessors return those copies, which callers must not modify.
+ * {@link #audio} and {@link #owning} take arrays nobody else holds without copying them: an allocation round builds
+ * one subscription per track a subscriber receives, ten times a second. Immutable (a value class, as a record was).
  */
-public record Subscription(String id, MediaKind kind, Priority priority, Preferences preferences,
-                           long[][] layerBitrates, int[] layerHeights, double[][] layerFrameRates) {
-    public Subscription {
-        Objects.requireNonNull(id, "id");
-        Objects.requireNonNull(kind, "kind");
-        Objects.requireNonNull(priority, "priority");
-        Objects.requireNonNull(preferences, "preferences");
-        layerBitrates = layerBitrates == null ? new long[0][] : deepCopy(layerBitrates);
-        layerHeights = layerHeights == null ? new int[0] : layerHeights.clone();
-        layerFrameRates = layerFrameRates == null ? new double[0][] : deepCopy(layerFrameRates);
+public final class Subscription {
+    private final String id;
+    private final MediaKind kind;
+    private final Priority priority;
+    private final Preferences preferences;
+    private final long[][] layerBitrates;
+    private final int[] layerHeights;
+    private final double[][] layerFrameRates;
+
+    public Subscription(String id, MediaKind kind, Priority priority, Preferences preferences,
+                        long[][] layerBitrates, int[] layerHeights, double[][] layerFrameRates) {
+        this(id, kind, priority, preferences,
+                layerBitrates == null ? new long[0][] : deepCopy(layerBitrates),
+                layerHeights == null ? NO_HEIGHTS : layerHeights.clone(),
+                layerFrameRates == null ? NO_FRAME_RATES : deepCopy(layerFrameRates), true);
     }
+
+    /** Takes the arrays as they are (never null here). */
+    private Subscription(String id, MediaKind kind, Priority priority, Preferences preferences,
+                         long[][] layerBitrates, int[] layerHeights, double[][] layerFrameRates, boolean owned) {
+        this.id = Objects.requireNonNull(id, "id");
+        this.kind = Objects.requireNonNull(kind, "kind");
+        this.priority = Objects.requireNonNull(priority, "priority");
+        this.preferences = Objects.requireNonNull(preferences, "preferences");
+        this.layerBitrates = layerBitrates;
+        this.layerHeights = layerHeights;
+        this.layerFrameRates = layerFrameRates;
+    }
+
+    /**
+     * A video subscription that takes ownership of its arrays, which the caller built for it and must not touch
+     * afterwards (no copy). Null arrays mean unknown, as for the constructor. Inner arrays must not be null.
+     */
+    public static Subscription owning(String id, MediaKind kind, Priority priority, Preferences preferences,
+                                      long[][] layerBitrates, int[] layerHeights, double[][] layerFrameRates) {
+        return new Subscription(id, kind, priority, preferences,
+                layerBitrates == null ? new long[0][] : layerBitrates,
+                layerHeights == null ? NO_HEIGHTS : layerHeights,
+                layerFrameRates == null ? NO_FRAME_RATES : layerFrameRates, true);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public MediaKind kind() {
+        return kind;
+    }
+
+    public Priority priority() {
+        return priority;
+    }
+
+    public Preferences preferences() {
+        return preferences;
+    }
+
+    /** {@code [spatial][temporal]} cumulative bitrates; not to be modified. */
+    public long[][] layerBitrates() {
+        return layerBitrates;
+    }
+
+    /** Height per spatial layer; not to be modified. */
+    public int[] layerHeights() {
+        return layerHeights;
+    }
+
+    /** {@code [spatial][temporal]} cumulative frame rates; not to be modified. */
+    public double[][] layerFrameRates() {
+        return layerFrameRates;
+    }
+
+    // Shared empty arrays for what is absent (audio has neither): nobody may modify an accessor's array anyway.
+    private static final int[] NO_HEIGHTS = new int[0];
+    private static final double[][] NO_FRAME_RATES = new double[0][];
 
     /** A subscription without frame rates. */
     public Subscription(String id, MediaKind kind, Priority priority, Preferences preferences, long[][] layerBitrates,
@@ -38,10 +104,13 @@ public record Subscription(String id, MediaKind kind, Priority priority, Prefere
         this(id, kind, priority, preferences, layerBitrates, layerHeights, null);
     }
 
+    private static final Preferences AUDIO = new Preferences(0, 0, false);
+    private static final Preferences AUDIO_PAUSED = new Preferences(0, 0, true);
+
     /** An audio track with its measured (or nominal) bitrate. */
     public static Subscription audio(String id, long bitrateBps, boolean paused) {
-        return new Subscription(id, MediaKind.AUDIO, Priority.NORMAL, new Preferences(0, 0, paused),
-                new long[][] {{bitrateBps}}, null);
+        return new Subscription(id, MediaKind.AUDIO, Priority.NORMAL, paused ? AUDIO_PAUSED : AUDIO,
+                new long[][] {{bitrateBps}}, NO_HEIGHTS, NO_FRAME_RATES, true);
     }
 
     /** A video track without height information. */

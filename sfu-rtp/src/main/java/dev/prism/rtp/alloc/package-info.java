@@ -8,6 +8,7 @@
  *
  * <h2>Threads and allocation</h2>
  * The room's event loop; nothing here is thread-safe. {@code LayerStats.onPacket} is on the hot path and allocates
- * nothing; allocation rounds run a few times a second and allocate their small result objects. No buffers are held.
+ * nothing; allocation rounds run a few times a second and allocate only their inputs and result (subscriptions,
+ * assignments, the allocation): the allocator's working arrays and committed state are reused. No buffers are held.
  */
 package dev.prism.rtp.alloc;

@@ -10,8 +10,11 @@ public enum BandwidthUsage {
     /** Delay is growing: a queue is building, the rate must go down. */
     OVERUSING;
 
+    /** Built once: the stats sampler describes every subscriber's estimator each second. */
+    private final String label = name().toLowerCase(Locale.ROOT);
+
     @Override
     public String toString() {
-        return name().toLowerCase(Locale.ROOT);
+        return label;
     }
 }

@@ -27,7 +27,8 @@ import java.util.List;
  *
  * <h2>Threads and allocation</h2>
  * One instance per publisher transport, on its event loop; not thread-safe. {@link #onPacket} allocates nothing;
- * {@link #build} allocates the messages it returns.
+ * neither does {@link #build(Sink)}, which hands each message to a sink as the generator's one reused builder (the
+ * server's path, every 50 ms per publisher); {@link #build()} allocates the messages it returns (tests, tools).
  */
 public final class TransportCcFeedbackGenerator {
     /** Arrivals remembered, as a power of two: several seconds of a 2-3 Mbit/s uplink. */
@@ -57,6 +58,8 @@ public final class TransportCcFeedbackGenerator {
     private final Config config;
     private final long[] slotSeq = new long[WINDOW];
     private final long[] arrivalMicros = new long[WINDOW];
+    /** The one builder every message is built in, handed to the sink and reset for the next. */
+    private final TransportCcFeedback.Builder builder;
 
     private boolean any;
     private long highest;          // newest extended sequence number received
@@ -73,6 +76,7 @@ public final class TransportCcFeedbackGenerator {
         this.clock = clock;
         this.senderSsrc = senderSsrc;
         this.config = config;
+        this.builder = new TransportCcFeedback.Builder(senderSsrc, 0, 0);
         java.util.Arrays.fill(slotSeq, EMPTY);
     }
 
@@ -122,15 +126,38 @@ public final class TransportCcFeedbackGenerator {
         }
     }
 
+    /** Receives the messages of one {@link #build(Sink)}. */
+    @FunctionalInterface
+    public interface Sink {
+        /**
+         * One feedback message, in order. {@code feedback} is the generator's builder, lent for this call only: read
+         * it ({@link TransportCcFeedback.Builder#length}, {@link TransportCcFeedback.Builder#write}) and do not keep it.
+         */
+        void accept(TransportCcFeedback.Builder feedback);
+    }
+
     /**
-     * Feedback for everything received since the previous call: usually one message, none when nothing new arrived.
-     * Each message gets the next feedback packet count (mod 256).
+     * Feedback for everything received since the previous call, as new instances: usually one message, none when
+     * nothing new arrived. Each message gets the next feedback packet count (mod 256). The same messages as
+     * {@link #build(Sink)}.
      */
     public List<TransportCcFeedback> build() {
-        if (!any || nextToReport > highest) {
-            return List.of();
-        }
         List<TransportCcFeedback> out = new ArrayList<>(1);
+        build(b -> out.add(b.build()));
+        return out;
+    }
+
+    /**
+     * Feedback for everything received since the previous call, each message handed to {@code sink} in order: usually
+     * one, none when nothing new arrived. Each message gets the next feedback packet count (mod 256). Allocates
+     * nothing once the builder's arrays have grown to the largest message.
+     *
+     * @return the messages handed to the sink
+     */
+    public int build(Sink sink) {
+        if (!any || nextToReport > highest) {
+            return 0;
+        }
         long from = nextToReport;
         if (!received(from)) {
             long anchor = previousReceived(from);
@@ -142,7 +169,9 @@ public final class TransportCcFeedbackGenerator {
                 }
             }
         }
-        TransportCcFeedback.Builder b = null;
+        TransportCcFeedback.Builder b = builder;
+        boolean open = false;
+        int built = 0;
         long lastAdded = -1;
         for (long ext = from; ext <= highest; ext++) {
             if (!received(ext)) {
@@ -150,16 +179,18 @@ public final class TransportCcFeedbackGenerator {
             }
             int seq = (int) (ext & SeqNum.MASK);
             long at = arrivalOf(ext);
-            if (b != null && b.packetStatusCount() + (ext - lastAdded) <= config.maxPacketsPerFeedback()
+            if (open && b.packetStatusCount() + (ext - lastAdded) <= config.maxPacketsPerFeedback()
                     && b.add(seq, at)) {
                 lastAdded = ext;
                 continue;
             }
-            if (b != null) {
-                out.add(b.build());
+            if (open) {
+                sink.accept(b);
+                built++;
             }
             int count = feedbackCount++;
-            b = new TransportCcFeedback.Builder(senderSsrc, mediaSsrc, count);
+            b.reset(mediaSsrc, count);
+            open = true;
             // A split after a gap: repeat the previous packet so the gap is still reported as lost.
             if (lastAdded >= 0 && ext - lastAdded > 1) {
                 b.add((int) (lastAdded & SeqNum.MASK), arrivalOf(lastAdded));
@@ -172,12 +203,13 @@ public final class TransportCcFeedbackGenerator {
             }
             lastAdded = ext;
         }
-        if (b != null) {
-            out.add(b.build());
+        if (open) {
+            sink.accept(b);
+            built++;
         }
         nextToReport = highest + 1;
-        messages += out.size();
-        return out;
+        messages += built;
+        return built;
     }
 
     private long arrivalOf(long ext) {

@@ -28,6 +28,7 @@
  * <h2>Buffers and allocation</h2>
  * Nothing here holds a buffer: feedback messages are parsed objects, packets are described by numbers. The per-packet
  * calls ({@code TransportCcFeedbackGenerator.onPacket}, {@code SendSideEstimator.onPacketSent}, the prober's
- * {@code onSent}/{@code paddingBytesDue}) allocate nothing; feedback building and processing run ~10 times a second.
+ * {@code onSent}/{@code paddingBytesDue}) allocate nothing; feedback building and processing run ~10-20 times a second,
+ * and the server builds a publisher's feedback without allocating ({@code TransportCcFeedbackGenerator.build(Sink)}).
  */
 package dev.prism.rtp.bwe;

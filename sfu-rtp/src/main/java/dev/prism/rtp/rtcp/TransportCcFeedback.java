@@ -307,6 +307,10 @@ public final class TransportCcFeedback implements RtcpMessage {
     }
 
     private int unpaddedLength() {
+        return unpaddedLength(statuses, count, chunkCount);
+    }
+
+    private static int unpaddedLength(byte[] statuses, int count, int chunkCount) {
         int len = FIXED + 2 * chunkCount;
         for (int i = 0; i < count; i++) {
             len += statuses[i]; // the symbol is also the delta size in bytes
@@ -321,7 +325,15 @@ public final class TransportCcFeedback implements RtcpMessage {
 
     @Override
     public int write(ByteBuf dst) {
-        int raw = unpaddedLength();
+        return write(dst, senderSsrc, mediaSsrc, baseSeq, referenceTime, feedbackPacketCount, statuses, deltas, count,
+                chunks, chunkCount);
+    }
+
+    /** Writes one feedback message from its fields (shared by instances and {@link Builder#write}); its length. */
+    private static int write(ByteBuf dst, long senderSsrc, long mediaSsrc, int baseSeq, int referenceTime,
+                             int feedbackPacketCount, byte[] statuses, int[] deltas, int count, int[] chunks,
+                             int chunkCount) {
+        int raw = unpaddedLength(statuses, count, chunkCount);
         int len = (raw + 3) & ~3;
         int pad = len - raw;
         RtcpHeader.write(dst, pad > 0, RtcpHeader.FMT_TCC, RtcpHeader.PT_RTPFB, len);
@@ -351,6 +363,11 @@ public final class TransportCcFeedback implements RtcpMessage {
     /** Packet chunks for the status symbols, see the class comment for the rules this encoder follows. */
     static int[] encodeChunks(byte[] statuses, int count) {
         int[] out = new int[count];
+        return Arrays.copyOf(out, encodeChunks(statuses, count, out));
+    }
+
+    /** As {@link #encodeChunks(byte[], int)} into {@code out} (at least {@code count} long); the chunks written. */
+    static int encodeChunks(byte[] statuses, int count, int[] out) {
         int n = 0;
         int i = 0;
         while (i < count) {
@@ -385,7 +402,7 @@ public final class TransportCcFeedback implements RtcpMessage {
                 i += take;
             }
         }
-        return Arrays.copyOf(out, n);
+        return n;
     }
 
     private static boolean fitsOneBit(byte[] statuses, int from, int n) {
@@ -426,14 +443,19 @@ public final class TransportCcFeedback implements RtcpMessage {
     /**
      * Builds feedback from packet arrivals, as the receiving side of transport-cc does every ~50-100 ms. Add packets in
      * increasing transport-wide sequence number order; missing numbers in between are reported as not received.
-     * Reusable through {@link #reset}. Not thread-safe.
+     * Reusable through {@link #reset}: {@link #length} and {@link #write} put the message on the wire from the
+     * builder's own arrays, so a builder kept by its owner builds feedback again and again without allocating (once
+     * its arrays have grown to the largest feedback). Not thread-safe.
      */
     public static final class Builder {
         private final long senderSsrc;
-        private final long mediaSsrc;
+        private long mediaSsrc;
         private int feedbackPacketCount;
         private byte[] statuses = new byte[64];
         private int[] deltas = new int[64];
+        private int[] chunks = new int[64];
+        /** Chunks encoded for the packets added so far, or -1 when packets were added since. */
+        private int chunkCount = -1;
         private int count;
         private int baseSeq;
         private int lastSeq;
@@ -453,7 +475,15 @@ public final class TransportCcFeedback implements RtcpMessage {
         public Builder reset(int feedbackPacketCount) {
             this.feedbackPacketCount = feedbackPacketCount & 0xFF;
             count = 0;
+            chunkCount = -1;
             return this;
+        }
+
+        /** As {@link #reset(int)}, for feedback about another media source. */
+        public Builder reset(long mediaSsrc, int feedbackPacketCount) {
+            Rtcp.checkU32("mediaSsrc", mediaSsrc);
+            this.mediaSsrc = mediaSsrc;
+            return reset(feedbackPacketCount);
         }
 
         /**
@@ -494,6 +524,7 @@ public final class TransportCcFeedback implements RtcpMessage {
             statuses[count] = (byte) (delta >= 0 && delta <= 255 ? SMALL_DELTA : LARGE_DELTA);
             deltas[count] = (int) delta;
             count++;
+            chunkCount = -1;
             lastSeq = seq;
             lastTicks = ticks;
             return true;
@@ -513,10 +544,42 @@ public final class TransportCcFeedback implements RtcpMessage {
             if (count == 0) {
                 throw new IllegalStateException("no packets added");
             }
-            int reference = (int) (referenceUnits << 40 >> 40); // 24-bit signed, as on the wire
             byte[] s = Arrays.copyOf(statuses, count);
-            return new TransportCcFeedback(senderSsrc, mediaSsrc, baseSeq, reference, feedbackPacketCount, s,
+            return new TransportCcFeedback(senderSsrc, mediaSsrc, baseSeq, reference(), feedbackPacketCount, s,
                     Arrays.copyOf(deltas, count), encodeChunks(s, count));
+        }
+
+        /** Bytes {@link #write} puts out (what {@link #build()}{@code .length()} would return); no allocation. */
+        public int length() {
+            return (unpaddedLength(statuses, count, encodedChunks()) + 3) & ~3;
+        }
+
+        /**
+         * Writes the feedback for the packets added so far, the same bytes as {@link #build()}{@code .write(dst)},
+         * without building an instance; allocates nothing once the builder's arrays are large enough.
+         *
+         * @return the bytes written
+         */
+        public int write(ByteBuf dst) {
+            if (count == 0) {
+                throw new IllegalStateException("no packets added");
+            }
+            return TransportCcFeedback.write(dst, senderSsrc, mediaSsrc, baseSeq, reference(), feedbackPacketCount,
+                    statuses, deltas, count, chunks, encodedChunks());
+        }
+
+        private int reference() {
+            return (int) (referenceUnits << 40 >> 40); // 24-bit signed, as on the wire
+        }
+
+        private int encodedChunks() {
+            if (chunkCount < 0) {
+                if (chunks.length < count) {
+                    chunks = new int[Math.max(count, chunks.length * 2)];
+                }
+                chunkCount = encodeChunks(statuses, count, chunks);
+            }
+            return chunkCount;
         }
 
         private void ensureCapacity(int n) {

@@ -246,7 +246,7 @@ public abstract sealed class Consumer implements PacketSink permits AudioConsume
         if (code == Integer.MIN_VALUE) {
             return null;
         }
-        return code < 0 ? "paused" : "s" + (code >> 8) + "t" + (code & 0xFF);
+        return code < 0 ? "paused" : LayerNames.of(code >> 8, code & 0xFF);
     }
 
     /** The layer forwarded now, e.g. {@code s0t1}, or {@code none}; null for audio. */

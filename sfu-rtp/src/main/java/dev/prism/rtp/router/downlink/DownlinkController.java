@@ -451,8 +451,8 @@ public final class DownlinkController {
                 fps[i][t] = p.layerStats().frameRate(i, t);
             }
         }
-        return new Subscription(c.id(), MediaKind.VIDEO, c.priority(), c.preferences(), p.layerStats().snapshot(n),
-                heights, fps);
+        return Subscription.owning(c.id(), MediaKind.VIDEO, c.priority(), c.preferences(),
+                p.layerStats().snapshot(n), heights, fps); // arrays built for it: no copy
     }
 
     /** A consumer ended: its allocation state goes. */

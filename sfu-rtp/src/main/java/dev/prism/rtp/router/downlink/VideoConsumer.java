@@ -106,7 +106,7 @@ public final class VideoConsumer extends Consumer {
     @Override
     public String currentLayerName() {
         LayerSelector s = forwarder.selector();
-        return s.currentSpatial() < 0 ? "none" : "s" + s.currentSpatial() + "t" + s.currentTemporal();
+        return s.currentSpatial() < 0 ? "none" : LayerNames.of(s.currentSpatial(), s.currentTemporal());
     }
 
     /** Retransmissions sent again, without a NACK, because transport-cc feedback reported the first one lost. */

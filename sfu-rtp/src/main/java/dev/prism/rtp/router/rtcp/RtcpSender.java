@@ -1,6 +1,7 @@
 package dev.prism.rtp.router.rtcp;
 
 import dev.prism.core.clock.MonoClock;
+import dev.prism.rtp.bwe.TransportCcFeedbackGenerator;
 import dev.prism.rtp.rtcp.GenericNack;
 import dev.prism.rtp.rtcp.Pli;
 import dev.prism.rtp.rtcp.ReceiverReport;
@@ -22,7 +23,9 @@ import java.util.List;
  * the {@link NtpClock} every report of the room is stamped with.
  *
  * <p>Media event loop only; each datagram is one pooled buffer handed to {@link WebRtcTransport#sendRtcp}. These
- * messages go out per loss, per keyframe request or per second, not per packet: building them may allocate.
+ * messages go out per loss, per keyframe request or per second, not per packet: building them may allocate. The
+ * exception is transport-wide feedback, 20 times a second per publisher: {@link #sendTransportFeedback(WebRtcTransport,
+ * TransportCcFeedbackGenerator)} writes it from the generator's builder into the pooled buffer, allocating nothing.
  */
 public final class RtcpSender {
     /** The SSRC Prism's own RTCP feedback is sent from (RFC 4585 allows any; 1 is what many SFUs use). */
@@ -33,6 +36,7 @@ public final class RtcpSender {
     private final ByteBufAllocator allocator;
     private final MonoClock clock;
     private final NtpClock ntp;
+    private final FeedbackPacker feedbackPacker = new FeedbackPacker();
 
     public RtcpSender(ByteBufAllocator allocator, MonoClock clock) {
         this.allocator = allocator;
@@ -82,7 +86,9 @@ public final class RtcpSender {
         int i = 0;
         do {
             int end = Math.min(blocks.size(), i + 31);
-            messages.add(new ReceiverReport(SENDER_SSRC, blocks.subList(i, end)));
+            // The report copies its blocks: a view is only needed when they do not fit in one.
+            List<ReportBlock> part = i == 0 && end == blocks.size() ? blocks : blocks.subList(i, end);
+            messages.add(new ReceiverReport(SENDER_SSRC, part));
             i = end;
         } while (i < blocks.size());
         if (rembSsrcs.length > 0) {
@@ -108,6 +114,60 @@ public final class RtcpSender {
     public void sendTransportFeedback(WebRtcTransport transport, List<TransportCcFeedback> feedback) {
         if (!feedback.isEmpty()) {
             send(transport, feedback);
+        }
+    }
+
+    /**
+     * Sends the transport-wide feedback {@code generator} has for what arrived since its previous build, packed as
+     * {@link #sendTransportFeedback(WebRtcTransport, List)} packs built messages (as many per datagram as fit in
+     * {@link #MAX_COMPOUND_BYTES}, in order). Allocates no object: the messages are written straight from the
+     * generator's builder into pooled buffers.
+     */
+    public void sendTransportFeedback(WebRtcTransport transport, TransportCcFeedbackGenerator generator) {
+        feedbackPacker.transport = transport;
+        try {
+            generator.build(feedbackPacker);
+            feedbackPacker.flush();
+        } finally {
+            feedbackPacker.release();
+        }
+    }
+
+    /**
+     * Collects feedback messages into one datagram until the next would pass {@link #MAX_COMPOUND_BYTES}; one per
+     * sender, reused (the event loop runs one {@link #sendTransportFeedback} at a time).
+     */
+    private final class FeedbackPacker implements TransportCcFeedbackGenerator.Sink {
+        WebRtcTransport transport;
+        private ByteBuf buf;
+
+        @Override
+        public void accept(TransportCcFeedback.Builder feedback) {
+            int length = feedback.length();
+            if (buf != null && buf.readableBytes() + length > MAX_COMPOUND_BYTES) {
+                flush();
+            }
+            if (buf == null) {
+                buf = allocator.heapBuffer(Math.max(length, MAX_COMPOUND_BYTES) + SrtpSession.MAX_TRAILER);
+            }
+            feedback.write(buf);
+        }
+
+        void flush() {
+            if (buf != null) {
+                ByteBuf b = buf;
+                buf = null;
+                transport.sendRtcp(b); // takes ownership
+            }
+        }
+
+        /** After a failure: the partial datagram goes back to the pool; the transport is not kept. */
+        void release() {
+            if (buf != null) {
+                buf.release();
+                buf = null;
+            }
+            transport = null;
         }
     }
 

@@ -45,6 +45,7 @@ public final class PublisherEndpoint implements TransportListener {
      * feedback Chrome stays near its start bitrate. Publishers with transport-wide feedback estimate for themselves.
      */
     public static final long ANNOUNCED_BITRATE_BPS = 2_500_000L;
+    private static final long[] NO_SSRCS = new long[0];
     /** NACK retries and deferred keyframe requests are checked this often. */
     public static final long TICK_MILLIS = 20;
     /** Round trip assumed toward a publisher before anything was measured. */
@@ -355,7 +356,9 @@ public final class PublisherEndpoint implements TransportListener {
 
     void tick() {
         long now = rtcp.clock().nanos();
-        for (Producer p : producers) {
+        // Indexed: a for-each's iterator was not scalar-replaced here (JFR), and this runs every tick per publisher.
+        for (int i = 0; i < producers.size(); i++) {
+            Producer p = producers.get(i);
             long sample = p.takeRecoveryRttSample();
             if (sample >= 0) {
                 rtt.add(sample);
@@ -367,7 +370,7 @@ public final class PublisherEndpoint implements TransportListener {
     /** Transport-wide feedback for what arrived since the last one; every 50 ms. */
     void sendTransportFeedback() {
         if (transportFeedback != null && transport != null && transport.isConnected()) {
-            rtcp.sendTransportFeedback(transport, transportFeedback.build());
+            rtcp.sendTransportFeedback(transport, transportFeedback);
         }
     }
 
@@ -393,7 +396,7 @@ public final class PublisherEndpoint implements TransportListener {
             }
         }
         // A publisher with transport-wide feedback runs its own estimator, which a REMB would only cap.
-        long[] remb = transportFeedback != null ? new long[0] : java.util.Arrays.copyOf(video, n);
+        long[] remb = transportFeedback != null ? NO_SSRCS : java.util.Arrays.copyOf(video, n);
         rtcp.sendReceiverReports(transport, blocks, ANNOUNCED_BITRATE_BPS, remb);
     }
 }
