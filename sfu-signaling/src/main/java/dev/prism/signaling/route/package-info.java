@@ -18,6 +18,10 @@
  * {@link dev.prism.signaling.route.ResumeTokens}), upgrades, and hands the socket to
  * {@link dev.prism.signaling.route.EdgeSessions}, which routes: Local runs the session here, Remote bridges it
  * ({@link dev.prism.signaling.route.ProxiedSession}), Unavailable refuses ({@code cluster_unavailable}, 4014).
+ * The owner runs the same {@code ParticipantSession} on the link channel as on a local WebSocket and the edge relays
+ * text without parsing it, so every server message (and every client request) crosses with no per-type code here: a
+ * new message or {@code ConferenceListener} method needs nothing in this package (docs/CLUSTER.md, "What a proxied
+ * participant gets").
  *
  * <h2>Threading</h2>
  * The edge's state lives on the client WebSocket's event loop; channel callbacks hop onto it. The owner's session runs
