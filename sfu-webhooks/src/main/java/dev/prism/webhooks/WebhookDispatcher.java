@@ -139,14 +139,22 @@ public final class WebhookDispatcher extends VerticleBase implements EventSink {
                     .putHeader(WebhookSigner.SIGNATURE_HEADER, signer.signature(body, now / 1000))
                     .putHeader(WebhookSigner.KEY_ID_HEADER, signer.keyId())
                     .putHeader("Prism-Event-Id", p.event().id());
+            long sentMono = clock.millis();
+            long[] connectedMono = {-1};
             client.request(options)
-                    .compose(req -> req.send(body))
+                    .compose(req -> {
+                        connectedMono[0] = clock.millis();
+                        return req.send(body);
+                    })
                     .compose(resp -> {
                         resp.handler(ignored -> { }); // the answer's body is not read
                         int status = resp.statusCode();
                         return resp.end().map(v -> status);
                     })
                     .onComplete(ar -> {
+                        if (log.isDebugEnabled()) {
+                            logTimes(p, now, sentMono, connectedMono[0], ar.succeeded() ? ar.result() : -1);
+                        }
                         if (ar.succeeded() && ar.result() >= 200 && ar.result() < 300) {
                             queues.succeeded(p);
                         } else {
@@ -154,6 +162,20 @@ public final class WebhookDispatcher extends VerticleBase implements EventSink {
                         }
                         pump();
                     });
+        }
+
+        /**
+         * Where one attempt's time went, each step in ms after the event's {@code createdAt}: handed to this context
+         * and queued, request started, connection obtained (pooled or opened), answered (status, -1 = no answer).
+         */
+        private void logTimes(DeliveryQueues.Pending p, long sentWall, long sentMono, long connectedMono, int status) {
+            long created = p.event().timestampMillis();
+            long monoToWall = sentWall - sentMono; // both clocks read at the request's start
+            log.debug("webhook {} room={} seq={} attempt={} status={}: queued +{} ms, request +{} ms, connection +{} ms,"
+                            + " answered +{} ms", urlForLog, ClientText.forLog(p.event().roomId()), p.event().seq(),
+                    p.failures() + 1, status, p.queuedAtMillis + monoToWall - created, sentWall - created,
+                    connectedMono < 0 ? -1 : connectedMono + monoToWall - created,
+                    clock.millis() + monoToWall - created);
         }
 
         @Override
