@@ -154,18 +154,16 @@ class WebhooksIntegrationTest {
             assertThat(replay(node, "/api/v1/rooms/wh/events?after=-1", roomAdmin()).statusCode()).isEqualTo(400);
             assertThat(replay(node, "/api/v1/rooms/nowhere/events", roomAdmin()).statusCode()).isEqualTo(404);
 
-            long p99 = printLatencies("all", all);
-            // The node's first delivery opens the connection and loads the client's classes; seq 2 waits behind it.
+            // Figures only: the latency target is measured by perf/run webhooks (a cold node of its own), not asserted.
+            printLatencies("all", all);
             printLatencies("after the first room's first two", all.subList(2, all.size()));
-            assertThat(p99).as("p99 delivery latency, target < 1 s (generous bound on a loaded machine)")
-                    .isLessThan(5_000);
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
     }
 
-    /** Prints p50, p99 and max of event-to-arrival latency; returns the p99. */
-    private static long printLatencies(String which, List<WebhookReceiver.Received> events) {
+    /** Prints p50, p99 and max of event-to-arrival latency. */
+    private static void printLatencies(String which, List<WebhookReceiver.Received> events) {
         List<Long> latencies = new ArrayList<>();
         for (WebhookReceiver.Received r : events) {
             latencies.add(r.receivedAtMillis() - r.event().getLong("createdAt"));
@@ -175,7 +173,6 @@ class WebhooksIntegrationTest {
         long p99 = latencies.get((int) Math.ceil(latencies.size() * 0.99) - 1);
         System.out.printf("webhook delivery latency on loopback, healthy receiver, %s events (%d): p50 %d ms, p99 %d ms,"
                 + " max %d ms%n", which, latencies.size(), p50, p99, latencies.get(latencies.size() - 1));
-        return p99;
     }
 
     @Test

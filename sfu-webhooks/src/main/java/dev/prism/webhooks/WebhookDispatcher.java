@@ -8,9 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +27,8 @@ public final class WebhookDispatcher extends VerticleBase implements EventSink {
     private static final int CONNECTIONS_PER_URL = 8;
     /** At most one "gave up" line per receiver this often; the next says how many were not logged. */
     private static final long DROP_LOG_INTERVAL_MILLIS = 10_000;
+    /** The start-up warm-up's bound (Webhooks.start waits for the deployment longer than this). */
+    private static final long WARM_UP_TIMEOUT_MILLIS = 5_000;
 
     /** Delivery settings. */
     public record Settings(RetrySchedule schedule, int maxQueuedPerRoom, long requestTimeoutMillis) {
@@ -58,7 +58,12 @@ public final class WebhookDispatcher extends VerticleBase implements EventSink {
         for (URI u : urls) {
             targets.add(new Target(u));
         }
-        return Future.succeededFuture();
+        // deployed (so the node started) once the delivery path ran once; an event offered meanwhile goes out at once
+        return DispatcherWarmUp.run(vertx, signer, WARM_UP_TIMEOUT_MILLIS).onSuccess(warm -> {
+            if (!warm) {
+                log.debug("webhook warm-up request failed: the first deliveries start cold");
+            }
+        });
     }
 
     @Override
@@ -129,24 +134,15 @@ public final class WebhookDispatcher extends VerticleBase implements EventSink {
         }
 
         private void send(DeliveryQueues.Pending p) {
-            String body = p.event().json();
             long now = clock.wallMillis();
-            RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url.toString())
-                    .setConnectTimeout(settings.requestTimeoutMillis())
-                    .setIdleTimeout(settings.requestTimeoutMillis())
-                    .putHeader("Content-Type", "application/json")
-                    .putHeader("User-Agent", "Prism-Webhooks")
-                    .putHeader(WebhookSigner.SIGNATURE_HEADER, signer.signature(body, now / 1000))
-                    .putHeader(WebhookSigner.KEY_ID_HEADER, signer.keyId())
-                    .putHeader("Prism-Event-Id", p.event().id());
-            client.request(options)
-                    .compose(req -> req.send(body))
-                    .compose(resp -> {
-                        resp.handler(ignored -> { }); // the answer's body is not read
-                        int status = resp.statusCode();
-                        return resp.end().map(v -> status);
-                    })
+            long sentMono = clock.millis();
+            long[] connectedMono = {-1};
+            WebhookPost.send(client, url, signer, p.event().id(), p.event().json(), now,
+                            settings.requestTimeoutMillis(), WebhookPost.stamp(connectedMono, clock::millis))
                     .onComplete(ar -> {
+                        if (log.isDebugEnabled()) {
+                            logTimes(p, now, sentMono, connectedMono[0], ar.succeeded() ? ar.result() : -1);
+                        }
                         if (ar.succeeded() && ar.result() >= 200 && ar.result() < 300) {
                             queues.succeeded(p);
                         } else {
@@ -154,6 +150,20 @@ public final class WebhookDispatcher extends VerticleBase implements EventSink {
                         }
                         pump();
                     });
+        }
+
+        /**
+         * Where one attempt's time went, each step in ms after the event's {@code createdAt}: handed to this context
+         * and queued, request started, connection obtained (pooled or opened), answered (status, -1 = no answer).
+         */
+        private void logTimes(DeliveryQueues.Pending p, long sentWall, long sentMono, long connectedMono, int status) {
+            long created = p.event().timestampMillis();
+            long monoToWall = sentWall - sentMono; // both clocks read at the request's start
+            log.debug("webhook {} room={} seq={} attempt={} status={}: queued +{} ms, request +{} ms, connection +{} ms,"
+                            + " answered +{} ms", urlForLog, ClientText.forLog(p.event().roomId()), p.event().seq(),
+                    p.failures() + 1, status, p.queuedAtMillis + monoToWall - created, sentWall - created,
+                    connectedMono < 0 ? -1 : connectedMono + monoToWall - created,
+                    clock.millis() + monoToWall - created);
         }
 
         @Override

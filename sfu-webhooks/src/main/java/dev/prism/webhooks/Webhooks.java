@@ -69,7 +69,7 @@ public final class Webhooks implements AutoCloseable {
         this.sweepTimer = vertx.setPeriodic(SWEEP_MILLIS, id -> recorder.sweep());
         if (delivering) {
             deployment = vertx.deployVerticle(dispatcher).toCompletionStage().toCompletableFuture()
-                    .get(10, TimeUnit.SECONDS);
+                    .get(20, TimeUnit.SECONDS); // the dispatcher warms up first (at most 5 s)
         }
     }
 

@@ -11,7 +11,9 @@
  * <p>Delivery: {@link dev.prism.webhooks.WebhookDispatcher} owns one Vert.x context; per URL a
  * {@link dev.prism.webhooks.DeliveryQueues} (pure, clock-driven: one ordered queue per room, one request in flight per
  * room, exponential backoff by {@link dev.prism.webhooks.RetrySchedule}, bounded size and retry window) decides what to
- * send and when; the dispatcher signs ({@link dev.prism.webhooks.WebhookSigner}) and posts. Figures go to
+ * send and when; the dispatcher signs ({@link dev.prism.webhooks.WebhookSigner}) and posts
+ * ({@code WebhookPost}), having run that path once at start against a throwaway loopback server
+ * ({@code DispatcherWarmUp}) so a cold node's first delivery is not the slow one. Figures go to
  * {@link dev.prism.webhooks.WebhookMeters}. A receiver on a private or loopback network is refused at startup unless
  * allowed ({@link dev.prism.webhooks.ReceiverUrls}).
  */

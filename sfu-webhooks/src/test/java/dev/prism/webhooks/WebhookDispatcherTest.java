@@ -10,6 +10,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,7 @@ class WebhookDispatcherTest {
     private final Vertx vertx = Vertx.vertx();
     private final List<String> received = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
+    private final AtomicInteger requests = new AtomicInteger();
 
     @AfterEach
     void close() throws Exception {
@@ -31,6 +33,7 @@ class WebhookDispatcherTest {
 
     private HttpServer receiver(boolean answers) throws Exception {
         return vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+            requests.incrementAndGet();
             if (!answers) {
                 return; // holds the request open: the dispatcher's timeout must end it
             }
@@ -110,5 +113,24 @@ class WebhookDispatcherTest {
         // The silent receiver's requests time out (300 ms) and are retried; it held nothing of the healthy one's.
         await(() -> meters.retriedCount() >= 2, 20);
         assertThat(meters.deliveredCount()).isEqualTo(40);
+    }
+
+    @Test
+    void startingRunsTheDeliveryPathOnceAgainstItsOwnServerNeverAReceiver() throws Exception {
+        HttpServer healthy = receiver(true);
+        WebhookDispatcher dispatcher = new WebhookDispatcher(
+                List.of(URI.create("http://127.0.0.1:" + healthy.actualPort() + "/h")), new WebhookSigner("k1", SECRET),
+                WebhookDispatcher.Settings.DEFAULT, MonoClock.SYSTEM, new WebhookMeters());
+        vertx.deployVerticle(dispatcher).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        assertThat(requests.get()).as("the receiver hears nothing before an event").isZero();
+
+        // The warm-up itself: a signed POST through a client like the receivers' to a throwaway loopback server.
+        boolean answered = DispatcherWarmUp.run(vertx, new WebhookSigner("k1", SECRET), 5_000).toCompletionStage()
+                .toCompletableFuture().get(20, TimeUnit.SECONDS);
+        assertThat(answered).isTrue();
+
+        dispatcher.offer(event("a", 1));
+        await(() -> received.size() == 1, 20);
+        assertThat(requests.get()).isEqualTo(1);
     }
 }
