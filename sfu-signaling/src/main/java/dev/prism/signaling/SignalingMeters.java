@@ -64,7 +64,7 @@ public final class SignalingMeters implements MeterBinder {
     static final List<String> ERROR_CODES = List.of("bad_json", "unknown_type", "bad_request", "out_of_order",
             "bad_sdp", "nothing_to_forward", "codec_unsupported", "not_allowed", "unknown_track", "internal", "room_full",
             "sdp_too_large", "too_many_media_sections", "too_many_tracks", "too_many_candidates", "rate_limited",
-            "bad_source", "data_too_large", "data_rate_limited");
+            "bad_source", "data_too_large", "data_rate_limited", "publishers_full");
 
     private final SfuContext sfu;
     private final SignalingCounters signaling;

@@ -233,6 +233,8 @@ final class Publisher implements ClientPeer.Handler {
     void stop() {
         if (videoTimer != null) {
             videoTimer.cancel(false);
+        }
+        if (audioTimer != null) { // an audio-only publisher has no video timer
             audioTimer.cancel(false);
         }
         if (pacerTimer != null) {
