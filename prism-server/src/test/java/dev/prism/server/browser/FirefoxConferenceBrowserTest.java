@@ -130,7 +130,9 @@ class FirefoxConferenceBrowserTest implements BrowserArtifacts.Browsers {
         FirefoxBrowser firefox = call.firefoxes().get(0);
         String room = "firefox-" + Long.toHexString(System.nanoTime());
         firefox.open(call.server().joinUrl(room, "firefox"));
-        chromium.open(call.server().joinUrl(room, "chromium"));
+        // adaptive=0: Chromium's demo tile would ask for less than 720p, and dynacast would then (rightly) turn off
+        // Firefox's top encoding, which this test needs to see flowing
+        chromium.open(call.server().joinUrl(room, "chromium") + "&adaptive=0");
         firefox.waitUntil("joined", FIRST_FRAME_TIMEOUT, b -> {
             Object error = b.eval("window.prism && window.prism.error ? String(window.prism.error) : null");
             assertThat(error).as("Firefox's join failed").isNull();
