@@ -131,7 +131,8 @@ class ImpairedNetworkBrowserTest implements BrowserArtifacts.Browsers {
         ChromeBrowser bob = call.browsers().get(1);
         String room = "loss-sim-" + Long.toHexString(System.nanoTime());
         alice.open(call.server().joinUrl(room, "alice"));
-        bob.open(call.server().joinUrl(call.ns().hostAddress(), room, "bob") + "&publish=none");
+        // adaptive=0: this test is about the network; bob's demo tile must not decide which layer he may get
+        bob.open(call.server().joinUrl(call.ns().hostAddress(), room, "bob") + "&publish=none&adaptive=0");
         awaitVideo(bob);
         awaitSteadySender(alice);
         AtomicReference<String> layer = new AtomicReference<>();

@@ -190,7 +190,8 @@ class RelayedNetworkBrowserTest implements BrowserArtifacts.Browsers {
         ChromeBrowser bob = call.browsers().get(1);
         String room = scenario + "-" + Long.toHexString(System.nanoTime());
         alice.open(call.server().joinUrl(room, "alice"));
-        bob.open(call.server().joinUrl(call.ns().hostAddress(), room, "bob") + "&publish=none");
+        // adaptive=0: the scenarios measure the network path; bob's demo tile must not cap his layer below 720p
+        bob.open(call.server().joinUrl(call.ns().hostAddress(), room, "bob") + "&publish=none&adaptive=0");
         AtomicReference<JsonObject> last = new AtomicReference<>();
         long joining = System.nanoTime();
         bob.waitUntil("bob's first decoded frame", MEDIA_TIMEOUT, b -> {
