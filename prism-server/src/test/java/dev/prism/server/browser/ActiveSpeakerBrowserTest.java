@@ -99,7 +99,11 @@ class ActiveSpeakerBrowserTest implements BrowserArtifacts.Browsers {
         Object muted = talker.asyncJs("const done = arguments[arguments.length - 1];"
                 + "window.prism.client.setMuted('audio', true).then(() => done('ok'), (e) => done('ERROR ' + e));");
         assertThat(String.valueOf(muted)).isEqualTo("ok");
-        listener.waitFor("the talker not speaking while muted", "(() => { const s = window.__speakers;"
+        // The demo page has followed every update since it joined (the recorder above only since it was added, and
+        // on a loaded machine the talker may already have been reported speaking before it): wait until the page
+        // shows nobody speaking, so the update after unmuting is a change the server must send.
+        listener.waitFor("the talker not speaking while muted", "document.querySelector('.tile.speaking') === null"
+                + " && (() => { const s = window.__speakers;"
                 + " return s.length === 0 || !s[s.length - 1].ids.includes('" + talkerId + "'); })()",
                 SPEECH_TIMEOUT);
 
