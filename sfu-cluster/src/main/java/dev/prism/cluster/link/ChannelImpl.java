@@ -39,6 +39,10 @@ final class ChannelImpl implements LinkChannel, IncomingChannel {
     /** Data bytes accepted by write() and not yet on the socket, hops included: the writer's backpressure signal. */
     private final AtomicLong queuedBytes = new AtomicLong();
     private boolean wasFull;
+    /** Bytes of split messages (more than one frame) in {@link #pending}: bounded by maxMessageBytes, not the queue. */
+    private long longQueued;
+    /** {@link #flush} is in the middle of a split message (sent a part, not yet its last frame). */
+    private boolean sendingLong;
     boolean waitingForSocket;
     private int closeCode;
     private String closeReason;
@@ -198,10 +202,12 @@ final class ChannelImpl implements LinkChannel, IncomingChannel {
         }
         if (frames.length > 1) {
             mux.metrics().messagesSplit.increment();
+            longQueued += bytes;
         }
-        // the bound applies to what was queued before this message, so one message longer than the bound (but within
-        // maxMessageBytes) still passes a writer that respects writeQueueFull
-        if (queuedBytes.get() - bytes > mux.settings().maxQueuedBytesPerChannel()) {
+        // split messages count against maxMessageBytes, the rest against the queue bound: a long message (and the
+        // short ones written right after it) passes a writer that respects writeQueueFull; ignoring it is still cut off
+        if (queuedBytes.get() - longQueued > mux.settings().maxQueuedBytesPerChannel()
+                || longQueued > mux.settings().maxMessageBytes()) {
             mux.metrics().channelsOverflowed.increment();
             localClose(LinkCloseCodes.OVERFLOW, "send_queue_overflow", true);
             return;
@@ -220,8 +226,15 @@ final class ChannelImpl implements LinkChannel, IncomingChannel {
             int bytes = frame.length() - FrameCodec.HEADER_BYTES;
             sendCredit -= bytes;
             queuedBytes.addAndGet(-bytes);
-            if (frame.getUnsignedByte(4) == FrameCodec.DATA) {
-                mux.metrics().messagesOut.increment(); // a message's last (or only) frame
+            if (frame.getUnsignedByte(4) == FrameCodec.DATA_PART) {
+                sendingLong = true;
+                longQueued -= bytes;
+            } else {
+                if (sendingLong) {
+                    sendingLong = false; // the last frame of a split message
+                    longQueued -= bytes;
+                }
+                mux.metrics().messagesOut.increment();
             }
             mux.write(frame);
         }
@@ -374,6 +387,8 @@ final class ChannelImpl implements LinkChannel, IncomingChannel {
         if (dropQueued) {
             pending.clear();
             queuedBytes.set(0);
+        longQueued = 0;
+        sendingLong = false;
         }
         if (pending.isEmpty()) {
             finishLocalClose();
@@ -402,6 +417,8 @@ final class ChannelImpl implements LinkChannel, IncomingChannel {
         closed = true;
         pending.clear();
         queuedBytes.set(0);
+        longQueued = 0;
+        sendingLong = false;
         if (state == State.CLOSING) {
             mux.cancelTimer(decisionTimer);
         }
@@ -419,6 +436,8 @@ final class ChannelImpl implements LinkChannel, IncomingChannel {
         received.clear();
         pending.clear();
         queuedBytes.set(0);
+        longQueued = 0;
+        sendingLong = false;
         terminate(new LinkClose(code, reason, true));
     }
 
