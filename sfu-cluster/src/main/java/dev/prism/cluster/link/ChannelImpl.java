@@ -39,8 +39,11 @@ final class ChannelImpl implements LinkChannel, IncomingChannel {
     /** Data bytes accepted by write() and not yet on the socket, hops included: the writer's backpressure signal. */
     private final AtomicLong queuedBytes = new AtomicLong();
     private boolean wasFull;
-    /** Bytes of split messages (more than one frame) in {@link #pending}: bounded by maxMessageBytes, not the queue. */
-    private long longQueued;
+    /**
+     * The part of {@link #queuedBytes} that belongs to split messages (more than one frame), hops included: bounded by
+     * maxMessageBytes, not by the queue bound.
+     */
+    private final AtomicLong longQueued = new AtomicLong();
     /** {@link #flush} is in the middle of a split message (sent a part, not yet its last frame). */
     private boolean sendingLong;
     boolean waitingForSocket;
@@ -160,11 +163,10 @@ final class ChannelImpl implements LinkChannel, IncomingChannel {
         if (closed) {
             return false;
         }
-        int max = mux.settings().maxMessageBytes();
-        if (FrameCodec.utf8Length(text) > max) {
+        int length = FrameCodec.utf8Length(text);
+        if (length > mux.settings().maxMessageBytes()) {
             // refused before any byte is encoded or queued: the peer could not take it, and this channel alone ends
-            long length = FrameCodec.utf8Length(text);
-            mux.onContext(() -> tooLarge("outgoing", length));
+            mux.onContext(() -> tooLarge("an outgoing", length));
             return false;
         }
         Buffer[] frames = FrameCodec.encodeMessage(id, text, mux.settings().maxFrameBytes());
@@ -173,6 +175,9 @@ final class ChannelImpl implements LinkChannel, IncomingChannel {
             bytes += frame.length() - FrameCodec.HEADER_BYTES;
         }
         int total = bytes;
+        if (frames.length > 1) {
+            longQueued.addAndGet(total); // first, so that queuedBytes - longQueued never counts it as short
+        }
         long queued = queuedBytes.addAndGet(total);
         boolean full = queued >= window;
         if (mux.onContext()) {
@@ -191,6 +196,9 @@ final class ChannelImpl implements LinkChannel, IncomingChannel {
     private void enqueue(Buffer[] frames, int bytes, boolean fullAtWrite) {
         if (state != State.OPEN) {
             queuedBytes.addAndGet(-bytes);
+            if (frames.length > 1) {
+                longQueued.addAndGet(-bytes);
+            }
             return;
         }
         if (fullAtWrite && !wasFull) {
@@ -202,12 +210,13 @@ final class ChannelImpl implements LinkChannel, IncomingChannel {
         }
         if (frames.length > 1) {
             mux.metrics().messagesSplit.increment();
-            longQueued += bytes;
         }
         // split messages count against maxMessageBytes, the rest against the queue bound: a long message (and the
         // short ones written right after it) passes a writer that respects writeQueueFull; ignoring it is still cut off
-        if (queuedBytes.get() - longQueued > mux.settings().maxQueuedBytesPerChannel()
-                || longQueued > mux.settings().maxMessageBytes()) {
+        long queued = queuedBytes.get(); // read before longQueued: a write racing in is under-counted, never over
+        long splitBytes = longQueued.get();
+        if (queued - splitBytes > mux.settings().maxQueuedBytesPerChannel()
+                || splitBytes > mux.settings().maxMessageBytes()) {
             mux.metrics().channelsOverflowed.increment();
             localClose(LinkCloseCodes.OVERFLOW, "send_queue_overflow", true);
             return;
@@ -228,11 +237,11 @@ final class ChannelImpl implements LinkChannel, IncomingChannel {
             queuedBytes.addAndGet(-bytes);
             if (frame.getUnsignedByte(4) == FrameCodec.DATA_PART) {
                 sendingLong = true;
-                longQueued -= bytes;
+                longQueued.addAndGet(-bytes);
             } else {
                 if (sendingLong) {
                     sendingLong = false; // the last frame of a split message
-                    longQueued -= bytes;
+                    longQueued.addAndGet(-bytes);
                 }
                 mux.metrics().messagesOut.increment();
             }
@@ -275,7 +284,7 @@ final class ChannelImpl implements LinkChannel, IncomingChannel {
         peerCredit -= data.bytes();
         arrivingMessageBytes += data.bytes();
         if (arrivingMessageBytes > mux.settings().maxMessageBytes()) {
-            tooLarge("incoming", arrivingMessageBytes);
+            tooLarge("an incoming", arrivingMessageBytes);
             return;
         }
         if (!data.more()) {
@@ -387,8 +396,8 @@ final class ChannelImpl implements LinkChannel, IncomingChannel {
         if (dropQueued) {
             pending.clear();
             queuedBytes.set(0);
-        longQueued = 0;
-        sendingLong = false;
+            longQueued.set(0);
+            sendingLong = false;
         }
         if (pending.isEmpty()) {
             finishLocalClose();
@@ -417,7 +426,7 @@ final class ChannelImpl implements LinkChannel, IncomingChannel {
         closed = true;
         pending.clear();
         queuedBytes.set(0);
-        longQueued = 0;
+        longQueued.set(0);
         sendingLong = false;
         if (state == State.CLOSING) {
             mux.cancelTimer(decisionTimer);
@@ -436,7 +445,7 @@ final class ChannelImpl implements LinkChannel, IncomingChannel {
         received.clear();
         pending.clear();
         queuedBytes.set(0);
-        longQueued = 0;
+        longQueued.set(0);
         sendingLong = false;
         terminate(new LinkClose(code, reason, true));
     }

@@ -27,7 +27,7 @@ final class LinkLog {
     synchronized void messageTooLarge(String direction, String peerNodeId, int channel, long bytes, int max) {
         long suppressed = tooLarge.admit();
         if (suppressed >= 0) {
-            log.warn("link channel {} (peer node {}) closed with {}: a {} message of {} bytes or more, maximum {}"
+            log.warn("link channel {} (peer node {}) closed with {}: {} message of {} bytes or more, maximum {}"
                     + " (+{} more since the last line)", channel, ClientText.forLog(peerNodeId),
                     LinkCloseCodes.MESSAGE_TOO_LARGE, direction, bytes, max, suppressed);
         }

@@ -156,6 +156,26 @@ class LinkLongMessageTest {
     }
 
     @Test
+    void longMessagesWrittenBackToBackFromAnotherThreadPassTheQueueBoundInOrder() throws Exception {
+        // as the owner's room thread writes: off the channel's context, every write hops; two 20 KiB messages each
+        // over the 16 KiB queue bound, both in flight at once, and short ones between and after them
+        LinkSettings small = LinkSettings.DEFAULTS.withWindow(4096, 16 * 1024).withMessageLimits(2048, 64 * 1024);
+        LinkTestNode a = node("a", small);
+        LinkTestNode b = node("b", small);
+        Opened ch = open(a.client.open(b.url()), "r");
+        String first = mixedText(20 * 1024);
+        String second = "second:" + mixedText(20 * 1024);
+        List<String> sent = List.of(first, "s0", second, "s1", "s2");
+        for (String m : sent) {
+            assertThat(ch.channel.write(m)).isTrue();
+        }
+        Deadline.await(WAIT, "all five at the owner", () -> b.received.get(ch.channel.id()).size() == 5);
+        assertThat(b.received.get(ch.channel.id())).isEqualTo(sent);
+        assertThat(a.metrics.channelsOverflowed()).isZero();
+        assertThat(a.metrics.messagesSplit()).isEqualTo(2);
+    }
+
+    @Test
     void aMessageOverTheReassemblyBoundClosesOnlyItsChannelAndIsCounted() throws Exception {
         // the sender allows 1 MiB messages, the receiver reassembles at most 64 KiB
         LinkTestNode a = node("a", LinkSettings.DEFAULTS.withMessageLimits(16 * 1024, 1024 * 1024));
