@@ -241,9 +241,11 @@ class ClusterProxyEventsTest {
             long lostBefore = METRICS_A.connectionsLost() + METRICS_B.connectionsLost();
             long splitBefore = METRICS_B.messagesSplit();
             JsonArray participants = new JsonArray();
-            for (int i = 0; participants.encode().length() < 1_200_000; i++) {
-                participants.add(new JsonObject().put("participantId", "p" + i).put("name", "Participant é€ " + i)
-                        .put("metadata", "{\"seat\":" + i + "}"));
+            for (int i = 0, chars = 0; chars < 1_200_000; i++) {
+                JsonObject p = new JsonObject().put("participantId", "p" + i).put("name", "Participant é€ " + i)
+                        .put("metadata", "{\"seat\":" + i + "}");
+                participants.add(p);
+                chars += p.encode().length() + 1;
             }
             JsonObject big = new JsonObject().put("type", "bigState").put("participants", participants);
             assertThat(big.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
