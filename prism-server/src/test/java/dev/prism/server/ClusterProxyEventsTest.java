@@ -42,6 +42,8 @@ class ClusterProxyEventsTest {
     private static ClusterLinks linksA;
     private static ClusterLinks linksB;
     private static ApiHttp apiAtOwner;
+    private static final LinkMetrics METRICS_A = new LinkMetrics();
+    private static final LinkMetrics METRICS_B = new LinkMetrics();
 
     @BeforeAll
     static void start() throws Exception {
@@ -49,10 +51,10 @@ class ClusterProxyEventsTest {
         b = node();
         vertx = Vertx.vertx();
         linksA = ClusterLinks.start(vertx, "node-a", CLUSTER_SECRET, "127.0.0.1", 0, a.sfu().proxiedSessionAcceptor(),
-                new LinkMetrics(), LinkSettings.DEFAULTS).toCompletionStage().toCompletableFuture()
+                METRICS_A, LinkSettings.DEFAULTS).toCompletionStage().toCompletableFuture()
                 .get(10, TimeUnit.SECONDS);
         linksB = ClusterLinks.start(vertx, "node-b", CLUSTER_SECRET, "127.0.0.1", 0, b.sfu().proxiedSessionAcceptor(),
-                new LinkMetrics(), LinkSettings.DEFAULTS).toCompletionStage().toCompletableFuture()
+                METRICS_B, LinkSettings.DEFAULTS).toCompletionStage().toCompletableFuture()
                 .get(10, TimeUnit.SECONDS);
         a.sfu().useRouting(room -> CompletableFuture.completedFuture(
                 new Route.Remote("node-b", linksB.linkAddress())), (owner, request) ->
@@ -221,6 +223,53 @@ class ClusterProxyEventsTest {
                     .put("nested", new JsonObject().put("n", 1).put("text", "é ✓ \"quoted\""));
             assertThat(b.sfu().roomSessions().send("future", "alice", future)).isTrue();
             assertThat(alice.next("someFutureMessage", 10)).isEqualTo(future);
+        }
+    }
+
+    /**
+     * A server message longer than a link frame (512 KiB), as a {@code state} or subscriber offer of a very large room
+     * would be: it reaches the proxied client whole and in order, and the link (shared with another proxied session)
+     * stays up. Before the link split long messages, the edge closed the whole connection on the oversize frame and
+     * every session proxied over it got 4013.
+     */
+    @Test
+    void aServerMessageLongerThanALinkFrameReachesAProxiedClientAndTheLinkStaysUp() {
+        try (WsTestClient alice = joinProxied("long", "alice");
+             WsTestClient carol = joinProxied("long", "carol")) {
+            alice.next("welcome", 10);
+            carol.next("welcome", 10);
+            long lostBefore = METRICS_A.connectionsLost() + METRICS_B.connectionsLost();
+            long splitBefore = METRICS_B.messagesSplit();
+            JsonArray participants = new JsonArray();
+            for (int i = 0, chars = 0; chars < 1_200_000; i++) {
+                JsonObject p = new JsonObject().put("participantId", "p" + i).put("name", "Participant é€ " + i)
+                        .put("metadata", "{\"seat\":" + i + "}");
+                participants.add(p);
+                chars += p.encode().length() + 1;
+            }
+            JsonObject big = new JsonObject().put("type", "bigState").put("participants", participants);
+            assertThat(big.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+                    .isGreaterThan(2 * LinkSettings.DEFAULTS.maxFrameBytes());
+
+            var sessions = b.sfu().roomSessions();
+            assertThat(sessions.send("long", "alice", new JsonObject().put("type", "marker").put("n", 1))).isTrue();
+            assertThat(sessions.send("long", "alice", big)).isTrue();
+            assertThat(sessions.send("long", "carol", new JsonObject().put("type", "marker").put("n", 3))).isTrue();
+            assertThat(sessions.send("long", "alice", new JsonObject().put("type", "marker").put("n", 2))).isTrue();
+
+            assertThat(carol.next("marker", 10).getInteger("n")).isEqualTo(3);
+            assertThat(alice.next("marker", 10).getInteger("n")).isEqualTo(1);
+            assertThat(alice.next("bigState", 20)).isEqualTo(big);
+            assertThat(alice.next("marker", 10).getInteger("n")).isEqualTo(2);
+            assertThat(alice.ended()).isFalse();
+            assertThat(carol.ended()).isFalse();
+            assertThat(METRICS_B.messagesSplit() - splitBefore).isEqualTo(1);
+            assertThat(METRICS_A.connectionsLost() + METRICS_B.connectionsLost()).isEqualTo(lostBefore);
+
+            // both sessions still talk over the same link
+            alice.send(new JsonObject().put("type", "sendData").put("requestId", "after").put("payload", "hi"));
+            assertThat(alice.next("dataAck", 10).getString("requestId")).isEqualTo("after");
+            assertThat(carol.next("data", 10).getString("payload")).isEqualTo("hi");
         }
     }
 

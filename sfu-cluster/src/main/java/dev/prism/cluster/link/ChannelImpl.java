@@ -14,6 +14,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Credit: the sender may send a message while its credit is above 0 and subtracts the message's UTF-8 length (so
  * credit may go negative by less than one frame). The receiver mirrors it ({@link #peerCredit}); a peer that sends
  * with credit at or below 0 broke the rule and the channel closes with {@link LinkCloseCodes#OVERFLOW}.
+ *
+ * <p>Long messages: a message longer than {@link LinkSettings#maxFrameBytes()} is queued as several frames
+ * ({@link FrameCodec#encodeMessage}) that go out one by one as credit allows (credit is per frame, so a message larger
+ * than the window still passes: the receiver grants back each part as its delivery loop takes it into the message being
+ * reassembled). Other channels' frames interleave with the parts on the connection. The receiver holds the parts of one
+ * message (at most {@link LinkSettings#maxMessageBytes()}) beside its window; a message over that bound, written here or
+ * arriving, closes this channel alone with {@link LinkCloseCodes#MESSAGE_TOO_LARGE}, counted and logged.
  */
 final class ChannelImpl implements LinkChannel, IncomingChannel {
     enum State { OPENING, ACCEPTING, OPEN, CLOSING, CLOSED }
@@ -32,12 +39,23 @@ final class ChannelImpl implements LinkChannel, IncomingChannel {
     /** Data bytes accepted by write() and not yet on the socket, hops included: the writer's backpressure signal. */
     private final AtomicLong queuedBytes = new AtomicLong();
     private boolean wasFull;
+    /**
+     * The part of {@link #queuedBytes} that belongs to split messages (more than one frame), hops included: bounded by
+     * maxMessageBytes, not by the queue bound.
+     */
+    private final AtomicLong longQueued = new AtomicLong();
+    /** {@link #flush} is in the middle of a split message (sent a part, not yet its last frame). */
+    private boolean sendingLong;
     boolean waitingForSocket;
     private int closeCode;
     private String closeReason;
 
     // receive side
     private final ArrayDeque<LinkFrame.Data> received = new ArrayDeque<>();
+    /** The parts of the message being delivered (taken from {@link #received}), until its last frame. */
+    private StringBuilder reassembly; // null between long messages: its capacity is not kept
+    /** UTF-8 bytes of the message now arriving (its parts so far), checked against the message bound on arrival. */
+    private long arrivingMessageBytes;
     private long peerCredit;
     private long consumedUngranted;
     private boolean paused;
@@ -145,14 +163,27 @@ final class ChannelImpl implements LinkChannel, IncomingChannel {
         if (closed) {
             return false;
         }
-        Buffer frame = FrameCodec.encode(new LinkFrame.Data(id, text, 0));
-        int bytes = frame.length() - FrameCodec.HEADER_BYTES;
-        long queued = queuedBytes.addAndGet(bytes);
+        int length = FrameCodec.utf8Length(text);
+        if (length > mux.settings().maxMessageBytes()) {
+            // refused before any byte is encoded or queued: the peer could not take it, and this channel alone ends
+            mux.onContext(() -> tooLarge("an outgoing", length));
+            return false;
+        }
+        Buffer[] frames = FrameCodec.encodeMessage(id, text, mux.settings().maxFrameBytes());
+        int bytes = 0;
+        for (Buffer frame : frames) {
+            bytes += frame.length() - FrameCodec.HEADER_BYTES;
+        }
+        int total = bytes;
+        if (frames.length > 1) {
+            longQueued.addAndGet(total); // first, so that queuedBytes - longQueued never counts it as short
+        }
+        long queued = queuedBytes.addAndGet(total);
         boolean full = queued >= window;
         if (mux.onContext()) {
-            enqueue(frame, bytes, full);
+            enqueue(frames, total, full);
         } else {
-            mux.context().runOnContext(v -> enqueue(frame, bytes, full));
+            mux.context().runOnContext(v -> enqueue(frames, total, full));
         }
         return true;
     }
@@ -162,17 +193,30 @@ final class ChannelImpl implements LinkChannel, IncomingChannel {
         return queuedBytes.get() >= window;
     }
 
-    private void enqueue(Buffer frame, int bytes, boolean fullAtWrite) {
+    private void enqueue(Buffer[] frames, int bytes, boolean fullAtWrite) {
         if (state != State.OPEN) {
             queuedBytes.addAndGet(-bytes);
+            if (frames.length > 1) {
+                longQueued.addAndGet(-bytes);
+            }
             return;
         }
         if (fullAtWrite && !wasFull) {
             wasFull = true;
             mux.metrics().sendBlocked.increment();
         }
-        pending.add(frame);
-        if (queuedBytes.get() > mux.settings().maxQueuedBytesPerChannel()) {
+        for (Buffer frame : frames) {
+            pending.add(frame);
+        }
+        if (frames.length > 1) {
+            mux.metrics().messagesSplit.increment();
+        }
+        // split messages count against maxMessageBytes, the rest against the queue bound: a long message (and the
+        // short ones written right after it) passes a writer that respects writeQueueFull; ignoring it is still cut off
+        long queued = queuedBytes.get(); // read before longQueued: a write racing in is under-counted, never over
+        long splitBytes = longQueued.get();
+        if (queued - splitBytes > mux.settings().maxQueuedBytesPerChannel()
+                || splitBytes > mux.settings().maxMessageBytes()) {
             mux.metrics().channelsOverflowed.increment();
             localClose(LinkCloseCodes.OVERFLOW, "send_queue_overflow", true);
             return;
@@ -191,7 +235,16 @@ final class ChannelImpl implements LinkChannel, IncomingChannel {
             int bytes = frame.length() - FrameCodec.HEADER_BYTES;
             sendCredit -= bytes;
             queuedBytes.addAndGet(-bytes);
-            mux.metrics().messagesOut.increment();
+            if (frame.getUnsignedByte(4) == FrameCodec.DATA_PART) {
+                sendingLong = true;
+                longQueued.addAndGet(-bytes);
+            } else {
+                if (sendingLong) {
+                    sendingLong = false; // the last frame of a split message
+                    longQueued.addAndGet(-bytes);
+                }
+                mux.metrics().messagesOut.increment();
+            }
             mux.write(frame);
         }
         if (state == State.CLOSING && pending.isEmpty()) {
@@ -229,9 +282,29 @@ final class ChannelImpl implements LinkChannel, IncomingChannel {
             return;
         }
         peerCredit -= data.bytes();
-        mux.metrics().messagesIn.increment();
+        arrivingMessageBytes += data.bytes();
+        if (arrivingMessageBytes > mux.settings().maxMessageBytes()) {
+            tooLarge("an incoming", arrivingMessageBytes);
+            return;
+        }
+        if (!data.more()) {
+            arrivingMessageBytes = 0;
+            mux.metrics().messagesIn.increment();
+        }
         received.add(data);
         deliver();
+    }
+
+    /** Closes this channel alone for a message over the bound; the connection and its other channels go on. */
+    private void tooLarge(String direction, long bytes) {
+        if (state != State.OPEN) {
+            return;
+        }
+        mux.metrics().messagesTooLarge.increment();
+        mux.log().messageTooLarge(direction, mux.peerNodeId(), id, bytes, mux.settings().maxMessageBytes());
+        received.clear();
+        reassembly = null;
+        localClose(LinkCloseCodes.MESSAGE_TOO_LARGE, "message_too_large", true);
     }
 
     private void deliver() {
@@ -247,7 +320,19 @@ final class ChannelImpl implements LinkChannel, IncomingChannel {
                 }
                 LinkFrame.Data data = received.poll();
                 consumedUngranted += data.bytes();
-                mux.call(h, data.text());
+                if (data.more()) {
+                    if (reassembly == null) {
+                        reassembly = new StringBuilder(data.text().length() * 2);
+                    }
+                    reassembly.append(data.text()); // granted back like a whole message: the sender may go on
+                    continue;
+                }
+                String text = data.text();
+                if (reassembly != null) {
+                    text = reassembly.append(text).toString();
+                    reassembly = null;
+                }
+                mux.call(h, text);
             }
         } finally {
             delivering = false;
@@ -311,6 +396,8 @@ final class ChannelImpl implements LinkChannel, IncomingChannel {
         if (dropQueued) {
             pending.clear();
             queuedBytes.set(0);
+            longQueued.set(0);
+            sendingLong = false;
         }
         if (pending.isEmpty()) {
             finishLocalClose();
@@ -339,6 +426,8 @@ final class ChannelImpl implements LinkChannel, IncomingChannel {
         closed = true;
         pending.clear();
         queuedBytes.set(0);
+        longQueued.set(0);
+        sendingLong = false;
         if (state == State.CLOSING) {
             mux.cancelTimer(decisionTimer);
         }
@@ -356,6 +445,8 @@ final class ChannelImpl implements LinkChannel, IncomingChannel {
         received.clear();
         pending.clear();
         queuedBytes.set(0);
+        longQueued.set(0);
+        sendingLong = false;
         terminate(new LinkClose(code, reason, true));
     }
 

@@ -6,7 +6,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,7 +18,10 @@ import java.util.Map;
  *   u32 body length | u8 type | u32 channel | body (length bytes)
  * </pre>
  *
- * All integers big-endian; strings are UTF-8 with a u8 ({@code str8}) or u16 ({@code str16}) length prefix. Bodies per
+ * A message longer than one frame's body travels as data-part frames (type 13, each whole UTF-8 characters) followed
+ * by one data frame ({@link #encodeMessage}).
+ *
+ * <p>All integers big-endian; strings are UTF-8 with a u8 ({@code str8}) or u16 ({@code str16}) length prefix. Bodies per
  * type are listed in docs/CLUSTER.md. Decoding checks the header first ({@link #checkHeader}: type known, length within
  * the maximum, channel allowed for the type), so an oversize frame is refused before its body is read, then every
  * field of the body ({@link #decodeBody}); any violation is a {@link LinkProtocolException}, never another exception.
@@ -42,13 +47,14 @@ final class FrameCodec {
     static final int CLOSE = 10;
     static final int PING = 11;
     static final int PONG = 12;
+    static final int DATA_PART = 13;
 
     private FrameCodec() {
     }
 
     /** Validates a header; {@code length} and {@code channel} are the raw (signed) header fields. */
     static void checkHeader(int type, int length, int channel, int maxBody) throws LinkProtocolException {
-        if (type < HELLO || type > PONG) {
+        if (type < HELLO || type > DATA_PART) {
             throw new LinkProtocolException(Reason.UNKNOWN_TYPE, "frame type " + type);
         }
         if (length < 0 || length > maxBody) {
@@ -73,7 +79,8 @@ final class FrameCodec {
             case OPEN -> new LinkFrame.Open(channel, r.credit(), openRequest(r));
             case OPEN_OK -> new LinkFrame.OpenOk(channel, r.credit());
             case OPEN_REFUSED -> new LinkFrame.OpenRefused(channel, r.str8(1, MAX_REASON), r.str16(MAX_DETAIL));
-            case DATA -> new LinkFrame.Data(channel, r.rest(), body.length());
+            case DATA -> new LinkFrame.Data(channel, r.rest(), body.length(), false);
+            case DATA_PART -> new LinkFrame.Data(channel, r.rest(), body.length(), true);
             case WINDOW -> new LinkFrame.Window(channel, r.credit());
             case CLOSE -> new LinkFrame.Close(channel, r.u16(), r.str16(MAX_DETAIL));
             case PING -> new LinkFrame.Ping(r.u64());
@@ -175,8 +182,8 @@ final class FrameCodec {
     }
 
     static int type(LinkFrame frame) {
-        if (frame instanceof LinkFrame.Data) {
-            return DATA;
+        if (frame instanceof LinkFrame.Data d) {
+            return d.more() ? DATA_PART : DATA;
         } else if (frame instanceof LinkFrame.Window) {
             return WINDOW;
         } else if (frame instanceof LinkFrame.Ping) {
@@ -200,6 +207,35 @@ final class FrameCodec {
         } else {
             return AUTH_OK;
         }
+    }
+
+    /**
+     * The frames of one message on {@code channel}: one data frame when its UTF-8 fits {@code maxBody}, else data-part
+     * frames of at most {@code maxBody} bytes, each cut at a character boundary, then a data frame with the rest.
+     * Returns new buffers the caller owns. Any thread.
+     */
+    static Buffer[] encodeMessage(int channel, String text, int maxBody) {
+        byte[] all = text.getBytes(StandardCharsets.UTF_8);
+        if (all.length <= maxBody) {
+            return new Buffer[] {dataFrame(DATA, channel, all, 0, all.length)};
+        }
+        List<Buffer> frames = new ArrayList<>(all.length / maxBody + 2);
+        int off = 0;
+        while (all.length - off > maxBody) {
+            int end = off + maxBody;
+            while ((all[end] & 0xC0) == 0x80) {
+                end--; // never split a character: every frame's body is valid UTF-8 on its own
+            }
+            frames.add(dataFrame(DATA_PART, channel, all, off, end - off));
+            off = end;
+        }
+        frames.add(dataFrame(DATA, channel, all, off, all.length - off));
+        return frames.toArray(new Buffer[0]);
+    }
+
+    private static Buffer dataFrame(int type, int channel, byte[] bytes, int off, int len) {
+        return Buffer.buffer(HEADER_BYTES + len).appendInt(len).appendByte((byte) type).appendInt(channel)
+                .appendBytes(bytes, off, len);
     }
 
     /** UTF-8 length of {@code s} without encoding it. */

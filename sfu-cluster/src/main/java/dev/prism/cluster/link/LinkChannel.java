@@ -12,7 +12,9 @@ import io.vertx.core.Handler;
  * is true once a window's worth is queued here; the writer should then stop reading its own source (the edge pauses the
  * client's WebSocket) until the {@link #drainHandler} runs. Queued data past
  * {@link LinkSettings#maxQueuedBytesPerChannel()} closes the channel with {@link LinkCloseCodes#OVERFLOW}: nothing is
- * buffered without bound.
+ * buffered without bound. A message of any length up to {@link LinkSettings#maxMessageBytes()} may be written: one
+ * longer than a frame is split and joined again at the other end (the handler gets it whole); a longer one is refused
+ * and closes this channel alone with {@link LinkCloseCodes#MESSAGE_TOO_LARGE}.
  *
  * <p><b>Receiving.</b> Messages go to the {@link #handler} in order. {@link #pause()} stops delivery; what arrives
  * meanwhile waits here (at most one window plus one frame) and no more credit is granted, so the sender's
@@ -51,7 +53,10 @@ public interface LinkChannel {
     /** Called when {@link #writeQueueFull()} was true and the queue has fallen to half a window. */
     LinkChannel drainHandler(Handler<Void> handler);
 
-    /** Queues one text message. False (and dropped) when the channel is closed. */
+    /**
+     * Queues one text message. False (and dropped) when the channel is closed, or when the message is longer than
+     * {@link LinkSettings#maxMessageBytes()} (the channel then closes with {@link LinkCloseCodes#MESSAGE_TOO_LARGE}).
+     */
     boolean write(String text);
 
     /** True while a window's worth of data or more waits here to be sent. */

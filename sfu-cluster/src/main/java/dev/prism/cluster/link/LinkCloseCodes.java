@@ -18,6 +18,11 @@ public final class LinkCloseCodes {
     /** The channel's queued data exceeded {@link LinkSettings#maxQueuedBytesPerChannel()} (a writer that ignored
      *  {@code writeQueueFull}) or its peer sent beyond the credit it was granted. */
     public static final int OVERFLOW = 4702;
+    /**
+     * The channel carried (or was asked to send) a message longer than {@link LinkSettings#maxMessageBytes()}: that
+     * channel alone is closed, the connection and its other channels go on. Not a link failure: no resume.
+     */
+    public static final int MESSAGE_TOO_LARGE = 4703;
     /** Connection-level close (channel 0) sent by a server that refused the handshake: wrong secret. */
     public static final int AUTH_FAILED = 4710;
     /** Connection-level close: protocol version not supported. */

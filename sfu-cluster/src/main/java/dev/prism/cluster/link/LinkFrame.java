@@ -96,10 +96,18 @@ sealed interface LinkFrame {
     record OpenRefused(int channel, String reason, String detail) implements LinkFrame {
     }
 
-    /** One text message; costs its UTF-8 length in credit. */
-    record Data(int channel, String text, int bytes) implements LinkFrame {
+    /**
+     * One text message, or with {@code more} (frame type data-part) a leading part of one: the message ends with the
+     * next frame of the channel that has no {@code more}. Each part is whole UTF-8 characters. Costs its UTF-8 length
+     * ({@code bytes}) in credit, frame by frame.
+     */
+    record Data(int channel, String text, int bytes, boolean more) implements LinkFrame {
+        Data(int channel, String text, int bytes) {
+            this(channel, text, bytes, false);
+        }
+
         Data(int channel, String text) {
-            this(channel, text, FrameCodec.utf8Length(text));
+            this(channel, text, FrameCodec.utf8Length(text), false);
         }
     }
 

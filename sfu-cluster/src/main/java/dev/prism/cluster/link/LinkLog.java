@@ -14,11 +14,23 @@ final class LinkLog {
     private final Logger log;
     private final RepeatingLog refused;
     private final RepeatingLog protocol;
+    private final RepeatingLog tooLarge;
 
     LinkLog(Logger log, MonoClock clock, long intervalMillis) {
         this.log = log;
         this.refused = new RepeatingLog(clock, intervalMillis);
         this.protocol = new RepeatingLog(clock, intervalMillis);
+        this.tooLarge = new RepeatingLog(clock, intervalMillis);
+    }
+
+    /** A channel closed for a message over {@link LinkSettings#maxMessageBytes()}, sent here or from the peer. */
+    synchronized void messageTooLarge(String direction, String peerNodeId, int channel, long bytes, int max) {
+        long suppressed = tooLarge.admit();
+        if (suppressed >= 0) {
+            log.warn("link channel {} (peer node {}) closed with {}: {} message of {} bytes or more, maximum {}"
+                    + " (+{} more since the last line)", channel, ClientText.forLog(peerNodeId),
+                    LinkCloseCodes.MESSAGE_TOO_LARGE, direction, bytes, max, suppressed);
+        }
     }
 
     synchronized void handshakeRefused(String what, String remote, String peerNodeId) {

@@ -21,6 +21,8 @@ public final class LinkMetrics {
     final LongAdder channelsClosed = new LongAdder();
     final LongAdder channelsRefused = new LongAdder();
     final LongAdder channelsOverflowed = new LongAdder();
+    final LongAdder messagesTooLarge = new LongAdder();
+    final LongAdder messagesSplit = new LongAdder();
     final LongAdder bytesIn = new LongAdder();
     final LongAdder bytesOut = new LongAdder();
     final LongAdder messagesIn = new LongAdder();
@@ -99,6 +101,19 @@ public final class LinkMetrics {
     /** Channels closed with {@link LinkCloseCodes#OVERFLOW}. */
     public long channelsOverflowed() {
         return channelsOverflowed.sum();
+    }
+
+    /**
+     * Channels closed with {@link LinkCloseCodes#MESSAGE_TOO_LARGE}: a message over
+     * {@link LinkSettings#maxMessageBytes()} written here, or reassembled from the peer's frames.
+     */
+    public long messagesTooLarge() {
+        return messagesTooLarge.sum();
+    }
+
+    /** Messages sent here as more than one frame (longer than {@link LinkSettings#maxFrameBytes()}). */
+    public long messagesSplit() {
+        return messagesSplit.sum();
     }
 
     /** Bytes received on authenticated and unauthenticated connections (headers included). */

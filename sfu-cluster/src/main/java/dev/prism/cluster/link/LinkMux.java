@@ -31,6 +31,7 @@ final class LinkMux {
     private final LinkSettings settings;
     private final LinkMetrics metrics;
     private final MonoClock clock;
+    private final LinkLog log;
     private final String peerNodeId;
     private final Handler<IncomingChannel> incoming;
     private final Handler<LinkClose> onDown;
@@ -51,6 +52,7 @@ final class LinkMux {
         this.settings = settings;
         this.metrics = metrics;
         this.clock = clock;
+        this.log = log;
         this.peerNodeId = peerNodeId;
         this.incoming = incoming;
         this.onDown = onDown;
@@ -84,6 +86,10 @@ final class LinkMux {
 
     LinkMetrics metrics() {
         return metrics;
+    }
+
+    LinkLog log() {
+        return log;
     }
 
     boolean onContext() {

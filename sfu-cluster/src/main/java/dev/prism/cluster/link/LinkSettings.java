@@ -19,21 +19,29 @@ package dev.prism.cluster.link;
  * @param reconnectMaxMillis   largest reconnect delay
  * @param maxChannelsPerConnection opens beyond this are refused with {@code too_many_channels}
  * @param logIntervalMillis    a repeating rejection (wrong secret, bad frames) is logged once per interval
+ * @param maxMessageBytes      largest message (UTF-8 bytes) a channel sends or reassembles; a message longer than
+ *                             {@code maxFrameBytes} travels as data-part frames plus a last data frame. Beyond this a
+ *                             channel is closed with {@link LinkCloseCodes#MESSAGE_TOO_LARGE} (that channel only)
  */
 public record LinkSettings(int maxFrameBytes, int channelWindowBytes, int maxQueuedBytesPerChannel,
                            int socketWriteQueueBytes, long handshakeTimeoutMillis, long pingIntervalMillis,
                            long deadAfterMillis, long openTimeoutMillis, long reconnectMinMillis,
-                           long reconnectMaxMillis, int maxChannelsPerConnection, long logIntervalMillis) {
-    /** Signaling messages are at most 256 KiB; a frame carries one, plus room for a future header. */
+                           long reconnectMaxMillis, int maxChannelsPerConnection, long logIntervalMillis,
+                           int maxMessageBytes) {
+    /**
+     * Client messages are at most 256 KiB (the WebSocket limit), so one frame carries one; a server message (a
+     * {@code state} or subscriber offer of a very large room) may be longer and is split into frames, up to 8 MiB.
+     */
     public static final LinkSettings DEFAULTS = new LinkSettings(
             512 * 1024, 256 * 1024, 1024 * 1024, 512 * 1024,
-            5_000, 1_000, 3_000, 5_000, 100, 5_000, 10_000, 10_000);
+            5_000, 1_000, 3_000, 5_000, 100, 5_000, 10_000, 10_000, 8 * 1024 * 1024);
 
     public LinkSettings {
         if (maxFrameBytes < 1024 || channelWindowBytes < 1 || maxQueuedBytesPerChannel < channelWindowBytes
                 || socketWriteQueueBytes < 1 || handshakeTimeoutMillis < 1 || pingIntervalMillis < 1
                 || deadAfterMillis <= pingIntervalMillis || openTimeoutMillis < 1 || reconnectMinMillis < 1
-                || reconnectMaxMillis < reconnectMinMillis || maxChannelsPerConnection < 1) {
+                || reconnectMaxMillis < reconnectMinMillis || maxChannelsPerConnection < 1
+                || maxMessageBytes < maxFrameBytes) {
             throw new IllegalArgumentException("invalid link settings: " + this);
         }
     }
@@ -41,12 +49,19 @@ public record LinkSettings(int maxFrameBytes, int channelWindowBytes, int maxQue
     public LinkSettings withWindow(int channelWindowBytes, int maxQueuedBytesPerChannel) {
         return new LinkSettings(maxFrameBytes, channelWindowBytes, maxQueuedBytesPerChannel, socketWriteQueueBytes,
                 handshakeTimeoutMillis, pingIntervalMillis, deadAfterMillis, openTimeoutMillis, reconnectMinMillis,
-                reconnectMaxMillis, maxChannelsPerConnection, logIntervalMillis);
+                reconnectMaxMillis, maxChannelsPerConnection, logIntervalMillis, maxMessageBytes);
     }
 
     public LinkSettings withTimings(long handshakeTimeoutMillis, long pingIntervalMillis, long deadAfterMillis) {
         return new LinkSettings(maxFrameBytes, channelWindowBytes, maxQueuedBytesPerChannel, socketWriteQueueBytes,
                 handshakeTimeoutMillis, pingIntervalMillis, deadAfterMillis, openTimeoutMillis, reconnectMinMillis,
-                reconnectMaxMillis, maxChannelsPerConnection, logIntervalMillis);
+                reconnectMaxMillis, maxChannelsPerConnection, logIntervalMillis, maxMessageBytes);
+    }
+
+    /** The same settings with another frame body limit and message limit (tests use small ones). */
+    public LinkSettings withMessageLimits(int maxFrameBytes, int maxMessageBytes) {
+        return new LinkSettings(maxFrameBytes, channelWindowBytes, maxQueuedBytesPerChannel, socketWriteQueueBytes,
+                handshakeTimeoutMillis, pingIntervalMillis, deadAfterMillis, openTimeoutMillis, reconnectMinMillis,
+                reconnectMaxMillis, maxChannelsPerConnection, logIntervalMillis, maxMessageBytes);
     }
 }

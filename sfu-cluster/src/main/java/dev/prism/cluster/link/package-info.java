@@ -33,9 +33,12 @@
  *   <li>No frame is read before its header is checked; a body is never larger than
  *       {@link dev.prism.cluster.link.LinkSettings#maxFrameBytes()}; the first bad frame closes the connection.</li>
  *   <li>Nothing but the handshake is accepted before both proofs match; the secret never crosses the wire.</li>
- *   <li>Per channel, the receiver holds at most its window plus one frame; the sender at most
- *       {@code maxQueuedBytesPerChannel} (beyond: the channel closes with {@code OVERFLOW}); the socket's write queue
- *       is bounded and shared round robin.</li>
+ *   <li>Per channel, the receiver holds at most its window plus one frame, plus the parts of one message being
+ *       joined (at most {@code maxMessageBytes}); the sender at most {@code maxQueuedBytesPerChannel} of short messages
+ *       (beyond: the channel closes with {@code OVERFLOW}) plus {@code maxMessageBytes} of split ones; the socket's
+ *       write queue is bounded and shared round robin.</li>
+ *   <li>A message longer than a frame travels as data-part frames plus a last data frame; one over
+ *       {@code maxMessageBytes} closes its channel alone with {@code MESSAGE_TOO_LARGE}, never the connection.</li>
  *   <li>A channel's close handler runs exactly once; channel ids are never reused on a connection.</li>
  * </ul>
  */

@@ -55,7 +55,9 @@ class LinkFrameCodecTest {
                 Arguments.of(new LinkFrame.Close(9, 4002, "bye"), "00000007 0a 00000009 0fa2 0003 627965"),
                 Arguments.of(new LinkFrame.Close(0, 4701, ""), "00000004 0a 00000000 125d 0000"),
                 Arguments.of(new LinkFrame.Ping(0x0102030405060708L), "00000008 0b 00000000 0102030405060708"),
-                Arguments.of(new LinkFrame.Pong(-1L), "00000008 0c 00000000 ffffffffffffffff"));
+                Arguments.of(new LinkFrame.Pong(-1L), "00000008 0c 00000000 ffffffffffffffff"),
+                // a leading part of a long message: same body as data, type 13
+                Arguments.of(new LinkFrame.Data(5, "hé", 3, true), "00000003 0d 00000005 68c3a9"));
     }
 
     @ParameterizedTest
@@ -84,7 +86,12 @@ class LinkFrameCodecTest {
     static Stream<Arguments> malformed() {
         return Stream.of(
                 Arguments.of("type 0", "00000000 00 00000000", Reason.UNKNOWN_TYPE),
-                Arguments.of("type 13", "00000000 0d 00000000", Reason.UNKNOWN_TYPE),
+                Arguments.of("type 14", "00000000 0e 00000001", Reason.UNKNOWN_TYPE),
+                Arguments.of("data-part on channel 0", "00000001 0d 00000000 61", Reason.BAD_CHANNEL),
+                Arguments.of("data-part not UTF-8 (a character cut in two)", "00000001 0d 00000001 c3",
+                        Reason.BAD_FIELD),
+                Arguments.of("data-part over the maximum, refused from the header alone", "00000401 0d 00000001",
+                        Reason.FRAME_TOO_LARGE),
                 Arguments.of("body over the maximum (1025 > 1024), refused from the header alone",
                         "00000401 08 00000001", Reason.FRAME_TOO_LARGE),
                 Arguments.of("negative length", "ffffffff 08 00000001", Reason.FRAME_TOO_LARGE),
@@ -137,6 +144,40 @@ class LinkFrameCodecTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> FrameCodec.encode(new LinkFrame.Open(1, 1, new OpenRequest("", Map.of()))))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    static Stream<Arguments> longMessages() {
+        return Stream.of(
+                // text, max body, the frames' body sizes (every cut backs off to a character boundary)
+                Arguments.of("x".repeat(1024), 1024, List.of(1024)),
+                Arguments.of("x".repeat(1025), 1024, List.of(1024, 1)),
+                Arguments.of("x".repeat(3000), 1024, List.of(1024, 1024, 952)),
+                // 1023 one-byte characters, then "é" (c3 a9) would straddle byte 1024: the first frame ends before it
+                Arguments.of("x".repeat(1023) + "é" + "y", 1024, List.of(1023, 3)),
+                // 1022 + "€" (e2 82 ac) straddles too; 1021 + "😀" (f0 9f 98 80) as well
+                Arguments.of("x".repeat(1022) + "€", 1024, List.of(1022, 3)),
+                Arguments.of("x".repeat(1021) + "😀" + "z".repeat(1024), 1024, List.of(1021, 1024, 4)),
+                Arguments.of("😀".repeat(600), 1024, List.of(1024, 1024, 352)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("longMessages")
+    void aLongMessageIsSplitIntoPartsOfWholeCharactersThatJoinBack(String text, int maxBody, List<Integer> sizes)
+            throws Exception {
+        Buffer stream = Buffer.buffer();
+        for (Buffer frame : FrameCodec.encodeMessage(7, text, maxBody)) {
+            stream.appendBuffer(frame);
+        }
+        List<LinkFrame> frames = readAll(stream.getBytes(), 5);
+        assertThat(frames).extracting(f -> ((LinkFrame.Data) f).bytes()).isEqualTo(sizes);
+        StringBuilder joined = new StringBuilder();
+        for (int i = 0; i < frames.size(); i++) {
+            LinkFrame.Data d = (LinkFrame.Data) frames.get(i);
+            assertThat(d.channel()).isEqualTo(7);
+            assertThat(d.more()).as("frame " + i + " of " + frames.size()).isEqualTo(i < frames.size() - 1);
+            joined.append(d.text());
+        }
+        assertThat(joined.toString()).isEqualTo(text);
     }
 
     @Test

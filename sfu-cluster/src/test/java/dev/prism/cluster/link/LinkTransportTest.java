@@ -174,7 +174,7 @@ class LinkTransportTest {
         LinkSettings noRetry = new LinkSettings(d.maxFrameBytes(), d.channelWindowBytes(),
                 d.maxQueuedBytesPerChannel(), d.socketWriteQueueBytes(), d.handshakeTimeoutMillis(),
                 d.pingIntervalMillis(), d.deadAfterMillis(), d.openTimeoutMillis(), 3_600_000, 3_600_000,
-                d.maxChannelsPerConnection(), d.logIntervalMillis());
+                d.maxChannelsPerConnection(), d.logIntervalMillis(), d.maxMessageBytes());
         LinkClient intruder = new LinkClient(vertx, "x", "not-the-cluster-secret-at-all", noRetry,
                 intruderMetrics, dev.prism.core.clock.MonoClock.SYSTEM);
         closeAfter.add(() -> intruder.close().await(5, TimeUnit.SECONDS));
