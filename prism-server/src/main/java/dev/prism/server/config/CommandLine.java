@@ -1,5 +1,6 @@
 package dev.prism.server.config;
 
+import dev.prism.core.config.PrismConfigBuilder;
 import dev.prism.core.config.PrismConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -72,7 +73,7 @@ public final class CommandLine {
             }
         }
 
-        PrismConfig.Builder builder = PrismConfig.builder();
+        PrismConfigBuilder builder = PrismConfig.builder();
         Map<String, String> environment = env == null ? Map.of() : env;
         for (Setting s : Setting.values()) {
             String value = s.env == null ? null : environment.get(s.env);
@@ -199,7 +200,7 @@ public final class CommandLine {
 
     // --- converting text values; every failure names its source, never a secret's value ---
 
-    private static void applyOption(PrismConfig.Builder builder, Setting s, List<String> occurrences)
+    private static void applyOption(PrismConfigBuilder builder, Setting s, List<String> occurrences)
             throws UsageException {
         if (s.type == Setting.Type.LIST) {
             s.apply(builder, List.copyOf(occurrences), s.option);

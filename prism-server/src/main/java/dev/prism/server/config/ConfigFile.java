@@ -1,5 +1,6 @@
 package dev.prism.server.config;
 
+import dev.prism.core.config.PrismConfigBuilder;
 import dev.prism.core.config.PrismConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -24,7 +25,7 @@ final class ConfigFile {
     }
 
     /** Reads {@code file} and applies each key to {@code builder}. */
-    static void apply(PrismConfig.Builder builder, String file) throws UsageException {
+    static void apply(PrismConfigBuilder builder, String file) throws UsageException {
         String where = "config file " + file;
         JsonObject json;
         try {

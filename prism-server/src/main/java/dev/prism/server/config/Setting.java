@@ -1,12 +1,13 @@
 package dev.prism.server.config;
 
+import dev.prism.core.config.PrismConfigBuilder;
 import dev.prism.core.config.PrismConfig;
 import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
  * Every setting of the launcher, once: its config file key, command-line option, environment variable, type, help
- * text and how it lands in a {@link PrismConfig.Builder}. Drives the parsing of all three sources and the help text,
+ * text and how it lands in a {@link PrismConfigBuilder}. Drives the parsing of all three sources and the help text,
  * so an option cannot be parsed without being documented.
  */
 enum Setting {
@@ -180,10 +181,10 @@ enum Setting {
     final Type type;
     final String description;
     final String defaultText;
-    private final BiConsumer<PrismConfig.Builder, Object> apply;
+    private final BiConsumer<PrismConfigBuilder, Object> apply;
 
     Setting(String key, String option, String valueName, String env, Type type, String description,
-            String defaultText, BiConsumer<PrismConfig.Builder, Object> apply) {
+            String defaultText, BiConsumer<PrismConfigBuilder, Object> apply) {
         this.key = key;
         this.option = option;
         this.valueName = valueName;
@@ -210,7 +211,7 @@ enum Setting {
      *               udpPort}), put in front of the builder's complaint
      * @throws UsageException if the builder refuses the value
      */
-    void apply(PrismConfig.Builder builder, Object value, String source) throws UsageException {
+    void apply(PrismConfigBuilder builder, Object value, String source) throws UsageException {
         try {
             apply.accept(builder, value);
         } catch (IllegalArgumentException e) {

@@ -1,5 +1,6 @@
 package dev.prism.server.browser;
 
+import dev.prism.core.config.PrismConfigBuilder;
 import dev.prism.core.config.PrismConfig;
 import dev.prism.server.PrismServer;
 import java.net.URLEncoder;
@@ -39,7 +40,7 @@ final class PrismTestServer implements AutoCloseable {
 
     /** {@link #startReachableAt(String)} with more settings (TURN servers, ...). */
     static PrismTestServer startReachableAt(String advertiseAddress,
-                                            java.util.function.UnaryOperator<PrismConfig.Builder> more) {
+                                            java.util.function.UnaryOperator<PrismConfigBuilder> more) {
         PrismConfig config = more.apply(PrismConfig.builder().httpHost("0.0.0.0").httpPort(0).udpPort(0)
                 .bindAddress("0.0.0.0").advertiseAddress(advertiseAddress)).build();
         return new PrismTestServer(PrismServer.start(config));

@@ -1,5 +1,6 @@
 package dev.prism.server.config;
 
+import dev.prism.core.config.PrismConfigBuilder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -65,7 +66,7 @@ class CommandLineTest {
         return in.args().stream().map(a -> a.replace(FILE, path.toString())).toArray(String[]::new);
     }
 
-    private static PrismConfig.Builder defaults() {
+    private static PrismConfigBuilder defaults() {
         return PrismConfig.builder();
     }
 
@@ -286,7 +287,7 @@ class CommandLineTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("valid")
-    void parses(String description, Input in, PrismConfig.Builder expected) throws UsageException {
+    void parses(String description, Input in, PrismConfigBuilder expected) throws UsageException {
         assertThat(parse(in)).isEqualTo(expected.build());
     }
 
