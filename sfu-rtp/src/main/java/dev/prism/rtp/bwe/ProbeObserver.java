@@ -15,4 +15,12 @@ public interface ProbeObserver {
      */
     default void onLinkDrop(long capacityBps) {
     }
+
+    /**
+     * The running cluster's packets are queueing up at the path's bottleneck: it has failed (its result, a failure, follows
+     * once feedback has gone past it), and sending more of it would only fill the queue until it drops media. Called
+     * on the feedback that showed it, at most once per cluster. Nothing by default.
+     */
+    default void onProbeQueueing(int clusterId) {
+    }
 }
