@@ -90,6 +90,11 @@ public final class DownlinkController {
     /** A REMB seen this recently makes the fallback use REMB rather than receiver-report loss. */
     static final long REMB_FRESH_MILLIS = 5_000;
 
+    /** Names this subscriber (its transport id) in the estimator's event log lines. */
+    public void setLogName(String name) {
+        events.setName(name);
+    }
+
     /** What the subscriber negotiated to estimate from. */
     public enum Mode { NONE, TRANSPORT_CC, REMB }
 
@@ -136,6 +141,7 @@ public final class DownlinkController {
     private long paddingPackets;
     private long paddingBytes;
     private long pathMoves;
+    private final EstimatorEventLog events = new EstimatorEventLog();
 
     public DownlinkController(MonoClock clock) {
         this.clock = clock;
@@ -216,6 +222,7 @@ public final class DownlinkController {
             return false;
         }
         sendSide.onFeedback(feedback);
+        events.afterFeedback(sendSide, prober, clock.nanos());
         malformedInARow = 0;
         if (transportCcBroken && ++validInARow >= RECOVER_AFTER_VALID) {
             transportCcBroken = false;
@@ -418,6 +425,7 @@ public final class DownlinkController {
         ProbeCluster probe = prober.maybeStart(estimate, a.allocatedBps(), a.desiredBps(), sendSide.isCongested());
         if (probe != null) {
             probesStarted++;
+            events.probeStarted(probe.targetBps(), probe.durationMillis(), estimate);
         }
         return probe;
     }
