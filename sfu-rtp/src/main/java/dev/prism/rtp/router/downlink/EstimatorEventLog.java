@@ -57,15 +57,18 @@ final class EstimatorEventLog {
             log.info("transport={} queue, no link drop: {}; estimate {} kbit/s", name, d.describeLast(),
                     estimator.estimateBps() / 1000);
         }
-        if (prober.succeeded() != seenSucceeded || prober.failed() != seenFailed || prober.aborted() != seenAborted) {
+        if (prober.aborted() != seenAborted) {
+            seenAborted = prober.aborted();
+            log.info("transport={} probe stopped: its packets queued up; estimate {} kbit/s", name,
+                    estimator.estimateBps() / 1000);
+        }
+        if (prober.succeeded() != seenSucceeded || prober.failed() != seenFailed) {
             boolean ok = prober.succeeded() != seenSucceeded;
-            boolean stopped = prober.aborted() != seenAborted;
             seenSucceeded = prober.succeeded();
             seenFailed = prober.failed();
-            seenAborted = prober.aborted();
-            log.info("transport={} probe {}{}; measured capacity {} kbit/s, next in {} ms, estimate {} kbit/s", name,
-                    ok ? "succeeded" : "failed", stopped ? " (stopped: its packets queued up)" : "",
-                    prober.measuredCapacityBps() / 1000, prober.backoffMillis(), estimator.estimateBps() / 1000);
+            log.info("transport={} probe {}; measured capacity {} kbit/s, next in {} ms, estimate {} kbit/s", name,
+                    ok ? "succeeded" : "failed", prober.measuredCapacityBps() / 1000, prober.backoffMillis(),
+                    estimator.estimateBps() / 1000);
         }
     }
 
