@@ -24,9 +24,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * machine; bob, in a network namespace, only watches, and all his UDP to Prism passes through a userspace impairment
  * relay ({@link RelayedLink}, module netem). The scenarios: 100 ms RTT with 20 ms jitter; 2 % bursty loss
  * (Gilbert, bursts of 3 on average) and 5 % random loss on his downlink; his downlink at 2 Mbit/s dropping to
- * 300 kbit/s for 15 s and back; a 30 s outage of everything between him and Prism. The rate drop has a control
- * subscriber, carol, on this machine and unimpaired: her freeze over the same window is what the loaded machine and
- * alice's encoder cost anyone, and bob's figure is read against it.
+ * 300 kbit/s for 15 s and back; a 30 s outage of everything between him and Prism. The rate drop can have a control
+ * subscriber ({@link #CONTROL}), carol, on this machine and unimpaired: her freeze over the same window is what the
+ * loaded machine and alice's encoder cost anyone, and bob's figure is read against it.
  *
  * <p>Each prints bob's freeze time per minute, decoded resolution over time, PLIs and residual loss
  * ({@link ReceiveQuality}), the relay's counters (including how late it released packets: on a machine whose cores
@@ -43,6 +43,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(BrowserArtifacts.class)
 class RelayedNetworkBrowserTest implements BrowserArtifacts.Browsers {
     static final Duration WINDOW = Duration.ofSeconds(Long.getLong("prism.relay.windowSeconds", 30));
+    /**
+     * {@code -Dprism.relay.control=true} adds the rate drop scenario's control subscriber. Off by default: on the
+     * shared 2-core machine a third Chrome made alice's encoder drop her 360p and 720p encodings (two runs: she sent
+     * 180p only), so there was no layer to switch and the scenario measured nothing.
+     */
+    static final boolean CONTROL = Boolean.getBoolean("prism.relay.control");
     /** Joining over a 100 ms round trip takes a few more of them (ICE, DTLS, the first keyframe). */
     private static final Duration MEDIA_TIMEOUT = Duration.ofSeconds(45);
     private static final Duration SLICE = Duration.ofSeconds(5);
@@ -133,7 +139,7 @@ class RelayedNetworkBrowserTest implements BrowserArtifacts.Browsers {
 
     @Test
     void aTwoMegabitDownlinkDroppingTo300KilobitsAndBackKeepsDecoding() throws Exception {
-        start(true);
+        start(CONTROL);
         // tc tbf-like: a 10 KB burst, a queue of 150 ms at each rate; 10 ms each way.
         LinkProfile base = LinkProfile.PERFECT.withDelay(Duration.ofMillis(10));
         LinkProfile wide = base.withRate(2_000_000, 10_000, 37_500);
@@ -166,11 +172,13 @@ class RelayedNetworkBrowserTest implements BrowserArtifacts.Browsers {
         double back = quality.secondsUntilResolutionAfter(lifted, String.valueOf(top));
         System.out.printf("[prism-relay] rate drop: back to %s (the size before the drop) %.1f s after the limit "
                 + "lifted%n", top, back - lifted);
-        System.out.printf("[prism-relay] rate drop: control subscriber carol (same publisher, unimpaired): freeze "
-                + "%.2f s per minute, decoded size %s; bob minus carol: %.2f s per minute%n",
-                controlFreezePerMinute(), ReceiveQuality.read(carol()).getJsonObject("video").getInteger("frameWidth")
-                        + "x" + ReceiveQuality.read(carol()).getJsonObject("video").getInteger("frameHeight"),
-                quality.freezeSecondsPerMinute() - controlFreezePerMinute());
+        if (carol() != null) {
+            JsonObject control = ReceiveQuality.read(carol()).getJsonObject("video");
+            System.out.printf("[prism-relay] rate drop: control subscriber carol (same publisher, unimpaired): freeze "
+                    + "%.2f s per minute, decoded size %dx%d; bob minus carol: %.2f s per minute%n",
+                    controlFreezePerMinute(), control.getInteger("frameWidth"), control.getInteger("frameHeight"),
+                    quality.freezeSecondsPerMinute() - controlFreezePerMinute());
+        }
 
         assertDecodedThroughout(quality);
         // By construction: the bucket's rate, plus its burst and what the wide queue still held when it narrowed.
