@@ -66,6 +66,11 @@ public final class SendSideEstimator implements BandwidthEstimator {
     static final int MAX_LOST_REPAIRS = 64;
     /** Feedback silence, while sending, after which no probe starts ({@link #isFeedbackOverdue()}). */
     static final long FEEDBACK_OVERDUE_MILLIS = 300;
+    /**
+     * A feedback that cuts the estimate below this share of what it was is a sharp cut: the prober treats it as a
+     * measured capacity ({@link ProbeObserver#onLinkDrop}) even when the link drop rule did not fire.
+     */
+    static final double SHARP_CUT_SHARE = 0.7;
 
     private final MonoClock clock;
     private final Config config;
@@ -111,6 +116,7 @@ public final class SendSideEstimator implements BandwidthEstimator {
     private long timeoutCuts;
     private long linkDrops;
     private long linkDropsBelowEstimate;
+    private long sharpCuts;
     private long packetsSent;
 
     public SendSideEstimator(MonoClock clock, Config config) {
@@ -268,6 +274,15 @@ public final class SendSideEstimator implements BandwidthEstimator {
         }
         long lossCap = loss.update(before, nowMicros, rttMillis, acked.rateBps(), kind);
         estimate = combine(delayBased, lossCap, nowNanos);
+        if (capacity == LinkDropDetector.NO_DROP && estimate < before * SHARP_CUT_SHARE && probeObserver != null
+                && acked.rateBps() > 0) {
+            // A sharp cut by the delay or loss rules, which the drop rule did not count (with the pacer on, the
+            // narrow link's queue stood below 50 ms without losses, twice in one browser run): the path carries about
+            // what was acknowledged, and the next probes must be the long retries that a token bucket cannot swallow
+            // (100 ms probes passed through its burst: four false upgrades in 15 s on the 300 kbit/s link).
+            probeObserver.onLinkDrop(Math.max(estimate, acked.rateBps()));
+            sharpCuts++;
+        }
     }
 
     /** A REMB from the subscriber: caps the estimate for {@link Config#rembTimeoutMillis}. */
@@ -365,6 +380,11 @@ public final class SendSideEstimator implements BandwidthEstimator {
     /** Drops the detector found that the estimate already respected (ignored: see {@link #linkDrops}). */
     public long linkDropsBelowEstimate() {
         return linkDropsBelowEstimate;
+    }
+
+    /** Sharp cuts by the delay or loss rules the prober was told of as a measured capacity ({@link #SHARP_CUT_SHARE}). */
+    public long sharpCuts() {
+        return sharpCuts;
     }
 
     /** The link drop rule (its latest judgement, for the operator's log). */

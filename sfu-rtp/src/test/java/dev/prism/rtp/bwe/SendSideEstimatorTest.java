@@ -174,6 +174,40 @@ class SendSideEstimatorTest {
         assertThat(atMs[0]).as("ms until the estimate is back above 1.2 Mbit/s").isBetween(1L, 8_000L);
     }
 
+    /**
+     * A drop the link drop rule does not count (arrivals at 84 % of sending: not "well behind"), cut by the
+     * delay-gradient rule instead: the prober must still hear of it as a measured capacity, so that its next probes
+     * are long retries a token bucket cannot swallow (browser run with the pacer on: the rule never fired, and 100 ms
+     * probes through the 300 kbit/s link's burst made four false upgrades in 15 s).
+     */
+    @Test
+    void aSharpCutTheDropRuleDidNotCountStillTellsTheProberTheCapacity() {
+        PathSimulator sim = new PathSimulator(CONFIG, 0);
+        sim.capacityBps = 2_000_000;
+        sim.maxQueueMs = 1_000;
+        sim.sendRateBps = () -> 500_000;
+        sim.run(10_000);
+        long[] drop = {-1};
+        sim.estimator.setProbeObserver(new ProbeObserver() {
+            @Override
+            public void onProbeResult(int clusterId, long resultBps) {
+            }
+
+            @Override
+            public void onLinkDrop(long capacityBps) {
+                drop[0] = capacityBps;
+            }
+        });
+        long before = sim.estimator.estimateBps();
+        sim.capacityBps = 420_000;
+        sim.run(3_000);
+        System.out.println("estimate " + before + " -> " + sim.estimator.estimateBps() + ", drop rule "
+                + sim.estimator.linkDrops() + ", prober told " + drop[0]);
+        assertThat(sim.estimator.linkDrops()).as("not a drop by the rule").isZero();
+        assertThat(sim.estimator.estimateBps()).as("cut by the delay rule").isLessThan(before * 7 / 10);
+        assertThat(drop[0]).as("the capacity the prober heard of").isBetween(300_000L, 500_000L);
+    }
+
     /** Jitter-free 5 % random loss (repaired) on a wide path: never a link drop. */
     @Test
     void randomLossIsNotALinkDrop() {
