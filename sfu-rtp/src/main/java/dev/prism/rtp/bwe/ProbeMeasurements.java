@@ -142,6 +142,9 @@ final class ProbeMeasurements {
             }
             active[s] = false;
             long result = Math.min(capBps, result(s));
+            if (observer != null) {
+                result = Math.min(result, observer.probeTargetBps(id[s]));
+            }
             best = Math.max(best, result);
             if (observer != null) {
                 observer.onProbeResult(id[s], result);

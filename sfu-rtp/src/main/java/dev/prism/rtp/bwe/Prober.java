@@ -238,6 +238,12 @@ public final class Prober implements ProbeObserver {
         stoppedQueueing++;
     }
 
+    /** The latest cluster's target; no measurement of it counts above that. */
+    @Override
+    public long probeTargetBps(int clusterId) {
+        return cluster != null && clusterId == cluster.id() ? cluster.targetBps() : Long.MAX_VALUE;
+    }
+
     private void expire(long now) {
         if (running && now - endNanos() >= 0) {
             running = false;

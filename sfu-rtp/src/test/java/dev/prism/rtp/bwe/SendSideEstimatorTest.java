@@ -208,6 +208,33 @@ class SendSideEstimatorTest {
         assertThat(drop[0]).as("the capacity the prober heard of").isBetween(300_000L, 500_000L);
     }
 
+    /** A probe proves at most the rate it aimed at: a burst measured faster than that lifts the estimate no higher. */
+    @Test
+    void aProbeResultCountsNoHigherThanItsTarget() {
+        PathSimulator sim = new PathSimulator(CONFIG, 0);
+        sim.capacityBps = 10_000_000;
+        sim.sendRateBps = () -> 300_000;
+        sim.run(5_000);
+        long[] result = {-1};
+        sim.estimator.setProbeObserver(new ProbeObserver() {
+            @Override
+            public void onProbeResult(int clusterId, long resultBps) {
+                result[0] = resultBps;
+            }
+
+            @Override
+            public long probeTargetBps(int clusterId) {
+                return 700_000; // the prober aimed at 700 kbit/s; the padding left faster
+            }
+        });
+        sim.probe(3, 2_500_000, 300);
+        sim.run(1_000);
+        assertThat(result[0]).isEqualTo(700_000);
+        // Uncapped, the same probe lifts the estimate above 2 Mbit/s (anApplicationLimitedSenderCannotRaiseItsEstimateWithoutProbing); here it stays where
+        // the application-limited sender kept it (about 1 Mbit/s).
+        assertThat(sim.estimator.estimateBps()).isLessThan(1_200_000L);
+    }
+
     /** Jitter-free 5 % random loss (repaired) on a wide path: never a link drop. */
     @Test
     void randomLossIsNotALinkDrop() {
