@@ -73,8 +73,11 @@ public final class RoomReader {
         for (Participant p : room.participants()) {
             ConferenceParticipant s = conference.participant(room.id(), p.id());
             if (s != null) {
-                for (Consumer c : s.consumers()) {
-                    sink.counter(c, c.bytes());
+                for (SubscriberSlot slot : s.subscriberSlots()) { // the live consumers, without consumers()' copy
+                    Consumer c = slot.consumer;
+                    if (c != null && !c.isClosed()) {
+                        sink.counter(c, c.bytes());
+                    }
                 }
             }
         }
