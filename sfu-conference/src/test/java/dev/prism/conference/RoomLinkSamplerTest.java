@@ -17,9 +17,14 @@ import dev.prism.core.rtp.MediaKind;
 import dev.prism.core.rtp.RtpCodec;
 import dev.prism.core.rtp.RtpEncoding;
 import dev.prism.rtp.router.downlink.Consumer;
-import dev.prism.rtp.transport.MediaEngineConfig;
+import dev.prism.core.clock.ManualTimers;
+import dev.prism.core.inspect.ConnectionPath;
+import dev.prism.rtp.transport.EmbeddedMedia;
 import dev.prism.rtp.transport.MediaPlane;
-import java.time.Duration;
+import dev.prism.srtp.SrtpImplementation;
+import dev.prism.srtp.SrtpProfile;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,24 +43,27 @@ class RoomLinkSamplerTest {
     private static final RemoteTransport BROWSER = new RemoteTransport(new IceParameters("brws", "browserpassword123456"),
             new DtlsFingerprint("sha-256", "AA:BB"), DtlsRole.ACTPASS);
 
-    private MediaPlane media;
+    private final FakeClock clock = new FakeClock();
+    private EmbeddedMedia embedded;
     private Conference conference;
     private final List<ConferenceParticipant> joined = new ArrayList<>();
 
     @BeforeEach
     void start() {
-        media = MediaPlane.start(new MediaEngineConfig("127.0.0.1", 0, "127.0.0.1", Duration.ofSeconds(30),
-                new FakeClock()), 1);
+        embedded = new EmbeddedMedia(PooledByteBufAllocator.DEFAULT, SrtpImplementation.DEFAULT, clock,
+                new ManualTimers(clock));
+        MediaPlane media = embedded.plane();
         conference = new Conference(media, new InMemoryRoomRegistry(id -> media.placeRoom().eventLoop(), List.of()),
                 new SubscriberCodecPlan(111, 96, 97, 1, 2));
     }
 
     @AfterEach
-    void stop() throws Exception {
+    void stop() {
         for (ConferenceParticipant p : joined) {
-            p.leave(LeaveReason.LEFT).get(5, TimeUnit.SECONDS);
+            p.leave(LeaveReason.LEFT);
         }
-        media.close();
+        embedded.runPendingTasks();
+        embedded.close();
     }
 
     /** One participant's figures as the sampler sees them (NaN as null, as the snapshot has them). */
@@ -72,9 +80,9 @@ class RoomLinkSamplerTest {
         ConferenceParticipant alice = join("alice");
         ConferenceParticipant bob = join("bob");
         join("carol");
-        alice.publish(Map.of(), l -> new PublishNegotiation.Negotiated<>("answer-sdp", BROWSER,
-                List.of(audio("0", 1234), audio("1", 5678)))).get(5, TimeUnit.SECONDS);
-        bob.nextSubscriberOffer().get(5, TimeUnit.SECONDS);
+        publishTwoAudioTracks(alice);
+        bob.nextSubscriberOffer();
+        embedded.runPendingTasks();
         Room room = conference.rooms().get("r");
 
         List<RoomReader.Rates> rateTables = List.of(
@@ -110,9 +118,9 @@ class RoomLinkSamplerTest {
     void ratesAddUpPerParticipantAsInTheSnapshot() throws Exception {
         ConferenceParticipant alice = join("alice");
         ConferenceParticipant bob = join("bob");
-        alice.publish(Map.of(), l -> new PublishNegotiation.Negotiated<>("answer-sdp", BROWSER,
-                List.of(audio("0", 1234), audio("1", 5678)))).get(5, TimeUnit.SECONDS);
-        bob.nextSubscriberOffer().get(5, TimeUnit.SECONDS);
+        publishTwoAudioTracks(alice);
+        bob.nextSubscriberOffer();
+        embedded.runPendingTasks();
         Room room = conference.rooms().get("r");
         Map<String, double[]> up = new java.util.HashMap<>();
         onLoop(room, () -> conference.reader().sampleLinks(room, key -> key instanceof Consumer ? 48_000.0 : 64_000.0,
@@ -131,17 +139,71 @@ class RoomLinkSamplerTest {
         assertThat(up.get("bob")).as("two consumers of 48 kbit/s").containsExactly(0, 0, 96_000);
     }
 
+    /**
+     * A connected transport is counted with its snapshot's labels: Prism's protocol, the remote address's family, the
+     * candidate the client reported (here a relay over TLS); one not connected is not counted.
+     */
+    @Test
+    void connectedTransportsCarryTheirSnapshotsLabels() throws Exception {
+        ConferenceParticipant alice = join("alice");
+        join("bob");
+        publishTwoAudioTracks(alice);
+        CompletableFuture<Void> reported = alice.reportConnectionPath(ConnectionRole.PUBLISHER,
+                new ConnectionPath("udp", "relay", "tls", "ipv4"));
+        embedded.runPendingTasks();
+        reported.get(0, TimeUnit.SECONDS);
+        Room room = conference.rooms().get("r");
+        embedded.connectPeer(alice.publisherTransport(), new InetSocketAddress("10.0.0.1", 5000),
+                SrtpProfile.AEAD_AES_128_GCM, 1);
+        List<String> sampled = new ArrayList<>();
+        List<String> snapshot = new ArrayList<>();
+        onLoop(room, () -> {
+            conference.reader().sampleLinks(room, key -> null, new RoomReader.LinkSink() {
+                @Override
+                public void participant(String id, int tracks, double up, double down, double estimate, double loss,
+                                        boolean subscribes) {
+                }
+
+                @Override
+                public void connected(String protocol, String family, String candidate) {
+                    sampled.add(protocol + " " + family + " " + candidate);
+                }
+            });
+            for (ParticipantSnapshot p : conference.reader().snapshot(room, key -> null, 0).participants()) {
+                for (ParticipantSnapshot.TransportSnapshot t : java.util.Arrays.asList(p.publisher(),
+                        p.subscriber())) {
+                    if (t != null && t.state().equals("connected")) {
+                        snapshot.add(t.protocol() + " " + t.family() + " " + t.candidate());
+                    }
+                }
+            }
+        });
+        assertThat(sampled).containsExactly("udp ipv4 relay_tls").isEqualTo(snapshot);
+    }
+
     private static Double orNull(double v) {
         return Double.isNaN(v) ? null : v;
     }
 
-    private static void onLoop(Room room, Runnable r) throws Exception {
-        CompletableFuture.runAsync(r, room.executor()).get(5, TimeUnit.SECONDS);
+    /** Runs {@code r} on the room's loop (the embedded one: pending tasks run on the test's thread). */
+    private void onLoop(Room room, Runnable r) throws Exception {
+        CompletableFuture<Void> f = CompletableFuture.runAsync(r, room.executor());
+        embedded.runPendingTasks();
+        f.get(0, TimeUnit.SECONDS);
+    }
+
+    private void publishTwoAudioTracks(ConferenceParticipant p) throws Exception {
+        CompletableFuture<String> f = p.publish(Map.of(), l -> new PublishNegotiation.Negotiated<>("answer-sdp",
+                BROWSER, List.of(audio("0", 1234), audio("1", 5678))));
+        embedded.runPendingTasks();
+        f.get(0, TimeUnit.SECONDS);
     }
 
     private ConferenceParticipant join(String identity) throws Exception {
-        ConferenceParticipant p = conference.join(new JoinRequest("r", identity, identity, true, true), new Quiet())
-                .get(5, TimeUnit.SECONDS);
+        CompletableFuture<ConferenceParticipant> f = conference.join(new JoinRequest("r", identity, identity, true,
+                true), new Quiet());
+        embedded.runPendingTasks();
+        ConferenceParticipant p = f.get(0, TimeUnit.SECONDS);
         joined.add(p);
         return p;
     }
