@@ -481,6 +481,16 @@ public final class ConferenceParticipant implements RoomListener {
         return subscriber.consumers();
     }
 
+    /** The subscriber's lines, live or not, without a copy; the caller must not change them. Room loop only. */
+    List<SubscriberSlot> subscriberSlots() {
+        return subscriber.slots();
+    }
+
+    /** The published tracks by mid, without a copy; the caller must not change them. Room loop only. */
+    java.util.Collection<PublisherSide.PublishedTrack> publishedTracks() {
+        return publisher.published().values();
+    }
+
     WebRtcTransport publisherTransport() {
         PublisherEndpoint p = publisher.endpoint();
         return p == null ? null : p.transport();

@@ -73,11 +73,36 @@ public final class RoomReader {
         for (Participant p : room.participants()) {
             ConferenceParticipant s = conference.participant(room.id(), p.id());
             if (s != null) {
-                for (Consumer c : s.consumers()) {
-                    sink.counter(c, c.bytes());
+                for (SubscriberSlot slot : s.subscriberSlots()) { // the live consumers, without consumers()' copy
+                    Consumer c = slot.consumer;
+                    if (c != null && !c.isClosed()) {
+                        sink.counter(c, c.bytes());
+                    }
                 }
             }
         }
+    }
+
+    /** Receives the figures of {@link #sampleLinks}; NaN stands for the snapshot's null (not measured). */
+    public interface LinkSink {
+        /**
+         * One participant, with the figures its {@link ParticipantSnapshot} shows: its track count, uplink and
+         * downlink rate, downlink estimate and uplink loss ({@link LinkStats}), and whether it has a subscriber
+         * connection ({@link ParticipantSnapshot#subscriber()} not null).
+         */
+        void participant(String participantId, int tracks, double uplinkBps, double downlinkBps, double estimateBps,
+                         double lossFraction, boolean subscribes);
+
+        /** One connected peer connection, with its transport snapshot's protocol, family and candidate labels. */
+        void connected(String protocol, String family, String candidate);
+    }
+
+    /**
+     * The per-sample figures of every participant, as {@link #snapshot} would show them, handed to {@code sink}
+     * without building the snapshot (the stats sampler reads them every second). Room loop only.
+     */
+    public void sampleLinks(Room room, Rates stats, LinkSink sink) {
+        RoomLinkSampler.sample(conference, room, stats, sink);
     }
 
     /** The room as it is now, with the rates {@code stats} measured at its last sample. Room loop only. */

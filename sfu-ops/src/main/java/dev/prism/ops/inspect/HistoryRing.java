@@ -9,6 +9,8 @@ final class HistoryRing {
     private final ParticipantHistory.Point[] points;
     private int next;
     private int size;
+    /** The owner's mark of the last sample that added a point (the owner drops rings a sample did not reach). */
+    long stamp;
 
     HistoryRing(int capacity) {
         if (capacity < 1) {

@@ -2,13 +2,14 @@ package dev.prism.ops.inspect;
 
 import dev.prism.conference.RoomReader;
 import dev.prism.core.inspect.ParticipantHistory;
-import dev.prism.core.inspect.RoomSnapshot;
 import dev.prism.core.room.Room;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The rate state of one room: a byte-rate meter per live media object (producer or consumer, by identity) and a short
@@ -17,7 +18,8 @@ import java.util.Set;
  * <p>Threading: the room's executor only, except the {@code last...} counts, which the sampler publishes for metric
  * gauges on any thread.
  */
-final class RoomStats implements RoomReader.Rates, RoomReader.ByteCounterSink {
+final class RoomStats implements RoomReader.Rates, RoomReader.ByteCounterSink, RoomReader.LinkSink {
+    private static final Logger log = LoggerFactory.getLogger(RoomStats.class);
     private final int historyCapacity;
     private Map<Object, RateMeter> meters = new IdentityHashMap<>();
     /** The next sample's meters, filled by {@link #counter}; swapped with {@link #meters} (both maps reused). */
@@ -26,8 +28,17 @@ final class RoomStats implements RoomReader.Rates, RoomReader.ByteCounterSink {
     private final Map<String, HistoryRing> histories = new HashMap<>();
     private volatile int lastParticipants;
     private volatile int lastTracks;
-    /** {@link ConnectionTally} of the last sample; replaced, never changed. */
-    private volatile int[] lastConnections = new int[ConnectionTally.SIZE];
+    /** {@link ConnectionTally} of the last sample, slot by slot (each slot any thread; written after a sample). */
+    private final AtomicIntegerArray lastConnections = new AtomicIntegerArray(ConnectionTally.SIZE);
+    // The sample in progress (room executor only): its time, its count (histories not seen in it are dropped), the
+    // listeners and the counts it adds up.
+    private long sampleMillis;
+    private long stamp;
+    private List<StatsSampler.Listener> sampleListeners = List.of();
+    private String sampleRoomId;
+    private int participants;
+    private int tracks;
+    private final int[] connections = new int[ConnectionTally.SIZE];
 
     RoomStats(int historyCapacity) {
         this.historyCapacity = historyCapacity;
@@ -85,19 +96,68 @@ final class RoomStats implements RoomReader.Rates, RoomReader.ByteCounterSink {
         return m == null || !m.hasRate() ? null : m.rateValue() * 8;
     }
 
-    /** Appends a point per participant of {@code snapshot} and forgets the histories of those who left. */
-    void record(RoomSnapshot snapshot, long atMillis) {
-        Set<String> present = new java.util.HashSet<>();
-        snapshot.participants().forEach(p -> {
-            present.add(p.id());
-            histories.computeIfAbsent(p.id(), id -> new HistoryRing(historyCapacity))
-                    .add(new ParticipantHistory.Point(atMillis, p.link().uplinkBps(), p.link().downlinkBps(),
-                            p.link().bandwidthEstimateBps(), p.link().lossFraction()));
-        });
-        histories.keySet().retainAll(present);
-        lastParticipants = snapshot.participants().size();
-        lastTracks = snapshot.trackCount();
-        lastConnections = ConnectionTally.count(snapshot);
+    /**
+     * Appends a point per participant to its history from the room's figures (read by {@code reader} without
+     * building a snapshot), forgets the histories of those who left, updates the counts the gauges read and hands each
+     * participant to {@code listeners}. Allocates only the history points. Room executor only.
+     */
+    void sampleLinks(RoomReader reader, Room room, long atMillis, List<StatsSampler.Listener> listeners) {
+        sampleMillis = atMillis;
+        sampleListeners = listeners;
+        sampleRoomId = room.id();
+        stamp++;
+        participants = 0;
+        tracks = 0;
+        java.util.Arrays.fill(connections, 0);
+        reader.sampleLinks(room, this, this);
+        histories.values().removeIf(this::leftBeforeThisSample);
+        for (int i = 0; i < connections.length; i++) {
+            lastConnections.set(i, connections[i]);
+        }
+        lastParticipants = participants;
+        lastTracks = tracks;
+        sampleListeners = List.of();
+    }
+
+    private boolean leftBeforeThisSample(HistoryRing ring) {
+        return ring.stamp != stamp;
+    }
+
+    /** One participant of {@link #sampleLinks}. Room executor only. */
+    @Override
+    public void participant(String participantId, int trackCount, double uplinkBps, double downlinkBps,
+                            double estimateBps, double lossFraction, boolean subscribes) {
+        HistoryRing ring = histories.get(participantId);
+        if (ring == null) {
+            ring = new HistoryRing(historyCapacity);
+            histories.put(participantId, ring);
+        }
+        ring.stamp = stamp;
+        ring.add(new ParticipantHistory.Point(sampleMillis, boxed(uplinkBps), boxed(downlinkBps), boxed(estimateBps),
+                boxed(lossFraction)));
+        participants++;
+        tracks += trackCount;
+        List<StatsSampler.Listener> ls = sampleListeners;
+        for (int i = 0; i < ls.size(); i++) {
+            try {
+                ls.get(i).onParticipantSampled(trackCount, uplinkBps, downlinkBps, estimateBps, subscribes);
+            } catch (RuntimeException e) {
+                log.warn("stats: listener failed on room={}", sampleRoomId, e);
+            }
+        }
+    }
+
+    /** One connected peer connection of {@link #sampleLinks}. Room executor only. */
+    @Override
+    public void connected(String protocol, String family, String candidate) {
+        int i = ConnectionTally.index(protocol, family, candidate);
+        if (i >= 0) {
+            connections[i]++;
+        }
+    }
+
+    private static Double boxed(double v) {
+        return Double.isNaN(v) ? null : v;
     }
 
     /** The participant's points, oldest first, or null when it has none. */
@@ -118,6 +178,6 @@ final class RoomStats implements RoomReader.Rates, RoomReader.ByteCounterSink {
 
     /** Connected peer connections in {@link ConnectionTally} slot {@code index} at the last sample; any thread. */
     int lastConnections(int index) {
-        return lastConnections[index];
+        return lastConnections.get(index);
     }
 }

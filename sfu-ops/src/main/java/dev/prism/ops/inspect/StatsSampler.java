@@ -2,7 +2,6 @@ package dev.prism.ops.inspect;
 
 import dev.prism.conference.Conference;
 import dev.prism.core.clock.MonoClock;
-import dev.prism.core.inspect.RoomSnapshot;
 import dev.prism.core.inspect.Traffic;
 import dev.prism.core.room.Room;
 import dev.prism.rtp.transport.MediaCounters;
@@ -28,9 +27,18 @@ import org.slf4j.LoggerFactory;
  * executor (see {@link RoomStats}). {@link #sampleNow()} runs one tick on the caller's thread (tests).
  */
 public final class StatsSampler implements AutoCloseable {
-    /** Called on the room's executor with each sampled room; must return at once. */
+    /**
+     * Called on the room's executor with each participant of each sampled room, with the figures its
+     * {@link dev.prism.core.inspect.ParticipantSnapshot} would show (NaN: not measured, the snapshot's null). No
+     * snapshot is built for it. Must return at once.
+     */
     public interface Listener {
-        void onRoomSampled(RoomSnapshot room);
+        /**
+         * @param tracks     the participant's published tracks
+         * @param subscribes whether it has a subscriber connection
+         */
+        void onParticipantSampled(int tracks, double uplinkBps, double downlinkBps, double estimateBps,
+                                  boolean subscribes);
     }
 
     private static final Logger log = LoggerFactory.getLogger(StatsSampler.class);
@@ -118,23 +126,15 @@ public final class StatsSampler implements AutoCloseable {
         }
     }
 
-    /** Room executor only. */
-    private void sampleRoom(Room room) {
+    /** Room executor only. Package-private for tests. */
+    void sampleRoom(Room room) {
         if (room.isClosed() || conference.rooms().get(room.id()) != room) {
             return;
         }
         RoomStats stats = statsOf(room);
         stats.sampleBytes(conference.reader(), room, clock.nanos());
-        long at = clock.wallMillis();
-        RoomSnapshot snapshot = conference.reader().snapshot(room, stats, at);
-        stats.record(snapshot, at);
-        for (Listener l : listeners) {
-            try {
-                l.onRoomSampled(snapshot);
-            } catch (RuntimeException e) {
-                log.warn("stats: listener failed on room={}", room.id(), e);
-            }
-        }
+        // The figures only: the room's snapshot (the admin read model) is built when someone asks (SfuInspector).
+        stats.sampleLinks(conference.reader(), room, clock.wallMillis(), listeners);
     }
 
     /** The room's rate state, created on first use. Its contents: room executor only. */

@@ -1,8 +1,6 @@
 package dev.prism.ops.metrics;
 
 import dev.prism.conference.Conference;
-import dev.prism.core.inspect.ParticipantSnapshot;
-import dev.prism.core.inspect.RoomSnapshot;
 import dev.prism.core.room.LeaveReason;
 import dev.prism.core.room.RoomEvent;
 import dev.prism.core.room.RoomListener;
@@ -195,7 +193,8 @@ public final class PrismMetrics implements AutoCloseable {
                 "what Prism sends each participant, one observation per participant per sample");
         DistributionSummary estimate = bitrate("prism.bandwidth.estimate",
                 "downlink bandwidth estimate per subscribing participant per sample (transport-cc or REMB)");
-        sampler.addListener(room -> record(room, uplink, downlink, estimate));
+        sampler.addListener((tracks, up, down, est, subscribes) -> record(tracks, up, down, est, subscribes, uplink,
+                downlink, estimate));
 
         for (EventLoopProbe p : sampler.loops()) {
             Gauge.builder("prism.event.loop.busy", p, nullable(EventLoopProbe::busyFraction)).baseUnit("ratio")
@@ -249,18 +248,18 @@ public final class PrismMetrics implements AutoCloseable {
         registry.close();
     }
 
-    private static void record(RoomSnapshot room, DistributionSummary uplink, DistributionSummary downlink,
+    /** One participant's sample: what its snapshot's link figures were recorded as before (NaN: not measured). */
+    private static void record(int tracks, double uplinkBps, double downlinkBps, double estimateBps,
+                               boolean subscribes, DistributionSummary uplink, DistributionSummary downlink,
                                DistributionSummary estimate) {
-        for (ParticipantSnapshot p : room.participants()) {
-            if (p.link().uplinkBps() != null && !p.tracks().isEmpty()) {
-                uplink.record(p.link().uplinkBps());
-            }
-            if (p.link().downlinkBps() != null && p.subscriber() != null) {
-                downlink.record(p.link().downlinkBps());
-            }
-            if (p.link().bandwidthEstimateBps() != null) {
-                estimate.record(p.link().bandwidthEstimateBps());
-            }
+        if (!Double.isNaN(uplinkBps) && tracks > 0) {
+            uplink.record(uplinkBps);
+        }
+        if (!Double.isNaN(downlinkBps) && subscribes) {
+            downlink.record(downlinkBps);
+        }
+        if (!Double.isNaN(estimateBps)) {
+            estimate.record(estimateBps);
         }
     }
 

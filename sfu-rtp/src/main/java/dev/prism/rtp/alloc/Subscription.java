@@ -27,7 +27,13 @@ public final class Subscription {
     private final MediaKind kind;
     private final Priority priority;
     private final Preferences preferences;
+    /** Null for an {@link #audio} subscription, whose one rate is {@link #singleBps}. */
     private final long[][] layerBitrates;
+    /**
+     * The bitrate of an {@link #audio} subscription (one layer): kept unboxed so that the allocation round, which asks
+     * {@link #bitrate} and {@link #spatialLayers} only, builds no {@code [[bps]]} arrays for it. Unused for others.
+     */
+    private final long singleBps;
     private final int[] layerHeights;
     private final double[][] layerFrameRates;
 
@@ -47,8 +53,21 @@ public final class Subscription {
         this.priority = Objects.requireNonNull(priority, "priority");
         this.preferences = Objects.requireNonNull(preferences, "preferences");
         this.layerBitrates = layerBitrates;
+        this.singleBps = -1;
         this.layerHeights = layerHeights;
         this.layerFrameRates = layerFrameRates;
+    }
+
+    /** A single-layer subscription: its bitrate table is built only when asked for. */
+    private Subscription(String id, MediaKind kind, Preferences preferences, long singleBps) {
+        this.id = Objects.requireNonNull(id, "id");
+        this.kind = Objects.requireNonNull(kind, "kind");
+        this.priority = Priority.NORMAL;
+        this.preferences = preferences;
+        this.layerBitrates = null;
+        this.singleBps = singleBps;
+        this.layerHeights = NO_HEIGHTS;
+        this.layerFrameRates = NO_FRAME_RATES;
     }
 
     /**
@@ -79,9 +98,12 @@ public final class Subscription {
         return preferences;
     }
 
-    /** {@code [spatial][temporal]} cumulative bitrates; not to be modified. */
+    /**
+     * {@code [spatial][temporal]} cumulative bitrates; not to be modified. An audio subscription builds its
+     * {@code [[bps]]} at each call (the allocator asks {@link #bitrate} instead; tests and logs ask this).
+     */
     public long[][] layerBitrates() {
-        return layerBitrates;
+        return layerBitrates != null ? layerBitrates : new long[][] {{singleBps}};
     }
 
     /** Height per spatial layer; not to be modified. */
@@ -109,8 +131,7 @@ public final class Subscription {
 
     /** An audio track with its measured (or nominal) bitrate. */
     public static Subscription audio(String id, long bitrateBps, boolean paused) {
-        return new Subscription(id, MediaKind.AUDIO, Priority.NORMAL, paused ? AUDIO_PAUSED : AUDIO,
-                new long[][] {{bitrateBps}}, NO_HEIGHTS, NO_FRAME_RATES, true);
+        return new Subscription(id, MediaKind.AUDIO, paused ? AUDIO_PAUSED : AUDIO, bitrateBps);
     }
 
     /** A video track without height information. */
@@ -120,6 +141,9 @@ public final class Subscription {
 
     /** The measured bitrate of a layer, 0 when unavailable or out of range. */
     public long bitrate(int spatial, int temporal) {
+        if (layerBitrates == null) {
+            return spatial == 0 && temporal == 0 ? singleBps : 0;
+        }
         if (spatial < 0 || spatial >= layerBitrates.length || temporal < 0
                 || temporal >= layerBitrates[spatial].length) {
             return 0;
@@ -138,7 +162,7 @@ public final class Subscription {
 
     /** Spatial layers described (available or not). */
     public int spatialLayers() {
-        return layerBitrates.length;
+        return layerBitrates == null ? 1 : layerBitrates.length;
     }
 
     /** The highest spatial layer the preferences allow: by height when heights are known, and under the cap. */
@@ -151,7 +175,7 @@ public final class Subscription {
      * key frame seen) is not taken, so the cap holds from the first allocation (the lowest layer until sizes are known).
      */
     private int cappedSpatial() {
-        int n = layerBitrates.length;
+        int n = spatialLayers();
         int cap = preferences.capHeight();
         if (cap == 0 || layerHeights.length < n) {
             return n - 1;
@@ -166,7 +190,7 @@ public final class Subscription {
     }
 
     private int wantedSpatial() {
-        int n = layerBitrates.length;
+        int n = spatialLayers();
         int max = preferences.maxHeight();
         if (max == 0 || layerHeights.length < n) {
             return n - 1;
@@ -202,19 +226,19 @@ public final class Subscription {
     @Override
     public boolean equals(Object o) {
         return o instanceof Subscription s && id.equals(s.id) && kind == s.kind && priority == s.priority
-                && preferences.equals(s.preferences) && Arrays.deepEquals(layerBitrates, s.layerBitrates)
+                && preferences.equals(s.preferences) && Arrays.deepEquals(layerBitrates(), s.layerBitrates())
                 && Arrays.equals(layerHeights, s.layerHeights) && Arrays.deepEquals(layerFrameRates, s.layerFrameRates);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(id, kind, priority, preferences, Arrays.deepHashCode(layerBitrates),
+        return Objects.hash(id, kind, priority, preferences, Arrays.deepHashCode(layerBitrates()),
                 Arrays.hashCode(layerHeights), Arrays.deepHashCode(layerFrameRates));
     }
 
     @Override
     public String toString() {
         return "Subscription[" + id + " " + kind + " " + priority + " " + preferences + " "
-                + Arrays.deepToString(layerBitrates) + "]";
+                + Arrays.deepToString(layerBitrates()) + "]";
     }
 }
