@@ -8,16 +8,18 @@ import { now } from './clock.js';
 const LOG_SIZE = 16;
 
 /**
- * The encodings with `active` set from the server's list: an encoding with a rid is active when the list names it;
+ * The encodings with `active` set from the server's list: an encoding with a rid is active when the list names it AND
+ * `allowed(rid)` (the token's quality cap, quality-cap.js: an encoding above it stays off whatever the list says);
  * one without a rid (a single-encoding track) is left as it is. Pure.
+ * @param {(rid: string) => boolean} [allowed] the cap's rule; default every rid
  * @returns {{encodings: object[], changed: boolean}} a copy (the input is untouched) and whether any flag changed
  */
-export function encodingsWithActive(encodings, activeRids) {
+export function encodingsWithActive(encodings, activeRids, allowed = () => true) {
   const wanted = new Set(Array.isArray(activeRids) ? activeRids.filter((r) => typeof r === 'string') : []);
   let changed = false;
   const out = (Array.isArray(encodings) ? encodings : []).map((e) => {
     if (!e || typeof e.rid !== 'string') return e;
-    const active = wanted.has(e.rid);
+    const active = wanted.has(e.rid) && allowed(e.rid);
     if ((e.active !== false) !== active) changed = true;
     return { ...e, active };
   });
@@ -69,24 +71,32 @@ export class Dynacast {
 
   async _set(trackId, rids) {
     if (this.active.get(trackId) !== rids) return; // a newer message for this track is queued
-    const sender = this._senderOf(trackId);
-    if (!sender) return; // unpublished meanwhile, or not ours
+    const entry = this._entryOf(trackId);
+    if (!entry) return; // unpublished meanwhile, or not ours
+    const sender = entry.transceiver.sender;
     const params = sender.getParameters();
-    const { encodings, changed } = encodingsWithActive(params.encodings, rids);
+    const allowed = this._client._publisher.qualityCap?.allows(entry);
+    const { encodings, changed } = encodingsWithActive(params.encodings, rids, allowed);
     if (!changed) return;
     params.encodings = encodings;
     await sender.setParameters(params);
   }
 
-  /** The sender of a published track, by the server's id (`<identity>:<mid>`, or the room model's for its source). */
-  _senderOf(trackId) {
+  /** The latest list for the track a sender sends, null before any message (quality-cap.js's half of the rule). */
+  listedFor(sender) {
+    for (const [trackId, rids] of this.active) if (this._entryOf(trackId)?.transceiver.sender === sender) return rids;
+    return null;
+  }
+
+  /** The published entry of a track, by the server's id (`<identity>:<mid>`, or the room model's for its source). */
+  _entryOf(trackId) {
     const client = this._client;
     const local = client._model.local;
     for (const p of client._publisher._published) {
       const mid = p.transceiver?.mid;
       const modelTrack = client._model.findLocalTrack(p.source);
       if ((modelTrack && modelTrack.id === trackId) || (local && mid != null && `${local.id}:${mid}` === trackId)) {
-        return p.transceiver.sender;
+        return p;
       }
     }
     return null;

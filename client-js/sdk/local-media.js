@@ -50,16 +50,25 @@ export async function captureMedia(wanted, { audio, video, stream }) {
 }
 
 /**
- * Adds a sendonly transceiver for one picked track; the camera goes out as three simulcast encodings when `simulcast`,
- * a pick carrying `sendEncodings` (a screen) with those.
+ * The encodings a pick is sent with, before any quality cap: the camera's three simulcast encodings when `simulcast`,
+ * a pick's own `sendEncodings` (a screen's), else null (the browser's default single encoding). Copies.
+ * @returns {object[]|null}
+ */
+export function baseEncodings(pick, simulcast) {
+  if (pick.kind === 'video' && pick.source === 'camera' && simulcast) return SIMULCAST_ENCODINGS.map((e) => ({ ...e }));
+  return pick.sendEncodings ? pick.sendEncodings.map((e) => ({ ...e })) : null;
+}
+
+/**
+ * Adds a sendonly transceiver for one picked track, sent with `sendEncodings` (its {@link baseEncodings} without what
+ * the token's quality cap excludes, quality-cap.js; undefined for the browser's default).
  * @returns {Promise<RTCRtpTransceiver>}
  */
-export async function addSender(pc, pick, media, simulcast) {
+export async function addSender(pc, pick, media, sendEncodings) {
   const init = { direction: 'sendonly', streams: media ? [media] : [] };
-  const layered = pick.kind === 'video' && pick.source === 'camera' && simulcast;
-  if (layered) init.sendEncodings = SIMULCAST_ENCODINGS.map((e) => ({ ...e }));
-  else if (pick.sendEncodings) init.sendEncodings = pick.sendEncodings.map((e) => ({ ...e })); // a screen's
+  if (sendEncodings) init.sendEncodings = sendEncodings;
   const transceiver = pc.addTransceiver(pick.track, init);
+  const layered = pick.source === 'camera' && !!sendEncodings?.some((e) => typeof e.rid === 'string');
   if (layered || pick.source === 'screen') await keepResolution(transceiver.sender);
   return transceiver;
 }

@@ -2,8 +2,9 @@
 
 import { Dynacast } from './dynacast.js';
 import { PrismError, asPrismError } from './prism-error.js';
-import { addSender, captureMedia } from './local-media.js';
+import { addSender, baseEncodings, captureMedia } from './local-media.js';
 import { newClientPeerConnection } from './peer-connection.js';
+import { QualityCap } from './quality-cap.js';
 import { SOURCE_FOR_KIND } from './wire.js';
 
 /**
@@ -28,6 +29,8 @@ export class Publisher {
     this._published = [];
     /** Turns encodings off and on as the server's `publisherLayers` say. */
     this.dynacast = new Dynacast(client);
+    /** The token's quality cap (from each welcome): encodings above it are not sent. */
+    this.qualityCap = new QualityCap(this);
   }
 
   /** Whether anything is published (an ICE restart then has a connection to renegotiate). */
@@ -138,8 +141,9 @@ export class Publisher {
     if (!this.pc) this.pc = newClientPeerConnection(client, 'publisher');
     const added = [];
     for (const pick of picks) {
-      const transceiver = await addSender(this.pc, pick, media, this._simulcast);
-      const entry = { ...pick, transceiver, owned, media };
+      const base = baseEncodings(pick, this._simulcast);
+      const transceiver = await addSender(this.pc, pick, media, this.qualityCap.sendEncodings(pick, base));
+      const entry = { ...pick, transceiver, owned, media, baseEncodings: base };
       this._published.push(entry);
       added.push(entry);
       client._model.bindLocalMedia(pick.source, pick.track);

@@ -118,6 +118,8 @@ export class Session {
     useIceServers(client, msg.iceServers);
     client._reconnector.takeSessionInfo(msg);
     client._subscriber.expected = Array.isArray(msg.subscriptions) ? msg.subscriptions : [];
+    // The token's cap: encodings above it are not sent (a fresh join's senders are new, built under it).
+    client._publisher.qualityCap.update(msg.grants, { senders: msg.resumed === true });
   }
 
   /** Keep-alive pings (a ping unanswered until the next one means a dead socket) and the media check. */
