@@ -10,11 +10,13 @@ import { capFromGrants, encodingsForPublish, encodingsUnderCap, fitToCap } from 
 import { SCREEN_FRAME_RATE } from '../sdk/screen-share.js';
 
 const CAMERA = [{ rid: 'q', scaleResolutionDownBy: 4, maxBitrate: 150_000 },
-  { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 500_000 }, { rid: 'f', scaleResolutionDownBy: 1, maxBitrate: 1_700_000 }];
+  { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 500_000 },
+  { rid: 'f', scaleResolutionDownBy: 1, maxBitrate: 1_700_000 }];
 
 describe('capFromGrants', () => {
   it('reads maxVideo.height and maxBitrate; none, or junk, is no cap', () => {
-    assert.deepEqual(capFromGrants({ maxVideo: { height: 360 }, maxBitrate: 600_000 }), { height: 360, bitrate: 600_000 });
+    assert.deepEqual(capFromGrants({ maxVideo: { height: 360 }, maxBitrate: 600_000 }),
+      { height: 360, bitrate: 600_000 });
     assert.deepEqual(capFromGrants({ maxBitrate: 1 }), { height: null, bitrate: 1 });
     assert.equal(capFromGrants({ canPublish: true }), null);
     assert.equal(capFromGrants(undefined), null);
@@ -341,7 +343,7 @@ describe('PrismClient publishing under a quality cap', () => {
     const t = await publishCamera(client, ws);
     assert.deepEqual(t.init.sendEncodings.map((e) => e.rid), ['q']);
     const setsBefore = t.sender.sets.length;
-    const again = await resumeWith(ws, { canPublish: true });
+    await resumeWith(ws, { canPublish: true });
     await new Promise((resolve) => setImmediate(resolve));
     assert.equal(t.sender.sets.length, setsBefore, 'the 180p encoding was all there was: nothing to change');
     assert.equal(client._publisher.qualityCap.cap, null);
@@ -356,6 +358,5 @@ describe('PrismClient publishing under a quality cap', () => {
     await resumeWith(ws2, { canPublish: true });
     await until(() => t2.sender.params.encodings[1].maxBitrate === 500_000, 'the cap lifted');
     assert.deepEqual(t2.sender.params.encodings.map((e) => e.active), [true, true, false]);
-    again.close();
   });
 });
