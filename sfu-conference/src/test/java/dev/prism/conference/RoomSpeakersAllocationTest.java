@@ -18,6 +18,7 @@ import dev.prism.core.rtp.MediaKind;
 import dev.prism.core.rtp.RtpCodec;
 import dev.prism.core.rtp.RtpEncoding;
 import dev.prism.rtp.packet.RtpPacket;
+import dev.prism.rtp.router.downlink.AudioConsumer;
 import dev.prism.rtp.router.uplink.AudioLevelMeter;
 import dev.prism.rtp.router.uplink.Producer;
 import dev.prism.rtp.transport.EmbeddedMedia;
@@ -63,18 +64,24 @@ class RoomSpeakersAllocationTest {
         embedded.close();
     }
 
-    @Test
-    void aSteadyStateTickAllocatesNothing() throws Exception {
+    private Conference conference;
+    private RoomSpeakers speakers;
+    /** Per producer (in publication order): its meter, and the index in {@link #IDS} of its publisher. */
+    private AudioLevelMeter[] meters;
+    private int[] publisherOf;
+    /** The level each publisher sends now, by index in {@link #IDS}; a test may change it between ticks. */
+    private final int[] levels = LEVELS.clone();
+    private final Map<Integer, RtpPacket> packetOfLevel = new java.util.HashMap<>();
+    private RtpPacket[] packetsNow;
+
+    /** Four participants join a top-N room (N = 1) and publish audio; each subscribes to the others. */
+    private void joinFour() throws Exception {
         embedded = new EmbeddedMedia(PooledByteBufAllocator.DEFAULT, SrtpImplementation.DEFAULT, clock, timers);
         MediaPlane plane = embedded.plane();
-        Conference conference = new Conference(plane,
-                new InMemoryRoomRegistry(id -> plane.placeRoom().eventLoop(), List.of()), CODECS);
+        conference = new Conference(plane, new InMemoryRoomRegistry(id -> plane.placeRoom().eventLoop(), List.of()),
+                CODECS);
         for (int i = 0; i < IDS.length; i++) {
-            CompletableFuture<ConferenceParticipant> joined = conference.join(new JoinRequest("room", IDS[i], IDS[i],
-                    true, true, null, 1), new Quiet());
-            embedded.runPendingTasks();
-            ConferenceParticipant p = joined.get(0, TimeUnit.SECONDS);
-            participants.add(p);
+            ConferenceParticipant p = join(IDS[i], new Recording());
             MediaDescription mic = new MediaDescription("0", MediaKind.AUDIO,
                     List.of(new RtpCodec(111, "opus", 48000, 2, Map.of(), List.of())),
                     List.of(new HeaderExtension(1, HeaderExtension.AUDIO_LEVEL)),
@@ -88,37 +95,60 @@ class RoomSpeakersAllocationTest {
             assertThat(published.get(0, TimeUnit.SECONDS)).isEqualTo("answer");
         }
         Room room = conference.rooms().get("room");
-        RoomSpeakers speakers = conference.existingSpeakers(room);
+        speakers = conference.existingSpeakers(room);
         assertThat(speakers.topN()).isEqualTo(1);
-        // Each producer's meter and the packet (with its level) it reads five times per tick, as 20 ms Opus would.
-        List<AudioLevelMeter> meters = new ArrayList<>();
-        List<RtpPacket> packets = new ArrayList<>();
+        List<AudioLevelMeter> found = new ArrayList<>();
+        List<Integer> publishers = new ArrayList<>();
         for (Producer p : conference.router(room).producers()) {
-            meters.add(p.audioLevel());
-            packets.add(packet(LEVELS[List.of(IDS).indexOf(p.participantId())]));
+            found.add(p.audioLevel());
+            publishers.add(List.of(IDS).indexOf(p.participantId()));
         }
-        assertThat(meters).hasSize(IDS.length).doesNotContainNull();
-        AudioLevelMeter[] meterArray = meters.toArray(new AudioLevelMeter[0]);
-        RtpPacket[] packetArray = packets.toArray(new RtpPacket[0]);
-        Runnable tick = () -> {
-            for (int i = 0; i < meterArray.length; i++) {
-                for (int k = 0; k < SpeakerDetector.EXPECTED_PACKETS; k++) {
-                    meterArray[i].onPacket(packetArray[i], clock.nanos());
-                }
-            }
-            clock.advanceMillis(SpeakerDetector.TICK_MILLIS);
-            speakers.tick();
-        };
+        assertThat(found).hasSize(IDS.length).doesNotContainNull();
+        meters = found.toArray(new AudioLevelMeter[0]);
+        publisherOf = publishers.stream().mapToInt(Integer::intValue).toArray();
+        packetsNow = new RtpPacket[meters.length];
+        choosePackets();
+    }
 
+    private ConferenceParticipant join(String id, Recording listener) throws Exception {
+        CompletableFuture<ConferenceParticipant> joined = conference.join(new JoinRequest("room", id, id, true, true,
+                null, 1), listener);
+        embedded.runPendingTasks();
+        ConferenceParticipant p = joined.get(0, TimeUnit.SECONDS);
+        participants.add(p);
+        return p;
+    }
+
+    /** After a change of {@link #levels}: the packet each meter reads from the next tick on. */
+    private void choosePackets() {
+        for (int i = 0; i < meters.length; i++) {
+            packetsNow[i] = packetOfLevel.computeIfAbsent(levels[publisherOf[i]], this::packet);
+        }
+    }
+
+    /** One 100 ms tick: each meter reads five packets (20 ms Opus) of its publisher's level, then the room ticks. */
+    private void tick() {
+        for (int i = 0; i < meters.length; i++) {
+            for (int k = 0; k < SpeakerDetector.EXPECTED_PACKETS; k++) {
+                meters[i].onPacket(packetsNow[i], clock.nanos());
+            }
+        }
+        clock.advanceMillis(SpeakerDetector.TICK_MILLIS);
+        speakers.tick();
+    }
+
+    @Test
+    void aSteadyStateTickAllocatesNothing() throws Exception {
+        joinFour();
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long thread = Thread.currentThread().getId();
         for (int i = 0; i < WARM_UP_TICKS; i++) {
-            tick.run();
+            tick();
         }
         long updatesBefore = speakers.updatesSent();
         long before = mx.getThreadAllocatedBytes(thread);
         for (int i = 0; i < MEASURED_TICKS; i++) {
-            tick.run();
+            tick();
         }
         long bytes = mx.getThreadAllocatedBytes(thread) - before;
 
@@ -128,6 +158,47 @@ class RoomSpeakersAllocationTest {
         assertThat(speakers.updatesSent()).as("steady: no update sent while measuring").isEqualTo(updatesBefore);
         // JIT compilation may leave a few hundred bytes in the whole window; one object per tick would be >= 16.
         assertThat(bytes / (double) MEASURED_TICKS).as("bytes allocated per steady-state tick").isLessThan(1);
+    }
+
+    /** The tick keeps its participant list between ticks: a join and a leave must still reach it. */
+    @Test
+    void aLaterJoinIsToldAndGatedAndALeaverIsNotTold() throws Exception {
+        joinFour();
+        for (int i = 0; i < 30; i++) {
+            tick();
+        }
+        assertThat(speakers.current().speakers()).extracting(SpeakerDetector.Speaker::participantId)
+                .containsExactly("a", "b");
+        Recording eHears = new Recording();
+        ConferenceParticipant e = join("e", eHears);
+        assertThat(eHears.heard).as("welcome: the current speakers").hasSize(1);
+        ConferenceParticipant c = participants.get(2);
+        Recording cHears = (Recording) c.listener();
+        c.leave(LeaveReason.LEFT);
+        embedded.runPendingTasks();
+        int cHeardBefore = cHears.heard.size();
+
+        levels[1] = 127; // b falls silent: after the hangover, an update without b
+        choosePackets();
+        for (int i = 0; i < 20; i++) {
+            tick();
+        }
+
+        assertThat(eHears.heard).as("the joiner hears the change").hasSize(2);
+        assertThat(eHears.heard.get(1).speakers()).extracting(SpeakerDetector.Speaker::participantId)
+                .containsExactly("a");
+        assertThat(cHears.heard).as("the leaver hears nothing more").hasSize(cHeardBefore);
+        assertThat(forwarded(e)).as("e: top-1 is a").containsExactly("a");
+    }
+
+    private static List<String> forwarded(ConferenceParticipant p) {
+        List<String> out = new ArrayList<>();
+        for (SubscriberSlot s : p.subscriberSide().slots()) {
+            if (s.active() && s.consumer instanceof AudioConsumer a && a.topNGate().selected()) {
+                out.add(s.publisherId);
+            }
+        }
+        return out;
     }
 
     private RtpPacket packet(int level) {
@@ -141,7 +212,14 @@ class RoomSpeakersAllocationTest {
         return p;
     }
 
-    private static final class Quiet implements ConferenceListener {
+    private static final class Recording implements ConferenceListener {
+        final List<ActiveSpeakers> heard = new ArrayList<>();
+
+        @Override
+        public void onSpeakers(ActiveSpeakers speakers) {
+            heard.add(speakers);
+        }
+
         @Override
         public void onJoined(ConferenceParticipant participant) {
         }
