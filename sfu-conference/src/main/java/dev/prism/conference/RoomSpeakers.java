@@ -36,7 +36,8 @@ import java.util.concurrent.TimeUnit;
  * </ol>
  * Cost per tick: one pass over the room's producers and one over each participant's subscriptions; nothing on the
  * packet path. A tick allocates nothing unless something changed: the participant list is rebuilt after a join or
- * leave only, and a tick that sends an update allocates that {@link ActiveSpeakers}. Pinning is not offered: subscriber preferences have no pin yet.
+ * leave only, and a tick that sends an update allocates that {@link ActiveSpeakers}. Pinning is not offered: subscriber
+ * preferences have no pin yet.
  *
  * <p>Room loop only.
  */
