@@ -133,7 +133,8 @@ final class RoomSpeakers {
         AudioLevelMeter meter = p.kind() == MediaKind.AUDIO ? p.audioLevel() : null;
         if (meter != null) {
             long interval = meter.takeInterval();
-            detector.sample(p.participantId(), AudioLevelMeter.packets(interval), AudioLevelMeter.loudnessSum(interval));
+            detector.sample(p.participantId(), AudioLevelMeter.packets(interval),
+                    AudioLevelMeter.loudnessSum(interval));
         }
     }
 
