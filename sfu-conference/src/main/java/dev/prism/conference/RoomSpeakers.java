@@ -3,6 +3,8 @@ package dev.prism.conference;
 import dev.prism.core.clock.Timers;
 import dev.prism.core.room.Participant;
 import dev.prism.core.room.Room;
+import dev.prism.core.room.RoomEvent;
+import dev.prism.core.room.RoomListener;
 import dev.prism.core.room.Track;
 import dev.prism.core.room.TrackSource;
 import dev.prism.core.rtp.MediaKind;
@@ -12,11 +14,8 @@ import dev.prism.rtp.router.downlink.AudioConsumer;
 import dev.prism.rtp.router.downlink.Consumer;
 import dev.prism.rtp.router.uplink.AudioLevelMeter;
 import dev.prism.rtp.router.uplink.Producer;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,7 +35,9 @@ import java.util.concurrent.TimeUnit;
  *       publisher did not negotiate the audio level extension cannot be ranked and is always forwarded.</li>
  * </ol>
  * Cost per tick: one pass over the room's producers and one over each participant's subscriptions; nothing on the
- * packet path. Pinning is not offered: subscriber preferences have no pin yet.
+ * packet path. A tick allocates nothing unless something changed: the participant list is rebuilt after a join or
+ * leave only, and a tick that sends an update allocates that {@link ActiveSpeakers}. Pinning is not offered: subscriber
+ * preferences have no pin yet.
  *
  * <p>Room loop only.
  */
@@ -50,11 +51,12 @@ final class RoomSpeakers {
     private final int topN;
     private final SpeakerDetector detector = new SpeakerDetector();
     private final Timers.Handle timer;
-    // Reused every tick (the tick allocates little: the detector's per-tick lists and the ranking's sort).
-    private final Set<String> forwardedBefore = new HashSet<>();
-    private final Set<String> present = new HashSet<>();
-    private final Map<String, Integer> rank = new HashMap<>();
-    private final List<ConferenceParticipant> participants = new java.util.ArrayList<>();
+    // The tick runs every 100 ms in every room: in a steady state it allocates nothing (RoomSpeakersAllocationTest).
+    private final java.util.function.Consumer<Producer> sampleProducer = this::sample;
+    /** The room's participants' handles in room order, rebuilt after a join or leave ({@link #membershipChanged}). */
+    private final List<ConferenceParticipant> members = new ArrayList<>();
+    private final RoomListener membership = this::onRoomEvent;
+    private boolean membershipChanged = true;
     private ActiveSpeakers current = ActiveSpeakers.NONE;
     private boolean changePending;
     private long lastSentNanos = Long.MIN_VALUE;
@@ -66,6 +68,7 @@ final class RoomSpeakers {
         this.room = room;
         this.router = router;
         this.topN = topN;
+        room.addObserver(membership);
         this.timer = router.engine().timers().scheduleAtFixedRate(this::tick, SpeakerDetector.TICK_MILLIS,
                 SpeakerDetector.TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
@@ -89,6 +92,7 @@ final class RoomSpeakers {
 
     void close() {
         timer.cancel();
+        room.removeObserver(membership);
     }
 
     /** A participant just joined: it hears the current speakers when anyone speaks. */
@@ -103,71 +107,89 @@ final class RoomSpeakers {
             return; // the room ended; the conference cancels this timer when it forgets the room
         }
         long now = router.engine().clock().nanos();
-        present.clear();
-        for (Producer p : router.producers()) {
-            AudioLevelMeter meter = p.kind() == MediaKind.AUDIO ? p.audioLevel() : null;
-            if (meter != null) {
-                long interval = meter.takeInterval();
-                detector.sample(p.participantId(), AudioLevelMeter.packets(interval),
-                        AudioLevelMeter.loudnessSum(interval));
-                present.add(p.participantId());
-            }
-        }
-        detector.retain(present);
+        router.forEachProducer(sampleProducer);
+        detector.retainSampled();
         if (detector.tick(now)) {
             changePending = true;
         }
+        List<ConferenceParticipant> open = members();
         if (changePending && (lastSentNanos == Long.MIN_VALUE
                 || now - lastSentNanos >= UPDATE_INTERVAL_MILLIS * 1_000_000L)) {
             changePending = false;
             lastSentNanos = now;
             current = new ActiveSpeakers(detector.speakers(), detector.dominant());
             updatesSent++;
-            for (ConferenceParticipant cp : participants()) {
-                cp.listener().onSpeakers(current);
+            for (int i = 0; i < open.size(); i++) {
+                ConferenceParticipant cp = open.get(i);
+                if (cp.isOpen()) {
+                    cp.listener().onSpeakers(current);
+                }
             }
         }
-        applyPriorityAndTopN(now);
+        applyPriorityAndTopN(members(), now);
     }
 
-    /** The room's open participants, in a list reused until the next call. */
-    private List<ConferenceParticipant> participants() {
-        participants.clear();
-        for (Participant p : room.participants()) {
-            ConferenceParticipant cp = conference.participant(room.id(), p.id());
-            if (cp != null && cp.isOpen()) {
-                participants.add(cp);
+    private void sample(Producer p) {
+        AudioLevelMeter meter = p.kind() == MediaKind.AUDIO ? p.audioLevel() : null;
+        if (meter != null) {
+            long interval = meter.takeInterval();
+            detector.sample(p.participantId(), AudioLevelMeter.packets(interval),
+                    AudioLevelMeter.loudnessSum(interval));
+        }
+    }
+
+    private void onRoomEvent(RoomEvent event) {
+        if (event instanceof RoomEvent.ParticipantJoined || event instanceof RoomEvent.ParticipantLeft) {
+            membershipChanged = true;
+        }
+    }
+
+    /**
+     * The handles of the room's participants, in room order, rebuilt only after a join or leave (the conference
+     * registers a handle in the same room-loop task as the join and forgets it in the same task as the leave); the
+     * caller skips those no longer {@link ConferenceParticipant#isOpen open}.
+     */
+    private List<ConferenceParticipant> members() {
+        if (membershipChanged) {
+            membershipChanged = false;
+            members.clear();
+            for (Participant p : room.participants()) {
+                ConferenceParticipant cp = conference.participant(room.id(), p.id());
+                if (cp != null) {
+                    members.add(cp);
+                }
             }
         }
-        return participants;
+        return members;
     }
 
-    private void applyPriorityAndTopN(long now) {
+    private void applyPriorityAndTopN(List<ConferenceParticipant> open, long now) {
         String dominant = current.dominant();
-        rank.clear();
         if (topN > 0) {
-            List<String> ranking = detector.ranking(forwardedBefore, STICKY_BONUS);
-            for (int i = 0; i < ranking.size(); i++) {
-                rank.put(ranking.get(i), i);
-            }
-            forwardedBefore.clear();
-            forwardedBefore.addAll(ranking.subList(0, Math.min(topN, ranking.size())));
+            detector.rankForTopN(STICKY_BONUS, topN);
         }
-        for (ConferenceParticipant cp : participants()) {
-            int own = topN == 0 ? -1 : rank.getOrDefault(cp.id(), Integer.MAX_VALUE);
-            for (SubscriberSlot slot : cp.subscriberSide().slots()) {
+        for (int i = 0; i < open.size(); i++) {
+            ConferenceParticipant cp = open.get(i);
+            if (!cp.isOpen()) {
+                continue;
+            }
+            int ownRank = topN == 0 ? -1 : detector.rank(cp.id());
+            int own = ownRank < 0 ? Integer.MAX_VALUE : ownRank;
+            List<SubscriberSlot> slots = cp.subscriberSide().slots();
+            for (int k = 0; k < slots.size(); k++) {
+                SubscriberSlot slot = slots.get(k);
                 Consumer c = slot.consumer;
                 if (c == null || !slot.active()) {
                     continue;
                 }
                 if (c instanceof AudioConsumer a) {
                     if (topN > 0) {
-                        Integer r = rank.get(slot.publisherId);
+                        int r = detector.rank(slot.publisherId);
                         // Among the others: a subscriber ranked above this stream does not take one of its N places.
-                        a.topNGate().select(r == null || amongTopN(r, own, topN), now);
+                        a.topNGate().select(r < 0 || amongTopN(r, own, topN), now);
                     }
                 } else if (c.priority() != Priority.SCREEN_SHARE) {
-                    boolean speaker = slot.publisherId.equals(dominant) && !isScreen(slot.trackId);
+                    boolean speaker = slot.publisherId.equals(dominant) && !isScreen(slot.publisherId, slot.trackId);
                     c.setPriority(speaker ? Priority.ACTIVE_SPEAKER : Priority.NORMAL);
                 }
             }
@@ -182,8 +204,13 @@ final class RoomSpeakers {
         return streamRank - (ownRank < streamRank ? 1 : 0) < n;
     }
 
-    private boolean isScreen(String trackId) {
-        Track t = Conference.findTrack(room, trackId);
+    private boolean isScreen(String publisherId, String trackId) {
+        // Track ids are the publisher's id and a number: look there first, without walking the room.
+        Participant publisher = room.participant(publisherId);
+        Track t = publisher != null ? publisher.track(trackId) : null;
+        if (t == null) {
+            t = Conference.findTrack(room, trackId);
+        }
         return t != null && t.source() == TrackSource.SCREEN;
     }
 }

@@ -3,7 +3,6 @@ package dev.prism.conference;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -32,7 +31,9 @@ import java.util.Objects;
  *       speaker. The dominant stays when everyone falls silent (the last one who spoke keeps the big tile).</li>
  * </ol>
  *
- * <p>Not thread-safe: the room's loop only. Allocates only per tick, never per packet.
+ * <p>Not thread-safe: the room's loop only. Never allocates per packet; a tick allocates nothing in a steady state
+ * ({@link #speakers()} builds its list when first asked after a tick; {@link #ranking} allocates, {@link
+ * #rankForTopN} does not).
  */
 public final class SpeakerDetector {
     public static final int TICK_MILLIS = 100;
@@ -50,6 +51,7 @@ public final class SpeakerDetector {
     }
 
     private static final class Stream {
+        final String id;
         double fast;
         double slow;
         boolean speaking;
@@ -57,11 +59,33 @@ public final class SpeakerDetector {
         long leadSinceNanos = Long.MIN_VALUE;
         /** The tick's value so far (the louder of a participant's tracks); -1 when nothing was sampled this tick. */
         double pending = -1;
+        /** Sampled since the last {@link #retainSampled}. */
+        boolean sampled;
+        /** Sort key of {@link #rankForTopN}, and this stream's place in its latest ranking (0 = loudest). */
+        double rankKey;
+        int rank = Integer.MAX_VALUE;
+        /** Among the first N of the latest {@link #rankForTopN} (it gets the bonus in the next one). */
+        boolean sticky;
+
+        Stream(String id) {
+            this.id = id;
+        }
     }
 
     private final Map<String, Stream> streams = new HashMap<>();
+    /** The same streams, for index loops (a tick runs every 100 ms in every room: it allocates nothing). */
+    private final List<Stream> order = new ArrayList<>();
     private String dominant;
+    /** Who speaks as of the latest tick, loudest first: {@code speaking[0..speakingCount)}, reused. */
+    private Stream[] speaking = new Stream[4];
+    private int speakingCount;
+    /** {@link #speakers()} built from {@link #speaking}: null until asked for after a tick. */
     private List<Speaker> speakers = List.of();
+    /** The ids of the previous tick's speakers (the change test compares ids, not order). */
+    private String[] previousIds = new String[4];
+    /** Every stream in the order of the latest {@link #rankForTopN} (kept: the next sort starts nearly sorted). */
+    private Stream[] ranked = new Stream[4];
+    private int rankedCount;
 
     /**
      * One participant's levels over the tick now ending: {@code packets} packets that carried a level, their
@@ -69,14 +93,23 @@ public final class SpeakerDetector {
      * counts.
      */
     public void sample(String participantId, int packets, long loudnessSum) {
-        Stream s = streams.computeIfAbsent(participantId, k -> new Stream());
+        Stream s = streams.get(participantId);
+        if (s == null) {
+            s = new Stream(participantId);
+            streams.put(participantId, s);
+            order.add(s);
+        }
         double value = (double) loudnessSum / Math.max(packets, EXPECTED_PACKETS);
         s.pending = Math.max(s.pending, value);
+        s.sampled = true;
     }
 
     /** Forgets a participant (it left, or no longer publishes audio). */
     public void remove(String participantId) {
-        streams.remove(participantId);
+        Stream s = streams.remove(participantId);
+        if (s != null) {
+            order.remove(s);
+        }
         if (participantId.equals(dominant)) {
             dominant = null;
         }
@@ -84,12 +117,14 @@ public final class SpeakerDetector {
 
     /**
      * Ends the tick: participants sampled this tick get their value, those not sampled get silence (a track that
-     * sends nothing); then the speaking flags and the dominant speaker are updated.
+     * sends nothing); then the speaking flags and the dominant speaker are updated. Allocates nothing (unless more
+     * participants speak than ever before in this room).
      *
      * @return whether who speaks (not their order) or the dominant speaker changed
      */
     public boolean tick(long nowNanos) {
-        for (Stream s : streams.values()) {
+        for (int i = 0; i < order.size(); i++) {
+            Stream s = order.get(i);
             double v = Math.max(0, s.pending);
             s.pending = -1;
             s.fast += (v - s.fast) / 2;
@@ -110,36 +145,63 @@ public final class SpeakerDetector {
         }
         String before = dominant;
         chooseDominant(nowNanos);
-        List<Speaker> now = new ArrayList<>();
-        streams.forEach((id, s) -> {
+        int previousCount = speakingCount;
+        for (int i = 0; i < previousCount; i++) {
+            previousIds[i] = speaking[i].id;
+        }
+        int count = 0;
+        for (int i = 0; i < order.size(); i++) {
+            Stream s = order.get(i);
             if (s.speaking) {
-                now.add(new Speaker(id, Math.round(Math.min(1, s.fast / FULL_SCALE) * 100) / 100.0));
+                if (count == speaking.length) {
+                    speaking = java.util.Arrays.copyOf(speaking, count * 2);
+                    previousIds = java.util.Arrays.copyOf(previousIds, count * 2);
+                }
+                speaking[count++] = s;
             }
-        });
-        now.sort(Comparator.comparingDouble((Speaker sp) -> -streams.get(sp.participantId()).fast)
-                .thenComparing(Speaker::participantId));
-        boolean changed = !Objects.equals(before, dominant) || !sameIds(speakers, now); // who, not the order
-        speakers = List.copyOf(now);
+        }
+        for (int i = count; i < speakingCount; i++) {
+            speaking[i] = null;
+        }
+        speakingCount = count;
+        sortLoudestFirst(speaking, count);
+        speakers = null;
+        boolean changed = !Objects.equals(before, dominant) || !sameIds(previousIds, previousCount, speaking, count);
+        for (int i = 0; i < previousCount; i++) {
+            previousIds[i] = null;
+        }
         return changed;
+    }
+
+    /** Insertion sort (no allocation; nearly sorted from one tick to the next) by fast average, then id. */
+    private static void sortLoudestFirst(Stream[] a, int n) {
+        for (int i = 1; i < n; i++) {
+            Stream x = a[i];
+            int j = i - 1;
+            while (j >= 0 && (Double.compare(-a[j].fast, -x.fast) > 0
+                    || (Double.compare(-a[j].fast, -x.fast) == 0 && a[j].id.compareTo(x.id) > 0))) {
+                a[j + 1] = a[j];
+                j--;
+            }
+            a[j + 1] = x;
+        }
     }
 
     private void chooseDominant(long nowNanos) {
         Stream current = dominant == null ? null : streams.get(dominant);
-        String challenger = null;
         Stream best = null;
-        for (Map.Entry<String, Stream> e : streams.entrySet()) {
-            Stream s = e.getValue();
+        for (int i = 0; i < order.size(); i++) {
+            Stream s = order.get(i);
             if (s == current || !s.speaking) {
-                e.getValue().leadSinceNanos = Long.MIN_VALUE;
+                s.leadSinceNanos = Long.MIN_VALUE;
                 continue;
             }
-            if (best == null || s.slow > best.slow
-                    || (s.slow == best.slow && e.getKey().compareTo(challenger) < 0)) {
+            if (best == null || s.slow > best.slow || (s.slow == best.slow && s.id.compareTo(best.id) < 0)) {
                 best = s;
-                challenger = e.getKey();
             }
         }
-        for (Stream s : streams.values()) {
+        for (int i = 0; i < order.size(); i++) {
+            Stream s = order.get(i);
             if (s != best) {
                 s.leadSinceNanos = Long.MIN_VALUE;
             }
@@ -148,7 +210,7 @@ public final class SpeakerDetector {
             return;
         }
         if (current == null) {
-            dominant = challenger;
+            dominant = best.id;
             best.leadSinceNanos = Long.MIN_VALUE;
             return;
         }
@@ -160,19 +222,19 @@ public final class SpeakerDetector {
             best.leadSinceNanos = nowNanos;
         }
         if (nowNanos - best.leadSinceNanos >= TAKEOVER_MILLIS * 1_000_000L) {
-            dominant = challenger;
+            dominant = best.id;
             best.leadSinceNanos = Long.MIN_VALUE;
         }
     }
 
-    private static boolean sameIds(List<Speaker> a, List<Speaker> b) {
-        if (a.size() != b.size()) {
+    private static boolean sameIds(String[] a, int aCount, Stream[] b, int bCount) {
+        if (aCount != bCount) {
             return false;
         }
         outer:
-        for (Speaker x : a) {
-            for (Speaker y : b) {
-                if (x.participantId().equals(y.participantId())) {
+        for (int i = 0; i < aCount; i++) {
+            for (int j = 0; j < bCount; j++) {
+                if (a[i].equals(b[j].id)) {
                     continue outer;
                 }
             }
@@ -183,6 +245,14 @@ public final class SpeakerDetector {
 
     /** Who speaks now, loudest first. */
     public List<Speaker> speakers() {
+        if (speakers == null) { // built on demand: the room sends an update only when who speaks changed
+            Speaker[] list = new Speaker[speakingCount];
+            for (int i = 0; i < speakingCount; i++) {
+                Stream s = speaking[i]; // the tick's values: only a tick changes fast
+                list[i] = new Speaker(s.id, Math.round(Math.min(1, s.fast / FULL_SCALE) * 100) / 100.0);
+            }
+            speakers = List.of(list);
+        }
         return speakers;
     }
 
@@ -221,14 +291,83 @@ public final class SpeakerDetector {
 
     /** Drops the participants not in {@code present} (they left or stopped publishing audio). */
     public void retain(java.util.Set<String> present) {
-        for (Iterator<String> it = streams.keySet().iterator(); it.hasNext(); ) {
-            String id = it.next();
-            if (!present.contains(id)) {
-                it.remove();
-                if (id.equals(dominant)) {
-                    dominant = null;
-                }
+        for (int i = order.size() - 1; i >= 0; i--) {
+            if (!present.contains(order.get(i).id)) {
+                drop(i);
             }
         }
+    }
+
+    /**
+     * Like {@link #retain} with the participants {@link #sample}d since the previous call as {@code present}: the
+     * room samples every audio producer each tick, so those not sampled left or stopped publishing audio. No
+     * allocation.
+     */
+    public void retainSampled() {
+        for (int i = order.size() - 1; i >= 0; i--) {
+            Stream s = order.get(i);
+            if (s.sampled) {
+                s.sampled = false;
+            } else {
+                drop(i);
+            }
+        }
+    }
+
+    private void drop(int index) {
+        Stream s = order.remove(index);
+        streams.remove(s.id);
+        if (s.id.equals(dominant)) {
+            dominant = null;
+        }
+    }
+
+    /**
+     * {@link #ranking} for top-N audio without allocating: ranks every known participant, loudest first, giving
+     * {@code bonus} to those among the first {@code n} of the previous call (a participant that was unknown then gets
+     * none); read the result with {@link #rank}.
+     */
+    public void rankForTopN(double bonus, int n) {
+        int count = order.size();
+        if (ranked.length < count) {
+            ranked = new Stream[Math.max(count, ranked.length * 2)];
+        }
+        // Keep the previous order of those still here (nearly sorted), then append the new ones.
+        int kept = 0;
+        for (int i = 0; i < rankedCount; i++) {
+            Stream s = ranked[i];
+            ranked[i] = null;
+            if (streams.get(s.id) == s) {
+                ranked[kept++] = s;
+            }
+        }
+        for (int i = 0; i < count; i++) {
+            Stream s = order.get(i);
+            if (s.rank == Integer.MAX_VALUE) { // not in the previous ranking
+                ranked[kept++] = s;
+            }
+            s.rankKey = -(s.fast + (s.sticky ? bonus : 0));
+        }
+        rankedCount = kept;
+        for (int i = 1; i < kept; i++) {
+            Stream x = ranked[i];
+            int j = i - 1;
+            while (j >= 0 && (Double.compare(ranked[j].rankKey, x.rankKey) > 0
+                    || (Double.compare(ranked[j].rankKey, x.rankKey) == 0 && ranked[j].id.compareTo(x.id) > 0))) {
+                ranked[j + 1] = ranked[j];
+                j--;
+            }
+            ranked[j + 1] = x;
+        }
+        for (int i = 0; i < kept; i++) {
+            ranked[i].rank = i;
+            ranked[i].sticky = i < n;
+        }
+    }
+
+    /** The place of {@code participantId} in the latest {@link #rankForTopN}, 0 = loudest; -1 when not ranked. */
+    public int rank(String participantId) {
+        Stream s = streams.get(participantId);
+        return s == null || s.rank == Integer.MAX_VALUE ? -1 : s.rank;
     }
 }

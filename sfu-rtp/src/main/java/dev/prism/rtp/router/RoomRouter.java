@@ -84,6 +84,11 @@ public final class RoomRouter {
         return Collections.unmodifiableCollection(producers.values());
     }
 
+    /** Calls {@code action} with each producer, in publication order, allocating nothing (a periodic task's loop). */
+    public void forEachProducer(java.util.function.Consumer<? super Producer> action) {
+        producers.values().forEach(action);
+    }
+
     /**
      * Starts forwarding a track to a subscriber.
      *
