@@ -98,7 +98,6 @@ public final class SubscriberEndpoint implements TransportListener {
         }
         this.transport = transport;
         send.bind(transport);
-        downlink.setLogName(transport.id());
     }
 
     public WebRtcTransport transport() {
