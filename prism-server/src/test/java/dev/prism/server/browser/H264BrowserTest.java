@@ -102,8 +102,10 @@ class H264BrowserTest implements BrowserArtifacts.Browsers {
         pub.open(call.server().joinUrl(room, "pub") + "&codec=h264");
         // One encoding each for the two others: three 720p H.264 simulcast encoders are more than a shared CI
         // machine's cores keep up with, and the layer switching under test is pub's.
-        wide.open(call.server().joinUrl(room, "wide") + "&codec=h264&simulcast=0");
-        narrow.open(call.server().joinUrl(call.ns().hostAddress(), room, "narrow") + "&codec=h264&simulcast=0");
+        // adaptive=0: the layer each receives is the network's decision, not its demo tile's (two remote tiles each)
+        wide.open(call.server().joinUrl(room, "wide") + "&codec=h264&simulcast=0&adaptive=0");
+        narrow.open(call.server().joinUrl(call.ns().hostAddress(), room, "narrow")
+                + "&codec=h264&simulcast=0&adaptive=0");
 
         // --- everyone sends H.264 and decodes the two others in H.264 ---------------------------------------------
         long start = System.nanoTime();
