@@ -89,16 +89,16 @@ class JoinKeyframeTest {
         SubscriberEndpoint joiner = subscriber("joiner");
         router.subscribe("cam", joiner, 0x6000, 96, List.of());
         clearWritten();
-        assertThat(camera.keyframeRequestsSent()).isZero();
+        assertThat(camera.totals().keyframeRequestsSent()).isZero();
 
         iceCheck(joiner.transport(), JOINER);
         assertThat(recipients()).as("the ICE answer, then the PLI").containsExactly(JOINER, PUBLISHER);
-        assertThat(camera.keyframeRequestsSent()).isEqualTo(1);
+        assertThat(camera.totals().keyframeRequestsSent()).isEqualTo(1);
 
         iceCheck(joiner.transport(), JOINER); // the browser's next checks ask nothing more
         joiner.transport().dtlsConnected(PROFILE, keys(), true);
         drain();
-        assertThat(camera.keyframeRequestsSent()).as("connecting within the throttle interval is folded in")
+        assertThat(camera.totals().keyframeRequestsSent()).as("connecting within the throttle interval is folded in")
             .isEqualTo(1);
         assertThat(recipients()).containsOnlyOnce(PUBLISHER);
     }
@@ -119,13 +119,13 @@ class JoinKeyframeTest {
         assertThat(c.packets()).as("the key frame and the two frames after it").isEqualTo(3);
         assertThat(c.keyframeReplays()).isEqualTo(1);
         assertThat(c.waitingForKeyframe()).isFalse();
-        assertThat(camera.keyframeRequestsSent()).as("the ICE check's request only").isEqualTo(1);
+        assertThat(camera.totals().keyframeRequestsSent()).as("the ICE check's request only").isEqualTo(1);
 
         publish(false);
         assertThat(c.packets()).as("live packets follow the replayed ones").isEqualTo(4);
         clock.advanceMillis(1000);
         drain();
-        assertThat(camera.keyframeRequestsSent()).as("no deferred retry either").isEqualTo(1);
+        assertThat(camera.totals().keyframeRequestsSent()).as("no deferred retry either").isEqualTo(1);
     }
 
     @Test
