@@ -7,6 +7,7 @@ import dev.prism.rtp.router.downlink.DownlinkController;
 import dev.prism.rtp.router.downlink.SubscriberEndpoint;
 import dev.prism.rtp.router.uplink.Producer;
 import dev.prism.rtp.router.uplink.ProducerLayer;
+import dev.prism.rtp.router.uplink.ProducerTotals;
 import dev.prism.rtp.router.uplink.PublisherEndpoint;
 import dev.prism.rtp.rtcp.ReportBlock;
 import java.util.ArrayList;
@@ -62,10 +63,11 @@ final class MediaStatsCollector {
                     p.layerStats().bitrateBps(l.index(), top), p.layerStats().frameRate(l.index(), top),
                     p.layerStats().isActive(l.index())));
         }
-        return new ParticipantMediaStats.Published(trackId, p.kind().sdpName(), p.packets(),
+        ProducerTotals t = p.totals();
+        return new ParticipantMediaStats.Published(trackId, p.kind().sdpName(), t.packets(),
                 rs.cumulativeLost(), rs.expected() == 0 ? 0 : (double) rs.cumulativeLost() / rs.expected(),
-                rs.jitterMillis(), p.nacksSent(), p.rtxRecovered(), p.keyframeRequestsSent(),
-                p.keyframeRequestsCoalesced(), layers);
+                rs.jitterMillis(), t.nacksSent(), t.rtxRecovered(), t.keyframeRequestsSent(),
+                t.keyframeRequestsCoalesced(), layers);
     }
 
     private static ParticipantMediaStats.Downlink downlink(SubscriberEndpoint subscriber) {

@@ -92,7 +92,7 @@ final class RoomLinkSampler {
             Producer p = pt.producer();
             long l = p.receiveStats().cumulativeLost();
             lost += l;
-            expected += p.packets() + l;
+            expected += p.totals().packets() + l;
         }
         return expected > 0 ? (double) lost / expected : Double.NaN;
     }

@@ -67,7 +67,7 @@ public final class RoomReader {
         RoomRouter router = conference.existingRouter(room);
         if (router != null) {
             for (Producer p : router.producers()) {
-                sink.counter(p, p.bytes());
+                sink.counter(p, p.totals().bytes());
             }
         }
         for (Participant p : room.participants()) {
@@ -142,7 +142,8 @@ public final class RoomReader {
                 tracks.add(new TrackSnapshot(t.id(), t.kind().sdpName(), t.source().wireName(), t.muted(),
                         producer == null ? null : codecName(producer.codec()),
                         producer == null ? null : producer.ssrc(),
-                        producer == null ? 0 : producer.packets(), producer == null ? 0 : producer.bytes(), bps,
+                        producer == null ? 0 : producer.totals().packets(),
+                        producer == null ? 0 : producer.totals().bytes(), bps,
                         frameRate(producer), layers(producer), subscriptionsByTrack.getOrDefault(t.id(), List.of())));
             }
             TransportSnapshot pub = s == null ? null : transport(s.publisherTransport(),
@@ -196,7 +197,7 @@ public final class RoomReader {
         for (int s = 0; s < producer.layerCount(); s++) {
             best = Math.max(best, producer.layerStats().frameRate(s, LayerStats.MAX_TEMPORAL - 1));
         }
-        return producer.packets() == 0 ? null : best;
+        return producer.totals().packets() == 0 ? null : best;
     }
 
     /** Video: one entry per RTP stream (simulcast layer), with its own rate; null for audio. */

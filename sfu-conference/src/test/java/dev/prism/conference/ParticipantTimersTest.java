@@ -2,12 +2,12 @@ package dev.prism.conference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.prism.conference.testkit.TestConference.QuietListener;
 import dev.prism.core.clock.FakeClock;
 import dev.prism.core.clock.ManualTimers;
 import dev.prism.core.clock.Timers;
 import dev.prism.core.room.InMemoryRoomRegistry;
 import dev.prism.core.room.LeaveReason;
-import dev.prism.core.room.RoomEvent;
 import dev.prism.rtp.transport.EmbeddedMedia;
 import dev.prism.rtp.transport.MediaPlane;
 import dev.prism.srtp.SrtpImplementation;
@@ -41,7 +41,7 @@ class ParticipantTimersTest {
         Conference conference = new Conference(plane,
                 new InMemoryRoomRegistry(id -> plane.placeRoom().eventLoop(), List.of()), CODECS);
         CompletableFuture<ConferenceParticipant> joined = conference.join(new JoinRequest("room", "alice", "Alice",
-                true, true), new Quiet());
+                true, true), new QuietListener());
         embedded.runPendingTasks();
         participant = joined.get(0, TimeUnit.SECONDS);
     }
@@ -74,36 +74,5 @@ class ParticipantTimersTest {
         handle.cancel();
         timers.advance(Duration.ofSeconds(60));
         assertThat(runs).hasValue(0);
-    }
-
-    /** A session that ignores what the conference tells it. */
-    private static final class Quiet implements ConferenceListener {
-        @Override
-        public void onJoined(ConferenceParticipant participant) {
-        }
-
-        @Override
-        public void onRoomEvent(RoomEvent event) {
-        }
-
-        @Override
-        public void onSubscriberOfferNeeded() {
-        }
-
-        @Override
-        public void onSubscriberRenewed() {
-        }
-
-        @Override
-        public void onMediaClosed(String code, String message) {
-        }
-
-        @Override
-        public void onReplaced() {
-        }
-
-        @Override
-        public void onRemoved(LeaveReason reason) {
-        }
     }
 }

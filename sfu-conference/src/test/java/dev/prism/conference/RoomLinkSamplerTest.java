@@ -2,28 +2,14 @@ package dev.prism.conference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.prism.core.clock.FakeClock;
 import dev.prism.core.inspect.ParticipantSnapshot;
 import dev.prism.core.inspect.RoomSnapshot;
-import dev.prism.core.room.InMemoryRoomRegistry;
-import dev.prism.core.room.LeaveReason;
 import dev.prism.core.room.Room;
-import dev.prism.core.room.RoomEvent;
-import dev.prism.core.rtp.DtlsFingerprint;
-import dev.prism.core.rtp.DtlsRole;
-import dev.prism.core.rtp.IceParameters;
-import dev.prism.core.rtp.MediaDescription;
-import dev.prism.core.rtp.MediaKind;
-import dev.prism.core.rtp.RtpCodec;
-import dev.prism.core.rtp.RtpEncoding;
 import dev.prism.rtp.router.downlink.Consumer;
-import dev.prism.core.clock.ManualTimers;
 import dev.prism.core.inspect.ConnectionPath;
+import dev.prism.conference.testkit.TestConference;
 import dev.prism.rtp.transport.EmbeddedMedia;
-import dev.prism.rtp.transport.MediaPlane;
-import dev.prism.srtp.SrtpImplementation;
 import dev.prism.srtp.SrtpProfile;
-import io.netty.buffer.PooledByteBufAllocator;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +17,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,30 +25,13 @@ import org.junit.jupiter.api.Test;
  * (bob), one who only joined (carol), with rates not yet measured, measured, and partly measured.
  */
 class RoomLinkSamplerTest {
-    private static final RemoteTransport BROWSER = new RemoteTransport(new IceParameters("brws", "browserpassword123456"),
-            new DtlsFingerprint("sha-256", "AA:BB"), DtlsRole.ACTPASS);
-
-    private final FakeClock clock = new FakeClock();
-    private EmbeddedMedia embedded;
-    private Conference conference;
-    private final List<ConferenceParticipant> joined = new ArrayList<>();
-
-    @BeforeEach
-    void start() {
-        embedded = new EmbeddedMedia(PooledByteBufAllocator.DEFAULT, SrtpImplementation.DEFAULT, clock,
-                new ManualTimers(clock));
-        MediaPlane media = embedded.plane();
-        conference = new Conference(media, new InMemoryRoomRegistry(id -> media.placeRoom().eventLoop(), List.of()),
-                new SubscriberCodecPlan(111, 96, 97, 1, 2));
-    }
+    private final TestConference fixture = new TestConference();
+    private final EmbeddedMedia embedded = fixture.embedded;
+    private final Conference conference = fixture.conference;
 
     @AfterEach
     void stop() {
-        for (ConferenceParticipant p : joined) {
-            p.leave(LeaveReason.LEFT);
-        }
-        embedded.runPendingTasks();
-        embedded.close();
+        fixture.close();
     }
 
     /** One participant's figures as the sampler sees them (NaN as null, as the snapshot has them). */
@@ -77,10 +45,10 @@ class RoomLinkSamplerTest {
 
     @Test
     void theSampledFiguresAreTheSnapshotsWhateverWasMeasured() throws Exception {
-        ConferenceParticipant alice = join("alice");
-        ConferenceParticipant bob = join("bob");
-        join("carol");
-        publishTwoAudioTracks(alice);
+        ConferenceParticipant alice = fixture.join("alice");
+        ConferenceParticipant bob = fixture.join("bob");
+        fixture.join("carol");
+        fixture.publishTwoAudioTracks(alice);
         bob.nextSubscriberOffer();
         embedded.runPendingTasks();
         Room room = conference.rooms().get("r");
@@ -116,9 +84,9 @@ class RoomLinkSamplerTest {
 
     @Test
     void ratesAddUpPerParticipantAsInTheSnapshot() throws Exception {
-        ConferenceParticipant alice = join("alice");
-        ConferenceParticipant bob = join("bob");
-        publishTwoAudioTracks(alice);
+        ConferenceParticipant alice = fixture.join("alice");
+        ConferenceParticipant bob = fixture.join("bob");
+        fixture.publishTwoAudioTracks(alice);
         bob.nextSubscriberOffer();
         embedded.runPendingTasks();
         Room room = conference.rooms().get("r");
@@ -145,9 +113,9 @@ class RoomLinkSamplerTest {
      */
     @Test
     void connectedTransportsCarryTheirSnapshotsLabels() throws Exception {
-        ConferenceParticipant alice = join("alice");
-        join("bob");
-        publishTwoAudioTracks(alice);
+        ConferenceParticipant alice = fixture.join("alice");
+        fixture.join("bob");
+        fixture.publishTwoAudioTracks(alice);
         CompletableFuture<Void> reported = alice.reportConnectionPath(ConnectionRole.PUBLISHER,
                 new ConnectionPath("udp", "relay", "tls", "ipv4"));
         embedded.runPendingTasks();
@@ -190,57 +158,5 @@ class RoomLinkSamplerTest {
         CompletableFuture<Void> f = CompletableFuture.runAsync(r, room.executor());
         embedded.runPendingTasks();
         f.get(0, TimeUnit.SECONDS);
-    }
-
-    private void publishTwoAudioTracks(ConferenceParticipant p) throws Exception {
-        CompletableFuture<String> f = p.publish(Map.of(), l -> new PublishNegotiation.Negotiated<>("answer-sdp",
-                BROWSER, List.of(audio("0", 1234), audio("1", 5678))));
-        embedded.runPendingTasks();
-        f.get(0, TimeUnit.SECONDS);
-    }
-
-    private ConferenceParticipant join(String identity) throws Exception {
-        CompletableFuture<ConferenceParticipant> f = conference.join(new JoinRequest("r", identity, identity, true,
-                true), new Quiet());
-        embedded.runPendingTasks();
-        ConferenceParticipant p = f.get(0, TimeUnit.SECONDS);
-        joined.add(p);
-        return p;
-    }
-
-    private static MediaDescription audio(String mid, long ssrc) {
-        return new MediaDescription(mid, MediaKind.AUDIO, List.of(new RtpCodec(111, "opus", 48000, 2, Map.of(),
-                List.of())), List.of(), List.of(new RtpEncoding(ssrc, 0, null)), "stream", "track-" + mid);
-    }
-
-    /** A session that ignores what the conference tells it. */
-    private static final class Quiet implements ConferenceListener {
-        @Override
-        public void onJoined(ConferenceParticipant participant) {
-        }
-
-        @Override
-        public void onRoomEvent(RoomEvent event) {
-        }
-
-        @Override
-        public void onSubscriberOfferNeeded() {
-        }
-
-        @Override
-        public void onSubscriberRenewed() {
-        }
-
-        @Override
-        public void onMediaClosed(String code, String message) {
-        }
-
-        @Override
-        public void onReplaced() {
-        }
-
-        @Override
-        public void onRemoved(LeaveReason reason) {
-        }
     }
 }

@@ -2,11 +2,11 @@ package dev.prism.conference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.prism.conference.testkit.TestConference.QuietListener;
 import dev.prism.core.clock.FakeClock;
 import dev.prism.core.clock.ManualTimers;
 import dev.prism.core.room.InMemoryRoomRegistry;
 import dev.prism.core.room.LeaveReason;
-import dev.prism.core.room.RoomEvent;
 import dev.prism.core.room.TrackSource;
 import dev.prism.core.rtp.DtlsFingerprint;
 import dev.prism.core.rtp.DtlsRole;
@@ -74,7 +74,7 @@ class RoomTopNTest {
         List<FakePeer> peers = new ArrayList<>();
         for (int i = 0; i < IDS.length; i++) {
             CompletableFuture<ConferenceParticipant> joined = conference.join(new JoinRequest("room", IDS[i], IDS[i],
-                    true, true, null, i == 0 ? 1 : 5), new Quiet()); // only the first join's claim counts
+                    true, true, null, i == 0 ? 1 : 5), new QuietListener()); // only the first join's claim counts
             embedded.runPendingTasks();
             ConferenceParticipant p = joined.get(0, TimeUnit.SECONDS);
             participants.add(p);
@@ -126,35 +126,5 @@ class RoomTopNTest {
             }
         }
         return out;
-    }
-
-    private static final class Quiet implements ConferenceListener {
-        @Override
-        public void onJoined(ConferenceParticipant participant) {
-        }
-
-        @Override
-        public void onRoomEvent(RoomEvent event) {
-        }
-
-        @Override
-        public void onSubscriberOfferNeeded() {
-        }
-
-        @Override
-        public void onSubscriberRenewed() {
-        }
-
-        @Override
-        public void onMediaClosed(String code, String message) {
-        }
-
-        @Override
-        public void onReplaced() {
-        }
-
-        @Override
-        public void onRemoved(LeaveReason reason) {
-        }
     }
 }

@@ -1,21 +1,16 @@
 package dev.prism.cluster.link;
 
+import static dev.prism.cluster.link.OpenedChannel.open;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prism.cluster.testkit.Deadline;
-import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Messages longer than one frame on real loopback links: split into data-part frames, reassembled in order on their
@@ -24,48 +19,8 @@ import org.junit.jupiter.api.Test;
  */
 class LinkLongMessageTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static Vertx vertx;
-    private final List<AutoCloseable> closeAfter = new ArrayList<>();
-
-    @BeforeAll
-    static void startVertx() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopVertx() throws Exception {
-        vertx.close().await(5, TimeUnit.SECONDS);
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable c : closeAfter) {
-            c.close();
-        }
-    }
-
-    private LinkTestNode node(String id, LinkSettings settings) throws Exception {
-        LinkTestNode n = new LinkTestNode(vertx, id, settings);
-        closeAfter.add(n);
-        return n;
-    }
-
-    static final class Opened {
-        final LinkChannel channel;
-        final List<String> received = new CopyOnWriteArrayList<>();
-        final AtomicReference<LinkClose> closed = new AtomicReference<>();
-
-        Opened(LinkChannel channel) {
-            this.channel = channel;
-            channel.handler(received::add);
-            channel.closeHandler(closed::set);
-        }
-    }
-
-    private static Opened open(LinkConnection c, String room) throws Exception {
-        return c.openChannel(OpenRequest.session("tok", null, "198.51.100.7:5000", room))
-                .map(Opened::new).await(10, TimeUnit.SECONDS);
-    }
+    @RegisterExtension
+    static final LinkNodes NODES = new LinkNodes();
 
     /** At least {@code bytes} UTF-8 bytes of 1-, 2-, 3- and 4-byte characters, so frame cuts fall inside characters. */
     static String mixedText(int bytes) {
@@ -81,11 +36,11 @@ class LinkLongMessageTest {
 
     @Test
     void aMessageOfOneAndAHalfMibPassesIntactAndInOrderWhileAnotherChannelKeepsFlowing() throws Exception {
-        LinkTestNode a = node("a", LinkSettings.DEFAULTS);
-        LinkTestNode b = node("b", LinkSettings.DEFAULTS);
+        LinkTestNode a = NODES.node("a", LinkSettings.DEFAULTS);
+        LinkTestNode b = NODES.node("b", LinkSettings.DEFAULTS);
         LinkConnection c = a.client.open(b.url());
-        Opened big = open(c, "big");
-        Opened other = open(c, "other");
+        OpenedChannel big = open(c, "big");
+        OpenedChannel other = open(c, "other");
         LinkChannel bigOwnerSide = b.accepted.get(big.channel.id());
         String message = mixedText(3 * 512 * 1024);
         assertThat(message.getBytes(StandardCharsets.UTF_8).length)
@@ -135,9 +90,9 @@ class LinkLongMessageTest {
     void aLongMessageAndShortOnesWrittenRightAfterItPassTheQueueBoundInOrder() throws Exception {
         // a 4 KiB window, a 16 KiB queue bound, 2 KiB frames: a 40 KiB message is ten windows and 2.5 queue bounds
         LinkSettings small = LinkSettings.DEFAULTS.withWindow(4096, 16 * 1024).withMessageLimits(2048, 64 * 1024);
-        LinkTestNode a = node("a", small);
-        LinkTestNode b = node("b", small);
-        Opened ch = open(a.client.open(b.url()), "r");
+        LinkTestNode a = NODES.node("a", small);
+        LinkTestNode b = NODES.node("b", small);
+        OpenedChannel ch = open(a.client.open(b.url()), "r");
         String message = mixedText(40 * 1024);
         CompletableFuture<Boolean> written = new CompletableFuture<>();
         ch.channel.context().runOnContext(v -> {
@@ -160,9 +115,9 @@ class LinkLongMessageTest {
         // as the owner's room thread writes: off the channel's context, every write hops; two 20 KiB messages each
         // over the 16 KiB queue bound, both in flight at once, and short ones between and after them
         LinkSettings small = LinkSettings.DEFAULTS.withWindow(4096, 16 * 1024).withMessageLimits(2048, 64 * 1024);
-        LinkTestNode a = node("a", small);
-        LinkTestNode b = node("b", small);
-        Opened ch = open(a.client.open(b.url()), "r");
+        LinkTestNode a = NODES.node("a", small);
+        LinkTestNode b = NODES.node("b", small);
+        OpenedChannel ch = open(a.client.open(b.url()), "r");
         String first = mixedText(20 * 1024);
         String second = "second:" + mixedText(20 * 1024);
         List<String> sent = List.of(first, "s0", second, "s1", "s2");
@@ -178,11 +133,11 @@ class LinkLongMessageTest {
     @Test
     void aMessageOverTheReassemblyBoundClosesOnlyItsChannelAndIsCounted() throws Exception {
         // the sender allows 1 MiB messages, the receiver reassembles at most 64 KiB
-        LinkTestNode a = node("a", LinkSettings.DEFAULTS.withMessageLimits(16 * 1024, 1024 * 1024));
-        LinkTestNode b = node("b", LinkSettings.DEFAULTS.withMessageLimits(16 * 1024, 64 * 1024));
+        LinkTestNode a = NODES.node("a", LinkSettings.DEFAULTS.withMessageLimits(16 * 1024, 1024 * 1024));
+        LinkTestNode b = NODES.node("b", LinkSettings.DEFAULTS.withMessageLimits(16 * 1024, 64 * 1024));
         LinkConnection c = a.client.open(b.url());
-        Opened victim = open(c, "victim");
-        Opened other = open(c, "other");
+        OpenedChannel victim = open(c, "victim");
+        OpenedChannel other = open(c, "other");
         other.channel.write("first");
         Deadline.await(WAIT, "first echo", () -> other.received.size() == 1);
 
@@ -198,7 +153,7 @@ class LinkLongMessageTest {
         other.channel.write("second");
         Deadline.await(WAIT, "second echo", () -> other.received.size() == 2);
         assertThat(other.received).containsExactly("echo:first", "echo:second");
-        Opened later = open(c, "later");
+        OpenedChannel later = open(c, "later");
         later.channel.write("x");
         Deadline.await(WAIT, "a new channel works", () -> later.received.size() == 1);
         for (LinkTestNode n : List.of(a, b)) {
@@ -211,11 +166,11 @@ class LinkLongMessageTest {
 
     @Test
     void aWriterAskedToSendMoreThanTheBoundClosesItsChannelAloneWithoutSendingIt() throws Exception {
-        LinkTestNode a = node("a", LinkSettings.DEFAULTS.withMessageLimits(16 * 1024, 64 * 1024));
-        LinkTestNode b = node("b", LinkSettings.DEFAULTS.withMessageLimits(16 * 1024, 64 * 1024));
+        LinkTestNode a = NODES.node("a", LinkSettings.DEFAULTS.withMessageLimits(16 * 1024, 64 * 1024));
+        LinkTestNode b = NODES.node("b", LinkSettings.DEFAULTS.withMessageLimits(16 * 1024, 64 * 1024));
         LinkConnection c = a.client.open(b.url());
-        Opened victim = open(c, "victim");
-        Opened other = open(c, "other");
+        OpenedChannel victim = open(c, "victim");
+        OpenedChannel other = open(c, "other");
         long bytesBefore = a.metrics.bytesOut();
 
         assertThat(victim.channel.write("x".repeat(64 * 1024 + 1))).isFalse();

@@ -1,91 +1,47 @@
 package dev.prism.cluster.link;
 
+import static dev.prism.cluster.link.OpenedChannel.open;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prism.cluster.testkit.Deadline;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Two nodes' link endpoints on real loopback TCP: ordering, close, auth, limits, backpressure, loss. */
 class LinkTransportTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static Vertx vertx;
-    private final List<AutoCloseable> closeAfter = new ArrayList<>();
-
-    @BeforeAll
-    static void startVertx() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopVertx() throws Exception {
-        vertx.close().await(5, TimeUnit.SECONDS);
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable c : closeAfter) {
-            c.close();
-        }
-    }
-
-    private LinkTestNode node(String id, LinkSettings settings) throws Exception {
-        LinkTestNode n = new LinkTestNode(vertx, id, settings);
-        closeAfter.add(n);
-        return n;
-    }
-
-    /** A client-side channel with what it received and how it closed. */
-    static final class Opened {
-        final LinkChannel channel;
-        final List<String> received = new CopyOnWriteArrayList<>();
-        final AtomicReference<LinkClose> closed = new AtomicReference<>();
-
-        Opened(LinkChannel channel) {
-            this.channel = channel;
-            channel.handler(received::add);
-            channel.closeHandler(closed::set);
-        }
-    }
-
-    private static Opened open(LinkConnection c, String room) throws Exception {
-        return c.openChannel(OpenRequest.session("tok", null, "198.51.100.7:5000", room))
-                .map(Opened::new).await(10, TimeUnit.SECONDS);
-    }
+    @RegisterExtension
+    static final LinkNodes NODES = new LinkNodes();
 
     @Test
     void messagesKeepTheirOrderBothWaysAcross200ChannelsOnOneConnectionEachWay() throws Exception {
-        LinkTestNode a = node("a", LinkSettings.DEFAULTS);
-        LinkTestNode b = node("b", LinkSettings.DEFAULTS);
+        LinkTestNode a = NODES.node("a", LinkSettings.DEFAULTS);
+        LinkTestNode b = NODES.node("b", LinkSettings.DEFAULTS);
         int channels = 200;
         int messages = 30;
-        List<Future<Opened>> opening = new ArrayList<>();
+        List<Future<OpenedChannel>> opening = new ArrayList<>();
         for (LinkTestNode[] pair : new LinkTestNode[][] {{a, b}, {b, a}}) {
             LinkConnection c = pair[0].client.open(pair[1].url());
             for (int i = 0; i < channels; i++) {
-                opening.add(c.openChannel(OpenRequest.session("tok", null, "client", "room-" + i)).map(Opened::new));
+                opening.add(c.openChannel(OpenRequest.session("tok", null, "client", "room-" + i))
+                        .map(OpenedChannel::new));
             }
         }
-        List<Opened> opened = new ArrayList<>();
-        for (Future<Opened> f : opening) {
+        List<OpenedChannel> opened = new ArrayList<>();
+        for (Future<OpenedChannel> f : opening) {
             opened.add(f.await(10, TimeUnit.SECONDS));
         }
         for (int m = 0; m < messages; m++) {
-            for (Opened o : opened) {
+            for (OpenedChannel o : opened) {
                 o.channel.write(o.channel.request().header(OpenRequest.ROOM) + "/" + m);
             }
         }
@@ -101,7 +57,7 @@ class LinkTransportTest {
                     + echoes + " of " + (long) opened.size() * messages + " echoes", e);
         }
 
-        for (Opened o : opened) {
+        for (OpenedChannel o : opened) {
             String room = o.channel.request().header(OpenRequest.ROOM);
             List<String> sent = new ArrayList<>();
             for (int m = 0; m < messages; m++) {
@@ -121,11 +77,11 @@ class LinkTransportTest {
 
     @Test
     void closeTravelsBothWaysWithItsCodeAfterTheMessagesSentBeforeIt() throws Exception {
-        LinkTestNode a = node("a", LinkSettings.DEFAULTS);
-        LinkTestNode b = node("b", LinkSettings.DEFAULTS);
+        LinkTestNode a = NODES.node("a", LinkSettings.DEFAULTS);
+        LinkTestNode b = NODES.node("b", LinkSettings.DEFAULTS);
         LinkConnection c = a.client.open(b.url());
-        Opened first = open(c, "r1");
-        Opened second = open(c, "r2");
+        OpenedChannel first = open(c, "r1");
+        OpenedChannel second = open(c, "r2");
 
         // edge closes: the owner sees the message, then the close with the edge's code
         first.channel.write("last words");
@@ -149,10 +105,10 @@ class LinkTransportTest {
 
     @Test
     void aRefusedChannelFailsWithTheOwnersReason() throws Exception {
-        LinkTestNode a = node("a", LinkSettings.DEFAULTS);
-        LinkTestNode b = new LinkTestNode(vertx, "b", LinkTestNode.SECRET, LinkSettings.DEFAULTS,
+        LinkTestNode a = NODES.node("a", LinkSettings.DEFAULTS);
+        LinkTestNode b = new LinkTestNode(NODES.vertx(), "b", LinkTestNode.SECRET, LinkSettings.DEFAULTS,
                 in -> in.refuse("not_owner", "room " + in.request().header(OpenRequest.ROOM) + " is on c"));
-        closeAfter.add(b);
+        NODES.closeAfter(b);
         LinkConnection c = a.client.open(b.url());
         ExecutionException e = failure(c.openChannel(OpenRequest.session("tok", null, "x", "r9")));
         assertThat(e.getCause()).isInstanceOf(ChannelRefusedException.class);
@@ -165,8 +121,8 @@ class LinkTransportTest {
 
     @Test
     void aWrongSecretIsRefusedAndCountedWhileTheRightSecretStillConnects() throws Exception {
-        LinkTestNode b = node("b", LinkSettings.DEFAULTS);
-        LinkTestNode a = node("a", LinkSettings.DEFAULTS);
+        LinkTestNode b = NODES.node("b", LinkSettings.DEFAULTS);
+        LinkTestNode a = NODES.node("a", LinkSettings.DEFAULTS);
         LinkMetrics intruderMetrics = new LinkMetrics();
         // one attempt only: with the default backoff (100 ms first) it would reconnect and could be refused again
         // before the counts are read
@@ -175,9 +131,9 @@ class LinkTransportTest {
                 d.maxQueuedBytesPerChannel(), d.socketWriteQueueBytes(), d.handshakeTimeoutMillis(),
                 d.pingIntervalMillis(), d.deadAfterMillis(), d.openTimeoutMillis(), 3_600_000, 3_600_000,
                 d.maxChannelsPerConnection(), d.logIntervalMillis(), d.maxMessageBytes());
-        LinkClient intruder = new LinkClient(vertx, "x", "not-the-cluster-secret-at-all", noRetry,
+        LinkClient intruder = new LinkClient(NODES.vertx(), "x", "not-the-cluster-secret-at-all", noRetry,
                 intruderMetrics, dev.prism.core.clock.MonoClock.SYSTEM);
-        closeAfter.add(() -> intruder.close().await(5, TimeUnit.SECONDS));
+        NODES.closeAfter(() -> intruder.close().await(5, TimeUnit.SECONDS));
 
         ExecutionException e = failure(intruder.open(b.url()).openChannel(OpenRequest.session("t", null, "c", "r")));
         assertThat(e.getCause()).isInstanceOf(LinkUnavailableException.class);
@@ -191,7 +147,7 @@ class LinkTransportTest {
         assertThat(intruderMetrics.authRefused()).isEqualTo(attempts);
         Deadline.await(WAIT, "refused connections closed", () -> b.server.connectionCount() == 0);
 
-        Opened ok = open(a.client.open(b.url()), "r");
+        OpenedChannel ok = open(a.client.open(b.url()), "r");
         ok.channel.write("hello");
         Deadline.await(WAIT, "echo", () -> ok.received.contains("echo:hello"));
         assertThat(b.server.connectionCount()).isEqualTo(1);
@@ -200,8 +156,9 @@ class LinkTransportTest {
 
     @Test
     void aRecordedProofDoesNotAuthenticateAnotherConnection() throws Exception {
-        LinkTestNode b = node("b", LinkSettings.DEFAULTS);
-        try (LinkRawPeer first = new LinkRawPeer(vertx, b.port); LinkRawPeer replay = new LinkRawPeer(vertx, b.port)) {
+        LinkTestNode b = NODES.node("b", LinkSettings.DEFAULTS);
+        try (LinkRawPeer first = new LinkRawPeer(NODES.vertx(), b.port);
+                LinkRawPeer replay = new LinkRawPeer(NODES.vertx(), b.port)) {
             byte[] nonce = LinkAuth.nonce();
             first.send(new LinkFrame.Hello(1, "a", nonce));
             LinkFrame.Challenge c1 = (LinkFrame.Challenge) first.next();
@@ -221,8 +178,9 @@ class LinkTransportTest {
 
     @Test
     void aSilentOrSlowSocketIsClosedAtTheHandshakeDeadline() throws Exception {
-        LinkTestNode b = node("b", LinkSettings.DEFAULTS.withTimings(300, 1_000, 3_000));
-        try (LinkRawPeer silent = new LinkRawPeer(vertx, b.port); LinkRawPeer slow = new LinkRawPeer(vertx, b.port)) {
+        LinkTestNode b = NODES.node("b", LinkSettings.DEFAULTS.withTimings(300, 1_000, 3_000));
+        try (LinkRawPeer silent = new LinkRawPeer(NODES.vertx(), b.port);
+                LinkRawPeer slow = new LinkRawPeer(NODES.vertx(), b.port)) {
             slow.sendRaw(Buffer.buffer(new byte[] {0, 0, 0})); // a third of a header, then nothing
             assertThat(silent.awaitClosed(5_000)).as("silent socket closed").isTrue();
             assertThat(slow.awaitClosed(5_000)).as("slow socket closed").isTrue();
@@ -233,8 +191,9 @@ class LinkTransportTest {
 
     @Test
     void anOversizeFrameClosesTheConnectionBeforeItsBodyIsRead() throws Exception {
-        LinkTestNode b = node("b", LinkSettings.DEFAULTS);
-        try (LinkRawPeer before = new LinkRawPeer(vertx, b.port); LinkRawPeer after = new LinkRawPeer(vertx, b.port)) {
+        LinkTestNode b = NODES.node("b", LinkSettings.DEFAULTS);
+        try (LinkRawPeer before = new LinkRawPeer(NODES.vertx(), b.port);
+                LinkRawPeer after = new LinkRawPeer(NODES.vertx(), b.port)) {
             // unauthenticated: a header announcing max + 1 bytes
             before.sendRaw(Buffer.buffer().appendInt(LinkSettings.DEFAULTS.maxFrameBytes() + 1).appendByte((byte) 8)
                     .appendInt(1));
@@ -255,11 +214,11 @@ class LinkTransportTest {
     @Test
     void aPausedReceiverFillsOnlyItsOwnChannelWhileAnotherKeepsFlowing() throws Exception {
         LinkSettings small = LinkSettings.DEFAULTS.withWindow(4096, 64 * 1024);
-        LinkTestNode a = node("a", small);
-        LinkTestNode b = node("b", small);
+        LinkTestNode a = NODES.node("a", small);
+        LinkTestNode b = NODES.node("b", small);
         LinkConnection c = a.client.open(b.url());
-        Opened slow = open(c, "slow");
-        Opened fast = open(c, "fast");
+        OpenedChannel slow = open(c, "slow");
+        OpenedChannel fast = open(c, "fast");
         LinkChannel slowOwnerSide = b.accepted.get(slow.channel.id());
         slowOwnerSide.pause();
 
@@ -290,9 +249,9 @@ class LinkTransportTest {
     @Test
     void aWriterThatIgnoresWriteQueueFullIsCutOffAtTheQueueLimit() throws Exception {
         LinkSettings small = LinkSettings.DEFAULTS.withWindow(4096, 16 * 1024);
-        LinkTestNode a = node("a", small);
-        LinkTestNode b = node("b", small);
-        Opened ch = open(a.client.open(b.url()), "r");
+        LinkTestNode a = NODES.node("a", small);
+        LinkTestNode b = NODES.node("b", small);
+        OpenedChannel ch = open(a.client.open(b.url()), "r");
         b.accepted.get(ch.channel.id()).pause();
         CompletableFuture<Integer> writes = new CompletableFuture<>();
         ch.channel.context().runOnContext(v -> {
@@ -316,18 +275,17 @@ class LinkTransportTest {
 
     @Test
     void aCutConnectionClosesEveryChannelWithLinkLostAndTheClientReconnects() throws Exception {
-        LinkTestNode a = node("a", LinkSettings.DEFAULTS);
-        LinkTestNode b = node("b", LinkSettings.DEFAULTS);
-        LinkTestProxy proxy = new LinkTestProxy(vertx, b.port);
-        closeAfter.add(proxy);
+        LinkTestNode a = NODES.node("a", LinkSettings.DEFAULTS);
+        LinkTestNode b = NODES.node("b", LinkSettings.DEFAULTS);
+        LinkTestProxy proxy = NODES.closeAfter(new LinkTestProxy(NODES.vertx(), b.port));
         LinkConnection c = a.client.open("127.0.0.1:" + proxy.port);
-        List<Opened> channels = new ArrayList<>();
+        List<OpenedChannel> channels = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             channels.add(open(c, "r" + i));
         }
         proxy.cut();
         Deadline.await(WAIT, "every edge channel closed", () -> channels.stream().allMatch(o -> o.closed.get() != null));
-        for (Opened o : channels) {
+        for (OpenedChannel o : channels) {
             assertThat(o.closed.get().code()).isEqualTo(LinkCloseCodes.LINK_LOST);
             assertThat(o.closed.get().remote()).isTrue();
             assertThat(LinkCloseCodes.isLinkFailure(o.closed.get().code())).isTrue();
@@ -336,7 +294,7 @@ class LinkTransportTest {
                 && b.closes.values().stream().allMatch(x -> x.code() == LinkCloseCodes.LINK_LOST));
 
         Deadline.await(WAIT, "reconnected", c::isConnected);
-        Opened again = open(c, "r0");
+        OpenedChannel again = open(c, "r0");
         again.channel.write("back");
         Deadline.await(WAIT, "echo after the reconnect", () -> again.received.contains("echo:back"));
         assertThat(a.metrics.connectionsLost()).isEqualTo(1);
@@ -347,12 +305,11 @@ class LinkTransportTest {
     @Test
     void aSilentConnectionIsDeclaredDeadByPingsAndItsChannelsCloseWithLinkLost() throws Exception {
         LinkSettings fast = LinkSettings.DEFAULTS.withTimings(1_000, 100, 400);
-        LinkTestNode a = node("a", fast);
-        LinkTestNode b = node("b", fast);
-        LinkTestProxy proxy = new LinkTestProxy(vertx, b.port);
-        closeAfter.add(proxy);
+        LinkTestNode a = NODES.node("a", fast);
+        LinkTestNode b = NODES.node("b", fast);
+        LinkTestProxy proxy = NODES.closeAfter(new LinkTestProxy(NODES.vertx(), b.port));
         LinkConnection c = a.client.open("127.0.0.1:" + proxy.port);
-        Opened o = open(c, "r");
+        OpenedChannel o = open(c, "r");
         proxy.freeze(true);
         Deadline.await(WAIT, "edge side dead", () -> o.closed.get() != null);
         assertThat(o.closed.get()).isEqualTo(new LinkClose(LinkCloseCodes.LINK_LOST, "ping_timeout", true));
@@ -366,9 +323,9 @@ class LinkTransportTest {
 
     @Test
     void anOrderlyServerShutdownClosesChannelsWithLinkShutdown() throws Exception {
-        LinkTestNode a = node("a", LinkSettings.DEFAULTS);
-        LinkTestNode b = new LinkTestNode(vertx, "b", LinkSettings.DEFAULTS);
-        Opened o = open(a.client.open(b.url()), "r");
+        LinkTestNode a = NODES.node("a", LinkSettings.DEFAULTS);
+        LinkTestNode b = new LinkTestNode(NODES.vertx(), "b", LinkSettings.DEFAULTS);
+        OpenedChannel o = open(a.client.open(b.url()), "r");
         b.server.close().await(5, TimeUnit.SECONDS);
         Deadline.await(WAIT, "edge channel closed", () -> o.closed.get() != null);
         assertThat(o.closed.get().code()).isEqualTo(LinkCloseCodes.LINK_SHUTDOWN);

@@ -3,39 +3,18 @@ package dev.prism.ops.inspect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prism.conference.Conference;
-import dev.prism.conference.ConferenceListener;
 import dev.prism.conference.ConferenceParticipant;
-import dev.prism.conference.JoinRequest;
-import dev.prism.conference.PublishNegotiation;
-import dev.prism.conference.RemoteTransport;
-import dev.prism.conference.SubscriberCodecPlan;
+import dev.prism.conference.testkit.TestConference;
 import dev.prism.core.clock.FakeClock;
-import dev.prism.core.clock.ManualTimers;
 import dev.prism.core.inspect.ParticipantHistory;
 import dev.prism.core.inspect.ParticipantSnapshot;
 import dev.prism.core.inspect.RoomSnapshot;
-import dev.prism.core.room.InMemoryRoomRegistry;
-import dev.prism.core.room.LeaveReason;
 import dev.prism.core.room.Room;
-import dev.prism.core.room.RoomEvent;
-import dev.prism.core.rtp.DtlsFingerprint;
-import dev.prism.core.rtp.DtlsRole;
-import dev.prism.core.rtp.IceParameters;
-import dev.prism.core.rtp.MediaDescription;
-import dev.prism.core.rtp.MediaKind;
-import dev.prism.core.rtp.RtpCodec;
-import dev.prism.core.rtp.RtpEncoding;
 import dev.prism.rtp.transport.EmbeddedMedia;
-import dev.prism.rtp.transport.MediaPlane;
-import dev.prism.srtp.SrtpImplementation;
-import io.netty.buffer.PooledByteBufAllocator;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,30 +26,20 @@ import org.junit.jupiter.api.Test;
  * {@link EmbeddedMedia} with a fake clock; the test runs the room's loop.
  */
 class StatsSamplerTest {
-    private static final RemoteTransport BROWSER = new RemoteTransport(new IceParameters("brws", "browserpassword123456"),
-            new DtlsFingerprint("sha-256", "AA:BB"), DtlsRole.ACTPASS);
-
-    private final FakeClock clock = new FakeClock();
-    private EmbeddedMedia embedded;
-    private Conference conference;
+    private final TestConference fixture = new TestConference();
+    private final FakeClock clock = fixture.clock;
+    private final EmbeddedMedia embedded = fixture.embedded;
+    private final Conference conference = fixture.conference;
     private StatsSampler sampler;
-    private final List<ConferenceParticipant> joined = new ArrayList<>();
+    private ConferenceParticipant alice;
     private Room room;
 
     @BeforeEach
     void start() throws Exception {
-        embedded = new EmbeddedMedia(PooledByteBufAllocator.DEFAULT, SrtpImplementation.DEFAULT, clock,
-                new ManualTimers(clock));
-        MediaPlane plane = embedded.plane();
-        conference = new Conference(plane, new InMemoryRoomRegistry(id -> plane.placeRoom().eventLoop(), List.of()),
-                new SubscriberCodecPlan(111, 96, 97, 1, 2));
-        ConferenceParticipant alice = join("alice");
-        ConferenceParticipant bob = join("bob");
-        join("carol");
-        CompletableFuture<String> published = alice.publish(Map.of(), l -> new PublishNegotiation.Negotiated<>(
-                "answer-sdp", BROWSER, List.of(audio("0", 1234), audio("1", 5678))));
-        embedded.runPendingTasks();
-        published.get(0, TimeUnit.SECONDS);
+        alice = fixture.join("alice");
+        ConferenceParticipant bob = fixture.join("bob");
+        fixture.join("carol");
+        fixture.publishTwoAudioTracks(alice);
         bob.nextSubscriberOffer();
         embedded.runPendingTasks();
         room = conference.rooms().get("r");
@@ -79,11 +48,7 @@ class StatsSamplerTest {
 
     @AfterEach
     void stop() {
-        for (ConferenceParticipant p : joined) {
-            p.leave(LeaveReason.LEFT);
-        }
-        embedded.runPendingTasks();
-        embedded.close();
+        fixture.close();
     }
 
     @Test
@@ -118,7 +83,7 @@ class StatsSamplerTest {
             }
         }
 
-        joined.remove(0).leave(LeaveReason.LEFT); // alice
+        fixture.leave(alice);
         embedded.runPendingTasks();
         clock.advanceMillis(1000);
         sampler.sampleNow();
@@ -161,50 +126,5 @@ class StatsSamplerTest {
 
     private static String nan(Double v) {
         return String.valueOf(v == null ? Double.NaN : v);
-    }
-
-    private ConferenceParticipant join(String identity) throws Exception {
-        CompletableFuture<ConferenceParticipant> f = conference.join(new JoinRequest("r", identity, identity, true,
-                true), new Quiet());
-        embedded.runPendingTasks();
-        ConferenceParticipant p = f.get(0, TimeUnit.SECONDS);
-        joined.add(p);
-        return p;
-    }
-
-    private static MediaDescription audio(String mid, long ssrc) {
-        return new MediaDescription(mid, MediaKind.AUDIO, List.of(new RtpCodec(111, "opus", 48000, 2, Map.of(),
-                List.of())), List.of(), List.of(new RtpEncoding(ssrc, 0, null)), "stream", "track-" + mid);
-    }
-
-    /** A session that ignores what the conference tells it. */
-    private static final class Quiet implements ConferenceListener {
-        @Override
-        public void onJoined(ConferenceParticipant participant) {
-        }
-
-        @Override
-        public void onRoomEvent(RoomEvent event) {
-        }
-
-        @Override
-        public void onSubscriberOfferNeeded() {
-        }
-
-        @Override
-        public void onSubscriberRenewed() {
-        }
-
-        @Override
-        public void onMediaClosed(String code, String message) {
-        }
-
-        @Override
-        public void onReplaced() {
-        }
-
-        @Override
-        public void onRemoved(LeaveReason reason) {
-        }
     }
 }

@@ -3,15 +3,14 @@ package dev.prism.ops.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prism.conference.Conference;
-import dev.prism.conference.ConferenceListener;
 import dev.prism.conference.ConferenceParticipant;
 import dev.prism.conference.JoinRequest;
 import dev.prism.conference.SubscriberCodecPlan;
+import dev.prism.conference.testkit.TestConference.QuietListener;
 import dev.prism.core.clock.FakeClock;
 import dev.prism.core.clock.ManualTimers;
 import dev.prism.core.room.InMemoryRoomRegistry;
 import dev.prism.core.room.LeaveReason;
-import dev.prism.core.room.RoomEvent;
 import dev.prism.ops.inspect.StatsSampler;
 import dev.prism.rtp.transport.EmbeddedMedia;
 import dev.prism.rtp.transport.MediaPlane;
@@ -49,7 +48,7 @@ class PrismMetricsTest {
         conference = new Conference(plane, new InMemoryRoomRegistry(id -> plane.placeRoom().eventLoop(),
                 List.of(metrics.roomEvents())), new SubscriberCodecPlan(111, 96, 97, 1, 2));
         CompletableFuture<ConferenceParticipant> joined = conference.join(new JoinRequest("room", "alice", "Alice",
-                true, true), new Quiet());
+                true, true), new QuietListener());
         embedded.runPendingTasks();
         alice = joined.get(0, TimeUnit.SECONDS);
     }
@@ -89,36 +88,5 @@ class PrismMetricsTest {
                 "prism_elsewhere_total 3.0");
         metrics.scrape();
         assertThat(refreshes).hasValue(2);
-    }
-
-    /** A session that ignores what the conference tells it. */
-    private static final class Quiet implements ConferenceListener {
-        @Override
-        public void onJoined(ConferenceParticipant participant) {
-        }
-
-        @Override
-        public void onRoomEvent(RoomEvent event) {
-        }
-
-        @Override
-        public void onSubscriberOfferNeeded() {
-        }
-
-        @Override
-        public void onSubscriberRenewed() {
-        }
-
-        @Override
-        public void onMediaClosed(String code, String message) {
-        }
-
-        @Override
-        public void onReplaced() {
-        }
-
-        @Override
-        public void onRemoved(LeaveReason reason) {
-        }
     }
 }

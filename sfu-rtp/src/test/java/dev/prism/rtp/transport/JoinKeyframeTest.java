@@ -1,11 +1,11 @@
 package dev.prism.rtp.transport;
 
+import static dev.prism.rtp.transport.RecordingEngine.LOCAL;
+import static dev.prism.rtp.transport.RecordingEngine.PROFILE;
+import static dev.prism.rtp.transport.RecordingEngine.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prism.core.clock.FakeClock;
-import dev.prism.core.rtp.DtlsFingerprint;
-import dev.prism.core.rtp.DtlsRole;
-import dev.prism.core.rtp.IceParameters;
 import dev.prism.core.rtp.MediaDescription;
 import dev.prism.core.rtp.MediaKind;
 import dev.prism.core.rtp.RtpCodec;
@@ -15,22 +15,13 @@ import dev.prism.rtp.router.downlink.SubscriberEndpoint;
 import dev.prism.rtp.router.downlink.VideoConsumer;
 import dev.prism.rtp.router.uplink.Producer;
 import dev.prism.rtp.router.uplink.PublisherEndpoint;
-import dev.prism.rtp.stun.StunIntegrity;
-import dev.prism.rtp.stun.StunMessage;
-import dev.prism.rtp.stun.StunMessageWriter;
 import dev.prism.rtp.testkit.TestRtp;
-import dev.prism.srtp.SrtpKeyingMaterial;
-import dev.prism.srtp.SrtpProfile;
 import dev.prism.srtp.SrtpSession;
 import dev.prism.srtp.SrtpStatus;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -44,30 +35,23 @@ import org.junit.jupiter.api.Test;
  * engine on an {@link EmbeddedChannel} with a fake clock.
  */
 class JoinKeyframeTest {
-    private static final InetSocketAddress LOCAL = new InetSocketAddress("127.0.0.1", 40000);
     private static final InetSocketAddress PUBLISHER = new InetSocketAddress("10.0.0.1", 5001);
     private static final InetSocketAddress JOINER = new InetSocketAddress("10.0.0.2", 5002);
     private static final long CAM_SSRC = 0x22220000L;
-    private static final SrtpProfile PROFILE = SrtpProfile.AEAD_AES_128_GCM;
 
-    private final FakeClock clock = new FakeClock();
-    private final EmbeddedChannel channel = new EmbeddedChannel();
-    private final MediaEngine engine = new MediaEngine(new MediaEngineConfig(LOCAL.getHostString(), LOCAL.getPort(),
-        LOCAL.getHostString(), Duration.ofSeconds(30), clock), channel, UnpooledByteBufAllocator.DEFAULT);
-    private final RoomRouter router = new RoomRouter("room", engine);
-    private final List<Object> written = new ArrayList<>();
+    private final RecordingEngine media = new RecordingEngine();
+    private final FakeClock clock = media.clock;
+    private final RoomRouter router = media.router;
     private final SrtpSession publisherSrtp = SrtpSession.create(PROFILE, keys(), false);
     private PublisherEndpoint publisher;
     private Producer camera;
-    private int remotes;
     private int seq = 100;
     private long timestamp = 90_000;
 
     @BeforeEach
     void publisherInTheRoom() {
-        publisher = new PublisherEndpoint(engine.counters(), router.rtcp(), (t, r) -> { });
-        publisher.bind(engine.createTransport("pub", publisher));
-        connect(publisher.transport(), PUBLISHER);
+        publisher = media.publisher();
+        media.connect(publisher.transport(), PUBLISHER);
         camera = router.addProducer("cam", "alice", new MediaDescription("1", MediaKind.VIDEO,
                 List.of(new RtpCodec(96, "VP8", 90000, 1, Map.of(), List.of())), List.of(),
                 List.of(new RtpEncoding(CAM_SSRC, 0, null)), "alice", "cam"), CAM_SSRC, 0, publisher);
@@ -77,55 +61,51 @@ class JoinKeyframeTest {
     void tearDown() {
         router.removeProducer("cam");
         publisherSrtp.close();
-        drain();
-        written.forEach(ReferenceCountUtil::release);
-        channel.finishAndReleaseAll();
-        engine.outboundPool().close();
-        engine.handshakeExecutor().close();
+        media.close();
     }
 
     @Test
     void theFirstIceCheckAsksThePublisherForExactlyOneKeyframe() {
         SubscriberEndpoint joiner = subscriber("joiner");
         router.subscribe("cam", joiner, 0x6000, 96, List.of());
-        clearWritten();
-        assertThat(camera.keyframeRequestsSent()).isZero();
+        media.clearWritten();
+        assertThat(camera.totals().keyframeRequestsSent()).isZero();
 
-        iceCheck(joiner.transport(), JOINER);
-        assertThat(recipients()).as("the ICE answer, then the PLI").containsExactly(JOINER, PUBLISHER);
-        assertThat(camera.keyframeRequestsSent()).isEqualTo(1);
+        media.iceCheck(joiner.transport(), JOINER);
+        assertThat(media.recipients()).as("the ICE answer, then the PLI").containsExactly(JOINER, PUBLISHER);
+        assertThat(camera.totals().keyframeRequestsSent()).isEqualTo(1);
 
-        iceCheck(joiner.transport(), JOINER); // the browser's next checks ask nothing more
+        media.iceCheck(joiner.transport(), JOINER); // the browser's next checks ask nothing more
         joiner.transport().dtlsConnected(PROFILE, keys(), true);
-        drain();
-        assertThat(camera.keyframeRequestsSent()).as("connecting within the throttle interval is folded in")
+        media.drain();
+        assertThat(camera.totals().keyframeRequestsSent()).as("connecting within the throttle interval is folded in")
             .isEqualTo(1);
-        assertThat(recipients()).containsOnlyOnce(PUBLISHER);
+        assertThat(media.recipients()).containsOnlyOnce(PUBLISHER);
     }
 
     @Test
     void aKeyframeThatArrivesBeforeDtlsIsReplayedWhenTheSubscriberConnects() {
         SubscriberEndpoint joiner = subscriber("joiner");
         VideoConsumer c = (VideoConsumer) router.subscribe("cam", joiner, 0x6000, 96, List.of());
-        iceCheck(joiner.transport(), JOINER);
+        media.iceCheck(joiner.transport(), JOINER);
         publish(false); // a delta frame from before the key frame: never replayed
         publish(true);  // the publisher's answer to the PLI, while DTLS runs
         publish(false);
         publish(false);
         assertThat(c.packets()).as("nothing forwarded before SRTP is up").isZero();
-        clearWritten();
+        media.clearWritten();
 
         joiner.transport().dtlsConnected(PROFILE, keys(), true);
         assertThat(c.packets()).as("the key frame and the two frames after it").isEqualTo(3);
         assertThat(c.keyframeReplays()).isEqualTo(1);
         assertThat(c.waitingForKeyframe()).isFalse();
-        assertThat(camera.keyframeRequestsSent()).as("the ICE check's request only").isEqualTo(1);
+        assertThat(camera.totals().keyframeRequestsSent()).as("the ICE check's request only").isEqualTo(1);
 
         publish(false);
         assertThat(c.packets()).as("live packets follow the replayed ones").isEqualTo(4);
         clock.advanceMillis(1000);
-        drain();
-        assertThat(camera.keyframeRequestsSent()).as("no deferred retry either").isEqualTo(1);
+        media.drain();
+        assertThat(camera.totals().keyframeRequestsSent()).as("no deferred retry either").isEqualTo(1);
     }
 
     @Test
@@ -136,7 +116,7 @@ class JoinKeyframeTest {
         seq++; // one packet lost after the key frame and never recovered
         publish(false);
         clock.advanceMillis(600);
-        iceCheck(joiner.transport(), JOINER);
+        media.iceCheck(joiner.transport(), JOINER);
         joiner.transport().dtlsConnected(PROFILE, keys(), true);
         assertThat(c.packets()).isZero();
         assertThat(c.keyframeReplays()).isZero();
@@ -151,74 +131,13 @@ class JoinKeyframeTest {
         timestamp += 3000;
         p.ensureWritable(SrtpSession.MAX_TRAILER);
         assertThat(publisherSrtp.protectRtp(p)).isEqualTo(SrtpStatus.OK);
-        receive(new DatagramPacket(p, LOCAL, PUBLISHER));
+        media.receive(new DatagramPacket(p, LOCAL, PUBLISHER));
         clock.advanceMillis(33);
     }
 
     private SubscriberEndpoint subscriber(String id) {
-        SubscriberEndpoint s = new SubscriberEndpoint((t, r) -> { }, engine.counters(), router.rtcp());
-        s.bind(engine.createTransport(id, s));
+        SubscriberEndpoint s = media.subscriber(id);
         s.configureFeedback(3, true, false);
         return s;
-    }
-
-    private void connect(WebRtcTransport t, InetSocketAddress remote) {
-        iceCheck(t, remote);
-        t.dtlsConnected(PROFILE, keys(), true);
-        assertThat(t.isConnected()).isTrue();
-    }
-
-    private void iceCheck(WebRtcTransport t, InetSocketAddress remote) {
-        String remoteUfrag = "rem" + remotes++;
-        if (t.remoteAddress() == null) {
-            t.setRemoteParameters(new IceParameters(remoteUfrag, "remotePassword0123456789"),
-                new DtlsFingerprint("sha-256", "00"), DtlsRole.ACTIVE);
-        }
-        byte[] txid = new byte[StunMessage.TRANSACTION_ID_LENGTH];
-        txid[0] = (byte) remotes;
-        ByteBuf check = StunMessageWriter.start(UnpooledByteBufAllocator.DEFAULT, StunMessage.BINDING_REQUEST, txid)
-            .username(t.localIceParameters().ufrag() + ":" + t.remoteIceParameters().ufrag())
-            .priority(1853824767L)
-            .iceControlling(remotes)
-            .useCandidate()
-            .finish(StunIntegrity.forPassword(t.localIceParameters().pwd()), true);
-        receive(new DatagramPacket(check, LOCAL, remote));
-        drain();
-        assertThat(t.remoteAddress()).isEqualTo(remote);
-    }
-
-    private void receive(DatagramPacket datagram) {
-        channel.pipeline().fireChannelRead(datagram);
-        channel.pipeline().fireChannelReadComplete();
-    }
-
-    private void drain() {
-        channel.flush();
-        Object m;
-        while ((m = channel.readOutbound()) != null) {
-            written.add(m);
-        }
-    }
-
-    private void clearWritten() {
-        drain();
-        written.forEach(ReferenceCountUtil::release);
-        written.clear();
-    }
-
-    private List<InetSocketAddress> recipients() {
-        List<InetSocketAddress> out = new ArrayList<>();
-        for (Object m : written) {
-            out.add(((DatagramPacket) m).recipient());
-        }
-        return out;
-    }
-
-    private static SrtpKeyingMaterial keys() {
-        byte[] material = new byte[PROFILE.keyingMaterialLength()];
-        for (int i = 0; i < material.length; i++) {
-            material[i] = (byte) (7 * i + 3);
-        }
-        return SrtpKeyingMaterial.fromExporterOutput(PROFILE, material);
     }
 }

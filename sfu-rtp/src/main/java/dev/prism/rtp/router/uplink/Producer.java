@@ -22,7 +22,6 @@ import dev.prism.rtp.transport.WebRtcTransport;
 import io.netty.buffer.ByteBuf;
 import java.util.List;
 import java.util.function.LongSupplier;
-import java.util.function.ToLongFunction;
 
 /**
  * One incoming track from a publisher: the RTP stream(s) it sends and the {@link PacketSink}s (the downlink's
@@ -36,7 +35,7 @@ import java.util.function.ToLongFunction;
  * coalesces everyone's keyframe requests. Every layer keeps RFC 3550 reception statistics for receiver reports and the
  * NTP/RTP mapping of the publisher's last sender report, which consumers carry over into their own sender reports (lip
  * sync). {@link #layerStats()} measures each layer's bitrate (on the wire: {@link #WIRE_OVERHEAD_BYTES} per packet
- * included) and frame rate for the bitrate allocators.
+ * included) and frame rate for the bitrate allocators; {@link #totals()} sums the layers' counters for stats readers.
  *
  * <p>Per packet the producer reads what the layer selectors need ({@link PacketMeta}) once and hands the packet, its
  * spatial layer and that meta to every sink.
@@ -70,6 +69,7 @@ public final class Producer {
     private final String[] extensionUriById = new String[256];
     private final ProducerLayer[] layers;
     private final LayerStats layerStats;
+    private final ProducerTotals totals;
     private final boolean video;
     /** An H.264 track (RFC 6184): read with {@link PacketMeta#h264}, else VP8. */
     private final boolean h264;
@@ -131,6 +131,7 @@ public final class Producer {
                     new KeyframeRequestThrottle(rtcp.clock(), keyframeRequestIntervalMillis));
         }
         this.layerStats = new LayerStats(rtcp.clock(), LAYER_STATS_WINDOW_MILLIS);
+        this.totals = new ProducerTotals(layers);
     }
 
     public String trackId() {
@@ -208,64 +209,23 @@ public final class Producer {
         return description;
     }
 
-    public long packets() {
-        return sumOverLayers(l -> l.packets);
-    }
-
-    public long bytes() {
-        return sumOverLayers(l -> l.bytes);
-    }
-
     /** Reception statistics of the first stream (loss after repair, jitter); per layer see {@link #layers()}. */
     public ReceiveStreamStats receiveStats() {
         return layers[0].stats;
     }
 
-    /** Sequence numbers NACKed to the publisher so far (retries count), 0 without NACK. */
-    public long nacksSent() {
-        return sumOverLayers(l -> l.nacks == null ? 0 : l.nacks.nacked());
+    /** The track's counters summed over its layers (packets, bytes, NACKs, key frames): stats and admin readers. */
+    public ProducerTotals totals() {
+        return totals;
     }
 
-    /** Packets that went missing and came back (through RTX or late). */
-    public long packetsRecovered() {
-        return sumOverLayers(l -> l.nacks == null ? 0 : l.nacks.recovered());
-    }
-
-    /** Packets the publisher sent again over RTX that were used. */
-    public long rtxRecovered() {
-        return sumOverLayers(l -> l.rtxRecovered);
-    }
-
-    /** Keyframe requests sent to the publisher, and those folded into another one. */
-    public long keyframeRequestsSent() {
-        return sumOverLayers(l -> l.keyframeThrottle.sent());
-    }
-
-    /** A statistic added up over the layers (stats readers, not the packet path). */
-    private long sumOverLayers(ToLongFunction<ProducerLayer> statistic) {
-        long n = 0;
-        for (ProducerLayer l : layers) {
-            n += statistic.applyAsLong(l);
-        }
-        return n;
-    }
-
-    public long keyframeRequestsCoalesced() {
-        return sumOverLayers(l -> l.keyframeThrottle.coalesced());
-    }
-
-    /** Clock reading when the last packet of any layer arrived, {@link Long#MIN_VALUE} before the first. */
+    /** Clock reading when the last packet of any layer arrived, {@link Long#MIN_VALUE} before the first (hot path). */
     public long lastPacketNanos() {
         long last = Long.MIN_VALUE;
         for (ProducerLayer l : layers) {
             last = Math.max(last, l.lastPacketNanos);
         }
         return last;
-    }
-
-    /** Keyframes received, all layers. */
-    public long keyframes() {
-        return sumOverLayers(l -> l.keyframes);
     }
 
     /** The audio level of an audio track whose publisher negotiated RFC 6464's extension; null otherwise. */

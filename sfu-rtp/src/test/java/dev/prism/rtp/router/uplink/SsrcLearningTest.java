@@ -132,6 +132,6 @@ class SsrcLearningTest {
         receive(0xE1, 1, 96, "1", RID, "x");            // no such rid
         receive(0xE2, 1, 96, "1", RID, null);           // simulcast track: the mid alone names no layer
         assertThat(counters.drops(DropReason.RTP_UNKNOWN_SSRC)).isEqualTo(4);
-        assertThat(camera.packets()).isEqualTo(1);
+        assertThat(camera.totals().packets()).isEqualTo(1);
     }
 }
