@@ -7,11 +7,24 @@ package dev.prism.rtp.bwe;
  * was sent, the path is saturated and the result is 95% of the receive rate. Fewer than {@link #MIN_PACKETS} received,
  * or a receive rate implausibly above the send rate, make the measurement unusable (result 0).
  *
+ * <p>A cluster whose packets queue up ({@link #QUEUE_GROWTH_FAIL_MICROS} more queueing delay than its first received
+ * packet had) has failed whatever rate it seemed to get through: the path is narrower than the cluster's rate, and
+ * what arrived fast came out of a token bucket's burst or went into a queue. {@link #onReceived} says so the moment
+ * it happens, so the prober can stop sending before the queue overflows and loses media (measured on the browser
+ * test's 300 kbit/s relay: every 600 ms retry at twice the link's rate lost media with its padding); the result is
+ * the rate its packets arrived at once they queued (the bottleneck's capacity), or 0 when too few of them arrived.
+ *
  * <p>Up to {@link #SLOTS} clusters are tracked at once, by id modulo that. Not thread-safe; no allocation.
  */
 final class ProbeMeasurements {
     static final int SLOTS = 8;
     static final int MIN_PACKETS = 5;
+    /**
+     * Queueing delay a cluster's packets may gain over its first received one before it counts as failed: above the
+     * few milliseconds a burst of padding adds on a wide path, well below a short router or token bucket queue
+     * (150 ms in the browser test), so the cluster stops while that queue still has room.
+     */
+    static final long QUEUE_GROWTH_FAIL_MICROS = 30_000;
 
     private final int[] id = new int[SLOTS];
     private final boolean[] active = new boolean[SLOTS];
@@ -26,6 +39,14 @@ final class ProbeMeasurements {
     private final long[] firstArrival = new long[SLOTS];
     private final long[] lastArrival = new long[SLOTS];
     private final int[] firstArrivalSize = new int[SLOTS];
+    private final long[] firstQueueDelay = new long[SLOTS];
+    private final boolean[] queued = new boolean[SLOTS];
+    /** Arrivals from the packet that showed the queue on: they left the bottleneck back to back. */
+    private final int[] queuedCount = new int[SLOTS];
+    private final long[] queuedBytes = new long[SLOTS];
+    private final long[] queuedFirstArrival = new long[SLOTS];
+    private final long[] queuedLastArrival = new long[SLOTS];
+    private final int[] queuedFirstSize = new int[SLOTS];
 
     /** A packet went out, in cluster {@code clusterId} or none (-1). */
     void onSent(int clusterId, int size, long sendMicros) {
@@ -47,6 +68,7 @@ final class ProbeMeasurements {
             firstSend[s] = sendMicros;
             recvCount[s] = 0;
             recvBytes[s] = 0;
+            queued[s] = false;
         }
         sentCount[s]++;
         sentBytes[s] += size;
@@ -54,11 +76,19 @@ final class ProbeMeasurements {
         lastSentSize[s] = size;
     }
 
-    /** A cluster packet was reported received. */
-    void onReceived(int clusterId, int size, long arrivalMicros) {
+    /**
+     * A cluster packet was reported received, {@code queueDelayMicros} above the lowest one-way delay seen lately.
+     *
+     * @return true when this packet showed the cluster's packets queueing up ({@link #QUEUE_GROWTH_FAIL_MICROS}): the
+     *         cluster has failed (its result is at most what arrived once the queue stood); true once per cluster
+     */
+    boolean onReceived(int clusterId, int size, long arrivalMicros, long queueDelayMicros) {
         int s = clusterId % SLOTS;
         if (clusterId < 0 || !active[s] || id[s] != clusterId) {
-            return;
+            return false;
+        }
+        if (recvCount[s] == 0) {
+            firstQueueDelay[s] = queueDelayMicros;
         }
         if (recvCount[s] == 0 || arrivalMicros < firstArrival[s]) {
             firstArrival[s] = arrivalMicros;
@@ -69,6 +99,24 @@ final class ProbeMeasurements {
         }
         recvCount[s]++;
         recvBytes[s] += size;
+        boolean queuedNow = !queued[s] && queueDelayMicros - firstQueueDelay[s] >= QUEUE_GROWTH_FAIL_MICROS;
+        if (queuedNow) {
+            queued[s] = true;
+            queuedCount[s] = 0;
+            queuedBytes[s] = 0;
+        }
+        if (queued[s]) {
+            if (queuedCount[s] == 0 || arrivalMicros < queuedFirstArrival[s]) {
+                queuedFirstArrival[s] = arrivalMicros;
+                queuedFirstSize[s] = size;
+            }
+            if (queuedCount[s] == 0 || arrivalMicros > queuedLastArrival[s]) {
+                queuedLastArrival[s] = arrivalMicros;
+            }
+            queuedCount[s]++;
+            queuedBytes[s] += size;
+        }
+        return queuedNow;
     }
 
     /**
@@ -94,6 +142,9 @@ final class ProbeMeasurements {
             }
             active[s] = false;
             long result = Math.min(capBps, result(s));
+            if (observer != null) {
+                result = Math.min(result, observer.probeTargetBps(id[s]));
+            }
             best = Math.max(best, result);
             if (observer != null) {
                 observer.onProbeResult(id[s], result);
@@ -103,6 +154,9 @@ final class ProbeMeasurements {
     }
 
     private long result(int s) {
+        if (queued[s]) {
+            return queuedResult(s);
+        }
         if (recvCount[s] < MIN_PACKETS || sentCount[s] < 2) {
             return 0;
         }
@@ -121,5 +175,19 @@ final class ProbeMeasurements {
             return (long) (0.95 * recvBps);
         }
         return (long) Math.min(sendBps, recvBps);
+    }
+
+    /**
+     * A cluster that queued up failed: its result is what the bottleneck delivered once the queue stood (those
+     * packets left it back to back), not the whole cluster's arrival rate, which counts what a token bucket's burst
+     * let through at the cluster's rate before the queue formed. 0 when too few packets arrived after that.
+     */
+    private long queuedResult(int s) {
+        if (queuedCount[s] < 3 || queuedLastArrival[s] <= queuedFirstArrival[s] || lastSend[s] <= firstSend[s]) {
+            return 0;
+        }
+        double capacityBps = (queuedBytes[s] - queuedFirstSize[s]) * 8e6 / (queuedLastArrival[s] - queuedFirstArrival[s]);
+        double sendBps = (sentBytes[s] - lastSentSize[s]) * 8e6 / (lastSend[s] - firstSend[s]);
+        return (long) Math.min(0.95 * capacityBps, 0.85 * sendBps); // a failure, whatever jitter did to the spacing
     }
 }

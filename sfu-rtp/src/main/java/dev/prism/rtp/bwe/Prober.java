@@ -24,6 +24,8 @@ import dev.prism.core.clock.MonoClock;
  *       {@link Config#retryStepFactor} above that capacity until one succeeds, so a narrow path is not hammered with
  *       bursts that only build its queue, yet a path that widens again is noticed. No result within
  *       {@link Config#resultTimeoutMillis} is a failure.</li>
+ *   <li>A cluster whose packets queue up at the bottleneck stops at once ({@link #onProbeQueueing}) and fails: the
+ *       path cannot carry its rate, and more of it would run the queue over and lose media.</li>
  * </ul>
  *
  * <p>One instance per subscriber transport, on its event loop; not thread-safe. {@link #paddingBytesDue},
@@ -105,6 +107,7 @@ public final class Prober implements ProbeObserver {
     private long started;
     private long succeeded;
     private long failed;
+    private long stoppedQueueing;
 
     public Prober(MonoClock clock, Config config) {
         this.clock = clock;
@@ -218,6 +221,29 @@ public final class Prober implements ProbeObserver {
         conclude(false, clock.nanos());
     }
 
+    /**
+     * The running cluster's packets queue up at the bottleneck ({@link ProbeMeasurements}): it stops sending now, and
+     * its result (a failure: what the bottleneck delivered once the queue stood, or 0) concludes it. A retry on a narrow link would
+     * otherwise run its queue over and lose media with the padding every few seconds.
+     */
+    @Override
+    public void onProbeQueueing(int clusterId) {
+        if (!running || cluster == null || clusterId != cluster.id()) {
+            return;
+        }
+        long now = clock.nanos();
+        running = false;
+        awaitingResult = true;
+        endedNanos = now;
+        stoppedQueueing++;
+    }
+
+    /** The latest cluster's target; no measurement of it counts above that. */
+    @Override
+    public long probeTargetBps(int clusterId) {
+        return cluster != null && clusterId == cluster.id() ? cluster.targetBps() : Long.MAX_VALUE;
+    }
+
     private void expire(long now) {
         if (running && now - endNanos() >= 0) {
             running = false;
@@ -271,5 +297,10 @@ public final class Prober implements ProbeObserver {
 
     public long failed() {
         return failed;
+    }
+
+    /** Clusters stopped early because their packets queued up ({@link #onProbeQueueing}). */
+    public long aborted() {
+        return stoppedQueueing;
     }
 }

@@ -25,6 +25,13 @@ final class PathSimulator {
     long capacityBps = 2_000_000;
     long oneWayDelayMs = 30;
     long maxQueueMs = 400;
+    /**
+     * A token bucket's burst in front of the FIFO (tc tbf, the netem relay's rate limit), 0 for none: while the queue
+     * is empty, packets pass at once as long as the bucket (filled at the capacity, up to this many bytes) holds them.
+     */
+    long burstBytes;
+    private double tokens;
+    private long tokensAtNanos;
     double randomLoss;
     int packetBytes = 1200;
     /** The application's send rate each tick; by default the estimate (a sender that follows it). */
@@ -159,6 +166,17 @@ final class PathSimulator {
         }
         sentPackets++;
         long serviceNanos = packetBytes * 8L * 1_000_000_000L / capacityBps;
+        if (burstBytes > 0 && queueFreeAtNanos <= now) {
+            long since = Math.max(tokensAtNanos, queueFreeAtNanos);
+            tokens = Math.min(burstBytes, tokens + (now - since) * capacityBps / 8e9);
+            tokensAtNanos = now;
+            if (tokens >= packetBytes && random.nextDouble() >= randomLoss) {
+                tokens -= packetBytes; // through on the bucket's burst, no queue
+                inFlight.add(new long[] {now + oneWayDelayMs * 1_000_000L, seq});
+                return;
+            }
+            tokens = 0; // a queue starts: the bucket is spent
+        }
         long start = Math.max(now, queueFreeAtNanos);
         long queueDelay = start - now;
         if (queueDelay > maxQueueMs * 1_000_000L || random.nextDouble() < randomLoss) {

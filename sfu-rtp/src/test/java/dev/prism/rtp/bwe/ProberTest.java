@@ -201,4 +201,27 @@ class ProberTest {
         assertThat(p.maybeStart(1_000_000, 800_000, 2_000_000, false).durationMillis()).as("20 s after the drop")
                 .isEqualTo(100);
     }
+
+    /** Issue #14 item 2: a retry whose packets queue up stops sending at once and counts as failed. */
+    @Test
+    void aProbeWhosePacketsQueueUpStopsAtOnceAndFails() {
+        Prober p = new Prober(clock, new Prober.Config(100, 2.0, 1.2, 1_000, 3_000, 2_000, 1.5, 800));
+        p.onLinkDrop(300_000);
+        clock.advanceMillis(p.backoffMillis());
+        ProbeCluster retry = p.maybeStart(255_000, 200_000, 1_700_000, false);
+        assertThat(retry.targetBps()).isEqualTo(450_000);                 // 1.5 x the measured capacity
+        assertThat(retry.durationMillis()).isEqualTo(800);
+        clock.advanceMillis(500);
+        p.onProbeQueueing(retry.id() + 1);                                // not this cluster: ignored
+        assertThat(p.isProbing()).isTrue();
+        p.onProbeQueueing(retry.id());
+        assertThat(p.isProbing()).isFalse();
+        assertThat(p.paddingBytesDue()).isZero();
+        assertThat(p.aborted()).isEqualTo(1);
+        p.onProbeResult(retry.id(), 290_000);                              // what arrived once the queue stood
+        assertThat(p.failed()).isEqualTo(2);                               // the drop, then this retry
+        assertThat(p.measuredCapacityBps()).isEqualTo(290_000);
+        assertThat(p.backoffMillis()).isEqualTo(3_000);
+        assertThat(p.maybeStart(255_000, 200_000, 1_700_000, false)).as("backing off").isNull();
+    }
 }
