@@ -170,8 +170,15 @@ class QualityCapBrowserTest implements BrowserArtifacts.Browsers {
         return new JsonObject(String.valueOf(b.asyncJs(INBOUND))).getLong("frames", 0L);
     }
 
+    /**
+     * A watch-only subscriber joins with adaptive stream off ({@code adaptive=0}): with three tiles on the demo page
+     * each is about 240 px tall, so its tile asked for at most 357 lines (1.5 x its height) and Prism rightly gave
+     * "full" 180p, below the test's 720 (the allocation stayed "optimal" at s0 with a 1 Mbit/s estimate; main and
+     * the estimator branch alike). The layer is then the token cap's and the network's decision, which is under test.
+     */
     private String url(String token, boolean watchOnly) {
-        return "http://127.0.0.1:" + server.httpPort() + "/?token=" + token + (watchOnly ? "&publish=none" : "");
+        return "http://127.0.0.1:" + server.httpPort() + "/?token=" + token
+                + (watchOnly ? "&publish=none&adaptive=0" : "");
     }
 
     private static String token(String room, String identity, TokenGrants grants) {
