@@ -8,9 +8,10 @@ package dev.prism.rtp.bwe;
  * or a receive rate implausibly above the send rate, make the measurement unusable (result 0).
  *
  * <p>A cluster whose packets queue up ({@link #QUEUE_GROWTH_FAIL_MICROS} more queueing delay than its first received
- * packet had) has failed whatever rate it seemed to get through: the path is narrower than the cluster's rate, and
- * what arrived fast came out of a token bucket's burst or went into a queue. {@link #onReceived} says so the moment
- * it happens, so the prober can stop sending before the queue overflows and loses media (measured on the browser
+ * packet had, still so at the end of a feedback message, and not a burst of late packets: see {@link #onFeedbackEnd})
+ * has failed whatever rate it seemed to get through: the path is narrower than the cluster's rate, and what arrived
+ * fast came out of a token bucket's burst or went into a queue. {@link #onFeedbackEnd} says so on the feedback that
+ * shows it, so the prober can stop sending before the queue overflows and loses media (measured on the browser
  * test's 300 kbit/s relay: every 600 ms retry at twice the link's rate lost media with its padding); the result is
  * the rate its packets arrived at once they queued (the bottleneck's capacity), or 0 when too few of them arrived.
  *
@@ -25,6 +26,12 @@ final class ProbeMeasurements {
      * (150 ms in the browser test), so the cluster stops while that queue still has room.
      */
     static final long QUEUE_GROWTH_FAIL_MICROS = 30_000;
+    /**
+     * Packets that came {@link #QUEUE_GROWTH_FAIL_MICROS} late but arrived faster than this share of the rate they
+     * were sent at came out of a receiver's stall, not a queue: a bottleneck lets packets out no faster than it
+     * takes them in.
+     */
+    static final double STALL_ARRIVAL_SHARE = 0.5;
 
     private final int[] id = new int[SLOTS];
     private final boolean[] active = new boolean[SLOTS];
@@ -41,7 +48,11 @@ final class ProbeMeasurements {
     private final int[] firstArrivalSize = new int[SLOTS];
     private final long[] firstQueueDelay = new long[SLOTS];
     private final boolean[] queued = new boolean[SLOTS];
-    /** Arrivals from the packet that showed the queue on: they left the bottleneck back to back. */
+    /** Received packets in a row {@link #QUEUE_GROWTH_FAIL_MICROS} above the first one (until it counts as queued). */
+    private final int[] run = new int[SLOTS];
+    private final long[] runFirstSend = new long[SLOTS];
+    private final long[] runLastSend = new long[SLOTS];
+    /** Arrivals from the first packet of that run on: once queued, they left the bottleneck back to back. */
     private final int[] queuedCount = new int[SLOTS];
     private final long[] queuedBytes = new long[SLOTS];
     private final long[] queuedFirstArrival = new long[SLOTS];
@@ -69,6 +80,7 @@ final class ProbeMeasurements {
             recvCount[s] = 0;
             recvBytes[s] = 0;
             queued[s] = false;
+            run[s] = 0;
         }
         sentCount[s]++;
         sentBytes[s] += size;
@@ -77,15 +89,14 @@ final class ProbeMeasurements {
     }
 
     /**
-     * A cluster packet was reported received, {@code queueDelayMicros} above the lowest one-way delay seen lately.
-     *
-     * @return true when this packet showed the cluster's packets queueing up ({@link #QUEUE_GROWTH_FAIL_MICROS}): the
-     *         cluster has failed (its result is at most what arrived once the queue stood); true once per cluster
+     * A cluster packet sent at {@code sendMicros} was reported received, {@code queueDelayMicros} above the lowest
+     * one-way delay seen lately. Packets come in transport-wide order, one feedback message after the other, each
+     * message closed by {@link #onFeedbackEnd}.
      */
-    boolean onReceived(int clusterId, int size, long arrivalMicros, long queueDelayMicros) {
+    void onReceived(int clusterId, int size, long sendMicros, long arrivalMicros, long queueDelayMicros) {
         int s = clusterId % SLOTS;
         if (clusterId < 0 || !active[s] || id[s] != clusterId) {
-            return false;
+            return;
         }
         if (recvCount[s] == 0) {
             firstQueueDelay[s] = queueDelayMicros;
@@ -99,13 +110,20 @@ final class ProbeMeasurements {
         }
         recvCount[s]++;
         recvBytes[s] += size;
-        boolean queuedNow = !queued[s] && queueDelayMicros - firstQueueDelay[s] >= QUEUE_GROWTH_FAIL_MICROS;
-        if (queuedNow) {
-            queued[s] = true;
-            queuedCount[s] = 0;
-            queuedBytes[s] = 0;
+        if (!queued[s]) {
+            if (queueDelayMicros - firstQueueDelay[s] < QUEUE_GROWTH_FAIL_MICROS) {
+                run[s] = 0; // on time again: what came late was a stall, not a queue
+            } else {
+                if (run[s] == 0) {
+                    runFirstSend[s] = sendMicros;
+                    queuedCount[s] = 0;
+                    queuedBytes[s] = 0;
+                }
+                run[s]++;
+                runLastSend[s] = sendMicros;
+            }
         }
-        if (queued[s]) {
+        if (queued[s] || run[s] > 0) {
             if (queuedCount[s] == 0 || arrivalMicros < queuedFirstArrival[s]) {
                 queuedFirstArrival[s] = arrivalMicros;
                 queuedFirstSize[s] = size;
@@ -116,7 +134,36 @@ final class ProbeMeasurements {
             queuedCount[s]++;
             queuedBytes[s] += size;
         }
-        return queuedNow;
+    }
+
+    /**
+     * A feedback message's packets have all been through {@link #onReceived}: a cluster whose latest reported packets
+     * are still {@link #QUEUE_GROWTH_FAIL_MICROS} above its first one is queueing up at the bottleneck, unless they
+     * arrived in a burst ({@link #STALL_ARRIVAL_SHARE}): a receiver that stalled (a loaded machine descheduling the
+     * browser: 30-200 ms in the browser tests on 2 shared cores) stamps what it takes in late with one arrival time,
+     * and the packets after are on time again. Judging single packets, one late packet failed a probe of a wide path,
+     * again and again (measured in a fake-clock run: the estimate settled short of the top layer's headroom).
+     *
+     * @return the cluster found queueing up now (once per cluster: it has failed, its result is at most what
+     *         arrived once the queue stood), or -1
+     */
+    int onFeedbackEnd() {
+        int found = -1;
+        for (int s = 0; s < SLOTS; s++) {
+            if (!active[s] || queued[s] || run[s] == 0) {
+                continue;
+            }
+            long sendSpan = runLastSend[s] - runFirstSend[s];
+            long arrivalSpan = queuedLastArrival[s] - queuedFirstArrival[s];
+            if (run[s] >= 2 && arrivalSpan < STALL_ARRIVAL_SHARE * sendSpan) {
+                continue; // a burst of late packets: a stall, unless the next message shows them still late
+            }
+            queued[s] = true;
+            if (found < 0) {
+                found = id[s];
+            }
+        }
+        return found;
     }
 
     /**

@@ -182,7 +182,6 @@ public final class SendSideEstimator implements BandwidthEstimator {
         int lost = 0;
         lostRepairCount = 0;
         boolean overuse = false;
-        int queueingCluster = -1;
         long newestSend = Long.MIN_VALUE;
         int n = fb.packetStatusCount();
         for (int i = 0; i < n; i++) {
@@ -215,9 +214,7 @@ public final class SendSideEstimator implements BandwidthEstimator {
             classifier.onReceived(sendMicros, arrival, repair[slot]);
             linkDrop.onReceived(sendMicros, arrival, size, classifier.latestQueueDelayMicros());
             acked.add(arrival, size);
-            if (probes.onReceived(history.cluster(slot), size, arrival, classifier.latestQueueDelayMicros())) {
-                queueingCluster = history.cluster(slot);
-            }
+            probes.onReceived(history.cluster(slot), size, sendMicros, arrival, classifier.latestQueueDelayMicros());
             if (interArrival.add(sendMicros, arrival)) {
                 double sendDeltaMs = interArrival.sendDeltaMicros() / 1000.0;
                 double variation = interArrival.arrivalDeltaMicros() / 1000.0 - sendDeltaMs;
@@ -226,6 +223,7 @@ public final class SendSideEstimator implements BandwidthEstimator {
                 overuse |= u == BandwidthUsage.OVERUSING;
             }
         }
+        int queueingCluster = probes.onFeedbackEnd();
         if (queueingCluster >= 0 && probeObserver != null) {
             probeObserver.onProbeQueueing(queueingCluster); // stop it before the queue it builds overflows
         }

@@ -33,6 +33,15 @@ final class PathSimulator {
     private double tokens;
     private long tokensAtNanos;
     double randomLoss;
+    /**
+     * A receiver that stalls (a loaded machine descheduling the browser's network thread): every
+     * {@link #stallPeriodMs}, for {@link #stallMs}, packets are taken in only when the stall ends, all stamped with
+     * that moment, then back to back. 0 for none. Nothing queues in the network meanwhile.
+     */
+    long stallMs;
+    long stallPeriodMs = 300;
+    /** Where in each period the stall starts. */
+    long stallOffsetMs;
     int packetBytes = 1200;
     /** The application's send rate each tick; by default the estimate (a sender that follows it). */
     LongSupplier sendRateBps;
@@ -172,7 +181,7 @@ final class PathSimulator {
             tokensAtNanos = now;
             if (tokens >= packetBytes && random.nextDouble() >= randomLoss) {
                 tokens -= packetBytes; // through on the bucket's burst, no queue
-                inFlight.add(new long[] {now + oneWayDelayMs * 1_000_000L, seq});
+                inFlight.add(new long[] {stalled(now + oneWayDelayMs * 1_000_000L), seq});
                 return;
             }
             tokens = 0; // a queue starts: the bucket is spent
@@ -188,7 +197,17 @@ final class PathSimulator {
         }
         maxQueueDelayMs = Math.max(maxQueueDelayMs, queueDelay / 1_000_000L);
         queueFreeAtNanos = start + serviceNanos;
-        inFlight.add(new long[] {queueFreeAtNanos + oneWayDelayMs * 1_000_000L, seq});
+        inFlight.add(new long[] {stalled(queueFreeAtNanos + oneWayDelayMs * 1_000_000L), seq});
+    }
+
+    /** When the receiver takes in a packet that reaches it at {@code arrivalNanos} ({@link #stallMs}). */
+    private long stalled(long arrivalNanos) {
+        if (stallMs <= 0) {
+            return arrivalNanos;
+        }
+        long period = stallPeriodMs * 1_000_000L;
+        long into = Math.floorMod(arrivalNanos - stallOffsetMs * 1_000_000L, period);
+        return into < stallMs * 1_000_000L ? arrivalNanos - into + stallMs * 1_000_000L : arrivalNanos;
     }
 
     /** Current queueing delay at the bottleneck in ms. */

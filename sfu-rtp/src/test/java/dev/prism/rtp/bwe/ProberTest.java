@@ -11,13 +11,28 @@ class ProberTest {
 
     @Test
     void probesOnlyWhenTheEstimateLimitsTheAllocation() {
-        assertThat(prober.maybeStart(2_000_000, 1_500_000, 1_800_000, false)).isNull(); // everything fits
+        assertThat(prober.maybeStart(2_000_000, 1_800_000, 1_800_000, false)).isNull(); // everything fits
         assertThat(prober.maybeStart(1_000_000, 800_000, 2_500_000, true)).isNull();    // congested
         ProbeCluster c = prober.maybeStart(1_000_000, 800_000, 2_500_000, false);
         assertThat(c).isNotNull();
         assertThat(c.targetBps()).isEqualTo(2_000_000);           // capped at 2 x the estimate
         assertThat(c.baselineBps()).isEqualTo(1_000_000);
         assertThat(prober.maybeStart(1_000_000, 800_000, 2_500_000, false)).isNull();   // one at a time
+    }
+
+    /**
+     * An estimate a little above the desired rate (2.57 Mbit/s for 2.5: a probe that fell just short of its target)
+     * does not pay for the allocator's upgrade headroom, so the allocation stays lower; the prober must still probe,
+     * to the desired rate with headroom, or that subscriber stays on the lower layer for good.
+     */
+    @Test
+    void probesWhenTheEstimateCoversTheDesiredRateButNotItsHeadroom() {
+        assertThat(prober.maybeStart(2_570_000, 2_500_000, 2_500_000, false)).as("everything allocated").isNull();
+        assertThat(prober.maybeStart(3_100_000, 520_000, 2_500_000, false)).as("headroom covered: the allocator's call")
+                .isNull();
+        ProbeCluster c = prober.maybeStart(2_570_000, 520_000, 2_500_000, false);
+        assertThat(c).isNotNull();
+        assertThat(c.targetBps()).isEqualTo(3_000_000);           // 1.2 x desired
     }
 
     @Test

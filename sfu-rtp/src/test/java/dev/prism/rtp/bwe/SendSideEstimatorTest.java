@@ -208,6 +208,83 @@ class SendSideEstimatorTest {
         assertThat(drop[0]).as("the capacity the prober heard of").isBetween(300_000L, 500_000L);
     }
 
+    /**
+     * QualityCapBrowserTest / H264BrowserTest on a loaded 2-core machine: nothing limits the path (10 Mbit/s), but the
+     * subscriber's browser takes its packets in late now and then (40 ms stalls every 150 ms), so single packets show
+     * 30-40 ms of "queueing" that no bottleneck built. The sender forwards a simulcast layer that fits the estimate
+     * (150, 500 kbit/s or 2.5 Mbit/s, with the allocator's 15 % headroom), starting at 1 Mbit/s. Probes must not fail
+     * on those stalls: the top layer within 15 s, and no probe stopped as queueing up.
+     */
+    @Test
+    void receiverStallsOnAWidePathDoNotFailProbes() {
+        PathSimulator sim = new PathSimulator(CONFIG, 0);
+        sim.capacityBps = 10_000_000;
+        sim.stallMs = 40;
+        sim.stallPeriodMs = 150;
+        sim.sendRateBps = () -> layerFor(sim.estimator.estimateBps());
+        Prober prober = new Prober(sim.clock, new Prober.Config(100, 2.0, 1.2, 1_000, 3_000, 2_000, 1.5, 800));
+        sim.estimator.setProbeObserver(prober);
+        sim.prober = prober;
+        sim.desiredBps = 2_500_000;
+        long[] atMs = {-1};
+        for (int ms = 1; ms <= 30_000 && atMs[0] < 0; ms++) {
+            sim.run(1);
+            if (layerFor(sim.estimator.estimateBps()) == 2_500_000) {
+                atMs[0] = ms;
+            }
+        }
+        System.out.println("wide path, stalling receiver: top layer after " + atMs[0] + " ms; probes "
+                + prober.started() + ", succeeded " + prober.succeeded() + ", failed " + prober.failed()
+                + ", stopped as queueing " + prober.aborted() + ", sharp cuts " + sim.estimator.sharpCuts()
+                + ", link drops " + sim.estimator.linkDrops() + ", estimate " + sim.estimator.estimateBps());
+        assertThat(atMs[0]).as("ms until the estimate carries the top layer with headroom").isBetween(1L, 15_000L);
+        assertThat(prober.aborted()).as("probes stopped as queueing up on a path with no queue").isZero();
+    }
+
+    /**
+     * The same wide path and sender once on the top layer; then the receiver stalls for 2 s (100 ms every 300 ms: a
+     * struggling machine): the delay rules cut the estimate sharply and the prober hears of a "capacity" (the rate
+     * acknowledged meanwhile; {@link SendSideEstimator#SHARP_CUT_SHARE}), but that must not hold the subscriber down
+     * once the stalls end: the top layer again within 10 s (measured 6.4 s: the cut's back-off, then one long retry
+     * at 1.5 x the capacity heard of, then a probe to the desired rate with headroom).
+     */
+    @Test
+    void aSharpCutOnAWidePathDoesNotHoldTheSubscriberDown() {
+        PathSimulator sim = new PathSimulator(CONFIG, 0);
+        sim.capacityBps = 10_000_000;
+        sim.sendRateBps = () -> layerFor(sim.estimator.estimateBps());
+        Prober prober = new Prober(sim.clock, new Prober.Config(100, 2.0, 1.2, 1_000, 3_000, 2_000, 1.5, 800));
+        sim.estimator.setProbeObserver(prober);
+        sim.prober = prober;
+        sim.desiredBps = 2_500_000;
+        sim.run(10_000);
+        assertThat(layerFor(sim.estimator.estimateBps())).isEqualTo(2_500_000);
+        sim.stallMs = 100;                                // 2 s of a struggling machine: 100 ms stalls
+        sim.stallPeriodMs = 300;
+        sim.stallOffsetMs = sim.clock.nanos() / 1_000_000 + 200;
+        sim.run(2_000);
+        sim.stallMs = 0;
+        long low = Long.MAX_VALUE;
+        long[] backAtMs = {-1};
+        for (int ms = 1; ms <= 30_000 && backAtMs[0] < 0; ms++) {
+            sim.run(1);
+            low = Math.min(low, sim.estimator.estimateBps());
+            if (ms > 1_000 && layerFor(sim.estimator.estimateBps()) == 2_500_000) {
+                backAtMs[0] = ms;
+            }
+        }
+        System.out.println("wide path, 2 s of receiver stalls: estimate down to " + low + ", top layer again after "
+                + backAtMs[0] + " ms; sharp cuts " + sim.estimator.sharpCuts() + ", link drops "
+                + sim.estimator.linkDrops() + ", probes " + prober.started() + ", failed " + prober.failed());
+        assertThat(sim.estimator.sharpCuts()).as("sharp cuts the stalls caused").isPositive();
+        assertThat(backAtMs[0]).as("ms until the top layer fits again").isBetween(1L, 10_000L);
+    }
+
+    /** The simulcast layer (150 kbit/s, 500 kbit/s, 2.5 Mbit/s) an allocator with 15 % headroom forwards. */
+    private static long layerFor(long estimateBps) {
+        return estimateBps >= 2_500_000 * 1.15 ? 2_500_000 : estimateBps >= 500_000 * 1.15 ? 500_000 : 150_000;
+    }
+
     /** A probe proves at most the rate it aimed at: a burst measured faster than that lifts the estimate no higher. */
     @Test
     void aProbeResultCountsNoHigherThanItsTarget() {
