@@ -167,6 +167,15 @@ final class ProbeMeasurements {
     }
 
     /**
+     * What cluster {@code clusterId}, found queueing up ({@link #onFeedbackEnd}), has measured so far: the rate its
+     * packets arrived at once the queue stood, as its result will count it; 0 when unknown yet.
+     */
+    long queuedCapacityBps(int clusterId) {
+        int s = clusterId % SLOTS;
+        return clusterId >= 0 && active[s] && id[s] == clusterId && queued[s] ? queuedResult(s) : 0;
+    }
+
+    /**
      * Evaluates every cluster whose sending is over and whose packets feedback has gone past (it reported a packet
      * sent at {@code newestReportedSendMicros}); each result goes to {@code observer} once.
      *

@@ -71,6 +71,12 @@ public final class SendSideEstimator implements BandwidthEstimator {
      * measured capacity ({@link ProbeObserver#onLinkDrop}) even when the link drop rule did not fire.
      */
     static final double SHARP_CUT_SHARE = 0.7;
+    /**
+     * How long after a probe's result the delay-based estimate stays at least {@link AimdRateControl#BETA} x what the
+     * probe measured ({@link #probeFloorBps}): the time the queue the probe itself built takes to drain and to stop
+     * showing as overuse.
+     */
+    static final long PROBE_FLOOR_MICROS = 1_000_000;
 
     private final MonoClock clock;
     private final Config config;
@@ -98,6 +104,16 @@ public final class SendSideEstimator implements BandwidthEstimator {
      * drop.
      */
     private long linkCapBps;
+    /**
+     * {@link AimdRateControl#BETA} x the latest probe result, kept until {@link #probeFloorUntilMicros}: a probe that
+     * failed (its packets queued up) made the delay rule see overuse, and the cut that follows is the probe's own
+     * queue, not the media's. Measured on H264BrowserTest's limit (300 kbit/s, 50 ms of queue), with the subscriber's
+     * video paused: each retry measured 243-285 kbit/s and the cut took the estimate to 0.85 x the rate acknowledged
+     * meanwhile (mostly audio), 144-196 kbit/s, where the estimate, application-limited, stayed: the lowest layer never
+     * came back while the link carried it.
+     */
+    private long probeFloorBps;
+    private long probeFloorUntilMicros;
     private long rttMillis = 100;
     private long rembBps;
     private long rembAtNanos;
@@ -224,8 +240,16 @@ public final class SendSideEstimator implements BandwidthEstimator {
             }
         }
         int queueingCluster = probes.onFeedbackEnd();
-        if (queueingCluster >= 0 && probeObserver != null) {
-            probeObserver.onProbeQueueing(queueingCluster); // stop it before the queue it builds overflows
+        if (queueingCluster >= 0) {
+            long measured = probes.queuedCapacityBps(queueingCluster);
+            if (measured > 0) {
+                // The overuse its queue shows now (this very feedback) must not cut below what it measured.
+                probeFloorBps = (long) (AimdRateControl.BETA * measured);
+                probeFloorUntilMicros = nowMicros + PROBE_FLOOR_MICROS;
+            }
+            if (probeObserver != null) {
+                probeObserver.onProbeQueueing(queueingCluster); // stop it before the queue it builds overflows
+            }
         }
         usage = overuse ? BandwidthUsage.OVERUSING : detector.state();
         loss.onPackets(received, lost);
@@ -269,6 +293,15 @@ public final class SendSideEstimator implements BandwidthEstimator {
                 delayBased = aimd.estimate();
                 loss.onProbeResult(probe);
             }
+            if (probe > 0 && capacity == LinkDropDetector.NO_DROP) {
+                probeFloorBps = (long) (AimdRateControl.BETA * probe);
+                probeFloorUntilMicros = nowMicros + PROBE_FLOOR_MICROS;
+            }
+        }
+        if (capacity == LinkDropDetector.NO_DROP && nowMicros < probeFloorUntilMicros && delayBased < probeFloorBps) {
+            // The probe's own queue cut the estimate below what the probe had just measured the path to carry.
+            aimd.setEstimate(probeFloorBps);
+            delayBased = aimd.estimate();
         }
         long lossCap = loss.update(before, nowMicros, rttMillis, acked.rateBps(), kind);
         estimate = combine(delayBased, lossCap, nowNanos);

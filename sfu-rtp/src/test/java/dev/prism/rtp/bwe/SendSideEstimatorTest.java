@@ -280,6 +280,47 @@ class SendSideEstimatorTest {
         assertThat(backAtMs[0]).as("ms until the top layer fits again").isBetween(1L, 10_000L);
     }
 
+    /**
+     * H264BrowserTest's limit: 300 kbit/s behind tc tbf with a 2 KB burst and 50 ms of queue, the subscriber's video
+     * paused after the drop (80 kbit/s of audio in small packets). Each retry (800 ms at 1.5 x the measured capacity)
+     * queues up and stops, and its own queue makes the delay rule see overuse: the cut took the estimate to 0.85 x
+     * the rate acknowledged meanwhile (mostly audio), below what the retry had just measured, and an
+     * application-limited estimate stays there (browser run: measured 243-270 kbit/s, estimate 144-190; narrow's lowest
+     * layer paused for 25 s on a link that carried it). A probe's result keeps the estimate at 0.85 x it or more.
+     */
+    @Test
+    void failedRetriesDoNotCutTheEstimateBelowWhatTheyMeasured() {
+        PathSimulator sim = new PathSimulator(CONFIG, 0);
+        sim.capacityBps = 2_000_000;
+        sim.maxQueueMs = 50;
+        sim.burstBytes = 2_000;
+        sim.packetBytes = 300;
+        long[] send = {1_600_000};
+        sim.sendRateBps = () -> send[0];
+        Prober prober = new Prober(sim.clock, new Prober.Config(100, 2.0, 1.2, 1_000, 3_000, 2_000, 1.5, 800));
+        sim.estimator.setProbeObserver(prober);
+        sim.prober = prober;
+        sim.desiredBps = 1_700_000;
+        sim.run(10_000);
+        sim.capacityBps = 300_000;
+        sim.run(600);
+        send[0] = 80_000;                                 // the video paused: audio only
+        sim.run(2_000);
+        long probesBefore = prober.started();
+        long low = Long.MAX_VALUE;
+        for (int ms = 0; ms < 20_000; ms++) {
+            sim.run(1);
+            low = Math.min(low, sim.estimator.estimateBps());
+        }
+        System.out.println("short queue, video paused: " + (prober.started() - probesBefore) + " retries ("
+                + prober.aborted() + " stopped as queueing), last measured " + prober.measuredCapacityBps()
+                + ", lowest estimate " + low + ", estimate now " + sim.estimator.estimateBps());
+        assertThat(prober.started() - probesBefore).as("it kept looking for the limit lifting").isGreaterThanOrEqualTo(4);
+        assertThat(low).as("lowest estimate over 20 s of retries on the 300 kbit/s link")
+                .isGreaterThanOrEqualTo(230_000L);
+        assertThat(sim.estimator.estimateBps()).as("no false upgrade").isLessThanOrEqualTo(330_000L);
+    }
+
     /** The simulcast layer (150 kbit/s, 500 kbit/s, 2.5 Mbit/s) an allocator with 15 % headroom forwards. */
     private static long layerFor(long estimateBps) {
         return estimateBps >= 2_500_000 * 1.15 ? 2_500_000 : estimateBps >= 500_000 * 1.15 ? 500_000 : 150_000;
