@@ -41,9 +41,18 @@ final class PrismTestServer implements AutoCloseable {
     /** {@link #startReachableAt(String)} with more settings (TURN servers, ...). */
     static PrismTestServer startReachableAt(String advertiseAddress,
                                             java.util.function.UnaryOperator<PrismConfigBuilder> more) {
-        PrismConfig config = more.apply(PrismConfig.builder().httpHost("0.0.0.0").httpPort(0).udpPort(0)
-                .bindAddress("0.0.0.0").advertiseAddress(advertiseAddress)).build();
+        PrismConfig config = more.apply(withPacerProperty(PrismConfig.builder().httpHost("0.0.0.0").httpPort(0)
+                .udpPort(0).bindAddress("0.0.0.0").advertiseAddress(advertiseAddress))).build();
         return new PrismTestServer(PrismServer.start(config));
+    }
+
+    /**
+     * {@code -Dprism.test.pacer=on|off} runs the namespaced tests' server with the pacer on or off (unset: the
+     * server's default), so one scenario can be measured both ways without editing the test.
+     */
+    private static PrismConfigBuilder withPacerProperty(PrismConfigBuilder b) {
+        String pacer = System.getProperty("prism.test.pacer");
+        return pacer == null || pacer.isBlank() ? b : b.pacer(pacer);
     }
 
     /**

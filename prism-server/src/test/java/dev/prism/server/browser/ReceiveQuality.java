@@ -77,6 +77,7 @@ final class ReceiveQuality {
     }
 
     private final List<String> stepsTaken = new ArrayList<>();
+    private final List<Double> stepSeconds = new ArrayList<>();
 
     /** Samples once a second for {@code window} (plus a bounded margin for slow stats calls). */
     ReceiveQuality sampleFor(ChromeBrowser subscriber, Duration window) {
@@ -96,6 +97,7 @@ final class ReceiveQuality {
                     while (next[0] < steps.size() && elapsed >= steps.get(next[0]).at().toNanos()) {
                         Step step = steps.get(next[0]++);
                         step.action().run();
+                        stepSeconds.add((System.nanoTime() - first().atNanos()) / 1e9);
                         stepsTaken.add(String.format(Locale.ROOT, "t=%.1fs %s",
                                 (System.nanoTime() - first().atNanos()) / 1e9, step.name()));
                     }
@@ -119,6 +121,34 @@ final class ReceiveQuality {
                 return t;
             }
             previous = x;
+        }
+        return Double.NaN;
+    }
+
+    /** Seconds into the window at which step {@code i} was taken; NaN when it was not. */
+    double stepSeconds(int i) {
+        return i < stepSeconds.size() ? stepSeconds.get(i) : Double.NaN;
+    }
+
+    /** The decoded size of the last sample before {@code seconds} into the window ("320x180"), or null. */
+    String resolutionBefore(double seconds) {
+        String r = null;
+        for (Sample x : samples) {
+            if ((x.atNanos() - first().atNanos()) / 1e9 >= seconds) {
+                break;
+            }
+            r = x.resolution();
+        }
+        return r;
+    }
+
+    /** Seconds into the window of the first sample at or after {@code fromSeconds} decoding {@code size}; NaN if none. */
+    double secondsUntilResolutionAfter(double fromSeconds, String size) {
+        for (Sample x : samples) {
+            double t = (x.atNanos() - first().atNanos()) / 1e9;
+            if (t >= fromSeconds && x.resolution().equals(size)) {
+                return t;
+            }
         }
         return Double.NaN;
     }

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -25,7 +24,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * machine; bob, in a network namespace, only watches, and all his UDP to Prism passes through a userspace impairment
  * relay ({@link RelayedLink}, module netem). The scenarios: 100 ms RTT with 20 ms jitter; 2 % bursty loss
  * (Gilbert, bursts of 3 on average) and 5 % random loss on his downlink; his downlink at 2 Mbit/s dropping to
- * 300 kbit/s for 15 s and back; a 30 s outage of everything between him and Prism.
+ * 300 kbit/s for 15 s and back; a 30 s outage of everything between him and Prism. The rate drop can have a control
+ * subscriber ({@link #CONTROL}), carol, on this machine and unimpaired: her freeze over the same window is what the
+ * loaded machine and alice's encoder cost anyone, and bob's figure is read against it.
  *
  * <p>Each prints bob's freeze time per minute, decoded resolution over time, PLIs and residual loss
  * ({@link ReceiveQuality}), the relay's counters (including how late it released packets: on a machine whose cores
@@ -42,16 +43,24 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(BrowserArtifacts.class)
 class RelayedNetworkBrowserTest implements BrowserArtifacts.Browsers {
     static final Duration WINDOW = Duration.ofSeconds(Long.getLong("prism.relay.windowSeconds", 30));
+    /**
+     * {@code -Dprism.relay.control=true} adds the rate drop scenario's control subscriber. Off by default: on the
+     * shared 2-core machine a third Chrome made alice's encoder drop her 360p and 720p encodings (two runs: she sent
+     * 180p only), so there was no layer to switch and the scenario measured nothing.
+     */
+    static final boolean CONTROL = Boolean.getBoolean("prism.relay.control");
     /** Joining over a 100 ms round trip takes a few more of them (ICE, DTLS, the first keyframe). */
     private static final Duration MEDIA_TIMEOUT = Duration.ofSeconds(45);
     private static final Duration SLICE = Duration.ofSeconds(5);
 
     private BrowserCall call;
     private RelayedLink link;
+    /** The control subscriber's freeze over the same window, when the scenario has one ({@link #carol}). */
+    private double controlFreezePerMinute = Double.NaN;
 
-    @BeforeEach
-    void setUp() {
-        call = BrowserCall.inNamespace(false, List.of("alice"), List.of("bob"));
+    /** Alice on this machine, bob behind the relay; with {@code control}, carol too, on this machine, unimpaired. */
+    private void start(boolean control) {
+        call = BrowserCall.inNamespace(false, control ? List.of("alice", "carol") : List.of("alice"), List.of("bob"));
         link = RelayedLink.install(call.ns(), call.server(), 14);
     }
 
@@ -75,6 +84,7 @@ class RelayedNetworkBrowserTest implements BrowserArtifacts.Browsers {
 
     @Test
     void aSubscriberOnAHundredMillisecondRoundTripWithTwentyMillisecondsOfJitterKeepsDecoding() throws Exception {
+        start(false);
         // 50 ms each way, spread uniformly by +-20 ms (netem's "delay 50ms 20ms"), order kept as on most real paths.
         LinkProfile oneWay = LinkProfile.PERFECT.withDelay(Duration.ofMillis(50))
                 .withJitter(Duration.ofMillis(20), Jitter.UNIFORM);
@@ -101,12 +111,14 @@ class RelayedNetworkBrowserTest implements BrowserArtifacts.Browsers {
 
     @Test
     void twoPercentBurstyLossInBurstsOfThreeIsRepairedByRetransmission() throws Exception {
+        start(false);
         lossScenario("bursty", "2% bursty loss (Gilbert, mean burst 3 packets) on bob's downlink",
                 LossModel.GilbertElliott.bursty(0.02, 3));
     }
 
     @Test
     void fivePercentRandomLossThroughTheRelayIsRepairedByRetransmission() throws Exception {
+        start(false);
         lossScenario("random", "5% random loss on bob's downlink", new LossModel.Bernoulli(0.05));
     }
 
@@ -127,6 +139,7 @@ class RelayedNetworkBrowserTest implements BrowserArtifacts.Browsers {
 
     @Test
     void aTwoMegabitDownlinkDroppingTo300KilobitsAndBackKeepsDecoding() throws Exception {
+        start(CONTROL);
         // tc tbf-like: a 10 KB burst, a queue of 150 ms at each rate; 10 ms each way.
         LinkProfile base = LinkProfile.PERFECT.withDelay(Duration.ofMillis(10));
         LinkProfile wide = base.withRate(2_000_000, 10_000, 37_500);
@@ -152,6 +165,20 @@ class RelayedNetworkBrowserTest implements BrowserArtifacts.Browsers {
         long narrowBytes = narrowEnd[1] - narrowStart[1];
         System.out.printf("[prism-relay] rate drop: %.0f kbit/s delivered to bob during the %.1f s at 300 kbit/s%n",
                 narrowBytes * 8 / narrowSeconds / 1000, narrowSeconds);
+        // Back to the size decoded before the drop (the top layer alice's encoder sends on this machine: 720p, or
+        // 360p when the loaded machine made her encoder drop its top layer), from the step that lifted the limit.
+        String top = quality.resolutionBefore(10);
+        double lifted = quality.stepSeconds(1);
+        double back = quality.secondsUntilResolutionAfter(lifted, String.valueOf(top));
+        System.out.printf("[prism-relay] rate drop: back to %s (the size before the drop) %.1f s after the limit "
+                + "lifted%n", top, back - lifted);
+        if (carol() != null) {
+            JsonObject control = ReceiveQuality.read(carol()).getJsonObject("video");
+            System.out.printf("[prism-relay] rate drop: control subscriber carol (same publisher, unimpaired): freeze "
+                    + "%.2f s per minute, decoded size %dx%d; bob minus carol: %.2f s per minute%n",
+                    controlFreezePerMinute(), control.getInteger("frameWidth"), control.getInteger("frameHeight"),
+                    quality.freezeSecondsPerMinute() - controlFreezePerMinute());
+        }
 
         assertDecodedThroughout(quality);
         // By construction: the bucket's rate, plus its burst and what the wide queue still held when it narrowed.
@@ -162,6 +189,7 @@ class RelayedNetworkBrowserTest implements BrowserArtifacts.Browsers {
 
     @Test
     void aThirtySecondOutageEndsWithVideoBack() throws Exception {
+        start(false);
         LinkProfile path = LinkProfile.PERFECT.withDelay(Duration.ofMillis(10));
         link.set(path, path);
         List<ReceiveQuality.Step> steps = List.of(
@@ -187,10 +215,13 @@ class RelayedNetworkBrowserTest implements BrowserArtifacts.Browsers {
     private ReceiveQuality joinAndMeasure(String scenario, String description, Duration window,
             List<ReceiveQuality.Step> steps) throws Exception {
         ChromeBrowser alice = call.browsers().get(0);
-        ChromeBrowser bob = call.browsers().get(1);
+        ChromeBrowser bob = call.browsers().get(call.browsers().size() - 1);
         String room = scenario + "-" + Long.toHexString(System.nanoTime());
         alice.open(call.server().joinUrl(room, "alice"));
-        // adaptive=0: the scenarios measure the network path; bob's demo tile must not cap his layer below 720p
+        // adaptive=0: the scenarios measure the network path; a demo tile must not cap the layer below 720p
+        if (carol() != null) {
+            carol().open(call.server().joinUrl(room, "carol") + "&publish=none&adaptive=0");
+        }
         bob.open(call.server().joinUrl(call.ns().hostAddress(), room, "bob") + "&publish=none&adaptive=0");
         AtomicReference<JsonObject> last = new AtomicReference<>();
         long joining = System.nanoTime();
@@ -202,7 +233,24 @@ class RelayedNetworkBrowserTest implements BrowserArtifacts.Browsers {
         }, () -> "last stats " + last.get() + "; relay " + link.counters());
         long firstFrameMs = (System.nanoTime() - joining) / 1_000_000;
 
+        JsonObject controlBefore = null;
+        long controlFrom = System.nanoTime();
+        if (carol() != null) {
+            AtomicReference<JsonObject> lastControl = new AtomicReference<>();
+            controlBefore = carol().waitUntil("carol's first decoded frame", MEDIA_TIMEOUT, c -> {
+                JsonObject s = ReceiveQuality.read(c);
+                lastControl.set(s);
+                JsonObject v = s.getJsonObject("video");
+                return v != null && v.getLong("framesDecoded") > 0 ? v : null;
+            }, () -> "last stats " + lastControl.get());
+            controlFrom = System.nanoTime();
+        }
         ReceiveQuality quality = new ReceiveQuality().sampleFor(bob, window, steps);
+        if (controlBefore != null) {
+            JsonObject controlAfter = ReceiveQuality.read(carol()).getJsonObject("video");
+            controlFreezePerMinute = (controlAfter.getDouble("totalFreezesDuration")
+                    - controlBefore.getDouble("totalFreezesDuration")) * 60e9 / (System.nanoTime() - controlFrom);
+        }
         ParticipantMediaStats bobStats = call.server().server().sfu().mediaStats(room).get(5, TimeUnit.SECONDS)
                 .stream().filter(p -> p.participantId().startsWith("bob")).findFirst().orElseThrow();
         String bobVideo = bobStats.subscribed().stream().filter(x -> x.kind().equals("video")).findFirst()
@@ -243,6 +291,15 @@ class RelayedNetworkBrowserTest implements BrowserArtifacts.Browsers {
         assertThat(call.server().server().mediaPorts()).as("bob's pair names Prism's own candidate: %s", pair)
                 .contains(pair.getInteger("remotePort"));
         return quality;
+    }
+
+    /** The unimpaired control subscriber on this machine, or null when the scenario has none. */
+    private ChromeBrowser carol() {
+        return call.browsers().size() == 3 ? call.browsers().get(1) : null;
+    }
+
+    private double controlFreezePerMinute() {
+        return controlFreezePerMinute;
     }
 
     private static void assertDecodedThroughout(ReceiveQuality quality) {

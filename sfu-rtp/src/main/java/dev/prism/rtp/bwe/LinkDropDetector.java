@@ -23,6 +23,10 @@ package dev.prism.rtp.bwe;
  * for {@link #HOLD_MICROS}: the queue it found takes that long to drain, and measuring it again would only repeat
  * the same figure.
  *
+ * <p>Every judged interval leaves its figures and {@link Verdict} ({@link #lastVerdict}, {@link #describeLast}) for
+ * the operator's log: why a drop was, or was not, found (the browser test once saw the old loss rules switch down
+ * 2.5 s after a drop this rule did not catch).
+ *
  * <p>Times are the sender's (send) and the subscriber's (arrival) microseconds, as arguments. One thread (the
  * subscriber's event loop); nothing here allocates.
  */
@@ -47,6 +51,22 @@ public final class LinkDropDetector {
     /** Returned by {@link #onFeedback} when the link did not drop. */
     public static final long NO_DROP = -1;
 
+    /** What the latest judged interval showed, in the order the rule checks it. */
+    public enum Verdict {
+        /** Nothing judged yet. */
+        NOT_JUDGED,
+        /** Within {@link #HOLD_MICROS} of a detection. */
+        RESTING,
+        /** Mean queueing delay below {@link #QUEUE_DELAY_MICROS} (or too few arrivals to tell). */
+        NO_STANDING_QUEUE,
+        /** A standing queue, but fewer than {@link #MIN_LOSS_SHARE} lost and not overusing. */
+        QUEUE_NEITHER_FULL_NOR_GROWING,
+        /** Arrivals at {@link #DELIVERY_SHARE} of the send rate or more. */
+        ARRIVALS_KEEP_UP,
+        /** The link dropped. */
+        DROP
+    }
+
     private long firstSend = Long.MAX_VALUE;
     private long lastSend = Long.MIN_VALUE;
     private int lastSendSize;
@@ -69,6 +89,13 @@ public final class LinkDropDetector {
 
     private long drops;
     private long lastCapacityBps;
+    private Verdict lastVerdict = Verdict.NOT_JUDGED;
+    private long lastSendBps;
+    private long lastArrivalBps;
+    private long lastQueueMeanMicros;
+    private int lastPackets;
+    private int lastLost;
+    private boolean lastOverusing;
 
     /** A packet reported received; {@code queueDelayMicros} is its one-way delay above the lowest seen lately. */
     public void onReceived(long sendMicros, long arrivalMicros, int sizeBytes, long queueDelayMicros) {
@@ -120,22 +147,38 @@ public final class LinkDropDetector {
         }
         long result = NO_DROP;
         boolean queueFullOrGrowing = overusing || lostPackets >= Math.max(1, packets * MIN_LOSS_SHARE);
-        if (firstSend >= holdUntilSend && queueSamples >= 2 && lastArrival > firstArrival && queueFullOrGrowing
-                && queueSum / queueSamples >= QUEUE_DELAY_MICROS) {
-            // The last send closes the send interval and the first arrival opens the arrival interval.
-            double sendBps = (sentBytes - lastSendSize) * 8e6 / (lastSend - firstSend);
-            // Arrivals of queued packets are spaced by the bottleneck alone; those that came before the queue formed
-            // (the first message after a drop holds some) would add the old, wider link's rate.
-            double arrivalBps = queuedPackets >= 3 && queuedLastArrival > queuedFirstArrival
-                    ? (queuedBytes - queuedFirstArrivalSize) * 8e6 / (queuedLastArrival - queuedFirstArrival)
-                    : (receivedBytes - firstArrivalSize) * 8e6 / (lastArrival - firstArrival);
-            if (arrivalBps < DELIVERY_SHARE * sendBps) {
-                result = (long) arrivalBps;
-                lastCapacityBps = result;
-                drops++;
-                holdUntilSend = lastSend + HOLD_MICROS;
-            }
+        long queueMean = queueSamples > 0 ? queueSum / queueSamples : 0;
+        // The last send closes the send interval and the first arrival opens the arrival interval.
+        double sendBps = (sentBytes - lastSendSize) * 8e6 / (lastSend - firstSend);
+        // Arrivals of queued packets are spaced by the bottleneck alone; those that came before the queue formed
+        // (the first message after a drop holds some) would add the old, wider link's rate.
+        double arrivalBps = queuedPackets >= 3 && queuedLastArrival > queuedFirstArrival
+                ? (queuedBytes - queuedFirstArrivalSize) * 8e6 / (queuedLastArrival - queuedFirstArrival)
+                : lastArrival > firstArrival ? (receivedBytes - firstArrivalSize) * 8e6 / (lastArrival - firstArrival)
+                : 0;
+        Verdict verdict;
+        if (firstSend < holdUntilSend) {
+            verdict = Verdict.RESTING;
+        } else if (queueSamples < 2 || lastArrival <= firstArrival || queueMean < QUEUE_DELAY_MICROS) {
+            verdict = Verdict.NO_STANDING_QUEUE;
+        } else if (!queueFullOrGrowing) {
+            verdict = Verdict.QUEUE_NEITHER_FULL_NOR_GROWING;
+        } else if (arrivalBps >= DELIVERY_SHARE * sendBps) {
+            verdict = Verdict.ARRIVALS_KEEP_UP;
+        } else {
+            verdict = Verdict.DROP;
+            result = (long) arrivalBps;
+            lastCapacityBps = result;
+            drops++;
+            holdUntilSend = lastSend + HOLD_MICROS;
         }
+        lastVerdict = verdict;
+        lastSendBps = (long) sendBps;
+        lastArrivalBps = (long) arrivalBps;
+        lastQueueMeanMicros = queueMean;
+        lastPackets = packets;
+        lastLost = lostPackets;
+        lastOverusing = overusing;
         reset();
         return result;
     }
@@ -160,6 +203,28 @@ public final class LinkDropDetector {
     /** Times a drop was detected. */
     public long drops() {
         return drops;
+    }
+
+    /** What the latest judged interval showed. */
+    public Verdict lastVerdict() {
+        return lastVerdict;
+    }
+
+    /** Mean queueing delay of the latest judged interval, in microseconds. */
+    public long lastQueueMeanMicros() {
+        return lastQueueMeanMicros;
+    }
+
+    /** Packets lost in the latest judged interval. */
+    public int lastLost() {
+        return lastLost;
+    }
+
+    /** The latest judged interval's figures and verdict, for a log line (allocates: call it only to log). */
+    public String describeLast() {
+        return lastVerdict + ": sent " + lastSendBps / 1000 + " kbit/s, arrived " + lastArrivalBps / 1000
+                + " kbit/s, queue " + lastQueueMeanMicros / 1000 + " ms, lost " + lastLost + "/" + lastPackets
+                + (lastOverusing ? ", overusing" : "");
     }
 
     /** The capacity the latest detection measured, 0 before any. */

@@ -10,8 +10,10 @@ import dev.prism.core.clock.MonoClock;
  *
  * <h2>Rules</h2>
  * <ul>
- *   <li>Probe only when the allocation is limited by the estimate (desired &gt; estimate), the path is not congested,
- *       no probe is running or awaiting its result, and the back-off since the last probe has passed.</li>
+ *   <li>Probe only when the allocation is limited by the estimate (desired &gt; estimate, or less than desired
+ *       allocated while the estimate is below {@code desired x goalHeadroom}: the allocator's upgrade headroom), the
+ *       path is not congested, no probe is running or awaiting its result, and the back-off since the last probe has
+ *       passed.</li>
  *   <li>Target: {@code min(estimate x maxStepFactor, desired x goalHeadroom)}: enough for the allocator's upgrade
  *       headroom, never a jump that could hurt a path that turns out narrow.</li>
  *   <li>During the cluster, {@link #paddingBytesDue()} says how much padding (RTX of recent packets, or padding-only
@@ -24,6 +26,8 @@ import dev.prism.core.clock.MonoClock;
  *       {@link Config#retryStepFactor} above that capacity until one succeeds, so a narrow path is not hammered with
  *       bursts that only build its queue, yet a path that widens again is noticed. No result within
  *       {@link Config#resultTimeoutMillis} is a failure.</li>
+ *   <li>A cluster whose packets queue up at the bottleneck stops at once ({@link #onProbeQueueing}) and fails: the
+ *       path cannot carry its rate, and more of it would run the queue over and lose media.</li>
  * </ul>
  *
  * <p>One instance per subscriber transport, on its event loop; not thread-safe. {@link #paddingBytesDue},
@@ -105,6 +109,7 @@ public final class Prober implements ProbeObserver {
     private long started;
     private long succeeded;
     private long failed;
+    private long stoppedQueueing;
 
     public Prober(MonoClock clock, Config config) {
         this.clock = clock;
@@ -124,7 +129,7 @@ public final class Prober implements ProbeObserver {
     public ProbeCluster maybeStart(long estimateBps, long allocatedBps, long desiredBps, boolean congested) {
         long now = clock.nanos();
         expire(now);
-        if (running || awaitingResult || congested || desiredBps <= estimateBps) {
+        if (running || awaitingResult || congested || !limitedByEstimate(estimateBps, allocatedBps, desiredBps)) {
             return null;
         }
         if (everStarted && now - nextAllowedNanos < 0) {
@@ -153,6 +158,20 @@ public final class Prober implements ProbeObserver {
         everStarted = true;
         started++;
         return cluster;
+    }
+
+    /**
+     * Whether the estimate keeps the allocation below what it desires: the estimate is below the desired rate, or the
+     * allocation sends less than desired while the estimate is short of {@code desired x goalHeadroom}. The second
+     * case is the allocator's upgrade headroom: an estimate just above the desired rate (a probe that measured a
+     * little more than it, or fell a little short of its target) does not pay for the top layer's headroom, and an
+     * application-limited sender cannot raise it without probing. Probing only below the desired rate left such a
+     * subscriber on a lower layer for good (a fake-clock run: estimate 2.57 Mbit/s for a 2.5 Mbit/s top layer that
+     * needs 2.875, no probe in 25 s).
+     */
+    private boolean limitedByEstimate(long estimateBps, long allocatedBps, long desiredBps) {
+        return desiredBps > estimateBps
+                || allocatedBps < desiredBps && desiredBps * config.goalHeadroom() > estimateBps;
     }
 
     /** The running cluster's id for packets sent now, or -1; ends the cluster when its time is up. */
@@ -218,6 +237,29 @@ public final class Prober implements ProbeObserver {
         conclude(false, clock.nanos());
     }
 
+    /**
+     * The running cluster's packets queue up at the bottleneck ({@link ProbeMeasurements}): it stops sending now, and
+     * its result (a failure: what the bottleneck delivered once the queue stood, or 0) concludes it. A retry on a narrow link would
+     * otherwise run its queue over and lose media with the padding every few seconds.
+     */
+    @Override
+    public void onProbeQueueing(int clusterId) {
+        if (!running || cluster == null || clusterId != cluster.id()) {
+            return;
+        }
+        long now = clock.nanos();
+        running = false;
+        awaitingResult = true;
+        endedNanos = now;
+        stoppedQueueing++;
+    }
+
+    /** The latest cluster's target; no measurement of it counts above that. */
+    @Override
+    public long probeTargetBps(int clusterId) {
+        return cluster != null && clusterId == cluster.id() ? cluster.targetBps() : Long.MAX_VALUE;
+    }
+
     private void expire(long now) {
         if (running && now - endNanos() >= 0) {
             running = false;
@@ -271,5 +313,10 @@ public final class Prober implements ProbeObserver {
 
     public long failed() {
         return failed;
+    }
+
+    /** Clusters stopped early because their packets queued up ({@link #onProbeQueueing}). */
+    public long aborted() {
+        return stoppedQueueing;
     }
 }

@@ -19,6 +19,10 @@ import dev.prism.rtp.rtcp.TransportCcFeedback;
  *       capacity. A probe evaluated by the same feedback cannot lift the estimate above it; from then on the
  *       delay-based estimate does not grow by itself past what the path has proven to carry (that capacity, raised
  *       by each successful probe).</li>
+ *   <li>A probe cluster whose packets queue up ({@link ProbeMeasurements#QUEUE_GROWTH_FAIL_MICROS}) has failed: the
+ *       prober hears it at once ({@link ProbeObserver#onProbeQueueing}) and stops the cluster while the path's queue
+ *       still has room; its result is what arrived once the queue stood (the capacity), never the rate a token
+ *       bucket's burst let through before.</li>
  *   <li>The estimate is {@code min(delay-based, loss cap, recent REMB)} clamped to the configured range.</li>
  *   <li>{@link #onTick}: when packets went out but no feedback came for {@link Config#feedbackTimeoutMillis}, the
  *       estimate halves (once per timeout): either the feedback path or the link is down, and in both cases sending
@@ -62,6 +66,17 @@ public final class SendSideEstimator implements BandwidthEstimator {
     static final int MAX_LOST_REPAIRS = 64;
     /** Feedback silence, while sending, after which no probe starts ({@link #isFeedbackOverdue()}). */
     static final long FEEDBACK_OVERDUE_MILLIS = 300;
+    /**
+     * A feedback that cuts the estimate below this share of what it was is a sharp cut: the prober treats it as a
+     * measured capacity ({@link ProbeObserver#onLinkDrop}) even when the link drop rule did not fire.
+     */
+    static final double SHARP_CUT_SHARE = 0.7;
+    /**
+     * How long after a probe's result the delay-based estimate stays at least {@link AimdRateControl#BETA} x what the
+     * probe measured ({@link #probeFloorBps}): the time the queue the probe itself built takes to drain and to stop
+     * showing as overuse.
+     */
+    static final long PROBE_FLOOR_MICROS = 1_000_000;
 
     private final MonoClock clock;
     private final Config config;
@@ -89,6 +104,16 @@ public final class SendSideEstimator implements BandwidthEstimator {
      * drop.
      */
     private long linkCapBps;
+    /**
+     * {@link AimdRateControl#BETA} x the latest probe result, kept until {@link #probeFloorUntilMicros}: a probe that
+     * failed (its packets queued up) made the delay rule see overuse, and the cut that follows is the probe's own
+     * queue, not the media's. Measured on H264BrowserTest's limit (300 kbit/s, 50 ms of queue), with the subscriber's
+     * video paused: each retry measured 243-285 kbit/s and the cut took the estimate to 0.85 x the rate acknowledged
+     * meanwhile (mostly audio), 144-196 kbit/s, where the estimate, application-limited, stayed: the lowest layer never
+     * came back while the link carried it.
+     */
+    private long probeFloorBps;
+    private long probeFloorUntilMicros;
     private long rttMillis = 100;
     private long rembBps;
     private long rembAtNanos;
@@ -106,6 +131,8 @@ public final class SendSideEstimator implements BandwidthEstimator {
     private long unknownReports;
     private long timeoutCuts;
     private long linkDrops;
+    private long linkDropsBelowEstimate;
+    private long sharpCuts;
     private long packetsSent;
 
     public SendSideEstimator(MonoClock clock, Config config) {
@@ -203,13 +230,25 @@ public final class SendSideEstimator implements BandwidthEstimator {
             classifier.onReceived(sendMicros, arrival, repair[slot]);
             linkDrop.onReceived(sendMicros, arrival, size, classifier.latestQueueDelayMicros());
             acked.add(arrival, size);
-            probes.onReceived(history.cluster(slot), size, arrival);
+            probes.onReceived(history.cluster(slot), size, sendMicros, arrival, classifier.latestQueueDelayMicros());
             if (interArrival.add(sendMicros, arrival)) {
                 double sendDeltaMs = interArrival.sendDeltaMicros() / 1000.0;
                 double variation = interArrival.arrivalDeltaMicros() / 1000.0 - sendDeltaMs;
                 double trend = trendline.update(variation, interArrival.lastGroupArrivalMicros() / 1000.0);
                 BandwidthUsage u = detector.detect(trend, sendDeltaMs, trendline.samples(), nowMicros / 1000.0);
                 overuse |= u == BandwidthUsage.OVERUSING;
+            }
+        }
+        int queueingCluster = probes.onFeedbackEnd();
+        if (queueingCluster >= 0) {
+            long measured = probes.queuedCapacityBps(queueingCluster);
+            if (measured > 0) {
+                // The overuse its queue shows now (this very feedback) must not cut below what it measured.
+                probeFloorBps = (long) (AimdRateControl.BETA * measured);
+                probeFloorUntilMicros = nowMicros + PROBE_FLOOR_MICROS;
+            }
+            if (probeObserver != null) {
+                probeObserver.onProbeQueueing(queueingCluster); // stop it before the queue it builds overflows
             }
         }
         usage = overuse ? BandwidthUsage.OVERUSING : detector.state();
@@ -223,6 +262,7 @@ public final class SendSideEstimator implements BandwidthEstimator {
             // The link carries more than the estimate already allows: a probe or a key frame burst overran it for a
             // moment, which the delay and loss rules handle. Not a drop.
             capacity = LinkDropDetector.NO_DROP;
+            linkDropsBelowEstimate++;
         }
         if (capacity != LinkDropDetector.NO_DROP) {
             // The link carries only `capacity` now: below it at once, so the queue drains and the allocation steps
@@ -253,9 +293,27 @@ public final class SendSideEstimator implements BandwidthEstimator {
                 delayBased = aimd.estimate();
                 loss.onProbeResult(probe);
             }
+            if (probe > 0 && capacity == LinkDropDetector.NO_DROP) {
+                probeFloorBps = (long) (AimdRateControl.BETA * probe);
+                probeFloorUntilMicros = nowMicros + PROBE_FLOOR_MICROS;
+            }
+        }
+        if (capacity == LinkDropDetector.NO_DROP && nowMicros < probeFloorUntilMicros && delayBased < probeFloorBps) {
+            // The probe's own queue cut the estimate below what the probe had just measured the path to carry.
+            aimd.setEstimate(probeFloorBps);
+            delayBased = aimd.estimate();
         }
         long lossCap = loss.update(before, nowMicros, rttMillis, acked.rateBps(), kind);
         estimate = combine(delayBased, lossCap, nowNanos);
+        if (capacity == LinkDropDetector.NO_DROP && estimate < before * SHARP_CUT_SHARE && probeObserver != null
+                && acked.rateBps() > 0) {
+            // A sharp cut by the delay or loss rules, which the drop rule did not count (with the pacer on, the
+            // narrow link's queue stood below 50 ms without losses, twice in one browser run): the path carries about
+            // what was acknowledged, and the next probes must be the long retries that a token bucket cannot swallow
+            // (100 ms probes passed through its burst: four false upgrades in 15 s on the 300 kbit/s link).
+            probeObserver.onLinkDrop(Math.max(estimate, acked.rateBps()));
+            sharpCuts++;
+        }
     }
 
     /** A REMB from the subscriber: caps the estimate for {@link Config#rembTimeoutMillis}. */
@@ -348,6 +406,21 @@ public final class SendSideEstimator implements BandwidthEstimator {
      */
     public long linkDrops() {
         return linkDrops;
+    }
+
+    /** Drops the detector found that the estimate already respected (ignored: see {@link #linkDrops}). */
+    public long linkDropsBelowEstimate() {
+        return linkDropsBelowEstimate;
+    }
+
+    /** Sharp cuts by the delay or loss rules the prober was told of as a measured capacity ({@link #SHARP_CUT_SHARE}). */
+    public long sharpCuts() {
+        return sharpCuts;
+    }
+
+    /** The link drop rule (its latest judgement, for the operator's log). */
+    public LinkDropDetector linkDropDetector() {
+        return linkDrop;
     }
 
     /** What the latest loss was judged to be. */

@@ -19,7 +19,9 @@
  *       congestion, so that the loss cap and probing carry on through the former.
  *       {@link dev.prism.rtp.bwe.LinkDropDetector} notices a link that dropped far below what is sent (a full or growing standing queue, arrivals well behind
  *       sending) within one or two feedback messages and measures what it carries, so the estimate falls in one
- *       step and the subscriber switches down once (docs/SIMULCAST.md, "Switching down when a link drops").</li>
+ *       step and the subscriber switches down once (docs/SIMULCAST.md, "Switching down when a link drops").
+ *       A probe whose packets queue up stops at once and fails ({@link dev.prism.rtp.bwe.ProbeObserver#onProbeQueueing}),
+ *       so probing a narrow link costs no media (docs/SIMULCAST.md, "Probes that cost no media").</li>
  * </ul>
  *
  * <h2>Threads</h2>

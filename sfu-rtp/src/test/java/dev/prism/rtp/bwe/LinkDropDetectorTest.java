@@ -13,23 +13,27 @@ import org.junit.jupiter.api.Test;
 class LinkDropDetectorTest {
     private static final int SIZE = 1200;
 
-    @ParameterizedTest(name = "sent {0} bit/s, arrived {1} bit/s, queue {2} us, {3} lost, overusing {4} -> {5}")
+    @ParameterizedTest(name = "sent {0} bit/s, arrived {1} bit/s, queue {2} us, {3} lost, overusing {4} -> {5} {6}")
     @CsvSource({
-            // send bps, arrival bps, queue us, lost of the first 20, delay gradient overusing, capacity (-1 none)
-            "1600000, 300000, 120000, 12, false, 300000",  // link dropped, its queue overflowing
-            "1600000, 300000, 120000, 0,  true,  300000",  // link dropped, a deep queue still growing
-            "1600000, 300000, 120000, 0,  false, -1",      // a queue neither full nor growing: a stalled thread
-            "1600000, 1600000,  2000, 0,  false, -1",      // a wide path
-            "1600000, 1600000, 120000, 0, true,  -1",      // a standing queue but delivering everything
-            "1600000, 300000,  20000, 12, false, -1",      // arrivals bunched and spread by jitter, no standing queue
-            "1600000, 1520000,   3000, 1, false, -1",      // 5 % random loss: arrivals keep pace
-            "1600000, 1400000,  60000, 2, false, -1",      // a queue, arrivals at 87 % of sending: not a drop
+            // send bps, arrival bps, queue us, lost of the first 20, delay gradient overusing, capacity (-1 none),
+            // the verdict the operator's log shows
+            "1600000, 300000, 120000, 12, false, 300000, DROP",  // link dropped, its queue overflowing
+            "1600000, 300000, 120000, 0,  true,  300000, DROP",  // link dropped, a deep queue still growing
+            "1600000, 300000, 120000, 0,  false, -1, QUEUE_NEITHER_FULL_NOR_GROWING", // a stalled thread
+            "1600000, 1600000,  2000, 0,  false, -1, NO_STANDING_QUEUE",              // a wide path
+            "1600000, 1600000, 120000, 0, true,  -1, ARRIVALS_KEEP_UP", // a standing queue but delivering everything
+            "1600000, 300000,  20000, 12, false, -1, NO_STANDING_QUEUE", // arrivals bunched by jitter, no queue
+            "1600000, 1520000,   3000, 1, false, -1, NO_STANDING_QUEUE", // 5 % random loss: arrivals keep pace
+            "1600000, 1400000,  60000, 2, false, -1, ARRIVALS_KEEP_UP",  // a queue, arrivals at 87 % of sending
     })
     void judgesOneInterval(long sendBps, long arrivalBps, long queueMicros, int lost, boolean overusing,
-                           long expected) {
+                           long expected, LinkDropDetector.Verdict verdict) {
         LinkDropDetector d = new LinkDropDetector();
+        assertThat(d.lastVerdict()).isEqualTo(LinkDropDetector.Verdict.NOT_JUDGED);
         feed(d, 0, sendBps, arrivalBps, queueMicros, lost);
         long found = d.onFeedback(overusing);
+        assertThat(d.lastVerdict()).as(d.describeLast()).isEqualTo(verdict);
+        assertThat(d.describeLast()).startsWith(verdict + ": sent ");
         if (expected < 0) {
             assertThat(found).isEqualTo(LinkDropDetector.NO_DROP);
             assertThat(d.drops()).isZero();
@@ -62,6 +66,7 @@ class LinkDropDetectorTest {
         assertThat(d.onFeedback(true)).isPositive();
         t = feed(d, t, 1_600_000, 300_000, 120_000, 0);  // the same queue, 200 ms later: within the rest
         assertThat(d.onFeedback(true)).isEqualTo(LinkDropDetector.NO_DROP);
+        assertThat(d.lastVerdict()).isEqualTo(LinkDropDetector.Verdict.RESTING);
         t = feed(d, t + 400_000, 1_600_000, 300_000, 120_000, 0); // past it: measured again
         assertThat(d.onFeedback(true)).isPositive();
         assertThat(d.drops()).isEqualTo(2);

@@ -25,7 +25,23 @@ final class PathSimulator {
     long capacityBps = 2_000_000;
     long oneWayDelayMs = 30;
     long maxQueueMs = 400;
+    /**
+     * A token bucket's burst in front of the FIFO (tc tbf, the netem relay's rate limit), 0 for none: while the queue
+     * is empty, packets pass at once as long as the bucket (filled at the capacity, up to this many bytes) holds them.
+     */
+    long burstBytes;
+    private double tokens;
+    private long tokensAtNanos;
     double randomLoss;
+    /**
+     * A receiver that stalls (a loaded machine descheduling the browser's network thread): every
+     * {@link #stallPeriodMs}, for {@link #stallMs}, packets are taken in only when the stall ends, all stamped with
+     * that moment, then back to back. 0 for none. Nothing queues in the network meanwhile.
+     */
+    long stallMs;
+    long stallPeriodMs = 300;
+    /** Where in each period the stall starts. */
+    long stallOffsetMs;
     int packetBytes = 1200;
     /** The application's send rate each tick; by default the estimate (a sender that follows it). */
     LongSupplier sendRateBps;
@@ -159,6 +175,17 @@ final class PathSimulator {
         }
         sentPackets++;
         long serviceNanos = packetBytes * 8L * 1_000_000_000L / capacityBps;
+        if (burstBytes > 0 && queueFreeAtNanos <= now) {
+            long since = Math.max(tokensAtNanos, queueFreeAtNanos);
+            tokens = Math.min(burstBytes, tokens + (now - since) * capacityBps / 8e9);
+            tokensAtNanos = now;
+            if (tokens >= packetBytes && random.nextDouble() >= randomLoss) {
+                tokens -= packetBytes; // through on the bucket's burst, no queue
+                inFlight.add(new long[] {stalled(now + oneWayDelayMs * 1_000_000L), seq});
+                return;
+            }
+            tokens = 0; // a queue starts: the bucket is spent
+        }
         long start = Math.max(now, queueFreeAtNanos);
         long queueDelay = start - now;
         if (queueDelay > maxQueueMs * 1_000_000L || random.nextDouble() < randomLoss) {
@@ -170,7 +197,17 @@ final class PathSimulator {
         }
         maxQueueDelayMs = Math.max(maxQueueDelayMs, queueDelay / 1_000_000L);
         queueFreeAtNanos = start + serviceNanos;
-        inFlight.add(new long[] {queueFreeAtNanos + oneWayDelayMs * 1_000_000L, seq});
+        inFlight.add(new long[] {stalled(queueFreeAtNanos + oneWayDelayMs * 1_000_000L), seq});
+    }
+
+    /** When the receiver takes in a packet that reaches it at {@code arrivalNanos} ({@link #stallMs}). */
+    private long stalled(long arrivalNanos) {
+        if (stallMs <= 0) {
+            return arrivalNanos;
+        }
+        long period = stallPeriodMs * 1_000_000L;
+        long into = Math.floorMod(arrivalNanos - stallOffsetMs * 1_000_000L, period);
+        return into < stallMs * 1_000_000L ? arrivalNanos - into + stallMs * 1_000_000L : arrivalNanos;
     }
 
     /** Current queueing delay at the bottleneck in ms. */

@@ -11,13 +11,28 @@ class ProberTest {
 
     @Test
     void probesOnlyWhenTheEstimateLimitsTheAllocation() {
-        assertThat(prober.maybeStart(2_000_000, 1_500_000, 1_800_000, false)).isNull(); // everything fits
+        assertThat(prober.maybeStart(2_000_000, 1_800_000, 1_800_000, false)).isNull(); // everything fits
         assertThat(prober.maybeStart(1_000_000, 800_000, 2_500_000, true)).isNull();    // congested
         ProbeCluster c = prober.maybeStart(1_000_000, 800_000, 2_500_000, false);
         assertThat(c).isNotNull();
         assertThat(c.targetBps()).isEqualTo(2_000_000);           // capped at 2 x the estimate
         assertThat(c.baselineBps()).isEqualTo(1_000_000);
         assertThat(prober.maybeStart(1_000_000, 800_000, 2_500_000, false)).isNull();   // one at a time
+    }
+
+    /**
+     * An estimate a little above the desired rate (2.57 Mbit/s for 2.5: a probe that fell just short of its target)
+     * does not pay for the allocator's upgrade headroom, so the allocation stays lower; the prober must still probe,
+     * to the desired rate with headroom, or that subscriber stays on the lower layer for good.
+     */
+    @Test
+    void probesWhenTheEstimateCoversTheDesiredRateButNotItsHeadroom() {
+        assertThat(prober.maybeStart(2_570_000, 2_500_000, 2_500_000, false)).as("everything allocated").isNull();
+        assertThat(prober.maybeStart(3_100_000, 520_000, 2_500_000, false)).as("headroom covered: the allocator's call")
+                .isNull();
+        ProbeCluster c = prober.maybeStart(2_570_000, 520_000, 2_500_000, false);
+        assertThat(c).isNotNull();
+        assertThat(c.targetBps()).isEqualTo(3_000_000);           // 1.2 x desired
     }
 
     @Test
@@ -200,5 +215,28 @@ class ProberTest {
         clock.advanceMillis(1_000);
         assertThat(p.maybeStart(1_000_000, 800_000, 2_000_000, false).durationMillis()).as("20 s after the drop")
                 .isEqualTo(100);
+    }
+
+    /** Issue #14 item 2: a retry whose packets queue up stops sending at once and counts as failed. */
+    @Test
+    void aProbeWhosePacketsQueueUpStopsAtOnceAndFails() {
+        Prober p = new Prober(clock, new Prober.Config(100, 2.0, 1.2, 1_000, 3_000, 2_000, 1.5, 800));
+        p.onLinkDrop(300_000);
+        clock.advanceMillis(p.backoffMillis());
+        ProbeCluster retry = p.maybeStart(255_000, 200_000, 1_700_000, false);
+        assertThat(retry.targetBps()).isEqualTo(450_000);                 // 1.5 x the measured capacity
+        assertThat(retry.durationMillis()).isEqualTo(800);
+        clock.advanceMillis(500);
+        p.onProbeQueueing(retry.id() + 1);                                // not this cluster: ignored
+        assertThat(p.isProbing()).isTrue();
+        p.onProbeQueueing(retry.id());
+        assertThat(p.isProbing()).isFalse();
+        assertThat(p.paddingBytesDue()).isZero();
+        assertThat(p.aborted()).isEqualTo(1);
+        p.onProbeResult(retry.id(), 290_000);                              // what arrived once the queue stood
+        assertThat(p.failed()).isEqualTo(2);                               // the drop, then this retry
+        assertThat(p.measuredCapacityBps()).isEqualTo(290_000);
+        assertThat(p.backoffMillis()).isEqualTo(3_000);
+        assertThat(p.maybeStart(255_000, 200_000, 1_700_000, false)).as("backing off").isNull();
     }
 }

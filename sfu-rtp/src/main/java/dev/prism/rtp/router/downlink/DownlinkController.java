@@ -71,17 +71,17 @@ public final class DownlinkController {
     /**
      * Probing: 100 ms clusters up to twice the estimate, a second apart while they succeed; after failures (the path's
      * capacity was found) at most 4 s apart, so that a path that widens again (the constrained link recovers) is found
-     * within seconds. Retries stay short and high: a burst of twice the capacity for 100 ms overflows a narrow path's
-     * token bucket and queue clearly (a failure that cannot be mistaken) yet briefly (little loss), where a longer,
-     * gentler one both looks more like success and loses more. Retries after a failure or a link drop
-     * ({@link dev.prism.rtp.bwe.LinkDropDetector}), and every probe for 20 s after a drop, last 600 ms and aim at twice
-     * the capacity the drop measured: at 300 kbit/s behind a 10 KB token bucket (and 150 ms of queue), a probe of
-     * 100 ms at twice the rate, or of 400 ms at 1.5 times, fits in the bucket's burst and passes as success (measured:
-     * the estimate climbed to 400-900 kbit/s on a 300 kbit/s link, and each upgrade it allowed cost two key frames
-     * and a freeze); 600 ms at twice the capacity overflows bucket and queue and fails clearly, and on a widened link
-     * passes at once. At most 3 s apart, so a lifted limit is found and the top layer is back within seconds.
+     * within seconds. Retries after a failure or a link drop ({@link dev.prism.rtp.bwe.LinkDropDetector}), and every
+     * probe for 20 s after a drop, last 800 ms and aim at 1.5 times the capacity the drop measured: long enough to
+     * empty a narrow link's token bucket burst (10 KB at 300 kbit/s in the browser test; a 100 ms probe at twice the
+     * rate fits in it and passes as success: the estimate climbed to 400-900 kbit/s on a 300 kbit/s link, and each
+     * upgrade it allowed cost two key frames and a freeze), then the probe's packets queue up and it stops at once
+     * ({@link dev.prism.rtp.bwe.Prober#onProbeQueueing}) while the link's queue still has room. At twice the capacity
+     * (600 ms, before) the queue filled faster than feedback could stop the probe: every retry lost media with its
+     * padding. On a widened link the probe passes at once. At most 3 s apart, so a lifted limit is found and the top
+     * layer is back within seconds.
      */
-    static final Prober.Config PROBER = new Prober.Config(100, 2.0, 1.2, 1_000, 3_000, 2_000, 2.0, 600);
+    static final Prober.Config PROBER = new Prober.Config(100, 2.0, 1.2, 1_000, 3_000, 2_000, 1.5, 800);
 
     /** Malformed transport-cc messages in a row (about 100 ms apart) that make the estimate fall back. */
     static final int MALFORMED_BEFORE_FALLBACK = 3;
@@ -89,6 +89,11 @@ public final class DownlinkController {
     static final int RECOVER_AFTER_VALID = 10;
     /** A REMB seen this recently makes the fallback use REMB rather than receiver-report loss. */
     static final long REMB_FRESH_MILLIS = 5_000;
+
+    /** Names this subscriber (its transport id) in the estimator's event log lines. */
+    public void setLogName(String name) {
+        events.setName(name);
+    }
 
     /** What the subscriber negotiated to estimate from. */
     public enum Mode { NONE, TRANSPORT_CC, REMB }
@@ -136,6 +141,7 @@ public final class DownlinkController {
     private long paddingPackets;
     private long paddingBytes;
     private long pathMoves;
+    private final EstimatorEventLog events = new EstimatorEventLog();
 
     public DownlinkController(MonoClock clock) {
         this.clock = clock;
@@ -216,6 +222,7 @@ public final class DownlinkController {
             return false;
         }
         sendSide.onFeedback(feedback);
+        events.afterFeedback(sendSide, prober, clock.nanos());
         malformedInARow = 0;
         if (transportCcBroken && ++validInARow >= RECOVER_AFTER_VALID) {
             transportCcBroken = false;
@@ -418,6 +425,7 @@ public final class DownlinkController {
         ProbeCluster probe = prober.maybeStart(estimate, a.allocatedBps(), a.desiredBps(), sendSide.isCongested());
         if (probe != null) {
             probesStarted++;
+            events.probeStarted(probe.targetBps(), probe.durationMillis(), estimate);
         }
         return probe;
     }

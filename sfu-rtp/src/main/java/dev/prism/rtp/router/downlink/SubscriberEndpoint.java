@@ -98,6 +98,7 @@ public final class SubscriberEndpoint implements TransportListener {
         }
         this.transport = transport;
         send.bind(transport);
+        downlink.setLogName(transport.id());
     }
 
     public WebRtcTransport transport() {
