@@ -28,10 +28,16 @@ import java.util.Map;
  * measured above {@link Preferences#maxBitrateBps} (a token's quality cap) are left out too, all but the lowest.
  *
  * <h2>Hysteresis</h2>
- * Keeping a layer that was committed costs exactly its bitrate. Going beyond the committed layer needs the new layer's
- * bitrate x {@link Config#upgradeHeadroom} to fit, and is refused for {@link Config#upgradeHoldMillis} after this
- * track was last downgraded. So an estimate hovering around a layer's price does not flip the layer every round, and
- * a downgrade is never delayed (a congested path is not made worse while waiting). Optionally
+ * Keeping a layer that was committed costs exactly its bitrate while the estimate falls. Going beyond the committed
+ * layer needs the new layer's bitrate x {@link Config#upgradeHeadroom} to fit, and is refused for
+ * {@link Config#upgradeHoldMillis} after this track was last downgraded. So an estimate hovering around a layer's price
+ * does not flip the layer every round, and a downgrade the path asks for is never delayed (a congested path is not made
+ * worse while waiting). When the estimate has not fallen since the last commit, keeping the committed layer costs only
+ * {@link Config#keepPriceShare} ({@link #KEEP_PRICE_SHARE} by default) of its bitrate: the path did not narrow, the layer's price rose, and that is a key frame
+ * burst in the 1 s measurement window far more often than an encoder that really sends more (measured in a browser
+ * test: every subscriber's top layer "rose" past an unchanged 1.39 Mbit/s estimate when another subscriber's switch
+ * asked the publisher for key frames, and an uncongested subscriber was switched down, then held there 3 s). A price
+ * that stays high is a price like any other once the estimate moves down. Optionally
  * ({@link FailedUpgrades}) an upgrade that had to be undone at once is retried only at a clearly higher estimate.
  *
  * <p>One instance per subscriber, on the room's event loop; not thread-safe. Runs per allocation round (every few
@@ -41,8 +47,18 @@ import java.util.Map;
  */
 public final class BitrateAllocator {
     /**
+     * Share of its bitrate that keeping the committed layer costs in a round whose estimate is not below the previous
+     * commit's: a key frame adds roughly a fifth to a third to a 1 s window of a 720p layer, so this keeps a layer
+     * whose price rose by up to a third at an unchanged estimate.
+     */
+    static final double KEEP_PRICE_SHARE = 0.75;
+
+    /**
      * @param upgradeHeadroom     an upgrade needs the new layer's bitrate times this to fit
      * @param upgradeHoldMillis   no upgrade of a track for this long after its latest downgrade
+     * @param keepPriceShare      share of its bitrate that keeping the committed layer costs in a round whose estimate
+     *                            is not below the previous commit's (1 = its full bitrate, always); see the class
+     *                            comment's "Hysteresis"
      * @param minUpgradeFrameRate above a track's lowest spatial layer, a layer with fewer temporal layers than allowed
      *                            is offered only when its measured frame rate reaches this (frames per second; 0 for
      *                            no such rule): a higher resolution is not worth a stuttering picture, so the
@@ -50,7 +66,7 @@ public final class BitrateAllocator {
      *                            rate are always offered.
      */
     public record Config(double upgradeHeadroom, long upgradeHoldMillis, double minUpgradeFrameRate,
-                         FailedUpgrades failedUpgrades) {
+                         FailedUpgrades failedUpgrades, double keepPriceShare) {
         /** 15% headroom, 3 s hold, no frame-rate rule, no failed-upgrade memory. */
         public static final Config DEFAULT = new Config(1.15, 3_000);
 
@@ -59,7 +75,16 @@ public final class BitrateAllocator {
                 throw new IllegalArgumentException("headroom " + upgradeHeadroom + " hold " + upgradeHoldMillis
                         + " minUpgradeFrameRate " + minUpgradeFrameRate);
             }
+            if (keepPriceShare <= 0 || keepPriceShare > 1) {
+                throw new IllegalArgumentException("keepPriceShare " + keepPriceShare);
+            }
             failedUpgrades = failedUpgrades == null ? FailedUpgrades.NONE : failedUpgrades;
+        }
+
+        /** Keeping a committed layer at an estimate that did not fall costs {@link #KEEP_PRICE_SHARE}. */
+        public Config(double upgradeHeadroom, long upgradeHoldMillis, double minUpgradeFrameRate,
+                      FailedUpgrades failedUpgrades) {
+            this(upgradeHeadroom, upgradeHoldMillis, minUpgradeFrameRate, failedUpgrades, KEEP_PRICE_SHARE);
         }
 
         public Config(double upgradeHeadroom, long upgradeHoldMillis) {
@@ -126,6 +151,8 @@ public final class BitrateAllocator {
 
     private final MonoClock clock;
     private final Config config;
+    /** The estimate of the latest commit ({@link #KEEP_PRICE_SHARE}); 0 before the first. */
+    private long committedEstimateBps;
     private final Map<String, Committed> committed = new HashMap<>();
     /** The same entries as {@link #committed}, to sweep by index after a commit (no iterator). */
     private final List<Committed> committedList = new ArrayList<>();
@@ -265,6 +292,10 @@ public final class BitrateAllocator {
         int t = l.temporal(next);
         boolean beyond = s != cs ? s > cs : t > ct;
         if (!beyond) {
+            if (s == cs && t == ct && committedEstimateBps > 0 && estimateBps >= committedEstimateBps) {
+                // the committed layer at an estimate that did not fall: its price rose (a key frame burst)
+                return Math.max(0, delta - (long) (l.rate(next) * (1 - config.keepPriceShare())));
+            }
             return delta;
         }
         if (c != null && c.downgraded && now - c.lastDowngradeNanos < config.upgradeHoldMillis() * 1_000_000L) {
@@ -287,6 +318,7 @@ public final class BitrateAllocator {
         long now = clock.nanos();
         long window = config.failedUpgrades().windowMillis() * 1_000_000L;
         long round = ++commits;
+        committedEstimateBps = allocation.estimateBps();
         List<Assignment> assignments = allocation.assignments();
         for (int i = 0; i < assignments.size(); i++) {
             Assignment a = assignments.get(i);

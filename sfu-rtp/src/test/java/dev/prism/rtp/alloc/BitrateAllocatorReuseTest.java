@@ -26,8 +26,9 @@ class BitrateAllocatorReuseTest {
 
     @Test
     void roundsOnOneAllocatorMatchFreshAllocatorsWhateverTheLadderSizesBefore() {
-        // Headroom 1 and no hold: nothing committed changes a result, so a fresh allocator is the reference.
-        BitrateAllocator.Config stateless = new BitrateAllocator.Config(1.0, 0);
+        // Headroom 1, no hold, a kept layer at its full price: nothing committed changes a result, so a fresh
+        // allocator is the reference.
+        BitrateAllocator.Config stateless = new BitrateAllocator.Config(1.0, 0, 0, null, 1.0);
         BitrateAllocator reused = new BitrateAllocator(clock, stateless);
         Random random = new Random(7);
         for (int round = 0; round < 300; round++) {

@@ -137,6 +137,42 @@ class BitrateAllocatorTest {
     }
 
     /**
+     * A key frame on every layer (the publisher answered another subscriber's switch) raises each layer's price by
+     * about 30 % in the 1 s window while this subscriber's estimate stays where it was: the committed top layer is
+     * kept. Once the estimate falls, the same price switches down at once.
+     */
+    @Test
+    void aKeyFrameBurstAtAnUnchangedEstimateDoesNotSwitchDown() {
+        long[][] burst = {{80_000, 120_000, 200_000, 0}, {260_000, 390_000, 650_000, 0},
+                {910_000, 1_300_000, 2_210_000, 0}};
+        Subscription steady = camera("cam", Priority.NORMAL);
+        Subscription keyframe = new Subscription("cam", MediaKind.VIDEO, Priority.NORMAL, Preferences.DEFAULT, burst,
+                HEIGHTS);
+        assertThat(commit(2_000_000, steady).get("cam")).hasToString("cam=s2t2@1700000(optimal)");
+        clock.advanceMillis(100);
+        assertThat(layer(commit(2_000_000, keyframe).get("cam"))).isEqualTo("s2t2"); // before: down to s2t1
+        clock.advanceMillis(100);
+        assertThat(layer(commit(2_050_000, keyframe).get("cam"))).isEqualTo("s2t2"); // a rising estimate too
+        clock.advanceMillis(100);
+        assertThat(layer(commit(1_900_000, keyframe).get("cam"))).isEqualTo("s2t1"); // the estimate fell: priced in full
+        clock.advanceMillis(100);
+        assertThat(layer(commit(1_900_000, keyframe).get("cam"))).isEqualTo("s2t1"); // not back up: an upgrade
+    }
+
+    /**
+     * A price far above an unchanged estimate is not kept: the share is a tolerance for bursts, not a blank cheque.
+     */
+    @Test
+    void aPriceFarAboveAnUnchangedEstimateSwitchesDown() {
+        long[][] doubled = {{120_000, 180_000, 300_000, 0}, {400_000, 600_000, 1_000_000, 0},
+                {1_400_000, 2_000_000, 3_400_000, 0}};
+        commit(2_000_000, camera("cam", Priority.NORMAL));
+        Allocation a = commit(2_000_000, new Subscription("cam", MediaKind.VIDEO, Priority.NORMAL, Preferences.DEFAULT,
+                doubled, HEIGHTS));
+        assertThat(layer(a.get("cam"))).isEqualTo("s2t1");
+    }
+
+    /**
      * The estimate hovers around the price of the top layer (1.7M); without hysteresis the layer would flip every
      * round. Rounds every 500 ms.
      */
