@@ -45,12 +45,13 @@ record LoadOptions(int publishers, int subscribers, int rooms, int seconds, int 
               --video-kbps N         video bitrate per publisher; default 1500
               --fps N                video frame rate; default 30
               --pacing F             video pacer at F x bitrate in 5 ms steps, like Chrome (2.5); 0 = frame bursts
-              --server-jvm "OPTS"    JVM options of the Prism server; default "-Xms512m -Xmx512m -XX:+AlwaysPreTouch
-                                     -XX:+UseZGC --add-opens=java.base/com.sun.crypto.provider=ALL-UNNAMED
-                                     --enable-native-access=ALL-UNNAMED" (heap committed up front: RSS growth is then
-                                     memory the run really adds; ZGC and the rest as ./prism runs it: the add-opens
-                                     lets SRTP's AES-GCM use the JDK's GHASH intrinsic, the native access is for epoll
-                                     and jitsi-srtp's OpenSSL without warnings on JDK 22+)
+              --server-jvm "OPTS"    JVM options of the Prism server; default "-XX:+UseZGC
+                                     --add-opens=java.base/com.sun.crypto.provider=ALL-UNNAMED
+                                     --enable-native-access=ALL-UNNAMED", exactly what ./prism runs (the add-opens lets
+                                     SRTP's AES-GCM use the JDK's GHASH intrinsic, the native access is for epoll and
+                                     jitsi-srtp's OpenSSL without warnings on JDK 22+). No pre-touched heap: on a host
+                                     that reclaims cold memory (DAMON), 512 MB of touched, idle heap kept its reclaim
+                                     thread busy in 50 ms bursts and tripled Prism's latency tail (perf/README.md)
               --server-args "ARGS"   appended to Prism's command line, e.g. "--media-threads 2" (Prism only)
               --client-threads N     event loop threads of the simulated participants, round-robin; default 1
               --transport udp|tcp|both  how participants reach Prism: UDP, ICE-TCP (RFC 6544/4571 to its passive TCP
@@ -75,8 +76,8 @@ record LoadOptions(int publishers, int subscribers, int rooms, int seconds, int 
         int kbps = MediaProfile.DEFAULT.videoKbps();
         int fps = MediaProfile.DEFAULT.fps();
         double pacing = MediaProfile.DEFAULT.pacingFactor();
-        List<String> jvm = List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch", "-XX:+UseZGC",
-                "--add-opens=java.base/com.sun.crypto.provider=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED");
+        List<String> jvm = List.of("-XX:+UseZGC", "--add-opens=java.base/com.sun.crypto.provider=ALL-UNNAMED",
+                "--enable-native-access=ALL-UNNAMED");
         List<String> serverArgs = List.of();
         int clientThreads = 1;
         boolean floor = true;
