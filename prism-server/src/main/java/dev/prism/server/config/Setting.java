@@ -70,7 +70,7 @@ enum Setting {
     PACER("pacer", "--pacer", "on|off", "PRISM_PACER", Type.TEXT,
             "a pacer per subscriber: packets leave at most at 2.5 x the subscriber's downlink estimate (key frames "
                     + "and probes spread out; audio and retransmissions first); off sends each packet at once",
-            "on",
+            "off",
             (b, v) -> b.pacer((String) v)),
     VIDEO_CODECS("videoCodecs", "--video-codec", "vp8|h264", "PRISM_VIDEO_CODECS", Type.LIST,
             "a video codec rooms may forward (Prism does not transcode: a room forwards one, chosen by its first "

@@ -86,8 +86,8 @@ import java.util.List;
  *                               with {@code apiSecret}; empty (default) = {@code apiSecret} only
  * @param pacer                  a pacer per subscriber: packets toward each subscriber leave at most at 2.5 x its
  *                               downlink estimate (key frames and probes spread out instead of overrunning a narrow
- *                               link; audio and retransmissions first); on by default ({@link #DEFAULT_PACER}: the
- *                               on/off comparison is in perf/README.md, "The pacer"); off sends each packet at once
+ *                               link; audio and retransmissions first); default off until the on/off load comparison
+ *                               is repeated (perf/results/pacer-20261207); off sends each packet at once
  * @param videoCodecs            the video codecs a room may forward, by wire name ({@code vp8}, {@code h264}); the
  *                               first is the default for a room whose first join asks for none (or for one not in
  *                               the list); default {@code [vp8, h264]}
@@ -165,12 +165,6 @@ public record PrismConfig(
     static final int MAX_TIMEOUT_SECONDS = 3600;
     static final int MAX_MEDIA_THREADS = 1024;
     static final int MAX_PARTICIPANTS = 100_000;
-    /**
-     * The pacer is on by default: it keeps key frames and probes from overrunning a narrow link (the engine's own
-     * tests and, through this default, the browser tests run with it); its cost is in perf/README.md ("The pacer").
-     */
-    public static final boolean DEFAULT_PACER = true;
-
     /** The largest top-N audio setting (beyond it top-N saves little and a room's ranking is all noise). */
     public static final int MAX_AUDIO_TOP_N = 64;
 
@@ -179,7 +173,7 @@ public record PrismConfig(
             DEFAULT_RESUME_WINDOW_SECONDS, DEFAULT_MEDIA_THREADS, DEFAULT_MAX_PARTICIPANTS_PER_ROOM, List.of(),
             DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, DEFAULT_SRTP_IMPLEMENTATION, DEFAULT_SIGNALING_MESSAGES_PER_SECOND,
             DEFAULT_SHUTDOWN_GRACE_SECONDS, null, null, DEFAULT_CLUSTER_PORT, null, DEFAULT_MAX_LOAD, List.of(), null,
-            DEFAULT_TURN_TTL_SECONDS, true, TCP_PORT_SAME_AS_UDP, null, DEFAULT_PACER, DEFAULT_VIDEO_CODECS,
+            DEFAULT_TURN_TTL_SECONDS, true, TCP_PORT_SAME_AS_UDP, null, false, DEFAULT_VIDEO_CODECS,
             WebhookSettings.NONE, List.of(), 0, DEFAULT_MAX_PUBLISHERS_PER_ROOM);
 
     /** @throws IllegalArgumentException naming the first invalid setting */

@@ -32,7 +32,6 @@ class PrismConfigTest {
         assertThat(c.turnUrls()).isEmpty();
         assertThat(c.turnSecret()).isNull();
         assertThat(c.turnTtlSeconds()).isEqualTo(3600);
-        assertThat(c.pacer()).isTrue();
         assertThat(c.developmentMode()).isTrue();
         assertThat(c.effectiveMediaThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(PrismConfig.builder().build()).isEqualTo(c);
@@ -53,14 +52,14 @@ class PrismConfigTest {
         assertThat(c).isEqualTo(new PrismConfig(9000, "127.0.0.1", 0, "::", "sfu.example.com", SECRET_32,
                 SECRET_32 + "x", 60, 10, 0, 3, 7, List.of("https://app.example.com"), 600, "jitsi", 9, 5,
                 "redis://10.0.0.9:6379", "n-1", 7001, SECRET_32 + "c", 0.5,
-                List.of("turns:turn.example.com:443?transport=tcp"), SECRET_32 + "t", 900, false, 443, null, true, List.of("h264", "vp8"),
+                List.of("turns:turn.example.com:443?transport=tcp"), SECRET_32 + "t", 900, false, 443, null, false, List.of("h264", "vp8"),
                 WebhookSettings.NONE, List.of(), 3, 100));
         assertThat(c.developmentMode()).isFalse();
         assertThat(c.effectiveMediaThreads()).isEqualTo(3);
         assertThat(c.toBuilder().httpPort(1).build()).isEqualTo(new PrismConfig(1, "127.0.0.1", 0, "::",
                 "sfu.example.com", SECRET_32, SECRET_32 + "x", 60, 10, 0, 3, 7, List.of("https://app.example.com"), 600,
                 "jitsi", 9, 5, "redis://10.0.0.9:6379", "n-1", 7001, SECRET_32 + "c", 0.5,
-                List.of("turns:turn.example.com:443?transport=tcp"), SECRET_32 + "t", 900, false, 443, null, true, List.of("h264", "vp8"),
+                List.of("turns:turn.example.com:443?transport=tcp"), SECRET_32 + "t", 900, false, 443, null, false, List.of("h264", "vp8"),
                 WebhookSettings.NONE, List.of(), 3, 100));
     }
 

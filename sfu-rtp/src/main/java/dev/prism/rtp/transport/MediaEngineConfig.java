@@ -21,7 +21,7 @@ import java.util.Objects;
  *                         listening socket of its ICE-TCP listener), bound to that address when it is local, else
  *                         {@code ::}; {@code null} (default): IPv4 only
  * @param pacer            a pacer per subscriber ({@code dev.prism.rtp.pacer}): on in the shorter constructors (and
- *                         so in the test kit); the server passes {@code PrismConfig.pacer()} (on by default);
+ *                         so in the test kit); the server passes {@code PrismConfig.pacer()}, off by default for now;
  *                         off sends every packet the moment it is made
  */
 public record MediaEngineConfig(String bindAddress, int port, String advertiseAddress, Duration consentTimeout,
