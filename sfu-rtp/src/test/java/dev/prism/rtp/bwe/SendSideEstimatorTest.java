@@ -142,9 +142,7 @@ class SendSideEstimatorTest {
         long[] sendBps = {1_600_000};
         sim.sendRateBps = () -> sendBps[0];
         // DownlinkController.PROBER: retries at 1.5 x the measured capacity, 800 ms long, at most 3 s apart.
-        Prober prober = new Prober(sim.clock, new Prober.Config(100, 2.0, 1.2, 1_000, 3_000, 2_000, 1.5, 800));
-        sim.estimator.setProbeObserver(prober);
-        sim.prober = prober;
+        Prober prober = downlinkProber(sim);
         sim.desiredBps = 1_700_000;
         sim.run(10_000);
         sim.capacityBps = 300_000;
@@ -222,9 +220,7 @@ class SendSideEstimatorTest {
         sim.stallMs = 40;
         sim.stallPeriodMs = 150;
         sim.sendRateBps = () -> layerFor(sim.estimator.estimateBps());
-        Prober prober = new Prober(sim.clock, new Prober.Config(100, 2.0, 1.2, 1_000, 3_000, 2_000, 1.5, 800));
-        sim.estimator.setProbeObserver(prober);
-        sim.prober = prober;
+        Prober prober = downlinkProber(sim);
         sim.desiredBps = 2_500_000;
         long[] atMs = {-1};
         for (int ms = 1; ms <= 30_000 && atMs[0] < 0; ms++) {
@@ -253,9 +249,7 @@ class SendSideEstimatorTest {
         PathSimulator sim = new PathSimulator(CONFIG, 0);
         sim.capacityBps = 10_000_000;
         sim.sendRateBps = () -> layerFor(sim.estimator.estimateBps());
-        Prober prober = new Prober(sim.clock, new Prober.Config(100, 2.0, 1.2, 1_000, 3_000, 2_000, 1.5, 800));
-        sim.estimator.setProbeObserver(prober);
-        sim.prober = prober;
+        Prober prober = downlinkProber(sim);
         sim.desiredBps = 2_500_000;
         sim.run(10_000);
         assertThat(layerFor(sim.estimator.estimateBps())).isEqualTo(2_500_000);
@@ -297,9 +291,7 @@ class SendSideEstimatorTest {
         sim.packetBytes = 300;
         long[] send = {1_600_000};
         sim.sendRateBps = () -> send[0];
-        Prober prober = new Prober(sim.clock, new Prober.Config(100, 2.0, 1.2, 1_000, 3_000, 2_000, 1.5, 800));
-        sim.estimator.setProbeObserver(prober);
-        sim.prober = prober;
+        Prober prober = downlinkProber(sim);
         sim.desiredBps = 1_700_000;
         sim.run(10_000);
         sim.capacityBps = 300_000;
@@ -580,5 +572,16 @@ class SendSideEstimatorTest {
         sim.estimator.onFeedback(b.build());
         assertThat(sim.estimator.unknownReports()).isEqualTo(2);
         assertThat(sim.estimator.estimateBps()).isEqualTo(CONFIG.startBps());
+    }
+
+    /**
+     * The downlink's prober ({@code DownlinkController.PROBER}: retries at 1.5 x the measured capacity, 800 ms long,
+     * at most 3 s apart), attached to {@code sim}'s estimator and driven by it.
+     */
+    private static Prober downlinkProber(PathSimulator sim) {
+        Prober prober = new Prober(sim.clock, new Prober.Config(100, 2.0, 1.2, 1_000, 3_000, 2_000, 1.5, 800));
+        sim.estimator.setProbeObserver(prober);
+        sim.prober = prober;
+        return prober;
     }
 }
