@@ -8,6 +8,7 @@ import { encodingsWithActive } from '../sdk/dynacast.js';
 import { PrismClient } from '../sdk/prism-sdk.js';
 import { capFromGrants, encodingsForPublish, encodingsUnderCap, fitToCap } from '../sdk/quality-cap.js';
 import { SCREEN_FRAME_RATE } from '../sdk/screen-share.js';
+import { FakeWebSocket } from './support/fake-websocket.mjs';
 
 const CAMERA = [{ rid: 'q', scaleResolutionDownBy: 4, maxBitrate: 150_000 },
   { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 500_000 },
@@ -72,44 +73,6 @@ describe('encodingsUnderCap and the combined rule with dynacast', () => {
     assert.equal(encodingsUnderCap(restored.encodings, CAMERA, null, 720, null).changed, false);
   });
 });
-
-class FakeWebSocket {
-  static last = null;
-
-  constructor(url) {
-    this.url = url;
-    this.readyState = 0;
-    this.sent = [];
-    FakeWebSocket.last = this;
-  }
-
-  send(text) {
-    this.sent.push(JSON.parse(text));
-  }
-
-  close() {
-    this.readyState = 3;
-    this.onclose?.({ code: 1000, reason: '', wasClean: true });
-  }
-
-  open() {
-    this.readyState = 1;
-    this.onopen?.();
-  }
-
-  serverSend(message) {
-    this.onmessage({ data: JSON.stringify(message) });
-  }
-
-  serverClose(code, reason = '') {
-    this.readyState = 3;
-    this.onclose?.({ code, reason, wasClean: false });
-  }
-
-  ofType(type) {
-    return this.sent.filter((m) => m.type === type);
-  }
-}
 
 /** A publisher connection whose senders keep their parameters as plain data and record every setParameters. */
 class FakePeerConnection {

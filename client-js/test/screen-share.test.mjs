@@ -6,44 +6,7 @@ import assert from 'node:assert/strict';
 
 import { PrismClient } from '../sdk/prism-sdk.js';
 import { SCREEN_FRAME_RATE, SCREEN_MAX_BITRATE, screenEncodings } from '../sdk/screen-share.js';
-
-class FakeWebSocket {
-  static last = null;
-
-  constructor(url) {
-    this.url = url;
-    this.readyState = 0;
-    this.sent = [];
-    FakeWebSocket.last = this;
-  }
-
-  send(text) {
-    this.sent.push(JSON.parse(text));
-  }
-
-  close() {
-    this.readyState = 3;
-    this.onclose?.({ code: 1000, reason: '', wasClean: true });
-  }
-
-  open() {
-    this.readyState = 1;
-    this.onopen?.();
-  }
-
-  serverSend(message) {
-    this.onmessage({ data: JSON.stringify(message) });
-  }
-
-  serverClose(code, reason = '') {
-    this.readyState = 3;
-    this.onclose?.({ code, reason, wasClean: false });
-  }
-
-  ofType(type) {
-    return this.sent.filter((m) => m.type === type);
-  }
-}
+import { FakeWebSocket } from './support/fake-websocket.mjs';
 
 /** A publisher connection: mids numbered in creation order on setLocalDescription; records encodings and removals. */
 class FakePeerConnection {
